@@ -1,0 +1,3 @@
+from jjj_brief.cli import main
+
+raise SystemExit(main())

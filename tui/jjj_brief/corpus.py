@@ -1,0 +1,266 @@
+"""The corpus: articles, their catalog metadata, and paragraphs with exact offsets.
+
+Coordinates. An article's ``text`` is its file decoded from UTF-8, exactly. Every
+offset in jjj-brief — paragraphs, search hits, figures, quotes — is a Python string
+index into that text, so ``article.text[start:end]`` is always the thing pointed at.
+
+Paragraphs. A paragraph is one line with visible content, trimmed of surrounding
+white space (the seeds use one line per paragraph, separated by blank lines or not,
+sometimes indented). A paragraph whose text (white space folded) equals an earlier one
+in the same article is a *repeat*; it keeps its place and records ``repeat_of``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from jjj_brief import paths
+from jjj_brief.safety import display_safe
+
+DatePrecision = Literal["day", "month", "year", "unknown"]
+AttributionField = Literal["title", "outlet", "date", "byline", "language"]
+
+
+class UserError(Exception):
+    """A problem the user can fix (bad reference, bad file). Shown as one line, exit 1."""
+
+
+class CatalogEntry(BaseModel):
+    """One article's metadata, as curated in ``seeds/catalog.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    file: str
+    title: str
+    title_printed: bool = Field(description="False when the title is ours, not the source's")
+    outlet: str
+    outlet_printed: bool = True
+    date: str = Field(description="ISO date, as precise as the evidence allows: YYYY, YYYY-MM or YYYY-MM-DD")
+    date_precision: DatePrecision
+    date_inferred: bool = Field(description="True when any part of the date is not printed")
+    date_note: str = ""
+    byline: list[str] = Field(default_factory=list)
+    language: str
+    evidence: dict[AttributionField, list[str]]
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[CatalogEntry]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    text: str
+    repeat_of: int | None = None
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.repeat_of is not None
+
+
+@dataclass
+class Article:
+    """An article's text and metadata. ``source`` is ``seed`` or ``import``."""
+
+    id: str
+    file: str
+    path: Path
+    text: str
+    title: str
+    outlet: str
+    date: str
+    date_precision: DatePrecision
+    date_inferred: bool = False
+    title_printed: bool = True
+    outlet_printed: bool = True
+    date_note: str = ""
+    byline: list[str] = field(default_factory=list)
+    language: str = "en"
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    source: Literal["seed", "import"] = "seed"
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        return split_paragraphs(self.text)
+
+    @cached_property
+    def display_text(self) -> str:
+        """The text with control characters and escapes blanked; same offsets."""
+        return display_safe(self.text)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def repeated_paragraphs(self) -> int:
+        return sum(1 for p in self.paragraphs if p.is_repeat)
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date[:4].isdigit() else None
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        """The paragraph containing ``offset`` (binary search), or ``None`` between paragraphs."""
+        paras = self.paragraphs
+        lo, hi = 0, len(paras)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if paras[mid].end <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(paras) and paras[lo].start <= offset < paras[lo].end:
+            return paras[lo]
+        return None
+
+    def summary(self) -> dict[str, object]:
+        """The metadata that ``articles --json`` prints."""
+        return {
+            "id": self.id,
+            "file": self.file,
+            "title": self.title,
+            "title_printed": self.title_printed,
+            "outlet": self.outlet,
+            "outlet_printed": self.outlet_printed,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "date_inferred": self.date_inferred,
+            "date_note": self.date_note,
+            "byline": list(self.byline),
+            "language": self.language,
+            "source": self.source,
+            "words": self.words,
+            "paragraphs": len(self.paragraphs),
+            "repeated_paragraphs": self.repeated_paragraphs,
+        }
+
+
+_LINE = re.compile(r"[^\n]*")
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split ``text`` into trimmed, non-empty lines with offsets; mark verbatim repeats."""
+    paragraphs: list[Paragraph] = []
+    first_seen: dict[str, int] = {}
+    for match in _LINE.finditer(text):
+        line = match.group(0)
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(line) - len(line.lstrip()))
+        end = start + len(stripped)
+        key = " ".join(stripped.split())
+        index = len(paragraphs)
+        repeat_of = first_seen.setdefault(key, index)
+        paragraphs.append(
+            Paragraph(index, start, end, stripped, None if repeat_of == index else repeat_of)
+        )
+    return paragraphs
+
+
+def read_text_file(path: Path) -> str:
+    """Decode a file as UTF-8 exactly as stored (no newline translation, no BOM removal)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def load_catalog(seeds: Path | None = None) -> list[CatalogEntry]:
+    seeds = seeds or paths.seeds_dir()
+    catalog_path = seeds / "catalog.yaml"
+    try:
+        raw = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+        return Catalog.model_validate(raw).articles
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise UserError(f"{catalog_path}: {exc}") from exc
+
+
+@dataclass
+class Corpus:
+    """All articles, in catalog order (seeds first, then the user's imports)."""
+
+    articles: list[Article]
+
+    def __post_init__(self) -> None:
+        self._by_key: dict[str, Article] = {}
+        for article in self.articles:
+            for key in (article.id, article.file, article.stem):
+                self._by_key.setdefault(key.casefold(), article)
+
+    def __iter__(self):
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def ids(self) -> list[str]:
+        return [a.id for a in self.articles]
+
+    def get(self, ref: str) -> Article:
+        """Resolve an id, a file name or a file stem (case-insensitive) to an article."""
+        article = self._by_key.get(ref.strip().casefold())
+        if article is None:
+            known = ", ".join(self.ids())
+            raise UserError(f"unknown article {ref!r}; known articles: {known}")
+        return article
+
+    def find(self, ref: str) -> Article | None:
+        return self._by_key.get(ref.strip().casefold())
+
+
+def load_seed_articles(seeds: Path | None = None) -> list[Article]:
+    seeds = seeds or paths.seeds_dir()
+    articles = []
+    for entry in load_catalog(seeds):
+        path = seeds / entry.file
+        try:
+            text = read_text_file(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path}: cannot read article {entry.id!r}: {exc}") from exc
+        data = entry.model_dump()
+        articles.append(Article(path=path, text=text, source="seed", **data))
+    return articles
+
+
+_CORPUS: Corpus | None = None
+
+
+def load_corpus(*, refresh: bool = False) -> Corpus:
+    """The shipped seeds plus the user's imports, loaded once per process."""
+    global _CORPUS
+    if _CORPUS is None or refresh:
+        articles = load_seed_articles()
+        articles.extend(_imported_articles())
+        _CORPUS = Corpus(articles)
+    return _CORPUS
+
+
+def _imported_articles() -> list[Article]:
+    """The user's imported documents (see :mod:`jjj_brief.imports`, when present)."""
+    try:
+        from jjj_brief import imports
+    except ImportError:
+        return []
+    return imports.load_imported_articles()

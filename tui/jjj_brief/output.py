@@ -1,0 +1,64 @@
+"""Printing for the CLI: JSON on stdout, messages on stderr, tables from plain text.
+
+Nothing here interprets text as markup. Rich renders a plain ``str`` cell as markup, so
+table cells are always :class:`rich.text.Text` built from display-safe strings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from jjj_brief.safety import display_safe, one_line
+
+# json.dumps(ensure_ascii=False) leaves DEL, C1 controls, bidi controls and line/paragraph
+# separators raw; a terminal acts on some of them. Escape those as \uXXXX (still valid JSON).
+_JSON_RAW_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def to_json(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(to_json(data) + "\n")
+    sys.stdout.flush()
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, emoji=False, markup=False)
+
+
+def message(text: str) -> None:
+    """A one-line message for the user, on stderr, display-safe."""
+    sys.stderr.write(one_line(text) + "\n")
+
+
+def cell(value: object, limit: int | None = None) -> Text:
+    return Text(one_line("" if value is None else str(value), limit))
+
+
+def table(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str | None = None) -> Table:
+    out = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
+    for column in columns:
+        out.add_column(Text(column))
+    for row in rows:
+        out.add_row(*(value if isinstance(value, Text) else cell(value) for value in row))
+    return out
+
+
+def safe_block(text: str) -> Text:
+    """Multi-line untrusted text for printing (newlines kept, everything else safe)."""
+    return Text(display_safe(text))

@@ -1,0 +1,139 @@
+"""Where jjj-brief reads its shipped data and keeps its index, caches and user data.
+
+* Shipped data (seeds, briefings): the source checkout's top-level folders when running
+  from a checkout, else the copies packed into the wheel under ``jjj_brief/_data``.
+* Cache (search index) and user data (imports, bookmarks, settings): platformdirs'
+  locations, or ``$JJJ_BRIEF_HOME/cache`` and ``$JJJ_BRIEF_HOME/data`` when set.
+* When a place is not writable the app keeps working in memory: :func:`writable_dir`
+  returns ``None`` and records one warning, which the CLI and app show once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "jjj-brief"
+HOME_ENV = "JJJ_BRIEF_HOME"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT_ROOT = _PACKAGE_DIR.parent.parent
+
+
+def _shipped(name: str) -> Path:
+    """A shipped data folder: the checkout's copy if we run from one, else the wheel's."""
+    checkout = _CHECKOUT_ROOT / name
+    if (_CHECKOUT_ROOT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return _PACKAGE_DIR / "_data" / name
+
+
+def seeds_dir() -> Path:
+    return _shipped("seeds")
+
+
+def briefings_dir() -> Path:
+    return _shipped("briefings")
+
+
+def _base(kind: str) -> Path:
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home).expanduser() / kind
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Where the index and other rebuildable caches go (may not exist or be writable)."""
+    return _base("cache")
+
+
+def data_dir() -> Path:
+    """Where the user's own files go: imports, bookmarks, settings, citations."""
+    return _base("data")
+
+
+@dataclass
+class StorageWarnings:
+    """Warnings about unusable storage, each reported once per process."""
+
+    messages: list[str] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def add(self, message: str) -> None:
+        if message not in self._seen:
+            self._seen.add(message)
+            self.messages.append(message)
+
+    def drain(self) -> list[str]:
+        out, self.messages = self.messages, []
+        return out
+
+
+STORAGE_WARNINGS = StorageWarnings()
+
+
+def writable_dir(path: Path, purpose: str) -> Path | None:
+    """Create ``path`` if needed and return it when we can write there, else ``None``.
+
+    ``None`` means: keep this kind of state in memory for this run. The reason is
+    recorded in :data:`STORAGE_WARNINGS` (once), naming the place and the purpose.
+    """
+    try:
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(f"{path} is a file, not a folder")
+        path.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".probe-", delete=True)
+        probe.close()
+        return path
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, NotADirectoryError):
+            reason = str(exc)
+        STORAGE_WARNINGS.add(
+            f"cannot write {purpose} to {path} ({reason}); working in memory for this run"
+        )
+        return None
+
+
+def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    Writes a temporary file in the same folder, flushes and fsyncs it, then renames it
+    over the target (atomic on POSIX). The temporary file is removed on any failure.
+    """
+    path = Path(path)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
