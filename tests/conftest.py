@@ -11,3 +11,35 @@ def isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("jjj-home")
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
     return home
+
+
+class NetworkAttempt(RuntimeError):
+    """Raised when code under test tries to open a network connection."""
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """jjj-brief never touches the network: any outbound IP connection fails the test.
+
+    Unix-domain sockets (asyncio's self-pipe, tmux) are allowed; IPv4/IPv6 are not,
+    loopback included.
+    """
+    import socket
+
+    attempts: list[object] = []
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded(real):
+        def connect(self, address):
+            if self.family in (socket.AF_INET, socket.AF_INET6):
+                attempts.append(address)
+                raise NetworkAttempt(f"network connection attempted to {address!r}")
+            return real(self, address)
+
+        return connect
+
+    monkeypatch.setattr(socket.socket, "connect", guarded(real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded(real_connect_ex))
+    yield attempts
+    assert not attempts, f"code tried to reach the network: {attempts}"

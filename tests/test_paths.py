@@ -21,17 +21,24 @@ def test_writable_dir_creates_and_returns_it(isolated_home):
     assert target.is_dir()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
-def test_read_only_place_falls_back_to_memory_and_says_so_once(tmp_path):
+def test_read_only_place_falls_back_to_memory_and_says_so_once(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
+    if os.geteuid() == 0:  # root ignores permission bits: make the write fail as it would
+
+        def refuse(*_args, **_kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(paths.tempfile, "NamedTemporaryFile", refuse)
+        (locked / "cache").mkdir()
     try:
         paths.STORAGE_WARNINGS.drain()
         assert paths.writable_dir(locked / "cache", "the search index") is None
         assert paths.writable_dir(locked / "cache", "the search index") is None
         warnings = paths.STORAGE_WARNINGS.drain()
         assert len(warnings) == 1 and "search index" in warnings[0] and "in memory" in warnings[0]
+        assert "Permission denied" in warnings[0]
     finally:
         locked.chmod(0o700)
 
