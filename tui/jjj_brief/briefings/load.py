@@ -1,0 +1,278 @@
+"""Load the briefings: every ``*.yaml`` under the briefings folder, validated item by item.
+
+:func:`load_briefings` never raises for content problems. Whatever is valid is loaded;
+everything else becomes a :class:`Problem` naming the file, the field path
+(``facts[3].claims[1].quote``) and the line, so the app and the CLI keep working with a
+partly broken set and ``jjj-brief check`` lists what to fix.
+
+YAML safety: only the safe loader's node types are built (no Python objects), and
+**aliases are refused** (``*name`` is an error at its line). Briefings never need them,
+and refusing them outright makes a "billion laughs" alias bomb cost nothing — there is no
+expansion to cap. Duplicate mapping keys are errors too (YAML would silently keep the last).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from jjj_brief import paths
+from jjj_brief.briefings.schema import SECTION_MODELS, SECTIONS, Fact, GlossaryTerm, TimelineEvent, Topic
+
+PathKey = tuple[str | int, ...]
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the briefings, located as precisely as we can."""
+
+    file: str
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{place}: {self.path}: {self.message}" if self.path else f"{place}: {self.message}"
+
+
+def format_path(key: Iterable[str | int]) -> str:
+    """``("facts", 3, "claims", 1, "quote")`` -> ``facts[3].claims[1].quote``."""
+    out = ""
+    for part in key:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class Source:
+    """Where an item came from: file and the line of each of its fields."""
+
+    file: str
+    path: PathKey
+    lines: dict[PathKey, int] = field(default_factory=dict, repr=False)
+
+    def line_of(self, sub: Iterable[str | int] = ()) -> int | None:
+        """The line of ``sub`` within this item, or of its nearest enclosing node."""
+        key = self.path + tuple(sub)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), None)
+
+    def problem(self, sub: Iterable[str | int], message: str) -> Problem:
+        sub = tuple(sub)
+        return Problem(self.file, format_path(self.path + sub), self.line_of(sub), message)
+
+
+@dataclass
+class Briefings:
+    """The loaded briefings: valid items only, plus the problems found while loading."""
+
+    topics: list[Topic] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    directory: Path | None = None
+    # id(item) -> where it was defined, for checks that report on loaded items.
+    sources: dict[int, Source] = field(default_factory=dict, repr=False)
+
+    def source_of(self, item: object) -> Source | None:
+        return self.sources.get(id(item))
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+    def term(self, term_id: str) -> GlossaryTerm | None:
+        return next((g for g in self.glossary if g.id == term_id), None)
+
+    @property
+    def groups(self) -> list[Topic]:
+        """Top-level topics (no parent), in file order."""
+        return [t for t in self.topics if t.parent is None]
+
+    def children(self, topic_id: str) -> list[Topic]:
+        return [t for t in self.topics if t.parent == topic_id]
+
+    def facts_of(self, topic_id: str) -> list[Fact]:
+        return [f for f in self.facts if f.topic == topic_id]
+
+
+def load_briefings(directory: Path | None = None) -> Briefings:
+    """Load every ``*.yaml`` file under ``directory`` (default: the shipped briefings)."""
+    directory = Path(directory) if directory is not None else paths.briefings_dir()
+    result = Briefings(directory=directory)
+    if not directory.is_dir():
+        result.problems.append(Problem(str(directory), "", None, "briefings folder not found"))
+        return result
+    for path in sorted(directory.rglob("*.yaml")):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        _load_file(path, _display_name(path, directory), result)
+    return result
+
+
+def _display_name(path: Path, directory: Path) -> str:
+    """The file as a user would name it: relative to the briefings folder's parent."""
+    try:
+        return str(path.relative_to(directory.parent))
+    except ValueError:
+        return str(path)
+
+
+def _load_file(path: Path, name: str, out: Briefings) -> None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            out.problems.append(Problem(name, "", None, f"file larger than {MAX_FILE_BYTES} bytes; skipped"))
+            return
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.problems.append(Problem(name, "", None, f"cannot read: {exc}"))
+        return
+    for item_path, data, lines in parse_sections(text, name, out.problems):
+        section = item_path[0]
+        model = SECTION_MODELS[section]
+        source = Source(name, item_path, lines)
+        try:
+            item = model.model_validate(data)
+        except ValidationError as exc:
+            out.problems.extend(_validation_problems(exc, source))
+            continue
+        getattr(out, section).append(item)
+        out.sources[id(item)] = source
+
+
+def _validation_problems(exc: ValidationError, source: Source) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error.get("loc", ()))
+        message = error.get("msg", "invalid")
+        if error.get("type") == "extra_forbidden":
+            message = "unknown field (check the spelling; see briefings/README.md)"
+        elif error.get("type") == "literal_error":
+            message = f"{message}, got {error.get('input')!r}"
+        problems.append(source.problem(loc, message))
+    return problems
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases at compose time (no expansion ever happens)."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in briefings", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_sections(
+    text: str, name: str, problems: list[Problem]
+) -> list[tuple[PathKey, Any, dict[PathKey, int]]]:
+    """Parse one file into ``(item path, plain data, {sub-path: line})`` per list item.
+
+    Problems that make an item unusable (bad YAML, a duplicate key, a non-list section)
+    are appended to ``problems``; the rest of the file still loads.
+    """
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = " ".join(part for part in (exc.context, exc.problem) if part)
+        problems.append(Problem(name, "", line, f"invalid YAML: {detail or exc}"))
+        return []
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        problems.append(Problem(name, "", None, f"invalid YAML: {exc}"))
+        return []
+    if root is None:
+        return []
+    if not isinstance(root, MappingNode):
+        problems.append(Problem(name, "", _line(root), f"a briefing file is a mapping with keys {', '.join(SECTIONS)}"))
+        return []
+    items = []
+    for key_node, value_node in _pairs(root, (), name, problems):
+        key = key_node.value
+        if key not in SECTIONS:
+            problems.append(Problem(name, key, _line(key_node), f"unknown section; expected one of {', '.join(SECTIONS)}"))
+            continue
+        if isinstance(value_node, ScalarNode) and value_node.tag.endswith(":null"):
+            continue
+        if not isinstance(value_node, SequenceNode):
+            problems.append(Problem(name, key, _line(value_node), "must be a list"))
+            continue
+        for index, item_node in enumerate(value_node.value):
+            item_path: PathKey = (key, index)
+            lines: dict[PathKey, int] = {}
+            item_problems: list[Problem] = []
+            try:
+                data = _to_python(item_node, item_path, lines, name, item_problems)
+            except RecursionError:
+                item_problems.append(Problem(name, format_path(item_path), _line(item_node), "nested too deeply"))
+            problems.extend(item_problems)
+            if not item_problems:
+                items.append((item_path, data, lines))
+    return items
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _pairs(node: MappingNode, path: PathKey, name: str, problems: list[Problem]):
+    """The (key, value) node pairs of a mapping whose keys are unique strings."""
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            problems.append(Problem(name, format_path(path), _line(key_node), "keys must be plain strings"))
+            continue
+        if key_node.value in seen:
+            problems.append(
+                Problem(name, format_path(path + (key_node.value,)), _line(key_node), "duplicate key")
+            )
+            continue
+        seen.add(key_node.value)
+        yield key_node, value_node
+
+
+def _to_python(node: Node, path: PathKey, lines: dict[PathKey, int], name: str, problems: list[Problem]) -> Any:
+    """Build plain data from a node, recording the line of every node by its path."""
+    lines[path] = _line(node)
+    if isinstance(node, MappingNode):
+        return {
+            key.value: _to_python(value, path + (key.value,), lines, name, problems)
+            for key, value in _pairs(node, path, name, problems)
+        }
+    if isinstance(node, SequenceNode):
+        return [_to_python(child, path + (i,), lines, name, problems) for i, child in enumerate(node.value)]
+    if node.tag == _TIMESTAMP:
+        return node.value  # dates stay text ("2014-02-26"), as the schema expects
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        problems.append(Problem(name, format_path(path), _line(node), f"bad value: {exc}"))
+        return None
