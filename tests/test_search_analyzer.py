@@ -1,0 +1,71 @@
+"""The one analyzer: what counts as the same word for indexing, querying and highlighting."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jjj_brief.search.analyzer import analyze, terms, words_key
+
+
+def same_terms(a: str, b: str) -> bool:
+    return set(terms(a)) & set(terms(b)) == set(terms(b))
+
+
+def test_asterisks_are_not_part_of_words():
+    assert "wilcox" in terms("Beijing Babcock Wilcox*** will build")
+
+
+def test_apostrophe_variants_fold_together():
+    forms = ["Xiong’an", "Xiong'an", "Xiongan", "Xiong‘an", "XIONGAN"]
+    assert len({tuple(terms(form)) for form in forms}) == 1
+
+
+def test_possessive_does_not_change_the_word():
+    assert terms("Beijing’s") == terms("Beijing") == terms("beijing's")
+
+
+def test_hyphenated_closed_and_british_compounds_match():
+    closed = terms("subcenter")[0]
+    for form in ("sub-center", "Sub-Center", "sub-centre", "sub-centers"):
+        assert closed in terms(form), form
+
+
+def test_compound_parts_are_searchable_and_consecutive():
+    tokens = analyze("the Beijing-Tianjin-Hebei region")
+    parts = [t for t in tokens if t.term in ("beij", "tianjin", "hebei")]
+    assert [t.pos for t in parts] == [0, 1, 2]
+    spaced = analyze("Beijing, Tianjin and Hebei")
+    assert [t.term for t in spaced] == [t.term for t in parts]
+
+
+def test_numbers_stay_whole():
+    assert "10000" in terms("more than 10,000 branches") and "10000" in terms("10000")
+    assert "38.6" in terms("38.6 micrograms")
+    assert "pm2.5" in terms("PM2.5 dropped")
+    assert terms("22 million")[:2] == ["22", "million"]
+    assert "2023" in terms("In 2023, the port")
+
+
+def test_stemming_joins_inflections():
+    assert len({terms(w)[0] for w in ("relieve", "relieving", "relieved")}) == 1
+
+
+def test_offsets_point_at_the_surface_word():
+    text = "The Beijing sub-center, Xiong’an."
+    for token in analyze(text):
+        surface = text[token.start : token.end]
+        assert surface and not surface[0].isspace() and "*" not in surface
+    assert {text[t.start : t.end] for t in analyze(text)} >= {"sub-center", "sub", "center", "Xiong’an"}
+
+
+def test_names_share_a_key_whatever_the_spelling():
+    assert words_key("Beijing-Tianjin-Hebei") == words_key("Beijing, Tianjin and Hebei")
+    assert words_key("Xiong’an") == words_key("xiongan")
+
+
+@given(st.text(max_size=300))
+def test_any_text_analyzes_with_valid_offsets(text):
+    for token in analyze(text):
+        assert 0 <= token.start < token.end <= len(text)
+        assert token.term

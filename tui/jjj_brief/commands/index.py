@@ -1,0 +1,45 @@
+"""``jjj-brief index [--rebuild]``: make the search index ready and say what that took."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from jjj_brief.output import emit_json, message
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "index", help="build or check the search index (built automatically on first search)"
+    )
+    parser.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    parser.add_argument("--json", action="store_true", help="print JSON to stdout")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from jjj_brief.search import ensure_index
+
+    progress = None if args.json or not sys.stderr.isatty() else _progress
+    status = ensure_index(progress, rebuild=args.rebuild)
+    if progress:
+        sys.stderr.write("\n")
+    for note in status.messages:
+        message(f"jjj-brief: {note}")
+    if args.json:
+        emit_json(status.to_dict())
+        return 0
+    place = status.location or "memory"
+    imports = ""
+    if status.added or status.removed:
+        imports = f"; imports +{status.added} -{status.removed}"
+    print(
+        f"index {status.action} ({status.reason}): {status.documents} documents in "
+        f"{status.seconds:.2f} s{imports}\n  {place}"
+    )
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\rindexing {done}/{total} documents")
+    sys.stderr.flush()

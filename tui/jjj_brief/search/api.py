@@ -1,0 +1,387 @@
+"""The search API everything else uses: :func:`search`, :func:`ensure_index`, :func:`match_spans`.
+
+Nothing outside this package talks to Whoosh. :func:`search` never raises: whatever
+is typed, the result is hits, or no hits and a ``message`` saying why.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import scoring
+
+from jjj_brief.search.analyzer import fold, iter_tokens, surface_analysis
+from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress
+from jjj_brief.search.query import ParsedQuery, QueryContext, parse
+
+SNIPPET_WIDTH = 220
+FEW_HITS = 3
+
+
+@dataclass
+class Hit:
+    kind: str  # passage | topic | fact | glossary
+    article: str  # article id, or the briefing item's id
+    file: str | None  # article file name; None for briefing hits
+    title: str
+    outlet: str
+    date: str
+    score: float
+    start: int  # passage offsets in article.text (briefing hits: 0..len(body))
+    end: int
+    snippet: str  # verbatim slice of the passage, trimmed at word boundaries
+    highlights: list[tuple[int, int]]  # offsets into snippet
+    snippet_start: int = 0  # where the snippet starts, in article coordinates
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "article": self.article,
+            "file": self.file,
+            "title": self.title,
+            "outlet": self.outlet,
+            "date": self.date,
+            "score": round(self.score, 4),
+            "start": self.start,
+            "end": self.end,
+            "snippet": self.snippet,
+            "highlights": [[s, e] for s, e in self.highlights],
+        }
+
+    def highlight_spans_in_article(self) -> list[tuple[int, int]]:
+        """The snippet highlights in article coordinates."""
+        return [(self.snippet_start + s, self.snippet_start + e) for s, e in self.highlights]
+
+
+@dataclass
+class SearchResult:
+    query: str
+    parsed: str  # how the query was understood
+    total: int  # matching documents (grouped: matching articles / briefing items)
+    suggestion: str | None = None  # "did you mean"
+    message: str | None = None  # what was ignored or went wrong
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "parsed": self.parsed,
+            "total": self.total,
+            "suggestion": self.suggestion,
+            "message": self.message,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
+
+# ---------------------------------------------------------------- snippets and spans
+
+
+def spans_for_terms(text: str, terms: set[tuple[str, ...]] | set[str]) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that match ``terms`` (merged, sorted).
+
+    ``terms`` holds term sequences: a 1-tuple (or a plain string) lights every occurrence
+    of that term, a longer tuple only consecutive occurrences (a phrase).
+    """
+    if not terms:
+        return []
+    sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
+    singles = {seq[0] for seq in sequences if len(seq) == 1}
+    phrases = [seq for seq in sequences if len(seq) > 1]
+    tokens = list(iter_tokens(text))
+    spans = {(t.start, t.end) for t in tokens if t.term in singles}
+    if phrases:
+        at: dict[int, dict[str, tuple[int, int]]] = {}
+        for token in tokens:
+            at.setdefault(token.pos, {})[token.term] = (token.start, token.end)
+        for phrase in phrases:
+            for pos, by_term in at.items():
+                if phrase[0] not in by_term:
+                    continue
+                found = [at.get(pos + i, {}).get(term) for i, term in enumerate(phrase)]
+                if all(found):
+                    spans.update(found)  # type: ignore[arg-type]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def make_snippet(text: str, terms: set, width: int = SNIPPET_WIDTH) -> tuple[int, int, list[tuple[int, int]]]:
+    """(start, end, highlights-in-text) of the best window of ``text`` around the matches.
+
+    The window holds as many distinct matched terms as possible, starts and ends at word
+    boundaries, and is the whole text when that is short enough.
+    """
+    spans = spans_for_terms(text, terms)
+    if len(text) <= width:
+        return 0, len(text), spans
+    if not spans:
+        return 0, _cut_end(text, width), []
+    best_start, best_count = spans[0][0], -1
+    for anchor, _ in spans:
+        start = max(0, anchor - width // 4)
+        covered = {text[s:e].casefold() for s, e in spans if s >= start and e <= start + width}
+        if len(covered) > best_count:
+            best_start, best_count = start, len(covered)
+    start = _cut_start(text, best_start)
+    end = _cut_end(text, min(len(text), start + width))
+    inside = [(s, e) for s, e in spans if s >= start and e <= end]
+    return start, end, inside
+
+
+def _cut_start(text: str, at: int) -> int:
+    if at <= 0:
+        return 0
+    if text[at - 1].isspace():
+        return at
+    space = text.find(" ", at)
+    return space + 1 if 0 <= space < at + 40 else at
+
+
+def _cut_end(text: str, at: int) -> int:
+    if at >= len(text):
+        return len(text)
+    space = text.rfind(" ", max(0, at - 40), at + 1)
+    return space if space > 0 else at
+
+
+# ---------------------------------------------------------------- the engine
+
+
+class Engine:
+    """Runs parsed queries against one opened generation (used by the API and the benchmark)."""
+
+    def __init__(self, generation: Generation, context: QueryContext) -> None:
+        self.generation = generation
+        self.context = context
+        self._searcher = generation.index.searcher(weighting=scoring.BM25F())
+        self._by_length: dict[int, list[str]] | None = None
+
+    def fresh(self) -> "Engine":
+        if not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def run(self, raw: str, *, limit: int = 20, group_by_article: bool = False) -> SearchResult:
+        parsed = parse(raw, self.context)
+        message = "; ".join(dict.fromkeys(parsed.messages)) or None
+        if parsed.query is None:
+            return SearchResult(raw, parsed.shown, 0, None, message, [])
+        limit = max(1, min(int(limit), 1000))
+        if group_by_article:
+            total, top = self._grouped(parsed, limit)
+        else:
+            results = self._searcher.search(parsed.query, limit=limit)
+            total = len(results)
+            top = list(results.items())
+        hits = [self._hit(docnum, score, parsed) for docnum, score in top]
+        suggestion = self.suggest(raw, parsed, total) if total < FEW_HITS else None
+        if total == 0 and not message and suggestion is None:
+            message = "no matches"
+        return SearchResult(raw, parsed.shown, total, suggestion, message, hits)
+
+    def _grouped(self, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        results = self._searcher.search(parsed.query, limit=None)
+        column = self._searcher.reader().column_reader("article")
+        seen: set[str] = set()
+        top: list[tuple[int, float]] = []
+        for docnum, score in results.items():
+            key = column[docnum]
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(top) < limit:
+                top.append((docnum, score))
+        return len(seen), top
+
+    def _hit(self, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
+        fields = self._searcher.stored_fields(docnum)
+        body = fields.get("body", "")
+        start, end, spans = make_snippet(body, parsed.terms)
+        kind = fields.get("kind", "passage")
+        offset = fields.get("start", 0) if kind == "passage" else 0
+        return Hit(
+            kind=kind,
+            article=fields.get("article", ""),
+            file=fields.get("file"),
+            title=fields.get("title", ""),
+            outlet=fields.get("outlet", ""),
+            date=fields.get("date", ""),
+            score=float(score),
+            start=offset,
+            end=fields.get("end", 0) if kind == "passage" else len(body),
+            snippet=body[start:end],
+            highlights=[(s - start, e - start) for s, e in spans],
+            snippet_start=offset + start,
+        )
+
+    # -- did you mean
+    def suggest(self, raw: str, parsed: ParsedQuery, total: int) -> str | None:
+        """Replace rare or unknown words by close, commoner words of the corpus (as words, not stems)."""
+        suggestion = raw
+        changed = False
+        for word in parsed.words:
+            frequency = self._frequency(word)
+            if frequency > 0 and (total == 0 or frequency > 2):
+                continue
+            candidate = self._closest(fold(word), minimum=max(1, frequency * 5))
+            if candidate is None:
+                continue
+            replaced = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", candidate, suggestion, count=1)
+            if replaced != suggestion:
+                suggestion, changed = replaced, True
+        return suggestion if changed else None
+
+    def _frequency(self, word: str) -> int:
+        parts, closed = surface_analysis(word) if len(word.split()) == 1 else ((), None)
+        terms = [closed[0]] if closed else [t for t, _ in parts]
+        if not terms:
+            return 1  # not a simple word: nothing to correct
+        return min(self._searcher.doc_frequency("body", t) for t in terms)
+
+    def _closest(self, word: str, minimum: int) -> str | None:
+        if len(word) < 4 or any(ch.isdigit() for ch in word):
+            return None
+        if self._by_length is None:
+            self._by_length = {}
+            for candidate, count in self.generation.vocab.items():
+                if count >= 1:
+                    self._by_length.setdefault(len(candidate), []).append(candidate)
+        vocab = self.generation.vocab
+        best: tuple[float, int, str] | None = None
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(word)
+        for length in range(len(word) - 2, len(word) + 3):
+            for candidate in self._by_length.get(length, ()):
+                if candidate == word or vocab[candidate] < minimum:
+                    continue
+                matcher.set_seq1(candidate)
+                if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= 0.8:
+                    key = (ratio, vocab[candidate], candidate)
+                    if best is None or key[:2] > best[:2]:
+                        best = key
+        return best[2] if best else None
+
+
+# ---------------------------------------------------------------- module API
+
+
+_ENGINE: Engine | None = None
+_ENGINE_LOCK = threading.RLock()
+
+
+def ensure_index(progress: Progress | None = None, *, rebuild: bool = False) -> IndexStatus:
+    """Make the index ready: build if missing/stale/corrupt, add/remove changed imports."""
+    with _ENGINE_LOCK:
+        status = MANAGER.ensure(progress, rebuild=rebuild)
+        _reset_engine()
+        return status
+
+
+def _reset_engine() -> None:
+    global _ENGINE
+    if _ENGINE is not None:
+        try:
+            _ENGINE.close()
+        except Exception:  # noqa: BLE001
+            pass
+    _ENGINE = None
+
+
+def _engine() -> Engine:
+    global _ENGINE
+    with _ENGINE_LOCK:
+        generation = MANAGER.current()
+        if _ENGINE is None or _ENGINE.generation is not generation:
+            _reset_engine()
+            _ENGINE = Engine(generation, _context())
+        return _ENGINE.fresh()
+
+
+def _context() -> QueryContext:
+    from jjj_brief.corpus import load_corpus
+
+    corpus = load_corpus()
+    generation = MANAGER.generation
+    vocabulary = list(generation.vocab) if generation else []
+
+    def resolve(ref: str) -> str | None:
+        article = corpus.find(ref)
+        return article.id if article else None
+
+    return QueryContext.build(alias_groups(), vocabulary, resolve)
+
+
+def alias_groups() -> list[list[str]]:
+    """Glossary spellings that name the same thing (from the briefings, when present)."""
+    try:
+        from jjj_brief.briefings import load_briefings  # type: ignore[attr-defined]
+
+        briefings = load_briefings()
+    except Exception:  # noqa: BLE001 - no or broken briefings: search works without expansion
+        return []
+    groups = []
+    for term in getattr(briefings, "glossary", []):
+        spellings = [term.term, *getattr(term, "aliases", [])]
+        if len(spellings) > 1:
+            groups.append(spellings)
+    return groups
+
+
+def search(query: str, *, limit: int = 20, group_by_article: bool = False) -> SearchResult:
+    """Search passages and briefings. Never raises: problems come back as ``message``."""
+    query = query if isinstance(query, str) else str(query)
+    for attempt in (1, 2):
+        try:
+            with _ENGINE_LOCK:
+                return _engine().run(query, limit=limit, group_by_article=group_by_article)
+        except IndexUnavailable as exc:
+            return SearchResult(query, "", 0, None, str(exc), [])
+        except Exception as exc:  # noqa: BLE001 - a broken index must not break the app
+            if attempt == 1:
+                try:  # the index failed while reading: rebuild it once and retry
+                    with _ENGINE_LOCK:
+                        _reset_engine()
+                        MANAGER.discard()
+                        MANAGER.ensure(rebuild=True)
+                    continue
+                except Exception as rebuild_exc:  # noqa: BLE001
+                    exc = rebuild_exc
+            return SearchResult(query, "", 0, None, f"search failed: {exc.__class__.__name__}: {exc}", [])
+    raise AssertionError("unreachable")
+
+
+def match_spans(query: str, text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` a query matches (same analyzer, same alias expansion), for the reader."""
+    try:
+        with _ENGINE_LOCK:
+            context = _ENGINE.context if _ENGINE is not None else QueryContext.build(alias_groups(), [])
+        parsed = parse(query, context)
+        return spans_for_terms(text, parsed.terms)
+    except Exception:  # noqa: BLE001 - highlighting is best effort
+        return []
+
+
+def highlight_terms(query: str) -> set[tuple[str, ...]]:
+    """The analyzed terms a query lights (for callers that highlight many texts)."""
+    return parse(query, _ENGINE.context if _ENGINE else None).terms
+
+
+__all__: Sequence[str] = (
+    "Hit", "SearchResult", "IndexStatus", "search", "ensure_index", "match_spans", "spans_for_terms",
+    "make_snippet", "Engine", "alias_groups",
+)

@@ -1,0 +1,161 @@
+"""What goes into the index: one document per passage and per briefing item.
+
+Passages are an article's paragraphs (repeats skipped: a paragraph printed twice in one
+article counts once), each with its offsets, so a hit opens the reader at the spot.
+Briefing items — topics, facts, glossary terms — are documents of their own kinds.
+Stored fields are only what a result line and its snippet need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from jjj_brief.corpus import Article
+from jjj_brief.search.analyzer import JJJTokenizer
+
+SCHEMA_VERSION = "jjj-schema-1"
+KINDS = ("passage", "topic", "fact", "glossary")
+
+
+def make_schema() -> Schema:
+    analyzer = JJJTokenizer()
+    return Schema(
+        kind=ID(stored=True),
+        article=ID(stored=True, sortable=True),
+        file=STORED,
+        title=STORED,
+        outlet=STORED,
+        date=STORED,
+        start=STORED,
+        end=STORED,
+        year=ID,
+        outlet_terms=TEXT(analyzer=analyzer, phrase=False),
+        topics=KEYWORD(lowercase=True),
+        import_key=ID,
+        body=TEXT(analyzer=analyzer, stored=True, phrase=True),
+    )
+
+
+Doc = dict[str, Any]
+
+
+@dataclass
+class TopicLinks:
+    """Which topics each article span belongs to (from topic passages and fact quotes)."""
+
+    spans: dict[str, list[tuple[int, int, frozenset[str]]]] = field(default_factory=dict)
+
+    def topics_for(self, article_id: str, start: int, end: int) -> set[str]:
+        found: set[str] = set()
+        for s, e, topic_ids in self.spans.get(article_id, ()):
+            if s < end and start < e:
+                found |= topic_ids
+        return found
+
+
+def import_key(article: Article) -> str:
+    """Identifies an imported article's indexed content: id plus a hash of what we index."""
+    digest = hashlib.sha256()
+    for part in (article.id, article.file, article.title, article.outlet, article.date, article.text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return f"{article.id}:{digest.hexdigest()[:20]}"
+
+
+def article_documents(article: Article, links: TopicLinks | None = None) -> Iterator[Doc]:
+    year = str(article.year) if article.year else ""
+    common: Doc = {
+        "kind": "passage",
+        "article": article.id,
+        "file": article.file,
+        "title": article.title,
+        "outlet": article.outlet,
+        "date": article.date,
+        "year": year,
+        "outlet_terms": article.outlet,
+    }
+    if article.source == "import":
+        common["import_key"] = import_key(article)
+    for paragraph in article.paragraphs:
+        if paragraph.is_repeat:
+            continue
+        doc = dict(common, start=paragraph.start, end=paragraph.end, body=paragraph.text)
+        if links is not None:
+            topic_ids = links.topics_for(article.id, paragraph.start, paragraph.end)
+            if topic_ids:
+                doc["topics"] = " ".join(sorted(topic_ids))
+        yield doc
+
+
+def briefing_documents(briefings: Any) -> Iterator[Doc]:
+    """Topics, facts and glossary terms (duck-typed on the briefings loader's models)."""
+    if briefings is None:
+        return
+    parents = {t.id: t.parent for t in getattr(briefings, "topics", [])}
+    for topic in getattr(briefings, "topics", []):
+        lines = [topic.title, topic.summary, *getattr(topic, "key_points", [])]
+        yield _briefing_doc("topic", topic.id, topic.title, lines, _with_parent(topic.id, parents))
+    for fact in getattr(briefings, "facts", []):
+        quotes = [claim.quote for claim in getattr(fact, "claims", [])]
+        lines = [fact.subject, fact.explanation, *quotes]
+        yield _briefing_doc("fact", fact.id, fact.subject, lines, _with_parent(fact.topic, parents))
+    for term in getattr(briefings, "glossary", []):
+        aliases = list(getattr(term, "aliases", []))
+        lines = [term.term, "; ".join(aliases), term.gloss]
+        yield _briefing_doc("glossary", term.id, term.term, [line for line in lines if line], set())
+
+
+def _with_parent(topic_id: str | None, parents: dict[str, str | None]) -> set[str]:
+    found: set[str] = set()
+    while topic_id and topic_id not in found:
+        found.add(topic_id)
+        topic_id = parents.get(topic_id)
+    return found
+
+
+def _briefing_doc(kind: str, item_id: str, title: str, lines: list[str], topics: set[str]) -> Doc:
+    doc: Doc = {
+        "kind": kind,
+        "article": item_id,
+        "file": None,
+        "title": title,
+        "outlet": "",
+        "date": "",
+        "start": 0,
+        "end": 0,
+        "body": "\n".join(lines),
+    }
+    if topics:
+        doc["topics"] = " ".join(sorted(topics))
+    return doc
+
+
+def topic_links(briefings: Any, articles: Iterable[Article]) -> TopicLinks:
+    """Map topic passages and fact quotes to article spans, so ``topic:`` can filter passages."""
+    links = TopicLinks()
+    if briefings is None:
+        return links
+    texts = {a.id: a.text for a in articles}
+    parents = {t.id: t.parent for t in getattr(briefings, "topics", [])}
+
+    def add(article_id: str, quote: str, topic_id: str | None) -> None:
+        text = texts.get(article_id)
+        if not text or not quote or not topic_id:
+            return
+        at = text.find(quote)
+        if at >= 0:
+            topic_ids = frozenset(_with_parent(topic_id, parents))
+            links.spans.setdefault(article_id, []).append((at, at + len(quote), topic_ids))
+
+    for topic in getattr(briefings, "topics", []):
+        for passage in getattr(topic, "passages", []):
+            add(passage.article, passage.quote, topic.id)
+    for fact in getattr(briefings, "facts", []):
+        for claim in getattr(fact, "claims", []):
+            add(claim.article, claim.quote, fact.topic)
+    return links
