@@ -370,6 +370,7 @@ class IndexManager:
         self.generation: Generation | None = None
         self._current_stamp: tuple[float, int] | None = None
         self._home: Path | None = None  # the cache location the open generation belongs to
+        self._sources_stamp: tuple = ()
 
     # -- locations
     @staticmethod
@@ -396,6 +397,7 @@ class IndexManager:
     def ensure(self, progress: Progress | None = None, *, rebuild: bool = False) -> IndexStatus:
         with self.lock:
             started = time.perf_counter()
+            self._sources_stamp = _sources_stamp()
             sources = collect_sources()
             base = sources.base_fingerprint()
             home = paths.cache_dir() / SEARCH_DIR
@@ -410,7 +412,11 @@ class IndexManager:
         """The live generation, (re)opened if another process replaced or updated it."""
         with self.lock:
             generation = self.generation
-            if generation is None or paths.cache_dir() / SEARCH_DIR != self._home:
+            if (
+                generation is None
+                or paths.cache_dir() / SEARCH_DIR != self._home
+                or _sources_stamp() != self._sources_stamp
+            ):
                 self.ensure()
                 assert self.generation is not None
                 return self.generation
@@ -453,7 +459,7 @@ class IndexManager:
             if generation is not None:
                 return self._reuse(generation, sources, started, root)
         try:
-            with _file_lock(root / "build.lock", BUILD_LOCK_TIMEOUT):
+            with file_lock(root / "build.lock", BUILD_LOCK_TIMEOUT):
                 if not rebuild:  # someone may have built it while we waited
                     generation, _ = self._try_open(root, base)
                     if generation is not None:
@@ -538,6 +544,23 @@ class IndexManager:
         return IndexStatus(action, reason, location, documents, time.perf_counter() - started, added, removed)
 
 
+def _sources_stamp() -> tuple:
+    """Cheap change detector for the files of record: their folders' modification times.
+
+    Adding, removing or atomically replacing a file (imports, briefings) changes its
+    folder's mtime; then the next search re-checks the fingerprint and reconciles.
+    """
+    from jjj_brief.imports import imports_dir
+
+    stamp = []
+    for folder in (imports_dir(), paths.briefings_dir(), paths.seeds_dir()):
+        try:
+            stamp.append(folder.stat().st_mtime_ns)
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
 def _clean_stray(root: Path, keep: str | None, also_keep: str | None = None) -> None:
     """Remove old generations and abandoned temporary builds (not the live or previous one).
 
@@ -553,7 +576,7 @@ def _clean_stray(root: Path, keep: str | None, also_keep: str | None = None) -> 
 
 
 @contextmanager
-def _file_lock(path: Path, timeout: float) -> Iterator[None]:
+def file_lock(path: Path, timeout: float) -> Iterator[None]:
     """An exclusive fcntl lock on ``path``, waiting up to ``timeout`` seconds."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

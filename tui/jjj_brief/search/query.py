@@ -301,7 +301,12 @@ def _alias_clause(typed: str, spellings: list[str]) -> Clause:
         if query is not None and query not in queries:
             queries.append(query)
             terms |= spelling_terms
-    others = [s for s in spellings if words_key(s) != words_key(typed)]
+    shown_keys = {words_key(typed)}
+    others = []
+    for spelling in spellings:
+        if words_key(spelling) not in shown_keys:
+            shown_keys.add(words_key(spelling))
+            others.append(spelling)
     shown = _shown_phrase(typed) if not others else (
         "(" + " OR ".join(_shown_phrase(s) for s in [typed, *others]) + ")"
     )

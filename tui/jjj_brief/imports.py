@@ -1,0 +1,264 @@
+"""Bring your own documents: ``.txt`` and ``.md`` files added to the user's corpus.
+
+Each import is stored as ONE file, ``data_dir()/imports/<id>.txt``, written with
+:func:`paths.atomic_write`: a first line ``jjj-import {json metadata}``, then the
+document's text exactly as decoded (front matter removed). One atomic file per import
+means a crash at any moment leaves the import wholly present or wholly absent; the
+search index is derived from these files and catches up (incrementally) on next use.
+
+Imported text is untrusted: it is only ever stored, searched and shown through
+``safety.display_safe`` — never interpreted. Front matter is read with the YAML safe
+loader and only ``title``, ``outlet`` and ``date`` are taken from it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from jjj_brief import paths
+from jjj_brief.corpus import Article, UserError
+
+SUFFIXES = (".txt", ".md")
+MAX_BYTES = 20_000_000
+HEADER_PREFIX = "jjj-import "
+FORMAT_VERSION = 1
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one path given to ``import``."""
+
+    path: str
+    status: str  # "imported", "unchanged", "refused", "removed"
+    id: str | None = None
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"path": self.path, "status": self.status, "id": self.id, "message": self.message}
+
+
+def imports_dir() -> Path:
+    return paths.data_dir() / "imports"
+
+
+# ---------------------------------------------------------------- reading the store
+
+
+def load_imported_articles() -> list[Article]:
+    """The stored imports as articles (``source="import"``), oldest first."""
+    folder = imports_dir()
+    if not folder.is_dir():
+        return []
+    loaded: list[tuple[str, Article]] = []
+    for path in sorted(folder.glob("*.txt")):
+        if path.name.startswith("."):
+            continue  # a temporary file of an interrupted write
+        try:
+            meta, text = _read_stored(path)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            paths.STORAGE_WARNINGS.add(f"skipped damaged import {path} ({exc.__class__.__name__})")
+            continue
+        loaded.append((meta.get("imported_at", ""), _article(path, meta, text)))
+    loaded.sort(key=lambda pair: (pair[0], pair[1].id))
+    return [article for _, article in loaded]
+
+
+def _read_stored(path: Path) -> tuple[dict, str]:
+    data = path.read_bytes().decode("utf-8")
+    header, sep, text = data.partition("\n")
+    if not header.startswith(HEADER_PREFIX) or not sep:
+        raise ValueError("not a jjj-brief import file")
+    meta = json.loads(header[len(HEADER_PREFIX) :])
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise ValueError("import header has no id")
+    return meta, text
+
+
+def _article(path: Path, meta: dict, text: str) -> Article:
+    date = str(meta.get("date") or "")
+    precision = {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown") if _DATE.fullmatch(date) else "unknown"
+    return Article(
+        id=meta["id"],
+        file=str(meta.get("file") or path.name),
+        path=path,
+        text=text,
+        title=str(meta.get("title") or meta["id"]),
+        outlet=str(meta.get("outlet") or "(imported)"),
+        date=date if precision != "unknown" else "",
+        date_precision=precision,  # type: ignore[arg-type]
+        title_printed=bool(meta.get("title_given")),
+        outlet_printed=bool(meta.get("outlet")),
+        date_note="from the file's front matter" if date else "no date given",
+        language="unknown",
+        source="import",
+    )
+
+
+def stored_hashes() -> dict[str, str]:
+    """sha256 of each import's original bytes -> its id."""
+    out = {}
+    folder = imports_dir()
+    if folder.is_dir():
+        for path in folder.glob("*.txt"):
+            try:
+                meta, _ = _read_stored(path)
+            except (OSError, ValueError, UnicodeDecodeError):
+                continue
+            if isinstance(meta.get("sha256"), str):
+                out[meta["sha256"]] = meta["id"]
+    return out
+
+
+# ---------------------------------------------------------------- adding and removing
+
+
+def expand_paths(given: list[str]) -> list[Path]:
+    """Files named, and the .txt/.md files inside folders named (sorted)."""
+    found: list[Path] = []
+    for name in given:
+        path = Path(name).expanduser()
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def add_files(given: list[str]) -> list[ImportOutcome]:
+    """Copy each file into the store (atomically). Refusals never stop the rest of the batch."""
+    folder = _writable_imports_dir()
+    from jjj_brief.search.index import file_lock
+
+    outcomes = []
+    with file_lock(folder / ".import.lock", 30.0):
+        known = stored_hashes()
+        taken = _taken_ids()
+        for path in expand_paths(given):
+            outcomes.append(_add_one(path, folder, known, taken))
+    return outcomes
+
+
+def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -> ImportOutcome:
+    shown = str(path)
+    if path.suffix.lower() not in SUFFIXES:
+        return ImportOutcome(shown, "refused", message=f"{shown}: only .txt and .md files can be imported")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return ImportOutcome(shown, "refused", message=f"{shown}: too large ({size} bytes; limit {MAX_BYTES})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ImportOutcome(shown, "refused", message=f"{shown}: cannot read ({exc.strerror or exc})")
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest in known:
+        return ImportOutcome(shown, "unchanged", known[digest], f"{shown}: already imported as {known[digest]}")
+    if b"\x00" in raw:
+        return ImportOutcome(shown, "refused", message=f"{shown}: not a text file (contains NUL bytes)")
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return ImportOutcome(
+            shown, "refused", message=f"{shown}: not UTF-8 text (invalid byte at offset {exc.start})"
+        )
+    front, text, note = split_front_matter(decoded)
+    if not text.strip():
+        return ImportOutcome(shown, "refused", message=f"{shown}: no text to import")
+    article_id = _new_id(front.get("title") or path.stem, taken)
+    meta = {
+        "format": FORMAT_VERSION,
+        "id": article_id,
+        "file": path.name,
+        "title": front.get("title") or _first_line(text) or path.stem,
+        "title_given": bool(front.get("title")),
+        "outlet": front.get("outlet") or "",
+        "date": front.get("date") or "",
+        "sha256": digest,
+        "original": str(path.resolve()),
+        "imported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    payload = HEADER_PREFIX + json.dumps(meta, ensure_ascii=True) + "\n" + text
+    paths.atomic_write(folder / f"{article_id}.txt", payload)
+    known[digest] = article_id
+    taken.add(article_id)
+    return ImportOutcome(shown, "imported", article_id, note)
+
+
+def remove(article_id: str) -> ImportOutcome:
+    folder = imports_dir()
+    target = folder / f"{article_id.strip().lower()}.txt"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", article_id.strip().lower()) or not target.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.txt"))) if folder.is_dir() else ""
+        raise UserError(f"no import with id {article_id!r}" + (f"; imports: {known}" if known else ""))
+    target.unlink()
+    paths._fsync_dir(folder)
+    return ImportOutcome(str(target), "removed", article_id.strip().lower())
+
+
+def _writable_imports_dir() -> Path:
+    folder = paths.writable_dir(imports_dir(), "imports")
+    if folder is None:
+        raise UserError(f"cannot write to {imports_dir()}: imports need a writable data folder")
+    return folder
+
+
+def _taken_ids() -> set[str]:
+    from jjj_brief.corpus import load_seed_articles
+
+    ids = {a.id for a in load_seed_articles()}
+    folder = imports_dir()
+    if folder.is_dir():
+        ids |= {p.stem for p in folder.glob("*.txt")}
+    return ids
+
+
+def _new_id(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:48].strip("-") or "import"
+    if not base[0].isalnum():
+        base = "import-" + base
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:120]
+    return ""
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
+    """(title/outlet/date found, the text after the front matter, a note if it was unusable)."""
+    body_start = 1 if text.startswith("\ufeff") else 0
+    match = _FRONT_MATTER.match(text, body_start) if text.startswith("---", body_start) else None
+    if not match:
+        return {}, text, None
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text, "front matter is not valid YAML; imported as plain text"
+    if not isinstance(data, dict):
+        return {}, text, "front matter is not a mapping; imported as plain text"
+    found: dict[str, str] = {}
+    for key in ("title", "outlet", "date"):
+        value = data.get(key)
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            value = value.isoformat()[:10]
+        if isinstance(value, (str, int)) and str(value).strip():
+            found[key] = " ".join(str(value).split())[:300]
+    note = None
+    if "date" in found and not _DATE.fullmatch(found["date"]):
+        note = f"date {found['date']!r} is not YYYY, YYYY-MM or YYYY-MM-DD; ignored"
+        del found["date"]
+    return found, text[match.end() :], note
