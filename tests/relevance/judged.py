@@ -1,0 +1,58 @@
+"""Run the judged queries and measure recall@10 (shared by the test and `python -m`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from jjj_brief.search import search
+
+QUERIES = Path(__file__).with_name("queries.yaml")
+K = 10
+
+
+@dataclass
+class Judgement:
+    query: str
+    relevant: list[str]
+    found: list[str]  # relevant articles in the top K (grouped per article)
+    unlit: list[str]  # relevant hits whose snippet lights nothing
+    passage_recall: float  # same, on the ungrouped top K passages (for information)
+
+    @property
+    def recall(self) -> float:
+        return len(self.found) / len(self.relevant)
+
+
+def load_queries() -> list[dict]:
+    return yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]
+
+
+def judge(entry: dict) -> Judgement:
+    relevant = list(entry["relevant"])
+    grouped = search(entry["query"], limit=K, group_by_article=True)
+    passage_hits = {h.article: h for h in grouped.hits if h.kind == "passage"}
+    found = [a for a in relevant if a in passage_hits]
+    unlit = [a for a in found if not passage_hits[a].highlights]
+    flat = search(entry["query"], limit=K)
+    flat_articles = {h.article for h in flat.hits if h.kind == "passage"}
+    passage_recall = len([a for a in relevant if a in flat_articles]) / len(relevant)
+    return Judgement(entry["query"], relevant, found, unlit, passage_recall)
+
+
+def main() -> None:
+    from jjj_brief.search import ensure_index
+
+    ensure_index()
+    results = [judge(entry) for entry in load_queries()]
+    for r in results:
+        print(f"{r.recall:4.2f}  passages {r.passage_recall:4.2f}  {r.query}")
+    mean = sum(r.recall for r in results) / len(results)
+    flat = sum(r.passage_recall for r in results) / len(results)
+    print(f"{len(results)} queries: mean recall@{K} (grouped) {mean:.3f}; ungrouped passages {flat:.3f}")
+
+
+if __name__ == "__main__":
+    main()
