@@ -1,0 +1,49 @@
+"""Helpers for the app tests: read the screen as text, wait for workers, run async tests."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import re
+import time
+from collections import defaultdict
+
+
+def pilot_test(function):
+    """Run an ``async def`` test with asyncio (no pytest-asyncio needed); fixtures still work."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(function(*args, **kwargs))
+
+    return wrapper
+
+
+_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', re.S)
+
+
+def screen_text(app) -> str:
+    """The screen as plain text, rebuilt from Textual's SVG screenshot (what the user sees)."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = defaultdict(list)
+    for match in _TEXT.finditer(svg):
+        x, y = float(match.group(1)), float(match.group(2))
+        rows[y].append((x, html.unescape(re.sub(r"<[^>]+>", "", match.group(3)))))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[y]):
+            column = int(round(x / 12.2))
+            line = line.ljust(column)[:column] + text
+        lines.append(line.rstrip())
+    return "\n".join(lines).replace("\xa0", " ")
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0, step: float = 0.05) -> None:
+    """Let the app run until ``condition()`` holds (workers finish), or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(step)

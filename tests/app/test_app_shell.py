@@ -1,0 +1,143 @@
+"""The app's shell: layout, the articles tree, the reader, help, history, quitting."""
+
+from __future__ import annotations
+
+from jjj_brief.app.state import Location
+from jjj_brief.corpus import load_corpus
+
+from app_helpers import pilot_test, screen_text, wait_for
+
+SIZE = (140, 45)
+
+
+@pilot_test
+async def test_tree_lists_every_article_by_outlet_and_date(make_app):
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Articles" in text and "Timeline" in text
+        for article in load_corpus():
+            assert article.outlet in text
+            assert article.date in text
+
+
+@pilot_test
+async def test_choosing_an_article_in_the_tree_opens_the_reader(make_app):
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = app.query_one("#tree")
+        target = next(a for a in load_corpus() if a.id == "liaowang-2024")
+        node = next(n for n in _walk(tree.root) if n.data is not None and n.data.ref == target.id)
+        tree.focus()
+        tree.cursor_line = node.line
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.reader.article is target)
+        text = screen_text(app)
+        assert "Article" in text.splitlines()[0]
+        assert target.title[:40] in text
+        assert "Machine translation" in text
+        assert target.paragraphs[0].text[:30] in text
+
+
+@pilot_test
+async def test_repeated_paragraphs_are_marked_not_hidden(make_app):
+    article = next(a for a in load_corpus() if a.repeated_paragraphs)
+    repeat = next(p for p in article.paragraphs if p.repeat_of is not None)
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_location(Location("article", article.id, offset=repeat.start))
+        await wait_for(pilot, lambda: app.reader.article is article)
+        await pilot.pause()
+        lines = app.reader.document.plain_lines()
+        assert any(line.startswith("↻ repeats paragraph") for line in lines)
+        joined = " ".join(lines)
+        assert joined.count(repeat.text[:40]) >= 2
+
+
+@pilot_test
+async def test_find_in_article_counts_and_moves(make_app):
+    article = next(a for a in load_corpus() if a.id == "liaowang-2024")
+    expected = article.text.lower().count("xiong")
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_location(Location("article", article.id))
+        await wait_for(pilot, lambda: app.reader.article is article)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await pilot.press(*"xiong")
+        await pilot.pause()
+        assert f"find 1/{expected}" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert f"find 2/{expected}" in screen_text(app)
+
+
+@pilot_test
+async def test_help_lists_the_keys_and_closes(make_app):
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for key, what in [("/", "Search"), ("]", "Next figure"), ("ctrl+f", "Find"), ("y", "Cite"), ("ctrl+p", "Command palette")]:
+            assert any(key in line and what in line for line in text.splitlines()), (key, what)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Keys  (esc" not in screen_text(app)
+
+
+@pilot_test
+async def test_back_and_forward(make_app):
+    corpus = load_corpus()
+    first, second = corpus.articles[0], corpus.articles[1]
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_location(Location("article", first.id))
+        await wait_for(pilot, lambda: app.reader.article is first)
+        app.open_location(Location("article", second.id))
+        await wait_for(pilot, lambda: app.reader.article is second)
+        app.query_one("#tree").focus()
+        await pilot.press("alt+left")
+        await wait_for(pilot, lambda: app.reader.article is first)
+        await pilot.press("alt+right")
+        await wait_for(pilot, lambda: app.reader.article is second)
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: app.reader.article is first)
+
+
+@pilot_test
+async def test_q_quits_but_types_in_a_text_box(make_app):
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.search_pane.query_input.value == "q"
+        assert app.is_running
+        app.query_one("#tree").focus()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+@pilot_test
+async def test_resume_reopens_the_last_article(make_app, tmp_path):
+    article = load_corpus().articles[2]
+    offset = article.paragraphs[5].start
+    app = make_app(build_index=False, settings_dir=tmp_path / "s")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_location(Location("article", article.id, offset=offset))
+        await wait_for(pilot, lambda: app.reader.article is article)
+        await pilot.press("q")
+    again = make_app(build_index=False, settings_dir=tmp_path / "s", resume=None)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: again.reader.article is article)
+        assert again.history.current.offset is not None
+        assert again.history.current.offset >= article.paragraphs[4].start
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)

@@ -1,0 +1,123 @@
+"""The installed ``jjj-brief`` in a real terminal (tmux): search, read, compare, quit cleanly.
+
+Drives the venv's console script inside a tmux server of our own (its own socket), at a
+fixed size, with JJJ_BRIEF_HOME pointing at a temp dir (so the first run builds the index
+there). Checks what the screen shows at each step, then that ``q`` exits with status 0,
+leaves the alternate screen and gives the shell back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = Path(sys.executable).with_name("jjj-brief")
+WIDTH, HEIGHT = 140, 45
+
+
+class Tmux:
+    def __init__(self, home: Path) -> None:
+        self.socket = f"jjj-test-{uuid.uuid4().hex[:8]}"
+        self.home = home
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
+        return result.stdout
+
+    def start(self) -> None:
+        env = {"JJJ_BRIEF_HOME": str(self.home), "TERM": "xterm-256color"}
+        flags = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
+        self.run(
+            "-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", str(WIDTH), "-y", str(HEIGHT),
+            *flags, "bash --norc --noprofile",
+        )
+        # Split so that the typed command itself does not show the prompt we wait for.
+        self.type("PS1='REA''DY$ '")
+        self.keys("Enter")
+        self.wait_for("READY$")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "app", *keys)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", "app", "-l", text)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-t", "app", "-p")
+
+    def alternate_screen_on(self) -> bool:
+        return self.run("display-message", "-t", "app", "-p", "#{alternate_on}").strip() == "1"
+
+    def wait_for(self, *needles: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(needle in screen for needle in needles):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"screen never showed {needles!r}; it shows:\n{screen}")
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=20)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is not installed (CI installs it; apt-get install tmux)")
+    assert SCRIPT.exists(), f"the console script is not installed at {SCRIPT}"
+    session = Tmux(tmp_path / "home")
+    session.start()
+    yield session
+    session.kill()
+
+
+def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
+    tmux.type(f"{SCRIPT}; echo EXIT=$?")
+    tmux.keys("Enter")
+    tmux.wait_for("Articles", "Timeline", "Search")
+    assert tmux.alternate_screen_on()
+
+    has_search = _has_module("jjj_brief.search")
+    if has_search:
+        tmux.type("/")
+        tmux.type("Xiongan")
+        screen = tmux.wait_for("result", "PASSAGE")
+        assert "Xiong" in screen
+        tmux.keys("Enter")
+    else:
+        tmux.keys("Down", "Down", "Down", "Down", "Enter")
+    screen = tmux.wait_for("Machine translation")
+    assert "Article" in screen.splitlines()[0]
+
+    if _has_module("jjj_brief.figures"):
+        tmux.type("]")
+        tmux.wait_for("Figure ")
+        tmux.type("c")
+        screen = tmux.wait_for("value", timeout=15)
+        assert "Comparison" in screen.splitlines()[0] or "Alignment" in screen.splitlines()[0]
+
+    tmux.type("q")
+    screen = tmux.wait_for("EXIT=0", "READY$")
+    assert not tmux.alternate_screen_on()
+    assert "Traceback" not in screen
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None

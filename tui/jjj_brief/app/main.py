@@ -1,0 +1,436 @@
+"""The jjj-brief Textual app: topic tree, main pane (briefing / reader / comparison), search.
+
+Construct :class:`BriefApp` with injected ``layers`` (or ``corpus``/``briefings``) to run it
+on other data — the tests use that for a hostile corpus. Everything shown that did not
+come from this package's source passes through :mod:`jjj_brief.app.safe_text`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static, Tree
+
+from jjj_brief.app import safe_text
+from jjj_brief.app.help import HelpScreen
+from jjj_brief.app.layers import Layers
+from jjj_brief.app.navigation import BriefProvider, TopicTree
+from jjj_brief.app.reader import ReaderView
+from jjj_brief.app.search_pane import SearchPane
+from jjj_brief.app.state import History, Location, SettingsStore, format_citation, save_citation, save_export
+from jjj_brief.app.views import (
+    BriefingView,
+    ComparisonView,
+    HomeView,
+    OpenArticle,
+    OpenFact,
+    OpenTopic,
+    TimelineView,
+)
+from jjj_brief.safety import one_line
+
+VIEW_IDS = {
+    "home": "home",
+    "article": "reader",
+    "topic": "briefing",
+    "fact": "comparison",
+    "alignment": "comparison",
+    "timeline": "timeline",
+}
+
+
+class BriefApp(App[None]):
+    """Read, search and cross-check the Beijing-Tianjin-Hebei briefings."""
+
+    TITLE = "jjj-brief"
+    COMMANDS = App.COMMANDS | {BriefProvider}
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("alt+left,backspace", "back", "Back", key_display="alt+←"),
+        Binding("alt+right", "forward", "Forward", key_display="alt+→", show=False),
+        Binding("y", "copy_citation", "Cite"),
+        Binding("e", "export", "Export"),
+        Binding("t", "focus_tree", "Tree", show=False),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit (always)", show=False, priority=True),
+    ]
+
+    CSS = """
+    #top { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; }
+    #body { height: 1fr; }
+    #sidebar { width: 44; border-right: vkey $primary 40%; }
+    #tree { height: 2fr; min-height: 6; }
+    #search { height: 3fr; border-top: hkey $primary 40%; }
+    #main { width: 1fr; }
+    """
+
+    def __init__(
+        self,
+        *,
+        layers: Layers | None = None,
+        corpus: Any | None = None,
+        briefings: Any | None = None,
+        settings_dir: Path | None = None,
+        build_index: bool = True,
+        resume: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.core = layers if layers is not None else Layers(corpus, briefings)
+        self.store = SettingsStore(settings_dir)
+        self.settings = self.store.settings
+        self.history = History()
+        self._build_index = build_index
+        self._resume = self.settings.resume if resume is None else resume
+        self.animation_level = "none"
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static(Text("jjj-brief", style="bold"), id="top")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield TopicTree(self.core, id="tree")
+                yield SearchPane(self.core, self.settings.query_history, id="search")
+            with ContentSwitcher(initial="home", id="main"):
+                yield HomeView(self.core, id="home")
+                yield ReaderView(self.core, id="reader")
+                yield BriefingView(self.core, id="briefing")
+                yield ComparisonView(self.core, id="comparison")
+                yield TimelineView(self.core, id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        if self.store.warning:
+            self.notify(self.store.warning, severity="warning", markup=False)
+        if self._build_index:
+            self.search_pane.start_index_build()
+        else:
+            self.search_pane.skip_index_build()
+        self.query_one(TopicTree).focus()
+        last = self.settings.last_article
+        if self._resume and last and self.core.article(last) is not None:
+            self.open_location(Location("article", last, offset=self.settings.last_offset))
+        else:
+            self.open_location(Location("home"))
+
+    def watch_theme(self, theme: str) -> None:
+        if hasattr(self, "settings"):
+            self.settings.theme = theme
+
+    @property
+    def search_pane(self) -> SearchPane:
+        return self.query_one(SearchPane)
+
+    @property
+    def reader(self) -> ReaderView:
+        return self.query_one(ReaderView)
+
+    @property
+    def comparison(self) -> ComparisonView:
+        return self.query_one(ComparisonView)
+
+    @property
+    def briefing(self) -> BriefingView:
+        return self.query_one(BriefingView)
+
+    @property
+    def location(self) -> Location | None:
+        return self.history.current
+
+    # -------------------------------------------------------------- navigating
+    def open_location(self, location: Location, *, push: bool = True) -> bool:
+        """Show ``location`` in the main pane; record it in history when ``push``."""
+        self._remember_position()
+        if not self._show(location):
+            return False
+        if push:
+            self.history.push(location)
+        self._persist()
+        return True
+
+    def _show(self, location: Location) -> bool:
+        layers = self.core
+        switcher = self.query_one(ContentSwitcher)
+        if location.kind == "article":
+            article = layers.article(location.ref)
+            if article is None:
+                self.notify(f"Article not found: {one_line(location.ref, 80)}", severity="warning", markup=False)
+                return False
+            switcher.current = "reader"
+            self.reader.open_article(article, offset=location.offset, query=location.query)
+            self.reader.document.focus()
+            self._set_top("Article", f"{article.outlet} · {article.date} · {article.title}")
+        elif location.kind == "topic":
+            topic = layers.topic(location.ref)
+            if topic is None:
+                return False
+            switcher.current = "briefing"
+            self.briefing.show_topic(topic)
+            self._set_top("Briefing", topic.title)
+        elif location.kind == "fact":
+            fact = layers.fact(location.ref)
+            if fact is None:
+                return False
+            switcher.current = "comparison"
+            self.comparison.show_fact(fact)
+            self.call_after_refresh(self.comparison.focus_first)
+            self._set_top("Comparison", fact.subject)
+        elif location.kind == "alignment":
+            article = layers.article(location.ref)
+            figure = self._figure_at(article, location.offset) if article else None
+            if article is None or figure is None:
+                return False
+            related = layers.related(article.id, figure.start, limit=8)
+            switcher.current = "comparison"
+            self.comparison.show_alignment(article, figure, related)
+            self.call_after_refresh(self.comparison.focus_first)
+            self._set_top("Alignment", f"{figure.text} · {article.outlet}")
+        elif location.kind == "timeline":
+            switcher.current = "timeline"
+            timeline = self.query_one(TimelineView)
+            timeline.show_event(location.ref or None)
+            timeline.query_one("#timeline-list").focus()
+            self._set_top("Timeline", "dated events")
+        else:
+            switcher.current = "home"
+            self._set_top("Home", "")
+        return True
+
+    def _figure_at(self, article: Any, offset: int | None) -> Any | None:
+        if offset is None:
+            return None
+        for figure in self.core.figures(article):
+            if figure.start <= offset < figure.end:
+                return figure
+        return None
+
+    def _set_top(self, view: str, where: str) -> None:
+        top = Text()
+        top.append("jjj-brief", style="bold")
+        top.append(f" › {view}", style="bold")
+        if where:
+            top.append(" › ")
+            top.append_text(safe_text.line(where, limit=150))
+        self.query_one("#top", Static).update(top)
+
+    def _remember_position(self) -> None:
+        current = self.history.current
+        if current is not None and current.kind == "article" and self.reader.article is not None:
+            if self.reader.article.id == current.ref:
+                position = self.reader.position()
+                if position is not None:
+                    self.history.update_current(current.at(position))
+
+    def _persist(self) -> None:
+        current = self.history.current
+        if current is not None and current.kind == "article":
+            self.settings.last_article = current.ref
+            self.settings.last_offset = current.offset
+        self.store.save()
+
+    def search_for(self, query: str) -> None:
+        self.search_pane.focus_query()
+        self.search_pane.search_now(query)
+
+    # ---------------------------------------------------------------- messages
+    @on(Tree.NodeSelected, "#tree")
+    def _tree_selected(self, event: Tree.NodeSelected) -> None:
+        location = event.node.data
+        if location is not None:
+            self.open_location(location)
+
+    @on(SearchPane.OpenHit)
+    def _open_hit(self, event: SearchPane.OpenHit) -> None:
+        hit = event.hit
+        kind = getattr(hit, "kind", "passage")
+        ref = str(getattr(hit, "article", "") or "")
+        self._persist()
+        if kind == "passage":
+            self.open_location(Location("article", ref, offset=getattr(hit, "start", None), query=event.query))
+        elif kind == "topic":
+            self.open_location(Location("topic", ref))
+        elif kind == "fact":
+            self.open_location(Location("fact", ref))
+        else:
+            self._show_glossary(ref, hit)
+
+    def _show_glossary(self, ref: str, hit: Any) -> None:
+        briefings = self.core.briefings
+        term = briefings.term(ref) if briefings is not None and hasattr(briefings, "term") else None
+        if term is None:
+            message = one_line(str(getattr(hit, "snippet", "")), 300)
+            self.notify(message, title="Glossary", markup=False)
+            return
+        spellings = ", ".join(getattr(term, "spellings", []) or [term.term])
+        message = one_line(f"{term.term}: {term.gloss} — spellings: {spellings}", 600)
+        self.notify(message, title="Glossary", timeout=12, markup=False)
+
+    @on(OpenArticle)
+    def _open_article(self, event: OpenArticle) -> None:
+        self.open_location(Location("article", event.article_id, offset=event.offset, query=event.query))
+
+    @on(OpenFact)
+    def _open_fact(self, event: OpenFact) -> None:
+        self.open_location(Location("fact", event.fact_id))
+
+    @on(OpenTopic)
+    def _open_topic(self, event: OpenTopic) -> None:
+        self.open_location(Location("topic", event.topic_id))
+
+    @on(ReaderView.OpenRelated)
+    def _open_related(self, event: ReaderView.OpenRelated) -> None:
+        self.open_location(Location("article", event.article_id, offset=event.offset))
+
+    @on(ReaderView.OpenComparison)
+    def _open_comparison(self, event: ReaderView.OpenComparison) -> None:
+        fact_id = self.fact_for_figure(event.article_id, event.offset)
+        if fact_id is not None:
+            self.open_location(Location("fact", fact_id))
+        elif not self.open_location(Location("alignment", event.article_id, offset=event.offset)):
+            self.notify("No comparison for this figure.", severity="warning", markup=False)
+
+    def fact_for_figure(self, article_id: str, offset: int) -> str | None:
+        """The curated fact whose claim quotes the figure at ``offset``, if any."""
+        article = self.core.article(article_id)
+        if article is None:
+            return None
+        figure = self._figure_at(article, offset)
+        lo, hi = (figure.start, figure.end) if figure else (offset, offset + 1)
+        fallback = None
+        for fact in self.core.facts():
+            for claim in fact.claims:
+                if claim.article != article.id:
+                    continue
+                span = self.core.locate_quote(article, claim.quote)
+                if span is None or not (span[0] <= lo and hi <= span[1]):
+                    continue
+                value = getattr(figure, "value", None)
+                if value is not None and _close(value, claim.value):
+                    return fact.id
+                fallback = fallback or fact.id
+        return fallback if figure is None else None
+
+    # ----------------------------------------------------------------- actions
+    def action_focus_search(self) -> None:
+        self.search_pane.focus_query()
+
+    def action_focus_tree(self) -> None:
+        self.query_one(TopicTree).focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[tuple[str, list]]:
+        sections = [
+            ("Everywhere", list(BriefApp.BINDINGS) + [Binding("ctrl+p", "command_palette", "Command palette: articles, topics, facts, full-text search, themes")]),
+            ("Reader", list(ReaderView.BINDINGS)),
+            ("Comparison", list(ComparisonView.BINDINGS) + [Binding("enter", "open", "Open the focused source at its quote"), Binding("left,right", "column", "Previous / next source")]),
+            ("Help", list(HelpScreen.BINDINGS)),
+        ]
+        focused_view = self.query_one(ContentSwitcher).current
+        order = {"reader": "Reader", "comparison": "Comparison"}.get(focused_view or "")
+        sections.sort(key=lambda section: section[0] != order)
+        return sections
+
+    def action_back(self) -> None:
+        self._remember_position()
+        location = self.history.back()
+        if location is None:
+            self.bell()
+            return
+        self._show(location)
+        self._persist()
+
+    def action_forward(self) -> None:
+        self._remember_position()
+        location = self.history.forward()
+        if location is None:
+            self.bell()
+            return
+        self._show(location)
+        self._persist()
+
+    def action_copy_citation(self) -> None:
+        found = self._citation_source()
+        if found is None:
+            self.notify("Nothing to cite here: open an article, a comparison or a briefing.", severity="warning", markup=False)
+            return
+        article, quote = found
+        citation = format_citation(article.outlet, article.date, article.title, quote)
+        self.copy_to_clipboard(citation)
+        path = save_citation(citation)
+        where = f"saved to {path}" if path else "could not be saved (data dir not writable)"
+        self.notify(one_line(f"Citation copied to the clipboard (if the terminal allows) and {where}", 400), title="Cite", markup=False)
+
+    def _citation_source(self) -> tuple[Any, str] | None:
+        view = self.query_one(ContentSwitcher).current
+        if view == "reader" and self.reader.article is not None:
+            quote = self.reader.citation_quote()
+            return (self.reader.article, quote) if quote else None
+        if view == "comparison":
+            source = self.comparison.focused_source()
+            if source is not None and source.article is not None:
+                return source.article, source.quote
+        if view == "briefing":
+            return self.briefing.focused_quote()
+        return None
+
+    def action_export(self) -> None:
+        current = self.history.current
+        if current is None or current.kind not in ("topic", "fact"):
+            self.notify("Export works on a briefing or a fact comparison.", severity="warning", markup=False)
+            return
+        try:
+            markdown = self.core.export_markdown(current.ref)
+        except Exception as exc:
+            self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
+            return
+        if markdown is None:
+            self.notify("Export is not available (compare layer missing).", severity="warning", markup=False)
+            return
+        path = save_export(current.ref, markdown)
+        if path is None:
+            self.copy_to_clipboard(markdown)
+            self.notify("Data dir not writable: the Markdown was copied to the clipboard instead.", severity="warning", markup=False)
+            return
+        self.notify(one_line(f"Exported to {path}", 400), title="Export", markup=False)
+
+    async def action_quit(self) -> None:
+        self._remember_position()
+        self._persist()
+        self.exit()
+
+    def toggle_resume(self) -> None:
+        self.settings.resume = not self.settings.resume
+        saved = self.store.save()
+        state = "on" if self.settings.resume else "off"
+        where = "" if saved else " (kept in memory: data dir not writable)"
+        self.notify(f"Open where you left off: {state}{where}", markup=False)
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        state = "on" if self.settings.resume else "off"
+        yield SystemCommand(
+            "Open where you left off", f"Reopen the last article at the last position on start (now {state})", self.toggle_resume
+        )
+        yield SystemCommand("Copy citation", "Copy a citation of what is focused, and save it to the data dir", self.action_copy_citation)
+        yield SystemCommand("Export to Markdown", "Export the current briefing or comparison", self.action_export)
+        yield SystemCommand("Timeline", "Show the dated events", lambda: self.open_location(Location("timeline")))
+
+
+def _close(a: Any, b: Any) -> bool:
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return False
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))

@@ -1,0 +1,156 @@
+"""Finding things: the topic tree on the left and the command palette's provider."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+from typing import Any
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from jjj_brief.app import safe_text
+from jjj_brief.app.state import Location
+from jjj_brief.safety import one_line
+
+
+class TopicTree(Tree[Location]):
+    """Briefings (groups → topics → facts), Articles (by outlet, with dates), Timeline."""
+
+    DEFAULT_CSS = """
+    TopicTree { padding: 0; }
+    """
+
+    def __init__(self, layers: Any, **kwargs: Any) -> None:
+        super().__init__(Text("jjj-brief"), **kwargs)
+        self.core = layers
+        self.show_root = False
+        self.guide_depth = 2
+
+    def on_mount(self) -> None:
+        self.populate()
+
+    def populate(self) -> None:
+        layers = self.core
+        self.clear()
+        briefings = self.root.add(Text("Briefings", style="bold"), expand=True)
+        if not layers.has_briefings:
+            briefings.add_leaf(Text("briefings not available", style="dim italic"))
+        for group in layers.groups():
+            self._add_topic(briefings, group, depth=0)
+        orphans = [t for t in layers.topics() if t.parent and layers.topic(t.parent) is None]
+        for topic in orphans:
+            self._add_topic(briefings, topic, depth=1)
+
+        articles = self.root.add(Text("Articles", style="bold"), expand=True)
+        by_outlet: dict[str, list] = defaultdict(list)
+        for article in layers.corpus:
+            by_outlet[article.outlet].append(article)
+        for outlet in sorted(by_outlet, key=str.casefold):
+            outlet_node = articles.add(safe_text.line(outlet, limit=60), expand=True)
+            for article in sorted(by_outlet[outlet], key=lambda a: a.date):
+                label = safe_text.parts((article.date, "dim"), ("  ", ""), (article.title, ""), limit=70)
+                outlet_node.add_leaf(label, data=Location("article", article.id))
+
+        timeline = self.root.add(Text("Timeline", style="bold"), data=Location("timeline"))
+        for event in sorted(layers.timeline(), key=lambda e: e.date):
+            label = safe_text.parts((event.date, "dim"), ("  ", ""), (event.title, ""), limit=70)
+            timeline.add_leaf(label, data=Location("timeline", event.id))
+        self.cursor_line = 0
+
+    def _add_topic(self, parent: TreeNode, topic: Any, depth: int) -> None:
+        children = self.core.children(topic.id)
+        facts = self.core.facts_of(topic.id)
+        label = safe_text.line(topic.title, style="bold" if depth == 0 else "", limit=70)
+        if not children and not facts:
+            parent.add_leaf(label, data=Location("topic", topic.id))
+            return
+        node = parent.add(label, data=Location("topic", topic.id), expand=depth == 0)
+        if depth < 8:
+            for child in children:
+                self._add_topic(node, child, depth + 1)
+        for fact in facts:
+            node.add_leaf(
+                Text("≡ ", style="magenta").append_text(safe_text.line(fact.subject, limit=70)),
+                data=Location("fact", fact.id),
+            )
+
+    def select_location(self, location: Location) -> None:
+        """Move the cursor to the node showing ``location`` (without opening it again)."""
+        for node in _walk(self.root):
+            data = node.data
+            if data is not None and data.kind == location.kind and data.ref == location.ref:
+                parent = node.parent
+                while parent is not None:
+                    parent.expand()
+                    parent = parent.parent
+                self.call_after_refresh(self._move_cursor, node)
+                return
+
+    def _move_cursor(self, node: TreeNode) -> None:
+        if node.line >= 0:
+            self.cursor_line = node.line
+            self.scroll_to_line(node.line)
+
+
+def _walk(node: TreeNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+# -------------------------------------------------------------------- palette
+def _highlight(matcher: Any, plain: str, prefix: str = "") -> Content:
+    """A palette row built as Content from plain text; matched characters styled by us.
+
+    (Textual's ``Matcher.highlight`` would parse the candidate as markup.)
+    """
+    text = prefix + plain
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, plain)
+    if score:
+        for offset in offsets:
+            if not plain[offset].isspace():
+                content = content.stylize("bold underline", len(prefix) + offset, len(prefix) + offset + 1)
+    return content
+
+
+class BriefProvider(Provider):
+    """Articles, topics and facts by name, and a full-text search of whatever is typed."""
+
+    def _items(self) -> list[tuple[str, str, Location]]:
+        app = self.app
+        layers = app.core  # type: ignore[attr-defined]
+        items: list[tuple[str, str, Location]] = []
+        for article in layers.corpus:
+            name = one_line(f"{article.title} — {article.outlet}, {article.date}", 150)
+            items.append(("Article: ", name, Location("article", article.id)))
+        for topic in layers.topics():
+            items.append(("Topic: ", one_line(topic.title, 150), Location("topic", topic.id)))
+        for fact in layers.facts():
+            items.append(("Fact: ", one_line(fact.subject, 150), Location("fact", fact.id)))
+        return items
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        for prefix, name, location in self._items():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, name, prefix), partial(app.open_location, location), text=prefix + name)  # type: ignore[attr-defined]
+        if query.strip():
+            yield Hit(
+                0.01,
+                Content("Search all text for: ") + Content(one_line(query, 120)).stylize("bold"),
+                partial(app.search_for, query),  # type: ignore[attr-defined]
+                text=f"Search all text for: {one_line(query, 120)}",
+            )
+
+    async def discover(self) -> Hits:
+        app = self.app
+        for prefix, name, location in self._items():
+            if location.kind in ("topic", "article"):
+                yield DiscoveryHit(Content(prefix + name), partial(app.open_location, location), text=prefix + name)  # type: ignore[attr-defined]

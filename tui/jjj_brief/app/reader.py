@@ -1,0 +1,614 @@
+"""The article reader: metadata, figures lit by kind, search matches, find, and a figure panel.
+
+The text is shown by :class:`DocumentView` (one wrapped line list, not a widget per
+paragraph). Opening an article does the slow parts — figure extraction, match spans,
+styling every paragraph — in a thread worker; a generation counter drops the result of
+an article the user has already left.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from jjj_brief.app import safe_text
+from jjj_brief.app.document import Block, DocumentView
+from jjj_brief.corpus import Article
+
+KIND_STYLES: dict[str, str] = {
+    "money": "green",
+    "percent": "cyan",
+    "percentage_points": "bright_cyan",
+    "count": "magenta",
+    "measure": "blue",
+    "duration": "yellow",
+    "multiple": "bright_magenta",
+    "date": "bright_green",
+    "year": "bright_green",
+    "label": "bright_black",
+}
+KIND_NAMES: dict[str, str] = {
+    "money": "money",
+    "percent": "percent",
+    "percentage_points": "points",
+    "count": "count",
+    "measure": "measure",
+    "duration": "duration",
+    "multiple": "multiple",
+    "date": "date",
+    "year": "year",
+    "label": "label",
+}
+FIGURE_STYLE = "underline"
+SUSPECT_STYLE = "bold italic underline red"
+FOCUS_STYLE = "reverse bold"
+MATCH_STYLE = "bold black on yellow"
+CURRENT_MATCH_STYLE = "bold black on bright_yellow reverse"
+REPEAT_STYLE = "dim"
+
+
+def figure_style(figure: Any) -> str:
+    if getattr(figure, "suspect", None):
+        return SUSPECT_STYLE
+    return f"{KIND_STYLES.get(getattr(figure, 'kind', ''), 'white')} {FIGURE_STYLE}"
+
+
+def legend() -> Text:
+    """The key to the figure colours (only our own strings)."""
+    text = Text("Figures: ", style="bold")
+    for kind, style in KIND_STYLES.items():
+        if kind == "year":
+            continue
+        text.append(KIND_NAMES[kind], style=f"{style} {FIGURE_STYLE}")
+        text.append(" ")
+    text.append("suspect", style=SUSPECT_STYLE)
+    text.append("  ")
+    text.append("search match", style=MATCH_STYLE)
+    return text
+
+
+def describe_value(figure: Any) -> str:
+    return format_number(getattr(figure, "value", None))
+
+
+def format_number(value: Any) -> str:
+    """A figure's normalized value for people: 4390000000000.0 -> 4,390,000,000,000."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, (int, float)) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
+
+
+def figure_details(figure: Any) -> Text:
+    """The focused figure's details for the side panel."""
+    rows: list[Text] = [safe_text.parts(("Figure ", "bold"), (str(getattr(figure, "text", "")), figure_style(figure)))]
+    fields = [
+        ("kind", KIND_NAMES.get(getattr(figure, "kind", ""), str(getattr(figure, "kind", "")))),
+        ("value", describe_value(figure)),
+        ("unit", getattr(figure, "unit", None) or "—"),
+        ("qualifier", getattr(figure, "qualifier", None) or "—"),
+        ("as of", str(getattr(figure, "as_of", None) or "—")),
+    ]
+    for name, value in fields:
+        rows.append(safe_text.parts((f"{name:<10}", "dim"), str(value)))
+    suspect = getattr(figure, "suspect", None)
+    if suspect:
+        rows.append(safe_text.parts(("⚠ suspect: ", "bold red"), str(getattr(suspect, "reason", suspect))))
+        likely = getattr(suspect, "likely", None)
+        if likely is not None:
+            rows.append(safe_text.parts(("  likely ", "dim"), str(likely)))
+    return safe_text.paragraphs(*rows)
+
+
+@dataclass
+class PreparedArticle:
+    """Everything the reader needs to show an article, computed off the UI thread."""
+
+    article: Article
+    figures: list
+    query_spans: list[tuple[int, int]]
+    blocks: list[Block]
+    paragraph_block: dict[int, int] = field(default_factory=dict)
+    figures_by_paragraph: dict[int, list[int]] = field(default_factory=dict)
+
+
+def find_spans(text: str, needle: str, limit: int = 10_000) -> list[tuple[int, int]]:
+    """Case-insensitive occurrences of ``needle`` in ``text`` (find-in-article)."""
+    if not needle:
+        return []
+    return [(m.start(), m.end()) for _, m in zip(range(limit), re.finditer(re.escape(needle), text, re.IGNORECASE))]
+
+
+class ReaderView(Vertical):
+    """One article: header, legend, wrapped text with figures, figure panel, find bar."""
+
+    BINDINGS = [
+        Binding("right_square_bracket", "next_figure", "Next figure", key_display="]"),
+        Binding("left_square_bracket", "prev_figure", "Prev figure", key_display="["),
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "prev_match", "Prev match", key_display="N"),
+        Binding("c", "compare", "Compare"),
+        Binding("ctrl+f", "find", "Find"),
+        Binding("escape", "close_find", "Close find", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ReaderView { height: 1fr; }
+    ReaderView #reader-meta { height: auto; max-height: 8; padding: 0 1; background: $boost; }
+    ReaderView #reader-legend { height: 1; padding: 0 1; color: $text-muted; }
+    ReaderView #reader-body { height: 1fr; }
+    ReaderView DocumentView { width: 1fr; }
+    ReaderView #figure-panel { width: 38; border-left: vkey $primary 40%; padding: 0 1; }
+    ReaderView #figure-panel.-hidden { display: none; }
+    ReaderView #figure-detail { height: auto; }
+    ReaderView #related { height: auto; max-height: 16; border: none; }
+    ReaderView #find { dock: bottom; display: none; }
+    ReaderView #reader-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    class OpenComparison(Message):
+        """Compare the figure at ``offset`` of ``article_id`` (curated fact or alignment)."""
+
+        def __init__(self, article_id: str, offset: int) -> None:
+            self.article_id = article_id
+            self.offset = offset
+            super().__init__()
+
+    class OpenRelated(Message):
+        def __init__(self, article_id: str, offset: int) -> None:
+            self.article_id = article_id
+            self.offset = offset
+            super().__init__()
+
+    def __init__(self, layers: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.core = layers
+        self.prepared: PreparedArticle | None = None
+        self.focused_figure: int | None = None
+        self.query = ""
+        self.find_text = ""
+        self._find_spans: list[tuple[int, int]] = []
+        self._current_match: int | None = None
+        self._generation = 0
+        self._pending_offset: int | None = None
+        self._related: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-meta")
+        yield Static(legend(), id="reader-legend")
+        with Horizontal(id="reader-body"):
+            yield DocumentView(id="doc")
+            with VerticalScroll(id="figure-panel", classes="-hidden"):
+                yield Static(id="figure-detail")
+                yield Static(Text("Related figures in other articles", style="bold"), id="related-title")
+                yield OptionList(id="related")
+        yield Static(id="reader-status")
+        yield Input(placeholder="Find in article (enter: next, esc: close)", id="find")
+
+    # ------------------------------------------------------------------ opening
+    @property
+    def article(self) -> Article | None:
+        return self.prepared.article if self.prepared else None
+
+    @property
+    def document(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    def open_article(self, article: Article, *, offset: int | None = None, query: str = "") -> None:
+        """Show ``article``; the text appears when the worker has prepared it."""
+        self._generation += 1
+        self._pending_offset = offset
+        if self.prepared is not None and self.prepared.article is article and query == self.query:
+            self._after_open(offset)
+            return
+        self.query = query
+        self.query_one("#reader-meta", Static).update(self._metadata(article))
+        self.query_one("#reader-status", Static).update(Text("Opening…", style="italic"))
+        self.document.loading = True
+        self._prepare(article, query, self.document._text_width(), self._generation)
+
+    @work(thread=True, exclusive=True, group="reader-open")
+    def _prepare(self, article: Article, query: str, width: int, generation: int) -> None:
+        figures = self.core.figures(article)
+        query_spans = self.core.match_spans(query, article.text) if query else []
+        prepared = PreparedArticle(article, figures, query_spans, [])
+        for number, figure in enumerate(figures):
+            paragraph = article.paragraph_at(figure.start)
+            if paragraph is not None:
+                prepared.figures_by_paragraph.setdefault(paragraph.index, []).append(number)
+        blocks: list[Block] = []
+        for paragraph in article.paragraphs:
+            if paragraph.repeat_of is not None:
+                blocks.append(
+                    Block(
+                        Text(f"↻ repeats paragraph {paragraph.repeat_of + 1} (kept as printed)", style="italic dim"),
+                        gap_after=False,
+                    )
+                )
+            prepared.paragraph_block[paragraph.index] = len(blocks)
+            blocks.append(Block(Text(), start=paragraph.start))
+        prepared.blocks = blocks
+        for paragraph in article.paragraphs:
+            blocks[prepared.paragraph_block[paragraph.index]].text = self._paragraph_text(
+                prepared, paragraph.index, focused=None, current=None, find=[]
+            )
+        self.app.call_from_thread(self._apply, prepared, generation)
+
+    def _apply(self, prepared: PreparedArticle, generation: int) -> None:
+        if generation != self._generation:
+            return  # the user opened something else meanwhile
+        self.prepared = prepared
+        self.focused_figure = None
+        self._current_match = None
+        self._find_spans = find_spans(prepared.article.text, self.find_text)
+        self.document.set_blocks(prepared.blocks)
+        self.document.loading = False
+        if not isinstance(self.app.focused, Input):
+            self.document.focus()
+        self.query_one("#figure-panel").add_class("-hidden")
+        self._after_open(self._pending_offset)
+        self.post_message(self.Opened(prepared.article))
+
+    class Opened(Message):
+        def __init__(self, article: Article) -> None:
+            self.article = article
+            super().__init__()
+
+    def _after_open(self, offset: int | None) -> None:
+        self._update_status()
+        if offset is None:
+            self.document.scroll_to(y=0, animate=False, immediate=True)
+            return
+        figure = self._figure_index_at(offset)
+        if figure is not None:
+            self.focus_figure(figure)
+        else:
+            self.document.scroll_to_offset(offset)
+        if self.query and self._matches():
+            self._current_match = next(
+                (i for i, (s, _) in enumerate(self._matches()) if s >= offset), None
+            )
+            self._restyle_all()
+
+    def _metadata(self, article: Article) -> Text:
+        precision = {"day": "", "month": " (month only)", "year": " (year only)", "unknown": " (undated)"}.get(
+            article.date_precision, ""
+        )
+        inferred = ", inferred" if getattr(article, "date_inferred", False) else ""
+        rows = [
+            safe_text.line(article.title, style="bold"),
+            safe_text.parts(
+                (article.outlet, "bold"),
+                ("  ·  ", "dim"),
+                (article.date, ""),
+                (f"{precision}{inferred}", "dim"),
+                ("  ·  ", "dim"),
+                (", ".join(article.byline) if article.byline else "no byline", "italic"),
+            ),
+        ]
+        language = getattr(article, "language", "") or ""
+        if article.source == "seed" or "machine" in language.lower():
+            rows.append(Text("Machine translation from Chinese: wording and figures are as printed, defects included.", style="dim italic"))
+        else:
+            rows.append(Text("Imported document.", style="dim italic"))
+        return safe_text.paragraphs(*rows)
+
+    # ---------------------------------------------------------------- styling
+    def _matches(self) -> list[tuple[int, int]]:
+        if self.find_text:
+            return self._find_spans
+        return self.prepared.query_spans if self.prepared else []
+
+    def _paragraph_text(
+        self,
+        prepared: PreparedArticle,
+        index: int,
+        *,
+        focused: int | None,
+        current: tuple[int, int] | None,
+        find: list[tuple[int, int]],
+    ) -> Text:
+        paragraph = prepared.article.paragraphs[index]
+        base = paragraph.start
+        spans: list[tuple[int, int, str]] = []
+        for number in prepared.figures_by_paragraph.get(index, []):
+            figure = prepared.figures[number]
+            spans.append((figure.start - base, figure.end - base, figure_style(figure)))
+        lo, hi = paragraph.start, paragraph.end
+        matches = find if self.find_text else prepared.query_spans
+        for start, end in _overlapping(matches, lo, hi):
+            spans.append((start - base, end - base, MATCH_STYLE))
+        if current is not None and current[0] < hi and current[1] > lo:
+            spans.append((current[0] - base, current[1] - base, CURRENT_MATCH_STYLE))
+        if focused is not None:
+            figure = prepared.figures[focused]
+            spans.append((figure.start - base, figure.end - base, FOCUS_STYLE))
+        style = REPEAT_STYLE if paragraph.repeat_of is not None else ""
+        return safe_text.block(paragraph.text, spans, style=style)
+
+    def _restyle_paragraphs(self, indexes: set[int]) -> None:
+        prepared = self.prepared
+        if prepared is None:
+            return
+        current = self._current_span()
+        for index in indexes:
+            if 0 <= index < len(prepared.article.paragraphs):
+                text = self._paragraph_text(
+                    prepared, index, focused=self.focused_figure, current=current, find=self._find_spans
+                )
+                self.document.restyle(prepared.paragraph_block[index], text)
+
+    def _restyle_all(self) -> None:
+        if self.prepared is not None:
+            self._restyle_paragraphs(set(range(len(self.prepared.article.paragraphs))))
+
+    def _current_span(self) -> tuple[int, int] | None:
+        matches = self._matches()
+        if self._current_match is None or not 0 <= self._current_match < len(matches):
+            return None
+        return matches[self._current_match]
+
+    def _paragraph_of(self, offset: int) -> int | None:
+        if self.prepared is None:
+            return None
+        paragraph = self.prepared.article.paragraph_at(offset)
+        return paragraph.index if paragraph else None
+
+    # ---------------------------------------------------------------- figures
+    def _figure_index_at(self, offset: int) -> int | None:
+        if self.prepared is None:
+            return None
+        for number, figure in enumerate(self.prepared.figures):
+            if figure.start <= offset < figure.end:
+                return number
+        return None
+
+    @property
+    def figure(self) -> Any | None:
+        if self.prepared is None or self.focused_figure is None:
+            return None
+        return self.prepared.figures[self.focused_figure]
+
+    def focus_figure(self, number: int) -> None:
+        prepared = self.prepared
+        if prepared is None or not 0 <= number < len(prepared.figures):
+            return
+        changed = set()
+        if self.focused_figure is not None:
+            changed.add(self._paragraph_of(prepared.figures[self.focused_figure].start))
+        self.focused_figure = number
+        figure = prepared.figures[number]
+        changed.add(self._paragraph_of(figure.start))
+        self._restyle_paragraphs({i for i in changed if i is not None})
+        self.document.scroll_to_offset(figure.start)
+        panel = self.query_one("#figure-panel")
+        panel.remove_class("-hidden")
+        self.query_one("#figure-detail", Static).update(figure_details(figure))
+        self._show_related([])
+        self._load_related(prepared.article.id, figure.start, self._generation)
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="reader-related")
+    def _load_related(self, article_id: str, offset: int, generation: int) -> None:
+        related = self.core.related(article_id, offset, limit=8)
+        self.app.call_from_thread(self._related_loaded, related, generation, offset)
+
+    def _related_loaded(self, related: list, generation: int, offset: int) -> None:
+        figure = self.figure
+        if generation != self._generation or figure is None or figure.start != offset:
+            return
+        self._show_related(related)
+
+    def _show_related(self, related: list) -> None:
+        self._related = related
+        options = self.query_one("#related", OptionList)
+        options.clear_options()
+        title = self.query_one("#related-title", Static)
+        if not self.core.has_compare:
+            title.update(Text("Related figures: alignment not available", style="dim"))
+            return
+        title.update(Text("Related figures in other articles", style="bold"))
+        for candidate in related:
+            options.add_option(Option(related_label(self.core, candidate)))
+
+    @on(OptionList.OptionSelected, "#related")
+    def _open_related(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self._related):
+            candidate = self._related[event.option_index]
+            self.post_message(self.OpenRelated(_attr(candidate, "article"), int(_attr(candidate, "start") or 0)))
+
+    def _step_figure(self, forward: bool) -> None:
+        prepared = self.prepared
+        if prepared is None or not prepared.figures:
+            self.app.bell()
+            return
+        if self.focused_figure is None:
+            visible = self.document.visible_offsets()
+            anchor = visible[0] if visible else 0
+            starts = [f.start for f in prepared.figures]
+            if forward:
+                number = next((i for i, s in enumerate(starts) if s >= anchor), 0)
+            else:
+                number = max((i for i, s in enumerate(starts) if s < anchor), default=len(starts) - 1)
+        else:
+            number = (self.focused_figure + (1 if forward else -1)) % len(prepared.figures)
+        self.focus_figure(number)
+
+    def action_next_figure(self) -> None:
+        self._step_figure(True)
+
+    def action_prev_figure(self) -> None:
+        self._step_figure(False)
+
+    def action_compare(self) -> None:
+        figure = self.figure
+        if figure is None or self.article is None:
+            self.app.notify("Focus a figure first (] or [, or click one).", severity="warning", markup=False)
+            return
+        self.post_message(self.OpenComparison(self.article.id, figure.start))
+
+    @on(DocumentView.Clicked)
+    def _clicked(self, event: DocumentView.Clicked) -> None:
+        number = self._figure_index_at(event.offset)
+        if number is not None:
+            self.focus_figure(number)
+
+    # ---------------------------------------------------------------- matches
+    def _step_match(self, forward: bool) -> None:
+        matches = self._matches()
+        if not matches:
+            self.app.bell()
+            return
+        if self._current_match is None:
+            visible = self.document.visible_offsets()
+            anchor = visible[0] if visible else 0
+            if forward:
+                index = next((i for i, (s, _) in enumerate(matches) if s >= anchor), 0)
+            else:
+                index = max((i for i, (s, _) in enumerate(matches) if s < anchor), default=len(matches) - 1)
+        else:
+            index = (self._current_match + (1 if forward else -1)) % len(matches)
+        previous = self._current_span()
+        self._current_match = index
+        changed = {self._paragraph_of(matches[index][0])}
+        if previous:
+            changed.add(self._paragraph_of(previous[0]))
+        self._restyle_paragraphs({i for i in changed if i is not None})
+        self.document.scroll_to_offset(matches[index][0])
+        self._update_status()
+
+    def action_next_match(self) -> None:
+        self._step_match(True)
+
+    def action_prev_match(self) -> None:
+        self._step_match(False)
+
+    def action_find(self) -> None:
+        find = self.query_one("#find", Input)
+        find.display = True
+        find.focus()
+
+    def action_close_find(self) -> None:
+        find = self.query_one("#find", Input)
+        if not find.display:
+            return
+        find.display = False
+        find.value = ""
+        self.document.focus()
+
+    @on(Input.Changed, "#find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.find_text = event.value
+        self._find_spans = find_spans(self.article.text, event.value) if self.article else []
+        self._current_match = None
+        self._restyle_all()
+        if self._find_spans:
+            self._step_match(True)
+        self._update_status()
+
+    @on(Input.Submitted, "#find")
+    def _find_next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._step_match(True)
+
+    def _update_status(self) -> None:
+        prepared = self.prepared
+        if prepared is None:
+            return
+        parts: list[str] = []
+        figures = prepared.figures
+        if not self.core.has_figures:
+            parts.append("figures: layer not available")
+        else:
+            suspects = sum(1 for f in figures if getattr(f, "suspect", None))
+            position = f"{self.focused_figure + 1}/" if self.focused_figure is not None else ""
+            parts.append(f"figures {position}{len(figures)} ({suspects} suspect)")
+        matches = self._matches()
+        label = "find" if self.find_text else "matches"
+        if self.find_text or self.query:
+            position = f"{self._current_match + 1}/" if self._current_match is not None else ""
+            parts.append(f"{label} {position}{len(matches)}")
+        repeats = sum(1 for p in prepared.article.paragraphs if p.repeat_of is not None)
+        if repeats:
+            parts.append(f"{repeats} repeated paragraph{'s' if repeats != 1 else ''} marked ↻")
+        self.query_one("#reader-status", Static).update(Text("  ·  ".join(parts)))
+
+    # --------------------------------------------------------------- citation
+    def citation_quote(self) -> str | None:
+        """The sentence around the focused figure or match, else the top visible paragraph."""
+        article = self.article
+        if article is None:
+            return None
+        anchor: int | None = None
+        if self.figure is not None:
+            anchor = self.figure.start
+        elif self._current_span() is not None:
+            anchor = self._current_span()[0]
+        else:
+            visible = self.document.visible_offsets()
+            anchor = visible[0] if visible else None
+        if anchor is None:
+            return None
+        paragraph = article.paragraph_at(anchor)
+        if paragraph is None:
+            return None
+        return sentence_around(paragraph.text, anchor - paragraph.start)
+
+    def position(self) -> int | None:
+        """The article offset the user is looking at (to reopen there)."""
+        if self.figure is not None:
+            return self.figure.start
+        return self.document.anchor_offset()
+
+
+def sentence_around(text: str, offset: int) -> str:
+    """The sentence of ``text`` containing ``offset`` (split on . ! ? and their CJK forms)."""
+    boundaries = [0] + [m.end() for m in re.finditer(r"[.!?。！？](?=\s|$)", text)] + [len(text)]
+    for start, end in zip(boundaries, boundaries[1:]):
+        if start <= offset < end:
+            return text[start:end].strip()
+    return text.strip()
+
+
+def _overlapping(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in spans if s < hi and e > lo]
+
+
+def _attr(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def related_label(layers: Any, candidate: Any) -> Text:
+    article = layers.article(str(_attr(candidate, "article", "")))
+    outlet = article.outlet if article else str(_attr(candidate, "article", ""))
+    date = article.date if article else ""
+    same = _attr(candidate, "same_fact", False)
+    head = safe_text.parts(
+        ("same fact " if same else "related ", "bold green" if same else "dim"),
+        (str(_attr(candidate, "text", "")), "bold"),
+        ("  ", ""),
+        (outlet, ""),
+        (f" {date}", "dim"),
+    )
+    reason = _attr(candidate, "reason", "")
+    if reason:
+        head.append("\n")
+        head.append_text(safe_text.line(str(reason), style="dim", limit=120))
+    return head

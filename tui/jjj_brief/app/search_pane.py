@@ -1,0 +1,302 @@
+"""The search pane: a query box, the result count and "did you mean", and the results.
+
+Searching runs in a thread worker after a short debounce. Every query gets a generation
+number; a result is shown only if its generation is still the newest, so a slow search
+for "bei" can never overwrite the results for "beijing" typed after it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Key
+from textual.message import Message
+from textual.widgets import Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from jjj_brief.app import safe_text
+
+DEBOUNCE_SECONDS = 0.15
+KIND_BADGES = {
+    "passage": ("PASSAGE", "bold cyan"),
+    "topic": ("TOPIC", "bold green"),
+    "fact": ("FACT", "bold magenta"),
+    "glossary": ("GLOSSARY", "bold yellow"),
+}
+HIGHLIGHT_STYLE = "bold black on yellow"
+
+
+def hit_label(hit: Any) -> Text:
+    """Two lines: kind, outlet, date, title; then the snippet with the matched words lit."""
+    badge, style = KIND_BADGES.get(getattr(hit, "kind", ""), (str(getattr(hit, "kind", "")).upper(), "bold"))
+    head = safe_text.parts(
+        (f"{badge:<8} ", style),
+        (str(getattr(hit, "outlet", "") or ""), "bold"),
+        ("  ", ""),
+        (str(getattr(hit, "date", "") or ""), "dim"),
+        ("  ", ""),
+        (str(getattr(hit, "title", "") or ""), "italic"),
+        limit=90,
+    )
+    snippet = safe_text.highlighted_line(
+        str(getattr(hit, "snippet", "") or ""),
+        [(int(s), int(e)) for s, e in (getattr(hit, "highlights", None) or [])],
+        HIGHLIGHT_STYLE,
+        limit=400,
+    )
+    head.no_wrap = False
+    return safe_text.paragraphs(head, snippet)
+
+
+class SearchPane(Vertical):
+    """Query box and results; posts :class:`SearchPane.OpenHit` when a result is chosen."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "Leave search", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    SearchPane { height: 1fr; }
+    SearchPane #query { margin: 0; }
+    SearchPane #search-summary { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    SearchPane #index-progress { height: 1; padding: 0 1; }
+    SearchPane #index-progress.-done { display: none; }
+    SearchPane #results { height: 1fr; border: none; }
+    SearchPane #results > .option-list--option { padding: 0 0 1 0; }
+    """
+
+    class OpenHit(Message):
+        def __init__(self, hit: Any, query: str) -> None:
+            self.hit = hit
+            self.query = query
+            super().__init__()
+
+    class ResultsShown(Message):
+        """Results for ``query`` are on screen (used by the benchmark and tests)."""
+
+        def __init__(self, query: str, count: int) -> None:
+            self.query = query
+            self.count = count
+            super().__init__()
+
+    def __init__(self, layers: Any, history: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.core = layers
+        self.history = history  # shared with the settings (oldest first)
+        self._history_index: int | None = None
+        self._generation = 0
+        self._shown_generation = 0
+        self._timer = None
+        self._hits: list = []
+        self.shown_query = ""
+        self.index_ready = threading.Event()
+        self.last_latency: float | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search  (/ from anywhere; outlet: year: kind: \"phrase\" OR -not)", id="query")
+        yield ProgressBar(total=None, show_eta=False, id="index-progress")
+        yield Static(self._idle_summary(), id="search-summary")
+        yield OptionList(id="results")
+
+    def _idle_summary(self) -> Text:
+        if not self.core.has_search:
+            return Text("Search is not available (search layer missing).", style="italic")
+        return Text("Type to search passages, topics, facts and glossary.", style="dim")
+
+    @property
+    def query_input(self) -> Input:
+        return self.query_one("#query", Input)
+
+    @property
+    def results(self) -> OptionList:
+        return self.query_one("#results", OptionList)
+
+    # ------------------------------------------------------------- index build
+    def skip_index_build(self) -> None:
+        self.index_ready.set()
+        self.query_one("#index-progress").add_class("-done")
+
+    def start_index_build(self) -> None:
+        if not self.core.has_search:
+            self.skip_index_build()
+            return
+        self.query_one("#search-summary", Static).update(Text("Preparing the search index…", style="italic"))
+        self._build_index()
+
+    @work(thread=True, exclusive=True, group="index")
+    def _build_index(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._index_progress, done, total)
+
+        error: str | None = None
+        try:
+            self.core.ensure_index(progress=progress)
+        except Exception as exc:  # show it; searching will try again and report
+            error = str(exc)
+        finally:
+            self.index_ready.set()
+        self.app.call_from_thread(self._index_done, error)
+
+    def _index_progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#index-progress", ProgressBar)
+        bar.update(total=max(1, total), progress=done)
+        self.query_one("#search-summary", Static).update(
+            Text(f"Building the search index (first run): {done}/{total}", style="italic")
+        )
+
+    def _index_done(self, error: str | None) -> None:
+        self.query_one("#index-progress").add_class("-done")
+        if error:
+            self.query_one("#search-summary", Static).update(safe_text.line(f"Search index problem: {error}", style="red"))
+        elif not self.query_input.value.strip():
+            self.query_one("#search-summary", Static).update(self._idle_summary())
+
+    # ---------------------------------------------------------------- searching
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._generation += 1
+        if self._timer is not None:
+            self._timer.stop()
+        query = event.value
+        if not query.strip():
+            self._show_empty()
+            return
+        generation = self._generation
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._search(query, generation, time.perf_counter()))
+
+    def search_now(self, query: str) -> None:
+        """Search at once (palette, tests): set the box and skip the debounce."""
+        with self.query_input.prevent(Input.Changed):
+            self.query_input.value = query
+        self._generation += 1
+        if query.strip():
+            self._search(query, self._generation, time.perf_counter())
+        else:
+            self._show_empty()
+
+    def _show_empty(self) -> None:
+        self._hits = []
+        self.results.clear_options()
+        self.shown_query = ""
+        self.query_one("#search-summary", Static).update(self._idle_summary())
+
+    @work(thread=True, exclusive=False, group="search")
+    def _search(self, query: str, generation: int, started: float) -> None:
+        if generation != self._generation:
+            return  # superseded before it began
+        self.index_ready.wait(timeout=120)
+        if generation != self._generation:
+            return
+        try:
+            result = self.core.search(query, limit=50)
+            error = None
+        except Exception as exc:  # the search API should not raise; show it if it does
+            result, error = None, str(exc)
+        self.app.call_from_thread(self._show_result, query, generation, result, error, started)
+
+    def _show_result(self, query: str, generation: int, result: Any, error: str | None, started: float) -> None:
+        if generation != self._generation or generation < self._shown_generation:
+            return  # a newer query is already on its way or shown
+        self._shown_generation = generation
+        summary = self.query_one("#search-summary", Static)
+        self.results.clear_options()
+        self.shown_query = query
+        if error or result is None:
+            self._hits = []
+            summary.update(safe_text.line(error or "Search is not available.", style="red"))
+            return
+        self._hits = list(getattr(result, "hits", []) or [])
+        summary.update(self._summary(result))
+        self.results.add_options([Option(hit_label(hit)) for hit in self._hits])
+        if self._hits:
+            self.results.highlighted = 0
+        self.last_latency = time.perf_counter() - started
+        self.post_message(self.ResultsShown(query, len(self._hits)))
+
+    def _summary(self, result: Any) -> Text:
+        total = int(getattr(result, "total", len(self._hits)) or 0)
+        shown = len(self._hits)
+        text = Text(f"{total} result{'s' if total != 1 else ''}", style="bold")
+        if shown < total:
+            text.append(f" (top {shown})", style="dim")
+        suggestion = getattr(result, "suggestion", None)
+        if suggestion:
+            text.append("  did you mean ", style="italic")
+            text.append_text(safe_text.line(str(suggestion), style="bold underline", limit=80))
+            text.append("?", style="italic")
+        message = getattr(result, "message", None)
+        if message:
+            text.append("\n")
+            text.append_text(safe_text.line(str(message), style="yellow", limit=200))
+        return text
+
+    # --------------------------------------------------------------- choosing
+    @on(OptionList.OptionSelected, "#results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._open(event.option_index)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        if self.shown_query != event.value and event.value.strip():
+            self.search_now(event.value)
+            return
+        index = self.results.highlighted
+        self._open(index if index is not None else 0)
+
+    def _open(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self._hits):
+            return
+        self._remember(self.shown_query)
+        self.post_message(self.OpenHit(self._hits[index], self.shown_query))
+
+    def _remember(self, query: str) -> None:
+        query = query.strip()
+        if not query:
+            return
+        if query in self.history:
+            self.history.remove(query)
+        self.history.append(query)
+        del self.history[:-50]
+        self._history_index = None
+
+    def on_key(self, event: Key) -> None:
+        if not self.query_input.has_focus:
+            return
+        if event.key == "down" and self._hits:
+            event.stop()
+            event.prevent_default()
+            self.results.focus()
+            if self.results.highlighted is None:
+                self.results.highlighted = 0
+        elif event.key == "up":
+            value = self.query_input.value
+            browsing = self._history_index is not None and value == self.history[self._history_index]
+            if (not value or browsing) and self.history:
+                event.stop()
+                event.prevent_default()
+                index = len(self.history) - 1 if self._history_index is None else max(0, self._history_index - 1)
+                self._history_index = index
+                self.query_input.value = self.history[index]
+                self.query_input.cursor_position = len(self.history[index])
+
+    def action_leave(self) -> None:
+        self.screen.focus_next()
+
+    def focus_query(self) -> None:
+        self.query_input.focus()
+        self._history_index = None
+
+    def hits(self) -> list:
+        return list(self._hits)

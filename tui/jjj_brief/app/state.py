@@ -1,0 +1,200 @@
+"""What the app remembers: where you are (history), your settings, and saved citations.
+
+No Textual here: history is a list with a cursor, settings a small JSON file written
+atomically into the data dir (kept in memory when the data dir is not writable), and a
+citation is plain text appended to ``citations.txt`` in the data dir.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from jjj_brief import paths
+
+LocationKind = Literal["home", "article", "topic", "fact", "alignment", "timeline"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Something the main pane can show. ``ref`` is an article, topic or fact id."""
+
+    kind: LocationKind
+    ref: str = ""
+    offset: int | None = None  # article offset to scroll to / figure to align
+    query: str = ""  # search query whose matches are lit in the reader
+
+    def at(self, offset: int | None) -> "Location":
+        return replace(self, offset=offset)
+
+
+class History:
+    """Back/forward through what was opened, like a browser."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self._items: list[Location] = []
+        self._index = -1
+        self._limit = limit
+
+    @property
+    def current(self) -> Location | None:
+        return self._items[self._index] if self._index >= 0 else None
+
+    def push(self, location: Location) -> None:
+        del self._items[self._index + 1 :]
+        if self.current == location:
+            return
+        self._items.append(location)
+        if len(self._items) > self._limit:
+            del self._items[0]
+        self._index = len(self._items) - 1
+
+    def update_current(self, location: Location) -> None:
+        """Remember a new position (scroll offset) without adding a history step."""
+        if self._index >= 0:
+            self._items[self._index] = location
+
+    def back(self) -> Location | None:
+        if self._index <= 0:
+            return None
+        self._index -= 1
+        return self.current
+
+    def forward(self) -> Location | None:
+        if self._index >= len(self._items) - 1:
+            return None
+        self._index += 1
+        return self.current
+
+    @property
+    def can_go_back(self) -> bool:
+        return self._index > 0
+
+    @property
+    def can_go_forward(self) -> bool:
+        return self._index < len(self._items) - 1
+
+
+@dataclass
+class Settings:
+    """User settings. ``resume``: reopen the last article at the last position (default on)."""
+
+    resume: bool = True
+    last_article: str | None = None
+    last_offset: int | None = None
+    theme: str | None = None
+    query_history: list[str] = field(default_factory=list)
+
+
+class SettingsStore:
+    """Loads and saves :class:`Settings` as JSON in the data dir; memory-only if unwritable."""
+
+    FILE_NAME = "settings.json"
+    HISTORY_LIMIT = 50
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._requested = folder
+        self.settings = Settings()
+        self.path: Path | None = None
+        self.warning: str | None = None
+        self._load()
+
+    def _folder(self) -> Path | None:
+        folder = self._requested or paths.data_dir()
+        return paths.writable_dir(folder, "settings")
+
+    def _load(self) -> None:
+        folder = self._requested or paths.data_dir()
+        path = folder / self.FILE_NAME
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:
+            self.warning = f"ignored unreadable settings in {path}: {exc}"
+            return
+        if not isinstance(raw, dict):
+            self.warning = f"ignored settings in {path}: not a JSON object"
+            return
+        self.settings = _settings_from(raw)
+
+    def save(self) -> bool:
+        """Write the settings atomically; ``False`` when they stay in memory only."""
+        folder = self._folder()
+        if folder is None:
+            return False
+        self.path = folder / self.FILE_NAME
+        try:
+            paths.atomic_write(self.path, json.dumps(asdict(self.settings), indent=2) + "\n")
+        except OSError:
+            return False
+        return True
+
+    def remember_query(self, query: str) -> None:
+        query = query.strip()
+        if not query:
+            return
+        history = [q for q in self.settings.query_history if q != query]
+        history.append(query)
+        self.settings.query_history = history[-self.HISTORY_LIMIT :]
+
+
+def _settings_from(raw: dict) -> Settings:
+    settings = Settings()
+    if isinstance(raw.get("resume"), bool):
+        settings.resume = raw["resume"]
+    if isinstance(raw.get("last_article"), str):
+        settings.last_article = raw["last_article"]
+    if isinstance(raw.get("last_offset"), int) and raw["last_offset"] >= 0:
+        settings.last_offset = raw["last_offset"]
+    if isinstance(raw.get("theme"), str):
+        settings.theme = raw["theme"]
+    history = raw.get("query_history")
+    if isinstance(history, list):
+        settings.query_history = [q for q in history if isinstance(q, str)][-SettingsStore.HISTORY_LIMIT :]
+    return settings
+
+
+# ------------------------------------------------------------------ citations
+CITATIONS_FILE = "citations.txt"
+
+
+def format_citation(outlet: str, date: str, title: str, quote: str) -> str:
+    """One citation, ready to paste: the quote verbatim, then outlet, date and title."""
+    quote = " ".join(quote.split())
+    return f"“{quote}” — {outlet}, {date}, “{title}”"
+
+
+def save_citation(citation: str, folder: Path | None = None) -> Path | None:
+    """Append ``citation`` to the citations file (rewritten atomically); its path, or None."""
+    target = paths.writable_dir(folder or paths.data_dir(), "citations")
+    if target is None:
+        return None
+    path = target / CITATIONS_FILE
+    try:
+        previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        previous = ""
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        paths.atomic_write(path, f"{previous}[{stamp}] {citation}\n")
+    except OSError:
+        return None
+    return path
+
+
+def save_export(name: str, markdown: str, folder: Path | None = None) -> Path | None:
+    """Write an exported Markdown brief into ``exports/`` in the data dir, atomically."""
+    target = paths.writable_dir((folder or paths.data_dir()) / "exports", "exports")
+    if target is None:
+        return None
+    safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)[:80] or "export"
+    path = target / f"{safe_name}.md"
+    try:
+        paths.atomic_write(path, markdown)
+    except OSError:
+        return None
+    return path
