@@ -95,9 +95,10 @@ def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
     has_search = _has_module("jjj_brief.search")
     if has_search:
         tmux.type("/")
-        tmux.type("Xiongan")
-        screen = tmux.wait_for("result", "PASSAGE")
-        assert "Xiong" in screen
+        time.sleep(0.3)  # a human's pause: keys sent in one burst arrive before the focus moves
+        tmux.type("kind:passage Xiongan")
+        screen = tmux.wait_for("results", "PASSAGE")
+        assert "Xiong" in screen and "GLOSSARY" not in screen
         tmux.keys("Enter")
     else:
         tmux.keys("Down", "Down", "Down", "Down", "Enter")

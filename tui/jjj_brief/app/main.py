@@ -68,8 +68,10 @@ class BriefApp(App[None]):
     #top { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; }
     #body { height: 1fr; }
     #sidebar { width: 44; border-right: vkey $primary 40%; }
-    #tree { height: 2fr; min-height: 6; }
-    #search { height: 3fr; border-top: hkey $primary 40%; }
+    #tree { height: 1fr; min-height: 6; }
+    #search { height: 1fr; border-top: hkey $primary 40%; }
+    #sidebar.-searching #tree { height: 8; }
+    #sidebar.-searching #search { height: 1fr; }
     #main { width: 1fr; }
     """
 
@@ -243,6 +245,18 @@ class BriefApp(App[None]):
         self.search_pane.search_now(query)
 
     # ---------------------------------------------------------------- messages
+    def on_descendant_focus(self, event) -> None:
+        """Searching gives the search pane most of the sidebar; the tree gets it back on focus."""
+        widget = event.widget
+        try:
+            sidebar = self.screen.query_one("#sidebar")
+        except Exception:
+            return  # shutting down, or a modal screen (help, palette) has the focus
+        if any(isinstance(node, SearchPane) for node in widget.ancestors_with_self):
+            sidebar.add_class("-searching")
+        elif isinstance(widget, TopicTree):
+            sidebar.remove_class("-searching")
+
     @on(Tree.NodeSelected, "#tree")
     def _tree_selected(self, event: Tree.NodeSelected) -> None:
         location = event.node.data

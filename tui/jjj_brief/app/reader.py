@@ -256,8 +256,7 @@ class ReaderView(Vertical):
         self._find_spans = find_spans(prepared.article.text, self.find_text)
         self.document.set_blocks(prepared.blocks)
         self.document.loading = False
-        if not isinstance(self.app.focused, Input):
-            self.document.focus()
+        self.document.focus()
         self.query_one("#figure-panel").add_class("-hidden")
         self._after_open(self._pending_offset)
         self.post_message(self.Opened(prepared.article))

@@ -49,7 +49,7 @@ def hit_label(hit: Any) -> Text:
         str(getattr(hit, "snippet", "") or ""),
         [(int(s), int(e)) for s, e in (getattr(hit, "highlights", None) or [])],
         HIGHLIGHT_STYLE,
-        limit=400,
+        limit=240,
     )
     head.no_wrap = False
     return safe_text.paragraphs(head, snippet)
