@@ -6,7 +6,13 @@ import textwrap
 import time
 from pathlib import Path
 
+import yaml
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from jjj_brief.briefings import load_briefings
+from jjj_brief.briefings.check import check_briefings
 from jjj_brief.corpus import load_corpus
 
 
@@ -74,3 +80,58 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     assert time.perf_counter() - started < 2
     (problem,) = briefings.problems
     assert "aliases" in problem.message and problem.line == 2
+
+
+
+_SHIPPED_SAMPLE = (Path(__file__).parent / "fixtures" / "briefings" / "base" / "00-base.yaml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(_SHIPPED_SAMPLE)), st.integers(0, 6), st.text(max_size=6)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_mutated_yaml_never_raises(tmp_path_factory, edits):
+    """Random cuts and insertions into a valid file: loading reports, never raises."""
+    text = _SHIPPED_SAMPLE
+    for position, cut, insert in edits:
+        position = min(position, len(text))
+        text = text[:position] + insert + text[position + cut :]
+    folder = tmp_path_factory.mktemp("mutated")
+    (folder / "m.yaml").write_text(text, encoding="utf-8")
+    briefings = load_briefings(folder)
+    for problem in briefings.problems:
+        assert problem.file.endswith("m.yaml")
+        assert problem.line is None or 1 <= problem.line <= text.count("\n") + 2
+
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10)
+_trees = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(["id", "topic", "claims", "value", "quote", "article", "x", "parent"]), inner, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["topics", "facts", "glossary", "timeline", "other"]), _trees, max_size=4))
+def test_any_yaml_shape_never_raises(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("shapes")
+    (folder / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    check_briefings(load_briefings(folder))  # the checker copes with whatever loaded
+
+
+def test_quote_lookup_returns_offsets_and_a_closest_match():
+    from jjj_brief.briefings import closest_match, locate_quote
+
+    article = load_corpus().get("liaowang-2024")
+    start, end = locate_quote(article, "dropped to 386 micrograms")
+    assert article.text[start:end] == "dropped to 386 micrograms"
+    assert locate_quote(article, "dropped to 38.6 micrograms") is None
+    m_start, m_end, snippet, ratio = closest_match(article, "The average concentration dropped to 38.6 micrograms")
+    assert "386 micrograms" in snippet and ratio > 0.9
+    assert article.text[m_start:m_end] == snippet

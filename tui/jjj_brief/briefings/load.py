@@ -200,7 +200,10 @@ def parse_sections(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
+        context = exc.context or ""
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            context += f" (from line {exc.context_mark.line + 1})"
+        detail = " ".join(part for part in (context, exc.problem) if part)
         problems.append(Problem(name, "", line, f"invalid YAML: {detail or exc}"))
         return []
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
