@@ -32,11 +32,14 @@ def load_queries() -> list[dict]:
 
 def judge(entry: dict) -> Judgement:
     relevant = list(entry["relevant"])
-    grouped = search(entry["query"], limit=K, group_by_article=True)
+    # Recall is about articles: rank passages only, so that the shipped briefings' topic,
+    # fact and glossary hits (which grow as the briefings do) do not take the K slots.
+    query = f"{entry['query']} kind:passage"
+    grouped = search(query, limit=K, group_by_article=True)
     passage_hits = {h.article: h for h in grouped.hits if h.kind == "passage"}
     found = [a for a in relevant if a in passage_hits]
     unlit = [a for a in found if not passage_hits[a].highlights]
-    flat = search(entry["query"], limit=K)
+    flat = search(query, limit=K)
     flat_articles = {h.article for h in flat.hits if h.kind == "passage"}
     passage_recall = len([a for a in relevant if a in flat_articles]) / len(relevant)
     return Judgement(entry["query"], relevant, found, unlit, passage_recall)
