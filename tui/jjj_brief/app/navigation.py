@@ -68,7 +68,9 @@ class TopicTree(Tree[Location]):
         if not children and not facts:
             parent.add_leaf(label, data=Location("topic", topic.id))
             return
-        node = parent.add(label, data=Location("topic", topic.id), expand=depth == 0)
+        # Groups start collapsed: expanded, the shipped topic tree pushes Articles and
+        # Timeline off the first screen.
+        node = parent.add(label, data=Location("topic", topic.id), expand=False)
         if depth < 8:
             for child in children:
                 self._add_topic(node, child, depth + 1)
