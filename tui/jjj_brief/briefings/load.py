@@ -41,7 +41,8 @@ class Problem:
 
     def __str__(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{place}: {self.path}: {self.message}" if self.path else f"{place}: {self.message}"
+        message = " ".join(self.message.split())
+        return f"{place}: {self.path}: {message}" if self.path else f"{place}: {message}"
 
 
 def format_path(key: Iterable[str | int]) -> str:
