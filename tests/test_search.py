@@ -168,3 +168,13 @@ def test_cli_index_reports_what_it_did(capsys):
     assert json.loads(capsys.readouterr().out)["action"] == "reused"
     assert main(["index", "--rebuild"]) == 0
     assert "rebuilt" in capsys.readouterr().out
+
+
+def test_glossary_alternatives_covered_by_a_word_are_not_searched_twice():
+    from whoosh import query as wq
+
+    from jjj_brief.search.query import prune_variants
+
+    kept = prune_variants([wq.Term("body", "xiongan"), wq.Phrase("body", ["xiongan", "new", "area"]),
+                           wq.Phrase("body", ["sub", "center"]), wq.Phrase("body", ["citi", "sub", "center"])])
+    assert kept == [wq.Term("body", "xiongan"), wq.Phrase("body", ["sub", "center"])]

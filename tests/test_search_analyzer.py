@@ -69,3 +69,10 @@ def test_any_text_analyzes_with_valid_offsets(text):
     for token in analyze(text):
         assert 0 <= token.start < token.end <= len(text)
         assert token.term
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab’'-.,1 2\n*Xé丨")) | st.characters(), max_size=120))
+def test_the_fast_indexing_path_agrees_with_the_analyzer(text):
+    from jjj_brief.search.analyzer import _terms_and_positions
+
+    assert list(_terms_and_positions(text)) == [(t.term, t.pos) for t in analyze(text)]

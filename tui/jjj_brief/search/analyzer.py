@@ -226,6 +226,13 @@ class JJJTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
+        if not chars and not keeporiginal:
+            # Indexing path (hot): terms and positions only, no per-token objects.
+            for term, pos in _terms_and_positions(value):
+                token.text = term
+                token.pos = start_pos + pos
+                yield token
+            return
         for item in iter_tokens(value):
             token.text = item.term
             if keeporiginal:
@@ -236,3 +243,19 @@ class JJJTokenizer(Tokenizer):
                 token.startchar = start_char + item.start
                 token.endchar = start_char + item.end
             yield token
+
+
+def _terms_and_positions(text: str) -> Iterator[tuple[str, int]]:
+    """:func:`iter_tokens` reduced to (term, position), for indexing speed."""
+    pos = 0
+    analyze_parts = _analyze_surface
+    for surface in TOKEN_PATTERN.findall(text):
+        parts, closed = analyze_parts(surface)
+        first = pos
+        for term, _ in parts:
+            yield term, pos
+            pos += 1
+        if closed is not None:
+            yield closed[0], first
+            if not parts:
+                pos += 1

@@ -21,6 +21,12 @@ from jjj_brief.search.query import ParsedQuery, QueryContext, parse
 
 SNIPPET_WIDTH = 220
 FEW_HITS = 3
+# Counting every match is a second pass over the postings in Whoosh. Indexes up to this
+# many documents always count exactly (the seeds plus imports are a few hundred); bigger
+# ones count exactly only when the estimate is small, and otherwise report the estimate
+# (``total_exact`` false).
+EXACT_COUNT_DOCS = 50_000
+EXACT_COUNT_MATCHES = 5_000
 
 
 @dataclass
@@ -66,6 +72,7 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean"
     message: str | None = None  # what was ignored or went wrong
     hits: list[Hit] = field(default_factory=list)
+    total_exact: bool = True  # False: ``total`` is an upper-bound estimate (very large indexes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +81,7 @@ class SearchResult:
             "total": self.total,
             "suggestion": self.suggestion,
             "message": self.message,
+            "total_exact": self.total_exact,
             "hits": [hit.to_dict() for hit in self.hits],
         }
 
@@ -179,17 +187,26 @@ class Engine:
         if parsed.query is None:
             return SearchResult(raw, parsed.shown, 0, None, message, [])
         limit = max(1, min(int(limit), 1000))
+        exact = True
         if group_by_article:
             total, top = self._grouped(parsed, limit)
         else:
             results = self._searcher.search(parsed.query, limit=limit)
-            total = len(results)
             top = list(results.items())
+            total, exact = self._count(results)
         hits = [self._hit(docnum, score, parsed) for docnum, score in top]
         suggestion = self.suggest(raw, parsed, total) if total < FEW_HITS else None
         if total == 0 and not message and suggestion is None:
             message = "no matches"
-        return SearchResult(raw, parsed.shown, total, suggestion, message, hits)
+        return SearchResult(raw, parsed.shown, total, suggestion, message, hits, total_exact=exact)
+
+    def _count(self, results) -> tuple[int, bool]:
+        if results.has_exact_length() or self._searcher.doc_count_all() <= EXACT_COUNT_DOCS:
+            return len(results), True
+        estimate = min(results.estimated_length(), self._searcher.doc_count())
+        if estimate <= EXACT_COUNT_MATCHES:
+            return len(results), True
+        return estimate, False
 
     def _grouped(self, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[int, float]]]:
         results = self._searcher.search(parsed.query, limit=None)

@@ -18,7 +18,10 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from jjj_brief.corpus import Article
 from jjj_brief.search.analyzer import JJJTokenizer
 
-SCHEMA_VERSION = "jjj-schema-1"
+SCHEMA_VERSION = "jjj-schema-2"
+# Briefing items are short, so BM25 ranks them above the passages they summarise; this
+# document boost keeps them in the list without crowding the articles out.
+BRIEFING_BOOST = 0.5
 KINDS = ("passage", "topic", "fact", "glossary")
 
 
@@ -129,6 +132,7 @@ def _briefing_doc(kind: str, item_id: str, title: str, lines: list[str], topics:
         "start": 0,
         "end": 0,
         "body": "\n".join(lines),
+        "_boost": BRIEFING_BOOST,
     }
     if topics:
         doc["topics"] = " ".join(sorted(topics))

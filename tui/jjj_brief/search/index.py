@@ -176,16 +176,21 @@ def count_units(sources: Sources) -> int:
 
 
 def vocabulary_of(texts: Iterable[str], counts: Counter | None = None) -> Counter:
-    """Folded, unstemmed words -> number of documents they occur in."""
-    counts = counts if counts is not None else Counter()
+    """Folded, unstemmed words -> (roughly) the number of documents they occur in."""
+    surfaces: Counter = Counter()
     for text in texts:
-        words: set[str] = set()
-        for surface in set(TOKEN_PATTERN.findall(text)):
-            parts, closed = surface_analysis(surface)
-            words.update(word for _, word in parts)
-            if closed is not None:
-                words.add(closed[1])
-        counts.update(words)
+        surfaces.update(set(TOKEN_PATTERN.findall(text)))
+    return words_from_surfaces(surfaces, counts)
+
+
+def words_from_surfaces(surfaces: Counter, counts: Counter | None = None) -> Counter:
+    counts = counts if counts is not None else Counter()
+    for surface, n in surfaces.items():
+        parts, closed = surface_analysis(surface)
+        for _, word in parts:
+            counts[word] += n
+        if closed is not None:
+            counts[closed[1]] += n
     return counts
 
 
@@ -217,16 +222,17 @@ def build_generation(
 ) -> tuple[Index, Counter]:
     """Create an index in ``storage`` from ``docs``; returns it and its vocabulary."""
     index = storage.create_index(make_schema())
-    vocab: Counter = Counter()
+    surfaces: Counter = Counter()
     if procs > 1:
         writer = index.writer(procs=procs, limitmb=limitmb, multisegment=True)
     else:
         writer = index.writer(limitmb=limitmb)
     done = 0
+    findall = TOKEN_PATTERN.findall
     try:
         for doc in docs:
             writer.add_document(**{k: v for k, v in doc.items() if v is not None})
-            vocabulary_of([doc["body"]], vocab)
+            surfaces.update(set(findall(doc["body"])))
             done += 1
             if progress and (done % 200 == 0):
                 progress(done, max(total, done))
@@ -236,7 +242,7 @@ def build_generation(
         raise
     if progress:
         progress(done, max(total, done))
-    return index, vocab
+    return index, words_from_surfaces(surfaces)
 
 
 def write_manifest(folder: Path, base: str, vocab: Counter) -> None:

@@ -294,13 +294,17 @@ def _filter_clause(name: str, value: str, messages: list[str], context: QueryCon
 
 
 def _alias_clause(typed: str, spellings: list[str]) -> Clause:
-    queries: list[wq.Query] = []
+    leaves: list[wq.Query] = []
     terms: set[tuple[str, ...]] = set()
     for spelling in [typed, *spellings]:
         query, spelling_terms = text_query(spelling)
-        if query is not None and query not in queries:
-            queries.append(query)
-            terms |= spelling_terms
+        if query is None:
+            continue
+        terms |= spelling_terms
+        for leaf in (query.subqueries if isinstance(query, wq.Or) else [query]):
+            if leaf not in leaves:
+                leaves.append(leaf)
+    leaves = prune_variants(leaves)
     shown_keys = {words_key(typed)}
     others = []
     for spelling in spellings:
@@ -310,7 +314,30 @@ def _alias_clause(typed: str, spellings: list[str]) -> Clause:
     shown = _shown_phrase(typed) if not others else (
         "(" + " OR ".join(_shown_phrase(s) for s in [typed, *others]) + ")"
     )
-    return Clause(wq.Or(queries) if len(queries) > 1 else queries[0], shown, terms, plain_word=None)
+    return Clause(wq.Or(leaves) if len(leaves) > 1 else leaves[0], shown, terms, plain_word=None)
+
+
+def prune_variants(leaves: list[wq.Query]) -> list[wq.Query]:
+    """Drop alternatives whose matches another alternative already covers.
+
+    In an OR, a phrase containing a word that is itself an alternative (``"Xiongan New
+    Area"`` next to ``Xiongan``), or containing a shorter alternative phrase, matches a
+    subset of that alternative. Phrases are the expensive part of a query in Whoosh.
+    """
+    singles = {leaf.text for leaf in leaves if isinstance(leaf, wq.Term)}
+    phrases = [tuple(leaf.words) for leaf in leaves if isinstance(leaf, wq.Phrase)]
+
+    def covered(words: tuple[str, ...]) -> bool:
+        if singles.intersection(words):
+            return True
+        for other in phrases:
+            if len(other) < len(words) and any(
+                words[i : i + len(other)] == other for i in range(len(words) - len(other) + 1)
+            ):
+                return True
+        return False
+
+    return [leaf for leaf in leaves if not (isinstance(leaf, wq.Phrase) and covered(tuple(leaf.words)))]
 
 
 def _expand_aliases(items: list, context: QueryContext) -> list:
