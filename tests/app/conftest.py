@@ -20,7 +20,7 @@ def make_app(tmp_path):
     from jjj_brief.app.main import BriefApp
 
     def factory(**kwargs):
-        kwargs.setdefault("settings_dir", tmp_path / "settings")
+        kwargs.setdefault("data_dir", tmp_path / "data")
         kwargs.setdefault("resume", False)
         return BriefApp(**kwargs)
 

@@ -125,12 +125,12 @@ async def test_q_quits_but_types_in_a_text_box(make_app):
 async def test_resume_reopens_the_last_article(make_app, tmp_path):
     article = load_corpus().articles[2]
     offset = article.paragraphs[5].start
-    app = make_app(build_index=False, settings_dir=tmp_path / "s")
+    app = make_app(build_index=False, data_dir=tmp_path / "s")
     async with app.run_test(size=SIZE) as pilot:
         app.open_location(Location("article", article.id, offset=offset))
         await wait_for(pilot, lambda: app.reader.article is article)
         await pilot.press("q")
-    again = make_app(build_index=False, settings_dir=tmp_path / "s", resume=None)
+    again = make_app(build_index=False, data_dir=tmp_path / "s", resume=None)
     async with again.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: again.reader.article is article)
         assert again.history.current.offset is not None

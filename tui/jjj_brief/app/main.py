@@ -81,13 +81,14 @@ class BriefApp(App[None]):
         layers: Layers | None = None,
         corpus: Any | None = None,
         briefings: Any | None = None,
-        settings_dir: Path | None = None,
+        data_dir: Path | None = None,
         build_index: bool = True,
         resume: bool | None = None,
     ) -> None:
         super().__init__()
         self.core = layers if layers is not None else Layers(corpus, briefings)
-        self.store = SettingsStore(settings_dir)
+        self.data_dir = data_dir  # None: the user's data dir (settings, citations, exports)
+        self.store = SettingsStore(data_dir)
         self.settings = self.store.settings
         self.history = History()
         self._build_index = build_index
@@ -382,7 +383,7 @@ class BriefApp(App[None]):
         article, quote = found
         citation = format_citation(article.outlet, article.date, article.title, quote)
         self.copy_to_clipboard(citation)
-        path = save_citation(citation)
+        path = save_citation(citation, self.data_dir)
         where = f"saved to {path}" if path else "could not be saved (data dir not writable)"
         self.notify(one_line(f"Citation copied to the clipboard (if the terminal allows) and {where}", 400), title="Cite", markup=False)
 
@@ -412,7 +413,7 @@ class BriefApp(App[None]):
         if markdown is None:
             self.notify("Export is not available (compare layer missing).", severity="warning", markup=False)
             return
-        path = save_export(current.ref, markdown)
+        path = save_export(current.ref, markdown, self.data_dir)
         if path is None:
             self.copy_to_clipboard(markdown)
             self.notify("Data dir not writable: the Markdown was copied to the clipboard instead.", severity="warning", markup=False)

@@ -9,6 +9,7 @@ an article the user has already left.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
-from jjj_brief.app.document import Block, DocumentView
+from jjj_brief.app.document import Block, DocumentView, Layout, wrap_blocks
 from jjj_brief.corpus import Article
 
 KIND_STYLES: dict[str, str] = {
@@ -121,8 +122,27 @@ class PreparedArticle:
     figures: list
     query_spans: list[tuple[int, int]]
     blocks: list[Block]
-    paragraph_block: dict[int, int] = field(default_factory=dict)
+    paragraph_block: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> its blocks
+    paragraph_cuts: dict[int, list[int]] = field(default_factory=dict)  # where its blocks start
     figures_by_paragraph: dict[int, list[int]] = field(default_factory=dict)
+    layout: Layout | None = None
+
+
+#: Paragraphs longer than this are cut into blocks (at a space when there is one), so that
+#: restyling a figure or wrapping a line never touches megabytes at once.
+CHUNK = 4000
+
+
+def chunk_offsets(text: str, size: int = CHUNK) -> list[int]:
+    """Offsets (after 0) where a long paragraph is cut into blocks of about ``size`` chars."""
+    cuts: list[int] = []
+    position = size
+    while position < len(text):
+        space = text.rfind(" ", position - size // 4, position)
+        cut = space + 1 if space > 0 else position
+        cuts.append(cut)
+        position = cut + size
+    return cuts
 
 
 def find_spans(text: str, needle: str, limit: int = 10_000) -> list[tuple[int, int]]:
@@ -185,6 +205,7 @@ class ReaderView(Vertical):
         self._generation = 0
         self._pending_offset: int | None = None
         self._related: list = []
+        self._focus_at_open: Any = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-meta")
@@ -211,6 +232,7 @@ class ReaderView(Vertical):
         """Show ``article``; the text appears when the worker has prepared it."""
         self._generation += 1
         self._pending_offset = offset
+        self._focus_at_open = self.app.focused
         if self.prepared is not None and self.prepared.article is article and query == self.query:
             self._after_open(offset)
             return
@@ -218,7 +240,7 @@ class ReaderView(Vertical):
         self.query_one("#reader-meta", Static).update(self._metadata(article))
         self.query_one("#reader-status", Static).update(Text("Opening…", style="italic"))
         self.document.loading = True
-        self._prepare(article, query, self.document._text_width(), self._generation)
+        self._prepare(article, query, self.document.text_width(), self._generation)
 
     @work(thread=True, exclusive=True, group="reader-open")
     def _prepare(self, article: Article, query: str, width: int, generation: int) -> None:
@@ -238,13 +260,18 @@ class ReaderView(Vertical):
                         gap_after=False,
                     )
                 )
-            prepared.paragraph_block[paragraph.index] = len(blocks)
-            blocks.append(Block(Text(), start=paragraph.start))
+            text = self._paragraph_text(prepared, paragraph.index, focused=None, current=None, find=[])
+            cuts = chunk_offsets(paragraph.text)
+            indexes = []
+            for piece, start in zip(text.divide(cuts), [0, *cuts]):
+                indexes.append(len(blocks))
+                blocks.append(Block(piece, start=paragraph.start + start, gap_after=False))
+            blocks[-1].gap_after = True
+            prepared.paragraph_block[paragraph.index] = indexes
+            prepared.paragraph_cuts[paragraph.index] = cuts
+            time.sleep(0)  # let the UI thread have the GIL between paragraphs
         prepared.blocks = blocks
-        for paragraph in article.paragraphs:
-            blocks[prepared.paragraph_block[paragraph.index]].text = self._paragraph_text(
-                prepared, paragraph.index, focused=None, current=None, find=[]
-            )
+        prepared.layout = wrap_blocks(blocks, width, in_thread=True)
         self.app.call_from_thread(self._apply, prepared, generation)
 
     def _apply(self, prepared: PreparedArticle, generation: int) -> None:
@@ -254,9 +281,11 @@ class ReaderView(Vertical):
         self.focused_figure = None
         self._current_match = None
         self._find_spans = find_spans(prepared.article.text, self.find_text)
-        self.document.set_blocks(prepared.blocks)
+        self.document.set_blocks(prepared.blocks, prepared.layout)
         self.document.loading = False
-        self.document.focus()
+        focused = self.app.focused
+        if focused is None or focused is self._focus_at_open or focused is self.document:
+            self.document.focus()  # unless the user went somewhere else while it opened
         self.query_one("#figure-panel").add_class("-hidden")
         self._after_open(self._pending_offset)
         self.post_message(self.Opened(prepared.article))
@@ -348,7 +377,9 @@ class ReaderView(Vertical):
                 text = self._paragraph_text(
                     prepared, index, focused=self.focused_figure, current=current, find=self._find_spans
                 )
-                self.document.restyle(prepared.paragraph_block[index], text)
+                pieces = text.divide(prepared.paragraph_cuts[index])
+                for block_index, piece in zip(prepared.paragraph_block[index], pieces):
+                    self.document.restyle(block_index, piece)
 
     def _restyle_all(self) -> None:
         if self.prepared is not None:

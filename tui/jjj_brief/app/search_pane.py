@@ -33,26 +33,26 @@ KIND_BADGES = {
 HIGHLIGHT_STYLE = "bold black on yellow"
 
 
-def hit_label(hit: Any) -> Text:
-    """Two lines: kind, outlet, date, title; then the snippet with the matched words lit."""
-    badge, style = KIND_BADGES.get(getattr(hit, "kind", ""), (str(getattr(hit, "kind", "")).upper(), "bold"))
+def hit_label(hit: Any, width: int = 40) -> Text:
+    """Kind, outlet and date; the title; then the snippet with the matched words lit."""
+    kind = str(getattr(hit, "kind", ""))
+    badge, style = KIND_BADGES.get(kind, (kind.upper(), "bold"))
     head = safe_text.parts(
-        (f"{badge:<8} ", style),
+        (f"{badge} ", style),
         (str(getattr(hit, "outlet", "") or ""), "bold"),
         ("  ", ""),
         (str(getattr(hit, "date", "") or ""), "dim"),
-        ("  ", ""),
-        (str(getattr(hit, "title", "") or ""), "italic"),
-        limit=90,
     )
+    head.truncate(width, overflow="ellipsis")
+    title = safe_text.line(str(getattr(hit, "title", "") or ""), style="italic")
+    title.truncate(width, overflow="ellipsis")
     snippet = safe_text.highlighted_line(
         str(getattr(hit, "snippet", "") or ""),
         [(int(s), int(e)) for s, e in (getattr(hit, "highlights", None) or [])],
         HIGHLIGHT_STYLE,
         limit=240,
     )
-    head.no_wrap = False
-    return safe_text.paragraphs(head, snippet)
+    return safe_text.paragraphs(head, title, snippet)
 
 
 class SearchPane(Vertical):
@@ -215,7 +215,8 @@ class SearchPane(Vertical):
             return
         self._hits = list(getattr(result, "hits", []) or [])
         summary.update(self._summary(result))
-        self.results.add_options([Option(hit_label(hit)) for hit in self._hits])
+        width = max(20, self.results.scrollable_content_region.width - 1)
+        self.results.add_options([Option(hit_label(hit, width)) for hit in self._hits])
         if self._hits:
             self.results.highlighted = 0
         self.last_latency = time.perf_counter() - started

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from jjj_brief import paths
+from jjj_brief.safety import display_safe
 
 LocationKind = Literal["home", "article", "topic", "fact", "alignment", "timeline"]
 
@@ -163,8 +164,13 @@ CITATIONS_FILE = "citations.txt"
 
 
 def format_citation(outlet: str, date: str, title: str, quote: str) -> str:
-    """One citation, ready to paste: the quote verbatim, then outlet, date and title."""
-    quote = " ".join(quote.split())
+    """One citation, ready to paste: the quote verbatim, then outlet, date and title.
+
+    Control characters and escape sequences are blanked (as on screen), so neither the
+    clipboard nor ``citations.txt`` can carry something that drives a terminal.
+    """
+    quote = " ".join(display_safe(quote).split())
+    outlet, date, title = (" ".join(display_safe(part).split()) for part in (outlet, date, title))
     return f"“{quote}” — {outlet}, {date}, “{title}”"
 
 
