@@ -116,17 +116,19 @@ class DocumentView(ScrollView, can_focus=True):
         self._start_blocks: list[int] = []
         self._strip_cache: dict[int, Strip] = {}
         self._big = False
+        self._pending_offset: int | None = None
 
     # ------------------------------------------------------------------ content
     def set_blocks(self, blocks: list[Block], layout: Layout | None = None) -> None:
         """Show ``blocks``; ``layout`` may be precomputed (off the UI thread) for the current width."""
         self._blocks = blocks
+        self._pending_offset = None
         self._starts = [b.start for b in blocks if b.start is not None]
         self._start_blocks = [i for i, b in enumerate(blocks) if b.start is not None]
         self._big = document_size(blocks) > BIG_DOCUMENT
         if layout is None or layout.width != self.text_width():
             layout = wrap_blocks(blocks, self.text_width())
-        self._apply_layout(layout)
+        self._apply_layout(layout, keep_place=False)
 
     def restyle(self, index: int, text: Text) -> None:
         """Replace block ``index``'s text with the same characters differently styled."""
@@ -155,11 +157,15 @@ class DocumentView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         return max(10, width or 80)
 
-    def _apply_layout(self, layout: Layout) -> None:
+    def _apply_layout(self, layout: Layout, *, keep_place: bool = True) -> None:
+        """Show ``layout``; on a re-wrap, keep the same text at the same place on screen."""
+        anchor = self.anchor_offset() if keep_place and self._layout.lines else None
         self._layout = layout
         self._strip_cache.clear()
         self.virtual_size = Size(layout.width, len(layout.lines))
         self.refresh()
+        if anchor is not None:
+            self.scroll_to_offset(anchor)
 
     def on_resize(self, event: Resize) -> None:
         width = self.text_width()
@@ -220,15 +226,25 @@ class DocumentView(ScrollView, can_focus=True):
         within = bisect_right(self._layout.breaks[block_index], local)
         return self._layout.first_line[block_index] + within
 
-    def scroll_to_offset(self, offset: int, *, center: bool = True) -> None:
-        """Bring article character ``offset`` into view, a third of the way down."""
+    def scroll_to_offset(self, offset: int) -> None:
+        """Bring article character ``offset`` into view, a third of the way down.
+
+        The scroll happens after the next refresh (the virtual size may just have
+        changed), computed then from the layout of that moment; until then the offset
+        counts as the view's anchor, so a re-wrap in between keeps it.
+        """
+        self._pending_offset = offset
+        self.call_after_refresh(self._scroll_to_pending)
+
+    def _scroll_to_pending(self) -> None:
+        offset, self._pending_offset = self._pending_offset, None
+        if offset is None:
+            return
         line = self.line_of_offset(offset)
         if line is None:
             return
         height = max(1, self.scrollable_content_region.height)
-        target = max(0, line - height // 3 if center else line)
-        # The virtual size may have just changed: scroll once the layout has caught up.
-        self.call_after_refresh(self.scroll_to, y=target, animate=False, immediate=True)
+        self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
 
     def _line_offset(self, index: int) -> int | None:
         line = self._layout.lines[index]
@@ -238,6 +254,8 @@ class DocumentView(ScrollView, can_focus=True):
 
     def anchor_offset(self) -> int | None:
         """The article offset a third of the way down the view (what scroll_to_offset restores)."""
+        if self._pending_offset is not None:
+            return self._pending_offset
         lines = self._layout.lines
         if not lines:
             return None

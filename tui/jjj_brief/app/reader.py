@@ -88,7 +88,7 @@ def format_number(value: Any) -> str:
         return "—"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
-    if isinstance(value, (int, float)) and abs(value) >= 10_000:
+    if isinstance(value, (int, float)) and abs(value) >= 1_000:
         return f"{value:,}"
     return str(value)
 
@@ -296,20 +296,19 @@ class ReaderView(Vertical):
             super().__init__()
 
     def _after_open(self, offset: int | None) -> None:
-        self._update_status()
         if offset is None:
             self.document.scroll_to(y=0, animate=False, immediate=True)
-            return
-        figure = self._figure_index_at(offset)
-        if figure is not None:
-            self.focus_figure(figure)
         else:
-            self.document.scroll_to_offset(offset)
-        if self.query and self._matches():
-            self._current_match = next(
-                (i for i, (s, _) in enumerate(self._matches()) if s >= offset), None
-            )
-            self._restyle_all()
+            figure = self._figure_index_at(offset)
+            if figure is not None:
+                self.focus_figure(figure)
+            else:
+                self.document.scroll_to_offset(offset)
+            matches = self._matches()
+            if self.query and matches:
+                self._current_match = next((i for i, (s, _) in enumerate(matches) if s >= offset), None)
+                self._restyle_all()
+        self._update_status()
 
     def _metadata(self, article: Article) -> Text:
         precision = {"day": "", "month": " (month only)", "year": " (year only)", "unknown": " (undated)"}.get(

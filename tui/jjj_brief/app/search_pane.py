@@ -100,7 +100,7 @@ class SearchPane(Vertical):
         self.last_latency: float | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search  (/ from anywhere; outlet: year: kind: \"phrase\" OR -not)", id="query")
+        yield Input(placeholder="Search (press / anywhere)", id="query")
         yield ProgressBar(total=None, show_eta=False, id="index-progress")
         yield Static(self._idle_summary(), id="search-summary")
         yield OptionList(id="results")

@@ -159,12 +159,12 @@ class BriefingView(VerticalScroll):
         self._facts = layers.facts_of(topic.id)
         table = self.query_one("#brief-facts", DataTable)
         table.clear(columns=True)
-        table.add_columns(Text("Subject"), Text("Values across sources"), Text("Verdict"))
+        table.add_columns(Text("Subject"), Text("Verdict"), Text("Values across sources"))
         for fact in self._facts:
             table.add_row(
-                safe_text.line(fact.subject, limit=60),
-                self._values(fact),
+                safe_text.line(fact.subject, limit=44),
                 verdict_text(fact.verdict),
+                self._values(fact),
                 key=fact.id,
             )
         for selector in ("#brief-facts", "#brief-facts-title"):
@@ -186,17 +186,20 @@ class BriefingView(VerticalScroll):
         self.scroll_home(animate=False)
 
     def _values(self, fact: Any) -> Text:
+        """``9,500 (CCTV 2023) · 10,000 (Liaowang 2024) branch``: values, sources, as-of."""
         text = Text()
+        units = []
         for number, claim in enumerate(fact.claims):
             if number:
                 text.append(" · ", style="dim")
             article = self.core.article(claim.article)
-            text.append_text(safe_text.line(short_value(claim.value, claim.unit), style="bold", limit=40))
-            outlet = article.outlet.split(" (")[0] if article else claim.article
-            text.append_text(safe_text.line(f" ({outlet}", style="dim", limit=30))
-            if claim.as_of:
-                text.append_text(safe_text.line(f" {claim.as_of}", style="dim", limit=20))
-            text.append(")", style="dim")
+            text.append_text(safe_text.line(format_number(claim.value), style="bold", limit=30))
+            outlet = article.outlet.split(" (")[0].split()[0] if article and article.outlet.split() else claim.article
+            source = f"{outlet} {claim.as_of}" if claim.as_of else outlet
+            text.append_text(safe_text.line(f" ({source})", style="dim", limit=30))
+            if claim.unit not in units:
+                units.append(claim.unit)
+        text.append_text(safe_text.line(" " + ", ".join(str(u) for u in units if u), limit=40))
         return text
 
     @on(DataTable.RowSelected, "#brief-facts")
@@ -310,8 +313,11 @@ def context_text(source: Source) -> Text:
     lo, hi = (paragraph.start, paragraph.end) if paragraph else (start, end)
     hi = max(hi, end)
     # Keep long paragraphs readable: a window around the quote.
-    window_lo = max(lo, start - 400)
-    window_hi = min(hi, end + 400)
+    window_lo = max(lo, start - 240)
+    window_hi = min(hi, end + 240)
+    if window_lo > lo:  # start the window at a word
+        space = article.text.find(" ", window_lo, start)
+        window_lo = space + 1 if space >= 0 else window_lo
     spans = [(start - window_lo, end - window_lo, "italic underline")]
     if source.figure_span:
         fs, fe = source.figure_span

@@ -1,0 +1,161 @@
+"""The search pane, driven like a user: `/`, typing, results, did-you-mean, filters, history,
+opening hits — on the real index of the seeds (built once for the session)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+from app_helpers import pilot_test, screen_text, wait_for
+from fixture_briefings import fixture_briefings
+
+from jjj_brief import search as search_layer
+from jjj_brief.app.layers import Layers
+from jjj_brief.app.search_pane import HIGHLIGHT_STYLE
+from jjj_brief.app.state import Location
+from jjj_brief.search import Hit, SearchResult
+
+SIZE = (140, 45)
+
+
+@pytest.fixture(scope="session")
+def built_index(shared_home):
+    import os
+
+    os.environ["JJJ_BRIEF_HOME"] = str(shared_home)
+    search_layer.ensure_index()
+    return shared_home
+
+
+@pytest.fixture
+def app_with_search(make_app, built_index):
+    def factory(search_module=None):
+        layers = Layers(briefings=fixture_briefings(), search_module=search_module)
+        return make_app(layers=layers, build_index=False)
+
+    return factory
+
+
+class RecordingSearch:
+    """The real search layer, recording queries and optionally slowing some down."""
+
+    def __init__(self, delays: dict[str, float] | None = None) -> None:
+        self.queries: list[str] = []
+        self.delays = delays or {}
+        self.lock = threading.Lock()
+
+    def search(self, query, limit=20, group_by_article=False):
+        with self.lock:
+            self.queries.append(query)
+        time.sleep(self.delays.get(query, 0))
+        return search_layer.search(query, limit=limit)
+
+    def match_spans(self, query, text):
+        return search_layer.match_spans(query, text)
+
+    def ensure_index(self, progress=None):
+        return search_layer.ensure_index(progress)
+
+
+@pilot_test
+async def test_slash_focuses_search_and_results_show_kind_outlet_date_and_lit_snippet(app_with_search):
+    app = app_with_search()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_location(Location("article", "liaowang-2024"))
+        await wait_for(pilot, lambda: app.reader.prepared is not None)
+        await pilot.press("slash", *"kind:passage Zhongguancun")
+        await wait_for(pilot, lambda: app.search_pane.shown_query.endswith("Zhongguancun"))
+        expected = search_layer.search("kind:passage Zhongguancun", limit=50)
+        text = screen_text(app)
+        assert f"{expected.total} result" in text
+        first = expected.hits[0]
+        assert "PASSAGE" in text and first.outlet in text and first.date in text
+        prompt = app.search_pane.results.get_option_at_index(0).prompt
+        lit = [prompt.plain[s.start:s.end] for s in prompt.spans if str(s.style) == HIGHLIGHT_STYLE]
+        assert any(word.lower() == "zhongguancun" for word in lit)
+
+
+@pilot_test
+async def test_typing_fast_searches_once_and_a_stale_result_never_wins(app_with_search):
+    slow = RecordingSearch(delays={"Hebei": 1.0})
+    app = app_with_search(slow)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Xiong")  # typed in one burst: debounced into one search
+        await wait_for(pilot, lambda: app.search_pane.shown_query == "Xiong")
+        assert slow.queries == ["Xiong"]
+        # A slow search, then a fast one typed after it: the fast one's results stay.
+        app.search_pane.search_now("Hebei")
+        await pilot.pause(0.1)
+        app.search_pane.search_now("Tianjin port")
+        await wait_for(pilot, lambda: app.search_pane.shown_query == "Tianjin port")
+        await pilot.pause(1.3)  # the slow "Hebei" search has finished by now
+        assert app.search_pane.shown_query == "Tianjin port"
+        assert "Hebei" in slow.queries
+
+
+@pilot_test
+async def test_did_you_mean_and_filters(app_with_search):
+    app = app_with_search()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Zhongguancum")
+        await wait_for(pilot, lambda: app.search_pane.shown_query == "Zhongguancum")
+        assert "did you mean" in screen_text(app)
+        await pilot.press("ctrl+u", *"outlet:xinhua Hebei")
+        await wait_for(pilot, lambda: app.search_pane.shown_query == "outlet:xinhua Hebei")
+        hits = app.search_pane.hits()
+        assert hits and all(hit.outlet.startswith("Xinhua") for hit in hits)
+
+
+@pilot_test
+async def test_enter_opens_the_passage_with_query_matches_lit_and_history_recalls_it(app_with_search):
+    app = app_with_search()
+    query = "kind:passage Caofeidian"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *query)
+        await wait_for(pilot, lambda: app.search_pane.shown_query == query)
+        hit = app.search_pane.hits()[0]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article.id == hit.article)
+        await pilot.pause(0.2)
+        first, last = app.reader.document.visible_offsets()
+        assert first <= hit.start <= last  # scrolled to the passage
+        assert app.reader.prepared.query_spans  # the query's matches are lit
+        before = re.search(r"matches (\d+)/(\d+)", screen_text(app))
+        assert before, "the reader's status shows the current match"
+        await pilot.press("n")
+        await pilot.pause()
+        after = re.search(r"matches (\d+)/(\d+)", screen_text(app))
+        total = int(before.group(2))
+        assert int(after.group(1)) == int(before.group(1)) % total + 1
+        # Back in an empty search box, up brings the query back.
+        await pilot.press("slash", "ctrl+u")
+        await pilot.pause(0.3)
+        await pilot.press("up")
+        assert app.search_pane.query_input.value == query
+
+
+class BriefingHits(RecordingSearch):
+    def search(self, query, limit=20, group_by_article=False):
+        hits = [
+            Hit("topic", "zhongguancun", None, "Zhongguancun branches", "", "", 2.0, 0, 5, "Zhongguancun", [(0, 12)]),
+            Hit("fact", "zgc-branches", None, "Zhongguancun branches", "", "", 1.0, 0, 5, "Zhongguancun", [(0, 12)]),
+        ]
+        return SearchResult(query, query, 2, None, None, hits)
+
+
+@pilot_test
+async def test_topic_and_fact_hits_open_the_briefing_and_the_comparison(app_with_search):
+    app = app_with_search(BriefingHits())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"zgc")
+        await wait_for(pilot, lambda: app.search_pane.shown_query == "zgc")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.history.current == Location("topic", "zhongguancun")
+        assert "Key points" in screen_text(app)
+        await pilot.press("slash", "down", "down", "enter")
+        await pilot.pause()
+        assert app.history.current == Location("fact", "zgc-branches")
+        assert "different-date-or-scope" in screen_text(app)
