@@ -39,9 +39,9 @@ def hit_label(hit: Any, width: int = 40) -> Text:
     badge, style = KIND_BADGES.get(kind, (kind.upper(), "bold"))
     head = safe_text.parts(
         (f"{badge} ", style),
-        (str(getattr(hit, "outlet", "") or ""), "bold"),
-        ("  ", ""),
         (str(getattr(hit, "date", "") or ""), "dim"),
+        (" ", ""),
+        (str(getattr(hit, "outlet", "") or ""), "bold"),
     )
     head.truncate(width, overflow="ellipsis")
     title = safe_text.line(str(getattr(hit, "title", "") or ""), style="italic")
@@ -215,7 +215,7 @@ class SearchPane(Vertical):
             return
         self._hits = list(getattr(result, "hits", []) or [])
         summary.update(self._summary(result))
-        width = max(20, self.results.scrollable_content_region.width - 1)
+        width = max(20, self.results.scrollable_content_region.width - 3)
         self.results.add_options([Option(hit_label(hit, width)) for hit in self._hits])
         if self._hits:
             self.results.highlighted = 0
