@@ -6,9 +6,11 @@ is typed, the result is hits, or no hits and a ``message`` saying why.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +22,8 @@ from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavai
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
 
 SNIPPET_WIDTH = 220
+SNIPPET_SCAN_CHUNK = 65_536  # characters of a huge passage tokenized at a time for its snippet
+SNIPPET_SCAN_LIMIT = 1_000_000  # ... and no further: past that, the snippet is the passage's start
 FEW_HITS = 3
 # Counting every match is a second pass over the postings in Whoosh. Indexes up to this
 # many documents always count exactly (the seeds plus imports are a few hundred); bigger
@@ -126,23 +130,69 @@ def make_snippet(text: str, terms: set, width: int = SNIPPET_WIDTH) -> tuple[int
     """(start, end, highlights-in-text) of the best window of ``text`` around the matches.
 
     The window holds as many distinct matched terms as possible, starts and ends at word
-    boundaries, and is the whole text when that is short enough.
+    boundaries, and is the whole text when that is short enough. A huge passage (an
+    imported 10 MB line) is scanned in chunks up to the first one with a match, and no
+    further than :data:`SNIPPET_SCAN_LIMIT`, so one hit cannot stall a search.
     """
+    if len(text) > 2 * SNIPPET_SCAN_CHUNK:
+        return _snippet_of_huge(text, terms, width)
     spans = spans_for_terms(text, terms)
     if len(text) <= width:
         return 0, len(text), spans
     if not spans:
         return 0, _cut_end(text, width), []
-    best_start, best_count = spans[0][0], -1
-    for anchor, _ in spans:
-        start = max(0, anchor - width // 4)
-        covered = {text[s:e].casefold() for s, e in spans if s >= start and e <= start + width}
-        if len(covered) > best_count:
-            best_start, best_count = start, len(covered)
+    best_start = _densest_window(text, spans, width)
     start = _cut_start(text, best_start)
     end = _cut_end(text, min(len(text), start + width))
     inside = [(s, e) for s, e in spans if s >= start and e <= end]
     return start, end, inside
+
+
+def _snippet_of_huge(text: str, terms: set, width: int) -> tuple[int, int, list[tuple[int, int]]]:
+    offset = 0
+    while offset < min(len(text), SNIPPET_SCAN_LIMIT):
+        end = text.find(" ", offset + SNIPPET_SCAN_CHUNK, offset + SNIPPET_SCAN_CHUNK + 1024)
+        end = min(len(text), offset + SNIPPET_SCAN_CHUNK) if end < 0 else end
+        start, stop, spans = make_snippet(text[offset:end], terms, width)
+        if spans:
+            return offset + start, offset + stop, [(offset + s, offset + e) for s, e in spans]
+        offset = end
+    return 0, _cut_end(text, width), []
+
+
+def _densest_window(text: str, spans: list[tuple[int, int]], width: int) -> int:
+    """Start of the first window (``anchor - width/4``) holding the most distinct matched words.
+
+    A sliding window over the sorted spans: linear, because one passage can hold millions
+    of matches (an imported 10 MB line) and comparing every window with every span hangs.
+    """
+    words = [text[s:e].casefold() for s, e in spans]
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
+    most = len(set(words))
+    inside: Counter[str] = Counter()
+    low = high = 0  # the counter holds words[low:high]
+    best_start, best_count = spans[0][0], -1
+    for anchor in starts:
+        start = max(0, anchor - width // 4)
+        first = bisect.bisect_left(starts, start)
+        last = max(first, bisect.bisect_right(ends, start + width))
+        if first >= high:
+            inside.clear()
+            low = high = first
+        while high < last:
+            inside[words[high]] += 1
+            high += 1
+        while low < first:
+            inside[words[low]] -= 1
+            if not inside[words[low]]:
+                del inside[words[low]]
+            low += 1
+        if len(inside) > best_count:
+            best_start, best_count = start, len(inside)
+            if best_count == most:
+                break
+    return best_start
 
 
 def _cut_start(text: str, at: int) -> int:

@@ -1,0 +1,52 @@
+"""Regression tests for faults the suite found, each small and direct (the attack that found
+it lives in the category's module)."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jjj_brief.search.api import _densest_window, make_snippet
+
+
+def _brute_force_window(text, spans, width):
+    best_start, best_count = spans[0][0], -1
+    for anchor, _ in spans:
+        start = max(0, anchor - width // 4)
+        covered = {text[s:e].casefold() for s, e in spans if s >= start and e <= start + width}
+        if len(covered) > best_count:
+            best_start, best_count = start, len(covered)
+    return best_start
+
+
+@st.composite
+def text_and_spans(draw):
+    words = draw(st.lists(st.sampled_from(["ab", "Ab", "c", "dd", "xyz", "q"]), min_size=1, max_size=60))
+    gaps = draw(st.lists(st.integers(1, 9), min_size=len(words), max_size=len(words)))
+    text, spans = "", []
+    for word, gap in zip(words, gaps):
+        text += " " * gap
+        spans.append((len(text), len(text) + len(word)))
+        text += word
+    return text, spans
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_and_spans(), st.integers(4, 80))
+def test_snippet_window_is_the_one_the_definition_gives(case, width):
+    text, spans = case
+    assert _densest_window(text, spans, width) == _brute_force_window(text, spans, width)
+
+
+def test_snippet_of_a_passage_with_millions_of_matches_is_fast():
+    """Fault: one 10 MB imported line made a search hang (>10 min, quadratic window scan)."""
+    huge = "word " * 2_000_000 + "rare"
+    started = time.perf_counter()
+    start, end, spans = make_snippet(huge, {("word",)})
+    assert time.perf_counter() - started < 2.0
+    assert end - start <= 220 and spans
+    started = time.perf_counter()
+    make_snippet("x" * 5_000_000, {("x",)})  # one 5 MB token: chunking must still end
+    assert time.perf_counter() - started < 2.0
