@@ -8,6 +8,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jjj_brief import imports
 from jjj_brief.search.api import _densest_window, make_snippet
 
 
@@ -50,3 +51,19 @@ def test_snippet_of_a_passage_with_millions_of_matches_is_fast():
     started = time.perf_counter()
     make_snippet("x" * 5_000_000, {("x",)})  # one 5 MB token: chunking must still end
     assert time.perf_counter() - started < 2.0
+
+
+def test_utf16_file_is_refused_as_utf16_not_as_binary(tmp_path):
+    """Fault: a UTF-16 text file was refused as "not a text file (contains NUL bytes)"."""
+    path = tmp_path / "note.txt"
+    path.write_text("hello", encoding="utf-16")
+    (outcome,) = imports.add_files([str(path)])
+    assert outcome.status == "refused" and "UTF-16" in outcome.message and "UTF-8" in outcome.message
+
+
+def test_front_matter_note_names_its_file(tmp_path):
+    """Fault: "front matter is not valid YAML" was printed without saying which file."""
+    path = tmp_path / "broken-front.md"
+    path.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    (outcome,) = imports.add_files([str(path)])
+    assert outcome.status == "imported" and "broken-front.md" in outcome.message

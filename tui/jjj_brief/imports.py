@@ -13,6 +13,7 @@ loader and only ``title``, ``outlet`` and ``date`` are taken from it.
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import hashlib
 import json
@@ -161,6 +162,11 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     digest = hashlib.sha256(raw).hexdigest()
     if digest in known:
         return ImportOutcome(shown, "unchanged", known[digest], f"{shown}: already imported as {known[digest]}")
+    wide = _wide_encoding(raw)
+    if wide:
+        return ImportOutcome(
+            shown, "refused", message=f"{shown}: {wide} text; only UTF-8 can be imported (save it as UTF-8)"
+        )
     if b"\x00" in raw:
         return ImportOutcome(shown, "refused", message=f"{shown}: not a text file (contains NUL bytes)")
     try:
@@ -189,7 +195,16 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     paths.atomic_write(folder / f"{article_id}.txt", payload)
     known[digest] = article_id
     taken.add(article_id)
-    return ImportOutcome(shown, "imported", article_id, note)
+    return ImportOutcome(shown, "imported", article_id, f"{shown}: {note}" if note else None)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16"/"UTF-32" when the bytes start with that byte order mark (read as binary otherwise)."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    return None
 
 
 def remove(article_id: str) -> ImportOutcome:
