@@ -67,3 +67,13 @@ def test_front_matter_note_names_its_file(tmp_path):
     path.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
     (outcome,) = imports.add_files([str(path)])
     assert outcome.status == "imported" and "broken-front.md" in outcome.message
+
+
+def test_option_like_file_name_gets_a_hint(tmp_path, monkeypatch, capsys):
+    """Fault: `jjj-brief import --help.txt` said only "unrecognized arguments"."""
+    from jjj_brief.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "--notes.md").write_text("x\n", encoding="utf-8")
+    assert main(["import", "--notes.md"]) == 1
+    assert "./--notes.md" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -26,7 +27,18 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit 1 (not 2 with a usage dump)."""
 
     def error(self, text: str) -> None:  # type: ignore[override]
-        raise UserError(f"{text} (see {self.prog} --help)")
+        raise UserError(f"{text}{_dash_file_hint(text)} (see {self.prog} --help)")
+
+
+def _dash_file_hint(text: str) -> str:
+    """A file named like an option (``--help.txt``) is read as one: say how to name it."""
+    prefix = "unrecognized arguments: "
+    if not text.startswith(prefix):
+        return ""
+    files = [arg for arg in text[len(prefix) :].split() if arg.startswith("-") and os.path.exists(arg)]
+    if not files:
+        return ""
+    return f"; {files[0]} is a file: write ./{files[0]} or put -- before it"
 
 
 def build_parser() -> argparse.ArgumentParser:
