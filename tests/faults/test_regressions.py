@@ -77,3 +77,19 @@ def test_option_like_file_name_gets_a_hint(tmp_path, monkeypatch, capsys):
     (tmp_path / "--notes.md").write_text("x\n", encoding="utf-8")
     assert main(["import", "--notes.md"]) == 1
     assert "./--notes.md" in capsys.readouterr().err
+
+
+def test_narrow_terminal_encoding_never_gives_a_traceback():
+    """Fault: with a Latin-1/ASCII output encoding, printing ’ (in most articles) raised
+    UnicodeEncodeError with a traceback, for tables and for --json."""
+    import json
+
+    from fault_tools import cli_env, run_cli
+
+    for encoding in ("ascii", "latin-1"):
+        env = cli_env(PYTHONIOENCODING=encoding)
+        table = run_cli("search", "Xiong’an", "--limit", "3", env=env, encoding=encoding)
+        assert table.returncode == 0 and "Traceback" not in table.stderr, table.stderr[-500:]
+        data = run_cli("search", "Xiong’an", "--limit", "3", "--json", env=env, encoding=encoding)
+        assert data.returncode == 0, data.stderr[-500:]
+        assert json.loads(data.stdout)["query"] == "Xiong’an"  # escaped, exact

@@ -62,6 +62,7 @@ def _command_modules():
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerate_narrow_encodings()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -81,6 +82,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for warning in STORAGE_WARNINGS.drain():
             message(f"jjj-brief: note: {warning}")
+
+
+def _tolerate_narrow_encodings() -> None:
+    """On a Latin-1 or ASCII terminal (or PYTHONIOENCODING=ascii) a character the encoding
+    lacks becomes '?' instead of a UnicodeEncodeError traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream.errors == "strict":
+                stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):  # replaced or closed streams (tests, pipes)
+            pass
 
 
 def _run_app() -> int:

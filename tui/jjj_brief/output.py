@@ -29,8 +29,16 @@ def to_json(data: Any) -> str:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(to_json(data) + "\n")
+    if _writes_utf8(sys.stdout):
+        sys.stdout.write(to_json(data) + "\n")
+    else:  # a narrow encoding: \uXXXX escapes keep the JSON whole and exact
+        sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=2) + "\n")
     sys.stdout.flush()
+
+
+def _writes_utf8(stream: Any) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+    return encoding in ("utf8", "utf8sig")
 
 
 def stdout_console() -> Console:
