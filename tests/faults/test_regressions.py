@@ -93,3 +93,22 @@ def test_narrow_terminal_encoding_never_gives_a_traceback():
         data = run_cli("search", "Xiong’an", "--limit", "3", "--json", env=env, encoding=encoding)
         assert data.returncode == 0, data.stderr[-500:]
         assert json.loads(data.stdout)["query"] == "Xiong’an"  # escaped, exact
+
+
+def test_undecodable_query_bytes_search_normally_and_print_safely():
+    """Fault: a query holding bytes that are not UTF-8 (``jjj-brief search $'\\x9b'``) became
+    lone surrogates: whoosh raised on them, so search() reported "search failed" AND rebuilt
+    the whole index on every such query; the CLI wrote them back raw (0x9b is an 8-bit CSI)
+    and --json output was not valid UTF-8."""
+    from jjj_brief import paths
+    from jjj_brief.output import to_json
+    from jjj_brief.safety import display_safe
+    from jjj_brief.search import ensure_index, search
+
+    ensure_index()
+    current = (paths.cache_dir() / "search" / "CURRENT").read_text()
+    result = search("beijing \udc9b\udcff")
+    assert result.total > 0 and result.message is None
+    assert (paths.cache_dir() / "search" / "CURRENT").read_text() == current  # no rebuild
+    assert display_safe("a\udc9b2J") == "a 2J"
+    to_json({"query": "\udcff\udc9b"}).encode("utf-8")  # strict: raises if a surrogate is left raw

@@ -12,7 +12,9 @@ What is replaced, each character by :data:`REPLACEMENT` (a space) unless noted:
   sequence, so no parameter bytes are left to be read as text;
 * C0 controls except ``\\n`` (``\\t`` and ``\\r`` included), DEL, and C1 controls U+0080–U+009F;
 * bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can reorder
-  what a reader sees, and U+FEFF / zero-width characters that hide text boundaries.
+  what a reader sees, and U+FEFF / zero-width characters that hide text boundaries;
+* lone surrogates (U+D800–U+DFFF): Python's stand-ins for undecodable bytes (a query typed
+  as raw bytes), which a surrogateescape stream writes back raw — ``0x9b`` is an 8-bit CSI.
 
 Markup is not this module's business: text is never given to a widget as a markup
 string. :func:`styled` builds a :class:`rich.text.Text` from spans instead.
@@ -43,6 +45,7 @@ _UNSAFE_CHARS = (
     "\u202a-\u202e"  # bidi embeddings and overrides
     "\u2066-\u2069"  # bidi isolates
     "\ufeff"  # zero-width no-break space / BOM
+    "\ud800-\udfff"  # lone surrogates: undecodable argv/file bytes, written back raw (0x9b = CSI)
     "]"
 )
 _UNSAFE = re.compile(_UNSAFE_CHARS)

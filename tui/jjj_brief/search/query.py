@@ -134,10 +134,14 @@ def _shown_phrase(text: str) -> str:
 # ---------------------------------------------------------------- the parser
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def parse(raw: str, context: QueryContext | None = None) -> ParsedQuery:
     context = context or QueryContext()
     messages: list[str] = []
-    text = (raw or "").translate(_QUOTES)
+    # Lone surrogates (raw bytes from argv) cannot be encoded; whoosh raised on them.
+    text = _SURROGATES.sub("\ufffd", (raw or "").translate(_QUOTES))
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         messages.append(f"query too long; used its first {MAX_QUERY_CHARS} characters")
