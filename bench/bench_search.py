@@ -131,6 +131,7 @@ def percentile(values: list[float], q: float) -> float:
 def whoosh_build(folder: Path, n: int, sentences: list[str], procs: int) -> dict:
     from whoosh.filedb.filestore import FileStorage
 
+    from jjj_brief.search.api import alias_groups
     from jjj_brief.search.documents import article_documents
     from jjj_brief.search.index import build_generation, write_manifest
 
@@ -155,7 +156,7 @@ def whoosh_build(folder: Path, n: int, sentences: list[str], procs: int) -> dict
     started = time.perf_counter()
     index, vocab = build_generation(FileStorage(str(folder)), docs(), progress=progress, procs=procs, limitmb=256)
     index.close()
-    write_manifest(folder, "bench", vocab)
+    write_manifest(folder, "bench", vocab, alias_groups())
     seconds = time.perf_counter() - started
     return {"build_s": seconds, "passages": passages, "size": folder_size(folder)}
 
@@ -165,13 +166,13 @@ import json, sys, time
 sys.path.insert(0, {tui!r})
 t0 = time.perf_counter()
 from jjj_brief.search.index import open_generation
-from jjj_brief.search.api import Engine, alias_groups
+from jjj_brief.search.api import Engine
 from jjj_brief.search.query import QueryContext
 from pathlib import Path
 t_import = time.perf_counter() - t0
 t0 = time.perf_counter()
 generation = open_generation(Path({folder!r}))
-engine = Engine(generation, QueryContext.build(alias_groups(), list(generation.vocab)))
+engine = Engine(generation, QueryContext.build(generation.aliases, list(generation.vocab)))
 t_open = time.perf_counter() - t0
 queries = {queries!r}
 t0 = time.perf_counter()

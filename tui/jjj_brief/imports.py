@@ -141,6 +141,7 @@ def add_files(given: list[str]) -> list[ImportOutcome]:
 
     outcomes = []
     with file_lock(folder / ".import.lock", 30.0):
+        _remove_stale_temporaries(folder)
         known = stored_hashes()
         taken = _taken_ids()
         for path in expand_paths(given):
@@ -216,6 +217,17 @@ def remove(article_id: str) -> ImportOutcome:
     target.unlink()
     paths._fsync_dir(folder)
     return ImportOutcome(str(target), "removed", article_id.strip().lower())
+
+
+def _remove_stale_temporaries(folder: Path, older_than: float = 3600.0) -> None:
+    """Temporary files of writes killed midway (atomic_write's ``.NAME.XXXX.tmp``)."""
+    now = _dt.datetime.now().timestamp()
+    for path in folder.glob(".*.tmp"):
+        try:
+            if now - path.stat().st_mtime > older_than:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _writable_imports_dir() -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import scoring
 
 from jjj_brief.search.analyzer import fold, iter_tokens, surface_analysis
-from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress
+from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
 
 SNIPPET_WIDTH = 220
@@ -390,7 +390,8 @@ def _context() -> QueryContext:
         article = corpus.find(ref)
         return article.id if article else None
 
-    return QueryContext.build(alias_groups(), vocabulary, resolve)
+    aliases = generation.aliases if generation and generation.aliases is not None else alias_groups()
+    return QueryContext.build(aliases, vocabulary, resolve)
 
 
 def alias_groups() -> list[list[str]]:
@@ -398,20 +399,18 @@ def alias_groups() -> list[list[str]]:
     try:
         from jjj_brief.briefings import load_briefings  # type: ignore[attr-defined]
 
-        briefings = load_briefings()
+        return glossary_spellings(load_briefings())
     except Exception:  # noqa: BLE001 - no or broken briefings: search works without expansion
         return []
-    groups = []
-    for term in getattr(briefings, "glossary", []):
-        spellings = [term.term, *getattr(term, "aliases", [])]
-        if len(spellings) > 1:
-            groups.append(spellings)
-    return groups
 
 
 def search(query: str, *, limit: int = 20, group_by_article: bool = False) -> SearchResult:
     """Search passages and briefings. Never raises: problems come back as ``message``."""
     query = query if isinstance(query, str) else str(query)
+    try:
+        limit = max(1, min(int(limit), 1000))
+    except (TypeError, ValueError):
+        limit = 20
     for attempt in (1, 2):
         try:
             with _ENGINE_LOCK:
@@ -435,17 +434,31 @@ def search(query: str, *, limit: int = 20, group_by_article: bool = False) -> Se
 def match_spans(query: str, text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` a query matches (same analyzer, same alias expansion), for the reader."""
     try:
-        with _ENGINE_LOCK:
-            context = _ENGINE.context if _ENGINE is not None else QueryContext.build(alias_groups(), [])
-        parsed = parse(query, context)
+        parsed = parse(query, _highlight_context())
         return spans_for_terms(text, parsed.terms)
     except Exception:  # noqa: BLE001 - highlighting is best effort
         return []
 
 
 def highlight_terms(query: str) -> set[tuple[str, ...]]:
-    """The analyzed terms a query lights (for callers that highlight many texts)."""
-    return parse(query, _ENGINE.context if _ENGINE else None).terms
+    """The analyzed term sequences a query lights (for callers that highlight many texts)."""
+    return parse(query, _highlight_context()).terms
+
+
+_FALLBACK_CONTEXT: QueryContext | None = None
+
+
+def _highlight_context() -> QueryContext:
+    """The open engine's context, or one with the glossary alone (built once)."""
+    global _FALLBACK_CONTEXT
+    with _ENGINE_LOCK:
+        if _ENGINE is not None:
+            return _ENGINE.context
+        if _FALLBACK_CONTEXT is None:
+            generation = MANAGER.generation
+            aliases = generation.aliases if generation and generation.aliases is not None else alias_groups()
+            _FALLBACK_CONTEXT = QueryContext.build(aliases, [])
+        return _FALLBACK_CONTEXT
 
 
 __all__: Sequence[str] = (

@@ -102,13 +102,22 @@ class IndexStatus:
 # ---------------------------------------------------------------- sources and fingerprint
 
 
-@dataclass
 class Sources:
-    """Everything the index is derived from."""
+    """Everything the index is derived from. The briefings are parsed only when needed
+    (building, or linking imports to topics): the fingerprint reads their files' bytes."""
 
-    articles: list[Article]
-    briefings: Any
-    briefing_files: list[Path]
+    def __init__(self, articles: list[Article], briefings: Any = None, briefing_files: list[Path] | None = None,
+                 *, load: Callable[[], Any] | None = None) -> None:
+        self.articles = articles
+        self.briefing_files = briefing_files or []
+        self._briefings = briefings
+        self._load = load
+
+    @property
+    def briefings(self) -> Any:
+        if self._load is not None:
+            self._briefings, self._load = self._load(), None
+        return self._briefings
 
     @property
     def seeds(self) -> list[Article]:
@@ -144,21 +153,30 @@ def _feed(digest: Any, text: str) -> None:
 
 def collect_sources(*, refresh: bool = True) -> Sources:
     corpus = load_corpus(refresh=refresh)
-    briefings, files = _load_briefings()
-    return Sources(list(corpus.articles), briefings, files)
-
-
-def _load_briefings() -> tuple[Any, list[Path]]:
     folder = paths.briefings_dir()
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
+    return Sources(list(corpus.articles), None, files, load=_load_briefings)
+
+
+def _load_briefings() -> Any:
     try:
         from jjj_brief.briefings import load_briefings  # type: ignore[attr-defined]
     except ImportError:
-        return None, files
+        return None
     try:
-        return load_briefings(), files
+        return load_briefings()
     except Exception:  # noqa: BLE001 - broken briefings must not stop search of the articles
-        return None, files
+        return None
+
+
+def glossary_spellings(briefings: Any) -> list[list[str]]:
+    """Groups of spellings that name one thing (glossary term + aliases), for query expansion."""
+    groups = []
+    for term in getattr(briefings, "glossary", None) or []:
+        spellings = [term.term, *getattr(term, "aliases", [])]
+        if len(spellings) > 1:
+            groups.append(spellings)
+    return groups
 
 
 def all_documents(sources: Sources) -> Iterator[Doc]:
@@ -205,6 +223,7 @@ class Generation:
     folder: Path | None  # None: in memory
     base: str
     vocab: Counter
+    aliases: list[list[str]] | None = None  # glossary spellings at build time (None: unknown)
 
     @property
     def name(self) -> str:
@@ -245,8 +264,11 @@ def build_generation(
     return index, words_from_surfaces(surfaces)
 
 
-def write_manifest(folder: Path, base: str, vocab: Counter) -> None:
+def write_manifest(folder: Path, base: str, vocab: Counter, aliases: list[list[str]] | None = None) -> None:
+    """Side files (vocabulary, glossary spellings), then the manifest that vouches for all files."""
     paths.atomic_write(folder / "vocab.json", json.dumps(vocab, ensure_ascii=False))
+    if aliases is not None:
+        paths.atomic_write(folder / "aliases.json", json.dumps(aliases, ensure_ascii=False))
     files = {}
     total = sum(p.stat().st_size for p in folder.iterdir() if _is_index_file(p))
     for path in sorted(folder.iterdir()):
@@ -260,6 +282,7 @@ def _is_index_file(path: Path) -> bool:
     return path.is_file() and not path.name.startswith(".") and path.suffix != ".lock" and path.name not in (
         "manifest.json",
         "vocab.json",
+        "aliases.json",
     )
 
 
@@ -308,6 +331,8 @@ def open_generation(folder: Path) -> Generation:
     try:
         index = FileStorage(str(folder)).open_index()
         vocab = Counter(json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
+        aliases_file = folder / "aliases.json"
+        aliases = json.loads(aliases_file.read_text(encoding="utf-8")) if aliases_file.exists() else None
         with index.searcher() as searcher:  # touches TOC, segments, lexicon
             searcher.doc_count()
             list(searcher.lexicon("kind"))
@@ -315,7 +340,7 @@ def open_generation(folder: Path) -> Generation:
         raise
     except Exception as exc:  # noqa: BLE001 - any whoosh/unpickling failure means rebuild
         raise IndexUnavailable(f"corrupt: cannot open ({exc.__class__.__name__})") from exc
-    return Generation(index, folder, manifest.get("base", ""), vocab)
+    return Generation(index, folder, manifest.get("base", ""), vocab, aliases)
 
 
 # ---------------------------------------------------------------- incremental imports
@@ -361,7 +386,7 @@ def reconcile_imports(generation: Generation, sources: Sources) -> tuple[int, in
             writer.cancel()
         raise
     if generation.folder is not None:
-        write_manifest(generation.folder, generation.base, generation.vocab)
+        write_manifest(generation.folder, generation.base, generation.vocab, generation.aliases)
     return len(to_add), len(to_remove)
 
 
@@ -454,7 +479,7 @@ class IndexManager:
         index, vocab = build_generation(
             RamStorage(), all_documents(sources), total=self._estimate(sources), progress=progress
         )
-        self.generation = Generation(index, None, base, vocab)
+        self.generation = Generation(index, None, base, vocab, glossary_spellings(sources.briefings))
         self._current_stamp = None
         return self.generation
 
@@ -524,7 +549,7 @@ class IndexManager:
                 FileStorage(str(temp)), all_documents(sources), total=self._estimate(sources), progress=progress
             )
             index.close()
-            write_manifest(temp, base, vocab)
+            write_manifest(temp, base, vocab, glossary_spellings(sources.briefings))
             final = root / f"gen-{base[:12]}-{uuid.uuid4().hex[:8]}"
             os.rename(temp, final)
             paths._fsync_dir(root)
