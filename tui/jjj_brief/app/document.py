@@ -117,12 +117,14 @@ class DocumentView(ScrollView, can_focus=True):
         self._strip_cache: dict[int, Strip] = {}
         self._big = False
         self._pending_offset: int | None = None
+        self._anchor_request: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ content
     def set_blocks(self, blocks: list[Block], layout: Layout | None = None) -> None:
         """Show ``blocks``; ``layout`` may be precomputed (off the UI thread) for the current width."""
         self._blocks = blocks
         self._pending_offset = None
+        self._anchor_request = None
         self._starts = [b.start for b in blocks if b.start is not None]
         self._start_blocks = [i for i, b in enumerate(blocks) if b.start is not None]
         self._big = document_size(blocks) > BIG_DOCUMENT
@@ -245,6 +247,8 @@ class DocumentView(ScrollView, can_focus=True):
             return
         height = max(1, self.scrollable_content_region.height)
         self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
+        # Near the end the scroll is clamped; remember what was asked for, while unmoved.
+        self._anchor_request = (offset, self.scroll_offset.y)
 
     def _line_offset(self, index: int) -> int | None:
         line = self._layout.lines[index]
@@ -256,6 +260,8 @@ class DocumentView(ScrollView, can_focus=True):
         """The article offset a third of the way down the view (what scroll_to_offset restores)."""
         if self._pending_offset is not None:
             return self._pending_offset
+        if self._anchor_request is not None and self._anchor_request[1] == self.scroll_offset.y:
+            return self._anchor_request[0]
         lines = self._layout.lines
         if not lines:
             return None

@@ -13,6 +13,7 @@ Nothing here imports Textual; the module is plain Python over the core API.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import threading
 from collections.abc import Callable
 from types import ModuleType
@@ -26,6 +27,14 @@ def _optional(name: str) -> ModuleType | None:
         return importlib.import_module(name)
     except ImportError:
         return None
+
+
+def _exists(name: str) -> bool:
+    """Whether an optional layer is installed, without importing it (imports cost startup time)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class Layers:
@@ -42,22 +51,59 @@ class Layers:
     ) -> None:
         self.corpus = corpus if corpus is not None else load_corpus()
         self.notes: list[str] = []
-        self._figures_module = _optional("jjj_brief.figures")
-        self._briefings_module = _optional("jjj_brief.briefings")
-        self._search = search_module if search_module is not None else (
-            _optional("jjj_brief.search") if use_search else None
-        )
-        self._compare = _optional("jjj_brief.compare") if use_compare else None
-        self._briefings = briefings if briefings is not None else self._load_briefings()
+        self._lock = threading.RLock()
+        self._modules: dict[str, ModuleType | None] = {}
+        self._search_given = search_module
+        self._use_search = use_search
+        self._use_compare = use_compare
+        self._briefings = briefings
+        self._briefings_loaded = briefings is not None
         self._figure_cache: dict[str, list] = {}
-        self._lock = threading.Lock()
+
+    def _module(self, name: str) -> ModuleType | None:
+        """Import an optional layer on first use (off the UI thread where it matters)."""
+        with self._lock:
+            if name not in self._modules:
+                self._modules[name] = _optional(name)
+            return self._modules[name]
+
+    @property
+    def _figures_module(self) -> ModuleType | None:
+        return self._module("jjj_brief.figures")
+
+    @property
+    def _briefings_module(self) -> ModuleType | None:
+        return self._module("jjj_brief.briefings")
+
+    @property
+    def _search(self) -> Any | None:
+        if self._search_given is not None:
+            return self._search_given
+        return self._module("jjj_brief.search") if self._use_search else None
+
+    @property
+    def _compare(self) -> ModuleType | None:
+        return self._module("jjj_brief.compare") if self._use_compare else None
 
     # ----------------------------------------------------------------- briefings
+    @property
+    def briefings_loaded(self) -> bool:
+        return self._briefings_loaded
+
+    def load_briefings(self) -> Any | None:
+        """Load the shipped briefings once (slow-ish YAML: the app calls this in a worker)."""
+        with self._lock:
+            if not self._briefings_loaded:
+                self._briefings = self._load_briefings()
+                self._briefings_loaded = True
+            return self._briefings
+
     def _load_briefings(self) -> Any | None:
-        if self._briefings_module is None:
+        module = self._briefings_module
+        if module is None:
             return None
         try:
-            return self._briefings_module.load_briefings()
+            return module.load_briefings()
         except Exception as exc:  # the app must start whatever the YAML says
             self.note(f"briefings could not be loaded: {exc}")
             return None
@@ -112,7 +158,7 @@ class Layers:
     # ------------------------------------------------------------------- figures
     @property
     def has_figures(self) -> bool:
-        return self._figures_module is not None
+        return _exists("jjj_brief.figures")
 
     def figures(self, article: Article) -> list:
         """The article's figures (cached), or ``[]`` when the figure layer is missing."""
@@ -134,7 +180,9 @@ class Layers:
     # -------------------------------------------------------------------- search
     @property
     def has_search(self) -> bool:
-        return self._search is not None and hasattr(self._search, "search")
+        if self._search_given is not None:
+            return hasattr(self._search_given, "search")
+        return self._use_search and _exists("jjj_brief.search")
 
     def ensure_index(self, progress: Callable[[int, int], None] | None = None) -> None:
         if self._search is not None and hasattr(self._search, "ensure_index"):
@@ -156,7 +204,7 @@ class Layers:
     # ------------------------------------------------------------------- compare
     @property
     def has_compare(self) -> bool:
-        return self._compare is not None
+        return self._use_compare and _exists("jjj_brief.compare")
 
     def compare_fact(self, fact_id: str) -> Any | None:
         if self._compare is None or not hasattr(self._compare, "compare_fact"):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -115,16 +115,34 @@ class BriefApp(App[None]):
             self.theme = self.settings.theme
         if self.store.warning:
             self.notify(self.store.warning, severity="warning", markup=False)
-        if self._build_index:
-            self.search_pane.start_index_build()
-        else:
-            self.search_pane.skip_index_build()
         self.query_one(TopicTree).focus()
+        if self.core.briefings_loaded:
+            self._start_index()
+        else:
+            self._load_briefings()
         last = self.settings.last_article
         if self._resume and last and self.core.article(last) is not None:
             self.open_location(Location("article", last, offset=self.settings.last_offset))
         else:
             self.open_location(Location("home"))
+
+    @work(thread=True, exclusive=True, group="briefings")
+    def _load_briefings(self) -> None:
+        """The briefings' YAML takes a while to load: after the first paint, off the UI thread."""
+        self.core.load_briefings()
+        self.call_from_thread(self._briefings_ready)
+
+    def _briefings_ready(self) -> None:
+        self.query_one(TopicTree).repopulate()
+        self.query_one(HomeView).refresh_text()
+        self.query_one(TimelineView).refresh_events()
+        self._start_index()
+
+    def _start_index(self) -> None:
+        if self._build_index:
+            self.search_pane.start_index_build()
+        else:
+            self.search_pane.skip_index_build()
 
     def watch_theme(self, theme: str) -> None:
         if hasattr(self, "settings"):

@@ -37,7 +37,9 @@ class TopicTree(Tree[Location]):
         layers = self.core
         self.clear()
         briefings = self.root.add(Text("Briefings", style="bold"), expand=True)
-        if not layers.has_briefings:
+        if not layers.briefings_loaded:
+            briefings.add_leaf(Text("loading…", style="dim italic"))
+        elif not layers.has_briefings:
             briefings.add_leaf(Text("briefings not available", style="dim italic"))
         for group in layers.groups():
             self._add_topic(briefings, group, depth=0)
@@ -60,6 +62,13 @@ class TopicTree(Tree[Location]):
             label = safe_text.parts((event.date, "dim"), ("  ", ""), (event.title, ""), limit=70)
             timeline.add_leaf(label, data=Location("timeline", event.id))
         self.cursor_line = 0
+
+    def repopulate(self) -> None:
+        """Rebuild the tree (briefings arrived), keeping the cursor on the same item."""
+        current = self.cursor_node.data if self.cursor_node is not None else None
+        self.populate()
+        if current is not None:
+            self.select_location(current)
 
     def _add_topic(self, parent: TreeNode, topic: Any, depth: int) -> None:
         children = self.core.children(topic.id)

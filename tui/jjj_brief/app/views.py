@@ -523,8 +523,12 @@ class TimelineView(Vertical):
         yield OptionList(id="timeline-list")
 
     def on_mount(self) -> None:
+        self.refresh_events()
+
+    def refresh_events(self) -> None:
         self._events = sorted(self.core.timeline(), key=lambda e: e.date)
         options = self.query_one("#timeline-list", OptionList)
+        options.clear_options()
         for event in self._events:
             label = safe_text.parts((f"{event.date:<10} ", "bold"), (event.title, ""))
             label.no_wrap = False
