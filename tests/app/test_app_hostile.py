@@ -127,7 +127,7 @@ def make_layers() -> Layers:
 @pilot_test
 async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(make_app, tmp_path):
     app = make_app(layers=make_layers(), build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "Group [@click=app.quit]QUIT[/]" in text  # the tree shows the markup literally
@@ -219,7 +219,7 @@ async def test_hostile_article_opens_without_freezing_the_ui(make_app):
     """The 2 MB line is prepared off the UI thread: keys are handled while it loads."""
     layers = make_layers()
     app = make_app(layers=layers, build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.open_location(Location("article", "hostile"))
         await pilot.press("slash", *"abc")  # typed while the article is being prepared
         assert app.search_pane.query_input.value == "abc"

@@ -62,7 +62,7 @@ class RecordingSearch:
 @pilot_test
 async def test_slash_focuses_search_and_results_show_kind_outlet_date_and_lit_snippet(app_with_search):
     app = app_with_search()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.open_location(Location("article", "liaowang-2024"))
         await wait_for(pilot, lambda: app.reader.prepared is not None)
         await pilot.press("slash", *"kind:passage Zhongguancun")
@@ -81,7 +81,7 @@ async def test_slash_focuses_search_and_results_show_kind_outlet_date_and_lit_sn
 async def test_typing_fast_searches_once_and_a_stale_result_never_wins(app_with_search):
     slow = RecordingSearch(delays={"Hebei": 1.0})
     app = app_with_search(slow)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("slash", *"Xiong")  # typed in one burst: debounced into one search
         await wait_for(pilot, lambda: app.search_pane.shown_query == "Xiong")
         assert slow.queries == ["Xiong"]
@@ -98,7 +98,7 @@ async def test_typing_fast_searches_once_and_a_stale_result_never_wins(app_with_
 @pilot_test
 async def test_did_you_mean_and_filters(app_with_search):
     app = app_with_search()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("slash", *"Zhongguancum")
         await wait_for(pilot, lambda: app.search_pane.shown_query == "Zhongguancum")
         assert "did you mean" in screen_text(app)
@@ -112,7 +112,7 @@ async def test_did_you_mean_and_filters(app_with_search):
 async def test_enter_opens_the_passage_with_query_matches_lit_and_history_recalls_it(app_with_search):
     app = app_with_search()
     query = "kind:passage Caofeidian"
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("slash", *query)
         await wait_for(pilot, lambda: app.search_pane.shown_query == query)
         hit = app.search_pane.hits()[0]
@@ -148,7 +148,7 @@ class BriefingHits(RecordingSearch):
 @pilot_test
 async def test_topic_and_fact_hits_open_the_briefing_and_the_comparison(app_with_search):
     app = app_with_search(BriefingHits())
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("slash", *"zgc")
         await wait_for(pilot, lambda: app.search_pane.shown_query == "zgc")
         await pilot.press("enter")

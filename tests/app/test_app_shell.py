@@ -13,7 +13,7 @@ SIZE = (140, 45)
 @pilot_test
 async def test_tree_lists_every_article_by_outlet_and_date(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "Articles" in text and "Timeline" in text
@@ -25,7 +25,7 @@ async def test_tree_lists_every_article_by_outlet_and_date(make_app):
 @pilot_test
 async def test_choosing_an_article_in_the_tree_opens_the_reader(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         tree = app.query_one("#tree")
         target = next(a for a in load_corpus() if a.id == "liaowang-2024")
         node = next(n for n in _walk(tree.root) if n.data is not None and n.data.ref == target.id)
@@ -45,7 +45,7 @@ async def test_repeated_paragraphs_are_marked_not_hidden(make_app):
     article = next(a for a in load_corpus() if a.repeated_paragraphs)
     repeat = next(p for p in article.paragraphs if p.repeat_of is not None)
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.open_location(Location("article", article.id, offset=repeat.start))
         await wait_for(pilot, lambda: app.reader.article is article)
         await pilot.pause()
@@ -60,7 +60,7 @@ async def test_find_in_article_counts_and_moves(make_app):
     article = next(a for a in load_corpus() if a.id == "liaowang-2024")
     expected = article.text.lower().count("xiong")
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.open_location(Location("article", article.id))
         await wait_for(pilot, lambda: app.reader.article is article)
         await pilot.press("ctrl+f")
@@ -76,7 +76,7 @@ async def test_find_in_article_counts_and_moves(make_app):
 @pilot_test
 async def test_help_lists_the_keys_and_closes(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
@@ -92,7 +92,7 @@ async def test_back_and_forward(make_app):
     corpus = load_corpus()
     first, second = corpus.articles[0], corpus.articles[1]
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.open_location(Location("article", first.id))
         await wait_for(pilot, lambda: app.reader.article is first)
         app.open_location(Location("article", second.id))
@@ -109,7 +109,7 @@ async def test_back_and_forward(make_app):
 @pilot_test
 async def test_q_quits_but_types_in_a_text_box(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("slash")
         await pilot.press("q")
         await pilot.pause()
@@ -126,12 +126,12 @@ async def test_resume_reopens_the_last_article(make_app, tmp_path):
     article = load_corpus().articles[2]
     offset = article.paragraphs[5].start
     app = make_app(build_index=False, data_dir=tmp_path / "s")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.open_location(Location("article", article.id, offset=offset))
         await wait_for(pilot, lambda: app.reader.article is article)
         await pilot.press("q")
     again = make_app(build_index=False, data_dir=tmp_path / "s", resume=None)
-    async with again.run_test(size=SIZE) as pilot:
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: again.reader.article is article)
         assert again.history.current.offset == offset
 

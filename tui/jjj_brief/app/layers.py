@@ -215,6 +215,17 @@ class Layers:
             self.note(f"comparison of {fact_id} failed: {exc}")
             return None
 
+    def fact_for_figure(self, article_id: str, start: int, end: int) -> str | None:
+        """The compare layer's curated fact for a figure (its id), when the layer is there."""
+        compare = self._compare
+        if compare is None or not hasattr(compare, "fact_for_figure"):
+            return None
+        try:
+            fact = compare.fact_for_figure(article_id, start, end)
+        except Exception:
+            return None
+        return getattr(fact, "id", None)
+
     def related(self, article_id: str, offset: int, limit: int = 8) -> list:
         if self._compare is None or not hasattr(self._compare, "related"):
             return []

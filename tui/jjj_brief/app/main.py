@@ -339,6 +339,9 @@ class BriefApp(App[None]):
             return None
         figure = self._figure_at(article, offset)
         lo, hi = (figure.start, figure.end) if figure else (offset, offset + 1)
+        found = self.core.fact_for_figure(article.id, lo, hi)
+        if found is not None and self.core.fact(found) is not None:
+            return found
         fallback = None
         for fact in self.core.facts():
             for claim in fact.claims:

@@ -359,11 +359,16 @@ class ComparisonView(Vertical):
 
     # ---------------------------------------------------------------- curated
     def show_fact(self, fact: Any) -> None:
+        """A curated fact: the compare layer's comparison when it knows the fact, else the claims."""
         self.fact = fact
         self.subject = fact.subject
         comparison = self.core.compare_fact(fact.id)
-        self.sources = [self._claim_source(claim) for claim in fact.claims]
-        self.sources.sort(key=lambda s: (str(s.as_of or ""), s.article.date if s.article else ""))
+        claims = getattr(comparison, "claims", None)
+        if comparison is not None and claims:
+            self.sources = [self._view_source(view) for view in claims]
+        else:
+            self.sources = [self._claim_source(claim) for claim in fact.claims]
+            self.sources.sort(key=lambda s: (str(s.as_of or ""), s.article.date if s.article else ""))
         rows = [
             safe_text.parts(("Fact  ", "dim"), (fact.subject, "bold")),
             Text.assemble(Text("Verdict  ", style="dim"), verdict_text(fact.verdict)),
@@ -372,12 +377,26 @@ class ComparisonView(Vertical):
         ]
         assessment = _get(comparison, "assessment")
         if assessment:
-            rows.append(safe_text.parts(("Computed assessment  ", "dim"), (_describe(assessment), "bold")))
-        note = _get(comparison, "note") or _get(comparison, "disagreement")
-        if note:
-            rows.append(safe_text.line(_describe(note), style="yellow", limit=300))
+            detail = _get(assessment, "detail")
+            rows.append(
+                safe_text.parts(("Computed  ", "dim"), (_describe(assessment), "bold"), (f" — {detail}" if detail else "", "dim"))
+            )
+        disagreement = _get(comparison, "disagreement")
+        if disagreement:
+            rows.append(safe_text.parts(("⚠ ", "bold yellow"), (_describe(disagreement), "yellow"), limit=300))
         self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
         self._mount_columns()
+
+    def _view_source(self, view: Any) -> Source:
+        """A column from the compare layer's ClaimView (quote, context and figure resolved)."""
+        article = self.core.article(view.article)
+        quote_span = (view.start, view.end) if view.start is not None and view.end is not None else None
+        figure = getattr(view, "figure", None)
+        figure_span = (figure.start, figure.end) if figure is not None else None
+        return Source(
+            article, view.article, view.quote, quote_span, figure_span,
+            view.value, view.unit, view.qualifier, view.as_of, note=getattr(view, "note", None) or "",
+        )
 
     def _claim_source(self, claim: Any) -> Source:
         article = self.core.article(claim.article)
@@ -547,6 +566,8 @@ class TimelineView(Vertical):
             if event.id == event_id:
                 options.highlighted = index
                 return
+        if options.highlighted is None and self._events:
+            options.highlighted = 0
 
     @on(OptionList.OptionSelected, "#timeline-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
