@@ -122,3 +122,40 @@ def _has_module(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is not None
+
+
+HOSTILE_DOC = (
+    "---\ntitle: \"Hostile [@click=app.quit]Q[/] title\"\noutlet: \"[link=https://evil.example]Evil[/link]\"\n"
+    "date: '2024'\n---\n"
+    "Zyxquorble \x1b]2;PWNED-TITLE\x07 [@click=app.quit]QUIT[/] [$accent @click=app.bell]B[/] \x1b[31mred\x1b[0m"
+    " \x07 bell \r carriage \x1b[2J clear\n\nSecond paragraph [/] with 386 micrograms.\n"
+)
+
+
+def test_hostile_import_in_a_real_terminal_runs_nothing_and_leaves_the_terminal_alone(tmux, tmp_path):
+    """An imported document full of markup and escapes, searched and opened for real."""
+    doc = tmp_path / "hostile.txt"
+    doc.write_bytes(HOSTILE_DOC.encode("utf-8"))
+    env = {**os.environ, "JJJ_BRIEF_HOME": str(tmux.home)}
+    result = subprocess.run([str(SCRIPT), "import", str(doc)], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    title_before = tmux.run("display-message", "-t", "app", "-p", "#{pane_title}")
+
+    tmux.type(f"{SCRIPT}; echo EXIT=$?")
+    tmux.keys("Enter")
+    tmux.wait_for("Articles", "Timeline", "Search")
+    time.sleep(0.5)
+    tmux.type("/")
+    time.sleep(0.3)
+    tmux.type("Zyxquorble")
+    screen = tmux.wait_for("1 result", "[@click=app.quit]QUIT[/]")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Hostile [@click=app.quit]Q[/] title", "[$accent @click=app.bell]B[/]")
+    assert "PWNED" not in screen
+    assert tmux.run("display-message", "-t", "app", "-p", "#{pane_title}") == title_before
+    assert "Articles" in screen  # "\x1b[2J" did not clear the screen: the tree is still there
+
+    tmux.type("q")
+    tmux.wait_for("EXIT=0", "READY$")
+    assert not tmux.alternate_screen_on()
+    assert tmux.run("display-message", "-t", "app", "-p", "#{pane_title}") == title_before

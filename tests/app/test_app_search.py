@@ -159,3 +159,36 @@ async def test_topic_and_fact_hits_open_the_briefing_and_the_comparison(app_with
         await pilot.pause()
         assert app.history.current == Location("fact", "zgc-branches")
         assert "different-date-or-scope" in screen_text(app)
+
+
+class SlowFirstBuild(RecordingSearch):
+    """A first-run index build that reports progress and takes a while."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def ensure_index(self, progress=None):
+        for done in range(3):
+            progress(done, 3)
+            if done == 1:
+                self.release.wait(10)
+        progress(3, 3)
+
+
+@pilot_test
+async def test_first_run_index_build_shows_progress_and_keeps_the_ui_responsive(make_app, built_index):
+    slow = SlowFirstBuild()
+    app = make_app(layers=Layers(briefings=fixture_briefings(), search_module=slow), build_index=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "1/3" in screen_text(app))
+        assert "Building the index (first run) 1/3" in screen_text(app)
+        # The UI works meanwhile: open an article and type a query.
+        app.open_location(Location("article", "liaowang-2024"))
+        await wait_for(pilot, lambda: app.reader.prepared is not None)
+        await pilot.press("slash", *"Xiong")
+        await pilot.pause(0.3)
+        assert slow.queries == []  # the search waits for the index...
+        slow.release.set()
+        await wait_for(pilot, lambda: app.search_pane.shown_query == "Xiong")  # ...then runs
+        assert "Building the index" not in screen_text(app)

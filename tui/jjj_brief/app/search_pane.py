@@ -148,7 +148,7 @@ class SearchPane(Vertical):
         bar = self.query_one("#index-progress", ProgressBar)
         bar.update(total=max(1, total), progress=done)
         self.query_one("#search-summary", Static).update(
-            Text(f"Building the search index (first run): {done}/{total}", style="italic")
+            Text(f"Building the index (first run) {done}/{total}", style="italic")
         )
 
     def _index_done(self, error: str | None) -> None:
