@@ -34,13 +34,13 @@ def spans(text: str) -> list[str]:
     ("text", "figure_text", "kind", "value", "unit"),
     [
         ("GDP will achieve 4.39 trillion yuan this year", "4.39 trillion yuan", "money", 4.39e12, "yuan"),
-        ("has exceeded 210 billion yuan.", "210 billion yuan", "money", 2.1e11, "yuan"),
+        ("has exceeded 210 billion yuan.", "exceeded 210 billion yuan", "money", 2.1e11, "yuan"),
         ("labor productivity of 185,000 yuan/person", "185,000 yuan/person", "money", 185000, "yuan/person"),
         ("an increase of 58% from before", "58%", "percent", 58, "%"),
         ("grew by 5 percent", "5 percent", "percent", 5, "%"),
         ("grew by 5 per cent", "5 per cent", "percent", 5, "%"),
         ("an increase of 0.85 percentage points", "0.85 percentage points", "percentage_points", 0.85, "pp"),
-        ("exceeded 22 million TEUs", "22 million TEUs", "measure", 2.2e7, "TEU"),
+        ("exceeded 22 million TEUs", "exceeded 22 million TEUs", "measure", 2.2e7, "TEU"),
         ("26 million kilowatts of capacity", "26 million kilowatts", "measure", 2.6e7, "kW"),
         ("covers 216,000 square kilometers", "216,000 square kilometers", "measure", 216000, "km2"),
         ("43.7 million square meters of floor", "43.7 million square meters", "measure", 4.37e7, "m2"),
@@ -48,7 +48,7 @@ def spans(text: str) -> list[str]:
         ("a 2.5-kilometer-long test line", "2.5-kilometer", "measure", 2.5, "km"),
         ("200,000 tons of storage", "200,000 tons", "measure", 200000, "t"),
         ("68.69 million mu of afforestation", "68.69 million mu", "measure", 6.869e7, "mu"),
-        ("more than 9,200 hectares", "9,200 hectares", "measure", 9200, "ha"),
+        ("more than 9,200 hectares", "more than 9,200 hectares", "measure", 9200, "ha"),
         ("it takes 55 minutes", "55 minutes", "duration", 55, "minute"),
         ("output grew 1.5 times compared to", "1.5 times", "multiple", 1.5, "times"),
     ],
@@ -81,10 +81,10 @@ def test_counts_carry_the_counted_noun_as_a_singular_lemma():
         "vocational education groups, nearly 6,000 elderly people"
     )
     assert [(f.text, f.unit, f.qualifier) for f in figures] == [
-        ("10,000 branches", "branch", "more than"),
+        ("more than 10,000 branches", "branch", "more than"),
         ("292 key projects", "project", None),
         ("15 cross-regional vocational education groups", "group", None),
-        ("6,000 elderly people", "person", "nearly"),
+        ("nearly 6,000 elderly people", "person", "nearly"),
     ]
 
 
@@ -192,7 +192,7 @@ def test_as_of_is_the_year_the_figure_is_stated_for_not_its_baseline():
         "It fell by 15% compared with 2014. Visits grew from 250,000 in 2015 to 720,000 in 2023."
     )
     by_text = {f.text: f for f in figures}
-    assert by_text["22 million TEUs"].as_of == "2023"
+    assert by_text["exceeded 22 million TEUs"].as_of == "2023"
     assert by_text["58%"].as_of == "2023"
     assert by_text["15%"].as_of is None
     assert by_text["250,000"].as_of == "2015"
@@ -224,7 +224,7 @@ def test_suspects_in_a_single_text():
     assert flagged["1%"].likely == pytest.approx(13.1)
     assert flagged["21"].likely == pytest.approx(21.4)
     assert flagged["4%"].likely == pytest.approx(21.4)
-    assert flagged["2 new establishments"].reason.startswith("lost-wan")
+    assert flagged["More than 2 new establishments"].reason.startswith("lost-wan")
     assert flagged["50,000 pieces"].reason.startswith("fused")
 
 
@@ -252,8 +252,14 @@ def test_every_article_figure_slices_its_own_text():
 # --------------------------------------------------------------------------- API helpers
 
 
+def test_the_span_includes_the_printed_hedge():
+    figure = only("Zhongguancun enterprises have set up more than 9,500 branches")
+    assert figure.text == "more than 9,500 branches" and figure.qualifier == "more than"
+    assert figure.value == 9500
+
+
 def test_figure_at_finds_the_span_containing_an_offset():
-    text = "exceeded 210 billion yuan and 58%"
+    text = "It exceeded 210 billion yuan and 58%"
     figures = extract_figures(text)
     money = figures[0]
     assert figure_at(figures, money.start) is money

@@ -74,7 +74,8 @@ Canonical units: yuan, yuan/person, %, pp, km, km2, m, m2, m3, ug/m3, TEU, kW, W
 kWh, t, mu, acre, ha, km/h, hour, minute, second, day, week, month, year, times, and the
 counted-noun lemma for counts.
 
-Qualifier: the hedge printed just before the number, lowercased: "more than", "over",
+Qualifier: the hedge printed just before the number, lowercased, and part of the span
+("more than 10,000 branches" is one figure, so a reader lands on the whole claim): "more than", "over",
 "nearly", "about", "approximately", "around", "almost", "up to", "exceeded", "exceeds",
 "exceed", "at least", "less than", "fewer than", "close to", "roughly", "above",
 "below", "under", "no less than", "at most" — or "from A" for a range.
@@ -336,6 +337,11 @@ class _Draft:
     digits: str = ""  # the printed number, for decimal-point reasoning
     scale: float = 1.0
     from_word: bool = False
+    number_start: int = -1  # where the number itself starts (after any qualifier)
+
+    def __post_init__(self) -> None:
+        if self.number_start < 0:
+            self.number_start = self.start
 
     def flag(self, reason: str, likely: float | None = None) -> None:
         if self.reason is None:
@@ -550,6 +556,8 @@ def _extract(text: str) -> list[Figure]:
         if match.start() < last_end:
             continue
         for draft in _drafts_for_token(ctx, match, last_end):
+            if draft.start < last_end <= draft.number_start:
+                draft.start = draft.number_start  # the hedge belongs to the previous figure
             if draft.start >= last_end and draft.end > draft.start:
                 drafts.append(draft)
                 last_end = draft.end
@@ -668,10 +676,12 @@ def _one_number(ctx: _Context, start: int, end: int, number: str) -> list[_Draft
         return []  # a run of hundreds of digits is not a statistic
     draft = _Draft(start, end, "count", value, digits=number)
     draft.fused_before, draft.fused_after = fused_before, fused_after
-    draft.qualifier = _qualifier(ctx, start) if fused_before is None else None
+    if fused_before is None:
+        draft.qualifier, draft.start = _qualifier(ctx, start)
     _attach_unit(ctx, draft)
     if draft.bare and _is_year(ctx, draft, number):
         draft.kind, draft.as_of = "year", number
+        draft.start, draft.qualifier = draft.number_start, None
     if fused_before is not None:
         draft.flag(f"fused: the number is glued to the word '{fused_before}'")
     elif fused_after is not None:
@@ -719,11 +729,12 @@ _OVER_VERBS = frozenset("presided preside presides presiding handed hand taken t
 _QUALIFIER_SET = frozenset(QUALIFIERS)
 
 
-def _qualifier(ctx: _Context, start: int) -> str | None:
-    """The hedge printed right before ``start`` ("more than", "nearly", ...), lowercased."""
+def _qualifier(ctx: _Context, start: int) -> tuple[str | None, int]:
+    """The hedge printed right before ``start`` ("more than", "nearly", ...), lowercased,
+    and where it starts (``start`` when there is none)."""
     before = ctx.before(start, 40)
     if not before or before[-1] not in " \t\u00a0":
-        return None
+        return None, start
     words = before.split()[-4:]
     for size in (3, 2, 1):
         if len(words) < size:
@@ -731,9 +742,11 @@ def _qualifier(ctx: _Context, start: int) -> str | None:
         phrase = " ".join(words[-size:]).lower()
         if phrase in _QUALIFIER_SET:
             if phrase == "over" and len(words) > size and words[-size - 1].lower() in _OVER_VERBS:
-                return None  # "presided over three symposiums"
-            return phrase
-    return None
+                return None, start  # "presided over three symposiums"
+            first = words[-size]
+            at = before.rfind(first, 0, len(before) - len(" ".join(words[-size + 1 :])) if size > 1 else len(before))
+            return phrase, start - len(before) + at
+    return None, start
 
 
 def _attach_unit(ctx: _Context, draft: _Draft) -> None:
@@ -795,7 +808,7 @@ def _try_range(ctx: _Context, draft: _Draft) -> bool:
     sep = _RANGE_SEP.match(text, draft.end)
     if not sep or sep.end() == draft.end:
         return False
-    if re.search(r"(?i:\bfrom)[ \t\u00a0]+\Z", ctx.before(draft.start, 8)):
+    if re.search(r"(?i:\bfrom)[ \t\u00a0]+\Z", ctx.before(draft.number_start, 8)):
         return False
     upper = re.match(r"\d++(?:[.,]\d++)*+", text[sep.end() : sep.end() + 40])
     if not upper:
@@ -805,7 +818,7 @@ def _try_range(ctx: _Context, draft: _Draft) -> bool:
         return False
     upper_text = pieces[0][1]
     upper_end = sep.end() + len(upper_text)
-    low_text = text[draft.start : draft.end]
+    low_text = text[draft.number_start : draft.end]
     if re.fullmatch(r"(?:19|20)\d\d", low_text) and re.fullmatch(r"(?:19|20)\d\d", upper_text):
         if "to" in sep.group(0) or text[upper_end : upper_end + 1].isalnum():
             return False
@@ -838,7 +851,7 @@ def _word_draft(ctx: _Context, start: int, end: int, value: float, half: bool = 
     if not half and _vague_pair(ctx, start, end):
         return []
     draft = _Draft(start, end, "count", value, from_word=True)
-    draft.qualifier = _qualifier(ctx, start)
+    draft.qualifier, draft.start = _qualifier(ctx, start)
     if half:
         unit = re.match(r"(?i:hour|day|year|month|week|minute)s?\b", text[end : end + 8])
         if not unit:
@@ -1120,9 +1133,16 @@ def _keywords(text: str, start: int, end: int) -> set[str]:
     )
 
 
+_PRINTED_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _printed_number(figure: Figure) -> str:
+    match = _PRINTED_NUMBER.search(figure.text)
+    return match.group(0).rstrip(".,") if match else ""
+
+
 def _significant(figure: Figure) -> str:
-    digits = re.sub(r"\D", "", figure.text.split()[0] if figure.text else "")
-    return digits.lstrip("0")
+    return re.sub(r"\D", "", _printed_number(figure)).lstrip("0")
 
 
 def _cross_article_flags(text: str, own: list[Figure], others) -> list[Figure]:
@@ -1130,7 +1150,7 @@ def _cross_article_flags(text: str, own: list[Figure], others) -> list[Figure]:
     candidates = [
         f for f in own
         if f.value and f.unit and f.kind not in {"year", "date", "label", "count"}
-        and "." not in f.text.split()[0]
+        and "." not in _printed_number(f)
     ]
     if not candidates:
         return own
