@@ -148,3 +148,9 @@ def format_value(value: float, unit: str) -> str:
     number = f"{scaled:,.2f}".rstrip("0").rstrip(".")
     joiner = "" if unit == "%" else " "
     return f"{number}{word}{joiner}{unit}"
+
+
+def facts_in_tree_order(briefings: Briefings) -> list[Fact]:
+    """Facts grouped by their topic, topics in tree order; facts of unknown topics last."""
+    rank = {topic.id: i for i, (_, topic) in enumerate(tree_order(briefings))}
+    return sorted(briefings.facts, key=lambda fact: rank.get(fact.topic, len(rank)))

@@ -7,7 +7,7 @@ import argparse
 from rich.text import Text
 
 from jjj_brief.briefings import load_briefings
-from jjj_brief.briefings.views import fact_dict, format_value, report_problems
+from jjj_brief.briefings.views import fact_dict, facts_in_tree_order, format_value, report_problems
 from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     briefings = load_briefings()
     report_problems(briefings)
-    facts = briefings.facts
+    facts = facts_in_tree_order(briefings)
     if args.fact_id is not None:
         fact = briefings.fact(args.fact_id.strip())
         if fact is None:
