@@ -257,15 +257,16 @@ _PHRASE_STOP = frozenset(
     your have has had having is are was were be been being will would shall should can
     could may might must do does did done get got respectively each every all both more
     less most least about nearly some any no not only also still just very such other
-    same than then there here it they we he she you i year years day days month months
+    same than then there here it they we he she you i out up down off year years day days month months
     week weeks hour hours minute minutes time times percent yuan per cent""".split()
 )
-_TERMINAL_HEADS = {"people": "person", "children": "child", "staff": "staff", "personnel": "personnel"}
+_TERMINAL_HEADS = {"people", "children", "staff", "personnel", "headquarters"}
 _IRREGULAR = {
     "people": "person", "children": "child", "men": "man", "women": "woman",
     "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose",
     "criteria": "criterion", "indices": "index", "series": "series", "species": "species",
     "data": "data", "media": "media", "staff": "staff", "personnel": "personnel",
+    "headquarters": "headquarters", "news": "news", "means": "means",
 }  # fmt: skip
 
 _NAME_WORD_BEFORE = re.compile(
@@ -276,7 +277,7 @@ _NAME_WORD_BEFORE = re.compile(
 )
 _DETERMINER_BEFORE = re.compile(
     r"(?i:\b(?:the|these|those|its|their|our|his|her|my|your|all|both|every|each|first|"
-    r"last|other|same)[ \t\u00a0]+)\Z"
+    r"last|same)[ \t\u00a0]+)\Z"
 )
 _YEAR_PREPOSITION_BEFORE = re.compile(
     r"(?i:\b(?:in|since|from|of|by|to|until|till|before|after|during|through|between|and|"
@@ -679,9 +680,10 @@ def _one_number(ctx: _Context, start: int, end: int, number: str) -> list[_Draft
     if fused_before is None:
         draft.qualifier, draft.start = _qualifier(ctx, start)
     _attach_unit(ctx, draft)
-    if draft.bare and _is_year(ctx, draft, number):
-        draft.kind, draft.as_of = "year", number
-        draft.start, draft.qualifier = draft.number_start, None
+    if _is_year(ctx, draft, number):
+        draft.kind, draft.as_of, draft.value = "year", number, float(number)
+        draft.start, draft.end, draft.qualifier, draft.unit = draft.number_start, end, None, None
+        draft.bare = False
     if fused_before is not None:
         draft.flag(f"fused: the number is glued to the word '{fused_before}'")
     elif fused_after is not None:
@@ -837,9 +839,23 @@ def _try_range(ctx: _Context, draft: _Draft) -> bool:
 
 
 def _is_year(ctx: _Context, draft: _Draft, number: str) -> bool:
-    if not re.fullmatch(r"(?:19|20)\d\d", number):
+    """A 4-digit 1900-2099 number is a year unless it carries a unit, or counts a plural
+    noun without a year word before it ("2014 level", "compared with 2015 levels" are years;
+    "2000 enterprises" is a count)."""
+    if not _YEAR_DIGITS.fullmatch(number) or draft.scale != 1.0:
         return False
-    return True
+    if draft.bare:
+        return True
+    if draft.kind != "count" or draft.unit is None:
+        return False
+    before = ctx.before(draft.number_start, 24)
+    if _YEAR_PREPOSITION_BEFORE.search(before) or _DETERMINER_BEFORE.search(before) or re.search(r"(?i:\bwith[ \t]+)\Z", before):
+        return True
+    head = ctx.text[draft.end - 1 : draft.end]
+    return head.lower() != "s"
+
+
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 
 
 def _word_draft(ctx: _Context, start: int, end: int, value: float, half: bool = False) -> list[_Draft]:
