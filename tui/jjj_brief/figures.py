@@ -27,9 +27,11 @@ What is a figure (``kind``)
     date               a calendar date: "February 26, 2014", "June 2015", "February 27",
                        "2023-02-27". ``value`` is ``None``; ``as_of`` is the ISO date
                        ("2014-02-26", "2015-06", "--02-27" when no year is printed).
-    year               a year on its own: "in 2023", "2023 Hebei Province". ``value`` is the
-                       year; ``as_of`` is the year as a string. "2016-2035" is one year
-                       figure (a range).
+    year               a 4-digit number 1900-2099 with no unit: "in 2023", "2023 Hebei
+                       Province", "the 2014 level". ``value`` is the year; ``as_of`` is the
+                       year as a string. "2016-2035" is one year figure (a range). It counts
+                       instead only before a plural noun with no year word ("in", "since",
+                       "the", "with" …) in front: "2000 enterprises".
     label              a slogan made of numbers, "1+5+4+33", "1 + N", "3+2": a name, not a
                        sum; ``value`` is ``None``. A digit name broken by the translation
                        ("PM25") is also a label, so that it can carry its suspect flag.
@@ -106,6 +108,11 @@ inferred, in the figure's own scale, e.g. 4.39e12 for "439 trillion yuan")
                  figure with the same unit and year, on the same subject, in another
                  article ("386" vs "38.6" ug/m3 for Hebei 2023; "439 trillion" vs "4,394.41
                  billion" yuan) -> likely the other article's value, at this one's digits.
+                 Only figures printed without a decimal point and with at least three
+                 significant digits are candidates (round numbers like 100 vs 10 are
+                 everywhere); "same subject" means the sentences around both share a
+                 content word. Documents over 2 MB take no part (their own figures are
+                 still found), so one huge import cannot slow every article down.
 
 Performance: one linear scan with possessive/atomic patterns (no nested quantifiers that
 can backtrack), then constant work per number; a 10 MB text is handled in seconds.
@@ -300,16 +307,19 @@ _MONTH_NAMES = (
 )
 _TOKEN = re.compile(
     rf"""
+    (?=[0-9JFMASONDTtFfSsEeNnOoHh])  # cheap first-character filter before the alternatives
+    (?:
     (?P<iso>(?<![\d.,])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\d]))
-  | (?P<mdate>\b(?:{_MONTH_NAMES})[ \t\u00a0]++(?:
+  | (?P<mdate>\b(?=[JFMASOND])(?:{_MONTH_NAMES})[ \t\u00a0]++(?:
         (?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d\w])(?:,?[ \t\u00a0]++(?P<dyear>(?:19|20)\d\d)(?!\d))?
       | (?:of[ \t\u00a0]++)?(?P<myear>(?:19|20)\d\d)(?!\d)))
   | (?P<label>(?<![\d.,])\d++(?:[ \t\u00a0]*+\+[ \t\u00a0]*+(?:\d++|N\b))++)
   | (?P<num>(?<![\d.,])\d++(?:[.,]\d++)*+)
-  | (?P<half>\b(?i:half)(?:[ \t\u00a0]++an?[ \t\u00a0]++|-)(?=(?i:hour|day|year|month|week|minute)))
-  | (?P<word>\b(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?
+  | (?P<half>\b(?=[Hh])(?i:half)(?:[ \t\u00a0]++an?[ \t\u00a0]++|-)(?=(?i:hour|day|year|month|week|minute)))
+  | (?P<word>\b(?=[TtFfSsEeNnOo])(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?
         |one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen
         |sixteen|seventeen|eighteen|nineteen)\b)
+    )
     """,
     re.VERBOSE,
 )
@@ -784,16 +794,9 @@ def _attach_unit(ctx: _Context, draft: _Draft) -> None:
 
 
 def _unit_allowed(text: str, unit: re.Match[str]) -> bool:
+    """Hyphenated years are names or ages ("Five-Year Plan"); "5-%" is not a percent."""
     canon, _ = _UNIT_BY_GROUP[unit.lastgroup]  # type: ignore[index]
-    if unit.group("sep") == "-":
-        if canon == "year":
-            return False  # "Five-Year Plan", "three-year action plan"
-        if canon in {"%", "yuan", "times"}:
-            return False
-    if canon in {"m", "ha", "mu", "hour", "minute", "second"} and unit.group("sep") == "":
-        # glued abbreviations like "5m" are fine, but not inside a longer word
-        return True
-    return True
+    return not (unit.group("sep") == "-" and canon in {"year", "%", "yuan", "times"})
 
 
 def _counts_occurrences(text: str, pos: int) -> bool:
@@ -1095,11 +1098,12 @@ def figure_at(figures: list[Figure], offset: int) -> Figure | None:
 
 # --------------------------------------------------------------------------- corpus level
 
-_CACHE: dict[tuple[str, int], list[Figure]] = {}
+_CACHE: dict[tuple, list[Figure]] = {}
+CROSS_ARTICLE_MAX_CHARS = 2_000_000  # larger documents keep their own figures, skip the cross check
 
 
 def _cached_extract(article_id: str, text: str) -> list[Figure]:
-    key = (article_id, hash(text))
+    key = ("text", article_id, len(text), hash(text))
     figures = _CACHE.get(key)
     if figures is None:
         figures = extract_figures(text)
@@ -1108,26 +1112,35 @@ def _cached_extract(article_id: str, text: str) -> list[Figure]:
 
 
 def article_figures(article) -> list[Figure]:
-    """An article's figures, with cross-article suspect flags over :func:`load_corpus`.
+    """An article's figures, with cross-article suspect flags computed over
+    :func:`load_corpus` (documents over ``CROSS_ARTICLE_MAX_CHARS`` take no part).
 
-    Cached per article id and text.
+    Cached per article id and text, and per state of the rest of the corpus (an import
+    can change which figures another article contradicts).
     """
     from jjj_brief.corpus import load_corpus
 
-    key = ("article:" + article.id, hash(article.text))
+    try:
+        others = [
+            other
+            for other in load_corpus()
+            if other.id != article.id and len(other.text) <= CROSS_ARTICLE_MAX_CHARS
+        ]
+    except Exception:  # noqa: BLE001 - a broken corpus must not hide this article's figures
+        others = []
+    key = (
+        "article", article.id, len(article.text), hash(article.text),
+        tuple((o.id, len(o.text), hash(o.text)) for o in others),
+    )
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
     own = _cached_extract(article.id, article.text)
-    try:
-        others = [
-            (other, _cached_extract(other.id, other.text))
-            for other in load_corpus()
-            if other.id != article.id
-        ]
-    except Exception:  # noqa: BLE001 - a broken corpus must not hide this article's figures
-        others = []
-    result = _cross_article_flags(article.text, own, others)
+    if len(article.text) <= CROSS_ARTICLE_MAX_CHARS:
+        pool = [(other, _cached_extract(other.id, other.text)) for other in others]
+        result = _cross_article_flags(article.text, own, pool)
+    else:
+        result = own
     _CACHE[key] = result
     return result
 
@@ -1166,44 +1179,44 @@ def _cross_article_flags(text: str, own: list[Figure], others) -> list[Figure]:
     candidates = [
         f for f in own
         if f.value and f.unit and f.kind not in {"year", "date", "label", "count"}
-        and "." not in _printed_number(f)
+        and "." not in _printed_number(f) and len(_significant(f).rstrip("0")) >= 3
     ]
     if not candidates:
         return own
-    pool = [
-        (other, g) for other, figures in others for g in figures
-        if g.value and g.unit and g.kind not in {"year", "date", "label"}
-    ]
+    pool: dict[tuple[str, str], list] = {}
+    for other, figures in others:
+        for g in figures:
+            if g.value and g.unit and g.kind not in {"year", "date", "label"}:
+                pool.setdefault((g.unit, _significant(g)[:3]), []).append((other, g))
     updates: dict[int, Figure] = {}
     for f in candidates:
         mine = _significant(f).rstrip("0")
-        if len(mine) < 3:
-            continue
-        for other, g in pool:
-            if g.unit != f.unit or (f.as_of and g.as_of and f.as_of[:4] != g.as_of[:4]):
+        for other, g in pool.get((f.unit, mine[:3]), ()):
+            if f.as_of and g.as_of and f.as_of[:4] != g.as_of[:4]:
                 continue
             ratio = f.value / g.value
             k = round(math.log10(ratio)) if ratio > 0 else 0
-            if k < 1 or abs(ratio / 10**k - 1) > 0.01:
-                continue
-            theirs = _significant(g)
-            if not theirs.startswith(mine):
+            if k < 1 or abs(ratio / 10**k - 1) > 0.01 or not _significant(g).startswith(mine):
                 continue
             if not (_keywords(text, f.start, f.end) & _keywords(other.text, g.start, g.end)):
                 continue
-            likely = _tidy(f.value / 10**k)
-            reason = (
-                f"cross-article: {other.id} prints '{g.text}' for the same subject; "
-                f"this one is {10**k:g} times larger"
-            )
-            old = f.suspect
-            suspect = Suspect(
-                reason if old is None else f"{old.reason}; {reason}",
-                likely if old is None or old.likely is None else old.likely,
-            )
-            updates[f.start] = replace(f, suspect=suspect)
+            updates[f.start] = _with_cross_flag(f, other.id, g, k)
             break
     return [updates.get(f.start, f) for f in own]
+
+
+def _with_cross_flag(f: Figure, other_id: str, g: Figure, k: int) -> Figure:
+    reason = (
+        f"cross-article: {other_id} prints '{g.text}' for the same subject; "
+        f"this one is {10**k:g} times larger"
+    )
+    likely = _tidy(f.value / 10**k) if f.value is not None else None
+    old = f.suspect
+    suspect = Suspect(
+        reason if old is None else f"{old.reason}; {reason}",
+        likely if old is None or old.likely is None else old.likely,
+    )
+    return replace(f, suspect=suspect)
 
 
 KIND_STYLES = {
