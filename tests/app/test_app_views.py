@@ -147,6 +147,7 @@ async def test_unwritable_data_dir_keeps_settings_in_memory(make_app, tmp_path):
         app.toggle_resume()
         await pilot.pause()
         assert "kept in memory" in screen_text(app)
+        assert "Working in memory" in screen_text(app)  # the storage warning, said in the app
         assert app.settings.resume is False
         await pilot.press("q")
     assert blocked.read_text() == "a file where the data dir should be"

@@ -22,7 +22,7 @@ from jjj_brief.app import safe_text
 from jjj_brief.app.help import HelpScreen
 from jjj_brief.app.layers import Layers
 from jjj_brief.app.navigation import BriefProvider, TopicTree
-from jjj_brief.app.reader import ReaderView
+from jjj_brief.app.reader import ReaderView, same_number
 from jjj_brief.app.search_pane import SearchPane
 from jjj_brief.app.state import History, Location, SettingsStore, format_citation, save_citation, save_export
 from jjj_brief.app.views import (
@@ -34,6 +34,7 @@ from jjj_brief.app.views import (
     OpenTopic,
     TimelineView,
 )
+from jjj_brief.paths import STORAGE_WARNINGS
 from jjj_brief.safety import one_line
 
 VIEW_IDS = {
@@ -258,6 +259,12 @@ class BriefApp(App[None]):
             self.settings.last_article = current.ref
             self.settings.last_offset = current.offset
         self.store.save()
+        self.show_storage_warnings()
+
+    def show_storage_warnings(self) -> None:
+        """Say once, in the app, when some state is kept in memory (unwritable data or cache dir)."""
+        for warning in STORAGE_WARNINGS.drain():
+            self.notify(one_line(warning, 400), title="Working in memory", severity="warning", timeout=10, markup=False)
 
     def search_for(self, query: str) -> None:
         self.search_pane.focus_query()
@@ -351,7 +358,7 @@ class BriefApp(App[None]):
                 if span is None or not (span[0] <= lo and hi <= span[1]):
                     continue
                 value = getattr(figure, "value", None)
-                if value is not None and _close(value, claim.value):
+                if value is not None and same_number(value, claim.value):
                     return fact.id
                 fallback = fallback or fact.id
         return fallback if figure is None else None
@@ -462,11 +469,3 @@ class BriefApp(App[None]):
         yield SystemCommand("Copy citation", "Copy a citation of what is focused, and save it to the data dir", self.action_copy_citation)
         yield SystemCommand("Export to Markdown", "Export the current briefing or comparison", self.action_export)
         yield SystemCommand("Timeline", "Show the dated events", lambda: self.open_location(Location("timeline")))
-
-
-def _close(a: Any, b: Any) -> bool:
-    try:
-        a, b = float(a), float(b)
-    except (TypeError, ValueError):
-        return False
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))

@@ -93,6 +93,15 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def same_number(a: Any, b: Any) -> bool:
+    """Two normalized values are the same number (float noise aside)."""
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return False
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
 def figure_details(figure: Any) -> Text:
     """The focused figure's details for the side panel."""
     rows: list[Text] = [safe_text.parts(("Figure ", "bold"), (str(getattr(figure, "text", "")), figure_style(figure)))]

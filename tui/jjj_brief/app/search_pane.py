@@ -24,6 +24,8 @@ from textual.widgets.option_list import Option
 from jjj_brief.app import safe_text
 
 DEBOUNCE_SECONDS = 0.15
+#: Results per query. Snippets are made per hit, so this bounds the search's cost.
+RESULT_LIMIT = 20
 KIND_BADGES = {
     "passage": ("PASSAGE", "bold cyan"),
     "topic": ("TOPIC", "bold green"),
@@ -97,7 +99,8 @@ class SearchPane(Vertical):
         self._hits: list = []
         self.shown_query = ""
         self.index_ready = threading.Event()
-        self.last_latency: float | None = None
+        self.last_latency: float | None = None  # debounce fired -> results shown
+        self.last_search_time: float | None = None  # of which the search itself
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (press / anywhere)", id="query")
@@ -153,6 +156,9 @@ class SearchPane(Vertical):
 
     def _index_done(self, error: str | None) -> None:
         self.query_one("#index-progress").add_class("-done")
+        show_warnings = getattr(self.app, "show_storage_warnings", None)
+        if show_warnings is not None:
+            show_warnings()  # e.g. a read-only cache dir: the index lives in memory
         if error:
             self.query_one("#search-summary", Static).update(safe_text.line(f"Search index problem: {error}", style="red"))
         elif not self.query_input.value.strip():
@@ -195,11 +201,13 @@ class SearchPane(Vertical):
         self.index_ready.wait(timeout=120)
         if generation != self._generation:
             return
+        searching = time.perf_counter()
         try:
-            result = self.core.search(query, limit=50)
+            result = self.core.search(query, limit=RESULT_LIMIT)
             error = None
         except Exception as exc:  # the search API should not raise; show it if it does
             result, error = None, str(exc)
+        self.last_search_time = time.perf_counter() - searching
         self.app.call_from_thread(self._show_result, query, generation, result, error, started)
 
     def _show_result(self, query: str, generation: int, result: Any, error: str | None, started: float) -> None:

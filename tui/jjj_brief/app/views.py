@@ -15,7 +15,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
-from jjj_brief.app.reader import FOCUS_STYLE, format_number
+from jjj_brief.app.reader import FOCUS_STYLE, format_number, same_number
 from jjj_brief.corpus import Article
 
 VERDICT_STYLES = {
@@ -413,7 +413,7 @@ class ComparisonView(Vertical):
     def _figure_in(self, article: Article, span: tuple[int, int], value: Any) -> tuple[int, int] | None:
         inside = [f for f in self.core.figures(article) if f.start >= span[0] and f.end <= span[1]]
         for figure in inside:
-            if getattr(figure, "value", None) is not None and value is not None and _close(figure.value, value):
+            if getattr(figure, "value", None) is not None and value is not None and same_number(figure.value, value):
                 return (figure.start, figure.end)
         return (inside[0].start, inside[0].end) if len(inside) == 1 else None
 
@@ -492,14 +492,6 @@ class ComparisonView(Vertical):
         if isinstance(focused, SourceColumn):
             return focused.source
         return self.sources[0] if self.sources else None
-
-
-def _close(a: Any, b: Any) -> bool:
-    try:
-        a, b = float(a), float(b)
-    except (TypeError, ValueError):
-        return False
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 def _get(obj: Any, name: str) -> Any:
