@@ -1,0 +1,116 @@
+"""The reader with the figure layer: highlights by kind, suspect marks, ] [ navigation, the
+figure panel, related figures, `c` to compare, and clicking a figure."""
+
+from __future__ import annotations
+
+from app_helpers import pilot_test, screen_text, wait_for
+from rich.style import Style
+
+from jjj_brief import figures as figure_layer
+from jjj_brief.app.layers import Layers
+from jjj_brief.app.reader import FOCUS_STYLE, KIND_STYLES, SUSPECT_STYLE, figure_style
+from jjj_brief.app.state import Location
+from jjj_brief.corpus import load_corpus
+
+SIZE = (150, 45)
+
+
+def styles_at(app, offset: int) -> list[str]:
+    """The style strings the reader applied at article ``offset``."""
+    reader = app.reader
+    paragraph = reader.article.paragraph_at(offset)
+    found = []
+    for block_index in reader.prepared.paragraph_block[paragraph.index]:
+        block = reader.document.blocks[block_index]
+        local = offset - block.start
+        if 0 <= local < len(block.text):
+            found += [str(span.style) for span in block.text.spans if span.start <= local < span.end]
+    return found
+
+
+async def open_article(app, pilot, article_id: str, offset: int | None = None) -> None:
+    app.open_location(Location("article", article_id, offset=offset))
+    await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article.id == article_id)
+    await pilot.pause()
+
+
+@pilot_test
+async def test_figures_are_lit_by_kind_and_suspects_marked_distinctly(make_app):
+    article = load_corpus().get("liaowang-2024")
+    found = figure_layer.article_figures(article)
+    suspect = next(f for f in found if f.suspect)
+    plain = next(f for f in found if not f.suspect and f.kind in KIND_STYLES)
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_article(app, pilot, article.id)
+        assert figure_style(plain) in styles_at(app, plain.start)
+        assert SUSPECT_STYLE in styles_at(app, suspect.start)
+        # Distinct without colour too (NO_COLOR): different attributes, not just a hue.
+        bare = lambda style: Style.parse(style).without_color  # noqa: E731
+        assert bare(SUSPECT_STYLE) != bare(figure_style(plain))
+        text = screen_text(app)
+        assert "Figures:" in text and "suspect" in text  # the legend
+        suspects = sum(1 for f in found if f.suspect)
+        assert f"figures {len(found)} ({suspects} suspect)" in text
+
+
+@pilot_test
+async def test_brackets_move_between_figures_and_the_panel_shows_details_and_reason(make_app):
+    article = load_corpus().get("liaowang-2024")
+    found = figure_layer.article_figures(article)
+    suspect_index = next(i for i, f in enumerate(found) if f.suspect)
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_article(app, pilot, article.id)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.reader.figure is found[0]
+        assert FOCUS_STYLE in styles_at(app, found[0].start)
+        text = screen_text(app)
+        assert f"figures 1/{len(found)}" in text
+        assert "value" in text and "unit" in text and "qualifier" in text and "as of" in text
+        await pilot.press("right_square_bracket", "left_square_bracket")
+        assert app.reader.figure is found[0]
+        app.reader.focus_figure(suspect_index)
+        await pilot.pause()
+        text = screen_text(app)
+        reason = found[suspect_index].suspect.reason
+        assert "⚠ suspect:" in text and reason[:20] in text
+
+
+@pilot_test
+async def test_clicking_a_figure_focuses_it(make_app):
+    article = load_corpus().get("cctv-2023-02-27")
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_article(app, pilot, article.id)
+        document = app.reader.document
+        target = next(f for f in figure_layer.article_figures(article) if f.start > 0)
+        line = document.line_of_offset(target.start)
+        lines = document.plain_lines()
+        column = lines[line].index(target.text[:3]) if target.text[:3] in lines[line] else 0
+        document.scroll_to(y=line, animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.click("#doc", offset=(column + 1 + document.styles.padding.left - 1, line - document.scroll_offset.y))
+        await pilot.pause()
+        assert app.reader.figure is not None and app.reader.figure.start == target.start
+
+
+@pilot_test
+async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.core.briefings_loaded)
+        fact = next(f for f in app.core.facts() if len(f.claims) >= 2)
+        claim = fact.claims[0]
+        article = load_corpus().get(claim.article)
+        quote_at = article.text.index(claim.quote)
+        inside = [f for f in figure_layer.article_figures(article) if quote_at <= f.start < quote_at + len(claim.quote)]
+        carrier = next(f for f in inside if f.value is not None and abs(f.value - claim.value) < 1e-6 * max(1, abs(claim.value)))
+        await open_article(app, pilot, article.id, offset=carrier.start)
+        assert app.reader.figure is carrier
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.history.current.kind == "fact"
+        assert app.core.fact(app.history.current.ref).claims  # a curated fact holding the figure
+        assert "Verdict" in screen_text(app)
