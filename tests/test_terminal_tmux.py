@@ -98,7 +98,7 @@ def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
     screen = tmux.wait_for("results", "PASSAGE")
     assert "Xiong" in screen and "GLOSSARY" not in screen
     tmux.keys("Enter")
-    screen = tmux.wait_for("Machine translation", "figures ")  # the status line: the article is laid out
+    screen = tmux.wait_for("Machine translation", " suspect)")  # the status line: the article is laid out
     assert "Article" in screen.splitlines()[0]
 
     tmux.type("]")
