@@ -19,7 +19,8 @@ Usage::
     python bench/bench_search.py --sizes 1000 10000 100000 --procs 2
     python bench/bench_search.py --fts-only-sizes 100000   # FTS5 alone at a size
 
-Writes ``bench/bench_search_report.md`` (and prints it). Not a test: never collected.
+Writes ``bench/bench_search_report.md`` (and prints it), keeping its hand-written
+"## Analysis" section. Not a test: never collected.
 """
 
 from __future__ import annotations
@@ -365,6 +366,16 @@ def render(rows: list[Row], details: list[str], args: argparse.Namespace) -> str
     return "\n".join(header + ratios + details) + "\n"
 
 
+def kept_analysis(report: Path) -> str:
+    """The hand-written "## Analysis" section of an earlier report, kept across runs."""
+    try:
+        old = report.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    at = old.find("\n## Analysis")
+    return old[at:] if at >= 0 else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -395,7 +406,7 @@ def main() -> None:
             fts_measured = fts_measure(db)
             rows.append(summarize("fts5", n, fts_built, fts_measured))
             details += per_query_table(n, whoosh_measured, fts_measured)
-            report = render(rows, details, args)
+            report = render(rows, details, args) + kept_analysis(args.report)
             args.report.write_text(report, encoding="utf-8")
             print(report, flush=True)
             (work / "rows.json").write_text(json.dumps([asdict(r) for r in rows]), encoding="utf-8")

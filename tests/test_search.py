@@ -178,3 +178,33 @@ def test_glossary_alternatives_covered_by_a_word_are_not_searched_twice():
     kept = prune_variants([wq.Term("body", "xiongan"), wq.Phrase("body", ["xiongan", "new", "area"]),
                            wq.Phrase("body", ["sub", "center"]), wq.Phrase("body", ["citi", "sub", "center"])])
     assert kept == [wq.Term("body", "xiongan"), wq.Phrase("body", ["sub", "center"])]
+
+
+def test_topic_filter_finds_the_topic_and_the_passages_it_quotes(indexed):
+    from jjj_brief.briefings import load_briefings
+
+    briefings = load_briefings()
+    topic = next(t for t in briefings.topics if t.passages)
+    parents = {t.id: t.parent for t in briefings.topics}
+
+    def under(topic_id):  # the topic itself or one of its descendants
+        while topic_id:
+            if topic_id == topic.id:
+                return True
+            topic_id = parents.get(topic_id)
+        return False
+
+    quotes = [(p.article, p.quote) for t in briefings.topics if under(t.id) for p in t.passages]
+    quotes += [(c.article, c.quote) for f in briefings.facts if under(f.topic) for c in f.claims]
+    result = search(f"topic:{topic.id}", limit=200)
+    kinds = {hit.kind for hit in result.hits}
+    assert "topic" in kinds and any(h.article == topic.id for h in result.hits)
+    passages = [h for h in result.hits if h.kind == "passage"]
+    assert passages
+    for hit in passages:
+        text = indexed.get(hit.article).text
+        assert any(
+            article == hit.article and (at := text.find(quote)) >= 0 and at < hit.end and hit.start < at + len(quote)
+            for article, quote in quotes
+        ), hit
+    assert all(h.kind == "fact" for h in search(f"topic:{topic.id} kind:fact", limit=50).hits)

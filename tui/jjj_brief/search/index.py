@@ -242,10 +242,13 @@ def build_generation(
     """Create an index in ``storage`` from ``docs``; returns it and its vocabulary."""
     index = storage.create_index(make_schema())
     surfaces: Counter = Counter()
+    # compound=False: whoosh-reloaded opens a compound segment file by copying each
+    # sub-file into a BytesIO (filedb/compound.py, structfile.BufferFile), so open time and
+    # memory grew with the index; plain segment files are opened lazily instead.
     if procs > 1:
-        writer = index.writer(procs=procs, limitmb=limitmb, multisegment=True)
+        writer = index.writer(procs=procs, limitmb=limitmb, multisegment=True, compound=False)
     else:
-        writer = index.writer(limitmb=limitmb)
+        writer = index.writer(limitmb=limitmb, compound=False)
     done = 0
     findall = TOKEN_PATTERN.findall
     try:
@@ -279,6 +282,8 @@ def write_manifest(folder: Path, base: str, vocab: Counter, aliases: list[list[s
 
 
 def _is_index_file(path: Path) -> bool:
+    if path.name.endswith("WRITELOCK"):  # whoosh's lock file: not index content
+        return False
     return path.is_file() and not path.name.startswith(".") and path.suffix != ".lock" and path.name not in (
         "manifest.json",
         "vocab.json",
@@ -367,7 +372,7 @@ def reconcile_imports(generation: Generation, sources: Sources) -> tuple[int, in
     if not to_add and not to_remove:
         return 0, 0
     try:
-        writer = generation.index.writer(timeout=WRITER_LOCK_TIMEOUT)
+        writer = generation.index.writer(timeout=WRITER_LOCK_TIMEOUT, compound=False)
     except LockError as exc:
         raise IndexUnavailable(
             "the search index is being updated by another jjj-brief; try again in a moment"
