@@ -646,14 +646,14 @@ def _one_number(ctx: _Context, start: int, end: int, number: str) -> list[_Draft
         word = re.search(r"[A-Za-z]+\Z", ctx.before(start, 30))
         fused_before = word.group(0) if word else before_char
         if fused_before.upper() == "PM":
-            if number in {"25", "10", "1", "2"} and number == "25":
-                return [
-                    _Draft(
-                        start - len(fused_before), end, "label", None,
-                        reason="name-broken: 'PM25' is PM2.5 with its decimal point lost",
-                    )
-                ]
-            return []
+            if number != "25":
+                return []  # PM2.5, PM10: names of pollutants
+            return [
+                _Draft(
+                    start - len(fused_before), end, "label", None,
+                    reason="name-broken: 'PM25' is PM2.5 with its decimal point lost",
+                )
+            ]
     elif before_char == "-" and re.search(r"[A-Za-z]-\Z", ctx.before(start, 3)):
         return []  # COVID-19, Su-27
     if before_char in " \t\u00a0.#" and _NAME_WORD_BEFORE.search(ctx.before(start, 14)):
