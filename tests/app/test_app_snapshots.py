@@ -76,7 +76,10 @@ def test_reader_with_a_focused_figure(snap_compare, tmp_path):
     async def run_before(pilot):
         offset = app.core.article("cctv-2023-02-27").text.index("more than 9,500")
         app.open_location(Location("article", "cctv-2023-02-27", offset=offset))
-        await settle(pilot, lambda: app.reader.prepared is not None)
+        await settle(
+            pilot,
+            lambda: app.reader.figure is not None and app.reader.related_for == app.reader.figure.start,
+        )
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

@@ -215,6 +215,7 @@ class ReaderView(Vertical):
         self._pending_offset: int | None = None
         self._related: list = []
         self._focus_at_open: Any = None
+        self.related_for: int | None = None  # the figure whose related figures are shown
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-meta")
@@ -449,6 +450,7 @@ class ReaderView(Vertical):
         if generation != self._generation or figure is None or figure.start != offset:
             return
         self._show_related(related)
+        self.related_for = offset
 
     def _show_related(self, related: list) -> None:
         self._related = related
