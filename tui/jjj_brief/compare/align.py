@@ -1,0 +1,418 @@
+"""Automatic alignment: from one figure, the figures in other articles that report the same quantity.
+
+The index (:class:`FigureIndex`) is built once per corpus + glossary fingerprint and kept
+in memory. For every comparable figure (not dates, years or labels) it stores the unit
+*family* (yuan, %, km, ug/m3, a duration, a count…), the value normalised within that
+family, the as-of year, and the subject terms (:mod:`jjj_brief.compare.subject`). Two
+inverted lists serve a query:
+
+* ``(family, term) -> [(entry, weight)]`` — figures of a compatible unit that share a
+  subject term;
+* ``(family, value bucket) -> [entry]`` — figures of a compatible unit whose value is
+  close, or 10/100/1000 times off (a lost decimal point).
+
+A query touches only the postings of its own terms in its own unit family, never every
+figure, and scores exactly only the :data:`PRESELECT` candidates with the most term
+overlap (plus value neighbours); only the returned ones get a reason string.
+
+Scaling to 10,000 articles (~700,000 quantities at this corpus's density): a query's cost is
+the length of its terms' postings within one unit family; terms are IDF-weighted and the
+very common ones (in more than :data:`MAX_DF_SHARE` of a family's figures, e.g.
+"Beijing") are not walked — they still count in the exact score of candidates found
+through rarer terms — and exact scoring is capped, so latency grows with the postings
+walked, not with the corpus (``bench/bench_compare.py``: the corpus copied 40 times gives
+every figure 40 look-alikes and still answers in tens of milliseconds). Building is one
+linear pass (about 12 ms per article here, a few minutes for 10,000): at that size the
+entries would be persisted in the cache dir keyed by the same fingerprint and updated per
+imported article — an entry depends only on its article and the glossary; only the IDF
+table is global and cheap to recompute.
+
+Scoring (each part in 0..1; see :func:`score_pair`): subject overlap (cosine of IDF-weighted
+term weights) dominates; then unit agreement (a count's counted noun), value relation
+(equal, rounding, lost decimal, close, different) and as-of compatibility. Focus places
+that differ (Beijing's PM2.5 vs Tianjin's) or explicitly printed years that differ make a
+pair *related* but never the *same fact*; same-fact candidates are ranked first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from jjj_brief.compare.subject import PROVINCES, REGION, Glossary, Subject, figure_subject, sentence_bounds
+from jjj_brief.compare.values import DURATION_HOURS, Relation, format_number, relate, significant_digits
+from jjj_brief.corpus import Article, Corpus
+
+NOT_ALIGNED_KINDS = frozenset({"date", "year", "label"})
+MAX_DF_SHARE = 0.5  # terms in more than half of a family's figures are not expanded
+BUCKETS_PER_DECADE = 20
+PRESELECT = 150  # candidates scored exactly, by term overlap
+MAX_VALUE_NEIGHBOURS = 200
+SAME_FACT_SUBJECT = 0.3
+DISTINCTIVE_SUBJECT = 0.05
+
+# Counted nouns the translations use for the same thing.
+NOUN_FAMILIES = [
+    {"company", "enterprise", "firm", "business"},
+    {"institution", "subsidiary", "branch office", "unit", "agency", "organization", "organisation"},
+    {"staff", "cadre", "worker", "employee", "personnel", "person", "people"},
+    {"project", "program"},
+    {"school", "university", "college"},
+    {"hospital", "medical institution", "institution"},
+    {"expert", "technician", "academician"},
+]
+
+WEIGHTS = {"subject": 0.5, "unit": 0.15, "value": 0.25, "date": 0.10}
+
+
+@dataclass
+class Entry:
+    """One figure in the index."""
+
+    id: int
+    article: Article
+    figure: Any  # jjj_brief.figures.Figure
+    family: str
+    value: float  # normalised within the family (durations in hours)
+    year: int | None  # as-of end year: printed, else the publication year
+    year_printed: bool
+    subject: Subject
+    norm: float = 0.0
+    indexed: bool = True  # False for a figure whose sentence repeats an earlier one verbatim
+
+
+@dataclass
+class PairScore:
+    score: float
+    same_fact: bool
+    reason: str
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def unit_family(figure) -> str | None:
+    """What a figure can be compared with, or ``None`` when it is not a quantity."""
+    if figure.kind in NOT_ALIGNED_KINDS or figure.value is None:
+        return None
+    if figure.kind == "count":
+        return "count"
+    if figure.kind == "duration" and figure.unit in DURATION_HOURS:
+        return "duration"
+    return f"{figure.kind}:{figure.unit}"
+
+
+def family_value(figure) -> float:
+    if figure.kind == "duration" and figure.unit in DURATION_HOURS:
+        return float(figure.value) * DURATION_HOURS[figure.unit]
+    return float(figure.value)
+
+
+def as_of_year(as_of: str | None) -> int | None:
+    """The (end) year of an as-of: "2023-02" -> 2023, "2014/2023" -> 2023, "--02-27" -> None."""
+    if not as_of:
+        return None
+    last = as_of.split("/")[-1]
+    return int(last[:4]) if last[:4].isdigit() else None
+
+
+SHORT_SENTENCE = 80  # characters: a heading-like fragment that dates what follows
+_LAST_YEAR = re.compile(r"\b(?:last|previous|past)\s+year\b", re.IGNORECASE)
+_A_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d%])")
+
+
+def nearby_year(paragraph: str, s_start: int, s_end: int, published: int | None) -> int | None:
+    """For a figure with no as-of: "last year" in its sentence (the year before publication),
+    else the one year printed in the sentence before ("2023 Hebei Province PM25. The
+    average concentration dropped to 386…")."""
+    if published is not None and _LAST_YEAR.search(paragraph, s_start, s_end):
+        return published - 1
+    if s_start:
+        p_start, _ = sentence_bounds(paragraph, s_start - 1)
+        if s_start - p_start > SHORT_SENTENCE:
+            return None
+        years = set(_A_YEAR.findall(paragraph, p_start, s_start))
+        if len(years) == 1:
+            return int(years.pop())
+    return None
+
+
+def nouns_relation(a: str | None, b: str | None) -> float:
+    """1 for the same counted noun, 0.8 for nouns of one family, 0.5 when one is unknown, else 0.3."""
+    if a is None or b is None:
+        return 0.5
+    if a == b:
+        return 1.0
+    if any(a in group and b in group for group in NOUN_FAMILIES):
+        return 0.8
+    return 0.3
+
+
+class FigureIndex:
+    """Every comparable figure of a corpus, indexed by unit family, subject terms and value."""
+
+    def __init__(self, corpus: Corpus, glossary: Glossary, figures_of) -> None:
+        started = time.perf_counter()
+        self.glossary = glossary
+        self.entries: list[Entry] = []
+        self.by_figure: dict[tuple[str, int], Entry] = {}
+        self.postings: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+        self.buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.family_sizes: dict[str, int] = defaultdict(int)
+        for article in corpus:
+            self._add_article(article, figures_of(article))
+        self._weigh()
+        self.build_seconds = time.perf_counter() - started
+
+    # ------------------------------------------------------------------ build
+    def _add_article(self, article: Article, figures: list) -> None:
+        publication_year = article.year
+        seen: set[tuple[str, str]] = set()
+        for paragraph in article.paragraphs:
+            inside = [f for f in figures if paragraph.start <= f.start and f.end <= paragraph.end]
+            families = {id(f): unit_family(f) for f in inside}
+            for figure in inside:
+                family = families[id(figure)]
+                if family is None:
+                    continue
+                listed = [
+                    (f.start - paragraph.start, f.end - paragraph.start)
+                    for f in inside
+                    if families[id(f)] == family
+                ]
+                subject = figure_subject(
+                    paragraph.text,
+                    figure.start - paragraph.start,
+                    figure.end - paragraph.start,
+                    self.glossary,
+                    is_count=figure.kind == "count",
+                    listed=listed,
+                )
+                printed = as_of_year(figure.as_of)
+                s_start, s_end = sentence_bounds(paragraph.text, figure.start - paragraph.start)
+                inferred = nearby_year(paragraph.text, s_start, s_end, publication_year)
+                repeat_key = (figure.text, " ".join(paragraph.text[s_start:s_end].split()))
+                first_time = repeat_key not in seen
+                seen.add(repeat_key)
+                entry = Entry(
+                    id=len(self.entries),
+                    article=article,
+                    figure=figure,
+                    family=family,
+                    value=family_value(figure),
+                    year=printed if printed is not None else inferred if inferred is not None else publication_year,
+                    year_printed=printed is not None,
+                    subject=subject,
+                    indexed=first_time,
+                )
+                self.entries.append(entry)
+                self.by_figure[(article.id, figure.start)] = entry
+
+    def _weigh(self) -> None:
+        df: dict[str, int] = defaultdict(int)
+        indexed = [e for e in self.entries if e.indexed]
+        for entry in indexed:
+            for term in entry.subject.terms:
+                df[term] += 1
+        total = max(1, len(indexed))
+        self.idf = {term: math.log(1.0 + total / count) for term, count in df.items()}
+        self.df = df
+        for entry in self.entries:
+            entry.norm = math.sqrt(sum((w * self.idf.get(t, 1.0)) ** 2 for t, w in entry.subject.terms.items())) or 1.0
+            if not entry.indexed:
+                continue
+            self.family_sizes[entry.family] += 1
+            for term, weight in entry.subject.terms.items():
+                self.postings[(entry.family, term)].append((entry.id, weight))
+            self.buckets[(entry.family, _bucket(entry.value))].append(entry.id)
+
+    # ------------------------------------------------------------------ query
+    def entry_for(self, article_id: str, figure) -> Entry | None:
+        return self.by_figure.get((article_id, figure.start))
+
+    def candidates(self, query: Entry) -> dict[int, float]:
+        """Entries of the query's unit family in other articles that share a term or a value,
+        each with its accumulated term overlap (the postings of very common terms are not
+        walked: they add to the exact score later, not to the search for candidates)."""
+        found: dict[int, float] = defaultdict(float)
+        common = MAX_DF_SHARE * max(1, self.family_sizes.get(query.family, 0))
+        for term, weight in query.subject.terms.items():
+            posting = self.postings.get((query.family, term), ())
+            if len(posting) > common and len(posting) > 20:
+                continue
+            idf = self.idf.get(term, 1.0)
+            boost = weight * idf * idf
+            for entry_id, other in posting:
+                found[entry_id] += boost * other
+        for entry_id in self._value_neighbours(query):
+            found.setdefault(entry_id, 0.0)
+        return {i: v for i, v in found.items() if self.entries[i].article.id != query.article.id}
+
+    def _value_neighbours(self, query: Entry) -> list[int]:
+        """Figures whose value is within a bucket of the query's, or 10/100/1000 times off."""
+        if query.value <= 0:
+            return []
+        centre = _bucket(query.value)
+        out: list[int] = []
+        for shift in (0, BUCKETS_PER_DECADE, 2 * BUCKETS_PER_DECADE, 3 * BUCKETS_PER_DECADE):
+            for sign in (1, -1) if shift else (1,):
+                for near in (-1, 0, 1):
+                    out.extend(self.buckets.get((query.family, centre + sign * shift + near), ()))
+        return out[:MAX_VALUE_NEIGHBOURS]
+
+    def rank(self, query: Entry, limit: int = 10) -> list[tuple[Entry, PairScore]]:
+        """The best ``limit`` candidates: same-fact ones first, each group by score.
+
+        Only the :data:`PRESELECT` candidates with the most term overlap (plus the value
+        neighbours) are scored exactly, and only the returned ones get a reason.
+        """
+        found = self.candidates(query)
+        by_overlap = sorted(found, key=lambda i: found[i] / self.entries[i].norm, reverse=True)
+        chosen = set(by_overlap[:PRESELECT]) | {i for i in found if found[i] == 0.0}
+        scored = [(self.entries[i], self.score_pair(query, self.entries[i], explain=False)) for i in chosen]
+        scored = [(e, s) for e, s in scored if s.parts["subject"] > 0 or s.parts["value"] >= 0.75]
+        scored.sort(key=lambda pair: (pair[1].same_fact, pair[1].score, -pair[0].id), reverse=True)
+        best: list[Entry] = []
+        mentioned: set[tuple[str, float]] = set()
+        for entry, _ in scored:
+            # An article that prints the same number again ("ten years" five times) is
+            # shown once, at its best-matching mention.
+            key = (entry.article.id, entry.value)
+            if key not in mentioned:
+                mentioned.add(key)
+                best.append(entry)
+            if len(best) >= limit:
+                break
+        return [(entry, self.score_pair(query, entry)) for entry in best]
+
+    def subject_similarity(self, a: Entry, b: Entry, labels: bool = True) -> tuple[float, list[str]]:
+        """Cosine of the IDF-weighted subject terms, and the shared terms as printed (best first)."""
+        shared = []
+        dot = 0.0
+        for term, weight in a.subject.terms.items():
+            other = b.subject.terms.get(term)
+            if other:
+                idf = self.idf.get(term, 1.0)
+                dot += weight * other * idf * idf
+                shared.append((weight * other * idf * idf, term))
+        if not labels:
+            return dot / (a.norm * b.norm), []
+        shared.sort(reverse=True)
+        names: list[str] = []
+        seen: set[str] = set()
+        for _, term in shared:
+            label = b.subject.labels.get(term) or a.subject.labels.get(term) or term
+            if label.casefold() not in seen:
+                seen.add(label.casefold())
+                names.append(label)
+        return dot / (a.norm * b.norm), names
+
+    def score_pair(self, query: Entry, other: Entry, explain: bool = True) -> PairScore:
+        subject, shared = self.subject_similarity(query, other, labels=explain)
+        qf, of = query.figure, other.figure
+        relation = relate(query.value, other.value, qf.qualifier, of.qualifier)
+        unit = nouns_relation(qf.unit, of.unit) if query.family == "count" else 1.0
+        value = _value_score(relation)
+        date = _date_score(query.year, other.year)
+        place_conflict = places_conflict(query.subject.places, other.subject.places)
+        years_differ = query.year_printed and other.year_printed and query.year != other.year
+        parts = {"subject": subject, "unit": unit, "value": value, "date": date}
+        score = sum(WEIGHTS[k] * v for k, v in parts.items())
+        if place_conflict:
+            score *= 0.6
+        # The very same uncommon number in the same physical unit ("216,000 square
+        # kilometers", three significant digits or more) is the same figure even when the
+        # words around it differ ("an area of" / "of land"); a count still needs a shared word.
+        distinctive = relation.kind == "equal" and significant_digits(query.figure.value) >= 3
+        needed = SAME_FACT_SUBJECT
+        if distinctive:
+            needed = DISTINCTIVE_SUBJECT if query.family == "count" else 0.0
+        same_fact = (
+            subject >= needed
+            and unit >= 0.8
+            and not place_conflict
+            and not years_differ
+            and relation.kind in ("equal", "rounding", "hedge", "decimal", "close")
+        )
+        reason = _reason(query, other, relation, shared, place_conflict, years_differ) if explain else ""
+        return PairScore(round(score, 4), same_fact, reason, parts)
+
+
+def places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two figures are about different places.
+
+    Places are compared level by level: provinces with provinces, smaller places with
+    smaller places — a province and a place inside it (Hebei, Xiong'an) do not conflict.
+    The whole region conflicts with a single province singled out ("regional PM2.5 fell
+    nearly 60%" vs Beijing's 62.7%).
+    """
+    ap, bp = a & PROVINCES, b & PROVINCES
+    if ap and bp and not ap & bp:
+        return True
+    ao, bo = a - PROVINCES - REGION, b - PROVINCES - REGION
+    if ao and bo and not ao & bo:
+        return True
+    for x, xp, y, yp in ((a, ap, b, bp), (b, bp, a, ap)):
+        if x & REGION and not xp and len(yp) == 1 and not y & REGION:
+            return True
+    return False
+
+
+def _place_names(entry: Entry) -> str:
+    names = {entry.subject.labels.get(p, p).casefold(): entry.subject.labels.get(p, p) for p in entry.subject.places}
+    return "/".join(sorted(names.values()))
+
+
+def _bucket(value: float) -> int:
+    return math.floor(math.log10(value) * BUCKETS_PER_DECADE) if value > 0 else -(10**6)
+
+
+def _value_score(relation: Relation) -> float:
+    if relation.kind == "close":  # 0.6 when nearly equal, falling to 0.2 at twice as much
+        return 0.6 - 0.4 * (relation.ratio - 1.0)
+    return {"equal": 1.0, "rounding": 0.85, "hedge": 0.7, "decimal": 0.75}.get(
+        relation.kind, 0.1 if relation.ratio < 10 else 0.0
+    )
+
+
+def _date_score(a: int | None, b: int | None) -> float:
+    if a is None or b is None:
+        return 0.6
+    gap = abs(a - b)
+    return 1.0 if gap == 0 else 0.7 if gap == 1 else 0.3
+
+
+def _unit_text(entry: Entry) -> str:
+    figure = entry.figure
+    if entry.family == "duration":
+        return "a duration"
+    if figure.kind == "count":
+        return figure.unit or "a count"
+    return figure.unit or figure.kind
+
+
+def _reason(
+    query: Entry, other: Entry, relation: Relation, shared: list[str], place_conflict: bool, years_differ: bool
+) -> str:
+    qu, ou = _unit_text(query), _unit_text(other)
+    parts = [f"same unit ({ou})" if qu == ou else f"compatible units ({qu} / {ou})"]
+    if shared:
+        parts[0] += ", shared terms: " + ", ".join(shared[:5])
+    else:
+        parts[0] += ", no shared terms"
+    values = f"{format_number(query.figure.value)} vs {format_number(other.figure.value)}"
+    if relation.kind == "equal":
+        values = f"same value ({format_number(other.figure.value)})"
+    elif relation.kind in ("rounding", "hedge", "decimal"):
+        values += f" ({relation.label})"
+    detail = [values]
+    if query.year is not None and other.year is not None and query.year != other.year:
+        detail.append(f"{query.year} vs {other.year}")
+    if place_conflict:
+        q, o = _place_names(query), _place_names(other)
+        detail.append(f"different place ({q} vs {o})")
+    if years_differ:
+        detail.append("different years: related, not the same figure")
+    return "; ".join([parts[0], ", ".join(detail)])

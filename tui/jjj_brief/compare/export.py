@@ -1,0 +1,101 @@
+"""A fact or a topic as a Markdown brief: every claim quoted verbatim and cited.
+
+Article text and YAML strings are untrusted: control characters are blanked
+(:func:`jjj_brief.safety.one_line`) and Markdown syntax is escaped, so a quote such as
+"Beijing Babcock Wilcox***" prints as written instead of turning into emphasis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jjj_brief.compare import state
+from jjj_brief.compare.facts import Comparison, compare_fact
+from jjj_brief.compare.values import format_number
+from jjj_brief.corpus import UserError
+from jjj_brief.safety import one_line
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
+
+
+def md(text: str | None) -> str:
+    """Untrusted text as inert Markdown on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text or ""))
+
+
+def citation(outlet: str, date: str, title: str) -> str:
+    return f"{md(outlet)}, {md(date)}, “{md(title)}”"
+
+
+def fact_markdown(comparison: Comparison, level: int = 2) -> str:
+    fact = comparison.fact
+    head = "#" * level
+    lines = [f"{head} {md(fact.subject)}", ""]
+    lines.append(f"**Verdict:** {md(fact.verdict)} — {md(fact.explanation)}")
+    lines.append("")
+    for view in comparison.claims:
+        details = [f"{format_number(view.value)} {md(view.unit)}"]
+        if view.qualifier:
+            details.append(md(view.qualifier))
+        if view.as_of:
+            details.append(f"as of {md(view.as_of)}")
+        lines.append(f"> “{md(view.quote)}”")
+        lines.append(">")
+        lines.append(f"> — {citation(view.outlet, view.date, view.title)} ({'; '.join(details)})")
+        if view.note:
+            lines.append(">")
+            lines.append(f"> *Note: {md(view.note)}*")
+        lines.append("")
+    lines.append(f"Spread: {md(comparison.spread.label)}. Computed assessment: {md(comparison.assessment.label)}.")
+    if comparison.disagreement:
+        lines.append(f"Note: {md(comparison.disagreement)}.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def topic_markdown(topic_id: str) -> str:
+    briefings = state.briefings()
+    topic = briefings.topic(topic_id)
+    assert topic is not None
+    corpus = state.corpus()
+    lines = [f"# {md(topic.title)}", "", md(topic.summary), ""]
+    if topic.key_points:
+        lines += [f"- {md(point)}" for point in topic.key_points] + [""]
+    topics = [topic, *_descendants(briefings, topic.id)]
+    for item in topics:
+        facts = briefings.facts_of(item.id)
+        if item is not topic and (facts or item.passages):
+            lines += [f"## {md(item.title)}", "", md(item.summary), ""]
+        for fact in facts:
+            lines.append(fact_markdown(compare_fact(fact.id), level=3 if item is not topic else 2))
+        if item.passages:
+            lines += ["Sources:", ""]
+            for passage in item.passages:
+                article = corpus.find(passage.article)
+                cite = citation(article.outlet, article.date, article.title) if article else md(passage.article)
+                lines.append(f"> “{md(passage.quote)}” — {cite}")
+                lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _descendants(briefings, topic_id: str, seen: set[str] | None = None) -> list:
+    seen = seen if seen is not None else {topic_id}
+    out = []
+    for child in briefings.children(topic_id):
+        if child.id not in seen:
+            seen.add(child.id)
+            out.append(child)
+            out.extend(_descendants(briefings, child.id, seen))
+    return out
+
+
+def export_markdown(fact_or_topic_id: str) -> str:
+    """A Markdown brief of a fact or a topic (with its sub-topics). UserError if unknown."""
+    item_id = fact_or_topic_id.strip()
+    briefings = state.briefings()
+    if briefings.fact(item_id) is not None:
+        comparison = compare_fact(item_id)
+        return f"# {md(comparison.fact.subject)}\n\n" + fact_markdown(comparison, level=2).split("\n", 2)[2]
+    if briefings.topic(item_id) is not None:
+        return topic_markdown(item_id)
+    raise UserError(f"unknown fact or topic {fact_or_topic_id!r} (see jjj-brief facts and jjj-brief topics)")

@@ -1,0 +1,373 @@
+"""Curated facts side by side: each claim in its context, the spread, and a computed assessment.
+
+The computed assessment is made from the claims' values, qualifiers and as-of dates (and
+the figure layer's suspect flags) alone, without reading the curated verdict:
+
+``same value``       every claim prints the same number;
+``likely transcription error (x10)``  two claims are 10/100/1000 times apart with the same
+                     digits, or a claim's figure is flagged suspect and its likely value
+                     agrees with the others (a lost decimal point, a split figure);
+``conflict``         two claims for the same date differ beyond rounding and hedges;
+``different dates``  the claims differ, and every pair that differs beyond rounding has
+                     different as-of dates (a claim with no as-of is dated by its
+                     article); a pair within rounding whose printed as-of dates differ
+                     counts as different dates too ("more than 9,500" in 2023-02 and
+                     "more than 10,000" in 2024-02: the count grew);
+``within rounding``  the claims differ only as far as rounding or their hedges allow
+                     ("more than 100 km" and "about 105 km").
+
+When that assessment and the curated verdict disagree, :attr:`Comparison.disagreement`
+says so: either a curation error, or a subtlety the numbers cannot show (a different
+scope, a garbled figure the figure layer did not flag).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from jjj_brief.briefings import Claim, Fact, locate_quote
+from jjj_brief.compare import state
+from jjj_brief.compare.values import agree_when_rounded, decimal_power, format_number, hedged_agreement
+from jjj_brief.corpus import Article, UserError
+from jjj_brief.safety import one_line
+
+ASSESSMENT_LABELS = {
+    "same-value": "same value",
+    "rounding": "within rounding",
+    "different-dates": "different dates",
+    "transcription-error": "likely transcription error",
+    "conflict": "conflict",
+}
+# The curated verdict each computed assessment corresponds to.
+MATCHING_VERDICT = {
+    "same-value": "consistent",
+    "rounding": "rounding",
+    "different-dates": "different-date-or-scope",
+    "transcription-error": "transcription-error",
+    "conflict": "conflict",
+}
+
+
+@dataclass
+class Context:
+    """The paragraph around a quote; all offsets are into the article text."""
+
+    start: int
+    end: int
+    text: str
+    quote_start: int
+    quote_end: int
+    figure_start: int | None
+    figure_end: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "quote": [self.quote_start - self.start, self.quote_end - self.start],
+            "figure": None
+            if self.figure_start is None
+            else [self.figure_start - self.start, self.figure_end - self.start],  # type: ignore[operator]
+        }
+
+
+@dataclass
+class ClaimView:
+    """One source's claim, resolved against its article."""
+
+    article: str
+    file: str | None
+    outlet: str
+    date: str
+    title: str
+    quote: str
+    start: int | None
+    end: int | None
+    figure: Any | None  # jjj_brief.figures.Figure inside the quote that carries the value
+    context: Context | None
+    value: float
+    unit: str
+    qualifier: str | None
+    as_of: str | None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "file": self.file,
+            "outlet": self.outlet,
+            "date": self.date,
+            "title": self.title,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "figure": self.figure.to_dict() if self.figure is not None else None,
+            "context": self.context.to_dict() if self.context else None,
+            "value": self.value,
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "as_of": self.as_of,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Spread:
+    min: float
+    max: float
+    relative: float  # (max - min) / max
+
+    @property
+    def label(self) -> str:
+        if self.min == self.max:
+            return f"{format_number(self.min)} (all claims)"
+        return f"{format_number(self.min)} – {format_number(self.max)} ({self.relative:.1%} relative difference)"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"min": self.min, "max": self.max, "relative": round(self.relative, 6), "label": self.label}
+
+
+@dataclass
+class Assessment:
+    code: str  # a key of ASSESSMENT_LABELS
+    label: str
+    detail: str
+
+    def __str__(self) -> str:
+        return self.label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "label": self.label, "detail": self.detail}
+
+
+@dataclass
+class Comparison:
+    fact: Fact
+    claims: list[ClaimView]
+    spread: Spread
+    assessment: Assessment
+    verdict: str
+    disagreement: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.fact.id,
+            "topic": self.fact.topic,
+            "subject": self.fact.subject,
+            "verdict": self.verdict,
+            "explanation": self.fact.explanation,
+            "assessment": self.assessment.to_dict(),
+            "disagreement": self.disagreement,
+            "spread": self.spread.to_dict(),
+            "claims": [claim.to_dict() for claim in self.claims],
+            "problems": list(self.problems),
+        }
+
+
+# ----------------------------------------------------------------------- claims
+
+
+def claim_figure(article: Article, claim: Claim, span: tuple[int, int]):
+    """The figure inside the quote that carries the claim's value (same unit preferred)."""
+    from jjj_brief.figures import normalize_unit
+
+    inside = [
+        f
+        for f in state.figures_of(article)
+        if span[0] <= f.start and f.end <= span[1] and f.value is not None
+        and math.isclose(f.value, claim.value, rel_tol=1e-9, abs_tol=1e-9)
+    ]
+    wanted = normalize_unit(claim.unit)
+    same_unit = [f for f in inside if f.unit is not None and normalize_unit(f.unit) == wanted]
+    return (same_unit or inside or [None])[0]
+
+
+def claim_view(claim: Claim) -> ClaimView:
+    article = state.corpus().find(claim.article)
+    if article is None:
+        return ClaimView(claim.article, None, claim.article, "", "", claim.quote, None, None, None, None,
+                         claim.value, claim.unit, claim.qualifier, claim.as_of,
+                         f"article {claim.article!r} is not in the corpus")
+    span = locate_quote(article, claim.quote)
+    figure = context = None
+    note = claim.note
+    if span is None:
+        note = "quote not found verbatim in the article"
+    else:
+        figure = claim_figure(article, claim, span)
+        paragraph = article.paragraph_at(span[0])
+        lo, hi = (paragraph.start, max(paragraph.end, span[1])) if paragraph else span
+        context = Context(lo, hi, article.text[lo:hi], span[0], span[1],
+                          figure.start if figure else None, figure.end if figure else None)
+    return ClaimView(
+        claim.article, article.file, article.outlet, article.date, article.title, claim.quote,
+        span[0] if span else None, span[1] if span else None, figure, context,
+        claim.value, claim.unit, claim.qualifier, claim.as_of, note,
+    )
+
+
+def _order_key(view: ClaimView) -> tuple[str, str]:
+    as_of = (view.as_of or view.date or "").split("/")[-1]
+    return (as_of, view.date)
+
+
+# ------------------------------------------------------------------- assessment
+
+
+def _date_of(view: ClaimView) -> str:
+    return (view.as_of or view.date or "").split("/")[-1]
+
+
+def _dates_differ(a: ClaimView, b: ClaimView) -> bool:
+    """Different as-of dates, compared at the precision both give ("2024" = "2024-02")."""
+    da, db = _date_of(a), _date_of(b)
+    if (a.as_of or "").count("/") or (b.as_of or "").count("/"):
+        if (a.as_of or a.date) != (b.as_of or b.date):
+            return True  # different spans ("2013/2022" vs "2014/2023")
+    common = min(len(da), len(db))
+    return bool(common) and da[:common] != db[:common]
+
+
+def _agree(a: ClaimView, av: float, b: ClaimView, bv: float) -> bool:
+    return math.isclose(av, bv, rel_tol=1e-9) or agree_when_rounded(av, bv, a.qualifier, b.qualifier) or hedged_agreement(
+        av, a.qualifier, bv, b.qualifier
+    )
+
+
+def _likely(view: ClaimView) -> float | None:
+    suspect = getattr(view.figure, "suspect", None)
+    return getattr(suspect, "likely", None) if suspect else None
+
+
+def assess(views: list[ClaimView]) -> Assessment:
+    values = [v.value for v in views]
+    if all(math.isclose(x, values[0], rel_tol=1e-9, abs_tol=1e-9) for x in values):
+        return Assessment("same-value", ASSESSMENT_LABELS["same-value"], f"every source prints {format_number(values[0])}")
+    for a, b in combinations(views, 2):
+        power = decimal_power(abs(a.value), abs(b.value))
+        if power:
+            low, high = sorted((a, b), key=lambda v: v.value)
+            return Assessment(
+                "transcription-error",
+                f"likely transcription error (x{10**power:g})",
+                f"{high.outlet} prints {format_number(high.value)}, {10**power:g} times {low.outlet}'s "
+                f"{format_number(low.value)}: a lost decimal point",
+            )
+    for view in views:
+        likely = _likely(view)
+        if likely is None:
+            continue
+        others = [o for o in views if o is not view]
+        if any(_agree(view, likely, o, o.value) or _dates_differ(view, o) for o in others):
+            reason = view.figure.suspect.reason.split(":")[0]
+            return Assessment(
+                "transcription-error",
+                f"likely transcription error ({reason})",
+                f"the figure layer flags {view.outlet}'s {view.figure.text!r} ({reason}); "
+                f"likely {format_number(likely)}",
+            )
+    conflicts, by_date = [], []
+    for a, b in combinations(views, 2):
+        if math.isclose(a.value, b.value, rel_tol=1e-9):
+            continue
+        if _agree(a, a.value, b, b.value):
+            # rounding explains it — unless both sources date their figures differently
+            if a.as_of and b.as_of and _dates_differ(a, b):
+                by_date.append((a, b))
+        elif _dates_differ(a, b):
+            by_date.append((a, b))
+        else:
+            conflicts.append((a, b))
+    if conflicts:
+        a, b = conflicts[0]
+        return Assessment(
+            "conflict",
+            ASSESSMENT_LABELS["conflict"],
+            f"{a.outlet} {format_number(a.value)} vs {b.outlet} {format_number(b.value)}, "
+            f"{'both as of' if a.as_of and b.as_of else 'no as-of printed; both published in'} "
+            f"{_date_of(a) if len(_date_of(a)) <= len(_date_of(b)) else _date_of(b)}",
+        )
+    if by_date:
+        a, b = by_date[0]
+        return Assessment(
+            "different-dates",
+            ASSESSMENT_LABELS["different-dates"],
+            f"the values differ between dates ({format_number(a.value)} as of {_date_of(a)}, "
+            f"{format_number(b.value)} as of {_date_of(b)})",
+        )
+    return Assessment("rounding", ASSESSMENT_LABELS["rounding"], "the values differ only as rounding or their hedges allow")
+
+
+def _disagreement(assessment: Assessment, verdict: str) -> str | None:
+    expected = MATCHING_VERDICT[assessment.code]
+    if expected == verdict:
+        return None
+    hint = {
+        ("conflict", "different-date-or-scope"): "the numbers differ for the same date; the curator reads a "
+        "different scope, which the numbers alone cannot show",
+        ("different-dates", "transcription-error"): "the numbers differ between dates; the curator reads a "
+        "garbled figure the figure layer did not flag",
+        ("different-dates", "conflict"): "the numbers differ between dates; the curator still counts them "
+        "as conflicting",
+        ("rounding", "different-date-or-scope"): "the values agree within rounding; the curator reads a "
+        "different date or scope",
+    }.get((assessment.code, verdict), "check the claims' values, qualifiers and as-of dates")
+    return f"computed '{assessment.label}' but curated '{verdict}': {hint}"
+
+
+# ------------------------------------------------------------------------- API
+
+
+def find_fact(fact_id: str) -> Fact:
+    briefings = state.briefings()
+    fact = briefings.fact(fact_id.strip())
+    if fact is None:
+        known = ", ".join(f.id for f in briefings.facts[:8])
+        more = "…" if len(briefings.facts) > 8 else ""
+        raise UserError(f"unknown fact {one_line(fact_id, 60)!r}; facts include: {known}{more} (see jjj-brief facts)")
+    return fact
+
+
+def compare_fact(fact_id: str) -> Comparison:
+    """The curated fact ``fact_id`` compared across its sources. Raises UserError if unknown."""
+    fact = find_fact(fact_id)
+    views = sorted((claim_view(claim) for claim in fact.claims), key=_order_key)
+    values = [v.value for v in views]
+    low, high = min(values), max(values)
+    spread = Spread(low, high, (high - low) / abs(high) if high else 0.0)
+    assessment = assess(views)
+    problems = [f"{v.article}: {v.note}" for v in views if v.start is None and v.note]
+    return Comparison(fact, views, spread, assessment, fact.verdict, _disagreement(assessment, fact.verdict), problems)
+
+
+def fact_for_figure(article_id: str, start: int, end: int) -> Fact | None:
+    """The curated fact whose claim (in this article) quotes this figure, or ``None``.
+
+    A claim's figure is the one carrying its value inside its quote; failing that, any
+    quote of the article that contains ``[start, end)`` counts.
+    """
+    article = state.corpus().find(article_id)
+    if article is None:
+        return None
+    fallback = None
+    for fact in state.briefings().facts:
+        for claim in fact.claims:
+            if claim.article != article.id:
+                continue
+            span = locate_quote(article, claim.quote)
+            if span is None or not (span[0] <= start and end <= span[1]):
+                continue
+            figure = claim_figure(article, claim, span)
+            if figure is not None and figure.start < end and start < figure.end:
+                return fact
+            if figure is None and fallback is None:
+                fallback = fact
+    return fallback

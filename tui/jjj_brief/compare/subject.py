@@ -1,0 +1,296 @@
+"""What a figure is about: weighted subject terms from the words around it.
+
+A figure's *subject* is what is counted, where, and when. It is read from the text
+around the figure, never from the curated facts:
+
+* the sentence holding the figure (a term's weight falls with its distance in words),
+  and the sentence before it in the same paragraph at a low weight (machine translation
+  often puts the subject in its own sentence: "2023 Hebei Province PM25. The average
+  concentration dropped to 386 micrograms…");
+* for a count, the counted noun phrase inside the figure ("15 … vocational education
+  groups") at full weight — it *is* the subject;
+* words become terms through the search analyzer (:mod:`jjj_brief.search.analyzer`), so
+  stemming, folding and spelling variants match exactly as search does; runs of words
+  that spell a glossary alias add the glossary entry as a term of its own ("PM25" and
+  "PM2.5" share ``@pm25``; "Xiongan" and "Xiong’an New Area" share ``@xiongan``);
+* "A, B and C … x, y and z respectively" gives the i-th figure the i-th name only, so
+  Beijing's 32 µg/m³ is not also about Tianjin and Hebei;
+* *places* (glossary places plus the three provinces and their cities) nearest the
+  figure are its *focus*: two figures whose focus places differ are look-alikes
+  (related, never the same fact).
+
+Years printed in the words are not terms (they are the figure's as-of date, compared
+separately); other numbers are dropped too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from jjj_brief.search.analyzer import STOP_WORDS, TOKEN_PATTERN, fold, iter_tokens, stem, words_key
+
+# Hedges and verbs of change say how a number is reported, not what it is about.
+_NOT_SUBJECT = frozenset(
+    stem(w)
+    for w in """more than less fewer least most nearly about approximately around almost roughly
+    over above below under exceeded exceeds exceed exceeding close up no total totally
+    reached reach reaches increased increase decrease decreased dropped drop down rose
+    only also which will has have been year years last past other various respectively
+    per each every annual new number times""".split()
+)
+
+# Places that are not glossary entries of their own (the glossary groups "Beijing,
+# Tianjin and Hebei" as one region; here each province must stay distinct).
+_BASE_PLACES = """beijing tianjin hebei shijiazhuang baoding tangshan langfang zhangjiakou
+chengde cangzhou hengshui xingtai handan qinhuangdao tongzhou daxing pinggu yanjiao
+xiongan binhai caofeidian zhongguancun wuqing baodi shunyi haidian chaoyang""".split()
+
+PROVINCES = frozenset(stem(fold(p)) for p in ("Beijing", "Tianjin", "Hebei"))
+# The region as a whole: its glossary entries and the word "regional".
+REGION = frozenset({"@jjj", "@capital-region", stem("regional")})
+SENTENCE_END = re.compile(r"[.!?;。！？]+(?=[\s\"”’)]|\Z)")
+_YEAR = re.compile(r"(?:19|20)\d\d\Z")
+_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+# A clause ends at ; or : and at a comma — except a comma inside a list of names or
+# numbers ("Beijing, Tianjin and Hebei", "32, 41, and 38.6"); ", and Tianjin …" does
+# start a new clause.
+_CLAUSE_BREAK = re.compile(r"(?:[;:，；：]|,(?!\s*(?:[A-Z0-9]|and\s+\d)))\s*")
+_LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
+_NAME_LIST = re.compile(rf"({_NAME})((?:,\s*{_NAME})*),?\s+and\s+({_NAME})")
+
+PREVIOUS_SENTENCE_WEIGHT = 0.25
+OUTSIDE_CLAUSE = 0.6  # words of the same sentence but another clause
+WINDOW_WORDS = 25  # long run-on sentences: only this many words either side count
+MIN_WEIGHT = 0.2
+DECAY_WORDS = 10.0
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: it keys a cache
+class Glossary:
+    """Alias spellings (by analyzer words key) -> glossary concept, and the place terms."""
+
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (term, label)
+    places: frozenset[str] = frozenset()
+    starts: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word's key -> lengths, longest first
+    fingerprint: str = ""
+
+
+def build_glossary(terms: Iterable) -> Glossary:
+    """From :class:`jjj_brief.briefings.GlossaryTerm` items (duck-typed)."""
+    aliases: dict[str, tuple[str, str]] = {}
+    places = {stem(fold(p)) for p in _BASE_PLACES} | REGION
+    starts: dict[str, set[int]] = {}
+    parts = []
+    for term in terms:
+        concept = "@" + term.id
+        if term.kind == "place":
+            places.add(concept)
+        for spelling in term.spellings:
+            key = words_key(spelling)
+            surfaces = TOKEN_PATTERN.findall(spelling)
+            if key and surfaces:
+                aliases.setdefault(key, (concept, term.term))
+                starts.setdefault(words_key(surfaces[0]), set()).add(len(surfaces))
+                parts.append(f"{term.id}={spelling}")
+    ordered = {first: tuple(sorted(lengths, reverse=True)) for first, lengths in starts.items()}
+    return Glossary(aliases, frozenset(places), ordered, str(hash("\n".join(parts))))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One analyzed word of a paragraph (or a glossary concept spanning several words)."""
+
+    term: str
+    label: str  # as printed (or the glossary's name for a concept)
+    start: int
+    end: int
+    index: int  # position among the paragraph's words (concepts: their first word)
+
+
+@dataclass
+class Subject:
+    """A figure's subject: term -> weight (0..1], readable labels, focus places."""
+
+    terms: dict[str, float]
+    labels: dict[str, str]
+    places: frozenset[str]
+
+
+def _is_number(word: str) -> bool:
+    return any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word)
+
+
+@lru_cache(maxsize=4096)
+def _paragraph_words(text: str, glossary: Glossary) -> tuple[Word, ...]:
+    """Every subject-bearing word of ``text`` with its offsets, plus glossary concepts."""
+    words: list[Word] = []
+    surfaces = list(TOKEN_PATTERN.finditer(text))
+    for index, match in enumerate(surfaces):
+        surface = match.group(0)
+        if _is_number(surface.replace(",", "").replace(".", "")) or _YEAR.match(surface):
+            continue
+        for token in iter_tokens(surface):
+            if token.term in STOP_WORDS or token.term in _NOT_SUBJECT or token.word.isdigit():
+                continue
+            label = text[match.start() + token.start : match.start() + token.end]
+            words.append(Word(token.term, label, match.start() + token.start, match.start() + token.end, index))
+    for index, first in enumerate(surfaces):
+        for width in glossary.starts.get(words_key(first.group(0)), ()):
+            run = surfaces[index : index + width]
+            if len(run) < width:
+                continue
+            key = words_key(text[run[0].start() : run[-1].end()])
+            hit = glossary.aliases.get(key)
+            if hit:
+                words.append(Word(hit[0], hit[1], run[0].start(), run[-1].end(), index))
+                break
+    return tuple(words)
+
+
+def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    """The sentence of ``text`` (a paragraph) around ``offset``."""
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        if match.end() <= offset:
+            start = match.end()
+        elif match.start() >= offset:
+            return start, match.end()
+    return start, len(text)
+
+
+def figure_subject(
+    paragraph_text: str,
+    figure_start: int,
+    figure_end: int,
+    glossary: Glossary,
+    *,
+    is_count: bool,
+    listed: list[tuple[int, int]] | None = None,
+) -> Subject:
+    """The subject of the figure at ``[figure_start, figure_end)`` (paragraph-relative offsets).
+
+    ``listed`` are the spans of the figures of the same unit in the paragraph (this one
+    included), used for the "respectively" rule.
+    """
+    words = _paragraph_words(paragraph_text, glossary)
+    s_start, s_end = sentence_bounds(paragraph_text, figure_start)
+    p_start, _ = sentence_bounds(paragraph_text, max(0, s_start - 1)) if s_start else (s_start, s_start)
+    c_start, c_end = clause_bounds(paragraph_text, s_start, s_end, figure_start, figure_end)
+    own_index = _word_index_at(paragraph_text, figure_start)
+    only, excluded = _respectively(paragraph_text, s_start, s_end, figure_start, listed or [])
+    terms: dict[str, float] = {}
+    labels: dict[str, str] = {}
+    clause_places: set[str] = set()
+    before_places: dict[str, int] = {}
+    previous_places: set[str] = set()
+    for word in words:
+        inside_figure = figure_start <= word.start and word.end <= figure_end
+        if inside_figure and not is_count:
+            continue  # a unit's own words ("micrograms per cubic meter") are not the subject
+        if s_start <= word.start < s_end:
+            if excluded and any(word.start < b and a < word.end for a, b in excluded):
+                continue
+            distance = abs(word.index - own_index)
+            if distance > WINDOW_WORDS and not inside_figure:
+                continue
+            in_clause = c_start <= word.start < c_end
+            if inside_figure or (only and only[0] <= word.start < only[1]):
+                weight = 1.0
+            else:
+                weight = max(MIN_WEIGHT, 1.0 / (1.0 + distance / DECAY_WORDS))
+                if not in_clause:
+                    weight *= OUTSIDE_CLAUSE
+            if word.term in glossary.places:
+                if in_clause or (only and only[0] <= word.start < only[1]):
+                    clause_places.add(word.term)
+                elif word.start < figure_start:
+                    before_places[word.term] = distance
+        elif p_start <= word.start < s_start:
+            weight = PREVIOUS_SENTENCE_WEIGHT
+            if word.term in glossary.places:
+                previous_places.add(word.term)
+        else:
+            continue
+        if weight > terms.get(word.term, 0.0):
+            terms[word.term] = weight
+        labels.setdefault(word.term, word.label)
+    return Subject(terms, labels, _focus(clause_places, before_places, previous_places))
+
+
+def clause_bounds(text: str, s_start: int, s_end: int, figure_start: int, figure_end: int) -> tuple[int, int]:
+    """The clause (between commas, semicolons or colons) holding the figure, within its sentence."""
+    start = s_start
+    for match in _CLAUSE_BREAK.finditer(text, s_start, figure_start):
+        start = match.end()
+    found = _CLAUSE_BREAK.search(text, figure_end, s_end)
+    return start, found.start() if found else s_end
+
+
+def _focus(clause: set[str], before: dict[str, int], previous: set[str]) -> frozenset[str]:
+    """The places the figure is about: named in its clause; else the nearest named before it
+    in the sentence; else those of the sentence before."""
+    if clause:
+        return frozenset(clause)
+    if before:
+        nearest = min(before.values())
+        return frozenset(p for p, d in before.items() if d <= nearest + 3)
+    return frozenset(previous)
+
+
+@lru_cache(maxsize=4096)
+def _word_ends(text: str) -> tuple[int, ...]:
+    return tuple(match.end() for match in TOKEN_PATTERN.finditer(text))
+
+
+def _word_index_at(text: str, offset: int) -> int:
+    """How many words of ``text`` end at or before ``offset`` (the figure's word position)."""
+    return bisect.bisect_right(_word_ends(text), offset)
+
+
+def _respectively(
+    text: str, s_start: int, s_end: int, figure_start: int, listed: list[tuple[int, int]]
+) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+    """For "A, B and C … x, y and z respectively": (span of this figure's name, spans of the others)."""
+    sentence = text[s_start:s_end]
+    if "respectively" not in sentence:
+        return None, []
+    group = sorted({(a, b) for a, b in listed if s_start <= a < s_end})
+    group = _consecutive_run(text, group, figure_start)
+    if len(group) < 2:
+        return None, []
+    position = [a for a, _ in group].index(figure_start)
+    for match in _NAME_LIST.finditer(sentence):
+        names = _names(match, s_start)
+        if len(names) == len(group) and match.start() + s_start < figure_start:
+            return names[position], [span for i, span in enumerate(names) if i != position]
+    return None, []
+
+
+def _consecutive_run(text: str, group: list[tuple[int, int]], figure_start: int) -> list[tuple[int, int]]:
+    """The figures listed together with the one at ``figure_start`` ("32, 41, and 38.6 …")."""
+    runs: list[list[tuple[int, int]]] = []
+    for span in group:
+        if runs:
+            gap = text[runs[-1][-1][1] : span[0]]
+            if _LIST_GAP.fullmatch(gap):
+                runs[-1].append(span)
+                continue
+        runs.append([span])
+    for run in runs:
+        if any(a == figure_start for a, _ in run):
+            return run
+    return []
+
+
+def _names(match: re.Match[str], base: int) -> list[tuple[int, int]]:
+    spans = [(match.start(1) + base, match.end(1) + base)]
+    middle = match.group(2)
+    at = match.start(2)
+    for name in re.finditer(_NAME, middle):
+        spans.append((at + name.start() + base, at + name.end() + base))
+    spans.append((match.start(3) + base, match.end(3) + base))
+    return spans
