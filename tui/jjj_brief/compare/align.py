@@ -52,7 +52,7 @@ MAX_DF_SHARE = 0.5  # terms in more than half of a family's figures are not expa
 BUCKETS_PER_DECADE = 20
 PRESELECT = 150  # candidates scored exactly, by term overlap
 MAX_VALUE_NEIGHBOURS = 200
-SAME_FACT_SUBJECT = 0.3
+SAME_FACT_SUBJECT = 0.35
 DISTINCTIVE_SUBJECT = 0.05
 
 # Counted nouns the translations use for the same thing.
