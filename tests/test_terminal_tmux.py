@@ -105,8 +105,17 @@ def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
     screen = tmux.wait_for("Figure ", "kind", "qualifier")
     if _has_module("jjj_brief.compare"):
         tmux.type("c")
-        screen = tmux.wait_for("value", timeout=15)
-        assert "Comparison" in screen.splitlines()[0] or "Alignment" in screen.splitlines()[0]
+        # The figure panel already shows "value": wait for the header to change instead
+        # (the first comparison loads the briefings and builds the figure index).
+        deadline = time.monotonic() + 30
+        head = ""
+        while time.monotonic() < deadline:
+            head = tmux.screen().splitlines()[0]
+            if "Comparison" in head or "Alignment" in head:
+                break
+            time.sleep(0.1)
+        assert "Comparison" in head or "Alignment" in head, head
+        tmux.wait_for("value")
 
     tmux.type("q")
     screen = tmux.wait_for("EXIT=0", "READY$")
