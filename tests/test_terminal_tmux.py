@@ -103,30 +103,25 @@ def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
 
     tmux.type("]")
     screen = tmux.wait_for("Figure ", "kind", "qualifier")
-    if _has_module("jjj_brief.compare"):
-        tmux.type("c")
-        # The figure panel already shows "value": wait for the header to change instead
-        # (the first comparison loads the briefings and builds the figure index).
-        deadline = time.monotonic() + 30
-        head = ""
-        while time.monotonic() < deadline:
-            head = tmux.screen().splitlines()[0]
-            if "Comparison" in head or "Alignment" in head:
-                break
-            time.sleep(0.1)
-        assert "Comparison" in head or "Alignment" in head, head
-        tmux.wait_for("value")
+    tmux.type("c")
+    # The figure panel already shows "value": wait for the header to change instead
+    # (the first comparison loads the briefings and builds the figure index).
+    deadline = time.monotonic() + 30
+    head = ""
+    while time.monotonic() < deadline:
+        head = tmux.screen().splitlines()[0]
+        if "Comparison" in head or "Alignment" in head:
+            break
+        time.sleep(0.1)
+    assert "Comparison" in head or "Alignment" in head, head
+    screen = tmux.wait_for("value", "as of")
+    assert "Verdict" in screen or "Automatic alignment" in screen
 
     tmux.type("q")
     screen = tmux.wait_for("EXIT=0", "READY$")
     assert not tmux.alternate_screen_on()
     assert "Traceback" not in screen
 
-
-def _has_module(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(name) is not None
 
 
 HOSTILE_DOC = (

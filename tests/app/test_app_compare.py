@@ -1,0 +1,83 @@
+"""The app on the compare layer: related figures in the reader, automatic alignment from `c`,
+the computed assessment in comparisons, and `e` exporting Markdown — shipped briefings."""
+
+from __future__ import annotations
+
+from app_helpers import pilot_test, screen_text, wait_for
+
+from jjj_brief import compare, figures as figure_layer
+from jjj_brief.app.state import Location
+from jjj_brief.app.views import SourceColumn
+from jjj_brief.corpus import load_corpus
+
+SIZE = (150, 45)
+
+
+async def ready(app, pilot) -> None:
+    await wait_for(pilot, lambda: app.core.briefings_loaded)
+
+
+def uncurated_figure_with_candidates():
+    """A figure no curated fact holds, for which the aligner has candidates."""
+    for article in load_corpus():
+        for figure in figure_layer.article_figures(article):
+            if figure.kind in ("date", "year", "label") or compare.fact_for_figure(article.id, figure.start, figure.end):
+                continue
+            found = compare.related(article.id, figure.start, limit=8)
+            if len(found.related) >= 1:
+                return article, figure, found.related
+    raise AssertionError("no uncurated figure with candidates in the seeds")
+
+
+@pilot_test
+async def test_focused_figure_lists_related_figures_from_other_articles(make_app):
+    article, figure, candidates = uncurated_figure_with_candidates()
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        app.open_location(Location("article", article.id, offset=figure.start))
+        await wait_for(pilot, lambda: app.reader.figure is figure)
+        await wait_for(pilot, lambda: len(app.reader._related) == len(candidates))
+        assert "Related figures in other articles" in screen_text(app)
+        first = candidates[0]
+        label = app.query_one("#related").get_option_at_index(0).prompt.plain
+        assert first.text in label and ("same fact" in label or "related" in label)
+
+
+@pilot_test
+async def test_c_on_an_uncurated_figure_opens_the_automatic_alignment(make_app):
+    article, figure, candidates = uncurated_figure_with_candidates()
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        app.open_location(Location("article", article.id, offset=figure.start))
+        await wait_for(pilot, lambda: app.reader.figure is figure)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.history.current.kind == "alignment"
+        columns = list(app.query(SourceColumn))
+        assert len(columns) == 1 + len(candidates)
+        assert columns[0].source.figure_span == (figure.start, figure.end)
+        assert "Automatic alignment" in screen_text(app)
+        await pilot.press("right", "enter")  # open the first candidate at its figure
+        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article.id == candidates[0].article)
+        assert app.reader.figure is not None and app.reader.figure.start == candidates[0].start
+
+
+@pilot_test
+async def test_comparison_shows_the_computed_assessment_and_e_exports_markdown(make_app, tmp_path):
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(app, pilot)
+        fact = app.core.facts()[0]
+        comparison = compare.compare_fact(fact.id)
+        app.open_location(Location("fact", fact.id))
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Computed" in text and comparison.assessment.label in text
+        assert [c.source.article_ref for c in app.query(SourceColumn)] == [v.article for v in comparison.claims]
+        await pilot.press("e")
+        await pilot.pause()
+        exported = tmp_path / "data" / "exports" / f"{fact.id}.md"
+        assert exported.read_text(encoding="utf-8") == compare.export_markdown(fact.id)
+        assert "Exported to" in screen_text(app)
