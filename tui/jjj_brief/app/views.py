@@ -159,14 +159,12 @@ class BriefingView(VerticalScroll):
         self._facts = layers.facts_of(topic.id)
         table = self.query_one("#brief-facts", DataTable)
         table.clear(columns=True)
-        table.add_columns(Text("Subject"), Text("Verdict"), Text("Values across sources"))
+        table.add_columns(Text("Verdict"), Text("Subject, and the values across sources"))
         for fact in self._facts:
-            table.add_row(
-                safe_text.line(fact.subject, limit=44),
-                verdict_text(fact.verdict),
-                self._values(fact),
-                key=fact.id,
-            )
+            cell = safe_text.line(fact.subject, style="bold", limit=120)
+            cell.append("\n")
+            cell.append_text(self._values(fact))
+            table.add_row(verdict_text(fact.verdict), cell, key=fact.id, height=2)
         for selector in ("#brief-facts", "#brief-facts-title"):
             self.query_one(selector).display = bool(self._facts)
 
