@@ -174,6 +174,11 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         text = screen_text(app)
         assert "Subject [@click=app.quit]QUIT[/]" in text
         assert_inert(app)
+        figure = app.core.figures(app.core.article("hostile"))[0]
+        assert app.open_location(Location("alignment", "hostile", offset=figure.start))
+        await pilot.pause()
+        assert "Automatic alignment" in screen_text(app) and "Outlet [@click=app.quit]QUIT[/]" in screen_text(app)
+        assert_inert(app)
         app.open_location(Location("topic", "evil-group"))
         app.open_location(Location("timeline"))
         await pilot.pause()
