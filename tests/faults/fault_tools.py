@@ -90,11 +90,13 @@ class PtyRun:
 
 
 def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: int = 30,
-               keys: list[tuple[float, bytes]] = (), timeout: float = 60.0) -> PtyRun:
+               keys: list[tuple[float | bytes, bytes]] = (), timeout: float = 60.0) -> PtyRun:
     """Run ``argv`` with a real pty as its terminal; return every byte it wrote there.
 
-    ``keys`` are (seconds after start, bytes) typed into the terminal. The process is
-    killed (status None) if it has not exited after ``timeout`` seconds.
+    ``keys`` are typed into the terminal in order: ``(seconds, data)`` waits that long
+    after the previous key, ``(b"text", data)`` waits until ``text`` has appeared in the
+    output since the previous key (or 4 s). The process is killed (status None) if it
+    has not exited after ``timeout`` seconds.
     """
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -103,13 +105,22 @@ def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: i
                             start_new_session=True, close_fds=True)
     os.close(slave)
     chunks: list[bytes] = []
-    pending = sorted(keys)
+    pending = list(keys)
+    since = 0  # output length when the previous key was sent
+    last_key = started
     status: int | None = None
     try:
         while True:
-            now = time.monotonic() - started
-            while pending and pending[0][0] <= now:
-                os.write(master, pending.pop(0)[1])
+            now = time.monotonic()
+            if pending:
+                when, data = pending[0]
+                seen = b"".join(chunks)[since:]
+                due = (now - last_key >= when) if isinstance(when, (int, float)) else (
+                    when in seen or now - last_key > 4.0)
+                if due:
+                    pending.pop(0)
+                    os.write(master, data)
+                    since, last_key = sum(map(len, chunks)), now
             ready, _, _ = select.select([master], [], [], 0.05)
             if ready:
                 try:
@@ -119,14 +130,11 @@ def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: i
                 if data:
                     chunks.append(data)
                     continue
-            if proc.poll() is not None and not ready:
+            if proc.poll() is not None:
                 status = proc.returncode
                 _drain(master, chunks)
                 break
-            if ready and proc.poll() is not None:
-                status = proc.returncode
-                break
-            if now > timeout:
+            if now - started > timeout:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 break
@@ -152,11 +160,14 @@ def _drain(master: int, chunks: list[bytes]) -> None:
 # Bytes a hostile text would make the terminal act on. Our own programs emit SGR colours
 # (and the app its screen control), never these: each one here came from a payload.
 HOSTILE_MARKERS = {
-    "OSC 52 clipboard write": b"52;c;cHduZWQ",
-    "OSC 8 link": b"]8;;http://evil",
-    "OSC 0 set title": b"]0;pwned",
+    "OSC 52 clipboard write": b"\x1b]52;",
+    "OSC 8 link to the payload's URL": b"\x1b]8;;http://evil",
+    "OSC 0/2 set title": b"\x1b]0;pwned",
+    "OSC 2 set title": b"\x1b]2;pwned",
+    "clear screen from text": b"clearqx \x1b[2J",
     "8-bit CSI": "\u009b".encode(),
     "8-bit OSC": "\u009d".encode(),
+    "raw 8-bit CSI byte": b"\x9b2J",
     "bidi override": "\u202e".encode(),
     "BEL from text": b"pwned\x07",
     "DCS from text": b"\x1bPpwned",
@@ -166,6 +177,18 @@ HOSTILE_MARKERS = {
 def hostile_bytes_in(output: bytes) -> list[str]:
     """Names of the hostile sequences that reached the terminal raw."""
     return [name for name, marker in HOSTILE_MARKERS.items() if marker in output]
+
+
+def sgr_colours(output: bytes) -> set[int]:
+    """Colour parameters (30-49, 90-107) in the SGR sequences of ``output``."""
+    import re
+
+    found = set()
+    for params in re.findall(rb"\x1b\[([0-9;:]*)m", output):
+        for part in params.replace(b":", b";").split(b";"):
+            if part.isdigit() and (30 <= int(part) <= 49 or 90 <= int(part) <= 107) and int(part) not in (39, 49):
+                found.add(int(part))
+    return found
 
 
 def escape_sequences(output: bytes) -> set[bytes]:

@@ -1,0 +1,98 @@
+"""Items 1 and 7 — what reaches a REAL terminal. Every command (and the app) runs on a pty
+over the hostile corpus; the bytes it writes there are checked: no escape sequence that
+came from the text (OSC 52 clipboard, OSC 8 link, OSC 0 title, 8-bit CSI/OSC, DCS, bidi),
+only our own styling. Also TERM=dumb, a 40x12 terminal and NO_COLOR."""
+
+from __future__ import annotations
+
+import pytest
+
+from fault_tools import cli_argv, cli_env, escape_sequences, hostile_bytes_in, record, run_in_pty, sgr_colours
+
+MARKER_QUERY = "markupqx OR clearqx OR titleqx OR oscqx OR clipqx OR coneqx OR bidiqx OR dcsqx OR czeroqx OR fnameqx"
+TERMINALS = {
+    "xterm 100x30": dict(env={"TERM": "xterm-256color"}, cols=100, rows=30),
+    "dumb 40x12": dict(env={"TERM": "dumb"}, cols=40, rows=12),
+    "NO_COLOR 40x12": dict(env={"TERM": "xterm-256color", "NO_COLOR": "1"}, cols=40, rows=12),
+}
+CLI_ALLOWED = {b"CSI m"}  # SGR styling, ours
+
+
+def _commands(folder):
+    return {
+        "search": cli_argv("search", MARKER_QUERY, "--limit", "60"),
+        "search grouped": cli_argv("search", "lorem OR manyqx OR goodqx", "--group"),
+        "articles": cli_argv("articles"),
+        "index": cli_argv("index"),
+        "import again": cli_argv("import", str(folder)),  # every hostile file name echoed back
+        "import --remove unknown": cli_argv("import", "--remove", "\x1b]0;pwned\x07"),
+        "topics": cli_argv("topics"),
+        "facts": cli_argv("facts"),
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("terminal", sorted(TERMINALS))
+def test_cli_output_on_a_real_pty_carries_nothing_from_the_text(hostile_import, terminal):
+    spec = TERMINALS[terminal]
+    env = cli_env(JJJ_BRIEF_HOME=str(hostile_import.home), **spec["env"])
+    problems = []
+    commands = _commands(hostile_import.folder)
+    if terminal != "xterm 100x30":  # the small terminals: the commands that print most text
+        commands = {name: commands[name] for name in ("search", "articles", "facts")}
+    for name, argv in commands.items():
+        run = run_in_pty(argv, env=env, cols=spec["cols"], rows=spec["rows"], timeout=120)
+        if run.status not in (0, 1):
+            problems.append(f"{name}: exit {run.status}")
+        if b"Traceback" in run.output:
+            problems.append(f"{name}: traceback")
+        leaked = hostile_bytes_in(run.output)
+        if leaked:
+            problems.append(f"{name}: {leaked}")
+        extra = escape_sequences(run.output) - CLI_ALLOWED
+        if extra:
+            problems.append(f"{name}: unexpected escape sequences {sorted(extra)}")
+        if "NO_COLOR" in terminal and sgr_colours(run.output):
+            problems.append(f"{name}: colour {sorted(sgr_colours(run.output))} despite NO_COLOR")
+    assert not problems
+    record("hostile text: terminal (pty)", attacks=len(commands), note=terminal)
+
+
+def test_search_output_shows_the_hostile_text_as_text(hostile_import):
+    """The check above must be looking at the hostile hits, or it proves nothing."""
+    env = cli_env(JJJ_BRIEF_HOME=str(hostile_import.home), TERM="xterm-256color")
+    run = run_in_pty(cli_argv("search", MARKER_QUERY, "--limit", "60"), env=env, cols=200, rows=50)
+    assert run.status == 0
+    for marker in (b"clipqx", b"titleqx", b"oscqx", b"markupqx", b"[@click=app.quit]", b"[/]"):
+        assert marker in run.output, marker
+
+
+APP_KEYS = [
+    (b"jjj-brief", b""),  # the header is on screen: the app is up
+    (0.3, b"/"),
+    (0.3, b"clipqx OR titleqx OR oscqx OR markupqx OR bidiqx OR coneqx"),
+    (b"qx", b"\x1b[B"),  # results shown: down into them
+    (0.3, b"\r"),  # open the hit in the reader
+    (0.8, b"]"),  # next figure
+    (0.3, b"\x10"),  # ctrl+p: command palette
+    (0.5, b"[@click=app.quit]"),  # markup typed into the palette
+    (0.8, b"\x1b"),  # close it
+    (0.3, b"?"),  # help
+    (0.5, b"\x1b"),
+    (0.3, b"\x11"),  # ctrl+q
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("terminal", ["xterm 100x30", "dumb 40x12"])
+def test_the_app_on_a_real_pty_leaks_nothing_and_restores_the_terminal(hostile_import, terminal, tmp_path):
+    spec = TERMINALS[terminal]
+    env = cli_env(JJJ_BRIEF_HOME=str(hostile_import.home), **spec["env"])
+    run = run_in_pty(cli_argv(), env=env, cols=spec["cols"], rows=spec["rows"], keys=APP_KEYS, timeout=60)
+    assert run.status == 0, run.output[-2000:]
+    assert b"Traceback" not in run.output
+    assert not hostile_bytes_in(run.output)
+    assert b"\x1b[?1049l" in run.output  # left the alternate screen: terminal restored
+    if spec["cols"] >= 100:
+        assert b"clipqx" in run.output  # the hostile hits were on screen, as text
+    record("hostile text: terminal (pty)", attacks=len(APP_KEYS), note=f"app {terminal}, {run.seconds:.1f} s")
