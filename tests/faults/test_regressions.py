@@ -112,3 +112,23 @@ def test_undecodable_query_bytes_search_normally_and_print_safely():
     assert (paths.cache_dir() / "search" / "CURRENT").read_text() == current  # no rebuild
     assert display_safe("a\udc9b2J") == "a 2J"
     to_json({"query": "\udcff\udc9b"}).encode("utf-8")  # strict: raises if a surrogate is left raw
+
+
+def test_a_long_running_searcher_sees_removals_and_merges_exactly(tmp_path):
+    """Fault: whoosh-reloaded 2.7.5's reader refresh keeps every old segment that is not in
+    the new generation, so a refreshed searcher (the app, between imports) still found
+    removed imports, and after whoosh merged segments it found documents twice."""
+    from jjj_brief.search import ensure_index, search
+
+    ensure_index()
+    names = []
+    for i in range(12):  # one import per commit: many small segments, merged along the way
+        path = tmp_path / f"seg{i}.txt"
+        path.write_text(f"segqx{i} segcommonqx note {i}\n", encoding="utf-8")
+        (outcome,) = imports.add_files([str(path)])
+        names.append(outcome.id)
+        result = search("segcommonqx", limit=50)
+        assert sorted(h.file for h in result.hits) == sorted(f"seg{j}.txt" for j in range(i + 1))
+    imports.remove(names[3])
+    assert search("segqx3").total == 0
+    assert search("segcommonqx", limit=50).total == 11

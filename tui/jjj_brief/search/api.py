@@ -224,8 +224,15 @@ class Engine:
         self._by_length: dict[int, list[str]] | None = None
 
     def fresh(self) -> "Engine":
+        """This engine, reading the index's latest commit.
+
+        Opens a new searcher rather than ``Searcher.refresh()``: whoosh-reloaded 2.7.5's
+        refresh keeps every old segment missing from the new generation, so removed
+        imports stayed findable and merged segments were searched twice.
+        """
         if not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            old, self._searcher = self._searcher, self.generation.index.searcher(weighting=scoring.BM25F())
+            old.close()
         return self
 
     def close(self) -> None:
