@@ -132,3 +132,49 @@ def test_a_long_running_searcher_sees_removals_and_merges_exactly(tmp_path):
     imports.remove(names[3])
     assert search("segqx3").total == 0
     assert search("segcommonqx", limit=50).total == 11
+
+
+def test_full_disk_while_indexing_searches_from_memory(monkeypatch, tmp_path):
+    """Fault: ENOSPC while writing the index gave a traceback from `import` and
+    "search failed: OSError" (no results at all) from every search."""
+    import errno
+
+    from jjj_brief.search import ensure_index, index, search
+    from whoosh.filedb.filestore import FileStorage
+
+    real = index.build_generation
+
+    def full_disk(storage, *args, **kwargs):
+        if isinstance(storage, FileStorage):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(storage, *args, **kwargs)
+
+    monkeypatch.setattr(index, "build_generation", full_disk)
+    status = ensure_index()
+    assert status.action == "memory"
+    assert search("Caofeidian").total > 0
+
+
+def test_full_disk_while_storing_an_import_refuses_that_file_only(monkeypatch, tmp_path):
+    """Fault: ENOSPC while storing an import escaped as a traceback and lost the batch."""
+    import errno
+
+    from jjj_brief import paths
+
+    real = paths.atomic_write
+    calls = []
+
+    def fills_up(path, data, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, **kwargs)
+
+    monkeypatch.setattr(paths, "atomic_write", fills_up)
+    sources = []
+    for i in range(3):
+        sources.append(tmp_path / f"f{i}.txt")
+        sources[-1].write_text(f"fullqx{i}\n", encoding="utf-8")
+    outcomes = imports.add_files([str(p) for p in sources])
+    assert [o.status for o in outcomes] == ["imported", "refused", "imported"]
+    assert "No space left" in outcomes[1].message and "f1.txt" in outcomes[1].message

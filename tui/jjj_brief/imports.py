@@ -193,7 +193,10 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
         "imported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     payload = HEADER_PREFIX + json.dumps(meta, ensure_ascii=True) + "\n" + text
-    paths.atomic_write(folder / f"{article_id}.txt", payload)
+    try:
+        paths.atomic_write(folder / f"{article_id}.txt", payload)
+    except OSError as exc:  # a full disk: this file is not stored (no half file); say so
+        return ImportOutcome(shown, "refused", message=f"{shown}: cannot store it in {folder} ({exc.strerror or exc})")
     known[digest] = article_id
     taken.add(article_id)
     return ImportOutcome(shown, "imported", article_id, f"{shown}: {note}" if note else None)

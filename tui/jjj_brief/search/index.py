@@ -67,6 +67,7 @@ BUILD_LOCK_TIMEOUT = 30.0
 WRITER_LOCK_TIMEOUT = 10.0
 FULL_CRC_LIMIT = 8_000_000  # bytes of index below which every file is CRC-checked on open
 SEARCH_DIR = "search"
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
 class IndexUnavailable(Exception):
@@ -442,7 +443,15 @@ class IndexManager:
             root = self.root()
             if root is None:
                 return self._ensure_memory(sources, base, progress, started, rebuild)
-            return self._ensure_on_disk(root, sources, base, progress, started, rebuild)
+            try:
+                return self._ensure_on_disk(root, sources, base, progress, started, rebuild)
+            except OSError as exc:
+                if exc.errno not in STORAGE_ERRNOS:
+                    raise
+                # A full disk (or a cache gone read-only under us): search from memory.
+                note = f"cannot write the search index to {root} ({exc.strerror or exc}); working in memory for this run"
+                paths.STORAGE_WARNINGS.add(note)
+                return self._ensure_memory(sources, base, progress, started, True)
 
     def current(self) -> Generation:
         """The live generation, (re)opened if another process replaced or updated it."""
