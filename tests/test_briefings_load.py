@@ -78,7 +78,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     started = time.perf_counter()
     briefings = load_briefings(tmp_path)
     assert time.perf_counter() - started < 2
-    (problem,) = briefings.problems
+    problem = briefings.problems[0]  # then the unknown sections a0..a29 and "glossary: *a29"
     assert "aliases" in problem.message and problem.line == 2
 
 

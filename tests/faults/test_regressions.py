@@ -178,3 +178,20 @@ def test_full_disk_while_storing_an_import_refuses_that_file_only(monkeypatch, t
     outcomes = imports.add_files([str(p) for p in sources])
     assert [o.status for o in outcomes] == ["imported", "refused", "imported"]
     assert "No space left" in outcomes[1].message and "f1.txt" in outcomes[1].message
+
+
+def test_one_yaml_alias_costs_its_item_not_the_whole_file(tmp_path):
+    """Fault: one alias anywhere in a briefing file (e.g. a copied item) dropped the WHOLE
+    file — every valid topic or fact in it vanished from the app."""
+    from jjj_brief.briefings import load_briefings
+
+    (tmp_path / "g.yaml").write_text(
+        "glossary:\n"
+        "  - {id: one, term: One, kind: concept, aliases: &al [Uno], gloss: first}\n"
+        "  - {id: two, term: Two, kind: concept, aliases: *al, gloss: second}\n"
+        "  - {id: three, term: Three, kind: concept, gloss: third}\n",
+        encoding="utf-8",
+    )
+    briefings = load_briefings(tmp_path)
+    assert [g.id for g in briefings.glossary] == ["one", "three"]
+    assert any(p.path == "glossary[1].aliases" and p.line == 3 for p in briefings.problems)

@@ -6,9 +6,9 @@ everything else becomes a :class:`Problem` naming the file, the field path
 partly broken set and ``jjj-brief check`` lists what to fix.
 
 YAML safety: only the safe loader's node types are built (no Python objects), and
-**aliases are refused** (``*name`` is an error at its line). Briefings never need them,
-and refusing them outright makes a "billion laughs" alias bomb cost nothing — there is no
-expansion to cap. Duplicate mapping keys are errors too (YAML would silently keep the last).
+**aliases are refused** (``*name`` is an error at its line, and the item using it is
+skipped; the rest of the file loads). Briefings never need them, and never following
+them makes a "billion laughs" alias bomb cost nothing — there is no expansion to cap. Duplicate mapping keys are errors too (YAML would silently keep the last).
 """
 
 from __future__ import annotations
@@ -172,15 +172,23 @@ def _validation_problems(exc: ValidationError, source: Source) -> list[Problem]:
     return problems
 
 
+_ALIAS_TAG = "!jjj-refused-alias"
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases at compose time (no expansion ever happens)."""
+    """A safe loader that never follows aliases: each ``*name`` becomes an inert marker
+    node (no expansion ever happens), so only the items that use one are refused and the
+    rest of the file still loads."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_lines: list[int] = []
 
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in briefings", event.start_mark
-            )
+            event = self.get_event()
+            self.alias_lines.append(event.start_mark.line + 1)
+            return ScalarNode(_ALIAS_TAG, event.anchor or "", event.start_mark, event.end_mark)
         return super().compose_node(parent, index)
 
 
@@ -198,6 +206,9 @@ def parse_sections(
             root = loader.get_single_node()
         finally:
             loader.dispose()
+        if loader.alias_lines:
+            problems.append(Problem(name, "", loader.alias_lines[0],
+                                    "YAML aliases (*name) are not allowed in briefings; items using them are skipped"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -275,6 +286,9 @@ def _to_python(node: Node, path: PathKey, lines: dict[PathKey, int], name: str, 
         return [_to_python(child, path + (i,), lines, name, problems) for i, child in enumerate(node.value)]
     if node.tag == _TIMESTAMP:
         return node.value  # dates stay text ("2014-02-26"), as the schema expects
+    if node.tag == _ALIAS_TAG:
+        problems.append(Problem(name, format_path(path), _line(node), "uses a YAML alias (*name); not allowed"))
+        return None
     try:
         return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
