@@ -195,3 +195,20 @@ def test_one_yaml_alias_costs_its_item_not_the_whole_file(tmp_path):
     briefings = load_briefings(tmp_path)
     assert [g.id for g in briefings.glossary] == ["one", "three"]
     assert any(p.path == "glossary[1].aliases" and p.line == 3 for p in briefings.problems)
+
+
+def test_import_without_a_writable_data_folder_says_one_true_line(tmp_path, monkeypatch, capsys):
+    """Fault: `import` with an unwritable data folder printed the refusal AND a note that
+    it was "working in memory for this run" — which an import cannot do."""
+    from jjj_brief import paths
+    from jjj_brief.cli import main
+
+    paths.STORAGE_WARNINGS.drain()
+    home = tmp_path / "home-is-a-file"
+    home.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
+    note = tmp_path / "n.txt"
+    note.write_text("n\n", encoding="utf-8")
+    assert main(["import", str(note)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not writable" in err[0] and "in memory" not in err[0]

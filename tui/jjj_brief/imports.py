@@ -234,9 +234,14 @@ def _remove_stale_temporaries(folder: Path, older_than: float = 3600.0) -> None:
 
 
 def _writable_imports_dir() -> Path:
+    already = len(paths.STORAGE_WARNINGS.messages)
     folder = paths.writable_dir(imports_dir(), "imports")
     if folder is None:
-        raise UserError(f"cannot write to {imports_dir()}: imports need a writable data folder")
+        # The generic note says "working in memory", which an import cannot do: one line instead.
+        notes = paths.STORAGE_WARNINGS.messages[already:]
+        del paths.STORAGE_WARNINGS.messages[already:]
+        reason = notes[0].split(" (", 1)[1].split(");", 1)[0] if notes and " (" in notes[0] else "not writable"
+        raise UserError(f"cannot import: {imports_dir()} is not writable ({reason}); imports need a writable data folder")
     return folder
 
 
