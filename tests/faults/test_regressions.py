@@ -212,3 +212,25 @@ def test_import_without_a_writable_data_folder_says_one_true_line(tmp_path, monk
     assert main(["import", str(note)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not writable" in err[0] and "in memory" not in err[0]
+
+
+def test_concurrent_catch_up_indexes_each_import_once(tmp_path):
+    """Fault: processes that found the same imports missing from the index each added
+    them after waiting for the writer lock: 20 searches during an import indexed every
+    imported document 19 times (each hit shown 19 times)."""
+    import subprocess
+
+    from jjj_brief.search import ensure_index, search
+    from fault_tools import cli_argv, cli_env
+
+    ensure_index()
+    for i in range(40):
+        path = tmp_path / f"race{i}.txt"
+        path.write_text(f"raceqx{i} a document\n" * 30, encoding="utf-8")
+    imports.add_files([str(tmp_path / f"race{i}.txt") for i in range(40)])  # stored, not indexed yet
+    procs = [subprocess.Popen(cli_argv("search", "raceqx1"), env=cli_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE) for _ in range(6)]
+    for proc in procs:
+        proc.communicate(timeout=120)
+    for i in (0, 1, 17, 39):
+        assert search(f"raceqx{i}").total == 1

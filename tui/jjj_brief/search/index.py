@@ -378,6 +378,18 @@ def reconcile_imports(generation: Generation, sources: Sources) -> tuple[int, in
         raise IndexUnavailable(
             "the search index is being updated by another jjj-brief; try again in a moment"
         ) from exc
+    # Re-read both sides under the writer lock: another process may have reconciled while
+    # we waited (adding what it added would index those imports twice), or imported more
+    # (deleting what our older view lacks would hide them).
+    from jjj_brief.imports import load_imported_articles
+
+    wanted = {import_key(article): article for article in load_imported_articles()}
+    have = indexed_import_keys(generation.index)
+    to_add = [article for key, article in wanted.items() if key not in have]
+    to_remove = [key for key in have if key not in wanted]
+    if not to_add and not to_remove:
+        writer.cancel()
+        return 0, 0
     links = topic_links(sources.briefings, to_add)
     try:
         for key in to_remove:
