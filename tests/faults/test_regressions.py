@@ -211,7 +211,7 @@ def test_import_without_a_writable_data_folder_says_one_true_line(tmp_path, monk
     note.write_text("n\n", encoding="utf-8")
     assert main(["import", str(note)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "not writable" in err[0] and "in memory" not in err[0]
+    assert len(err) == 1 and "cannot write" in err[0] and "in memory" not in err[0]
 
 
 def test_concurrent_catch_up_indexes_each_import_once(tmp_path):
@@ -234,3 +234,25 @@ def test_concurrent_catch_up_indexes_each_import_once(tmp_path):
         proc.communicate(timeout=120)
     for i in (0, 1, 17, 39):
         assert search(f"raceqx{i}").total == 1
+
+
+def test_two_in_memory_index_builds_at_once_do_not_collide():
+    """Fault: whoosh-reloaded's RamStorage keeps its scratch files in /tmp/MAIN.tmp, the
+    same path for every process: in-memory builds in two processes at once (two apps on a
+    read-only home) destroyed each other's files — FileNotFoundError / "seek of closed file"
+    tracebacks (3 of 4 processes failed before the fix)."""
+    import subprocess
+    import sys
+
+    from fault_tools import cli_env
+
+    script = (
+        "from jjj_brief.search import index\n"
+        "s = index.collect_sources()\n"
+        "for _ in range(3):\n"
+        "    index.build_generation(index.PrivateRamStorage(), index.all_documents(s))\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=cli_env(), stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    errors = [err for proc in procs for err in [proc.communicate(timeout=120)[1]] if proc.returncode != 0]
+    assert not errors, errors[0][-800:]

@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -98,6 +99,18 @@ class IndexStatus:
             "imports_removed": self.removed,
             "messages": list(self.messages),
         }
+
+
+class PrivateRamStorage(RamStorage):
+    """An in-memory index whose scratch files get a folder of their own.
+
+    whoosh-reloaded's ``RamStorage.temp_storage`` puts them in ``/tmp/MAIN.tmp`` — one
+    fixed path for every process — so two in-memory builds at once (two apps on a
+    read-only home) destroyed each other's files mid-build ("seek of closed file").
+    """
+
+    def temp_storage(self, name=None):  # noqa: ARG002 - the shared name is the bug
+        return FileStorage(tempfile.mkdtemp(prefix="jjj-brief-index-")).create()
 
 
 # ---------------------------------------------------------------- sources and fingerprint
@@ -503,7 +516,7 @@ class IndexManager:
 
     def _build_memory(self, sources, base, progress) -> Generation:
         index, vocab = build_generation(
-            RamStorage(), all_documents(sources), total=self._estimate(sources), progress=progress
+            PrivateRamStorage(), all_documents(sources), total=self._estimate(sources), progress=progress
         )
         self.generation = Generation(index, None, base, vocab, glossary_spellings(sources.briefings))
         self._current_stamp = None
