@@ -110,7 +110,7 @@ def test_read_only_home_works_in_memory_and_loses_nothing(tmp_path):
     assert articles["returncode"] == 0 and "envqx" not in articles["stderr"]
     assert index_run["returncode"] == 0 and "memory" in index_run["stdout"]
     assert import_run["returncode"] == 1
-    assert len(import_run["stderr"].strip().splitlines()) == 1 and "writable" in import_run["stderr"]
+    assert len(import_run["stderr"].strip().splitlines()) == 1 and "cannot write" in import_run["stderr"]
     assert tree_digest(home) == before
     record("environment", attacks=len(results), faults=1, note="read-only bind mount of the whole home")
 

@@ -241,7 +241,7 @@ def _writable_imports_dir() -> Path:
         notes = paths.STORAGE_WARNINGS.messages[already:]
         del paths.STORAGE_WARNINGS.messages[already:]
         reason = notes[0].split(" (", 1)[1].split(");", 1)[0] if notes and " (" in notes[0] else "not writable"
-        raise UserError(f"cannot import: {imports_dir()} is not writable ({reason}); imports need a writable data folder")
+        raise UserError(f"cannot write to {imports_dir()} ({reason}): imports need a writable data folder")
     return folder
 
 
