@@ -95,7 +95,7 @@ def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: i
 
     ``keys`` are typed into the terminal in order: ``(seconds, data)`` waits that long
     after the previous key, ``(b"text", data)`` waits until ``text`` has appeared in the
-    output since the previous key (or 4 s). The process is killed (status None) if it
+    output since the previous key (or 15 s). The process is killed (status None) if it
     has not exited after ``timeout`` seconds.
     """
     master, slave = os.openpty()
@@ -116,7 +116,7 @@ def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: i
                 when, data = pending[0]
                 seen = b"".join(chunks)[since:]
                 due = (now - last_key >= when) if isinstance(when, (int, float)) else (
-                    when in seen or now - last_key > 4.0)
+                    when in seen or now - last_key > 15.0)
                 if due:
                     pending.pop(0)
                     os.write(master, data)
