@@ -28,6 +28,9 @@ def _commands(folder):
         "import --remove unknown": cli_argv("import", "--remove", "\x1b]0;pwned\x07"),
         "topics": cli_argv("topics"),
         "facts": cli_argv("facts"),
+        "figures of the hostile article": cli_argv("figures", "everything"),
+        "figures of a hostile file name": cli_argv("figures", "name-0-pwned-click-app-quit"),
+        "related": cli_argv("related", "everything", "0"),
     }
 
 
@@ -39,7 +42,7 @@ def test_cli_output_on_a_real_pty_carries_nothing_from_the_text(hostile_import, 
     problems = []
     commands = _commands(hostile_import.folder)
     if terminal != "xterm 100x30":  # the small terminals: the commands that print most text
-        commands = {name: commands[name] for name in ("search", "articles", "facts")}
+        commands = {name: commands[name] for name in ("search", "articles", "facts", "figures of the hostile article")}
     for name, argv in commands.items():
         run = run_in_pty(argv, env=env, cols=spec["cols"], rows=spec["rows"], timeout=120)
         if run.status not in (0, 1):
