@@ -68,10 +68,14 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home):
     rng = random.Random(5)
     kills = faults = lost = 0
     worst = 0.0
+    # calibrate: how long a whole import takes here, so the kills land inside it
+    started = time.monotonic()
+    subprocess.run(cli_argv("import", str(tmp_path / "docs")), env=env, capture_output=True, timeout=300, check=True)
+    span = time.monotonic() - started
     for round_ in range(10 * SCALE):
         if round_ % 2 == 0:  # start again from an empty store half the time: the index then
             shutil.rmtree(imports.imports_dir(), ignore_errors=True)  # holds imports that are gone
-        status = _kill_at_random(cli_argv("import", str(tmp_path / "docs")), env, rng.uniform(0.15, 2.6))
+        status = _kill_at_random(cli_argv("import", str(tmp_path / "docs")), env, rng.uniform(0.1, 0.95) * span)
         kills += status is None
         faults += 1
         stored = _stored()
@@ -112,10 +116,14 @@ def test_kill_9_during_first_run_index_build_recovers_next_run(tmp_path, in_home
     want = __import__("json").loads(reference.stdout)["total"]
     rng = random.Random(11)
     kills = faults = lost = 0
+    shutil.rmtree(paths.cache_dir(), ignore_errors=True)
+    started = time.monotonic()
+    subprocess.run(cli_argv("index"), env=env, capture_output=True, timeout=300, check=True)
+    span = time.monotonic() - started  # a whole first run: start-up, then the build
     for _ in range(6 * SCALE):
         shutil.rmtree(paths.cache_dir(), ignore_errors=True)
         argv = cli_argv("index", "--rebuild") if rng.random() < 0.3 else cli_argv("index")
-        status = _kill_at_random(argv, env, rng.uniform(0.25, 1.1))
+        status = _kill_at_random(argv, env, rng.uniform(0.3, 0.95) * span)
         kills += status is None
         faults += 1
         result = search("Caofeidian", limit=100)  # this process's next use recovers
