@@ -161,13 +161,16 @@ def test_bombs_cost_bounded_memory_and_time(bomb, tmp_path):
     else:
         target.write_text("timeline:\n" + "".join(f"  - {{id: e{i}, date: '2024'}}\n" for i in range(5_000)),
                           encoding="utf-8")
-    # measured in a child process: its peak RSS, without tracemalloc's slowdown
+    # Measured in a child process: its own peak RSS (VmHWM), without tracemalloc's slowdown.
+    # Not getrusage's ru_maxrss: Linux carries that across exec, so the child would report
+    # the pytest parent's peak (hundreds of MB late in a full run) whatever the loader does.
     probe = (
-        "import json, resource, sys, time\n"
+        "import json, re, sys, time\n"
         "from jjj_brief.briefings import load_briefings\n"
         "started = time.perf_counter(); b = load_briefings(sys.argv[1]); took = time.perf_counter() - started\n"
-        "print(json.dumps([took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,"
-        " len(b.topics), [p.file for p in b.problems]]))\n"
+        "status = open('/proc/self/status').read()\n"
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) * 1024\n"
+        "print(json.dumps([took, peak, len(b.topics), [p.file for p in b.problems]]))\n"
     )
     proc = subprocess.run([sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-1500:]
