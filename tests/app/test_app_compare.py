@@ -81,3 +81,44 @@ async def test_comparison_shows_the_computed_assessment_and_e_exports_markdown(m
         exported = tmp_path / "data" / "exports" / f"{fact.id}.md"
         assert exported.read_text(encoding="utf-8") == compare.export_markdown(fact.id)
         assert "Exported to" in screen_text(app)
+
+
+@pilot_test
+async def test_every_source_stays_visible_side_by_side_on_a_narrow_terminal(make_app):
+    """Four sources in a 100-column terminal: the columns keep a readable width, sit side
+    by side, and the shared scroll goes sideways to reach the ones that do not fit —
+    before, each column took the whole pane and three of the four could not be seen."""
+    app = make_app(build_index=False)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await ready(app, pilot)
+        app.open_location(Location("fact", "zhongguancun-branches"))
+        await pilot.pause()
+        await pilot.pause()
+        columns = list(app.query(SourceColumn))
+        assert len(columns) == 4
+        widths = {column.outer_size.width for column in columns}
+        assert len(widths) == 1 and widths.pop() >= 24
+        lefts = [column.region.x for column in columns]
+        assert lefts == sorted(lefts) and all(b - a == columns[0].outer_size.width for a, b in zip(lefts, lefts[1:]))
+        assert "CCTV" in screen_text(app) and "Liaowang" in screen_text(app)
+        scroll = app.query_one("#cmp-scroll")
+        await pilot.press("right", "right", "right")  # focus moves to the last source...
+        await pilot.pause()
+        assert app.focused is columns[-1]
+        assert scroll.scroll_x > 0  # ...and the shared scroll brought it into view
+        assert "China News Service" in screen_text(app)
+
+
+@pilot_test
+async def test_sources_share_a_wide_pane_evenly(make_app):
+    app = make_app(build_index=False)
+    async with app.run_test(size=(200, 40), notifications=True) as pilot:
+        await ready(app, pilot)
+        app.open_location(Location("fact", "zhongguancun-branches"))
+        await pilot.pause()
+        await pilot.pause()
+        columns = list(app.query(SourceColumn))
+        pane = app.query_one("#cmp-scroll").scrollable_content_region.width
+        assert sum(column.outer_size.width for column in columns) >= pane - 2 * len(columns)
+        assert min(column.outer_size.width for column in columns) > 24
+        assert app.query_one("#cmp-scroll").max_scroll_x == 0

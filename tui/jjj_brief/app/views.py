@@ -261,10 +261,16 @@ class Source:
 class SourceColumn(Static, can_focus=True):
     """One source in a comparison; enter opens the article at the quote."""
 
-    BINDINGS = [Binding("enter", "open", "Open article")]
+    # left/right live here, not on ComparisonView: the shared scroll (which can now scroll
+    # sideways) would otherwise take them first.
+    BINDINGS = [
+        Binding("enter", "open", "Open article"),
+        Binding("left", "step(-1)", "Prev source", show=False),
+        Binding("right", "step(1)", "Next source", show=False),
+    ]
 
     DEFAULT_CSS = """
-    SourceColumn { width: 1fr; height: auto; min-width: 24; padding: 0 1; border: round $primary 30%; }
+    SourceColumn { width: 24; height: auto; padding: 0 1; border: round $primary 30%; }
     SourceColumn:focus { border: round $accent; }
     """
 
@@ -275,6 +281,12 @@ class SourceColumn(Static, can_focus=True):
     def action_open(self) -> None:
         span = self.source.figure_span or self.source.quote_span
         self.post_message(OpenArticle(self.source.article_ref, span[0] if span else None))
+
+    def action_step(self, step: int) -> None:
+        for ancestor in self.ancestors:
+            if isinstance(ancestor, ComparisonView):
+                ancestor.action_column(step)
+                return
 
     def on_click(self) -> None:
         self.focus()
@@ -339,9 +351,11 @@ class ComparisonView(Vertical):
     DEFAULT_CSS = """
     ComparisonView { height: 1fr; }
     ComparisonView #cmp-head { height: auto; max-height: 12; padding: 0 1; background: $boost; }
-    ComparisonView #cmp-scroll { height: 1fr; }
-    ComparisonView #cmp-columns { height: auto; }
+    ComparisonView #cmp-scroll { height: 1fr; overflow-x: auto; }
+    ComparisonView #cmp-columns { height: auto; width: auto; }
     """
+
+    MIN_COLUMN_WIDTH = 24
 
     def __init__(self, layers: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -470,7 +484,25 @@ class ComparisonView(Vertical):
         columns = self.query_one("#cmp-columns", Horizontal)
         columns.remove_children()
         columns.mount_all([SourceColumn(source) for source in self.sources])
+        self._fit_columns()
+        self.call_after_refresh(self._fit_columns)  # the pane's width is known after layout
         self.query_one("#cmp-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the pane's width between the sources; when they cannot all get
+        MIN_COLUMN_WIDTH, keep that width and let the shared scroll go sideways, so every
+        source stays reachable and the columns still scroll together. (``1fr`` with a
+        min-width let Textual make each column as wide as the pane, hiding the rest.)"""
+        columns = list(self.query(SourceColumn))
+        if not columns:
+            return
+        available = self.query_one("#cmp-scroll", VerticalScroll).scrollable_content_region.width
+        width = max(self.MIN_COLUMN_WIDTH, available // len(columns)) if available else self.MIN_COLUMN_WIDTH
+        for column in columns:
+            column.styles.width = width
 
     def focus_first(self) -> None:
         columns = self.query(SourceColumn)
