@@ -83,3 +83,10 @@ def test_help_mentions_the_command(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert command in capsys.readouterr().out
+
+
+def test_export_dash_means_stdout_not_a_file_named_dash(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "zhongguancun-branches", "-o", "-"]) == 0
+    assert "9,500" in capsys.readouterr().out
+    assert not (tmp_path / "-").exists()

@@ -16,13 +16,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="a fact or topic as a Markdown brief, every claim cited")
     parser.add_argument("item_id", metavar="FACT_ID|TOPIC_ID", help="a fact or topic id")
     parser.add_argument("--format", choices=["md"], default="md", help="output format (md: Markdown)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout; - means stdout")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     text = export_markdown(args.item_id)
-    if not args.output:
+    if not args.output or args.output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
