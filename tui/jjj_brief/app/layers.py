@@ -103,7 +103,7 @@ class Layers:
         if module is None:
             return None
         try:
-            return module.load_briefings()
+            return module.shipped_briefings()
         except Exception as exc:  # the app must start whatever the YAML says
             self.note(f"briefings could not be loaded: {exc}")
             return None

@@ -5,7 +5,7 @@ problems) is :mod:`jjj_brief.briefings.load`; quote lookup is :mod:`.quotes`; th
 checks behind ``jjj-brief check`` are :mod:`.check`.
 """
 
-from jjj_brief.briefings.load import Briefings, Problem, load_briefings
+from jjj_brief.briefings.load import Briefings, Problem, load_briefings, shipped_briefings
 from jjj_brief.briefings.quotes import closest_match, locate_quote
 from jjj_brief.briefings.schema import (
     VERDICTS,
@@ -18,6 +18,7 @@ from jjj_brief.briefings.schema import (
 )
 
 __all__ = [
+    "shipped_briefings",
     "VERDICTS",
     "Briefings",
     "Claim",

@@ -13,6 +13,8 @@ them makes a "billion laughs" alias bomb cost nothing — there is no expansion 
 
 from __future__ import annotations
 
+import threading
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +129,32 @@ def load_briefings(directory: Path | None = None) -> Briefings:
             continue
         _load_file(path, _display_name(path, directory), result)
     return result
+
+
+_SHIPPED_LOCK = threading.Lock()
+_SHIPPED: tuple[tuple, Briefings] | None = None
+
+
+def shipped_briefings() -> Briefings:
+    """The shipped briefings, parsed once per process and again only when a YAML file
+    changes (its path, mtime or size). Search, compare and the app share this one copy;
+    the result must be treated as read-only."""
+    global _SHIPPED
+    directory = paths.briefings_dir()
+    stamp = (str(directory), _files_stamp(directory))
+    with _SHIPPED_LOCK:
+        if _SHIPPED is None or _SHIPPED[0] != stamp:
+            _SHIPPED = (stamp, load_briefings(directory))
+        return _SHIPPED[1]
+
+
+def _files_stamp(directory: Path) -> tuple:
+    try:
+        return tuple(
+            (str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(directory.rglob("*.yaml"))
+        )
+    except OSError:
+        return ()
 
 
 def _display_name(path: Path, directory: Path) -> str:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
-from jjj_brief import paths
-from jjj_brief.briefings import Briefings, load_briefings
+from jjj_brief.briefings import Briefings, shipped_briefings
 from jjj_brief.compare.align import FigureIndex
 from jjj_brief.compare.subject import Glossary, build_glossary
 from jjj_brief.corpus import Corpus, load_corpus
 
 _LOCK = threading.RLock()
-_BRIEFINGS: tuple[tuple, Briefings, Glossary] | None = None
+_BRIEFINGS: tuple[Briefings, Glossary] | None = None
 _INDEX: tuple[tuple, FigureIndex] | None = None
 
 
@@ -20,33 +18,23 @@ def corpus() -> Corpus:
     return load_corpus()
 
 
-def _briefings_stamp(directory: Path) -> tuple:
-    try:
-        files = sorted(directory.rglob("*.yaml"))
-        return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-    except OSError:
-        return ()
-
-
-def _loaded() -> tuple[tuple, Briefings, Glossary]:
+def _loaded() -> tuple[Briefings, Glossary]:
     global _BRIEFINGS
-    directory = paths.briefings_dir()
-    stamp = (str(directory), _briefings_stamp(directory))
+    loaded = shipped_briefings()
     with _LOCK:
-        if _BRIEFINGS is None or _BRIEFINGS[0] != stamp:
-            loaded = load_briefings(directory)
-            _BRIEFINGS = (stamp, loaded, build_glossary(loaded.glossary))
+        if _BRIEFINGS is None or _BRIEFINGS[0] is not loaded:
+            _BRIEFINGS = (loaded, build_glossary(loaded.glossary))
         return _BRIEFINGS
 
 
 def briefings() -> Briefings:
     """The shipped briefings, reloaded when a YAML file changes."""
-    return _loaded()[1]
+    return _loaded()[0]
 
 
 def glossary() -> Glossary:
     """The glossary's aliases and places, as the aligner uses them."""
-    return _loaded()[2]
+    return _loaded()[1]
 
 
 def corpus_fingerprint(corpus: Corpus) -> tuple:

@@ -404,9 +404,9 @@ def _context() -> QueryContext:
 def alias_groups() -> list[list[str]]:
     """Glossary spellings that name the same thing (from the briefings, when present)."""
     try:
-        from jjj_brief.briefings import load_briefings  # type: ignore[attr-defined]
+        from jjj_brief.briefings import shipped_briefings  # type: ignore[attr-defined]
 
-        return glossary_spellings(load_briefings())
+        return glossary_spellings(shipped_briefings())
     except Exception:  # noqa: BLE001 - no or broken briefings: search works without expansion
         return []
 

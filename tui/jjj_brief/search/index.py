@@ -174,11 +174,11 @@ def collect_sources(*, refresh: bool = True) -> Sources:
 
 def _load_briefings() -> Any:
     try:
-        from jjj_brief.briefings import load_briefings  # type: ignore[attr-defined]
+        from jjj_brief.briefings import shipped_briefings  # type: ignore[attr-defined]
     except ImportError:
         return None
     try:
-        return load_briefings()
+        return shipped_briefings()
     except Exception:  # noqa: BLE001 - broken briefings must not stop search of the articles
         return None
 

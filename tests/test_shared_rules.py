@@ -1,0 +1,36 @@
+"""Rules shared across layers: one parse of the shipped briefings per process (search,
+compare and the app), and the figure grammar's qualifiers known to compare."""
+
+from __future__ import annotations
+
+import shutil
+
+from jjj_brief import paths
+from jjj_brief.briefings import load as briefings_load
+from jjj_brief.briefings import shipped_briefings
+from jjj_brief.compare import state as compare_state
+from jjj_brief.search import api as search_api
+
+
+def test_search_and_compare_share_one_parse(monkeypatch):
+    calls = []
+    real = briefings_load.load_briefings
+    monkeypatch.setattr(briefings_load, "load_briefings", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(briefings_load, "_SHIPPED", None)
+    first = shipped_briefings()
+    search_api.alias_groups()
+    assert compare_state.briefings() is first
+    assert len(calls) == 1
+
+
+def test_an_edited_file_is_parsed_again(tmp_path, monkeypatch):
+    folder = tmp_path / "briefings"
+    shutil.copytree(paths.briefings_dir(), folder)
+    monkeypatch.setattr(paths, "briefings_dir", lambda: folder)
+    before = shipped_briefings()
+    assert shipped_briefings() is before
+    glossary = folder / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = shipped_briefings()
+    assert after is not before and len(after.glossary) == len(before.glossary)
+
