@@ -34,3 +34,12 @@ def test_an_edited_file_is_parsed_again(tmp_path, monkeypatch):
     after = shipped_briefings()
     assert after is not before and len(after.glossary) == len(before.glossary)
 
+
+
+def test_compare_knows_the_direction_of_every_qualifier_the_figure_grammar_emits():
+    """The grammar (figures.QUALIFIERS) and the value rules (compare.values) live apart;
+    a new hedge in the grammar must get a direction (bound or approximate) in compare."""
+    from jjj_brief.compare.values import APPROXIMATE, LOWER_BOUNDS, UPPER_BOUNDS
+    from jjj_brief.figures import QUALIFIERS
+
+    assert set(QUALIFIERS) <= set(LOWER_BOUNDS) | set(UPPER_BOUNDS) | set(APPROXIMATE)
