@@ -20,6 +20,7 @@ from whoosh import scoring
 from jjj_brief.search.analyzer import fold, iter_tokens, surface_analysis
 from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
+from jjj_brief.search.whoosh_query import to_whoosh
 
 SNIPPET_WIDTH = 220
 SNIPPET_SCAN_CHUNK = 65_536  # characters of a huge passage tokenized at a time for its snippet
@@ -248,7 +249,7 @@ class Engine:
         if group_by_article:
             total, top = self._grouped(parsed, limit)
         else:
-            results = self._searcher.search(parsed.query, limit=limit)
+            results = self._searcher.search(to_whoosh(parsed.query), limit=limit)
             top = list(results.items())
             total, exact = self._count(results)
         hits = [self._hit(docnum, score, parsed) for docnum, score in top]
@@ -266,7 +267,7 @@ class Engine:
         return estimate, False
 
     def _grouped(self, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[int, float]]]:
-        results = self._searcher.search(parsed.query, limit=None)
+        results = self._searcher.search(to_whoosh(parsed.query), limit=None)
         column = self._searcher.reader().column_reader("article")
         seen: set[str] = set()
         top: list[tuple[int, float]] = []

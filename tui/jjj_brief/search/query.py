@@ -16,16 +16,41 @@
 Parsing never fails: anything it cannot use is dropped and reported in ``messages``
 (an unbalanced quote, a lone ``OR``, a field that does not exist, an over-long query).
 Words that a glossary entry lists as spellings of one thing are expanded to all of them.
+
+The query tree
+--------------
+:func:`parse` returns an engine-neutral tree of plain frozen dataclasses; nothing here
+imports a search engine. Each engine compiles the tree (Whoosh:
+:mod:`jjj_brief.search.whoosh_query`). Terms in the tree are already analyzed (folded,
+stemmed: see :mod:`jjj_brief.search.analyzer`), so an engine looks them up verbatim.
+
+=================================  ==================================================
+``Term(field, text)``              one analyzed term in a text field (``body``,
+                                   ``outlet_terms``)
+``Phrase(field, words)``           analyzed terms at consecutive positions
+``Prefix(field, prefix, expanded)`` words starting with ``prefix``; ``expanded`` is the
+                                   stemmed terms of the vocabulary it matched (capped),
+                                   which is what engines search (an OR of them)
+``Keyword(field, value)``          exact value of a keyword field (``kind``, ``article``,
+                                   ``year``, ``topics``): a filter, not analyzed
+``And(children)``                  all children; a ``Not`` child excludes
+``Or(children)``                   any child
+``Not(child)``                     only meaningful as a child of ``And``
+``Every()``                        every document (a query of exclusions only)
+``Nothing()``                      no document (a prefix nothing starts with)
+=================================  ==================================================
+
+To add a node: define a frozen dataclass here, produce it in the parser, and register
+a compiler for it in each engine's module (they dispatch on the node class, and raise
+``TypeError`` for a node they do not know, so a forgotten engine fails loudly in tests).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-
-from whoosh import query as wq
 
 from jjj_brief.search.analyzer import STOP_WORDS, fold, stem, surface_analysis, surface_words, words_key
 
@@ -53,11 +78,87 @@ _LEXER = re.compile(
 )
 
 
+# ---------------------------------------------------------------- the neutral query tree
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    field: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    field: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    field: str
+    prefix: str  # folded, as typed (for display)
+    expanded: tuple[str, ...]  # the stemmed index terms it stands for
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    field: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: "Node"
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Nothing:
+    pass
+
+
+Node = Term | Phrase | Prefix | Keyword | And | Or | Not | Every | Nothing
+
+
+def any_of(children: Sequence[Node]) -> Node:
+    """``Or`` of ``children``, or the one child alone."""
+    return children[0] if len(children) == 1 else Or(tuple(children))
+
+
+def all_of(children: Sequence[Node]) -> Node:
+    """``And`` of ``children``, or the one child alone."""
+    return children[0] if len(children) == 1 else And(tuple(children))
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and all its descendants, depth first."""
+    yield node
+    if isinstance(node, (And, Or)):
+        for child in node.children:
+            yield from walk(child)
+    elif isinstance(node, Not):
+        yield from walk(node.child)
+
+
 @dataclass
 class Clause:
-    """One unit of the query: its whoosh query, how we show it, and the terms it lights."""
+    """One unit of the query: its tree, how we show it, and the terms it lights."""
 
-    query: wq.Query
+    query: Node
     shown: str
     terms: set[tuple[str, ...]] = field(default_factory=set)  # term sequences to light
     negated: bool = False
@@ -66,7 +167,7 @@ class Clause:
 
 @dataclass
 class ParsedQuery:
-    query: wq.Query | None  # None: nothing searchable was typed
+    query: Node | None  # None: nothing searchable was typed
     shown: str
     terms: set[tuple[str, ...]]  # positive term sequences (1 = single term), for highlighting
     words: list[str]  # plain words as typed (for "did you mean")
@@ -96,10 +197,10 @@ class QueryContext:
         return cls(by_key, sorted(vocabulary), resolve_article or (lambda ref: None))
 
 
-# ---------------------------------------------------------------- text -> whoosh query
+# ---------------------------------------------------------------- text -> query tree
 
 
-def text_query(text: str, fieldname: str = "body") -> tuple[wq.Query | None, set[tuple[str, ...]]]:
+def text_query(text: str, fieldname: str = "body") -> tuple[Node | None, set[tuple[str, ...]]]:
     """The query for one spelling or phrase, matching both split and closed compounds."""
     split_terms: list[str] = []
     closed_terms: list[str] = []
@@ -113,17 +214,14 @@ def text_query(text: str, fieldname: str = "body") -> tuple[wq.Query | None, set
     if not split_terms and not closed_terms:
         return None, set()
     highlight = {tuple(seq) for seq in (split_terms, closed_terms) if seq}
-    variants = []
+    variants: list[Node] = []
     for sequence in (split_terms, closed_terms):
         if not sequence:
             continue
-        if len(sequence) == 1:
-            variant: wq.Query = wq.Term(fieldname, sequence[0])
-        else:
-            variant = wq.Phrase(fieldname, sequence)
+        variant: Node = Term(fieldname, sequence[0]) if len(sequence) == 1 else Phrase(fieldname, tuple(sequence))
         if variant not in variants:
             variants.append(variant)
-    return (variants[0] if len(variants) == 1 else wq.Or(variants)), highlight
+    return any_of(variants), highlight
 
 
 def _shown_phrase(text: str) -> str:
@@ -183,7 +281,7 @@ def _lex_word(word: str, items: list, messages: list[str], context: QueryContext
         clause = _prefix_clause(word.rstrip("*"), context)
         if clause is None:
             messages.append(f"nothing in the index starts with {word.rstrip('*')!r}")
-            clause = Clause(wq.NullQuery, word)
+            clause = Clause(Nothing(), word)
         clause.negated = negated
         items.append(clause)
         return
@@ -211,8 +309,7 @@ def _prefix_clause(stem_text: str, context: QueryContext) -> Clause | None:
         i += 1
     if not terms:
         return None
-    query = wq.Term("body", terms[0]) if len(terms) == 1 else wq.Or([wq.Term("body", t) for t in terms])
-    return Clause(query, f"{prefix}*", {(t,) for t in terms})
+    return Clause(Prefix("body", prefix, tuple(terms)), f"{prefix}*", {(t,) for t in terms})
 
 
 def _lex_phrase(match: re.Match, items: list, messages: list[str], context: QueryContext) -> None:
@@ -264,7 +361,7 @@ def _filter_clause(name: str, value: str, messages: list[str], context: QueryCon
         if not terms:
             messages.append(f"outlet:{value} has no searchable words; ignored")
             return None
-        query = wq.And([wq.Term("outlet_terms", t) for t in terms]) if len(terms) > 1 else wq.Term("outlet_terms", terms[0])
+        query = all_of([Term("outlet_terms", t) for t in terms])
         return Clause(query, f"outlet:{_shown_phrase(value)}")
     if name == "year":
         found = re.fullmatch(r"(\d{4})(?:\s*(?:\.\.|-|–|to)\s*(\d{4}))?", value)
@@ -276,36 +373,36 @@ def _filter_clause(name: str, value: str, messages: list[str], context: QueryCon
         if high - low > 300:
             messages.append(f"year range {value} is too wide; ignored")
             return None
-        years = [wq.Term("year", str(y)) for y in range(low, high + 1)]
+        years = [Keyword("year", str(y)) for y in range(low, high + 1)]
         shown = f"year:{low}" if low == high else f"year:{low}..{high}"
-        return Clause(years[0] if len(years) == 1 else wq.Or(years), shown)
+        return Clause(any_of(years), shown)
     if name == "article":
         resolved = context.resolve_article(value)
         if resolved is None:
             messages.append(f"unknown article {value!r}")
             resolved = value.lower()
-        return Clause(wq.Term("article", resolved), f"article:{resolved}")
+        return Clause(Keyword("article", resolved), f"article:{resolved}")
     if name == "topic":
-        return Clause(wq.Term("topics", value.lower()), f"topic:{value.lower()}")
+        return Clause(Keyword("topics", value.lower()), f"topic:{value.lower()}")
     kind = KIND_NAMES.get(value.lower())
     if kind is None:
         messages.append(f"kind:{value} unknown (kinds: passage, topic, fact, glossary); ignored")
         return None
-    return Clause(wq.Term("kind", kind), f"kind:{kind}")
+    return Clause(Keyword("kind", kind), f"kind:{kind}")
 
 
 # ---------------------------------------------------------------- aliases and operators
 
 
 def _alias_clause(typed: str, spellings: list[str]) -> Clause:
-    leaves: list[wq.Query] = []
+    leaves: list[Node] = []
     terms: set[tuple[str, ...]] = set()
     for spelling in [typed, *spellings]:
         query, spelling_terms = text_query(spelling)
         if query is None:
             continue
         terms |= spelling_terms
-        for leaf in (query.subqueries if isinstance(query, wq.Or) else [query]):
+        for leaf in (query.children if isinstance(query, Or) else [query]):
             if leaf not in leaves:
                 leaves.append(leaf)
     leaves = prune_variants(leaves)
@@ -318,18 +415,23 @@ def _alias_clause(typed: str, spellings: list[str]) -> Clause:
     shown = _shown_phrase(typed) if not others else (
         "(" + " OR ".join(_shown_phrase(s) for s in [typed, *others]) + ")"
     )
-    return Clause(wq.Or(leaves) if len(leaves) > 1 else leaves[0], shown, terms, plain_word=None)
+    return Clause(any_of(leaves), shown, terms, plain_word=None)
 
 
-def prune_variants(leaves: list[wq.Query]) -> list[wq.Query]:
+def prune_variants(leaves: list) -> list:
     """Drop alternatives whose matches another alternative already covers.
 
     In an OR, a phrase containing a word that is itself an alternative (``"Xiongan New
     Area"`` next to ``Xiongan``), or containing a shorter alternative phrase, matches a
     subset of that alternative. Phrases are the expensive part of a query in Whoosh.
+    Works on any term/phrase leaves with ``text`` / ``words`` (ours, or an engine's).
     """
-    singles = {leaf.text for leaf in leaves if isinstance(leaf, wq.Term)}
-    phrases = [tuple(leaf.words) for leaf in leaves if isinstance(leaf, wq.Phrase)]
+
+    def is_phrase(leaf) -> bool:
+        return getattr(leaf, "words", None) is not None
+
+    singles = {leaf.text for leaf in leaves if not is_phrase(leaf) and isinstance(getattr(leaf, "text", None), str)}
+    phrases = [tuple(leaf.words) for leaf in leaves if is_phrase(leaf)]
 
     def covered(words: tuple[str, ...]) -> bool:
         if singles.intersection(words):
@@ -341,7 +443,7 @@ def prune_variants(leaves: list[wq.Query]) -> list[wq.Query]:
                 return True
         return False
 
-    return [leaf for leaf in leaves if not (isinstance(leaf, wq.Phrase) and covered(tuple(leaf.words)))]
+    return [leaf for leaf in leaves if not (is_phrase(leaf) and covered(tuple(leaf.words)))]
 
 
 def _expand_aliases(items: list, context: QueryContext) -> list:
@@ -389,8 +491,8 @@ def _combine_operators(items: list, messages: list[str]) -> list[Clause]:
             clause.plain_word = None
         if pending_or and not clause.negated:
             left = clauses.pop()
-            subqueries = list(left.query.subqueries) if getattr(left, "_or_group", False) else [left.query]
-            merged = Clause(wq.Or(subqueries + [clause.query]), f"{left.shown} OR {clause.shown}",
+            subqueries = list(left.query.children) if getattr(left, "_or_group", False) else [left.query]
+            merged = Clause(Or((*subqueries, clause.query)), f"{left.shown} OR {clause.shown}",
                             left.terms | clause.terms)
             merged._or_group = True  # type: ignore[attr-defined]
             clauses.append(merged)
@@ -423,9 +525,7 @@ def _assemble(clauses: list[Clause], filters: list[Clause], messages: list[str])
             messages.append("nothing to search for: type a word, a \"phrase\" or a filter")
         return ParsedQuery(None, "", set(), [], messages)
     if not must:
-        must = [wq.Every()]
+        must = [Every()]
         messages.append("only exclusions given: showing everything else")
-    query: wq.Query = must[0] if len(must) == 1 else wq.And(must)
-    if must_not:
-        query = wq.AndNot(query, must_not[0] if len(must_not) == 1 else wq.Or(must_not))
+    query: Node = all_of(must) if not must_not else And((*must, *(Not(node) for node in must_not)))
     return ParsedQuery(query, shown, terms, words, messages, is_filter_only=not positive)

@@ -1,0 +1,76 @@
+"""Compile the engine-neutral query tree (:mod:`jjj_brief.search.query`) to Whoosh.
+
+One function per node class, registered with :func:`to_whoosh.register`; a node class
+without a compiler raises ``TypeError``. The tree's terms are already analyzed, so they
+become Whoosh terms verbatim.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from whoosh import query as wq
+
+from jjj_brief.search import query as q
+
+
+@singledispatch
+def to_whoosh(node: object) -> wq.Query:
+    raise TypeError(f"no Whoosh compiler for query node {node.__class__.__name__}")
+
+
+@to_whoosh.register
+def _(node: q.Term) -> wq.Query:
+    return wq.Term(node.field, node.text)
+
+
+@to_whoosh.register
+def _(node: q.Phrase) -> wq.Query:
+    return wq.Phrase(node.field, list(node.words))
+
+
+@to_whoosh.register
+def _(node: q.Prefix) -> wq.Query:
+    if not node.expanded:
+        return wq.NullQuery
+    terms = [wq.Term(node.field, term) for term in node.expanded]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+@to_whoosh.register
+def _(node: q.Keyword) -> wq.Query:
+    return wq.Term(node.field, node.value)
+
+
+@to_whoosh.register
+def _(node: q.Or) -> wq.Query:
+    return wq.Or([to_whoosh(child) for child in node.children])
+
+
+@to_whoosh.register
+def _(node: q.And) -> wq.Query:
+    positive = [to_whoosh(child) for child in node.children if not isinstance(child, q.Not)]
+    negative = [to_whoosh(child.child) for child in node.children if isinstance(child, q.Not)]
+    query: wq.Query
+    if not positive:
+        query = wq.Every()
+    else:
+        query = positive[0] if len(positive) == 1 else wq.And(positive)
+    if negative:
+        query = wq.AndNot(query, negative[0] if len(negative) == 1 else wq.Or(negative))
+    return query
+
+
+@to_whoosh.register
+def _(node: q.Not) -> wq.Query:
+    return wq.AndNot(wq.Every(), to_whoosh(node.child))
+
+
+@to_whoosh.register
+def _(node: q.Every) -> wq.Query:
+    return wq.Every()
+
+
+@to_whoosh.register
+def _(node: q.Nothing) -> wq.Query:
+    return wq.NullQuery
