@@ -171,14 +171,73 @@ def test_not_figures(text):
 def test_word_numbers_count_when_they_report_a_quantity():
     figures = extract_figures(
         "Nine expressways were completed; he presided over three symposiums. In the past "
-        "ten years the economy crossed five trillion yuan levels."
+        "ten years the economy grew by five trillion yuan and signed one hundred and five projects."
     )
     assert [(f.text, f.kind, f.value, f.unit, f.qualifier) for f in figures] == [
         ("Nine expressways", "count", 9, "expressway", None),
         ("three symposiums", "count", 3, "symposium", None),
         ("ten years", "duration", 10, "year", None),
         ("five trillion yuan", "money", 5e12, "yuan", None),
+        ("one hundred and five projects", "count", 105, "project", None),
     ]
+
+
+def test_trillion_yuan_levels_are_steps_not_money():
+    """People's Daily: output "has crossed five trillion yuan levels in a row, reaching 10.4
+    trillion yuan" — five steps of a trillion each, not a sum of 5 trillion."""
+    figures = extract_figures("output has crossed five trillion yuan levels in a row, reaching 10.4 trillion yuan")
+    assert [(f.text, f.kind, f.value, f.unit) for f in figures] == [
+        ("five trillion yuan levels", "count", 5, "level"),
+        ("10.4 trillion yuan", "money", 10.4e12, "yuan"),
+    ]
+
+
+def test_a_count_inside_a_short_quotation_is_a_programme_name():
+    figures = extract_figures('carry out the "transformation of 10,000 enterprises" action, cultivate 12 leading industries')
+    assert [(f.text, f.kind, f.value) for f in figures] == [("12 leading industries", "count", 12)]
+
+
+def test_counted_nouns_are_lemmatized_by_an_inflection_library():
+    figures = extract_figures("It ran 12 buses, 3 statuses, 4 analyses and 5 branches.")
+    assert [f.unit for f in figures if f.kind == "count"][-4:] == ["bus", "status", "analysis", "branch"]
+    assert normalize_unit("Buses") == "bus" and normalize_unit("data") == "data" and normalize_unit("staff") == "staff"
+
+
+def test_years_ago_is_a_year_when_the_publication_date_is_known():
+    text = "Since February 26, ten years ago, he has presided over three symposiums."
+    assert ("ten years", "duration") in [(f.text, f.kind) for f in extract_figures(text)]
+    dated = extract_figures(text, published="2024-02-26")
+    ago = next(f for f in dated if "ago" in f.text)
+    assert (ago.text, ago.kind, ago.value, ago.as_of) == ("ten years ago", "year", 2014, "2014")
+    assert next(f for f in dated if f.kind == "count").as_of is None  # "since" is a baseline
+    hedged = extract_figures("More than 60 years ago, the three villages were one.", published="2024")
+    assert hedged[0].kind == "duration"
+
+
+def test_as_of_ignores_plan_periods_and_later_clauses():
+    text = (
+        '"Beijing Urban Master Plan (2016-2035)" collected 11,500 opinions. '
+        "Hebei planted 68.69 million mu in the past ten years, and in 2022, the share exceeded 80%. "
+        "It attracted 300 enterprises since its listing in April 2015."
+    )
+    as_of = {f.text: f.as_of for f in extract_figures(text) if f.kind not in {"year", "date"}}
+    assert as_of["11,500 opinions"] is None
+    assert as_of["68.69 million mu"] is None and as_of["exceeded 80%"] == "2022"
+    assert as_of["300 enterprises"] is None
+
+
+def test_suspect_translations_are_flagged():
+    text = (
+        "Hebei and Tianjin passed rules, and in May 2020 It will be implemented simultaneously from January 1st. "
+        "Beijing supported the afforestation of 1 million acres. "
+        "There are 313 medical imaging inspection data sharing."
+    )
+    reasons = {f.text: (f.suspect.reason.split(":")[0] if f.suspect else None) for f in extract_figures(text)}
+    assert reasons["January 1st"] == "lost-year"
+    assert reasons["May 2020"] is None
+    assert reasons["1 million acres"] == "mu-as-acre"
+    assert reasons["313 medical imaging inspection data sharing"] == "lost-unit"
+    assert reasons.get("20 buildings") is None
 
 
 def test_a_list_shares_the_unit_of_its_last_member():

@@ -11,7 +11,8 @@ Coordinates
 
 What is a figure (``kind``)
     money              a number with ``yuan`` (optionally a scale word): "210 billion yuan",
-                       "185,000 yuan/person" (unit ``yuan/person``), "five trillion yuan".
+                       "185,000 yuan/person" (unit ``yuan/person``), "10.4 trillion yuan".
+                       "crossed five trillion yuan levels" counts steps: a count of 5 ``level``.
     percent            "58%", "5 percent", "5 per cent".
     percentage_points  "0.85 percentage points" (unit ``pp``).
     measure            a number with a physical unit: km, km2, m, m2, m3, ug/m3, TEU, kW,
@@ -50,7 +51,9 @@ Word numbers (two … ninety-nine, "half") are figures when a unit or scale foll
       known set rather than report a quantity;
     * "three or four times", "two to three" are vague;
     * inside a short quotation (up to 80 characters) they are slogans ("three districts
-      and one base", "two wings", "one-hour traffic circle");
+      and one base", "two wings", "one-hour traffic circle"); so is a count in digits
+      there ("transformation of 10,000 enterprises" action: a programme's name);
+    * "one hundred and five" is one number (105);
     * hyphenated they are adjectives or names: "two-photon", "two-way", "two-thirds",
       "Five-Year Plan", "three-year action plan", "Seven-year-old". Only a word number
       hyphenated to hour/minute/day/week is a duration ("half-hour").
@@ -66,9 +69,9 @@ What is NOT a figure (stays plain)
 Unit of a count (the counted noun)
     The head noun of the words after the number: up to six words, stopping at a
     preposition, verb, determiner, punctuation or number, and after the first plural
-    noun; the last word kept is the head. It is lowercased and made singular by a simple
-    lemma (people->person, -ies->-y, -ches/-shes/-sses/-xes->-, else drop "s"), so "292 key
-    projects" -> ``project`` and "more than 10,000 branches" -> ``branch``.
+    noun; the last word kept is the head. It is lowercased and made singular by an
+    inflection library (people->person, buses->bus, statuses->status, analyses->analysis),
+    so "292 key projects" -> ``project`` and "more than 10,000 branches" -> ``branch``.
     :func:`normalize_unit` applies the same lemma to a curator's unit, so "branches",
     "Branches" and "key projects" match.
 
@@ -83,9 +86,14 @@ Qualifier: the hedge printed just before the number, lowercased, and part of the
 "below", "under", "no less than", "at most" — or "from A" for a range.
 
 as_of (for every kind but date/year): the year or date the figure is stated for, from
-the same sentence: a year right after it ("250,000 in 2015"), else the last year/date
-before it in the sentence, else the first after it — skipping baselines ("from 2014",
-"since 2014", "compared with 2014", "than in 2014").
+the same sentence: a year right after it ("250,000 in 2015"; not a capitalised "In",
+which opens a clause the translation did not punctuate), else the last year/date before
+it in the sentence, else the first after it in its own clause (no comma between) —
+skipping baselines ("from 2014", "compared with 2014", "than in 2014", and "since"
+anywhere shortly before: "since its listing in April 2015") and years that name a plan
+or its period (inside a short quotation, or a bracketed range: "(2016-2035)").
+"ten years ago" is the year it names (2014) when the publication date is given to
+:func:`extract_figures`; otherwise a duration.
 
 Suspect figures (``suspect.reason``; ``suspect.likely`` when the intended value can be
 inferred, in the figure's own scale, e.g. 4.39e12 for "439 trillion yuan")
@@ -104,6 +112,11 @@ inferred, in the figure's own scale, e.g. 4.39e12 for "439 trillion yuan")
     lost-wan     a hedged single-digit count ("more than 2 registered companies"): such a
                  hedge means a lost "ten thousand" (万); likely x10,000 when "Wan" follows.
     name-broken  "PM25" is PM2.5 with its decimal point lost.
+    lost-year    a day and month with no year in a sentence that prints another month
+                 with its year ("in May 2020 It will be implemented ... from January 1st").
+    mu-as-acre   "1 million acres": Chinese land is measured in mu (亩, 1/15 ha).
+    lost-unit    a count of an activity ("313 medical imaging inspection data sharing"):
+                 the counted noun was lost.
     cross-article (in :func:`article_figures`) the same digits 10, 100 or 1000 times off a
                  figure with the same unit and year, on the same subject, in another
                  article ("386" vs "38.6" ug/m3 for Hebei 2023; "439 trillion" vs "4,394.41
@@ -124,6 +137,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 KINDS = (
@@ -316,6 +330,10 @@ _TOKEN = re.compile(
   | (?P<label>(?<![\d.,])\d++(?:[ \t\u00a0]*+\+[ \t\u00a0]*+(?:\d++|N\b))++)
   | (?P<num>(?<![\d.,])\d++(?:[.,]\d++)*+)
   | (?P<half>\b(?=[Hh])(?i:half)(?:[ \t\u00a0]++an?[ \t\u00a0]++|-)(?=(?i:hour|day|year|month|week|minute)))
+  | (?P<hundred>\b(?=[TtFfSsEeNnOo])(?i:(?:one|two|three|four|five|six|seven|eight|nine)[ \t\u00a0]++hundred
+        (?:[ \t\u00a0]++(?:and[ \t\u00a0]++)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?
+        |one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen
+        |sixteen|seventeen|eighteen|nineteen)(?![\w-]))?)\b)
   | (?P<word>\b(?=[TtFfSsEeNnOo])(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?
         |one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen
         |sixteen|seventeen|eighteen|nineteen)\b)
@@ -450,6 +468,13 @@ def _word_value(word: str) -> float:
     return float(WORD_VALUES[word])
 
 
+def _hundreds_value(phrase: str) -> float:
+    """"one hundred and five" -> 105.0."""
+    words = [w for w in phrase.lower().split() if w != "and"]
+    value = _word_value(words[0]) * 100
+    return value + (_word_value(words[2]) if len(words) > 2 else 0.0)
+
+
 def _scale_value(scale: str) -> float:
     return SCALES[" ".join(scale.lower().split())]
 
@@ -457,18 +482,43 @@ def _scale_value(scale: str) -> float:
 # --------------------------------------------------------------------------- units
 
 
+# Singular words ending in "s" that a suffix-rule inflector would cut ("gas" -> "ga").
+_SINGULAR_S = frozenset(
+    """gas atlas canvas alias lens chassis means news series species status bus campus census
+    virus bonus corpus focus surplus consensus apparatus analysis basis crisis thesis axis
+    emphasis diagnosis""".split()
+)
+
+
+@lru_cache(maxsize=4096)
 def singular(word: str) -> str:
-    """The simple lemma used for counted nouns: lowercase and singular."""
+    """The lemma used for counted nouns: lowercase and singular ("buses" -> "bus",
+    "statuses" -> "status", "branches" -> "branch", "people" -> "person").
+
+    The inflection rules come from the ``inflection`` package (the Rails inflector:
+    irregular and Latin plurals, -ses/-xes/-ies/-ves), not from stripping an "s";
+    :data:`_IRREGULAR` and :data:`_SINGULAR_S` hold the words it gets wrong for this
+    corpus ("data" stays "data", "headquarters" and "staff" are their own singular).
+    """
     word = word.lower().strip("\"'“”‘’()[],.;:")
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    if len(word) > 3 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 2:
-        return word[:-1]
-    return word
+    if word in _SINGULAR_S or len(word) <= 2 or not word.isascii():
+        return word
+    return _inflector().singularize(word)
+
+
+_INFLECTION = None
+
+
+def _inflector():
+    """``inflection``, imported on first use (it costs ~10 ms; most commands never count)."""
+    global _INFLECTION
+    if _INFLECTION is None:
+        import inflection
+
+        _INFLECTION = inflection
+    return _INFLECTION
 
 
 def normalize_unit(unit_text: str) -> str:
@@ -537,10 +587,14 @@ def _is_plural(word: str) -> bool:
 # --------------------------------------------------------------------------- extraction
 
 
-def extract_figures(text: str) -> list[Figure]:
-    """All figures in ``text``, sorted and non-overlapping. Pure; never raises."""
+def extract_figures(text: str, published: str | None = None) -> list[Figure]:
+    """All figures in ``text``, sorted and non-overlapping. Pure; never raises.
+
+    ``published`` (the document's date, ``YYYY``...) turns "ten years ago" into the year
+    it names; without it that stays a duration.
+    """
     try:
-        return _extract(text)
+        return _extract(text, published)
     except Exception:  # noqa: BLE001 - the reader must never crash on odd text
         return _extract_safely(text)
 
@@ -559,7 +613,7 @@ def _extract_safely(text: str) -> list[Figure]:
     return figures
 
 
-def _extract(text: str) -> list[Figure]:
+def _extract(text: str, published: str | None = None) -> list[Figure]:
     ctx = _Context(text)
     drafts: list[_Draft] = []
     last_end = 0
@@ -576,6 +630,8 @@ def _extract(text: str) -> list[Figure]:
     _find_splits(ctx, drafts)
     _flag_single_figures(ctx, drafts)
     _flag_decimal_neighbours(ctx, drafts)
+    _flag_lost_years(ctx, drafts)
+    _years_ago(ctx, drafts, published)
     _assign_as_of(ctx, drafts)
     return [_freeze(text, d) for d in drafts]
 
@@ -611,6 +667,8 @@ def _drafts_for_token(ctx: _Context, match: re.Match[str], last_end: int) -> lis
         return _word_draft(ctx, match.start(), match.end(), 0.5, half=True)
     if kind == "word":
         return _word_draft(ctx, match.start(), match.end(), _word_value(match.group(0)))
+    if kind == "hundred":
+        return _word_draft(ctx, match.start(), match.end(), _hundreds_value(match.group(0)))
     return []
 
 
@@ -690,6 +748,8 @@ def _one_number(ctx: _Context, start: int, end: int, number: str) -> list[_Draft
     if fused_before is None:
         draft.qualifier, draft.start = _qualifier(ctx, start)
     _attach_unit(ctx, draft)
+    if draft.kind == "count" and not draft.bare and ctx.in_short_quote(draft.number_start, draft.end):
+        return []  # "transformation of 10,000 enterprises" action: a programme's name
     if _is_year(ctx, draft, number):
         draft.kind, draft.as_of, draft.value = "year", number, float(number)
         draft.start, draft.end, draft.qualifier, draft.unit = draft.number_start, end, None, None
@@ -779,6 +839,10 @@ def _attach_unit(ctx: _Context, draft: _Draft) -> None:
         if kind == "multiple" and _counts_occurrences(text, unit.end()):
             canon, kind = "time", "count"
         draft.kind, draft.unit, draft.end = kind, canon, unit.end()
+        steps = _STEPS_AFTER.match(text, unit.end()) if kind == "money" and scale else None
+        if steps:  # "crossed five trillion yuan levels": five steps of a trillion, not 5e12
+            draft.kind, draft.unit, draft.end = "count", "level", steps.end()
+            return
         draft.value = (draft.value or 0.0) * draft.scale
         return
     if scale:
@@ -791,6 +855,9 @@ def _attach_unit(ctx: _Context, draft: _Draft) -> None:
         draft.unit, draft.end = noun, noun_end
     elif not scale:
         draft.bare = True
+
+
+_STEPS_AFTER = re.compile(r"[ \t\u00a0]+(?i:levels|steps)\b")
 
 
 def _unit_allowed(text: str, unit: re.Match[str]) -> bool:
@@ -891,6 +958,10 @@ def _word_draft(ctx: _Context, start: int, end: int, value: float, half: bool = 
         if kind == "count" and value == 1:
             return []
         draft.kind, draft.unit, draft.end = kind, canon, unit.end()
+        steps = _STEPS_AFTER.match(text, unit.end()) if kind == "money" and scale else None
+        if steps:  # "crossed five trillion yuan levels": five steps of a trillion, not 5e12
+            draft.kind, draft.unit, draft.end = "count", "level", steps.end()
+            return [draft]
         draft.value = value * (_scale_value(scale.group("scale")) if scale else 1.0)
         return [draft]
     if hyphen:
@@ -983,6 +1054,17 @@ def _flag_single_figures(ctx: _Context, drafts: list[_Draft]) -> None:
                 "magnitude: an average concentration above 250 ug/m3 is implausible",
                 _shrink_below(value, 250),
             )
+        if draft.unit == "acre":
+            draft.flag(
+                f"mu-as-acre: Chinese land is measured in mu (亩, 1/15 ha); a translated 'acre' "
+                f"is almost always a mu, so read {value:,g} mu = {value / 15:,.0f} ha "
+                f"(not {value * 0.404686:,.0f} ha)"
+            )
+        if draft.kind == "count" and value > 1 and _lost_counted_noun(draft.unit):
+            draft.flag(
+                f"lost-unit: '{draft.unit}' cannot be counted; the counted noun (项, 家 ...) "
+                "was lost in translation, so it is unclear what the number counts"
+            )
         if draft.unit == "yuan" and value > 200e12:
             draft.flag("magnitude: more than 200 trillion yuan exceeds China's whole GDP")
         if (
@@ -1010,6 +1092,14 @@ def _flag_single_figures(ctx: _Context, drafts: list[_Draft]) -> None:
                 )
                 draft.flag(reason, likely)
                 nxt.flag(reason, likely)
+
+
+_COUNTABLE_ING = frozenset("building meeting crossing listing offering setting painting opening".split())
+
+
+def _lost_counted_noun(unit: str | None) -> bool:
+    """A gerund head ("313 ... data sharing"): an activity, not a thing counted."""
+    return bool(unit) and unit.endswith("ing") and unit not in _COUNTABLE_ING  # type: ignore[union-attr]
 
 
 def _hundred_million_digit(draft: _Draft) -> int | None:
@@ -1048,12 +1138,58 @@ def _flag_decimal_neighbours(ctx: _Context, drafts: list[_Draft]) -> None:
             )
 
 
+_AGO_AFTER = re.compile(r"[ \t\u00a0]+ago\b")
+
+
+def _years_ago(ctx: _Context, drafts: list[_Draft], published: str | None) -> None:
+    """"ten years ago" in a document published in 2024 is the year 2014, not a duration.
+    Hedged ("more than 60 years ago") stays a duration: it names no one year."""
+    if not published:
+        return
+    year = int(published[:4])
+    for draft in drafts:
+        if draft.kind != "duration" or draft.unit != "year" or draft.qualifier or draft.value is None:
+            continue
+        ago = _AGO_AFTER.match(ctx.text, draft.end)
+        if ago is None or not float(draft.value).is_integer():
+            continue
+        named = year - int(draft.value)
+        draft.kind, draft.unit, draft.end = "year", None, ago.end()
+        draft.value, draft.as_of = float(named), str(named)
+
+
+def _flag_lost_years(ctx: _Context, drafts: list[_Draft]) -> None:
+    """A day and month printed with no year ("from January 1st") in a sentence that also
+    prints another month with its year ("in May 2020 It will be implemented ... from
+    January 1st"): the date was garbled in translation; the year (and likely the month)
+    belongs to the other date."""
+    months = {}
+    for d in drafts:
+        if d.kind == "date" and d.as_of and re.fullmatch(r"\d{4}-\d\d", d.as_of):
+            months.setdefault(ctx.sentence(d.start), d)
+    for d in drafts:
+        if d.kind != "date" or not d.as_of or not d.as_of.startswith("--"):
+            continue
+        other = months.get(ctx.sentence(d.start))
+        if other is None or other.start > d.start or other.as_of[5:7] == d.as_of[2:4]:
+            continue
+        printed = ctx.text[other.start : other.end]
+        d.flag(
+            f"lost-year: '{ctx.text[d.start:d.end]}' has no year, in a sentence that prints "
+            f"'{printed}': the date is garbled; the year {other.as_of[:4]} (and likely the "
+            f"month) belongs to it"
+        )
+
+
 _MAX_LOOK = 12  # how many dates back/forward as_of considers (keeps the pass linear)
 
 
 def _assign_as_of(ctx: _Context, drafts: list[_Draft]) -> None:
     text = ctx.text
-    dated = [d for d in drafts if d.kind in {"year", "date"} and d.as_of and not d.as_of.startswith("--")]
+    dated = [
+        d for d in drafts
+        if d.kind in {"year", "date"} and d.as_of and not d.as_of.startswith("--") and not _names_a_period(ctx, d)
+    ]
     starts = [d.start for d in dated]
     for draft in drafts:
         if draft.kind in {"year", "date", "label"}:
@@ -1062,7 +1198,7 @@ def _assign_as_of(ctx: _Context, drafts: list[_Draft]) -> None:
         i = bisect.bisect_left(starts, draft.end)
         if i < len(dated) and ctx.sentence(dated[i].start) == sentence:
             gap = text[draft.end : dated[i].start]
-            if re.fullmatch(r"(?i:[ \t]*(?:\(|,)?[ \t]*(?:in|as\s+of|by|at\s+the\s+end\s+of|end\s+of)?[ \t]*)", gap) and len(gap) <= 16:
+            if _DIRECTLY_DATED.fullmatch(gap) and len(gap) <= 16:
                 draft.as_of = dated[i].as_of
                 continue
         chosen = None
@@ -1070,18 +1206,41 @@ def _assign_as_of(ctx: _Context, drafts: list[_Draft]) -> None:
         for j in range(first, max(-1, first - _MAX_LOOK), -1):
             if ctx.sentence(dated[j].start) != sentence:
                 break
-            if not _BASELINE_BEFORE.search(ctx.before(dated[j].start, 20)):
+            if not _is_baseline(ctx, dated[j]):
                 chosen = dated[j]
                 break
         if chosen is None:
             for j in range(i, min(len(dated), i + _MAX_LOOK)):
-                if ctx.sentence(dated[j].start) != sentence:
-                    break
-                if not _BASELINE_BEFORE.search(ctx.before(dated[j].start, 20)):
+                if ctx.sentence(dated[j].start) != sentence or _CLAUSE_BREAK.search(text, draft.end, dated[j].start):
+                    break  # only a date in the figure's own clause dates it forward
+                if not _is_baseline(ctx, dated[j]):
                     chosen = dated[j]
                     break
         if chosen is not None:
             draft.as_of = chosen.as_of
+
+
+# "250,000 in 2015", "(2014)": a date right after the figure. A capital "In" opens a new
+# clause the translation forgot to punctuate ("5 million orders In 2023, ...").
+_DIRECTLY_DATED = re.compile(r"[ \t]*(?:\(|,)?[ \t]*(?:in|as\s+of|by|at\s+the\s+end\s+of|end\s+of)?[ \t]*")
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+_SINCE_IN_CLAUSE = re.compile(r"(?i:\bsince\b)[^;:.]{0,30}\Z")
+
+
+def _is_baseline(ctx: _Context, dated: _Draft) -> bool:
+    """"from 2014", "compared with 2014", and "since" anywhere in the clause before the
+    date ("since its listing in April 2015"): a starting point, not the as-of date."""
+    before = ctx.before(dated.start, 50)
+    return bool(_BASELINE_BEFORE.search(before[-20:]) or _SINCE_IN_CLAUSE.search(before))
+
+
+def _names_a_period(ctx: _Context, dated: _Draft) -> bool:
+    """A year inside a short quotation ("Beijing Urban Master Plan (2016-2035)") or a
+    bracketed year range names a plan or its period; it dates nothing around it."""
+    if ctx.in_short_quote(dated.start, dated.end):
+        return True
+    bracketed = ctx.text[dated.start - 1 : dated.start] == "(" and ctx.text[dated.end : dated.end + 1] == ")"
+    return bracketed and "/" in (dated.as_of or "")
 
 
 # --------------------------------------------------------------------------- lookup
@@ -1102,11 +1261,11 @@ _CACHE: dict[tuple, list[Figure]] = {}
 CROSS_ARTICLE_MAX_CHARS = 2_000_000  # larger documents keep their own figures, skip the cross check
 
 
-def _cached_extract(article_id: str, text: str) -> list[Figure]:
-    key = ("text", article_id, len(text), hash(text))
+def _cached_extract(article_id: str, text: str, published: str | None = None) -> list[Figure]:
+    key = ("text", article_id, len(text), hash(text), published)
     figures = _CACHE.get(key)
     if figures is None:
-        figures = extract_figures(text)
+        figures = extract_figures(text, published)
         _CACHE[key] = figures
     return figures
 
@@ -1135,14 +1294,20 @@ def article_figures(article) -> list[Figure]:
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    own = _cached_extract(article.id, article.text)
+    own = _cached_extract(article.id, article.text, _published(article))
     if len(article.text) <= CROSS_ARTICLE_MAX_CHARS:
-        pool = [(other, _cached_extract(other.id, other.text)) for other in others]
+        pool = [(other, _cached_extract(other.id, other.text, _published(other))) for other in others]
         result = _cross_article_flags(article.text, own, pool)
     else:
         result = own
     _CACHE[key] = result
     return result
+
+
+def _published(article) -> str | None:
+    """The article's publication date (``YYYY``...), when the catalog gives one."""
+    date = getattr(article, "date", None)
+    return date if isinstance(date, str) and _YEAR_DIGITS.match(date) else None
 
 
 _KEYWORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*")
