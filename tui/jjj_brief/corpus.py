@@ -12,6 +12,7 @@ in the same article is a *repeat*; it keeps its place and records ``repeat_of``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -97,6 +98,11 @@ class Article:
     language: str = "en"
     evidence: dict[str, list[str]] = field(default_factory=dict)
     source: Literal["seed", "import"] = "seed"
+    # Imports only: the original file (name, format, size, sha256, ...), where each page or
+    # chapter starts ((offset, "p. 12") sorted), and the id of the article this translates.
+    provenance: dict[str, object] = field(default_factory=dict)
+    locators: list[tuple[int, str]] = field(default_factory=list)
+    translation_of: str | None = None
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
@@ -137,6 +143,12 @@ class Article:
             return paras[lo]
         return None
 
+    def locator_at(self, offset: int) -> str | None:
+        """The page or chapter holding ``offset`` ("p. 12", "ch. 3"), when the original had them."""
+        starts = [start for start, _ in self.locators]
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.locators[max(i, 0)][1] if self.locators else None
+
     def summary(self) -> dict[str, object]:
         """The metadata that ``articles --json`` prints."""
         return {
@@ -156,6 +168,8 @@ class Article:
             "words": self.words,
             "paragraphs": len(self.paragraphs),
             "repeated_paragraphs": self.repeated_paragraphs,
+            **({"provenance": dict(self.provenance)} if self.provenance else {}),
+            **({"translation_of": self.translation_of} if self.translation_of else {}),
         }
 
 

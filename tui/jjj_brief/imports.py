@@ -20,13 +20,17 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
-from jjj_brief import paths
+from jjj_brief import formats, paths
 from jjj_brief.corpus import Article, UserError
+from jjj_brief.import_ids import readable_id
 
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = TEXT_SUFFIXES + formats.SUFFIXES
+ORIGINALS = "originals"  # imports/originals/<sha256><suffix>: the bytes as given, kept by default
 MAX_BYTES = 20_000_000
 HEADER_PREFIX = "jjj-import "
 FORMAT_VERSION = 1
@@ -39,12 +43,25 @@ class ImportOutcome:
     """What happened to one path given to ``import``."""
 
     path: str
-    status: str  # "imported", "unchanged", "refused", "removed"
+    status: str  # "imported", "unchanged", "refused", "removed"; "would-import" in a dry run
     id: str | None = None
     message: str | None = None
+    details: dict | None = None  # what the file became (title, format, size, sha256, pages, ...)
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {"path": self.path, "status": self.status, "id": self.id, "message": self.message}
+    def to_dict(self) -> dict:
+        out: dict = {"path": self.path, "status": self.status, "id": self.id, "message": self.message}
+        if self.details:
+            out.update(self.details)
+        return out
+
+
+@dataclass
+class ImportOptions:
+    """How a batch is imported. ``keep_originals=None`` follows the user's setting."""
+
+    dry_run: bool = False
+    keep_originals: bool | None = None
+    translation_of: str | None = None
 
 
 def imports_dir() -> Path:
@@ -85,6 +102,27 @@ def _read_stored(path: Path) -> tuple[dict, str]:
 
 
 def _article(path: Path, meta: dict, text: str) -> Article:
+    article = _plain_article(path, meta, text)
+    article.provenance = provenance_of(meta)
+    article.locators = [
+        (int(pair[0]), str(pair[1])) for pair in meta.get("locators") or []
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], int)
+    ]
+    if isinstance(meta.get("translation_of"), str):
+        article.translation_of = meta["translation_of"]
+    if meta.get("author"):
+        article.byline = [str(meta["author"])]
+    article.language = str(meta.get("language") or "unknown")
+    return article
+
+
+def provenance_of(meta: dict) -> dict:
+    """What an import keeps about its original file (shown by ``articles --json`` and exports)."""
+    keys = ("file", "source_format", "size", "sha256", "original", "kept_original", "url", "author", "pages")
+    return {key: meta[key] for key in keys if meta.get(key) not in (None, "")}
+
+
+def _plain_article(path: Path, meta: dict, text: str) -> Article:
     date = str(meta.get("date") or "")
     precision = {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown") if _DATE.fullmatch(date) else "unknown"
     return Article(
@@ -123,7 +161,7 @@ def stored_hashes() -> dict[str, str]:
 
 
 def expand_paths(given: list[str]) -> list[Path]:
-    """Files named, and the .txt/.md files inside folders named (sorted)."""
+    """Files named, and the importable files inside folders named (sorted)."""
     found: list[Path] = []
     for name in given:
         path = Path(name).expanduser()
@@ -134,25 +172,56 @@ def expand_paths(given: list[str]) -> list[Path]:
     return found
 
 
-def add_files(given: list[str]) -> list[ImportOutcome]:
-    """Copy each file into the store (atomically). Refusals never stop the rest of the batch."""
-    folder = _writable_imports_dir()
-    from jjj_brief.search.index import file_lock
+Progress = Callable[[int, int, str], None]  # (files done, files in the batch, the file just done)
 
+
+def add_files(
+    given: list[str], options: ImportOptions | None = None, progress: Progress | None = None
+) -> list[ImportOutcome]:
+    """Copy each file into the store (atomically). Refusals never stop the rest of the batch.
+
+    With ``options.dry_run`` every file is read and judged exactly as for real, and nothing
+    is written (no lock, no store: it works on a read-only data folder).
+    """
+    global _OPTIONS
+    options = options or ImportOptions()
+    if options.keep_originals is None:
+        options.keep_originals = keep_originals_setting()
+    _OPTIONS = options
+    try:
+        if options.dry_run:
+            return _add_all(expand_paths(given), imports_dir(), progress)
+        folder = _writable_imports_dir()
+        from jjj_brief.search.index import file_lock
+
+        with file_lock(folder / ".import.lock", 30.0):
+            _remove_stale_temporaries(folder)
+            return _add_all(expand_paths(given), folder, progress)
+    finally:
+        _OPTIONS = ImportOptions()
+
+
+_OPTIONS = ImportOptions()
+
+
+def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list[ImportOutcome]:
+    known = stored_hashes()
+    taken = _taken_ids()
     outcomes = []
-    with file_lock(folder / ".import.lock", 30.0):
-        _remove_stale_temporaries(folder)
-        known = stored_hashes()
-        taken = _taken_ids()
-        for path in expand_paths(given):
-            outcomes.append(_add_one(path, folder, known, taken))
+    for done, path in enumerate(files, 1):
+        outcomes.append(_add_one(path, folder, known, taken))
+        if progress is not None:
+            progress(done, len(files), str(path))
     return outcomes
 
 
 def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -> ImportOutcome:
     shown = str(path)
     if path.suffix.lower() not in SUFFIXES:
-        return ImportOutcome(shown, "refused", message=f"{shown}: only .txt and .md files can be imported")
+        return ImportOutcome(
+            shown, "refused",
+            message=f"{shown}: only .txt and .md text files and {', '.join(formats.SUFFIXES)} documents can be imported",
+        )
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -163,6 +232,8 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     digest = hashlib.sha256(raw).hexdigest()
     if digest in known:
         return ImportOutcome(shown, "unchanged", known[digest], f"{shown}: already imported as {known[digest]}")
+    if formats.handles(path.suffix):
+        return _add_document(path, raw, digest, folder, known, taken)
     wide = _wide_encoding(raw)
     if wide:
         return ImportOutcome(
@@ -180,6 +251,10 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     if not text.strip():
         return ImportOutcome(shown, "refused", message=f"{shown}: no text to import")
     article_id = _new_id(front.get("title") or path.stem, taken)
+    if front.get("translation_of"):
+        meta_extra = {"translation_of": front["translation_of"]}
+    else:
+        meta_extra = {}
     meta = {
         "format": FORMAT_VERSION,
         "id": article_id,
@@ -191,15 +266,123 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
         "sha256": digest,
         "original": str(path.resolve()),
         "imported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        **meta_extra,
     }
-    payload = HEADER_PREFIX + json.dumps(meta, ensure_ascii=True) + "\n" + text
+    return _store(path, raw, meta, text, folder, known, taken, [note] if note else [])
+
+
+def _add_document(
+    path: Path, raw: bytes, digest: str, folder: Path, known: dict[str, str], taken: set[str]
+) -> ImportOutcome:
+    """A PDF, HTML, DOCX or EPUB file: its text and metadata through :mod:`jjj_brief.formats`."""
+    shown = str(path)
     try:
+        found = formats.extract(path.suffix, raw)
+    except formats.Refused as exc:
+        return ImportOutcome(shown, "refused", message=f"{shown}: {exc}")
+    title = _clip(found.title) or _first_line(found.text) or path.stem
+    meta = {
+        "format": FORMAT_VERSION,
+        "id": _new_id(_clip(found.title) or path.stem, taken),
+        "file": path.name,
+        "title": title,
+        "title_given": bool(found.title),
+        "outlet": "",
+        "date": found.date or "",
+        "sha256": digest,
+        "original": str(path.resolve()),
+        "imported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "author": _clip(found.author),
+        "url": _clip(found.url, 500),
+        "locators": [[offset, label] for offset, label in found.locators],
+        "pages": sum(1 for _, label in found.locators if label.startswith("p. ")) or None,
+    }
+    return _store(path, raw, meta, found.text, folder, known, taken, found.notes)
+
+
+def _clip(value: str | None, limit: int = 300) -> str | None:
+    return " ".join(value.split())[:limit] or None if value else None
+
+
+def _store(
+    path: Path, raw: bytes, meta: dict, text: str, folder: Path,
+    known: dict[str, str], taken: set[str], notes: list[str],
+) -> ImportOutcome:
+    """Write one import (and its original bytes unless hash-only), or only say what it would be."""
+    shown = str(path)
+    options = _OPTIONS
+    meta.setdefault("source_format", _format_name(path))
+    meta["size"] = len(raw)
+    meta["language"] = guess_language(text)
+    if options.translation_of:
+        meta["translation_of"] = options.translation_of
+    meta = {key: value for key, value in meta.items() if value is not None}
+    article_id = meta["id"]
+    original_name = f"{meta['sha256']}{path.suffix.lower()}"
+    meta["kept_original"] = f"{ORIGINALS}/{original_name}" if options.keep_originals else None
+    message = f"{shown}: {'; '.join(notes)}" if notes else None
+    details = _details(meta, text)
+    if options.dry_run:
+        known[meta["sha256"]] = article_id
+        taken.add(article_id)
+        return ImportOutcome(shown, "would-import", article_id, message, details)
+    try:
+        if options.keep_originals:
+            kept = folder / ORIGINALS
+            kept.mkdir(exist_ok=True)
+            if not (kept / original_name).exists():
+                paths.atomic_write(kept / original_name, raw)
+        payload = HEADER_PREFIX + json.dumps(meta, ensure_ascii=True) + "\n" + text
         paths.atomic_write(folder / f"{article_id}.txt", payload)
     except OSError as exc:  # a full disk: this file is not stored (no half file); say so
-        return ImportOutcome(shown, "refused", message=f"{shown}: cannot store it in {folder} ({exc.strerror or exc})")
-    known[digest] = article_id
+        reason = exc.strerror or exc
+        return ImportOutcome(shown, "refused", message=f"{shown}: cannot store it in {folder} ({reason})")
+    known[meta["sha256"]] = article_id
     taken.add(article_id)
-    return ImportOutcome(shown, "imported", article_id, f"{shown}: {note}" if note else None)
+    return ImportOutcome(shown, "imported", article_id, message, details)
+
+
+def _format_name(path: Path) -> str:
+    return {".htm": "html", ".xhtml": "html", ".md": "markdown", ".txt": "text"}.get(
+        path.suffix.lower(), path.suffix.lower().lstrip(".")
+    )
+
+
+def _details(meta: dict, text: str) -> dict:
+    from jjj_brief.corpus import split_paragraphs
+
+    keys = ("title", "outlet", "date", "author", "url", "source_format", "size", "sha256", "pages",
+            "language", "translation_of", "kept_original")
+    out = {key: meta.get(key) for key in keys}
+    out["characters"] = len(text)
+    out["words"] = len(text.split())
+    out["paragraphs"] = len(split_paragraphs(text))
+    return out
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def guess_language(text: str) -> str:
+    """'zh' when Han characters dominate the letters of the text's start, else 'en'/'unknown'."""
+    sample = text[:20_000]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    if not letters:
+        return "unknown"
+    han = len(_CJK.findall(sample))
+    if han / letters > 0.3:
+        return "zh"
+    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    return "en" if latin / letters > 0.8 else "unknown"
+
+
+def keep_originals_setting() -> bool:
+    """The user's ``keep_import_originals`` setting (settings.json); on unless set to false."""
+    try:
+        raw = json.loads((paths.data_dir() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return not (isinstance(raw, dict) and raw.get("keep_import_originals") is False)
 
 
 def _wide_encoding(raw: bytes) -> str | None:
@@ -217,9 +400,27 @@ def remove(article_id: str) -> ImportOutcome:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", article_id.strip().lower()) or not target.is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("*.txt"))) if folder.is_dir() else ""
         raise UserError(f"no import with id {article_id!r}" + (f"; imports: {known}" if known else ""))
+    try:
+        meta, _ = _read_stored(target)
+    except (OSError, ValueError, UnicodeDecodeError):
+        meta = {}
     target.unlink()
+    _drop_unshared_original(folder, meta)
     paths._fsync_dir(folder)
     return ImportOutcome(str(target), "removed", article_id.strip().lower())
+
+
+def _drop_unshared_original(folder: Path, meta: dict) -> None:
+    """Delete the kept original bytes of a removed import unless another import has the same."""
+    kept = meta.get("kept_original")
+    if not isinstance(kept, str) or not re.fullmatch(rf"{ORIGINALS}/[0-9a-f]{{64}}\.[a-z0-9]+", kept):
+        return
+    if meta.get("sha256") in stored_hashes():
+        return
+    try:
+        (folder / kept).unlink()
+    except OSError:
+        pass
 
 
 def _remove_stale_temporaries(folder: Path, older_than: float = 3600.0) -> None:
@@ -256,9 +457,7 @@ def _taken_ids() -> set[str]:
 
 
 def _new_id(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:48].strip("-") or "import"
-    if not base[0].isalnum():
-        base = "import-" + base
+    base = readable_id(name)
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -286,7 +485,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
     if not isinstance(data, dict):
         return {}, text, "front matter is not a mapping; imported as plain text"
     found: dict[str, str] = {}
-    for key in ("title", "outlet", "date"):
+    for key in ("title", "outlet", "date", "translation_of"):
         value = data.get(key)
         if isinstance(value, (_dt.date, _dt.datetime)):
             value = value.isoformat()[:10]

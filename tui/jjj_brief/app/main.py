@@ -409,7 +409,9 @@ class BriefApp(App[None]):
             self.notify("Nothing to cite here: open an article, a comparison or a briefing.", severity="warning", markup=False)
             return
         article, quote = found
-        citation = format_citation(article.outlet, article.date, article.title, quote)
+        found_at = article.text.find(quote) if article.locators else -1
+        locator = article.locator_at(found_at) if found_at >= 0 else None
+        citation = format_citation(article.outlet, article.date, article.title, quote, locator)
         self.copy_to_clipboard(citation)
         path = save_citation(citation, self.data_dir)
         where = f"saved to {path}" if path else "could not be saved (data dir not writable)"

@@ -163,7 +163,7 @@ def _settings_from(raw: dict) -> Settings:
 CITATIONS_FILE = "citations.txt"
 
 
-def format_citation(outlet: str, date: str, title: str, quote: str) -> str:
+def format_citation(outlet: str, date: str, title: str, quote: str, locator: str | None = None) -> str:
     """One citation, ready to paste: the quote verbatim, then outlet, date and title.
 
     Control characters and escape sequences are blanked (as on screen), so neither the
@@ -171,7 +171,8 @@ def format_citation(outlet: str, date: str, title: str, quote: str) -> str:
     """
     quote = " ".join(display_safe(quote).split())
     outlet, date, title = (" ".join(display_safe(part).split()) for part in (outlet, date, title))
-    return f"“{quote}” — {outlet}, {date}, “{title}”"
+    where = f", {' '.join(display_safe(locator).split())}" if locator else ""
+    return f"“{quote}” — {outlet}, {date}, “{title}”{where}"
 
 
 def save_citation(citation: str, folder: Path | None = None) -> Path | None:

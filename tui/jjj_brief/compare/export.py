@@ -23,8 +23,20 @@ def md(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text or ""))
 
 
-def citation(outlet: str, date: str, title: str) -> str:
-    return f"{md(outlet)}, {md(date)}, “{md(title)}”"
+def citation(outlet: str, date: str, title: str, locator: str | None = None) -> str:
+    """Outlet, date, title; and the page or chapter ("p. 12") when the original had them."""
+    return f"{md(outlet)}, {md(date)}, “{md(title)}”" + (f", {md(locator)}" if locator else "")
+
+
+def locator_of(article_id: str, start: int | None, quote: str | None = None) -> str | None:
+    """The page/chapter of an imported article at ``start`` (or where ``quote`` first occurs)."""
+    article = state.corpus().find(article_id)
+    if article is None or not article.locators:
+        return None
+    if start is None and quote:
+        found = article.text.find(quote)
+        start = found if found >= 0 else None
+    return article.locator_at(start) if start is not None else None
 
 
 def fact_markdown(comparison: Comparison, level: int = 2) -> str:
@@ -41,7 +53,8 @@ def fact_markdown(comparison: Comparison, level: int = 2) -> str:
             details.append(f"as of {md(view.as_of)}")
         lines.append(f"> “{md(view.quote)}”")
         lines.append(">")
-        lines.append(f"> — {citation(view.outlet, view.date, view.title)} ({'; '.join(details)})")
+        where = locator_of(view.article, view.start)
+        lines.append(f"> — {citation(view.outlet, view.date, view.title, where)} ({'; '.join(details)})")
         if view.note:
             lines.append(">")
             lines.append(f"> *Note: {md(view.note)}*")
@@ -72,7 +85,8 @@ def topic_markdown(topic_id: str) -> str:
             lines += ["Sources:", ""]
             for passage in item.passages:
                 article = corpus.find(passage.article)
-                cite = citation(article.outlet, article.date, article.title) if article else md(passage.article)
+                where = locator_of(article.id, None, passage.quote) if article else None
+                cite = citation(article.outlet, article.date, article.title, where) if article else md(passage.article)
                 lines.append(f"> “{md(passage.quote)}” — {cite}")
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"

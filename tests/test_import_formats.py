@@ -1,0 +1,183 @@
+"""PDF, HTML, DOCX and EPUB imports: text, title, page numbers and provenance, from small
+real files made in the test (tests/doc_makers.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from jjj_brief import imports
+from jjj_brief.app.state import format_citation
+from jjj_brief.cli import main
+from jjj_brief.commands.import_cmd import render_progress
+from jjj_brief.corpus import load_corpus
+from jjj_brief.search import search
+
+from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bytes
+
+AIR = "In 2023 the PM2.5 density in Hebei fell to 38.6 micrograms per cubic meter, officials said."
+
+
+def run_json(capsys, *argv) -> tuple[int, dict]:
+    code = main([*argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def imported(article_id: str):
+    return load_corpus(refresh=True).get(article_id)
+
+
+def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
+    raw = pdf_bytes(
+        [["Zephyrine report on the region."], ["Hebei cut coal use.", AIR], ["Page thirteen: 22 million people."]],
+        first_label=11, title="Zephyrine air report",
+    )
+    source = tmp_path / "air.pdf"
+    source.write_bytes(raw)
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0, report
+    [result] = report["results"]
+    assert (result["status"], result["id"], result["source_format"], result["pages"]) == (
+        "imported", "zephyrine-air-report", "pdf", 3)
+    article = imported(result["id"])
+    assert article.title == "Zephyrine air report" and article.byline == ["Test Desk"]
+    assert "38.6 micrograms per cubic meter" in article.text
+    at = article.text.index("22 million")
+    assert article.locator_at(at) == "p. 13"  # printed page labels, not 1-based indexes
+    assert article.locator_at(article.text.index("Hebei cut coal")) == "p. 12"
+    prov = article.summary()["provenance"]
+    assert (prov["file"], prov["source_format"], prov["size"]) == ("air.pdf", "pdf", len(raw))
+    assert prov["sha256"] == hashlib.sha256(raw).hexdigest()
+    kept = imports.imports_dir() / prov["kept_original"]
+    assert kept.read_bytes() == raw  # the analyst can prove what was imported
+    hit = search("thirteen").hits[0]
+    assert article.locator_at(hit.start) == "p. 13"
+    quote = "Page thirteen: 22 million people."
+    cite = format_citation(article.outlet, article.date, article.title, quote, article.locator_at(at))
+    assert cite.endswith("“Zephyrine air report”, p. 13")
+
+
+def test_html_keeps_main_content_and_metadata_not_menus_scripts_or_footers(tmp_path, capsys):
+    head = (
+        '<title>Ignored | Site</title><meta property="og:title" content="Quillfeather on Hebei air">'
+        '<meta name="author" content="Li Wei"><meta property="article:published_time" content="2024-02-27T08:00:00+08:00">'
+        '<link rel="canonical" href="https://example.org/hebei-air"><script>document.write("SCRIPTED")</script>'
+    )
+    body = (
+        '<nav><ul><li><a href="/">Home</a></li><li><a href="/menu">Menuitem Navlink</a></li></ul></nav>'
+        f'<article><h1>Quillfeather on Hebei air</h1><p>{AIR}</p>'
+        '<iframe src="http://example.org/frame">FRAMED</iframe>'
+        '<p>The province replaced coal heating in 3,000 villages with gas and electricity over the winter.</p></article>'
+        '<footer><p>Copyright Footerland News. All rights reserved.</p></footer>'
+        '<img src="http://example.org/track.gif">'
+    )
+    source = tmp_path / "page.html"
+    source.write_text(html_page(body, head), encoding="utf-8")
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0
+    article = imported(report["results"][0]["id"])
+    assert (article.title, article.date, article.byline) == ("Quillfeather on Hebei air", "2024-02-27", ["Li Wei"])
+    assert article.provenance["url"] == "https://example.org/hebei-air"
+    assert AIR in article.text and "3,000 villages" in article.text
+    for chrome in ("Menuitem", "Footerland", "SCRIPTED", "FRAMED", "Ignored"):
+        assert chrome not in article.text
+
+
+def test_html_in_a_declared_legacy_encoding_is_decoded(tmp_path, capsys):
+    page = html_page("<p>2023年，河北省PM2.5平均浓度降至38.6微克/立方米，比上年下降了百分之十。</p>",
+                     lang="zh").replace('charset="utf-8"', 'charset="gb2312"')
+    source = tmp_path / "gbk.html"
+    source.write_bytes(page.encode("gb18030"))
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0
+    assert "38.6微克/立方米" in imported(report["results"][0]["id"]).text
+
+
+def test_docx_paragraphs_headings_and_tables(tmp_path, capsys):
+    raw = docx_bytes(title="Wintergreen memo", heading="Air quality",
+                     paragraphs=("First paragraph about Hebei.", AIR),
+                     table=[["City", "PM2.5"], ["Baoding", "45.1"]])
+    source = tmp_path / "memo.docx"
+    source.write_bytes(raw)
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0
+    article = imported("wintergreen-memo")
+    assert [p.text for p in article.paragraphs] == [
+        "Air quality", "First paragraph about Hebei.", AIR, "City | PM2.5", "Baoding | 45.1"]
+    assert search("baoding").hits[0].article == "wintergreen-memo"
+
+
+def test_epub_chapters_in_spine_order_with_chapter_locators(tmp_path, capsys):
+    raw = epub_bytes([("Opening", "Marigold opening chapter."), ("Second", "Marigold second chapter.")],
+                     title="Marigold book", spine_order=[1, 0])
+    source = tmp_path / "book.epub"
+    source.write_bytes(raw)
+    code, _ = run_json(capsys, "import", str(source))
+    assert code == 0
+    article = imported("marigold-book")
+    assert article.text.index("second chapter") < article.text.index("opening chapter")  # the spine's order
+    assert article.locator_at(article.text.index("opening chapter")) == "ch. 2"
+    assert article.date == "2023-05-04" and article.byline == ["Test Author"]
+
+
+def test_chinese_titles_give_readable_unique_ids(tmp_path, capsys):
+    for n in (1, 2):
+        (tmp_path / f"zh{n}.md").write_text(f"---\ntitle: 京津冀协同发展\n---\n第{n}篇：协同发展。\n", encoding="utf-8")
+    code, report = run_json(capsys, "import", str(tmp_path))
+    assert code == 0
+    assert [r["id"] for r in report["results"]] == ["jing-jin-ji-xie-tong-fa-zhan", "jing-jin-ji-xie-tong-fa-zhan-2"]
+    assert imported("jing-jin-ji-xie-tong-fa-zhan").language == "zh"
+
+
+def test_dry_run_json_says_what_each_file_would_become_and_stores_nothing(tmp_path, capsys):
+    (tmp_path / "a.pdf").write_bytes(pdf_bytes([["Dry run page one."], ["Dry run page two."]], title="Dry PDF"))
+    (tmp_path / "b.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    code, report = run_json(capsys, "import", "--dry-run", str(tmp_path))
+    assert code == 1  # one file would be refused
+    by_name = {r["path"].rsplit("/", 1)[-1]: r for r in report["results"]}
+    assert report["dry_run"] is True
+    assert by_name["a.pdf"]["status"] == "would-import"
+    assert (by_name["a.pdf"]["id"], by_name["a.pdf"]["pages"], by_name["a.pdf"]["words"]) == ("dry-pdf", 2, 8)
+    assert by_name["b.docx"]["status"] == "refused" and "zip" in by_name["b.docx"]["message"]
+    assert not imports.imports_dir().exists()
+
+
+def test_hash_only_keeps_no_original_bytes(tmp_path, capsys):
+    source = tmp_path / "note.html"
+    source.write_text(html_page(f"<p>{AIR}</p>"), encoding="utf-8")
+    code, report = run_json(capsys, "import", "--hash-only", str(source))
+    assert code == 0
+    article = imported(report["results"][0]["id"])
+    assert "kept_original" not in article.provenance
+    assert article.provenance["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert not (imports.imports_dir() / "originals").exists()
+
+
+def test_the_keep_originals_setting_is_honoured(isolated_home, tmp_path, capsys):
+    (isolated_home / "data").mkdir(parents=True)
+    (isolated_home / "data" / "settings.json").write_text('{"keep_import_originals": false}', encoding="utf-8")
+    source = tmp_path / "a.txt"
+    source.write_text("Settings keep only the hash.\n", encoding="utf-8")
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0 and report["results"][0]["kept_original"] is None
+
+
+def test_removing_an_import_removes_its_kept_original(tmp_path, capsys):
+    source = tmp_path / "a.txt"
+    source.write_text("Removable text.\n", encoding="utf-8")
+    main(["import", str(source)])
+    capsys.readouterr()
+    assert len(list((imports.imports_dir() / "originals").iterdir())) == 1
+    assert main(["import", "--remove", "a"]) == 0
+    assert list((imports.imports_dir() / "originals").iterdir()) == []
+
+
+@pytest.mark.parametrize(("done", "total", "elapsed", "expected"), [
+    (10, 100, 2.0, "importing 10/100 · 5.0 files/s · about 18 s left"),
+    (100, 100, 4.0, "importing 100/100 · 25.0 files/s"),
+    (1, 5000, 1.0, "importing 1/5,000 · 1.0 files/s · about 1.4 h left"),
+])
+def test_progress_line_shows_count_rate_and_time_left(done, total, elapsed, expected):
+    assert render_progress(done, total, elapsed) == expected

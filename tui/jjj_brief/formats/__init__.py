@@ -1,0 +1,152 @@
+"""Documents other than plain text: PDF, HTML, DOCX and EPUB, read into text + metadata.
+
+Every reader takes the file's bytes (never a path: nothing is opened, fetched or run on the
+document's behalf) and returns an :class:`Extracted`: the text as one paragraph per line
+(blank lines between), the metadata the file itself carries, and a *locator map* — the
+offset where each page (PDF) or chapter (EPUB) starts, with its printed label — so a
+citation can say ``p. 12``. A file that cannot be imported raises :class:`Refused` with one
+line saying why (encrypted, scanned, corrupt, a zip bomb, ...).
+
+The libraries (pypdf, lxml + jusText, python-docx, EbookLib) are imported only when a file
+of their format is read, so commands that never import documents do not pay for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+MAX_TEXT_CHARS = 20_000_000  # the same ceiling as a plain-text import
+
+
+class Refused(Exception):
+    """The file cannot be imported; ``str(exc)`` is the one-line reason (no file name)."""
+
+
+@dataclass
+class Extracted:
+    """A document read into the corpus's terms. Offsets are into ``text``."""
+
+    format: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    url: str | None = None
+    locators: list[tuple[int, str]] = field(default_factory=list)  # (offset, "p. 12" / "ch. 3")
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_pdf(raw: bytes) -> Extracted:
+    from jjj_brief.formats import pdf
+
+    return pdf.extract(raw)
+
+
+def _read_html(raw: bytes) -> Extracted:
+    from jjj_brief.formats import html
+
+    return html.extract(raw)
+
+
+def _read_docx(raw: bytes) -> Extracted:
+    from jjj_brief.formats import docx
+
+    return docx.extract(raw)
+
+
+def _read_epub(raw: bytes) -> Extracted:
+    from jjj_brief.formats import epub
+
+    return epub.extract(raw)
+
+
+READERS: dict[str, Callable[[bytes], Extracted]] = {
+    ".pdf": _read_pdf,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".xhtml": _read_html,
+    ".docx": _read_docx,
+    ".epub": _read_epub,
+}
+SUFFIXES = tuple(READERS)
+
+
+def handles(suffix: str) -> bool:
+    return suffix.lower() in READERS
+
+
+def extract(suffix: str, raw: bytes) -> Extracted:
+    """Read ``raw`` as the format its suffix names. Raises :class:`Refused`, nothing else."""
+    reader = READERS[suffix.lower()]
+    try:
+        with warnings.catch_warnings(), _quiet_libraries():
+            warnings.simplefilter("ignore")
+            found = reader(raw)
+    except Refused:
+        raise
+    except MemoryError:
+        raise Refused("too large to read into memory") from None
+    except RecursionError:
+        raise Refused("nested too deeply to read (a hostile or broken file?)") from None
+    except Exception as exc:  # noqa: BLE001 - a library's error on a broken file is a refusal
+        raise Refused(f"cannot be read as {reader.__name__[6:].upper()} ({_short(exc)})") from None
+    if not found.text.strip():
+        raise Refused("has no text to import")
+    if len(found.text) > MAX_TEXT_CHARS:
+        raise Refused(f"has too much text ({len(found.text):,} characters; limit {MAX_TEXT_CHARS:,})")
+    return found
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+class _quiet_libraries:
+    """pypdf and friends log warnings about every odd object; the user gets one line from us."""
+
+    NAMES = ("pypdf", "ebooklib", "docx", "justext")
+
+    def __enter__(self) -> None:
+        self._levels = [(logging.getLogger(n), logging.getLogger(n).level) for n in self.NAMES]
+        for logger, _ in self._levels:
+            logger.setLevel(logging.CRITICAL)
+
+    def __exit__(self, *exc: object) -> None:
+        for logger, level in self._levels:
+            logger.setLevel(level)
+
+
+class TextBuilder:
+    """Accumulates paragraphs and remembers where each page or chapter starts."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.locators: list[tuple[int, str]] = []
+        self._pending: str | None = None
+
+    def start_section(self, label: str) -> None:
+        """The next paragraph added begins ``label`` (a section with no text gets no locator)."""
+        self._pending = label
+
+    def add(self, paragraph: str) -> None:
+        line = " ".join(paragraph.split())
+        if not line:
+            return
+        if self.parts:
+            self.parts.append("\n\n")
+            self.length += 2
+        if self._pending is not None:
+            self.locators.append((self.length, self._pending))
+            self._pending = None
+        self.parts.append(line)
+        self.length += len(line)
+        if self.length > MAX_TEXT_CHARS:
+            raise Refused(f"has too much text (over {MAX_TEXT_CHARS:,} characters)")
+
+    def text(self) -> str:
+        return "".join(self.parts) + ("\n" if self.parts else "")

@@ -1,0 +1,140 @@
+"""A PDF's text layer (pypdf), page by page, with each page's printed label kept.
+
+Lines are joined back into paragraphs: a line ends its paragraph when it is followed by a
+blank line, or when it ends a sentence and is clearly shorter than the page's typical line
+(the last line of a paragraph). Chinese lines join without a space. A page never shares a
+paragraph with the next one, so every offset has exactly one page. A PDF whose pages carry
+no text (a scan) is refused by name: it needs OCR first, which this tool does not do.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+
+from jjj_brief.formats import Extracted, Refused, TextBuilder, markup
+
+MAX_PAGES = 5_000
+_END = re.compile(r"[.!?。！？:：;；\"'”’)）]\s*$")
+_CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff]")
+
+
+def extract(raw: bytes) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+    if not raw.lstrip()[:1024].startswith(b"%PDF") and b"%PDF-" not in raw[:1024]:
+        raise Refused("is not a PDF (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(raw), strict=False)
+        if reader.is_encrypted:
+            _decrypt(reader, DependencyError)
+        count = len(reader.pages)
+    except (PdfReadError, FileNotDecryptedError) as exc:
+        raise Refused(f"is not a readable PDF ({_why(exc)})") from None
+    if count == 0:
+        raise Refused("has no pages")
+    if count > MAX_PAGES:
+        raise Refused(f"has {count:,} pages (limit {MAX_PAGES:,})")
+    builder = TextBuilder()
+    empty_pages = 0
+    for index in range(count):
+        label = _label(reader, index)
+        try:
+            page_text = reader.pages[index].extract_text() or ""
+        except (PdfReadError, FileNotDecryptedError, DependencyError):
+            raise
+        except Exception:  # noqa: BLE001 - one broken page: keep the others, say so below
+            page_text = ""
+        builder.start_section(f"p. {label}")
+        paragraphs = _paragraphs(page_text)
+        if not paragraphs:
+            empty_pages += 1
+        for paragraph in paragraphs:
+            builder.add(paragraph)
+    if not builder.parts:
+        raise Refused(
+            f"has no text layer on any of its {count} page(s) (a scanned PDF?): run OCR on it first"
+        )
+    info = _info(reader)
+    found = Extracted(
+        "pdf", builder.text(), title=info.get("title"), author=info.get("author"),
+        date=markup.iso_date(info.get("date")), locators=builder.locators,
+    )
+    if empty_pages:
+        found.notes.append(f"{empty_pages} of {count} page(s) have no text layer (images only?)")
+    return found
+
+
+def _decrypt(reader, dependency_error: type[Exception]) -> None:
+    """An owner-password-only PDF opens with the empty password; anything else is refused."""
+    try:
+        opened = reader.decrypt("")
+    except dependency_error:
+        raise Refused("is encrypted (AES) and cannot be opened here; save an unprotected copy") from None
+    except Exception:  # noqa: BLE001
+        opened = 0
+    if not opened:
+        raise Refused("is encrypted (password protected); save an unprotected copy")
+
+
+def _label(reader, index: int) -> str:
+    try:
+        label = str(reader.page_labels[index]).strip()
+    except Exception:  # noqa: BLE001 - broken /PageLabels: number pages from 1
+        label = ""
+    return " ".join(label.split())[:20] or str(index + 1)
+
+
+def _info(reader) -> dict[str, str]:
+    try:
+        meta = reader.metadata or {}
+        raw = {
+            "title": meta.get("/Title"), "author": meta.get("/Author"),
+            "date": meta.get("/CreationDate"),
+        }
+    except Exception:  # noqa: BLE001
+        return {}
+    out = {}
+    for key, value in raw.items():
+        text = " ".join(str(value).split()) if value is not None else ""
+        if key == "date" and text.startswith("D:"):
+            text = f"{text[2:6]}-{text[6:8]}-{text[8:10]}" if len(text) >= 10 else text[2:6]
+        if text:
+            out[key] = text[:300]
+    return out
+
+
+def _paragraphs(page_text: str) -> list[str]:
+    lines = [line.strip() for line in page_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lengths = [len(line) for line in lines if line]
+    if not lengths:
+        return []
+    typical = statistics.median(lengths)
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        if not line:
+            if current:
+                out.append(current)
+            current = ""
+            continue
+        current = _join(current, line) if current else line
+        if _END.search(line) and len(line) < 0.8 * typical:
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out
+
+
+def _join(left: str, right: str) -> str:
+    if _CJK.search(left[-1:]) and _CJK.search(right[:1]):
+        return left + right
+    return f"{left} {right}"
+
+
+def _why(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return text[:100]
