@@ -594,9 +594,20 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
     it names; without it that stays a duration.
     """
     try:
-        return _extract(text, published)
+        figures = _extract(text, published)
     except Exception:  # noqa: BLE001 - the reader must never crash on odd text
-        return _extract_safely(text)
+        figures = _extract_safely(text)
+    return _read_chinese_lines(text, figures)
+
+
+def _read_chinese_lines(text: str, figures: list[Figure]) -> list[Figure]:
+    """Lines in Chinese (originals beside their translations) are read by :mod:`figures_zh`."""
+    from jjj_brief import figures_zh
+
+    try:
+        return figures_zh.merge(text, figures)
+    except Exception:  # noqa: BLE001 - never lose the English figures to the Chinese reader
+        return figures
 
 
 def _extract_safely(text: str) -> list[Figure]:
