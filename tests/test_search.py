@@ -15,7 +15,10 @@ from jjj_brief.corpus import load_corpus
 from jjj_brief.search import ensure_index, match_spans, search
 from jjj_brief.search.analyzer import terms as analyzed_terms
 
-JSON_HIT_KEYS = {"kind", "article", "file", "title", "outlet", "date", "score", "start", "end", "snippet", "highlights"}
+JSON_HIT_KEYS = {
+    "kind", "article", "file", "title", "outlet", "date", "score", "start", "end", "snippet", "highlights",
+    "parts", "match", "missing", "reasons",
+}
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +47,9 @@ def test_hits_point_into_the_article_text(indexed):
         passage = article.text[hit.start : hit.end]
         assert passage == article.paragraph_at(hit.start).text
         snippet_at = hit.highlight_spans_in_article()
-        assert article.text[hit.snippet_start : hit.snippet_start + len(hit.snippet)] == hit.snippet
-        assert hit.snippet in passage
+        assert " … ".join(article.text[a:b] for a, b in hit.parts) == hit.snippet
+        assert all(hit.start <= a < b <= hit.end for a, b in hit.parts)
+        assert hit.snippet_start == hit.parts[0][0]
         for (s, e), (a, b) in zip(hit.highlights, snippet_at):
             assert hit.snippet[s:e] == article.text[a:b]
         lit_terms = {t for s, e in hit.highlights for t in analyzed_terms(hit.snippet[s:e])}

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from jjj_brief.search import ensure_index
+from jjj_brief.corpus import load_corpus
+from jjj_brief.search import ensure_index, search
+from jjj_brief.search.analyzer import iter_tokens
+from jjj_brief.search.api import highlight_parsed
+from jjj_brief.search.concepts import term_spans
 from relevance.judged import K, MIN_RECALL, judge, load_queries, losses, pooled_recall
 
 QUERIES = load_queries()
@@ -53,3 +57,24 @@ def test_recall_at_10_over_the_judged_set(judgements):
 def test_every_found_article_has_a_lit_snippet(judgements):
     unlit = [f"{r.query!r}: {r.unlit}" for r in judgements if r.unlit]
     assert not unlit, "snippets light no matched term for " + "; ".join(unlit)
+
+
+def test_every_concept_a_hit_holds_is_lit_in_its_snippet(indexed):
+    """Over the judged queries: each concept found in a hit's passage is lit in its
+    snippet (the window covers the most concepts; two windows when they do not fit)."""
+    corpus = load_corpus()
+    unlit = []
+    for entry in QUERIES:
+        parsed = highlight_parsed(entry["query"])
+        result = search(f"{entry['query']} kind:passage", limit=K)
+        for hit in result.hits:
+            passage = corpus.get(hit.article).text[hit.start : hit.end]
+            lit = hit.highlight_spans_in_article()
+            tokens = list(iter_tokens(passage))
+            for concept in parsed.concepts:
+                spans = [(hit.start + s, hit.start + e) for s, e in term_spans(tokens, concept.terms)]
+                if concept.values and hit.reasons:
+                    continue  # lit by value: checked by the numeric tests
+                if spans and not any(a < e and s < b for s, e in spans for a, b in lit):
+                    unlit.append(f"{entry['query']!r} {hit.article}@{hit.start}: {concept.shown}")
+    assert not unlit, "concepts held but not lit: " + "; ".join(unlit[:10])

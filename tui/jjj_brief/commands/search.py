@@ -17,7 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             'Query language: words (all must match), OR, NOT or -word, "exact phrase", prefix*, '
             "and filters outlet:, year:2023 or year:2023..2024, article:ID, topic:ID, "
-            "kind:passage|topic|fact|glossary."
+            "kind:passage|topic|fact|glossary, value:4e12..5e12, unit:yuan; sort:date|-date|relevance. "
+            "A number with a scale or unit (4.39 trillion, 57.6%%) also finds its value in any printed form. "
+            "When few passages hold every word, passages holding most of them follow, each with what it lacks."
         ),
     )
     parser.add_argument("query", nargs="+", help="what to search for (quote it in the shell)")
@@ -39,12 +41,17 @@ def run(args: argparse.Namespace) -> int:
         message(f"jjj-brief: {result.message}")
     console = stdout_console()
     header = Text()
-    header.append(f"{result.total} match{'es' if result.total != 1 else ''}", style="bold")
+    header.append(f"{result.total_label} match{'es' if result.total != 1 else ''}", style="bold")
     header.append(f" for {one_line(result.parsed or query, 120)}")
     if result.suggestion:
         header.append("  did you mean: ", style="dim")
         header.append(one_line(result.suggestion, 120), style="bold yellow")
+    if result.sort != "relevance":
+        header.append(f"  sorted by {'newest' if result.sort == '-date' else 'oldest'} first", style="dim")
     console.print(header)
+    facets = _facets_text(result.facets)
+    if facets.plain:
+        console.print(facets)
     for number, hit in enumerate(result.hits, 1):
         console.print(_hit_text(number, hit))
     return 0
@@ -62,7 +69,27 @@ def _hit_text(number: int, hit) -> Text:
     line.append(f"  score {hit.score:.2f}\n", style="dim")
     line.append("     ")
     line.append_text(_snippet_text(hit.snippet, hit.highlights))
+    for reason in hit.reasons:
+        line.append("\n     ")
+        line.append(f"value: {one_line(reason, 160)}", style="cyan")
+    if hit.missing:
+        line.append("\n     ")
+        line.append(f"missing: {one_line(', '.join(hit.missing), 160)}", style="yellow")
     return line
+
+
+def _facets_text(facets: dict[str, dict[str, int]]) -> Text:
+    """``outlet: People's Daily 12 · Xinhua 3   year: 2024 15   kind: passage 14 · fact 1``."""
+    text = Text()
+    for name in ("outlet", "year", "kind"):
+        counts = facets.get(name) or {}
+        if not counts:
+            continue
+        if text.plain:
+            text.append("   ")
+        text.append(f"{name}: ", style="dim")
+        text.append(" · ".join(f"{one_line(value, 40)} {count}" for value, count in list(counts.items())[:6]))
+    return text
 
 
 def _snippet_text(snippet: str, highlights: list[tuple[int, int]]) -> Text:

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import scoring
+from whoosh import scoring, sorting
 
 from jjj_brief.search.analyzer import fold, iter_tokens, surface_analysis
+from jjj_brief.search.concepts import ELLIPSIS, concept_snippet, read_hit
 from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
 from jjj_brief.search.whoosh_query import to_whoosh
@@ -31,6 +32,8 @@ FEW_HITS = 3
 # ones count exactly only when the estimate is small, and otherwise report the estimate
 # (``total_exact`` false).
 EXACT_COUNT_DOCS = 50_000
+FALLBACK_CANDIDATES = 200  # best-scored passages the natural fallback reads for its concepts
+FACET_FIELDS = {"outlet": "outlet_key", "year": "year", "kind": "kind"}
 EXACT_COUNT_MATCHES = 5_000
 
 
@@ -48,6 +51,12 @@ class Hit:
     snippet: str  # verbatim slice of the passage, trimmed at word boundaries
     highlights: list[tuple[int, int]]  # offsets into snippet
     snippet_start: int = 0  # where the snippet starts, in article coordinates
+    # The snippet's windows in article coordinates (two when the concepts did not fit in
+    # one: the snippet is then both joined by " … ").
+    parts: list[tuple[int, int]] = field(default_factory=list)
+    match: str = "all"  # "all": every concept of the query; "most": the natural fallback
+    missing: list[str] = field(default_factory=list)  # concepts a "most" hit lacks, as shown
+    reasons: list[str] = field(default_factory=list)  # why a figure matched by value
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,11 +71,24 @@ class Hit:
             "end": self.end,
             "snippet": self.snippet,
             "highlights": [[s, e] for s, e in self.highlights],
+            "parts": [[s, e] for s, e in (self.parts or [(self.snippet_start, self.snippet_start + len(self.snippet))])],
+            "match": self.match,
+            "missing": list(self.missing),
+            "reasons": list(self.reasons),
         }
 
     def highlight_spans_in_article(self) -> list[tuple[int, int]]:
-        """The snippet highlights in article coordinates."""
-        return [(self.snippet_start + s, self.snippet_start + e) for s, e in self.highlights]
+        """The snippet highlights in article coordinates (across the snippet's windows)."""
+        parts = self.parts or [(self.snippet_start, self.snippet_start + len(self.snippet))]
+        out = []
+        for s, e in self.highlights:
+            at = 0
+            for start, end in parts:
+                if at <= s and e <= at + (end - start):
+                    out.append((start + s - at, start + e - at))
+                    break
+                at += end - start + len(ELLIPSIS)
+        return out
 
 
 @dataclass
@@ -77,18 +99,42 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean"
     message: str | None = None  # what was ignored or went wrong
     hits: list[Hit] = field(default_factory=list)
-    total_exact: bool = True  # False: ``total`` is an upper-bound estimate (very large indexes)
+    total_exact: bool = True  # False: ``total`` is an estimate, or a lower bound (``total_lower_bound``)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # outlet / year / kind -> value -> hits
+    sort: str = "relevance"  # relevance | date | -date
+    total_lower_bound: bool = False  # ``total`` is "at least" (shown "N+")
+
+    @property
+    def total_label(self) -> str:
+        """The count as shown: exact ("12"), an estimate ("about 3,800") or a bound ("1,000+")."""
+        return count_label(self.total, self.total_exact, self.total_lower_bound)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "parsed": self.parsed,
             "total": self.total,
+            "total_exact": self.total_exact,
+            "total_label": self.total_label,
             "suggestion": self.suggestion,
             "message": self.message,
-            "total_exact": self.total_exact,
+            "sort": self.sort,
+            "facets": self.facets,
             "hits": [hit.to_dict() for hit in self.hits],
         }
+
+
+def count_label(total: int, exact: bool, lower_bound: bool = False) -> str:
+    """How a count is printed: exact counts as they are; an estimate as "about N" (rounded
+    to two significant digits, which is within 5% of it); a lower bound as "N+"."""
+    if exact:
+        return f"{total:,}"
+    if lower_bound:
+        return f"{total:,}+"
+    if total >= 100:
+        digits = len(str(total)) - 2
+        total = round(total, -digits)
+    return f"about {total:,}"
 
 
 # ---------------------------------------------------------------- snippets and spans
@@ -212,6 +258,17 @@ def _cut_end(text: str, at: int) -> int:
     return space if space > 0 else at
 
 
+def _join_windows(text: str, windows: list[tuple[int, int]], spans: list[tuple[int, int]]
+                  ) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet text (windows joined by an ellipsis) and the spans in its coordinates."""
+    pieces, highlights, at = [], [], 0
+    for start, end in windows:
+        pieces.append(text[start:end])
+        highlights += [(at + s - start, at + e - start) for s, e in spans if s >= start and e <= end]
+        at += end - start + len(ELLIPSIS)
+    return ELLIPSIS.join(pieces), highlights
+
+
 # ---------------------------------------------------------------- the engine
 
 
@@ -243,20 +300,45 @@ class Engine:
         parsed = parse(raw, self.context)
         message = "; ".join(dict.fromkeys(parsed.messages)) or None
         if parsed.query is None:
-            return SearchResult(raw, parsed.shown, 0, None, message, [])
+            return SearchResult(raw, parsed.shown, 0, None, message, [], sort=parsed.sort)
         limit = max(1, min(int(limit), 1000))
-        exact = True
+        exact, lower_bound = True, False
+        query = to_whoosh(parsed.query)
         if group_by_article:
-            total, top = self._grouped(parsed, limit)
+            total, top = self._grouped(query, parsed, limit)
+            results = None
         else:
-            results = self._searcher.search(to_whoosh(parsed.query), limit=limit)
+            results = self._searcher.search(query, limit=limit, **self._sorting(parsed))
             top = list(results.items())
             total, exact = self._count(results)
-        hits = [self._hit(docnum, score, parsed) for docnum, score in top]
+        hits = []
+        for docnum, score in top:
+            hit = self._hit(docnum, score, parsed)
+            if hit is not None:  # None: a value candidate whose figures are out of range
+                hits.append(hit)
+        if parsed.value_ranges:  # value candidates are checked per hit: count the ones that pass
+            total, facets = self._verified(query, parsed, group_by_article)
+            exact = True
+        else:
+            facets = self._facets(query)
+        if parsed.fallback is not None and len(hits) < limit:
+            seen = {(h.article, h.start, h.kind) for h in hits} if not group_by_article else {h.article for h in hits}
+            more, more_total, complete = self._fallback(parsed, limit - len(hits), seen, group_by_article, facets)
+            hits += more
+            total += more_total
+            lower_bound = not complete
+            exact = exact and complete
+        total = max(total, len(hits))
         suggestion = self.suggest(raw, parsed, total) if total < FEW_HITS else None
         if total == 0 and not message and suggestion is None:
             message = "no matches"
-        return SearchResult(raw, parsed.shown, total, suggestion, message, hits, total_exact=exact)
+        return SearchResult(raw, parsed.shown, total, suggestion, message, hits, total_exact=exact,
+                            facets=facets, sort=parsed.sort, total_lower_bound=lower_bound)
+
+    def _sorting(self, parsed: ParsedQuery) -> dict[str, Any]:
+        if parsed.sort == "relevance":
+            return {}
+        return {"sortedby": sorting.FieldFacet("date_key", reverse=parsed.sort == "-date")}
 
     def _count(self, results) -> tuple[int, bool]:
         if results.has_exact_length() or self._searcher.doc_count_all() <= EXACT_COUNT_DOCS:
@@ -266,8 +348,8 @@ class Engine:
             return len(results), True
         return estimate, False
 
-    def _grouped(self, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[int, float]]]:
-        results = self._searcher.search(to_whoosh(parsed.query), limit=None)
+    def _grouped(self, query, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        results = self._searcher.search(query, limit=None, **self._sorting(parsed))
         column = self._searcher.reader().column_reader("article")
         seen: set[str] = set()
         top: list[tuple[int, float]] = []
@@ -280,10 +362,78 @@ class Engine:
                 top.append((docnum, score))
         return len(seen), top
 
-    def _hit(self, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
+    def _fallback(self, parsed: ParsedQuery, room: int, seen: set, grouped: bool,
+                  facets: dict[str, dict[str, int]]) -> tuple[list[Hit], int, bool]:
+        """Hits holding most of the query's concepts (not already shown), most concepts
+        first, then by score. Returns (hits, how many qualify, whether that is all of them)."""
+        candidates = max(FALLBACK_CANDIDATES, room * 4)
+        results = self._searcher.search(to_whoosh(parsed.fallback), limit=candidates)
+        complete = results.scored_length() < candidates  # every candidate was read
+        kept: list[tuple[int, float, Hit]] = []
+        for docnum, score in results.items():
+            hit = self._hit(docnum, score, parsed, fallback=True)
+            if hit is None:
+                continue
+            key = hit.article if grouped else (hit.article, hit.start, hit.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append((-len(hit.missing), score, hit))
+            self._add_facets(facets, docnum)
+        kept.sort(key=lambda row: (row[0], row[1]), reverse=True)
+        return [hit for *_, hit in kept[:room]], len(kept), complete
+
+    def _facets(self, query) -> dict[str, dict[str, int]]:
+        """Hits per outlet, year and kind (briefing items have no outlet or year)."""
+        groupedby = {name: sorting.FieldFacet(fieldname) for name, fieldname in FACET_FIELDS.items()}
+        grouped = self._searcher.search(query, limit=1, groupedby=groupedby, maptype=sorting.Count)
+        facets: dict[str, dict[str, int]] = {}
+        for name in FACET_FIELDS:
+            counts = {str(k): int(v) for k, v in grouped.groups(name).items() if k not in (None, "", b"")}
+            facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return facets
+
+    def _verified(self, query, parsed: ParsedQuery, grouped: bool) -> tuple[int, dict[str, dict[str, int]]]:
+        """(count, facets) of the candidates whose figures pass the value check."""
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        articles: set[str] = set()
+        count = 0
+        for docnum in self._searcher.search(query, limit=None).docs():
+            fields = self._searcher.stored_fields(docnum)
+            reading = read_hit(fields.get("body", ""), parsed, fields.get("figures"))
+            if not reading.valid or not all(h for c, h in zip(parsed.concepts, reading.held) if c.values):
+                continue
+            count += 1
+            articles.add(fields.get("article", ""))
+            self._add_facets(facets, docnum)
+        for name in facets:
+            facets[name] = dict(sorted(facets[name].items(), key=lambda kv: (-kv[1], kv[0])))
+        return (len(articles) if grouped else count), facets
+
+    def _add_facets(self, facets: dict[str, dict[str, int]], docnum: int) -> None:
+        fields = self._searcher.stored_fields(docnum)
+        for name, value in (("outlet", fields.get("outlet")), ("year", (fields.get("date") or "")[:4]),
+                            ("kind", fields.get("kind"))):
+            if value:
+                facets.setdefault(name, {})
+                facets[name][value] = facets[name].get(value, 0) + 1
+
+    def _hit(self, docnum: int, score: float, parsed: ParsedQuery, *, fallback: bool = False) -> Hit | None:
         fields = self._searcher.stored_fields(docnum)
         body = fields.get("body", "")
-        start, end, spans = make_snippet(body, parsed.terms)
+        reading = read_hit(body, parsed, fields.get("figures"))
+        if not reading.valid or not all(
+            held for concept, held in zip(parsed.concepts, reading.held) if concept.values and not fallback
+        ):
+            return None
+        if fallback and (reading.count(parsed) < parsed.fallback_minimum or all(reading.held)):
+            return None  # an Or candidate with too few concepts, or a strict hit (already shown)
+        if len(body) > 2 * SNIPPET_SCAN_CHUNK:
+            start, end, spans = make_snippet(body, parsed.terms)
+            windows = [(start, end)]
+        else:
+            windows, spans = concept_snippet(body, reading.spans)
+        snippet, highlights = _join_windows(body, windows, spans)
         kind = fields.get("kind", "passage")
         offset = fields.get("start", 0) if kind == "passage" else 0
         return Hit(
@@ -296,9 +446,13 @@ class Engine:
             score=float(score),
             start=offset,
             end=fields.get("end", 0) if kind == "passage" else len(body),
-            snippet=body[start:end],
-            highlights=[(s - start, e - start) for s, e in spans],
-            snippet_start=offset + start,
+            snippet=snippet,
+            highlights=highlights,
+            snippet_start=offset + windows[0][0],
+            parts=[(offset + a, offset + b) for a, b in windows],
+            match="most" if fallback else "all",
+            missing=reading.missing(parsed) if fallback else [],
+            reasons=reading.reasons,
         )
 
     # -- did you mean
@@ -446,6 +600,11 @@ def match_spans(query: str, text: str) -> list[tuple[int, int]]:
         return spans_for_terms(text, parsed.terms)
     except Exception:  # noqa: BLE001 - highlighting is best effort
         return []
+
+
+def highlight_parsed(query: str) -> ParsedQuery:
+    """The parsed query as the highlighter sees it (concepts, terms), without searching."""
+    return parse(query, _highlight_context())
 
 
 def highlight_terms(query: str) -> set[tuple[str, ...]]:

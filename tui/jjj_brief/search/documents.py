@@ -4,6 +4,14 @@ Passages are an article's paragraphs (repeats skipped: a paragraph printed twice
 article counts once), each with its offsets, so a hit opens the reader at the spot.
 Briefing items — topics, facts, glossary terms — are documents of their own kinds.
 Stored fields are only what a result line and its snippet need.
+
+Numbers by value: each passage carries its figures' value keys (``values``, terms from
+:func:`jjj_brief.search.values.figure_keys`) and their compact stored form (``figures``)
+for the check at hit time. The figures come from the figure layer: with cross-article
+flags (:func:`jjj_brief.figures.article_figures`) while the collection has at most
+:data:`CROSS_ARTICLE_COLLECTION` articles, the article's own flags beyond (the cross
+check compares every article with every other). ``outlet_key`` and ``date_key`` are
+for facet counts and ``sort:date``.
 """
 
 from __future__ import annotations
@@ -18,11 +26,13 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from jjj_brief.corpus import Article
 from jjj_brief.search.analyzer import JJJTokenizer
 
-SCHEMA_VERSION = "jjj-schema-2"
+SCHEMA_VERSION = "jjj-schema-3"
 # Briefing items are short, so BM25 ranks them above the passages they summarise; this
 # document boost keeps them in the list without crowding the articles out.
 BRIEFING_BOOST = 0.5
 KINDS = ("passage", "topic", "fact", "glossary")
+CROSS_ARTICLE_COLLECTION = 200
+NO_DATE = "~"  # sorts after every ISO date: briefing items come last by date
 
 
 def make_schema() -> Schema:
@@ -41,6 +51,10 @@ def make_schema() -> Schema:
         topics=KEYWORD(lowercase=True),
         import_key=ID,
         body=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        values=KEYWORD(lowercase=False),
+        figures=STORED,
+        outlet_key=ID(sortable=True),
+        date_key=ID(sortable=True),
     )
 
 
@@ -70,7 +84,19 @@ def import_key(article: Article) -> str:
     return f"{article.id}:{digest.hexdigest()[:20]}"
 
 
-def article_documents(article: Article, links: TopicLinks | None = None) -> Iterator[Doc]:
+def article_figures_for_index(article: Article, collection_size: int) -> list:
+    """The figure layer's figures of ``article`` (see the module docstring for which flags)."""
+    from jjj_brief import figures
+
+    if collection_size <= CROSS_ARTICLE_COLLECTION:
+        return figures.article_figures(article)
+    return figures.extract_figures(article.text)
+
+
+def article_documents(article: Article, links: TopicLinks | None = None, *,
+                      article_figures: list | None = None) -> Iterator[Doc]:
+    from jjj_brief.search import values
+
     year = str(article.year) if article.year else ""
     common: Doc = {
         "kind": "passage",
@@ -81,6 +107,8 @@ def article_documents(article: Article, links: TopicLinks | None = None) -> Iter
         "date": article.date,
         "year": year,
         "outlet_terms": article.outlet,
+        "outlet_key": article.outlet or None,
+        "date_key": article.date or NO_DATE,
     }
     if article.source == "import":
         common["import_key"] = import_key(article)
@@ -88,6 +116,11 @@ def article_documents(article: Article, links: TopicLinks | None = None) -> Iter
         if paragraph.is_repeat:
             continue
         doc = dict(common, start=paragraph.start, end=paragraph.end, body=paragraph.text)
+        if article_figures:
+            stored = values.stored_figures(article_figures, paragraph.start, paragraph.end)
+            if stored:
+                doc["figures"] = [f.as_tuple() for f in stored]
+                doc["values"] = " ".join(values.figure_keys(stored))
         if links is not None:
             topic_ids = links.topics_for(article.id, paragraph.start, paragraph.end)
             if topic_ids:
@@ -132,6 +165,7 @@ def _briefing_doc(kind: str, item_id: str, title: str, lines: list[str], topics:
         "start": 0,
         "end": 0,
         "body": "\n".join(lines),
+        "date_key": NO_DATE,
         "_boost": BRIEFING_BOOST,
     }
     if topics:

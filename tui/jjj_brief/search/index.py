@@ -56,6 +56,7 @@ from jjj_brief.search.documents import (
     SCHEMA_VERSION,
     Doc,
     article_documents,
+    article_figures_for_index,
     briefing_documents,
     import_key,
     make_schema,
@@ -195,8 +196,9 @@ def glossary_spellings(briefings: Any) -> list[list[str]]:
 
 def all_documents(sources: Sources) -> Iterator[Doc]:
     links = topic_links(sources.briefings, sources.articles)
+    size = len(sources.articles)
     for article in sources.articles:
-        yield from article_documents(article, links)
+        yield from article_documents(article, links, article_figures=article_figures_for_index(article, size))
     yield from briefing_documents(sources.briefings)
 
 
@@ -408,7 +410,8 @@ def reconcile_imports(generation: Generation, sources: Sources) -> tuple[int, in
         for key in to_remove:
             writer.delete_by_term("import_key", key)
         for article in to_add:
-            for doc in article_documents(article, links):
+            figures = article_figures_for_index(article, len(sources.articles))
+            for doc in article_documents(article, links, article_figures=figures):
                 writer.add_document(**{k: v for k, v in doc.items() if v is not None})
                 vocabulary_of([doc["body"]], generation.vocab)
         writer.commit()

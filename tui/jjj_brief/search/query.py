@@ -11,7 +11,17 @@
 ``article:ID``         one article (id, file name or stem)
 ``topic:ID``           a briefing topic and the passages it cites
 ``kind:fact``          passage, topic, fact or glossary
+``4.39 trillion``      a number with a scale or unit also matches the figures of
+                       that value in any printed form ("4,394.41 billion yuan") and
+                       suspect figures whose likely value it is ("439 trillion")
+``value:4e12..5e12``   figures with a value in the range; ``unit:yuan`` narrows
+                       (alone: any figure in that unit)
+``sort:date``          oldest first; ``sort:-date`` newest first; ``sort:relevance``
 =====================  =====================================================
+
+Natural queries: when the strict query (every concept) finds fewer hits than a page,
+the search goes on to passages holding most of its concepts (:attr:`ParsedQuery.fallback`);
+see :class:`Concept`.
 
 Parsing never fails: anything it cannot use is dropped and reported in ``messages``
 (an unbalanced quote, a lone ``OR``, a field that does not exist, an over-long query).
@@ -38,6 +48,14 @@ stemmed: see :mod:`jjj_brief.search.analyzer`), so an engine looks them up verba
 ``Not(child)``                     only meaningful as a child of ``And``
 ``Every()``                        every document (a query of exclusions only)
 ``Nothing()``                      no document (a prefix nothing starts with)
+``ValueRange(field, low, high,``   documents with a figure valued in ``[low, high]``
+``unit, keys, widen)``             (``unit`` None: any). Engines match any of ``keys``
+                                   (terms of the ``values`` keyword field, computed
+                                   by :mod:`jjj_brief.search.values`): candidates,
+                                   which the search API verifies per hit
+``AtLeast(minimum, children)``     at least ``minimum`` children match. An engine
+                                   may return a superset ranked by score (an Or);
+                                   the search API counts what each hit holds
 =================================  ==================================================
 
 To add a node: define a frozen dataclass here, produce it in the parser, and register
@@ -48,13 +66,23 @@ a compiler for it in each engine's module (they dispatch on the node class, and 
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from jjj_brief.search.analyzer import STOP_WORDS, fold, stem, surface_analysis, surface_words, words_key
 
-FILTERS = ("outlet", "year", "article", "topic", "kind")
+FILTERS = ("outlet", "year", "article", "topic", "kind", "value", "unit", "sort")
+SORTS = {"date": "date", "+date": "date", "-date": "-date", "relevance": "relevance", "score": "relevance"}
+# Words a question is worded with that name no concept: never counted by the natural
+# fallback, never reported missing (stop words are dropped before this).
+FILLER_WORDS = frozenset(
+    "how what which who whom whose when where why did does do doing done much many being "
+    "had having can could should would may might must shall there their they them we our "
+    "us i you your me my he she his her".split()
+)
+MIN_FALLBACK_CONCEPTS = 3
 KIND_NAMES = {
     "passage": "passage", "passages": "passage", "article": "passage", "articles": "passage",
     "topic": "topic", "topics": "topic",
@@ -127,11 +155,27 @@ class Every:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueRange:
+    field: str
+    low: float
+    high: float
+    unit: str | None  # canonical unit; None: any
+    keys: tuple[str, ...]  # keyword terms whose buckets cover the range (candidates)
+    widen: bool = True  # a figure's own printed rounding may reach the range (typed numbers)
+
+
+@dataclass(frozen=True, slots=True)
+class AtLeast:
+    minimum: int
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Nothing:
     pass
 
 
-Node = Term | Phrase | Prefix | Keyword | And | Or | Not | Every | Nothing
+Node = Term | Phrase | Prefix | Keyword | And | Or | Not | Every | Nothing | ValueRange | AtLeast
 
 
 def any_of(children: Sequence[Node]) -> Node:
@@ -147,7 +191,7 @@ def all_of(children: Sequence[Node]) -> Node:
 def walk(node: Node) -> Iterator[Node]:
     """``node`` and all its descendants, depth first."""
     yield node
-    if isinstance(node, (And, Or)):
+    if isinstance(node, (And, Or, AtLeast)):
         for child in node.children:
             yield from walk(child)
     elif isinstance(node, Not):
@@ -163,6 +207,24 @@ class Clause:
     terms: set[tuple[str, ...]] = field(default_factory=set)  # term sequences to light
     negated: bool = False
     plain_word: str | None = None  # the typed word, for alias windows and "did you mean"
+    values: tuple[ValueRange, ...] = ()  # a number's value ranges
+    required: bool = False  # phrase / OR group: strict in the natural fallback
+    sort: str | None = None  # a sort: "filter"
+    label: str | None = None  # as typed (a glossary group shows all its spellings)
+
+
+@dataclass
+class Concept:
+    """One thing a query asks for: a word (with its glossary spellings), a phrase, an OR
+    group, a prefix or a number. The natural fallback counts concepts held, and a hit
+    lists the ones it lacks (``missing``)."""
+
+    node: Node
+    shown: str  # as typed ("missing" lists these)
+    terms: set[tuple[str, ...]]
+    values: tuple[ValueRange, ...] = ()  # a number concept's ranges (verified per hit)
+    required: bool = False  # a "phrase" or an OR group keeps its strict meaning
+    filler: bool = False  # "how", "did" ...: not counted, never missing
 
 
 @dataclass
@@ -173,6 +235,16 @@ class ParsedQuery:
     words: list[str]  # plain words as typed (for "did you mean")
     messages: list[str]
     is_filter_only: bool = False
+    concepts: list[Concept] = field(default_factory=list)
+    fallback: Node | None = None  # most concepts + the same filters; None: no fallback
+    fallback_minimum: int = 0  # concepts (counted ones) a fallback hit must hold
+    value_filters: tuple[ValueRange, ...] = ()  # value:/unit: filters (verified per hit)
+    sort: str = "relevance"  # relevance | date | -date
+
+    @property
+    def value_ranges(self) -> tuple[ValueRange, ...]:
+        """Every range a hit's figures are checked against (numbers typed and value: filters)."""
+        return tuple(r for c in self.concepts for r in c.values) + self.value_filters
 
 
 @dataclass
@@ -245,7 +317,10 @@ def parse(raw: str, context: QueryContext | None = None) -> ParsedQuery:
         messages.append(f"query too long; used its first {MAX_QUERY_CHARS} characters")
     items: list[Clause | str] = []  # clauses and the operators "OR" / "NOT"
     filters: list[Clause] = []
-    for match in _LEXER.finditer(text):
+    matches = list(_LEXER.finditer(text))
+    numbers = _typed_numbers(text, matches, context)
+    emitted: set[int] = set()
+    for match in matches:
         kind = match.lastgroup
         if match.group("space") is not None:
             continue
@@ -254,13 +329,66 @@ def parse(raw: str, context: QueryContext | None = None) -> ParsedQuery:
         elif match.group("close") is not None or match.group("phrase") is not None:
             _lex_phrase(match, items, messages, context)
         elif kind == "word" or match.group("word") is not None:
-            _lex_word(match.group("word"), items, messages, context)
+            number = next((n for n in numbers if n[0] <= match.start() < n[1]), None)
+            if number is None:
+                _lex_word(match.group("word"), items, messages, context)
+            elif number[0] not in emitted:
+                emitted.add(number[0])
+                items.append(number[2])
     items = _expand_aliases(items, context)
     clauses = _combine_operators(items, messages)
     if len(clauses) > MAX_CLAUSES:
         clauses = clauses[:MAX_CLAUSES]
         messages.append(f"query has too many parts; used the first {MAX_CLAUSES}")
     return _assemble(clauses, filters, messages)
+
+
+def _typed_numbers(text: str, matches: list[re.Match], context: QueryContext) -> list[tuple[int, int, Clause]]:
+    """Numbers with a scale or unit typed as plain words: (start, end, clause) each.
+
+    The figure grammar reads them (the one reader of numbers), over the plain words only:
+    fields, phrases and negated words are blanked out first. A number that spells a
+    glossary alias ("1-1.5 hour") stays words, so the alias expansion keeps it.
+    """
+    if not any(ch.isdigit() for ch in text) and not re.search(r"(?i)illion|thousand", text):
+        return []
+    plain = list(text)
+    for match in matches:
+        word = match.group("word")
+        if word is None or word.startswith("-") or word in ("OR", "NOT"):
+            plain[match.start() : match.end()] = " " * (match.end() - match.start())
+    try:
+        from jjj_brief.figures import extract_figures
+        from jjj_brief.search import values
+    except ImportError:  # pragma: no cover - figures ship with the package
+        return []
+    found = []
+    for figure in extract_figures("".join(plain)):
+        if figure.kind not in values.VALUE_KINDS or figure.value is None or figure.value <= 0:
+            continue
+        number_text = values._printed_number(figure.text) or ""
+        scaled = number_text and abs(float(number_text.replace(",", "")) - figure.value) > 1e-9
+        if figure.unit is None and not scaled:
+            continue  # a bare number ("38.6") stays a word
+        typed = figure.text
+        if figure.qualifier and typed.lower().startswith(figure.qualifier):
+            typed = typed[len(figure.qualifier):].strip()
+        if words_key(typed) in context.alias_groups:
+            continue
+        found.append((figure.start, figure.end, _number_clause(typed, figure.value, figure.unit)))
+    return found
+
+
+def _number_clause(typed: str, value: float, unit: str | None) -> Clause:
+    from jjj_brief.search import values
+
+    tolerance = values.printed_tolerance(typed, value, query=True)
+    unit = values.canonical_unit(unit)
+    low, high = value - tolerance, value + tolerance
+    value_range = ValueRange("values", low, high, unit, values.range_keys(low, high, unit))
+    words, terms = text_query(typed)
+    node: Node = Or((words, value_range)) if words is not None else value_range
+    return Clause(node, typed, terms, values=(value_range,))
 
 
 def _lex_word(word: str, items: list, messages: list[str], context: QueryContext) -> None:
@@ -329,7 +457,7 @@ def _lex_phrase(match: re.Match, items: list, messages: list[str], context: Quer
     if aliases and not negated:
         items.append(_alias_clause(phrase, aliases))
         return
-    items.append(Clause(query, _shown_phrase(phrase), terms, negated))
+    items.append(Clause(query, _shown_phrase(phrase), terms, negated, required=True))
 
 
 def _lex_field(match: re.Match, items: list, filters: list[Clause], messages: list[str],
@@ -353,6 +481,33 @@ def _lex_field(match: re.Match, items: list, filters: list[Clause], messages: li
     if clause is not None:
         clause.negated = negated
         filters.append(clause)
+
+
+_NUMBER = r"\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?"
+
+
+def _value_filter(value: str, messages: list[str]) -> Clause | None:
+    """``value:4e12..5e12`` (either side may be open: ``value:..100``), or ``value:4.39e12``
+    (within the rounding of the digits typed)."""
+    from jjj_brief.search import values
+
+    found = re.fullmatch(rf"\s*({_NUMBER})?\s*(\.\.)?\s*({_NUMBER})?\s*", value, re.IGNORECASE)
+    if not found or not (found.group(1) or found.group(3)) or (found.group(3) and not found.group(2)):
+        messages.append(f"value:{value} is not a number or range like 4e12..5e12; ignored")
+        return None
+    low_text, high_text = found.group(1), found.group(3)
+    if found.group(2):
+        low = float(low_text.replace(",", "")) if low_text else 0.0
+        high = float(high_text.replace(",", "")) if high_text else math.inf
+        low, high = min(low, high), max(low, high)
+    else:
+        mantissa, _, exponent = low_text.lower().replace(",", "").partition("e")
+        scale = 10.0 ** int(exponent or 0)
+        center = float(mantissa) * scale
+        half = values._half_unit(mantissa, scale)
+        low, high = center - half, center + half
+    node = ValueRange("values", low, high, None, values.range_keys(low, high, None), widen=False)
+    return Clause(node, f"value:{value.strip()}", values=(node,))
 
 
 def _filter_clause(name: str, value: str, messages: list[str], context: QueryContext) -> Clause | None:
@@ -384,6 +539,24 @@ def _filter_clause(name: str, value: str, messages: list[str], context: QueryCon
         return Clause(Keyword("article", resolved), f"article:{resolved}")
     if name == "topic":
         return Clause(Keyword("topics", value.lower()), f"topic:{value.lower()}")
+    if name == "value":
+        return _value_filter(value, messages)
+    if name == "unit":
+        from jjj_brief.figures import normalize_unit
+        from jjj_brief.search import values
+
+        unit = values.canonical_unit(normalize_unit(value))
+        if not unit:
+            messages.append(f"unit:{value} is not a unit; ignored")
+            return None
+        node = ValueRange("values", 0.0, math.inf, unit, values.range_keys(0.0, math.inf, unit), widen=False)
+        return Clause(node, f"unit:{unit}", values=(node,))
+    if name == "sort":
+        order = SORTS.get(value.lower())
+        if order is None:
+            messages.append(f"sort:{value} unknown (sort:date, sort:-date, sort:relevance); ignored")
+            return None
+        return Clause(Every(), f"sort:{order}", sort=order)
     kind = KIND_NAMES.get(value.lower())
     if kind is None:
         messages.append(f"kind:{value} unknown (kinds: passage, topic, fact, glossary); ignored")
@@ -415,7 +588,7 @@ def _alias_clause(typed: str, spellings: list[str]) -> Clause:
     shown = _shown_phrase(typed) if not others else (
         "(" + " OR ".join(_shown_phrase(s) for s in [typed, *others]) + ")"
     )
-    return Clause(any_of(leaves), shown, terms, plain_word=None)
+    return Clause(any_of(leaves), shown, terms, plain_word=None, label=typed)
 
 
 def prune_variants(leaves: list) -> list:
@@ -493,7 +666,7 @@ def _combine_operators(items: list, messages: list[str]) -> list[Clause]:
             left = clauses.pop()
             subqueries = list(left.query.children) if getattr(left, "_or_group", False) else [left.query]
             merged = Clause(Or((*subqueries, clause.query)), f"{left.shown} OR {clause.shown}",
-                            left.terms | clause.terms)
+                            left.terms | clause.terms, values=left.values + clause.values, required=True)
             merged._or_group = True  # type: ignore[attr-defined]
             clauses.append(merged)
         else:
@@ -509,7 +682,13 @@ def _combine_operators(items: list, messages: list[str]) -> list[Clause]:
 
 
 def _assemble(clauses: list[Clause], filters: list[Clause], messages: list[str]) -> ParsedQuery:
+    sort = "relevance"
+    for clause in [f for f in filters if f.sort]:
+        sort = clause.sort or sort
+    filters = _merge_unit_filters([f for f in filters if not f.sort])
     positive = [c for c in clauses if not c.negated]
+    if any(not _is_filler(c) for c in positive):
+        positive = [c for c in positive if not _is_filler(c)]  # "how much did ...": not concepts
     negative = [c for c in clauses if c.negated]
     filter_pos = [f for f in filters if not f.negated]
     filter_neg = [f for f in filters if f.negated]
@@ -517,15 +696,67 @@ def _assemble(clauses: list[Clause], filters: list[Clause], messages: list[str])
     terms = set().union(*(c.terms for c in positive)) if positive else set()
     shown_parts = [c.shown for c in positive] + [f"NOT {c.shown}" for c in negative]
     shown_parts += [f.shown for f in filter_pos] + [f"NOT {f.shown}" for f in filter_neg]
+    if sort != "relevance":
+        shown_parts.append(f"sort:{sort}")
     shown = " ".join(shown_parts)
     must = [c.query for c in positive] + [f.query for f in filter_pos]
     must_not = [c.query for c in negative] + [f.query for f in filter_neg]
     if not must and not must_not:
         if not messages:
             messages.append("nothing to search for: type a word, a \"phrase\" or a filter")
-        return ParsedQuery(None, "", set(), [], messages)
+        return ParsedQuery(None, "", set(), [], messages, sort=sort)
     if not must:
         must = [Every()]
         messages.append("only exclusions given: showing everything else")
     query: Node = all_of(must) if not must_not else And((*must, *(Not(node) for node in must_not)))
-    return ParsedQuery(query, shown, terms, words, messages, is_filter_only=not positive)
+    concepts = [Concept(c.query, c.label or c.shown, c.terms, c.values, c.required) for c in positive]
+    if len(concepts) >= MIN_FALLBACK_CONCEPTS:  # a sentence: its little words are no news
+        messages[:] = [m for m in messages if not m.startswith("common word ")]
+    restriction = [f.query for f in filter_pos] + [Not(node) for node in must_not]
+    fallback, minimum = _fallback(concepts, restriction)
+    value_filters = tuple(r for f in filter_pos for r in f.values)
+    return ParsedQuery(query, shown, terms, words, messages, is_filter_only=not positive, concepts=concepts,
+                       fallback=fallback, fallback_minimum=minimum, value_filters=value_filters, sort=sort)
+
+
+def _is_filler(clause: Clause) -> bool:
+    return bool(clause.plain_word) and fold(clause.plain_word) in FILLER_WORDS
+
+
+def _merge_unit_filters(filters: list[Clause]) -> list[Clause]:
+    """``unit:yuan`` with ``value:a..b`` narrows the range to that unit (one check, not two)."""
+    units = [f for f in filters if not f.negated and f.shown.startswith("unit:")]
+    ranges = [f for f in filters if not f.negated and f.shown.startswith("value:")]
+    if len(units) != 1 or not ranges:
+        return filters
+    from jjj_brief.search import values
+
+    unit = units[0].values[0].unit
+    merged = []
+    for f in filters:
+        if f is units[0]:
+            continue
+        if f in ranges:
+            old = f.values[0]
+            node = ValueRange(old.field, old.low, old.high, unit, values.range_keys(old.low, old.high, unit), old.widen)
+            f = Clause(node, f"{f.shown} unit:{unit}", values=(node,))
+        merged.append(f)
+    return merged
+
+
+def _fallback(concepts: list[Concept], restriction: list[Node]) -> tuple[Node | None, int]:
+    """The natural fallback: passages holding most concepts (a majority of them).
+
+    Phrases and OR groups stay required; plain words, glossary groups, prefixes and
+    numbers are counted. Fewer than :data:`MIN_FALLBACK_CONCEPTS` concepts: none (for
+    two, "most" is both)."""
+    counted = [c for c in concepts if not c.required]
+    required = [c for c in concepts if c.required]
+    total = len(concepts)
+    if total < MIN_FALLBACK_CONCEPTS or len(counted) < 2:
+        return None, 0
+    minimum = max(1, total // 2 + 1 - len(required))
+    if minimum >= len(counted):
+        return None, 0
+    parts: list[Node] = [c.node for c in required] + [AtLeast(minimum, tuple(c.node for c in counted))]
+    return all_of(parts + restriction), minimum

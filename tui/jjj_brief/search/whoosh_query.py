@@ -74,3 +74,20 @@ def _(node: q.Every) -> wq.Query:
 @to_whoosh.register
 def _(node: q.Nothing) -> wq.Query:
     return wq.NullQuery
+
+
+@to_whoosh.register
+def _(node: q.ValueRange) -> wq.Query:
+    # Candidates: any bucket key of the range (the search API verifies each hit's figures).
+    if not node.keys:
+        return wq.NullQuery
+    terms = [wq.Term(node.field, key) for key in node.keys]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+@to_whoosh.register
+def _(node: q.AtLeast) -> wq.Query:
+    # Whoosh's Or has no working minimum-should-match: an Or ranked by score (more
+    # concepts score higher); the search API keeps hits holding at least ``minimum``.
+    children = [to_whoosh(child) for child in node.children]
+    return children[0] if len(children) == 1 else wq.Or(children)

@@ -1,0 +1,219 @@
+"""What a hit holds of its query, engine-neutral: concepts, figures by value, snippet windows.
+
+For each hit the search API reads its passage once (:func:`read_hit`): which concepts
+of the query it holds (their spans, so the snippet lights them), which figures match
+the query's numbers and ``value:`` filters (with the reason to show), and whether the
+hit survives the value check (an engine finds value candidates by bucket keys; the exact
+bounds are checked here). :func:`concept_snippet` then picks the window(s) covering the
+most distinct concepts: one window when they fit, else two joined by an ellipsis.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from jjj_brief.search import values
+from jjj_brief.search.analyzer import AnalyzedToken, iter_tokens
+from jjj_brief.search.query import ParsedQuery, ValueRange
+
+SNIPPET_WIDTH = 220
+ELLIPSIS = " … "
+CHECK_LIMIT = 1_000_000  # characters of a huge passage read for its concepts
+
+
+@dataclass
+class HitReading:
+    held: list[bool]  # per concept of the query
+    spans: dict[int, list[tuple[int, int]]]  # concept index (or -1: a value filter) -> spans
+    reasons: list[str] = field(default_factory=list)
+    valid: bool = True  # False: a value candidate whose figures are not in range
+
+    def missing(self, parsed: ParsedQuery) -> list[str]:
+        return [c.shown for c, held in zip(parsed.concepts, self.held) if not held and not c.filler]
+
+    def count(self, parsed: ParsedQuery) -> int:
+        return sum(1 for c, held in zip(parsed.concepts, self.held) if held and not c.required and not c.filler)
+
+
+def term_spans(tokens: Sequence[AnalyzedToken], terms: set) -> list[tuple[int, int]]:
+    """Spans of ``tokens`` matching term sequences (1-tuples anywhere, longer ones as phrases)."""
+    sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
+    singles = {seq[0] for seq in sequences if len(seq) == 1}
+    phrases = [seq for seq in sequences if len(seq) > 1]
+    spans = {(t.start, t.end) for t in tokens if t.term in singles}
+    if phrases:
+        at: dict[int, dict[str, tuple[int, int]]] = {}
+        for token in tokens:
+            at.setdefault(token.pos, {})[token.term] = (token.start, token.end)
+        for phrase in phrases:
+            for pos, by_term in at.items():
+                if phrase[0] not in by_term:
+                    continue
+                found = [at.get(pos + i, {}).get(term) for i, term in enumerate(phrase)]
+                if all(found):
+                    spans.update(found)  # type: ignore[arg-type]
+    return sorted(spans)
+
+
+def read_hit(body: str, parsed: ParsedQuery, stored: Sequence | None) -> HitReading:
+    """Concepts held, their spans, value matches and reasons for one hit's text."""
+    tokens = list(iter_tokens(body[:CHECK_LIMIT]))
+    figures = [values.StoredFigure.from_tuple(row) for row in (stored or ())]
+    reading = HitReading(held=[], spans={})
+    reasons: dict[str, None] = {}
+    for index, concept in enumerate(parsed.concepts):
+        spans = term_spans(tokens, concept.terms) if concept.terms else []
+        for value_range in concept.values:
+            spans += _figure_spans(body, figures, value_range, reasons)
+        reading.spans[index] = spans
+        reading.held.append(bool(spans) or len(body) > CHECK_LIMIT)
+    for value_range in parsed.value_filters:
+        spans = _figure_spans(body, figures, value_range, reasons)
+        if not spans:
+            reading.valid = False
+        reading.spans.setdefault(-1, []).extend(spans)
+    reading.reasons = list(reasons)
+    return reading
+
+
+def _figure_spans(body: str, figures: list[values.StoredFigure], value_range: ValueRange,
+                  reasons: dict[str, None]) -> list[tuple[int, int]]:
+    spans = []
+    for figure in figures:
+        how = values.matches(figure, value_range.low, value_range.high, value_range.unit, value_range.widen)
+        if how is None:
+            continue
+        spans.append((figure.start, figure.end))
+        reasons[values.reason(figure, body[figure.start:figure.end], how)] = None
+    return spans
+
+
+# ---------------------------------------------------------------- snippets
+
+
+MAX_WINDOWS = 4
+
+
+def concept_snippet(text: str, spans_by_concept: dict[int, list[tuple[int, int]]],
+                    width: int = SNIPPET_WIDTH) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(windows, highlights): windows of ``text`` covering every concept it holds.
+
+    One window of ``width`` when every concept present fits in one; otherwise two
+    windows of half the width each (the densest, then the one holding most of what the
+    first lacks), joined by an ellipsis; a passage whose concepts lie further apart gets
+    up to :data:`MAX_WINDOWS` narrower ones, so each concept it holds is lit. Highlights
+    are every concept span inside the windows.
+    """
+    labelled = sorted({(s, e, label) for label, spans in spans_by_concept.items() for s, e in spans})
+    merged = _merge([(s, e) for s, e, _ in labelled])
+    if len(text) <= width:
+        return [(0, len(text))], merged
+    if not labelled:
+        return [(0, cut_end(text, width))], []
+    present = {label for _, _, label in labelled}
+    best: list[tuple[int, int]] = []
+    for count in range(1, MAX_WINDOWS + 1):
+        windows = _greedy_windows(text, labelled, max(60, width // count), count)
+        covered = set().union(*(_labels_inside(labelled, w) for w in windows))
+        best = windows
+        if covered >= present:
+            break
+    return best, _inside(merged, best)
+
+
+def _greedy_windows(text: str, labelled, width: int, count: int) -> list[tuple[int, int]]:
+    """Up to ``count`` windows, each holding most of the concepts the earlier ones lack."""
+    windows: list[tuple[int, int]] = []
+    lacking = labelled
+    while lacking and len(windows) < count:
+        start = densest_window(text, [(s, e) for s, e, _ in lacking], width, [str(lab) for *_, lab in lacking])
+        window = _window(text, start, width)
+        windows.append(window)
+        got = _labels_inside(labelled, window)
+        lacking = [(s, e, lab) for s, e, lab in lacking if lab not in got]
+    windows.sort()
+    joined: list[tuple[int, int]] = []
+    for start, end in windows:  # windows that touch become one
+        if joined and start <= joined[-1][1] + len(ELLIPSIS):
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _labels_inside(labelled, window: tuple[int, int]) -> set:
+    return {label for s, e, label in labelled if s >= window[0] and e <= window[1]}
+
+
+def _inside(spans: list[tuple[int, int]], windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in spans if any(s >= a and e <= b for a, b in windows)]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window(text: str, start: int, width: int) -> tuple[int, int]:
+    start = cut_start(text, start)
+    return start, cut_end(text, min(len(text), start + width))
+
+
+def densest_window(text: str, spans: list[tuple[int, int]], width: int, labels: list[str] | None = None) -> int:
+    """Start of the first window (``anchor - width/4``) holding the most distinct labels
+    (by default the matched words themselves).
+
+    A sliding window over the sorted spans: linear, because one passage can hold millions
+    of matches (an imported 10 MB line) and comparing every window with every span hangs.
+    """
+    words = labels if labels is not None else [text[s:e].casefold() for s, e in spans]
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
+    most = len(set(words))
+    inside: Counter[str] = Counter()
+    low = high = 0  # the counter holds words[low:high]
+    best_start, best_count = spans[0][0], -1
+    for anchor in starts:
+        start = max(0, anchor - width // 4)
+        first = bisect.bisect_left(starts, start)
+        last = max(first, bisect.bisect_right(ends, start + width))
+        if first >= high:
+            inside.clear()
+            low = high = first
+        while high < last:
+            inside[words[high]] += 1
+            high += 1
+        while low < first:
+            inside[words[low]] -= 1
+            if not inside[words[low]]:
+                del inside[words[low]]
+            low += 1
+        if len(inside) > best_count:
+            best_start, best_count = start, len(inside)
+            if best_count == most:
+                break
+    return best_start
+
+
+def cut_start(text: str, at: int) -> int:
+    if at <= 0:
+        return 0
+    if text[at - 1].isspace():
+        return at
+    space = text.find(" ", at)
+    return space + 1 if 0 <= space < at + 40 else at
+
+
+def cut_end(text: str, at: int) -> int:
+    if at >= len(text):
+        return len(text)
+    space = text.rfind(" ", max(0, at - 40), at + 1)
+    return space if space > 0 else at
