@@ -36,6 +36,7 @@ FILE_CATEGORY = {
     "test_process_faults": "process faults: kill -9",
     "test_concurrency": "concurrency",
     "test_environment": "environment",
+    "test_store_faults": "store faults",
     "test_regressions": "regressions (faults found)",
 }
 ORDER = list(dict.fromkeys([*FILE_CATEGORY.values(), "no network"]))

@@ -49,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from jjj_brief import imports
+    from jjj_brief.store.session import watch_report
 
     if not args.paths and not args.remove:
         raise UserError("give files or folders to import, or --remove ID")
@@ -81,11 +82,13 @@ def run(args: argparse.Namespace) -> int:
             message(f"jjj-brief: {outcome.message}")
     for note in status.messages:
         message(f"jjj-brief: {note}")
+    watched = watch_report() if args.paths else []
     if args.json:
         emit_json({
             "results": [o.to_dict() for o in outcomes],
             "index": status.to_dict(),
             "index_seconds": round(index_seconds, 3),
+            "watched": watched,
         })
     else:
         _print_outcomes(outcomes)
@@ -93,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
             f"index {status.action}: +{status.added} -{status.removed} imports in {index_seconds:.2f} s",
             style="dim",
         ))
+        for watch in watched:
+            if watch["new"]:
+                stdout_console().print(Text(f"watched search {one_line(str(watch['name']))!r}: {watch['new']} new", style="bold yellow"))
     return 1 if refused else 0
 
 

@@ -1,0 +1,158 @@
+"""The store bound to the corpus: anchors made from article references, figures claimed by
+offset, anchors re-found after the corpus changed, watched searches rerun.
+
+One store per process (:func:`work`), opened on first use and re-anchored against the
+current corpus whenever the corpus changes (an import, a removal, a re-import with edits).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from dataclasses import dataclass
+
+from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
+from jjj_brief.store.anchors import Anchor, make_anchor
+from jjj_brief.store.model import ClaimMember, SavedSearch
+from jjj_brief.store.sqlite import SQLiteStore, bookmark_anchor, open_store
+
+_LOCK = threading.RLock()
+_STORE: SQLiteStore | None = None
+_ANCHORED_FOR: object = None  # the corpus object the anchors were last checked against
+WATCH_LIMIT = 200  # results of a watched search compared with what was seen
+
+
+def work() -> SQLiteStore:
+    """This process's store, with anchors checked against the current corpus."""
+    global _STORE
+    with _LOCK:
+        if _STORE is None:
+            _STORE = open_store()
+        reanchor_if_changed(_STORE)
+        return _STORE
+
+
+def close_work() -> None:
+    global _STORE, _ANCHORED_FOR
+    with _LOCK:
+        if _STORE is not None:
+            _STORE.close()
+        _STORE, _ANCHORED_FOR = None, None
+
+
+def reanchor_if_changed(store: SQLiteStore, corpus: Corpus | None = None) -> int:
+    """Re-find anchors when the corpus is not the one they were last checked against."""
+    global _ANCHORED_FOR
+    corpus = corpus or load_corpus()
+    with _LOCK:
+        if _ANCHORED_FOR is corpus:
+            return 0
+        changed = store.reanchor(lambda article_id: _text_of(corpus, article_id))
+        _ANCHORED_FOR = corpus
+        return changed
+
+
+def _text_of(corpus: Corpus, article_id: str) -> str | None:
+    article = corpus.find(article_id)
+    return article.text if article is not None and article.id == article_id else None
+
+
+def article(ref: str) -> Article:
+    return load_corpus().get(ref)
+
+
+def span_anchor(ref: str, start: int, end: int) -> Anchor:
+    """The anchor of ``[start, end)`` in an article; UserError when it does not fit."""
+    found = article(ref)
+    if not 0 <= start < end <= len(found.text):
+        raise UserError(f"span {start}-{end} is not inside {found.id} (0-{len(found.text)})")
+    if not found.text[start:end].strip():
+        raise UserError(f"span {start}-{end} of {found.id} holds no text")
+    return make_anchor(found.id, found.text, start, end)
+
+
+def place_anchor(ref: str, offset: int) -> Anchor:
+    found = article(ref)
+    if not 0 <= offset < max(1, len(found.text)):
+        raise UserError(f"offset {offset} is not inside {found.id} (0-{len(found.text)})")
+    return bookmark_anchor(found.id, found.text, offset)
+
+
+def figure_member(ref: str, offset: int) -> ClaimMember:
+    """The figure at ``offset`` (anywhere inside it) as a claim member; UserError if none."""
+    from jjj_brief.figures import article_figures, figure_at
+
+    found = article(ref)
+    figure = figure_at(article_figures(found), offset)
+    if figure is None:
+        raise UserError(f"no figure at {found.id}:{offset} (see jjj-brief figures {found.id})")
+    return ClaimMember(make_anchor(found.id, found.text, figure.start, figure.end), figure.value, figure.unit or "")
+
+
+def parse_place(text: str) -> tuple[str, int]:
+    """``ARTICLE:OFFSET`` -> (article, offset)."""
+    ref, sep, offset = text.rpartition(":")
+    if not sep or not ref or not offset.strip().isdigit():
+        raise UserError(f"expected ARTICLE:OFFSET, got {text!r}")
+    return ref, int(offset)
+
+
+# ---------------------------------------------------------------------- saved searches
+
+
+def hit_key(hit) -> str:
+    """What identifies a result across reruns (kind, article or item, passage start)."""
+    return f"{hit.kind}:{hit.article}:{hit.start}"
+
+
+@dataclass
+class WatchResult:
+    saved: SavedSearch
+    result: object  # jjj_brief.search.SearchResult
+    new_keys: list[str]
+
+    @property
+    def new(self) -> int:
+        return len(self.new_keys)
+
+    def is_new(self, hit) -> bool:
+        return hit_key(hit) in self.new_keys
+
+
+def run_saved(saved: SavedSearch, limit: int = WATCH_LIMIT) -> WatchResult:
+    """Rerun a saved search; the keys of results not seen before."""
+    from jjj_brief.search import search
+
+    options: dict[str, object] = {"limit": limit}
+    if saved.sort != "relevance" and "sort" in inspect.signature(search).parameters:
+        options["sort"] = saved.sort
+    result = search(saved.query, **options)  # type: ignore[arg-type]
+    new = [hit_key(hit) for hit in result.hits if hit_key(hit) not in saved.seen]
+    return WatchResult(saved, result, new)
+
+
+def current_keys(query: str, limit: int = WATCH_LIMIT) -> list[str]:
+    from jjj_brief.search import search
+
+    return [hit_key(hit) for hit in search(query, limit=limit).hits]
+
+
+def check_watches(store: SQLiteStore | None = None) -> list[WatchResult]:
+    """Every watched search rerun (after an import): what is new in each."""
+    store = store or work()
+    return [run_saved(saved) for saved in store.saved_searches() if saved.watch]
+
+
+def watch_report() -> list[dict[str, object]]:
+    """After an import: each watched search with its count of new results ([] when the
+    analyst has no store yet — an import never creates one)."""
+    from jjj_brief import paths
+    from jjj_brief.store.sqlite import FILE_NAME
+
+    if _STORE is None and not (paths.data_dir() / FILE_NAME).is_file():
+        return []
+    try:
+        return [{"name": run.saved.name, "query": run.saved.query, "new": run.new}
+                for run in check_watches()]
+    finally:
+        close_work()
