@@ -20,7 +20,8 @@ def import_sha256(article: Article | None) -> str:
     """The SHA-256 of an imported file's original bytes (imports keep it in their header)."""
     if article is None or article.source != "import":
         return ""
-    given = getattr(article, "sha256", "")
+    provenance = getattr(article, "provenance", None) or {}
+    given = provenance.get("sha256") if isinstance(provenance, dict) else None
     if isinstance(given, str) and given:
         return given
     try:
