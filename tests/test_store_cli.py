@@ -18,6 +18,17 @@ NINE_YEARS = 1320  # inside "9 years" (xinhua), curated fact strategy-age
 TEN_YEARS = 430  # inside "ten years" (chinanews)
 
 
+@pytest.fixture(autouse=True)
+def fresh_corpus():
+    """Imports made here must not leak into later tests through the per-process corpus."""
+    yield
+    from jjj_brief.corpus import load_corpus
+    from jjj_brief.store.session import close_work
+
+    close_work()
+    load_corpus(refresh=True)
+
+
 def cli(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
