@@ -38,6 +38,7 @@ async def test_focused_figure_lists_related_figures_from_other_articles(make_app
         app.open_location(Location("article", article.id, offset=figure.start))
         await wait_for(pilot, lambda: app.reader.figure is figure)
         await wait_for(pilot, lambda: len(app.reader._related) == len(candidates))
+        await pilot.pause()  # the panel's new rows laid out before the screenshot
         assert "Related figures in other articles" in screen_text(app)
         first = candidates[0]
         label = app.query_one("#related").get_option_at_index(0).prompt.plain

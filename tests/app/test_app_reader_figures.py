@@ -17,14 +17,14 @@ SIZE = (150, 45)
 
 def styles_at(app, offset: int) -> list[str]:
     """The style strings the reader applied at article ``offset``."""
-    reader = app.reader
-    paragraph = reader.article.paragraph_at(offset)
+    document = app.reader.document
     found = []
-    for block_index in reader.prepared.paragraph_block[paragraph.index]:
-        block = reader.document.blocks[block_index]
+    for block_index in document.blocks_between(offset, offset + 1):
+        block = document.blocks[block_index]
         local = offset - block.start
         if 0 <= local < len(block.text):
-            found += [str(span.style) for span in block.text.spans if span.start <= local < span.end]
+            text = document.block_text(block_index)
+            found += [str(span.style) for span in text.spans if span.start <= local < span.end]
     return found
 
 

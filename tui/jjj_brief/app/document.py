@@ -1,97 +1,83 @@
-"""A scrollable, wrapped view of a long document, rendered line by line (Textual's Line API).
+"""A scrollable, wrapped view of a long document that only works on what is on screen.
 
-Why not one widget per paragraph: mounting and laying out hundreds of ``Static`` widgets
-costs far more than wrapping the text ourselves (``bench/bench_app.py`` measures both),
-and a single 2 MB line would still be one enormous widget. Here a document is a list of
-:class:`Block` s (a paragraph or a piece of one, a marker line) holding safe
-``rich.text.Text``. A :class:`Layout` wraps the blocks for one width (character offsets
-kept); only the visible lines are turned into segments, on demand, with a small cache.
+A document is a list of :class:`Block` s (a paragraph or a piece of one, or a marker line)
+holding display-safe plain text. Nothing is done to the whole document up front:
 
-Big documents are wrapped off the UI thread: the reader computes the first layout in its
-worker, and a resize of a big document re-wraps in a thread worker while the old layout
-stays on screen.
+* **Heights are estimated** from each block's cell count until the block is wrapped; the
+  estimate is replaced by the exact line count the first time the block is needed (drawn,
+  scrolled to, clicked). Blocks are only ever wrapped at or below the top of the view while
+  drawing, so refining an estimate never moves what is already on screen.
+* **Styling is on demand**: a ``styler`` callback turns one block into a styled
+  ``rich.text.Text`` (figures, matches, focus) when the block is first drawn; ``restyle``
+  drops the cached lines of the blocks that changed.
+* **A line cache** (LRU, per block) keeps the rendered strips of recently drawn blocks, so
+  scrolling back and forth costs nothing.
+
+This is the approach of line-based viewers such as toolong (line index + LRU cache of
+rendered lines), with word wrapping added. Opening a 10 MB article therefore costs one
+pass to cut it into blocks; ``bench/bench_app.py`` measures first screen and PageDown.
 
 Offsets: a block may carry the article offset of its first character (``start``), so
 :meth:`DocumentView.line_of_offset` finds the line showing any article character, and a
-click maps back to an article offset.
+click maps back to an article offset. Text selection uses Textual's selection API
+(offset metadata on each strip, :meth:`DocumentView.get_selection`).
 """
 
 from __future__ import annotations
 
-import time
-from bisect import bisect_right
-from dataclasses import dataclass, field
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import accumulate
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
-from textual import work
+from textual.cache import LRUCache
 from textual.events import Click, Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
-#: Documents with more characters than this are re-wrapped in a thread worker on resize.
-BIG_DOCUMENT = 200_000
+#: Characters that take two cells (CJK and friends); counted to estimate a block's width.
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
 
 @dataclass
 class Block:
-    """One paragraph (or piece of one) or marker: safe text, and where it sits in the article."""
+    """One paragraph (or piece of one) or marker: display-safe text, and where it sits."""
 
-    text: Text
+    text: str
     start: int | None = None  # article offset of text[0]; None for lines that are not article text
+    style: str = ""  # base style of the whole block (a repeat, a marker)
     gap_after: bool = True  # a blank line after the block
+    cells: int = -1  # display width of the text in cells (computed when the block is added)
+
+    def __post_init__(self) -> None:
+        if self.cells < 0:
+            self.cells = estimate_cells(self.text)
+
+    @property
+    def end(self) -> int | None:
+        return None if self.start is None else self.start + len(self.text)
 
 
-@dataclass(frozen=True)
-class _Line:
-    block: int  # -1 for a blank gap line
-    start: int  # char offset in the block's text
-    end: int
+def estimate_cells(text: str) -> int:
+    """The cell width of ``text``: exact for ASCII, wide characters counted twice otherwise."""
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
-@dataclass
-class Layout:
-    """The blocks wrapped for one width."""
-
-    width: int
-    lines: list[_Line]
-    first_line: list[int]  # per block
-    breaks: list[list[int]]  # per block: char offsets where wrapped lines start (after 0)
-    pieces: dict[int, list[Text]] = field(default_factory=dict)  # block -> text cut at breaks
+Styler = Callable[[int, Block], Text]
 
 
-def wrap_blocks(blocks: list[Block], width: int, *, in_thread: bool = False) -> Layout:
-    """Wrap every block at ``width`` cells. Pure: safe to run in a worker thread.
-
-    ``in_thread``: yield the GIL after each block, so the UI thread (which needs it for
-    every turn of its event loop) stays responsive while a big document is wrapped.
-    """
-    lines: list[_Line] = []
-    first: list[int] = []
-    all_breaks: list[list[int]] = []
-    for index, block in enumerate(blocks):
-        first.append(len(lines))
-        plain = block.text.plain
-        breaks = divide_line(plain, width, fold=True) if len(plain) > width or cell_len(plain) > width else []
-        all_breaks.append(breaks)
-        edges = [0, *breaks, len(plain)]
-        for start, end in zip(edges, edges[1:]):
-            lines.append(_Line(index, start, end))
-        if not plain:
-            lines.append(_Line(index, 0, 0))
-        if block.gap_after:
-            lines.append(_Line(-1, 0, 0))
-        if in_thread:
-            time.sleep(0)
-    return Layout(width, lines, first, all_breaks)
-
-
-def document_size(blocks: list[Block]) -> int:
-    return sum(len(block.text) for block in blocks)
+def plain_style(index: int, block: Block) -> Text:
+    return Text(block.text, style=block.style)
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -100,6 +86,9 @@ class DocumentView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     DocumentView { background: $surface; padding: 0 1; }
     """
+
+    #: Rendered blocks kept (each holds all its lines at the current width).
+    CACHE_BLOCKS = 256
 
     class Clicked(Message):
         """The user clicked on the article character at ``offset``."""
@@ -111,129 +100,280 @@ class DocumentView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._blocks: list[Block] = []
-        self._layout = Layout(0, [], [], [])
+        self._styler: Styler = plain_style
         self._starts: list[int] = []  # article starts of blocks that have one, ascending
         self._start_blocks: list[int] = []
-        self._strip_cache: dict[int, Strip] = {}
-        self._big = False
+        self._width = 0
+        self._breaks: dict[int, list[int]] = {}  # block -> wrap points, at self._width
+        self._heights: list[int] = []  # lines per block (exact when in _breaks, else estimated)
+        self._prefix: list[int] = [0]  # first line of each block; _prefix[-1] is the total
+        self._prefix_from: int | None = None  # _prefix is stale from this block on
+        self._strips: LRUCache[int, list[Strip]] = LRUCache(self.CACHE_BLOCKS)
         self._pending_offset: int | None = None
         self._anchor_request: tuple[int, int] | None = None
+        self._size_sync_pending = False
 
     # ------------------------------------------------------------------ content
-    def set_blocks(self, blocks: list[Block], layout: Layout | None = None) -> None:
-        """Show ``blocks``; ``layout`` may be precomputed (off the UI thread) for the current width."""
+    def set_blocks(self, blocks: list[Block], styler: Styler | None = None) -> None:
+        """Show ``blocks``, styled by ``styler`` (called per block, when it is first drawn)."""
         self._blocks = blocks
+        self._styler = styler or plain_style
         self._pending_offset = None
         self._anchor_request = None
         self._starts = [b.start for b in blocks if b.start is not None]
         self._start_blocks = [i for i, b in enumerate(blocks) if b.start is not None]
-        self._big = document_size(blocks) > BIG_DOCUMENT
-        if layout is None or layout.width != self.text_width():
-            layout = wrap_blocks(blocks, self.text_width())
-        self._apply_layout(layout, keep_place=False)
+        self._reset_layout(self.text_width())
+        self.scroll_to(y=0, animate=False, immediate=True)
 
-    def restyle(self, index: int, text: Text) -> None:
-        """Replace block ``index``'s text with the same characters differently styled."""
-        self._blocks[index].text = text
-        self._layout.pieces.pop(index, None)
-        self._strip_cache.clear()
+    def restyle(self, indexes: Iterable[int] | None = None) -> None:
+        """Blocks ``indexes`` (all when ``None``) look different now: draw them again."""
+        if indexes is None:
+            self._strips.clear()
+        else:
+            for index in indexes:
+                self._strips.discard(index)
         self.refresh()
 
     @property
     def blocks(self) -> list[Block]:
         return self._blocks
 
+    def block_text(self, index: int) -> Text:
+        """Block ``index`` as styled for display (what the styler gives)."""
+        return self._styler(index, self._blocks[index])
+
+    def blocks_between(self, lo: int, hi: int) -> range:
+        """Indexes of the blocks holding article characters in ``[lo, hi)``."""
+        if not self._starts:
+            return range(0)
+        first = max(0, bisect_right(self._starts, lo) - 1)
+        last = max(first, bisect_left(self._starts, max(lo + 1, hi)) - 1)
+        return range(self._start_blocks[first], self._start_blocks[last] + 1)
+
     @property
     def line_count(self) -> int:
-        return len(self._layout.lines)
+        """Lines in the document at the current width (blocks not yet wrapped: estimated)."""
+        return self._line_total()
 
     def plain_lines(self) -> list[str]:
-        """Every wrapped line as plain text (what the user would see, for tests)."""
-        return [
-            self._blocks[ln.block].text.plain[ln.start : ln.end] if ln.block >= 0 else ""
-            for ln in self._layout.lines
-        ]
+        """Every wrapped line as plain text (wraps the whole document: for tests)."""
+        lines: list[str] = []
+        for index, block in enumerate(self._blocks):
+            breaks = self._wrap(index)
+            edges = [0, *breaks, len(block.text)]
+            lines.extend(block.text[start:end] for start, end in zip(edges, edges[1:]))
+            if block.gap_after:
+                lines.append("")
+        self._sync_size()
+        return lines
 
     # ------------------------------------------------------------------- layout
     def text_width(self) -> int:
         width = self.scrollable_content_region.width
         return max(10, width or 80)
 
-    def _apply_layout(self, layout: Layout, *, keep_place: bool = True) -> None:
-        """Show ``layout``; on a re-wrap, keep the same text at the same place on screen."""
-        anchor = self.anchor_offset() if keep_place and self._layout.lines else None
-        self._layout = layout
-        self._strip_cache.clear()
-        self.virtual_size = Size(layout.width, len(layout.lines))
-        self.refresh()
-        if anchor is not None:
-            self.scroll_to_offset(anchor)
+    def _estimate(self, block: Block, width: int) -> int:
+        lines = 1 if block.cells <= width else -(-block.cells // max(1, width - 3))
+        return lines + (1 if block.gap_after else 0)
+
+    def _reset_layout(self, width: int) -> None:
+        """Forget every wrap (new blocks or a new width): back to estimates."""
+        self._width = width
+        self._breaks = {}
+        self._strips.clear()
+        self._heights = [self._estimate(block, width) for block in self._blocks]
+        self._prefix_from = 0
+        # The tail is wrapped now, so that End lands exactly on the last line.
+        lines, index = 0, len(self._blocks) - 1
+        while index >= 0 and lines < 3 * max(24, self.scrollable_content_region.height):
+            self._wrap(index)
+            lines += self._heights[index]
+            index -= 1
+        self._sync_size()
+
+    def _wrap(self, index: int) -> list[int]:
+        """Block ``index``'s wrap points at the current width (computed once)."""
+        breaks = self._breaks.get(index)
+        if breaks is None:
+            block = self._blocks[index]
+            text, width = block.text, self._width
+            breaks = divide_line(text, width, fold=True) if block.cells > width else []
+            self._breaks[index] = breaks
+            height = len(breaks) + 1 + (1 if block.gap_after else 0)
+            if height != self._heights[index]:
+                self._heights[index] = height
+                self._mark_stale(index)
+        return breaks
+
+    def _mark_stale(self, index: int) -> None:
+        self._prefix_from = index if self._prefix_from is None else min(self._prefix_from, index)
+        if not self._size_sync_pending and self.is_attached:
+            self._size_sync_pending = True
+            self.call_after_refresh(self._sync_size)
+
+    def _prefix_ready(self) -> list[int]:
+        start = self._prefix_from
+        if start is not None:
+            if start == 0 or len(self._prefix) != len(self._heights) + 1:
+                self._prefix = [0, *accumulate(self._heights)]
+            else:
+                base = self._prefix[start]
+                self._prefix[start + 1 :] = list(accumulate(self._heights[start:], initial=base))[1:]
+            self._prefix_from = None
+        return self._prefix
+
+    def _line_total(self) -> int:
+        return self._prefix_ready()[-1]
+
+    def _sync_size(self) -> None:
+        self._size_sync_pending = False
+        size = Size(self._width, self._line_total())
+        if self.virtual_size != size:
+            self.virtual_size = size
+
+    def _locate(self, y: int) -> tuple[int, int] | None:
+        """(block, line within the block) of document line ``y``; wraps that block."""
+        if not self._blocks or y < 0:
+            return None
+        prefix = self._prefix_ready()
+        if y >= prefix[-1]:
+            return None
+        index = bisect_right(prefix, y) - 1
+        self._wrap(index)
+        prefix = self._prefix_ready()
+        if y >= prefix[index + 1]:  # the block turned out shorter than its estimate
+            return self._locate(y)
+        return index, y - prefix[index]
 
     def on_resize(self, event: Resize) -> None:
         width = self.text_width()
-        if width == self._layout.width or not self._blocks:
+        if width == self._width or not self._blocks:
             return
-        if self._big:
-            self._rewrap(self._blocks, width)
-        else:
-            self._apply_layout(wrap_blocks(self._blocks, width))
-
-    @work(thread=True, exclusive=True, group="document-wrap")
-    def _rewrap(self, blocks: list[Block], width: int) -> None:
-        layout = wrap_blocks(blocks, width, in_thread=True)
-        self.app.call_from_thread(self._rewrapped, blocks, layout)
-
-    def _rewrapped(self, blocks: list[Block], layout: Layout) -> None:
-        if blocks is self._blocks and layout.width == self.text_width():
-            self._apply_layout(layout)
+        anchor = self.anchor_offset()
+        self._reset_layout(width)
+        if anchor is not None:
+            self.scroll_to_offset(anchor)
 
     # ---------------------------------------------------------------- rendering
     def render_line(self, y: int) -> Strip:
-        _, scroll_y = self.scroll_offset
-        index = scroll_y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if not 0 <= index < len(self._layout.lines):
+        line = self.scroll_offset.y + y
+        found = self._locate(line)
+        if found is None:
             return Strip.blank(width, base)
-        strip = self._strip_cache.get(index)
-        if strip is None:
-            strip = self._render(index)
-            if len(self._strip_cache) > 512:
-                self._strip_cache.clear()
-            self._strip_cache[index] = strip
-        return strip.crop_extend(0, width, base).apply_style(base)
+        index, within = found
+        strips = self._block_strips(index)
+        strip = strips[within] if within < len(strips) else Strip([])
+        selection = self.text_selection
+        if selection is not None:
+            strip = self._select(strip, index, within, line, selection)
+        return strip.crop_extend(0, width, base).apply_style(base).apply_offsets(0, line)
 
-    def _render(self, index: int) -> Strip:
-        layout = self._layout
-        line = layout.lines[index]
-        if line.block < 0:
-            return Strip([])
-        pieces = layout.pieces.get(line.block)
-        if pieces is None:
-            pieces = list(self._blocks[line.block].text.divide(layout.breaks[line.block]))
-            layout.pieces[line.block] = pieces
-        text = pieces[bisect_right(layout.breaks[line.block], line.start)].copy()
-        text.rstrip()
-        segments = [Segment(seg.text, seg.style) for seg in text.render(self.app.console, end="") if seg.text]
-        return Strip(segments)
+    def _block_strips(self, index: int) -> list[Strip]:
+        strips = self._strips.get(index)
+        if strips is None:
+            block = self._blocks[index]
+            breaks = self._wrap(index)
+            text = self._styler(index, block)
+            console = self.app.console
+            strips = []
+            for piece in text.divide(breaks) if breaks else [text]:
+                piece.rstrip()
+                strips.append(Strip([Segment(s.text, s.style) for s in piece.render(console, end="") if s.text]))
+            if block.gap_after:
+                strips.append(Strip([]))
+            self._strips[index] = strips
+        return strips
+
+    def _line_span(self, index: int, within: int) -> tuple[int, int]:
+        """The character range of the block's text on its ``within``-th line."""
+        block = self._blocks[index]
+        edges = [0, *self._wrap(index), len(block.text)]
+        if within + 1 >= len(edges):
+            return len(block.text), len(block.text)  # the gap line
+        return edges[within], edges[within + 1]
+
+    def _line_plain(self, index: int, within: int) -> str:
+        start, end = self._line_span(index, within)
+        return self._blocks[index].text[start:end].rstrip()
+
+    # ---------------------------------------------------------------- selection
+    def _select(self, strip: Strip, index: int, within: int, line: int, selection: Selection) -> Strip:
+        span = selection.get_span(line)
+        if span is None:
+            return strip
+        plain = self._line_plain(index, within)
+        start, end = span
+        end = len(plain) if end == -1 else min(end, len(plain))
+        if start >= end:
+            return strip
+        text = Text(plain)
+        for segment_text, style in self._segment_styles(strip):
+            text.stylize(style, *segment_text)
+        text.stylize(self.screen.get_component_rich_style("screen--selection"), start, end)
+        return Strip([Segment(s.text, s.style) for s in text.render(self.app.console, end="") if s.text])
+
+    @staticmethod
+    def _segment_styles(strip: Strip):
+        position = 0
+        for segment in strip:
+            size = len(segment.text)
+            if segment.style is not None:
+                yield (position, position + size), segment.style
+            position += size
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text (Textual's selection API; ctrl+c copies it)."""
+        if selection.start is None and selection.end is None:
+            return "\n\n".join(block.text for block in self._blocks), "\n"
+        first = selection.start.y if selection.start is not None else 0
+        last = selection.end.y if selection.end is not None else self._line_total() - 1
+        if last - first > 100_000:
+            last = first + 100_000  # a selection dragged over a huge document: cut, not frozen
+        pieces: list[str] = []
+        previous = None
+        for line in range(first, last + 1):
+            found = self._locate(line)
+            if found is None:
+                break
+            span = selection.get_span(line)
+            if span is None:
+                continue
+            index, within = found
+            start, end = self._line_span(index, within)
+            cut_end = end if span[1] == -1 else min(end, start + span[1])
+            piece = self._blocks[index].text[start + span[0] : cut_end]
+            if previous is not None and (index != previous or start >= end):
+                pieces.append("\n")  # a new block, or a gap line: soft wraps join without one
+            pieces.append(piece)
+            previous = index
+        return "".join(pieces).rstrip(" "), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     # ----------------------------------------------------------------- offsets
+    def _block_of_offset(self, offset: int) -> int | None:
+        if not self._starts:
+            return None
+        return self._start_blocks[max(0, bisect_right(self._starts, offset) - 1)]
+
     def line_of_offset(self, offset: int) -> int | None:
         """The line showing article character ``offset``, or the nearest line before it."""
-        if not self._starts or not self._layout.first_line:
+        index = self._block_of_offset(offset)
+        if index is None:
             return None
-        pos = max(0, bisect_right(self._starts, offset) - 1)
-        block_index = self._start_blocks[pos]
-        local = max(0, offset - (self._blocks[block_index].start or 0))
-        within = bisect_right(self._layout.breaks[block_index], local)
-        return self._layout.first_line[block_index] + within
+        local = max(0, offset - (self._blocks[index].start or 0))
+        within = bisect_right(self._wrap(index), local)
+        return self._prefix_ready()[index] + within
 
     def scroll_to_offset(self, offset: int) -> None:
         """Bring article character ``offset`` into view, a third of the way down.
 
-        The scroll happens after the next refresh (the virtual size may just have
-        changed), computed then from the layout of that moment; until then the offset
-        counts as the view's anchor, so a re-wrap in between keeps it.
+        The scroll happens after the next refresh (the size may just have changed),
+        computed then from the layout of that moment; until then the offset counts as the
+        view's anchor, so a re-wrap in between keeps it.
         """
         self._pending_offset = offset
         self.call_after_refresh(self._scroll_to_pending)
@@ -242,19 +382,34 @@ class DocumentView(ScrollView, can_focus=True):
         offset, self._pending_offset = self._pending_offset, None
         if offset is None:
             return
-        line = self.line_of_offset(offset)
-        if line is None:
+        index = self._block_of_offset(offset)
+        if index is None:
             return
         height = max(1, self.scrollable_content_region.height)
+        # Wrap the blocks that will sit above the target first, so that it stays put.
+        lines, before = 0, index
+        while before > 0 and lines < height:
+            before -= 1
+            self._wrap(before)
+            lines += self._heights[before]
+        line = self.line_of_offset(offset) or 0
+        self._sync_size()
         self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
         # Near the end the scroll is clamped; remember what was asked for, while unmoved.
         self._anchor_request = (offset, self.scroll_offset.y)
 
-    def _line_offset(self, index: int) -> int | None:
-        line = self._layout.lines[index]
-        if line.block < 0 or self._blocks[line.block].start is None:
+    def _line_offset(self, line: int) -> int | None:
+        found = self._locate(line)
+        if found is None:
             return None
-        return self._blocks[line.block].start + line.start
+        index, within = found
+        block = self._blocks[index]
+        if block.start is None:
+            return None
+        start, end = self._line_span(index, within)
+        if start >= len(block.text) and block.text:
+            return None  # the gap line
+        return block.start + start
 
     def anchor_offset(self) -> int | None:
         """The article offset a third of the way down the view (what scroll_to_offset restores)."""
@@ -262,40 +417,44 @@ class DocumentView(ScrollView, can_focus=True):
             return self._pending_offset
         if self._anchor_request is not None and self._anchor_request[1] == self.scroll_offset.y:
             return self._anchor_request[0]
-        lines = self._layout.lines
-        if not lines:
+        if not self._blocks:
             return None
         height = max(1, self.scrollable_content_region.height)
         top = self.scroll_offset.y
-        for index in range(min(len(lines) - 1, top + height // 3), -1, -1):
-            offset = self._line_offset(index)
+        for line in range(min(self._line_total() - 1, top + height // 3), top - 1, -1):
+            offset = self._line_offset(line)
             if offset is not None:
                 return offset
+        index = self._locate(top)
+        if index is not None:
+            for block in reversed(self._blocks[: index[0] + 1]):
+                if block.start is not None:
+                    return block.start
         return None
 
     def visible_offsets(self) -> tuple[int, int] | None:
         """The article offsets of the first and last visible lines."""
         top = self.scroll_offset.y
-        bottom = min(len(self._layout.lines), top + self.scrollable_content_region.height)
-        found = [offset for i in range(top, bottom) if (offset := self._line_offset(i)) is not None]
+        bottom = min(self._line_total(), top + self.scrollable_content_region.height)
+        found = [offset for line in range(top, bottom) if (offset := self._line_offset(line)) is not None]
         return (found[0], found[-1]) if found else None
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The article offset of the character under widget coordinates ``(x, y)``."""
-        index = self.scroll_offset.y + y
-        if not 0 <= index < len(self._layout.lines):
+        found = self._locate(self.scroll_offset.y + y)
+        if found is None:
             return None
-        line = self._layout.lines[index]
-        start = self._line_offset(index)
-        if start is None:
+        index, within = found
+        block = self._blocks[index]
+        if block.start is None:
             return None
-        plain = self._blocks[line.block].text.plain[line.start : line.end]
+        start, end = self._line_span(index, within)
         column = x - self.styles.padding.left
         cells = 0
-        for position, char in enumerate(plain):
+        for position, char in enumerate(block.text[start:end]):
             cells += cell_len(char)
             if cells > column:
-                return start + position
+                return block.start + start + position
         return None
 
     def on_click(self, event: Click) -> None:

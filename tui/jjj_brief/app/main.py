@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static, Tree
+from textual.widgets._footer import FooterKey
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.help import HelpScreen
@@ -47,6 +48,17 @@ VIEW_IDS = {
 }
 
 
+class BriefFooter(Footer):
+    """The footer with help and quit first: on a narrow terminal the keys at the end are cut."""
+
+    FIRST = ("help", "quit")
+
+    def compose(self) -> ComposeResult:
+        items = list(super().compose())
+        first = [w for w in items if isinstance(w, FooterKey) and w.action in self.FIRST]
+        yield from first + [w for w in items if w not in first]
+
+
 class BriefApp(App[None]):
     """Read, search and cross-check the Beijing-Tianjin-Hebei briefings."""
 
@@ -61,9 +73,14 @@ class BriefApp(App[None]):
         Binding("y", "copy_citation", "Cite"),
         Binding("e", "export", "Export"),
         Binding("t", "focus_tree", "Tree", show=False),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit (always)", show=False, priority=True),
     ]
+
+    #: Below 110 columns the sidebar narrows and the reader's figure panel moves under the
+    #: text, so the text keeps at least 60% of the width (``s`` hides the sidebar).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     CSS = """
     #top { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; }
@@ -74,6 +91,13 @@ class BriefApp(App[None]):
     #sidebar.-searching #tree { height: 8; }
     #sidebar.-searching #search { height: 1fr; }
     #main { width: 1fr; }
+    Screen.-narrow #sidebar { width: 28; }
+    #sidebar.-hidden { display: none; }
+    Screen.-narrow ReaderView #reader-meta { max-height: 3; }
+    Screen.-narrow ReaderView #reader-body { layout: vertical; }
+    Screen.-narrow ReaderView #figure-panel {
+        width: 1fr; height: 8; border-left: none; border-top: hkey $primary 40%;
+    }
     """
 
     def __init__(
@@ -109,7 +133,7 @@ class BriefApp(App[None]):
                 yield BriefingView(self.core, id="briefing")
                 yield ComparisonView(self.core, id="comparison")
                 yield TimelineView(self.core, id="timeline")
-        yield Footer()
+        yield BriefFooter()
 
     def on_mount(self) -> None:
         if self.settings.theme and self.settings.theme in self.available_themes:
@@ -365,10 +389,26 @@ class BriefApp(App[None]):
 
     # ----------------------------------------------------------------- actions
     def action_focus_search(self) -> None:
+        self.query_one("#sidebar").remove_class("-hidden")
         self.search_pane.focus_query()
 
     def action_focus_tree(self) -> None:
+        self.query_one("#sidebar").remove_class("-hidden")
         self.query_one(TopicTree).focus()
+
+    def action_toggle_sidebar(self) -> None:
+        """Hide or show the tree and search column (more room for the text)."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.toggle_class("-hidden")
+        if sidebar.has_class("-hidden") and self.focused is not None and sidebar in self.focused.ancestors:
+            self._focus_main()
+
+    def _focus_main(self) -> None:
+        current = self.query_one(ContentSwitcher).current
+        if current == "reader":
+            self.reader.document.focus()
+        else:
+            self.screen.focus_next()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_sections()))

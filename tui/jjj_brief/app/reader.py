@@ -1,15 +1,16 @@
 """The article reader: metadata, figures lit by kind, search matches, find, and a figure panel.
 
-The text is shown by :class:`DocumentView` (one wrapped line list, not a widget per
-paragraph). Opening an article does the slow parts — figure extraction, match spans,
-styling every paragraph — in a thread worker; a generation counter drops the result of
-an article the user has already left.
+The text is shown by :class:`DocumentView`, which wraps and styles only the blocks on
+screen. Opening an article cuts it into blocks in a thread worker (one pass over the
+text); figures and search-match spans are found in the same worker and, for a big
+article, painted when ready after the text is already on screen. A generation counter
+drops the result of an article the user has already left.
 """
 
 from __future__ import annotations
 
 import re
-import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
-from jjj_brief.app.document import Block, DocumentView, Layout, wrap_blocks
+from jjj_brief.app.document import Block, DocumentView
 from jjj_brief.corpus import Article
 
 KIND_STYLES: dict[str, str] = {
@@ -123,23 +124,111 @@ def figure_details(figure: Any) -> Text:
     return safe_text.paragraphs(*rows)
 
 
+class Spans:
+    """Sorted ``(start, end)`` article spans, found by position with a binary search."""
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self.spans = sorted(spans or [])
+        self.starts = [start for start, _ in self.spans]
+        self.reach = max((end - start for start, end in self.spans), default=0)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, index: int) -> tuple[int, int]:
+        return self.spans[index]
+
+    def __iter__(self):
+        return iter(self.spans)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self.spans) == list(other) if isinstance(other, (Spans, list)) else NotImplemented
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        found = []
+        for index in range(bisect_left(self.starts, lo - self.reach), len(self.spans)):
+            start, end = self.spans[index]
+            if start >= hi:
+                break
+            if end > lo:
+                found.append((start, end))
+        return found
+
+    def first_at_or_after(self, offset: int) -> int | None:
+        index = bisect_left(self.starts, offset)
+        return index if index < len(self.spans) else None
+
+
 @dataclass
 class PreparedArticle:
-    """Everything the reader needs to show an article, computed off the UI thread."""
+    """Everything the reader needs to show an article, computed off the UI thread.
+
+    ``figures_ready`` is False while the figures (and match spans) of a big article are
+    still being found: its text is already on screen.
+    """
 
     article: Article
-    figures: list
-    query_spans: list[tuple[int, int]]
     blocks: list[Block]
-    paragraph_block: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> its blocks
-    paragraph_cuts: dict[int, list[int]] = field(default_factory=dict)  # where its blocks start
-    figures_by_paragraph: dict[int, list[int]] = field(default_factory=dict)
-    layout: Layout | None = None
+    figures: list = field(default_factory=list)
+    query_spans: Spans = field(default_factory=Spans)
+    figures_ready: bool = False
+    repeats: int = 0
+    figure_starts: list[int] = field(default_factory=list)
+    figure_reach: int = 0
+
+    def set_figures(self, figures: list, query_spans: list[tuple[int, int]]) -> None:
+        self.figures = sorted(figures, key=lambda figure: figure.start)
+        self.figure_starts = [figure.start for figure in self.figures]
+        self.figure_reach = max((figure.end - figure.start for figure in self.figures), default=0)
+        self.query_spans = Spans(query_spans)
+        self.figures_ready = True
+
+    def figures_between(self, lo: int, hi: int) -> list[int]:
+        """Numbers of the figures overlapping article characters ``[lo, hi)``."""
+        found = []
+        for number in range(bisect_left(self.figure_starts, lo - self.figure_reach), len(self.figures)):
+            figure = self.figures[number]
+            if figure.start >= hi:
+                break
+            if figure.end > lo:
+                found.append(number)
+        return found
 
 
 #: Paragraphs longer than this are cut into blocks (at a space when there is one), so that
-#: restyling a figure or wrapping a line never touches megabytes at once.
+#: styling a figure or wrapping a line never touches megabytes at once.
 CHUNK = 4000
+
+#: Articles with more characters than this show their text first and their figures when
+#: found (figure extraction runs at roughly 3 MB/s).
+BIG_ARTICLE = 300_000
+
+
+def article_blocks(article: Article) -> tuple[list[Block], int]:
+    """The article cut into display blocks (safe text, offsets kept), and its repeat count.
+
+    One pass over the text; no styling, no wrapping (the document view does those per
+    block, when a block comes on screen).
+    """
+    safe = article.display_text
+    blocks: list[Block] = []
+    repeats = 0
+    for paragraph in article.paragraphs:
+        style = ""
+        if paragraph.repeat_of is not None:
+            repeats += 1
+            marker = f"↻ repeats paragraph {paragraph.repeat_of + 1} (kept as printed)"
+            blocks.append(Block(marker, style="italic dim", gap_after=False))
+            style = REPEAT_STYLE
+        edges = [0, *chunk_offsets(paragraph.text), len(paragraph.text)]
+        for start, end in zip(edges, edges[1:]):
+            begin = paragraph.start + start
+            blocks.append(Block(safe[begin : paragraph.start + end], start=begin, style=style, gap_after=False))
+        blocks[-1].gap_after = True
+    return blocks, repeats
 
 
 def chunk_offsets(text: str, size: int = CHUNK) -> list[int]:
@@ -209,7 +298,7 @@ class ReaderView(Vertical):
         self.focused_figure: int | None = None
         self.query = ""
         self.find_text = ""
-        self._find_spans: list[tuple[int, int]] = []
+        self._find_spans = Spans()
         self._current_match: int | None = None
         self._generation = 0
         self._pending_offset: int | None = None
@@ -239,7 +328,7 @@ class ReaderView(Vertical):
         return self.query_one(DocumentView)
 
     def open_article(self, article: Article, *, offset: int | None = None, query: str = "") -> None:
-        """Show ``article``; the text appears when the worker has prepared it."""
+        """Show ``article``; the text appears when the worker has cut it into blocks."""
         self._generation += 1
         self._pending_offset = offset
         self._focus_at_open = self.app.focused
@@ -250,39 +339,22 @@ class ReaderView(Vertical):
         self.query_one("#reader-meta", Static).update(self._metadata(article))
         self.query_one("#reader-status", Static).update(Text("Opening…", style="italic"))
         self.document.loading = True
-        self._prepare(article, query, self.document.text_width(), self._generation)
+        self._prepare(article, query, self._generation)
 
     @work(thread=True, exclusive=True, group="reader-open")
-    def _prepare(self, article: Article, query: str, width: int, generation: int) -> None:
+    def _prepare(self, article: Article, query: str, generation: int) -> None:
+        blocks, repeats = article_blocks(article)
+        prepared = PreparedArticle(article, blocks, repeats=repeats)
+        big = len(article.text) > BIG_ARTICLE
+        if big:  # the text first; figures are painted when found
+            self.app.call_from_thread(self._apply, prepared, generation)
         figures = self.core.figures(article)
         query_spans = self.core.match_spans(query, article.text) if query else []
-        prepared = PreparedArticle(article, figures, query_spans, [])
-        for number, figure in enumerate(figures):
-            paragraph = article.paragraph_at(figure.start)
-            if paragraph is not None:
-                prepared.figures_by_paragraph.setdefault(paragraph.index, []).append(number)
-        blocks: list[Block] = []
-        for paragraph in article.paragraphs:
-            if paragraph.repeat_of is not None:
-                blocks.append(
-                    Block(
-                        Text(f"↻ repeats paragraph {paragraph.repeat_of + 1} (kept as printed)", style="italic dim"),
-                        gap_after=False,
-                    )
-                )
-            text = self._paragraph_text(prepared, paragraph.index, focused=None, current=None, find=[])
-            cuts = chunk_offsets(paragraph.text)
-            indexes = []
-            for piece, start in zip(text.divide(cuts), [0, *cuts]):
-                indexes.append(len(blocks))
-                blocks.append(Block(piece, start=paragraph.start + start, gap_after=False))
-            blocks[-1].gap_after = True
-            prepared.paragraph_block[paragraph.index] = indexes
-            prepared.paragraph_cuts[paragraph.index] = cuts
-            time.sleep(0)  # let the UI thread have the GIL between paragraphs
-        prepared.blocks = blocks
-        prepared.layout = wrap_blocks(blocks, width, in_thread=True)
-        self.app.call_from_thread(self._apply, prepared, generation)
+        if big:
+            self.app.call_from_thread(self._figures_found, prepared, generation, figures, query_spans)
+        else:
+            prepared.set_figures(figures, query_spans)
+            self.app.call_from_thread(self._apply, prepared, generation)
 
     def _apply(self, prepared: PreparedArticle, generation: int) -> None:
         if generation != self._generation:
@@ -290,15 +362,32 @@ class ReaderView(Vertical):
         self.prepared = prepared
         self.focused_figure = None
         self._current_match = None
-        self._find_spans = find_spans(prepared.article.text, self.find_text)
-        self.document.set_blocks(prepared.blocks, prepared.layout)
+        self._find_spans = Spans(find_spans(prepared.article.text, self.find_text))
+        self.document.set_blocks(prepared.blocks, self._style_block)
         self.document.loading = False
         focused = self.app.focused
         if focused is None or focused is self._focus_at_open or focused is self.document:
             self.document.focus()  # unless the user went somewhere else while it opened
         self.query_one("#figure-panel").add_class("-hidden")
-        self._after_open(self._pending_offset)
+        if prepared.figures_ready:
+            self._after_open(self._pending_offset)
+        else:
+            if self._pending_offset is not None:
+                self.document.scroll_to_offset(self._pending_offset)
+            self._update_status()
         self.post_message(self.Opened(prepared.article))
+
+    def _figures_found(self, prepared: PreparedArticle, generation: int, figures: list, query_spans: list) -> None:
+        """A big article's figures and matches arrived: paint them where the reader is."""
+        if generation != self._generation or self.prepared is not prepared:
+            return
+        prepared.set_figures(figures, query_spans)
+        self.document.restyle()
+        offset = self._pending_offset
+        if offset is not None and self.focused_figure is None and self._current_match is None:
+            self._after_open(offset)
+        else:
+            self._update_status()
 
     class Opened(Message):
         def __init__(self, article: Article) -> None:
@@ -316,7 +405,7 @@ class ReaderView(Vertical):
                 self.document.scroll_to_offset(offset)
             matches = self._matches()
             if self.query and matches:
-                self._current_match = next((i for i, (s, _) in enumerate(matches) if s >= offset), None)
+                self._current_match = matches.first_at_or_after(offset)
                 self._restyle_all()
         self._update_status()
 
@@ -344,55 +433,44 @@ class ReaderView(Vertical):
         return safe_text.paragraphs(*rows)
 
     # ---------------------------------------------------------------- styling
-    def _matches(self) -> list[tuple[int, int]]:
+    def _matches(self) -> Spans:
         if self.find_text:
             return self._find_spans
-        return self.prepared.query_spans if self.prepared else []
+        return self.prepared.query_spans if self.prepared else Spans()
 
-    def _paragraph_text(
-        self,
-        prepared: PreparedArticle,
-        index: int,
-        *,
-        focused: int | None,
-        current: tuple[int, int] | None,
-        find: list[tuple[int, int]],
-    ) -> Text:
-        paragraph = prepared.article.paragraphs[index]
-        base = paragraph.start
-        spans: list[tuple[int, int, str]] = []
-        for number in prepared.figures_by_paragraph.get(index, []):
-            figure = prepared.figures[number]
-            spans.append((figure.start - base, figure.end - base, figure_style(figure)))
-        lo, hi = paragraph.start, paragraph.end
-        matches = find if self.find_text else prepared.query_spans
-        for start, end in _overlapping(matches, lo, hi):
-            spans.append((start - base, end - base, MATCH_STYLE))
-        if current is not None and current[0] < hi and current[1] > lo:
-            spans.append((current[0] - base, current[1] - base, CURRENT_MATCH_STYLE))
-        if focused is not None:
-            figure = prepared.figures[focused]
-            spans.append((figure.start - base, figure.end - base, FOCUS_STYLE))
-        style = REPEAT_STYLE if paragraph.repeat_of is not None else ""
-        return safe_text.block(paragraph.text, spans, style=style)
+    def _style_block(self, index: int, block: Block) -> Text:
+        """One block as shown: figures by kind, matches, the current match, the focused figure.
 
-    def _restyle_paragraphs(self, indexes: set[int]) -> None:
+        Called by the document view when the block comes on screen.
+        """
         prepared = self.prepared
-        if prepared is None:
-            return
+        if prepared is None or block.start is None:
+            return Text(block.text, style=block.style)
+        lo, hi = block.start, block.start + len(block.text)
+        spans: list[tuple[int, int, str]] = []
+        for number in prepared.figures_between(lo, hi):
+            figure = prepared.figures[number]
+            spans.append((figure.start, figure.end, figure_style(figure)))
+        for start, end in self._matches().overlapping(lo, hi):
+            spans.append((start, end, MATCH_STYLE))
         current = self._current_span()
-        for index in indexes:
-            if 0 <= index < len(prepared.article.paragraphs):
-                text = self._paragraph_text(
-                    prepared, index, focused=self.focused_figure, current=current, find=self._find_spans
-                )
-                pieces = text.divide(prepared.paragraph_cuts[index])
-                for block_index, piece in zip(prepared.paragraph_block[index], pieces):
-                    self.document.restyle(block_index, piece)
+        if current is not None and current[0] < hi and current[1] > lo:
+            spans.append((current[0], current[1], CURRENT_MATCH_STYLE))
+        if self.focused_figure is not None:
+            figure = prepared.figures[self.focused_figure]
+            if figure.start < hi and figure.end > lo:
+                spans.append((figure.start, figure.end, FOCUS_STYLE))
+        size = len(block.text)
+        local = [(max(0, s - lo), min(size, e - lo), style) for s, e, style in spans]
+        return safe_text.block(block.text, local, style=block.style)
+
+    def _restyle_span(self, span: tuple[int, int] | None) -> None:
+        """Draw again the blocks showing article characters ``span``."""
+        if span is not None:
+            self.document.restyle(self.document.blocks_between(*span))
 
     def _restyle_all(self) -> None:
-        if self.prepared is not None:
-            self._restyle_paragraphs(set(range(len(self.prepared.article.paragraphs))))
+        self.document.restyle()
 
     def _current_span(self) -> tuple[int, int] | None:
         matches = self._matches()
@@ -400,19 +478,12 @@ class ReaderView(Vertical):
             return None
         return matches[self._current_match]
 
-    def _paragraph_of(self, offset: int) -> int | None:
-        if self.prepared is None:
-            return None
-        paragraph = self.prepared.article.paragraph_at(offset)
-        return paragraph.index if paragraph else None
-
     # ---------------------------------------------------------------- figures
     def _figure_index_at(self, offset: int) -> int | None:
         if self.prepared is None:
             return None
-        for number, figure in enumerate(self.prepared.figures):
-            if figure.start <= offset < figure.end:
-                return number
+        for number in self.prepared.figures_between(offset, offset + 1):
+            return number
         return None
 
     @property
@@ -425,13 +496,12 @@ class ReaderView(Vertical):
         prepared = self.prepared
         if prepared is None or not 0 <= number < len(prepared.figures):
             return
-        changed = set()
         if self.focused_figure is not None:
-            changed.add(self._paragraph_of(prepared.figures[self.focused_figure].start))
+            previous = prepared.figures[self.focused_figure]
+            self._restyle_span((previous.start, previous.end))
         self.focused_figure = number
         figure = prepared.figures[number]
-        changed.add(self._paragraph_of(figure.start))
-        self._restyle_paragraphs({i for i in changed if i is not None})
+        self._restyle_span((figure.start, figure.end))
         self.document.scroll_to_offset(figure.start)
         panel = self.query_one("#figure-panel")
         panel.remove_class("-hidden")
@@ -479,11 +549,12 @@ class ReaderView(Vertical):
         if self.focused_figure is None:
             visible = self.document.visible_offsets()
             anchor = visible[0] if visible else 0
-            starts = [f.start for f in prepared.figures]
+            starts = prepared.figure_starts
+            after = bisect_left(starts, anchor)
             if forward:
-                number = next((i for i, s in enumerate(starts) if s >= anchor), 0)
+                number = after if after < len(starts) else 0
             else:
-                number = max((i for i, s in enumerate(starts) if s < anchor), default=len(starts) - 1)
+                number = after - 1 if after > 0 else len(starts) - 1
         else:
             number = (self.focused_figure + (1 if forward else -1)) % len(prepared.figures)
         self.focus_figure(number)
@@ -516,18 +587,17 @@ class ReaderView(Vertical):
         if self._current_match is None:
             visible = self.document.visible_offsets()
             anchor = visible[0] if visible else 0
+            after = bisect_left(matches.starts, anchor)
             if forward:
-                index = next((i for i, (s, _) in enumerate(matches) if s >= anchor), 0)
+                index = after if after < len(matches) else 0
             else:
-                index = max((i for i, (s, _) in enumerate(matches) if s < anchor), default=len(matches) - 1)
+                index = after - 1 if after > 0 else len(matches) - 1
         else:
             index = (self._current_match + (1 if forward else -1)) % len(matches)
         previous = self._current_span()
         self._current_match = index
-        changed = {self._paragraph_of(matches[index][0])}
-        if previous:
-            changed.add(self._paragraph_of(previous[0]))
-        self._restyle_paragraphs({i for i in changed if i is not None})
+        self._restyle_span(previous)
+        self._restyle_span(matches[index])
         self.document.scroll_to_offset(matches[index][0])
         self._update_status()
 
@@ -554,7 +624,7 @@ class ReaderView(Vertical):
     def _find_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.find_text = event.value
-        self._find_spans = find_spans(self.article.text, event.value) if self.article else []
+        self._find_spans = Spans(find_spans(self.article.text, event.value) if self.article else [])
         self._current_match = None
         self._restyle_all()
         if self._find_spans:
@@ -574,6 +644,8 @@ class ReaderView(Vertical):
         figures = prepared.figures
         if not self.core.has_figures:
             parts.append("figures: layer not available")
+        elif not prepared.figures_ready:
+            parts.append("figures: finding…")
         else:
             suspects = sum(1 for f in figures if getattr(f, "suspect", None))
             position = f"{self.focused_figure + 1}/" if self.focused_figure is not None else ""
@@ -583,7 +655,7 @@ class ReaderView(Vertical):
         if self.find_text or self.query:
             position = f"{self._current_match + 1}/" if self._current_match is not None else ""
             parts.append(f"{label} {position}{len(matches)}")
-        repeats = sum(1 for p in prepared.article.paragraphs if p.repeat_of is not None)
+        repeats = prepared.repeats
         if repeats:
             parts.append(f"{repeats} repeated paragraph{'s' if repeats != 1 else ''} marked ↻")
         self.query_one("#reader-status", Static).update(Text("  ·  ".join(parts)))
