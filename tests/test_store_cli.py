@@ -22,11 +22,11 @@ TEN_YEARS = 430  # inside "ten years" (chinanews)
 def fresh_corpus():
     """Imports made here must not leak into later tests through the per-process corpus."""
     yield
-    from jjj_brief.corpus import load_corpus
+    from jjj_brief import corpus
     from jjj_brief.store.session import close_work
 
     close_work()
-    load_corpus(refresh=True)
+    corpus._CORPUS = None  # reloaded on next use, from the next test's home
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:
