@@ -217,3 +217,22 @@ def test_a_watched_search_reports_what_an_import_brings(capsys, tmp_path):
     assert code == 0 and "new since you last looked" in out
     assert cli(capsys, "saved", "--seen", "caofeidian ore")[0] == 0
     assert cli_json(capsys, "saved")[0]["new"] == 0
+
+
+def test_kind_note_and_kind_claim_search_your_own_words(capsys):
+    cli_json(capsys, "note", XINHUA, "1237", "1325", "--text", "Relocation of non-capital functions")
+    cli_json(capsys, "note", CHINANEWS, "349", "433", "--text", "unrelated remark")
+    cli_json(capsys, "claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:{TEN_YEARS}", "--verdict", "conflict",
+             "--text", "the years disagree")
+    notes = cli_json(capsys, "search", "kind:note relocation function")
+    assert [(h["kind"], h["article"], h["start"]) for h in notes["hits"]] == [("note", XINHUA, 1237)]
+    assert notes["hits"][0]["highlights"], "the matched words are lit in the snippet"
+    assert cli_json(capsys, "search", "kind:note reloc*")["total"] == 1
+    assert cli_json(capsys, "search", f"kind:note article:{CHINANEWS}")["total"] == 1
+    claims = cli_json(capsys, "search", "kind:claim year")
+    assert [h["title"] for h in claims["hits"]] == ["Your claim claim-1: conflict"]
+    assert cli_json(capsys, "search", f"kind:claim article:{CHINANEWS} disagree")["total"] == 1
+    both = cli_json(capsys, "search", "kind:note kind:claim years")
+    assert {h["kind"] for h in both["hits"]} == {"note", "claim"}  # "9 years" is the note's quote too
+    assert {h["kind"] for h in cli_json(capsys, "search", "relocation", "--limit", "50")["hits"]} <= {
+        "passage", "topic", "fact", "glossary"}, "without kind:note/claim, search is as before"

@@ -573,6 +573,14 @@ def search(query: str, *, limit: int = 20, group_by_article: bool = False) -> Se
         limit = max(1, min(int(limit), 1000))
     except (TypeError, ValueError):
         limit = 20
+    if "kind:" in query.lower():  # kind:note / kind:claim: the analyst's own work, from the store
+        from jjj_brief.store.search_hook import asks_for_own_work, own_work_search
+
+        if asks_for_own_work(query):
+            try:
+                return own_work_search(query, limit)
+            except Exception as exc:  # noqa: BLE001 - a broken store must not break search
+                return SearchResult(query, "", 0, None, f"your notes could not be searched: {exc}", [])
     for attempt in (1, 2):
         try:
             with _ENGINE_LOCK:

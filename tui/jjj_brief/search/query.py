@@ -559,7 +559,7 @@ def _filter_clause(name: str, value: str, messages: list[str], context: QueryCon
         return Clause(Every(), f"sort:{order}", sort=order)
     kind = KIND_NAMES.get(value.lower())
     if kind is None:
-        messages.append(f"kind:{value} unknown (kinds: passage, topic, fact, glossary); ignored")
+        messages.append(f"kind:{value} unknown (kinds: passage, topic, fact, glossary, note, claim); ignored")
         return None
     return Clause(Keyword("kind", kind), f"kind:{kind}")
 

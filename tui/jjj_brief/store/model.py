@@ -16,7 +16,7 @@ from jjj_brief.store.anchors import Anchor
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 DEFAULT_COLOR = "yellow"
 VERDICTS = ("consistent", "rounding", "different-date-or-scope", "conflict", "transcription-error")
-SORTS = ("relevance", "date", "-date", "outlet")
+SORTS = ("relevance", "date", "-date")  # as search's sort: filter
 
 
 class StoreError(UserError):

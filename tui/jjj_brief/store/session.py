@@ -7,7 +7,6 @@ current corpus whenever the corpus changes (an import, a removal, a re-import wi
 
 from __future__ import annotations
 
-import inspect
 import threading
 from dataclasses import dataclass
 
@@ -123,12 +122,16 @@ def run_saved(saved: SavedSearch, limit: int = WATCH_LIMIT) -> WatchResult:
     """Rerun a saved search; the keys of results not seen before."""
     from jjj_brief.search import search
 
-    options: dict[str, object] = {"limit": limit}
-    if saved.sort != "relevance" and "sort" in inspect.signature(search).parameters:
-        options["sort"] = saved.sort
-    result = search(saved.query, **options)  # type: ignore[arg-type]
+    result = search(query_with_sort(saved.query, saved.sort), limit=limit)
     new = [hit_key(hit) for hit in result.hits if hit_key(hit) not in saved.seen]
     return WatchResult(saved, result, new)
+
+
+def query_with_sort(query: str, sort: str) -> str:
+    """The saved query as search takes it: its order as a ``sort:`` filter."""
+    if sort == "relevance" or "sort:" in query.lower():
+        return query
+    return f"{query} sort:{sort}"
 
 
 def current_keys(query: str, limit: int = WATCH_LIMIT) -> list[str]:

@@ -180,8 +180,8 @@ class SQLiteStore:
         self._last_backup = time.monotonic()
 
     def _backfill_terms(self, conn: sqlite3.Connection) -> None:
-        for row in conn.execute("SELECT id, text FROM notes").fetchall():
-            self._index_terms(conn, "note", row[0], row[1])
+        for row in conn.execute("SELECT id, text, exact FROM notes").fetchall():
+            self._index_terms(conn, "note", row[0], f"{row[1]}\n{row[2]}")
         for row in conn.execute("SELECT id, text FROM claims").fetchall():
             self._index_terms(conn, "claim", row[0], self._claim_words(conn, row[0], row[1]))
 
@@ -254,7 +254,7 @@ class SQLiteStore:
                 (*_anchor_values(anchor), text, color, stamp, stamp, self.author),
             )
             note_id = int(cursor.lastrowid or 0)
-            self._index_terms(conn, "note", note_id, text)
+            self._index_terms(conn, "note", note_id, f"{text}\n{anchor.exact}")
         return self.note(note_id)
 
     def update_note(self, note_id: int, text: str, color: str | None = None,
@@ -263,7 +263,7 @@ class SQLiteStore:
 
         text = _user_text(text, "note")
         with self._write() as conn:
-            row = conn.execute("SELECT revision, color FROM notes WHERE id = ?", (note_id,)).fetchone()
+            row = conn.execute("SELECT revision, color, exact FROM notes WHERE id = ?", (note_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no note-{note_id}")
             if expected_revision is not None and row[0] != expected_revision:
@@ -271,7 +271,7 @@ class SQLiteStore:
                                     f"{expected_revision}); reload it")
             conn.execute("UPDATE notes SET text = ?, color = ?, updated = ?, revision = revision + 1 WHERE id = ?",
                          (text, _color(color or row[1]), now(), note_id))
-            self._index_terms(conn, "note", note_id, text)
+            self._index_terms(conn, "note", note_id, f"{text}\n{row[2]}")
         return self.note(note_id)
 
     def note(self, note_id: int) -> Note:
@@ -453,7 +453,8 @@ class SQLiteStore:
             return len(updates)
 
     def search_text(self, terms: Sequence[str], kinds: Sequence[str] = ("note", "claim")) -> list[tuple[str, int]]:
-        """``(kind, id)`` of notes/claims whose words hold every term (a term ending ``*``: prefix)."""
+        """``(kind, id)`` of notes/claims whose words — the analyst's text and the quoted article
+        words — hold every term (a term ending ``*``: a prefix)."""
         if not terms:
             return []
         found: set[tuple[str, int]] | None = None
