@@ -4,9 +4,6 @@ Everything in this package except :mod:`jjj_brief.app` (and its sub-modules) is 
 logic with no Textual import; a test enforces that.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("jjj-brief")
-except PackageNotFoundError:  # running from a checkout without an install
-    __version__ = "0.0.0+source"
+# The one place the version is written (pyproject reads it): importlib.metadata would cost
+# ~50 ms of every start-up.
+__version__ = "0.1.0"

@@ -11,16 +11,20 @@ Conventions: ``--json`` prints data to stdout; messages go to stderr; exit 0 on 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from jjj_brief import __version__, commands
-from jjj_brief.corpus import UserError
-from jjj_brief.output import message
-from jjj_brief.paths import STORAGE_WARNINGS
+from jjj_brief.errors import UserError
+
+# Start-up cost matters (``--version`` ≤ 100 ms): this module imports nothing heavy. The
+# sub-command run is the only one whose module is imported; the others are listed in
+# ``--help`` from their source (see :func:`command_index`), without importing them.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +45,71 @@ def _dash_file_hint(text: str) -> str:
     return f"; {files[0]} is a file: write ./{files[0]} or put -- before it"
 
 
-def build_parser() -> argparse.ArgumentParser:
+@dataclass(frozen=True)
+class CommandEntry:
+    """A sub-command as its module's source declares it: ``subparsers.add_parser(NAME, help=...)``."""
+
+    name: str
+    help: str | None
+    module: str
+
+
+def command_index() -> tuple[list[CommandEntry], list[str]]:
+    """The sub-commands (read from the source of :mod:`jjj_brief.commands`, not imported),
+    and the modules whose commands could not be read that way (they are imported)."""
+    entries: list[CommandEntry] = []
+    unreadable: list[str] = []
+    folder = Path(commands.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        if path.stem.startswith("_"):
+            continue
+        found = _declared_commands(path)
+        if found is None:
+            unreadable.append(path.stem)
+        else:
+            entries.extend(CommandEntry(name, help_text, path.stem) for name, help_text in found)
+    return entries, unreadable
+
+
+def _declared_commands(path: Path) -> list[tuple[str, str | None]] | None:
+    """``(name, help)`` of each ``<first parameter>.add_parser("name", help="...")`` call in the
+    module's ``register`` function; None when there is none with literal arguments."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    register = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "register"), None)
+    if register is None or not register.args.args:
+        return None
+    subparsers = register.args.args[0].arg
+    found: list[tuple[str, str | None]] = []
+    for node in ast.walk(register):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "add_parser"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == subparsers
+        ):
+            continue
+        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            return None
+        help_text: str | None = None
+        for keyword in node.keywords:
+            if keyword.arg == "help":
+                try:
+                    help_text = ast.literal_eval(keyword.value)
+                except ValueError:
+                    return None
+            elif keyword.arg == "aliases":
+                return None
+        found.append((node.args[0].value, help_text))
+    return found or None
+
+
+def build_parser(command: str | None = None, *, everything: bool = True) -> argparse.ArgumentParser:
+    """The CLI parser. Only the module of ``command`` is imported (and, with ``everything``
+    and no command, all of them); the other commands are placeholders that list in --help."""
     parser = _Parser(
         prog="jjj-brief",
         description=(
@@ -51,14 +119,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jjj-brief {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in _command_modules():
-        module.register(subparsers)
+    module = _module_named_after(command) if command else None
+    if module is not None and not everything:
+        # The common case: a known command. Its module alone is read; the others are only
+        # needed to list them (--help) or to say a name is not one of them.
+        _import_command(module).register(subparsers)
+        return parser
+    entries, unreadable = command_index()
+    wanted = {e.module for e in entries if e.name == command}
+    if everything and command is None:
+        wanted = {e.module for e in entries}
+    registered: set[str] = set()
+    for entry in entries:
+        if entry.module in wanted:
+            if entry.module not in registered:
+                _import_command(entry.module).register(subparsers)
+                registered.add(entry.module)
+        else:
+            subparsers.add_parser(entry.name, help=entry.help, add_help=False)
+    for module in unreadable:
+        _import_command(module).register(subparsers)
     return parser
 
 
-def _command_modules():
-    found = sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
-    return [importlib.import_module(f"{commands.__name__}.{name}") for name in found]
+def _module_named_after(command: str) -> str | None:
+    """The module declaring ``command`` when it is named after it (``search.py``,
+    ``import_cmd.py``), found by reading that one file."""
+    folder = Path(commands.__file__).parent
+    for stem in (command, f"{command}_cmd"):
+        path = folder / f"{stem}.py"
+        if stem.isidentifier() and not stem.startswith("_") and path.is_file():
+            declared = _declared_commands(path)
+            if declared and command in [name for name, _ in declared]:
+                return stem
+    return None
+
+
+def _import_command(name: str):
+    return importlib.import_module(f"{commands.__name__}.{name}")
+
+
+def _command_named(arguments: list[str]) -> str | None:
+    """The sub-command the arguments ask for: the first one that is not an option."""
+    return next((a for a in arguments if not a.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,27 +169,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         if not arguments:
-            # The app needs no parser: building one imports every command (and Whoosh),
-            # ~100 ms of start-up before the first paint.
+            # The app needs no parser: building one imports the command modules.
             return _run_app()
-        parser = build_parser()
+        if arguments == ["--version"]:
+            print(f"jjj-brief {__version__}")
+            return 0
+        parser = build_parser(_command_named(arguments), everything=False)
         args = parser.parse_args(arguments)
         handler = getattr(args, "handler", None)
         if handler is None:
             return _run_app()
         return int(handler(args) or 0)
     except UserError as exc:
-        message(f"jjj-brief: {exc}")
+        _message(f"jjj-brief: {exc}")
         return 1
     except KeyboardInterrupt:
-        message("jjj-brief: interrupted")
+        _message("jjj-brief: interrupted")
         return 130
     except BrokenPipeError:
         _silence_stdout()
         return 0
     finally:
-        for warning in STORAGE_WARNINGS.drain():
-            message(f"jjj-brief: note: {warning}")
+        paths = sys.modules.get("jjj_brief.paths")  # not imported: nothing was stored
+        if paths is not None:
+            for warning in paths.STORAGE_WARNINGS.drain():
+                _message(f"jjj-brief: note: {warning}")
+
+
+def _message(text: str) -> None:
+    from jjj_brief.output import message
+
+    message(text)
 
 
 def _tolerate_narrow_encodings() -> None:
@@ -108,8 +221,6 @@ def _run_app() -> int:
 
 def _silence_stdout() -> None:
     """After a closed pipe (``jjj-brief ... | head``), stop Python complaining at exit."""
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 

@@ -23,14 +23,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from jjj_brief import paths
+from jjj_brief.errors import UserError  # noqa: F401  (raised here; importers take it from here too)
 from jjj_brief.safety import display_safe
 
 DatePrecision = Literal["day", "month", "year", "unknown"]
 AttributionField = Literal["title", "outlet", "date", "byline", "language"]
-
-
-class UserError(Exception):
-    """A problem the user can fix (bad reference, bad file). Shown as one line, exit 1."""
 
 
 class CatalogEntry(BaseModel):

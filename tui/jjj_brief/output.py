@@ -10,13 +10,14 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.safety import display_safe, one_line
+
+if TYPE_CHECKING:  # Rich is imported when a table or console is made: `--json` never needs it
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 # json.dumps(ensure_ascii=False) leaves DEL, C1 controls, bidi controls and line/paragraph
 # separators raw; a terminal acts on some of them. Escape those as \uXXXX (still valid JSON).
@@ -45,10 +46,14 @@ def _writes_utf8(stream: Any) -> bool:
 
 
 def stdout_console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, emoji=False, markup=False, soft_wrap=False)
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, emoji=False, markup=False)
 
 
@@ -58,10 +63,15 @@ def message(text: str) -> None:
 
 
 def cell(value: object, limit: int | None = None) -> Text:
+    from rich.text import Text
+
     return Text(one_line("" if value is None else str(value), limit))
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str | None = None) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     out = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:
         out.add_column(Text(column))
@@ -72,4 +82,6 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str |
 
 def safe_block(text: str) -> Text:
     """Multi-line untrusted text for printing (newlines kept, everything else safe)."""
+    from rich.text import Text
+
     return Text(display_safe(text))

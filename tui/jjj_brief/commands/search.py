@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
+
+if TYPE_CHECKING:  # Rich is imported for text output only: `--json` never needs it
+    from rich.text import Text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if result.message:
         message(f"jjj-brief: {result.message}")
+    from rich.text import Text
+
     console = stdout_console()
     header = Text()
     header.append(f"{result.total_label} match{'es' if result.total != 1 else ''}", style="bold")
@@ -58,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _hit_text(number: int, hit) -> Text:
+    from rich.text import Text
+
     line = Text()
     line.append(f"{number:>3}. ", style="dim")
     where = hit.article if hit.kind == "passage" else f"{hit.kind} {hit.article}"
@@ -80,6 +86,8 @@ def _hit_text(number: int, hit) -> Text:
 
 def _facets_text(facets: dict[str, dict[str, int]]) -> Text:
     """``outlet: People's Daily 12 · Xinhua 3   year: 2024 15   kind: passage 14 · fact 1``."""
+    from rich.text import Text
+
     text = Text()
     for name in ("outlet", "year", "kind"):
         counts = facets.get(name) or {}
@@ -94,6 +102,8 @@ def _facets_text(facets: dict[str, dict[str, int]]) -> Text:
 
 def _snippet_text(snippet: str, highlights: list[tuple[int, int]]) -> Text:
     """The snippet on one line, display-safe, with the matched words in bold (from spans)."""
+    from rich.text import Text
+
     text = Text(one_line(snippet))
     for start, end in highlights:
         text.stylize("bold reverse", start, end)

@@ -1,0 +1,67 @@
+"""Start-up cost: `--version` and `--help` import no search, pydantic, figure or compare code,
+and a sub-command imports its own module only (the time itself is measured in
+bench/bench_app.py, not here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pydantic", "yaml", "whoosh", "tantivy", "textual", "rich")
+HEAVY_OURS = ("jjj_brief.search", "jjj_brief.figures", "jjj_brief.compare", "jjj_brief.corpus", "jjj_brief.briefings")
+
+PROBE = """
+import json, sys
+from jjj_brief.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.__stderr__.write("MODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def modules_after(*arguments: str) -> tuple[set[str], str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *arguments], capture_output=True, text=True, timeout=60)
+    line = next(line for line in done.stderr.splitlines() if line.startswith("MODULES "))
+    return set(json.loads(line[len("MODULES ") :])), done.stdout
+
+
+def heavy_in(modules: set[str]) -> list[str]:
+    return sorted(
+        m for m in modules if m.split(".")[0] in HEAVY or any(m == h or m.startswith(h + ".") for h in HEAVY_OURS)
+    )
+
+
+@pytest.mark.parametrize("arguments", [["--version"], ["--help"]])
+def test_version_and_help_import_nothing_heavy(arguments):
+    modules, out = modules_after(*arguments)
+    assert heavy_in(modules) == []
+    assert "jjj-brief" in out
+
+
+def test_help_still_lists_every_command_without_importing_them():
+    modules, out = modules_after("--help")
+    from jjj_brief.cli import build_parser
+
+    full = build_parser().format_help()  # every command module imported: the old way
+    assert out == full
+    assert not [m for m in modules if m.startswith("jjj_brief.commands.")]
+
+
+def test_a_sub_command_imports_its_own_module_only():
+    modules, _ = modules_after("search", "--help")
+    ours = sorted(m for m in modules if m.startswith("jjj_brief.commands."))
+    assert ours == ["jjj_brief.commands.search"]
+    assert heavy_in(modules) == []
+
+
+def test_an_unknown_command_is_one_line_naming_the_known_ones(capsys):
+    from jjj_brief.cli import main
+
+    assert main(["serch", "x"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "invalid choice: 'serch'" in error and "'search'" in error
