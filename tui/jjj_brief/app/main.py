@@ -23,6 +23,7 @@ from jjj_brief.app import safe_text
 from jjj_brief.app.help import HelpScreen
 from jjj_brief.app.layers import Layers
 from jjj_brief.app.navigation import BriefProvider, TopicTree
+from jjj_brief.app.parallel import ParallelView
 from jjj_brief.app.reader import ReaderView, same_number
 from jjj_brief.app.search_pane import SearchPane
 from jjj_brief.app.state import History, Location, SettingsStore, format_citation, save_citation, save_export
@@ -45,6 +46,7 @@ VIEW_IDS = {
     "fact": "comparison",
     "alignment": "comparison",
     "timeline": "timeline",
+    "parallel": "parallel",
 }
 
 
@@ -74,6 +76,7 @@ class BriefApp(App[None]):
         Binding("e", "export", "Export"),
         Binding("t", "focus_tree", "Tree", show=False),
         Binding("s", "toggle_sidebar", "Sidebar", show=False),
+        Binding("p", "parallel", "Side by side", show=False),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit (always)", show=False, priority=True),
     ]
@@ -133,6 +136,7 @@ class BriefApp(App[None]):
                 yield BriefingView(self.core, id="briefing")
                 yield ComparisonView(self.core, id="comparison")
                 yield TimelineView(self.core, id="timeline")
+                yield ParallelView(self.core, id="parallel")
         yield BriefFooter()
 
     def on_mount(self) -> None:
@@ -241,6 +245,8 @@ class BriefApp(App[None]):
             self.comparison.show_alignment(article, figure, related)
             self.call_after_refresh(self.comparison.focus_first)
             self._set_top("Alignment", f"{figure.text} · {article.outlet}")
+        elif location.kind == "parallel":
+            return self._show_parallel(location)
         elif location.kind == "timeline":
             switcher.current = "timeline"
             timeline = self.query_one(TimelineView)
@@ -251,6 +257,32 @@ class BriefApp(App[None]):
             switcher.current = "home"
             self._set_top("Home", "")
         return True
+
+    def _show_parallel(self, location: Location) -> bool:
+        """An original beside its translation (either side's id as ``ref``)."""
+        from jjj_brief.translation import find_pair, pair
+
+        article = self.core.article(location.ref)
+        found = find_pair(article, self.core.corpus) if article is not None else None
+        if found is None:
+            self.notify("No translation or original is paired with this article "
+                        "(import it with translation_of: ID).", severity="warning", markup=False)
+            return False
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "parallel"
+        view = self.query_one(ParallelView)
+        view.show_pair(pair(*found))
+        view.focus()
+        self._set_top("Side by side", f"{found[0].title} ⇄ {found[1].title}")
+        return True
+
+    def action_parallel(self) -> None:
+        """From the reader: its article beside its translation (or original)."""
+        view = self.query_one(ContentSwitcher).current
+        if view != "reader" or self.reader.article is None:
+            self.notify("Open an article first: p shows it beside its translation.", severity="warning", markup=False)
+            return
+        self.open_location(Location("parallel", self.reader.article.id))
 
     def _figure_at(self, article: Any, offset: int | None) -> Any | None:
         if offset is None:

@@ -1,0 +1,78 @@
+"""The side-by-side view: an original beside its translation, the suspect figure marked in
+both columns, ] to reach it, enter to open the translation at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jjj_brief.app.layers import Layers
+from jjj_brief.app.parallel import PairRow, ParallelView
+from jjj_brief.app.state import Location
+from jjj_brief.corpus import Article, Corpus, load_seed_articles
+
+from app_helpers import pilot_test, screen_text, wait_for
+from fixture_briefings import fixture_briefings
+
+ORIGINAL = (
+    "河北省大气治理成效显著。\n\n"
+    "2023年，河北省PM2.5平均浓度降至38.6微克/立方米，比上年下降百分之十。\n\n"
+    "全长120公里的生态廊道建成。\n"
+)
+TRANSLATION = (
+    "Hebei's air governance has been remarkable.\n\n"
+    "In 2023, the average concentration of PM2.5 in Hebei fell to 386 micrograms, down 10 percent.\n\n"
+    "A 120 kilometers ecological corridor was built.\n"
+)
+
+
+def paired_corpus() -> Corpus:
+    def article(id_: str, text: str, title: str, translation_of: str | None = None) -> Article:
+        return Article(id_, f"{id_}.md", Path(f"{id_}.md"), text, title, "Hebei Daily", "2024-01-20", "day",
+                       source="import", translation_of=translation_of)
+
+    return Corpus([
+        *load_seed_articles(),
+        article("hebei-air-zh", ORIGINAL, "河北空气质量持续改善"),
+        article("hebei-air-en", TRANSLATION, "Hebei air quality keeps improving", translation_of="hebei-air-zh"),
+    ])
+
+
+def make_paired_app(make_app):
+    return make_app(layers=Layers(corpus=paired_corpus(), briefings=fixture_briefings()), build_index=False)
+
+
+@pilot_test
+async def test_p_in_the_reader_shows_the_original_beside_its_translation(make_app):
+    app = make_paired_app(make_app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.open_location(Location("article", "hebei-air-en"))
+        await pilot.pause()
+        await pilot.press("p")
+        view = app.query_one(ParallelView)
+        await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
+        text = screen_text(app)
+        assert "38.6微克/立方米" in text and "386 micrograms" in text
+        assert "⚠ 386 micrograms ← original" in text and "(x10)" in text
+        assert "1 ⚠ differ from the original" in text
+        rows = list(view.query(PairRow))
+        assert [bool(row.suspects) for row in rows] == [False, True, False]
+
+        await pilot.press("right_square_bracket")
+        assert view.focused_row == 1 and rows[1].has_class("-focused")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.history.current.kind == "article")
+        assert app.history.current.ref == "hebei-air-en"
+        assert app.history.current.offset == TRANSLATION.index("386 micrograms")
+
+
+@pilot_test
+async def test_side_by_side_fits_80_columns_and_refuses_an_unpaired_article(make_app):
+    app = make_paired_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.open_location(Location("parallel", "hebei-air-zh"))  # either side opens the pair
+        view = app.query_one(ParallelView)
+        await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
+        await pilot.press("right_square_bracket")
+        text = screen_text(app)
+        assert "386" in text and "38.6" in text and "→ In 2023" in text  # stacked at 80 columns
+        assert not app.open_location(Location("parallel", "cctv-2023-02-27"))
