@@ -164,6 +164,25 @@ def test_the_keep_originals_setting_is_honoured(isolated_home, tmp_path, capsys)
     assert code == 0 and report["results"][0]["kept_original"] is None
 
 
+def test_the_app_keeps_the_keep_originals_setting_when_it_saves_its_own(tmp_path):
+    from jjj_brief.app.state import SettingsStore
+
+    (tmp_path / "settings.json").write_text('{"keep_import_originals": false, "resume": true}', encoding="utf-8")
+    store = SettingsStore(tmp_path)
+    store.settings.theme = "nord"
+    assert store.save()
+    assert json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))["keep_import_originals"] is False
+
+
+def test_chinese_text_is_found_by_the_words_typed(tmp_path, capsys):
+    (tmp_path / "zh.md").write_text("---\ntitle: 空气\n---\n河北省PM2.5平均浓度降至38.6微克/立方米。\n\n另一段。\n",
+                                    encoding="utf-8")
+    assert main(["import", str(tmp_path / "zh.md")]) == 0
+    capsys.readouterr()
+    assert [h.article for h in search("平均浓度").hits] == ["kong-qi"]
+    assert search("浓度平均").total == 0  # the characters in the order typed, not anywhere in the passage
+
+
 def test_removing_an_import_removes_its_kept_original(tmp_path, capsys):
     source = tmp_path / "a.txt"
     source.write_text("Removable text.\n", encoding="utf-8")

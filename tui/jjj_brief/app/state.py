@@ -81,13 +81,16 @@ class History:
 
 @dataclass
 class Settings:
-    """User settings. ``resume``: reopen the last article at the last position (default on)."""
+    """User settings. ``resume``: reopen the last article at the last position (default on).
+    ``keep_import_originals``: ``jjj-brief import`` keeps each original file's bytes (default
+    on; off keeps only its SHA-256)."""
 
     resume: bool = True
     last_article: str | None = None
     last_offset: int | None = None
     theme: str | None = None
     query_history: list[str] = field(default_factory=list)
+    keep_import_originals: bool = True
 
 
 class SettingsStore:
@@ -153,6 +156,8 @@ def _settings_from(raw: dict) -> Settings:
         settings.last_offset = raw["last_offset"]
     if isinstance(raw.get("theme"), str):
         settings.theme = raw["theme"]
+    if isinstance(raw.get("keep_import_originals"), bool):
+        settings.keep_import_originals = raw["keep_import_originals"]
     history = raw.get("query_history")
     if isinstance(history, list):
         settings.query_history = [q for q in history if isinstance(q, str)][-SettingsStore.HISTORY_LIMIT :]
