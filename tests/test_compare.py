@@ -50,8 +50,11 @@ def test_every_fact_compares_cleanly(fact_id):
         assert context.start <= view.start and view.end <= context.end
     keys = [((v.as_of or v.date).split("/")[-1], v.date) for v in comparison.claims]
     assert keys == sorted(keys), "claims are ordered by as-of, then publication date"
-    values = [c.value for c in fact.claims]
-    assert (comparison.spread.min, comparison.spread.max) == (min(values), max(values))
+    if fact.kind == "number":  # a part is shown but left out of the spread
+        values = [c.value for c in fact.claims if not c.part] or [c.value for c in fact.claims]
+        assert (comparison.spread.min, comparison.spread.max) == (min(values), max(values))
+    else:
+        assert set(comparison.spread.readings) <= {v.reading for v in comparison.claims}
     # The computed assessment matches the curated verdict, or the comparison says why not.
     if MATCHING_VERDICT[comparison.assessment.code] == comparison.verdict:
         assert comparison.disagreement is None
@@ -282,3 +285,21 @@ def test_markdown_escaping_keeps_untrusted_text_inert():
 def test_export_unknown_id_is_a_user_error():
     with pytest.raises(UserError, match="unknown fact or topic"):
         export_markdown("nothing-here")
+
+
+def test_a_part_is_shown_but_not_compared_with_the_whole():
+    """Liaowang's 295 counts Hebei's institutions only; Xinhua's 313 the whole region.
+    They must not read as a decline from 313 to 295."""
+    comparison = compare_fact("imaging-data-sharing")
+    assert comparison.assessment.code == "different-scopes" and comparison.disagreement is None
+    assert (comparison.spread.min, comparison.spread.max) == (313, 313)
+    assert "not compared" in comparison.spread.label
+    parts = [v for v in comparison.claims if v.part]
+    assert [v.value for v in parts] == [295] and "Hebei" in parts[0].part
+    assert comparison.to_dict()["claims"][1]["part"] or comparison.to_dict()["claims"][0]["part"]
+
+
+def test_a_flagged_figure_that_still_differs_once_repaired_is_compared_by_date():
+    comparison = compare_fact("hebei-high-tech-share")
+    assert comparison.assessment.code == "different-dates"
+    assert "21.4" in comparison.assessment.detail and comparison.disagreement is None

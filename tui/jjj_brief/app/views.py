@@ -405,9 +405,13 @@ class ComparisonView(Vertical):
         quote_span = (view.start, view.end) if view.start is not None and view.end is not None else None
         figure = getattr(view, "figure", None)
         figure_span = (figure.start, figure.end) if figure is not None else None
+        part = getattr(view, "part", None)
+        note = getattr(view, "note", None) or ""
+        if part:  # a part of what the others count: shown, not compared
+            note = f"part, not compared: {part}" + (f". {note}" if note else "")
         return Source(
             article, view.article, view.quote, quote_span, figure_span,
-            view.value, view.unit, view.qualifier, view.as_of, note=getattr(view, "note", None) or "",
+            view.value, view.unit, view.qualifier, view.as_of, note=note,
         )
 
     def _claim_source(self, claim: Any) -> Source:

@@ -16,10 +16,20 @@ path and line:
    ``rounding`` by at most 10%; claims in one fact measure in one unit (counted nouns
    may differ in wording, "enterprises"/"companies");
 7. every article is used by some topic (a passage, or a claim of a fact filed under it);
-8. every number in a topic's summary or key points appears among the figures of the
-   topic's passages or of the claims of facts filed under the topic or its sub-topics;
-   summaries are 80-200 words;
-9. every glossary mistranslation is printed in some article.
+8. our own prose is traceable (:mod:`jjj_brief.briefings.traceability`): in topic
+   summaries and key points, fact subjects, explanations and notes, timeline titles and
+   descriptions and glossary glosses, every quoted phrase is printed verbatim in a
+   passage the item cites, every outlet named is the outlet of a cited passage, and
+   every number, year and ordinal is printed in a cited quote; summaries are 80-200 words;
+9. glossary: every mistranslation is printed in some article, and a rendering marked a
+   mistranslation in one term is not an unmarked alias of another; every ``see_also``
+   is a term id or printed in some article;
+10. timeline: every quote prints the event's date or one of its key words (``keywords``,
+   else the distinctive words of its title).
+
+A non-numeric fact (``kind: category | date | status``) is checked like a number fact:
+its ``value`` is printed literally inside its quote (a date's is read as a date by the
+figure layer), and the verdict agrees with the readings (``reads_as`` or the words).
 """
 
 from __future__ import annotations
@@ -30,9 +40,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from jjj_brief.briefings import traceability as trace
 from jjj_brief.briefings.load import Briefings, Problem, Source, load_briefings
 from jjj_brief.briefings.quotes import closest_match, locate_quote
-from jjj_brief.briefings.schema import Claim, Fact, Passage, Topic
+from jjj_brief.briefings.schema import Claim, Fact, GlossaryTerm, Passage, TimelineEvent, Topic
 from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,8 +90,10 @@ class _Checker:
             self._verdicts,
             self._article_coverage,
             self._summaries,
+            self._prose,
             self._glossary,
             self._timeline,
+            self._timeline_quotes,
         ):
             problems.extend(step())
         return problems
@@ -178,6 +191,9 @@ class _Checker:
                 span = locate_quote(article, claim.quote) if article else None
                 if span is None:
                     continue  # already reported
+                if fact.kind != "number":
+                    yield from self._words_problems(fact, i, claim, article, span)
+                    continue
                 inside = figures_in_span(article, *span)
                 if not any(_figure_matches(figures_mod, f, claim) for f in inside):
                     printed = ", ".join(_describe(f) for f in inside if f.kind not in _VALUELESS_KINDS) or "none"
@@ -187,17 +203,63 @@ class _Checker:
                         f"the figure layer reads: {printed}",
                     )
 
+    def _words_problems(self, fact: Fact, i: int, claim: Claim, article: Article, span) -> Iterable[Problem]:
+        """A category, date or status is printed literally inside its quote."""
+        source = self._src(fact)
+        words = str(claim.value)
+        at = claim.quote.find(words)
+        if at < 0:
+            yield source.problem(("claims", i, "value"), f"{words!r} is not printed inside the quote")
+            return
+        if fact.kind == "date":
+            if claim.reads_as is not None and not _ISO_DATE.fullmatch(claim.reads_as):
+                yield source.problem(("claims", i, "reads_as"), "a date reads as YYYY, YYYY-MM or YYYY-MM-DD")
+            elif self._date_reading(claim) is None:
+                yield source.problem(
+                    ("claims", i, "value"), f"the figure layer reads no date in {words!r}; give the printed date"
+                )
+
+    def _date_reading(self, claim: Claim) -> str | None:
+        return claim_date_reading(claim, self._article(claim.article))
+
     # -- 6. verdicts --------------------------------------------------------------
     def _verdicts(self) -> Iterable[Problem]:
         for fact in self.b.facts:
-            yield from self._verdict_problems(fact)
-            yield from self._unit_problems(fact)
+            if fact.kind == "number":
+                yield from self._verdict_problems(fact)
+                yield from self._unit_problems(fact)
+            else:
+                yield from self._reading_problems(fact)
+
+    def _reading_problems(self, fact: Fact) -> Iterable[Problem]:
+        """A category, date or status: the verdict agrees with the readings."""
+        if fact.kind == "date":
+            readings = [self._date_reading(c) for c in fact.claims]
+            if any(r is None for r in readings):
+                return  # reported with the value
+            same = all(_same_date(r, readings[0]) for r in readings)  # type: ignore[arg-type]
+        else:
+            readings = [c.reading for c in fact.claims]
+            same = len(set(readings)) == 1
+        listed = ", ".join(f"{r!r} ({c.article})" for r, c in zip(readings, fact.claims))
+        source = self._src(fact)
+        if fact.verdict == "consistent" and not same:
+            yield source.problem(("verdict",), f"'consistent' but the claims read differently: {listed}")
+        elif fact.verdict in {"conflict", "transcription-error"} and same:
+            yield source.problem(("verdict",), f"{fact.verdict!r} but every claim reads the same: {listed}")
 
     def _verdict_problems(self, fact: Fact) -> Iterable[Problem]:
-        values = [c.value for c in fact.claims]
+        whole = [c for c in fact.claims if c.part is None]  # a part is not compared with the whole
+        if len(whole) < 2:
+            if fact.verdict != "different-date-or-scope":
+                yield self._src(fact).problem(
+                    ("verdict",), "fewer than two claims count the same whole: the verdict is 'different-date-or-scope'"
+                )
+            return
+        values = [c.value for c in whole]
         same = all(_close(v, values[0]) for v in values)
         source = self._src(fact)
-        listed = ", ".join(f"{_fmt(c.value)} {c.unit} ({c.article})" for c in fact.claims)
+        listed = ", ".join(f"{_fmt(c.value)} {c.unit} ({c.article})" for c in whole)
         if fact.verdict == "consistent" and not same:
             yield source.problem(("verdict",), f"'consistent' but the claimed values differ: {listed}")
         elif fact.verdict in {"rounding", "conflict", "transcription-error"} and same:
@@ -244,40 +306,21 @@ class _Checker:
                 yield source.problem(("summary",), f"summary has {words} words; write {low}-{high}")
             if figures_mod is None:
                 continue
-            values, dates = self._traceable(topic)
+            subtree = self._subtree(topic.id)
+            cited = self._cited([*topic.passages, *(c for f in self.b.facts if f.topic in subtree for c in f.claims)])
+            traceable = self._traceable_in(cited, derive=True)
             texts = [(("summary",), topic.summary)] + [
                 (("key_points", i), point) for i, point in enumerate(topic.key_points)
             ]
             for sub, text in texts:
                 for figure in figures_mod.extract_figures(text):
-                    if _traced(figure, values, dates):
+                    if trace.traced(figure, traceable):
                         continue
                     yield source.problem(
                         sub,
                         f"number {figure.text!r} is not printed in any of this topic's passages "
                         "or its facts' claims; add the passage that states it",
                     )
-
-    def _traceable(self, topic: Topic) -> tuple[list[float], list[str]]:
-        """Values and ISO dates printed in the quotes a topic may draw on."""
-        subtree = self._subtree(topic.id)
-        spans: list[tuple[Article, int, int]] = []
-        quoted: list[Passage | Claim] = list(topic.passages)
-        quoted += [c for f in self.b.facts if f.topic in subtree for c in f.claims]
-        for item in quoted:
-            article = self._article(item.article)
-            span = locate_quote(article, item.quote) if article else None
-            if span:
-                spans.append((article, *span))
-        values: list[float] = []
-        dates: list[str] = []
-        for article, start, end in spans:
-            for figure in figures_in_span(article, start, end):
-                if figure.value is not None:
-                    values.append(figure.value)
-                if figure.kind in ("date", "year") and figure.as_of:
-                    dates.append(figure.as_of)
-        return values, dates
 
     def _subtree(self, topic_id: str) -> set[str]:
         found, frontier = {topic_id}, [topic_id]
@@ -287,15 +330,121 @@ class _Checker:
             frontier.extend(children)
         return found
 
+    # -- 8b. traceable prose -----------------------------------------------------------
+    def _prose(self) -> Iterable[Problem]:
+        for topic in self.b.topics:
+            subtree = self._subtree(topic.id)
+            cited = self._cited([*topic.passages, *(c for f in self.b.facts if f.topic in subtree for c in f.claims)])
+            texts = [(("key_points", i), point) for i, point in enumerate(topic.key_points)]
+            # summary numbers are checked by _summaries; the other rules apply to it too
+            yield from self._trace(topic, [(("summary",), topic.summary)], cited, numbers=False)
+            yield from self._trace(topic, texts, cited, numbers=False)
+        for fact in self.b.facts:
+            cited = self._cited(fact.claims)
+            texts = [(("subject",), fact.subject), (("explanation",), fact.explanation)]
+            texts += [(("claims", i, "note"), c.note) for i, c in enumerate(fact.claims) if c.note]
+            yield from self._trace(fact, texts, cited)
+        for event in self.b.timeline:
+            cited = self._cited(event.quotes)
+            texts = [(("title",), event.title)] + ([(("what",), event.what)] if event.what else [])
+            yield from self._trace(event, texts, cited)
+        for term in self.b.glossary:
+            cited = trace.Cited(whole=self._printing(term))
+            yield from self._trace(term, [(("gloss",), term.gloss)], cited, derive=False)
+
+    def _cited(self, items: Iterable[Passage | Claim]) -> trace.Cited:
+        cited = trace.Cited()
+        for item in items:
+            article = self._article(item.article)
+            span = locate_quote(article, item.quote) if article else None
+            if span:
+                cited.quotes.append((article, *span))
+        return cited
+
+    def _printing(self, term: GlossaryTerm) -> list[Article]:
+        """The articles that print one of a term's spellings or see-also phrases."""
+        words = [w for w in [*term.spellings, *term.see_also] if w]
+        return [a for a in self.corpus if a.source == "seed" and any(w in a.text for w in words)]
+
+    def _trace(self, item, texts, cited: trace.Cited, numbers: bool = True, derive: bool = True) -> Iterable[Problem]:
+        source = self._src(item)
+        figures_mod = _figures_module()
+        traceable = self._traceable_in(cited, derive) if numbers and figures_mod else None
+        articles = [a for a in self.corpus if a.source == "seed"]
+        for sub, text in texts:
+            for message in trace.unquoted_phrase_problems(text, cited):
+                yield source.problem(sub, message)
+            for message in trace.outlet_problems(text, cited, articles):
+                yield source.problem(sub, message)
+            for message in trace.ordinal_problems(text, cited):
+                yield source.problem(sub, message)
+            if traceable is None:
+                continue
+            for figure in figures_mod.extract_figures(text):
+                if not trace.traced(figure, traceable):
+                    yield source.problem(
+                        sub, f"number {figure.text!r} is not printed in any passage this item cites"
+                    )
+
+    def _traceable_in(self, cited: trace.Cited, derive: bool) -> trace.Traceable:
+        values: list[float] = []
+        dates: list[str] = [a.date for a in cited.articles]
+        spans = list(cited.quotes) + [(a, 0, len(a.text)) for a in cited.whole]
+        for article, start, end in spans:
+            for figure in figures_in_span(article, start, end):
+                if figure.value is not None:
+                    values.append(figure.value)
+                if figure.kind in ("date", "year") and figure.as_of:
+                    dates.append(figure.as_of)
+            values += _likely_values(article, start, end)  # the reading of a garbled figure
+        return trace.Traceable(trace.derived_values(values) if derive else set(values), dates)
+
     # -- 9. glossary ----------------------------------------------------------------
     def _glossary(self) -> Iterable[Problem]:
         texts = [a.text for a in self.corpus]
+        ids = {t.id for t in self.b.glossary}
+        marked: dict[str, GlossaryTerm] = {}
         for term in self.b.glossary:
+            for wrong in term.mistranslations:
+                marked.setdefault(wrong.casefold(), term)
+        for term in self.b.glossary:
+            source = self._src(term)
             for i, wrong in enumerate(term.mistranslations):
                 if not any(wrong in text for text in texts):
-                    yield self._src(term).problem(
-                        ("mistranslations", i), f"{wrong!r} is not printed in any article"
+                    yield source.problem(("mistranslations", i), f"{wrong!r} is not printed in any article")
+            for i, alias in enumerate(term.aliases):
+                other = marked.get(alias.casefold())
+                if alias not in term.mistranslations and other is not None:
+                    yield source.problem(
+                        ("aliases", i),
+                        f"{alias!r} is a plain alias here but a mistranslation in {other.id!r}; "
+                        "mark it the same way everywhere",
                     )
+            for i, related in enumerate(term.see_also):
+                if related in term.aliases:
+                    yield source.problem(("see_also", i), f"{related!r} is also an alias: an alias or see-also, not both")
+                elif related not in ids and not any(related in text for text in texts):
+                    yield source.problem(("see_also", i), f"{related!r} is neither a glossary id nor printed in any article")
+
+    # -- 10. timeline quotes ------------------------------------------------------------
+    def _timeline_quotes(self) -> Iterable[Problem]:
+        for event in self.b.timeline:
+            keywords = [k.casefold() for k in event.keywords] or _title_keywords(event.title)
+            for i, passage in enumerate(event.quotes):
+                article = self._article(passage.article)
+                span = locate_quote(article, passage.quote) if article else None
+                if span is None:
+                    continue
+                if _prints_date(figures_in_span(article, *span), event.date):
+                    continue
+                quote = passage.quote.casefold()
+                if any(k in quote for k in keywords):
+                    continue
+                yield self._src(event).problem(
+                    ("quotes", i, "quote"),
+                    f"prints neither the date {event.date} nor a key word of the event "
+                    f"({', '.join(keywords) or 'none'}): does it report this event?",
+                )
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -324,14 +473,82 @@ def _figures_module():
 
 
 @lru_cache(maxsize=64)
-def _article_figures(article_id: str, text: str) -> tuple:
+def _article_figures(article_id: str, text: str, published: str | None = None) -> tuple:
     figures = _figures_module()
-    return tuple(figures.extract_figures(text)) if figures else ()
+    return tuple(figures.extract_figures(text, published)) if figures else ()
 
 
 def figures_in_span(article: Article, start: int, end: int) -> list["Figure"]:
     """The figure layer's figures (on the whole article) that overlap ``[start, end)``."""
-    return [f for f in _article_figures(article.id, article.text) if f.start < end and f.end > start]
+    published = getattr(article, "date", None) or None
+    return [f for f in _article_figures(article.id, article.text, published) if f.start < end and f.end > start]
+
+
+def claim_date_reading(claim: Claim, article: Article | None) -> str | None:
+    """The ISO date a date claim states: ``reads_as``, else the date the figure layer
+    reads inside its printed words (``None`` when it reads none)."""
+    if claim.reads_as:
+        return claim.reads_as
+    span = locate_quote(article, claim.quote) if article else None
+    at = claim.quote.find(str(claim.value)) if span else -1
+    if span is None or at < 0:
+        return None
+    start = span[0] + at
+    inside = [
+        f for f in figures_in_span(article, start, start + len(str(claim.value)))  # type: ignore[arg-type]
+        if f.kind in ("date", "year") and f.as_of and "/" not in f.as_of
+    ]
+    return inside[0].as_of.lstrip("-") if inside else None
+
+
+def _likely_values(article: Article, start: int, end: int) -> list[float]:
+    """The values the figure layer restores for suspect figures in ``[start, end)``,
+    cross-article flags included ("439 trillion" -> 4.39e12 from People's Daily)."""
+    figures = _figures_module()
+    if figures is None:
+        return []
+    try:
+        found = figures.article_figures(article)
+    except Exception:  # noqa: BLE001 - a broken corpus costs only the restored readings
+        return []
+    return [
+        f.suspect.likely for f in found
+        if f.start < end and f.end > start and f.suspect is not None and f.suspect.likely is not None
+    ]
+
+
+_ISO_DATE = __import__("re").compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+# Words too common in this corpus to identify an event.
+_COMMON_TITLE_WORDS = frozenset(
+    """beijing tianjin hebei beijing's hebei's tianjin's coordinated development strategy
+    national region regional three places their with from into over under after about
+    issued starts start begins opens open moves move first second third""".split()
+)
+
+
+def _title_keywords(title: str) -> list[str]:
+    """The distinctive words of an event's title, cut to a six-letter stem."""
+    words = __import__("re").findall(r"[A-Za-z][A-Za-z'’-]+", title)
+    return [w.casefold()[:6] for w in words if len(w) >= 5 and w.casefold() not in _COMMON_TITLE_WORDS]
+
+
+def _same_date(a: str, b: str) -> bool:
+    """Two dates agree when one is the other at a lower precision ("2014-02", "2014-02-26")."""
+    return a.startswith(b) or b.startswith(a)
+
+
+def _prints_date(figures, date: str) -> bool:
+    """A date or year figure that names ``date`` (a day-and-month with no year counts)."""
+    for figure in figures:
+        if figure.kind not in ("date", "year") or not figure.as_of:
+            continue
+        as_of = figure.as_of
+        if as_of.startswith("--"):
+            if len(date) == 10 and date[4:] == as_of[1:]:
+                return True
+        elif "/" not in as_of and _same_date(as_of, date):
+            return True
+    return False
 
 
 def _is_count_unit(figures_mod, unit: str) -> bool:
@@ -349,19 +566,6 @@ def _figure_matches(figures_mod, figure, claim: Claim) -> bool:
     if figure.unit is None:
         return figure.kind in _COUNT_KINDS and _is_count_unit(figures_mod, claim.unit)
     return figure.unit == wanted or figures_mod.normalize_unit(figure.unit) == wanted
-
-
-def _traced(figure, values: list[float], dates: list[str]) -> bool:
-    """Whether a summary's figure is printed in the traced quotes: the same value; for a
-    date, the same date or one it abbreviates ("February 2014" for "February 26, 2014");
-    for a year, also the year of a printed date."""
-    if figure.kind in ("date", "year") and figure.as_of:
-        wanted = figure.as_of.lstrip("-")
-        if any(date.lstrip("-").startswith(wanted) or date.endswith(wanted) for date in dates):
-            return True
-    if figure.value is None:
-        return figure.kind not in ("date", "year") or not figure.as_of
-    return any(_close(figure.value, v) for v in values)
 
 
 def _close(a: float, b: float) -> bool:

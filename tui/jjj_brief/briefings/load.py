@@ -13,6 +13,7 @@ them makes a "billion laughs" alias bomb cost nothing — there is no expansion 
 
 from __future__ import annotations
 
+import re
 import threading
 
 from collections.abc import Iterable
@@ -116,6 +117,11 @@ class Briefings:
     def facts_of(self, topic_id: str) -> list[Fact]:
         return [f for f in self.facts if f.topic == topic_id]
 
+    def alias_groups(self) -> list[list[str]]:
+        """Spellings that name one thing (a term and its aliases; never ``see_also``),
+        one group per glossary term with more than one spelling: what search expands."""
+        return [term.spellings for term in self.glossary if len(term.spellings) > 1]
+
 
 def load_briefings(directory: Path | None = None) -> Briefings:
     """Load every ``*.yaml`` file under ``directory`` (default: the shipped briefings)."""
@@ -196,8 +202,23 @@ def _validation_problems(exc: ValidationError, source: Source) -> list[Problem]:
             message = "unknown field (check the spelling; see briefings/README.md)"
         elif error.get("type") == "literal_error":
             message = f"{message}, got {error.get('input')!r}"
+        located = _FIELD_IN_MESSAGE.match(message)
+        if located:  # a model-level rule names the field it is about: "claims[0].value: ..."
+            loc = loc + _parse_path(located.group(1))
+            message = message[located.end():]
         problems.append(source.problem(loc, message))
     return problems
+
+
+_FIELD_IN_MESSAGE = re.compile(r"(?:Value error, )?((?:[a-z_]+(?:\[\d+\])*)(?:\.[a-z_]+(?:\[\d+\])*)*): ")
+
+
+def _parse_path(text: str) -> tuple[str | int, ...]:
+    """``claims[0].value`` -> ``("claims", 0, "value")``."""
+    out: list[str | int] = []
+    for name, index in re.findall(r"([a-z_]+)|\[(\d+)\]", text):
+        out.append(name if name else int(index))
+    return tuple(out)
 
 
 _ALIAS_TAG = "!jjj-refused-alias"

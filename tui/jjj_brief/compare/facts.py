@@ -14,7 +14,19 @@ the figure layer's suspect flags) alone, without reading the curated verdict:
                      counts as different dates too ("more than 9,500" in 2023-02 and
                      "more than 10,000" in 2024-02: the count grew);
 ``within rounding``  the claims differ only as far as rounding or their hedges allow
-                     ("more than 100 km" and "about 105 km").
+                     ("more than 100 km" and "about 105 km");
+``different scopes`` fewer than two claims count the same whole: the others count a
+                     part (``part:`` "Hebei only"), which is shown but never compared —
+                     295 Hebei institutions are not a decline from 313 region-wide.
+
+A suspect figure whose likely value agrees with another claim is a transcription error;
+one whose likely value still differs is compared at that likely value (Liaowang's "21 in
+20234%" is read 21.4 against Xinhua's 20.6 of a year earlier: different dates).
+
+A category, date or status fact (``kind`` not ``number``) is compared by its readings
+(``reads_as``, else the words; a date by the date the figure layer reads in them): one
+reading is ``same value``; readings that change between dates are ``different dates``;
+otherwise ``conflict``. Its spread lists the readings.
 
 When that assessment and the curated verdict disagree, :attr:`Comparison.disagreement`
 says so: either a curation error, or a subtlety the numbers cannot show (a different
@@ -40,6 +52,7 @@ ASSESSMENT_LABELS = {
     "different-dates": "different dates",
     "transcription-error": "likely transcription error",
     "conflict": "conflict",
+    "different-scopes": "different scopes",
 }
 # The curated verdict each computed assessment corresponds to.
 MATCHING_VERDICT = {
@@ -48,6 +61,7 @@ MATCHING_VERDICT = {
     "different-dates": "different-date-or-scope",
     "transcription-error": "transcription-error",
     "conflict": "conflict",
+    "different-scopes": "different-date-or-scope",
 }
 
 
@@ -87,13 +101,15 @@ class ClaimView:
     quote: str
     start: int | None
     end: int | None
-    figure: Any | None  # jjj_brief.figures.Figure inside the quote that carries the value
+    figure: Any | None  # jjj_brief.figures.Figure inside the quote that carries the value (or WordsSpan)
     context: Context | None
-    value: float
-    unit: str
+    value: float | str
+    unit: str | None
     qualifier: str | None
     as_of: str | None
     note: str | None = None
+    part: str | None = None  # counts only part of what the others count: not compared
+    reading: str | None = None  # a non-numeric value's reading (reads_as, the words, or an ISO date)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +128,46 @@ class ClaimView:
             "qualifier": self.qualifier,
             "as_of": self.as_of,
             "note": self.note,
+            "part": self.part,
+            "reading": self.reading,
         }
+
+    @property
+    def is_number(self) -> bool:
+        return isinstance(self.value, (int, float)) and not isinstance(self.value, bool)
+
+
+@dataclass(frozen=True)
+class WordsSpan:
+    """Where a category, date or status value is printed: highlighted like a figure."""
+
+    start: int
+    end: int
+    text: str
+    value: None = None
+    suspect: None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "kind": "words"}
+
+
+@dataclass
+class ReadingSpread:
+    """A non-numeric fact's spread: the distinct readings, in claim order."""
+
+    readings: list[str]
+
+    @property
+    def label(self) -> str:
+        if len(self.readings) == 1:
+            return f"{self.readings[0]} (all claims)"
+        return " / ".join(self.readings) + f" ({len(self.readings)} readings)"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"readings": list(self.readings), "label": self.label}
 
 
 @dataclass
@@ -120,12 +175,14 @@ class Spread:
     min: float
     max: float
     relative: float  # (max - min) / max
+    parts: int = 0  # claims that count a part: left out of the spread
 
     @property
     def label(self) -> str:
+        left_out = f"; {self.parts} part{'s' if self.parts > 1 else ''} not compared" if self.parts else ""
         if self.min == self.max:
-            return f"{format_number(self.min)} (all claims)"
-        return f"{format_number(self.min)} – {format_number(self.max)} ({self.relative:.1%} relative difference)"
+            return f"{format_number(self.min)} ({'all claims' if not self.parts else 'the whole'}{left_out})"
+        return f"{format_number(self.min)} – {format_number(self.max)} ({self.relative:.1%} relative difference{left_out})"
 
     def __str__(self) -> str:
         return self.label
@@ -151,7 +208,7 @@ class Assessment:
 class Comparison:
     fact: Fact
     claims: list[ClaimView]
-    spread: Spread
+    spread: Spread | ReadingSpread
     assessment: Assessment
     verdict: str
     disagreement: str | None = None
@@ -176,8 +233,16 @@ class Comparison:
 
 
 def claim_figure(article: Article, claim: Claim, span: tuple[int, int]):
-    """The figure inside the quote that carries the claim's value (same unit preferred)."""
+    """The figure inside the quote that carries the claim's value (same unit preferred);
+    for words, where they are printed inside the quote."""
     from jjj_brief.figures import normalize_unit
+
+    if not claim.is_number:
+        at = claim.quote.find(str(claim.value))
+        if at < 0:
+            return None
+        start = span[0] + at
+        return WordsSpan(start, start + len(str(claim.value)), str(claim.value))
 
     inside = [
         f
@@ -195,7 +260,7 @@ def claim_view(claim: Claim) -> ClaimView:
     if article is None:
         return ClaimView(claim.article, None, claim.article, "", "", claim.quote, None, None, None, None,
                          claim.value, claim.unit, claim.qualifier, claim.as_of,
-                         f"article {claim.article!r} is not in the corpus")
+                         f"article {claim.article!r} is not in the corpus", claim.part, _reading(claim, None))
     span = locate_quote(article, claim.quote)
     figure = context = None
     note = claim.note
@@ -210,8 +275,27 @@ def claim_view(claim: Claim) -> ClaimView:
     return ClaimView(
         claim.article, article.file, article.outlet, article.date, article.title, claim.quote,
         span[0] if span else None, span[1] if span else None, figure, context,
-        claim.value, claim.unit, claim.qualifier, claim.as_of, note,
+        claim.value, claim.unit, claim.qualifier, claim.as_of, note, claim.part, _reading(claim, article),
     )
+
+
+def _reading(claim: Claim, article: Article | None) -> str | None:
+    """What a non-numeric claim says, for comparison (``None`` for a number)."""
+    if claim.is_number:
+        return None
+    if claim.reads_as is None and article is not None:
+        from jjj_brief.briefings.check import claim_date_reading
+
+        date = claim_date_reading(claim, article)
+        if date is not None and _looks_like_date(str(claim.value)):
+            return date
+    return claim.reading
+
+
+def _looks_like_date(words: str) -> bool:
+    from jjj_brief.figures import extract_figures
+
+    return any(f.kind in ("date", "year") for f in extract_figures(words))
 
 
 def _order_key(view: ClaimView) -> tuple[str, str]:
@@ -261,12 +345,13 @@ def assess(views: list[ClaimView]) -> Assessment:
                 f"{high.outlet} prints {format_number(high.value)}, {10**power:g} times {low.outlet}'s "
                 f"{format_number(low.value)}: a lost decimal point",
             )
+    repaired: dict[int, float] = {}
     for view in views:
         likely = _likely(view)
         if likely is None:
             continue
         others = [o for o in views if o is not view]
-        if any(_agree(view, likely, o, o.value) or _dates_differ(view, o) for o in others):
+        if any(_agree(view, likely, o, o.value) for o in others):
             reason = view.figure.suspect.reason.split(":")[0]
             return Assessment(
                 "transcription-error",
@@ -274,11 +359,16 @@ def assess(views: list[ClaimView]) -> Assessment:
                 f"the figure layer flags {view.outlet}'s {view.figure.text!r} ({reason}); "
                 f"likely {format_number(likely)}",
             )
+        repaired[id(view)] = likely  # still differs once repaired: compare the repaired value
+
+    def value(view: ClaimView) -> float:
+        return repaired.get(id(view), view.value)  # type: ignore[return-value]
+
     conflicts, by_date = [], []
     for a, b in combinations(views, 2):
-        if math.isclose(a.value, b.value, rel_tol=1e-9):
+        if math.isclose(value(a), value(b), rel_tol=1e-9):
             continue
-        if _agree(a, a.value, b, b.value):
+        if _agree(a, value(a), b, value(b)):
             # rounding explains it — unless both sources date their figures differently
             if a.as_of and b.as_of and _dates_differ(a, b):
                 by_date.append((a, b))
@@ -291,7 +381,7 @@ def assess(views: list[ClaimView]) -> Assessment:
         return Assessment(
             "conflict",
             ASSESSMENT_LABELS["conflict"],
-            f"{a.outlet} {format_number(a.value)} vs {b.outlet} {format_number(b.value)}, "
+            f"{a.outlet} {format_number(value(a))} vs {b.outlet} {format_number(value(b))}, "
             f"{'both as of' if a.as_of and b.as_of else 'no as-of printed; both published in'} "
             f"{_date_of(a) if len(_date_of(a)) <= len(_date_of(b)) else _date_of(b)}",
         )
@@ -300,10 +390,47 @@ def assess(views: list[ClaimView]) -> Assessment:
         return Assessment(
             "different-dates",
             ASSESSMENT_LABELS["different-dates"],
-            f"the values differ between dates ({format_number(a.value)} as of {_date_of(a)}, "
-            f"{format_number(b.value)} as of {_date_of(b)})",
+            f"the values differ between dates ({format_number(value(a))} as of {_date_of(a)}, "
+            f"{format_number(value(b))} as of {_date_of(b)})"
+            + (" once the flagged figure is read at its likely value" if repaired else ""),
         )
     return Assessment("rounding", ASSESSMENT_LABELS["rounding"], "the values differ only as rounding or their hedges allow")
+
+
+def assess_readings(views: list[ClaimView]) -> Assessment:
+    """A category, date or status: same reading, readings that change between dates, or
+    a conflict."""
+    def same(a: ClaimView, b: ClaimView) -> bool:
+        ra, rb = a.reading or "", b.reading or ""
+        return ra == rb or (_ISO.fullmatch(ra) is not None and _ISO.fullmatch(rb) is not None
+                            and (ra.startswith(rb) or rb.startswith(ra)))
+
+    if all(same(v, views[0]) for v in views):
+        return Assessment("same-value", ASSESSMENT_LABELS["same-value"], f"every source says {views[0].reading}")
+    differing = [(a, b) for a, b in combinations(views, 2) if not same(a, b)]
+    if all(_dates_differ(a, b) for a, b in differing):
+        a, b = differing[0]
+        return Assessment(
+            "different-dates",
+            ASSESSMENT_LABELS["different-dates"],
+            f"the readings change between dates ({a.reading} as of {_date_of(a)}, {b.reading} as of {_date_of(b)})",
+        )
+    a, b = next((a, b) for a, b in differing if not _dates_differ(a, b))
+    return Assessment(
+        "conflict", ASSESSMENT_LABELS["conflict"], f"{a.outlet} says {a.reading}, {b.outlet} {b.reading}, for the same date"
+    )
+
+
+def _scopes(views: list[ClaimView]) -> Assessment:
+    parts = ", ".join(f"{v.outlet}: {v.part}" for v in views if v.part)
+    return Assessment(
+        "different-scopes",
+        ASSESSMENT_LABELS["different-scopes"],
+        f"fewer than two claims count the same whole; the others count a part ({parts})",
+    )
+
+
+_ISO = __import__("re").compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
 
 
 def _disagreement(assessment: Assessment, verdict: str) -> str | None:
@@ -340,10 +467,16 @@ def compare_fact(fact_id: str) -> Comparison:
     """The curated fact ``fact_id`` compared across its sources. Raises UserError if unknown."""
     fact = find_fact(fact_id)
     views = sorted((claim_view(claim) for claim in fact.claims), key=_order_key)
-    values = [v.value for v in views]
-    low, high = min(values), max(values)
-    spread = Spread(low, high, (high - low) / abs(high) if high else 0.0)
-    assessment = assess(views)
+    whole = [v for v in views if not v.part]
+    spread: Spread | ReadingSpread
+    if fact.kind != "number":
+        spread = ReadingSpread(list(dict.fromkeys(v.reading or "" for v in whole or views)))
+        assessment = assess_readings(whole) if len(whole) >= 2 else _scopes(views)
+    else:
+        values = [v.value for v in (whole or views)]
+        low, high = min(values), max(values)  # type: ignore[type-var]
+        spread = Spread(low, high, (high - low) / abs(high) if high else 0.0, len(views) - len(whole))  # type: ignore[operator]
+        assessment = assess(whole) if len(whole) >= 2 else _scopes(views)
     problems = [f"{v.article}: {v.note}" for v in views if v.start is None and v.note]
     return Comparison(fact, views, spread, assessment, fact.verdict, _disagreement(assessment, fact.verdict), problems)
 
