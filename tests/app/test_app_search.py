@@ -192,3 +192,48 @@ async def test_first_run_index_build_shows_progress_and_keeps_the_ui_responsive(
         slow.release.set()
         await wait_for(pilot, lambda: app.search_pane.shown_query == "Xiong")  # ...then runs
         assert "Building the index" not in screen_text(app)
+
+
+@pilot_test
+async def test_natural_query_shows_missing_and_the_value_reason(app_with_search):
+    app = app_with_search()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash", *"relieved universities and hospitals moving to Xiongan kind:passage")
+        await wait_for(pilot, lambda: app.search_pane.shown_query.endswith("kind:passage"))
+        labels = [app.search_pane.results.get_option_at_index(i).prompt.plain
+                  for i in range(app.search_pane.results.option_count)]
+        assert labels and all("missing: " in label for label in labels)
+        app.search_pane.search_now("4.39 trillion kind:passage")
+        await wait_for(pilot, lambda: app.search_pane.shown_query == "4.39 trillion kind:passage")
+        labels = [app.search_pane.results.get_option_at_index(i).prompt.plain
+                  for i in range(app.search_pane.results.option_count)]
+        assert any("value: printed 439 trillion yuan, likely 4.39 trillion" in label for label in labels)
+
+
+@pilot_test
+async def test_keys_cycle_sort_accept_did_you_mean_and_narrow_by_a_facet(app_with_search):
+    app = app_with_search()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = app.search_pane
+        await pilot.press("slash", *"Xiongan")
+        await wait_for(pilot, lambda: pane.shown_query == "Xiongan")
+        # facets shown under the count; the keys in the footer
+        await wait_for(pilot, lambda: "outlet " in screen_text(app) and "^o" in screen_text(app))
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: pane.shown_query == "Xiongan sort:-date")
+        await wait_for(pilot, lambda: "newest first" in screen_text(app))
+        dates = [h.date for h in pane.hits() if h.kind == "passage"]
+        assert dates == sorted(dates, reverse=True)
+        await pilot.press("ctrl+o", "ctrl+o")
+        await wait_for(pilot, lambda: pane.shown_query == "Xiongan")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "FacetPicker")
+        await pilot.press("enter")  # the biggest outlet
+        await wait_for(pilot, lambda: pane.shown_query.startswith("Xiongan outlet:"))
+        outlets = {h.outlet for h in pane.hits() if h.kind == "passage"}
+        assert len(outlets) == 1
+        pane.search_now("Zhongguancum")
+        await wait_for(pilot, lambda: pane.shown_query == "Zhongguancum")
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: pane.shown_query.lower() == "zhongguancun")
+        assert pane.query_input.value.lower() == "zhongguancun" and pane.hits()

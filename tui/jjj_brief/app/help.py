@@ -24,7 +24,8 @@ WIDGET_KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("pgup pgdn home end", "page / jump"),
     ]),
     ("Search box", [
-        ("type", "search as you type (outlet:  year:2023..2024  kind:fact  article:  topic:  \"phrase\"  OR  -word  prefix*)"),
+        ("type", "search as you type (outlet:  year:2023..2024  kind:fact  article:  topic:  \"phrase\"  OR  -word  prefix*  value:4e12..5e12  unit:yuan  sort:-date)"),
+        ("4.39 trillion", "a number with a scale or unit finds its value in any printed form, and garbled figures whose likely value it is"),
         ("↓", "to the results"),
         ("↑ (empty box)", "previous queries"),
         ("enter", "open the highlighted result"),

@@ -448,6 +448,7 @@ class BriefApp(App[None]):
     def help_sections(self) -> list[tuple[str, list]]:
         sections = [
             ("Everywhere", list(BriefApp.BINDINGS) + [Binding("ctrl+p", "command_palette", "Command palette: articles, topics, facts, full-text search, themes")]),
+            ("Search", list(SearchPane.BINDINGS)),
             ("Reader", list(ReaderView.BINDINGS)),
             ("Comparison", list(ComparisonView.BINDINGS) + [Binding("enter", "open", "Open the focused source at its quote"), Binding("left,right", "column", "Previous / next source")]),
             ("Help", list(HelpScreen.BINDINGS)),

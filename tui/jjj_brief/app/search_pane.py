@@ -7,6 +7,7 @@ for "bei" can never overwrite the results for "beijing" typed after it.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -18,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Key
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -54,7 +56,82 @@ def hit_label(hit: Any, width: int = 40) -> Text:
         HIGHLIGHT_STYLE,
         limit=240,
     )
-    return safe_text.paragraphs(head, title, snippet)
+    lines = [head, title, snippet]
+    for reason in list(getattr(hit, "reasons", None) or [])[:2]:
+        lines.append(safe_text.parts(("value: ", "bold cyan"), (str(reason), "cyan")))
+    missing = list(getattr(hit, "missing", None) or [])
+    if missing:
+        lines.append(safe_text.parts(("missing: ", "bold yellow"), (", ".join(map(str, missing)), "yellow")))
+    return safe_text.paragraphs(*lines)
+
+
+SORT_CYCLE = ("relevance", "-date", "date")
+SORT_NAMES = {"relevance": "by relevance", "-date": "newest first", "date": "oldest first"}
+_SORT_TOKEN = re.compile(r"(?:^|\s)sort:\S*")
+
+
+def with_sort(query: str, order: str) -> str:
+    """``query`` with its ``sort:`` replaced by ``order`` (relevance: no sort: at all)."""
+    bare = " ".join(_SORT_TOKEN.sub(" ", query).split())
+    return bare if order == "relevance" else f"{bare} sort:{order}".strip()
+
+
+def facet_filter(name: str, value: str) -> str:
+    """The filter that narrows to one facet value (``outlet:"People's Daily"``, ``year:2024``)."""
+    if name == "outlet":
+        return f'outlet:"{value.replace(chr(34), "")}"'
+    return f"{name}:{value}"
+
+
+def facets_line(facets: dict[str, dict[str, int]], per_facet: int = 3) -> Text:
+    """``outlet People's Daily 12 · Xinhua 3  year 2024 15  kind passage 14``: one line,
+    cut at the pane's edge (ctrl+r lists them all and narrows by one)."""
+    pieces: list[tuple[str, str]] = []
+    for name in ("outlet", "year", "kind"):
+        counts = list((facets.get(name) or {}).items())
+        if len(counts) < 1:
+            continue
+        pieces.append((f"{name} " if not pieces else f"  {name} ", "dim"))
+        for i, (value, count) in enumerate(counts[:per_facet]):
+            pieces.append(((" · " if i else ""), "dim"))
+            pieces.append((str(value), ""))
+            pieces.append((f" {count}", "bold"))
+        if len(counts) > per_facet:
+            pieces.append((" …", "dim"))
+    return safe_text.parts(*pieces, limit=None) if pieces else Text()
+
+
+class FacetPicker(ModalScreen[str | None]):
+    """Counts per outlet, year and kind for the shown query; choosing one returns its filter."""
+
+    BINDINGS = [Binding("escape", "dismiss_picker", "Close")]
+    DEFAULT_CSS = """
+    FacetPicker { align: center middle; }
+    FacetPicker > OptionList { width: 70%; max-width: 80; height: auto; max-height: 80%; border: thick $primary; }
+    """
+
+    def __init__(self, facets: dict[str, dict[str, int]]) -> None:
+        super().__init__()
+        self.choices: list[str] = []
+        self.options: list[Option] = []
+        for name in ("outlet", "year", "kind"):
+            for value, count in (facets.get(name) or {}).items():
+                self.choices.append(facet_filter(name, str(value)))
+                self.options.append(Option(safe_text.parts((f"{name:<7}", "dim"), (str(value), "bold"), (f"  {count}", ""))))
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*self.options, id="facets")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#facets")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.choices[event.option_index])
+
+    def action_dismiss_picker(self) -> None:
+        self.dismiss(None)
 
 
 class SearchPane(Vertical):
@@ -62,12 +139,17 @@ class SearchPane(Vertical):
 
     BINDINGS = [
         Binding("escape", "leave", "Leave search", show=False),
+        Binding("ctrl+y", "accept_suggestion", "Did you mean: use it", key_display="^y"),
+        Binding("ctrl+o", "cycle_sort", "Sort: relevance/newest/oldest", key_display="^o"),
+        Binding("ctrl+r", "facets", "Narrow: outlet/year/kind", key_display="^r"),
     ]
 
     DEFAULT_CSS = """
     SearchPane { height: 1fr; }
     SearchPane #query { margin: 0; }
     SearchPane #search-summary { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    SearchPane #search-facets { height: auto; max-height: 1; padding: 0 1; color: $text-muted; }
+    SearchPane #search-facets.-empty { display: none; }
     SearchPane #index-progress { height: 1; padding: 0 1; }
     SearchPane #index-progress.-done { display: none; }
     SearchPane #results { height: 1fr; border: none; }
@@ -97,6 +179,7 @@ class SearchPane(Vertical):
         self._shown_generation = 0
         self._timer = None
         self._hits: list = []
+        self._result: Any = None
         self.shown_query = ""
         self.index_ready = threading.Event()
         self.last_latency: float | None = None  # debounce fired -> results shown
@@ -106,6 +189,7 @@ class SearchPane(Vertical):
         yield Input(placeholder="Search (press / anywhere)", id="query")
         yield ProgressBar(total=None, show_eta=False, id="index-progress")
         yield Static(self._idle_summary(), id="search-summary")
+        yield Static(Text(), id="search-facets", classes="-empty")
         yield OptionList(id="results")
 
     def _idle_summary(self) -> Text:
@@ -190,6 +274,9 @@ class SearchPane(Vertical):
 
     def _show_empty(self) -> None:
         self._hits = []
+        self._result = None
+        self._show_facets(Text())
+        self.refresh_bindings()
         self.results.clear_options()
         self.shown_query = ""
         self.query_one("#search-summary", Static).update(self._idle_summary())
@@ -219,10 +306,15 @@ class SearchPane(Vertical):
         self.shown_query = query
         if error or result is None:
             self._hits = []
+            self._result = None
+            self._show_facets(Text())
             summary.update(safe_text.line(error or "Search is not available.", style="red"))
             return
         self._hits = list(getattr(result, "hits", []) or [])
+        self._result = result
         summary.update(self._summary(result))
+        self._show_facets(facets_line(getattr(result, "facets", None) or {}))
+        self.refresh_bindings()
         width = max(20, self.results.scrollable_content_region.width - 3)
         self.results.add_options([Option(hit_label(hit, width)) for hit in self._hits])
         if self._hits:
@@ -233,14 +325,19 @@ class SearchPane(Vertical):
     def _summary(self, result: Any) -> Text:
         total = int(getattr(result, "total", len(self._hits)) or 0)
         shown = len(self._hits)
-        text = Text(f"{total} result{'s' if total != 1 else ''}", style="bold")
+        label = getattr(result, "total_label", None) or str(total)
+        text = Text(f"{label} result{'s' if total != 1 else ''}", style="bold")
         if shown < total:
             text.append(f" (top {shown})", style="dim")
+        order = getattr(result, "sort", "relevance") or "relevance"
+        if order != "relevance":
+            text.append(f"  {SORT_NAMES.get(order, order)}", style="dim")
         suggestion = getattr(result, "suggestion", None)
         if suggestion:
             text.append("  did you mean ", style="italic")
             text.append_text(safe_text.line(str(suggestion), style="bold underline", limit=80))
-            text.append("?", style="italic")
+            text.append("? (ctrl+y)", style="italic")
+
         message = getattr(result, "message", None)
         if message:
             text.append("\n")
@@ -302,6 +399,51 @@ class SearchPane(Vertical):
 
     def action_leave(self) -> None:
         self.screen.focus_next()
+
+    def _show_facets(self, line: Text) -> None:
+        facets = self.query_one("#search-facets", Static)
+        facets.update(line)
+        facets.set_class(not line.plain, "-empty")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show the did-you-mean and narrowing keys only when they can act."""
+        if action == "accept_suggestion":
+            return bool(getattr(self._result, "suggestion", None))
+        if action in ("facets", "cycle_sort"):
+            return self._result is not None
+        return True
+
+    def action_accept_suggestion(self) -> None:
+        """Search for the "did you mean" suggestion instead (one key)."""
+        suggestion = getattr(self._result, "suggestion", None)
+        if not suggestion:
+            self.app.bell()
+            return
+        self.search_now(str(suggestion))
+        self.query_input.cursor_position = len(self.query_input.value)
+
+    def action_cycle_sort(self) -> None:
+        """Relevance -> newest first -> oldest first, by rewriting the query's ``sort:``."""
+        query = self.query_input.value
+        if not query.strip():
+            self.app.bell()
+            return
+        current = getattr(self._result, "sort", "relevance") or "relevance"
+        order = SORT_CYCLE[(SORT_CYCLE.index(current) + 1) % len(SORT_CYCLE)] if current in SORT_CYCLE else "relevance"
+        self.search_now(with_sort(query, order))
+
+    def action_facets(self) -> None:
+        facets = getattr(self._result, "facets", None) or {}
+        if not any(facets.values()):
+            self.app.bell()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice:
+                self.search_now(f"{self.query_input.value.strip()} {choice}".strip())
+                self.focus_query()
+
+        self.app.push_screen(FacetPicker(facets), chosen)
 
     def focus_query(self) -> None:
         self.query_input.focus()

@@ -258,6 +258,13 @@ def _cut_end(text: str, at: int) -> int:
     return space if space > 0 else at
 
 
+def _scored(results, parsed: ParsedQuery) -> list[tuple[int, float]]:
+    """(docnum, score) in result order; sorted results carry the sort key, not a score."""
+    if parsed.sort == "relevance":
+        return list(results.items())
+    return [(results.docnum(i), 0.0) for i in range(results.scored_length())]
+
+
 def _join_windows(text: str, windows: list[tuple[int, int]], spans: list[tuple[int, int]]
                   ) -> tuple[str, list[tuple[int, int]]]:
     """The snippet text (windows joined by an ellipsis) and the spans in its coordinates."""
@@ -309,7 +316,7 @@ class Engine:
             results = None
         else:
             results = self._searcher.search(query, limit=limit, **self._sorting(parsed))
-            top = list(results.items())
+            top = _scored(results, parsed)
             total, exact = self._count(results)
         hits = []
         for docnum, score in top:
@@ -353,7 +360,7 @@ class Engine:
         column = self._searcher.reader().column_reader("article")
         seen: set[str] = set()
         top: list[tuple[int, float]] = []
-        for docnum, score in results.items():
+        for docnum, score in _scored(results, parsed):
             key = column[docnum]
             if key in seen:
                 continue

@@ -1,0 +1,127 @@
+"""Natural queries, numbers by value, sort and facets, count labels (issue 11), on the seeds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jjj_brief.cli import main
+from jjj_brief.search import ensure_index, search
+from jjj_brief.search.api import count_label
+from jjj_brief.search.query import parse
+from jjj_brief.search.values import StoredFigure, figure_keys, matches, range_keys
+
+ALL_FIVE = {"cctv-2023-02-27", "liaowang-2024", "chinanews-2024-02-27", "xinhua-2023-02-25", "peoples-daily-2024-02-26"}
+
+
+@pytest.fixture(scope="module")
+def seed_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("natural-home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JJJ_BRIEF_HOME", str(home))
+    ensure_index()
+    mp.undo()
+    return home
+
+
+@pytest.fixture
+def indexed(seed_home, monkeypatch):
+    monkeypatch.setenv("JJJ_BRIEF_HOME", str(seed_home))
+
+
+def test_a_sentence_finds_all_five_articles_each_saying_what_it_lacks(indexed, capsys):
+    assert main(["search", "relieved universities and hospitals moving to Xiongan", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    passages = [h for h in data["hits"] if h["kind"] == "passage"]
+    assert {h["article"] for h in passages} == ALL_FIVE
+    matches_seen = [h["match"] for h in data["hits"]]
+    assert matches_seen == sorted(matches_seen)  # "all" (exact) hits before "most"
+    for hit in data["hits"]:
+        assert (hit["match"] == "most") == bool(hit["missing"])
+        assert set(hit["missing"]) <= {"relieved", "universities", "hospitals", "moving", "Xiongan"}
+
+
+def test_fallback_needs_most_concepts_not_one_generic_word(indexed):
+    result = search("Beijing zebra giraffe penguin", limit=20)
+    assert result.hits == []  # Beijing is everywhere, but one word of four is not "most"
+    result = search("Beijing Tianjin giraffe", limit=50)
+    assert result.hits and all(h.missing == ["giraffe"] for h in result.hits if h.match == "most")
+
+
+def test_operators_keep_their_strict_meaning(indexed):
+    strict = search('"Winter Olympics" Zhangjiakou giraffe penguin', limit=50)
+    assert strict.hits == []  # the phrase stays required; 2 of 4 is not most
+    excluded = search("universities hospitals Xiongan moving -relieved", limit=50)
+    assert excluded.hits and all("relieved" not in h.snippet.lower() for h in excluded.hits)
+
+
+def test_question_words_are_not_concepts():
+    parsed = parse("how much did the PM2.5 concentration drop compared with 2014")
+    assert [c.shown for c in parsed.concepts] == ["PM2.5", "concentration", "drop", "compared", "2014"]
+    assert not any(m.startswith("common word") for m in parsed.messages)
+
+
+def test_a_number_finds_its_value_in_any_printed_form_and_the_garbled_one(indexed, capsys):
+    assert main(["search", "4.39 trillion", "--json", "--limit", "10"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    passages = {h["article"]: h for h in data["hits"] if h["kind"] == "passage"}
+    assert {"liaowang-2024", "peoples-daily-2024-02-26"} <= set(passages)
+    assert "printed 439 trillion yuan, likely 4.39 trillion" in passages["liaowang-2024"]["reasons"]
+    assert "printed 4,394.41 billion yuan" in passages["peoples-daily-2024-02-26"]["reasons"]
+    for hit in passages.values():  # the figure that matched is lit
+        lit = [hit["snippet"][s:e] for s, e in hit["highlights"]]
+        assert any("439" in text.replace(",", "") for text in lit)
+
+
+def test_value_tolerance_is_the_printed_precision(indexed):
+    beijing = search("4.376 trillion", limit=10)  # Beijing's 4,376.07 billion, not Hebei's
+    assert any("4,376.07 billion yuan" in r for h in beijing.hits for r in h.reasons)
+    assert not any("4,394.41" in r for h in beijing.hits for r in h.reasons)
+    assert search("57.6%", limit=10).hits and not search("57.7%", limit=10).hits
+
+
+def test_value_range_and_unit_filters(indexed):
+    result = search("value:4e12..5e12 unit:yuan", limit=20)
+    assert {h.article for h in result.hits} == {"liaowang-2024", "peoples-daily-2024-02-26"}
+    assert all(h.reasons for h in result.hits)
+    assert not search("value:4e12..5e12 unit:km2", limit=20).hits
+    assert "not a number or range" in (search("value:abc", limit=5).message or "")
+
+
+def test_sort_by_date_both_ways(indexed):
+    oldest = search("Xiongan kind:passage sort:date", limit=50)
+    newest = search("Xiongan kind:passage sort:-date", limit=50)
+    assert [h.date for h in oldest.hits] == sorted(h.date for h in oldest.hits)
+    assert [h.date for h in newest.hits] == sorted((h.date for h in newest.hits), reverse=True)
+    assert oldest.sort == "date" and newest.sort == "-date"
+    assert "unknown" in (search("Xiongan sort:colour", limit=5).message or "")
+
+
+def test_facets_count_the_hits_per_outlet_year_and_kind(indexed):
+    result = search("Xiongan", limit=1000)
+    for name, key in (("outlet", "outlet"), ("kind", "kind")):
+        counts: dict[str, int] = {}
+        for hit in result.hits:
+            value = getattr(hit, key)
+            if value:
+                counts[value] = counts.get(value, 0) + 1
+        assert result.facets[name] == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    assert sum(result.facets["year"].values()) == sum(1 for h in result.hits if h.kind == "passage")
+
+
+def test_count_labels():
+    assert count_label(12, True) == "12"
+    assert count_label(3810, False) == "about 3,800"
+    assert count_label(1000, False, lower_bound=True) == "1,000+"
+
+
+@given(st.floats(min_value=1e-3, max_value=1e15), st.floats(min_value=1.0, max_value=1e3))
+def test_range_keys_find_every_figure_in_the_range(value, spread):
+    """Property: a figure valued inside [low, high] shares a key with the range's keys."""
+    figure = StoredFigure(0, 1, value, "yuan", 0.0)
+    low, high = value / spread, value * spread
+    assert matches(figure, low, high, "yuan", widen=False) == "printed"
+    assert set(figure_keys([figure])) & set(range_keys(low, high, "yuan"))
