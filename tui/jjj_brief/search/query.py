@@ -75,12 +75,13 @@ from jjj_brief.search.analyzer import STOP_WORDS, fold, stem, surface_analysis, 
 
 FILTERS = ("outlet", "year", "article", "topic", "kind", "value", "unit", "sort")
 SORTS = {"date": "date", "+date": "date", "-date": "-date", "relevance": "relevance", "score": "relevance"}
-# Words a question is worded with that name no concept: never counted by the natural
-# fallback, never reported missing (stop words are dropped before this).
+# Words a question is worded with that name no concept — question words, auxiliaries,
+# pronouns, determiners and quantifiers: never counted by the natural fallback, never
+# reported missing (stop words are dropped before this).
 FILLER_WORDS = frozenset(
     "how what which who whom whose when where why did does do doing done much many being "
     "had having can could should would may might must shall there their they them we our "
-    "us i you your me my he she his her".split()
+    "us i you your me my he she his her other another some any each every all such".split()
 )
 MIN_FALLBACK_CONCEPTS = 3
 KIND_NAMES = {
@@ -388,7 +389,8 @@ def _number_clause(typed: str, value: float, unit: str | None) -> Clause:
     value_range = ValueRange("values", low, high, unit, values.range_keys(low, high, unit))
     words, terms = text_query(typed)
     node: Node = Or((words, value_range)) if words is not None else value_range
-    return Clause(node, typed, terms, values=(value_range,))
+    # plain_word: a run of words including the number can still spell a glossary alias.
+    return Clause(node, typed, terms, values=(value_range,), plain_word=typed)
 
 
 def _lex_word(word: str, items: list, messages: list[str], context: QueryContext) -> None:
