@@ -115,5 +115,25 @@ def zip_bomb(kind: str, inflated: int = 300_000_000) -> bytes:
     return out.getvalue()
 
 
+def pdf_bomb(inflated: int = 400_000_000) -> bytes:
+    """A one-page PDF whose content stream inflates to ``inflated`` bytes (about 1 MB on disk)."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    squeeze = zlib.compressobj(9)
+    data = b"".join(squeeze.compress(b" " * 10_000_000) for _ in range(inflated // 10_000_000)) + squeeze.flush()
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    stream = StreamObject()
+    stream._data = data
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def html_page(body: str, head: str = "", lang: str = "en") -> str:
     return f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">{head}</head><body>{body}</body></html>"

@@ -200,3 +200,23 @@ def test_removing_an_import_removes_its_kept_original(tmp_path, capsys):
 ])
 def test_progress_line_shows_count_rate_and_time_left(done, total, elapsed, expected):
     assert render_progress(done, total, elapsed) == expected
+
+
+def test_progress_line_appears_after_its_delay_and_is_erased_at_the_end():
+    import io
+
+    from jjj_brief.commands.import_cmd import ProgressLine
+
+    stream = io.StringIO()
+    meter = ProgressLine(stream, delay=0.0, interval=0.0)
+    meter.update(1, 3, "a.pdf")
+    meter.update(3, 3, "c.pdf")
+    meter.close()
+    written = stream.getvalue()
+    assert "importing 1/3" in written and "importing 3/3" in written
+    assert written.endswith("\r") and "\n" not in written  # one rewritten line, cleared for the results
+    quiet = io.StringIO()
+    late = ProgressLine(quiet, delay=60.0)
+    late.update(1, 3, "a.pdf")
+    late.close()
+    assert quiet.getvalue() == ""  # a quick import shows no progress at all

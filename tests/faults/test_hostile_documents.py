@@ -15,7 +15,7 @@ import pytest
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import search
 
-from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bytes, zip_bomb
+from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bomb, pdf_bytes, zip_bomb
 from fault_tools import record, run_cli
 
 SECRET = "zz-secret-marker-from-a-local-file"
@@ -66,6 +66,7 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
         "long-500-pages.pdf": (
             pdf_bytes([[f"Longreport page {i} text.", "More words on this page."] for i in range(500)],
                       title="Longreport"), "import"),
+        "bomb.pdf": (pdf_bomb(), "could be decoded"),
         "bomb.docx": (zip_bomb("docx", 30_000_000), "zip bomb"),
         "bomb.epub": (zip_bomb("epub", 30_000_000), "zip bomb"),
         "encrypted.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, "encrypted"),

@@ -74,7 +74,15 @@ def run(args: argparse.Namespace) -> int:
     from jjj_brief.search import ensure_index
 
     started = time.perf_counter()
-    status = ensure_index()
+    added = sum(o.status == "imported" for o in outcomes)
+    note = ProgressLine() if sys.stderr.isatty() and added else None
+    if note:
+        note.draw(f"indexing {added:,} new import{'s' if added != 1 else ''}…")
+    try:
+        status = ensure_index()
+    finally:
+        if note:
+            note.close()
     index_seconds = time.perf_counter() - started
     refused = [o for o in outcomes if o.status == "refused"]
     for outcome in outcomes:

@@ -39,13 +39,18 @@ def extract(raw: bytes) -> Extracted:
         raise Refused(f"has {count:,} pages (limit {MAX_PAGES:,})")
     builder = TextBuilder()
     empty_pages = 0
+    broken: list[str] = []
     for index in range(count):
         label = _label(reader, index)
         try:
-            page_text = reader.pages[index].extract_text() or ""
-        except (PdfReadError, FileNotDecryptedError, DependencyError):
+            page = reader.pages[index]
+            page_text = page.extract_text() or ""
+            if not page_text.strip():
+                _probe_contents(page)  # pypdf returns "" for a stream it refused to inflate: say why
+        except (FileNotDecryptedError, DependencyError):
             raise
-        except Exception:  # noqa: BLE001 - one broken page: keep the others, say so below
+        except Exception as exc:  # noqa: BLE001 - one broken page (or a decompression bomb): keep the others
+            broken.append(f"p. {label}: {_why(exc)}")
             page_text = ""
         builder.start_section(f"p. {label}")
         paragraphs = _paragraphs(page_text)
@@ -53,6 +58,8 @@ def extract(raw: bytes) -> Extracted:
             empty_pages += 1
         for paragraph in paragraphs:
             builder.add(paragraph)
+    if not builder.parts and broken:
+        raise Refused(f"has no page that could be decoded ({len(broken)} failed; {broken[0]})")
     if not builder.parts:
         raise Refused(
             f"has no text layer on any of its {count} page(s) (a scanned PDF?): run OCR on it first"
@@ -62,9 +69,18 @@ def extract(raw: bytes) -> Extracted:
         "pdf", builder.text(), title=info.get("title"), author=info.get("author"),
         date=markup.iso_date(info.get("date")), locators=builder.locators,
     )
-    if empty_pages:
-        found.notes.append(f"{empty_pages} of {count} page(s) have no text layer (images only?)")
+    if broken:
+        found.notes.append(f"{len(broken)} page(s) could not be decoded and were skipped ({broken[0]})")
+    if empty_pages > len(broken):
+        found.notes.append(f"{empty_pages - len(broken)} of {count} page(s) have no text layer (images only?)")
     return found
+
+
+def _probe_contents(page) -> None:
+    """Raise what pypdf met decoding the page's content (a decompression limit, a bad filter)."""
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
 
 
 def _decrypt(reader, dependency_error: type[Exception]) -> None:
