@@ -125,3 +125,16 @@ def test_range_keys_find_every_figure_in_the_range(value, spread):
     low, high = value / spread, value * spread
     assert matches(figure, low, high, "yuan", widen=False) == "printed"
     assert set(figure_keys([figure])) & set(range_keys(low, high, "yuan"))
+
+
+def test_fallback_counts_a_words_family_but_strict_matching_does_not():
+    from jjj_brief.search.query import QueryContext
+
+    context = QueryContext.build([], ["settle", "settled", "settlement", "provinces", "provincial", "direct", "directly"])
+    parsed = parse("hospitals settle bills directly across provinces", context)
+    by_word = {c.shown: c for c in parsed.concepts}
+    assert {t for (t,) in by_word["settle"].loose_terms} >= {"settl", "settlement"}
+    assert {t for (t,) in by_word["provinces"].loose_terms} >= {"provinc", "provinci"}
+    assert {t for (t,) in by_word["directly"].loose_terms} >= {"direct", "directli"}
+    assert by_word["settle"].terms == {("settl",)}  # the strict query keeps the word itself
+    assert "across" not in by_word  # a preposition is no concept

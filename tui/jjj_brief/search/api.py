@@ -428,7 +428,7 @@ class Engine:
     def _hit(self, docnum: int, score: float, parsed: ParsedQuery, *, fallback: bool = False) -> Hit | None:
         fields = self._searcher.stored_fields(docnum)
         body = fields.get("body", "")
-        reading = read_hit(body, parsed, fields.get("figures"))
+        reading = read_hit(body, parsed, fields.get("figures"), loose=fallback)
         if not reading.valid or not all(
             held for concept, held in zip(parsed.concepts, reading.held) if concept.values and not fallback
         ):

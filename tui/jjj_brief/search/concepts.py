@@ -58,14 +58,16 @@ def term_spans(tokens: Sequence[AnalyzedToken], terms: set) -> list[tuple[int, i
     return sorted(spans)
 
 
-def read_hit(body: str, parsed: ParsedQuery, stored: Sequence | None) -> HitReading:
-    """Concepts held, their spans, value matches and reasons for one hit's text."""
+def read_hit(body: str, parsed: ParsedQuery, stored: Sequence | None, *, loose: bool = False) -> HitReading:
+    """Concepts held, their spans, value matches and reasons for one hit's text
+    (``loose``: a word's family counts for it, as in the natural fallback)."""
     tokens = list(iter_tokens(body[:CHECK_LIMIT]))
     figures = [values.StoredFigure.from_tuple(row) for row in (stored or ())]
     reading = HitReading(held=[], spans={})
     reasons: dict[str, None] = {}
     for index, concept in enumerate(parsed.concepts):
-        spans = term_spans(tokens, concept.terms) if concept.terms else []
+        terms = concept.terms | concept.loose_terms if loose else concept.terms
+        spans = term_spans(tokens, terms) if terms else []
         for value_range in concept.values:
             spans += _figure_spans(body, figures, value_range, reasons)
         reading.spans[index] = spans

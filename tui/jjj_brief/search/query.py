@@ -76,12 +76,14 @@ from jjj_brief.search.analyzer import STOP_WORDS, fold, stem, surface_analysis, 
 FILTERS = ("outlet", "year", "article", "topic", "kind", "value", "unit", "sort")
 SORTS = {"date": "date", "+date": "date", "-date": "-date", "relevance": "relevance", "score": "relevance"}
 # Words a question is worded with that name no concept — question words, auxiliaries,
-# pronouns, determiners and quantifiers: never counted by the natural fallback, never
+# pronouns, determiners, quantifiers, prepositions and conjunctions: never counted by the natural fallback, never
 # reported missing (stop words are dropped before this).
 FILLER_WORDS = frozenset(
     "how what which who whom whose when where why did does do doing done much many being "
     "had having can could should would may might must shall there their they them we our "
-    "us i you your me my he she his her other another some any each every all such".split()
+    "us i you your me my he she his her other another some any each every all such "
+    "between into onto over under after before during through across around about within "
+    "among toward towards via per than up down out off also very just then so if but".split()
 )
 MIN_FALLBACK_CONCEPTS = 3
 KIND_NAMES = {
@@ -212,6 +214,8 @@ class Clause:
     required: bool = False  # phrase / OR group: strict in the natural fallback
     sort: str | None = None  # a sort: "filter"
     label: str | None = None  # as typed (a glossary group shows all its spellings)
+    loose: Node | None = None  # the word's family (settle: settlement), for the fallback
+    loose_terms: set[tuple[str, ...]] = field(default_factory=set)
 
 
 @dataclass
@@ -226,6 +230,8 @@ class Concept:
     values: tuple[ValueRange, ...] = ()  # a number concept's ranges (verified per hit)
     required: bool = False  # a "phrase" or an OR group keeps its strict meaning
     filler: bool = False  # "how", "did" ...: not counted, never missing
+    loose: Node | None = None  # what the fallback counts: the word's family (see _word_family)
+    loose_terms: set[tuple[str, ...]] = field(default_factory=set)
 
 
 @dataclass
@@ -420,7 +426,46 @@ def _lex_word(word: str, items: list, messages: list[str], context: QueryContext
         if fold(word.strip("*")) in STOP_WORDS:
             messages.append(f"common word {word!r} ignored")
         return
-    items.append(Clause(query, word, terms, negated, plain_word=None if negated else word))
+    clause = Clause(query, word, terms, negated, plain_word=None if negated else word)
+    if not negated:
+        clause.loose, clause.loose_terms = _word_family(word, context)
+    items.append(clause)
+
+
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ing", "ly", "ed", "es", "al", "s", "y")
+MIN_ROOT = 5
+MAX_FAMILY = 24
+
+
+def _word_family(word: str, context: QueryContext) -> tuple[Node | None, set[tuple[str, ...]]]:
+    """The word with its derivations, for the natural fallback only: the corpus words
+    sharing its root (``settle`` -> settled, settlement; ``directly`` -> direct;
+    ``provinces`` -> provincial), which stemming keeps apart. None for short roots,
+    numbers, compounds, or roots so common that they stop meaning the word."""
+    parts, closed = surface_analysis(word) if len(surface_words(word)) == 1 else ((), None)
+    if closed is not None or len(parts) != 1 or any(ch.isdigit() for ch in word):
+        return None, set()
+    folded = parts[0][1]
+    root = folded
+    for suffix in _SUFFIXES:
+        if folded.endswith(suffix) and len(folded) - len(suffix) >= MIN_ROOT:
+            root = folded[: -len(suffix)]
+            break
+    if len(root) < MIN_ROOT:
+        return None, set()
+    vocab = context.vocabulary
+    i = bisect.bisect_left(vocab, root)
+    family: list[str] = [parts[0][0]]
+    while i < len(vocab) and vocab[i].startswith(root):
+        term = stem(vocab[i])
+        if term not in family:
+            family.append(term)
+            if len(family) > MAX_FAMILY:
+                return None, set()
+        i += 1
+    if len(family) == 1:
+        return None, set()
+    return Prefix("body", root, tuple(family)), {(t,) for t in family}
 
 
 def _prefix_clause(stem_text: str, context: QueryContext) -> Clause | None:
@@ -711,7 +756,8 @@ def _assemble(clauses: list[Clause], filters: list[Clause], messages: list[str])
         must = [Every()]
         messages.append("only exclusions given: showing everything else")
     query: Node = all_of(must) if not must_not else And((*must, *(Not(node) for node in must_not)))
-    concepts = [Concept(c.query, c.label or c.shown, c.terms, c.values, c.required) for c in positive]
+    concepts = [Concept(c.query, c.label or c.shown, c.terms, c.values, c.required,
+                        loose=c.loose, loose_terms=c.loose_terms) for c in positive]
     if len(concepts) >= MIN_FALLBACK_CONCEPTS:  # a sentence: its little words are no news
         messages[:] = [m for m in messages if not m.startswith("common word ")]
     restriction = [f.query for f in filter_pos] + [Not(node) for node in must_not]
@@ -760,5 +806,5 @@ def _fallback(concepts: list[Concept], restriction: list[Node]) -> tuple[Node | 
     minimum = max(1, total // 2 + 1 - len(required))
     if minimum >= len(counted):
         return None, 0
-    parts: list[Node] = [c.node for c in required] + [AtLeast(minimum, tuple(c.node for c in counted))]
+    parts: list[Node] = [c.node for c in required] + [AtLeast(minimum, tuple(c.loose or c.node for c in counted))]
     return all_of(parts + restriction), minimum
