@@ -59,6 +59,20 @@ def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
     assert cite.endswith("“Zephyrine air report”, p. 13")
 
 
+def test_a_note_on_an_imported_pdf_is_exported_with_its_page(tmp_path, capsys):
+    source = tmp_path / "pages.pdf"
+    source.write_bytes(pdf_bytes([["Opening page."], ["Cited sentence on page eight."]], first_label=7, title="Paged"))
+    assert main(["import", str(source)]) == 0
+    article = imported("paged")
+    start = article.text.index("Cited sentence")
+    assert main(["note", "paged", str(start), str(start + len("Cited sentence")), "--text", "check"]) == 0
+    capsys.readouterr()
+    assert main(["export", "notes:paged", "--format", "md", "-o", "-"]) == 0
+    assert "“Paged”, p. 8" in capsys.readouterr().out
+    assert main(["export", "notes:paged", "--format", "csl-json", "-o", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["page"] == "8"
+
+
 def test_html_keeps_main_content_and_metadata_not_menus_scripts_or_footers(tmp_path, capsys):
     head = (
         '<title>Ignored | Site</title><meta property="og:title" content="Quillfeather on Hebei air">'

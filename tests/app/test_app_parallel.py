@@ -76,3 +76,18 @@ async def test_side_by_side_fits_80_columns_and_refuses_an_unpaired_article(make
         text = screen_text(app)
         assert "386" in text and "38.6" in text and "→ In 2023" in text  # stacked at 80 columns
         assert not app.open_location(Location("parallel", "cctv-2023-02-27"))
+
+
+@pilot_test
+async def test_the_reader_says_which_page_of_the_original_a_figure_is_on(make_app):
+    text = "First page says nothing.\n\nSecond page: 22 million people moved.\n"
+    paged = Article("paged-pdf", "paged.pdf", Path("paged.pdf"), text, "Paged", "Desk", "2024", "year",
+                    source="import", locators=[(0, "p. 11"), (text.index("Second"), "p. 12")])
+    app = make_app(layers=Layers(corpus=Corpus([*load_seed_articles(), paged]), briefings=fixture_briefings()),
+                   build_index=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.open_location(Location("article", "paged-pdf"))
+        reader = app.reader
+        await wait_for(pilot, lambda: reader.prepared is not None and reader.prepared.figures_ready)
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: "p. 12 of the original" in screen_text(app))

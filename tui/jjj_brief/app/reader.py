@@ -636,6 +636,16 @@ class ReaderView(Vertical):
         event.stop()
         self._step_match(True)
 
+    def _original_locator(self) -> str | None:
+        """An imported PDF's page (or EPUB's chapter) at the focused figure or match."""
+        article = self.article
+        if article is None or not getattr(article, "locators", None):
+            return None
+        figure = self.figure
+        span = self._current_span() if figure is None else None
+        anchor = figure.start if figure is not None else (span[0] if span else None)
+        return article.locator_at(anchor) if anchor is not None else None
+
     def _update_status(self) -> None:
         prepared = self.prepared
         if prepared is None:
@@ -650,6 +660,9 @@ class ReaderView(Vertical):
             suspects = sum(1 for f in figures if getattr(f, "suspect", None))
             position = f"{self.focused_figure + 1}/" if self.focused_figure is not None else ""
             parts.append(f"figures {position}{len(figures)} ({suspects} suspect)")
+        locator = self._original_locator()
+        if locator:
+            parts.append(f"{locator} of the original")
         matches = self._matches()
         label = "find" if self.find_text else "matches"
         if self.find_text or self.query:

@@ -40,6 +40,7 @@ class Source:
     end: int | None
     sha256: str = ""  # of the imported file (imports only)
     orphaned: bool = False
+    locator: str = ""  # the original's page or chapter at the quote ("p. 12", "ch. 3"; imports only)
 
     @property
     def key(self) -> str:
@@ -50,7 +51,8 @@ class Source:
         return f"{self.start}-{self.end}" if self.start is not None else "not found"
 
     def cite(self) -> str:
-        return f"{one_line(self.outlet)}, {one_line(self.date) or 'undated'}, “{one_line(self.title)}”"
+        where = f", {one_line(self.locator)}" if self.locator else ""
+        return f"{one_line(self.outlet)}, {one_line(self.date) or 'undated'}, “{one_line(self.title)}”{where}"
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,8 @@ def _source_note(source: Source) -> list[str]:
              f"offsets: {source.offsets}"]
     if source.sha256:
         lines.append(f"sha256: {source.sha256}")
+    if source.locator:
+        lines.append(f"in the original: {one_line(source.locator)}")
     if source.orphaned:
         lines.append("orphaned: the quote is no longer in the article")
     return lines
@@ -252,6 +256,8 @@ def to_csl_json(sources: list[Source]) -> str:
         parts = _date_parts(source.date)
         if parts:
             item["issued"] = {"date-parts": [parts]}
+        if source.locator.startswith("p. "):
+            item["page"] = source.locator[3:]
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 

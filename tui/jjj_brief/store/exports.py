@@ -39,7 +39,17 @@ def source_of(article_id: str, quote: str, start: int | None, end: int | None, o
     if article is None:
         return Source(article_id, "(article not in this corpus)", "", article_id, quote, start, end, orphaned=True)
     return Source(article.id, article.outlet, article.date, article.title, quote, start, end,
-                  import_sha256(article), orphaned)
+                  import_sha256(article), orphaned, _locator(article, start, quote))
+
+
+def _locator(article: Article, start: int | None, quote: str) -> str:
+    """The imported original's page or chapter at the quote ("p. 12"), when it had them."""
+    if not article.locators:
+        return ""
+    if start is None:
+        found = article.text.find(quote) if quote else -1
+        start = found if found >= 0 else None
+    return (article.locator_at(start) or "") if start is not None else ""
 
 
 def anchor_source(anchor: Anchor) -> Source:
