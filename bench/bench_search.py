@@ -1,23 +1,29 @@
-"""Search benchmark: our Whoosh index vs SQLite FTS5 on the same synthetic corpora.
+"""Search benchmark: our two engines (Whoosh, tantivy) and SQLite FTS5 on the same corpora.
 
 Builds reproducible synthetic corpora (articles assembled from the seeds' sentences,
-~16 KB each, seeded RNG) and measures, for each size and for both engines:
+~16 KB each, seeded RNG) and measures, engines interleaved in one run:
 
-* build time, articles/s and passages/s, index size on disk;
-* open time, first-query latency after open (cold, in a fresh process);
-* p50 / p95 latency over a fixed mixed query set, each returning the top 10 with snippets;
-* (Whoosh) incremental import of one article into the built index.
+* build: wall and CPU seconds, articles/s, index size on disk;
+* cold open + first query, each engine in a fresh process;
+* warm p50 / p95 (wall and CPU) over a fixed mixed query set, top 10 with snippets, the
+  engines taking turns query by query in ONE process (so load on this shared machine
+  hits them alike);
+* the size where Whoosh's p95 crosses 50 ms (``--threshold-sizes``), which sets
+  ``search.index.TANTIVY_PASSAGES``;
+* import throughput through the real path (``imports.add_files`` + ``ensure_index``) of
+  ``--import-files`` files into a fresh JJJ_BRIEF_HOME, peak memory, then one more import
+  into that index (``jjj-brief import``, a fresh process);
+* start-up: ``jjj-brief --version`` and ``jjj-brief search Xiongan --json`` on the seeds.
 
-Both engines index passages (paragraphs), the same text. FTS5 uses the stdlib sqlite3
-with ``tokenize='porter unicode61'`` and its ``snippet()``/``bm25()``. Our engine runs the
-real search path (:class:`jjj_brief.search.api.Engine`: parsing, glossary expansion,
-snippets with highlights).
+Ours runs the real search path (:class:`jjj_brief.search.api.Engine`: parsing, glossary
+expansion, snippets with highlights) on each engine. FTS5 uses the stdlib sqlite3 with
+``tokenize='porter unicode61'`` and its ``snippet()``/``bm25()`` plus a count.
+Every process runs with a JJJ_BRIEF_HOME of its own, never the user's.
 
 Usage::
 
-    python bench/bench_search.py                  # 1,000 and 10,000 articles
-    python bench/bench_search.py --sizes 1000 10000 100000 --procs 2
-    python bench/bench_search.py --fts-only-sizes 100000   # FTS5 alone at a size
+    python bench/bench_search.py --sizes 1000 10000 --big-sizes 100000 \\
+        --threshold-sizes 50 100 200 400 --import-files 10000
 
 Writes ``bench/bench_search_report.md`` (and prints it), keeping its hand-written
 "## Analysis" section. Not a test: never collected.
@@ -31,6 +37,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -39,17 +46,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tui"))
+HOME = Path(tempfile.mkdtemp(prefix="jjj-bench-home-"))
+os.environ["JJJ_BRIEF_HOME"] = str(HOME)  # before anything reads paths: never the real home
 
 from jjj_brief.corpus import Article, load_seed_articles  # noqa: E402
 
 SEED = 20240227
 ARTICLE_BYTES = 16_000
 OUTLETS = ["Xinhua News Agency", "People's Daily", "China News Service", "CCTV News", "Liaowang", "Hebei Daily"]
+ENGINES = ("whoosh", "tantivy", "fts5")
+ROUNDS = 3  # the first is a warm-up, not counted
 
 # (our query, the FTS5 equivalent)
 QUERIES: list[tuple[str, str]] = [
@@ -72,6 +82,10 @@ QUERIES: list[tuple[str, str]] = [
 ]
 
 
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 # ---------------------------------------------------------------- synthetic corpus
 
 
@@ -85,7 +99,8 @@ def seed_sentences() -> list[str]:
     return sentences
 
 
-def synthetic_article(i: int, sentences: list[str]) -> Article:
+def synthetic_text(i: int, sentences: list[str]) -> tuple[str, str, str, str]:
+    """(title, outlet, date, text) of synthetic article ``i``."""
     rng = random.Random(SEED * 1_000_003 + i)
     paragraphs = []
     size = 0
@@ -94,15 +109,15 @@ def synthetic_article(i: int, sentences: list[str]) -> Article:
         paragraphs.append(paragraph)
         size += len(paragraph) + 2
     year = rng.randint(2014, 2024)
+    date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    return f"Synthetic article {i}: " + paragraphs[0][:60], rng.choice(OUTLETS), date, "\n\n".join(paragraphs)
+
+
+def synthetic_article(i: int, sentences: list[str]) -> Article:
+    title, outlet, date, text = synthetic_text(i, sentences)
     return Article(
-        id=f"syn-{i:06d}",
-        file=f"syn-{i:06d}.txt",
-        path=Path(f"/synthetic/syn-{i:06d}.txt"),
-        text="\n\n".join(paragraphs),
-        title=f"Synthetic article {i}: " + paragraphs[0][:60],
-        outlet=rng.choice(OUTLETS),
-        date=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        date_precision="day",
+        id=f"syn-{i:06d}", file=f"syn-{i:06d}.txt", path=Path(f"/synthetic/syn-{i:06d}.txt"), text=text,
+        title=title, outlet=outlet, date=date, date_precision="day",
     )
 
 
@@ -126,15 +141,23 @@ def percentile(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-# ---------------------------------------------------------------- Whoosh (ours)
+class Clock:
+    """Wall and CPU (all threads of this process) seconds since creation."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def read(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
 
 
-def whoosh_build(folder: Path, n: int, sentences: list[str], procs: int) -> dict:
-    from whoosh.filedb.filestore import FileStorage
+# ---------------------------------------------------------------- builds
 
+
+def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
     from jjj_brief.search.api import alias_groups
     from jjj_brief.search.documents import article_documents
-    from jjj_brief.search.index import build_generation, write_manifest
+    from jjj_brief.search.index import build_generation, write_import_files, write_manifest, store_for
 
     passages = 0
 
@@ -145,81 +168,31 @@ def whoosh_build(folder: Path, n: int, sentences: list[str], procs: int) -> dict
                 passages += 1
                 yield doc
 
-    last = [0.0]
+    last = [time.perf_counter()]
 
-    def progress(done: int, total: int) -> None:
-        now = time.perf_counter()
-        if now - last[0] > 10:
-            last[0] = now
-            print(f"    whoosh: {done} passages", file=sys.stderr, flush=True)
+    def progress(done: int, total: int) -> None:  # noqa: ARG001
+        if time.perf_counter() - last[0] > 30:
+            last[0] = time.perf_counter()
+            log(f"  {engine}: {done:,} passages")
 
     folder.mkdir(parents=True)
-    started = time.perf_counter()
-    index, vocab = build_generation(FileStorage(str(folder)), docs(), progress=progress, procs=procs, limitmb=256)
-    index.close()
-    write_manifest(folder, "bench", vocab, alias_groups())
-    seconds = time.perf_counter() - started
-    return {"build_s": seconds, "passages": passages, "size": folder_size(folder)}
+    clock = Clock()
+    if engine == "whoosh":
+        from whoosh.filedb.filestore import FileStorage
+
+        target: object = FileStorage(str(folder))
+    else:
+        target = folder
+    index, vocab = build_generation(target, docs(), progress=progress, engine=engine, limitmb=256)
+    store_for(engine).close(index)
+    write_import_files(folder, {}, None)
+    write_manifest(folder, "bench", vocab, alias_groups(), engine=engine)
+    wall, cpu = clock.read()
+    return {"build_s": wall, "build_cpu_s": cpu, "passages": passages, "size": folder_size(folder)}
 
 
-WHOOSH_PROBE = r"""
-import json, sys, time
-sys.path.insert(0, {tui!r})
-t0 = time.perf_counter()
-from jjj_brief.search.index import open_generation
-from jjj_brief.search.api import Engine
-from jjj_brief.search.query import QueryContext
-from pathlib import Path
-t_import = time.perf_counter() - t0
-t0 = time.perf_counter()
-generation = open_generation(Path({folder!r}))
-engine = Engine(generation, QueryContext.build(generation.aliases, list(generation.vocab)))
-t_open = time.perf_counter() - t0
-queries = {queries!r}
-t0 = time.perf_counter()
-first = engine.run(queries[0], limit=10)
-t_first = time.perf_counter() - t0
-timings = {{}}
-for rounds in range(3):
-    for q in queries:
-        t0 = time.perf_counter()
-        result = engine.run(q, limit=10)
-        dt = time.perf_counter() - t0
-        timings.setdefault(q, []).append(dt)
-        assert all(h.snippet for h in result.hits), q
-print(json.dumps({{"import_s": t_import, "open_s": t_open, "first_s": t_first, "timings": timings,
-                  "totals": {{q: engine.run(q, limit=10).total for q in queries}}}}))
-"""
-
-
-def whoosh_measure(folder: Path) -> dict:
-    code = WHOOSH_PROBE.format(tui=str(ROOT / "tui"), folder=str(folder), queries=[q for q, _ in QUERIES])
-    env = dict(os.environ, JJJ_BRIEF_HOME=str(folder.parent / "home"))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    return json.loads(out.stdout)
-
-
-def whoosh_incremental(folder: Path, sentences: list[str]) -> float:
-    """Add one imported article to the built index, the way `jjj-brief import` does."""
-    from jjj_brief.search.index import Sources, open_generation, reconcile_imports
-
-    generation = open_generation(folder)
-    article = synthetic_article(10_000_000, sentences)
-    article.source = "import"
-    article.id = "bench-import"
-    started = time.perf_counter()
-    added, _ = reconcile_imports(generation, Sources([article], None, []))
-    seconds = time.perf_counter() - started
-    assert added == 1
-    generation.index.close()
-    return seconds
-
-
-# ---------------------------------------------------------------- SQLite FTS5
-
-
-def fts_build(path: Path, n: int, sentences: list[str]) -> dict:
-    started = time.perf_counter()
+def build_fts(path: Path, n: int, sentences: list[str]) -> dict:
+    clock = Clock()
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute(
@@ -230,9 +203,8 @@ def fts_build(path: Path, n: int, sentences: list[str]) -> dict:
     batch = []
     for article in corpus(n, sentences):
         for p in article.paragraphs:
-            if p.is_repeat:
-                continue
-            batch.append((p.text, article.id, p.start, article.title))
+            if not p.is_repeat:
+                batch.append((p.text, article.id, p.start, article.title))
         if len(batch) > 5000:
             db.executemany("INSERT INTO passages VALUES (?,?,?,?)", batch)
             passages += len(batch)
@@ -243,127 +215,291 @@ def fts_build(path: Path, n: int, sentences: list[str]) -> dict:
     db.execute("INSERT INTO passages(passages) VALUES('optimize')")
     db.commit()
     db.close()
-    return {"build_s": time.perf_counter() - started, "passages": passages, "size": folder_size(path)}
+    wall, cpu = clock.read()
+    return {"build_s": wall, "build_cpu_s": cpu, "passages": passages, "size": folder_size(path)}
 
 
-FTS_PROBE = r"""
-import json, sqlite3, time
-t0 = time.perf_counter()
-db = sqlite3.connect({path!r})
-db.execute("SELECT count(*) FROM passages WHERE passages MATCH 'zzzzunlikely'").fetchall()
-t_open = time.perf_counter() - t0
+# ---------------------------------------------------------------- probes (fresh processes)
+
+
+PROBE = r"""
+import json, os, sqlite3, sys, time
+sys.path.insert(0, {tui!r})
+places = {places!r}
 queries = {queries!r}
-SQL = ("SELECT article, start, snippet(passages, 0, '[', ']', '…', 24), bm25(passages) FROM passages "
-       "WHERE passages MATCH ? ORDER BY rank LIMIT 10")
-COUNT = "SELECT count(*) FROM passages WHERE passages MATCH ?"
-def run(q):
-    rows = db.execute(SQL, (q,)).fetchall()
-    total = db.execute(COUNT, (q,)).fetchone()[0]
-    return rows, total
-t0 = time.perf_counter()
-run(queries[0])
-t_first = time.perf_counter() - t0
-timings = {{}}
-for rounds in range(3):
-    for q in queries:
-        t0 = time.perf_counter()
-        run(q)
-        timings.setdefault(q, []).append(time.perf_counter() - t0)
-print(json.dumps({{"open_s": t_open, "first_s": t_first, "timings": timings,
-                  "totals": {{q: run(q)[1] for q in queries}}}}))
+mode = {mode!r}
+
+def opener(engine, place):
+    if engine == "fts5":
+        db = sqlite3.connect(place)
+        db.execute("SELECT count(*) FROM passages WHERE passages MATCH 'zzzzunlikely'").fetchall()
+        SQL = ("SELECT article, start, snippet(passages, 0, '[', ']', '…', 24), bm25(passages) FROM passages "
+               "WHERE passages MATCH ? ORDER BY rank LIMIT 10")
+        COUNT = "SELECT count(*) FROM passages WHERE passages MATCH ?"
+        def run(q):
+            rows = db.execute(SQL, (q,)).fetchall()
+            return db.execute(COUNT, (q,)).fetchone()[0]
+        return run
+    from pathlib import Path
+    from jjj_brief.search.api import Engine
+    from jjj_brief.search.index import open_generation
+    from jjj_brief.search.query import QueryContext
+    generation = open_generation(Path(place))
+    engine_ = Engine(generation, QueryContext.build(generation.aliases, list(generation.vocab)))
+    def run(q):
+        result = engine_.run(q, limit=10)
+        assert all(h.snippet for h in result.hits), q
+        return result.total
+    return run
+
+def clock():
+    return time.perf_counter(), time.process_time()
+
+def since(start):
+    return time.perf_counter() - start[0], time.process_time() - start[1]
+
+if mode == "cold":
+    (engine, place), = places.items()
+    start = clock()
+    if engine != "fts5":
+        import jjj_brief.search.api  # noqa: F401  (module import counted apart)
+    imported = since(start)
+    start = clock()
+    run = opener(engine, place)
+    opened = since(start)
+    start = clock()
+    run(queries[engine][0])
+    first = since(start)
+    print(json.dumps({{"import": imported, "open": opened, "first": first}}))
+else:
+    runs = {{engine: opener(engine, place) for engine, place in places.items()}}
+    engines = list(runs)
+    timings = {{engine: {{}} for engine in engines}}
+    totals = {{engine: {{}} for engine in engines}}
+    for round_ in range({rounds}):
+        for i in range(len(queries[engines[0]])):
+            order = engines[i % len(engines):] + engines[:i % len(engines)]  # who goes first rotates
+            for engine in order:
+                q = queries[engine][i]
+                start = clock()
+                totals[engine][i] = runs[engine](q)
+                timings[engine].setdefault(i, []).append(since(start))
+    print(json.dumps({{"timings": timings, "totals": totals}}))
 """
 
 
-def fts_measure(path: Path) -> dict:
-    code = FTS_PROBE.format(path=str(path), queries=[f for _, f in QUERIES])
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+def probe(places: dict[str, str], mode: str) -> dict:
+    queries = {engine: [fts if engine == "fts5" else ours for ours, fts in QUERIES] for engine in places}
+    code = PROBE.format(tui=str(ROOT / "tui"), places=places, queries=queries, mode=mode, rounds=ROUNDS)
+    env = dict(os.environ, JJJ_BRIEF_HOME=tempfile.mkdtemp(prefix="probe-", dir=HOME))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout)
+
+
+def summarize(timings: dict) -> dict:
+    """p50/p95 wall and CPU (ms) over every query's warm runs, pooled."""
+    warm = [run for runs in timings.values() for run in runs[1:]]
+    walls, cpus = [w for w, _ in warm], [c for _, c in warm]
+    return {
+        "p50": percentile(walls, 0.5) * 1000, "p95": percentile(walls, 0.95) * 1000,
+        "p50_cpu": percentile(cpus, 0.5) * 1000, "p95_cpu": percentile(cpus, 0.95) * 1000,
+    }
+
+
+def measure_size(n: int, engines: list[str], work: Path, sentences: list[str]) -> tuple[list[dict], list[str]]:
+    places: dict[str, str] = {}
+    rows: list[dict] = []
+    for engine in engines:
+        log(f"[{n:,}] {engine} build ...")
+        if engine == "fts5":
+            place = work / f"fts5-{n}.sqlite"
+            built = build_fts(place, n, sentences)
+        else:
+            place = work / f"{engine}-{n}"
+            built = build_ours(engine, place, n, sentences)
+        log(f"[{n:,}] {engine} built in {built['build_s']:.1f} s wall, {built['build_cpu_s']:.1f} s CPU")
+        places[engine] = str(place)
+        rows.append({"engine": engine, "articles": n, **built})
+    for row in rows:
+        cold = probe({row["engine"]: places[row["engine"]]}, "cold")
+        row["open_ms"] = cold["open"][0] * 1000
+        row["first_ms"] = cold["first"][0] * 1000
+        row["import_ms"] = cold["import"][0] * 1000
+    log(f"[{n:,}] interleaved queries ...")
+    warm = probe(places, "warm")
+    details = [f"\nPer-query median wall ms (total matches) at {n:,} articles, engines interleaved:\n",
+               "| query | " + " | ".join(engines) + " |", "| --- |" + " ---: |" * len(engines)]
+    for i, (ours, _) in enumerate(QUERIES):
+        cells = []
+        for engine in engines:
+            runs = warm["timings"][engine][str(i)][1:]
+            cells.append(f"{statistics.median(w for w, _ in runs) * 1000:.1f} ({warm['totals'][engine][str(i)]})")
+        details.append(f"| `{ours}` | " + " | ".join(cells) + " |")
+    for row in rows:
+        row.update(summarize(warm["timings"][row["engine"]]))
+    return rows, details
+
+
+def measure_threshold(sizes: list[int], work: Path, sentences: list[str]) -> list[dict]:
+    """Whoosh (and tantivy beside it) at small sizes: where does Whoosh's p95 cross 50 ms?"""
+    out = []
+    for n in sizes:
+        places = {}
+        passages = 0
+        for engine in ("whoosh", "tantivy"):
+            place = work / f"threshold-{engine}-{n}"
+            built = build_ours(engine, place, n, sentences)
+            passages = built["passages"]
+            places[engine] = str(place)
+        warm = probe(places, "warm")
+        row = {"articles": n, "passages": passages}
+        for engine in places:
+            stats = summarize(warm["timings"][engine])
+            row[engine] = stats
+        log(f"[threshold {n}] {passages} passages: whoosh p95 {row['whoosh']['p95']:.1f} ms, "
+            f"tantivy p95 {row['tantivy']['p95']:.1f} ms")
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- imports and start-up
+
+
+IMPORT_PROBE = r"""
+import json, resource, sys, time
+sys.path.insert(0, {tui!r})
+from jjj_brief import imports
+from jjj_brief.search import ensure_index
+ensure_index()  # the seeds' index exists before the import, as for a user
+start = time.perf_counter(), time.process_time()
+outcomes = imports.add_files([{folder!r}])
+stored = time.perf_counter() - start[0]
+status = ensure_index()
+wall, cpu = time.perf_counter() - start[0], time.process_time() - start[1]
+print(json.dumps({{"imported": sum(o.status == "imported" for o in outcomes), "wall": wall, "cpu": cpu,
+                  "store_wall": stored, "engine": status.engine, "action": status.action,
+                  "documents": status.documents, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def write_import_files(folder: Path, count: int, sentences: list[str], first: int = 5_000_000) -> None:
+    folder.mkdir(parents=True)
+    for i in range(count):
+        title, outlet, date, text = synthetic_text(first + i, sentences)
+        (folder / f"doc-{i:06d}.txt").write_text(
+            f"---\ntitle: {json.dumps(title)}\noutlet: {outlet!r}\ndate: {date}\n---\n{text}\n", encoding="utf-8")
+
+
+def timed_cli(argv: list[str], home: Path, repeat: int = 1) -> dict:
+    """Median wall and CPU (ms) of ``jjj-brief argv`` in fresh processes."""
+    exe = Path(sys.executable).with_name("jjj-brief")
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        out = subprocess.run([str(exe), *argv], capture_output=True, text=True,
+                             env=dict(os.environ, JJJ_BRIEF_HOME=str(home)))
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        if out.returncode != 0:
+            raise RuntimeError(f"jjj-brief {' '.join(argv)}: {out.stderr[-500:]}")
+    return {"wall_ms": statistics.median(walls) * 1000, "cpu_ms": statistics.median(cpus) * 1000,
+            "stdout": out.stdout}
+
+
+def measure_imports(count: int, work: Path, sentences: list[str]) -> dict:
+    result: dict = {"files": count}
+    for label, n in (("small", max(1, count // 10)), ("full", count)):
+        folder = work / f"import-files-{n}"
+        write_import_files(folder, n, sentences)
+        home = Path(tempfile.mkdtemp(prefix="import-", dir=HOME))
+        log(f"import of {n:,} files ...")
+        code = IMPORT_PROBE.format(tui=str(ROOT / "tui"), folder=str(folder))
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=dict(os.environ, JJJ_BRIEF_HOME=str(home)))
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-2000:])
+        data = json.loads(out.stdout)
+        data["rate"] = data["imported"] / data["wall"]
+        log(f"  {data['imported']:,} imported in {data['wall']:.1f} s ({data['rate']:.0f}/s), "
+            f"peak {data['peak_mb']:.0f} MB, engine {data['engine']}")
+        result[label] = data
+        if label == "full":
+            one = work / "one-more"
+            write_import_files(one, 1, sentences, first=9_000_000)
+            result["one_more"] = timed_cli(["import", str(one / "doc-000000.txt"), "--json"], home)
+            result["search_at_size"] = timed_cli(["search", "Xiongan", "--json"], home, repeat=3)
+            result["index_check"] = timed_cli(["index", "--json"], home, repeat=3)
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def measure_startup() -> dict:
+    home = Path(tempfile.mkdtemp(prefix="start-", dir=HOME))
+    timed_cli(["index", "--json"], home)
+    return {
+        "version": timed_cli(["--version"], home, repeat=5),
+        "search": timed_cli(["search", "Xiongan", "--json"], home, repeat=5),
+    }
 
 
 # ---------------------------------------------------------------- report
 
 
-@dataclass
-class Row:
-    engine: str
-    articles: int
-    passages: int
-    build_s: float
-    size_mb: float
-    open_ms: float
-    first_ms: float
-    p50_ms: float
-    p95_ms: float
-    incremental_ms: float | None = None
-
-    @property
-    def docs_per_s(self) -> float:
-        return self.articles / self.build_s if self.build_s else float("nan")
-
-
-def summarize(engine: str, n: int, built: dict, measured: dict, incremental: float | None = None) -> Row:
-    # p50/p95 over every query's runs after the first round (warm), all queries pooled
-    samples = [t for runs in measured["timings"].values() for t in runs[1:]]
-    return Row(
-        engine=engine,
-        articles=n,
-        passages=built["passages"],
-        build_s=built["build_s"],
-        size_mb=built["size"] / 1e6,
-        open_ms=measured["open_s"] * 1000,
-        first_ms=measured["first_s"] * 1000,
-        p50_ms=percentile(samples, 0.5) * 1000,
-        p95_ms=percentile(samples, 0.95) * 1000,
-        incremental_ms=None if incremental is None else incremental * 1000,
-    )
-
-
-def per_query_table(n: int, whoosh: dict | None, fts: dict) -> list[str]:
-    lines = [f"\nPer-query median (ms) at {n:,} articles, and matching passages:\n",
-             "| query | ours ms | ours total | FTS5 ms | FTS5 total |", "| --- | ---: | ---: | ---: | ---: |"]
-    for ours, theirs in QUERIES:
-        w_ms = statistics.median(whoosh["timings"][ours][1:]) * 1000 if whoosh else float("nan")
-        f_ms = statistics.median(fts["timings"][theirs][1:]) * 1000
-        w_total = whoosh["totals"][ours] if whoosh else "-"
-        lines.append(f"| `{ours}` | {w_ms:.1f} | {w_total} | {f_ms:.1f} | {fts['totals'][theirs]} |")
-    return lines
-
-
-def render(rows: list[Row], details: list[str], args: argparse.Namespace) -> str:
-    header = [
-        "# Search benchmark: jjj-brief (Whoosh, passages) vs SQLite FTS5",
+def render(rows: list[dict], details: list[str], threshold: list[dict], imports: dict | None,
+           startup: dict | None) -> str:
+    out = [
+        "# Search benchmark: jjj-brief on Whoosh and tantivy, beside SQLite FTS5",
         "",
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}. Whoosh writer procs={args.procs}.",
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs (shared), Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}.",
         f"Command: `python bench/bench_search.py {' '.join(sys.argv[1:])}`".rstrip(),
         f"Corpus: synthetic articles of ~{ARTICLE_BYTES // 1000} KB assembled from the seeds' sentences "
         f"(seed {SEED}); one document per paragraph (passage). Queries: {len(QUERIES)} mixed "
-        "(words, AND, phrases, compounds, OR, NOT, prefix, numbers), top 10 with snippets; "
-        "p50/p95 pooled over 2 warm rounds. Open/first query measured in a fresh process.",
+        "(words, AND, phrases, compounds, OR, NOT, prefix, numbers), top 10 with snippets (ours: our "
+        f"snippets and highlights). p50/p95 pooled over {ROUNDS - 1} warm rounds, the engines taking turns "
+        "query by query in one process. Cold open and first query: a fresh process per engine (Python "
+        "module import not included; it is the start-up table's business).",
         "",
-        "| engine | articles | passages | build s | articles/s | size MB | open ms | first query ms "
-        "| p50 ms | p95 ms | +1 import ms |",
+        "| engine | articles | passages | build s (CPU s) | articles/s | size MB | open ms | first query ms "
+        "| p50 ms | p95 ms | p50 / p95 CPU ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
-        inc = f"{r.incremental_ms:.0f}" if r.incremental_ms is not None else "-"
-        header.append(
-            f"| {r.engine} | {r.articles:,} | {r.passages:,} | {r.build_s:.1f} | {r.docs_per_s:.0f} | "
-            f"{r.size_mb:.1f} | {r.open_ms:.1f} | {r.first_ms:.1f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {inc} |"
+        out.append(
+            f"| {r['engine']} | {r['articles']:,} | {r['passages']:,} | {r['build_s']:.1f} ({r['build_cpu_s']:.1f}) | "
+            f"{r['articles'] / r['build_s']:.0f} | {r['size'] / 1e6:.1f} | {r['open_ms']:.1f} | {r['first_ms']:.1f} | "
+            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p50_cpu']:.1f} / {r['p95_cpu']:.1f} |"
         )
-    ratios = ["", "Ratios (ours / FTS5):", "", "| articles | build | size | open+first | p50 | p95 |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
-    by_key = {(r.engine, r.articles): r for r in rows}
-    for r in rows:
-        if r.engine != "whoosh" or ("fts5", r.articles) not in by_key:
-            continue
-        f = by_key[("fts5", r.articles)]
-        ratios.append(
-            f"| {r.articles:,} | {r.build_s / f.build_s:.1f}x | {r.size_mb / f.size_mb:.1f}x | "
-            f"{(r.open_ms + r.first_ms) / (f.open_ms + f.first_ms):.1f}x | {r.p50_ms / f.p50_ms:.1f}x | "
-            f"{r.p95_ms / f.p95_ms:.1f}x |"
-        )
-    return "\n".join(header + ratios + details) + "\n"
+    if threshold:
+        out += ["", "Where Whoosh's p95 crosses 50 ms (sets `TANTIVY_PASSAGES`; engines interleaved):", "",
+                "| articles | passages | Whoosh p50 / p95 ms | tantivy p50 / p95 ms |", "| ---: | ---: | ---: | ---: |"]
+        for t in threshold:
+            out.append(f"| {t['articles']:,} | {t['passages']:,} | {t['whoosh']['p50']:.1f} / {t['whoosh']['p95']:.1f} | "
+                       f"{t['tantivy']['p50']:.1f} / {t['tantivy']['p95']:.1f} |")
+    if imports:
+        out += ["", f"Import through `imports.add_files` + `ensure_index` into a fresh home (seeds indexed first):", "",
+                "| files | wall s | CPU s | articles/s | peak RSS MB | engine after |", "| ---: | ---: | ---: | ---: | ---: | --- |"]
+        for label in ("small", "full"):
+            d = imports.get(label)
+            if d:
+                out.append(f"| {d['imported']:,} | {d['wall']:.1f} | {d['cpu']:.1f} | {d['rate']:.0f} | "
+                           f"{d['peak_mb']:.0f} | {d['engine']} |")
+        for key, label in (("one_more", "`jjj-brief import` of one more file into it (fresh process)"),
+                           ("search_at_size", "`jjj-brief search Xiongan --json` at that size"),
+                           ("index_check", "`jjj-brief index --json` (start-up check) at that size")):
+            if key in imports:
+                d = imports[key]
+                out.append(f"\n{label}: {d['wall_ms']:.0f} ms wall, {d['cpu_ms']:.0f} ms CPU")
+    if startup:
+        out += ["", "Start-up on the seeds (fresh processes, median of 5):", "",
+                "| command | wall ms | CPU ms |", "| --- | ---: | ---: |",
+                f"| `jjj-brief --version` | {startup['version']['wall_ms']:.0f} | {startup['version']['cpu_ms']:.0f} |",
+                f"| `jjj-brief search Xiongan --json` | {startup['search']['wall_ms']:.0f} | {startup['search']['cpu_ms']:.0f} |"]
+    return "\n".join(out + details) + "\n"
 
 
 def kept_analysis(report: Path) -> str:
@@ -378,41 +514,53 @@ def kept_analysis(report: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--fts-only-sizes", type=int, nargs="*", default=[])
-    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="all three engines")
+    parser.add_argument("--big-sizes", type=int, nargs="*", default=[], help="tantivy and FTS5 only")
+    parser.add_argument("--threshold-sizes", type=int, nargs="*", default=[])
+    parser.add_argument("--import-files", type=int, default=0)
+    parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--report", type=Path, default=Path(__file__).with_name("bench_search_report.md"))
-    parser.add_argument("--keep", type=Path, default=None, help="build here and keep the indexes")
+    parser.add_argument("--json-out", type=Path, default=None, help="also write the raw numbers here")
     args = parser.parse_args()
 
     sentences = seed_sentences()
-    rows: list[Row] = []
+    rows: list[dict] = []
     details: list[str] = []
-    work = args.keep or Path(tempfile.mkdtemp(prefix="jjj-bench-"))
+    threshold: list[dict] = []
+    imports: dict | None = None
+    startup: dict | None = None
+    work = Path(tempfile.mkdtemp(prefix="jjj-bench-"))
+
+    def write() -> None:
+        report = render(rows, details, threshold, imports, startup) + kept_analysis(args.report)
+        args.report.write_text(report, encoding="utf-8")
+        if args.json_out:
+            args.json_out.write_text(json.dumps({"rows": rows, "threshold": threshold, "imports": imports,
+                                                 "startup": startup}, indent=1, default=str))
+
     try:
-        for n in sorted(set(args.sizes) | set(args.fts_only_sizes)):
-            whoosh_measured = None
-            if n in args.sizes:
-                print(f"[{n}] whoosh build ...", file=sys.stderr, flush=True)
-                folder = work / f"whoosh-{n}"
-                built = whoosh_build(folder, n, sentences, args.procs)
-                print(f"[{n}] whoosh built in {built['build_s']:.1f}s; measuring", file=sys.stderr, flush=True)
-                whoosh_measured = whoosh_measure(folder)
-                incremental = whoosh_incremental(folder, sentences)
-                rows.append(summarize("whoosh", n, built, whoosh_measured, incremental))
-            print(f"[{n}] fts5 build ...", file=sys.stderr, flush=True)
-            db = work / f"fts5-{n}.sqlite"
-            fts_built = fts_build(db, n, sentences)
-            fts_measured = fts_measure(db)
-            rows.append(summarize("fts5", n, fts_built, fts_measured))
-            details += per_query_table(n, whoosh_measured, fts_measured)
-            report = render(rows, details, args) + kept_analysis(args.report)
-            args.report.write_text(report, encoding="utf-8")
-            print(report, flush=True)
-            (work / "rows.json").write_text(json.dumps([asdict(r) for r in rows]), encoding="utf-8")
+        if not args.no_startup:
+            startup = measure_startup()
+            write()
+        if args.threshold_sizes:
+            threshold = measure_threshold(args.threshold_sizes, work, sentences)
+            write()
+        for n in sorted(set(args.sizes) | set(args.big_sizes)):
+            engines = list(ENGINES) if n in args.sizes else ["tantivy", "fts5"]
+            size_rows, size_details = measure_size(n, engines, work, sentences)
+            rows += size_rows
+            details += size_details
+            write()
+            for entry in work.iterdir():  # free the disk before the next size
+                if entry.name.endswith((f"-{n}", f"-{n}.sqlite", f"-{n}.sqlite-wal", f"-{n}.sqlite-shm")):
+                    shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
+        if args.import_files:
+            imports = measure_imports(args.import_files, work, sentences)
+            write()
+        print(render(rows, details, threshold, imports, startup), flush=True)
     finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(HOME, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -76,3 +76,39 @@ def test_the_fast_indexing_path_agrees_with_the_analyzer(text):
     from jjj_brief.search.analyzer import _terms_and_positions
 
     assert list(_terms_and_positions(text)) == [(t.term, t.pos) for t in analyze(text)]
+
+
+def test_han_text_is_indexed_as_overlapping_bigrams():
+    tokens = analyze("京津冀协同发展, 北")
+    assert [t.term for t in tokens] == ["京津", "津冀", "冀协", "协同", "同发", "发展", "北"]
+    assert [t.pos for t in tokens] == list(range(7))
+    assert [(t.start, t.end) for t in tokens[:2]] == [(0, 2), (1, 3)]
+
+
+def test_a_chinese_query_finds_a_longer_chinese_run(tmp_path):
+    from jjj_brief.search import search
+    from jjj_brief import imports
+
+    note = tmp_path / "cn.txt"
+    note.write_text("推动京津冀协同发展走深走实。\n", encoding="utf-8")
+    imports.add_files([str(note)])
+    assert search("京津冀").total == 1
+    assert search("协同发展").hits[0].snippet.startswith("推动")
+    assert search("冀京").total == 0
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab’'-.,1 2\nXé京津")) | st.characters(), max_size=120),
+       st.sets(st.sampled_from(["a", "b", "ab", "2", "京津", "x"]), max_size=3))
+def test_highlighting_agrees_with_the_analyzer(text, wanted):
+    from jjj_brief.search.api import spans_for_terms
+
+    tokens = analyze(text)
+    terms = {(t,) for t in wanted}
+    expected = sorted({(t.start, t.end) for t in tokens if t.term in wanted})
+    merged: list[tuple[int, int]] = []
+    for start, end in expected:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    assert spans_for_terms(text, terms) == merged

@@ -30,7 +30,7 @@ def wheelhouse(tmp_path_factory) -> Path:
 
 def test_wheelhouse_installs_offline_and_serves_the_corpus(wheelhouse, tmp_path):
     names = {p.name.split("-")[0].lower() for p in wheelhouse.glob("*.whl")}
-    assert {"jjj_brief", "textual", "rich", "whoosh_reloaded", "pyyaml", "pydantic", "platformdirs"} <= names
+    assert {"jjj_brief", "textual", "rich", "whoosh_reloaded", "tantivy", "pyyaml", "pydantic", "platformdirs"} <= names
     assert (wheelhouse / "SHA256SUMS").read_text().count(".whl") == len(list(wheelhouse.glob("*.whl")))
 
     env_dir = tmp_path / "airgapped-venv"

@@ -90,6 +90,55 @@ def load_imported_articles() -> list[Article]:
     return [article for _, article in loaded]
 
 
+def load_import(path: Path) -> Article:
+    """One stored import as an article (raises OSError/ValueError when damaged)."""
+    meta, text = _read_stored(path)
+    return _article(path, meta, text)
+
+
+def stored_key(path: Path) -> str:
+    """What identifies a stored import's indexed content, from its header line alone:
+    id, format and the hash of the original bytes (title, outlet, date and text all
+    derive from those). Raises OSError/ValueError when the header is damaged."""
+    meta = _read_header(path)
+    digest = meta.get("sha256")
+    if not isinstance(digest, str):  # no hash recorded: hash the stored file itself
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return f"{meta['id']}:{meta.get('format', 0)}:{digest[:20]}"
+
+
+GENERATION_FILE = ".generation"
+
+
+def imports_generation() -> int:
+    """A number bumped by every import batch and removal (0: none recorded)."""
+    try:
+        return int((imports_dir() / GENERATION_FILE).read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def bump_generation(folder: Path | None = None) -> None:
+    """Tell index checks that the imports changed (they compare this number, not each file)."""
+    folder = folder or imports_dir()
+    try:
+        paths.atomic_write(folder / GENERATION_FILE, f"{imports_generation() + 1}\n")
+    except OSError:
+        pass  # the folder's modification time still tells
+
+
+def _read_header(path: Path) -> dict:
+    """The metadata line of a stored import, without reading its text."""
+    with path.open("rb") as handle:
+        header = handle.readline(1 << 20).decode("utf-8")
+    if not header.startswith(HEADER_PREFIX) or not header.endswith("\n"):
+        raise ValueError("not a jjj-brief import file")
+    meta = json.loads(header[len(HEADER_PREFIX) :])
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise ValueError("import header has no id")
+    return meta
+
+
 def _read_stored(path: Path) -> tuple[dict, str]:
     data = path.read_bytes().decode("utf-8")
     header, sep, text = data.partition("\n")
@@ -149,7 +198,7 @@ def stored_hashes() -> dict[str, str]:
     if folder.is_dir():
         for path in folder.glob("*.txt"):
             try:
-                meta, _ = _read_stored(path)
+                meta = _read_header(path)
             except (OSError, ValueError, UnicodeDecodeError):
                 continue
             if isinstance(meta.get("sha256"), str):
@@ -208,10 +257,14 @@ def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list
     known = stored_hashes()
     taken = _taken_ids()
     outcomes = []
-    for done, path in enumerate(files, 1):
-        outcomes.append(_add_one(path, folder, known, taken))
-        if progress is not None:
-            progress(done, len(files), str(path))
+    try:
+        for done, path in enumerate(files, 1):
+            outcomes.append(_add_one(path, folder, known, taken))
+            if progress is not None:
+                progress(done, len(files), str(path))
+    finally:
+        if not _OPTIONS.dry_run and any(outcome.status == "imported" for outcome in outcomes):
+            bump_generation(folder)
     return outcomes
 
 
@@ -407,6 +460,7 @@ def remove(article_id: str) -> ImportOutcome:
     target.unlink()
     _drop_unshared_original(folder, meta)
     paths._fsync_dir(folder)
+    bump_generation(folder)
     return ImportOutcome(str(target), "removed", article_id.strip().lower())
 
 

@@ -13,6 +13,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "index", help="build or check the search index (built automatically on first search)"
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "whoosh", "tantivy"),
+        help="search engine to use from now on (saved in settings; auto: tantivy for large collections); "
+        "changing it rebuilds the index",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON to stdout")
     parser.set_defaults(handler=run)
 
@@ -20,6 +26,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from jjj_brief.search import ensure_index
 
+    if args.engine:
+        from jjj_brief.corpus import UserError
+        from jjj_brief.search.index import save_engine_setting
+
+        try:
+            save_engine_setting(args.engine)
+        except OSError as exc:
+            raise UserError(f"cannot save the engine setting ({exc.strerror or exc})") from exc
     progress = None if args.json or not sys.stderr.isatty() else _progress
     status = ensure_index(progress, rebuild=args.rebuild)
     if progress:
@@ -34,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if status.added or status.removed:
         imports = f"; imports +{status.added} -{status.removed}"
     print(
-        f"index {status.action} ({status.reason}): {status.documents} documents in "
+        f"index {status.action} ({status.reason}): {status.engine}, {status.documents} documents in "
         f"{status.seconds:.2f} s{imports}\n  {place}"
     )
     return 0

@@ -8,7 +8,11 @@ Rules, in order, for each token the tokenizer finds:
 * **Tokens** are runs of letters and digits joined by apostrophes (``Xiong’an``),
   hyphens (``sub-center``) or, between digits, by ``.`` and ``,`` (``38.6``, ``10,000``,
   ``PM2.5``). Nothing else is part of a word — in particular not ``*``, so the printed
-  ``Babcock Wilcox***`` is found by ``wilcox``. Each CJK character is a token of its own.
+  ``Babcock Wilcox***`` is found by ``wilcox``.
+* **CJK** (Han characters): a run of them is indexed as overlapping bigrams at
+  consecutive positions (``北京天津`` -> ``北京 京天 天津``), the usual way to search
+  Chinese without a dictionary; a lone character is a term of its own. A query of two or
+  more characters is the phrase of its bigrams, so ``京津冀`` finds ``京津冀协同发展``.
 * **Folding**: Unicode NFKC and case folding; a possessive ``'s`` is dropped and the
   remaining apostrophes of every kind removed (``Xiong’an`` = ``Xiong'an`` = ``Xiongan``);
   a few British spellings map to American (``centre`` = ``center``).
@@ -24,6 +28,10 @@ Rules, in order, for each token the tokenizer finds:
 
 Bump :data:`ANALYZER_VERSION` whenever the output of :func:`analyze` can change: the
 index fingerprint includes it, so existing indexes are rebuilt.
+
+These are the rules of every engine: Whoosh gets them through
+:mod:`jjj_brief.search.whoosh_engine`'s tokenizer, tantivy (and any later engine) is fed
+the terms and positions computed here, so no engine applies rules of its own.
 """
 
 from __future__ import annotations
@@ -34,23 +42,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.lang.porter import stem as porter_stem
+from whoosh.lang.porter import stem as porter_stem  # a pure-Python Porter stemmer (no index code)
 
-ANALYZER_VERSION = "jjj-analyzer-1"
+ANALYZER_VERSION = "jjj-analyzer-2"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_CHAR = rf"[^\W{_CJK}]"
 _APOSTROPHES = "'’‘`´ʼ"
 _HYPHENS = "-\u2010\u2011"
 TOKEN_PATTERN = re.compile(
-    rf"[{_CJK}]"
+    rf"[{_CJK}]+"
     rf"|{_WORD_CHAR}+(?:(?:[{_APOSTROPHES}]|[{_HYPHENS}]|(?<=\d)[.,](?=\d)){_WORD_CHAR}+)*"
 )
 _POSSESSIVE = re.compile(rf"[{_APOSTROPHES}]s$")
 _APOSTROPHE_RUN = re.compile(rf"[{_APOSTROPHES}]")
 _HYPHEN_SPLIT = re.compile(rf"[{_HYPHENS}]")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_HAN_RUN = re.compile(rf"[{_CJK}]+")
 
 STOP_WORDS = frozenset(
     "a an and are as at be been by for from has have in is it its of on or that the "
@@ -118,6 +126,13 @@ Part = tuple[str, str, int, int]  # (term, folded word, start, end within the su
 @lru_cache(maxsize=200_000)
 def _analyze_parts(surface: str) -> tuple[tuple[Part, ...], Pair | None]:
     """One surface token -> its parts (with offsets) and, for a compound, the closed form."""
+    if _HAN_RUN.fullmatch(surface):
+        folded = unicodedata.normalize("NFKC", surface)  # compatibility ideographs -> unified
+        if len(folded) != len(surface):
+            folded = surface
+        if len(folded) == 1:
+            return ((folded, folded, 0, 1),), None
+        return tuple((folded[i : i + 2], folded[i : i + 2], i, i + 2) for i in range(len(folded) - 1)), None
     if not _HYPHEN_SPLIT.search(surface):
         word = fold(surface)
         if not word or word in STOP_WORDS:
@@ -201,61 +216,44 @@ def words_key(text: str) -> str:
     return "".join(out)
 
 
-class JJJTokenizer(Tokenizer):
-    """Whoosh face of :func:`iter_tokens` (a tokenizer is a complete whoosh analyzer)."""
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__)
-
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost = 1.0
-        token.stopped = False
-        if not chars and not keeporiginal:
-            # Indexing path (hot): terms and positions only, no per-token objects.
-            for term, pos in _terms_and_positions(value):
-                token.text = term
-                token.pos = start_pos + pos
-                yield token
-            return
-        for item in iter_tokens(value):
-            token.text = item.term
-            if keeporiginal:
-                token.original = item.word
-            if positions:
-                token.pos = start_pos + item.pos
-            if chars:
-                token.startchar = start_char + item.start
-                token.endchar = start_char + item.end
-            yield token
-
-
 def _terms_and_positions(text: str) -> Iterator[tuple[str, int]]:
     """:func:`iter_tokens` reduced to (term, position), for indexing speed."""
+    return iter(index_terms(text))
+
+
+_RECENT: dict[int, tuple[str, list[str]]] = {}  # id(text) -> (text, surface tokens)
+
+
+def index_terms(text: str) -> list[tuple[str, int]]:
+    """(term, position) pairs of ``text`` — :func:`iter_tokens` without offsets.
+
+    Remembers the surface tokens of the last few texts, so the vocabulary step of a
+    build (:func:`surfaces_of`) does not scan the same text again.
+    """
+    surfaces = TOKEN_PATTERN.findall(text)
+    if len(_RECENT) >= 8:
+        _RECENT.clear()
+    _RECENT[id(text)] = (text, surfaces)
+    out: list[tuple[str, int]] = []
+    append = out.append
     pos = 0
     analyze_parts = _analyze_surface
-    for surface in TOKEN_PATTERN.findall(text):
+    for surface in surfaces:
         parts, closed = analyze_parts(surface)
         first = pos
         for term, _ in parts:
-            yield term, pos
+            append((term, pos))
             pos += 1
         if closed is not None:
-            yield closed[0], first
+            append((closed[0], first))
             if not parts:
                 pos += 1
+    return out
+
+
+def surfaces_of(text: str) -> list[str]:
+    """The surface tokens of ``text`` (from :func:`index_terms`' memory when it just ran)."""
+    found = _RECENT.get(id(text))
+    if found is not None and found[0] is text:
+        return found[1]
+    return TOKEN_PATTERN.findall(text)

@@ -1,7 +1,10 @@
 """The search API everything else uses: :func:`search`, :func:`ensure_index`, :func:`match_spans`.
 
-Nothing outside this package talks to Whoosh. :func:`search` never raises: whatever
-is typed, the result is hits, or no hits and a ``message`` saying why.
+Nothing outside this package talks to a search engine. :func:`search` never raises:
+whatever is typed, the result is hits, or no hits and a ``message`` saying why. Which
+engine answers (Whoosh or tantivy, see :mod:`jjj_brief.search.index`) is invisible here:
+the engine's searcher finds, ranks, counts and facets; parsing, the natural fallback,
+figures by value, snippets and "did you mean" are ours and the same on every engine.
 """
 
 from __future__ import annotations
@@ -15,26 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import scoring, sorting
-
-from jjj_brief.search.analyzer import fold, iter_tokens, surface_analysis
+from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts, fold, surface_analysis
 from jjj_brief.search.concepts import ELLIPSIS, concept_snippet, read_hit
 from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
-from jjj_brief.search.whoosh_query import to_whoosh
 
 SNIPPET_WIDTH = 220
 SNIPPET_SCAN_CHUNK = 65_536  # characters of a huge passage tokenized at a time for its snippet
 SNIPPET_SCAN_LIMIT = 1_000_000  # ... and no further: past that, the snippet is the passage's start
 FEW_HITS = 3
-# Counting every match is a second pass over the postings in Whoosh. Indexes up to this
-# many documents always count exactly (the seeds plus imports are a few hundred); bigger
-# ones count exactly only when the estimate is small, and otherwise report the estimate
-# (``total_exact`` false).
-EXACT_COUNT_DOCS = 50_000
 FALLBACK_CANDIDATES = 200  # best-scored passages the natural fallback reads for its concepts
 FACET_FIELDS = {"outlet": "outlet_key", "year": "year", "kind": "kind"}
-EXACT_COUNT_MATCHES = 5_000
 
 
 @dataclass
@@ -151,12 +145,33 @@ def spans_for_terms(text: str, terms: set[tuple[str, ...]] | set[str]) -> list[t
     sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
     singles = {seq[0] for seq in sequences if len(seq) == 1}
     phrases = [seq for seq in sequences if len(seq) > 1]
-    tokens = list(iter_tokens(text))
-    spans = {(t.start, t.end) for t in tokens if t.term in singles}
+    phrase_terms = {term for phrase in phrases for term in phrase}
+    spans: set[tuple[int, int]] = set()
+    at: dict[int, dict[str, tuple[int, int]]] = {}  # position -> phrase terms there
+    # iter_tokens() inlined (this runs on every hit's passage): same terms, positions, offsets.
+    pos = 0
+    analyze_parts = _analyze_parts
+    for match in TOKEN_PATTERN.finditer(text):
+        parts, closed = analyze_parts(match.group())
+        if not parts and closed is None:
+            continue
+        start = match.start()
+        first = pos
+        for term, _, s, e in parts:
+            if term in singles:
+                spans.add((start + s, start + e))
+            if term in phrase_terms:
+                at.setdefault(pos, {})[term] = (start + s, start + e)
+            pos += 1
+        if closed is not None:
+            span = (start, match.end())
+            if closed[0] in singles:
+                spans.add(span)
+            if closed[0] in phrase_terms:
+                at.setdefault(first, {})[closed[0]] = span
+            if not parts:
+                pos += 1
     if phrases:
-        at: dict[int, dict[str, tuple[int, int]]] = {}
-        for token in tokens:
-            at.setdefault(token.pos, {})[token.term] = (token.start, token.end)
         for phrase in phrases:
             for pos, by_term in at.items():
                 if phrase[0] not in by_term:
@@ -258,13 +273,6 @@ def _cut_end(text: str, at: int) -> int:
     return space if space > 0 else at
 
 
-def _scored(results, parsed: ParsedQuery) -> list[tuple[int, float]]:
-    """(docnum, score) in result order; sorted results carry the sort key, not a score."""
-    if parsed.sort == "relevance":
-        return list(results.items())
-    return [(results.docnum(i), 0.0) for i in range(results.scored_length())]
-
-
 def _join_windows(text: str, windows: list[tuple[int, int]], spans: list[tuple[int, int]]
                   ) -> tuple[str, list[tuple[int, int]]]:
     """The snippet text (windows joined by an ellipsis) and the spans in its coordinates."""
@@ -280,24 +288,22 @@ def _join_windows(text: str, windows: list[tuple[int, int]], spans: list[tuple[i
 
 
 class Engine:
-    """Runs parsed queries against one opened generation (used by the API and the benchmark)."""
+    """Runs parsed queries against one opened generation, whichever engine built it
+    (used by the API and the benchmark)."""
 
     def __init__(self, generation: Generation, context: QueryContext) -> None:
         self.generation = generation
         self.context = context
-        self._searcher = generation.index.searcher(weighting=scoring.BM25F())
+        self._searcher = generation.store.searcher(generation.index)
         self._by_length: dict[int, list[str]] | None = None
 
-    def fresh(self) -> "Engine":
-        """This engine, reading the index's latest commit.
+    @property
+    def engine(self) -> str:
+        return self.generation.engine
 
-        Opens a new searcher rather than ``Searcher.refresh()``: whoosh-reloaded 2.7.5's
-        refresh keeps every old segment missing from the new generation, so removed
-        imports stayed findable and merged segments were searched twice.
-        """
-        if not self._searcher.up_to_date():
-            old, self._searcher = self._searcher, self.generation.index.searcher(weighting=scoring.BM25F())
-            old.close()
+    def fresh(self) -> "Engine":
+        """This engine, reading the index's latest commit."""
+        self._searcher = self._searcher.fresh()
         return self
 
     def close(self) -> None:
@@ -309,25 +315,24 @@ class Engine:
         if parsed.query is None:
             return SearchResult(raw, parsed.shown, 0, None, message, [], sort=parsed.sort)
         limit = max(1, min(int(limit), 1000))
-        exact, lower_bound = True, False
-        query = to_whoosh(parsed.query)
+        lower_bound = False
         if group_by_article:
-            total, top = self._grouped(query, parsed, limit)
-            results = None
+            top, total, exact = self._searcher.grouped(parsed.query, limit, parsed.sort)
         else:
-            results = self._searcher.search(query, limit=limit, **self._sorting(parsed))
-            top = _scored(results, parsed)
-            total, exact = self._count(results)
+            top, total, exact = self._searcher.top(parsed.query, limit, parsed.sort)
         hits = []
-        for docnum, score in top:
-            hit = self._hit(docnum, score, parsed)
+        for fields, score in top:
+            hit = self._hit(fields, score, parsed)
             if hit is not None:  # None: a value candidate whose figures are out of range
                 hits.append(hit)
         if parsed.value_ranges:  # value candidates are checked per hit: count the ones that pass
-            total, facets = self._verified(query, parsed, group_by_article)
+            total, facets = self._verified(parsed, group_by_article)
             exact = True
         else:
-            facets = self._facets(query)
+            facets = self._searcher.facets(parsed.query, FACET_FIELDS)
+            if not exact and not group_by_article and facets.get("kind"):
+                # The facet pass saw every match (each has a kind): an exact count, free.
+                total, exact = sum(facets["kind"].values()), True
         if parsed.fallback is not None and len(hits) < limit:
             seen = {(h.article, h.start, h.kind) for h in hits} if not group_by_article else {h.article for h in hits}
             more, more_total, complete = self._fallback(parsed, limit - len(hits), seen, group_by_article, facets)
@@ -342,43 +347,16 @@ class Engine:
         return SearchResult(raw, parsed.shown, total, suggestion, message, hits, total_exact=exact,
                             facets=facets, sort=parsed.sort, total_lower_bound=lower_bound)
 
-    def _sorting(self, parsed: ParsedQuery) -> dict[str, Any]:
-        if parsed.sort == "relevance":
-            return {}
-        return {"sortedby": sorting.FieldFacet("date_key", reverse=parsed.sort == "-date")}
-
-    def _count(self, results) -> tuple[int, bool]:
-        if results.has_exact_length() or self._searcher.doc_count_all() <= EXACT_COUNT_DOCS:
-            return len(results), True
-        estimate = min(results.estimated_length(), self._searcher.doc_count())
-        if estimate <= EXACT_COUNT_MATCHES:
-            return len(results), True
-        return estimate, False
-
-    def _grouped(self, query, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[int, float]]]:
-        results = self._searcher.search(query, limit=None, **self._sorting(parsed))
-        column = self._searcher.reader().column_reader("article")
-        seen: set[str] = set()
-        top: list[tuple[int, float]] = []
-        for docnum, score in _scored(results, parsed):
-            key = column[docnum]
-            if key in seen:
-                continue
-            seen.add(key)
-            if len(top) < limit:
-                top.append((docnum, score))
-        return len(seen), top
-
     def _fallback(self, parsed: ParsedQuery, room: int, seen: set, grouped: bool,
                   facets: dict[str, dict[str, int]]) -> tuple[list[Hit], int, bool]:
         """Hits holding most of the query's concepts (not already shown), most concepts
         first, then by score. Returns (hits, how many qualify, whether that is all of them)."""
         candidates = max(FALLBACK_CANDIDATES, room * 4)
-        results = self._searcher.search(to_whoosh(parsed.fallback), limit=candidates)
-        complete = results.scored_length() < candidates  # every candidate was read
+        top, _, _ = self._searcher.top(parsed.fallback, candidates, "relevance")
+        complete = len(top) < candidates  # every candidate was read
         kept: list[tuple[int, float, Hit]] = []
-        for docnum, score in results.items():
-            hit = self._hit(docnum, score, parsed, fallback=True)
+        for fields, score in top:
+            hit = self._hit(fields, score, parsed, fallback=True)
             if hit is None:
                 continue
             key = hit.article if grouped else (hit.article, hit.start, hit.kind)
@@ -386,47 +364,35 @@ class Engine:
                 continue
             seen.add(key)
             kept.append((-len(hit.missing), score, hit))
-            self._add_facets(facets, docnum)
+            self._add_facets(facets, fields)
         kept.sort(key=lambda row: (row[0], row[1]), reverse=True)
         return [hit for *_, hit in kept[:room]], len(kept), complete
 
-    def _facets(self, query) -> dict[str, dict[str, int]]:
-        """Hits per outlet, year and kind (briefing items have no outlet or year)."""
-        groupedby = {name: sorting.FieldFacet(fieldname) for name, fieldname in FACET_FIELDS.items()}
-        grouped = self._searcher.search(query, limit=1, groupedby=groupedby, maptype=sorting.Count)
-        facets: dict[str, dict[str, int]] = {}
-        for name in FACET_FIELDS:
-            counts = {str(k): int(v) for k, v in grouped.groups(name).items() if k not in (None, "", b"")}
-            facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        return facets
-
-    def _verified(self, query, parsed: ParsedQuery, grouped: bool) -> tuple[int, dict[str, dict[str, int]]]:
+    def _verified(self, parsed: ParsedQuery, grouped: bool) -> tuple[int, dict[str, dict[str, int]]]:
         """(count, facets) of the candidates whose figures pass the value check."""
         facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
         articles: set[str] = set()
         count = 0
-        for docnum in self._searcher.search(query, limit=None).docs():
-            fields = self._searcher.stored_fields(docnum)
+        for fields in self._searcher.matches(parsed.query):
             reading = read_hit(fields.get("body", ""), parsed, fields.get("figures"))
             if not reading.valid or not all(h for c, h in zip(parsed.concepts, reading.held) if c.values):
                 continue
             count += 1
             articles.add(fields.get("article", ""))
-            self._add_facets(facets, docnum)
+            self._add_facets(facets, fields)
         for name in facets:
             facets[name] = dict(sorted(facets[name].items(), key=lambda kv: (-kv[1], kv[0])))
         return (len(articles) if grouped else count), facets
 
-    def _add_facets(self, facets: dict[str, dict[str, int]], docnum: int) -> None:
-        fields = self._searcher.stored_fields(docnum)
+    @staticmethod
+    def _add_facets(facets: dict[str, dict[str, int]], fields: dict) -> None:
         for name, value in (("outlet", fields.get("outlet")), ("year", (fields.get("date") or "")[:4]),
                             ("kind", fields.get("kind"))):
             if value:
                 facets.setdefault(name, {})
                 facets[name][value] = facets[name].get(value, 0) + 1
 
-    def _hit(self, docnum: int, score: float, parsed: ParsedQuery, *, fallback: bool = False) -> Hit | None:
-        fields = self._searcher.stored_fields(docnum)
+    def _hit(self, fields: dict, score: float, parsed: ParsedQuery, *, fallback: bool = False) -> Hit | None:
         body = fields.get("body", "")
         reading = read_hit(body, parsed, fields.get("figures"), loose=fallback)
         if not reading.valid or not all(
@@ -549,14 +515,13 @@ def _engine() -> Engine:
 
 
 def _context() -> QueryContext:
-    from jjj_brief.corpus import load_corpus
-
-    corpus = load_corpus()
     generation = MANAGER.generation
     vocabulary = list(generation.vocab) if generation else []
 
     def resolve(ref: str) -> str | None:
-        article = corpus.find(ref)
+        from jjj_brief.corpus import load_corpus  # only for article: filters (reads every import)
+
+        article = load_corpus().find(ref)
         return article.id if article else None
 
     aliases = generation.aliases if generation and generation.aliases is not None else alias_groups()

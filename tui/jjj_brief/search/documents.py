@@ -12,6 +12,20 @@ flags (:func:`jjj_brief.figures.article_figures`) while the collection has at mo
 :data:`CROSS_ARTICLE_COLLECTION` articles, the article's own flags beyond (the cross
 check compares every article with every other). ``outlet_key`` and ``date_key`` are
 for facet counts and ``sort:date``.
+
+:data:`FIELDS` is the one definition of the index's fields: every engine derives its
+schema from it (Whoosh: :mod:`jjj_brief.search.whoosh_engine`, tantivy:
+:mod:`jjj_brief.search.tantivy_engine`) and indexes each declared field generically, so
+adding a field here adds it to every engine. Field kinds:
+
+* ``text``: analyzed by :mod:`jjj_brief.search.analyzer`; ``positions`` for phrases.
+* ``keyword``: exact values, not analyzed (filters); ``multi``: the value is a
+  space-separated list of keywords (``topics``, ``values``).
+* ``stored``: kept for the result line, not searchable; ``value`` ``int`` or ``object``
+  (any JSON-able value: ``figures``).
+
+Any field may be ``stored``; ``sortable`` keyword fields can be read per document in
+bulk (grouping by article).
 """
 
 from __future__ import annotations
@@ -19,14 +33,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from typing import Any, Literal
 
 from jjj_brief.corpus import Article
-from jjj_brief.search.analyzer import JJJTokenizer
 
-SCHEMA_VERSION = "jjj-schema-3"
+SCHEMA_VERSION = "jjj-schema-4"
 # Briefing items are short, so BM25 ranks them above the passages they summarise; this
 # document boost keeps them in the list without crowding the articles out.
 BRIEFING_BOOST = 0.5
@@ -35,27 +46,40 @@ CROSS_ARTICLE_COLLECTION = 200
 NO_DATE = "~"  # sorts after every ISO date: briefing items come last by date
 
 
-def make_schema() -> Schema:
-    analyzer = JJJTokenizer()
-    return Schema(
-        kind=ID(stored=True),
-        article=ID(stored=True, sortable=True),
-        file=STORED,
-        title=STORED,
-        outlet=STORED,
-        date=STORED,
-        start=STORED,
-        end=STORED,
-        year=ID,
-        outlet_terms=TEXT(analyzer=analyzer, phrase=False),
-        topics=KEYWORD(lowercase=True),
-        import_key=ID,
-        body=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        values=KEYWORD(lowercase=False),
-        figures=STORED,
-        outlet_key=ID(sortable=True),
-        date_key=ID(sortable=True),
-    )
+@dataclass(frozen=True)
+class FieldSpec:
+    """One index field, declared once for every engine."""
+
+    name: str
+    kind: Literal["text", "keyword", "stored"]
+    stored: bool = False
+    positions: bool = True  # text: keep positions (phrases)
+    multi: bool = False  # keyword: a space-separated list of values
+    sortable: bool = False  # keyword: a column readable per document (grouping, sorting, facets)
+    value: type = str  # stored: str, int or object (JSON-able)
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("kind", "keyword", stored=True, sortable=True),
+    FieldSpec("article", "keyword", stored=True, sortable=True),
+    FieldSpec("file", "stored"),
+    FieldSpec("title", "stored"),
+    FieldSpec("outlet", "stored"),
+    FieldSpec("date", "stored"),
+    FieldSpec("start", "stored", value=int),
+    FieldSpec("end", "stored", value=int),
+    FieldSpec("year", "keyword", sortable=True),
+    FieldSpec("outlet_terms", "text", positions=False),
+    FieldSpec("topics", "keyword", multi=True),
+    FieldSpec("import_key", "keyword"),
+    FieldSpec("body", "text", stored=True),
+    FieldSpec("values", "keyword", multi=True),
+    FieldSpec("figures", "stored", value=object),
+    FieldSpec("outlet_key", "keyword", sortable=True),
+    FieldSpec("date_key", "keyword", sortable=True),
+)
+FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
+STORED_FIELDS = tuple(spec.name for spec in FIELDS if spec.stored or spec.kind == "stored")
 
 
 Doc = dict[str, Any]
@@ -94,7 +118,8 @@ def article_figures_for_index(article: Article, collection_size: int) -> list:
 
 
 def article_documents(article: Article, links: TopicLinks | None = None, *,
-                      article_figures: list | None = None) -> Iterator[Doc]:
+                      article_figures: list | None = None, key: str | None = None) -> Iterator[Doc]:
+    """One document per passage; an import's documents carry ``key`` (default: :func:`import_key`)."""
     from jjj_brief.search import values
 
     year = str(article.year) if article.year else ""
@@ -111,7 +136,7 @@ def article_documents(article: Article, links: TopicLinks | None = None, *,
         "date_key": article.date or NO_DATE,
     }
     if article.source == "import":
-        common["import_key"] = import_key(article)
+        common["import_key"] = key or import_key(article)
     for paragraph in article.paragraphs:
         if paragraph.is_repeat:
             continue
@@ -124,7 +149,7 @@ def article_documents(article: Article, links: TopicLinks | None = None, *,
         if links is not None:
             topic_ids = links.topics_for(article.id, paragraph.start, paragraph.end)
             if topic_ids:
-                doc["topics"] = " ".join(sorted(topic_ids))
+                doc["topics"] = " ".join(sorted(t.lower() for t in topic_ids))
         yield doc
 
 
@@ -169,7 +194,7 @@ def _briefing_doc(kind: str, item_id: str, title: str, lines: list[str], topics:
         "_boost": BRIEFING_BOOST,
     }
     if topics:
-        doc["topics"] = " ".join(sorted(topics))
+        doc["topics"] = " ".join(sorted(t.lower() for t in topics))
     return doc
 
 

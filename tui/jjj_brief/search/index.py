@@ -3,14 +3,23 @@
 Layout under ``paths.cache_dir()/search``::
 
     CURRENT            name of the live generation (replaced atomically)
-    gen-<id>/          a whoosh index + manifest.json (fingerprint, files) + vocab.json
+    gen-<id>/          an engine's index files + manifest.json (engine, fingerprint,
+                       files, imports stamp) + vocab.json + imports.json (import keys)
     build.lock         held (fcntl) by the one process building a generation
 
+* **Engines.** Whoosh for small collections, tantivy above :data:`TANTIVY_PASSAGES`
+  passages (see :func:`choose_engine`) or when the user's setting says so. Each
+  generation is one engine's; changing engine is a rebuild (with progress) from the
+  files of record, so no import is ever lost.
 * **Staleness.** The *base* fingerprint covers the analyzer and schema versions, the seed
   articles (text and catalog metadata) and the briefing files. A different base means a
   full rebuild. Imports are reconciled *incrementally*: each imported article's documents
-  carry an ``import_key`` (id + content hash); on open, keys missing from the index are
-  added and keys no longer wanted are deleted, in one whoosh commit.
+  carry an ``import_key`` (id + hash of the original); on open, keys missing from the
+  index are added and keys no longer wanted are deleted, in one commit.
+* **O(1) start.** The manifest records the imports folder's stamp (its generation number,
+  bumped by every import or removal, and its modification time). When both still match,
+  the start-up check reads two small files and nothing per import; otherwise the folder
+  is listed, and only files whose size or time changed have their header read.
 * **Atomic builds.** A generation is built in a temporary folder, renamed into place and
   only then named in ``CURRENT``. A process killed mid-build leaves a stray temporary
   folder (cleaned up later) and the previous generation still live.
@@ -45,13 +54,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage, RamStorage
-from whoosh.index import Index, LockError
-from whoosh.writing import SegmentWriter
-
 from jjj_brief import paths
-from jjj_brief.corpus import Article, load_corpus
-from jjj_brief.search.analyzer import ANALYZER_VERSION, TOKEN_PATTERN, surface_analysis
+from jjj_brief.corpus import Article, load_seed_articles
+from jjj_brief.search.analyzer import ANALYZER_VERSION, TOKEN_PATTERN, surface_analysis, surfaces_of
 from jjj_brief.search.documents import (
     SCHEMA_VERSION,
     Doc,
@@ -59,12 +64,20 @@ from jjj_brief.search.documents import (
     article_figures_for_index,
     briefing_documents,
     import_key,
-    make_schema,
     topic_links,
 )
+from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
+from whoosh.filedb.filestore import FileStorage  # noqa: E402 - the Whoosh build target type
 
 Progress = Callable[[int, int], None]
 
+ENGINES = ("whoosh", "tantivy")
+ENGINE_SETTINGS = ("auto", *ENGINES)
+# Above this many passages the collection is indexed with tantivy: measured on the
+# 2-core reference machine, it is where Whoosh's p95 (top 10 with snippets, the
+# benchmark's 16 queries) crosses ~50 ms (bench/bench_search_report.md). Back to Whoosh
+# only below half of it, so a collection near the line does not flip at every import.
+TANTIVY_PASSAGES = 5_000
 BUILD_LOCK_TIMEOUT = 30.0
 WRITER_LOCK_TIMEOUT = 10.0
 FULL_CRC_LIMIT = 8_000_000  # bytes of index below which every file is CRC-checked on open
@@ -88,10 +101,15 @@ class IndexStatus:
     added: int = 0
     removed: int = 0
     messages: list[str] = field(default_factory=list)
+    engine: str = "whoosh"
+    setting: str = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "action": self.action,
+            "engine": self.engine,
+            "engine_setting": self.setting,
+            "tantivy_threshold_passages": TANTIVY_PASSAGES,
             "reason": self.reason,
             "location": self.location,
             "documents": self.documents,
@@ -102,31 +120,128 @@ class IndexStatus:
         }
 
 
-class PrivateRamStorage(RamStorage):
-    """An in-memory index whose scratch files get a folder of their own.
+# ---------------------------------------------------------------- engines
 
-    whoosh-reloaded's ``RamStorage.temp_storage`` puts them in ``/tmp/MAIN.tmp`` — one
-    fixed path for every process — so two in-memory builds at once (two apps on a
-    read-only home) destroyed each other's files mid-build ("seek of closed file").
+
+def store_for(engine: str) -> Any:
+    """The engine's index store (tantivy is imported only when used)."""
+    if engine == "tantivy":
+        from jjj_brief.search.tantivy_engine import TantivyStore
+
+        return TantivyStore
+    return WhooshStore
+
+
+def engine_setting() -> str:
+    """The user's choice: ``auto`` (by size), ``whoosh`` or ``tantivy``.
+
+    ``JJJ_BRIEF_SEARCH_ENGINE`` wins over ``search_engine`` in the settings file
+    (written by ``jjj-brief index --engine``).
     """
+    value = os.environ.get("JJJ_BRIEF_SEARCH_ENGINE", "").strip().lower()
+    if not value:
+        try:
+            raw = json.loads((paths.data_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+            value = str(raw.get("search_engine", "") if isinstance(raw, dict) else "").strip().lower()
+        except (OSError, ValueError):
+            value = ""
+    return value if value in ENGINE_SETTINGS else "auto"
 
-    def temp_storage(self, name=None):  # noqa: ARG002 - the shared name is the bug
-        return FileStorage(tempfile.mkdtemp(prefix="jjj-brief-index-")).create()
+
+def save_engine_setting(value: str) -> None:
+    """Record the engine choice in the settings file (other settings kept)."""
+    if value not in ENGINE_SETTINGS:
+        raise ValueError(f"engine must be one of {', '.join(ENGINE_SETTINGS)}")
+    path = paths.data_dir() / SETTINGS_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raw = {}
+    raw = raw if isinstance(raw, dict) else {}
+    raw["search_engine"] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.atomic_write(path, json.dumps(raw, indent=2) + "\n")
+
+
+def choose_engine(passages: int, setting: str = "auto", current: str | None = None) -> str:
+    """Which engine indexes a collection of ``passages`` documents.
+
+    An explicit setting wins. ``auto``: tantivy above :data:`TANTIVY_PASSAGES`; an index
+    already on tantivy stays there until the collection falls below half of that.
+    """
+    if setting in ENGINES:
+        return setting
+    if current == "tantivy" and passages >= TANTIVY_PASSAGES // 2:
+        return "tantivy"
+    return "tantivy" if passages > TANTIVY_PASSAGES else "whoosh"
+
+
+SETTINGS_FILE = "settings.json"
 
 
 # ---------------------------------------------------------------- sources and fingerprint
 
 
-class Sources:
-    """Everything the index is derived from. The briefings are parsed only when needed
-    (building, or linking imports to topics): the fingerprint reads their files' bytes."""
+ImportFiles = dict[str, list]  # import file name -> [size, mtime_ns, import key, lines]
 
-    def __init__(self, articles: list[Article], briefings: Any = None, briefing_files: list[Path] | None = None,
-                 *, load: Callable[[], Any] | None = None) -> None:
-        self.articles = articles
+
+def imports_stamp() -> list:
+    """[generation number, folder mtime]: changes whenever an import is added or removed."""
+    from jjj_brief.imports import imports_dir, imports_generation
+
+    try:
+        mtime = imports_dir().stat().st_mtime_ns
+    except OSError:
+        mtime = None
+    return [imports_generation(), mtime]
+
+
+def scan_import_files(previous: ImportFiles | None = None) -> ImportFiles:
+    """Every stored import's file stamp, key and line count (an upper bound of its
+    passages); only new or changed files are read."""
+    from jjj_brief.imports import imports_dir, stored_key
+
+    previous = previous or {}
+    found: ImportFiles = {}
+    try:
+        entries = list(os.scandir(imports_dir()))
+    except OSError:
+        return found
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or not name.endswith(".txt"):
+            continue
+        try:
+            st = entry.stat()
+            known = previous.get(name)
+            if known and len(known) == 4 and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                found[name] = known
+            else:
+                path = Path(entry.path)
+                lines = path.read_bytes().count(b"\n") + 1
+                found[name] = [st.st_size, st.st_mtime_ns, stored_key(path), lines]
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue  # damaged: the corpus loader reports it
+    return found
+
+
+class Sources:
+    """Everything the index is derived from. Imports and briefings are read only when
+    needed (building, or adding imports): the fingerprint reads seeds and briefing files."""
+
+    def __init__(self, articles: list[Article] | None = None, briefings: Any = None,
+                 briefing_files: list[Path] | None = None, *, load: Callable[[], Any] | None = None,
+                 seeds: list[Article] | None = None) -> None:
         self.briefing_files = briefing_files or []
         self._briefings = briefings
         self._load = load
+        self._import_files: ImportFiles | None = None
+        if articles is not None:
+            self._seeds = [a for a in articles if a.source != "import"]
+            self._imports: list[Article] | None = [a for a in articles if a.source == "import"]
+        else:
+            self._seeds = list(seeds or [])
+            self._imports = None
 
     @property
     def briefings(self) -> Any:
@@ -136,11 +251,56 @@ class Sources:
 
     @property
     def seeds(self) -> list[Article]:
-        return [a for a in self.articles if a.source != "import"]
+        return self._seeds
 
     @property
     def imports(self) -> list[Article]:
-        return [a for a in self.articles if a.source == "import"]
+        if self._imports is None:
+            self._imports = [article for _, article in self.load_imports(self.import_files())]
+        return self._imports
+
+    @property
+    def articles(self) -> list[Article]:
+        return self.seeds + self.imports
+
+    def import_files(self, previous: ImportFiles | None = None) -> ImportFiles:
+        """The stored imports (file name -> [size, mtime, key]); for given articles, their keys."""
+        if self._import_files is None:
+            if self._imports is not None:  # articles given directly (tests, benchmarks)
+                self._import_files = {
+                    f"{a.id}.txt": [0, 0, import_key(a), len(a.paragraphs)] for a in self._imports
+                }
+            else:
+                self._import_files = scan_import_files(previous)
+        return self._import_files
+
+    def key_of(self, article: Article) -> str | None:
+        if article.source != "import":
+            return None
+        entry = self.import_files().get(article.path.name) or self.import_files().get(f"{article.id}.txt")
+        return entry[2] if entry else import_key(article)
+
+    def load_imports(self, files: ImportFiles) -> list[tuple[str, Article]]:
+        """(key, article) for the named import files (damaged ones skipped, with a warning)."""
+        return list(self.iter_imports(files))
+
+    def iter_imports(self, files: ImportFiles | None = None) -> Iterator[tuple[str, Article]]:
+        """(key, article) one at a time, so a build holds one import in memory, not all."""
+        files = self.import_files() if files is None else files
+        if self._imports is not None:
+            by_name = {f"{a.id}.txt": a for a in self._imports}
+            yield from ((entry[2], by_name[name]) for name, entry in files.items() if name in by_name)
+            return
+        from jjj_brief.imports import imports_dir, load_import
+
+        folder = imports_dir()
+        for name in sorted(files):
+            try:
+                article = load_import(folder / name)
+            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                paths.STORAGE_WARNINGS.add(f"skipped damaged import {folder / name} ({exc.__class__.__name__})")
+                continue
+            yield files[name][2], article
 
     def base_fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -157,8 +317,14 @@ class Sources:
                 _feed(digest, "<unreadable>")
         return digest.hexdigest()[:32]
 
-    def wanted_import_keys(self) -> dict[str, Article]:
-        return {import_key(a): a for a in self.imports}
+    def collection_size(self) -> int:
+        """Articles in the collection (seeds plus stored imports), no import read."""
+        return len(self.seeds) + len(self.import_files())
+
+    def estimated_passages(self) -> int:
+        """Seed passages plus the imports' line counts (an upper bound): no import is read."""
+        imported = sum(entry[3] if len(entry) > 3 else 1 for entry in self.import_files().values())
+        return sum(len(a.paragraphs) for a in self.seeds) + imported + 50
 
 
 def _feed(digest: Any, text: str) -> None:
@@ -167,10 +333,15 @@ def _feed(digest: Any, text: str) -> None:
 
 
 def collect_sources(*, refresh: bool = True) -> Sources:
-    corpus = load_corpus(refresh=refresh)
+    """The sources, with no import read. ``refresh`` also forgets the process's corpus
+    (``corpus.load_corpus`` re-reads it when next asked), as the index may now hold more."""
+    if refresh:
+        from jjj_brief import corpus
+
+        corpus._CORPUS = None
     folder = paths.briefings_dir()
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
-    return Sources(list(corpus.articles), None, files, load=_load_briefings)
+    return Sources(None, None, files, load=_load_briefings, seeds=load_seed_articles())
 
 
 def _load_briefings() -> Any:
@@ -195,11 +366,16 @@ def glossary_spellings(briefings: Any) -> list[list[str]]:
 
 
 def all_documents(sources: Sources) -> Iterator[Doc]:
-    links = topic_links(sources.briefings, sources.articles)
-    size = len(sources.articles)
-    for article in sources.articles:
+    """Every document, imports read one at a time (memory does not grow with their number)."""
+    briefings = sources.briefings
+    links = topic_links(briefings, sources.seeds)
+    size = sources.collection_size()
+    for article in sources.seeds:
         yield from article_documents(article, links, article_figures=article_figures_for_index(article, size))
-    yield from briefing_documents(sources.briefings)
+    for key, article in sources.iter_imports():
+        figures = article_figures_for_index(article, size)
+        yield from article_documents(article, topic_links(briefings, [article]), article_figures=figures, key=key)
+    yield from briefing_documents(briefings)
 
 
 def count_units(sources: Sources) -> int:
@@ -235,15 +411,28 @@ def words_from_surfaces(surfaces: Counter, counts: Counter | None = None) -> Cou
 class Generation:
     """An opened index plus its side files."""
 
-    index: Index
+    index: Any  # the engine's index object
     folder: Path | None  # None: in memory
     base: str
     vocab: Counter
     aliases: list[list[str]] | None = None  # glossary spellings at build time (None: unknown)
+    engine: str = "whoosh"
+    import_files: ImportFiles = field(default_factory=dict)  # what the index holds of the imports
+    imports_stamp: list | None = None  # imports_stamp() when import_files was last made true
 
     @property
     def name(self) -> str:
         return self.folder.name if self.folder else "memory"
+
+    @property
+    def store(self) -> Any:
+        return store_for(self.engine)
+
+    def doc_count(self) -> int:
+        return self.store.doc_count(self.index)
+
+    def close(self) -> None:
+        self.store.close(self.index)
 
 
 def build_generation(
@@ -254,47 +443,69 @@ def build_generation(
     progress: Progress | None = None,
     procs: int = 1,
     limitmb: int = 128,
-) -> tuple[Index, Counter]:
-    """Create an index in ``storage`` from ``docs``; returns it and its vocabulary."""
-    index = storage.create_index(make_schema())
-    surfaces: Counter = Counter()
-    # compound=False: whoosh-reloaded opens a compound segment file by copying each
-    # sub-file into a BytesIO (filedb/compound.py, structfile.BufferFile), so open time and
-    # memory grew with the index; plain segment files are opened lazily instead.
-    if procs > 1:
-        writer = index.writer(procs=procs, limitmb=limitmb, multisegment=True, compound=False)
+    engine: str = "whoosh",
+) -> tuple[Any, Counter]:
+    """Create an index from ``docs``; returns it and its vocabulary.
+
+    ``storage`` is where: a folder (``Path``) or ``None`` for memory; for Whoosh also a
+    Whoosh storage object.
+    """
+    folder: Path | None
+    if storage is None or isinstance(storage, Path):
+        folder = storage
+    elif isinstance(storage, PrivateRamStorage) or not hasattr(storage, "folder"):
+        folder = None
     else:
-        writer = index.writer(limitmb=limitmb, compound=False)
+        folder = Path(storage.folder)
+    surfaces: Counter = Counter()
     done = 0
-    findall = TOKEN_PATTERN.findall
-    try:
-        for doc in docs:
-            writer.add_document(**{k: v for k, v in doc.items() if v is not None})
-            surfaces.update(set(findall(doc["body"])))
-            done += 1
-            if progress and (done % 200 == 0):
-                progress(done, max(total, done))
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+
+    def on_doc(doc: Doc) -> None:
+        nonlocal done
+        surfaces.update(set(surfaces_of(doc["body"])))
+        done += 1
+        if progress and (done % 200 == 0):
+            progress(done, max(total, done))
+
+    index = store_for(engine).build(folder, docs, procs=procs, limitmb=limitmb, on_doc=on_doc)
     if progress:
         progress(done, max(total, done))
     return index, words_from_surfaces(surfaces)
 
 
-def write_manifest(folder: Path, base: str, vocab: Counter, aliases: list[list[str]] | None = None) -> None:
+def write_manifest(folder: Path, base: str, vocab: Counter, aliases: list[list[str]] | None = None, *,
+                   engine: str | None = None) -> None:
     """Side files (vocabulary, glossary spellings), then the manifest that vouches for all files."""
     paths.atomic_write(folder / "vocab.json", json.dumps(vocab, ensure_ascii=False))
     if aliases is not None:
         paths.atomic_write(folder / "aliases.json", json.dumps(aliases, ensure_ascii=False))
+    if engine is None:
+        engine = _read_engine(folder)
+    _write_manifest_file(folder, base, engine)
+
+
+def _write_manifest_file(folder: Path, base: str, engine: str) -> None:
     files = {}
     total = sum(p.stat().st_size for p in folder.iterdir() if _is_index_file(p))
     for path in sorted(folder.iterdir()):
         if _is_index_file(path):
             files[path.name] = _file_check(path, full=total <= FULL_CRC_LIMIT)
-    manifest = {"base": base, "analyzer": ANALYZER_VERSION, "schema": SCHEMA_VERSION, "files": files}
+    manifest = {"base": base, "analyzer": ANALYZER_VERSION, "schema": SCHEMA_VERSION, "engine": engine,
+                "files": files}
     paths.atomic_write(folder / "manifest.json", json.dumps(manifest, indent=1))
+
+
+def _read_engine(folder: Path) -> str:
+    try:
+        engine = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("engine", "whoosh")
+    except (OSError, ValueError, AttributeError):
+        engine = "tantivy" if (folder / "meta.json").exists() else "whoosh"
+    return engine if engine in ENGINES else "whoosh"
+
+
+def write_import_files(folder: Path, files: ImportFiles, stamp: list | None) -> None:
+    """What the generation holds of the imports (read at start instead of the postings)."""
+    paths.atomic_write(folder / "imports.json", json.dumps({"stamp": stamp, "files": files}))
 
 
 def _is_index_file(path: Path) -> bool:
@@ -304,6 +515,7 @@ def _is_index_file(path: Path) -> bool:
         "manifest.json",
         "vocab.json",
         "aliases.json",
+        "imports.json",
     )
 
 
@@ -328,7 +540,11 @@ def verify_generation(folder: Path) -> tuple[dict, str | None]:
         total = sum(size for size, _ in files.values())
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return {}, f"manifest unreadable ({exc.__class__.__name__})"
-    if not any(name.endswith(".toc") for name in files):
+    engine = manifest.get("engine", "whoosh")
+    if engine not in ENGINES:
+        return manifest, f"unknown engine {engine!r}"
+    toc = store_for(engine).table_of_contents
+    if not any(name.endswith(toc) for name in files):
         return manifest, "no table of contents"
     for name, (size, crc) in files.items():
         path = folder / name
@@ -349,79 +565,97 @@ def open_generation(folder: Path) -> Generation:
     manifest, problem = verify_generation(folder)
     if problem:
         raise IndexUnavailable(f"corrupt: {problem}")
+    engine = manifest.get("engine", "whoosh")
     try:
-        index = FileStorage(str(folder)).open_index()
+        index = store_for(engine).open(folder)
         vocab = Counter(json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
         aliases_file = folder / "aliases.json"
         aliases = json.loads(aliases_file.read_text(encoding="utf-8")) if aliases_file.exists() else None
-        with index.searcher() as searcher:  # touches TOC, segments, lexicon
-            searcher.doc_count()
-            list(searcher.lexicon("kind"))
+        imports = json.loads((folder / "imports.json").read_text(encoding="utf-8"))
+        import_files, stamp = dict(imports["files"]), imports.get("stamp")
     except IndexUnavailable:
         raise
-    except Exception as exc:  # noqa: BLE001 - any whoosh/unpickling failure means rebuild
+    except ImportError as exc:
+        raise IndexUnavailable(f"the {engine} engine is not installed ({exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - any engine/unpickling failure means rebuild
         raise IndexUnavailable(f"corrupt: cannot open ({exc.__class__.__name__})") from exc
-    return Generation(index, folder, manifest.get("base", ""), vocab, aliases)
+    return Generation(index, folder, manifest.get("base", ""), vocab, aliases, engine, import_files, stamp)
 
 
 # ---------------------------------------------------------------- incremental imports
 
 
-def indexed_import_keys(index: Index) -> set[str]:
-    """Import keys with at least one live (not deleted) document."""
-    found = set()
-    with index.reader() as reader:
-        for term in reader.lexicon("import_key"):
-            key = term.decode("utf-8") if isinstance(term, bytes) else term
-            postings = reader.postings("import_key", key)
-            if any(not reader.is_deleted(docnum) for docnum in postings.all_ids()):
-                found.add(key)
-    return found
+def indexed_import_keys(generation: Generation) -> set[str]:
+    """Import keys the generation holds (from its side file: no postings are read)."""
+    return {entry[2] for entry in generation.import_files.values()}
 
 
-def reconcile_imports(generation: Generation, sources: Sources) -> tuple[int, int]:
-    """Add imports missing from the index, delete ones no longer wanted. (added, removed)."""
-    wanted = sources.wanted_import_keys()
-    have = indexed_import_keys(generation.index)
-    to_add = [article for key, article in wanted.items() if key not in have]
-    to_remove = [key for key in have if key not in wanted]
-    if not to_add and not to_remove:
+class TooBigForEngine(Exception):
+    """The imports to add would take the collection past its engine's size."""
+
+
+def reconcile_imports(generation: Generation, sources: Sources, *, room: int | None = None) -> tuple[int, int]:
+    """Add imports missing from the index, delete ones no longer wanted. (added, removed).
+
+    ``room``: how many passages may be added before the collection should change engine;
+    beyond it :class:`TooBigForEngine` is raised and nothing is added (a rebuild on the
+    other engine is cheaper than adding them twice).
+
+    O(1) when nothing changed: the imports folder's stamp is compared with the one the
+    generation recorded. Otherwise the folder is listed and only the difference indexed.
+    """
+    stamp = imports_stamp()
+    if sources._imports is None and generation.imports_stamp == stamp:
         return 0, 0
+    if generation.folder is None:
+        return _reconcile(generation, sources, stamp, room)
     try:
-        writer = generation.index.writer(timeout=WRITER_LOCK_TIMEOUT, compound=False)
-    except LockError as exc:
+        with file_lock(generation.folder / "update.lock", WRITER_LOCK_TIMEOUT):
+            # Re-read under the lock: another process may have reconciled meanwhile
+            # (adding what it added would index those imports twice).
+            try:
+                imports = json.loads((generation.folder / "imports.json").read_text(encoding="utf-8"))
+                generation.import_files, generation.imports_stamp = dict(imports["files"]), imports.get("stamp")
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            return _reconcile(generation, sources, stamp, room)
+    except TimeoutError as exc:
         raise IndexUnavailable(
             "the search index is being updated by another jjj-brief; try again in a moment"
         ) from exc
-    # Re-read both sides under the writer lock: another process may have reconciled while
-    # we waited (adding what it added would index those imports twice), or imported more
-    # (deleting what our older view lacks would hide them).
-    from jjj_brief.imports import load_imported_articles
 
-    wanted = {import_key(article): article for article in load_imported_articles()}
-    have = indexed_import_keys(generation.index)
-    to_add = [article for key, article in wanted.items() if key not in have]
-    to_remove = [key for key in have if key not in wanted]
-    if not to_add and not to_remove:
-        writer.cancel()
-        return 0, 0
-    links = topic_links(sources.briefings, to_add)
-    try:
-        for key in to_remove:
-            writer.delete_by_term("import_key", key)
-        for article in to_add:
-            figures = article_figures_for_index(article, len(sources.articles))
-            for doc in article_documents(article, links, article_figures=figures):
-                writer.add_document(**{k: v for k, v in doc.items() if v is not None})
+
+def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int | None) -> tuple[int, int]:
+    wanted = sources.import_files(generation.import_files)
+    wanted_keys = {entry[2] for entry in wanted.values()}
+    have = indexed_import_keys(generation)
+    add_files = {name: entry for name, entry in wanted.items() if entry[2] not in have}
+    remove_keys = sorted(have - wanted_keys)
+    if room is not None and sum(entry[3] if len(entry) > 3 else 1 for entry in add_files.values()) > room:
+        raise TooBigForEngine
+    added = 0
+    if add_files or remove_keys:
+        to_add = sources.load_imports(add_files)
+        links = topic_links(sources.briefings, [article for _, article in to_add])
+        docs: list[Doc] = []
+        for key, article in to_add:
+            figures = article_figures_for_index(article, sources.collection_size())
+            for doc in article_documents(article, links, article_figures=figures, key=key):
+                docs.append(doc)
                 vocabulary_of([doc["body"]], generation.vocab)
-        writer.commit()
-    except BaseException:
-        if isinstance(writer, SegmentWriter) and not writer.is_closed:
-            writer.cancel()
-        raise
+        # Keys being added are deleted first: a process that died after its commit but
+        # before recording it must not leave them indexed twice.
+        generation.store.update(generation.index, [*remove_keys, *(key for key, _ in to_add)], docs)
+        added = len(to_add)
+        loaded = {key for key, _ in to_add}
+        wanted = {name: entry for name, entry in wanted.items() if entry[2] in have or entry[2] in loaded}
+    generation.import_files, generation.imports_stamp = wanted, stamp
     if generation.folder is not None:
-        write_manifest(generation.folder, generation.base, generation.vocab, generation.aliases)
-    return len(to_add), len(to_remove)
+        if add_files or remove_keys:
+            write_manifest(generation.folder, generation.base, generation.vocab, generation.aliases,
+                           engine=generation.engine)
+        write_import_files(generation.folder, wanted, stamp)
+    return added, len(remove_keys)
 
 
 # ---------------------------------------------------------------- the live index
@@ -465,21 +699,22 @@ class IndexManager:
             self._sources_stamp = _sources_stamp()
             sources = collect_sources()
             base = sources.base_fingerprint()
+            setting = engine_setting()
             home = paths.cache_dir() / SEARCH_DIR
             if home != self._home:
                 self.generation, self._current_stamp, self._home = None, None, home
             root = self.root()
             if root is None:
-                return self._ensure_memory(sources, base, progress, started, rebuild)
+                return self._ensure_memory(sources, base, progress, started, rebuild, setting)
             try:
-                return self._ensure_on_disk(root, sources, base, progress, started, rebuild)
+                return self._ensure_on_disk(root, sources, base, progress, started, rebuild, setting)
             except OSError as exc:
                 if exc.errno not in STORAGE_ERRNOS:
                     raise
                 # A full disk (or a cache gone read-only under us): search from memory.
                 note = f"cannot write the search index to {root} ({exc.strerror or exc}); working in memory for this run"
                 paths.STORAGE_WARNINGS.add(note)
-                return self._ensure_memory(sources, base, progress, started, True)
+                return self._ensure_memory(sources, base, progress, started, True, setting)
 
     def current(self) -> Generation:
         """The live generation, (re)opened if another process replaced or updated it."""
@@ -507,61 +742,93 @@ class IndexManager:
             self._current_stamp = None
 
     # -- internals
-    def _ensure_memory(self, sources, base, progress, started, rebuild) -> IndexStatus:
+    def _ensure_memory(self, sources, base, progress, started, rebuild, setting) -> IndexStatus:
         current = self.generation
         if current is not None and current.folder is None and current.base == base and not rebuild:
             added, removed = reconcile_imports(current, sources)
-            action = "updated" if (added or removed) else "reused"
-            return self._status(action, "in memory", current, started, added, removed)
-        generation = self._build_memory(sources, base, progress)
+            wanted = choose_engine(current.doc_count(), setting, current.engine)
+            if wanted == current.engine:
+                action = "updated" if (added or removed) else "reused"
+                return self._status(action, "in memory", current, started, added, removed, setting)
+        generation = self._build_memory(sources, base, progress, setting)
         reason = "cache folder not writable; index kept in memory for this run"
-        return self._status("memory", reason, generation, started)
+        return self._status("memory", reason, generation, started, setting=setting)
 
-    def _build_memory(self, sources, base, progress) -> Generation:
+    def _build_memory(self, sources, base, progress, setting) -> Generation:
+        engine = choose_engine(sources.estimated_passages(), setting)
+        files, stamp = sources.import_files(), imports_stamp()
+        target = PrivateRamStorage() if engine == "whoosh" else None
         index, vocab = build_generation(
-            PrivateRamStorage(), all_documents(sources), total=self._estimate(sources), progress=progress
+            target, all_documents(sources), total=sources.estimated_passages(), progress=progress, engine=engine
         )
-        self.generation = Generation(index, None, base, vocab, glossary_spellings(sources.briefings))
+        self.generation = Generation(index, None, base, vocab, glossary_spellings(sources.briefings), engine,
+                                     files, stamp)
         self._current_stamp = None
         return self.generation
 
-    def _ensure_on_disk(self, root, sources, base, progress, started, rebuild) -> IndexStatus:
+    def _ensure_on_disk(self, root, sources, base, progress, started, rebuild, setting) -> IndexStatus:
         reason = "rebuild requested" if rebuild else None
+        engine = None  # chosen by size when building
         if not rebuild:
             generation, reason = self._try_open(root, base)
             if generation is not None:
-                return self._reuse(generation, sources, started, root)
+                status, reason, engine = self._reuse(generation, sources, started, root, setting)
+                if status is not None:
+                    return status
         try:
             with file_lock(root / "build.lock", BUILD_LOCK_TIMEOUT):
                 if not rebuild:  # someone may have built it while we waited
                     generation, _ = self._try_open(root, base)
                     if generation is not None:
-                        return self._reuse(generation, sources, started, root)
-                generation = self._build_on_disk(root, sources, base, progress)
+                        status, _, engine = self._reuse(generation, sources, started, root, setting)
+                        if status is not None:
+                            return status
+                generation = self._build_on_disk(root, sources, base, progress, setting, engine)
         except TimeoutError:
-            generation = self._build_memory(sources, base, progress)
-            status = self._status("memory", "another jjj-brief is building the index", generation, started)
+            generation = self._build_memory(sources, base, progress, setting)
+            status = self._status("memory", "another jjj-brief is building the index", generation, started,
+                                  setting=setting)
             status.messages.append(
                 "another jjj-brief is building the search index; using a private in-memory index for this run"
             )
             return status
         action = "built" if reason == "missing" else "rebuilt"
-        return self._status(action, reason or "missing", generation, started)
+        return self._status(action, reason or "missing", generation, started, setting=setting)
 
-    def _reuse(self, generation: Generation, sources: Sources, started: float, root: Path) -> IndexStatus:
+    @staticmethod
+    def _engine_fits(generation: Generation, setting: str) -> bool:
+        return setting not in ENGINES or generation.engine == setting
+
+    def _reuse(self, generation: Generation, sources: Sources, started: float, root: Path,
+               setting: str) -> tuple[IndexStatus | None, str, str | None]:
+        """(status, "", None) when the generation serves; (None, why, engine) when it
+        needs a rebuild (on that engine)."""
+        if not self._engine_fits(generation, setting):
+            return None, f"engine setting: {setting}", setting
         self.generation = generation
         self._current_stamp = self._stamp(root)
         messages = []
+        documents = generation.doc_count()
+        room = None
+        if setting == "auto" and generation.engine == "whoosh":
+            room = max(0, TANTIVY_PASSAGES - documents)
         try:
-            added, removed = reconcile_imports(generation, sources)
+            added, removed = reconcile_imports(generation, sources, room=room)
         except IndexUnavailable as exc:
             added = removed = 0
             messages.append(str(exc))
+        except TooBigForEngine:
+            return None, f"imports take the collection past {TANTIVY_PASSAGES} passages: switching to tantivy", "tantivy"
+        if added or removed:
+            documents = generation.doc_count()
+        wanted = choose_engine(documents, setting, generation.engine)
+        if wanted != generation.engine:
+            return None, f"{documents} documents: switching to {wanted}", wanted
         action = "updated" if (added or removed) else "reused"
         status = self._status(action, "up to date" if action == "reused" else "imports changed",
-                              generation, started, added, removed)
+                              generation, started, added, removed, setting)
         status.messages.extend(messages)
-        return status
+        return status, "", None
 
     def _try_open(self, root: Path, base: str) -> tuple[Generation | None, str]:
         name = self._current_name(root)
@@ -578,20 +845,27 @@ class IndexManager:
         except IndexUnavailable as exc:
             return None, str(exc)
         if generation.base != base:
-            generation.index.close()
+            generation.close()
             return None, "stale: articles, briefings or analyzer changed"
         return generation, "up to date"
 
-    def _build_on_disk(self, root: Path, sources: Sources, base: str, progress) -> Generation:
+    def _build_on_disk(self, root: Path, sources: Sources, base: str, progress, setting: str,
+                       engine: str | None = None) -> Generation:
         _clean_stray(root, keep=self._current_name(root))
         temp = root / f".tmp-{uuid.uuid4().hex[:12]}"
         temp.mkdir()
         try:
+            stamp = imports_stamp()
+            files = sources.import_files()
+            total = sources.estimated_passages()
+            engine = engine or choose_engine(total, setting)
+            target: Any = temp if engine != "whoosh" else FileStorage(str(temp))
             index, vocab = build_generation(
-                FileStorage(str(temp)), all_documents(sources), total=self._estimate(sources), progress=progress
+                target, all_documents(sources), total=total, progress=progress, engine=engine
             )
-            index.close()
-            write_manifest(temp, base, vocab, glossary_spellings(sources.briefings))
+            store_for(engine).close(index)
+            write_import_files(temp, files, stamp)
+            write_manifest(temp, base, vocab, glossary_spellings(sources.briefings), engine=engine)
             final = root / f"gen-{base[:12]}-{uuid.uuid4().hex[:8]}"
             os.rename(temp, final)
             paths._fsync_dir(root)
@@ -607,14 +881,12 @@ class IndexManager:
         return generation
 
     @staticmethod
-    def _estimate(sources: Sources) -> int:
-        return sum(len(a.paragraphs) for a in sources.articles) + 50
-
-    @staticmethod
-    def _status(action, reason, generation: Generation, started, added=0, removed=0) -> IndexStatus:
-        documents = generation.index.doc_count()
+    def _status(action, reason, generation: Generation, started, added=0, removed=0,
+                setting="auto") -> IndexStatus:
+        documents = generation.doc_count()
         location = str(generation.folder) if generation.folder else None
-        return IndexStatus(action, reason, location, documents, time.perf_counter() - started, added, removed)
+        return IndexStatus(action, reason, location, documents, time.perf_counter() - started, added, removed,
+                           engine=generation.engine, setting=setting)
 
 
 def _sources_stamp() -> tuple:

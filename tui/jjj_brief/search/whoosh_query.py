@@ -57,7 +57,12 @@ def _(node: q.And) -> wq.Query:
     else:
         query = positive[0] if len(positive) == 1 else wq.And(positive)
     if negative:
-        query = wq.AndNot(query, negative[0] if len(negative) == 1 else wq.Or(negative))
+        # Not wq.AndNot: whoosh-reloaded 2.7.5's AndNotMatcher never checks the first
+        # positive document against the exclusions (``hydrogen -kind:passage`` returned a
+        # passage). An And with an inverted matcher is checked on every document.
+        excluded = wq.Not(negative[0] if len(negative) == 1 else wq.Or(negative))
+        subqueries = list(query.subqueries) if isinstance(query, wq.And) else [query]
+        query = wq.And([*subqueries, excluded])
     return query
 
 
