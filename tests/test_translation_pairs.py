@@ -113,6 +113,28 @@ def test_the_suspect_386_micrograms_links_to_the_originals_38_6(paired):
     assert [link.translation.text for link in pairing.suspects] == ["386 micrograms"]
 
 
+def test_related_from_the_suspect_figure_puts_the_originals_figure_first(paired, capsys):
+    original, translation = paired
+    offset = translation.text.index("386 micrograms")
+    assert main(["related", translation.id, str(offset), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["related"][0]
+    assert (first["article"], first["text"], first["same_fact"]) == (original.id, "38.6微克/立方米", True)
+    assert "x10" in first["reason"]
+    back = original.text.index("38.6微克")
+    assert main(["related", original.id, str(back), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["related"][0]
+    assert (first["article"], first["text"]) == (translation.id, "386 micrograms")
+
+
+def test_the_figure_layer_flags_the_translated_figure_with_the_originals_value(paired, capsys):
+    _, translation = paired
+    assert main(["figures", translation.id, "--json"]) == 0
+    figures = {f["text"]: f for f in json.loads(capsys.readouterr().out)["figures"]}
+    suspect = figures["386 micrograms"]["suspect"]
+    assert suspect["likely"] == 38.6 and "38.6微克/立方米" in suspect["reason"]
+    assert figures["10 percent"]["suspect"] is None
+
+
 def test_paragraphs_are_aligned_by_order_and_shared_numbers(paired):
     original, translation = paired
     rows = pair(original, translation).paragraphs

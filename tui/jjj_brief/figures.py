@@ -1311,8 +1311,20 @@ def article_figures(article) -> list[Figure]:
         result = _cross_article_flags(article.text, own, pool)
     else:
         result = own
+    if getattr(article, "translation_of", None):
+        result = _translation_flags(article, result)
     _CACHE[key] = result
     return result
+
+
+def _translation_flags(article, figures: list[Figure]) -> list[Figure]:
+    """A translation's figure that is its original's times 10**k is suspect (see :mod:`translation`)."""
+    from jjj_brief.translation import flag_translation
+
+    try:
+        return flag_translation(article, figures)
+    except Exception:  # noqa: BLE001 - the pairing must never hide the figures themselves
+        return figures
 
 
 def _published(article) -> str | None:

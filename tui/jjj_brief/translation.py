@@ -254,3 +254,65 @@ def _best_original(figure: Figure, candidates: list[Figure], used: set[int]) -> 
         return None
     _, original, power = min(found, key=lambda item: item[0])
     return original, power
+
+
+_PAIRINGS: dict[tuple, Pairing] = {}
+
+
+def cached_pair(original: Article, translation: Article) -> Pairing:
+    """:func:`pair`, remembered per (ids, texts): the reader asks for each figure it focuses."""
+    key = (original.id, len(original.text), hash(original.text), translation.id, len(translation.text),
+           hash(translation.text))
+    found = _PAIRINGS.get(key)
+    if found is None:
+        if len(_PAIRINGS) > 16:
+            _PAIRINGS.clear()
+        found = _PAIRINGS[key] = pair(original, translation)
+    return found
+
+
+def counterpart(article: Article, offset: int, corpus: Corpus) -> tuple[Article, Figure, FigureLink] | None:
+    """The figure on the other side of a pair for the figure at ``offset`` in ``article``:
+    (the other article, its figure, the link) — the original's figure for a translated one,
+    the translation's for an original one."""
+    found = find_pair(article, corpus)
+    if found is None:
+        return None
+    original, translation = found
+    pairing = cached_pair(original, translation)
+    for link in pairing.links:
+        if article is translation and link.translation.start <= offset < link.translation.end:
+            return original, link.original, link
+        if article is original and link.original.start <= offset < link.original.end:
+            return translation, link.translation, link
+    return None
+
+
+def flag_translation(translation: Article, figures: list[Figure]) -> list[Figure]:
+    """``figures`` of a translation, each one its original prints 10**k times smaller or larger
+    flagged suspect with the original's value as the likely one (the figure layer's hook)."""
+    from dataclasses import replace
+
+    from jjj_brief.corpus import load_corpus
+    from jjj_brief.figures import Suspect
+
+    corpus = load_corpus()
+    original = corpus.find(translation.translation_of or "")
+    if original is None or original.id == translation.id:
+        return figures
+    links = {link.translation.start: link for link in cached_pair(original, translation).suspects}
+    if not links:
+        return figures
+    out = []
+    for figure in figures:
+        link = links.get(figure.start)
+        if link is None:
+            out.append(figure)
+            continue
+        reason = f"translation: {original.id} prints '{link.original.text}' here ({link.relation})"
+        old = figure.suspect
+        out.append(replace(figure, suspect=Suspect(
+            reason if old is None else f"{old.reason}; {reason}",
+            link.original.value if old is None or old.likely is None else old.likely,
+        )))
+    return out

@@ -118,4 +118,22 @@ def related(article_ref: str, offset: int, limit: int = 10) -> Related:
         result.note = "this figure is outside every paragraph"
         return result
     result.candidates = [_candidate(other, score) for other, score in index.rank(entry, max(0, limit))]
+    _put_counterpart_first(result, article)
     return result
+
+
+def _put_counterpart_first(result: Related, article) -> None:
+    """An original beside its translation: the figure on the other side comes first."""
+    from jjj_brief.translation import counterpart
+
+    found = counterpart(article, result.figure.start, state.corpus())
+    if found is None:
+        return
+    other, figure, link = found
+    side = "the original" if figure is link.original else "the translation"
+    reason = f"{side} of this text prints it here" + (
+        f" ({link.relation}: a lost or moved decimal point?)" if link.suspect else "")
+    first = Candidate(other.id, other.file, figure.start, figure.end, figure.text, figure.value, figure.unit,
+                      1.0, True, reason, figure.qualifier, figure.as_of, other.outlet, other.date)
+    rest = [c for c in result.candidates if (c.article, c.start) != (other.id, figure.start)]
+    result.candidates = [first, *rest]
