@@ -350,6 +350,23 @@ class DocumentView(ScrollView, can_focus=True):
             previous = index
         return "".join(pieces).rstrip(" "), "\n"
 
+    def selected_span(self) -> tuple[int, int] | None:
+        """The article offsets ``[start, end)`` of the text selected in this view, if any."""
+        selection = self.text_selection
+        if selection is None or selection.start is None or selection.end is None:
+            return None
+        edges = []
+        for line, at_end in ((selection.start.y, False), (selection.end.y, True)):
+            found, span = self._locate(line), selection.get_span(line)
+            if found is None or span is None or self._blocks[found[0]].start is None:
+                return None
+            index, within = found
+            start, end = self._line_span(index, within)
+            column = (end - start if span[1] == -1 else min(end - start, span[1])) if at_end else span[0]
+            edges.append(self._blocks[index].start + start + column)  # type: ignore[operator]
+        lo, hi = min(edges), max(edges)
+        return (lo, hi) if hi > lo else None
+
     def selection_updated(self, selection: Selection | None) -> None:
         self.refresh()
 

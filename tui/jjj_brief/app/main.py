@@ -27,6 +27,8 @@ from jjj_brief.app.parallel import ParallelView
 from jjj_brief.app.reader import ReaderView, same_number
 from jjj_brief.app.search_pane import SearchPane
 from jjj_brief.app.state import History, Location, SettingsStore, format_citation, save_citation, save_export
+from jjj_brief.app.work import SavedSearchView, WorkView
+from jjj_brief.app.work_actions import WORK_KINDS, WorkActions
 from jjj_brief.app.views import (
     BriefingView,
     ComparisonView,
@@ -47,6 +49,9 @@ VIEW_IDS = {
     "alignment": "comparison",
     "timeline": "timeline",
     "parallel": "parallel",
+    "work": "work",
+    "claim": "comparison",
+    "saved": "saved",
 }
 
 
@@ -61,7 +66,7 @@ class BriefFooter(Footer):
         yield from first + [w for w in items if w not in first]
 
 
-class BriefApp(App[None]):
+class BriefApp(WorkActions, App[None]):
     """Read, search and cross-check the Beijing-Tianjin-Hebei briefings."""
 
     TITLE = "jjj-brief"
@@ -75,6 +80,12 @@ class BriefApp(App[None]):
         Binding("y", "copy_citation", "Cite"),
         Binding("e", "export", "Export"),
         Binding("t", "focus_tree", "Tree", show=False),
+        Binding("b", "bookmark", "Bookmark", show=False),
+        Binding("h", "highlight", "Highlight + note", show=False),
+        Binding("m", "mark_figure", "Mark figure for a claim", show=False),
+        Binding("M", "make_claim", "Make your claim", key_display="M", show=False),
+        Binding("w", "open_work", "Your work", show=False),
+        Binding("ctrl+s", "save_search", "Save search", show=False),
         Binding("s", "toggle_sidebar", "Sidebar", show=False),
         Binding("p", "parallel", "Side by side", show=False),
         Binding("q", "quit", "Quit"),
@@ -137,6 +148,8 @@ class BriefApp(App[None]):
                 yield ComparisonView(self.core, id="comparison")
                 yield TimelineView(self.core, id="timeline")
                 yield ParallelView(self.core, id="parallel")
+                yield WorkView(self.core, id="work")
+                yield SavedSearchView(id="saved")
         yield BriefFooter()
 
     def on_mount(self) -> None:
@@ -145,6 +158,7 @@ class BriefApp(App[None]):
         if self.store.warning:
             self.notify(self.store.warning, severity="warning", markup=False)
         self.query_one(TopicTree).focus()
+        self.open_work_store()
         if self.core.briefings_loaded:
             self._start_index()
         else:
@@ -170,6 +184,7 @@ class BriefApp(App[None]):
     def _start_index(self) -> None:
         if self._build_index:
             self.search_pane.start_index_build()
+            self.check_watches()
         else:
             self.search_pane.skip_index_build()
 
@@ -233,6 +248,7 @@ class BriefApp(App[None]):
                 return False
             switcher.current = "comparison"
             self.comparison.show_fact(fact)
+            self.comparison.show_yours(self.your_claims_rows(self.comparison.sources))
             self.call_after_refresh(self.comparison.focus_first)
             self._set_top("Comparison", fact.subject)
         elif location.kind == "alignment":
@@ -243,10 +259,13 @@ class BriefApp(App[None]):
             related = layers.related(article.id, figure.start, limit=8)
             switcher.current = "comparison"
             self.comparison.show_alignment(article, figure, related)
+            self.comparison.show_yours(self.your_claims_rows(self.comparison.sources))
             self.call_after_refresh(self.comparison.focus_first)
             self._set_top("Alignment", f"{figure.text} · {article.outlet}")
         elif location.kind == "parallel":
             return self._show_parallel(location)
+        elif location.kind in WORK_KINDS:
+            return self.show_work_location(location)
         elif location.kind == "timeline":
             switcher.current = "timeline"
             timeline = self.query_one(TimelineView)
@@ -351,7 +370,7 @@ class BriefApp(App[None]):
         kind = getattr(hit, "kind", "passage")
         ref = str(getattr(hit, "article", "") or "")
         self._persist()
-        if kind == "passage":
+        if kind in ("passage", "note", "claim"):  # your notes and claims open at their place
             self.open_location(Location("article", ref, offset=getattr(hit, "start", None), query=event.query))
         elif kind == "topic":
             self.open_location(Location("topic", ref))
@@ -526,6 +545,8 @@ class BriefApp(App[None]):
     async def action_quit(self) -> None:
         self._remember_position()
         self._persist()
+        if self.work_store is not None:
+            self.work_store.close()  # refreshes the last good copy of your notes
         self.exit()
 
     def toggle_resume(self) -> None:
@@ -544,3 +565,4 @@ class BriefApp(App[None]):
         yield SystemCommand("Copy citation", "Copy a citation of what is focused, and save it to the data dir", self.action_copy_citation)
         yield SystemCommand("Export to Markdown", "Export the current briefing or comparison", self.action_export)
         yield SystemCommand("Timeline", "Show the dated events", lambda: self.open_location(Location("timeline")))
+        yield from self.work_commands()

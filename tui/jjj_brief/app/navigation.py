@@ -14,6 +14,7 @@ from textual.widgets.tree import TreeNode
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.state import Location
+from jjj_brief.app.work import add_work_branches
 from jjj_brief.safety import one_line
 
 
@@ -61,6 +62,10 @@ class TopicTree(Tree[Location]):
         for event in sorted(layers.timeline(), key=lambda e: e.date):
             label = safe_text.parts((event.date, "dim"), ("  ", ""), (event.title, ""), limit=70)
             timeline.add_leaf(label, data=Location("timeline", event.id))
+        self.work_branches = add_work_branches(self.root)  # filled by the app from the store
+        fill = getattr(self.app, "refresh_work_tree", None)
+        if fill is not None:
+            fill()
         self.cursor_line = 0
 
     def repopulate(self) -> None:
@@ -143,6 +148,9 @@ class BriefProvider(Provider):
             items.append(("Topic: ", one_line(topic.title, 150), Location("topic", topic.id)))
         for fact in layers.facts():
             items.append(("Fact: ", one_line(fact.subject, 150), Location("fact", fact.id)))
+        work_items = getattr(app, "work_palette_items", None)
+        if work_items is not None:
+            items.extend(work_items())
         return items
 
     async def search(self, query: str) -> Hits:

@@ -272,6 +272,7 @@ class ReaderView(Vertical):
     ReaderView #figure-panel { width: 38; border-left: vkey $primary 40%; padding: 0 1; }
     ReaderView #figure-panel.-hidden { display: none; }
     ReaderView #figure-detail { height: auto; }
+    ReaderView #reader-notes { height: auto; max-height: 12; margin-bottom: 1; display: none; }
     ReaderView #related { height: auto; max-height: 16; border: none; }
     ReaderView #find { dock: bottom; display: none; }
     ReaderView #reader-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -305,6 +306,7 @@ class ReaderView(Vertical):
         self._related: list = []
         self._focus_at_open: Any = None
         self.related_for: int | None = None  # the figure whose related figures are shown
+        self.note_spans: list[tuple[int, int, str]] = []  # your highlights: (start, end, style)
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-meta")
@@ -312,6 +314,7 @@ class ReaderView(Vertical):
         with Horizontal(id="reader-body"):
             yield DocumentView(id="doc")
             with VerticalScroll(id="figure-panel", classes="-hidden"):
+                yield Static(id="reader-notes")
                 yield Static(id="figure-detail")
                 yield Static(Text("Related figures in other articles", style="bold"), id="related-title")
                 yield OptionList(id="related")
@@ -448,6 +451,9 @@ class ReaderView(Vertical):
             return Text(block.text, style=block.style)
         lo, hi = block.start, block.start + len(block.text)
         spans: list[tuple[int, int, str]] = []
+        for start, end, style in self.note_spans:  # your highlights under the figure colours
+            if start < hi and end > lo:
+                spans.append((start, end, style))
         for number in prepared.figures_between(lo, hi):
             figure = prepared.figures[number]
             spans.append((figure.start, figure.end, figure_style(figure)))
@@ -477,6 +483,16 @@ class ReaderView(Vertical):
         if self._current_match is None or not 0 <= self._current_match < len(matches):
             return None
         return matches[self._current_match]
+
+    def show_notes(self, spans: list[tuple[int, int, str]], panel: Text | None) -> None:
+        """Your highlights in the text, and your notes on this article in the side panel."""
+        self.note_spans = spans
+        notes = self.query_one("#reader-notes", Static)
+        notes.update(panel or Text(""))
+        notes.display = panel is not None
+        if panel is not None:
+            self.query_one("#figure-panel").remove_class("-hidden")
+        self._restyle_all()
 
     # ---------------------------------------------------------------- figures
     def _figure_index_at(self, offset: int) -> int | None:

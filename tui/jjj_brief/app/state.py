@@ -16,7 +16,7 @@ from typing import Literal
 from jjj_brief import paths
 from jjj_brief.safety import display_safe
 
-LocationKind = Literal["home", "article", "topic", "fact", "alignment", "timeline", "parallel"]
+LocationKind = Literal["home", "article", "topic", "fact", "alignment", "timeline", "parallel", "work", "claim", "saved"]
 
 
 @dataclass(frozen=True)

@@ -351,6 +351,7 @@ class ComparisonView(Vertical):
     DEFAULT_CSS = """
     ComparisonView { height: 1fr; }
     ComparisonView #cmp-head { height: auto; max-height: 12; padding: 0 1; background: $boost; }
+    ComparisonView #cmp-yours { height: auto; max-height: 6; padding: 0 1; display: none; }
     ComparisonView #cmp-scroll { height: 1fr; overflow-x: auto; }
     ComparisonView #cmp-columns { height: auto; width: auto; }
     """
@@ -366,6 +367,7 @@ class ComparisonView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="cmp-head")
+        yield Static(id="cmp-yours")
         with VerticalScroll(id="cmp-scroll"):
             yield Horizontal(id="cmp-columns")
 
@@ -446,6 +448,38 @@ class ComparisonView(Vertical):
             ("Spread  ", "dim"),
             f"{short_value(low, None)} – {short_value(high, None)}  ({relative:.1%} relative difference)",
         )
+
+    # ------------------------------------------------------------ your claims
+    def show_yours(self, rows: list[Text]) -> None:
+        """The analyst's own claims on these figures, beside the curated verdict, labelled yours."""
+        yours = self.query_one("#cmp-yours", Static)
+        yours.update(safe_text.paragraphs(*rows) if rows else Text(""))
+        yours.display = bool(rows)
+
+    def show_claim(self, claim: Any) -> None:
+        """Your claim: its figures side by side, your verdict and note in the head."""
+        self.fact = None
+        self.subject = f"your claim {claim.ref}"
+        self.sources = []
+        for member in claim.members:
+            anchor = member.anchor
+            article = self.core.article(anchor.article)
+            paragraph = article.paragraph_at(anchor.start) if article is not None and not anchor.orphaned else None
+            span = (paragraph.start, paragraph.end) if paragraph else None
+            quote = article.text[span[0]:span[1]] if article is not None and span else anchor.exact
+            note = "ORPHANED: no longer in the article" if anchor.orphaned else "your claim"
+            self.sources.append(Source(article, anchor.article, quote, span, None if anchor.orphaned else
+                                       (anchor.start, anchor.end), member.value, member.unit, None, None, note=note))
+        rows = [
+            safe_text.parts(("YOURS ", "bold reverse"), (f" Your claim {claim.ref}", "bold")),
+            Text.assemble(Text("Your verdict  ", style="dim"), verdict_text(claim.verdict)),
+        ]
+        if claim.text:
+            rows.append(safe_text.block(claim.text))
+        rows.append(self._spread_text(None))
+        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self.show_yours([])
+        self._mount_columns()
 
     # -------------------------------------------------------------- alignment
     def show_alignment(self, article: Article, figure: Any, related: list) -> None:

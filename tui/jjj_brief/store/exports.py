@@ -168,10 +168,16 @@ def saved_brief(saved, hits: list, new_keys: list[str]) -> Brief:
     return brief
 
 
-def build_brief(item_id: str) -> Brief:
-    """The brief ``export ITEM_ID`` writes. UserError (one line) when the id names nothing."""
+def build_brief(item_id: str, store=None) -> Brief:
+    """The brief ``export ITEM_ID`` writes. UserError (one line) when the id names nothing.
+
+    ``store``: whose work (default: this process's store in the data dir)."""
     from jjj_brief.compare import state
-    from jjj_brief.store.session import run_saved, work
+    from jjj_brief.store.session import run_saved
+    from jjj_brief.store.session import work as process_store
+
+    def work():
+        return store if store is not None else process_store()
 
     ref = item_id.strip()
     briefings = state.briefings()
@@ -201,7 +207,7 @@ def build_brief(item_id: str) -> Brief:
     )
 
 
-def export(item_id: str, fmt: str) -> str | bytes:
+def export(item_id: str, fmt: str, store=None) -> str | bytes:
     """``item_id`` rendered in ``fmt``. Curated Markdown stays exactly as ``export`` always wrote it."""
     if fmt == "md":
         from jjj_brief.compare import state
@@ -211,4 +217,4 @@ def export(item_id: str, fmt: str) -> str | bytes:
             from jjj_brief.compare import export_markdown
 
             return export_markdown(item_id)
-    return render(build_brief(item_id), fmt)
+    return render(build_brief(item_id, store), fmt)

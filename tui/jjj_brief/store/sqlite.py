@@ -155,6 +155,14 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ schema
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another window, a CLI) commits: poll it to refresh."""
+        with self._lock:
+            try:
+                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                return -1
+
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 

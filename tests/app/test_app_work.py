@@ -1,0 +1,179 @@
+"""The analyst's whole loop in the app, driven like a user: bookmark, highlight with a note,
+mark figures in two articles and make a claim, see it in the comparison labelled as yours,
+save a watched search that marks a new import, search your notes, export a brief in every
+format — and two app windows with a CLI writing to the same store at once."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+from app_helpers import pilot_test, screen_text, wait_for
+
+from jjj_brief.app.state import Location
+from jjj_brief.app.work import ClaimDialog, NoteDialog, SavedSearchView, SaveSearchDialog
+from jjj_brief.store.briefs import FORMATS
+
+XINHUA, CHINANEWS = "xinhua-2023-02-25", "chinanews-2024-02-27"
+NINE_YEARS, TEN_YEARS = 1320, 430  # inside "9 years" and "ten years" (fact strategy-age)
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def own_home(tmp_path, monkeypatch):
+    """A home of its own: this test imports a file, which must not reach other app tests."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
+    yield home
+    from jjj_brief import corpus
+    from jjj_brief.store.session import close_work
+
+    close_work()
+    corpus._CORPUS = None
+
+
+async def _open_figure(app, pilot, article: str, offset: int, text: str) -> None:
+    app.open_location(Location("article", article, offset=offset))
+    await wait_for(pilot, lambda: app.reader.figure is not None and app.reader.figure.text == text, timeout=30)
+
+
+def _tree_labels(app) -> str:
+    """Every label of the tree's Bookmarks and Your work branches (scrolled into view or not)."""
+    out = []
+
+    def walk(node):
+        out.append(node.label.plain)
+        for child in node.children:
+            walk(child)
+
+    for branch in app.query_one("#tree").work_branches:
+        walk(branch)
+    return "\n".join(out)
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "link", "img", "iframe", "object", "embed"):
+            self.references.append(tag)
+        self.references += [f"{tag}.{k}" for k, v in attrs if k in ("href", "src", "srcset", "action") or "://" in (v or "")]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.mark.slow
+@pilot_test
+async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
+    from jjj_brief import imports
+    from jjj_brief.search import ensure_index
+
+    app = make_app(data_dir=own_home / "data", build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        store = app.work_store
+        # bookmark the place and highlight the focused figure with a note
+        await _open_figure(app, pilot, XINHUA, NINE_YEARS, "9 years")
+        await pilot.press("b")
+        await wait_for(pilot, lambda: len(store.bookmarks()) == 1)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
+        await pilot.press(*"counts from [b]2014[/b]", "enter")
+        await wait_for(pilot, lambda: len(store.notes()) == 1)
+        (note,) = store.notes()
+        assert (note.anchor.exact, note.text, note.color) == ("9 years", "counts from [b]2014[/b]", "yellow")
+        await wait_for(pilot, lambda: app.reader.note_spans == [(note.anchor.start, note.anchor.end,
+                                                                 app.reader.note_spans[0][2])])
+        shown = screen_text(app)
+        assert "counts from [b]2014[/b]" in shown, "the note shows in the side panel, as typed (no markup)"
+        assert "Bookmarks" in shown and "Notes (1)" in _tree_labels(app)
+
+        # your claim across two articles
+        await pilot.press("m")
+        await _open_figure(app, pilot, CHINANEWS, TEN_YEARS, "ten years")
+        await pilot.press("m", "M")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimDialog))
+        app.screen.query_one("#claim-verdict").value = "different-date-or-scope"
+        app.screen.query_one("#claim-text").focus()
+        await pilot.press(*"one year apart", "enter")
+        await wait_for(pilot, lambda: len(store.claims()) == 1)
+        await wait_for(pilot, lambda: "Your claim claim-1" in screen_text(app))
+        assert "“9 years”" in screen_text(app) or "9 years" in screen_text(app)
+
+        # ... shown in the curated comparison, labelled as yours
+        app.open_location(Location("fact", "strategy-age"))
+        await wait_for(pilot, lambda: "YOURS" in screen_text(app))
+        shown = screen_text(app)
+        assert "your verdict: different-date-or-scope" in shown and "claim-1" in shown
+
+        # a watched search marks what a new import brings
+        await pilot.press("slash", *"caofeidian ore")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SaveSearchDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(store.saved_searches()) == 1)
+        (saved,) = store.saved_searches()
+        assert saved.watch and saved.query == "caofeidian ore"
+        memo = tmp_path / "ore.txt"
+        memo.write_text("Caofeidian ore shipments\n\nCaofeidian handled more iron ore this year.\n")
+        imports.add_files([str(memo)])
+        ensure_index()
+        app.check_watches()
+        await wait_for(pilot, lambda: app.watch_counts.get(saved.id) == 2, timeout=30)
+        await wait_for(pilot, lambda: "caofeidian ore (2 new)" in _tree_labels(app))
+        app.open_location(Location("saved", str(saved.id)))
+        await wait_for(pilot, lambda: len(app.query_one(SavedSearchView).hits) >= 2, timeout=30)
+        assert screen_text(app).count("NEW ") >= 2
+        await wait_for(pilot, lambda: store.saved_search(saved.ref).seen >= set(app.query_one(SavedSearchView).new_keys))
+
+        # your notes in search
+        app.search_for("kind:note 2014")
+        await wait_for(pilot, lambda: "NOTE" in screen_text(app), timeout=30)
+
+        # a brief of the claim in every format
+        app.open_location(Location("claim", "1"))
+        written = {fmt: app.export_as(fmt) for fmt in FORMATS}
+        assert all(path is not None and path.is_file() for path in written.values())
+        import docx
+
+        document = docx.Document(io.BytesIO(written["docx"].read_bytes()))
+        body = "\n".join(p.text for p in document.paragraphs)
+        assert "“9 years”" in body and "“ten years”" in body and "one year apart" in body
+        page = _Page()
+        page.feed(written["html"].read_text())
+        assert page.references == [] and "one year apart" in "".join(page.text)
+        assert "“ten years”" in written["md"].read_text()
+        assert len(json.loads(written["csl-json"].read_text())) == 2
+        assert written["bibtex"].read_text().count("@article{") == 2
+        assert written["ris"].read_text().count("TY  - NEWS") == 2
+
+
+@pilot_test
+async def test_two_app_windows_and_a_cli_writer_share_one_store(own_home, make_app):
+    first = make_app(data_dir=own_home / "data", build_index=False)
+    second = make_app(data_dir=own_home / "data", build_index=False)
+    async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
+        first.open_location(Location("article", XINHUA, offset=NINE_YEARS))
+        await wait_for(one, lambda: first.reader.figure is not None, timeout=30)
+        second.open_location(Location("article", CHINANEWS, offset=TEN_YEARS))
+        await wait_for(two, lambda: second.reader.figure is not None, timeout=30)
+        cli = subprocess.Popen([sys.executable, "-m", "jjj_brief", "note", XINHUA, "1237", "1325", "--text", "from the CLI"],
+                               env=dict(os.environ), stderr=subprocess.PIPE, text=True)
+        await one.press("b")
+        await two.press("b")
+        await one.press("h")
+        await wait_for(one, lambda: isinstance(first.screen, NoteDialog))
+        await one.press(*"from window one", "enter")
+        assert cli.wait(timeout=60) == 0, cli.stderr.read()
+        for app, pilot in ((first, one), (second, two)):  # each window sees everything, by itself
+            await wait_for(pilot, lambda app=app: "Notes (2)" in _tree_labels(app), timeout=15)
+            assert len(app.work_store.bookmarks()) == 2
+        assert {n.text for n in second.work_store.notes()} == {"from the CLI", "from window one"}

@@ -1,0 +1,420 @@
+"""The analyst's own work in the app: dialogs (note, claim, saved search), the "Your work"
+view (notes, claims, bookmarks, saved searches, orphans), a saved search's results with
+"new" marks, and the tree branches. The data is :mod:`jjj_brief.store`; this only presents.
+
+Everything the analyst typed is untrusted text like any article: it reaches widgets as
+:class:`rich.text.Text` built by :mod:`jjj_brief.app.safe_text`, never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
+
+from jjj_brief.app import safe_text
+from jjj_brief.app.search_pane import hit_label
+from jjj_brief.app.state import Location
+from jjj_brief.store import COLORS, VERDICTS
+
+#: Highlight colours as shown in the reader (background) and in lists (a swatch).
+COLOR_STYLES = {
+    "yellow": "on #6b5b00",
+    "green": "on #1f5a2a",
+    "blue": "on #1f3f6b",
+    "pink": "on #6b1f4f",
+    "purple": "on #4b2a6b",
+}
+SWATCH = "█ "
+ORPHAN_STYLE = "bold red"
+
+
+def swatch(color: str) -> Text:
+    return Text(SWATCH, style=COLOR_STYLES.get(color, "").replace("on ", "") or "")
+
+
+# ------------------------------------------------------------------ dialogs
+class _Dialog(ModalScreen):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    _Dialog { align: center middle; }
+    _Dialog > Vertical { width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 1 2; }
+    _Dialog .dialog-title { text-style: bold; margin-bottom: 1; }
+    _Dialog .dialog-quote { color: $text-muted; margin-bottom: 1; max-height: 6; }
+    _Dialog Horizontal { height: auto; margin-top: 1; }
+    _Dialog Button { margin-right: 2; }
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteDialog(_Dialog):
+    """Highlight a span: a colour and a note. Dismisses with ``(text, colour)`` or ``None``."""
+
+    def __init__(self, quote: str, text: str = "", color: str = "yellow") -> None:
+        super().__init__()
+        self.quote, self.text, self.color = quote, text, color
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Highlight with a note"), classes="dialog-title")
+            yield Static(safe_text.line(f"“{self.quote}”", limit=300), classes="dialog-quote")
+            yield Select([(c, c) for c in COLORS], value=self.color, allow_blank=False, id="note-color")
+            yield Input(self.text, placeholder="Your note (optional); enter saves", id="note-text")
+            with Horizontal():
+                yield Button("Save", variant="primary", id="note-save")
+                yield Button("Cancel", id="note-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note-text", Input).focus()
+
+    @on(Input.Submitted, "#note-text")
+    @on(Button.Pressed, "#note-save")
+    def _save(self) -> None:
+        color = self.query_one("#note-color", Select).value
+        self.dismiss((self.query_one("#note-text", Input).value, str(color)))
+
+    @on(Button.Pressed, "#note-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ClaimDialog(_Dialog):
+    """Your claim over the marked figures: a verdict and a note. ``(verdict, text)`` or ``None``."""
+
+    def __init__(self, figures: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.figures = figures  # (article label, figure text)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Your claim: these figures report the same quantity"), classes="dialog-title")
+            rows = [safe_text.parts(("• ", "dim"), (figure, "bold"), ("  in ", "dim"), (where, "")) for where, figure in
+                    self.figures]
+            yield Static(safe_text.paragraphs(*rows), classes="dialog-quote")
+            yield Select([(v, v) for v in VERDICTS], value="consistent", allow_blank=False, id="claim-verdict")
+            yield Input(placeholder="Why (optional); enter saves", id="claim-text")
+            with Horizontal():
+                yield Button("Save claim", variant="primary", id="claim-save")
+                yield Button("Cancel", id="claim-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#claim-verdict", Select).focus()
+
+    @on(Input.Submitted, "#claim-text")
+    @on(Button.Pressed, "#claim-save")
+    def _save(self) -> None:
+        verdict = self.query_one("#claim-verdict", Select).value
+        self.dismiss((str(verdict), self.query_one("#claim-text", Input).value))
+
+    @on(Button.Pressed, "#claim-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SaveSearchDialog(_Dialog):
+    """Name a query (and watch it). Dismisses with ``(name, watch)`` or ``None``."""
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.search_query = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Save this search"), classes="dialog-title")
+            yield Static(safe_text.line(self.search_query, limit=300), classes="dialog-quote")
+            yield Input(self.search_query[:60], placeholder="Name", id="saved-name")
+            yield Checkbox("Watch: after each import, mark what is new", True, id="saved-watch")
+            with Horizontal():
+                yield Button("Save", variant="primary", id="saved-save")
+                yield Button("Cancel", id="saved-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#saved-name", Input).focus()
+
+    @on(Input.Submitted, "#saved-name")
+    @on(Button.Pressed, "#saved-save")
+    def _save(self) -> None:
+        name = self.query_one("#saved-name", Input).value.strip()
+        if name:
+            self.dismiss((name, self.query_one("#saved-watch", Checkbox).value))
+
+    @on(Button.Pressed, "#saved-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ------------------------------------------------------------------ views
+@dataclass
+class Entry:
+    """One line of the work view and what choosing it opens."""
+
+    label: Text
+    location: Location | None
+    note: str = ""  # said when there is nothing to open (an orphan)
+
+
+class OpenWorkLocation(Message):
+    def __init__(self, location: Location) -> None:
+        self.location = location
+        super().__init__()
+
+
+def note_label(core: Any, note: Any) -> Text:
+    article = core.article(note.anchor.article)
+    where = article.title if article is not None else f"{note.anchor.article} (not in the corpus)"
+    head = swatch(note.color)
+    head.append_text(safe_text.parts((note.ref, "bold"), ("  ", ""), (where, "italic"), limit=90))
+    if note.anchor.orphaned:
+        head.append("  ORPHANED: no longer in the article", style=ORPHAN_STYLE)
+    rows = [head, safe_text.line(f"    “{note.anchor.exact}”", style="dim", limit=200)]
+    if note.text:
+        rows.append(safe_text.line(f"    {note.text}", limit=300))
+    return safe_text.paragraphs(*rows)
+
+
+def claim_label(core: Any, claim: Any) -> Text:
+    head = safe_text.parts(("YOURS ", "bold reverse"), (" ", ""), (claim.ref, "bold"), ("  verdict: ", "dim"),
+                           (claim.verdict, "bold"))
+    rows = [head]
+    for member in claim.members:
+        article = core.article(member.anchor.article)
+        outlet = article.outlet if article is not None else member.anchor.article
+        line = safe_text.parts(("    ", ""), (f"“{member.anchor.exact}”", "bold"), ("  ", ""), (outlet, "dim"),
+                               limit=120)
+        if member.anchor.orphaned:
+            line.append("  ORPHANED", style=ORPHAN_STYLE)
+        rows.append(line)
+    if claim.text:
+        rows.append(safe_text.line(f"    {claim.text}", limit=300))
+    return safe_text.paragraphs(*rows)
+
+
+def bookmark_label(core: Any, mark: Any) -> Text:
+    article = core.article(mark.anchor.article)
+    where = article.title if article is not None else mark.anchor.article
+    head = safe_text.parts(("🔖 ", ""), (where, "italic"), limit=90)
+    if mark.anchor.orphaned:
+        head.append("  ORPHANED", style=ORPHAN_STYLE)
+    rows = [head, safe_text.line(f"    “{mark.anchor.exact}…”", style="dim", limit=200)]
+    if mark.note:
+        rows.append(safe_text.line(f"    {mark.note}", limit=200))
+    return safe_text.paragraphs(*rows)
+
+
+def _location_of(anchor: Any) -> Location | None:
+    return None if anchor.orphaned else Location("article", anchor.article, offset=anchor.start)
+
+
+class WorkView(Vertical):
+    """Your notes (by article), claims, bookmarks and saved searches; orphans shown, never dropped."""
+
+    DEFAULT_CSS = """
+    WorkView { height: 1fr; }
+    WorkView #work-head { height: auto; padding: 0 1; background: $boost; }
+    WorkView #work-list { height: 1fr; border: none; }
+    WorkView #work-list > .option-list--option { padding: 0 0 1 0; }
+    """
+
+    def __init__(self, layers: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.core = layers
+        self.entries: list[Entry] = []
+        self.section = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="work-head")
+        yield OptionList(id="work-list")
+
+    def show(self, store: Any, section: str = "", watch_counts: dict[int, int] | None = None) -> None:
+        self.section = section
+        entries: list[Entry] = []
+        notes, claims = store.notes(), store.claims()
+        marks, saved = store.bookmarks(), store.saved_searches()
+        orphans = sum(n.anchor.orphaned for n in notes) + sum(m.anchor.orphaned for c in claims for m in c.members)
+        if section in ("", "notes"):
+            entries.append(Entry(Text(f"Notes and highlights ({len(notes)})", style="bold underline"), None))
+            entries += [Entry(note_label(self.core, n), _location_of(n.anchor),
+                              f"Orphaned note: “{n.anchor.exact}”") for n in notes]
+        if section in ("", "claims"):
+            entries.append(Entry(Text(f"Your claims ({len(claims)})", style="bold underline"), None))
+            entries += [Entry(claim_label(self.core, c), Location("claim", str(c.id))) for c in claims]
+        if section in ("", "bookmarks"):
+            entries.append(Entry(Text(f"Bookmarks ({len(marks)})", style="bold underline"), None))
+            entries += [Entry(bookmark_label(self.core, m), _location_of(m.anchor),
+                              f"Orphaned bookmark: “{m.anchor.exact}”") for m in marks]
+        if section in ("", "saved"):
+            entries.append(Entry(Text(f"Saved searches ({len(saved)})", style="bold underline"), None))
+            for s in saved:
+                new = (watch_counts or {}).get(s.id, 0)
+                label = safe_text.parts((s.name, "bold"), ("  ", ""), (s.query, "dim"),
+                                        ("  watched" if s.watch else "", "italic"))
+                if new:
+                    label.append(f"  {new} new", style="bold yellow")
+                entries.append(Entry(label, Location("saved", str(s.id))))
+        self.entries = entries
+        head = safe_text.parts(("Your work", "bold"), (f"  kept in {store.location}", "dim"), limit=200)
+        if orphans:
+            head.append(f"\n{orphans} anchor(s) orphaned: their article changed and the quote is gone; "
+                        "they are kept with their text.", style="yellow")
+        self.query_one("#work-head", Static).update(head)
+        options = self.query_one("#work-list", OptionList)
+        options.clear_options()
+        options.add_options([Option(e.label, disabled=e.location is None and not e.note) for e in entries])
+
+    def focus_list(self) -> None:
+        options = self.query_one("#work-list", OptionList)
+        options.focus()
+        for index, entry in enumerate(self.entries):
+            if entry.location is not None or entry.note:
+                options.highlighted = index
+                break
+
+    @on(OptionList.OptionSelected, "#work-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        entry = self.entries[event.option_index] if 0 <= event.option_index < len(self.entries) else None
+        if entry is None:
+            return
+        if entry.location is not None:
+            self.post_message(OpenWorkLocation(entry.location))
+        elif entry.note:
+            self.app.notify(safe_text.line(entry.note, limit=300).plain, title="Orphaned", markup=False)
+
+
+class SavedSearchView(Vertical):
+    """A saved search rerun: its results, the ones new since you last looked marked NEW."""
+
+    DEFAULT_CSS = """
+    SavedSearchView { height: 1fr; }
+    SavedSearchView #saved-head { height: auto; padding: 0 1; background: $boost; }
+    SavedSearchView #saved-results { height: 1fr; border: none; }
+    SavedSearchView #saved-results > .option-list--option { padding: 0 0 1 0; }
+    """
+
+    class Shown(Message):
+        """Results were shown: the app marks them seen."""
+
+        def __init__(self, saved_id: int, keys: list[str]) -> None:
+            self.saved_id = saved_id
+            self.keys = keys
+            super().__init__()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.hits: list = []
+        self.new_keys: list[str] = []
+        self.saved: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="saved-head")
+        yield OptionList(id="saved-results")
+
+    def show(self, saved: Any) -> None:
+        self.saved = saved
+        self.query_one("#saved-head", Static).update(
+            safe_text.parts(("Saved search  ", "dim"), (saved.name, "bold"), ("  ", ""), (saved.query, ""),
+                            ("  running…", "dim italic")))
+        self.query_one("#saved-results", OptionList).clear_options()
+        self._run(saved)
+
+    @work(thread=True, exclusive=True, group="saved-search")
+    def _run(self, saved: Any) -> None:
+        from jjj_brief.store.session import run_saved
+
+        result = run_saved(saved)
+        self.app.call_from_thread(self._shown, saved, result)
+
+    def _shown(self, saved: Any, run: Any) -> None:
+        if saved is not self.saved:
+            return
+        from jjj_brief.store.session import hit_key
+
+        self.hits = list(run.result.hits)
+        self.new_keys = list(run.new_keys)
+        head = safe_text.parts(("Saved search  ", "dim"), (saved.name, "bold"), ("  ", ""), (saved.query, ""),
+                               (f"  {run.result.total} results", "dim"))
+        if run.new:
+            head.append(f"  {run.new} new since you last looked", style="bold yellow")
+        self.query_one("#saved-head", Static).update(head)
+        options = self.query_one("#saved-results", OptionList)
+        options.clear_options()
+        for hit in self.hits:
+            label = hit_label(hit, width=120)
+            if hit_key(hit) in self.new_keys:
+                label = Text.assemble(Text("NEW ", style="bold black on yellow"), label)
+            options.add_option(Option(label))
+        self.post_message(self.Shown(saved.id, [hit_key(h) for h in self.hits]))
+
+    def focus_list(self) -> None:
+        self.query_one("#saved-results", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#saved-results")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.hits):
+            hit = self.hits[event.option_index]
+            if getattr(hit, "kind", "") in ("passage", "note", "claim"):
+                self.post_message(OpenWorkLocation(Location("article", hit.article, offset=hit.start,
+                                                            query=self.saved.query)))
+            elif hit.kind in ("topic", "fact"):
+                self.post_message(OpenWorkLocation(Location(hit.kind, hit.article)))
+
+
+# ------------------------------------------------------------------ tree
+def add_work_branches(root: TreeNode) -> tuple[TreeNode, TreeNode]:
+    """The tree's "Bookmarks" and "Your work" branches (filled by :func:`fill_work_branches`)."""
+    bookmarks = root.add(Text("Bookmarks", style="bold"), data=Location("work", "bookmarks"), expand=True)
+    yours = root.add(Text("Your work", style="bold"), data=Location("work"), expand=True)
+    return bookmarks, yours
+
+
+def fill_work_branches(bookmarks: TreeNode, yours: TreeNode, store: Any, core: Any,
+                       watch_counts: dict[int, int]) -> None:
+    """Bookmarks; notes, claims and saved searches (with what is new in watched ones)."""
+    bookmarks.remove_children()
+    yours.remove_children()
+    if store is None:
+        return
+    notes, claims, marks, saved = store.notes(), store.claims(), store.bookmarks(), store.saved_searches()
+    for mark in marks:
+        article = core.article(mark.anchor.article)
+        title = article.title if article is not None else mark.anchor.article
+        label = safe_text.parts(("🔖 ", ""), (title, ""), limit=60)
+        if mark.anchor.orphaned:
+            label.append(" (orphaned)", style=ORPHAN_STYLE)
+        bookmarks.add_leaf(label, data=_location_of(mark.anchor) or Location("work", "bookmarks"))
+    if not marks:
+        bookmarks.add_leaf(Text("none yet: b in the reader", style="dim italic"), data=Location("work", "bookmarks"))
+    orphans = sum(n.anchor.orphaned for n in notes)
+    notes_label = Text(f"Notes ({len(notes)})")
+    if orphans:
+        notes_label.append(f" {orphans} orphaned", style=ORPHAN_STYLE)
+    yours.add_leaf(notes_label, data=Location("work", "notes"))
+    claims_node = yours.add(Text(f"Your claims ({len(claims)})"), data=Location("work", "claims"), expand=True)
+    for claim in claims:
+        claims_node.add_leaf(safe_text.parts(("YOURS ", "bold"), (claim.verdict, ""), ("  ", ""),
+                                             (" / ".join(m.anchor.exact for m in claim.members), "dim"), limit=60),
+                             data=Location("claim", str(claim.id)))
+    new_total = sum(watch_counts.get(s.id, 0) for s in saved)
+    saved_label = Text(f"Saved searches ({len(saved)})")
+    if new_total:
+        saved_label.append(f" {new_total} new", style="bold yellow")
+    saved_node = yours.add(saved_label, data=Location("work", "saved"), expand=True)
+    for search in saved:
+        label = safe_text.parts(("⌕ ", ""), (search.name, ""), limit=50)
+        if watch_counts.get(search.id):
+            label.append(f" ({watch_counts[search.id]} new)", style="bold yellow")
+        saved_node.add_leaf(label, data=Location("saved", str(search.id)))
