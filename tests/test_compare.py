@@ -44,7 +44,10 @@ def test_every_fact_compares_cleanly(fact_id):
         assert article.text[view.start : view.end] == view.quote
         assert view.figure is not None, f"{view.article}: no figure carries {view.value}"
         assert view.start <= view.figure.start < view.figure.end <= view.end
-        assert view.figure.value == pytest.approx(view.value)
+        if fact.kind == "number":
+            assert view.figure.value == pytest.approx(view.value)
+        else:  # the words themselves are lit, as printed
+            assert article.text[view.figure.start : view.figure.end] == view.value
         context = view.context
         assert context.text == article.text[context.start : context.end]
         assert context.start <= view.start and view.end <= context.end
@@ -249,8 +252,14 @@ def test_fact_for_figure_finds_the_fact_of_each_claim():
 
 def test_fact_for_an_unclaimed_figure_is_none():
     article = load_corpus().get("cctv-2023-02-27")
-    figure = next(f for f in article_figures(article) if f.text == "five key areas")
+    figure = next(f for f in article_figures(article) if f.text == "More than 90 cooperation agreements")
     assert fact_for_figure(article.id, figure.start, figure.end) is None
+
+
+def test_a_figure_inside_the_words_of_a_status_claim_finds_that_fact():
+    article = load_corpus().get("cctv-2023-02-27")
+    figure = next(f for f in article_figures(article) if f.text == "five key areas")
+    assert fact_for_figure(article.id, figure.start, figure.end).id == "business-environment-agreements"
 
 
 # ------------------------------------------------------------------------ export
@@ -303,3 +312,21 @@ def test_a_flagged_figure_that_still_differs_once_repaired_is_compared_by_date()
     comparison = compare_fact("hebei-high-tech-share")
     assert comparison.assessment.code == "different-dates"
     assert "21.4" in comparison.assessment.detail and comparison.disagreement is None
+
+
+def test_a_status_that_changes_between_reports_is_compared_side_by_side():
+    comparison = compare_fact("minerals-hq-status")
+    assert comparison.fact.kind == "status"
+    assert comparison.assessment.code == "different-dates" and comparison.disagreement is None
+    assert comparison.spread.readings == ["site selected", "land transferred, preparing for construction"]
+    columns = comparison.to_dict()["claims"]
+    assert [c["value"] for c in columns] == [
+        "completed the headquarters site selection", "preparing for construction", "completed the land transfer",
+    ]
+    assert all(c["figure"]["kind"] == "words" for c in columns)
+
+
+def test_renderings_that_read_the_same_are_one_value():
+    comparison = compare_fact("key-link-name")
+    assert comparison.assessment.code == "same-value"
+    assert {v.value for v in comparison.claims} == {"nibble", "niubi", "native", "bull's nose", "narrow tip"}

@@ -240,7 +240,7 @@ class _Checker:
             same = all(_same_date(r, readings[0]) for r in readings)  # type: ignore[arg-type]
         else:
             readings = [c.reading for c in fact.claims]
-            same = len(set(readings)) == 1
+            same = len({r.casefold() for r in readings}) == 1
         listed = ", ".join(f"{r!r} ({c.article})" for r, c in zip(readings, fact.claims))
         source = self._src(fact)
         if fact.verdict == "consistent" and not same:

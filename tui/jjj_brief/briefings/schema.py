@@ -95,9 +95,9 @@ class Claim(_Model):
 
     @property
     def reading(self) -> str:
-        """A non-numeric value as the verdict compares it: ``reads_as``, else the words,
-        casefolded with spacing normalised."""
-        return " ".join(str(self.reads_as if self.reads_as is not None else self.value).casefold().split())
+        """A non-numeric value as the verdict compares it (case aside): ``reads_as``, else
+        the words, with spacing normalised."""
+        return " ".join(str(self.reads_as if self.reads_as is not None else self.value).split())
 
 
 class Fact(_Model):

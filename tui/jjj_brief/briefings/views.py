@@ -41,6 +41,8 @@ def claim_dict(corpus: Corpus, claim: Claim) -> dict[str, Any]:
         quote=claim.quote,
         value=claim.value,
         unit=claim.unit,
+        reads_as=claim.reads_as,
+        part=claim.part,
         as_of=claim.as_of,
         qualifier=claim.qualifier,
         note=claim.note,
@@ -53,6 +55,7 @@ def fact_dict(corpus: Corpus, fact: Fact) -> dict[str, Any]:
         "id": fact.id,
         "topic": fact.topic,
         "subject": fact.subject,
+        "kind": fact.kind,
         "verdict": fact.verdict,
         "explanation": fact.explanation,
         "claims": [claim_dict(corpus, claim) for claim in fact.claims],
@@ -137,8 +140,12 @@ def report_problems(briefings: Briefings) -> None:
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
-def format_value(value: float, unit: str) -> str:
-    """A claim's value as a reader writes it: 4394.41e9 yuan -> "4,394.41 billion yuan"."""
+def format_value(value: float | str, unit: str | None) -> str:
+    """A claim's value as a reader writes it: 4394.41e9 yuan -> "4,394.41 billion yuan";
+    the words of a category, date or status as printed."""
+    if isinstance(value, str):
+        return value
+    unit = unit or ""
     scaled, word = value, ""
     if unit == "yuan" or abs(value) >= 1e6:
         for factor, name in _SCALES:

@@ -71,7 +71,9 @@ def side_by_side(comparison: Comparison) -> Table:
     rows = [
         ("date", lambda v: Text(one_line(v.date))),
         ("title", lambda v: Text(one_line(v.title, 120), style="italic")),
-        ("value", lambda v: Text(f"{format_number(v.value)} {one_line(v.unit)}", style="bold")),
+        ("value", lambda v: Text(one_line(f"{format_number(v.value)} {v.unit or ''}".strip()), style="bold")),
+        ("reads as", lambda v: Text(one_line(v.reading or "—"))),
+        ("part", lambda v: Text(one_line(f"not compared: {v.part}" if v.part else "—"))),
         ("qualifier", lambda v: Text(one_line(v.qualifier or "—"))),
         ("as of", lambda v: Text(one_line(v.as_of or "—"))),
         ("figure", lambda v: figure_cell(v)),
@@ -87,7 +89,7 @@ def figure_cell(view: ClaimView) -> Text:
     if figure is None:
         return Text("not found in the quote", style="red")
     out = Text(one_line(figure.text), style="bold")
-    if figure.suspect is not None:
+    if getattr(figure, "suspect", None) is not None:
         out.append(f"  suspect: {one_line(figure.suspect.reason, 120)}", style="bold red")
     return out
 

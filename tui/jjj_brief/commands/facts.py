@@ -57,6 +57,10 @@ def _fact_text(row: dict) -> Text:
     out.append(f"  {one_line(row['subject'])}\n")
     for claim in row["claims"]:
         value = format_value(claim["value"], claim["unit"])
+        if claim.get("reads_as"):
+            value += f" (reads as {claim['reads_as']})"
+        if claim.get("part"):
+            value += f" [part, not compared: {claim['part']}]"
         when = f" ({claim['as_of']})" if claim["as_of"] else ""
         out.append(f"    {one_line(claim['article'])}: ", style="cyan")
         out.append(one_line(value + when), style="bold")

@@ -87,6 +87,8 @@ def evaluate(depth: int = 10) -> Report:
     queries: list[Query] = []
     skipped: list[str] = []
     for fact in state.briefings().facts:
+        if getattr(fact, "kind", "number") != "number":
+            continue  # the aligner relates figures; a category or status has none
         located = claim_figures(fact)
         for i, (article_id, figure) in enumerate(located):
             if figure is None:

@@ -46,7 +46,11 @@ def fact_markdown(comparison: Comparison, level: int = 2) -> str:
     lines.append(f"**Verdict:** {md(fact.verdict)} — {md(fact.explanation)}")
     lines.append("")
     for view in comparison.claims:
-        details = [f"{format_number(view.value)} {md(view.unit)}"]
+        details = [f"{format_number(view.value)} {md(view.unit or '')}".strip()]
+        if view.reading and view.reading != view.value:
+            details.append(f"reads as {md(view.reading)}")
+        if view.part:
+            details.append(f"part, not compared: {md(view.part)}")
         if view.qualifier:
             details.append(md(view.qualifier))
         if view.as_of:

@@ -402,7 +402,7 @@ def assess_readings(views: list[ClaimView]) -> Assessment:
     a conflict."""
     def same(a: ClaimView, b: ClaimView) -> bool:
         ra, rb = a.reading or "", b.reading or ""
-        return ra == rb or (_ISO.fullmatch(ra) is not None and _ISO.fullmatch(rb) is not None
+        return ra.casefold() == rb.casefold() or (_ISO.fullmatch(ra) is not None and _ISO.fullmatch(rb) is not None
                             and (ra.startswith(rb) or rb.startswith(ra)))
 
     if all(same(v, views[0]) for v in views):
@@ -470,7 +470,10 @@ def compare_fact(fact_id: str) -> Comparison:
     whole = [v for v in views if not v.part]
     spread: Spread | ReadingSpread
     if fact.kind != "number":
-        spread = ReadingSpread(list(dict.fromkeys(v.reading or "" for v in whole or views)))
+        readings: dict[str, str] = {}
+        for v in whole or views:
+            readings.setdefault((v.reading or "").casefold(), v.reading or "")
+        spread = ReadingSpread(list(readings.values()))
         assessment = assess_readings(whole) if len(whole) >= 2 else _scopes(views)
     else:
         values = [v.value for v in (whole or views)]
