@@ -1,0 +1,33 @@
+"""briefings/REVIEW.md records a first reading of every topic, fact and timeline event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jjj_brief.briefings import shipped_briefings
+
+REVIEW = Path(__file__).resolve().parents[1] / "briefings" / "REVIEW.md"
+
+
+def _rows() -> dict[tuple[str, str], list[str]]:
+    rows = {}
+    for line in REVIEW.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 9 and cells[0] in {"topic", "fact", "event"}:
+            rows[(cells[0], cells[1])] = cells
+    return rows
+
+
+def test_every_topic_fact_and_event_has_a_review_row_with_a_reader_and_a_result():
+    briefings = shipped_briefings()
+    rows = _rows()
+    wanted = (
+        [("topic", t.id) for t in briefings.topics]
+        + [("fact", f.id) for f in briefings.facts]
+        + [("event", e.id) for e in briefings.timeline]
+    )
+    missing = [key for key in wanted if key not in rows]
+    assert missing == [], f"add a REVIEW.md row for: {missing}"
+    for key in wanted:
+        _, _, against, reader, date, result, *_second = rows[key]
+        assert against and reader and date and result, key
