@@ -135,3 +135,19 @@ def test_quote_lookup_returns_offsets_and_a_closest_match():
     m_start, m_end, snippet, ratio = closest_match(article, "The average concentration dropped to 38.6 micrograms")
     assert "386 micrograms" in snippet and ratio > 0.9
     assert article.text[m_start:m_end] == snippet
+
+
+def test_alias_groups_expand_aliases_but_never_see_also():
+    """Search expands a query with a term's aliases (the same thing), not its see_also
+    (related things): "one core" is part of the pattern, not another name for the two wings."""
+    from jjj_brief.briefings import shipped_briefings
+    from jjj_brief.search.index import glossary_spellings
+
+    briefings = shipped_briefings()
+    groups = glossary_spellings(briefings)
+    assert groups == briefings.alias_groups()
+    two_wings = next(g for g in groups if "two wings" in g)
+    assert "one core" not in two_wings and "twin cities" not in two_wings
+    assert not any("Daxing International Airport" in g and "dual hub" in g for g in groups)
+    assert not any("Chongli" in g for g in groups)
+    assert any("Beisan County" in g and "three northern counties" in g for g in groups)

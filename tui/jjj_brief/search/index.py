@@ -356,7 +356,10 @@ def _load_briefings() -> Any:
 
 
 def glossary_spellings(briefings: Any) -> list[list[str]]:
-    """Groups of spellings that name one thing (glossary term + aliases), for query expansion."""
+    """Groups of spellings that name one thing (glossary term + aliases, never see_also),
+    for query expansion: the briefings layer's own groups when it offers them."""
+    if callable(getattr(briefings, "alias_groups", None)):
+        return briefings.alias_groups()
     groups = []
     for term in getattr(briefings, "glossary", None) or []:
         spellings = [term.term, *getattr(term, "aliases", [])]
