@@ -7,9 +7,14 @@ one fresh worker process per tree, alternating before/after, so both see the sam
 machine load; a worker builds its index (untimed, its own home), runs the set once to
 warm up, then once timed. Samples are pooled over the rounds.
 
+It also measures what numbers-by-value add to an index build (``--build-cost N``): the
+figure layer's extraction plus the value keys, per MB of text, on N synthetic articles of
+``bench/bench_search.py`` (assembled from the seeds' sentences: as dense in figures as
+the seeds), beside the rest of the per-passage document preparation.
+
 Usage::
 
-    python bench/bench_relevance.py --before-rev 2fc7cf4 --rounds 5
+    python bench/bench_relevance.py --before-rev 2fc7cf4 --rounds 5 --build-cost 1000
 
 Writes ``bench/bench_relevance_report.md`` (and prints it). Not a test: never collected.
 """
@@ -87,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before-rev", default="main", help="git revision for the 'before' column")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--build-cost", type=int, default=0, help="synthetic articles for the build-cost section")
     parser.add_argument("--worker")
     parser.add_argument("--home")
     args = parser.parse_args()
@@ -106,6 +112,8 @@ def main() -> None:
                 samples[name].extend(result["samples"])
                 recall[name] = result["recall"]
     report = render(args, samples, recall)
+    if args.build_cost:
+        report += build_cost(args.build_cost)
     REPORT.write_text(report, encoding="utf-8")
     print(report)
 
@@ -146,6 +154,47 @@ def render(args, samples: dict[str, list[dict]], recall: dict[str, float]) -> st
     for query in sorted(after, key=after.get, reverse=True)[:10]:
         lines.append(f"| `{query}` | {before.get(query, float('nan')):.1f} | {after[query]:.1f} |")
     return "\n".join(lines) + "\n"
+
+
+def build_cost(n: int) -> str:
+    """CPU per MB: figure extraction + value keys (what numbers by value add), and the
+    analyzer's pass over the same text (a floor for any engine's indexing)."""
+    sys.path.insert(0, str(ROOT / "tui"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_search import corpus, seed_sentences
+
+    from jjj_brief import figures
+    from jjj_brief.search import values
+    from jjj_brief.search.analyzer import terms
+
+    articles = list(corpus(n, seed_sentences()))
+    megabytes = sum(len(a.text.encode("utf-8")) for a in articles) / 1e6
+    started = time.process_time()
+    found = [figures.extract_figures(a.text) for a in articles]
+    extract = time.process_time() - started
+    started = time.process_time()
+    keys = 0
+    for article, article_figures in zip(articles, found):
+        for paragraph in article.paragraphs:
+            stored = values.stored_figures(article_figures, paragraph.start, paragraph.end)
+            keys += len(values.figure_keys(stored))
+    keying = time.process_time() - started
+    started = time.process_time()
+    for article in articles:
+        terms(article.text)
+    analyze = time.process_time() - started
+    per = lambda seconds: seconds / megabytes  # noqa: E731
+    return "\n".join([
+        "",
+        f"## Build cost of numbers by value ({n:,} synthetic articles, {megabytes:.1f} MB)",
+        "",
+        "| step | CPU s | CPU s per MB | at 10,000 articles (16 KB each) |",
+        "| --- | ---: | ---: | ---: |",
+        f"| figure extraction (`figures.extract_figures`) | {extract:.2f} | {per(extract):.3f} | {per(extract) * 164:.0f} s |",
+        f"| value keys + stored figures ({keys:,} keys) | {keying:.2f} | {per(keying):.3f} | {per(keying) * 164:.0f} s |",
+        f"| for scale: the analyzer over the same text | {analyze:.2f} | {per(analyze):.3f} | {per(analyze) * 164:.0f} s |",
+        "",
+    ])
 
 
 if __name__ == "__main__":

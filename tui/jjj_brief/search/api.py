@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts, fold, surface_analysis
-from jjj_brief.search.concepts import ELLIPSIS, concept_snippet, read_hit
+from jjj_brief.search import query as q
+from jjj_brief.search.concepts import ELLIPSIS, concept_snippet, held_concepts, read_hit
 from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
 
@@ -27,7 +28,8 @@ SNIPPET_WIDTH = 220
 SNIPPET_SCAN_CHUNK = 65_536  # characters of a huge passage tokenized at a time for its snippet
 SNIPPET_SCAN_LIMIT = 1_000_000  # ... and no further: past that, the snippet is the passage's start
 FEW_HITS = 3
-FALLBACK_CANDIDATES = 200  # best-scored passages the natural fallback reads for its concepts
+FALLBACK_CANDIDATES = 60  # best-scored passages of the Or the natural fallback ranks by concepts held
+COMMON_FRACTION = 0.3  # a word in more documents than this need not pick fallback candidates
 FACET_FIELDS = {"outlet": "outlet_key", "year": "year", "kind": "kind"}
 
 
@@ -273,6 +275,10 @@ def _cut_end(text: str, at: int) -> int:
     return space if space > 0 else at
 
 
+def _most_first(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def _join_windows(text: str, windows: list[tuple[int, int]], spans: list[tuple[int, int]]
                   ) -> tuple[str, list[tuple[int, int]]]:
     """The snippet text (windows joined by an ellipsis) and the spans in its coordinates."""
@@ -328,6 +334,11 @@ class Engine:
         if parsed.value_ranges:  # value candidates are checked per hit: count the ones that pass
             total, facets = self._verified(parsed, group_by_article)
             exact = True
+        elif len(top) < limit and not group_by_article:
+            facets = {name: {} for name in FACET_FIELDS}  # every match is in hand: count them here
+            for fields, _ in top:
+                self._add_facets(facets, fields)
+            facets = {name: _most_first(counts) for name, counts in facets.items()}
         else:
             facets = self._searcher.facets(parsed.query, FACET_FIELDS)
             if not exact and not group_by_article and facets.get("kind"):
@@ -350,23 +361,53 @@ class Engine:
     def _fallback(self, parsed: ParsedQuery, room: int, seen: set, grouped: bool,
                   facets: dict[str, dict[str, int]]) -> tuple[list[Hit], int, bool]:
         """Hits holding most of the query's concepts (not already shown), most concepts
-        first, then by score. Returns (hits, how many qualify, whether that is all of them)."""
-        candidates = max(FALLBACK_CANDIDATES, room * 4)
-        top, _, _ = self._searcher.top(parsed.fallback, candidates, "relevance")
+        first, then by score. Returns (hits, how many qualify, whether that is all of them).
+
+        Reads the best-scored candidates of an Or of the concepts (more concepts score
+        higher), ranks them by the concepts each holds (a cheap term look-up), and makes
+        snippets for the ones shown only."""
+        candidates = max(FALLBACK_CANDIDATES, room * 3)
+        top, _, _ = self._searcher.top(self._candidate_tree(parsed), candidates, "relevance")
         complete = len(top) < candidates  # every candidate was read
-        kept: list[tuple[int, float, Hit]] = []
+        kept: list[tuple[int, float, dict]] = []
         for fields, score in top:
-            hit = self._hit(fields, score, parsed, fallback=True)
-            if hit is None:
-                continue
-            key = hit.article if grouped else (hit.article, hit.start, hit.kind)
+            held, valid = held_concepts(fields.get("body", ""), parsed, fields.get("figures"), loose=True)
+            count = sum(1 for c, h in zip(parsed.concepts, held) if h and not c.required)
+            if not valid or count < parsed.fallback_minimum or all(held):
+                continue  # too few concepts, or a strict hit (shown already)
+            article = fields.get("article", "")
+            key = article if grouped else (article, fields.get("start", 0), fields.get("kind"))
             if key in seen:
                 continue
             seen.add(key)
-            kept.append((-len(hit.missing), score, hit))
+            kept.append((sum(held), score, fields))
             self._add_facets(facets, fields)
         kept.sort(key=lambda row: (row[0], row[1]), reverse=True)
-        return [hit for *_, hit in kept[:room]], len(kept), complete
+        hits = [self._hit(fields, score, parsed, fallback=True) for _, score, fields in kept[:room]]
+        return [hit for hit in hits if hit is not None], len(kept), complete
+
+    def _candidate_tree(self, parsed: ParsedQuery) -> q.Node:
+        """The fallback tree, with its Or of concepts kept to the ones that discriminate:
+        a word in many documents only costs scoring time there (a union over nearly every
+        posting), and while such words are fewer than the concepts a hit needs, every
+        qualifying passage holds a rarer one anyway. They still count when hits are ranked."""
+        tree = parsed.fallback
+        assert tree is not None
+        limit = COMMON_FRACTION * max(1, self.generation.store.doc_count(self.generation.index))
+
+        def common(node: q.Node) -> bool:
+            return isinstance(node, q.Term) and self._searcher.doc_frequency(node.field, node.text) > limit
+
+        def prune(node: q.Node) -> q.Node:
+            if isinstance(node, q.AtLeast):
+                kept = tuple(child for child in node.children if not common(child))
+                safe = len(node.children) - len(kept) < node.minimum
+                return q.AtLeast(node.minimum, kept if kept and safe else node.children)
+            if isinstance(node, q.And):
+                return q.And(tuple(prune(child) for child in node.children))
+            return node
+
+        return prune(tree)
 
     def _verified(self, parsed: ParsedQuery, grouped: bool) -> tuple[int, dict[str, dict[str, int]]]:
         """(count, facets) of the candidates whose figures pass the value check."""
@@ -374,15 +415,13 @@ class Engine:
         articles: set[str] = set()
         count = 0
         for fields in self._searcher.matches(parsed.query):
-            reading = read_hit(fields.get("body", ""), parsed, fields.get("figures"))
-            if not reading.valid or not all(h for c, h in zip(parsed.concepts, reading.held) if c.values):
+            held, valid = held_concepts(fields.get("body", ""), parsed, fields.get("figures"))
+            if not valid or not all(h for c, h in zip(parsed.concepts, held) if c.values):
                 continue
             count += 1
             articles.add(fields.get("article", ""))
             self._add_facets(facets, fields)
-        for name in facets:
-            facets[name] = dict(sorted(facets[name].items(), key=lambda kv: (-kv[1], kv[0])))
-        return (len(articles) if grouped else count), facets
+        return (len(articles) if grouped else count), {name: _most_first(c) for name, c in facets.items()}
 
     @staticmethod
     def _add_facets(facets: dict[str, dict[str, int]], fields: dict) -> None:

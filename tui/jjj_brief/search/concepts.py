@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from jjj_brief.search import values
-from jjj_brief.search.analyzer import AnalyzedToken, iter_tokens
+from jjj_brief.search.analyzer import AnalyzedToken, _terms_and_positions, iter_tokens
 from jjj_brief.search.query import ParsedQuery, ValueRange
 
 SNIPPET_WIDTH = 220
@@ -79,6 +79,43 @@ def read_hit(body: str, parsed: ParsedQuery, stored: Sequence | None, *, loose: 
         reading.spans.setdefault(-1, []).extend(spans)
     reading.reasons = list(reasons)
     return reading
+
+
+def held_concepts(body: str, parsed: ParsedQuery, stored: Sequence | None, *,
+                  loose: bool = False) -> tuple[list[bool], bool]:
+    """(held per concept, passes the value filters): :func:`read_hit` without spans or
+    reasons, for ranking many candidates cheaply (figures first, then a term look-up)."""
+    figures = [values.StoredFigure.from_tuple(row) for row in (stored or ())]
+    valid = all(any(_in_range(f, r) for f in figures) for r in parsed.value_filters)
+    positions: dict[str, set[int]] | None = None
+    held = []
+    for concept in parsed.concepts:
+        if any(_in_range(f, r) for r in concept.values for f in figures):
+            held.append(True)
+            continue
+        if positions is None:
+            positions = {}
+            for term, pos in _terms_and_positions(body[:CHECK_LIMIT]):
+                positions.setdefault(term, set()).add(pos)
+        terms = concept.terms | concept.loose_terms if loose else concept.terms
+        held.append(any(_has_sequence(positions, seq) for seq in terms) or len(body) > CHECK_LIMIT)
+    return held, valid
+
+
+def _in_range(figure: values.StoredFigure, value_range: ValueRange) -> bool:
+    return values.matches(figure, value_range.low, value_range.high, value_range.unit, value_range.widen) is not None
+
+
+def _has_sequence(positions: dict[str, set[int]], sequence: tuple[str, ...]) -> bool:
+    first = positions.get(sequence[0])
+    if not first:
+        return False
+    if len(sequence) == 1:
+        return True
+    rest = [positions.get(term) for term in sequence[1:]]
+    if not all(rest):
+        return False
+    return any(all(p + i + 1 in at for i, at in enumerate(rest)) for p in first)  # type: ignore[operator]
 
 
 def _figure_spans(body: str, figures: list[values.StoredFigure], value_range: ValueRange,

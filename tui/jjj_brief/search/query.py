@@ -806,5 +806,5 @@ def _fallback(concepts: list[Concept], restriction: list[Node]) -> tuple[Node | 
     minimum = max(1, total // 2 + 1 - len(required))
     if minimum >= len(counted):
         return None, 0
-    parts: list[Node] = [c.node for c in required] + [AtLeast(minimum, tuple(c.loose or c.node for c in counted))]
+    parts: list[Node] = [c.node for c in required] + [AtLeast(minimum, tuple(c.node for c in counted))]
     return all_of(parts + restriction), minimum

@@ -151,22 +151,26 @@ def _unit_key(unit: str | None) -> str:
 
 
 def figure_keys(figures: Iterable[StoredFigure]) -> list[str]:
-    """The ``values`` field's terms for a passage's figures."""
+    """The ``values`` field's terms for a passage's figures: per value, its buckets at 1,
+    2 and 3 significant digits, plus the 3-digit buckets its printed rounding reaches
+    (for the figure's unit and for ``*``), and ``u:<unit>``."""
     keys: set[str] = set()
     for figure in figures:
-        units = {"*", _unit_key(figure.unit)}
+        units = ("*", _unit_key(figure.unit)) if figure.unit else ("*",)
         if figure.unit:
-            keys.add(f"u:{_unit_key(figure.unit)}")
+            keys.add(f"u:{units[1]}")
         for value, tolerance in ((figure.value, figure.tolerance), (figure.likely, figure.likely_tolerance)):
-            if value is None:
+            if value is None or value <= 0:
                 continue
-            points = {value, value - tolerance, value + tolerance} if tolerance else {value}
+            exponent, mantissa = _bucket(value, 3)
+            buckets = {(exponent, f"{mantissa // 100}"), (exponent, f"{mantissa // 10:02d}"), (exponent, f"{mantissa:03d}")}
+            if tolerance:
+                for edge in (value - tolerance, value + tolerance):
+                    if edge > 0:
+                        edge_exponent, edge_mantissa = _bucket(edge, 3)
+                        buckets.add((edge_exponent, f"{edge_mantissa:03d}"))
             for unit in units:
-                for digits in (1, 2, 3):
-                    for point in points:
-                        if point > 0:
-                            exponent, mantissa = _bucket(point, digits)
-                            keys.add(f"{unit}:{exponent}:{mantissa:0{digits}d}")
+                keys.update(f"{unit}:{e}:{m}" for e, m in buckets)
     return sorted(keys)
 
 
