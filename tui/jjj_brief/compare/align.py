@@ -36,6 +36,7 @@ pair *related* but never the *same fact*; same-fact candidates are ranked first.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import time
@@ -43,7 +44,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from jjj_brief.compare.subject import PROVINCES, REGION, Glossary, Subject, figure_subject, sentence_bounds
+from jjj_brief.compare.subject import (
+    CLAUSE_LOOKAROUND,
+    PROVINCES,
+    REGION,
+    Glossary,
+    ParagraphWords,
+    Subject,
+    figure_subject,
+    sentence_bounds,
+)
 from jjj_brief.compare.values import DURATION_HOURS, Relation, format_number, relate, significant_digits
 from jjj_brief.corpus import Article, Corpus
 
@@ -65,6 +75,13 @@ NOUN_FAMILIES = [
     {"hospital", "medical institution", "institution"},
     {"expert", "technician", "academician"},
 ]
+
+# A paragraph longer than WINDOW_CHARS (a text with no paragraph breaks) is analysed in
+# windows: the figures starting in each WINDOW_CHARS stretch, with WINDOW_MARGIN characters
+# of context either side (far more than a figure's subject ever reads).
+WINDOW_CHARS = 50_000
+WINDOW_MARGIN = 5_000
+REPEAT_CONTEXT = 300
 
 WEIGHTS = {"subject": 0.5, "unit": 0.15, "value": 0.25, "date": 0.10}
 
@@ -123,14 +140,25 @@ _LAST_YEAR = re.compile(r"\b(?:last|previous|past)\s+year\b", re.IGNORECASE)
 _A_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d%])")
 
 
-def nearby_year(paragraph: str, s_start: int, s_end: int, published: int | None) -> int | None:
+def nearby_year(
+    paragraph: str,
+    s_start: int,
+    s_end: int,
+    published: int | None,
+    analysed: ParagraphWords | None = None,
+    figure: tuple[int, int] | None = None,
+) -> int | None:
     """For a figure with no as-of: "last year" in its sentence (the year before publication),
     else the one year printed in the sentence before ("2023 Hebei Province PM25. The
-    average concentration dropped to 386…")."""
-    if published is not None and _LAST_YEAR.search(paragraph, s_start, s_end):
+    average concentration dropped to 386…"). Given the ``figure``'s span, only
+    :data:`CLAUSE_LOOKAROUND` characters either side of it are searched."""
+    low, high = s_start, s_end
+    if figure is not None:
+        low, high = max(s_start, figure[0] - CLAUSE_LOOKAROUND), min(s_end, figure[1] + CLAUSE_LOOKAROUND)
+    if published is not None and _LAST_YEAR.search(paragraph, low, high):
         return published - 1
     if s_start:
-        p_start, _ = sentence_bounds(paragraph, s_start - 1)
+        p_start = (analysed.sentence_bounds(s_start - 1) if analysed else sentence_bounds(paragraph, s_start - 1))[0]
         if s_start - p_start > SHORT_SENTENCE:
             return None
         years = set(_A_YEAR.findall(paragraph, p_start, s_start))
@@ -168,47 +196,59 @@ class FigureIndex:
 
     # ------------------------------------------------------------------ build
     def _add_article(self, article: Article, figures: list) -> None:
+        """Index an article's figures: one pass over its paragraphs, each analysed once
+        (a huge paragraph in windows of :data:`WINDOW_CHARS`), so building costs time and
+        memory in proportion to the text, whatever its shape."""
         publication_year = article.year
-        seen: set[tuple[str, str]] = set()
+        seen: set[int] = set()
+        starts = [f.start for f in figures]
         for paragraph in article.paragraphs:
-            inside = [f for f in figures if paragraph.start <= f.start and f.end <= paragraph.end]
-            families = {id(f): unit_family(f) for f in inside}
-            for figure in inside:
-                family = families[id(figure)]
-                if family is None:
-                    continue
-                listed = [
-                    (f.start - paragraph.start, f.end - paragraph.start)
-                    for f in inside
-                    if families[id(f)] == family
-                ]
-                subject = figure_subject(
-                    paragraph.text,
-                    figure.start - paragraph.start,
-                    figure.end - paragraph.start,
-                    self.glossary,
-                    is_count=figure.kind == "count",
-                    listed=listed,
-                )
-                printed = as_of_year(figure.as_of)
-                s_start, s_end = sentence_bounds(paragraph.text, figure.start - paragraph.start)
-                inferred = nearby_year(paragraph.text, s_start, s_end, publication_year)
-                repeat_key = (figure.text, " ".join(paragraph.text[s_start:s_end].split()))
-                first_time = repeat_key not in seen
-                seen.add(repeat_key)
-                entry = Entry(
-                    id=len(self.entries),
-                    article=article,
-                    figure=figure,
-                    family=family,
-                    value=family_value(figure),
-                    year=printed if printed is not None else inferred if inferred is not None else publication_year,
-                    year_printed=printed is not None,
-                    subject=subject,
-                    indexed=first_time,
-                )
-                self.entries.append(entry)
-                self.by_figure[(article.id, figure.start)] = entry
+            first = bisect.bisect_left(starts, paragraph.start)
+            last = bisect.bisect_left(starts, paragraph.end)
+            inside = [f for f in figures[first:last] if f.end <= paragraph.end]
+            for base, text, members in _windows(paragraph, inside):
+                self._add_window(article, publication_year, base, text, members, seen)
+
+    def _add_window(self, article: Article, publication_year: int | None, base: int, text: str,
+                    inside: list, seen: set[int]) -> None:
+        """Index the figures ``inside`` a paragraph (or window) ``text`` starting at ``base``."""
+        families = {id(f): unit_family(f) for f in inside}
+        listed: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for f in inside:
+            if families[id(f)] is not None:
+                listed[families[id(f)]].append((f.start - base, f.end - base))
+        analysed = ParagraphWords(text, self.glossary) if listed else None
+        for figure in inside:
+            family = families[id(figure)]
+            if family is None or analysed is None:
+                continue
+            start, end = figure.start - base, figure.end - base
+            subject = figure_subject(
+                text, start, end, self.glossary, is_count=figure.kind == "count",
+                listed=listed[family], analysed=analysed,
+            )
+            printed = as_of_year(figure.as_of)
+            s_start, s_end = analysed.sentence_bounds(start)
+            inferred = nearby_year(text, s_start, s_end, publication_year, analysed, (start, end))
+            # A sentence printed again verbatim (a repeated paragraph): its figures are
+            # indexed once. Keyed by a hash of the words near the figure, not a copy.
+            near = text[max(s_start, start - REPEAT_CONTEXT) : min(s_end, end + REPEAT_CONTEXT)]
+            repeat_key = hash((figure.text, start - max(s_start, start - REPEAT_CONTEXT), " ".join(near.split())))
+            first_time = repeat_key not in seen
+            seen.add(repeat_key)
+            entry = Entry(
+                id=len(self.entries),
+                article=article,
+                figure=figure,
+                family=family,
+                value=family_value(figure),
+                year=printed if printed is not None else inferred if inferred is not None else publication_year,
+                year_printed=printed is not None,
+                subject=subject,
+                indexed=first_time,
+            )
+            self.entries.append(entry)
+            self.by_figure[(article.id, figure.start)] = entry
 
     def _weigh(self) -> None:
         df: dict[str, int] = defaultdict(int)
@@ -363,6 +403,24 @@ def places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
 def _place_names(entry: Entry) -> str:
     names = {entry.subject.labels.get(p, p).casefold(): entry.subject.labels.get(p, p) for p in entry.subject.places}
     return "/".join(sorted(names.values()))
+
+
+def _windows(paragraph, inside: list):
+    """(offset of the text, the text, its figures) for a paragraph: itself when it is not
+    longer than :data:`WINDOW_CHARS`, else overlapping windows around stretches of it."""
+    size = len(paragraph.text)
+    if size <= WINDOW_CHARS + 2 * WINDOW_MARGIN:
+        yield paragraph.start, paragraph.text, inside
+        return
+    starts = [f.start - paragraph.start for f in inside]
+    for core in range(0, size, WINDOW_CHARS):
+        first = bisect.bisect_left(starts, core)
+        last = bisect.bisect_left(starts, core + WINDOW_CHARS)
+        if first == last:
+            continue
+        low = max(0, core - WINDOW_MARGIN)
+        high = min(size, max(core + WINDOW_CHARS, inside[last - 1].end - paragraph.start) + WINDOW_MARGIN)
+        yield paragraph.start + low, paragraph.text[low:high], inside[first:last]
 
 
 def _bucket(value: float) -> int:

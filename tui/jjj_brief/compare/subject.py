@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from jjj_brief.search.analyzer import STOP_WORDS, TOKEN_PATTERN, fold, iter_tokens, stem, words_key
 
@@ -100,8 +101,7 @@ def build_glossary(terms: Iterable) -> Glossary:
     return Glossary(aliases, frozenset(places), ordered, str(hash("\n".join(parts))))
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One analyzed word of a paragraph (or a glossary concept spanning several words)."""
 
     term: str
@@ -124,31 +124,85 @@ def _is_number(word: str) -> bool:
     return any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word)
 
 
-@lru_cache(maxsize=4096)
-def _paragraph_words(text: str, glossary: Glossary) -> tuple[Word, ...]:
-    """Every subject-bearing word of ``text`` with its offsets, plus glossary concepts."""
+CLAUSE_LOOKAROUND = 1000  # characters either side of a figure searched for its clause's ends
+PREVIOUS_CONTEXT_WORDS = 200  # words before a figure that can count as "the sentence before"
+
+
+class ParagraphWords:
+    """A paragraph (or a window of a huge one) analysed once: its subject-bearing words in
+    text order, its surface-word ends and its sentence breaks, so that each figure's subject
+    costs a few bisects and the words near it, never a walk over the whole paragraph."""
+
+    def __init__(self, text: str, glossary: Glossary) -> None:
+        self.text = text
+        self.words = _words_of(text, glossary)
+        self.starts = [word.start for word in self.words]
+        self.indices = [word.index for word in self.words]
+        self.word_ends = [match.end() for match in TOKEN_PATTERN.finditer(text)]
+        marks = [match.span() for match in SENTENCE_END.finditer(text)]
+        self.mark_starts = [a for a, _ in marks]
+        self.mark_ends = [b for _, b in marks]
+
+    def sentence_bounds(self, offset: int) -> tuple[int, int]:
+        """Same as :func:`sentence_bounds` on this text, by bisection."""
+        before = bisect.bisect_right(self.mark_ends, offset)
+        start = self.mark_ends[before - 1] if before else 0
+        after = bisect.bisect_left(self.mark_starts, offset)
+        return start, (self.mark_ends[after] if after < len(self.mark_ends) else len(self.text))
+
+    def word_index_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.word_ends, offset)
+
+    def near(self, low: int, high: int, first_index: int, last_index: int, must_reach: int) -> Iterable[Word]:
+        """Words starting in ``[low, high)`` whose word index is in ``[first_index, last_index]``
+        (and every word starting before ``must_reach``, a figure's end)."""
+        lo = max(bisect.bisect_left(self.starts, low), bisect.bisect_left(self.indices, first_index))
+        hi = max(bisect.bisect_right(self.indices, last_index), bisect.bisect_left(self.starts, must_reach))
+        hi = min(hi, bisect.bisect_left(self.starts, high))
+        return self.words[lo:hi]
+
+
+def _words_of(text: str, glossary: Glossary) -> tuple[Word, ...]:
+    """Every subject-bearing word of ``text`` with its offsets, plus glossary concepts, in
+    text order. Each distinct surface word is analysed once (a long text repeats its words);
+    a run of words is looked up in the glossary by its words' keys joined."""
     words: list[Word] = []
     surfaces = list(TOKEN_PATTERN.finditer(text))
+    keys = [_surface_key(match.group(0)) for match in surfaces]
     for index, match in enumerate(surfaces):
-        surface = match.group(0)
-        if _is_number(surface.replace(",", "").replace(".", "")) or _YEAR.match(surface):
-            continue
-        for token in iter_tokens(surface):
-            if token.term in STOP_WORDS or token.term in _NOT_SUBJECT or token.word.isdigit():
+        base = match.start()
+        for term, start, end in _subject_parts(match.group(0)):
+            words.append(Word(term, text[base + start : base + end], base + start, base + end, index))
+        for width in glossary.starts.get(keys[index], ()):
+            if index + width > len(surfaces):
                 continue
-            label = text[match.start() + token.start : match.start() + token.end]
-            words.append(Word(token.term, label, match.start() + token.start, match.start() + token.end, index))
-    for index, first in enumerate(surfaces):
-        for width in glossary.starts.get(words_key(first.group(0)), ()):
-            run = surfaces[index : index + width]
-            if len(run) < width:
-                continue
-            key = words_key(text[run[0].start() : run[-1].end()])
-            hit = glossary.aliases.get(key)
+            hit = glossary.aliases.get("".join(keys[index : index + width]))
             if hit:
-                words.append(Word(hit[0], hit[1], run[0].start(), run[-1].end(), index))
+                words.append(Word(hit[0], hit[1], base, surfaces[index + width - 1].end(), index))
                 break
+    words.sort(key=lambda word: word.start)  # stable: a concept follows its first word
     return tuple(words)
+
+
+@lru_cache(maxsize=65536)
+def _surface_key(surface: str) -> str:
+    return words_key(surface)
+
+
+@lru_cache(maxsize=65536)
+def _subject_parts(surface: str) -> tuple[tuple[str, int, int], ...]:
+    if _is_number(surface.replace(",", "").replace(".", "")) or _YEAR.match(surface):
+        return ()
+    return tuple(
+        (token.term, token.start, token.end)
+        for token in iter_tokens(surface)
+        if not (token.term in STOP_WORDS or token.term in _NOT_SUBJECT or token.word.isdigit())
+    )
+
+
+@lru_cache(maxsize=64)
+def paragraph_words(text: str, glossary: Glossary) -> ParagraphWords:
+    return ParagraphWords(text, glossary)
 
 
 def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
@@ -170,24 +224,29 @@ def figure_subject(
     *,
     is_count: bool,
     listed: list[tuple[int, int]] | None = None,
+    analysed: ParagraphWords | None = None,
 ) -> Subject:
     """The subject of the figure at ``[figure_start, figure_end)`` (paragraph-relative offsets).
 
     ``listed`` are the spans of the figures of the same unit in the paragraph (this one
-    included), used for the "respectively" rule.
+    included, sorted), used for the "respectively" rule. ``analysed``: the paragraph's
+    :class:`ParagraphWords` when the caller holds it (the aligner, one per paragraph).
+    The cost is bounded by the words near the figure, whatever the paragraph's size.
     """
-    words = _paragraph_words(paragraph_text, glossary)
-    s_start, s_end = sentence_bounds(paragraph_text, figure_start)
-    p_start, _ = sentence_bounds(paragraph_text, max(0, s_start - 1)) if s_start else (s_start, s_start)
+    view = analysed if analysed is not None else paragraph_words(paragraph_text, glossary)
+    s_start, s_end = view.sentence_bounds(figure_start)
+    p_start = view.sentence_bounds(max(0, s_start - 1))[0] if s_start else s_start
     c_start, c_end = clause_bounds(paragraph_text, s_start, s_end, figure_start, figure_end)
-    own_index = _word_index_at(paragraph_text, figure_start)
+    own_index = view.word_index_at(figure_start)
     only, excluded = _respectively(paragraph_text, s_start, s_end, figure_start, listed or [])
     terms: dict[str, float] = {}
     labels: dict[str, str] = {}
     clause_places: set[str] = set()
     before_places: dict[str, int] = {}
     previous_places: set[str] = set()
-    for word in words:
+    previous = view.near(p_start, s_start, own_index - PREVIOUS_CONTEXT_WORDS, own_index, s_start)
+    own = view.near(s_start, s_end, own_index - WINDOW_WORDS, own_index + WINDOW_WORDS, figure_end)
+    for word in (*previous, *own):
         inside_figure = figure_start <= word.start and word.end <= figure_end
         if inside_figure and not is_count:
             continue  # a unit's own words ("micrograms per cubic meter") are not the subject
@@ -222,12 +281,18 @@ def figure_subject(
 
 
 def clause_bounds(text: str, s_start: int, s_end: int, figure_start: int, figure_end: int) -> tuple[int, int]:
-    """The clause (between commas, semicolons or colons) holding the figure, within its sentence."""
-    start = s_start
-    for match in _CLAUSE_BREAK.finditer(text, s_start, figure_start):
+    """The clause (between commas, semicolons or colons) holding the figure, within its sentence.
+
+    Only :data:`CLAUSE_LOOKAROUND` characters either side are searched: a clause longer
+    than that (a run-on text with no punctuation) ends there.
+    """
+    low = max(s_start, figure_start - CLAUSE_LOOKAROUND)
+    high = min(s_end, figure_end + CLAUSE_LOOKAROUND)
+    start = low
+    for match in _CLAUSE_BREAK.finditer(text, low, figure_start):
         start = match.end()
-    found = _CLAUSE_BREAK.search(text, figure_end, s_end)
-    return start, found.start() if found else s_end
+    found = _CLAUSE_BREAK.search(text, figure_end, high)
+    return start, found.start() if found else high
 
 
 def _focus(clause: set[str], before: dict[str, int], previous: set[str]) -> frozenset[str]:
@@ -241,24 +306,21 @@ def _focus(clause: set[str], before: dict[str, int], previous: set[str]) -> froz
     return frozenset(previous)
 
 
-@lru_cache(maxsize=4096)
-def _word_ends(text: str) -> tuple[int, ...]:
-    return tuple(match.end() for match in TOKEN_PATTERN.finditer(text))
-
-
-def _word_index_at(text: str, offset: int) -> int:
-    """How many words of ``text`` end at or before ``offset`` (the figure's word position)."""
-    return bisect.bisect_right(_word_ends(text), offset)
-
-
 def _respectively(
     text: str, s_start: int, s_end: int, figure_start: int, listed: list[tuple[int, int]]
 ) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
-    """For "A, B and C … x, y and z respectively": (span of this figure's name, spans of the others)."""
+    """For "A, B and C … x, y and z respectively": (span of this figure's name, spans of the others).
+
+    Looks :data:`CLAUSE_LOOKAROUND` characters either side of the figure (within its sentence).
+    """
+    s_start = max(s_start, figure_start - CLAUSE_LOOKAROUND)
+    s_end = min(s_end, figure_start + CLAUSE_LOOKAROUND)
     sentence = text[s_start:s_end]
     if "respectively" not in sentence:
         return None, []
-    group = sorted({(a, b) for a, b in listed if s_start <= a < s_end})
+    first = bisect.bisect_left(listed, (s_start, -1))
+    last = bisect.bisect_left(listed, (s_end, -1))
+    group = sorted(set(listed[first:last]))
     group = _consecutive_run(text, group, figure_start)
     if len(group) < 2:
         return None, []
