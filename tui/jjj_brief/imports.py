@@ -276,10 +276,11 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
             message=f"{shown}: only .txt and .md text files and {', '.join(formats.SUFFIXES)} documents can be imported",
         )
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return ImportOutcome(shown, "refused", message=f"{shown}: too large ({size} bytes; limit {MAX_BYTES})")
-        raw = path.read_bytes()
+        # Regular files only, checked before opening (a FIFO would block, /dev/zero never
+        # ends), and never more than MAX_BYTES read whatever the file claims its size is.
+        raw = paths.read_regular_file(path, MAX_BYTES)
+    except paths.FileRefused as exc:
+        return ImportOutcome(shown, "refused", message=f"{shown}: {exc.strerror}")
     except OSError as exc:
         return ImportOutcome(shown, "refused", message=f"{shown}: cannot read ({exc.strerror or exc})")
     digest = hashlib.sha256(raw).hexdigest()
@@ -526,27 +527,64 @@ def _first_line(text: str) -> str:
     return ""
 
 
+FRONT_MATTER_MAX = 64_000  # characters: a front matter larger than this is not read
+_FRONT_MATTER_FIELDS = ("title", "outlet", "date", "translation_of")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ][\d:.]+(?:[Zz]|[+-]\d{2}:?\d{2})?")
+
+
 def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
-    """(title/outlet/date found, the text after the front matter, a note if it was unusable)."""
+    """(title/outlet/date found, the text after the front matter, a note if part of it was unusable).
+
+    The front matter is read as YAML with every value a plain string (YAML 1.1 would turn
+    ``title: yes`` into True and ``190:20:30`` into 685230); only ``date`` is then checked
+    as a date. A leading byte order mark is skipped. A front matter over
+    :data:`FRONT_MATTER_MAX` characters, nested too deeply or not valid YAML is not used:
+    the file is imported as plain text with one line saying why.
+    """
     body_start = 1 if text.startswith("\ufeff") else 0
-    match = _FRONT_MATTER.match(text, body_start) if text.startswith("---", body_start) else None
+    if not text.startswith("---", body_start):
+        return {}, text, None
+    match = _FRONT_MATTER.match(text[body_start : body_start + FRONT_MATTER_MAX + 16])
     if not match:
+        if len(text) - body_start > FRONT_MATTER_MAX and _FRONT_MATTER.match(text[body_start:]):
+            return {}, text, f"front matter is over {FRONT_MATTER_MAX} characters; not read, imported as plain text"
         return {}, text, None
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str/list/dict
     except yaml.YAMLError:
         return {}, text, "front matter is not valid YAML; imported as plain text"
+    except RecursionError:
+        return {}, text, "front matter is nested too deeply; imported as plain text"
     if not isinstance(data, dict):
         return {}, text, "front matter is not a mapping; imported as plain text"
     found: dict[str, str] = {}
-    for key in ("title", "outlet", "date", "translation_of"):
+    for key in _FRONT_MATTER_FIELDS:
         value = data.get(key)
-        if isinstance(value, (_dt.date, _dt.datetime)):
-            value = value.isoformat()[:10]
-        if isinstance(value, (str, int)) and str(value).strip():
-            found[key] = " ".join(str(value).split())[:300]
+        if isinstance(value, str) and value.strip():
+            found[key] = " ".join(value.split())[:300]
     note = None
-    if "date" in found and not _DATE.fullmatch(found["date"]):
-        note = f"date {found['date']!r} is not YYYY, YYYY-MM or YYYY-MM-DD; ignored"
-        del found["date"]
-    return found, text[match.end() :], note
+    if "date" in found:
+        date, problem = _front_matter_date(found["date"])
+        if date:
+            found["date"] = date
+        else:
+            note = f"date {found['date'][:40]!r} {problem}; ignored"
+            del found["date"]
+    return found, text[body_start + match.end() :], note
+
+
+def _front_matter_date(value: str) -> tuple[str | None, str]:
+    """A front matter date as YYYY, YYYY-MM or YYYY-MM-DD, or (None, what is wrong with it)."""
+    if _TIMESTAMP.fullmatch(value):
+        try:
+            return _dt.datetime.fromisoformat(value.replace("t", "T").replace("z", "Z")).date().isoformat(), ""
+        except ValueError:
+            return None, "is not a real date and time"
+    if not _DATE.fullmatch(value):
+        return None, "is not YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        _dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None, "is not a real date"
+    return value, ""

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,5 +137,101 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     except OSError:
         pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- user-named files
+
+
+class FileRefused(OSError):
+    """A path we will not read or write as asked (not a regular file, too large...)."""
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``max_bytes``.
+
+    Checked by ``stat`` before opening (a FIFO is never opened: opening one blocks), then
+    again on the open descriptor (the name may have been swapped), and the cap is enforced
+    while reading: a file that grows, or a name that reports size 0 (``/proc`` files,
+    devices), never reads more than ``max_bytes + 1`` bytes.
+    """
+    path = Path(path)
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefused(errno.EINVAL, f"not a regular file ({_file_kind(info.st_mode)})")
+    if info.st_size > max_bytes:
+        raise FileRefused(errno.EFBIG, f"too large ({info.st_size} bytes; limit {max_bytes})")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileRefused(errno.EINVAL, "not a regular file (changed while opening)")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileRefused(errno.EFBIG, f"too large (over {max_bytes} bytes; it grew while read)")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def write_user_file(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> str:
+    """Write ``data`` where the user asked (``export -o FILE``), never replacing what is not ours.
+
+    * a new path, or an existing regular file (a symlink to one: its target): written
+      atomically (:func:`atomic_write`), keeping the file's permission bits;
+    * a character device or a FIFO (``/dev/stdout``, ``/dev/null``, a pipe): streamed into
+      it, never replaced (``/dev/full`` fails with "No space left on device");
+    * anything else (a folder, a socket, a dangling symlink into nowhere): refused.
+
+    Returns how it was written ("file" or "stream"). Raises :class:`OSError` (with
+    ``strerror``) on failure; the user's file is then unchanged.
+    """
+    path = Path(path)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        info = os.stat(path)  # follows symlinks: a link to a regular file writes its target
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise FileRefused(errno.EINVAL, "a symlink to a missing file; give the real path") from None
+        atomic_write(path, payload)
+        try:  # a new file gets the usual permissions (mkstemp makes it 0600)
+            os.chmod(path, 0o666 & ~_umask())
+        except OSError:
+            pass
+        return "file"
+    if stat.S_ISREG(info.st_mode):
+        target = path.resolve()
+        atomic_write(target, payload)
+        try:
+            os.chmod(target, stat.S_IMODE(info.st_mode))
+        except OSError:
+            pass
+        return "file"
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        _stream_into(path, payload)
+        return "stream"
+    raise FileRefused(errno.EINVAL, f"{_file_kind(info.st_mode)}; give a file name")
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _stream_into(path: Path, payload: bytes) -> None:
+    """Write ``payload`` through an existing device or FIFO (opened for writing, never created)."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not (stat.S_ISCHR(os.fstat(fd).st_mode) or stat.S_ISFIFO(os.fstat(fd).st_mode)):
+            raise FileRefused(errno.EINVAL, "changed while opening; not written")
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
     finally:
         os.close(fd)

@@ -507,6 +507,8 @@ class BriefApp(WorkActions, App[None]):
         self.copy_to_clipboard(citation)
         path = save_citation(citation, self.data_dir)
         where = f"saved to {path}" if path else "could not be saved (data dir not writable)"
+        if self.query_one(ContentSwitcher).current == "reader" and self.reader.quote_cut:
+            where += "; the paragraph has no sentence break near here, so the quote is cut to the text around it (…)"
         self.notify(one_line(f"Citation copied to the clipboard (if the terminal allows) and {where}", 400), title="Cite", markup=False)
 
     def _citation_source(self) -> tuple[Any, str] | None:

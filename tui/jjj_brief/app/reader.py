@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.document import Block, DocumentView
+from jjj_brief.app.state import quote_around
 from jjj_brief.corpus import Article
 
 KIND_STYLES: dict[str, str] = {
@@ -299,6 +300,7 @@ class ReaderView(Vertical):
         self.focused_figure: int | None = None
         self.query = ""
         self.find_text = ""
+        self.quote_cut = False  # the last citation quote was cut (no sentence break near it)
         self._find_spans = Spans()
         self._current_match: int | None = None
         self._generation = 0
@@ -708,22 +710,14 @@ class ReaderView(Vertical):
         paragraph = article.paragraph_at(anchor)
         if paragraph is None:
             return None
-        return sentence_around(paragraph.text, anchor - paragraph.start)
+        quote, self.quote_cut = quote_around(paragraph.text, anchor - paragraph.start)
+        return quote
 
     def position(self) -> int | None:
         """The article offset the user is looking at (to reopen there)."""
         if self.figure is not None:
             return self.figure.start
         return self.document.anchor_offset()
-
-
-def sentence_around(text: str, offset: int) -> str:
-    """The sentence of ``text`` containing ``offset`` (split on . ! ? and their CJK forms)."""
-    boundaries = [0] + [m.end() for m in re.finditer(r"[.!?。！？](?=\s|$)", text)] + [len(text)]
-    for start, end in zip(boundaries, boundaries[1:]):
-        if start <= offset < end:
-            return text[start:end].strip()
-    return text.strip()
 
 
 def _overlapping(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:

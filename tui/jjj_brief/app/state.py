@@ -8,6 +8,9 @@ citation is plain text appended to ``citations.txt`` in the data dir.
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -180,22 +183,73 @@ def format_citation(outlet: str, date: str, title: str, quote: str, locator: str
     return f"“{quote}” — {outlet}, {date}, “{title}”{where}"
 
 
+CITATION_MAX_CHARS = 600  # a quote longer than this (no sentence break) is cut around its anchor
+_SENTENCE_BREAK = re.compile(r"[.!?。！？](?=\s|$)")
+
+
+def quote_around(text: str, offset: int, limit: int = CITATION_MAX_CHARS) -> tuple[str, bool]:
+    """The sentence of ``text`` (a paragraph) holding ``offset``, and whether it was cut.
+
+    Sentence breaks are looked for only within ``limit`` characters of ``offset``; a
+    sentence longer than that (a text with no sentence breaks) becomes a ``limit``-character
+    window around the offset, with "…" where it was cut. Cost: bounded by ``limit``.
+    """
+    offset = max(0, min(offset, len(text)))
+    low, high = max(0, offset - limit), min(len(text), offset + limit)
+    start = low
+    for match in _SENTENCE_BREAK.finditer(text, low, offset):
+        start = match.end()
+    found = _SENTENCE_BREAK.search(text, offset, high)
+    end = found.end() if found else high
+    start_cut = start == low and low > 0
+    end_cut = found is None and high < len(text)
+    if end - start > limit:
+        start = max(start, offset - limit // 2)
+        end = min(end, start + limit)
+        start_cut, end_cut = start_cut or start > 0, end_cut or end < len(text)
+    quote = text[start:end].strip()
+    cut = start_cut or end_cut
+    if cut:
+        quote = ("…" if start_cut else "") + quote + ("…" if end_cut else "")
+    return quote, cut
+
+
 def save_citation(citation: str, folder: Path | None = None) -> Path | None:
-    """Append ``citation`` to the citations file (rewritten atomically); its path, or None."""
+    """Append ``citation`` to the citations file; its path, or None.
+
+    Only ever appended (``O_APPEND``): what is in the file already is never read back and
+    rewritten, so a byte in it that is not UTF-8 (or anything else we do not understand)
+    cannot cost the user a line. A citations file that is not a regular file is left alone.
+    """
     target = paths.writable_dir(folder or paths.data_dir(), "citations")
     if target is None:
         return None
     path = target / CITATIONS_FILE
-    try:
-        previous = path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError):
-        previous = ""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    line = f"[{stamp}] {citation}\n".encode("utf-8")
     try:
-        paths.atomic_write(path, f"{previous}[{stamp}] {citation}\n")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o644)
     except OSError:
         return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size and _last_byte(path) != b"\n":
+            line = b"\n" + line  # the last line had no newline: keep it a line of its own
+        os.write(fd, line)
+        os.fsync(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return path
+
+
+def _last_byte(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1)
 
 
 def save_export(name: str, markdown: str, folder: Path | None = None) -> Path | None:

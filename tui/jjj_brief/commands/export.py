@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if target.is_dir():
         raise UserError(f"{target} is a folder; give a file name")
     try:
-        paths.atomic_write(target, text)
+        how = paths.write_user_file(target, text)
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    message(f"wrote {target}")
+    message(f"wrote {target}" if how == "file" else f"wrote to {target}")
     return 0
