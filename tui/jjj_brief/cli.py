@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import errno
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -164,7 +166,42 @@ def _command_named(arguments: list[str]) -> str | None:
     return next((a for a in arguments if not a.startswith("-")), None)
 
 
+class OutputClosed(OSError):
+    """stdout was closed before we started (``jjj-brief search x >&-``)."""
+
+
+class _ClosedStream:
+    """Stands in for a stream the shell closed (Python sets it to None): writing to it is
+    a clear error, not ``'NoneType' object has no attribute 'write'``; flushing at exit is not."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        raise OutputClosed(errno.EBADF, f"standard output is closed ({self.name}); nothing was printed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("closed stream")
+
+
+def _stand_in_for_closed_streams() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("stdout")  # type: ignore[assignment]
+    if sys.stderr is None:  # messages then go nowhere, but never crash
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _stand_in_for_closed_streams()
     _tolerate_narrow_encodings()
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -183,7 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         _message(f"jjj-brief: {exc}")
         return 1
+    except OutputClosed as exc:
+        _message(f"jjj-brief: {exc.strerror}")
+        return 1
     except KeyboardInterrupt:
+        _quiet_after_interrupt()
         _message("jjj-brief: interrupted")
         return 130
     except BrokenPipeError:
@@ -211,6 +252,13 @@ def _tolerate_narrow_encodings() -> None:
                 stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):  # replaced or closed streams (tests, pipes)
             pass
+
+
+def _quiet_after_interrupt() -> None:
+    """After Ctrl+C, half-run generators (Whoosh's sorting pool reading a run file already
+    removed) are finalized at exit and each prints "Exception ignored in: …" with a
+    traceback: ~20 lines after "interrupted". Nothing is lost; say nothing more."""
+    sys.unraisablehook = lambda _unraisable: None
 
 
 def _run_app() -> int:

@@ -140,6 +140,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from jjj_brief.safety import display_safe
+
 KINDS = (
     "money",
     "percent",
@@ -591,8 +593,11 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
     """All figures in ``text``, sorted and non-overlapping. Pure; never raises.
 
     ``published`` (the document's date, ``YYYY``...) turns "ten years ago" into the year
-    it names; without it that stays a duration.
+    it names; without it that stays a duration. Figures are read from the text as it is
+    shown (``safety.display_safe``: same length, escape sequences blanked), so the "52" of
+    an OSC 52 or the "31" of ``CSI 31m`` is never a figure.
     """
+    text = display_safe(text)
     try:
         figures = _extract(text, published)
     except Exception:  # noqa: BLE001 - the reader must never crash on odd text

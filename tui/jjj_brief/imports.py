@@ -26,12 +26,14 @@ import yaml
 
 from jjj_brief import formats, paths
 from jjj_brief.corpus import Article, UserError
+from jjj_brief.safety import read_back
 from jjj_brief.import_ids import readable_id
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUFFIXES = TEXT_SUFFIXES + formats.SUFFIXES
 ORIGINALS = "originals"  # imports/originals/<sha256><suffix>: the bytes as given, kept by default
 MAX_BYTES = 20_000_000
+IMPORT_LOCK_WAIT = 30.0  # seconds an import waits for another one to finish
 HEADER_PREFIX = "jjj-import "
 FORMAT_VERSION = 1
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -158,9 +160,9 @@ def _article(path: Path, meta: dict, text: str) -> Article:
         if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], int)
     ]
     if isinstance(meta.get("translation_of"), str):
-        article.translation_of = meta["translation_of"]
-    if meta.get("author"):
-        article.byline = [str(meta["author"])]
+        article.translation_of = read_back(meta["translation_of"])
+    if read_back(meta.get("author")):
+        article.byline = [read_back(meta["author"])]
     article.language = str(meta.get("language") or "unknown")
     return article
 
@@ -179,8 +181,8 @@ def _plain_article(path: Path, meta: dict, text: str) -> Article:
         file=str(meta.get("file") or path.name),
         path=path,
         text=text,
-        title=str(meta.get("title") or meta["id"]),
-        outlet=str(meta.get("outlet") or "(imported)"),
+        title=read_back(meta.get("title")) or meta["id"],  # the stored header is read back: untrusted
+        outlet=read_back(meta.get("outlet")) or "(imported)",
         date=date if precision != "unknown" else "",
         date_precision=precision,  # type: ignore[arg-type]
         title_printed=bool(meta.get("title_given")),
@@ -243,9 +245,15 @@ def add_files(
         folder = _writable_imports_dir()
         from jjj_brief.search.index import file_lock
 
-        with file_lock(folder / ".import.lock", 30.0):
-            _remove_stale_temporaries(folder)
-            return _add_all(expand_paths(given), folder, progress)
+        try:
+            with file_lock(folder / ".import.lock", IMPORT_LOCK_WAIT):
+                _remove_stale_temporaries(folder)
+                return _add_all(expand_paths(given), folder, progress)
+        except TimeoutError:
+            raise UserError(
+                f"another import into {folder} has been running for over {IMPORT_LOCK_WAIT:g} s; "
+                "nothing was imported: try again when it has finished"
+            ) from None
     finally:
         _OPTIONS = ImportOptions()
 
@@ -560,8 +568,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
     found: dict[str, str] = {}
     for key in _FRONT_MATTER_FIELDS:
         value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            found[key] = " ".join(value.split())[:300]
+        if read_back(value):
+            found[key] = read_back(value)
     note = None
     if "date" in found:
         date, problem = _front_matter_date(found["date"])

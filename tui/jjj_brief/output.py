@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # Rich is imported when a table or console is made: `--json` 
 # separators raw; a terminal acts on some of them. Escape those as \uXXXX (still valid JSON).
 # Lone surrogates (undecodable argv bytes) too: written raw they make the output invalid UTF-8.
 _JSON_RAW_UNSAFE = re.compile(
-    "[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
 
@@ -45,16 +45,25 @@ def _writes_utf8(stream: Any) -> bool:
     return encoding in ("utf8", "utf8sig")
 
 
-def stdout_console() -> Console:
+def _console(**options: Any) -> Console:
+    """Rich's console, but a closed pipe (``| head -c 10``) is the CLI's business: Rich's own
+    handler exits 1 with no message; we raise so the CLI ends as it does for ``--json``."""
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False, markup=False, soft_wrap=False)
+    class PipeAwareConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeAwareConsole(**options)
+
+
+def stdout_console() -> Console:
+    return _console(highlight=False, emoji=False, markup=False, soft_wrap=False)
 
 
 def stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, emoji=False, markup=False)
+    return _console(stderr=True, highlight=False, emoji=False, markup=False)
 
 
 def message(text: str) -> None:

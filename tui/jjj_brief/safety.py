@@ -11,8 +11,11 @@ What is replaced, each character by :data:`REPLACEMENT` (a space) unless noted:
   ``ESC \\``), DCS/SOS/PM/APC strings, and two-character ``ESC x`` sequences — the whole
   sequence, so no parameter bytes are left to be read as text;
 * C0 controls except ``\\n`` (``\\t`` and ``\\r`` included), DEL, and C1 controls U+0080–U+009F;
-* bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can reorder
-  what a reader sees, and U+FEFF / zero-width characters that hide text boundaries;
+* every bidirectional control — marks (U+200E/U+200F LRM/RLM, U+061C ALM), embeddings and
+  overrides (U+202A–U+202E), isolates (U+2066–U+2069) — which can reorder what a reader
+  sees, and U+FEFF / zero-width characters that hide text boundaries;
+* the line and paragraph separators U+2028/U+2029 (a terminal or a pasted-into editor
+  may break the line there: one character of ours must stay one cell on one line);
 * lone surrogates (U+D800–U+DFFF): Python's stand-ins for undecodable bytes (a query typed
   as raw bytes), which a surrogateescape stream writes back raw — ``0x9b`` is an 8-bit CSI.
 
@@ -41,7 +44,9 @@ _ESCAPE_SEQUENCE = re.compile(
 
 _UNSAFE_CHARS = (
     "[\x00-\x09\x0b-\x1f\x7f-\x9f"  # C0 except \n, DEL, C1
+    "\u061c"  # ARABIC LETTER MARK (a bidi mark)
     "\u200b-\u200f"  # zero-width space/joiners, LRM/RLM
+    "\u2028\u2029"  # line and paragraph separators
     "\u202a-\u202e"  # bidi embeddings and overrides
     "\u2066-\u2069"  # bidi isolates
     "\ufeff"  # zero-width no-break space / BOM
@@ -68,6 +73,16 @@ _ANY_UNSAFE = re.compile(_UNSAFE_CHARS[:-1] + "\x1b]")
 
 def _needs_cleaning(text: str) -> bool:
     return _ANY_UNSAFE.search(text) is not None
+
+
+def read_back(text: object, limit: int | None = 300) -> str:
+    """Text read back from a file we do not control — settings, query history, an import's
+    front matter or stored header — made safe once, where it is read: display-safe, on one
+    line, whitespace collapsed, at most ``limit`` characters. Anything not a string is ""."""
+    if not isinstance(text, str):
+        return ""
+    flat = " ".join(display_safe(text).split())
+    return flat[:limit] if limit is not None else flat
 
 
 def one_line(text: str, limit: int | None = None) -> str:

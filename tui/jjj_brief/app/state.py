@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Literal
 
 from jjj_brief import paths
-from jjj_brief.safety import display_safe
+from jjj_brief.safety import display_safe, read_back
+
+SETTINGS_MAX_BYTES = 1_000_000  # settings.json larger than this (or not a regular file) is ignored
+QUERY_MAX_CHARS = 1000  # a query read back from the history longer than this is cut
 
 LocationKind = Literal["home", "article", "topic", "fact", "alignment", "timeline", "parallel", "work", "claim", "saved"]
 
@@ -107,6 +110,7 @@ class SettingsStore:
         self.settings = Settings()
         self.path: Path | None = None
         self.warning: str | None = None
+        self._read_failed = False
         self._load()
 
     def _folder(self) -> Path | None:
@@ -117,11 +121,13 @@ class SettingsStore:
         folder = self._requested or paths.data_dir()
         path = folder / self.FILE_NAME
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json.loads(paths.read_regular_file(path, SETTINGS_MAX_BYTES).decode("utf-8"))
         except FileNotFoundError:
             return
         except (OSError, ValueError) as exc:
-            self.warning = f"ignored unreadable settings in {path}: {exc}"
+            # Never rewritten after a failed read: this run keeps its settings in memory.
+            self.warning = f"ignored unreadable settings in {path} (left as it is; settings kept in memory): {exc}"
+            self._read_failed = os.path.lexists(path)  # something is there that we could not read
             return
         if not isinstance(raw, dict):
             self.warning = f"ignored settings in {path}: not a JSON object"
@@ -129,7 +135,10 @@ class SettingsStore:
         self.settings = _settings_from(raw)
 
     def save(self) -> bool:
-        """Write the settings atomically; ``False`` when they stay in memory only."""
+        """Write the settings atomically; ``False`` when they stay in memory only (the data
+        dir is not writable, or the settings file there could not be read: not replaced)."""
+        if self._read_failed:
+            return False
         folder = self._folder()
         if folder is None:
             return False
@@ -150,20 +159,24 @@ class SettingsStore:
 
 
 def _settings_from(raw: dict) -> Settings:
+    """Settings from the JSON read back: every string through ``safety.read_back`` (the
+    file is the user's, or anyone's who could write it: a query in the history must not
+    retitle the terminal when it is put back in the search box)."""
     settings = Settings()
     if isinstance(raw.get("resume"), bool):
         settings.resume = raw["resume"]
-    if isinstance(raw.get("last_article"), str):
-        settings.last_article = raw["last_article"]
+    if read_back(raw.get("last_article")):
+        settings.last_article = read_back(raw["last_article"])
     if isinstance(raw.get("last_offset"), int) and raw["last_offset"] >= 0:
         settings.last_offset = raw["last_offset"]
-    if isinstance(raw.get("theme"), str):
-        settings.theme = raw["theme"]
+    if read_back(raw.get("theme")):
+        settings.theme = read_back(raw["theme"])
     if isinstance(raw.get("keep_import_originals"), bool):
         settings.keep_import_originals = raw["keep_import_originals"]
     history = raw.get("query_history")
     if isinstance(history, list):
-        settings.query_history = [q for q in history if isinstance(q, str)][-SettingsStore.HISTORY_LIMIT :]
+        queries = [read_back(q, QUERY_MAX_CHARS) for q in history]
+        settings.query_history = [q for q in queries if q][-SettingsStore.HISTORY_LIMIT :]
     return settings
 
 

@@ -13,6 +13,7 @@ them makes a "billion laughs" alias bomb cost nothing — there is no expansion 
 
 from __future__ import annotations
 
+import errno
 import re
 import threading
 
@@ -131,8 +132,10 @@ def load_briefings(directory: Path | None = None) -> Briefings:
         result.problems.append(Problem(str(directory), "", None, "briefings folder not found"))
         return result
     for path in sorted(directory.rglob("*.yaml")):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith(".") or path.is_dir():
             continue
+        # Anything else that is not a regular file (a FIFO, a link to /dev/zero, a dangling
+        # link) is a problem to report, never silently "OK" (and never opened: a FIFO blocks).
         _load_file(path, _display_name(path, directory), result)
     return result
 
@@ -173,10 +176,13 @@ def _display_name(path: Path, directory: Path) -> str:
 
 def _load_file(path: Path, name: str, out: Briefings) -> None:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        text = paths.read_regular_file(path, MAX_FILE_BYTES).decode("utf-8")
+    except paths.FileRefused as exc:
+        if exc.errno == errno.EFBIG:
             out.problems.append(Problem(name, "", None, f"file larger than {MAX_FILE_BYTES} bytes; skipped"))
-            return
-        text = path.read_bytes().decode("utf-8")
+        else:
+            out.problems.append(Problem(name, "", None, f"{exc.strerror}; skipped"))
+        return
     except (OSError, UnicodeDecodeError) as exc:
         out.problems.append(Problem(name, "", None, f"cannot read: {exc}"))
         return
