@@ -387,7 +387,12 @@ class BriefApp(WorkActions, App[None]):
             self.notify(message, title="Glossary", markup=False)
             return
         spellings = ", ".join(getattr(term, "spellings", []) or [term.term])
-        message = one_line(f"{term.term}: {term.gloss} — spellings: {spellings}", 600)
+        wrong = getattr(term, "mistranslations", [])
+        related = getattr(term, "see_also", [])
+        extra = (f" — mistranslations: {', '.join(wrong)}" if wrong else "") + (
+            f" — see also: {', '.join(related)}" if related else ""
+        )
+        message = one_line(f"{term.term}: {term.gloss} — spellings: {spellings}{extra}", 700)
         self.notify(message, title="Glossary", timeout=12, markup=False)
 
     @on(OpenArticle)

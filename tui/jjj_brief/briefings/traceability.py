@@ -39,7 +39,9 @@ _ORDINAL = re.compile(
 )
 # "first" is an ordinal only when it ranks something in a series a source could print
 # ("the first batch"); "planning came first" is not checked.
-_IDIOMATIC_FIRST = re.compile(r"(?i)\b(?:came|comes|come|put|at|is|goes|go)\s+first\b|\bfirst,|\bfirst\s+(?:step|time)\b")
+_IDIOMATIC_FIRST = re.compile(
+    r"(?i)\b(?:came|comes|come|put|at|is|goes|go)\s+first\b|\bfirst\s*(?:[,.;:!?)\"”]|$)|\bfirst\s+(?:step|time)\b"
+)
 _QUOTED = re.compile(r"\"([^\"\n]{2,300})\"|“([^”\n]{2,300})”|‘([^’\n]{2,300})’|(?<![\w'])'([^'\n]{2,300})'(?!\w)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
