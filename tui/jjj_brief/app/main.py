@@ -531,8 +531,12 @@ class BriefApp(WorkActions, App[None]):
 
     def action_export(self) -> None:
         current = self.history.current
+        if current is not None and current.kind in WORK_KINDS:
+            self.export_as("md")  # your claim, notes or saved search: a Markdown brief in exports/
+            return
         if current is None or current.kind not in ("topic", "fact"):
-            self.notify("Export works on a briefing or a fact comparison.", severity="warning", markup=False)
+            self.notify("Export works on a briefing, a fact comparison or your work (other formats: ctrl+p).",
+                        severity="warning", markup=False)
             return
         try:
             markdown = self.core.export_markdown(current.ref)

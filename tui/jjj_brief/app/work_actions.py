@@ -36,6 +36,14 @@ WORK_KINDS = ("work", "claim", "saved")
 POLL_SECONDS = 2.0
 
 
+def _imports_stamp() -> float:
+    """The imports folder's modification time: it changes when an import is added or removed."""
+    try:
+        return (paths.data_dir() / "imports").stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 class WorkActions:
     """Mixed into the app (which provides ``core``, ``reader``, ``notify``, ``open_location``...)."""
 
@@ -75,6 +83,10 @@ class WorkActions:
         store = self.work_store
         if store is None or not self._on_main_screen():
             return  # checked again once the dialog or palette is closed
+        imports_stamp = _imports_stamp()
+        if imports_stamp != getattr(self, "_imports_stamp", imports_stamp):
+            self.check_watches()  # an import (from a CLI, another window): rerun watched searches
+        self._imports_stamp = imports_stamp
         version = store.data_version()
         if version != self._data_version:
             self._data_version = version
