@@ -156,15 +156,15 @@ class Clock:
 
 def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
     from jjj_brief.search.api import alias_groups
-    from jjj_brief.search.documents import article_documents
+    from jjj_brief.search.documents import article_documents, article_figures_for_index
     from jjj_brief.search.index import build_generation, write_import_files, write_manifest, store_for
 
     passages = 0
 
-    def docs():
+    def docs():  # the real path: each passage with its figures' value keys
         nonlocal passages
         for article in corpus(n, sentences):
-            for doc in article_documents(article):
+            for doc in article_documents(article, article_figures=article_figures_for_index(article, n)):
                 passages += 1
                 yield doc
 
@@ -458,7 +458,7 @@ def render(rows: list[dict], details: list[str], threshold: list[dict], imports:
         f"SQLite {sqlite3.sqlite_version}.",
         f"Command: `python bench/bench_search.py {' '.join(sys.argv[1:])}`".rstrip(),
         f"Corpus: synthetic articles of ~{ARTICLE_BYTES // 1000} KB assembled from the seeds' sentences "
-        f"(seed {SEED}); one document per paragraph (passage). Queries: {len(QUERIES)} mixed "
+        f"(seed {SEED}); one document per paragraph (passage), ours with its figures' value keys (the figure layer runs on every article, as in the app; FTS5 indexes the text alone). Queries: {len(QUERIES)} mixed "
         "(words, AND, phrases, compounds, OR, NOT, prefix, numbers), top 10 with snippets (ours: our "
         f"snippets and highlights). p50/p95 pooled over {ROUNDS - 1} warm rounds, the engines taking turns "
         "query by query in one process. Cold open and first query: a fresh process per engine (Python "
@@ -545,18 +545,22 @@ def main() -> None:
         if args.threshold_sizes:
             threshold = measure_threshold(args.threshold_sizes, work, sentences)
             write()
-        for n in sorted(set(args.sizes) | set(args.big_sizes)):
-            engines = list(ENGINES) if n in args.sizes else ["tantivy", "fts5"]
+        def run_size(n: int, engines: list[str]) -> None:
             size_rows, size_details = measure_size(n, engines, work, sentences)
-            rows += size_rows
-            details += size_details
+            rows.extend(size_rows)
+            details.extend(size_details)
             write()
             for entry in work.iterdir():  # free the disk before the next size
                 if entry.name.endswith((f"-{n}", f"-{n}.sqlite", f"-{n}.sqlite-wal", f"-{n}.sqlite-shm")):
                     shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
+
+        for n in sorted(args.sizes):
+            run_size(n, list(ENGINES))
         if args.import_files:
             imports = measure_imports(args.import_files, work, sentences)
             write()
+        for n in sorted(set(args.big_sizes) - set(args.sizes)):
+            run_size(n, ["tantivy", "fts5"])
         print(render(rows, details, threshold, imports, startup), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
