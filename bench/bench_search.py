@@ -183,10 +183,11 @@ def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
         target: object = FileStorage(str(folder))
     else:
         target = folder
-    index, vocab = build_generation(target, docs(), progress=progress, engine=engine, limitmb=256)
+    aliases = alias_groups()
+    index, vocab = build_generation(target, docs(), progress=progress, engine=engine, limitmb=256, aliases=aliases)
     store_for(engine).close(index)
     write_import_files(folder, {}, None)
-    write_manifest(folder, "bench", vocab, alias_groups(), engine=engine)
+    write_manifest(folder, "bench", vocab, aliases, engine=engine, glossary_terms=True)
     wall, cpu = clock.read()
     return {"build_s": wall, "build_cpu_s": cpu, "passages": passages, "size": folder_size(folder)}
 
@@ -406,8 +407,7 @@ def timed_cli(argv: list[str], home: Path, repeat: int = 1) -> dict:
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if out.returncode != 0:
             raise RuntimeError(f"jjj-brief {' '.join(argv)}: {out.stderr[-500:]}")
-    return {"wall_ms": statistics.median(walls) * 1000, "cpu_ms": statistics.median(cpus) * 1000,
-            "stdout": out.stdout}
+    return {"wall_ms": statistics.median(walls) * 1000, "cpu_ms": statistics.median(cpus) * 1000}
 
 
 def measure_imports(count: int, work: Path, sentences: list[str]) -> dict:

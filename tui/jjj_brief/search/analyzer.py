@@ -40,11 +40,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator, Sequence
 
 from whoosh.lang.porter import stem as porter_stem  # a pure-Python Porter stemmer (no index code)
 
-ANALYZER_VERSION = "jjj-analyzer-2"
+ANALYZER_VERSION = "jjj-analyzer-3"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_CHAR = rf"[^\W{_CJK}]"
@@ -217,15 +217,66 @@ def words_key(text: str) -> str:
 
 
 def _terms_and_positions(text: str) -> Iterator[tuple[str, int]]:
-    """:func:`iter_tokens` reduced to (term, position), for indexing speed."""
-    return iter(index_terms(text))
+    """:func:`iter_tokens` reduced to (term, position) (no glossary terms)."""
+    return iter(index_terms(text, glossary=False))
 
 
 _RECENT: dict[int, tuple[str, list[str]]] = {}  # id(text) -> (text, surface tokens)
 
 
-def index_terms(text: str) -> list[tuple[str, int]]:
-    """(term, position) pairs of ``text`` — :func:`iter_tokens` without offsets.
+GLOSSARY_MARK = "§"  # glossary terms start with it; no analyzed term can (see TOKEN_PATTERN)
+_GLOSSARY: dict[str, list[tuple[str, ...]]] = {}  # first term -> glossary phrases starting with it
+
+
+def glossary_term(words: Sequence[str]) -> str:
+    """The one index term standing for a glossary phrase (spaces never occur in terms)."""
+    return GLOSSARY_MARK + " ".join(words)
+
+
+def phrase_sequences(text: str) -> list[tuple[str, ...]]:
+    """The term sequences a spelling is searched as: split compounds, and closed ones."""
+    split_terms: list[str] = []
+    closed_terms: list[str] = []
+    for surface in surface_words(text):
+        parts, closed = _analyze_surface(surface)
+        split_terms.extend(term for term, _ in parts)
+        closed_terms.extend([closed[0]] if closed is not None else [term for term, _ in parts])
+    return list(dict.fromkeys(tuple(seq) for seq in (split_terms, closed_terms) if seq))
+
+
+def set_glossary_phrases(phrases: Iterable[tuple[str, ...]]) -> None:
+    """The glossary phrases :func:`index_terms` marks from now on (see
+    :mod:`jjj_brief.search.glossary_terms`); set before building or adding to an index."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(set(phrases)):
+        if len(phrase) > 1:
+            table.setdefault(phrase[0], []).append(phrase)
+    _GLOSSARY.clear()
+    _GLOSSARY.update(table)
+
+
+def _mark_glossary(pairs: list[tuple[str, int]]) -> None:
+    """Append a glossary term at each position where a glossary phrase starts."""
+    table = _GLOSSARY
+    starts = [(term, pos) for term, pos in pairs if term in table]
+    if not starts:
+        return
+    at: dict[int, set[str]] = {}
+    for term, pos in pairs:
+        found = at.get(pos)
+        if found is None:
+            at[pos] = {term}
+        else:
+            found.add(term)
+    for term, pos in starts:
+        for phrase in table[term]:
+            if all(word in at.get(pos + i, ()) for i, word in enumerate(phrase[1:], 1)):
+                pairs.append((glossary_term(phrase), pos))
+
+
+def index_terms(text: str, *, glossary: bool = True) -> list[tuple[str, int]]:
+    """(term, position) pairs of ``text`` — :func:`iter_tokens` without offsets, plus
+    the glossary terms of :func:`set_glossary_phrases` (after the others).
 
     Remembers the surface tokens of the last few texts, so the vocabulary step of a
     build (:func:`surfaces_of`) does not scan the same text again.
@@ -248,6 +299,8 @@ def index_terms(text: str) -> list[tuple[str, int]]:
             append((closed[0], first))
             if not parts:
                 pos += 1
+    if glossary and _GLOSSARY:
+        _mark_glossary(out)
     return out
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts, fold, surface_analysis
 from jjj_brief.search import query as q
 from jjj_brief.search.concepts import ELLIPSIS, concept_snippet, held_concepts, read_hit
+from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
 from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
 
@@ -302,6 +303,8 @@ class Engine:
         self.context = context
         self._searcher = generation.store.searcher(generation.index)
         self._by_length: dict[int, list[str]] | None = None
+        # Glossary phrases the index holds as single terms: searched without a phrase check.
+        self.glossary_phrases = glossary_phrases(generation.aliases) if generation.glossary_terms else frozenset()
 
     @property
     def engine(self) -> str:
@@ -320,6 +323,8 @@ class Engine:
         message = "; ".join(dict.fromkeys(parsed.messages)) or None
         if parsed.query is None:
             return SearchResult(raw, parsed.shown, 0, None, message, [], sort=parsed.sort)
+        parsed.query = use_glossary_terms(parsed.query, self.glossary_phrases)
+        parsed.fallback = use_glossary_terms(parsed.fallback, self.glossary_phrases)
         limit = max(1, min(int(limit), 1000))
         lower_bound = False
         if group_by_article:

@@ -56,7 +56,13 @@ from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.corpus import Article, load_seed_articles
-from jjj_brief.search.analyzer import ANALYZER_VERSION, TOKEN_PATTERN, surface_analysis, surfaces_of
+from jjj_brief.search.analyzer import (
+    ANALYZER_VERSION,
+    TOKEN_PATTERN,
+    set_glossary_phrases,
+    surface_analysis,
+    surfaces_of,
+)
 from jjj_brief.search.documents import (
     SCHEMA_VERSION,
     Doc,
@@ -66,6 +72,7 @@ from jjj_brief.search.documents import (
     import_key,
     topic_links,
 )
+from jjj_brief.search.glossary_terms import glossary_phrases
 from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
 from whoosh.filedb.filestore import FileStorage  # noqa: E402 - the Whoosh build target type
 
@@ -73,11 +80,13 @@ Progress = Callable[[int, int], None]
 
 ENGINES = ("whoosh", "tantivy")
 ENGINE_SETTINGS = ("auto", *ENGINES)
-# Above this many passages the collection is indexed with tantivy: measured on the
-# 2-core reference machine, it is where Whoosh's p95 (top 10 with snippets, the
-# benchmark's 16 queries) crosses ~50 ms (bench/bench_search_report.md). Back to Whoosh
-# only below half of it, so a collection near the line does not flip at every import.
-TANTIVY_PASSAGES = 5_000
+# Above this many passages the collection is indexed with tantivy. Measured on the 2-core
+# reference machine (bench/bench_search_report.md, engines interleaved, CPU per query, top
+# 10 with snippets and facets): Whoosh's p95 is 30 ms at 542 passages, 49 ms at 1,061 and
+# 82 ms at 2,126; tantivy's stays at 6 ms. So the shipped corpus (~350 passages) and
+# small collections stay on Whoosh. Back to Whoosh only below half of it, so a
+# collection near the line does not flip at every import.
+TANTIVY_PASSAGES = 1_000
 BUILD_LOCK_TIMEOUT = 30.0
 WRITER_LOCK_TIMEOUT = 10.0
 FULL_CRC_LIMIT = 8_000_000  # bytes of index below which every file is CRC-checked on open
@@ -422,6 +431,7 @@ class Generation:
     engine: str = "whoosh"
     import_files: ImportFiles = field(default_factory=dict)  # what the index holds of the imports
     imports_stamp: list | None = None  # imports_stamp() when import_files was last made true
+    glossary_terms: bool = False  # the aliases' multi-word spellings are indexed as single terms
 
     @property
     def name(self) -> str:
@@ -447,11 +457,14 @@ def build_generation(
     procs: int = 1,
     limitmb: int = 128,
     engine: str = "whoosh",
+    aliases: list[list[str]] | None = None,
 ) -> tuple[Any, Counter]:
     """Create an index from ``docs``; returns it and its vocabulary.
 
     ``storage`` is where: a folder (``Path``) or ``None`` for memory; for Whoosh also a
-    Whoosh storage object.
+    Whoosh storage object. ``aliases``: the glossary groups whose multi-word spellings
+    are indexed as single terms (:mod:`jjj_brief.search.glossary_terms`); record them
+    as the generation's aliases.
     """
     folder: Path | None
     if storage is None or isinstance(storage, Path):
@@ -470,31 +483,49 @@ def build_generation(
         if progress and (done % 200 == 0):
             progress(done, max(total, done))
 
-    index = store_for(engine).build(folder, docs, procs=procs, limitmb=limitmb, on_doc=on_doc)
+    set_glossary_phrases(glossary_phrases(aliases))
+    try:
+        index = store_for(engine).build(folder, docs, procs=procs, limitmb=limitmb, on_doc=on_doc)
+    finally:
+        set_glossary_phrases(())
     if progress:
         progress(done, max(total, done))
     return index, words_from_surfaces(surfaces)
 
 
 def write_manifest(folder: Path, base: str, vocab: Counter, aliases: list[list[str]] | None = None, *,
-                   engine: str | None = None) -> None:
-    """Side files (vocabulary, glossary spellings), then the manifest that vouches for all files."""
+                   engine: str | None = None, glossary_terms: bool | None = None) -> None:
+    """Side files (vocabulary, glossary spellings), then the manifest that vouches for all files.
+
+    ``engine`` and ``glossary_terms`` (whether the aliases' phrases were indexed as terms)
+    default to what the folder's manifest says.
+    """
     paths.atomic_write(folder / "vocab.json", json.dumps(vocab, ensure_ascii=False))
     if aliases is not None:
         paths.atomic_write(folder / "aliases.json", json.dumps(aliases, ensure_ascii=False))
     if engine is None:
         engine = _read_engine(folder)
-    _write_manifest_file(folder, base, engine)
+    if glossary_terms is None:
+        glossary_terms = _read_manifest(folder).get("glossary_terms") is True
+    _write_manifest_file(folder, base, engine, glossary_terms)
 
 
-def _write_manifest_file(folder: Path, base: str, engine: str) -> None:
+def _read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _write_manifest_file(folder: Path, base: str, engine: str, glossary_terms: bool = False) -> None:
     files = {}
     total = sum(p.stat().st_size for p in folder.iterdir() if _is_index_file(p))
     for path in sorted(folder.iterdir()):
         if _is_index_file(path):
             files[path.name] = _file_check(path, full=total <= FULL_CRC_LIMIT)
     manifest = {"base": base, "analyzer": ANALYZER_VERSION, "schema": SCHEMA_VERSION, "engine": engine,
-                "files": files}
+                "glossary_terms": glossary_terms, "files": files}
     paths.atomic_write(folder / "manifest.json", json.dumps(manifest, indent=1))
 
 
@@ -582,7 +613,8 @@ def open_generation(folder: Path) -> Generation:
         raise IndexUnavailable(f"the {engine} engine is not installed ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - any engine/unpickling failure means rebuild
         raise IndexUnavailable(f"corrupt: cannot open ({exc.__class__.__name__})") from exc
-    return Generation(index, folder, manifest.get("base", ""), vocab, aliases, engine, import_files, stamp)
+    return Generation(index, folder, manifest.get("base", ""), vocab, aliases, engine, import_files, stamp,
+                      glossary_terms=manifest.get("glossary_terms") is True and aliases is not None)
 
 
 # ---------------------------------------------------------------- incremental imports
@@ -648,7 +680,11 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
                 vocabulary_of([doc["body"]], generation.vocab)
         # Keys being added are deleted first: a process that died after its commit but
         # before recording it must not leave them indexed twice.
-        generation.store.update(generation.index, [*remove_keys, *(key for key, _ in to_add)], docs)
+        set_glossary_phrases(glossary_phrases(generation.aliases) if generation.glossary_terms else ())
+        try:
+            generation.store.update(generation.index, [*remove_keys, *(key for key, _ in to_add)], docs)
+        finally:
+            set_glossary_phrases(())
         added = len(to_add)
         loaded = {key for key, _ in to_add}
         wanted = {name: entry for name, entry in wanted.items() if entry[2] in have or entry[2] in loaded}
@@ -656,7 +692,7 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
     if generation.folder is not None:
         if add_files or remove_keys:
             write_manifest(generation.folder, generation.base, generation.vocab, generation.aliases,
-                           engine=generation.engine)
+                           engine=generation.engine, glossary_terms=generation.glossary_terms)
         write_import_files(generation.folder, wanted, stamp)
     return added, len(remove_keys)
 
@@ -761,11 +797,12 @@ class IndexManager:
         engine = choose_engine(sources.estimated_passages(), setting)
         files, stamp = sources.import_files(), imports_stamp()
         target = PrivateRamStorage() if engine == "whoosh" else None
+        aliases = glossary_spellings(sources.briefings)
         index, vocab = build_generation(
-            target, all_documents(sources), total=sources.estimated_passages(), progress=progress, engine=engine
+            target, all_documents(sources), total=sources.estimated_passages(), progress=progress, engine=engine,
+            aliases=aliases,
         )
-        self.generation = Generation(index, None, base, vocab, glossary_spellings(sources.briefings), engine,
-                                     files, stamp)
+        self.generation = Generation(index, None, base, vocab, aliases, engine, files, stamp, glossary_terms=True)
         self._current_stamp = None
         return self.generation
 
@@ -863,12 +900,13 @@ class IndexManager:
             total = sources.estimated_passages()
             engine = engine or choose_engine(total, setting)
             target: Any = temp if engine != "whoosh" else FileStorage(str(temp))
+            aliases = glossary_spellings(sources.briefings)
             index, vocab = build_generation(
-                target, all_documents(sources), total=total, progress=progress, engine=engine
+                target, all_documents(sources), total=total, progress=progress, engine=engine, aliases=aliases
             )
             store_for(engine).close(index)
             write_import_files(temp, files, stamp)
-            write_manifest(temp, base, vocab, glossary_spellings(sources.briefings), engine=engine)
+            write_manifest(temp, base, vocab, aliases, engine=engine, glossary_terms=True)
             final = root / f"gen-{base[:12]}-{uuid.uuid4().hex[:8]}"
             os.rename(temp, final)
             paths._fsync_dir(root)
