@@ -120,7 +120,7 @@ def test_changing_the_engine_setting_rebuilds_without_losing_imports(monkeypatch
 def test_a_collection_growing_past_the_threshold_moves_to_tantivy(monkeypatch, tmp_path):
     first = ensure_index()
     assert first.engine == "whoosh"
-    monkeypatch.setattr(index, "TANTIVY_PASSAGES", first.documents + 1)
+    monkeypatch.setattr(index, "TANTIVY_PASSAGES", index.MANAGER.generation.passages() + 1)
     note = tmp_path / "note.txt"
     note.write_text("Zanzibarian ferries.\n\nA second paragraph.\n\nA third one.\n", encoding="utf-8")
     imports.add_files([str(note)])

@@ -444,6 +444,9 @@ class Generation:
     def doc_count(self) -> int:
         return self.store.doc_count(self.index)
 
+    def passages(self) -> int:
+        return self.store.passages(self.index)
+
     def close(self) -> None:
         self.store.close(self.index)
 
@@ -785,7 +788,7 @@ class IndexManager:
         current = self.generation
         if current is not None and current.folder is None and current.base == base and not rebuild:
             added, removed = reconcile_imports(current, sources)
-            wanted = choose_engine(current.doc_count(), setting, current.engine)
+            wanted = choose_engine(current.passages(), setting, current.engine)
             if wanted == current.engine:
                 action = "updated" if (added or removed) else "reused"
                 return self._status(action, "in memory", current, started, added, removed, setting)
@@ -848,10 +851,10 @@ class IndexManager:
         self.generation = generation
         self._current_stamp = self._stamp(root)
         messages = []
-        documents = generation.doc_count()
+        passages = generation.passages()
         room = None
         if setting == "auto" and generation.engine == "whoosh":
-            room = max(0, TANTIVY_PASSAGES - documents)
+            room = max(0, TANTIVY_PASSAGES - passages)
         try:
             added, removed = reconcile_imports(generation, sources, room=room)
         except IndexUnavailable as exc:
@@ -860,10 +863,10 @@ class IndexManager:
         except TooBigForEngine:
             return None, f"imports take the collection past {TANTIVY_PASSAGES} passages: switching to tantivy", "tantivy"
         if added or removed:
-            documents = generation.doc_count()
-        wanted = choose_engine(documents, setting, generation.engine)
+            passages = generation.passages()
+        wanted = choose_engine(passages, setting, generation.engine)
         if wanted != generation.engine:
-            return None, f"{documents} documents: switching to {wanted}", wanted
+            return None, f"{passages} passages: switching to {wanted}", wanted
         action = "updated" if (added or removed) else "reused"
         status = self._status(action, "up to date" if action == "reused" else "imports changed",
                               generation, started, added, removed, setting)

@@ -245,6 +245,12 @@ class TantivyStore:
         return index.searcher().num_docs
 
     @staticmethod
+    def passages(index: tantivy.Index) -> int:
+        """Passage documents (roughly: deleted ones count until segments merge)."""
+        index.reload()
+        return int(index.searcher().doc_freq("kind", "passage"))
+
+    @staticmethod
     def close(index: tantivy.Index) -> None:  # noqa: ARG004 - tantivy closes on release
         return None
 

@@ -171,6 +171,12 @@ class WhooshStore:
         return index.doc_count()
 
     @staticmethod
+    def passages(index: Index) -> int:
+        """Passage documents (roughly: deleted ones count until segments merge)."""
+        with index.searcher() as searcher:
+            return searcher.doc_frequency("kind", "passage")
+
+    @staticmethod
     def close(index: Index) -> None:
         index.close()
 
