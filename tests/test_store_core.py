@@ -158,3 +158,23 @@ def test_any_insertion_around_an_anchor_refinds_the_same_words(before, after, wh
     assert edited[found.start:found.end] == anchor.exact
     assert found.start == len(before) + start  # the same occurrence, not another one
     assert found.text_sha == text_hash(edited)
+
+
+def test_the_readme_backup_line_copies_a_store_in_use(tmp_path):
+    """The README's backup command, run while a store is open (WAL, uncheckpointed), keeps every note."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = re.search(r'^python3 -c "(import sqlite3;.*)"$', readme, re.M)
+    assert line, "the README shows how to back up work.db"
+    with open_store(tmp_path) as store:
+        for i in range(5):
+            store.add_note(make_anchor("a", TEXT, 0, 7), f"note {i}")
+        subprocess.run([sys.executable, "-c", line.group(1)], cwd=tmp_path, check=True, timeout=60)
+    (tmp_path / "restored").mkdir()
+    (tmp_path / "work-backup.db").rename(tmp_path / "restored" / "work.db")
+    with open_store(tmp_path / "restored") as restored:
+        assert [n.text for n in restored.notes()] == [f"note {i}" for i in range(5)]
