@@ -138,3 +138,13 @@ def test_fallback_counts_a_words_family_but_strict_matching_does_not():
     assert {t for (t,) in by_word["directly"].loose_terms} >= {"direct", "directli"}
     assert by_word["settle"].terms == {("settl",)}  # the strict query keeps the word itself
     assert "across" not in by_word  # a preposition is no concept
+
+
+def test_facets_on_request_match_the_free_ones(indexed):
+    from jjj_brief.search import search_facets
+
+    everything = search("Xiongan", limit=1000)  # every match in hand: facets come free
+    first_page = search("Xiongan", limit=5)
+    assert first_page.facets == {}  # a pass of its own: not unless asked
+    assert search("Xiongan", limit=5, facets=True).facets == everything.facets
+    assert search_facets("Xiongan") == everything.facets

@@ -193,6 +193,15 @@ class Layers:
             return None
         return self._search.search(query, limit=limit)
 
+    def search_facets(self, query: str) -> dict[str, dict[str, int]]:
+        """Hits per outlet, year and kind (asked after the results are shown)."""
+        if not self.has_search or not hasattr(self._search, "search_facets"):
+            return {}
+        try:
+            return dict(self._search.search_facets(query) or {})
+        except Exception:
+            return {}
+
     def match_spans(self, query: str, text: str) -> list[tuple[int, int]]:
         if not query.strip() or self._search is None or not hasattr(self._search, "match_spans"):
             return []

@@ -180,6 +180,7 @@ class SearchPane(Vertical):
         self._timer = None
         self._hits: list = []
         self._result: Any = None
+        self._facets: dict[str, dict[str, int]] = {}
         self.shown_query = ""
         self.index_ready = threading.Event()
         self.last_latency: float | None = None  # debounce fired -> results shown
@@ -275,6 +276,7 @@ class SearchPane(Vertical):
     def _show_empty(self) -> None:
         self._hits = []
         self._result = None
+        self._facets = {}
         self._show_facets(Text())
         self.refresh_bindings()
         self.results.clear_options()
@@ -307,14 +309,19 @@ class SearchPane(Vertical):
         if error or result is None:
             self._hits = []
             self._result = None
+            self._facets = {}
             self._show_facets(Text())
             summary.update(safe_text.line(error or "Search is not available.", style="red"))
             return
         self._hits = list(getattr(result, "hits", []) or [])
         self._result = result
         summary.update(self._summary(result))
-        self._show_facets(facets_line(getattr(result, "facets", None) or {}))
+        facets = getattr(result, "facets", None) or {}
+        self._facets = dict(facets)
+        self._show_facets(facets_line(facets))
         self.refresh_bindings()
+        if not facets and self._hits:
+            self._load_facets(query, generation)  # not free with the results: counted after
         width = max(20, self.results.scrollable_content_region.width - 3)
         self.results.add_options([Option(hit_label(hit, width)) for hit in self._hits])
         if self._hits:
@@ -400,6 +407,18 @@ class SearchPane(Vertical):
     def action_leave(self) -> None:
         self.screen.focus_next()
 
+    @work(thread=True, exclusive=True, group="facets")
+    def _load_facets(self, query: str, generation: int) -> None:
+        facets = self.core.search_facets(query) if hasattr(self.core, "search_facets") else {}
+        self.app.call_from_thread(self._facets_loaded, generation, facets)
+
+    def _facets_loaded(self, generation: int, facets: dict) -> None:
+        if generation != self._shown_generation or not facets:
+            return  # a newer query is shown
+        self._facets = dict(facets)
+        self._show_facets(facets_line(facets))
+        self.refresh_bindings()
+
     def _show_facets(self, line: Text) -> None:
         facets = self.query_one("#search-facets", Static)
         facets.update(line)
@@ -409,7 +428,9 @@ class SearchPane(Vertical):
         """Show the did-you-mean and narrowing keys only when they can act."""
         if action == "accept_suggestion":
             return bool(getattr(self._result, "suggestion", None))
-        if action in ("facets", "cycle_sort"):
+        if action == "facets":
+            return bool(self._facets)
+        if action == "cycle_sort":
             return self._result is not None
         return True
 
@@ -433,7 +454,7 @@ class SearchPane(Vertical):
         self.search_now(with_sort(query, order))
 
     def action_facets(self) -> None:
-        facets = getattr(self._result, "facets", None) or {}
+        facets = self._facets
         if not any(facets.values()):
             self.app.bell()
             return

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from jjj_brief.search import search
 
     query = " ".join(args.query)
-    result = search(query, limit=max(1, args.limit), group_by_article=args.group)
+    result = search(query, limit=max(1, args.limit), group_by_article=args.group, facets=True)
     if args.json:
         emit_json(result.to_dict())
         return 0

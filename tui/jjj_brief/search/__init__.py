@@ -12,6 +12,7 @@ from jjj_brief.search.api import (
     ensure_index,
     match_spans,
     search,
+    search_facets,
     spans_for_terms,
 )
 from jjj_brief.search.index import IndexStatus, IndexUnavailable
@@ -25,5 +26,6 @@ __all__ = [
     "ensure_index",
     "match_spans",
     "search",
+    "search_facets",
     "spans_for_terms",
 ]

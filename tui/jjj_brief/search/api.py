@@ -29,7 +29,10 @@ SNIPPET_WIDTH = 220
 SNIPPET_SCAN_CHUNK = 65_536  # characters of a huge passage tokenized at a time for its snippet
 SNIPPET_SCAN_LIMIT = 1_000_000  # ... and no further: past that, the snippet is the passage's start
 FEW_HITS = 3
-FALLBACK_CANDIDATES = 60  # best-scored passages of the Or the natural fallback ranks by concepts held
+FALLBACK_CANDIDATES = 30  # best-scored passages of the Or the natural fallback ranks by concepts held
+# A query whose tree looks up more terms than this (hundreds of prefix expansions) gets
+# no facet pass and no natural fallback: each would be a second pass over all of it.
+MAX_EXTRA_PASS_LEAVES = 400
 COMMON_FRACTION = 0.3  # a word in more documents than this need not pick fallback candidates
 FACET_FIELDS = {"outlet": "outlet_key", "year": "year", "kind": "kind"}
 
@@ -276,6 +279,26 @@ def _cut_end(text: str, at: int) -> int:
     return space if space > 0 else at
 
 
+def _leaves(node: q.Node) -> int:
+    """How many terms an engine looks up for ``node`` (what a pass over it costs)."""
+    count = 0
+    for child in q.walk(node):
+        if isinstance(child, q.Prefix):
+            count += len(child.expanded)
+        elif isinstance(child, q.ValueRange):
+            count += len(child.keys)
+        elif isinstance(child, (q.Term, q.Phrase, q.Keyword)):
+            count += 1
+    return count
+
+
+def _facets_of(top: list[tuple[dict, float]]) -> dict[str, dict[str, int]]:
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+    for fields, _ in top:
+        Engine._add_facets(facets, fields)
+    return {name: _most_first(counts) for name, counts in facets.items()}
+
+
 def _most_first(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -318,7 +341,10 @@ class Engine:
     def close(self) -> None:
         self._searcher.close()
 
-    def run(self, raw: str, *, limit: int = 20, group_by_article: bool = False) -> SearchResult:
+    def run(self, raw: str, *, limit: int = 20, group_by_article: bool = False,
+            want_facets: bool = False) -> SearchResult:
+        """Search; ``want_facets``: also count hits per outlet/year/kind when that costs a
+        pass of its own (small results and value queries always have them)."""
         parsed = parse(raw, self.context)
         message = "; ".join(dict.fromkeys(parsed.messages)) or None
         if parsed.query is None:
@@ -340,21 +366,22 @@ class Engine:
             total, facets = self._verified(parsed, group_by_article)
             exact = True
         elif len(top) < limit and not group_by_article:
-            facets = {name: {} for name in FACET_FIELDS}  # every match is in hand: count them here
-            for fields, _ in top:
-                self._add_facets(facets, fields)
-            facets = {name: _most_first(counts) for name, counts in facets.items()}
-        else:
+            facets = _facets_of(top)  # every match is in hand: count them here
+        elif (want_facets or not exact) and _leaves(parsed.query) <= MAX_EXTRA_PASS_LEAVES:
             facets = self._searcher.facets(parsed.query, FACET_FIELDS)
             if not exact and not group_by_article and facets.get("kind"):
                 # The facet pass saw every match (each has a kind): an exact count, free.
                 total, exact = sum(facets["kind"].values()), True
-        if parsed.fallback is not None and len(hits) < limit:
+        else:  # not asked for (the app fetches them after the results), or a huge query
+            facets = {}
+        if not exact:  # an estimate that may be far off: say only what is sure
+            total, lower_bound = len(top), True
+        if parsed.fallback is not None and len(hits) < limit and _leaves(parsed.fallback) <= MAX_EXTRA_PASS_LEAVES:
             seen = {(h.article, h.start, h.kind) for h in hits} if not group_by_article else {h.article for h in hits}
             more, more_total, complete = self._fallback(parsed, limit - len(hits), seen, group_by_article, facets)
             hits += more
             total += more_total
-            lower_bound = not complete
+            lower_bound = lower_bound or not complete
             exact = exact and complete
         total = max(total, len(hits))
         suggestion = self.suggest(raw, parsed, total) if total < FEW_HITS else None
@@ -413,6 +440,17 @@ class Engine:
             return node
 
         return prune(tree)
+
+    def facets(self, raw: str) -> dict[str, dict[str, int]]:
+        """Hits per outlet, year and kind for a query (the app asks after showing results)."""
+        parsed = parse(raw, self.context)
+        if parsed.query is None:
+            return {}
+        if parsed.value_ranges:
+            return self._verified(parsed, False)[1]
+        if _leaves(parsed.query) > MAX_EXTRA_PASS_LEAVES:
+            return {}
+        return self._searcher.facets(parsed.query, FACET_FIELDS)
 
     def _verified(self, parsed: ParsedQuery, grouped: bool) -> tuple[int, dict[str, dict[str, int]]]:
         """(count, facets) of the candidates whose figures pass the value check."""
@@ -582,8 +620,12 @@ def alias_groups() -> list[list[str]]:
         return []
 
 
-def search(query: str, *, limit: int = 20, group_by_article: bool = False) -> SearchResult:
-    """Search passages and briefings. Never raises: problems come back as ``message``."""
+def search(query: str, *, limit: int = 20, group_by_article: bool = False, facets: bool = False) -> SearchResult:
+    """Search passages and briefings. Never raises: problems come back as ``message``.
+
+    ``facets``: always count hits per outlet, year and kind (``SearchResult.facets``),
+    even when that takes a pass of its own; otherwise they come only when free (see
+    :func:`search_facets` for asking afterwards)."""
     query = query if isinstance(query, str) else str(query)
     try:
         limit = max(1, min(int(limit), 1000))
@@ -600,7 +642,7 @@ def search(query: str, *, limit: int = 20, group_by_article: bool = False) -> Se
     for attempt in (1, 2):
         try:
             with _ENGINE_LOCK:
-                return _engine().run(query, limit=limit, group_by_article=group_by_article)
+                return _engine().run(query, limit=limit, group_by_article=group_by_article, want_facets=facets)
         except IndexUnavailable as exc:
             return SearchResult(query, "", 0, None, str(exc), [])
         except Exception as exc:  # noqa: BLE001 - a broken index must not break the app
@@ -615,6 +657,15 @@ def search(query: str, *, limit: int = 20, group_by_article: bool = False) -> Se
                     exc = rebuild_exc
             return SearchResult(query, "", 0, None, f"search failed: {exc.__class__.__name__}: {exc}", [])
     raise AssertionError("unreachable")
+
+
+def search_facets(query: str) -> dict[str, dict[str, int]]:
+    """Hits per outlet, year and kind for ``query``; ``{}`` when unavailable. Never raises."""
+    try:
+        with _ENGINE_LOCK:
+            return _engine().facets(query if isinstance(query, str) else str(query))
+    except Exception:  # noqa: BLE001 - facets are extra information
+        return {}
 
 
 def match_spans(query: str, text: str) -> list[tuple[int, int]]:
@@ -653,6 +704,6 @@ def _highlight_context() -> QueryContext:
 
 
 __all__: Sequence[str] = (
-    "Hit", "SearchResult", "IndexStatus", "search", "ensure_index", "match_spans", "spans_for_terms",
+    "Hit", "SearchResult", "IndexStatus", "search", "search_facets", "ensure_index", "match_spans", "spans_for_terms",
     "make_snippet", "Engine", "alias_groups",
 )
