@@ -409,6 +409,9 @@ class ComparisonView(Vertical):
         figure_span = (figure.start, figure.end) if figure is not None else None
         part = getattr(view, "part", None)
         note = getattr(view, "note", None) or ""
+        reading = getattr(view, "reading", None)
+        if reading and reading != view.value:  # a category, date or status as compared
+            note = f"reads as: {reading}" + (f". {note}" if note else "")
         if part:  # a part of what the others count: shown, not compared
             note = f"part, not compared: {part}" + (f". {note}" if note else "")
         return Source(
