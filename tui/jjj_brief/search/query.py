@@ -94,7 +94,8 @@ KIND_NAMES = {
 }
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
-MAX_PREFIX_TERMS = 200
+MAX_PREFIX_TERMS = 200  # words one prefix stands for, at most
+MAX_QUERY_PREFIX_TERMS = 240  # ... and all the prefixes of a query together (a* OR b* OR ... l*)
 MAX_ALIAS_WORDS = 8
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "＂": '"'})
@@ -342,6 +343,7 @@ def parse(raw: str, context: QueryContext | None = None) -> ParsedQuery:
             elif number[0] not in emitted:
                 emitted.add(number[0])
                 items.append(number[2])
+    _cap_prefixes(items, messages)
     items = _expand_aliases(items, context)
     clauses = _combine_operators(items, messages)
     if len(clauses) > MAX_CLAUSES:
@@ -476,7 +478,7 @@ def _prefix_clause(stem_text: str, context: QueryContext) -> Clause | None:
     i = bisect.bisect_left(vocab, prefix)
     terms: list[str] = []
     seen: set[str] = set()
-    while i < len(vocab) and vocab[i].startswith(prefix) and len(terms) < MAX_PREFIX_TERMS:
+    while i < len(vocab) and vocab[i].startswith(prefix) and len(terms) <= MAX_PREFIX_TERMS:
         term = stem(vocab[i])
         if term not in seen:
             seen.add(term)
@@ -485,6 +487,26 @@ def _prefix_clause(stem_text: str, context: QueryContext) -> Clause | None:
     if not terms:
         return None
     return Clause(Prefix("body", prefix, tuple(terms)), f"{prefix}*", {(t,) for t in terms})
+
+
+def _cap_prefixes(items: list, messages: list[str]) -> None:
+    """Bound what the prefixes of one query expand to, together: each gets an equal share
+    of :data:`MAX_QUERY_PREFIX_TERMS` (at most :data:`MAX_PREFIX_TERMS`, at least one), so the cost of ``a* OR b* OR … OR l*`` does not grow with the
+    vocabulary. A prefix cut short says so: "showing words starting with a… (first 20)"."""
+    prefixes = [c for c in items if isinstance(c, Clause) and isinstance(c.query, Prefix)]
+    if not prefixes:
+        return
+    share = min(MAX_PREFIX_TERMS, max(1, MAX_QUERY_PREFIX_TERMS // len(prefixes)))
+    cut: list[str] = []
+    for clause in prefixes:
+        node = clause.query
+        if len(node.expanded) > share:
+            kept = node.expanded[:share]
+            clause.query = Prefix(node.field, node.prefix, kept)
+            clause.terms = {(t,) for t in kept}
+            cut.append(f"{node.prefix}…")
+    if cut:
+        messages.append(f"showing words starting with {', '.join(cut)} (first {share}{' each' if len(cut) > 1 else ''})")
 
 
 def _lex_phrase(match: re.Match, items: list, messages: list[str], context: QueryContext) -> None:

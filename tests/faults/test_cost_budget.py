@@ -1,0 +1,234 @@
+"""The cost budget: every user-facing operation grows at most linearly with its input.
+
+A rule of the code (issue 18): double the input and the operation may cost at most
+:data:`BUDGET` (2.5) times the CPU time and the peak memory. Each case runs the operation
+in a fresh child process per measurement (so caches and earlier allocations do not
+count), at size N and 2N, interleaved (N, 2N, N, 2N) on this one machine in this one run,
+and compares the ratio of the cheaper of each pair — never an absolute timing. CPU time,
+not wall time: the machine is shared. Small floors keep noise from dominating tiny costs.
+
+``JJJ_FAULT_SCALE`` (``bench/fault_report.py --scale 3``) doubles the sizes twice, which
+reaches the inputs the issue measured (a 1 MB one-paragraph import, 12 prefixes over
+thousands of imports); the ratios and the largest measurement go to the report's ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from fault_tools import SCALE, cli_env, record
+
+BUDGET = 2.5
+CPU_FLOOR_S = 0.05
+MEMORY_FLOOR_KB = 4_000
+CATEGORY = "cost budget (growth)"
+SEED_FIGURE = ("cctv-2023-02-27", 1575)  # "465 projects", a count in a seed
+GROWTH = 2 ** (SCALE - 1) if SCALE > 1 else 1  # scale 3: every size x4
+
+pytestmark = pytest.mark.slow
+
+WORDS = """beijing tianjin hebei output grew percent investment region industrial park transport
+rail highway enterprises relocated capital coordinated development xiongan area energy water
+green environment pollution air quality hospitals schools universities cooperation market""".split()
+
+
+def one_paragraph(chars: int, seed: int = 7) -> str:
+    """Newsy text with no sentence or paragraph break and a figure every ~20 words."""
+    rng = random.Random(seed)
+    out, size = [], 0
+    while size < chars:
+        word = rng.choice(WORDS)
+        if rng.random() < 0.05:
+            word = f"{rng.randint(2, 999)} {rng.choice(['billion yuan', 'percent', 'projects', 'kilometers'])}"
+        out.append(word)
+        size += len(word) + 1
+    return " ".join(out)[:chars]
+
+
+@dataclass
+class Cost:
+    cpu: float
+    memory_kb: int
+    detail: str = ""
+
+
+CHILD = r"""
+import json, resource, sys, time
+setup, operation = sys.argv[1], sys.argv[2]
+scope = {}
+exec(setup, scope)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.process_time()
+detail = eval(operation, scope)
+cpu = time.process_time() - started
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"cpu": cpu, "memory_kb": after - before, "detail": str(detail)[:300]}))
+"""
+
+
+def measure(home: Path, setup: str, operation: str, timeout: float = 900) -> Cost:
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, setup, operation], capture_output=True, text=True, timeout=timeout,
+        env=cli_env(JJJ_BRIEF_HOME=str(home)), stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    return Cost(data["cpu"], data["memory_kb"], data["detail"])
+
+
+def growth(name: str, prepare, setup: str, operation: str, small: int, tmp_path: Path) -> tuple[Cost, Cost]:
+    """Measure at ``small`` and twice that (interleaved, twice each); assert the budget."""
+    homes = {size: prepare(tmp_path / f"{name}-{size}", size) for size in (small, 2 * small)}
+    runs: dict[int, list[Cost]] = {small: [], 2 * small: []}
+    for size in (small, 2 * small, small, 2 * small):
+        runs[size].append(measure(homes[size], setup.format(size=size), operation.format(size=size)))
+    low = min(runs[small], key=lambda c: c.cpu)
+    high = min(runs[2 * small], key=lambda c: c.cpu)
+    low_mem = min(c.memory_kb for c in runs[small])
+    high_mem = min(c.memory_kb for c in runs[2 * small])
+    time_ratio = (high.cpu + CPU_FLOOR_S) / (low.cpu + CPU_FLOOR_S)
+    memory_ratio = (high_mem + MEMORY_FLOOR_KB) / (low_mem + MEMORY_FLOOR_KB)
+    note = (
+        f"{name}: {small:,} -> {2 * small:,}: CPU {low.cpu:.2f} s -> {high.cpu:.2f} s (x{time_ratio:.2f}), "
+        f"peak memory +{low_mem / 1024:.0f} MB -> +{high_mem / 1024:.0f} MB (x{memory_ratio:.2f})"
+        + (f"; {high.detail}" if high.detail and high.detail != "None" else "")
+    )
+    ok = time_ratio <= BUDGET and memory_ratio <= BUDGET
+    record(CATEGORY, attacks=4, survived=4 if ok else 0, worst_query_s=high.cpu if "search" in name else 0.0, note=note)
+    assert time_ratio <= BUDGET, note
+    assert memory_ratio <= BUDGET, note
+    return low, high
+
+
+# ---------------------------------------------------------------- preparing homes
+
+
+def _home_with_text(home: Path, chars: int, front_matter: int = 0) -> Path:
+    """A home whose imports folder holds one import of ``chars`` characters (one paragraph)."""
+    source = home / "in" / "big.txt"
+    source.parent.mkdir(parents=True)
+    head = ("---\ntitle: Big\nitems:\n" + "  - item\n" * (front_matter // 9) + "---\n") if front_matter else ""
+    source.write_text(head + one_paragraph(chars))
+    return home
+
+
+def _home_imported(home: Path, chars: int) -> Path:
+    _home_with_text(home, chars)
+    subprocess.run(
+        [sys.executable, "-c", "from jjj_brief import imports; imports.add_files([%r])" % str(home / "in" / "big.txt")],
+        check=True, env=cli_env(JJJ_BRIEF_HOME=str(home)), timeout=600, capture_output=True,
+    )
+    return home
+
+
+def _home_indexed(home: Path, files: int) -> Path:
+    """``files`` small imports (distinct words: wide prefix expansions), indexed."""
+    rng = random.Random(files)
+    folder = home / "in"
+    folder.mkdir(parents=True)
+    for i in range(files):
+        words = [rng.choice(WORDS) + rng.choice("abcdefghijklmnopqrstuvwxyz") * rng.randint(0, 2) for _ in range(60)]
+        made = [f"{chr(97 + i % 26)}{chr(97 + (i // 26) % 26)}{w}" for w in words[:20]]
+        (folder / f"doc{i:05d}.txt").write_text(" ".join(made + words) + f" {i} projects.\n")
+    env = cli_env(JJJ_BRIEF_HOME=str(home))
+    subprocess.run([sys.executable, "-m", "jjj_brief", "import", str(folder)], check=True, env=env, timeout=1800,
+                   capture_output=True, stdin=subprocess.DEVNULL)
+    return home
+
+
+# ---------------------------------------------------------------- the operations
+
+KB = 1000
+
+
+def test_import_grows_linearly(tmp_path):
+    growth(
+        "import (one-paragraph file)", _home_with_text,
+        "from jjj_brief import imports", "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status",
+        250 * KB * GROWTH, tmp_path,
+    )
+
+
+def test_import_with_a_huge_front_matter_grows_linearly(tmp_path):
+    """The 11 MB front matter took 60 s and 1.6 GB: now it is not parsed past 64 KB."""
+    growth(
+        "import (front matter)", lambda home, size: _home_with_text(home, 2 * KB, front_matter=size),
+        "from jjj_brief import imports",
+        "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].message",
+        500 * KB * GROWTH, tmp_path,
+    )
+
+
+def test_figures_grow_linearly(tmp_path):
+    growth(
+        "figures (one-paragraph import)", _home_imported,
+        "from jjj_brief.corpus import load_corpus\nfrom jjj_brief.figures import article_figures\n"
+        "article = [a for a in load_corpus() if a.source == 'import'][0]",
+        "len(article_figures(article))",
+        250 * KB * GROWTH, tmp_path,
+    )
+
+
+def test_related_from_a_seed_figure_grows_linearly(tmp_path):
+    """Fault 1: a 250 KB one-paragraph import made related on a seed figure take 181 s / 1.4 GB."""
+    growth(
+        "related (seed figure, one-paragraph import)", _home_imported,
+        "from jjj_brief.compare import related",
+        f"len(related({SEED_FIGURE[0]!r}, {SEED_FIGURE[1]}).candidates)",
+        250 * KB * GROWTH, tmp_path,
+    )
+
+
+def test_citation_cost_is_bounded(tmp_path):
+    """Fault 12: ``y`` cited a whole 250 KB paragraph."""
+    growth(
+        "citation (no sentence break)", lambda home, size: _home_with_text(home, size),
+        "import os\nfrom jjj_brief.app.state import quote_around, format_citation, save_citation\n"
+        "text = open(os.environ['JJJ_BRIEF_HOME'] + '/in/big.txt').read()",
+        "len(open(save_citation(format_citation('o', 'd', 't', quote_around(text, len(text) // 2)[0]))).read())",
+        1000 * KB * GROWTH, tmp_path,
+    )
+
+
+def test_export_grows_linearly(tmp_path):
+    growth(
+        "export (topic brief, corpus with a big import)", _home_imported,
+        "from jjj_brief.store.exports import export\nfrom jjj_brief.compare import state\n"
+        "topic = state.briefings().topics[0].id",
+        "len(export(topic, 'md'))",
+        250 * KB * GROWTH, tmp_path,
+    )
+
+
+def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path):
+    """Fault 2: a phrase over a 19 MB import took 18 s."""
+    def prepare(home: Path, size: int) -> Path:
+        _home_imported(home, size)
+        subprocess.run([sys.executable, "-m", "jjj_brief", "index"], check=True, timeout=1800, capture_output=True,
+                       env=cli_env(JJJ_BRIEF_HOME=str(home)), stdin=subprocess.DEVNULL)
+        return home
+
+    growth(
+        "search: phrase over a one-paragraph import", prepare,
+        "from jjj_brief.search import search\nsearch('warmup')",
+        "search('\"industrial park\"').total",
+        250 * KB * GROWTH, tmp_path,
+    )
+
+
+def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path):
+    """Fault 2: ``a* OR b* OR c*`` over 5,000 imports took 11 s; 24 prefixes 209 s."""
+    prefixes = " OR ".join(f"{chr(97 + i)}*" for i in range(12))
+    low, high = growth(
+        "search: 12 prefixes OR'd", _home_indexed,
+        "from jjj_brief.search import search\nsearch('warmup')",
+        f"(lambda r: (r.total, r.message))(search({prefixes!r}))",
+        150 * GROWTH, tmp_path,
+    )
