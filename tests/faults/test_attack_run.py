@@ -322,3 +322,29 @@ def test_14_check_dir_reports_a_yaml_that_is_not_a_file(tmp_path, kind):
     assert proc.returncode == 1 and "OK" not in proc.stdout
     assert "set/topics.yaml: not a regular file" in proc.stdout
     record(CATEGORY, note=f"fault 14: check --dir with a {kind} .yaml")
+
+
+# ---------------------------------------------------------------- 2: prefix unions
+
+
+def test_2_a_union_of_prefixes_expands_to_a_bounded_number_of_words():
+    """Fault 2: ``a* OR b* OR … OR l*`` over 5,000 imports expanded every prefix to 200 words
+    (2,400 terms: 209 s for 24 prefixes). All the prefixes of a query now share 240 words,
+    and a prefix cut short says so."""
+    from jjj_brief.search.query import MAX_QUERY_PREFIX_TERMS, Prefix, QueryContext, parse
+
+    vocabulary = [f"{letter}{n:04d}word" for letter in "abcdefghijklmnopqrstuvwx" for n in range(400)]
+    context = QueryContext.build([], vocabulary)
+
+    def expanded(node) -> list[str]:
+        if isinstance(node, Prefix):
+            return list(node.expanded)
+        return [t for child in getattr(node, "children", ()) or () for t in expanded(child)]
+
+    for count in (1, 3, 12, 24):
+        query = " OR ".join(f"{chr(97 + i)}*" for i in range(count))
+        parsed = parse(query, context)
+        terms = expanded(parsed.query)
+        assert 0 < len(terms) <= MAX_QUERY_PREFIX_TERMS, (count, len(terms))
+        assert any("showing words starting with a…" in m and "(first" in m for m in parsed.messages), parsed.messages
+    record(CATEGORY, attacks=4, note="fault 2: 1, 3, 12 and 24 prefixes OR'd over a 9,600-word vocabulary")

@@ -148,10 +148,15 @@ def _home_indexed(home: Path, files: int) -> Path:
 KB = 1000
 
 
+FRESH_IMPORT = (  # each measurement imports into an empty store (else: "already imported")
+    "import shutil\nfrom jjj_brief import imports\nshutil.rmtree(imports.imports_dir(), ignore_errors=True)"
+)
+
+
 def test_import_grows_linearly(tmp_path):
     growth(
         "import (one-paragraph file)", _home_with_text,
-        "from jjj_brief import imports", "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status",
+        FRESH_IMPORT, "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status",
         250 * KB * GROWTH, tmp_path,
     )
 
@@ -160,7 +165,7 @@ def test_import_with_a_huge_front_matter_grows_linearly(tmp_path):
     """The 11 MB front matter took 60 s and 1.6 GB: now it is not parsed past 64 KB."""
     growth(
         "import (front matter)", lambda home, size: _home_with_text(home, 2 * KB, front_matter=size),
-        "from jjj_brief import imports",
+        FRESH_IMPORT,
         "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].message",
         500 * KB * GROWTH, tmp_path,
     )

@@ -80,7 +80,7 @@ NOUN_FAMILIES = [
 # windows: the figures starting in each WINDOW_CHARS stretch, with WINDOW_MARGIN characters
 # of context either side (far more than a figure's subject ever reads).
 WINDOW_CHARS = 50_000
-WINDOW_MARGIN = 5_000
+WINDOW_MARGIN = 2_500
 REPEAT_CONTEXT = 300
 
 WEIGHTS = {"subject": 0.5, "unit": 0.15, "value": 0.25, "date": 0.10}

@@ -26,6 +26,7 @@ separately); other numbers are dropped too.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -102,7 +103,9 @@ def build_glossary(terms: Iterable) -> Glossary:
 
 
 class Word(NamedTuple):
-    """One analyzed word of a paragraph (or a glossary concept spanning several words)."""
+    """One analyzed word of a paragraph (or a glossary concept spanning several words).
+
+    Stored as a plain tuple in this field order (cheaper to make by the hundred thousand)."""
 
     term: str
     label: str  # as printed (or the glossary's name for a concept)
@@ -136,8 +139,8 @@ class ParagraphWords:
     def __init__(self, text: str, glossary: Glossary) -> None:
         self.text = text
         self.words = _words_of(text, glossary)
-        self.starts = [word.start for word in self.words]
-        self.indices = [word.index for word in self.words]
+        self.starts = [word[2] for word in self.words]
+        self.indices = [word[4] for word in self.words]
         self.word_ends = [match.end() for match in TOKEN_PATTERN.finditer(text)]
         marks = [match.span() for match in SENTENCE_END.finditer(text)]
         self.mark_starts = [a for a, _ in marks]
@@ -172,16 +175,19 @@ def _words_of(text: str, glossary: Glossary) -> tuple[Word, ...]:
     for index, match in enumerate(surfaces):
         base = match.start()
         for term, start, end in _subject_parts(match.group(0)):
-            words.append(Word(term, text[base + start : base + end], base + start, base + end, index))
+            words.append((term, text[base + start : base + end], base + start, base + end, index))
         for width in glossary.starts.get(keys[index], ()):
             if index + width > len(surfaces):
                 continue
             hit = glossary.aliases.get("".join(keys[index : index + width]))
             if hit:
-                words.append(Word(hit[0], hit[1], base, surfaces[index + width - 1].end(), index))
+                words.append((hit[0], hit[1], base, surfaces[index + width - 1].end(), index))
                 break
-    words.sort(key=lambda word: word.start)  # stable: a concept follows its first word
-    return tuple(words)
+    words.sort(key=_start_of)  # stable: a concept follows its first word
+    return tuple(words)  # plain tuples in Word's field order: a long text makes many of them
+
+
+_start_of = operator.itemgetter(2)
 
 
 @lru_cache(maxsize=65536)
@@ -246,37 +252,39 @@ def figure_subject(
     previous_places: set[str] = set()
     previous = view.near(p_start, s_start, own_index - PREVIOUS_CONTEXT_WORDS, own_index, s_start)
     own = view.near(s_start, s_end, own_index - WINDOW_WORDS, own_index + WINDOW_WORDS, figure_end)
-    for word in (*previous, *own):
-        inside_figure = figure_start <= word.start and word.end <= figure_end
+    places = glossary.places
+    for term, label, start, end, index in (*previous, *own):
+        inside_figure = figure_start <= start and end <= figure_end
         if inside_figure and not is_count:
             continue  # a unit's own words ("micrograms per cubic meter") are not the subject
-        if s_start <= word.start < s_end:
-            if excluded and any(word.start < b and a < word.end for a, b in excluded):
+        if s_start <= start < s_end:
+            if excluded and any(start < b and a < end for a, b in excluded):
                 continue
-            distance = abs(word.index - own_index)
+            distance = abs(index - own_index)
             if distance > WINDOW_WORDS and not inside_figure:
                 continue
-            in_clause = c_start <= word.start < c_end
-            if inside_figure or (only and only[0] <= word.start < only[1]):
+            in_clause = c_start <= start < c_end
+            if inside_figure or (only and only[0] <= start < only[1]):
                 weight = 1.0
             else:
                 weight = max(MIN_WEIGHT, 1.0 / (1.0 + distance / DECAY_WORDS))
                 if not in_clause:
                     weight *= OUTSIDE_CLAUSE
-            if word.term in glossary.places:
-                if in_clause or (only and only[0] <= word.start < only[1]):
-                    clause_places.add(word.term)
-                elif word.start < figure_start:
-                    before_places[word.term] = distance
-        elif p_start <= word.start < s_start:
+            if term in places:
+                if in_clause or (only and only[0] <= start < only[1]):
+                    clause_places.add(term)
+                elif start < figure_start:
+                    before_places[term] = distance
+        elif p_start <= start < s_start:
             weight = PREVIOUS_SENTENCE_WEIGHT
-            if word.term in glossary.places:
-                previous_places.add(word.term)
+            if term in places:
+                previous_places.add(term)
         else:
             continue
-        if weight > terms.get(word.term, 0.0):
-            terms[word.term] = weight
-        labels.setdefault(word.term, word.label)
+        if weight > terms.get(term, 0.0):
+            terms[term] = weight
+        if term not in labels:
+            labels[term] = label
     return Subject(terms, labels, _focus(clause_places, before_places, previous_places))
 
 
