@@ -435,18 +435,19 @@ class SQLiteStore:
             updates: list[tuple[str, tuple, Anchor]] = []
             for table in tables:
                 keys = key_columns[table]
-                for row in self._read(f"SELECT {keys}, {_ANCHOR_COLUMNS} FROM {table}"):
-                    width = keys.count(",") + 1
-                    anchor = _anchor_from(row, width)
-                    text, sha = current[anchor.article]
-                    if text is None:
-                        found = anchor if anchor.orphaned else _orphan(anchor)
-                    elif sha == anchor.text_sha and not anchor.orphaned:
-                        continue
-                    else:
-                        found = refind(anchor, text, sha)
-                    if found != anchor:
-                        updates.append((table, tuple(row[:width]), found))
+                width = keys.count(",") + 1
+                for article, (text, sha) in current.items():
+                    # Only the rows whose article changed (or that were orphaned) are read.
+                    rows = self._read(f"SELECT {keys}, {_ANCHOR_COLUMNS} FROM {table} WHERE article = ? "
+                                      "AND (text_sha != ? OR status = 'orphaned')", (article, sha))
+                    for row in rows:
+                        anchor = _anchor_from(row, width)
+                        if text is None:
+                            found = anchor if anchor.orphaned else _orphan(anchor)
+                        else:
+                            found = refind(anchor, text, sha)
+                        if found != anchor:
+                            updates.append((table, tuple(row[:width]), found))
             if not updates:
                 return 0
             with self._write() as conn:
@@ -468,10 +469,10 @@ class SQLiteStore:
         found: set[tuple[str, int]] | None = None
         marks = ",".join("?" for _ in kinds)
         for term in terms:
-            if term.endswith("*"):
-                pattern = term[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            if term.endswith("*"):  # a prefix: a range of the term index
+                stem = term[:-1]
                 rows = self._read(f"SELECT DISTINCT kind, item_id FROM item_terms WHERE kind IN ({marks}) "
-                                  "AND term LIKE ? ESCAPE '\\'", (*kinds, pattern))
+                                  "AND term >= ? AND term < ?", (*kinds, stem, stem + "\U0010ffff"))
             else:
                 rows = self._read(f"SELECT kind, item_id FROM item_terms WHERE kind IN ({marks}) AND term = ?",
                                   (*kinds, term))
