@@ -59,7 +59,7 @@ async def settle(pilot, condition=lambda: True, timeout: float = 20.0) -> None:
     for widget in pilot.app.query(Input):
         widget.cursor_blink = False
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not (condition() and pilot.app.core.corpus_loaded):  # articles listed in the tree
         assert time.monotonic() < deadline, "app did not settle"
         await pilot.pause(0.05)
     await pilot.pause()

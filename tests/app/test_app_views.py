@@ -158,7 +158,12 @@ async def test_mouse_click_on_a_tree_article_opens_it(make_app):
     app = fixture_app(make_app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         tree = app.query_one("#tree")
-        node = next(n for n in _walk(tree.root) if n.data is not None and n.data.ref == "xinhua-2023-02-25")
+        def leaf():
+            return next((n for n in _walk(tree.root) if n.data is not None and n.data.ref == "xinhua-2023-02-25"), None)
+
+        await wait_for(pilot, lambda: leaf() is not None)  # the articles are listed after the first paint
+        await pilot.pause()
+        node = leaf()
         await pilot.click("#tree", offset=(8, node.line - tree.scroll_offset.y))
         await wait_for(pilot, lambda: app.reader.prepared is not None)
         assert app.reader.article.id == "xinhua-2023-02-25"

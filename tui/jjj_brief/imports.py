@@ -17,6 +17,7 @@ import codecs
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Callable
 import yaml
 
 from jjj_brief import formats, paths
-from jjj_brief.corpus import Article, UserError
+from jjj_brief.corpus import Article, LazyArticle, UserError
 from jjj_brief.safety import read_back
 from jjj_brief.import_ids import readable_id
 
@@ -79,15 +80,18 @@ def load_imported_articles() -> list[Article]:
     if not folder.is_dir():
         return []
     loaded: list[tuple[str, Article]] = []
-    for path in sorted(folder.glob("*.txt")):
-        if path.name.startswith("."):
-            continue  # a temporary file of an interrupted write
+    # Names sorted as strings (sorting 10,000 Paths costs ~0.2 s); dot files are temporary
+    # files of interrupted writes.
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".txt") and not n.startswith("."))
+    for name in names:
+        path = folder / name
         try:
-            meta, text = _read_stored(path)
+            meta, body_at = _read_header_at(path)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             paths.STORAGE_WARNINGS.add(f"skipped damaged import {path} ({exc.__class__.__name__})")
             continue
-        loaded.append((meta.get("imported_at", ""), _article(path, meta, text)))
+        # Only the header is read now: the text is read when first used (LazyArticle).
+        loaded.append((meta.get("imported_at", ""), _article(path, meta, _body_loader(path, body_at))))
     loaded.sort(key=lambda pair: (pair[0], pair[1].id))
     return [article for _, article in loaded]
 
@@ -131,9 +135,40 @@ def bump_generation(folder: Path | None = None) -> None:
 
 def _read_header(path: Path) -> dict:
     """The metadata line of a stored import, without reading its text."""
+    return _read_header_at(path, limit=1 << 20)[0]
+
+
+def _read_header_at(path: Path, limit: int = -1) -> tuple[dict, int]:
+    """An import's metadata from its first line, and the byte offset where its text starts."""
     with path.open("rb") as handle:
-        header = handle.readline(1 << 20).decode("utf-8")
-    if not header.startswith(HEADER_PREFIX) or not header.endswith("\n"):
+        first = handle.readline(limit)
+    return _parse_header(first.decode("utf-8").rstrip("\n"), first.endswith(b"\n")), len(first)
+
+
+def _body_loader(path: Path, offset: int) -> Callable[[], str]:
+    """Reads an import's text (after its header) when called."""
+
+    def load() -> str:
+        try:
+            with path.open("rb") as stream:
+                stream.seek(offset)
+                raw = stream.read()
+        except OSError as exc:  # removed meanwhile (import --remove in another process)
+            paths.STORAGE_WARNINGS.add(f"import {path} could not be read ({exc.__class__.__name__})")
+            return ""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            paths.STORAGE_WARNINGS.add(
+                f"damaged import {path}: not UTF-8 at byte {offset + exc.start}; undecodable bytes shown as \ufffd"
+            )
+            return raw.decode("utf-8", errors="replace")
+
+    return load
+
+
+def _parse_header(header: str, sep: bool) -> dict:
+    if not header.startswith(HEADER_PREFIX) or not sep:
         raise ValueError("not a jjj-brief import file")
     meta = json.loads(header[len(HEADER_PREFIX) :])
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
@@ -144,15 +179,10 @@ def _read_header(path: Path) -> dict:
 def _read_stored(path: Path) -> tuple[dict, str]:
     data = path.read_bytes().decode("utf-8")
     header, sep, text = data.partition("\n")
-    if not header.startswith(HEADER_PREFIX) or not sep:
-        raise ValueError("not a jjj-brief import file")
-    meta = json.loads(header[len(HEADER_PREFIX) :])
-    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
-        raise ValueError("import header has no id")
-    return meta, text
+    return _parse_header(header, bool(sep)), text
 
 
-def _article(path: Path, meta: dict, text: str) -> Article:
+def _article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
     article = _plain_article(path, meta, text)
     article.provenance = provenance_of(meta)
     article.locators = [
@@ -173,14 +203,15 @@ def provenance_of(meta: dict) -> dict:
     return {key: meta[key] for key in keys if meta.get(key) not in (None, "")}
 
 
-def _plain_article(path: Path, meta: dict, text: str) -> Article:
+def _plain_article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
     date = str(meta.get("date") or "")
     precision = {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown") if _DATE.fullmatch(date) else "unknown"
-    return Article(
+    lazy = {"text": text} if isinstance(text, str) else {"text_loader": text}
+    return (Article if isinstance(text, str) else LazyArticle)(
         id=meta["id"],
         file=str(meta.get("file") or path.name),
         path=path,
-        text=text,
+        **lazy,
         title=read_back(meta.get("title")) or meta["id"],  # the stored header is read back: untrusted
         outlet=read_back(meta.get("outlet")) or "(imported)",
         date=date if precision != "unknown" else "",

@@ -49,7 +49,8 @@ class Layers:
         use_search: bool = True,
         use_compare: bool = True,
     ) -> None:
-        self.corpus = corpus if corpus is not None else load_corpus()
+        self._corpus = corpus  # None: the shipped corpus, loaded on first use (the app: in a worker)
+        self._corpus_lock = threading.Lock()
         self.notes: list[str] = []
         self._lock = threading.RLock()
         self._modules: dict[str, ModuleType | None] = {}
@@ -59,6 +60,28 @@ class Layers:
         self._briefings = briefings
         self._briefings_loaded = briefings is not None
         self._figure_cache: dict[str, list] = {}
+
+    # -------------------------------------------------------------------- corpus
+    @property
+    def corpus(self) -> Corpus:
+        """The articles; the first use loads them (10,000 imports: a few tenths of a second)."""
+        if self._corpus is None:
+            with self._corpus_lock:
+                if self._corpus is None:
+                    self._corpus = load_corpus()
+        return self._corpus
+
+    @corpus.setter
+    def corpus(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    @property
+    def corpus_loaded(self) -> bool:
+        return self._corpus is not None
+
+    def load_corpus(self) -> Corpus:
+        """Load the articles now (the app calls this in a worker, after the first paint)."""
+        return self.corpus
 
     def _module(self, name: str) -> ModuleType | None:
         """Import an optional layer on first use (off the UI thread where it matters)."""

@@ -18,8 +18,26 @@ from jjj_brief.app.work import add_work_branches
 from jjj_brief.safety import one_line
 
 
+#: An outlet with at most this many articles lists them directly; a bigger one by year.
+SMALL_GROUP = 20
+#: A year with more articles than this is split by month.
+BIG_YEAR = 300
+#: With at most this many articles, the outlets start expanded (the shipped corpus).
+OPEN_ALL = 50
+
+
+def group_articles(articles: Any) -> dict[str, dict[str, list]]:
+    """Articles by outlet, then year (``"undated"`` when unknown): metadata only, one pass."""
+    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for article in articles:
+        year = article.date[:4] if article.date[:4].isdigit() else "undated"
+        groups[article.outlet][year].append(article)
+    return groups
+
+
 class TopicTree(Tree[Location]):
-    """Briefings (groups → topics → facts), Articles (by outlet, with dates), Timeline."""
+    """Briefings (groups → topics → facts), Articles (by outlet, then year; children made when
+    a node is first expanded, so 10,000 articles cost a handful of nodes), Timeline."""
 
     DEFAULT_CSS = """
     TopicTree { padding: 0; }
@@ -30,6 +48,8 @@ class TopicTree(Tree[Location]):
         self.core = layers
         self.show_root = False
         self.guide_depth = 2
+        self._unfilled: dict[int, Any] = {}  # node id -> makes that node's children
+        self._group_nodes: dict[tuple, TreeNode] = {}  # (outlet,), (outlet, year), (outlet, month)
 
     def on_mount(self) -> None:
         self.populate()
@@ -49,14 +69,7 @@ class TopicTree(Tree[Location]):
             self._add_topic(briefings, topic, depth=1)
 
         articles = self.root.add(Text("Articles", style="bold"), expand=True)
-        by_outlet: dict[str, list] = defaultdict(list)
-        for article in layers.corpus:
-            by_outlet[article.outlet].append(article)
-        for outlet in sorted(by_outlet, key=str.casefold):
-            outlet_node = articles.add(safe_text.line(outlet, limit=60), expand=True)
-            for article in sorted(by_outlet[outlet], key=lambda a: a.date):
-                label = safe_text.parts((article.date, "dim"), ("  ", ""), (article.title, ""), limit=70)
-                outlet_node.add_leaf(label, data=Location("article", article.id))
+        self._add_articles(articles)
 
         timeline = self.root.add(Text("Timeline", style="bold"), data=Location("timeline"))
         for event in sorted(layers.timeline(), key=lambda e: e.date):
@@ -67,6 +80,80 @@ class TopicTree(Tree[Location]):
         if fill is not None:
             fill()
         self.cursor_line = 0
+
+    # ---------------------------------------------------------------- articles
+    def _add_articles(self, parent: TreeNode) -> None:
+        """One node per outlet; what is under it is made when it is first expanded."""
+        self._unfilled.clear()
+        self._group_nodes.clear()
+        if not getattr(self.core, "corpus_loaded", True):
+            parent.add_leaf(Text("loading…", style="dim italic"))
+            return
+        corpus = self.core.corpus
+        groups = group_articles(corpus)
+        open_all = len(corpus) <= OPEN_ALL
+        for outlet in sorted(groups, key=str.casefold):
+            years = groups[outlet]
+            count = sum(len(found) for found in years.values())
+            label = safe_text.line(outlet, limit=60)
+            if count > SMALL_GROUP:
+                label.append(f"  {count:,}", style="dim")
+            node = parent.add(label, expand=False)
+            self._group_nodes[(outlet,)] = node
+            self._unfilled[node.id] = partial(self._fill_outlet, node, outlet, years)
+            if open_all:
+                self._fill(node)
+                node.expand()
+
+    def _fill(self, node: TreeNode) -> None:
+        make = self._unfilled.pop(node.id, None)
+        if make is not None:
+            make()
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        self._fill(event.node)
+
+    def _fill_outlet(self, node: TreeNode, outlet: str, years: dict[str, list]) -> None:
+        if sum(len(found) for found in years.values()) <= SMALL_GROUP:
+            self._add_article_leaves(node, [a for found in years.values() for a in found])
+            return
+        for year in sorted(years, reverse=True):
+            found = years[year]
+            label = Text(year, style="bold").append(f"  {len(found):,}", style="dim")
+            year_node = node.add(label, expand=False)
+            self._group_nodes[(outlet, year)] = year_node
+            self._unfilled[year_node.id] = partial(self._fill_year, year_node, outlet, found)
+
+    def _fill_year(self, node: TreeNode, outlet: str, articles: list) -> None:
+        if len(articles) <= BIG_YEAR:
+            self._add_article_leaves(node, articles)
+            return
+        months: dict[str, list] = defaultdict(list)
+        for article in articles:
+            months[article.date[:7] if len(article.date) >= 7 else "month unknown"].append(article)
+        for month in sorted(months, reverse=True):
+            found = months[month]
+            label = Text(month).append(f"  {len(found):,}", style="dim")
+            month_node = node.add(label, expand=False)
+            self._group_nodes[(outlet, month)] = month_node
+            self._unfilled[month_node.id] = partial(self._add_article_leaves, month_node, found)
+
+    def _add_article_leaves(self, node: TreeNode, articles: list) -> None:
+        for article in sorted(articles, key=lambda a: a.date):
+            label = safe_text.parts((article.date, "dim"), ("  ", ""), (article.title, ""), limit=70)
+            node.add_leaf(label, data=Location("article", article.id))
+
+    def _make_article_node(self, article_id: str) -> None:
+        """Make the nodes down to an article's leaf (its outlet, year and month groups)."""
+        article = self.core.article(article_id) if getattr(self.core, "corpus_loaded", True) else None
+        if article is None:
+            return
+        year = article.date[:4] if article.date[:4].isdigit() else "undated"
+        month = article.date[:7] if len(article.date) >= 7 else "month unknown"
+        for key in ((article.outlet,), (article.outlet, year), (article.outlet, month)):
+            node = self._group_nodes.get(key)
+            if node is not None:
+                self._fill(node)
 
     def repopulate(self) -> None:
         """Rebuild the tree (briefings arrived), keeping the cursor on the same item."""
@@ -96,6 +183,8 @@ class TopicTree(Tree[Location]):
 
     def select_location(self, location: Location) -> None:
         """Move the cursor to the node showing ``location`` (without opening it again)."""
+        if location.kind == "article":
+            self._make_article_node(location.ref)
         for node in _walk(self.root):
             data = node.data
             if data is not None and data.kind == location.kind and data.ref == location.ref:

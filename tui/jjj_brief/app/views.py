@@ -77,13 +77,17 @@ class HomeView(VerticalScroll):
 
     def _text(self) -> Text:
         layers = self.core
+        if getattr(layers, "corpus_loaded", True) and layers.briefings_loaded:
+            counts = Text(
+                f"{len(layers.corpus):,} articles, {len(layers.topics())} topics, {len(layers.facts())} facts, "
+                f"{len(layers.timeline())} timeline events."
+            )
+        else:  # not "0 topics" while the YAML is still being read
+            counts = Text("Loading the articles and briefings…", style="italic dim")
         rows = [
             Text("jjj-brief — Beijing-Tianjin-Hebei briefings", style="bold"),
             Text(""),
-            Text(
-                f"{len(layers.corpus)} articles, {len(layers.topics())} topics, {len(layers.facts())} facts, "
-                f"{len(layers.timeline())} timeline events."
-            ),
+            counts,
             Text(""),
             Text("/ search   ↑↓ enter open   ? every key   ctrl+p find anything   q quit", style="dim"),
             Text("Pick a topic or an article on the left, or type a search.", style="dim"),
@@ -615,7 +619,9 @@ class TimelineView(Vertical):
             label = safe_text.parts((f"{event.date:<10} ", "bold"), (event.title, ""))
             label.no_wrap = False
             for quote in event.quotes[:4]:
-                article = self.core.article(quote.article)
+                # Before the article list is read (a worker), sources show as their ids.
+                listed = getattr(self.core, "corpus_loaded", True)
+                article = self.core.article(quote.article) if listed else None
                 source = article.outlet if article else quote.article
                 label.append("\n  ")
                 label.append_text(safe_text.line(source, style="dim", limit=40))
