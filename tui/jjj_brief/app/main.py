@@ -194,6 +194,9 @@ class BriefApp(WorkActions, App[None]):
         self.query_one(HomeView).refresh_text()
         if self.core.briefings_loaded:
             self.query_one(TimelineView).refresh_events()
+        if self.work_store is not None:
+            self._reanchor()
+            self.refresh_work()
         self._open_first()
 
     def _briefings_ready(self) -> None:

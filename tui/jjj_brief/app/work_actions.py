@@ -61,7 +61,8 @@ class WorkActions:
             self.notify(one_line(f"{exc}; your work is kept in memory for this run", 400),
                         title="Your notes", severity="error", markup=False, timeout=15)
             self.work_store = SQLiteStore(None)
-        self._reanchor()
+        if self.core.corpus_loaded:  # else once the article list is read (app._corpus_ready)
+            self._reanchor()
         self._data_version = self.work_store.data_version()
         self.set_interval(POLL_SECONDS, self._poll_work)
         self.refresh_work_tree()
