@@ -178,3 +178,33 @@ def test_the_readme_backup_line_copies_a_store_in_use(tmp_path):
     (tmp_path / "work-backup.db").rename(tmp_path / "restored" / "work.db")
     with open_store(tmp_path / "restored") as restored:
         assert [n.text for n in restored.notes()] == [f"note {i}" for i in range(5)]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(
+        st.sampled_from(["type", "motivation", "target", "body", "selector", "source", "exact", "prefix", "suffix",
+                         "start", "value", "purpose", "items", "first", "jjj:value", "jjj:unit", "@context"]),
+        inner, max_size=6),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_JSON)
+def test_importing_any_json_as_web_annotations_never_crashes(data):
+    from jjj_brief.store.webanno import import_annotations
+
+    with _memory_store() as store:
+        try:
+            counts = import_annotations(store, data, lambda ref: TEXT if ref == "a" else None)
+        except StoreError:
+            return  # one line for the user (an unknown colour, a too-long text...)
+        assert set(counts) == {"notes", "claims", "unchanged", "skipped", "orphaned"}
+        assert len(store.notes()) == counts["notes"] and len(store.claims()) == counts["claims"]
+
+
+def _memory_store():
+    from jjj_brief.store import SQLiteStore
+
+    return SQLiteStore(None)

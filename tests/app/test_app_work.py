@@ -177,3 +177,29 @@ async def test_two_app_windows_and_a_cli_writer_share_one_store(own_home, make_a
             await wait_for(pilot, lambda app=app: "Notes (2)" in _tree_labels(app), timeout=15)
             assert len(app.work_store.bookmarks()) == 2
         assert {n.text for n in second.work_store.notes()} == {"from the CLI", "from window one"}
+
+
+HOSTILE = "[@click=app.quit]Q[/] [$accent @click=app.bell]B[/] \x1b]52;c;aGk=\x07\x1b[2J \u202eevil"
+
+
+@pilot_test
+async def test_hostile_note_text_is_shown_as_text_everywhere(make_app, tmp_path):
+    from jjj_brief.store import ClaimMember, make_anchor, open_store
+    from jjj_brief.corpus import load_corpus
+
+    text = load_corpus().get(XINHUA).text
+    other = load_corpus().get(CHINANEWS).text
+    with open_store(tmp_path / "data") as store:
+        store.add_note(make_anchor(XINHUA, text, 1237, 1325), HOSTILE, "pink")
+        store.add_claim([ClaimMember(make_anchor(XINHUA, text, 1318, 1325)),
+                         ClaimMember(make_anchor(CHINANEWS, other, 424, 433))], "conflict", HOSTILE)
+        store.save_search(HOSTILE[:40], "xiongan", watch=True)
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for location in (Location("work"), Location("article", XINHUA, offset=1237), Location("claim", "1"),
+                         Location("fact", "strategy-age")):
+            app.open_location(location)
+            await wait_for(pilot, lambda: "[@click=app.quit]Q[/]" in screen_text(app), timeout=30)
+            shown = screen_text(app)
+            assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert app.is_running, "a [@click] in your own note ran nothing"
