@@ -115,6 +115,7 @@ class SearchResult:
             "parsed": self.parsed,
             "total": self.total,
             "total_exact": self.total_exact,
+            "total_lower_bound": self.total_lower_bound,
             "total_label": self.total_label,
             "suggestion": self.suggestion,
             "message": self.message,
