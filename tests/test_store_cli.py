@@ -236,3 +236,15 @@ def test_kind_note_and_kind_claim_search_your_own_words(capsys):
     assert {h["kind"] for h in both["hits"]} == {"note", "claim"}  # "9 years" is the note's quote too
     assert {h["kind"] for h in cli_json(capsys, "search", "relocation", "--limit", "50")["hits"]} <= {
         "passage", "topic", "fact", "glossary"}, "without kind:note/claim, search is as before"
+
+
+def test_notes_export_and_import_refuse_or_stream_what_is_not_a_regular_file(capsys, tmp_path):
+    import os
+
+    cli_json(capsys, "note", XINHUA, "1237", "1325", "--text", "x")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, _, err = cli(capsys, "notes", "--import", str(fifo))  # never opened: no hang
+    assert code == 1 and "not a regular file" in err
+    code, _, err = cli(capsys, "notes", "--export", "/dev/null")  # streamed, /dev/null not replaced
+    assert code == 0 and os.path.exists("/dev/null") and not os.path.isfile("/dev/null")

@@ -47,8 +47,8 @@ def run_list(args: argparse.Namespace) -> int:
         target = Path(args.export).expanduser()
         if target.is_dir():
             raise UserError(f"{target} is a folder; give a file name")
-        try:
-            paths.atomic_write(target, export_json(store, article))
+        try:  # a new or regular file atomically; a FIFO or device streamed into, never replaced
+            paths.write_user_file(target, export_json(store, article))
         except OSError as exc:
             raise UserError(f"cannot write {target}: {exc.strerror or exc}") from exc
         message(f"wrote {len(store.notes(article))} notes and {len(store.claims(article))} claims to {target}")
@@ -71,10 +71,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _import(name: str, as_json: bool) -> int:
     source = Path(name).expanduser()
-    try:
-        if source.stat().st_size > MAX_IMPORT_BYTES:
-            raise UserError(f"{source}: too large for a notes file (limit {MAX_IMPORT_BYTES} bytes)")
-        data = json.loads(source.read_bytes().decode("utf-8"))
+    try:  # a regular file only (a FIFO is never opened), bounded
+        data = json.loads(paths.read_regular_file(source, MAX_IMPORT_BYTES).decode("utf-8"))
     except OSError as exc:
         raise UserError(f"cannot read {source}: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, ValueError) as exc:
