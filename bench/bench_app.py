@@ -1,29 +1,34 @@
-"""Benchmark the app (not a test): first paint, keystroke to results, opening long articles, memory.
+"""Benchmark the app and the CLI start-up (not a test): before/after, CPU and wall time.
 
-    .venv/bin/python bench/bench_app.py [--articles 10000] [--runs 5] [--report bench/bench_app_report.md]
+    .venv/bin/python bench/bench_app.py [--before DIR] [--articles 10000] [--runs 5]
+                                        [--big-home DIR] [--report bench/bench_app_report.md]
 
-What it measures, each in a fresh JJJ_BRIEF_HOME under a temp dir:
+``--before DIR`` is another checkout of jjj-brief (e.g. ``git archive OLD | tar -x -C DIR``):
+its ``tui`` goes first on ``PYTHONPATH`` for the "before" column, this checkout's for "after".
+Every measurement runs in a fresh process, the two code trees interleaved run by run, so
+that load on the machine hits both alike. CPU seconds are the measured process's own
+(rusage of the child, or ``process_time`` inside it, threads included).
 
-1. Launch to first paint: the installed ``jjj-brief`` started in tmux (fixed size); time from
-   sending the command to the screen showing the tree and search box. Cold (first run: the
-   index is built in the background, which must not delay the paint) and warm.
-2. Keystroke to results: in-process (Textual pilot), typing a query into the search box;
-   time from the last keystroke to the results on screen, and the part after the debounce
-   (the search in its worker plus showing the results). At the seed corpus, and with
-   N synthetic articles imported (``jjj-brief import`` code path), when imports exist.
-3. Opening the longest article (and a 40 KB one): time from the request to the text painted,
-   with our line-rendered reader, versus one ``Static`` widget per paragraph (the approach it
-   replaced), to justify the design.
-4. Peak memory (VmHWM) of the app process in tmux, and ru_maxrss of the in-process runs.
+1. Start-up: ``jjj-brief --version`` and ``jjj-brief search xiongan --json`` (seeds, index
+   built beforehand), wall and CPU of the whole process.
+2. First paint with N imported articles (default 10,000, written directly in the store's
+   file format): the app started in tmux (140×45); wall from pressing Enter to the first
+   paint, CPU of the process at that moment, and when the articles are listed in the tree.
+3. Results after typing at N articles (this checkout; needs its index, built once): last key
+   to results on screen, and the part after the 150 ms debounce.
+4. Opening a 10 MB imported article: request to first screen painted, PageDown, and (after)
+   when its figures are painted.
 
-Targets from the issue: first paint < 0.6 s; results < 100 ms after the debounce at 10,000
-articles; open a 40 KB article < 150 ms.
+Targets (issue 12): first paint ≤ 0.6 s and results ≤ 100 ms after the debounce at 10,000
+articles; ``--version`` ≤ 100 ms; ``search X --json`` on the seeds ≤ 300 ms wall; a 10 MB
+article's first screen ≤ 1 s after opening, a page of scrolling ≤ 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -38,65 +43,94 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = Path(sys.executable).with_name("jjj-brief")
+THIS = Path(__file__).resolve()
 NOTES_MARKER = "<!-- notes: kept when the benchmark is re-run -->"
 QUERIES = ["Xiongan", "Zhongguancun branches", "PM2.5 concentration", "outlet:xinhua Hebei", "Tianjin port"]
+HEADER_PREFIX = "jjj-import "  # the store's file format: one JSON header line, then the text
 
 
-# --------------------------------------------------------------------- first paint
-def first_paint(home: Path, runs: int) -> dict[str, object]:
-    socket = f"jjj-bench-{uuid.uuid4().hex[:8]}"
-
-    def tmux(*args: str) -> str:
-        return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=30).stdout
-
-    times: list[float] = []
-    peak_kb: list[int] = []
-    try:
-        tmux("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "140", "-y", "45",
-             "-e", f"JJJ_BRIEF_HOME={home}", "bash --norc --noprofile")
-        time.sleep(0.3)
-        for _ in range(runs):
-            tmux("send-keys", "-t", "b", "clear", "Enter")
-            time.sleep(0.2)
-            tmux("send-keys", "-t", "b", "-l", str(SCRIPT))
-            start = time.perf_counter()
-            tmux("send-keys", "-t", "b", "Enter")
-            while True:
-                screen = tmux("capture-pane", "-t", "b", "-p")
-                if "Timeline" in screen and "Search" in screen:
-                    times.append(time.perf_counter() - start)
-                    break
-                if time.perf_counter() - start > 20:
-                    raise RuntimeError(f"no first paint:\n{screen}")
-                time.sleep(0.005)
-            time.sleep(1.5)  # let it settle (index build, resume) before reading memory
-            peak_kb.append(_app_peak_kb(tmux("list-panes", "-t", "b", "-F", "#{pane_pid}").strip()))
-            tmux("send-keys", "-t", "b", "-l", "q")
-            time.sleep(0.8)
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30)
-    return {"cold": times[0], "warm_median": statistics.median(times[1:]) if len(times) > 1 else None,
-            "all": times, "peak_rss_mb": max(peak_kb) / 1024 if peak_kb else None}
+# ------------------------------------------------------------------ data sets
+def seed_sentences() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    return [s.strip() for text in texts for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 40]
 
 
-def _app_peak_kb(shell_pid: str) -> int:
-    """VmHWM of the jjj-brief process: the child of the pane's shell."""
-    children = subprocess.run(["ps", "-o", "pid=", "--ppid", shell_pid], capture_output=True, text=True).stdout.split()
-    for pid in children:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if match:
-            return int(match.group(1))
-    return 0
+def write_import(folder: Path, meta: dict, body: str) -> None:
+    """One stored import, as ``jjj-brief import`` writes it (without its per-file fsync)."""
+    (folder / f"{meta['id']}.txt").write_text(HEADER_PREFIX + json.dumps(meta) + "\n" + body, encoding="utf-8")
 
 
+def make_big_home(home: Path, count: int, seed: int = 7) -> None:
+    """``count`` imported articles of 1–4 KB built from the seeds' sentences (reproducible)."""
+    folder = home / "data" / "imports"
+    if folder.is_dir() and len(list(folder.glob("synthetic-*.txt"))) >= count:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    sentences = seed_sentences()
+    outlets = ["Synthetic Daily", "Bench News", "Test Weekly", "Xinhua News Agency"]
+    rng = random.Random(seed)
+    for number in range(count):
+        body = "\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(rng.randint(2, 8))) + "\n"
+        meta = {"format": 1, "id": f"synthetic-{number}", "file": f"synthetic-{number:05d}.txt",
+                "title": f"Synthetic article {number}", "title_given": True, "outlet": rng.choice(outlets),
+                "date": str(rng.choice([2022, 2023, 2024])), "sha256": f"{number:064x}",
+                "imported_at": f"2026-01-01T00:00:{number % 60:02d}+00:00", "source_format": "text",
+                "size": len(body), "language": "en"}
+        write_import(folder, meta, body)
+
+
+def make_huge_home(home: Path, megabytes: int = 10, seed: int = 3) -> str:
+    """One imported article of ``megabytes`` MB (paragraphs of 2–6 seed sentences)."""
+    folder = home / "data" / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    sentences = seed_sentences()
+    parts, size = [], 0
+    while size < megabytes * 1_000_000:
+        parts.append(" ".join(rng.sample(sentences, rng.randint(2, 6))))
+        size += len(parts[-1]) + 2
+    body = "\n\n".join(parts) + "\n"
+    meta = {"format": 1, "id": "huge", "file": "huge.txt", "title": f"A {megabytes} MB document", "title_given": True,
+            "outlet": "Bench News", "date": "2024", "sha256": "f" * 64, "imported_at": "2026-01-01T00:00:00+00:00",
+            "source_format": "text", "size": len(body.encode()), "language": "en"}
+    write_import(folder, meta, body)
+    return "huge"
+
+
+# ---------------------------------------------------------------- processes
+def env_for(code: Path, home: Path) -> dict[str, str]:
+    env = dict(os.environ, JJJ_BRIEF_HOME=str(home), PYTHONPATH=str(code / "tui"))
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def timed_process(code: Path, home: Path, arguments: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``jjj-brief ARGUMENTS`` run with ``code``."""
+    program = f"import sys; from jjj_brief.cli import main; raise SystemExit(main({arguments!r}))"
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", program], env=env_for(code, home),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"jjj-brief {' '.join(arguments)} failed with {code}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def child_json(code: Path, home: Path, mode: str, *extra: str, timeout: float = 600) -> dict:
+    """Run one of this script's ``--child`` measurements with ``code``; its JSON result."""
+    done = subprocess.run([sys.executable, str(THIS), "--child", mode, *extra], env=env_for(code, home),
+                          capture_output=True, text=True, timeout=timeout)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("{")), None)
+    if line is None:
+        raise RuntimeError(f"{mode} with {code} printed no result:\n{done.stderr[-2000:]}")
+    return json.loads(line)
+
+
+# ------------------------------------------------------------- first paint
 def paint_probe(out: Path) -> None:
-    """Run the app in this terminal; at its first paint, record the CPU seconds spent so far
-    (imports included) and quit. CPU time barely depends on what else the machine runs."""
+    """Child: run the app in this terminal; record CPU and clock at the first paint and when
+    the articles are listed in the tree; then quit."""
     from jjj_brief.app.main import BriefApp
 
     class Probe(BriefApp):
@@ -105,57 +139,61 @@ def paint_probe(out: Path) -> None:
             self.call_after_refresh(self._painted)
 
         def _painted(self) -> None:
-            out.write_text(f"{time.process_time():.4f}\n")
+            self.result = {"paint_clock": time.time(), "paint_cpu": time.process_time()}
+            self.set_interval(0.005, self._listed)
+
+        def _listed(self) -> None:
+            if not getattr(self.core, "corpus_loaded", True):
+                return
+            tree = self.query_one("#tree")
+            articles = next(n for n in tree.root.children if n.label.plain == "Articles")
+            if any(n.label.plain == "loading…" for n in articles.children):
+                return
+            self.result.update(listed_clock=time.time(), listed_cpu=time.process_time())
+            out.write_text(json.dumps(self.result))
             self.exit()
 
-    Probe().run()
+    Probe(build_index=False, resume=False).run()
 
 
-def first_paint_cpu(home: Path, runs: int) -> list[float]:
-    """CPU seconds from process start to first paint (tmux, same size), per run."""
+def first_paint(codes: dict[str, Path], home: Path, runs: int) -> dict[str, list[dict]]:
     socket = f"jjj-bench-{uuid.uuid4().hex[:8]}"
-    out = home / "paint-probe.txt"
-    results = []
+    results: dict[str, list[dict]] = {name: [] for name in codes}
+    out = Path(tempfile.mkdtemp()) / "paint.json"
+
+    def tmux(*args: str) -> None:
+        subprocess.run(["tmux", "-L", socket, *args], check=True, timeout=30, capture_output=True)
+
     try:
-        subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "140",
-                        "-y", "45", "-e", f"JJJ_BRIEF_HOME={home}", "bash --norc --noprofile"], check=True, timeout=30)
+        tmux("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "140", "-y", "45", "bash --norc --noprofile")
+        time.sleep(0.3)
         for _ in range(runs):
-            out.unlink(missing_ok=True)
-            command = f"{sys.executable} {Path(__file__).resolve()} --paint-probe {out}"
-            subprocess.run(["tmux", "-L", socket, "send-keys", "-t", "b", command, "Enter"], check=True, timeout=30)
-            deadline = time.monotonic() + 30
-            while not out.exists() or not out.read_text().strip():
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the paint probe never painted")
-                time.sleep(0.05)
-            results.append(float(out.read_text()))
-            time.sleep(0.5)
+            for name, code in codes.items():
+                out.unlink(missing_ok=True)
+                command = (f"env PYTHONPATH={code / 'tui'} JJJ_BRIEF_HOME={home} {sys.executable} {THIS} "
+                           f"--child paint {out}")
+                tmux("send-keys", "-t", "b", "clear", "Enter")
+                time.sleep(0.3)
+                tmux("send-keys", "-t", "b", "-l", command)
+                started = time.time()
+                tmux("send-keys", "-t", "b", "Enter")
+                deadline = time.monotonic() + 120
+                while not out.exists() or not out.read_text().strip():
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"no first paint with {code}")
+                    time.sleep(0.02)
+                found = json.loads(out.read_text())
+                results[name].append({
+                    "paint_wall": found["paint_clock"] - started, "paint_cpu": found["paint_cpu"],
+                    "listed_wall": found["listed_clock"] - started, "listed_cpu": found["listed_cpu"],
+                })
+                time.sleep(0.5)
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30)
     return results
 
 
-# ------------------------------------------------------------- synthetic imports
-def make_imports(count: int, folder: Path, seed: int = 7) -> list[Path]:
-    """``count`` articles of 1-4 KB built from the seeds' sentences (seeded, reproducible)."""
-    from jjj_brief.corpus import load_corpus
-
-    sentences = [s.strip() for a in load_corpus() for s in re.split(r"(?<=[.!?])\s+", a.text) if len(s.strip()) > 40]
-    outlets = ["Synthetic Daily", "Bench News", "Test Weekly", "Xinhua News Agency"]
-    rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for number in range(count):
-        body = "\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(rng.randint(2, 8)))
-        year = rng.choice([2022, 2023, 2024])
-        text = f"---\ntitle: Synthetic article {number}\noutlet: {rng.choice(outlets)}\ndate: '{year}'\n---\n{body}\n"
-        path = folder / f"synthetic-{number:05d}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-# -------------------------------------------------------------- in-process runs
+# ---------------------------------------------------------- results after typing
 async def _search_latencies(queries: list[str]) -> list[tuple[str, float, float, float]]:
     from jjj_brief.app.main import BriefApp
 
@@ -180,114 +218,89 @@ async def _search_latencies(queries: list[str]) -> list[tuple[str, float, float,
     return results
 
 
-def search_latency(home: Path) -> list[tuple[str, float, float, float]]:
-    os.environ["JJJ_BRIEF_HOME"] = str(home)
-    _fresh_process_state()
+def child_search() -> dict:
     from jjj_brief import search
 
     search.ensure_index()
-    return asyncio.run(_search_latencies(QUERIES))
+    return {"rows": asyncio.run(_search_latencies(QUERIES))}
 
 
-def _fresh_process_state() -> None:
-    """Forget cached corpus and search engines (the home changed)."""
-    from jjj_brief import corpus
-
-    corpus.load_corpus(refresh=True)
-    try:
-        from jjj_brief.search import api
-
-        api._reset_engine()
-        index_module = sys.modules.get("jjj_brief.search.index")
-        manager = getattr(index_module, "MANAGER", None)
-        if manager is not None and hasattr(manager, "discard"):
-            manager.discard()
-    except ImportError:
-        pass
-
-
-async def _open_times(article_ids: list[str], runs: int) -> dict[str, list[float]]:
+# ------------------------------------------------------------ huge article
+async def _open_huge(article_id: str, pages: int) -> dict:
     from jjj_brief.app.main import BriefApp
     from jjj_brief.app.state import Location
 
     app = BriefApp(resume=False, build_index=False, data_dir=Path(tempfile.mkdtemp()))
-    times: dict[str, list[float]] = {}
+    result: dict = {}
     async with app.run_test(size=(140, 45)) as pilot:
-        for article_id in article_ids * runs:
-            app.open_location(Location("home"))
-            await pilot.pause(0.05)
-            start = time.perf_counter()
-            app.open_location(Location("article", article_id))
-            while app.reader.prepared is None or app.reader.prepared.article.id != article_id:
-                await pilot.pause(0.001)
-            await pilot.pause(0)  # painted
-            times.setdefault(article_id, []).append(time.perf_counter() - start)
-            app.core._figure_cache.clear()  # each run extracts figures again
-    return times
-
-
-async def _widget_per_paragraph(article_id: str, runs: int) -> list[float]:
-    """The alternative: mount one Static per paragraph in a VerticalScroll."""
-    from textual.app import App, ComposeResult
-    from textual.containers import VerticalScroll
-    from textual.widgets import Static
-
-    from jjj_brief.app import safe_text
-    from jjj_brief.corpus import load_corpus
-
-    article = load_corpus().get(article_id)
-
-    class Probe(App[None]):
-        def compose(self) -> ComposeResult:
-            yield VerticalScroll(id="scroll")
-
-    times = []
-    app = Probe()
-    async with app.run_test(size=(140, 45)) as pilot:
-        scroll = app.query_one("#scroll")
-        for _ in range(runs):
-            await scroll.remove_children()
-            await pilot.pause(0.05)
-            start = time.perf_counter()
-            await scroll.mount_all([Static(safe_text.block(p.text)) for p in article.paragraphs])
+        while not getattr(app.core, "corpus_loaded", True):
+            await pilot.pause(0.01)
+        article = app.core.article(article_id)
+        result["bytes"] = len(article.text.encode("utf-8"))
+        await pilot.pause(0.2)
+        wall, cpu = time.perf_counter(), time.process_time()
+        app.open_location(Location("article", article_id))
+        reader = app.reader
+        while reader.prepared is None or reader.prepared.article.id != article_id or reader.document.loading:
+            await pilot.pause(0.001)
+        await pilot.pause(0)  # the first screen painted
+        result["first_screen_wall"] = time.perf_counter() - wall
+        result["first_screen_cpu"] = time.process_time() - cpu
+        page_walls, page_cpus = [], []
+        for _ in range(pages):
+            wall, cpu = time.perf_counter(), time.process_time()
+            await pilot.press("pagedown")
             await pilot.pause(0)
-            times.append(time.perf_counter() - start)
-    return times
+            page_walls.append(time.perf_counter() - wall)
+            page_cpus.append(time.process_time() - cpu)
+        result["page_wall"] = statistics.median(page_walls)
+        result["page_cpu"] = statistics.median(page_cpus)
+        result["page_worst_wall"] = max(page_walls)
+        if hasattr(reader.prepared, "figures_ready"):
+            while not reader.prepared.figures_ready:
+                await pilot.pause(0.01)
+            result["figures_wall"] = time.perf_counter() - wall + result["first_screen_wall"]
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
 
 
-def open_articles(runs: int) -> dict[str, object]:
-    from jjj_brief.corpus import load_corpus
-
-    corpus = load_corpus()
-    longest = max(corpus, key=lambda a: len(a.text))
-    forty = min(corpus, key=lambda a: abs(len(a.text.encode()) - 40_000))
-    ids = list(dict.fromkeys([longest.id, forty.id]))
-    ours = asyncio.run(_open_times(ids, runs))
-    widgets = asyncio.run(_widget_per_paragraph(longest.id, runs))
-    return {
-        "longest": (longest.id, len(longest.text.encode()), len(longest.paragraphs)),
-        "forty": (forty.id, len(forty.text.encode())),
-        "ours": {k: statistics.median(v) for k, v in ours.items()},
-        "ours_first": {k: v[0] for k, v in ours.items()},
-        "widgets_median": statistics.median(widgets),
-    }
+def child_open(article_id: str) -> dict:
+    return asyncio.run(_open_huge(article_id, pages=10))
 
 
-# ------------------------------------------------------------------------ report
+# ------------------------------------------------------------------ report
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10_000, help="synthetic imports for the large corpus (0: skip)")
+    parser.add_argument("--before", type=Path, help="another checkout, for the 'before' column")
+    parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--big-home", type=Path, help="keep the large corpus here and reuse it on the next run")
+    parser.add_argument("--big-home", type=Path, help="keep the large corpus (and its index) here, reused next time")
+    parser.add_argument("--skip-search", action="store_true", help="no results-after-typing at N articles")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "bench_app_report.md")
-    parser.add_argument("--paint-probe", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.paint_probe:
-        paint_probe(args.paint_probe)
+    if args.child:
+        mode, *rest = args.child
+        if mode == "paint":
+            paint_probe(Path(rest[0]))
+            return 0
+        result = child_search() if mode == "search" else child_open(rest[0])
+        print(json.dumps(result))
         return 0
-    if shutil.which("tmux") is None or not SCRIPT.exists():
-        print("needs tmux and the installed jjj-brief", file=sys.stderr)
+    if shutil.which("tmux") is None:
+        print("needs tmux", file=sys.stderr)
         return 1
+    codes = {"after": ROOT}
+    if args.before:
+        codes = {"before": args.before.resolve(), "after": ROOT}
     work = Path(tempfile.mkdtemp(prefix="jjj-bench-app-"))
     lines: list[str] = []
 
@@ -295,90 +308,95 @@ def main() -> int:
         print(text, flush=True)
         lines.append(text)
 
-    say("# App benchmark")
+    say("# App and start-up benchmark")
     say()
-    say(f"`{' '.join([Path(sys.executable).name, *sys.argv])}` on {os.cpu_count()} CPUs, "
-        f"Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"load average at start {os.getloadavg()[0]:.1f} (other work on the machine inflates every number).")
-    say()
-
-    seed_home = work / "seed-home"
-    paint = first_paint(seed_home, args.runs)
-    say("## Launch to first paint (tmux, 140×45, installed console script)")
-    say()
-    say("| run | seconds |")
-    say("| --- | --- |")
-    say(f"| cold (first run, index built in the background) | {paint['cold']:.3f} |")
-    if paint["warm_median"] is not None:
-        say(f"| warm, median of {args.runs - 1} | {paint['warm_median']:.3f} |")
-    say(f"| all runs | {', '.join(f'{t:.3f}' for t in paint['all'])} |")
-    cpu = first_paint_cpu(seed_home, args.runs)
-    say(f"| CPU seconds to first paint (process start → painted, imports included), median of {len(cpu)} | {statistics.median(cpu):.3f} |")
-    say()
-    say("Wall time depends on the machine's load; the CPU seconds are what the paint costs (on an idle")
-    say("machine, wall ≈ CPU plus a little I/O).")
-    say()
-    say(f"Peak memory of the app process (VmHWM, seeds, after first paint and index): {paint['peak_rss_mb']:.0f} MB")
+    say(f"`{' '.join([Path(sys.executable).name, *sys.argv])}` on {os.cpu_count()} CPUs, Python "
+        f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average at start "
+        f"{os.getloadavg()[0]:.1f}. " + (f"before: `{codes['before']}`; " if "before" in codes else "")
+        + f"after: `{ROOT}`. Medians of {args.runs} runs, code trees interleaved.")
     say()
 
-    say("## Keystroke to results (in-process pilot; debounce 150 ms)")
+    # 1. start-up
+    seed_homes = {name: work / f"seed-{name}" for name in codes}
+    for name, code in codes.items():
+        timed_process(code, seed_homes[name], ["index"])  # the seed index, built once per code tree
+    startup: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for _ in range(args.runs):
+        for label, arguments in (("--version", ["--version"]), ("search xiongan --json", ["search", "xiongan", "--json"])):
+            for name, code in codes.items():
+                startup.setdefault((label, name), []).append(timed_process(code, seed_homes[name], arguments))
+    say("## Start-up (whole process, seeds)")
     say()
-    say("| corpus | query | last key → results shown (ms) | after debounce: search + show (ms) | of which search (ms) |")
-    say("| --- | --- | --- | --- | --- |")
-    for query, total, after, searching in search_latency(seed_home):
-        say(f"| seeds (5) | `{query}` | {total * 1000:.0f} | {after * 1000:.0f} | {searching * 1000:.0f} |")
-    big_note = ""
-    if args.articles:
-        try:
-            from jjj_brief import imports
-        except ImportError:
-            imports = None
-        if imports is None:
-            big_note = "imports are not available: the large-corpus row is missing"
-        else:
-            big_home = args.big_home or work / "big-home"
-            os.environ["JJJ_BRIEF_HOME"] = str(big_home)
-            _fresh_process_state()
-            reused = len(list((big_home / "data" / "imports").glob("*.txt"))) if big_home.exists() else 0
-            started = time.perf_counter()
-            if reused >= args.articles:
-                imported = reused
-            else:
-                files = make_imports(args.articles, work / "synthetic")
-                outcomes = imports.add_files([str(p) for p in files])
-                imported = sum(1 for o in outcomes if o.status == "imported")
-            _fresh_process_state()
-            from jjj_brief import search
+    header = " | ".join(f"{name} wall / CPU (ms)" for name in codes)
+    say(f"| command | {header} | target |")
+    say("|---|" + "---|" * len(codes) + "---|")
+    for label, target in (("--version", "≤ 100 ms"), ("search xiongan --json", "≤ 300 ms wall")):
+        cells = []
+        for name in codes:
+            found = startup[(label, name)]
+            cells.append(f"{ms(median([w for w, _ in found]))} / {ms(median([c for _, c in found]))}")
+        say(f"| `jjj-brief {label}` | {' | '.join(cells)} | {target} |")
+    say()
 
-            search.ensure_index()
-            build = time.perf_counter() - started
-            for query, total, after, searching in search_latency(big_home):
-                say(f"| seeds + {imported:,} imported | `{query}` | {total * 1000:.0f} | {after * 1000:.0f} | {searching * 1000:.0f} |")
-            how = "reused from an earlier run" if reused >= args.articles else f"imported and indexed in {build:.0f} s before measuring"
-            big_note = f"{imported:,} synthetic articles (1–4 KB each, from the seeds' sentences), {how}."
-            os.environ["JJJ_BRIEF_HOME"] = str(seed_home)
-            _fresh_process_state()
+    # 2. first paint at N articles
+    big_home = args.big_home or work / "big-home"
+    make_big_home(big_home, args.articles)
+    painted = first_paint(codes, big_home, args.runs)
+    say(f"## First paint with {args.articles:,} imported articles (tmux 140×45, no index build)")
     say()
-    if big_note:
-        say(big_note)
+    say("| | " + " | ".join(codes) + " | target |")
+    say("|---|" + "---|" * len(codes) + "---|")
+    for key, label, target in (("paint_wall", "Enter → first paint, wall (ms)", "≤ 600"),
+                               ("paint_cpu", "CPU at first paint (ms)", ""),
+                               ("listed_wall", "Enter → articles listed in the tree, wall (ms)", ""),
+                               ("listed_cpu", "CPU when listed (ms)", "")):
+        say(f"| {label} | " + " | ".join(ms(median([r[key] for r in painted[n]])) for n in codes) + f" | {target} |")
+    say()
+
+    # 3. results after typing at N articles (this checkout)
+    if not args.skip_search:
+        started = time.perf_counter()
+        found = child_json(ROOT, big_home, "search", timeout=3600)
+        took = time.perf_counter() - started
+        say(f"## Results after typing, {args.articles:,} imported articles (after; debounce 150 ms)")
+        say()
+        say("| query | last key → results shown (ms) | after the debounce (ms) | of which search (ms) |")
+        say("|---|---|---|---|")
+        for query, total, after, searching in found["rows"]:
+            say(f"| `{query}` | {ms(total)} | {ms(after)} | {ms(searching)} |")
+        say()
+        say(f"(index checked or built beforehand; the whole step took {took:.0f} s)")
         say()
 
-    opened = open_articles(args.runs)
-    longest_id, longest_bytes, longest_paragraphs = opened["longest"]
-    forty_id, forty_bytes = opened["forty"]
-    say("## Opening an article (request → text painted, figures extracted and styled)")
+    # 4. the 10 MB article
+    huge_home = work / "huge-home"
+    article_id = make_huge_home(huge_home)
+    opened: dict[str, list[dict]] = {name: [] for name in codes}
+    for run in range(max(1, min(args.runs, 3))):
+        for name, code in codes.items():
+            if name == "before" and run > 0:
+                continue  # ~25 s a run: once is enough to know
+            opened[name].append(child_json(code, huge_home, "open", article_id, timeout=900))
+    size = opened["after"][0]["bytes"]
+    say(f"## Opening a {size / 1e6:.1f} MB imported article (in-process pilot, 140×45)")
     say()
-    say("| article | bytes | first open (ms) | median of runs (ms) |")
-    say("| --- | --- | --- | --- |")
-    for article_id, size in {longest_id: longest_bytes, forty_id: forty_bytes}.items():
-        say(f"| `{article_id}` | {size:,} | {opened['ours_first'][article_id] * 1000:.0f} | {opened['ours'][article_id] * 1000:.0f} |")
+    say("| | " + " | ".join(f"{n} ({len(opened[n])} run{'s' if len(opened[n]) > 1 else ''})" for n in codes)
+        + " | target |")
+    say("|---|" + "---|" * len(codes) + "---|")
+    for key, label, target in (("first_screen_wall", "open → first screen, wall (ms)", "≤ 1,000"),
+                               ("first_screen_cpu", "open → first screen, CPU (ms)", ""),
+                               ("page_wall", "PageDown, median wall (ms)", "≤ 50"),
+                               ("page_cpu", "PageDown, median CPU (ms)", ""),
+                               ("page_worst_wall", "PageDown, worst of 10 (ms)", ""),
+                               ("figures_wall", "open → figures painted, wall (ms)", ""),
+                               ("peak_rss_mb", "peak memory of the process (MB)", "")):
+        cells = []
+        for name in codes:
+            values = [r[key] for r in opened[name] if key in r]
+            cells.append("—" if not values else (f"{median(values):,.0f}" if key == "peak_rss_mb" else ms(median(values))))
+        say(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     say()
-    say(f"One `Static` per paragraph instead ({longest_paragraphs} widgets for `{longest_id}`, no figures): "
-        f"median {opened['widgets_median'] * 1000:.0f} ms to mount and paint.")
-    say()
-    say(f"Peak memory of the in-process runs (ru_maxrss, includes the {args.articles:,}-article index when built): "
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    # Hand-written notes below the marker survive a re-run; the tables above are regenerated.
+
     notes = ""
     if args.report.exists():
         old = args.report.read_text(encoding="utf-8")
@@ -386,7 +404,7 @@ def main() -> int:
             notes = old[old.index(NOTES_MARKER):]
     args.report.write_text("\n".join(lines) + "\n\n" + (notes or NOTES_MARKER + "\n"), encoding="utf-8")
     print(f"\nreport written to {args.report}")
-    shutil.rmtree(work, ignore_errors=True)  # (a --big-home outside it is kept)
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

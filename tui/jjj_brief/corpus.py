@@ -20,9 +20,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from jjj_brief import paths
 from jjj_brief.errors import UserError  # noqa: F401  (raised here; importers take it from here too)
 from jjj_brief.safety import display_safe
@@ -30,37 +27,17 @@ from jjj_brief.safety import display_safe
 DatePrecision = Literal["day", "month", "year", "unknown"]
 AttributionField = Literal["title", "outlet", "date", "byline", "language"]
 
-
-class CatalogEntry(BaseModel):
-    """One article's metadata, as curated in ``seeds/catalog.yaml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    file: str
-    title: str
-    title_printed: bool = Field(description="False when the title is ours, not the source's")
-    outlet: str
-    outlet_printed: bool = True
-    date: str = Field(description="ISO date, as precise as the evidence allows: YYYY, YYYY-MM or YYYY-MM-DD")
-    date_precision: DatePrecision
-    date_inferred: bool = Field(description="True when any part of the date is not printed")
-    date_note: str = ""
-    byline: list[str] = Field(default_factory=list)
-    language: str
-    evidence: dict[AttributionField, list[str]]
-
-    @field_validator("date")
-    @classmethod
-    def _iso_date(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
-        return value
+# The seed catalog's schema (pydantic, YAML) lives in jjj_brief.catalog and is imported when
+# the seeds are read: the app paints its first screen before that (in a worker).
+_CATALOG_NAMES = ("CatalogEntry", "Catalog", "load_catalog")
 
 
-class Catalog(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    articles: list[CatalogEntry]
+def __getattr__(name: str) -> object:
+    if name in _CATALOG_NAMES:
+        from jjj_brief import catalog
+
+        return getattr(catalog, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -231,16 +208,6 @@ def read_text_file(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
-def load_catalog(seeds: Path | None = None) -> list[CatalogEntry]:
-    seeds = seeds or paths.seeds_dir()
-    catalog_path = seeds / "catalog.yaml"
-    try:
-        raw = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
-        return Catalog.model_validate(raw).articles
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise UserError(f"{catalog_path}: {exc}") from exc
-
-
 @dataclass
 class Corpus:
     """All articles, in catalog order (seeds first, then the user's imports)."""
@@ -275,6 +242,8 @@ class Corpus:
 
 
 def load_seed_articles(seeds: Path | None = None) -> list[Article]:
+    from jjj_brief.catalog import load_catalog
+
     seeds = seeds or paths.seeds_dir()
     articles = []
     for entry in load_catalog(seeds):

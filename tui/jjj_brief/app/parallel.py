@@ -22,7 +22,6 @@ from textual.widgets import Static
 from jjj_brief.app import safe_text
 from jjj_brief.app.views import OpenArticle
 from jjj_brief.corpus import Article, Paragraph
-from jjj_brief.figures import KIND_STYLES, SUSPECT_STYLE
 from jjj_brief.safety import one_line
 
 MAX_ROWS = 3_000  # a longer pair shows its first rows; the CLI's `parallel --json` has them all
@@ -155,6 +154,8 @@ class ParallelView(VerticalScroll, can_focus=True):
     def _cell(self, article: Article, paragraph: Paragraph | None, suspects: set[int]) -> Text:
         if paragraph is None:
             return Text("—", style="dim")
+        from jjj_brief.figures import KIND_STYLES, SUSPECT_STYLE  # not at start-up: ~60 ms
+
         spans = []
         for figure in self._figures(article):
             if figure.end <= paragraph.start or figure.start >= paragraph.end:
