@@ -112,3 +112,23 @@ def test_highlighting_agrees_with_the_analyzer(text, wanted):
         else:
             merged.append((start, end))
     assert spans_for_terms(text, terms) == merged
+
+
+@given(st.lists(st.sampled_from(["new", "area", "xiong'an", "sub-center", "sub", "center", "of", "x"]), max_size=12))
+def test_glossary_terms_mark_exactly_the_phrase_occurrences(words):
+    from jjj_brief.search.analyzer import glossary_term, index_terms, set_glossary_phrases
+
+    phrases = [("xiongan", "new", "area"), ("sub", "center"), ("subcent", "new")]
+    text = " ".join(words)
+    plain = analyze(text)
+    at: dict[int, set[str]] = {}
+    for token in plain:
+        at.setdefault(token.pos, set()).add(token.term)
+    expected = sorted((glossary_term(p), pos) for p in phrases for pos in at
+                      if all(w in at.get(pos + i, ()) for i, w in enumerate(p)))
+    set_glossary_phrases(phrases)
+    try:
+        marked = [pair for pair in index_terms(text) if pair[0].startswith("§")]
+    finally:
+        set_glossary_phrases(())
+    assert sorted(marked) == expected

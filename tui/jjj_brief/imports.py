@@ -454,18 +454,20 @@ def _details(meta: dict, text: str) -> dict:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def guess_language(text: str) -> str:
     """'zh' when Han characters dominate the letters of the text's start, else 'en'/'unknown'."""
     sample = text[:20_000]
-    letters = sum(1 for ch in sample if ch.isalpha())
+    letters = len(_LETTER.findall(sample))  # regex counts: a per-character loop cost ~10 ms a file
     if not letters:
         return "unknown"
     han = len(_CJK.findall(sample))
     if han / letters > 0.3:
         return "zh"
-    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    latin = len(_LATIN.findall(sample))
     return "en" if latin / letters > 0.8 else "unknown"
 
 

@@ -255,22 +255,20 @@ def set_glossary_phrases(phrases: Iterable[tuple[str, ...]]) -> None:
     _GLOSSARY.update(table)
 
 
-def _mark_glossary(pairs: list[tuple[str, int]]) -> None:
-    """Append a glossary term at each position where a glossary phrase starts."""
+def _mark_glossary(pairs: list[tuple[str, int]], by_pos: list[str], extra: dict[int, list[str]]) -> None:
+    """Append a glossary term at each position where a glossary phrase starts.
+
+    ``by_pos[p]``: the first term at position ``p``; ``extra[p]``: any others there (a
+    compound's closed form)."""
     table = _GLOSSARY
-    starts = [(term, pos) for term, pos in pairs if term in table]
-    if not starts:
-        return
-    at: dict[int, set[str]] = {}
-    for term, pos in pairs:
-        found = at.get(pos)
-        if found is None:
-            at[pos] = {term}
-        else:
-            found.add(term)
-    for term, pos in starts:
+    end = len(by_pos)
+
+    def has(pos: int, word: str) -> bool:
+        return pos < end and (by_pos[pos] == word or word in extra.get(pos, ()))
+
+    for term, pos in [(term, pos) for term, pos in pairs if term in table]:
         for phrase in table[term]:
-            if all(word in at.get(pos + i, ()) for i, word in enumerate(phrase[1:], 1)):
+            if all(has(pos + i, word) for i, word in enumerate(phrase[1:], 1)):
                 pairs.append((glossary_term(phrase), pos))
 
 
@@ -289,18 +287,35 @@ def index_terms(text: str, *, glossary: bool = True) -> list[tuple[str, int]]:
     append = out.append
     pos = 0
     analyze_parts = _analyze_surface
+    if not (glossary and _GLOSSARY):
+        for surface in surfaces:
+            parts, closed = analyze_parts(surface)
+            first = pos
+            for term, _ in parts:
+                append((term, pos))
+                pos += 1
+            if closed is not None:
+                append((closed[0], first))
+                if not parts:
+                    pos += 1
+        return out
+    by_pos: list[str] = []  # the same loop, also noting the terms at each position
+    extra: dict[int, list[str]] = {}
     for surface in surfaces:
         parts, closed = analyze_parts(surface)
         first = pos
         for term, _ in parts:
             append((term, pos))
+            by_pos.append(term)
             pos += 1
         if closed is not None:
             append((closed[0], first))
-            if not parts:
+            if parts:
+                extra.setdefault(first, []).append(closed[0])
+            else:
+                by_pos.append(closed[0])
                 pos += 1
-    if glossary and _GLOSSARY:
-        _mark_glossary(out)
+    _mark_glossary(out, by_pos, extra)
     return out
 
 

@@ -597,9 +597,28 @@ def _engine() -> Engine:
         return _ENGINE.fresh()
 
 
+class LazyVocabulary(Sequence):
+    """The generation's sorted vocabulary, read from disk the first time a query needs it
+    (prefixes, word families), not when a process opens the index."""
+
+    def __init__(self, generation: Generation | None) -> None:
+        self._generation = generation
+        self._words: list[str] | None = None
+
+    def _load(self) -> list[str]:
+        if self._words is None:
+            self._words = sorted(self._generation.vocab) if self._generation is not None else []
+        return self._words
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._load()[index]
+
+
 def _context() -> QueryContext:
     generation = MANAGER.generation
-    vocabulary = list(generation.vocab) if generation else []
 
     def resolve(ref: str) -> str | None:
         from jjj_brief.corpus import load_corpus  # only for article: filters (reads every import)
@@ -608,7 +627,9 @@ def _context() -> QueryContext:
         return article.id if article else None
 
     aliases = generation.aliases if generation and generation.aliases is not None else alias_groups()
-    return QueryContext.build(aliases, vocabulary, resolve)
+    context = QueryContext.build(aliases, [], resolve)
+    context.vocabulary = LazyVocabulary(generation)
+    return context
 
 
 def alias_groups() -> list[list[str]]:

@@ -426,16 +426,35 @@ class Generation:
     index: Any  # the engine's index object
     folder: Path | None  # None: in memory
     base: str
-    vocab: Counter
+    _vocab: Counter | None  # None: not read yet (vocab.json, read on first use)
     aliases: list[list[str]] | None = None  # glossary spellings at build time (None: unknown)
     engine: str = "whoosh"
-    import_files: ImportFiles = field(default_factory=dict)  # what the index holds of the imports
+    _files: ImportFiles | None = None  # what the index holds of the imports (None: not read yet)
     imports_stamp: list | None = None  # imports_stamp() when import_files was last made true
     glossary_terms: bool = False  # the aliases' multi-word spellings are indexed as single terms
 
     @property
     def name(self) -> str:
         return self.folder.name if self.folder else "memory"
+
+    @property
+    def vocab(self) -> Counter:
+        """Folded words -> document counts (read when first needed: prefixes, "did you mean")."""
+        if self._vocab is None:
+            assert self.folder is not None
+            self._vocab = Counter(json.loads((self.folder / "vocab.json").read_text(encoding="utf-8")))
+        return self._vocab
+
+    @property
+    def import_files(self) -> ImportFiles:
+        """Import file -> [size, mtime, key, lines] the index holds (read when imports changed)."""
+        if self._files is None:
+            self._files = _read_import_files(self.folder) if self.folder is not None else {}
+        return self._files
+
+    @import_files.setter
+    def import_files(self, files: ImportFiles) -> None:
+        self._files = files
 
     @property
     def store(self) -> Any:
@@ -541,8 +560,19 @@ def _read_engine(folder: Path) -> str:
 
 
 def write_import_files(folder: Path, files: ImportFiles, stamp: list | None) -> None:
-    """What the generation holds of the imports (read at start instead of the postings)."""
-    paths.atomic_write(folder / "imports.json", json.dumps({"stamp": stamp, "files": files}))
+    """What the generation holds of the imports (instead of reading postings), then the
+    small stamp file a start-up check reads (written last: it never vouches for more)."""
+    paths.atomic_write(folder / "imports.json", json.dumps({"files": files}))
+    paths.atomic_write(folder / "imports-stamp.json", json.dumps({"stamp": stamp, "count": len(files)}))
+
+
+def _read_import_files(folder: Path) -> ImportFiles:
+    return dict(json.loads((folder / "imports.json").read_text(encoding="utf-8"))["files"])
+
+
+def _read_imports_stamp(folder: Path) -> list | None:
+    stamp = json.loads((folder / "imports-stamp.json").read_text(encoding="utf-8"))["stamp"]
+    return stamp if isinstance(stamp, list) else None
 
 
 def _is_index_file(path: Path) -> bool:
@@ -553,6 +583,7 @@ def _is_index_file(path: Path) -> bool:
         "vocab.json",
         "aliases.json",
         "imports.json",
+        "imports-stamp.json",
     )
 
 
@@ -605,18 +636,18 @@ def open_generation(folder: Path) -> Generation:
     engine = manifest.get("engine", "whoosh")
     try:
         index = store_for(engine).open(folder)
-        vocab = Counter(json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
+        if not (folder / "vocab.json").is_file() or not (folder / "imports.json").is_file():
+            raise IndexUnavailable("corrupt: a side file is missing")
         aliases_file = folder / "aliases.json"
         aliases = json.loads(aliases_file.read_text(encoding="utf-8")) if aliases_file.exists() else None
-        imports = json.loads((folder / "imports.json").read_text(encoding="utf-8"))
-        import_files, stamp = dict(imports["files"]), imports.get("stamp")
+        stamp = _read_imports_stamp(folder)  # vocabulary and import list: read when needed
     except IndexUnavailable:
         raise
     except ImportError as exc:
         raise IndexUnavailable(f"the {engine} engine is not installed ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - any engine/unpickling failure means rebuild
         raise IndexUnavailable(f"corrupt: cannot open ({exc.__class__.__name__})") from exc
-    return Generation(index, folder, manifest.get("base", ""), vocab, aliases, engine, import_files, stamp,
+    return Generation(index, folder, manifest.get("base", ""), None, aliases, engine, None, stamp,
                       glossary_terms=manifest.get("glossary_terms") is True and aliases is not None)
 
 
@@ -652,8 +683,8 @@ def reconcile_imports(generation: Generation, sources: Sources, *, room: int | N
             # Re-read under the lock: another process may have reconciled meanwhile
             # (adding what it added would index those imports twice).
             try:
-                imports = json.loads((generation.folder / "imports.json").read_text(encoding="utf-8"))
-                generation.import_files, generation.imports_stamp = dict(imports["files"]), imports.get("stamp")
+                generation.imports_stamp = _read_imports_stamp(generation.folder)
+                generation.import_files = _read_import_files(generation.folder)
             except (OSError, ValueError, KeyError, TypeError):
                 pass
             return _reconcile(generation, sources, stamp, room)
