@@ -242,26 +242,34 @@ async def _open_huge(article_id: str, pages: int) -> dict:
         app.open_location(Location("article", article_id))
         reader = app.reader
         while reader.prepared is None or reader.prepared.article.id != article_id or reader.document.loading:
-            await pilot.pause(0.001)
+            await pilot.pause(0.01)
         await pilot.pause(0)  # the first screen painted
         result["first_screen_wall"] = time.perf_counter() - wall
         result["first_screen_cpu"] = time.process_time() - cpu
-        page_walls, page_cpus = [], []
-        for _ in range(pages):
-            wall, cpu = time.perf_counter(), time.process_time()
-            await pilot.press("pagedown")
-            await pilot.pause(0)
-            page_walls.append(time.perf_counter() - wall)
-            page_cpus.append(time.process_time() - cpu)
-        result["page_wall"] = statistics.median(page_walls)
-        result["page_cpu"] = statistics.median(page_cpus)
-        result["page_worst_wall"] = max(page_walls)
+        page_walls, page_cpus = await _page_down(pilot, pages)
+        result["page_busy_wall"] = statistics.median(page_walls)  # while the figures are being found
         if hasattr(reader.prepared, "figures_ready"):
             while not reader.prepared.figures_ready:
                 await pilot.pause(0.01)
-            result["figures_wall"] = time.perf_counter() - wall + result["first_screen_wall"]
+            await pilot.pause(0)
+            result["figures_wall"] = time.perf_counter() - wall
+        page_walls, page_cpus = await _page_down(pilot, pages)
+        result["page_wall"] = statistics.median(page_walls)
+        result["page_cpu"] = statistics.median(page_cpus)
+        result["page_worst_wall"] = max(page_walls)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+async def _page_down(pilot, pages: int) -> tuple[list[float], list[float]]:
+    walls, cpus = [], []
+    for _ in range(pages):
+        wall, cpu = time.perf_counter(), time.process_time()
+        await pilot.press("pagedown")
+        await pilot.pause(0)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
 
 
 def child_open(article_id: str) -> dict:
@@ -385,6 +393,7 @@ def main() -> int:
     say("|---|" + "---|" * len(codes) + "---|")
     for key, label, target in (("first_screen_wall", "open → first screen, wall (ms)", "≤ 1,000"),
                                ("first_screen_cpu", "open → first screen, CPU (ms)", ""),
+                               ("page_busy_wall", "PageDown while the figures are found, median wall (ms)", ""),
                                ("page_wall", "PageDown, median wall (ms)", "≤ 50"),
                                ("page_cpu", "PageDown, median CPU (ms)", ""),
                                ("page_worst_wall", "PageDown, worst of 10 (ms)", ""),

@@ -29,7 +29,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
@@ -37,7 +36,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.cache import LRUCache
 from textual.events import Click, Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
@@ -76,6 +75,59 @@ def estimate_cells(text: str) -> int:
 Styler = Callable[[int, Block], Text]
 
 
+class LineCounts:
+    """Lines per block, with the line a block starts on and the block showing a line both in
+    O(log n) (a Fenwick tree): wrapping one more block of a 10 MB document must not cost a
+    pass over its 30,000 blocks."""
+
+    def __init__(self, counts: list[int]) -> None:
+        size = len(counts)
+        tree = [0] * (size + 1)
+        for position, count in enumerate(counts, 1):
+            tree[position] += count
+            parent = position + (position & -position)
+            if parent <= size:
+                tree[parent] += tree[position]
+        self._tree = tree
+        self._size = size
+        self.counts = list(counts)
+        self.total = sum(counts)
+        self._top_bit = 1 << (size.bit_length() - 1) if size else 0
+
+    def __getitem__(self, index: int) -> int:
+        return self.counts[index]
+
+    def set(self, index: int, count: int) -> None:
+        change = count - self.counts[index]
+        if not change:
+            return
+        self.counts[index] = count
+        self.total += change
+        position = index + 1
+        while position <= self._size:
+            self._tree[position] += change
+            position += position & -position
+
+    def start_of(self, index: int) -> int:
+        """The first line of block ``index`` (the lines of all blocks before it)."""
+        total, position = 0, index
+        while position > 0:
+            total += self._tree[position]
+            position -= position & -position
+        return total
+
+    def find(self, line: int) -> tuple[int, int]:
+        """(block, line within it) of ``line`` (``0 <= line < total``)."""
+        position, rest, step = 0, line, self._top_bit
+        while step:
+            following = position + step
+            if following <= self._size and self._tree[following] <= rest:
+                position = following
+                rest -= self._tree[following]
+            step >>= 1
+        return position, rest
+
+
 def plain_style(index: int, block: Block) -> Text:
     return Text(block.text, style=block.style)
 
@@ -105,9 +157,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._start_blocks: list[int] = []
         self._width = 0
         self._breaks: dict[int, list[int]] = {}  # block -> wrap points, at self._width
-        self._heights: list[int] = []  # lines per block (exact when in _breaks, else estimated)
-        self._prefix: list[int] = [0]  # first line of each block; _prefix[-1] is the total
-        self._prefix_from: int | None = None  # _prefix is stale from this block on
+        self._heights = LineCounts([])  # lines per block (exact when in _breaks, else estimated)
         self._strips: LRUCache[int, list[Strip]] = LRUCache(self.CACHE_BLOCKS)
         self._pending_offset: int | None = None
         self._anchor_request: tuple[int, int] | None = None
@@ -181,8 +231,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._width = width
         self._breaks = {}
         self._strips.clear()
-        self._heights = [self._estimate(block, width) for block in self._blocks]
-        self._prefix_from = 0
+        self._heights = LineCounts([self._estimate(block, width) for block in self._blocks])
         # The tail is wrapped now, so that End lands exactly on the last line.
         lines, index = 0, len(self._blocks) - 1
         while index >= 0 and lines < 3 * max(24, self.scrollable_content_region.height):
@@ -201,29 +250,23 @@ class DocumentView(ScrollView, can_focus=True):
             self._breaks[index] = breaks
             height = len(breaks) + 1 + (1 if block.gap_after else 0)
             if height != self._heights[index]:
-                self._heights[index] = height
-                self._mark_stale(index)
+                self._heights.set(index, height)
+                self._size_changed()
         return breaks
 
-    def _mark_stale(self, index: int) -> None:
-        self._prefix_from = index if self._prefix_from is None else min(self._prefix_from, index)
-        if not self._size_sync_pending and self.is_attached:
+    def _size_changed(self) -> None:
+        """Tell Textual the new line count, when it matters: a new size costs a layout pass,
+        so small drifts of the estimate in the middle of a long document wait (the end of
+        the document is always exact: its last screens are wrapped up front)."""
+        shown = self.virtual_size.height
+        drift = abs(self._heights.total - shown)
+        near_end = self.scroll_offset.y + 2 * max(24, self.scrollable_content_region.height) >= shown
+        if (drift > max(50, shown // 100) or near_end) and not self._size_sync_pending and self.is_attached:
             self._size_sync_pending = True
             self.call_after_refresh(self._sync_size)
 
-    def _prefix_ready(self) -> list[int]:
-        start = self._prefix_from
-        if start is not None:
-            if start == 0 or len(self._prefix) != len(self._heights) + 1:
-                self._prefix = [0, *accumulate(self._heights)]
-            else:
-                base = self._prefix[start]
-                self._prefix[start + 1 :] = list(accumulate(self._heights[start:], initial=base))[1:]
-            self._prefix_from = None
-        return self._prefix
-
     def _line_total(self) -> int:
-        return self._prefix_ready()[-1]
+        return self._heights.total
 
     def _sync_size(self) -> None:
         self._size_sync_pending = False
@@ -233,17 +276,13 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _locate(self, y: int) -> tuple[int, int] | None:
         """(block, line within the block) of document line ``y``; wraps that block."""
-        if not self._blocks or y < 0:
+        if not self._blocks or y < 0 or y >= self._heights.total:
             return None
-        prefix = self._prefix_ready()
-        if y >= prefix[-1]:
-            return None
-        index = bisect_right(prefix, y) - 1
+        index, within = self._heights.find(y)
         self._wrap(index)
-        prefix = self._prefix_ready()
-        if y >= prefix[index + 1]:  # the block turned out shorter than its estimate
+        if within >= self._heights[index]:  # the block turned out shorter than its estimate
             return self._locate(y)
-        return index, y - prefix[index]
+        return index, within
 
     def on_resize(self, event: Resize) -> None:
         width = self.text_width()
@@ -254,10 +293,19 @@ class DocumentView(ScrollView, can_focus=True):
         if anchor is not None:
             self.scroll_to_offset(anchor)
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._heights.total != self.virtual_size.height:
+            self._size_changed()  # near the end, the exact line count now matters
+
     # ---------------------------------------------------------------- rendering
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_style = self.rich_style  # once per frame, not once per line (~0.3 ms each)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = getattr(self, "_frame_style", None) or self.rich_style
         line = self.scroll_offset.y + y
         found = self._locate(line)
         if found is None:
@@ -383,7 +431,7 @@ class DocumentView(ScrollView, can_focus=True):
             return None
         local = max(0, offset - (self._blocks[index].start or 0))
         within = bisect_right(self._wrap(index), local)
-        return self._prefix_ready()[index] + within
+        return self._heights.start_of(index) + within
 
     def scroll_to_offset(self, offset: int) -> None:
         """Bring article character ``offset`` into view, a third of the way down.

@@ -10,6 +10,7 @@ drops the result of an article the user has already left.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
@@ -343,16 +344,22 @@ class ReaderView(Vertical):
         self.query = query
         self.query_one("#reader-meta", Static).update(self._metadata(article))
         self.query_one("#reader-status", Static).update(Text("Opening…", style="italic"))
-        self.document.loading = True
+        # No spinner: its animation competes for the GIL with the worker (a 10 MB article
+        # opens in well under a second); the status line says "Opening…" meanwhile.
+        self.prepared = None
+        self.document.set_blocks([])
         self._prepare(article, query, self._generation)
 
-    @work(thread=True, exclusive=True, group="reader-open")
+    @work(thread=True, exclusive=True, group="reader-open", description="open an article")  # no repr of a 10 MB text
     def _prepare(self, article: Article, query: str, generation: int) -> None:
         blocks, repeats = article_blocks(article)
         prepared = PreparedArticle(article, blocks, repeats=repeats)
         big = len(article.text) > BIG_ARTICLE
         if big:  # the text first; figures are painted when found
-            self.app.call_from_thread(self._apply, prepared, generation)
+            painted = threading.Event()
+            self.app.call_from_thread(self._apply, prepared, generation, painted)
+            # Finding figures holds the GIL for seconds: let the first screen be drawn first.
+            painted.wait(2.0)
         figures = self.core.figures(article)
         query_spans = self.core.match_spans(query, article.text) if query else []
         if big:
@@ -361,7 +368,9 @@ class ReaderView(Vertical):
             prepared.set_figures(figures, query_spans)
             self.app.call_from_thread(self._apply, prepared, generation)
 
-    def _apply(self, prepared: PreparedArticle, generation: int) -> None:
+    def _apply(self, prepared: PreparedArticle, generation: int, painted: threading.Event | None = None) -> None:
+        if painted is not None:
+            self.call_after_refresh(painted.set)
         if generation != self._generation:
             return  # the user opened something else meanwhile
         self.prepared = prepared
@@ -369,7 +378,6 @@ class ReaderView(Vertical):
         self._current_match = None
         self._find_spans = Spans(find_spans(prepared.article.text, self.find_text))
         self.document.set_blocks(prepared.blocks, self._style_block)
-        self.document.loading = False
         focused = self.app.focused
         if focused is None or focused is self._focus_at_open or focused is self.document:
             self.document.focus()  # unless the user went somewhere else while it opened
@@ -528,7 +536,7 @@ class ReaderView(Vertical):
         self._load_related(prepared.article.id, figure.start, self._generation)
         self._update_status()
 
-    @work(thread=True, exclusive=True, group="reader-related")
+    @work(thread=True, exclusive=True, group="reader-related", description="related figures")
     def _load_related(self, article_id: str, offset: int, generation: int) -> None:
         related = self.core.related(article_id, offset, limit=8)
         self.app.call_from_thread(self._related_loaded, related, generation, offset)
