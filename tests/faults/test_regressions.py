@@ -180,6 +180,8 @@ def test_full_disk_while_storing_an_import_refuses_that_file_only(monkeypatch, t
     outcomes = imports.add_files([str(p) for p in sources])
     assert [o.status for o in outcomes] == ["imported", "refused", "imported"]
     assert "No space left" in outcomes[1].message and "f1.txt" in outcomes[1].message
+    kept = sorted(p.name for p in (imports.imports_dir() / imports.ORIGINALS).iterdir())
+    assert len(kept) == 2  # the refused file's original bytes are not left behind
 
 
 def test_one_yaml_alias_costs_its_item_not_the_whole_file(tmp_path):

@@ -22,6 +22,7 @@ no unit and no 十/百/千/万/亿 in it (一体化 is not "1").
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from jjj_brief.figures import Figure
@@ -192,8 +193,11 @@ def merge(text: str, english: list[Figure]) -> list[Figure]:
     if not han_lines:
         return english
 
+    starts = [start for start, _ in han_lines]
+
     def in_han_line(figure: Figure) -> bool:
-        return any(start <= figure.start < end for start, end in han_lines)
+        i = bisect.bisect_right(starts, figure.start) - 1
+        return i >= 0 and figure.start < han_lines[i][1]
 
     kept = [f for f in english if not in_han_line(f)]
     chinese = [f for start, end in han_lines for f in extract_zh_figures_span(text, start, end)]
