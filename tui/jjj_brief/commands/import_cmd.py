@@ -137,7 +137,9 @@ def _print_outcomes(outcomes: list) -> None:
         facts = [details.get("source_format")]
         if details.get("pages"):
             facts.append(f"{details['pages']} page{'s' if details['pages'] != 1 else ''}")
-        if details.get("words") is not None:
+        if details.get("language") == "zh" and details.get("characters") is not None:
+            facts.append(f"{details['characters']:,} characters")  # Chinese has no spaces to count words by
+        elif details.get("words") is not None:
             facts.append(f"{details['words']:,} words")
         shown = ", ".join(str(f) for f in facts if f)
         if shown:
