@@ -92,6 +92,10 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         assert (note.anchor.exact, note.text, note.color) == ("9 years", "counts from [b]2014[/b]", "yellow")
         await wait_for(pilot, lambda: app.reader.note_spans == [(note.anchor.start, note.anchor.end,
                                                                  app.reader.note_spans[0][2])])
+        from jjj_brief.app.work_margin import NoteMargin
+
+        margin = app.query_one(NoteMargin)
+        await wait_for(pilot, lambda: any(margin.line_color(y) == "yellow" for y in range(margin.size.height)))
         shown = screen_text(app)
         assert "counts from [b]2014[/b]" in shown, "the note shows in the side panel, as typed (no markup)"
         assert "Bookmarks" in shown and "Notes (1)" in _tree_labels(app)

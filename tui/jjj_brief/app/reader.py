@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.document import Block, DocumentView
+from jjj_brief.app.work_margin import NoteMargin
 from jjj_brief.app.state import quote_around
 from jjj_brief.corpus import Article
 
@@ -271,6 +272,7 @@ class ReaderView(Vertical):
     ReaderView #reader-legend { height: 1; padding: 0 1; color: $text-muted; }
     ReaderView #reader-body { height: 1fr; }
     ReaderView DocumentView { width: 1fr; }
+    ReaderView #reader-text { width: 1fr; height: 1fr; }
     ReaderView #figure-panel { width: 38; border-left: vkey $primary 40%; padding: 0 1; }
     ReaderView #figure-panel.-hidden { display: none; }
     ReaderView #figure-detail { height: auto; }
@@ -315,7 +317,10 @@ class ReaderView(Vertical):
         yield Static(id="reader-meta")
         yield Static(legend(), id="reader-legend")
         with Horizontal(id="reader-body"):
-            yield DocumentView(id="doc")
+            with Horizontal(id="reader-text"):  # the margin stays beside the text in any layout
+                document = DocumentView(id="doc")
+                yield NoteMargin(document, id="note-margin")
+                yield document
             with VerticalScroll(id="figure-panel", classes="-hidden"):
                 yield Static(id="reader-notes")
                 yield Static(id="figure-detail")
@@ -494,9 +499,11 @@ class ReaderView(Vertical):
             return None
         return matches[self._current_match]
 
-    def show_notes(self, spans: list[tuple[int, int, str]], panel: Text | None) -> None:
-        """Your highlights in the text, and your notes on this article in the side panel."""
-        self.note_spans = spans
+    def show_notes(self, spans: list[tuple[int, int, str, str]], panel: Text | None) -> None:
+        """Your highlights ``(start, end, style, colour)``: lit in the text, a bar in the margin,
+        and your notes on this article in the side panel."""
+        self.note_spans = [(start, end, style) for start, end, style, _ in spans]
+        self.query_one(NoteMargin).set_spans([(start, end, color) for start, end, _, color in spans])
         notes = self.query_one("#reader-notes", Static)
         notes.update(panel or Text(""))
         notes.display = panel is not None

@@ -25,16 +25,9 @@ from textual.widgets.tree import TreeNode
 from jjj_brief.app import safe_text
 from jjj_brief.app.search_pane import hit_label
 from jjj_brief.app.state import Location
+from jjj_brief.app.work_margin import COLOR_STYLES
 from jjj_brief.store import COLORS, VERDICTS
 
-#: Highlight colours as shown in the reader (background) and in lists (a swatch).
-COLOR_STYLES = {
-    "yellow": "on #6b5b00",
-    "green": "on #1f5a2a",
-    "blue": "on #1f3f6b",
-    "pink": "on #6b1f4f",
-    "purple": "on #4b2a6b",
-}
 SWATCH = "█ "
 ORPHAN_STYLE = "bold red"
 

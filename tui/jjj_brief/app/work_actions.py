@@ -134,7 +134,7 @@ class WorkActions:
             return
         notes = self.work_store.notes(article.id)
         marks = self.work_store.bookmarks(article.id)
-        spans = [(n.anchor.start, n.anchor.end, COLOR_STYLES.get(n.color, "") + " underline")
+        spans = [(n.anchor.start, n.anchor.end, COLOR_STYLES.get(n.color, "") + " underline", n.color)
                  for n in notes if not n.anchor.orphaned]
         rows = []
         if notes or marks:
