@@ -54,6 +54,7 @@ def test_bookmark_note_claim_watch_and_export_in_a_real_terminal(tmux, tmp_path)
     tmux.wait_for("Highlight with a note")
     time.sleep(0.3)
     tmux.type("my own [b]reading[/b]")
+    tmux.wait_for("my own [b]reading[/b]")
     tmux.keys("Enter")
     screen = tmux.wait_for("Your notes here (1)")
     assert "my own [b]reading[/b]" in screen, "the note is shown as typed, never as markup"
@@ -69,8 +70,9 @@ def test_bookmark_note_claim_watch_and_export_in_a_real_terminal(tmux, tmp_path)
     tmux.wait_for("Your claim: these figures")
     time.sleep(0.3)
     tmux.keys("Tab")
-    time.sleep(0.3)
+    time.sleep(0.5)
     tmux.type("checked by hand")
+    tmux.wait_for("checked by hand")  # typed into the dialog's note box
     tmux.keys("Enter")
     screen = tmux.wait_for("Your claim claim-1", "YOURS")
     assert "checked by hand" in screen
