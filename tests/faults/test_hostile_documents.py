@@ -83,7 +83,7 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
                  "<link rel='stylesheet' href='http://example.org/s.css'>").encode(), "import"),
         "mixed-encoding.html": (
             html_page("<p>Mixedenc caf\u00e9 paragraph</p>").encode() .replace(b"caf\xc3\xa9", b"caf\xe9"), "import"),
-        "deep.html": (html_page(deep).encode(), "import-or-refuse"),
+        "deep.html": (html_page(deep).encode(), "nested too deeply"),
         "empty.html": (b"<html><body><script>x()</script></body></html>", "no text"),
         "sound.pdf": (pdf, "import"),
     }

@@ -47,6 +47,10 @@ def extract(raw: bytes) -> Extracted:
         raise Refused("is not an HTML text file (contains NUL bytes)")
     text, note = decode(raw)
     root = markup.parse_html(text)
+    if root.get(markup.TRUNCATED):
+        if not root.text_content().strip():
+            raise Refused("is nested too deeply to read (over 256 levels of elements)")
+        note = "; ".join(filter(None, [note, "nested over 256 levels deep: the text after that point was not read"]))
     title = _title(root)
     author = markup.meta_content(root, "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author")
     date = markup.iso_date(

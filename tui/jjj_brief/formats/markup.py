@@ -32,7 +32,12 @@ def parse_html(text: str) -> lxml_html.HtmlElement:
     )
     text = re.sub(r"\A\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an encoding declaration
     root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        root.set(TRUNCATED, "depth")  # libxml2 stops at 256 levels: the rest is not read
     return root
+
+
+TRUNCATED = "data-jjj-truncated"
 
 
 def parse_xml(data: bytes) -> etree._Element:
