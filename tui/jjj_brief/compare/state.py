@@ -11,7 +11,7 @@ from jjj_brief.corpus import Corpus, load_corpus
 
 _LOCK = threading.RLock()
 _BRIEFINGS: tuple[Briefings, Glossary] | None = None
-_INDEX: tuple[tuple, FigureIndex] | None = None
+_INDEX: tuple[tuple[Corpus, str], FigureIndex] | None = None
 
 
 def corpus() -> Corpus:
@@ -48,12 +48,13 @@ def figures_of(article):
 
 
 def figure_index() -> FigureIndex:
-    """The index for the current corpus and glossary (built on first use, then reused)."""
+    """The index for the current corpus and glossary: built once per corpus generation (a
+    new :class:`Corpus` object: an import or removal reloads it) and glossary, then reused
+    — every ``]`` in the app and every related() call shares it, whatever the corpus size."""
     global _INDEX
     current = corpus()
     gloss = glossary()
-    key = (corpus_fingerprint(current), gloss.fingerprint)
     with _LOCK:
-        if _INDEX is None or _INDEX[0] != key:
-            _INDEX = (key, FigureIndex(current, gloss, figures_of))
+        if _INDEX is None or _INDEX[0][0] is not current or _INDEX[0][1] != gloss.fingerprint:
+            _INDEX = ((current, gloss.fingerprint), FigureIndex(current, gloss, figures_of))
         return _INDEX[1]
