@@ -237,3 +237,20 @@ def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path):
         f"(lambda r: (r.total, r.message))(search({prefixes!r}))",
         150 * GROWTH, tmp_path,
     )
+
+
+def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_path):
+    """Found by the hostile batch (100,000 lines): every passage was handed all of its
+    article's figures while indexing (quadratic: the import's index build never ended)."""
+    def prepare(home: Path, lines: int) -> Path:
+        source = home / "in" / "big.txt"
+        source.parent.mkdir(parents=True)
+        source.write_text("".join(f"Line {i}: Hebei added {i % 97 + 3} projects.\n" for i in range(lines)))
+        return home
+
+    growth(
+        "import + index (one-line paragraphs, a figure each)", prepare,
+        FRESH_IMPORT + "\nfrom jjj_brief.search import ensure_index\nensure_index()",
+        "(imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status, ensure_index().action)",
+        2500 * GROWTH, tmp_path,
+    )

@@ -30,6 +30,7 @@ bulk (grouping by article).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -137,12 +138,18 @@ def article_documents(article: Article, links: TopicLinks | None = None, *,
     }
     if article.source == "import":
         common["import_key"] = key or import_key(article)
+    # Each passage is given only the figures starting inside it (by bisection): handing
+    # every passage all of the article's figures was quadratic (100,000 one-line
+    # paragraphs, each with a number: the hostile import's index build never ended).
+    ordered = sorted(article_figures or (), key=lambda f: f.start)
+    starts = [f.start for f in ordered]
     for paragraph in article.paragraphs:
         if paragraph.is_repeat:
             continue
         doc = dict(common, start=paragraph.start, end=paragraph.end, body=paragraph.text)
-        if article_figures:
-            stored = values.stored_figures(article_figures, paragraph.start, paragraph.end)
+        if ordered:
+            inside = ordered[bisect.bisect_left(starts, paragraph.start) : bisect.bisect_left(starts, paragraph.end)]
+            stored = values.stored_figures(inside, paragraph.start, paragraph.end)
             if stored:
                 doc["figures"] = [f.as_tuple() for f in stored]
                 doc["values"] = " ".join(values.figure_keys(stored))
