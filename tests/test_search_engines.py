@@ -146,3 +146,13 @@ def test_the_start_up_check_reads_no_import_when_nothing_changed(monkeypatch, tm
     index.MANAGER.discard()
     assert ensure_index().action == "reused"
     assert search("zanzibarian").total == 1
+
+
+def test_the_index_reads_the_imports_stamp_where_imports_writes_it(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Zanzibarian ferries.\n", encoding="utf-8")
+    before = index.imports_stamp()
+    imports.add_files([str(note)])
+    assert index._imports_dir() == imports.imports_dir()
+    after = index.imports_stamp()
+    assert after[0] == imports.imports_generation() == before[0] + 1

@@ -194,15 +194,25 @@ SETTINGS_FILE = "settings.json"
 ImportFiles = dict[str, list]  # import file name -> [size, mtime_ns, import key, lines]
 
 
-def imports_stamp() -> list:
-    """[generation number, folder mtime]: changes whenever an import is added or removed."""
-    from jjj_brief.imports import imports_dir, imports_generation
+def _imports_dir() -> Path:
+    """``jjj_brief.imports.imports_dir()``, without importing that module (and its readers)
+    into every process that only checks the index."""
+    return paths.data_dir() / "imports"
 
+
+def imports_stamp() -> list:
+    """[generation number, folder mtime]: changes whenever an import is added or removed
+    (``jjj_brief.imports.bump_generation`` writes the number)."""
+    folder = _imports_dir()
     try:
-        mtime = imports_dir().stat().st_mtime_ns
+        generation = int((folder / ".generation").read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        generation = 0
+    try:
+        mtime = folder.stat().st_mtime_ns
     except OSError:
         mtime = None
-    return [imports_generation(), mtime]
+    return [generation, mtime]
 
 
 def scan_import_files(previous: ImportFiles | None = None) -> ImportFiles:
@@ -240,16 +250,18 @@ class Sources:
 
     def __init__(self, articles: list[Article] | None = None, briefings: Any = None,
                  briefing_files: list[Path] | None = None, *, load: Callable[[], Any] | None = None,
-                 seeds: list[Article] | None = None) -> None:
+                 seed_files: list[Path] | None = None) -> None:
         self.briefing_files = briefing_files or []
         self._briefings = briefings
         self._load = load
         self._import_files: ImportFiles | None = None
+        self.seed_files = seed_files  # fingerprint from these bytes (no catalog parse at start)
+        self._seeds: list[Article] | None
         if articles is not None:
             self._seeds = [a for a in articles if a.source != "import"]
             self._imports: list[Article] | None = [a for a in articles if a.source == "import"]
         else:
-            self._seeds = list(seeds or [])
+            self._seeds = None
             self._imports = None
 
     @property
@@ -260,6 +272,8 @@ class Sources:
 
     @property
     def seeds(self) -> list[Article]:
+        if self._seeds is None:
+            self._seeds = load_seed_articles()
         return self._seeds
 
     @property
@@ -315,9 +329,17 @@ class Sources:
         digest = hashlib.sha256()
         for part in (ANALYZER_VERSION, SCHEMA_VERSION):
             _feed(digest, part)
-        for article in self.seeds:
-            for part in (article.id, article.file, article.title, article.outlet, article.date, article.text):
-                _feed(digest, part)
+        if self.seed_files is not None:  # the seed folder's bytes: catalog and texts
+            for path in self.seed_files:
+                _feed(digest, path.name)
+                try:
+                    digest.update(path.read_bytes())
+                except OSError:
+                    _feed(digest, "<unreadable>")
+        else:
+            for article in self.seeds:
+                for part in (article.id, article.file, article.title, article.outlet, article.date, article.text):
+                    _feed(digest, part)
         for path in self.briefing_files:
             _feed(digest, path.name)
             try:
@@ -350,7 +372,10 @@ def collect_sources(*, refresh: bool = True) -> Sources:
         corpus._CORPUS = None
     folder = paths.briefings_dir()
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
-    return Sources(None, None, files, load=_load_briefings, seeds=load_seed_articles())
+    seeds = paths.seeds_dir()
+    seed_files = sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if seeds.is_dir() else []
+    return Sources(None, None, files, load=_load_briefings, seed_files=seed_files)
 
 
 def _load_briefings() -> Any:
@@ -970,10 +995,8 @@ def _sources_stamp() -> tuple:
     Adding, removing or atomically replacing a file (imports, briefings) changes its
     folder's mtime; then the next search re-checks the fingerprint and reconciles.
     """
-    from jjj_brief.imports import imports_dir
-
     stamp = []
-    for folder in (imports_dir(), paths.briefings_dir(), paths.seeds_dir()):
+    for folder in (_imports_dir(), paths.briefings_dir(), paths.seeds_dir()):
         try:
             stamp.append(folder.stat().st_mtime_ns)
         except OSError:
