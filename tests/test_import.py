@@ -13,6 +13,15 @@ from jjj_brief.corpus import load_corpus
 from jjj_brief.search import ensure_index, search
 
 
+@pytest.fixture(autouse=True)
+def fresh_corpus():
+    """Imports made here must not leak into later tests through the per-process corpus."""
+    yield
+    from jjj_brief import corpus
+
+    corpus._CORPUS = None  # reloaded on next use, from the next test's home
+
+
 @pytest.fixture
 def docs(tmp_path):
     folder = tmp_path / "docs"

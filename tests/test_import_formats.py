@@ -17,6 +17,15 @@ from jjj_brief.search import search
 
 from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bytes
 
+@pytest.fixture(autouse=True)
+def fresh_corpus():
+    """Imports made here must not leak into later tests through the per-process corpus."""
+    yield
+    from jjj_brief import corpus
+
+    corpus._CORPUS = None  # reloaded on next use, from the next test's home
+
+
 AIR = "In 2023 the PM2.5 density in Hebei fell to 38.6 micrograms per cubic meter, officials said."
 
 

@@ -14,6 +14,15 @@ from jjj_brief.figures import extract_figures
 from jjj_brief.figures_zh import chinese_numeral
 from jjj_brief.translation import find_pair, pair
 
+@pytest.fixture(autouse=True)
+def fresh_corpus():
+    """Imports made here must not leak into later tests through the per-process corpus."""
+    yield
+    from jjj_brief import corpus
+
+    corpus._CORPUS = None  # reloaded on next use, from the next test's home
+
+
 ORIGINAL = (
     "---\ntitle: 河北空气质量持续改善\noutlet: 河北日报\ndate: 2024-01-20\n---\n"
     "京津冀协同发展战略实施以来，河北省大气治理成效显著。\n\n"

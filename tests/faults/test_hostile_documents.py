@@ -21,6 +21,15 @@ from fault_tools import record, run_cli
 SECRET = "zz-secret-marker-from-a-local-file"
 
 
+@pytest.fixture(autouse=True)
+def fresh_corpus():
+    """The batch's imports must not leak into later tests through the per-process corpus."""
+    yield
+    from jjj_brief import corpus
+
+    corpus._CORPUS = None
+
+
 def _zero_page_pdf() -> bytes:
     from pypdf import PdfWriter
 
