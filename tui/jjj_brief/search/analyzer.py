@@ -225,7 +225,7 @@ _RECENT: dict[int, tuple[str, list[str]]] = {}  # id(text) -> (text, surface tok
 
 
 GLOSSARY_MARK = "§"  # glossary terms start with it; no analyzed term can (see TOKEN_PATTERN)
-_GLOSSARY: dict[str, list[tuple[str, ...]]] = {}  # first term -> glossary phrases starting with it
+_GLOSSARY: dict[str, dict[str, list[tuple[str, ...]]]] = {}  # first term -> second term -> phrases
 
 
 def glossary_term(words: Sequence[str]) -> str:
@@ -247,10 +247,10 @@ def phrase_sequences(text: str) -> list[tuple[str, ...]]:
 def set_glossary_phrases(phrases: Iterable[tuple[str, ...]]) -> None:
     """The glossary phrases :func:`index_terms` marks from now on (see
     :mod:`jjj_brief.search.glossary_terms`); set before building or adding to an index."""
-    table: dict[str, list[tuple[str, ...]]] = {}
+    table: dict[str, dict[str, list[tuple[str, ...]]]] = {}
     for phrase in sorted(set(phrases)):
         if len(phrase) > 1:
-            table.setdefault(phrase[0], []).append(phrase)
+            table.setdefault(phrase[0], {}).setdefault(phrase[1], []).append(phrase)
     _GLOSSARY.clear()
     _GLOSSARY.update(table)
 
@@ -267,9 +267,13 @@ def _mark_glossary(pairs: list[tuple[str, int]], by_pos: list[str], extra: dict[
         return pos < end and (by_pos[pos] == word or word in extra.get(pos, ()))
 
     for term, pos in [(term, pos) for term, pos in pairs if term in table]:
-        for phrase in table[term]:
-            if all(has(pos + i, word) for i, word in enumerate(phrase[1:], 1)):
-                pairs.append((glossary_term(phrase), pos))
+        if pos + 1 >= end:
+            continue
+        by_second = table[term]
+        for second in (by_pos[pos + 1], *extra.get(pos + 1, ())):
+            for phrase in by_second.get(second, ()):
+                if all(has(pos + i, word) for i, word in enumerate(phrase[2:], 2)):
+                    pairs.append((glossary_term(phrase), pos))
 
 
 def index_terms(text: str, *, glossary: bool = True) -> list[tuple[str, int]]:
