@@ -248,3 +248,17 @@ def test_notes_export_and_import_refuse_or_stream_what_is_not_a_regular_file(cap
     assert code == 1 and "not a regular file" in err
     code, _, err = cli(capsys, "notes", "--export", "/dev/null")  # streamed, /dev/null not replaced
     assert code == 0 and os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_a_write_that_could_only_be_kept_in_memory_is_refused(capsys, tmp_path, monkeypatch):
+    """A CLI process ends right after: 'working in memory' would silently lose the note."""
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("JJJ_BRIEF_HOME", str(blocker))
+    for args in (("note", XINHUA, "1237", "1325", "--text", "x"), ("bookmark", XINHUA, "1237"),
+                 ("claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:{TEN_YEARS}", "--verdict", "conflict"),
+                 ("save", "n", "tianjin")):
+        code, out, err = cli(capsys, *args)
+        assert code == 1 and "cannot save your work" in err and len(err.strip().splitlines()) == 1, (args, err)
+    code, out, err = cli(capsys, "notes", "--json")
+    assert code == 0 and json.loads(out) == []  # reading still works (nothing there)

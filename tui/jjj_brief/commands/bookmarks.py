@@ -7,7 +7,7 @@ import argparse
 from jjj_brief.store.cli_support import entry, indented, offset, with_work
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.store import parse_ref
-from jjj_brief.store.session import place_anchor, work
+from jjj_brief.store.session import place_anchor, work, work_to_keep
 from jjj_brief.corpus import UserError
 
 
@@ -49,7 +49,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = work()
+    store = work_to_keep()
     if args.remove:
         bookmark_id = parse_ref(args.remove, "bookmark")
         if bookmark_id is None:

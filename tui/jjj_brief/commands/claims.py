@@ -11,7 +11,7 @@ from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
 from jjj_brief.store import VERDICTS, parse_ref
-from jjj_brief.store.session import figure_member, parse_place, work
+from jjj_brief.store.session import figure_member, parse_place, work, work_to_keep
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,7 +59,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = work()
+    store = work_to_keep()
     if args.remove:
         claim_id = parse_ref(args.remove, "claim")
         if claim_id is None:

@@ -13,7 +13,7 @@ from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.store import COLORS, parse_ref
 from jjj_brief.store.session import article as find_article
-from jjj_brief.store.session import span_anchor, work
+from jjj_brief.store.session import span_anchor, work, work_to_keep
 from jjj_brief.store.webanno import export_json, import_annotations
 
 MAX_IMPORT_BYTES = 50_000_000
@@ -78,7 +78,7 @@ def _import(name: str, as_json: bool) -> int:
     except (UnicodeDecodeError, ValueError) as exc:
         raise UserError(f"{source}: not JSON ({exc.__class__.__name__})") from exc
     corpus = load_corpus()
-    counts = import_annotations(work(), data, lambda ref: a.text if (a := corpus.find(ref)) else None)
+    counts = import_annotations(work_to_keep(), data, lambda ref: a.text if (a := corpus.find(ref)) else None)
     if as_json:
         emit_json(counts)
     else:
@@ -89,7 +89,7 @@ def _import(name: str, as_json: bool) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = work()
+    store = work_to_keep()
     if args.remove:
         note_id = parse_ref(args.remove, "note")
         if note_id is None:

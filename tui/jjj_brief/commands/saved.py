@@ -10,7 +10,7 @@ from jjj_brief.store.cli_support import with_work
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console, table
 from jjj_brief.store.model import SORTS
-from jjj_brief.store.session import current_keys, run_saved, work
+from jjj_brief.store.session import current_keys, run_saved, work, work_to_keep
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_list(args: argparse.Namespace) -> int:
     store = work()
     if args.seen:
+        store = work_to_keep()
         saved = store.saved_search(args.seen)
         saved = store.mark_seen(saved.id, run_saved(saved).new_keys)
         message(f"marked the results of {saved.name!r} as seen")
@@ -57,7 +58,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = work()
+    store = work_to_keep()
     if args.remove:
         store.remove_saved_search(store.saved_search(args.remove).id)
         message(f"forgot the saved search {args.remove!r}")

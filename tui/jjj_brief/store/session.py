@@ -31,6 +31,18 @@ def work() -> SQLiteStore:
         return _STORE
 
 
+def work_to_keep() -> SQLiteStore:
+    """The store for a CLI command that writes: refused (one line) when it would only be kept
+    in memory — the process ends right after, so the work would be lost."""
+    from jjj_brief import paths
+
+    store = work()
+    if not store.persistent:
+        paths.STORAGE_WARNINGS.drain()  # the generic "working in memory" note is not true here
+        raise UserError(f"cannot save your work: {paths.data_dir()} is not a writable folder; nothing was changed")
+    return store
+
+
 def close_work() -> None:
     global _STORE, _ANCHORED_FOR
     with _LOCK:
