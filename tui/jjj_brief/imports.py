@@ -580,6 +580,14 @@ _FRONT_MATTER_FIELDS = ("title", "outlet", "date", "translation_of")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ][\d:.]+(?:[Zz]|[+-]\d{2}:?\d{2})?")
 
 
+class _StringsLoader(yaml.SafeLoader):
+    """The safe loader with no implicit types: every plain value is a string (YAML 1.1 read
+    ``yes`` as True and ``190:20:30`` as 685230). An explicit tag it does not know
+    (``!!python/object``) is still an error: that front matter is not used."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
 def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
     """(title/outlet/date found, the text after the front matter, a note if part of it was unusable).
 
@@ -598,7 +606,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
             return {}, text, f"front matter is over {FRONT_MATTER_MAX} characters; not read, imported as plain text"
         return {}, text, None
     try:
-        data = yaml.load(match.group(1), Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str/list/dict
+        data = yaml.load(match.group(1), Loader=_StringsLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError:
         return {}, text, "front matter is not valid YAML; imported as plain text"
     except RecursionError:
