@@ -348,3 +348,25 @@ def test_2_a_union_of_prefixes_expands_to_a_bounded_number_of_words():
         assert 0 < len(terms) <= MAX_QUERY_PREFIX_TERMS, (count, len(terms))
         assert any("showing words starting with a…" in m and "(first" in m for m in parsed.messages), parsed.messages
     record(CATEGORY, attacks=4, note="fault 2: 1, 3, 12 and 24 prefixes OR'd over a 9,600-word vocabulary")
+
+
+# ---------------------------------------------------------------- found while running the suite
+
+
+def test_indexing_hands_each_passage_only_its_own_figures(monkeypatch):
+    """Found by the hostile batch (its 100,000-line file never finished indexing): every
+    passage was handed all of its article's figures, so the work grew with lines x figures."""
+    from jjj_brief.corpus import Article
+    from jjj_brief.figures import extract_figures
+    from jjj_brief.search import documents, values
+
+    text = "".join(f"Line {i}: Hebei added {i % 97 + 3} projects.\n\n" for i in range(2000))
+    article = Article(id="lines", file="lines.txt", path=Path("lines.txt"), text=text, title="t", outlet="o",
+                      date="", date_precision="unknown", source="import")
+    figures = extract_figures(text)
+    handed = []
+    real = values.stored_figures
+    monkeypatch.setattr(values, "stored_figures", lambda figs, a, b: handed.append(len(list(figs))) or real(figs, a, b))
+    docs = list(documents.article_documents(article, article_figures=figures, key="k"))
+    assert len(docs) >= 2000 and sum(handed) <= 2 * len(figures), (sum(handed), len(figures))
+    record(CATEGORY, note="found: indexing 2,000 one-line passages handed each its own figures only")
