@@ -597,12 +597,17 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
     shown (``safety.display_safe``: same length, escape sequences blanked), so the "52" of
     an OSC 52 or the "31" of ``CSI 31m`` is never a figure.
     """
-    text = display_safe(text)
+    shown = display_safe(text)
     try:
-        figures = _extract(text, published)
+        figures = _extract(shown, published)
     except Exception:  # noqa: BLE001 - the reader must never crash on odd text
-        figures = _extract_safely(text)
-    return _read_chinese_lines(text, figures)
+        figures = _extract_safely(shown)
+    figures = _read_chinese_lines(shown, figures)
+    if shown == text:
+        return figures
+    # A figure that spans a blanked character was read across a control or escape
+    # sequence: it is not what the document prints, so it is no figure.
+    return [f for f in figures if text[f.start : f.end] == shown[f.start : f.end]]
 
 
 def _read_chinese_lines(text: str, figures: list[Figure]) -> list[Figure]:
