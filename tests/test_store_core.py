@@ -208,3 +208,12 @@ def _memory_store():
     from jjj_brief.store import SQLiteStore
 
     return SQLiteStore(None)
+
+
+def test_a_closed_store_answers_with_one_line_never_a_crash(tmp_path):
+    """An app timer can still fire between closing the store (quit) and the app's exit."""
+    closed = open_store(tmp_path)
+    closed.close()
+    assert closed.data_version() == -1
+    with pytest.raises(StoreError, match="closed"):
+        closed.bookmarks()

@@ -72,9 +72,10 @@ def test_search_output_shows_the_hostile_text_as_text(hostile_import):
 
 APP_KEYS = [
     (b"jjj-brief", b""),  # the header is on screen: the app is up
+    (b"events", b""),  # Home has read the corpus and briefings (or 15 s passed)
     (0.3, b"/"),
     (0.3, b"clipqx OR titleqx OR oscqx OR markupqx OR bidiqx OR coneqx"),
-    (b"qx", b"\x1b[B"),  # results shown: down into them
+    (b"result", b"\x1b[B"),  # results shown (not just the typed query echoed): down into them
     (0.3, b"\r"),  # open the hit in the reader
     (0.8, b"]"),  # next figure
     (0.3, b"\x10"),  # ctrl+p: command palette
@@ -97,5 +98,8 @@ def test_the_app_on_a_real_pty_leaks_nothing_and_restores_the_terminal(hostile_i
     assert not hostile_bytes_in(run.output)
     assert b"\x1b[?1049l" in run.output  # left the alternate screen: terminal restored
     if spec["cols"] >= 100:
-        assert b"clipqx" in run.output  # the hostile hits were on screen, as text
+        # the hostile hits were on screen, as text (which of them shows first depends on the
+        # width the sidebar gets and on ranking: any of them)
+        assert b"results" in run.output
+        assert any(marker in run.output for marker in (b"clipqx", b"titleqx", b"oscqx", b"markupqx", b"bidiqx", b"coneqx"))
     record("hostile text: terminal (pty)", attacks=len(APP_KEYS), note=f"app {terminal}, {run.seconds:.1f} s")

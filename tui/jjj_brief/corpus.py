@@ -258,15 +258,18 @@ def load_seed_articles(seeds: Path | None = None) -> list[Article]:
 
 
 _CORPUS: Corpus | None = None
+_CORPUS_HOME: Path | None = None  # the data folder _CORPUS was read from
 
 
 def load_corpus(*, refresh: bool = False) -> Corpus:
-    """The shipped seeds plus the user's imports, loaded once per process."""
-    global _CORPUS
-    if _CORPUS is None or refresh:
+    """The shipped seeds plus the user's imports, loaded once per process and data folder
+    (a process that points ``JJJ_BRIEF_HOME`` elsewhere gets that folder's imports)."""
+    global _CORPUS, _CORPUS_HOME
+    home = paths.data_dir()
+    if _CORPUS is None or refresh or home != _CORPUS_HOME:
         articles = load_seed_articles()
         articles.extend(_imported_articles())
-        _CORPUS = Corpus(articles)
+        _CORPUS, _CORPUS_HOME = Corpus(articles), home
     return _CORPUS
 
 

@@ -175,7 +175,12 @@ class BriefApp(WorkActions, App[None]):
             return
         last = self.settings.last_article
         if self._resume and last and self.core.article(last) is not None:
+            # The corpus is read after the first paint: a user who already went to the search
+            # box keeps it (the reopened article must not take the keys they are typing).
+            focused = self.focused
             self.open_location(Location("article", last, offset=self.settings.last_offset))
+            if focused is not None and not isinstance(focused, TopicTree):
+                focused.focus()
         elif current is None:
             self.open_location(Location("home"))
 
@@ -580,8 +585,9 @@ class BriefApp(WorkActions, App[None]):
     async def action_quit(self) -> None:
         self._remember_position()
         self._persist()
-        if self.work_store is not None:
-            self.work_store.close()  # refreshes the last good copy of your notes
+        store, self.work_store = self.work_store, None  # timers still due see no store
+        if store is not None:
+            store.close()  # refreshes the last good copy of your notes
         self.exit()
 
     def toggle_resume(self) -> None:

@@ -117,6 +117,13 @@ class SQLiteStore:
             self._conn.close()
             self._conn = None  # type: ignore[assignment]
 
+    def _open_connection(self) -> sqlite3.Connection:
+        """The connection, or a one-line StoreError once :meth:`close` ran (an app timer
+        or worker may still fire between closing the store and the app's exit)."""
+        if self._conn is None:
+            raise StoreError(f"{self.location}: the store is closed")
+        return self._conn
+
     def __enter__(self) -> "SQLiteStore":
         return self
 
@@ -127,7 +134,7 @@ class SQLiteStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction: whole or nothing; sqlite failures become one-line StoreErrors."""
         with self._lock:
-            conn = self._conn
+            conn = self._open_connection()
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -147,8 +154,9 @@ class SQLiteStore:
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
+            conn = self._open_connection()
             try:
-                cursor = self._conn.execute(sql, params)
+                cursor = conn.execute(sql, params)
                 return cursor.fetchall()
             except sqlite3.Error as exc:
                 raise _store_error(exc, self.location) from exc
@@ -158,6 +166,8 @@ class SQLiteStore:
     def data_version(self) -> int:
         """Changes whenever another connection (another window, a CLI) commits: poll it to refresh."""
         with self._lock:
+            if self._conn is None:
+                return -1
             try:
                 return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:
