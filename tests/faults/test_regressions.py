@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jjj_brief import imports
-from jjj_brief.search.api import _densest_window, make_snippet
+from jjj_brief.search.api import make_snippet
+from jjj_brief.search.concepts import densest_window
 
 
 def _brute_force_window(text, spans, width):
@@ -39,7 +40,7 @@ def text_and_spans(draw):
 @given(text_and_spans(), st.integers(4, 80))
 def test_snippet_window_is_the_one_the_definition_gives(case, width):
     text, spans = case
-    assert _densest_window(text, spans, width) == _brute_force_window(text, spans, width)
+    assert densest_window(text, spans, width) == _brute_force_window(text, spans, width)
 
 
 def test_snippet_of_a_passage_with_millions_of_matches_is_fast():

@@ -9,18 +9,24 @@ figures by value, snippets and "did you mean" are ours and the same on every eng
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 import threading
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts, fold, surface_analysis
 from jjj_brief.search import query as q
-from jjj_brief.search.concepts import ELLIPSIS, concept_snippet, held_concepts, read_hit
+from jjj_brief.search.concepts import (
+    ELLIPSIS,
+    concept_snippet,
+    cut_end,
+    cut_start,
+    densest_window,
+    held_concepts,
+    read_hit,
+)
 from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
 from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
@@ -209,10 +215,10 @@ def make_snippet(text: str, terms: set, width: int = SNIPPET_WIDTH) -> tuple[int
     if len(text) <= width:
         return 0, len(text), spans
     if not spans:
-        return 0, _cut_end(text, width), []
-    best_start = _densest_window(text, spans, width)
-    start = _cut_start(text, best_start)
-    end = _cut_end(text, min(len(text), start + width))
+        return 0, cut_end(text, width), []
+    best_start = densest_window(text, spans, width)
+    start = cut_start(text, best_start)
+    end = cut_end(text, min(len(text), start + width))
     inside = [(s, e) for s, e in spans if s >= start and e <= end]
     return start, end, inside
 
@@ -226,58 +232,7 @@ def _snippet_of_huge(text: str, terms: set, width: int) -> tuple[int, int, list[
         if spans:
             return offset + start, offset + stop, [(offset + s, offset + e) for s, e in spans]
         offset = end
-    return 0, _cut_end(text, width), []
-
-
-def _densest_window(text: str, spans: list[tuple[int, int]], width: int) -> int:
-    """Start of the first window (``anchor - width/4``) holding the most distinct matched words.
-
-    A sliding window over the sorted spans: linear, because one passage can hold millions
-    of matches (an imported 10 MB line) and comparing every window with every span hangs.
-    """
-    words = [text[s:e].casefold() for s, e in spans]
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
-    most = len(set(words))
-    inside: Counter[str] = Counter()
-    low = high = 0  # the counter holds words[low:high]
-    best_start, best_count = spans[0][0], -1
-    for anchor in starts:
-        start = max(0, anchor - width // 4)
-        first = bisect.bisect_left(starts, start)
-        last = max(first, bisect.bisect_right(ends, start + width))
-        if first >= high:
-            inside.clear()
-            low = high = first
-        while high < last:
-            inside[words[high]] += 1
-            high += 1
-        while low < first:
-            inside[words[low]] -= 1
-            if not inside[words[low]]:
-                del inside[words[low]]
-            low += 1
-        if len(inside) > best_count:
-            best_start, best_count = start, len(inside)
-            if best_count == most:
-                break
-    return best_start
-
-
-def _cut_start(text: str, at: int) -> int:
-    if at <= 0:
-        return 0
-    if text[at - 1].isspace():
-        return at
-    space = text.find(" ", at)
-    return space + 1 if 0 <= space < at + 40 else at
-
-
-def _cut_end(text: str, at: int) -> int:
-    if at >= len(text):
-        return len(text)
-    space = text.rfind(" ", max(0, at - 40), at + 1)
-    return space if space > 0 else at
+    return 0, cut_end(text, width), []
 
 
 def _leaves(node: q.Node) -> int:
