@@ -25,6 +25,7 @@ from jjj_brief.search.concepts import (
     cut_start,
     densest_window,
     held_concepts,
+    phrase_spans,
     read_hit,
 )
 from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
@@ -185,13 +186,7 @@ def spans_for_terms(text: str, terms: set[tuple[str, ...]] | set[str]) -> list[t
             if not parts:
                 pos += 1
     if phrases:
-        for phrase in phrases:
-            for pos, by_term in at.items():
-                if phrase[0] not in by_term:
-                    continue
-                found = [at.get(pos + i, {}).get(term) for i, term in enumerate(phrase)]
-                if all(found):
-                    spans.update(found)  # type: ignore[arg-type]
+        spans.update(phrase_spans(at, phrases))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:

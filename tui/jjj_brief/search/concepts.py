@@ -48,13 +48,7 @@ def term_spans(tokens: Sequence[AnalyzedToken], terms: set) -> list[tuple[int, i
         at: dict[int, dict[str, tuple[int, int]]] = {}
         for token in tokens:
             at.setdefault(token.pos, {})[token.term] = (token.start, token.end)
-        for phrase in phrases:
-            for pos, by_term in at.items():
-                if phrase[0] not in by_term:
-                    continue
-                found = [at.get(pos + i, {}).get(term) for i, term in enumerate(phrase)]
-                if all(found):
-                    spans.update(found)  # type: ignore[arg-type]
+        spans.update(phrase_spans(at, phrases))
     return sorted(spans)
 
 
@@ -240,6 +234,19 @@ def densest_window(text: str, spans: list[tuple[int, int]], width: int, labels: 
             if best_count == most:
                 break
     return best_start
+
+
+def phrase_spans(at: dict[int, dict[str, tuple[int, int]]], phrases: Sequence[Sequence[str]]) -> set[tuple[int, int]]:
+    """The spans of every occurrence of each phrase, given each position's terms and spans."""
+    spans: set[tuple[int, int]] = set()
+    for phrase in phrases:
+        for pos, by_term in at.items():
+            if phrase[0] not in by_term:
+                continue
+            found = [at.get(pos + i, {}).get(term) for i, term in enumerate(phrase)]
+            if all(found):
+                spans.update(found)  # type: ignore[arg-type]
+    return spans
 
 
 def cut_start(text: str, at: int) -> int:
