@@ -297,6 +297,15 @@ class Sources:
                 self._import_files = scan_import_files(previous)
         return self._import_files
 
+    def rescan_imports(self) -> None:
+        """Forget the scanned imports folder, so the next :meth:`import_files` lists it anew.
+
+        A reconcile reads the imports stamp first and lists the folder after it: a listing
+        made before the stamp (to estimate the size, say) could miss an import written in
+        between, and the index would then record a stamp that claims it."""
+        if self._imports is None:
+            self._import_files = None
+
     def key_of(self, article: Article) -> str | None:
         if article.source != "import":
             return None
@@ -720,6 +729,7 @@ def reconcile_imports(generation: Generation, sources: Sources, *, room: int | N
 
 
 def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int | None) -> tuple[int, int]:
+    sources.rescan_imports()  # the listing must follow the stamp it is recorded with
     wanted = sources.import_files(generation.import_files)
     wanted_keys = {entry[2] for entry in wanted.values()}
     have = indexed_import_keys(generation)
