@@ -71,11 +71,20 @@ def make_big_home(home: Path, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     for number in range(count):
         body = "\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(rng.randint(2, 8))) + "\n"
-        meta = {"format": 1, "id": f"synthetic-{number}", "file": f"synthetic-{number:05d}.txt",
-                "title": f"Synthetic article {number}", "title_given": True, "outlet": rng.choice(outlets),
-                "date": str(rng.choice([2022, 2023, 2024])), "sha256": f"{number:064x}",
-                "imported_at": f"2026-01-01T00:00:{number % 60:02d}+00:00", "source_format": "text",
-                "size": len(body), "language": "en"}
+        meta = {
+            "format": 1,
+            "id": f"synthetic-{number}",
+            "file": f"synthetic-{number:05d}.txt",
+            "title": f"Synthetic article {number}",
+            "title_given": True,
+            "outlet": rng.choice(outlets),
+            "date": str(rng.choice([2022, 2023, 2024])),
+            "sha256": f"{number:064x}",
+            "imported_at": f"2026-01-01T00:00:{number % 60:02d}+00:00",
+            "source_format": "text",
+            "size": len(body),
+            "language": "en",
+        }
         write_import(folder, meta, body)
 
 
@@ -90,9 +99,20 @@ def make_huge_home(home: Path, megabytes: int = 10, seed: int = 3) -> str:
         parts.append(" ".join(rng.sample(sentences, rng.randint(2, 6))))
         size += len(parts[-1]) + 2
     body = "\n\n".join(parts) + "\n"
-    meta = {"format": 1, "id": "huge", "file": "huge.txt", "title": f"A {megabytes} MB document", "title_given": True,
-            "outlet": "Bench News", "date": "2024", "sha256": "f" * 64, "imported_at": "2026-01-01T00:00:00+00:00",
-            "source_format": "text", "size": len(body.encode()), "language": "en"}
+    meta = {
+        "format": 1,
+        "id": "huge",
+        "file": "huge.txt",
+        "title": f"A {megabytes} MB document",
+        "title_given": True,
+        "outlet": "Bench News",
+        "date": "2024",
+        "sha256": "f" * 64,
+        "imported_at": "2026-01-01T00:00:00+00:00",
+        "source_format": "text",
+        "size": len(body.encode()),
+        "language": "en",
+    }
     write_import(folder, meta, body)
     return "huge"
 
@@ -108,8 +128,9 @@ def timed_process(code: Path, home: Path, arguments: list[str]) -> tuple[float, 
     """Wall and CPU seconds of ``jjj-brief ARGUMENTS`` run with ``code``."""
     program = f"import sys; from jjj_brief.cli import main; raise SystemExit(main({arguments!r}))"
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", program], env=env_for(code, home),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-c", program], env=env_for(code, home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -119,8 +140,13 @@ def timed_process(code: Path, home: Path, arguments: list[str]) -> tuple[float, 
 
 def child_json(code: Path, home: Path, mode: str, *extra: str, timeout: float = 600) -> dict:
     """Run one of this script's ``--child`` measurements with ``code``; its JSON result."""
-    done = subprocess.run([sys.executable, str(THIS), "--child", mode, *extra], env=env_for(code, home),
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, str(THIS), "--child", mode, *extra],
+        env=env_for(code, home),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("{")), None)
     if line is None:
         raise RuntimeError(f"{mode} with {code} printed no result:\n{done.stderr[-2000:]}")
@@ -170,8 +196,9 @@ def first_paint(codes: dict[str, Path], home: Path, runs: int) -> dict[str, list
         for _ in range(runs):
             for name, code in codes.items():
                 out.unlink(missing_ok=True)
-                command = (f"env PYTHONPATH={code / 'tui'} JJJ_BRIEF_HOME={home} {sys.executable} {THIS} "
-                           f"--child paint {out}")
+                command = (
+                    f"env PYTHONPATH={code / 'tui'} JJJ_BRIEF_HOME={home} {sys.executable} {THIS} --child paint {out}"
+                )
                 tmux("send-keys", "-t", "b", "clear", "Enter")
                 time.sleep(0.3)
                 tmux("send-keys", "-t", "b", "-l", command)
@@ -183,10 +210,14 @@ def first_paint(codes: dict[str, Path], home: Path, runs: int) -> dict[str, list
                         raise RuntimeError(f"no first paint with {code}")
                     time.sleep(0.02)
                 found = json.loads(out.read_text())
-                results[name].append({
-                    "paint_wall": found["paint_clock"] - started, "paint_cpu": found["paint_cpu"],
-                    "listed_wall": found["listed_clock"] - started, "listed_cpu": found["listed_cpu"],
-                })
+                results[name].append(
+                    {
+                        "paint_wall": found["paint_clock"] - started,
+                        "paint_cpu": found["paint_cpu"],
+                        "listed_wall": found["listed_clock"] - started,
+                        "listed_cpu": found["listed_cpu"],
+                    }
+                )
                 time.sleep(0.5)
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30)
@@ -318,10 +349,13 @@ def main() -> int:
 
     say("# App and start-up benchmark")
     say()
-    say(f"`{' '.join([Path(sys.executable).name, *sys.argv])}` on {os.cpu_count()} CPUs, Python "
+    say(
+        f"`{' '.join([Path(sys.executable).name, *sys.argv])}` on {os.cpu_count()} CPUs, Python "
         f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average at start "
-        f"{os.getloadavg()[0]:.1f}. " + (f"before: `{codes['before']}`; " if "before" in codes else "")
-        + f"after: `{ROOT}`. Medians of {args.runs} runs, code trees interleaved.")
+        f"{os.getloadavg()[0]:.1f}. "
+        + (f"before: `{codes['before']}`; " if "before" in codes else "")
+        + f"after: `{ROOT}`. Medians of {args.runs} runs, code trees interleaved."
+    )
     say()
 
     # 1. start-up
@@ -330,7 +364,10 @@ def main() -> int:
         timed_process(code, seed_homes[name], ["index"])  # the seed index, built once per code tree
     startup: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for _ in range(args.runs):
-        for label, arguments in (("--version", ["--version"]), ("search xiongan --json", ["search", "xiongan", "--json"])):
+        for label, arguments in (
+            ("--version", ["--version"]),
+            ("search xiongan --json", ["search", "xiongan", "--json"]),
+        ):
             for name, code in codes.items():
                 startup.setdefault((label, name), []).append(timed_process(code, seed_homes[name], arguments))
     say("## Start-up (whole process, seeds)")
@@ -354,10 +391,12 @@ def main() -> int:
     say()
     say("| | " + " | ".join(codes) + " | target |")
     say("|---|" + "---|" * len(codes) + "---|")
-    for key, label, target in (("paint_wall", "Enter → first paint, wall (ms)", "≤ 600"),
-                               ("paint_cpu", "CPU at first paint (ms)", ""),
-                               ("listed_wall", "Enter → articles listed in the tree, wall (ms)", ""),
-                               ("listed_cpu", "CPU when listed (ms)", "")):
+    for key, label, target in (
+        ("paint_wall", "Enter → first paint, wall (ms)", "≤ 600"),
+        ("paint_cpu", "CPU at first paint (ms)", ""),
+        ("listed_wall", "Enter → articles listed in the tree, wall (ms)", ""),
+        ("listed_cpu", "CPU when listed (ms)", ""),
+    ):
         say(f"| {label} | " + " | ".join(ms(median([r[key] for r in painted[n]])) for n in codes) + f" | {target} |")
     say()
 
@@ -388,21 +427,28 @@ def main() -> int:
     size = opened["after"][0]["bytes"]
     say(f"## Opening a {size / 1e6:.1f} MB imported article (in-process pilot, 140×45)")
     say()
-    say("| | " + " | ".join(f"{n} ({len(opened[n])} run{'s' if len(opened[n]) > 1 else ''})" for n in codes)
-        + " | target |")
+    say(
+        "| | "
+        + " | ".join(f"{n} ({len(opened[n])} run{'s' if len(opened[n]) > 1 else ''})" for n in codes)
+        + " | target |"
+    )
     say("|---|" + "---|" * len(codes) + "---|")
-    for key, label, target in (("first_screen_wall", "open → first screen, wall (ms)", "≤ 1,000"),
-                               ("first_screen_cpu", "open → first screen, CPU (ms)", ""),
-                               ("page_busy_wall", "PageDown while the figures are found, median wall (ms)", ""),
-                               ("page_wall", "PageDown, median wall (ms)", "≤ 50"),
-                               ("page_cpu", "PageDown, median CPU (ms)", ""),
-                               ("page_worst_wall", "PageDown, worst of 10 (ms)", ""),
-                               ("figures_wall", "open → figures painted, wall (ms)", ""),
-                               ("peak_rss_mb", "peak memory of the process (MB)", "")):
+    for key, label, target in (
+        ("first_screen_wall", "open → first screen, wall (ms)", "≤ 1,000"),
+        ("first_screen_cpu", "open → first screen, CPU (ms)", ""),
+        ("page_busy_wall", "PageDown while the figures are found, median wall (ms)", ""),
+        ("page_wall", "PageDown, median wall (ms)", "≤ 50"),
+        ("page_cpu", "PageDown, median CPU (ms)", ""),
+        ("page_worst_wall", "PageDown, worst of 10 (ms)", ""),
+        ("figures_wall", "open → figures painted, wall (ms)", ""),
+        ("peak_rss_mb", "peak memory of the process (MB)", ""),
+    ):
         cells = []
         for name in codes:
             values = [r[key] for r in opened[name] if key in r]
-            cells.append("—" if not values else (f"{median(values):,.0f}" if key == "peak_rss_mb" else ms(median(values))))
+            cells.append(
+                "—" if not values else (f"{median(values):,.0f}" if key == "peak_rss_mb" else ms(median(values)))
+            )
         say(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     say()
 
@@ -410,7 +456,7 @@ def main() -> int:
     if args.report.exists():
         old = args.report.read_text(encoding="utf-8")
         if NOTES_MARKER in old:
-            notes = old[old.index(NOTES_MARKER):]
+            notes = old[old.index(NOTES_MARKER) :]
     args.report.write_text("\n".join(lines) + "\n\n" + (notes or NOTES_MARKER + "\n"), encoding="utf-8")
     print(f"\nreport written to {args.report}")
     shutil.rmtree(work, ignore_errors=True)

@@ -90,9 +90,12 @@ def growth() -> list[str]:
             cache[article.text] = extract_figures(article.text)
         return cache[article.text]
 
-    lines = ["## Growth (the corpus copied under new ids)", "",
-             "| copies | articles | indexed figures | build ms | query p50 ms | p95 ms | max ms |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "## Growth (the corpus copied under new ids)",
+        "",
+        "| copies | articles | indexed figures | build ms | query p50 ms | p95 ms | max ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for copies in (1, 10, 40):
         articles = [replace(a, id=f"{a.id}-{n}") for n in range(copies) for a in base]
         corpus = Corpus(articles)
@@ -115,8 +118,11 @@ def growth() -> list[str]:
 
 def quality() -> list[str]:
     report = evaluate()
-    lines = ["## Alignment against the curated facts", "",
-             f"- claims queried: {len(report.queries)}; (claim, other claim) pairs: {report.pairs}"]
+    lines = [
+        "## Alignment against the curated facts",
+        "",
+        f"- claims queried: {len(report.queries)}; (claim, other claim) pairs: {report.pairs}",
+    ]
     lines += [f"- recall@{k}: {v:.3f}" for k, v in report.recall_at.items()]
     lines.append(f"- top-1 precision: {report.top1_precision:.3f}")
     misses = report.misses(3)

@@ -82,15 +82,17 @@ def scaled_inputs() -> list[tuple[str, str]]:
 def growth(runs: int) -> list[dict]:
     rows = []
     for name, text in scaled_inputs():
-        best, median, result = timed(lambda: extract_figures(text), runs)
-        rows.append({
-            "input": name,
-            "chars": len(text),
-            "figures": len(result),
-            "best": best,
-            "median": median,
-            "per_mb": best / (len(text) / MB),
-        })
+        best, median, result = timed(lambda text=text: extract_figures(text), runs)
+        rows.append(
+            {
+                "input": name,
+                "chars": len(text),
+                "figures": len(result),
+                "best": best,
+                "median": median,
+                "per_mb": best / (len(text) / MB),
+            }
+        )
     return rows
 
 
@@ -154,7 +156,9 @@ def main() -> None:
     print(f"corpus: best {corpus['best'] * 1000:.1f} ms for {corpus['figures']} figures", flush=True)
     rows = growth(max(1, min(args.runs, 3)))
     for row in rows:
-        print(f"{row['input']}: best {row['best']:.2f} s, {row['per_mb']:.2f} s/MB, {row['figures']} figures", flush=True)
+        print(
+            f"{row['input']}: best {row['best']:.2f} s, {row['per_mb']:.2f} s/MB, {row['figures']} figures", flush=True
+        )
     args.report.write_text(report(corpus, rows, args.runs), encoding="utf-8")
     print(f"report written to {args.report}")
 

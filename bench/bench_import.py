@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -26,20 +25,34 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bytes  # noqa: E402
 
-PARAGRAPH = ("In 2023 the average PM2.5 concentration in Hebei fell to 38.6 micrograms per cubic meter, "
-             "and 3,000 villages replaced coal heating with gas and electricity.")
+PARAGRAPH = (
+    "In 2023 the average PM2.5 concentration in Hebei fell to 38.6 micrograms per cubic meter, "
+    "and 3,000 villages replaced coal heating with gas and electricity."
+)
 
 
 def samples() -> dict[str, tuple[str, bytes]]:
     return {
-        "pdf 500 pages": (".pdf", pdf_bytes([[f"Page {p}.", PARAGRAPH[:90], PARAGRAPH[90:]] for p in range(500)],
-                                             title="Long")),
+        "pdf 500 pages": (
+            ".pdf",
+            pdf_bytes([[f"Page {p}.", PARAGRAPH[:90], PARAGRAPH[90:]] for p in range(500)], title="Long"),
+        ),
         "pdf 10 pages": (".pdf", pdf_bytes([[f"Page {p}.", PARAGRAPH[:90], PARAGRAPH[90:]] for p in range(10)])),
-        "html article": (".html", html_page(
-            "<nav><a href='/'>Home</a><a href='/n'>News</a></nav><article><h1>Air</h1>"
-            + "".join(f"<p>{PARAGRAPH} ({i})</p>" for i in range(40)) + "</article><footer>Copyright</footer>").encode()),
-        "docx 40 paragraphs + table": (".docx", docx_bytes(paragraphs=tuple(f"{PARAGRAPH} ({i})" for i in range(40)),
-                                                           table=[["City", "PM2.5"]] + [[f"C{i}", f"{i}.5"] for i in range(20)])),
+        "html article": (
+            ".html",
+            html_page(
+                "<nav><a href='/'>Home</a><a href='/n'>News</a></nav><article><h1>Air</h1>"
+                + "".join(f"<p>{PARAGRAPH} ({i})</p>" for i in range(40))
+                + "</article><footer>Copyright</footer>"
+            ).encode(),
+        ),
+        "docx 40 paragraphs + table": (
+            ".docx",
+            docx_bytes(
+                paragraphs=tuple(f"{PARAGRAPH} ({i})" for i in range(40)),
+                table=[["City", "PM2.5"]] + [[f"C{i}", f"{i}.5"] for i in range(20)],
+            ),
+        ),
         "epub 10 chapters": (".epub", epub_bytes([(f"Chapter {c}", " ".join([PARAGRAPH] * 4)) for c in range(10)])),
     }
 
@@ -58,8 +71,14 @@ def time_readers(rounds: int) -> dict[str, dict[str, float]]:
             formats.extract(suffix, raw)
             cpu[name].append(time.process_time() - c0)
             wall[name].append(time.perf_counter() - w0)
-    return {name: {"cpu_ms": statistics.median(cpu[name]) * 1000, "wall_ms": statistics.median(wall[name]) * 1000,
-                   "bytes": len(cases[name][1])} for name in cases}
+    return {
+        name: {
+            "cpu_ms": statistics.median(cpu[name]) * 1000,
+            "wall_ms": statistics.median(wall[name]) * 1000,
+            "bytes": len(cases[name][1]),
+        }
+        for name in cases
+    }
 
 
 def peak_memory(name: str) -> float:
@@ -99,8 +118,13 @@ def batch(count: int) -> dict[str, float]:
         outcomes = imports.add_files([folder])
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         imported = sum(o.status == "imported" for o in outcomes)
-        return {"files": len(outcomes), "imported": imported, "cpu_s": cpu, "wall_s": wall,
-                "files_per_s": len(outcomes) / wall}
+        return {
+            "files": len(outcomes),
+            "imported": imported,
+            "cpu_s": cpu,
+            "wall_s": wall,
+            "files_per_s": len(outcomes) / wall,
+        }
 
 
 def main() -> None:
@@ -112,17 +136,26 @@ def main() -> None:
     memory = {name: peak_memory(name) for name in readers}
     whole = batch(args.batch)
     lines = [
-        "# Document import: speed and memory", "",
+        "# Document import: speed and memory",
+        "",
         f"`.venv/bin/python bench/bench_import.py --rounds {args.rounds} --batch {args.batch}` "
-        f"(2 cores shared; median of {args.rounds} interleaved rounds; memory in a fresh process).", "",
-        "| document | size | CPU ms | wall ms | Python heap peak MB |", "| --- | ---: | ---: | ---: | ---: |",
+        f"(2 cores shared; median of {args.rounds} interleaved rounds; memory in a fresh process).",
+        "",
+        "| document | size | CPU ms | wall ms | Python heap peak MB |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     for name, row in readers.items():
-        lines.append(f"| {name} | {row['bytes'] / 1024:,.0f} KB | {row['cpu_ms']:,.1f} | {row['wall_ms']:,.1f} | "
-                     f"{memory[name]:,.1f} |")
-    lines += ["", f"Batch: `add_files` on {whole['files']} files (PDF 10 pages, HTML, DOCX, EPUB, {args.batch} each; "
-              f"stored atomically, originals kept): {whole['imported']} imported in {whole['wall_s']:.1f} s wall, "
-              f"{whole['cpu_s']:.1f} s CPU = {whole['files_per_s']:.1f} files/s (index update not included).", ""]
+        lines.append(
+            f"| {name} | {row['bytes'] / 1024:,.0f} KB | {row['cpu_ms']:,.1f} | {row['wall_ms']:,.1f} | "
+            f"{memory[name]:,.1f} |"
+        )
+    lines += [
+        "",
+        f"Batch: `add_files` on {whole['files']} files (PDF 10 pages, HTML, DOCX, EPUB, {args.batch} each; "
+        f"stored atomically, originals kept): {whole['imported']} imported in {whole['wall_s']:.1f} s wall, "
+        f"{whole['cpu_s']:.1f} s CPU = {whole['files_per_s']:.1f} files/s (index update not included).",
+        "",
+    ]
     report = "\n".join(lines)
     (ROOT / "bench" / "bench_import_report.md").write_text(report, encoding="utf-8")
     print(report)

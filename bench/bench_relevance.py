@@ -54,13 +54,15 @@ def worker(tui: str, home: str) -> None:
     for entry in entries:
         cpu, wall = time.process_time(), time.perf_counter()
         result = search(entry["query"], limit=10)
-        samples.append({
-            "query": entry["query"],
-            "group": "numeric" if entry.get("numeric") else "natural" if entry.get("natural") else "classic",
-            "cpu_ms": (time.process_time() - cpu) * 1000,
-            "wall_ms": (time.perf_counter() - wall) * 1000,
-            "hits": len(result.hits),
-        })
+        samples.append(
+            {
+                "query": entry["query"],
+                "group": "numeric" if entry.get("numeric") else "natural" if entry.get("natural") else "classic",
+                "cpu_ms": (time.process_time() - cpu) * 1000,
+                "wall_ms": (time.perf_counter() - wall) * 1000,
+                "hits": len(result.hits),
+            }
+        )
     from relevance.judged import judge, pooled_recall
 
     recall = pooled_recall([judge(entry) for entry in entries])
@@ -83,7 +85,10 @@ def percentile(values: list[float], q: float) -> float:
 def run_worker(tui: Path, home: Path) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--worker", str(tui), "--home", str(home)],
-        check=True, capture_output=True, text=True, timeout=900,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -162,7 +167,6 @@ def build_cost(n: int) -> str:
     sys.path.insert(0, str(ROOT / "tui"))
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_search import corpus, seed_sentences
-
     from jjj_brief import figures
     from jjj_brief.search import values
     from jjj_brief.search.analyzer import terms
@@ -184,17 +188,19 @@ def build_cost(n: int) -> str:
         terms(article.text)
     analyze = time.process_time() - started
     per = lambda seconds: seconds / megabytes  # noqa: E731
-    return "\n".join([
-        "",
-        f"## Build cost of numbers by value ({n:,} synthetic articles, {megabytes:.1f} MB)",
-        "",
-        "| step | CPU s | CPU s per MB | at 10,000 articles (16 KB each) |",
-        "| --- | ---: | ---: | ---: |",
-        f"| figure extraction (`figures.extract_figures`) | {extract:.2f} | {per(extract):.3f} | {per(extract) * 164:.0f} s |",
-        f"| value keys + stored figures ({keys:,} keys) | {keying:.2f} | {per(keying):.3f} | {per(keying) * 164:.0f} s |",
-        f"| for scale: the analyzer over the same text | {analyze:.2f} | {per(analyze):.3f} | {per(analyze) * 164:.0f} s |",
-        "",
-    ])
+    return "\n".join(
+        [
+            "",
+            f"## Build cost of numbers by value ({n:,} synthetic articles, {megabytes:.1f} MB)",
+            "",
+            "| step | CPU s | CPU s per MB | at 10,000 articles (16 KB each) |",
+            "| --- | ---: | ---: | ---: |",
+            f"| figure extraction (`figures.extract_figures`) | {extract:.2f} | {per(extract):.3f} | {per(extract) * 164:.0f} s |",
+            f"| value keys + stored figures ({keys:,} keys) | {keying:.2f} | {per(keying):.3f} | {per(keying) * 164:.0f} s |",
+            f"| for scale: the analyzer over the same text | {analyze:.2f} | {per(analyze):.3f} | {per(analyze) * 164:.0f} s |",
+            "",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -116,8 +116,14 @@ def synthetic_text(i: int, sentences: list[str]) -> tuple[str, str, str, str]:
 def synthetic_article(i: int, sentences: list[str]) -> Article:
     title, outlet, date, text = synthetic_text(i, sentences)
     return Article(
-        id=f"syn-{i:06d}", file=f"syn-{i:06d}.txt", path=Path(f"/synthetic/syn-{i:06d}.txt"), text=text,
-        title=title, outlet=outlet, date=date, date_precision="day",
+        id=f"syn-{i:06d}",
+        file=f"syn-{i:06d}.txt",
+        path=Path(f"/synthetic/syn-{i:06d}.txt"),
+        text=text,
+        title=title,
+        outlet=outlet,
+        date=date,
+        date_precision="day",
     )
 
 
@@ -157,7 +163,7 @@ class Clock:
 def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
     from jjj_brief.search.api import alias_groups
     from jjj_brief.search.documents import article_documents, article_figures_for_index
-    from jjj_brief.search.index import build_generation, write_import_files, write_manifest, store_for
+    from jjj_brief.search.index import build_generation, store_for, write_import_files, write_manifest
 
     passages = 0
 
@@ -170,7 +176,7 @@ def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
 
     last = [time.perf_counter()]
 
-    def progress(done: int, total: int) -> None:  # noqa: ARG001
+    def progress(done: int, total: int) -> None:
         if time.perf_counter() - last[0] > 30:
             last[0] = time.perf_counter()
             log(f"  {engine}: {done:,} passages")
@@ -304,8 +310,10 @@ def summarize(timings: dict) -> dict:
     warm = [run for runs in timings.values() for run in runs[1:]]
     walls, cpus = [w for w, _ in warm], [c for _, c in warm]
     return {
-        "p50": percentile(walls, 0.5) * 1000, "p95": percentile(walls, 0.95) * 1000,
-        "p50_cpu": percentile(cpus, 0.5) * 1000, "p95_cpu": percentile(cpus, 0.95) * 1000,
+        "p50": percentile(walls, 0.5) * 1000,
+        "p95": percentile(walls, 0.95) * 1000,
+        "p50_cpu": percentile(cpus, 0.5) * 1000,
+        "p95_cpu": percentile(cpus, 0.95) * 1000,
     }
 
 
@@ -330,8 +338,11 @@ def measure_size(n: int, engines: list[str], work: Path, sentences: list[str]) -
         row["import_ms"] = cold["import"][0] * 1000
     log(f"[{n:,}] interleaved queries ...")
     warm = probe(places, "warm")
-    details = [f"\nPer-query median wall ms (total matches) at {n:,} articles, engines interleaved:\n",
-               "| query | " + " | ".join(engines) + " |", "| --- |" + " ---: |" * len(engines)]
+    details = [
+        f"\nPer-query median wall ms (total matches) at {n:,} articles, engines interleaved:\n",
+        "| query | " + " | ".join(engines) + " |",
+        "| --- |" + " ---: |" * len(engines),
+    ]
     for i, (ours, _) in enumerate(QUERIES):
         cells = []
         for engine in engines:
@@ -359,8 +370,10 @@ def measure_threshold(sizes: list[int], work: Path, sentences: list[str]) -> lis
         for engine in places:
             stats = summarize(warm["timings"][engine])
             row[engine] = stats
-        log(f"[threshold {n}] {passages} passages: whoosh p95 {row['whoosh']['p95']:.1f} ms, "
-            f"tantivy p95 {row['tantivy']['p95']:.1f} ms")
+        log(
+            f"[threshold {n}] {passages} passages: whoosh p95 {row['whoosh']['p95']:.1f} ms, "
+            f"tantivy p95 {row['tantivy']['p95']:.1f} ms"
+        )
         out.append(row)
     return out
 
@@ -390,7 +403,8 @@ def write_import_files(folder: Path, count: int, sentences: list[str], first: in
     for i in range(count):
         title, outlet, date, text = synthetic_text(first + i, sentences)
         (folder / f"doc-{i:06d}.txt").write_text(
-            f"---\ntitle: {json.dumps(title)}\noutlet: {outlet!r}\ndate: {date}\n---\n{text}\n", encoding="utf-8")
+            f"---\ntitle: {json.dumps(title)}\noutlet: {outlet!r}\ndate: {date}\n---\n{text}\n", encoding="utf-8"
+        )
 
 
 def timed_cli(argv: list[str], home: Path, repeat: int = 1) -> dict:
@@ -400,8 +414,9 @@ def timed_cli(argv: list[str], home: Path, repeat: int = 1) -> dict:
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        out = subprocess.run([str(exe), *argv], capture_output=True, text=True,
-                             env=dict(os.environ, JJJ_BRIEF_HOME=str(home)))
+        out = subprocess.run(
+            [str(exe), *argv], capture_output=True, text=True, env=dict(os.environ, JJJ_BRIEF_HOME=str(home))
+        )
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -418,14 +433,17 @@ def measure_imports(count: int, work: Path, sentences: list[str]) -> dict:
         home = Path(tempfile.mkdtemp(prefix="import-", dir=HOME))
         log(f"import of {n:,} files ...")
         code = IMPORT_PROBE.format(tui=str(ROOT / "tui"), folder=str(folder))
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env=dict(os.environ, JJJ_BRIEF_HOME=str(home)))
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, JJJ_BRIEF_HOME=str(home))
+        )
         if out.returncode != 0:
             raise RuntimeError(out.stderr[-2000:])
         data = json.loads(out.stdout)
         data["rate"] = data["imported"] / data["wall"]
-        log(f"  {data['imported']:,} imported in {data['wall']:.1f} s ({data['rate']:.0f}/s), "
-            f"peak {data['peak_mb']:.0f} MB, engine {data['engine']}")
+        log(
+            f"  {data['imported']:,} imported in {data['wall']:.1f} s ({data['rate']:.0f}/s), "
+            f"peak {data['peak_mb']:.0f} MB, engine {data['engine']}"
+        )
         result[label] = data
         if label == "full":
             one = work / "one-more"
@@ -449,8 +467,9 @@ def measure_startup() -> dict:
 # ---------------------------------------------------------------- report
 
 
-def render(rows: list[dict], details: list[str], threshold: list[dict], imports: dict | None,
-           startup: dict | None) -> str:
+def render(
+    rows: list[dict], details: list[str], threshold: list[dict], imports: dict | None, startup: dict | None
+) -> str:
     out = [
         "# Search benchmark: jjj-brief on Whoosh and tantivy, beside SQLite FTS5",
         "",
@@ -475,30 +494,51 @@ def render(rows: list[dict], details: list[str], threshold: list[dict], imports:
             f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p50_cpu']:.1f} / {r['p95_cpu']:.1f} |"
         )
     if threshold:
-        out += ["", "Where Whoosh's p95 crosses 50 ms (sets `TANTIVY_PASSAGES`; engines interleaved):", "",
-                "| articles | passages | Whoosh p50 / p95 ms | tantivy p50 / p95 ms |", "| ---: | ---: | ---: | ---: |"]
+        out += [
+            "",
+            "Where Whoosh's p95 crosses 50 ms (sets `TANTIVY_PASSAGES`; engines interleaved):",
+            "",
+            "| articles | passages | Whoosh p50 / p95 ms | tantivy p50 / p95 ms |",
+            "| ---: | ---: | ---: | ---: |",
+        ]
         for t in threshold:
-            out.append(f"| {t['articles']:,} | {t['passages']:,} | {t['whoosh']['p50']:.1f} / {t['whoosh']['p95']:.1f} | "
-                       f"{t['tantivy']['p50']:.1f} / {t['tantivy']['p95']:.1f} |")
+            out.append(
+                f"| {t['articles']:,} | {t['passages']:,} | {t['whoosh']['p50']:.1f} / {t['whoosh']['p95']:.1f} | "
+                f"{t['tantivy']['p50']:.1f} / {t['tantivy']['p95']:.1f} |"
+            )
     if imports:
-        out += ["", f"Import through `imports.add_files` + `ensure_index` into a fresh home (seeds indexed first):", "",
-                "| files | wall s | CPU s | articles/s | peak RSS MB | engine after |", "| ---: | ---: | ---: | ---: | ---: | --- |"]
+        out += [
+            "",
+            "Import through `imports.add_files` + `ensure_index` into a fresh home (seeds indexed first):",
+            "",
+            "| files | wall s | CPU s | articles/s | peak RSS MB | engine after |",
+            "| ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
         for label in ("small", "full"):
             d = imports.get(label)
             if d:
-                out.append(f"| {d['imported']:,} | {d['wall']:.1f} | {d['cpu']:.1f} | {d['rate']:.0f} | "
-                           f"{d['peak_mb']:.0f} | {d['engine']} |")
-        for key, label in (("one_more", "`jjj-brief import` of one more file into it (fresh process)"),
-                           ("search_at_size", "`jjj-brief search Xiongan --json` at that size"),
-                           ("index_check", "`jjj-brief index --json` (start-up check) at that size")):
+                out.append(
+                    f"| {d['imported']:,} | {d['wall']:.1f} | {d['cpu']:.1f} | {d['rate']:.0f} | "
+                    f"{d['peak_mb']:.0f} | {d['engine']} |"
+                )
+        for key, label in (
+            ("one_more", "`jjj-brief import` of one more file into it (fresh process)"),
+            ("search_at_size", "`jjj-brief search Xiongan --json` at that size"),
+            ("index_check", "`jjj-brief index --json` (start-up check) at that size"),
+        ):
             if key in imports:
                 d = imports[key]
                 out.append(f"\n{label}: {d['wall_ms']:.0f} ms wall, {d['cpu_ms']:.0f} ms CPU")
     if startup:
-        out += ["", "Start-up on the seeds (fresh processes, median of 5):", "",
-                "| command | wall ms | CPU ms |", "| --- | ---: | ---: |",
-                f"| `jjj-brief --version` | {startup['version']['wall_ms']:.0f} | {startup['version']['cpu_ms']:.0f} |",
-                f"| `jjj-brief search Xiongan --json` | {startup['search']['wall_ms']:.0f} | {startup['search']['cpu_ms']:.0f} |"]
+        out += [
+            "",
+            "Start-up on the seeds (fresh processes, median of 5):",
+            "",
+            "| command | wall ms | CPU ms |",
+            "| --- | ---: | ---: |",
+            f"| `jjj-brief --version` | {startup['version']['wall_ms']:.0f} | {startup['version']['cpu_ms']:.0f} |",
+            f"| `jjj-brief search Xiongan --json` | {startup['search']['wall_ms']:.0f} | {startup['search']['cpu_ms']:.0f} |",
+        ]
     return "\n".join(out + details) + "\n"
 
 
@@ -535,8 +575,13 @@ def main() -> None:
         report = render(rows, details, threshold, imports, startup) + kept_analysis(args.report)
         args.report.write_text(report, encoding="utf-8")
         if args.json_out:
-            args.json_out.write_text(json.dumps({"rows": rows, "threshold": threshold, "imports": imports,
-                                                 "startup": startup}, indent=1, default=str))
+            args.json_out.write_text(
+                json.dumps(
+                    {"rows": rows, "threshold": threshold, "imports": imports, "startup": startup},
+                    indent=1,
+                    default=str,
+                )
+            )
 
     try:
         if not args.no_startup:
@@ -545,6 +590,7 @@ def main() -> None:
         if args.threshold_sizes:
             threshold = measure_threshold(args.threshold_sizes, work, sentences)
             write()
+
         def run_size(n: int, engines: list[str]) -> None:
             size_rows, size_details = measure_size(n, engines, work, sentences)
             rows.extend(size_rows)

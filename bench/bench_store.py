@@ -48,24 +48,47 @@ def run(count: int) -> list[tuple[str, float, float]]:
                         cursor = tx.execute(
                             "INSERT INTO notes (article, span_start, span_end, exact, prefix, suffix, text_sha, status,"
                             " text, color, created, updated, author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            (anchor.article, anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix,
-                             anchor.text_sha, anchor.status, f"note {i} on relocation and hospitals", "yellow",
-                             "2026", "2026", ""))
+                            (
+                                anchor.article,
+                                anchor.start,
+                                anchor.end,
+                                anchor.exact,
+                                anchor.prefix,
+                                anchor.suffix,
+                                anchor.text_sha,
+                                anchor.status,
+                                f"note {i} on relocation and hospitals",
+                                "yellow",
+                                "2026",
+                                "2026",
+                                "",
+                            ),
+                        )
                         store._index_terms(tx, "note", cursor.lastrowid, f"note {i} on relocation\n{anchor.exact}")
                         i += 1
             del conn
             first = articles[0]
-            rows.append(("save one note (a transaction, fsync'd)",
-                         *timed(lambda: store.add_note(make_anchor(first.id, first.text, 0, 20), "x"), 20)))
+            rows.append(
+                (
+                    "save one note (a transaction, fsync'd)",
+                    *timed(lambda: store.add_note(make_anchor(first.id, first.text, 0, 20), "x"), 20),
+                )
+            )
             rows.append(("list one article's notes", *timed(lambda: store.notes(first.id), 5)))
-            rows.append(("kind:note search, two words", *timed(lambda: store.search_text(terms("relocation hospitals")), 5)))
+            rows.append(
+                ("kind:note search, two words", *timed(lambda: store.search_text(terms("relocation hospitals")), 5))
+            )
             rows.append(("kind:note search, prefix", *timed(lambda: store.search_text(["reloc*"]), 5)))
             rows.append(("app poll (PRAGMA data_version)", *timed(store.data_version, 50)))
             edited = "An inserted lead paragraph.\n" + first.text
             texts = {a.id: a.text for a in articles}
             texts[first.id] = edited
-            rows.append((f"re-anchor after one article changed ({count // len(articles)} notes move)",
-                         *timed(lambda: store.reanchor(texts.get), 1)))
+            rows.append(
+                (
+                    f"re-anchor after one article changed ({count // len(articles)} notes move)",
+                    *timed(lambda: store.reanchor(texts.get), 1),
+                )
+            )
             rows.append(("re-anchor, nothing changed", *timed(lambda: store.reanchor(texts.get), 3)))
         size = os.path.getsize(folder / "work.db") / 1e6
         rows.append(("open the store (WAL, quick_check, migrations)", *timed(lambda: open_store(folder).close(), 3)))
@@ -78,9 +101,12 @@ def main() -> int:
     parser.add_argument("--notes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--report", type=Path)
     args = parser.parse_args()
-    lines = [f"# Store benchmark\n\n`python bench/bench_store.py --notes {' '.join(map(str, args.notes))}`, "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs (shared).\n",
-             "| notes | operation | wall ms (median) | CPU ms |", "| ---: | --- | ---: | ---: |"]
+    lines = [
+        f"# Store benchmark\n\n`python bench/bench_store.py --notes {' '.join(map(str, args.notes))}`, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs (shared).\n",
+        "| notes | operation | wall ms (median) | CPU ms |",
+        "| ---: | --- | ---: | ---: |",
+    ]
     for count in args.notes:
         for name, wall, cpu in run(count):
             lines.append(f"| {count:,} | {name} | {wall:.2f} | {cpu:.2f} |")

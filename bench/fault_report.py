@@ -51,9 +51,22 @@ def run_suite(scale: int, extra: list[str]) -> tuple[list[dict], dict[str, list[
         env = dict(os.environ, JJJ_FAULT_LEDGER=str(ledger), JJJ_FAULT_SCALE=str(scale))
         started = time.monotonic()
         subprocess.run(
-            [sys.executable, "-m", "pytest", "tests/faults", "-q", "-p", "no:cacheprovider",
-             f"--junitxml={junit}", "-o", "timeout=1800", *extra],
-            cwd=ROOT, env=env, check=False,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "tests/faults",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={junit}",
+                "-o",
+                "timeout=1800",
+                *extra,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
         )
         seconds = time.monotonic() - started
         records = [json.loads(line) for line in ledger.read_text().splitlines()] if ledger.exists() else []
@@ -106,8 +119,9 @@ def table(records: list[dict], failed: dict[str, list[str]], tests: dict[str, in
 
 
 def fixed_faults() -> list[str]:
-    log = subprocess.run(["git", "log", "--format=%h %s", "--grep=^Fix fault"], cwd=ROOT, capture_output=True,
-                         text=True, check=False).stdout
+    log = subprocess.run(
+        ["git", "log", "--format=%h %s", "--grep=^Fix fault"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
     return [line for line in log.splitlines() if line.strip()]
 
 
@@ -120,8 +134,11 @@ def main() -> int:
     records, failed, tests, seconds = run_suite(args.scale, args.pytest_args)
     lines, grand = table(records, failed, tests)
     print("\n".join(lines))
-    notes = [f"- {r['category']}: {r['note']} ({r['test'].split('::')[-1]})" for r in records
-             if r["note"] and r["category"] != "cost budget (growth)"]
+    notes = [
+        f"- {r['category']}: {r['note']} ({r['test'].split('::')[-1]})"
+        for r in records
+        if r["note"] and r["category"] != "cost budget (growth)"
+    ]
     failures = [f"- {category}: {', '.join(names)}" for category, names in failed.items()]
     report = [
         "# Fault report",

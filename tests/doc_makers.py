@@ -10,22 +10,28 @@ import io
 import zipfile
 
 
-def pdf_bytes(pages: list[list[str]], *, first_label: int | None = None, title: str | None = None,
-              password: str | None = None) -> bytes:
+def pdf_bytes(
+    pages: list[list[str]], *, first_label: int | None = None, title: str | None = None, password: str | None = None
+) -> bytes:
     """A PDF with one page per entry, each line drawn as text; ``[]`` is a page with no text."""
     from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-    }))
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
     for lines in pages:
         page = writer.add_blank_page(612, 792)
-        page[NameObject("/Resources")] = DictionaryObject({
-            NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})
-        })
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
         ops = ["BT /F1 11 Tf 72 740 Td 14 TL"]
         for line in lines:
             escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -45,8 +51,13 @@ def pdf_bytes(pages: list[list[str]], *, first_label: int | None = None, title: 
     return out.getvalue()
 
 
-def docx_bytes(*, title: str = "Regional report", heading: str = "Air quality",
-               paragraphs: tuple[str, ...] = (), table: list[list[str]] | None = None) -> bytes:
+def docx_bytes(
+    *,
+    title: str = "Regional report",
+    heading: str = "Air quality",
+    paragraphs: tuple[str, ...] = (),
+    table: list[list[str]] | None = None,
+) -> bytes:
     import docx
 
     document = docx.Document()
@@ -65,8 +76,9 @@ def docx_bytes(*, title: str = "Regional report", heading: str = "Air quality",
     return out.getvalue()
 
 
-def epub_bytes(chapters: list[tuple[str, str]], *, title: str = "A small book",
-               spine_order: list[int] | None = None) -> bytes:
+def epub_bytes(
+    chapters: list[tuple[str, str]], *, title: str = "A small book", spine_order: list[int] | None = None
+) -> bytes:
     """An EPUB 3 whose manifest lists chapters in the given order and whose spine may reorder them."""
     order = spine_order or list(range(len(chapters)))
     manifest = "".join(
@@ -79,22 +91,30 @@ def epub_bytes(chapters: list[tuple[str, str]], *, title: str = "A small book",
 <dc:title>{title}</dc:title><dc:creator>Test Author</dc:creator><dc:date>2023-05-04</dc:date><dc:language>en</dc:language></metadata>
 <manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>{manifest}</manifest>
 <spine>{spine}</spine></package>"""
-    nav = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
-           'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>nav</title></head><body>'
-           '<nav epub:type="toc"><ol><li><a href="c0.xhtml">start</a></li></ol></nav></body></html>')
+    nav = (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
+        'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>nav</title></head><body>'
+        '<nav epub:type="toc"><ol><li><a href="c0.xhtml">start</a></li></ol></nav></body></html>'
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
-        archive.writestr("META-INF/container.xml", """<?xml version="1.0"?>
+        archive.writestr(
+            "META-INF/container.xml",
+            """<?xml version="1.0"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
-<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>""")
+<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>""",
+        )
         archive.writestr("OEBPS/content.opf", opf)
         archive.writestr("OEBPS/nav.xhtml", nav)
         for i, (heading, body) in enumerate(chapters):
-            archive.writestr(f"OEBPS/c{i}.xhtml", (
-                '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
-                f"<head><title>{heading}</title></head><body><h1>{heading}</h1><p>{body}</p></body></html>"
-            ))
+            archive.writestr(
+                f"OEBPS/c{i}.xhtml",
+                (
+                    '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+                    f"<head><title>{heading}</title></head><body><h1>{heading}</h1><p>{body}</p></body></html>"
+                ),
+            )
     return out.getvalue()
 
 
@@ -136,4 +156,4 @@ def pdf_bomb(inflated: int = 400_000_000) -> bytes:
 
 
 def html_page(body: str, head: str = "", lang: str = "en") -> str:
-    return f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">{head}</head><body>{body}</body></html>"
+    return f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>{body}</body></html>'

@@ -98,7 +98,9 @@ def test_claim_naming_a_file_instead_of_the_id_is_told_the_id(tmp_path):
 def test_every_article_must_be_used_by_a_topic(tmp_path):
     folder = _set_with(tmp_path, None)
     text = (folder / "00-base.yaml").read_text(encoding="utf-8")
-    text = text.replace('      - article: cctv-2023-02-27\n        quote: "Public services benefit people’s livelihood."\n', "")
+    text = text.replace(
+        '      - article: cctv-2023-02-27\n        quote: "Public services benefit people’s livelihood."\n', ""
+    )
     (folder / "00-base.yaml").write_text(text, encoding="utf-8")
     _, problems = check(folder)
     assert [p.message for p in problems] == ["article 'cctv-2023-02-27' is not used by any topic"]

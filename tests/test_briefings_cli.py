@@ -89,7 +89,9 @@ def test_text_output_is_never_markup(tmp_path, monkeypatch, capsys):
     folder = tmp_path / "briefings"
     shutil.copytree(FIXTURES / "base", folder)
     base = folder / "00-base.yaml"
-    base.write_text(base.read_text(encoding="utf-8").replace("title: Fixture group", 'title: "[bold]x[/] [@click=app.quit]"'))
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("title: Fixture group", 'title: "[bold]x[/] [@click=app.quit]"')
+    )
     monkeypatch.setattr(paths, "briefings_dir", lambda: folder)
     assert main(["topics"]) == 0
     assert "[bold]x[/] [@click=app.quit]" in capsys.readouterr().out

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,8 +81,9 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     assert "aliases" in problem.message and problem.line == 2
 
 
-
-_SHIPPED_SAMPLE = (Path(__file__).parent / "fixtures" / "briefings" / "base" / "00-base.yaml").read_text(encoding="utf-8")
+_SHIPPED_SAMPLE = (Path(__file__).parent / "fixtures" / "briefings" / "base" / "00-base.yaml").read_text(
+    encoding="utf-8"
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -111,8 +111,12 @@ def test_mutated_yaml_never_raises(tmp_path_factory, edits):
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10)
 _trees = st.recursive(
     _scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(["id", "topic", "claims", "value", "quote", "article", "x", "parent"]), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["id", "topic", "claims", "value", "quote", "article", "x", "parent"]), inner, max_size=5
+        )
+    ),
     max_leaves=20,
 )
 

@@ -19,7 +19,7 @@ def _cited(article_id: str, *quotes: str) -> trace.Cited:
 
 
 def test_a_quoted_phrase_must_be_printed_in_a_cited_passage():
-    cited = _cited("peoples-daily-2024-02-26", "can be \"integrated into the city\"")
+    cited = _cited("peoples-daily-2024-02-26", 'can be "integrated into the city"')
     assert list(trace.unquoted_phrase_problems('services "integrated into the city"', cited)) == []
     assert list(trace.unquoted_phrase_problems("services “Integrated into the City”", cited)) == []
     assert len(list(trace.unquoted_phrase_problems('work "as if in the same city"', cited))) == 1

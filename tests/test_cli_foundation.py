@@ -11,9 +11,7 @@ from jjj_brief.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "jjj_brief", *args], capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([sys.executable, "-m", "jjj_brief", *args], capture_output=True, text=True, timeout=60)
 
 
 def test_version_and_help():

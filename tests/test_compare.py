@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jjj_brief.compare import compare_fact, export_markdown, fact_for_figure, related
-from jjj_brief.compare import state
+from jjj_brief.compare import compare_fact, export_markdown, fact_for_figure, related, state
 from jjj_brief.compare.evaluate import claim_figures, evaluate
 from jjj_brief.compare.facts import MATCHING_VERDICT
 from jjj_brief.compare.values import agree_when_rounded, decimal_power, hedged_agreement, relate
@@ -321,7 +320,9 @@ def test_a_status_that_changes_between_reports_is_compared_side_by_side():
     assert comparison.spread.readings == ["site selected", "land transferred, preparing for construction"]
     columns = comparison.to_dict()["claims"]
     assert [c["value"] for c in columns] == [
-        "completed the headquarters site selection", "preparing for construction", "completed the land transfer",
+        "completed the headquarters site selection",
+        "preparing for construction",
+        "completed the land transfer",
     ]
     assert all(c["figure"]["kind"] == "words" for c in columns)
 

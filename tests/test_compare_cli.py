@@ -53,8 +53,11 @@ def test_related_table_and_errors(capsys):
     assert main(["related", "001_0a0484aff5f38808.txt", str(offset)]) == 0
     out = capsys.readouterr().out
     assert "38.6" in out and "same fact" in out
-    for argv in (["related", "liaowang-2024", "abc"], ["related", "liaowang-2024", "0", "--limit", "0"],
-                 ["related", "liaowang-2024", "1"]):
+    for argv in (
+        ["related", "liaowang-2024", "abc"],
+        ["related", "liaowang-2024", "0", "--limit", "0"],
+        ["related", "liaowang-2024", "1"],
+    ):
         assert main(argv) == 1
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
 

@@ -97,9 +97,10 @@ def test_paragraph_at_finds_the_paragraph_containing_an_offset():
     for paragraph in article.paragraphs:
         assert article.paragraph_at(paragraph.start) == paragraph
         assert article.paragraph_at(paragraph.end - 1) == paragraph
-    assert article.paragraph_at(article.paragraphs[0].end) is None or article.paragraph_at(
-        article.paragraphs[0].end
-    ) != article.paragraphs[0]
+    assert (
+        article.paragraph_at(article.paragraphs[0].end) is None
+        or article.paragraph_at(article.paragraphs[0].end) != article.paragraphs[0]
+    )
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,9 @@ def store(name: str, meta: dict, body: bytes) -> None:
 
 
 def test_imports_are_listed_without_reading_their_text_and_read_exactly_when_used(tmp_path):
-    (tmp_path / "a.md").write_text("---\ntitle: Lazy one\noutlet: Desk\n---\nFirst line.\r\n\nSecond, ünïcode 北京.\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Lazy one\noutlet: Desk\n---\nFirst line.\r\n\nSecond, ünïcode 北京.\n", encoding="utf-8"
+    )
     imports.add_files([str(tmp_path / "a.md")])
     article = next(a for a in load_corpus(refresh=True) if a.source == "import")
     assert isinstance(article, LazyArticle) and not article.text_loaded

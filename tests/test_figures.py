@@ -120,9 +120,7 @@ def test_from_a_to_b_is_two_figures_not_a_range():
 
 
 def test_dates_and_years_are_their_own_kinds():
-    figures = extract_figures(
-        "On February 26, 2014 and in June 2015, then February 27, then in 2023. date 2023-02-27"
-    )
+    figures = extract_figures("On February 26, 2014 and in June 2015, then February 27, then in 2023. date 2023-02-27")
     assert [(f.text, f.kind, f.as_of) for f in figures] == [
         ("February 26, 2014", "date", "2014-02-26"),
         ("June 2015", "date", "2015-06"),
@@ -193,7 +191,9 @@ def test_trillion_yuan_levels_are_steps_not_money():
 
 
 def test_a_count_inside_a_short_quotation_is_a_programme_name():
-    figures = extract_figures('carry out the "transformation of 10,000 enterprises" action, cultivate 12 leading industries')
+    figures = extract_figures(
+        'carry out the "transformation of 10,000 enterprises" action, cultivate 12 leading industries'
+    )
     assert [(f.text, f.kind, f.value) for f in figures] == [("12 leading industries", "count", 12)]
 
 
@@ -242,7 +242,11 @@ def test_suspect_translations_are_flagged():
 
 def test_a_list_shares_the_unit_of_its_last_member():
     figures = extract_figures("PM2.5 was 32, 41, and 38.6 micrograms/cubic meter respectively")
-    assert [(f.text, f.unit) for f in figures] == [("32", "ug/m3"), ("41", "ug/m3"), ("38.6 micrograms/cubic meter", "ug/m3")]
+    assert [(f.text, f.unit) for f in figures] == [
+        ("32", "ug/m3"),
+        ("41", "ug/m3"),
+        ("38.6 micrograms/cubic meter", "ug/m3"),
+    ]
 
 
 def test_as_of_is_the_year_the_figure_is_stated_for_not_its_baseline():

@@ -43,7 +43,8 @@ def score(article_id: str, gold: list[dict]) -> dict:
     found = article_figures(article)
     by_span = {(g["start"], g["end"], g["kind"]): g for g in gold}
     correct = [
-        f for f in found
+        f
+        for f in found
         if (g := by_span.get((f.start, f.end, f.kind))) is not None and _same_value(f.value, g["value"])
     ]
     units_agree = sum(1 for f in correct if f.unit == by_span[(f.start, f.end, f.kind)]["unit"])
@@ -146,7 +147,8 @@ def test_held_out_sentences():
         figures = extract_figures(text)
         wanted = {(a, b, k): v for a, b, k, v in expected}
         correct += sum(
-            1 for f in figures
+            1
+            for f in figures
             if (f.start, f.end, f.kind) in wanted and _same_value(f.value, wanted[(f.start, f.end, f.kind)])
         )
         found += len(figures)

@@ -74,8 +74,15 @@ def test_unreadable_files_are_refused_by_name_and_the_rest_lands(docs, capsys):
     (docs / "latin1.txt").write_bytes("caf\xe9 Zanzibarian".encode("latin-1"))
     (docs / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (docs / "slides.pdf").write_bytes(b"%PDF-1.4")
-    code = main(["import", str(docs / "latin1.txt"), str(docs / "binary.txt"), str(docs / "slides.pdf"),
-                 str(docs / "plain.txt")])
+    code = main(
+        [
+            "import",
+            str(docs / "latin1.txt"),
+            str(docs / "binary.txt"),
+            str(docs / "slides.pdf"),
+            str(docs / "plain.txt"),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1
     for name in ("latin1.txt", "binary.txt", "slides.pdf"):
@@ -105,7 +112,7 @@ def test_an_import_written_but_not_yet_indexed_is_found_on_next_search(docs):
 def test_interrupted_write_leaves_nothing_behind_visible(docs):
     folder = imports.imports_dir()
     folder.mkdir(parents=True)
-    (folder / ".plain.txt.abc.tmp").write_text("jjj-import {\"id\": \"half", encoding="utf-8")
+    (folder / ".plain.txt.abc.tmp").write_text('jjj-import {"id": "half', encoding="utf-8")
     assert [a for a in load_corpus(refresh=True) if a.source == "import"] == []
     assert search("zanzibarian").total == 0
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bytes
 from jjj_brief import imports
 from jjj_brief.app.state import format_citation
 from jjj_brief.cli import main
@@ -15,7 +16,6 @@ from jjj_brief.commands.import_cmd import render_progress
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import search
 
-from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bytes
 
 @pytest.fixture(autouse=True)
 def fresh_corpus():
@@ -41,7 +41,8 @@ def imported(article_id: str):
 def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
     raw = pdf_bytes(
         [["Zephyrine report on the region."], ["Hebei cut coal use.", AIR], ["Page thirteen: 22 million people."]],
-        first_label=11, title="Zephyrine air report",
+        first_label=11,
+        title="Zephyrine air report",
     )
     source = tmp_path / "air.pdf"
     source.write_bytes(raw)
@@ -49,7 +50,11 @@ def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
     assert code == 0, report
     [result] = report["results"]
     assert (result["status"], result["id"], result["source_format"], result["pages"]) == (
-        "imported", "zephyrine-air-report", "pdf", 3)
+        "imported",
+        "zephyrine-air-report",
+        "pdf",
+        3,
+    )
     article = imported(result["id"])
     assert article.title == "Zephyrine air report" and article.byline == ["Test Desk"]
     assert "38.6 micrograms per cubic meter" in article.text
@@ -90,10 +95,10 @@ def test_html_keeps_main_content_and_metadata_not_menus_scripts_or_footers(tmp_p
     )
     body = (
         '<nav><ul><li><a href="/">Home</a></li><li><a href="/menu">Menuitem Navlink</a></li></ul></nav>'
-        f'<article><h1>Quillfeather on Hebei air</h1><p>{AIR}</p>'
+        f"<article><h1>Quillfeather on Hebei air</h1><p>{AIR}</p>"
         '<iframe src="http://example.org/frame">FRAMED</iframe>'
-        '<p>The province replaced coal heating in 3,000 villages with gas and electricity over the winter.</p></article>'
-        '<footer><p>Copyright Footerland News. All rights reserved.</p></footer>'
+        "<p>The province replaced coal heating in 3,000 villages with gas and electricity over the winter.</p></article>"
+        "<footer><p>Copyright Footerland News. All rights reserved.</p></footer>"
         '<img src="http://example.org/track.gif">'
     )
     source = tmp_path / "page.html"
@@ -109,8 +114,9 @@ def test_html_keeps_main_content_and_metadata_not_menus_scripts_or_footers(tmp_p
 
 
 def test_html_in_a_declared_legacy_encoding_is_decoded(tmp_path, capsys):
-    page = html_page("<p>2023年，河北省PM2.5平均浓度降至38.6微克/立方米，比上年下降了百分之十。</p>",
-                     lang="zh").replace('charset="utf-8"', 'charset="gb2312"')
+    page = html_page(
+        "<p>2023年，河北省PM2.5平均浓度降至38.6微克/立方米，比上年下降了百分之十。</p>", lang="zh"
+    ).replace('charset="utf-8"', 'charset="gb2312"')
     source = tmp_path / "gbk.html"
     source.write_bytes(page.encode("gb18030"))
     code, report = run_json(capsys, "import", str(source))
@@ -119,22 +125,33 @@ def test_html_in_a_declared_legacy_encoding_is_decoded(tmp_path, capsys):
 
 
 def test_docx_paragraphs_headings_and_tables(tmp_path, capsys):
-    raw = docx_bytes(title="Wintergreen memo", heading="Air quality",
-                     paragraphs=("First paragraph about Hebei.", AIR),
-                     table=[["City", "PM2.5"], ["Baoding", "45.1"]])
+    raw = docx_bytes(
+        title="Wintergreen memo",
+        heading="Air quality",
+        paragraphs=("First paragraph about Hebei.", AIR),
+        table=[["City", "PM2.5"], ["Baoding", "45.1"]],
+    )
     source = tmp_path / "memo.docx"
     source.write_bytes(raw)
     code, report = run_json(capsys, "import", str(source))
     assert code == 0
     article = imported("wintergreen-memo")
     assert [p.text for p in article.paragraphs] == [
-        "Air quality", "First paragraph about Hebei.", AIR, "City | PM2.5", "Baoding | 45.1"]
+        "Air quality",
+        "First paragraph about Hebei.",
+        AIR,
+        "City | PM2.5",
+        "Baoding | 45.1",
+    ]
     assert search("baoding").hits[0].article == "wintergreen-memo"
 
 
 def test_epub_chapters_in_spine_order_with_chapter_locators(tmp_path, capsys):
-    raw = epub_bytes([("Opening", "Marigold opening chapter."), ("Second", "Marigold second chapter.")],
-                     title="Marigold book", spine_order=[1, 0])
+    raw = epub_bytes(
+        [("Opening", "Marigold opening chapter."), ("Second", "Marigold second chapter.")],
+        title="Marigold book",
+        spine_order=[1, 0],
+    )
     source = tmp_path / "book.epub"
     source.write_bytes(raw)
     code, _ = run_json(capsys, "import", str(source))
@@ -198,8 +215,9 @@ def test_the_app_keeps_the_keep_originals_setting_when_it_saves_its_own(tmp_path
 
 
 def test_chinese_text_is_found_by_the_words_typed(tmp_path, capsys):
-    (tmp_path / "zh.md").write_text("---\ntitle: 空气\n---\n河北省PM2.5平均浓度降至38.6微克/立方米。\n\n另一段。\n",
-                                    encoding="utf-8")
+    (tmp_path / "zh.md").write_text(
+        "---\ntitle: 空气\n---\n河北省PM2.5平均浓度降至38.6微克/立方米。\n\n另一段。\n", encoding="utf-8"
+    )
     assert main(["import", str(tmp_path / "zh.md")]) == 0
     capsys.readouterr()
     assert [h.article for h in search("平均浓度").hits] == ["kong-qi"]
@@ -216,11 +234,14 @@ def test_removing_an_import_removes_its_kept_original(tmp_path, capsys):
     assert list((imports.imports_dir() / "originals").iterdir()) == []
 
 
-@pytest.mark.parametrize(("done", "total", "elapsed", "expected"), [
-    (10, 100, 2.0, "importing 10/100 · 5.0 files/s · about 18 s left"),
-    (100, 100, 4.0, "importing 100/100 · 25.0 files/s"),
-    (1, 5000, 1.0, "importing 1/5,000 · 1.0 files/s · about 1.4 h left"),
-])
+@pytest.mark.parametrize(
+    ("done", "total", "elapsed", "expected"),
+    [
+        (10, 100, 2.0, "importing 10/100 · 5.0 files/s · about 18 s left"),
+        (100, 100, 4.0, "importing 100/100 · 25.0 files/s"),
+        (1, 5000, 1.0, "importing 1/5,000 · 1.0 files/s · about 1.4 h left"),
+    ],
+)
 def test_progress_line_shows_count_rate_and_time_left(done, total, elapsed, expected):
     assert render_progress(done, total, elapsed) == expected
 

@@ -57,8 +57,7 @@ def test_display_safe_never_changes_length_or_leaves_controls(text):
     safe = display_safe(text)
     assert len(safe) == len(text)
     assert not any(
-        (ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F or ch in "\u202e\u2066\ufeff"
-        for ch in safe
+        (ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F or ch in "\u202e\u2066\ufeff" for ch in safe
     )
     # characters outside any sequence are untouched
     for original, cleaned in zip(text, safe):

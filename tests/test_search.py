@@ -16,8 +16,21 @@ from jjj_brief.search import ensure_index, match_spans, search
 from jjj_brief.search.analyzer import terms as analyzed_terms
 
 JSON_HIT_KEYS = {
-    "kind", "article", "file", "title", "outlet", "date", "score", "start", "end", "snippet", "highlights",
-    "parts", "match", "missing", "reasons",
+    "kind",
+    "article",
+    "file",
+    "title",
+    "outlet",
+    "date",
+    "score",
+    "start",
+    "end",
+    "snippet",
+    "highlights",
+    "parts",
+    "match",
+    "missing",
+    "reasons",
 }
 
 
@@ -124,9 +137,30 @@ def test_did_you_mean_offers_corpus_words(indexed):
 
 @pytest.mark.parametrize(
     "query",
-    ['"unbalanced', "OR", "NOT", "-", "AND OR NOT", "foo:bar", "year:abc", "kind:nonsense",
-     "((((", "*", "**", '""', "outlet:", "year:1..99999", "\x00\x1b[31m", "x" * 3000,
-     "a OR", "OR b", "-" * 50, "topic:", 'outlet:"unclosed', "article:nope beijing"],
+    [
+        '"unbalanced',
+        "OR",
+        "NOT",
+        "-",
+        "AND OR NOT",
+        "foo:bar",
+        "year:abc",
+        "kind:nonsense",
+        "((((",
+        "*",
+        "**",
+        '""',
+        "outlet:",
+        "year:1..99999",
+        "\x00\x1b[31m",
+        "x" * 3000,
+        "a OR",
+        "OR b",
+        "-" * 50,
+        "topic:",
+        'outlet:"unclosed',
+        "article:nope beijing",
+    ],
 )
 def test_awkward_queries_give_results_or_a_message(indexed, query):
     result = search(query)
@@ -179,8 +213,14 @@ def test_glossary_alternatives_covered_by_a_word_are_not_searched_twice():
 
     from jjj_brief.search.query import prune_variants
 
-    kept = prune_variants([wq.Term("body", "xiongan"), wq.Phrase("body", ["xiongan", "new", "area"]),
-                           wq.Phrase("body", ["sub", "center"]), wq.Phrase("body", ["citi", "sub", "center"])])
+    kept = prune_variants(
+        [
+            wq.Term("body", "xiongan"),
+            wq.Phrase("body", ["xiongan", "new", "area"]),
+            wq.Phrase("body", ["sub", "center"]),
+            wq.Phrase("body", ["citi", "sub", "center"]),
+        ]
+    )
     assert kept == [wq.Term("body", "xiongan"), wq.Phrase("body", ["sub", "center"])]
 
 

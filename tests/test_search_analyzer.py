@@ -86,8 +86,8 @@ def test_han_text_is_indexed_as_overlapping_bigrams():
 
 
 def test_a_chinese_query_finds_a_longer_chinese_run(tmp_path):
-    from jjj_brief.search import search
     from jjj_brief import imports
+    from jjj_brief.search import search
 
     note = tmp_path / "cn.txt"
     note.write_text("推动京津冀协同发展走深走实。\n", encoding="utf-8")
@@ -97,8 +97,10 @@ def test_a_chinese_query_finds_a_longer_chinese_run(tmp_path):
     assert search("冀京 kind:passage").total == 0
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab’'-.,1 2\nXé京津")) | st.characters(), max_size=120),
-       st.sets(st.sampled_from(["a", "b", "ab", "2", "京津", "x"]), max_size=3))
+@given(
+    st.text(alphabet=st.sampled_from(list("ab’'-.,1 2\nXé京津")) | st.characters(), max_size=120),
+    st.sets(st.sampled_from(["a", "b", "ab", "2", "京津", "x"]), max_size=3),
+)
 def test_highlighting_agrees_with_the_analyzer(text, wanted):
     from jjj_brief.search.api import spans_for_terms
 
@@ -124,8 +126,9 @@ def test_glossary_terms_mark_exactly_the_phrase_occurrences(words):
     at: dict[int, set[str]] = {}
     for token in plain:
         at.setdefault(token.pos, set()).add(token.term)
-    expected = sorted((glossary_term(p), pos) for p in phrases for pos in at
-                      if all(w in at.get(pos + i, ()) for i, w in enumerate(p)))
+    expected = sorted(
+        (glossary_term(p), pos) for p in phrases for pos in at if all(w in at.get(pos + i, ()) for i, w in enumerate(p))
+    )
     set_glossary_phrases(phrases)
     try:
         marked = [pair for pair in index_terms(text) if pair[0].startswith("§")]

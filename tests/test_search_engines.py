@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from jjj_brief import imports, paths
+from jjj_brief import imports
 from jjj_brief.cli import main
 from jjj_brief.search import api, ensure_index, index, search
 from relevance.judged import K, judge, load_queries
@@ -52,10 +52,16 @@ def judged_on(engine: str, home, monkeypatch):
 def test_the_judged_set_has_the_same_recall_on_both_engines(both_engines, monkeypatch, capsys):
     whoosh = judged_on("whoosh", both_engines["whoosh"], monkeypatch)
     tantivy = judged_on("tantivy", both_engines["tantivy"], monkeypatch)
-    differ = [f"{query!r}: recall@{K} whoosh {whoosh[query][0].recall:.2f} vs tantivy {tantivy[query][0].recall:.2f}"
-              for query in whoosh if whoosh[query][0].recall != tantivy[query][0].recall]
-    top3 = [f"{query!r}: whoosh {whoosh[query][1]} / tantivy {tantivy[query][1]}"
-            for query in whoosh if whoosh[query][1] != tantivy[query][1]]
+    differ = [
+        f"{query!r}: recall@{K} whoosh {whoosh[query][0].recall:.2f} vs tantivy {tantivy[query][0].recall:.2f}"
+        for query in whoosh
+        if whoosh[query][0].recall != tantivy[query][0].recall
+    ]
+    top3 = [
+        f"{query!r}: whoosh {whoosh[query][1]} / tantivy {tantivy[query][1]}"
+        for query in whoosh
+        if whoosh[query][1] != tantivy[query][1]
+    ]
     with capsys.disabled():
         print(f"\n{len(top3)} of {len(whoosh)} judged queries rank a different top 3 (by article):")
         for line in top3:
@@ -63,9 +69,20 @@ def test_the_judged_set_has_the_same_recall_on_both_engines(both_engines, monkey
     assert not differ, "recall differs between engines:\n" + "\n".join(differ + ["top 3 differ:"] + top3)
 
 
-@pytest.mark.parametrize("query", ["Caofeidian", '"non-capital functions"', "relie* hospital",
-                                   "Tianjin -port", "sub-center OR subcenter", "outlet:xinhua year:2023..2024",
-                                   "kind:glossary Xiongan", "-kind:passage hydrogen", "zzzunknown*"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Caofeidian",
+        '"non-capital functions"',
+        "relie* hospital",
+        "Tianjin -port",
+        "sub-center OR subcenter",
+        "outlet:xinhua year:2023..2024",
+        "kind:glossary Xiongan",
+        "-kind:passage hydrogen",
+        "zzzunknown*",
+    ],
+)
 def test_both_engines_match_the_same_documents(both_engines, monkeypatch, query):
     found = {}
     for engine, home in both_engines.items():

@@ -24,8 +24,9 @@ def test_glossary_phrases_find_exactly_what_the_phrases_find(monkeypatch, engine
         as_phrases = search(query, limit=1000)
         got = as_terms[query]
         assert got.total == as_phrases.total, query
-        assert sorted((h.kind, h.article, h.start) for h in got.hits) == \
-            sorted((h.kind, h.article, h.start) for h in as_phrases.hits), query
+        assert sorted((h.kind, h.article, h.start) for h in got.hits) == sorted(
+            (h.kind, h.article, h.start) for h in as_phrases.hits
+        ), query
 
 
 def test_a_glossary_phrase_is_one_term_lookup(monkeypatch):

@@ -52,8 +52,11 @@ def test_import_killed_at_random_moments(tmp_path):
     # (the generation counter and the kept originals are bookkeeping, not imports: an original
     # whose import was killed before it landed is never listed as an article)
     bookkeeping = {".import.lock", imports.GENERATION_FILE, imports.ORIGINALS}
-    assert not folder.exists() or all(p.name.startswith(".") and p.suffix == ".tmp" for p in folder.iterdir()
-               if p.name not in {f"{i}.txt" for i in stored} and p.name not in bookkeeping)
+    assert not folder.exists() or all(
+        p.name.startswith(".") and p.suffix == ".tmp"
+        for p in folder.iterdir()
+        if p.name not in {f"{i}.txt" for i in stored} and p.name not in bookkeeping
+    )
 
 
 def test_index_build_killed_at_random_moments():

@@ -29,7 +29,9 @@ def expected_total() -> int:
 
 
 def index_files(folder: Path) -> list[Path]:
-    return [p for p in sorted(folder.iterdir()) if p.suffix in (".seg", ".toc") or "_" in p.name and p.suffix != ".json"]
+    return [
+        p for p in sorted(folder.iterdir()) if p.suffix in (".seg", ".toc") or "_" in p.name and p.suffix != ".json"
+    ]
 
 
 def test_first_use_builds_then_reuses():

@@ -130,7 +130,9 @@ def test_range_keys_find_every_figure_in_the_range(value, spread):
 def test_fallback_counts_a_words_family_but_strict_matching_does_not():
     from jjj_brief.search.query import QueryContext
 
-    context = QueryContext.build([], ["settle", "settled", "settlement", "provinces", "provincial", "direct", "directly"])
+    context = QueryContext.build(
+        [], ["settle", "settled", "settlement", "provinces", "provincial", "direct", "directly"]
+    )
     parsed = parse("hospitals settle bills directly across provinces", context)
     by_word = {c.shown: c for c in parsed.concepts}
     assert {t for (t,) in by_word["settle"].loose_terms} >= {"settl", "settlement"}

@@ -28,22 +28,26 @@ def test_the_parser_imports_no_search_engine():
 def test_words_phrases_prefixes_filters_and_exclusions_become_plain_nodes():
     context = QueryContext.build([], ["relief", "relieve", "relieving", "xiongan"])
     parsed = parse('"Xiong\'an New Area" relie* outlet:xinhua year:2023..2024 -kind:fact -hospital', context)
-    assert parsed.query == q.And((
-        q.Phrase("body", ("xiongan", "new", "area")),
-        q.Prefix("body", "relie", ("relief", "reliev")),
-        q.Term("outlet_terms", "xinhua"),
-        q.Or((q.Keyword("year", "2023"), q.Keyword("year", "2024"))),
-        q.Not(q.Term("body", "hospit")),
-        q.Not(q.Keyword("kind", "fact")),
-    ))
+    assert parsed.query == q.And(
+        (
+            q.Phrase("body", ("xiongan", "new", "area")),
+            q.Prefix("body", "relie", ("relief", "reliev")),
+            q.Term("outlet_terms", "xinhua"),
+            q.Or((q.Keyword("year", "2023"), q.Keyword("year", "2024"))),
+            q.Not(q.Term("body", "hospit")),
+            q.Not(q.Keyword("kind", "fact")),
+        )
+    )
 
 
 def test_a_compound_matches_split_and_closed_forms_and_or_groups():
     parsed = parse("sub-center OR suburb")
-    assert parsed.query == q.Or((
-        q.Or((q.Phrase("body", ("sub", "center")), q.Term("body", "subcent"))),
-        q.Term("body", "suburb"),
-    ))
+    assert parsed.query == q.Or(
+        (
+            q.Or((q.Phrase("body", ("sub", "center")), q.Term("body", "subcent"))),
+            q.Term("body", "suburb"),
+        )
+    )
 
 
 def test_exclusions_alone_search_everything_else():

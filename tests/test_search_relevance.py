@@ -11,7 +11,7 @@ from jjj_brief.search import ensure_index, search
 from jjj_brief.search.analyzer import iter_tokens
 from jjj_brief.search.api import highlight_parsed
 from jjj_brief.search.concepts import term_spans
-from relevance.judged import K, MIN_RECALL, judge, load_queries, losses, pooled_recall
+from relevance.judged import MIN_RECALL, K, judge, load_queries, losses, pooled_recall
 
 QUERIES = load_queries()
 
@@ -49,9 +49,7 @@ def test_there_are_enough_judged_queries():
 
 def test_recall_at_10_over_the_judged_set(judgements):
     recall = pooled_recall(judgements)
-    assert recall >= MIN_RECALL, (
-        f"recall@{K} {recall:.3f} < {MIN_RECALL}; " + "; ".join(losses(judgements))
-    )
+    assert recall >= MIN_RECALL, f"recall@{K} {recall:.3f} < {MIN_RECALL}; " + "; ".join(losses(judgements))
 
 
 def test_every_found_article_has_a_lit_snippet(judgements):

@@ -35,7 +35,6 @@ def test_an_edited_file_is_parsed_again(tmp_path, monkeypatch):
     assert after is not before and len(after.glossary) == len(before.glossary)
 
 
-
 def test_compare_knows_the_direction_of_every_qualifier_the_figure_grammar_emits():
     """The grammar (figures.QUALIFIERS) and the value rules (compare.values) live apart;
     a new hedge in the grammar must get a direction (bound or approximate) in compare."""

@@ -47,8 +47,16 @@ def test_bookmark_note_claim_and_their_listings(capsys):
     assert mark["id"] == "bookmark-1" and mark["exact"].startswith("The coordinated development")
     note = cli_json(capsys, "note", XINHUA, "1237", "1325", "--text", "counts from 2014", "--color", "green")
     assert note["exact"].endswith("for 9 years") and note["color"] == "green"
-    claim = cli_json(capsys, "claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:{TEN_YEARS}",
-                     "--verdict", "different-date-or-scope", "--text", "one year apart")
+    claim = cli_json(
+        capsys,
+        "claim",
+        f"{XINHUA}:{NINE_YEARS}",
+        f"{CHINANEWS}:{TEN_YEARS}",
+        "--verdict",
+        "different-date-or-scope",
+        "--text",
+        "one year apart",
+    )
     assert [m["exact"] for m in claim["members"]] == ["9 years", "ten years"]
     assert [m["value"] for m in claim["members"]] == [9.0, 10.0]
     assert [b["id"] for b in cli_json(capsys, "bookmarks")] == ["bookmark-1"]
@@ -61,17 +69,20 @@ def test_bookmark_note_claim_and_their_listings(capsys):
     assert cli_json(capsys, "notes") == []
 
 
-@pytest.mark.parametrize("args, says", [
-    (("claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:1", "--verdict", "conflict"), "no figure at"),
-    (("claim", f"{XINHUA}:{NINE_YEARS}", "--verdict", "conflict"), "two or more figures"),
-    (("claim", f"{XINHUA}:{NINE_YEARS}", f"{XINHUA}:1237", "--verdict", "conflict"), "no figure"),
-    (("note", XINHUA, "10", "5"), "not inside"),
-    (("note", "nope", "1", "5"), "unknown article"),
-    (("note", "--remove", "note-99"), "no note-99"),
-    (("bookmark", XINHUA, "999999999"), "not inside"),
-    (("export", "claim-42"), "no claim-42"),
-    (("save", "only-a-name"), "NAME QUERY"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (("claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:1", "--verdict", "conflict"), "no figure at"),
+        (("claim", f"{XINHUA}:{NINE_YEARS}", "--verdict", "conflict"), "two or more figures"),
+        (("claim", f"{XINHUA}:{NINE_YEARS}", f"{XINHUA}:1237", "--verdict", "conflict"), "no figure"),
+        (("note", XINHUA, "10", "5"), "not inside"),
+        (("note", "nope", "1", "5"), "unknown article"),
+        (("note", "--remove", "note-99"), "no note-99"),
+        (("bookmark", XINHUA, "999999999"), "not inside"),
+        (("export", "claim-42"), "no claim-42"),
+        (("save", "only-a-name"), "NAME QUERY"),
+    ],
+)
 def test_mistakes_are_one_clear_line(capsys, args, says):
     code, out, err = cli(capsys, *args)
     assert code == 1 and says in err and len(err.strip().splitlines()) == 1 and out == ""
@@ -101,8 +112,16 @@ class _Links(HTMLParser):
 
 
 def test_a_claim_exports_in_every_format_with_its_quotes_cited(capsys, tmp_path):
-    cli_json(capsys, "claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:{TEN_YEARS}", "--verdict", "rounding",
-             "--text", "<script>alert('x')</script> & more")
+    cli_json(
+        capsys,
+        "claim",
+        f"{XINHUA}:{NINE_YEARS}",
+        f"{CHINANEWS}:{TEN_YEARS}",
+        "--verdict",
+        "rounding",
+        "--text",
+        "<script>alert('x')</script> & more",
+    )
     outputs = {}
     for fmt in ("md", "html", "docx", "csl-json", "bibtex", "ris"):
         target = tmp_path / f"brief.{fmt}"
@@ -123,7 +142,9 @@ def test_a_claim_exports_in_every_format_with_its_quotes_cited(capsys, tmp_path)
     assert zipfile.is_zipfile(io.BytesIO(outputs["docx"]))
     items = json.loads(outputs["csl-json"])
     assert [(i["container-title"], i["issued"]["date-parts"][0]) for i in items] == [
-        ("Xinhua News Agency", [2023, 2, 25]), ("China News Service", [2024, 2, 27])]
+        ("Xinhua News Agency", [2023, 2, 25]),
+        ("China News Service", [2024, 2, 27]),
+    ]
     assert "quote: 9 years" in items[0]["note"] and "offsets: 1318-1325" in items[0]["note"]
     bib = outputs["bibtex"].decode()
     assert bib.count("@article{") == 2 and "journal = {Xinhua News Agency}" in bib and "offsets: 1318-1325" in bib
@@ -176,8 +197,10 @@ def test_web_annotation_round_trip_moves_notes_and_claims_to_another_machine(cap
 
 
 def test_reimport_with_edits_refinds_anchors_and_shows_the_orphan(capsys, tmp_path):
-    original = ("Hebei report\n\nThe port handled 45 million tonnes in 2023.\n\n"
-                "Officials expect 60 million tonnes by 2025.\n\nA paragraph that will be cut entirely.\n")
+    original = (
+        "Hebei report\n\nThe port handled 45 million tonnes in 2023.\n\n"
+        "Officials expect 60 million tonnes by 2025.\n\nA paragraph that will be cut entirely.\n"
+    )
     source = tmp_path / "report.txt"
     source.write_text(original)
     report = cli_json(capsys, "import", str(source))["results"][0]["id"]
@@ -190,13 +213,14 @@ def test_reimport_with_edits_refinds_anchors_and_shows_the_orphan(capsys, tmp_pa
     note_on("60 million tonnes", "kept, moves")
     note_on("will be cut entirely", "will be orphaned")
     edited = original.replace("Hebei report\n", "Hebei report (revised)\n\nA new lead paragraph.\n").replace(
-        "A paragraph that will be cut entirely.\n", "")
+        "A paragraph that will be cut entirely.\n", ""
+    )
     source.write_text(edited)
     assert cli_json(capsys, "import", "--remove", report, str(source))["results"][1]["id"] == report
     notes = {n["text"]: n for n in cli_json(capsys, "notes")}
     for text in ("kept", "kept, moves"):
         found = notes[text]
-        assert found["status"] == "moved" and edited[found["start"]:found["end"]] == found["exact"]
+        assert found["status"] == "moved" and edited[found["start"] : found["end"]] == found["exact"]
     orphan = notes["will be orphaned"]
     assert orphan["status"] == "orphaned" and orphan["exact"] == "will be cut entirely"
     code, out, _ = cli(capsys, "notes")
@@ -222,8 +246,16 @@ def test_a_watched_search_reports_what_an_import_brings(capsys, tmp_path):
 def test_kind_note_and_kind_claim_search_your_own_words(capsys):
     cli_json(capsys, "note", XINHUA, "1237", "1325", "--text", "Relocation of non-capital functions")
     cli_json(capsys, "note", CHINANEWS, "349", "433", "--text", "unrelated remark")
-    cli_json(capsys, "claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:{TEN_YEARS}", "--verdict", "conflict",
-             "--text", "the years disagree")
+    cli_json(
+        capsys,
+        "claim",
+        f"{XINHUA}:{NINE_YEARS}",
+        f"{CHINANEWS}:{TEN_YEARS}",
+        "--verdict",
+        "conflict",
+        "--text",
+        "the years disagree",
+    )
     notes = cli_json(capsys, "search", "kind:note relocation function")
     assert [(h["kind"], h["article"], h["start"]) for h in notes["hits"]] == [("note", XINHUA, 1237)]
     assert notes["hits"][0]["highlights"], "the matched words are lit in the snippet"
@@ -235,7 +267,11 @@ def test_kind_note_and_kind_claim_search_your_own_words(capsys):
     both = cli_json(capsys, "search", "kind:note kind:claim years")
     assert {h["kind"] for h in both["hits"]} == {"note", "claim"}  # "9 years" is the note's quote too
     assert {h["kind"] for h in cli_json(capsys, "search", "relocation", "--limit", "50")["hits"]} <= {
-        "passage", "topic", "fact", "glossary"}, "without kind:note/claim, search is as before"
+        "passage",
+        "topic",
+        "fact",
+        "glossary",
+    }, "without kind:note/claim, search is as before"
 
 
 def test_notes_export_and_import_refuse_or_stream_what_is_not_a_regular_file(capsys, tmp_path):
@@ -255,9 +291,12 @@ def test_a_write_that_could_only_be_kept_in_memory_is_refused(capsys, tmp_path, 
     blocker = tmp_path / "home-is-a-file"
     blocker.write_text("x")
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(blocker))
-    for args in (("note", XINHUA, "1237", "1325", "--text", "x"), ("bookmark", XINHUA, "1237"),
-                 ("claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:{TEN_YEARS}", "--verdict", "conflict"),
-                 ("save", "n", "tianjin")):
+    for args in (
+        ("note", XINHUA, "1237", "1325", "--text", "x"),
+        ("bookmark", XINHUA, "1237"),
+        ("claim", f"{XINHUA}:{NINE_YEARS}", f"{CHINANEWS}:{TEN_YEARS}", "--verdict", "conflict"),
+        ("save", "n", "tianjin"),
+    ):
         code, out, err = cli(capsys, *args)
         assert code == 1 and "cannot save your work" in err and len(err.strip().splitlines()) == 1, (args, err)
     code, out, err = cli(capsys, "notes", "--json")

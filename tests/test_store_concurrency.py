@@ -26,17 +26,31 @@ def test_processes_threads_and_cli_writing_at_once(isolated_home):
 
     env = dict(os.environ)
     per_writer = 15
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"proc{n}", str(per_writer), TEXT], env=env,
-                                stderr=subprocess.PIPE, text=True) for n in range(3)]
-    cli = [subprocess.Popen([sys.executable, "-m", "jjj_brief", "note", "xinhua-2023-02-25", "1237", "1325",
-                             "--text", f"cli {n}"], env=env, stderr=subprocess.PIPE, text=True) for n in range(2)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, f"proc{n}", str(per_writer), TEXT],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(3)
+    ]
+    cli = [
+        subprocess.Popen(
+            [sys.executable, "-m", "jjj_brief", "note", "xinhua-2023-02-25", "1237", "1325", "--text", f"cli {n}"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
     errors: list[BaseException] = []
 
     def thread_writer(store, name: str) -> None:
         try:
             for i in range(per_writer):
                 store.add_note(make_anchor("xinhua-2023-02-25", TEXT, 4, 15), f"{name} {i}")
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     with open_store() as shared:
@@ -55,6 +69,7 @@ def test_processes_threads_and_cli_writing_at_once(isolated_home):
         assert expected | {"cli 0", "cli 1"} == texts
         assert len(store.saved_searches()) == 9
         assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    listed = subprocess.run([sys.executable, "-m", "jjj_brief", "notes", "--json"], env=env, capture_output=True,
-                            text=True, timeout=60)
+    listed = subprocess.run(
+        [sys.executable, "-m", "jjj_brief", "notes", "--json"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert len(json.loads(listed.stdout)) == len(texts)

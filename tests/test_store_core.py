@@ -48,8 +48,14 @@ def test_notes_bookmarks_and_claims_persist_across_opens(tmp_path):
     with open_store(tmp_path) as first:
         note = first.add_note(make_anchor("a", TEXT, 13, 23), "my note", "green")
         first.add_bookmark(bookmark_anchor("a", TEXT, 32), "Tianjin line")
-        first.add_claim([ClaimMember(make_anchor("a", TEXT, 13, 23), 22e6, "people"),
-                         ClaimMember(make_anchor("b", TEXT, 45, 55), 22e6, "people")], "consistent", "same")
+        first.add_claim(
+            [
+                ClaimMember(make_anchor("a", TEXT, 13, 23), 22e6, "people"),
+                ClaimMember(make_anchor("b", TEXT, 45, 55), 22e6, "people"),
+            ],
+            "consistent",
+            "same",
+        )
     with open_store(tmp_path) as second:
         assert second.note(note.id).text == "my note" and second.note(note.id).color == "green"
         assert second.note(note.id).anchor.exact == "22 million"
@@ -80,8 +86,9 @@ def test_a_failing_write_rolls_back_the_whole_transaction(store):
 
 
 def test_removing_a_claim_removes_its_members_by_foreign_key(store):
-    claim = store.add_claim([ClaimMember(make_anchor("a", TEXT, 13, 23)), ClaimMember(make_anchor("b", TEXT, 45, 55))],
-                            "rounding")
+    claim = store.add_claim(
+        [ClaimMember(make_anchor("a", TEXT, 13, 23)), ClaimMember(make_anchor("b", TEXT, 45, 55))], "rounding"
+    )
     store.remove_claim(claim.id)
     assert store._conn.execute("SELECT count(*) FROM claim_members").fetchone()[0] == 0
     with pytest.raises(StoreError, match="no claim-"):
@@ -99,8 +106,11 @@ def test_an_edit_from_a_stale_revision_is_a_conflict_not_an_overwrite(tmp_path):
 
 def test_notes_and_claims_are_found_by_analyzer_terms(store):
     note = store.add_note(make_anchor("a", TEXT, 0, 7), "Relieving the sub-centre of functions")
-    claim = store.add_claim([ClaimMember(make_anchor("a", TEXT, 13, 23)), ClaimMember(make_anchor("b", TEXT, 45, 55))],
-                            "consistent", "Both count residents")
+    claim = store.add_claim(
+        [ClaimMember(make_anchor("a", TEXT, 13, 23)), ClaimMember(make_anchor("b", TEXT, 45, 55))],
+        "consistent",
+        "Both count residents",
+    )
     from jjj_brief.search.analyzer import terms
 
     assert store.search_text(terms("relieved subcenter")) == [("note", note.id)]
@@ -138,8 +148,8 @@ def test_anchor_is_refound_after_an_edit_and_orphaned_when_its_quote_is_gone():
     anchor = make_anchor("a", TEXT, TEXT.index("22 million too"), TEXT.index("22 million too") + 10)
     edited = "NEW LEAD PARAGRAPH.\n" + TEXT
     moved = refind(anchor, edited)
-    assert moved.status == "moved" and edited[moved.start:moved.end] == "22 million"
-    assert edited[moved.end:].startswith(" too"), "the second '22 million' (by its context), not the first"
+    assert moved.status == "moved" and edited[moved.start : moved.end] == "22 million"
+    assert edited[moved.end :].startswith(" too"), "the second '22 million' (by its context), not the first"
     gone = refind(anchor, TEXT.replace("22 million", "twenty-two million"))
     assert gone.orphaned and gone.exact == "22 million" and (gone.start, gone.end) == (anchor.start, anchor.end)
     assert refind(anchor, TEXT) == anchor
@@ -155,7 +165,7 @@ def test_any_insertion_around_an_anchor_refinds_the_same_words(before, after, wh
     edited = before + TEXT + after
     found = refind(anchor, edited)
     assert not found.orphaned
-    assert edited[found.start:found.end] == anchor.exact
+    assert edited[found.start : found.end] == anchor.exact
     assert found.start == len(before) + start  # the same occurrence, not another one
     assert found.text_sha == text_hash(edited)
 
@@ -181,11 +191,35 @@ def test_the_readme_backup_line_copies_a_store_in_use(tmp_path):
 
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(
-        st.sampled_from(["type", "motivation", "target", "body", "selector", "source", "exact", "prefix", "suffix",
-                         "start", "value", "purpose", "items", "first", "jjj:value", "jjj:unit", "@context"]),
-        inner, max_size=6),
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "motivation",
+                    "target",
+                    "body",
+                    "selector",
+                    "source",
+                    "exact",
+                    "prefix",
+                    "suffix",
+                    "start",
+                    "value",
+                    "purpose",
+                    "items",
+                    "first",
+                    "jjj:value",
+                    "jjj:unit",
+                    "@context",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
+    ),
     max_leaves=30,
 )
 

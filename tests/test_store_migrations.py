@@ -20,30 +20,42 @@ def _database_at(path, version: int) -> None:
         conn.executescript(step)
     conn.execute(f"PRAGMA user_version = {version}")
     if version >= 1:
-        conn.execute(f"INSERT INTO bookmarks ({ANCHOR_COLS}, note, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                     (*ANCHOR_ROW, "old bookmark", "2025-01-01T00:00:00+00:00"))
-        conn.execute(f"INSERT INTO notes ({ANCHOR_COLS}, text, color, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                     (*ANCHOR_ROW, "old note about relocation", "blue", "2025-01-01", "2025-01-01"))
+        conn.execute(
+            f"INSERT INTO bookmarks ({ANCHOR_COLS}, note, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (*ANCHOR_ROW, "old bookmark", "2025-01-01T00:00:00+00:00"),
+        )
+        conn.execute(
+            f"INSERT INTO notes ({ANCHOR_COLS}, text, color, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*ANCHOR_ROW, "old note about relocation", "blue", "2025-01-01", "2025-01-01"),
+        )
     if version >= 2:
-        conn.execute("INSERT INTO claims (id, verdict, text, created, updated) VALUES (7, 'conflict', 'old claim', 'd', 'd')")
+        conn.execute(
+            "INSERT INTO claims (id, verdict, text, created, updated) VALUES (7, 'conflict', 'old claim', 'd', 'd')"
+        )
         for position, article in enumerate(("xinhua-2023-02-25", "liaowang-2024")):
-            conn.execute(f"INSERT INTO claim_members (claim_id, position, {ANCHOR_COLS}) VALUES (7,?,?,?,?,?,?,?,?,?)",
-                         (position, article, *ANCHOR_ROW[1:]))
+            conn.execute(
+                f"INSERT INTO claim_members (claim_id, position, {ANCHOR_COLS}) VALUES (7,?,?,?,?,?,?,?,?,?)",
+                (position, article, *ANCHOR_ROW[1:]),
+            )
     if version >= 3:
         conn.execute("INSERT INTO saved_searches (name, query, watch, created) VALUES ('old', 'xiongan', 1, 'd')")
     conn.commit()
     conn.close()
 
 
-@pytest.mark.parametrize("version", range(0, SCHEMA_VERSION))
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
 def test_every_earlier_version_migrates_forward_keeping_its_rows(tmp_path, version):
     _database_at(tmp_path / "work.db", version)
     with open_store(tmp_path) as store:
         assert store.schema_version() == SCHEMA_VERSION
         if version >= 1:
             (note,) = store.notes()
-            assert (note.text, note.color, note.anchor.exact, note.revision) == ("old note about relocation", "blue",
-                                                                               "Beijing", 1)
+            assert (note.text, note.color, note.anchor.exact, note.revision) == (
+                "old note about relocation",
+                "blue",
+                "Beijing",
+                1,
+            )
             assert [b.note for b in store.bookmarks()] == ["old bookmark"]
             from jjj_brief.search.analyzer import terms
 

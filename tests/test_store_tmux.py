@@ -10,6 +10,7 @@ import subprocess
 import time
 
 import pytest
+
 from test_terminal_tmux import SCRIPT, Tmux, tmux  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
@@ -40,7 +41,7 @@ def _focus_figure(tmux: Tmux, times: int) -> str:
     return tmux.wait_for("Figure ", "kind")
 
 
-def test_bookmark_note_claim_watch_and_export_in_a_real_terminal(tmux, tmp_path):  # noqa: F811
+def test_bookmark_note_claim_watch_and_export_in_a_real_terminal(tmux, tmp_path):
     tmux.type(f"{SCRIPT}; echo EXIT=$?")
     tmux.keys("Enter")
     tmux.wait_for("Articles", "Bookmarks", "Your work")
@@ -90,8 +91,9 @@ def test_bookmark_note_claim_watch_and_export_in_a_real_terminal(tmux, tmp_path)
     memo = tmp_path / "ore.txt"
     memo.write_text("Caofeidian ore shipments\n\nCaofeidian handled more iron ore this year.\n")
     env = {**os.environ, "JJJ_BRIEF_HOME": str(tmux.home)}
-    imported = subprocess.run([str(SCRIPT), "import", "--json", str(memo)], capture_output=True, text=True, env=env,
-                              timeout=120)
+    imported = subprocess.run(
+        [str(SCRIPT), "import", "--json", str(memo)], capture_output=True, text=True, env=env, timeout=120
+    )
     assert json.loads(imported.stdout)["watched"][0]["new"] == 2
     _palette(tmux, "Your work", "Your claims (1)")
     tmux.wait_for("Notes and highlights (1)", "Bookmarks (1)")

@@ -30,9 +30,7 @@ class Tmux:
         self.home = home
 
     def run(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
-        )
+        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
         if result.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
         return result.stdout
@@ -41,8 +39,18 @@ class Tmux:
         env = {"JJJ_BRIEF_HOME": str(self.home), "TERM": "xterm-256color"}
         flags = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
         self.run(
-            "-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", str(WIDTH), "-y", str(HEIGHT),
-            *flags, "bash --norc --noprofile",
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            str(WIDTH),
+            "-y",
+            str(HEIGHT),
+            *flags,
+            "bash --norc --noprofile",
         )
         # Split so that the typed command itself does not show the prompt we wait for.
         self.type("PS1='REA''DY$ '")
@@ -123,9 +131,8 @@ def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
     assert "Traceback" not in screen
 
 
-
 HOSTILE_DOC = (
-    "---\ntitle: \"Hostile [@click=app.quit]Q[/] title\"\noutlet: \"[link=https://evil.example]Evil[/link]\"\n"
+    '---\ntitle: "Hostile [@click=app.quit]Q[/] title"\noutlet: "[link=https://evil.example]Evil[/link]"\n'
     "date: '2024'\n---\n"
     "Zyxquorble \x1b]2;PWNED-TITLE\x07 [@click=app.quit]QUIT[/] [$accent @click=app.bell]B[/] \x1b[31mred\x1b[0m"
     " \x07 bell \r carriage \x1b[2J clear\n\nSecond paragraph [/] with 386 micrograms.\n"

@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jjj_brief.cli import main
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import extract_figures
 from jjj_brief.figures_zh import chinese_numeral
 from jjj_brief.translation import find_pair, pair
+
 
 @pytest.fixture(autouse=True)
 def fresh_corpus():
@@ -40,20 +42,23 @@ TRANSLATION = (
 )
 
 
-@pytest.mark.parametrize(("text", "kind", "value", "unit"), [
-    ("38.6微克/立方米", "measure", 38.6, "ug/m3"),
-    ("三十八点六微克/立方米", "measure", 38.6, "ug/m3"),
-    ("百分之十", "percent", 10.0, "%"),
-    ("百分之三十八点六", "percent", 38.6, "%"),
-    ("4.39亿元", "money", 439_000_000.0, "yuan"),
-    ("4.39万亿元", "money", 4.39e12, "yuan"),
-    ("2.16万平方公里", "measure", 21_600.0, "km2"),
-    ("两千三百公顷", "measure", 2_300.0, "ha"),
-    ("120公里", "measure", 120.0, "km"),
-    ("１２０千米", "measure", 120.0, "km"),
-    ("1.2万人", "count", 12_000.0, "person"),
-    ("3个百分点", "percentage_points", 3.0, "pp"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit"),
+    [
+        ("38.6微克/立方米", "measure", 38.6, "ug/m3"),
+        ("三十八点六微克/立方米", "measure", 38.6, "ug/m3"),
+        ("百分之十", "percent", 10.0, "%"),
+        ("百分之三十八点六", "percent", 38.6, "%"),
+        ("4.39亿元", "money", 439_000_000.0, "yuan"),
+        ("4.39万亿元", "money", 4.39e12, "yuan"),
+        ("2.16万平方公里", "measure", 21_600.0, "km2"),
+        ("两千三百公顷", "measure", 2_300.0, "ha"),
+        ("120公里", "measure", 120.0, "km"),
+        ("１２０千米", "measure", 120.0, "km"),
+        ("1.2万人", "count", 12_000.0, "person"),
+        ("3个百分点", "percentage_points", 3.0, "pp"),
+    ],
+)
 def test_chinese_figures_are_read_with_the_english_layers_units(text, kind, value, unit):
     [figure] = extract_figures(f"该地区{text}。")
     assert (figure.text, figure.kind, figure.value, figure.unit) == (text, kind, value, unit)
@@ -176,11 +181,13 @@ def test_parallel_command_json_and_text(paired, capsys):
 
 def test_translation_of_as_an_import_option(tmp_path, capsys):
     (tmp_path / "o.md").write_text(ORIGINAL, encoding="utf-8")
-    (tmp_path / "t.md").write_text(TRANSLATION.replace("translation_of: he-bei-kong-qi-zhi-liang-chi-xu-gai-shan\n", ""),
-                                   encoding="utf-8")
+    (tmp_path / "t.md").write_text(
+        TRANSLATION.replace("translation_of: he-bei-kong-qi-zhi-liang-chi-xu-gai-shan\n", ""), encoding="utf-8"
+    )
     assert main(["import", str(tmp_path / "o.md")]) == 0
     assert main(["import", "--translation-of", "he-bei-kong-qi-zhi-liang-chi-xu-gai-shan", str(tmp_path / "t.md")]) == 0
     assert load_corpus(refresh=True).get("hebei-air-quality-keeps-improving").translation_of == (
-        "he-bei-kong-qi-zhi-liang-chi-xu-gai-shan")
+        "he-bei-kong-qi-zhi-liang-chi-xu-gai-shan"
+    )
     assert main(["import", "--translation-of", "no-such-article", str(tmp_path / "t.md")]) == 1
     assert "unknown article" in capsys.readouterr().err

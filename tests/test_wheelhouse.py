@@ -23,7 +23,10 @@ def wheelhouse(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("wheelhouse")
     subprocess.run(
         [sys.executable, str(REPO / "scripts" / "build_wheelhouse.py"), str(folder)],
-        check=True, capture_output=True, text=True, timeout=600,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     return folder
 
@@ -38,29 +41,61 @@ def test_wheelhouse_installs_offline_and_serves_the_corpus(wheelhouse, tmp_path)
     bin_dir = env_dir / "bin"
     # --no-index: nothing may come from a registry; a missing wheel fails the install.
     subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "--no-index", "--find-links", str(wheelhouse),
-         "--disable-pip-version-check", "-q", "jjj-brief"],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--find-links",
+            str(wheelhouse),
+            "--disable-pip-version-check",
+            "-q",
+            "jjj-brief",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "PIP_CONFIG_FILE": os.devnull},
     )
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     env = {**os.environ, "JJJ_BRIEF_HOME": str(tmp_path / "home"), "PYTHONPATH": ""}
-    version = subprocess.run([str(bin_dir / "jjj-brief"), "--version"], cwd=outside, env=env,
-                             capture_output=True, text=True, timeout=60, check=True)
+    version = subprocess.run(
+        [str(bin_dir / "jjj-brief"), "--version"],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert version.stdout.startswith("jjj-brief ")
-    listing = subprocess.run([str(bin_dir / "jjj-brief"), "articles", "--json"], cwd=outside, env=env,
-                             capture_output=True, text=True, timeout=60, check=True)
+    listing = subprocess.run(
+        [str(bin_dir / "jjj-brief"), "articles", "--json"],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert len(json.loads(listing.stdout)["articles"]) == 5
 
     # The installed package serves its own copies of the seeds, byte-identical to ours.
     where = subprocess.run(
         [str(bin_dir / "python"), "-c", "from jjj_brief import paths; print(paths.seeds_dir())"],
-        cwd=outside, env=env, capture_output=True, text=True, timeout=60, check=True,
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout.strip()
     installed = Path(where)
     assert env_dir in installed.parents, installed
     for seed in (REPO / "seeds").glob("*.txt"):
-        assert hashlib.sha256((installed / seed.name).read_bytes()).digest() == hashlib.sha256(
-            seed.read_bytes()
-        ).digest()
+        assert (
+            hashlib.sha256((installed / seed.name).read_bytes()).digest() == hashlib.sha256(seed.read_bytes()).digest()
+        )

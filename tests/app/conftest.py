@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+
 @pytest.fixture(scope="session")
 def shared_home(tmp_path_factory):
     return tmp_path_factory.mktemp("jjj-app-home")
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(shared_home, monkeypatch):
     """Overrides the suite-wide fixture: app tests share one home so the index is built once."""
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(shared_home))
     return shared_home
+
 
 @pytest.fixture
 def make_app(tmp_path):

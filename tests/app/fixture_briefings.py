@@ -10,7 +10,9 @@ from __future__ import annotations
 from jjj_brief.briefings import Briefings, Claim, Fact, Passage, TimelineEvent, Topic
 
 BRANCHES_CCTV = "Zhongguancun enterprises have set up more than 9,500 branches in Tianjin and Hebei"
-BRANCHES_LIAOWANG = "In the past 10 years, Zhongguancun enterprises have set up more than 10,000 branches in Tianjin and Hebei."
+BRANCHES_LIAOWANG = (
+    "In the past 10 years, Zhongguancun enterprises have set up more than 10,000 branches in Tianjin and Hebei."
+)
 BRANCHES_CHINANEWS = "Zhongguancun companies have set up more than 10,000 branches in Tianjin and Hebei."
 
 
@@ -45,12 +47,30 @@ def fixture_briefings() -> Briefings:
                 verdict="different-date-or-scope",
                 explanation="More than 9,500 in February 2023 vs. more than 10,000 in 2024: the count grew.",
                 claims=[
-                    Claim(article="cctv-2023-02-27", quote=BRANCHES_CCTV, value=9500, unit="branch",
-                          as_of="2023", qualifier="more than"),
-                    Claim(article="liaowang-2024", quote=BRANCHES_LIAOWANG, value=10000, unit="branch",
-                          as_of="2024", qualifier="more than"),
-                    Claim(article="chinanews-2024-02-27", quote=BRANCHES_CHINANEWS, value=10000, unit="branch",
-                          as_of="2024", qualifier="more than"),
+                    Claim(
+                        article="cctv-2023-02-27",
+                        quote=BRANCHES_CCTV,
+                        value=9500,
+                        unit="branch",
+                        as_of="2023",
+                        qualifier="more than",
+                    ),
+                    Claim(
+                        article="liaowang-2024",
+                        quote=BRANCHES_LIAOWANG,
+                        value=10000,
+                        unit="branch",
+                        as_of="2024",
+                        qualifier="more than",
+                    ),
+                    Claim(
+                        article="chinanews-2024-02-27",
+                        quote=BRANCHES_CHINANEWS,
+                        value=10000,
+                        unit="branch",
+                        as_of="2024",
+                        qualifier="more than",
+                    ),
                 ],
             )
         ],

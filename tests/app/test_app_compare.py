@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from app_helpers import pilot_test, screen_text, wait_for
 
-from jjj_brief import compare, figures as figure_layer
+from jjj_brief import compare
+from jjj_brief import figures as figure_layer
 from jjj_brief.app.state import Location
 from jjj_brief.app.views import SourceColumn
 from jjj_brief.corpus import load_corpus
@@ -21,7 +22,9 @@ def uncurated_figure_with_candidates():
     """A figure no curated fact holds, for which the aligner has candidates."""
     for article in load_corpus():
         for figure in figure_layer.article_figures(article):
-            if figure.kind in ("date", "year", "label") or compare.fact_for_figure(article.id, figure.start, figure.end):
+            if figure.kind in ("date", "year", "label") or compare.fact_for_figure(
+                article.id, figure.start, figure.end
+            ):
                 continue
             found = compare.related(article.id, figure.start, limit=8)
             if len(found.related) >= 1:
@@ -61,7 +64,9 @@ async def test_c_on_an_uncurated_figure_opens_the_automatic_alignment(make_app):
         assert columns[0].source.figure_span == (figure.start, figure.end)
         assert "Automatic alignment" in screen_text(app)
         await pilot.press("right", "enter")  # open the first candidate at its figure
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article.id == candidates[0].article)
+        await wait_for(
+            pilot, lambda: app.reader.prepared is not None and app.reader.article.id == candidates[0].article
+        )
         assert app.reader.figure is not None and app.reader.figure.start == candidates[0].start
 
 

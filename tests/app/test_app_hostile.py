@@ -10,7 +10,6 @@ carry a control character, an escape, a link or a click action.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from app_helpers import pilot_test, screen_text, wait_for
@@ -63,22 +62,48 @@ def hostile_briefings() -> Briefings:
     seed_quote = seed.paragraphs[0].text[:60]
     return Briefings(
         topics=[
-            Topic(id="evil-group", title=f"Group {HOSTILE}", summary=f"Summary {HOSTILE}",
-                  key_points=[f"Point {HOSTILE}"], passages=[Passage(article="hostile", quote=MARKUP)]),
-            Topic(id="evil-topic", title=f"Topic {MARKUP}", parent="evil-group", summary=HOSTILE,
-                  passages=[Passage(article="hostile", quote=quote), Passage(article=seed.id, quote=seed_quote)]),
+            Topic(
+                id="evil-group",
+                title=f"Group {HOSTILE}",
+                summary=f"Summary {HOSTILE}",
+                key_points=[f"Point {HOSTILE}"],
+                passages=[Passage(article="hostile", quote=MARKUP)],
+            ),
+            Topic(
+                id="evil-topic",
+                title=f"Topic {MARKUP}",
+                parent="evil-group",
+                summary=HOSTILE,
+                passages=[Passage(article="hostile", quote=quote), Passage(article=seed.id, quote=seed_quote)],
+            ),
         ],
         facts=[
-            Fact(id="evil-fact", topic="evil-topic", subject=f"Subject {HOSTILE}", verdict="conflict",
-                 explanation=f"Explanation {HOSTILE}",
-                 claims=[Claim(article="hostile", quote=quote, value=386e9, unit="yuan", as_of="2023",
-                               qualifier=MARKUP),
-                         Claim(article=seed.id, quote=seed_quote, value=1.0, unit="yuan", as_of="2023")]),
+            Fact(
+                id="evil-fact",
+                topic="evil-topic",
+                subject=f"Subject {HOSTILE}",
+                verdict="conflict",
+                explanation=f"Explanation {HOSTILE}",
+                claims=[
+                    Claim(article="hostile", quote=quote, value=386e9, unit="yuan", as_of="2023", qualifier=MARKUP),
+                    Claim(article=seed.id, quote=seed_quote, value=1.0, unit="yuan", as_of="2023"),
+                ],
+            ),
         ],
-        glossary=[GlossaryTerm(id="evil-term", term=f"Term {MARKUP}", kind="concept", aliases=[MARKUP],
-                               gloss=f"Gloss {HOSTILE}")],
-        timeline=[TimelineEvent(id="evil-event", date="2023", precision="year", title=f"Event {HOSTILE}",
-                                quotes=[Passage(article="hostile", quote=quote)])],
+        glossary=[
+            GlossaryTerm(
+                id="evil-term", term=f"Term {MARKUP}", kind="concept", aliases=[MARKUP], gloss=f"Gloss {HOSTILE}"
+            )
+        ],
+        timeline=[
+            TimelineEvent(
+                id="evil-event",
+                date="2023",
+                precision="year",
+                title=f"Event {HOSTILE}",
+                quotes=[Passage(article="hostile", quote=quote)],
+            )
+        ],
     )
 
 
@@ -92,8 +117,19 @@ class HostileSearch:
         self.queries.append(query)
         start = ARTICLE_TEXT.index(FIGURE_SENTENCE)
         hits = [
-            Hit("passage", "hostile", "hostile.txt", f"Title {HOSTILE}", f"Outlet {MARKUP}", "2024", 1.0,
-                start, start + len(FIGURE_SENTENCE) + len(MARKUP) + 1, f"Snippet {HOSTILE}", [(0, 7), (8, 30)]),
+            Hit(
+                "passage",
+                "hostile",
+                "hostile.txt",
+                f"Title {HOSTILE}",
+                f"Outlet {MARKUP}",
+                "2024",
+                1.0,
+                start,
+                start + len(FIGURE_SENTENCE) + len(MARKUP) + 1,
+                f"Snippet {HOSTILE}",
+                [(0, 7), (8, 30)],
+            ),
             Hit("topic", "evil-topic", None, f"Topic {MARKUP}", "", "", 0.9, 0, 10, f"Topic {HOSTILE}", [(0, 5)]),
             Hit("fact", "evil-fact", None, f"Fact {MARKUP}", "", "", 0.8, 0, 10, f"Fact {HOSTILE}", [(0, 4)]),
             Hit("glossary", "evil-term", None, f"Term {MARKUP}", "", "", 0.7, 0, 10, f"Gloss {HOSTILE}", [(0, 5)]),
@@ -207,7 +243,9 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
 
         # Clicking on the literal "[@click=app.quit]" text does nothing.
         app.open_location(Location("article", "hostile"))
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.prepared.article.id == "hostile", timeout=30)
+        await wait_for(
+            pilot, lambda: app.reader.prepared is not None and app.reader.prepared.article.id == "hostile", timeout=30
+        )
         await pilot.pause()
         for row in range(5, 15):
             await pilot.click("#doc", offset=(12, row))

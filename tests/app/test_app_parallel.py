@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app_helpers import pilot_test, screen_text, wait_for
+from fixture_briefings import fixture_briefings
+
 from jjj_brief.app.layers import Layers
 from jjj_brief.app.parallel import PairRow, ParallelView
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
-
-from app_helpers import pilot_test, screen_text, wait_for
-from fixture_briefings import fixture_briefings
 
 ORIGINAL = (
     "河北省大气治理成效显著。\n\n"
@@ -27,14 +27,26 @@ TRANSLATION = (
 
 def paired_corpus() -> Corpus:
     def article(id_: str, text: str, title: str, translation_of: str | None = None) -> Article:
-        return Article(id_, f"{id_}.md", Path(f"{id_}.md"), text, title, "Hebei Daily", "2024-01-20", "day",
-                       source="import", translation_of=translation_of)
+        return Article(
+            id_,
+            f"{id_}.md",
+            Path(f"{id_}.md"),
+            text,
+            title,
+            "Hebei Daily",
+            "2024-01-20",
+            "day",
+            source="import",
+            translation_of=translation_of,
+        )
 
-    return Corpus([
-        *load_seed_articles(),
-        article("hebei-air-zh", ORIGINAL, "河北空气质量持续改善"),
-        article("hebei-air-en", TRANSLATION, "Hebei air quality keeps improving", translation_of="hebei-air-zh"),
-    ])
+    return Corpus(
+        [
+            *load_seed_articles(),
+            article("hebei-air-zh", ORIGINAL, "河北空气质量持续改善"),
+            article("hebei-air-en", TRANSLATION, "Hebei air quality keeps improving", translation_of="hebei-air-zh"),
+        ]
+    )
 
 
 def make_paired_app(make_app):
@@ -81,10 +93,21 @@ async def test_side_by_side_fits_80_columns_and_refuses_an_unpaired_article(make
 @pilot_test
 async def test_the_reader_says_which_page_of_the_original_a_figure_is_on(make_app):
     text = "First page says nothing.\n\nSecond page: 22 million people moved.\n"
-    paged = Article("paged-pdf", "paged.pdf", Path("paged.pdf"), text, "Paged", "Desk", "2024", "year",
-                    source="import", locators=[(0, "p. 11"), (text.index("Second"), "p. 12")])
-    app = make_app(layers=Layers(corpus=Corpus([*load_seed_articles(), paged]), briefings=fixture_briefings()),
-                   build_index=False)
+    paged = Article(
+        "paged-pdf",
+        "paged.pdf",
+        Path("paged.pdf"),
+        text,
+        "Paged",
+        "Desk",
+        "2024",
+        "year",
+        source="import",
+        locators=[(0, "p. 11"), (text.index("Second"), "p. 12")],
+    )
+    app = make_app(
+        layers=Layers(corpus=Corpus([*load_seed_articles(), paged]), briefings=fixture_briefings()), build_index=False
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         app.open_location(Location("article", "paged-pdf"))
         reader = app.reader

@@ -7,7 +7,6 @@ from app_helpers import pilot_test, screen_text, wait_for
 from rich.style import Style
 
 from jjj_brief import figures as figure_layer
-from jjj_brief.app.layers import Layers
 from jjj_brief.app.reader import FOCUS_STYLE, KIND_STYLES, SUSPECT_STYLE, figure_style
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
@@ -91,7 +90,9 @@ async def test_clicking_a_figure_focuses_it(make_app):
         column = lines[line].index(target.text[:3]) if target.text[:3] in lines[line] else 0
         document.scroll_to(y=line, animate=False, immediate=True)
         await pilot.pause()
-        await pilot.click("#doc", offset=(column + 1 + document.styles.padding.left - 1, line - document.scroll_offset.y))
+        await pilot.click(
+            "#doc", offset=(column + 1 + document.styles.padding.left - 1, line - document.scroll_offset.y)
+        )
         await pilot.pause()
         assert app.reader.figure is not None and app.reader.figure.start == target.start
 
@@ -106,7 +107,9 @@ async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
         article = load_corpus().get(claim.article)
         quote_at = article.text.index(claim.quote)
         inside = [f for f in figure_layer.article_figures(article) if quote_at <= f.start < quote_at + len(claim.quote)]
-        carrier = next(f for f in inside if f.value is not None and abs(f.value - claim.value) < 1e-6 * max(1, abs(claim.value)))
+        carrier = next(
+            f for f in inside if f.value is not None and abs(f.value - claim.value) < 1e-6 * max(1, abs(claim.value))
+        )
         await open_article(app, pilot, article.id, offset=carrier.start)
         assert app.reader.figure is carrier
         await pilot.press("c")

@@ -31,8 +31,15 @@ def big_article(chars: int = BIG_ARTICLE * 2) -> Article:
     parts[-3] += " zanzibarword closes here."
     text = "\n\n".join(parts) + "\n"
     return Article(
-        id="big-one", file="big-one.txt", path=Path("big-one.txt"), text=text, title="A big one",
-        outlet="Bench News", date="2024", date_precision="year", source="import",
+        id="big-one",
+        file="big-one.txt",
+        path=Path("big-one.txt"),
+        text=text,
+        title="A big one",
+        outlet="Bench News",
+        date="2024",
+        date_precision="year",
+        source="import",
     )
 
 

@@ -73,7 +73,7 @@ async def test_slash_focuses_search_and_results_show_kind_outlet_date_and_lit_sn
         first = expected.hits[0]
         assert "PASSAGE" in text and first.outlet in text and first.date in text
         prompt = app.search_pane.results.get_option_at_index(0).prompt
-        lit = [prompt.plain[s.start:s.end] for s in prompt.spans if str(s.style) == HIGHLIGHT_STYLE]
+        lit = [prompt.plain[s.start : s.end] for s in prompt.spans if str(s.style) == HIGHLIGHT_STYLE]
         assert any(word.lower() == "zhongguancun" for word in lit)
 
 
@@ -200,13 +200,17 @@ async def test_natural_query_shows_missing_and_the_value_reason(app_with_search)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("slash", *"relieved universities and hospitals moving to Xiongan kind:passage")
         await wait_for(pilot, lambda: app.search_pane.shown_query.endswith("kind:passage"))
-        labels = [app.search_pane.results.get_option_at_index(i).prompt.plain
-                  for i in range(app.search_pane.results.option_count)]
+        labels = [
+            app.search_pane.results.get_option_at_index(i).prompt.plain
+            for i in range(app.search_pane.results.option_count)
+        ]
         assert labels and all("missing: " in label for label in labels)
         app.search_pane.search_now("4.39 trillion kind:passage")
         await wait_for(pilot, lambda: app.search_pane.shown_query == "4.39 trillion kind:passage")
-        labels = [app.search_pane.results.get_option_at_index(i).prompt.plain
-                  for i in range(app.search_pane.results.option_count)]
+        labels = [
+            app.search_pane.results.get_option_at_index(i).prompt.plain
+            for i in range(app.search_pane.results.option_count)
+        ]
         assert any("value: printed 439 trillion yuan, likely 4.39 trillion" in label for label in labels)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from app_helpers import pilot_test, screen_text, wait_for
+
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
-
-from app_helpers import pilot_test, screen_text, wait_for
 
 SIZE = (140, 45)
 
@@ -80,7 +80,13 @@ async def test_help_lists_the_keys_and_closes(make_app):
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
-        for key, what in [("/", "Search"), ("]", "Next figure"), ("ctrl+f", "Find"), ("y", "Cite"), ("ctrl+p", "Command palette")]:
+        for key, what in [
+            ("/", "Search"),
+            ("]", "Next figure"),
+            ("ctrl+f", "Find"),
+            ("y", "Cite"),
+            ("ctrl+p", "Command palette"),
+        ]:
             assert any(key in line and what in line for line in text.splitlines()), (key, what)
         await pilot.press("escape")
         await pilot.pause()

@@ -41,8 +41,21 @@ class FixedSearch:
                 lo = max(0, paragraph.text.rfind(" ", 0, max(0, at - 60)) + 1)
                 snippet = paragraph.text[lo : lo + 160]
                 spans = [(m.start(), m.end()) for m in re.finditer(re.escape(word), snippet)]
-                hits.append(Hit("passage", article.id, article.file, article.title, article.outlet, article.date,
-                                1.0, paragraph.start, paragraph.end, snippet, spans))
+                hits.append(
+                    Hit(
+                        "passage",
+                        article.id,
+                        article.file,
+                        article.title,
+                        article.outlet,
+                        article.date,
+                        1.0,
+                        paragraph.start,
+                        paragraph.end,
+                        snippet,
+                        spans,
+                    )
+                )
         return SearchResult(query, query, len(hits), None, None, hits[:limit])
 
     def match_spans(self, query, text):

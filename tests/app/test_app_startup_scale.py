@@ -24,9 +24,15 @@ def many_articles(count: int) -> list[Article]:
         month = 1 + number % 12
         articles.append(
             Article(
-                id=f"synthetic-{number}", file=f"synthetic-{number}.txt", path=Path(f"synthetic-{number}.txt"),
-                text=f"Synthetic article {number}.\n", title=f"Synthetic article {number}",
-                outlet=OUTLETS[number % 3], date=f"{year}-{month:02d}-01", date_precision="day", source="import",
+                id=f"synthetic-{number}",
+                file=f"synthetic-{number}.txt",
+                path=Path(f"synthetic-{number}.txt"),
+                text=f"Synthetic article {number}.\n",
+                title=f"Synthetic article {number}",
+                outlet=OUTLETS[number % 3],
+                date=f"{year}-{month:02d}-01",
+                date_precision="day",
+                source="import",
             )
         )
     return articles

@@ -158,6 +158,7 @@ async def test_mouse_click_on_a_tree_article_opens_it(make_app):
     app = fixture_app(make_app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         tree = app.query_one("#tree")
+
         def leaf():
             return next((n for n in _walk(tree.root) if n.data is not None and n.data.ref == "xinhua-2023-02-25"), None)
 

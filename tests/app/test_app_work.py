@@ -65,7 +65,9 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "link", "img", "iframe", "object", "embed"):
             self.references.append(tag)
-        self.references += [f"{tag}.{k}" for k, v in attrs if k in ("href", "src", "srcset", "action") or "://" in (v or "")]
+        self.references += [
+            f"{tag}.{k}" for k, v in attrs if k in ("href", "src", "srcset", "action") or "://" in (v or "")
+        ]
 
     def handle_data(self, data):
         self.text.append(data)
@@ -90,8 +92,9 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         await wait_for(pilot, lambda: len(store.notes()) == 1)
         (note,) = store.notes()
         assert (note.anchor.exact, note.text, note.color) == ("9 years", "counts from [b]2014[/b]", "yellow")
-        await wait_for(pilot, lambda: app.reader.note_spans == [(note.anchor.start, note.anchor.end,
-                                                                 app.reader.note_spans[0][2])])
+        await wait_for(
+            pilot, lambda: app.reader.note_spans == [(note.anchor.start, note.anchor.end, app.reader.note_spans[0][2])]
+        )
         from jjj_brief.app.work_margin import NoteMargin
 
         margin = app.query_one(NoteMargin)
@@ -136,7 +139,9 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         app.open_location(Location("saved", str(saved.id)))
         await wait_for(pilot, lambda: len(app.query_one(SavedSearchView).hits) >= 2, timeout=30)
         assert screen_text(app).count("NEW ") >= 2
-        await wait_for(pilot, lambda: store.saved_search(saved.ref).seen >= set(app.query_one(SavedSearchView).new_keys))
+        await wait_for(
+            pilot, lambda: store.saved_search(saved.ref).seen >= set(app.query_one(SavedSearchView).new_keys)
+        )
 
         # your notes in search
         app.search_for("kind:note 2014")
@@ -169,8 +174,12 @@ async def test_two_app_windows_and_a_cli_writer_share_one_store(own_home, make_a
         await wait_for(one, lambda: first.reader.figure is not None, timeout=30)
         second.open_location(Location("article", CHINANEWS, offset=TEN_YEARS))
         await wait_for(two, lambda: second.reader.figure is not None, timeout=30)
-        cli = subprocess.Popen([sys.executable, "-m", "jjj_brief", "note", XINHUA, "1237", "1325", "--text", "from the CLI"],
-                               env=dict(os.environ), stderr=subprocess.PIPE, text=True)
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "jjj_brief", "note", XINHUA, "1237", "1325", "--text", "from the CLI"],
+            env=dict(os.environ),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         await one.press("b")
         await two.press("b")
         await one.press("h")
@@ -188,20 +197,27 @@ HOSTILE = "[@click=app.quit]Q[/] [$accent @click=app.bell]B[/] \x1b]52;c;aGk=\x0
 
 @pilot_test
 async def test_hostile_note_text_is_shown_as_text_everywhere(make_app, tmp_path):
-    from jjj_brief.store import ClaimMember, make_anchor, open_store
     from jjj_brief.corpus import load_corpus
+    from jjj_brief.store import ClaimMember, make_anchor, open_store
 
     text = load_corpus().get(XINHUA).text
     other = load_corpus().get(CHINANEWS).text
     with open_store(tmp_path / "data") as store:
         store.add_note(make_anchor(XINHUA, text, 1237, 1325), HOSTILE, "pink")
-        store.add_claim([ClaimMember(make_anchor(XINHUA, text, 1318, 1325)),
-                         ClaimMember(make_anchor(CHINANEWS, other, 424, 433))], "conflict", HOSTILE)
+        store.add_claim(
+            [ClaimMember(make_anchor(XINHUA, text, 1318, 1325)), ClaimMember(make_anchor(CHINANEWS, other, 424, 433))],
+            "conflict",
+            HOSTILE,
+        )
         store.save_search(HOSTILE[:40], "xiongan", watch=True)
     app = make_app(build_index=False)
     async with app.run_test(size=SIZE) as pilot:
-        for location in (Location("work"), Location("article", XINHUA, offset=1237), Location("claim", "1"),
-                         Location("fact", "strategy-age")):
+        for location in (
+            Location("work"),
+            Location("article", XINHUA, offset=1237),
+            Location("claim", "1"),
+            Location("fact", "strategy-age"),
+        ):
             app.open_location(location)
             await wait_for(pilot, lambda: "[@click=app.quit]Q[/]" in screen_text(app), timeout=30)
             shown = screen_text(app)

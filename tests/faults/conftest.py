@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from fault_payloads import HostileFile, write_hostile_batch
 from fault_tools import cli_env, run_cli
 
@@ -47,7 +46,12 @@ def hostile_import(tmp_path_factory) -> HostileImport:
 
     proc = subprocess.run(
         [sys.executable, "-m", "jjj_brief", "import", "--json", "--", *names],
-        cwd=folder, capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
     seconds = time.monotonic() - started
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]

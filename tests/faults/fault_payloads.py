@@ -84,7 +84,7 @@ def write_hostile_batch(folder: Path, *, big: bool = True, seed: int = 8) -> lis
         bomb += f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
     bomb += "title: *i\noutlet: *i\n---\nbombqx a billion laughs in front matter\n"
     put("laughs.md", bomb, "import", "bombqx")
-    put("bom-utf8.txt", codecs.BOM_UTF8 + "bomqx UTF-8 with a byte order mark\n".encode(), "import", "bomqx")
+    put("bom-utf8.txt", codecs.BOM_UTF8 + b"bomqx UTF-8 with a byte order mark\n", "import", "bomqx")
     put("crlf.txt", "crlfqx windows\r\nline endings\r\n", "import", "crlfqx")
 
     put("invalid-utf8.txt", b"valid start \xff\xfe\xc3\x28 invalid \xed\xa0\x80 surrogate", "refuse")

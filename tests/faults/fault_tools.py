@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import pty
 import select
 import signal
 import struct
@@ -28,8 +27,16 @@ QUERY_BOUND_S = 5.0  # a search, whatever was typed, answers within this (worst 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def record(category: str, *, attacks: int = 1, faults: int = 0, survived: int | None = None,
-           lost: int = 0, worst_query_s: float = 0.0, note: str = "") -> None:
+def record(
+    category: str,
+    *,
+    attacks: int = 1,
+    faults: int = 0,
+    survived: int | None = None,
+    lost: int = 0,
+    worst_query_s: float = 0.0,
+    note: str = "",
+) -> None:
     """Append one line to the ledger (when the report script asked for one)."""
     target = os.environ.get("JJJ_FAULT_LEDGER")
     if not target:
@@ -63,13 +70,24 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
-            prefix: list[str] | None = None, encoding: str = "utf-8",
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    prefix: list[str] | None = None,
+    encoding: str = "utf-8",
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     """``jjj-brief ARGS`` in a fresh process (stdin closed), text output."""
     return subprocess.run(
-        [*(prefix or []), *cli_argv(*args)], capture_output=True, timeout=timeout, cwd=cwd,
-        env=env or cli_env(), stdin=subprocess.DEVNULL, encoding=encoding, errors="replace",
+        [*(prefix or []), *cli_argv(*args)],
+        capture_output=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=env or cli_env(),
+        stdin=subprocess.DEVNULL,
+        encoding=encoding,
+        errors="replace",
     )
 
 
@@ -89,8 +107,15 @@ class PtyRun:
     seconds: float
 
 
-def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: int = 30,
-               keys: list[tuple[float | bytes, bytes]] = (), timeout: float = 60.0) -> PtyRun:
+def run_in_pty(
+    argv: list[str],
+    *,
+    env: dict[str, str],
+    cols: int = 100,
+    rows: int = 30,
+    keys: list[tuple[float | bytes, bytes]] = (),
+    timeout: float = 60.0,
+) -> PtyRun:
     """Run ``argv`` with a real pty as its terminal; return every byte it wrote there.
 
     ``keys`` are typed into the terminal in order: ``(seconds, data)`` waits that long
@@ -101,8 +126,9 @@ def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: i
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     started = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                            start_new_session=True, close_fds=True)
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True
+    )
     os.close(slave)
     chunks: list[bytes] = []
     pending = list(keys)
@@ -115,8 +141,11 @@ def run_in_pty(argv: list[str], *, env: dict[str, str], cols: int = 100, rows: i
             if pending:
                 when, data = pending[0]
                 seen = b"".join(chunks)[since:]
-                due = (now - last_key >= when) if isinstance(when, (int, float)) else (
-                    when in seen or now - last_key > 15.0)
+                due = (
+                    (now - last_key >= when)
+                    if isinstance(when, (int, float))
+                    else (when in seen or now - last_key > 15.0)
+                )
                 if due:
                     pending.pop(0)
                     os.write(master, data)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import time
 
-from jjj_brief import imports
-
 from fault_payloads import write_hostile_batch
 from fault_tools import record
+
+from jjj_brief import imports
 
 
 async def _until(pilot, condition, timeout: float = 10.0) -> bool:
@@ -61,4 +61,6 @@ def test_palette_and_search_box_run_nothing_the_text_says(tmp_path, in_home):
         return typed
 
     typed = asyncio.run(scenario())
-    record("hostile text: app (pilot)", attacks=len(typed), note="markup and action tags typed into the palette and search")
+    record(
+        "hostile text: app (pilot)", attacks=len(typed), note="markup and action tags typed into the palette and search"
+    )

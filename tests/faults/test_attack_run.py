@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from fault_tools import assert_clean_failure, cli_env, record, run_cli
+
 from jjj_brief import imports, paths
 from jjj_brief.corpus import UserError
 
@@ -189,8 +189,13 @@ def test_13_bom_and_yaml_11_quirks_in_front_matter():
 def test_7_closed_stdout_is_one_line_not_a_traceback(args):
     """Fault 7: ``jjj-brief search x --json >&-`` -> AttributeError: 'NoneType' … 'write'."""
     proc = subprocess.run(
-        [sys.executable, "-m", "jjj_brief", *args], capture_output=False, stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL, env=cli_env(), timeout=120, text=True,
+        [sys.executable, "-m", "jjj_brief", *args],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=cli_env(),
+        timeout=120,
+        text=True,
         preexec_fn=lambda: os.close(1),
     )
     assert "Traceback" not in proc.stderr, proc.stderr
@@ -276,7 +281,11 @@ def test_10_arabic_letter_mark_and_line_separators_never_reach_the_terminal(tmp_
     home = tmp_path / "home"
     assert _import(home, "marks.txt", cwd=tmp_path).returncode == 0
     env = cli_env(JJJ_BRIEF_HOME=str(home))
-    for args in (("search", "separators"), ("articles",), ("figures", "xiongan-separators-beijing-spent-12-billion-yuan")):
+    for args in (
+        ("search", "separators"),
+        ("articles",),
+        ("figures", "xiongan-separators-beijing-spent-12-billion-yuan"),
+    ):
         proc = run_cli(*args, env=env)
         shown = proc.stdout + proc.stderr
         assert not any(ch in shown for ch in "\u061c\u2028\u2029\u200e\u200f"), (args, shown[-500:])
@@ -300,8 +309,13 @@ def test_14_table_commands_piped_to_head_end_like_json(command):
     """Fault 14: ``jjj-brief facts | head -c 10`` exited 1 with no message (``--json``: 0)."""
     reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     proc = subprocess.run(
-        [sys.executable, "-m", "jjj_brief", command], stdout=reader.stdin, stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL, env=cli_env(COLUMNS="80"), timeout=120, text=True,
+        [sys.executable, "-m", "jjj_brief", command],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=cli_env(COLUMNS="80"),
+        timeout=120,
+        text=True,
     )
     reader.stdin.close()
     reader.wait(timeout=30)
@@ -361,8 +375,17 @@ def test_indexing_hands_each_passage_only_its_own_figures(monkeypatch):
     from jjj_brief.search import documents, values
 
     text = "".join(f"Line {i}: Hebei added {i % 97 + 3} projects.\n\n" for i in range(2000))
-    article = Article(id="lines", file="lines.txt", path=Path("lines.txt"), text=text, title="t", outlet="o",
-                      date="", date_precision="unknown", source="import")
+    article = Article(
+        id="lines",
+        file="lines.txt",
+        path=Path("lines.txt"),
+        text=text,
+        title="t",
+        outlet="o",
+        date="",
+        date_precision="unknown",
+        source="import",
+    )
     figures = extract_figures(text)
     handed = []
     real = values.stored_figures

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from fault_payloads import TERMINAL_ATTACKS
+from fault_tools import SCALE, record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jjj_brief import paths
 from jjj_brief.briefings import load_briefings
 from jjj_brief.cli import main
-
-from fault_payloads import TERMINAL_ATTACKS
-from fault_tools import SCALE, record
 
 SECTIONS = ("topics", "facts", "glossary", "timeline")
 SHIPPED = paths.briefings_dir()
@@ -47,9 +46,16 @@ def copy_with(tmp: Path, rel: Path, text: str) -> Path:
 
 
 odd_value = st.one_of(
-    st.none(), st.integers(-10**30, 10**30), st.floats(allow_nan=True), st.booleans(),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
-    st.sampled_from(list(TERMINAL_ATTACKS.values())), st.text(max_size=40), st.just(""), st.just("x" * 100_000),
+    st.none(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.sampled_from(list(TERMINAL_ATTACKS.values())),
+    st.text(max_size=40),
+    st.just(""),
+    st.just("x" * 100_000),
 )
 
 
@@ -142,10 +148,13 @@ def test_textual_damage_never_raises_and_names_the_file(case, tmp_path_factory):
         assert problem.file, problem
 
 
-BILLION_LAUGHS = "glossary:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"  - &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
-    for a, b in zip("abcdefghi", "bcdefghij")
-) + "  - {id: bomb, term: *j}\n"
+BILLION_LAUGHS = (
+    "glossary:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(
+        f"  - &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n" for a, b in zip("abcdefghi", "bcdefghij")
+    )
+    + "  - {id: bomb, term: *j}\n"
+)
 
 
 @pytest.mark.parametrize("bomb", ["billion-laughs", "deep-nesting", "huge-file", "many-items"])
@@ -159,8 +168,9 @@ def test_bombs_cost_bounded_memory_and_time(bomb, tmp_path):
     elif bomb == "huge-file":
         target.write_text("glossary:\n" + "  - {id: g, term: x}\n" * 300_000, encoding="utf-8")
     else:
-        target.write_text("timeline:\n" + "".join(f"  - {{id: e{i}, date: '2024'}}\n" for i in range(5_000)),
-                          encoding="utf-8")
+        target.write_text(
+            "timeline:\n" + "".join(f"  - {{id: e{i}, date: '2024'}}\n" for i in range(5_000)), encoding="utf-8"
+        )
     # Measured in a child process: its own peak RSS (VmHWM), without tracemalloc's slowdown.
     # Not getrusage's ru_maxrss: Linux carries that across exec, so the child would report
     # the pytest parent's peak (hundreds of MB late in a full run) whatever the loader does.
@@ -184,14 +194,21 @@ def test_bombs_cost_bounded_memory_and_time(bomb, tmp_path):
 
 def test_check_on_a_broken_set_reports_not_crashes(tmp_path, capsys):
     folder = copy_with(tmp_path, Path("glossary.yaml"), BILLION_LAUGHS)
-    (folder / "topics.yaml").write_text((SHIPPED / "topics.yaml").read_text(encoding="utf-8")[:2000] + "\n  - [unclosed",
-                                        encoding="utf-8")
-    (folder / "hostile.yaml").write_text("facts:\n  - id: \"" + TERMINAL_ATTACKS["osc52_clipboard"].replace("\x1b", "\\e")
-                                         .replace("\x07", "\\a") + "\"\n", encoding="utf-8")
+    (folder / "topics.yaml").write_text(
+        (SHIPPED / "topics.yaml").read_text(encoding="utf-8")[:2000] + "\n  - [unclosed", encoding="utf-8"
+    )
+    (folder / "hostile.yaml").write_text(
+        'facts:\n  - id: "' + TERMINAL_ATTACKS["osc52_clipboard"].replace("\x1b", "\\e").replace("\x07", "\\a") + '"\n',
+        encoding="utf-8",
+    )
     code = main(["check", "--dir", str(folder)])
     out, err = capsys.readouterr()
     assert code == 1
     assert "glossary.yaml" in out + err and "topics.yaml" in out + err
     assert "\x1b]52" not in out + err
-    record("broken briefings", attacks=_COUNT["attacks"] + 1, faults=_COUNT["attacks"] + 3,
-           note="hypothesis-mutated YAML (structural + textual) and `check --dir` on a broken set")
+    record(
+        "broken briefings",
+        attacks=_COUNT["attacks"] + 1,
+        faults=_COUNT["attacks"] + 3,
+        note="hypothesis-mutated YAML (structural + textual) and `check --dir` on a broken set",
+    )

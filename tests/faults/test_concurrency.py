@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from fault_tools import SCALE, cli_argv, cli_env, hostile_bytes_in, record, run_in_pty
 
 from jjj_brief import imports
 from jjj_brief.search import search
-
-from fault_tools import SCALE, cli_argv, cli_env, hostile_bytes_in, record, run_in_pty
 
 
 def _docs(folder: Path, count: int, tag: str) -> None:
@@ -30,14 +29,22 @@ def test_twenty_searches_during_an_import_all_answer(tmp_path, in_home):
     _docs(tmp_path / "docs", 200, "burst")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     subprocess.run(cli_argv("index"), env=env, capture_output=True, timeout=120, check=True)
-    importer = subprocess.Popen(cli_argv("import", "--json", str(tmp_path / "docs")), env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        cli_argv("import", "--json", str(tmp_path / "docs")),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(0.4)
     searches = []
     for i in range(20 * SCALE):
         query = ["Caofeidian", f"burstqx{i * 9}", "Beijing Hebei"][i % 3]
-        searches.append(subprocess.Popen(cli_argv("search", query, "--json"), env=env, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, text=True))
+        searches.append(
+            subprocess.Popen(
+                cli_argv("search", query, "--json"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        )
     problems, worst = [], 0.0
     started = time.monotonic()
     for proc in searches:
@@ -54,16 +61,28 @@ def test_twenty_searches_during_an_import_all_answer(tmp_path, in_home):
     assert not problems, problems[:3]
     assert len(list(imports.imports_dir().glob("*.txt"))) == 200
     assert all(search(f"burstqx{i}").total == 1 for i in range(0, 200, 17))
-    record("concurrency", attacks=len(searches) + 1, faults=len(searches),
-           note=f"{len(searches)} CLI searches during an import of 200 files; slowest answered after {worst:.1f} s")
+    record(
+        "concurrency",
+        attacks=len(searches) + 1,
+        faults=len(searches),
+        note=f"{len(searches)} CLI searches during an import of 200 files; slowest answered after {worst:.1f} s",
+    )
 
 
 def test_two_imports_of_the_same_files_store_each_once(tmp_path, in_home):
     home = in_home(tmp_path / "home")
     _docs(tmp_path / "docs", 50, "twin")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
-    procs = [subprocess.Popen(cli_argv("import", "--json", str(tmp_path / "docs")), env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            cli_argv("import", "--json", str(tmp_path / "docs")),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=180)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from fault_tools import SCALE, cli_env, record
 
 BUDGET = 2.5
@@ -83,8 +82,12 @@ print(json.dumps({"cpu": cpu, "memory_kb": max(0, after - before), "detail": str
 
 def measure(home: Path, setup: str, operation: str, timeout: float = 900) -> Cost:
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, setup, operation], capture_output=True, text=True, timeout=timeout,
-        env=cli_env(JJJ_BRIEF_HOME=str(home)), stdin=subprocess.DEVNULL,
+        [sys.executable, "-c", CHILD, setup, operation],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=cli_env(JJJ_BRIEF_HOME=str(home)),
+        stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
     data = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -131,7 +134,10 @@ def _home_imported(home: Path, chars: int) -> Path:
     _home_with_text(home, chars)
     subprocess.run(
         [sys.executable, "-c", "from jjj_brief import imports; imports.add_files([%r])" % str(home / "in" / "big.txt")],
-        check=True, env=cli_env(JJJ_BRIEF_HOME=str(home)), timeout=600, capture_output=True,
+        check=True,
+        env=cli_env(JJJ_BRIEF_HOME=str(home)),
+        timeout=600,
+        capture_output=True,
     )
     return home
 
@@ -146,8 +152,14 @@ def _home_indexed(home: Path, files: int) -> Path:
         made = [f"{chr(97 + i % 26)}{chr(97 + (i // 26) % 26)}{w}" for w in words[:20]]
         (folder / f"doc{i:05d}.txt").write_text(" ".join(made + words) + f" {i} projects.\n")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
-    subprocess.run([sys.executable, "-m", "jjj_brief", "import", str(folder)], check=True, env=env, timeout=1800,
-                   capture_output=True, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "jjj_brief", "import", str(folder)],
+        check=True,
+        env=env,
+        timeout=1800,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
     return home
 
 
@@ -163,76 +175,98 @@ FRESH_IMPORT = (  # each measurement imports into an empty store (else: "already
 
 def test_import_grows_linearly(tmp_path):
     growth(
-        "import (one-paragraph file)", _home_with_text,
-        FRESH_IMPORT, "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status",
-        250 * KB * GROWTH, tmp_path,
+        "import (one-paragraph file)",
+        _home_with_text,
+        FRESH_IMPORT,
+        "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status",
+        250 * KB * GROWTH,
+        tmp_path,
     )
 
 
 def test_import_with_a_huge_front_matter_grows_linearly(tmp_path):
     """The 11 MB front matter took 60 s and 1.6 GB: now it is not parsed past 64 KB."""
     growth(
-        "import (front matter)", lambda home, size: _home_with_text(home, 2 * KB, front_matter=size),
+        "import (front matter)",
+        lambda home, size: _home_with_text(home, 2 * KB, front_matter=size),
         FRESH_IMPORT,
         "imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].message",
-        500 * KB * GROWTH, tmp_path,
+        500 * KB * GROWTH,
+        tmp_path,
     )
 
 
 def test_figures_grow_linearly(tmp_path):
     growth(
-        "figures (one-paragraph import)", _home_imported,
+        "figures (one-paragraph import)",
+        _home_imported,
         "from jjj_brief.corpus import load_corpus\nfrom jjj_brief.figures import article_figures\n"
         "article = [a for a in load_corpus() if a.source == 'import'][0]",
         "len(article_figures(article))",
-        250 * KB * GROWTH, tmp_path,
+        250 * KB * GROWTH,
+        tmp_path,
     )
 
 
 def test_related_from_a_seed_figure_grows_linearly(tmp_path):
     """Fault 1: a 250 KB one-paragraph import made related on a seed figure take 181 s / 1.4 GB."""
     growth(
-        "related (seed figure, one-paragraph import)", _home_imported,
+        "related (seed figure, one-paragraph import)",
+        _home_imported,
         "from jjj_brief.compare import related",
         f"len(related({SEED_FIGURE[0]!r}, {SEED_FIGURE[1]}).candidates)",
-        250 * KB * GROWTH, tmp_path,
+        250 * KB * GROWTH,
+        tmp_path,
     )
 
 
 def test_citation_cost_is_bounded(tmp_path):
     """Fault 12: ``y`` cited a whole 250 KB paragraph."""
     growth(
-        "citation (no sentence break)", lambda home, size: _home_with_text(home, size),
+        "citation (no sentence break)",
+        lambda home, size: _home_with_text(home, size),
         "import os\nfrom jjj_brief.app.state import quote_around, format_citation, save_citation\n"
         "text = open(os.environ['JJJ_BRIEF_HOME'] + '/in/big.txt').read()",
         "len(open(save_citation(format_citation('o', 'd', 't', quote_around(text, len(text) // 2)[0]))).read())",
-        1000 * KB * GROWTH, tmp_path,
+        1000 * KB * GROWTH,
+        tmp_path,
     )
 
 
 def test_export_grows_linearly(tmp_path):
     growth(
-        "export (topic brief, corpus with a big import)", _home_imported,
+        "export (topic brief, corpus with a big import)",
+        _home_imported,
         "from jjj_brief.store.exports import export\nfrom jjj_brief.compare import state\n"
         "topic = state.briefings().topics[0].id",
         "len(export(topic, 'md'))",
-        250 * KB * GROWTH, tmp_path,
+        250 * KB * GROWTH,
+        tmp_path,
     )
 
 
 def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path):
     """Fault 2: a phrase over a 19 MB import took 18 s."""
+
     def prepare(home: Path, size: int) -> Path:
         _home_imported(home, size)
-        subprocess.run([sys.executable, "-m", "jjj_brief", "index"], check=True, timeout=1800, capture_output=True,
-                       env=cli_env(JJJ_BRIEF_HOME=str(home)), stdin=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "jjj_brief", "index"],
+            check=True,
+            timeout=1800,
+            capture_output=True,
+            env=cli_env(JJJ_BRIEF_HOME=str(home)),
+            stdin=subprocess.DEVNULL,
+        )
         return home
 
     growth(
-        "search: phrase over a one-paragraph import", prepare,
+        "search: phrase over a one-paragraph import",
+        prepare,
         "from jjj_brief.search import search\nsearch('warmup')",
         "search('\"industrial park\"').total",
-        250 * KB * GROWTH, tmp_path,
+        250 * KB * GROWTH,
+        tmp_path,
     )
 
 
@@ -240,16 +274,19 @@ def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path):
     """Fault 2: ``a* OR b* OR c*`` over 5,000 imports took 11 s; 24 prefixes 209 s."""
     prefixes = " OR ".join(f"{chr(97 + i)}*" for i in range(12))
     low, high = growth(
-        "search: 12 prefixes OR'd", _home_indexed,
+        "search: 12 prefixes OR'd",
+        _home_indexed,
         "from jjj_brief.search import search\nsearch('warmup')",
         f"(lambda r: (r.total, r.message))(search({prefixes!r}))",
-        150 * GROWTH, tmp_path,
+        150 * GROWTH,
+        tmp_path,
     )
 
 
 def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_path):
     """Found by the hostile batch (100,000 lines): every passage was handed all of its
     article's figures while indexing (quadratic: the import's index build never ended)."""
+
     def prepare(home: Path, lines: int) -> Path:
         source = home / "in" / "big.txt"
         source.parent.mkdir(parents=True)
@@ -257,8 +294,10 @@ def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_pa
         return home
 
     growth(
-        "import + index (one-line paragraphs, a figure each)", prepare,
+        "import + index (one-line paragraphs, a figure each)",
+        prepare,
         FRESH_IMPORT + "\nfrom jjj_brief.search import ensure_index\nensure_index()",
         "(imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status, ensure_index().action)",
-        2500 * GROWTH, tmp_path,
+        2500 * GROWTH,
+        tmp_path,
     )

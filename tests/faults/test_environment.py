@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fault_tools import assert_clean_failure, cli_argv, cli_env, record, run_cli
 
 
@@ -35,8 +34,15 @@ def _probe_dir() -> str:
     return str(Path(__file__).resolve().parent)
 
 
-CAN_MOUNT = _can(["unshare", "-m", "sh", "-c",
-                  f"mount --bind {_probe_dir()} {_probe_dir()} && mount -o remount,bind,ro {_probe_dir()}"])
+CAN_MOUNT = _can(
+    [
+        "unshare",
+        "-m",
+        "sh",
+        "-c",
+        f"mount --bind {_probe_dir()} {_probe_dir()} && mount -o remount,bind,ro {_probe_dir()}",
+    ]
+)
 CAN_UNSHARE_NET = _can(["unshare", "-n", "true"])
 needs_mount = pytest.mark.skipif(not CAN_MOUNT, reason="unshare -m / mount not permitted here")
 
@@ -51,16 +57,24 @@ def in_mount_namespace(setup: str, *commands: list[str], env: dict[str, str], cw
         lines.append(f"{shlex.join(argv)} >$OUT/{i}.out 2>$OUT/{i}.err </dev/null; echo $? >$OUT/{i}.rc")
     out = Path(env["FAULT_OUT"])
     out.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(["unshare", "-m", "bash", "-c", "\n".join(lines)], env={**env, "OUT": str(out)},
-                          capture_output=True, text=True, timeout=300, cwd=cwd)
+    proc = subprocess.run(
+        ["unshare", "-m", "bash", "-c", "\n".join(lines)],
+        env={**env, "OUT": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
     assert proc.returncode == 0, proc.stderr
     results = []
     for i in range(len(commands)):
-        results.append({
-            "returncode": int((out / f"{i}.rc").read_text()),
-            "stdout": (out / f"{i}.out").read_text(errors="replace"),
-            "stderr": (out / f"{i}.err").read_text(errors="replace"),
-        })
+        results.append(
+            {
+                "returncode": int((out / f"{i}.rc").read_text()),
+                "stdout": (out / f"{i}.out").read_text(errors="replace"),
+                "stderr": (out / f"{i}.err").read_text(errors="replace"),
+            }
+        )
     return results
 
 
@@ -120,8 +134,11 @@ def test_read_only_cache_with_a_good_index_still_searches(tmp_path):
     home = _home_with_data(tmp_path)
     env = cli_env(JJJ_BRIEF_HOME=str(home), FAULT_OUT=str(tmp_path / "out"))
     cache = home / "cache"
-    (result,) = in_mount_namespace(f"mount --bind {cache} {cache} && mount -o remount,bind,ro {cache}",
-                                   cli_argv("search", "envqx", "--json"), env=env)
+    (result,) = in_mount_namespace(
+        f"mount --bind {cache} {cache} && mount -o remount,bind,ro {cache}",
+        cli_argv("search", "envqx", "--json"),
+        env=env,
+    )
     assert result["returncode"] == 0, result["stderr"]
     assert json.loads(result["stdout"])["total"] == 1
     record("environment", faults=1, note="read-only cache")
@@ -171,7 +188,7 @@ def test_home_pointing_at_a_file(tmp_path):
     record("environment", attacks=2, faults=1, note="JJJ_BRIEF_HOME is a file")
 
 
-NO_NET_GUARD = '''
+NO_NET_GUARD = """
 import os, socket
 _real = socket.socket.connect
 def _guard(self, address, _real=_real):
@@ -182,7 +199,7 @@ def _guard(self, address, _real=_real):
     return _real(self, address)
 socket.socket.connect = _guard
 socket.socket.connect_ex = _guard
-'''
+"""
 
 
 @pytest.mark.slow
@@ -196,10 +213,21 @@ def test_subprocesses_make_no_network_attempt(tmp_path):
     log = tmp_path / "net.log"
     note = tmp_path / "n.txt"
     note.write_text("netqx\n", encoding="utf-8")
-    env = cli_env(JJJ_BRIEF_HOME=str(tmp_path / "home"), JJJ_NET_LOG=str(log),
-                  PYTHONPATH=f"{guard}:{cli_env().get('PYTHONPATH', '')}".rstrip(":"))
-    commands = [["index"], ["import", str(note)], ["search", "netqx"], ["articles"], ["topics"], ["facts"],
-                ["timeline"], ["check"]]
+    env = cli_env(
+        JJJ_BRIEF_HOME=str(tmp_path / "home"),
+        JJJ_NET_LOG=str(log),
+        PYTHONPATH=f"{guard}:{cli_env().get('PYTHONPATH', '')}".rstrip(":"),
+    )
+    commands = [
+        ["index"],
+        ["import", str(note)],
+        ["search", "netqx"],
+        ["articles"],
+        ["topics"],
+        ["facts"],
+        ["timeline"],
+        ["check"],
+    ]
     prefixes = [[]] + ([["unshare", "-n"]] if CAN_UNSHARE_NET else [])
     runs = 0
     for prefix in prefixes:
@@ -210,12 +238,20 @@ def test_subprocesses_make_no_network_attempt(tmp_path):
             runs += 1
     from fault_tools import run_in_pty
 
-    app = run_in_pty((prefixes[-1]) + cli_argv(), env={**env, "TERM": "xterm-256color"},
-                     keys=[(b"jjj-brief", b""), (1.0, b"/"), (0.3, b"netqx"), (1.5, b"\x11")], timeout=40)
+    app = run_in_pty(
+        (prefixes[-1]) + cli_argv(),
+        env={**env, "TERM": "xterm-256color"},
+        keys=[(b"jjj-brief", b""), (1.0, b"/"), (0.3, b"netqx"), (1.5, b"\x11")],
+        timeout=40,
+    )
     assert app.status == 0
     assert not log.exists(), log.read_text()
-    record("no network", attacks=runs + 1,
-           note="CLI + app with a socket guard in every subprocess" + (", and under unshare -n" if CAN_UNSHARE_NET else ""))
+    record(
+        "no network",
+        attacks=runs + 1,
+        note="CLI + app with a socket guard in every subprocess"
+        + (", and under unshare -n" if CAN_UNSHARE_NET else ""),
+    )
 
 
 @pytest.mark.skipif(not CAN_UNSHARE_NET, reason="unshare -n not permitted here")
@@ -224,7 +260,11 @@ def test_the_guard_itself_bites(tmp_path):
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(NO_NET_GUARD, encoding="utf-8")
     log = tmp_path / "net.log"
-    proc = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), 1)"],
-                          env=cli_env(JJJ_NET_LOG=str(log), PYTHONPATH=str(guard)), capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), 1)"],
+        env=cli_env(JJJ_NET_LOG=str(log), PYTHONPATH=str(guard)),
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode != 0 and "network disabled" in proc.stderr
     assert "192.0.2.1" in log.read_text()

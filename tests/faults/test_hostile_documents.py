@@ -11,12 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from jjj_brief.corpus import load_corpus
-from jjj_brief.search import search
+from fault_tools import record, run_cli
 
 from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bomb, pdf_bytes, zip_bomb
-from fault_tools import record, run_cli
+from jjj_brief.corpus import load_corpus
+from jjj_brief.search import search
 
 SECRET = "zz-secret-marker-from-a-local-file"
 
@@ -73,8 +72,11 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
         "truncated.pdf": (pdf[: len(pdf) // 2], "PDF"),
         "not-really.pdf": (b"Just some text pretending to be a PDF\n", "not a PDF"),
         "long-500-pages.pdf": (
-            pdf_bytes([[f"Longreport page {i} text.", "More words on this page."] for i in range(500)],
-                      title="Longreport"), "import"),
+            pdf_bytes(
+                [[f"Longreport page {i} text.", "More words on this page."] for i in range(500)], title="Longreport"
+            ),
+            "import",
+        ),
         "bomb.pdf": (pdf_bomb(), "could be decoded"),
         "bomb.docx": (zip_bomb("docx", 30_000_000), "zip bomb"),
         "bomb.epub": (zip_bomb("epub", 30_000_000), "zip bomb"),
@@ -84,14 +86,20 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
         "truncated.docx": (docx_bytes(paragraphs=("x",))[:3000], "zip"),
         "no-chapters.epub": (epub_bytes([]), "no chapters"),
         "entities.epub": (_xxe_epub(secret), "import"),
-        "scripts.html": (html_page(
-            "<script>document.write('SCRIPTRAN')</script><iframe src='http://example.org/f'></iframe>"
-            "<object data='http://example.org/o'></object><img src='http://example.org/i.png'>"
-            "<p>Visible scripted page paragraph with enough words to be content for the reader.</p>",
-            head="<meta http-equiv='refresh' content='0;url=http://example.org'>"
-                 "<link rel='stylesheet' href='http://example.org/s.css'>").encode(), "import"),
+        "scripts.html": (
+            html_page(
+                "<script>document.write('SCRIPTRAN')</script><iframe src='http://example.org/f'></iframe>"
+                "<object data='http://example.org/o'></object><img src='http://example.org/i.png'>"
+                "<p>Visible scripted page paragraph with enough words to be content for the reader.</p>",
+                head="<meta http-equiv='refresh' content='0;url=http://example.org'>"
+                "<link rel='stylesheet' href='http://example.org/s.css'>",
+            ).encode(),
+            "import",
+        ),
         "mixed-encoding.html": (
-            html_page("<p>Mixedenc caf\u00e9 paragraph</p>").encode() .replace(b"caf\xc3\xa9", b"caf\xe9"), "import"),
+            html_page("<p>Mixedenc caf\u00e9 paragraph</p>").encode().replace(b"caf\xc3\xa9", b"caf\xe9"),
+            "import",
+        ),
         "deep.html": (html_page(deep).encode(), "nested too deeply"),
         "empty.html": (b"<html><body><script>x()</script></body></html>", "no text"),
         "sound.pdf": (pdf, "import"),
@@ -127,8 +135,12 @@ def test_each_hostile_document_is_refused_by_name_or_imported_and_the_batch_land
             assert expected in outcome["message"], outcome
             assert sum(name in line for line in lines) == 1, name  # exactly one line, naming it
     refused = sum(r["status"] == "refused" for r in results.values())
-    record("hostile documents: import", attacks=len(cases), faults=refused,
-           note=f"PDF/DOCX/EPUB/HTML batch took {seconds:.1f} s")
+    record(
+        "hostile documents: import",
+        attacks=len(cases),
+        faults=refused,
+        note=f"PDF/DOCX/EPUB/HTML batch took {seconds:.1f} s",
+    )
 
 
 def test_nothing_a_document_points_at_is_read_fetched_or_run(document_batch, in_home):

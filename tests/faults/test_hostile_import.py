@@ -8,16 +8,15 @@ import time
 from pathlib import Path
 
 import pytest
+from fault_payloads import TERMINAL_ATTACKS
+from fault_tools import QUERY_BOUND_S, assert_clean_failure, cli_env, record, run_cli
 
 from jjj_brief import imports
 from jjj_brief.corpus import load_corpus
 from jjj_brief.safety import display_safe
 from jjj_brief.search import search
 
-from fault_payloads import TERMINAL_ATTACKS
-from fault_tools import QUERY_BOUND_S, assert_clean_failure, cli_env, record, run_cli
-
-UNSAFE_FOR_DISPLAY = set(map(chr, [*range(0, 10), *range(11, 32), *range(0x7F, 0xA0)])) | set(
+UNSAFE_FOR_DISPLAY = set(map(chr, [*range(10), *range(11, 32), *range(0x7F, 0xA0)])) | set(
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 )
 
@@ -37,13 +36,20 @@ def test_batch_imports_every_valid_file_and_refuses_the_rest_by_name(hostile_imp
     assert "Traceback" not in hostile_import.stderr
     assert "\x1b" not in hostile_import.stderr
     imported = sum(f.must == "import" for f in hostile_import.files)
-    record("hostile text: import", attacks=len(hostile_import.files),
-           faults=len(hostile_import.files) - imported, note=f"batch import took {hostile_import.seconds:.1f} s")
+    record(
+        "hostile text: import",
+        attacks=len(hostile_import.files),
+        faults=len(hostile_import.files) - imported,
+        note=f"batch import took {hostile_import.seconds:.1f} s",
+    )
 
 
 def test_refusals_say_why_in_words_a_user_understands(hostile_import):
-    reasons = {item.name: hostile_import.outcome(item.name)["message"] for item in hostile_import.files
-               if item.must == "refuse"}
+    reasons = {
+        item.name: hostile_import.outcome(item.name)["message"]
+        for item in hostile_import.files
+        if item.must == "refuse"
+    }
     assert "not UTF-8" in reasons["invalid-utf8.txt"]
     assert "UTF-16" in reasons["utf16-bom.txt"] and "UTF-16" in reasons["utf16-be.md"]
     assert "no text" in reasons["empty.txt"] and "no text" in reasons["blank.md"]
@@ -81,8 +87,12 @@ def test_every_imported_file_is_found_by_its_marker_within_the_bound(hostile_imp
             missing.append((item.name, result.message))
     assert not missing
     assert worst < QUERY_BOUND_S
-    record("hostile text: import", attacks=len(hostile_import.files), worst_query_s=worst,
-           note="each import found by its marker")
+    record(
+        "hostile text: import",
+        attacks=len(hostile_import.files),
+        worst_query_s=worst,
+        note="each import found by its marker",
+    )
 
 
 def test_hits_on_huge_documents_come_back_fast_with_a_lit_snippet(hostile_import, in_home):
@@ -116,8 +126,14 @@ def test_display_text_of_every_import_is_inert_and_keeps_offsets(hostile_import,
 
 
 def test_json_output_escapes_every_control_character(hostile_import):
-    proc = run_cli("search", "markupqx OR clearqx OR titleqx OR oscqx OR clipqx OR coneqx OR bidiqx",
-                   "--json", "--limit", "50", env=cli_env(JJJ_BRIEF_HOME=str(hostile_import.home)))
+    proc = run_cli(
+        "search",
+        "markupqx OR clearqx OR titleqx OR oscqx OR clipqx OR coneqx OR bidiqx",
+        "--json",
+        "--limit",
+        "50",
+        env=cli_env(JJJ_BRIEF_HOME=str(hostile_import.home)),
+    )
     assert proc.returncode == 0, proc.stderr
     assert not (set(proc.stdout) & (UNSAFE_FOR_DISPLAY - {"\u200b", "\u200c", "\u200d"}))
     data = json.loads(proc.stdout)
@@ -161,8 +177,7 @@ def test_refusals_never_cost_the_rest_of_the_batch(tmp_path, in_home):
             (folder / f"good{i}.txt").write_text(f"batchqx{i} fine text\n", encoding="utf-8")
             good.append(i)
     (folder / "unreadable.txt").mkdir()  # a folder named like a file: walked, not read
-    proc = run_cli("import", "--json", str(folder), str(folder / "missing.txt"),
-                   env=cli_env(JJJ_BRIEF_HOME=str(home)))
+    proc = run_cli("import", "--json", str(folder), str(folder / "missing.txt"), env=cli_env(JJJ_BRIEF_HOME=str(home)))
     assert_clean_failure(proc)
     report = json.loads(proc.stdout)
     statuses = {Path(r["path"]).name: r["status"] for r in report["results"]}
@@ -177,8 +192,15 @@ def run_cli_in(folder: Path, *args: str):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "jjj_brief", *args], cwd=folder, capture_output=True,
-                          text=True, timeout=120, env=cli_env(), stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "jjj_brief", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.parametrize("name", ["markup_action", "osc52_clipboard", "bidi", "c1"])

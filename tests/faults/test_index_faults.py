@@ -15,11 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from fault_tools import SCALE, cli_argv, cli_env, record
 
 from jjj_brief import imports, paths
 from jjj_brief.search import api, ensure_index, index, search
-
-from fault_tools import SCALE, cli_argv, cli_env, record
 
 QUERIES = ["Caofeidian", "Xiong'an", '"sub-center"', "idxqx", "relieving OR 10,000", "kind:glossary jjj"]
 
@@ -111,8 +110,13 @@ def test_each_index_file_damaged_is_detected_rebuilt_and_data_untouched(with_use
         assert got == want, (role, how)
         survived += 1
     assert data_fingerprint() == data_before
-    record("index faults", attacks=survived, faults=survived, survived=survived,
-           note=f"{len(cases)} of {len(roles)} file kinds x 5 damages")
+    record(
+        "index faults",
+        attacks=survived,
+        faults=survived,
+        survived=survived,
+        note=f"{len(cases)} of {len(roles)} file kinds x 5 damages",
+    )
 
 
 @pytest.mark.parametrize("pointer", ["", "gen-missing", "../../../etc", "gen-" + "x" * 5000, "\x00\xff\xfe", "tmp"])
@@ -138,7 +142,9 @@ def test_corruption_the_manifest_cannot_see_still_ends_in_right_answers(with_use
     attacks = 0
     for _ in range(3 * SCALE):
         folder = live()
-        victims = [p for p in folder.iterdir() if p.suffix in (".seg", ".toc") or p.name.endswith((".trm", ".pst", ".fdi"))]
+        victims = [
+            p for p in folder.iterdir() if p.suffix in (".seg", ".toc") or p.name.endswith((".trm", ".pst", ".fdi"))
+        ]
         for victim in rng.sample(victims, min(2, len(victims))):
             damage(victim, rng.choice(["garble", "zero", "truncate"]), rng)
         generation = index.MANAGER.generation
@@ -165,8 +171,9 @@ with file_lock(root / "build.lock", 5):
 
 def test_locks_of_a_killed_writer_do_not_block_anyone(with_user_data, tmp_path):
     root = paths.cache_dir() / "search"
-    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(root), str(live())],
-                              stdout=subprocess.PIPE, text=True, env=cli_env())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(root), str(live())], stdout=subprocess.PIPE, text=True, env=cli_env()
+    )
     assert holder.stdout.readline().strip() == "locked"
     holder.kill()  # SIGKILL: no cleanup, lock files left on disk
     holder.wait()
@@ -199,8 +206,16 @@ def test_cache_deleted_while_running_is_rebuilt_on_next_use(with_user_data):
 
 def test_cache_deleted_under_a_running_cli_search_burst(with_user_data):
     env = cli_env()
-    procs = [subprocess.Popen(cli_argv("search", "Caofeidian", "--json"), env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            cli_argv("search", "Caofeidian", "--json"),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     time.sleep(0.3)
     shutil.rmtree(paths.cache_dir(), ignore_errors=True)
     for proc in procs:

@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from fault_tools import SCALE, cli_argv, cli_env, record
 
 from jjj_brief import imports, paths
 from jjj_brief.search import search
-
-from fault_tools import SCALE, cli_argv, cli_env, record
 
 N_FILES = 200
 
@@ -46,8 +45,7 @@ def _stored() -> dict[str, str]:
 
 
 def _kill_at_random(argv, env, delay: float) -> int | None:
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
         proc.wait(timeout=delay)
         return proc.returncode  # finished before the kill
@@ -94,8 +92,9 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home):
         for i in rng.sample(absent, min(3, len(absent))):
             assert search(f"killqx{i}").total == 0, f"doc{i:03} is gone but still found"
     # the next run recovers by itself: everything imported, exactly once, searchable
-    done = subprocess.run(cli_argv("import", "--json", str(tmp_path / "docs")), env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        cli_argv("import", "--json", str(tmp_path / "docs")), env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-1000:]
     stored = _stored()
     assert sorted(stored) == sorted(texts) and all(stored[n] == texts[n] for n in texts)
@@ -103,16 +102,23 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home):
     for i in range(0, N_FILES, 7):
         assert [h.file for h in search(f"killqx{i}").hits] == [f"doc{i:03}.txt"]
     assert lost == 0
-    record("process faults: kill -9", attacks=faults, faults=kills, lost=lost, worst_query_s=worst,
-           note=f"import of {N_FILES} files")
+    record(
+        "process faults: kill -9",
+        attacks=faults,
+        faults=kills,
+        lost=lost,
+        worst_query_s=worst,
+        note=f"import of {N_FILES} files",
+    )
 
 
 @pytest.mark.slow
 def test_kill_9_during_first_run_index_build_recovers_next_run(tmp_path, in_home):
     home = in_home(tmp_path / "home")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
-    reference = subprocess.run(cli_argv("search", "Caofeidian", "--json"), env=env, capture_output=True,
-                               text=True, timeout=120)
+    reference = subprocess.run(
+        cli_argv("search", "Caofeidian", "--json"), env=env, capture_output=True, text=True, timeout=120
+    )
     want = __import__("json").loads(reference.stdout)["total"]
     rng = random.Random(11)
     kills = faults = lost = 0

@@ -141,8 +141,9 @@ def test_full_disk_while_indexing_searches_from_memory(monkeypatch, tmp_path):
     "search failed: OSError" (no results at all) from every search."""
     import errno
 
-    from jjj_brief.search import ensure_index, index, search
     from whoosh.filedb.filestore import FileStorage
+
+    from jjj_brief.search import ensure_index, index, search
 
     real = index.build_generation
 
@@ -225,16 +226,21 @@ def test_concurrent_catch_up_indexes_each_import_once(tmp_path):
     imported document 19 times (each hit shown 19 times)."""
     import subprocess
 
-    from jjj_brief.search import ensure_index, search
     from fault_tools import cli_argv, cli_env
+
+    from jjj_brief.search import ensure_index, search
 
     ensure_index()
     for i in range(40):
         path = tmp_path / f"race{i}.txt"
         path.write_text(f"raceqx{i} a document\n" * 30, encoding="utf-8")
     imports.add_files([str(tmp_path / f"race{i}.txt") for i in range(40)])  # stored, not indexed yet
-    procs = [subprocess.Popen(cli_argv("search", "raceqx1"), env=cli_env(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE) for _ in range(6)]
+    procs = [
+        subprocess.Popen(
+            cli_argv("search", "raceqx1"), env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        for _ in range(6)
+    ]
     for proc in procs:
         proc.communicate(timeout=120)
     for i in (0, 1, 17, 39):
@@ -257,7 +263,9 @@ def test_two_in_memory_index_builds_at_once_do_not_collide():
         "for _ in range(3):\n"
         "    index.build_generation(index.PrivateRamStorage(), index.all_documents(s))\n"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", script], env=cli_env(), stderr=subprocess.PIPE, text=True)
-             for _ in range(4)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], env=cli_env(), stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     errors = [err for proc in procs for err in [proc.communicate(timeout=120)[1]] if proc.returncode != 0]
     assert not errors, errors[0][-800:]

@@ -16,12 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from jjj_brief import paths
-from jjj_brief.store import StoreError, make_anchor, open_store
-
 from fault_tools import SCALE, assert_clean_failure, cli_argv, cli_env, record, run_cli
 from test_environment import CAN_MOUNT, in_mount_namespace
+
+from jjj_brief.store import StoreError, make_anchor, open_store
 
 TEXT = "The coordinated development of Beijing, Tianjin and Hebei has been developed for 9 years."
 
@@ -41,8 +39,9 @@ WRITER = textwrap.dedent("""
 
 def _kill_during_writes(home: Path, delay: float) -> list[int]:
     env = cli_env(JJJ_BRIEF_HOME=str(home))
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, TEXT], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, TEXT], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)
     out, err = proc.communicate(timeout=30)
@@ -67,8 +66,13 @@ def test_kill_9_during_note_writes_loses_no_saved_note(tmp_path):
             assert all(note.text.startswith("kill note") for note in store.notes()), "no half-written note"
     listed = run_cli("notes", "--json", env=cli_env(JJJ_BRIEF_HOME=str(home)))
     assert listed.returncode == 0 and len(json.loads(listed.stdout)) >= saved_total
-    record("store faults", attacks=rounds, faults=rounds, lost=0,
-           note=f"kill -9 during note writes: {saved_total} notes reported saved, all present")
+    record(
+        "store faults",
+        attacks=rounds,
+        faults=rounds,
+        lost=0,
+        note=f"kill -9 during note writes: {saved_total} notes reported saved, all present",
+    )
 
 
 def test_full_disk_during_a_write_refuses_and_keeps_what_was_saved(tmp_path):

@@ -6,7 +6,6 @@ only our own styling. Also TERM=dumb, a 40x12 terminal and NO_COLOR."""
 from __future__ import annotations
 
 import pytest
-
 from fault_tools import cli_argv, cli_env, escape_sequences, hostile_bytes_in, record, run_in_pty, sgr_colours
 
 MARKER_QUERY = "markupqx OR clearqx OR titleqx OR oscqx OR clipqx OR coneqx OR bidiqx OR dcsqx OR czeroqx OR fnameqx"
@@ -101,5 +100,7 @@ def test_the_app_on_a_real_pty_leaks_nothing_and_restores_the_terminal(hostile_i
         # the hostile hits were on screen, as text (which of them shows first depends on the
         # width the sidebar gets and on ranking: any of them)
         assert b"results" in run.output
-        assert any(marker in run.output for marker in (b"clipqx", b"titleqx", b"oscqx", b"markupqx", b"bidiqx", b"coneqx"))
+        assert any(
+            marker in run.output for marker in (b"clipqx", b"titleqx", b"oscqx", b"markupqx", b"bidiqx", b"coneqx")
+        )
     record("hostile text: terminal (pty)", attacks=len(APP_KEYS), note=f"app {terminal}, {run.seconds:.1f} s")

@@ -8,20 +8,74 @@ import json
 import time
 
 import pytest
+from fault_tools import QUERY_BOUND_S, SCALE, cli_env, record, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jjj_brief.cli import main
 from jjj_brief.search import ensure_index, match_spans, search
 
-from fault_tools import QUERY_BOUND_S, SCALE, cli_env, record, run_cli
-
-OPERATORS = ["OR", "AND", "NOT", "-", "+", "TO", "*", "?", "~", "^", "(", ")", "[", "]", "{", "}",
-             '"', "'", ":", "..", "\\", "/", "!", "&&", "||"]
-FIELDS = ["outlet:", "year:", "article:", "topic:", "kind:", "body:", "title:", "import_key:",
-          "start:", "nofield:", "year:2023..", "year:..2024", "year:9999999999999999999..1", "kind:fact"]
-WORDS = ["Beijing", "Xiong'an", "Xiong’an", "sub-center", "10,000", "PM2.5", "22 million", "relieving",
-         "Jing-Jin-Ji", "Caofeidian", "the", "a", "zzzz", "é", "北京", "🙂"]
+OPERATORS = [
+    "OR",
+    "AND",
+    "NOT",
+    "-",
+    "+",
+    "TO",
+    "*",
+    "?",
+    "~",
+    "^",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    '"',
+    "'",
+    ":",
+    "..",
+    "\\",
+    "/",
+    "!",
+    "&&",
+    "||",
+]
+FIELDS = [
+    "outlet:",
+    "year:",
+    "article:",
+    "topic:",
+    "kind:",
+    "body:",
+    "title:",
+    "import_key:",
+    "start:",
+    "nofield:",
+    "year:2023..",
+    "year:..2024",
+    "year:9999999999999999999..1",
+    "kind:fact",
+]
+WORDS = [
+    "Beijing",
+    "Xiong'an",
+    "Xiong’an",
+    "sub-center",
+    "10,000",
+    "PM2.5",
+    "22 million",
+    "relieving",
+    "Jing-Jin-Ji",
+    "Caofeidian",
+    "the",
+    "a",
+    "zzzz",
+    "é",
+    "北京",
+    "🙂",
+]
 
 token = st.one_of(
     st.sampled_from(OPERATORS),
@@ -105,8 +159,17 @@ def test_any_query_through_the_cli_exits_cleanly(ready, query, capsys):
 def test_wild_argv_in_real_processes(ready, built_index):
     """Bytes that are not UTF-8, option-looking words and huge argv, as a shell passes them."""
     env = cli_env(JJJ_BRIEF_HOME=str(built_index))
-    queries = [b"\xff\xfe", b"beijing \xc3(", "--help".encode(), b"-", b"--", b"-x beijing",
-               ("x" * 20_000).encode(), b"\x1b]0;pwned\x07", "北京 OR ‘Xiong’an’".encode()]
+    queries = [
+        b"\xff\xfe",
+        b"beijing \xc3(",
+        b"--help",
+        b"-",
+        b"--",
+        b"-x beijing",
+        ("x" * 20_000).encode(),
+        b"\x1b]0;pwned\x07",
+        "北京 OR ‘Xiong’an’".encode(),
+    ]
     import subprocess
     import sys
 
@@ -114,16 +177,24 @@ def test_wild_argv_in_real_processes(ready, built_index):
     for raw in queries:
         for extra in ([], ["--json"]):
             started = time.perf_counter()
-            proc = subprocess.run([sys.executable.encode(), b"-m", b"jjj_brief", b"search", *[e.encode() for e in extra],
-                                   b"--", raw], capture_output=True, env=env, timeout=60)
+            proc = subprocess.run(
+                [sys.executable.encode(), b"-m", b"jjj_brief", b"search", *[e.encode() for e in extra], b"--", raw],
+                capture_output=True,
+                env=env,
+                timeout=60,
+            )
             worst = max(worst, time.perf_counter() - started)
             assert proc.returncode in (0, 1), proc.stderr[-500:]
             assert b"Traceback" not in proc.stderr
             assert b"\x1b]0;pwned" not in proc.stdout + proc.stderr
             if extra and proc.returncode == 0:
                 json.loads(proc.stdout)
-    record("wild queries", attacks=len(queries) * 2 + _COUNT["cli"], worst_query_s=max(_WORST["cli"], 0.0),
-           note=f"CLI: in-process hypothesis + real argv bytes (process worst {worst:.2f} s incl. start-up)")
+    record(
+        "wild queries",
+        attacks=len(queries) * 2 + _COUNT["cli"],
+        worst_query_s=max(_WORST["cli"], 0.0),
+        note=f"CLI: in-process hypothesis + real argv bytes (process worst {worst:.2f} s incl. start-up)",
+    )
 
 
 def test_a_query_cannot_be_read_as_an_option(ready):

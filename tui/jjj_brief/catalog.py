@@ -49,7 +49,6 @@ class Catalog(BaseModel):
     articles: list[CatalogEntry]
 
 
-
 def load_catalog(seeds: Path | None = None) -> list[CatalogEntry]:
     seeds = seeds or paths.seeds_dir()
     catalog_path = seeds / "catalog.yaml"

@@ -197,7 +197,7 @@ def _stand_in_for_closed_streams() -> None:
     if sys.stdout is None:
         sys.stdout = _ClosedStream("stdout")  # type: ignore[assignment]
     if sys.stderr is None:  # messages then go nowhere, but never crash
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

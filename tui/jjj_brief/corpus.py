@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from jjj_brief import paths
-from jjj_brief.errors import UserError  # noqa: F401  (raised here; importers take it from here too)
+from jjj_brief.errors import UserError
 from jjj_brief.safety import display_safe
 
 DatePrecision = Literal["day", "month", "year", "unknown"]
@@ -197,9 +197,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         key = " ".join(stripped.split())
         index = len(paragraphs)
         repeat_of = first_seen.setdefault(key, index)
-        paragraphs.append(
-            Paragraph(index, start, end, stripped, None if repeat_of == index else repeat_of)
-        )
+        paragraphs.append(Paragraph(index, start, end, stripped, None if repeat_of == index else repeat_of))
     return paragraphs
 
 

@@ -184,9 +184,7 @@ class Figure:
             "unit": self.unit,
             "qualifier": self.qualifier,
             "as_of": self.as_of,
-            "suspect": None
-            if self.suspect is None
-            else {"reason": self.suspect.reason, "likely": self.suspect.likely},
+            "suspect": None if self.suspect is None else {"reason": self.suspect.reason, "likely": self.suspect.likely},
         }
 
 
@@ -258,9 +256,7 @@ _UNIT_ALTERNATION = "|".join(
 # Separator between number and unit: spaces, or a hyphen ("2.5-kilometer", "half-hour").
 _UNIT_AFTER = re.compile(r"(?P<sep>[ \t\u00a0]{0,3}|-)(?:" + _UNIT_ALTERNATION + ")")
 _UNIT_FULL = re.compile(r"(?:" + _UNIT_ALTERNATION + r")\Z")
-_SCALE_AFTER = re.compile(
-    r"[ \t\u00a0]{1,3}(?P<scale>(?i:hundred\s+million|thousand|million|billion|trillion))\b"
-)
+_SCALE_AFTER = re.compile(r"[ \t\u00a0]{1,3}(?P<scale>(?i:hundred\s+million|thousand|million|billion|trillion))\b")
 
 QUALIFIERS = (
     "no less than", "no more than", "more than", "less than", "fewer than", "at least",
@@ -268,9 +264,7 @@ QUALIFIERS = (
     "roughly", "over", "above", "below", "under", "exceeded", "exceeds", "exceeding",
     "exceed",
 )  # fmt: skip
-_QUALIFIER_BEFORE = re.compile(
-    r"(?i:\b(" + "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS) + r"))[ \t\u00a0]+\Z"
-)
+_QUALIFIER_BEFORE = re.compile(r"(?i:\b(" + "|".join(q.replace(" ", r"\s+") for q in QUALIFIERS) + r"))[ \t\u00a0]+\Z")
 
 # Words that end a counted-noun phrase (prepositions, verbs, determiners, conjunctions).
 _PHRASE_STOP = frozenset(
@@ -318,9 +312,7 @@ _SHARE_AROUND = re.compile(r"(?i:\baccount\w*\s+for\b|\bshare\b|\bproportion\b|\
 
 # --------------------------------------------------------------------------- the scanner
 
-_MONTH_NAMES = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _TOKEN = re.compile(
     rf"""
     (?=[0-9JFMASONDTtFfSsEeNnOoHh])  # cheap first-character filter before the alternatives
@@ -415,7 +407,7 @@ def _short_quotations(text: str) -> list[tuple[int, int]]:
             open_at = None  # quotations do not cross lines
         previous = pos
         if open_at is None:
-            if char in "\"“":
+            if char in '"“':
                 open_at, open_char = pos, char
             continue
         if char == "”" or (char == '"' and open_char == '"'):
@@ -471,7 +463,7 @@ def _word_value(word: str) -> float:
 
 
 def _hundreds_value(phrase: str) -> float:
-    """"one hundred and five" -> 105.0."""
+    """ "one hundred and five" -> 105.0."""
     words = [w for w in phrase.lower().split() if w != "and"]
     value = _word_value(words[0]) * 100
     return value + (_word_value(words[2]) if len(words) > 2 else 0.0)
@@ -600,7 +592,7 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
     shown = display_safe(text)
     try:
         figures = _extract(shown, published)
-    except Exception:  # noqa: BLE001 - the reader must never crash on odd text
+    except Exception:
         figures = _extract_safely(shown)
     figures = _read_chinese_lines(shown, figures)
     if shown == text:
@@ -616,7 +608,7 @@ def _read_chinese_lines(text: str, figures: list[Figure]) -> list[Figure]:
 
     try:
         return figures_zh.merge(text, figures)
-    except Exception:  # noqa: BLE001 - never lose the English figures to the Chinese reader
+    except Exception:
         return figures
 
 
@@ -628,9 +620,7 @@ def _extract_safely(text: str) -> list[Figure]:
             value = float(match.group(0))
         except ValueError:
             continue
-        figures.append(
-            Figure(match.start(), match.end(), match.group(0), "count", value, None, None, None)
-        )
+        figures.append(Figure(match.start(), match.end(), match.group(0), "count", value, None, None, None))
     return figures
 
 
@@ -659,9 +649,7 @@ def _extract(text: str, published: str | None = None) -> list[Figure]:
 
 def _freeze(text: str, d: _Draft) -> Figure:
     suspect = None if d.reason is None else Suspect(d.reason, _tidy(d.likely))
-    return Figure(
-        d.start, d.end, text[d.start : d.end], d.kind, _tidy(d.value), d.unit, d.qualifier, d.as_of, suspect
-    )
+    return Figure(d.start, d.end, text[d.start : d.end], d.kind, _tidy(d.value), d.unit, d.qualifier, d.as_of, suspect)
 
 
 def _tidy(value: float | None) -> float | None:
@@ -729,7 +717,10 @@ def _one_number(ctx: _Context, start: int, end: int, number: str) -> list[_Draft
                 return []  # PM2.5, PM10: names of pollutants
             return [
                 _Draft(
-                    start - len(fused_before), end, "label", None,
+                    start - len(fused_before),
+                    end,
+                    "label",
+                    None,
                     reason="name-broken: 'PM25' is PM2.5 with its decimal point lost",
                 )
             ]
@@ -742,9 +733,7 @@ def _one_number(ctx: _Context, start: int, end: int, number: str) -> list[_Draft
         glued = re.match(r"[A-Za-z]+", text[end : end + 30]).group(0)  # type: ignore[union-attr]
         if glued.lower() in {"st", "nd", "rd", "th"}:
             return []  # ordinal
-        if _UNIT_AFTER.match(text, end) is None and (
-            (glued.isupper() and len(glued) <= 3) or glued in {"D", "G", "K"}
-        ):
+        if _UNIT_AFTER.match(text, end) is None and ((glued.isupper() and len(glued) <= 3) or glued in {"D", "G", "K"}):
             return []  # 5G, 3D, 4K
         if _UNIT_AFTER.match(text, end) is None:
             fused_after = glued
@@ -787,7 +776,7 @@ _LINE_OPENING = re.compile(r"(?:\A|\n)[ \t]{0,8}\(?\Z")
 
 
 def _is_list_number(ctx: _Context, start: int, end: int) -> bool:
-    """"1. " or "(2) " opening a line: list numbering, not a figure."""
+    """ "1. " or "(2) " opening a line: list numbering, not a figure."""
     if not _LINE_OPENING.search(ctx.text[max(0, start - 10) : start]) and start > 10:
         return False
     if start <= 10 and not _LINE_OPENING.search(ctx.text[:start]):
@@ -796,7 +785,7 @@ def _is_list_number(ctx: _Context, start: int, end: int) -> bool:
 
 
 def _split_year_and_decimal(ctx: _Context, start: int, end: int, number: str) -> list[_Draft] | None:
-    """"in 20141%": the year 2014 with a decimal digit of another figure glued on."""
+    """ "in 20141%": the year 2014 with a decimal digit of another figure glued on."""
     if not (len(number) >= 5 and number[:4].isdigit() and number[:2] in {"19", "20"}):
         return None
     if "," in number[:5]:
@@ -888,7 +877,7 @@ def _unit_allowed(text: str, unit: re.Match[str]) -> bool:
 
 
 def _counts_occurrences(text: str, pos: int) -> bool:
-    """"invested 49,000 times in companies": times as occurrences, not a multiple."""
+    """ "invested 49,000 times in companies": times as occurrences, not a multiple."""
     return re.match(r"[ \t]+(?i:in|per|a|an|each|every|when|while|during|at|on)\b", text[pos : pos + 12]) is not None
 
 
@@ -896,7 +885,7 @@ _RANGE_SEP = re.compile(r"[ \t\u00a0]*(?:-|–|—|~|to)[ \t\u00a0]*")
 
 
 def _try_range(ctx: _Context, draft: _Draft) -> bool:
-    """"1-1.5 hours", "1 to 1.5 hours", "2016-2035": one figure, value = upper bound."""
+    """ "1-1.5 hours", "1 to 1.5 hours", "2016-2035": one figure, value = upper bound."""
     text = ctx.text
     sep = _RANGE_SEP.match(text, draft.end)
     if not sep or sep.end() == draft.end:
@@ -940,7 +929,11 @@ def _is_year(ctx: _Context, draft: _Draft, number: str) -> bool:
     if draft.kind != "count" or draft.unit is None:
         return False
     before = ctx.before(draft.number_start, 24)
-    if _YEAR_PREPOSITION_BEFORE.search(before) or _DETERMINER_BEFORE.search(before) or re.search(r"(?i:\bwith[ \t]+)\Z", before):
+    if (
+        _YEAR_PREPOSITION_BEFORE.search(before)
+        or _DETERMINER_BEFORE.search(before)
+        or re.search(r"(?i:\bwith[ \t]+)\Z", before)
+    ):
         return True
     head = ctx.text[draft.end - 1 : draft.end]
     return head.lower() != "s"
@@ -995,14 +988,14 @@ def _word_draft(ctx: _Context, start: int, end: int, value: float, half: bool = 
     noun, noun_end, quoted = _counted_noun(text, end)
     if noun is None or quoted:
         return []
-    if text[end : end + 1] in "\"“":
+    if text[end : end + 1] in '"“':
         return []
     draft.unit, draft.end = noun, noun_end
     return [draft]
 
 
 def _vague_pair(ctx: _Context, start: int, end: int) -> bool:
-    """"three or four", "two to three": a vague estimate, not a figure."""
+    """ "three or four", "two to three": a vague estimate, not a figure."""
     words = "|".join(WORD_VALUES)
     before = re.search(rf"(?i:\b(?:{words})[ \t]+(?:or|to)[ \t]+)\Z", ctx.before(start, 20))
     after = re.match(rf"[ \t]+(?i:or|to)[ \t]+(?i:{words})\b", ctx.text[end : end + 20])
@@ -1013,11 +1006,16 @@ def _vague_pair(ctx: _Context, start: int, end: int) -> bool:
 
 
 def _share_list_units(ctx: _Context, drafts: list[_Draft]) -> None:
-    """"32, 41, and 38.6 micrograms": bare numbers in a list take the last one's unit."""
+    """ "32, 41, and 38.6 micrograms": bare numbers in a list take the last one's unit."""
     text = ctx.text
     for i in range(len(drafts) - 2, -1, -1):
         draft, nxt = drafts[i], drafts[i + 1]
-        if not draft.bare or draft.kind != "count" or nxt.unit is None or nxt.kind in {"count", "year", "date", "label"}:
+        if (
+            not draft.bare
+            or draft.kind != "count"
+            or nxt.unit is None
+            or nxt.kind in {"count", "year", "date", "label"}
+        ):
             continue
         gap = text[draft.end : nxt.start]
         if re.fullmatch(r"[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+", gap):
@@ -1108,7 +1106,7 @@ def _flag_single_figures(ctx: _Context, drafts: list[_Draft]) -> None:
             if digit is not None and nxt.start - draft.end <= 16 and "." not in draft.digits:
                 likely = (float(draft.digits.replace(",", "")) + digit / 10) * 1e8
                 reason = (
-                    f"yi-split: '{draft.digits}' and '{text[nxt.start:nxt.end]}' look like one "
+                    f"yi-split: '{draft.digits}' and '{text[nxt.start : nxt.end]}' look like one "
                     f"figure, {draft.digits}.{digit} hundred million (亿)"
                 )
                 draft.flag(reason, likely)
@@ -1153,8 +1151,7 @@ def _flag_decimal_neighbours(ctx: _Context, drafts: list[_Draft]) -> None:
             continue
         if draft.kind in {"percent", "multiple"} and draft.value >= 10 and "." not in draft.digits and draft.digits:
             draft.flag(
-                "decimal-neighbour: a whole number in a sentence where another figure lost its "
-                "decimal point",
+                "decimal-neighbour: a whole number in a sentence where another figure lost its decimal point",
                 draft.value / 10,
             )
 
@@ -1163,7 +1160,7 @@ _AGO_AFTER = re.compile(r"[ \t\u00a0]+ago\b")
 
 
 def _years_ago(ctx: _Context, drafts: list[_Draft], published: str | None) -> None:
-    """"ten years ago" in a document published in 2024 is the year 2014, not a duration.
+    """ "ten years ago" in a document published in 2024 is the year 2014, not a duration.
     Hedged ("more than 60 years ago") stays a duration: it names no one year."""
     if not published:
         return
@@ -1196,7 +1193,7 @@ def _flag_lost_years(ctx: _Context, drafts: list[_Draft]) -> None:
             continue
         printed = ctx.text[other.start : other.end]
         d.flag(
-            f"lost-year: '{ctx.text[d.start:d.end]}' has no year, in a sentence that prints "
+            f"lost-year: '{ctx.text[d.start : d.end]}' has no year, in a sentence that prints "
             f"'{printed}': the date is garbled; the year {other.as_of[:4]} (and likely the "
             f"month) belongs to it"
         )
@@ -1208,7 +1205,8 @@ _MAX_LOOK = 12  # how many dates back/forward as_of considers (keeps the pass li
 def _assign_as_of(ctx: _Context, drafts: list[_Draft]) -> None:
     text = ctx.text
     dated = [
-        d for d in drafts
+        d
+        for d in drafts
         if d.kind in {"year", "date"} and d.as_of and not d.as_of.startswith("--") and not _names_a_period(ctx, d)
     ]
     starts = [d.start for d in dated]
@@ -1249,7 +1247,7 @@ _SINCE_IN_CLAUSE = re.compile(r"(?i:\bsince\b)[^;:.]{0,30}\Z")
 
 
 def _is_baseline(ctx: _Context, dated: _Draft) -> bool:
-    """"from 2014", "compared with 2014", and "since" anywhere in the clause before the
+    """ "from 2014", "compared with 2014", and "since" anywhere in the clause before the
     date ("since its listing in April 2015"): a starting point, not the as-of date."""
     before = ctx.before(dated.start, 50)
     return bool(_BASELINE_BEFORE.search(before[-20:]) or _SINCE_IN_CLAUSE.search(before))
@@ -1302,14 +1300,15 @@ def article_figures(article) -> list[Figure]:
 
     try:
         others = [
-            other
-            for other in load_corpus()
-            if other.id != article.id and len(other.text) <= CROSS_ARTICLE_MAX_CHARS
+            other for other in load_corpus() if other.id != article.id and len(other.text) <= CROSS_ARTICLE_MAX_CHARS
         ]
-    except Exception:  # noqa: BLE001 - a broken corpus must not hide this article's figures
+    except Exception:
         others = []
     key = (
-        "article", article.id, len(article.text), hash(article.text),
+        "article",
+        article.id,
+        len(article.text),
+        hash(article.text),
         tuple((o.id, len(o.text), hash(o.text)) for o in others),
     )
     cached = _CACHE.get(key)
@@ -1333,7 +1332,7 @@ def _translation_flags(article, figures: list[Figure]) -> list[Figure]:
 
     try:
         return flag_translation(article, figures)
-    except Exception:  # noqa: BLE001 - the pairing must never hide the figures themselves
+    except Exception:
         return figures
 
 
@@ -1375,9 +1374,13 @@ def _significant(figure: Figure) -> str:
 def _cross_article_flags(text: str, own: list[Figure], others) -> list[Figure]:
     """Flag a figure whose digits equal another article's same-unit figure, x10^k off."""
     candidates = [
-        f for f in own
-        if f.value and f.unit and f.kind not in {"year", "date", "label", "count"}
-        and "." not in _printed_number(f) and len(_significant(f).rstrip("0")) >= 3
+        f
+        for f in own
+        if f.value
+        and f.unit
+        and f.kind not in {"year", "date", "label", "count"}
+        and "." not in _printed_number(f)
+        and len(_significant(f).rstrip("0")) >= 3
     ]
     if not candidates:
         return own
@@ -1404,10 +1407,7 @@ def _cross_article_flags(text: str, own: list[Figure], others) -> list[Figure]:
 
 
 def _with_cross_flag(f: Figure, other_id: str, g: Figure, k: int) -> Figure:
-    reason = (
-        f"cross-article: {other_id} prints '{g.text}' for the same subject; "
-        f"this one is {10**k:g} times larger"
-    )
+    reason = f"cross-article: {other_id} prints '{g.text}' for the same subject; this one is {10**k:g} times larger"
     likely = _tidy(f.value / 10**k) if f.value is not None else None
     old = f.suspect
     suspect = Suspect(

@@ -28,27 +28,68 @@ import re
 from jjj_brief.figures import Figure
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
 _MULTIPLIERS = {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 # zh unit -> (kind, canonical unit as figures.normalize_unit names it)
 UNITS: dict[str, tuple[str, str | None]] = {
-    "微克/立方米": ("measure", "ug/m3"), "微克每立方米": ("measure", "ug/m3"),
-    "平方公里": ("measure", "km2"), "平方千米": ("measure", "km2"),
-    "公里": ("measure", "km"), "千米": ("measure", "km"), "公顷": ("measure", "ha"),
-    "立方米": ("measure", "m3"), "米": ("measure", "m"), "吨": ("measure", "t"), "千瓦": ("measure", "kW"),
-    "元": ("money", "yuan"), "人次": ("count", "person-time"), "人": ("count", "person"),
-    "倍": ("multiple", "times"), "个百分点": ("percentage_points", "pp"), "%": ("percent", "%"), "％": ("percent", "%"),
-    "个月": ("duration", "month"), "天": ("duration", "day"), "小时": ("duration", "hour"),
-    "分钟": ("duration", "minute"), "年": ("duration", "year"),
-    "户": ("count", "household"), "家": ("count", "enterprise"), "项": ("count", "project"),
-    "辆": ("count", "vehicle"), "个": ("count", None), "座": ("count", None), "所": ("count", None),
+    "微克/立方米": ("measure", "ug/m3"),
+    "微克每立方米": ("measure", "ug/m3"),
+    "平方公里": ("measure", "km2"),
+    "平方千米": ("measure", "km2"),
+    "公里": ("measure", "km"),
+    "千米": ("measure", "km"),
+    "公顷": ("measure", "ha"),
+    "立方米": ("measure", "m3"),
+    "米": ("measure", "m"),
+    "吨": ("measure", "t"),
+    "千瓦": ("measure", "kW"),
+    "元": ("money", "yuan"),
+    "人次": ("count", "person-time"),
+    "人": ("count", "person"),
+    "倍": ("multiple", "times"),
+    "个百分点": ("percentage_points", "pp"),
+    "%": ("percent", "%"),
+    "％": ("percent", "%"),
+    "个月": ("duration", "month"),
+    "天": ("duration", "day"),
+    "小时": ("duration", "hour"),
+    "分钟": ("duration", "minute"),
+    "年": ("duration", "year"),
+    "户": ("count", "household"),
+    "家": ("count", "enterprise"),
+    "项": ("count", "project"),
+    "辆": ("count", "vehicle"),
+    "个": ("count", None),
+    "座": ("count", None),
+    "所": ("count", None),
     "条": ("count", None),
 }
 _COUNTERS = frozenset({"个", "座", "所", "条", "家", "项", "户", "辆", "年"})
-_QUALIFIERS_BEFORE = {"超过": "more than", "逾": "more than", "超": "more than", "将近": "nearly",
-                      "接近": "nearly", "近": "nearly", "大约": "about", "约": "about"}
+_QUALIFIERS_BEFORE = {
+    "超过": "more than",
+    "逾": "more than",
+    "超": "more than",
+    "将近": "nearly",
+    "接近": "nearly",
+    "近": "nearly",
+    "大约": "about",
+    "约": "about",
+}
 _QUALIFIERS_AFTER = {"多": "more than", "余": "more than"}
 
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9]{3})*(?:[.．][0-9０-９]+)?"
@@ -129,10 +170,16 @@ def extract_zh_figures(text: str) -> list[Figure]:
 
 def _figure(text: str, m: re.Match[str]) -> Figure | None:
     start, end = m.start(), m.end()
-    number_start = m.start("pct") - 3 if m.group("pct") else m.start("arabic") if m.group("arabic") else m.start("chinese")
+    number_start = (
+        m.start("pct") - 3 if m.group("pct") else m.start("arabic") if m.group("arabic") else m.start("chinese")
+    )
     before = text[max(0, number_start - 1) : number_start]
     after = text[end : end + 1]
-    if before == "第" or re.fullmatch(r"[A-Za-z.]", before) or (not m.group("unit") and re.fullmatch(r"[A-Za-z]", after)):
+    if (
+        before == "第"
+        or re.fullmatch(r"[A-Za-z.]", before)
+        or (not m.group("unit") and re.fullmatch(r"[A-Za-z]", after))
+    ):
         return None  # ordinal, or part of a name (PM2.5, 5G)
     unit_text = m.group("unit")
     if m.group("pct"):
@@ -152,7 +199,12 @@ def _figure(text: str, m: re.Match[str]) -> Figure | None:
         kind, unit = UNITS.get(unit_text or "", ("count", None))
     if value is None:
         return None
-    if unit_text == "年" and m.group("arabic") and not m.group("mult") and re.fullmatch(r"[12]\d{3}", m.group("arabic")):
+    if (
+        unit_text == "年"
+        and m.group("arabic")
+        and not m.group("mult")
+        and re.fullmatch(r"[12]\d{3}", m.group("arabic"))
+    ):
         kind, unit = "year", None
     qualifier = _QUALIFIERS_BEFORE.get(m.group("qual") or "") or _QUALIFIERS_AFTER.get(m.group("more") or "")
     if not m.group("qual"):
@@ -179,8 +231,19 @@ def _with_as_of(text: str, figures: list[Figure]) -> list[Figure]:
             year = f"{figure.value:.0f}"
             out.append(figure)
             continue
-        out.append(Figure(figure.start, figure.end, figure.text, figure.kind, figure.value, figure.unit,
-                          figure.qualifier, year, figure.suspect))
+        out.append(
+            Figure(
+                figure.start,
+                figure.end,
+                figure.text,
+                figure.kind,
+                figure.value,
+                figure.unit,
+                figure.qualifier,
+                year,
+                figure.suspect,
+            )
+        )
     return out
 
 

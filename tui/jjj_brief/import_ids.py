@@ -15,12 +15,22 @@ import unicodedata
 
 MAX_LENGTH = 48
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_TRANSLIT = str.maketrans({
-    **dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-               "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split())),
-    **dict(zip("αβγδεζηθικλμνξοπρστυφχψωάέήίόύώς",
-               "a v g d e z i th i k l m n x o p r s t y f ch ps o a e i i o y o s".split())),
-})
+_TRANSLIT = str.maketrans(
+    {
+        **dict(
+            zip(
+                "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),
+            )
+        ),
+        **dict(
+            zip(
+                "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώς",
+                "a v g d e z i th i k l m n x o p r s t y f ch ps o a e i i o y o s".split(),
+            )
+        ),
+    }
+)
 
 
 def readable_id(title: str) -> str:
@@ -30,7 +40,11 @@ def readable_id(title: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     base = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:MAX_LENGTH].strip("-")
     if not base:
-        return "doc-" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:8] if title.strip() else "import"
+        return (
+            "doc-" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            if title.strip()
+            else "import"
+        )
     return base if base[0].isalnum() else "import-" + base
 
 

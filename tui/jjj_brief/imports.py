@@ -20,16 +20,16 @@ import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
 from jjj_brief import formats, paths
 from jjj_brief.corpus import Article, LazyArticle, UserError
-from jjj_brief.safety import read_back
 from jjj_brief.import_ids import readable_id
+from jjj_brief.safety import read_back
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUFFIXES = TEXT_SUFFIXES + formats.SUFFIXES
@@ -187,7 +187,8 @@ def _article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
     article = _plain_article(path, meta, text)
     article.provenance = provenance_of(meta)
     article.locators = [
-        (int(pair[0]), str(pair[1])) for pair in meta.get("locators") or []
+        (int(pair[0]), str(pair[1]))
+        for pair in meta.get("locators") or []
         if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], int)
     ]
     if isinstance(meta.get("translation_of"), str):
@@ -315,7 +316,8 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     shown = str(path)
     if path.suffix.lower() not in SUFFIXES:
         return ImportOutcome(
-            shown, "refused",
+            shown,
+            "refused",
             message=f"{shown}: only .txt and .md text files and {', '.join(formats.SUFFIXES)} documents can be imported",
         )
     try:
@@ -341,9 +343,7 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return ImportOutcome(
-            shown, "refused", message=f"{shown}: not UTF-8 text (invalid byte at offset {exc.start})"
-        )
+        return ImportOutcome(shown, "refused", message=f"{shown}: not UTF-8 text (invalid byte at offset {exc.start})")
     front, text, note = split_front_matter(decoded)
     if not text.strip():
         return ImportOutcome(shown, "refused", message=f"{shown}: no text to import")
@@ -362,7 +362,7 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
         "date": front.get("date") or "",
         "sha256": digest,
         "original": str(path.resolve()),
-        "imported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "imported_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         **meta_extra,
     }
     return _store(path, raw, meta, text, folder, known, taken, [note] if note else [])
@@ -388,7 +388,7 @@ def _add_document(
         "date": found.date or "",
         "sha256": digest,
         "original": str(path.resolve()),
-        "imported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "imported_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "author": _clip(found.author),
         "url": _clip(found.url, 500),
         "locators": [[offset, label] for offset, label in found.locators],
@@ -402,8 +402,14 @@ def _clip(value: str | None, limit: int = 300) -> str | None:
 
 
 def _store(
-    path: Path, raw: bytes, meta: dict, text: str, folder: Path,
-    known: dict[str, str], taken: set[str], notes: list[str],
+    path: Path,
+    raw: bytes,
+    meta: dict,
+    text: str,
+    folder: Path,
+    known: dict[str, str],
+    taken: set[str],
+    notes: list[str],
 ) -> ImportOutcome:
     """Write one import (and its original bytes unless hash-only), or only say what it would be."""
     shown = str(path)
@@ -450,8 +456,20 @@ def _format_name(path: Path) -> str:
 
 
 def _details(meta: dict, text: str) -> dict:
-    keys = ("title", "outlet", "date", "author", "url", "source_format", "size", "sha256", "pages",
-            "language", "translation_of", "kept_original")
+    keys = (
+        "title",
+        "outlet",
+        "date",
+        "author",
+        "url",
+        "source_format",
+        "size",
+        "sha256",
+        "pages",
+        "language",
+        "translation_of",
+        "kept_original",
+    )
     out = {key: meta.get(key) for key in keys}
     out["characters"] = len(text)
     out["words"] = len(text.split())
@@ -488,7 +506,7 @@ def keep_originals_setting() -> bool:
 
 
 def _wide_encoding(raw: bytes) -> str | None:
-    """"UTF-16"/"UTF-32" when the bytes start with that byte order mark (read as binary otherwise)."""
+    """ "UTF-16"/"UTF-32" when the bytes start with that byte order mark (read as binary otherwise)."""
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "UTF-32"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -606,7 +624,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
             return {}, text, f"front matter is over {FRONT_MATTER_MAX} characters; not read, imported as plain text"
         return {}, text, None
     try:
-        data = yaml.load(match.group(1), Loader=_StringsLoader)  # noqa: S506 - a SafeLoader
+        data = yaml.load(match.group(1), Loader=_StringsLoader)
     except yaml.YAMLError:
         return {}, text, "front matter is not valid YAML; imported as plain text"
     except RecursionError:

@@ -22,9 +22,7 @@ if TYPE_CHECKING:  # Rich is imported when a table or console is made: `--json` 
 # json.dumps(ensure_ascii=False) leaves DEL, C1 controls, bidi controls and line/paragraph
 # separators raw; a terminal acts on some of them. Escape those as \uXXXX (still valid JSON).
 # Lone surrogates (undecodable argv bytes) too: written raw they make the output invalid UTF-8.
-_JSON_RAW_UNSAFE = re.compile(
-    "[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
+_JSON_RAW_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def to_json(data: Any) -> str:

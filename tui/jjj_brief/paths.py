@@ -98,9 +98,7 @@ def writable_dir(path: Path, purpose: str) -> Path | None:
         reason = exc.strerror or str(exc)
         if isinstance(exc, NotADirectoryError):
             reason = str(exc)
-        STORAGE_WARNINGS.add(
-            f"cannot write {purpose} to {path} ({reason}); working in memory for this run"
-        )
+        STORAGE_WARNINGS.add(f"cannot write {purpose} to {path} ({reason}); working in memory for this run")
         return None
 
 
@@ -173,8 +171,13 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
 
 
 def _file_kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((name for test, name in kinds if test(mode)), "not a file")
 
 

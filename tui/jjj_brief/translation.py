@@ -30,8 +30,16 @@ from jjj_brief.figures import Figure, extract_figures
 GAP = -0.3  # leaving a paragraph unpaired
 BAND = 60  # paragraphs either side of the diagonal considered
 _UNIT_ALIASES = {
-    "microgram": "ug", "kilometer": "km", "kilometre": "km", "square kilometer": "km2", "ton": "t",
-    "tonne": "t", "meter": "m", "metre": "m", "hectare": "ha", "people": "person",
+    "microgram": "ug",
+    "kilometer": "km",
+    "kilometre": "km",
+    "square kilometer": "km2",
+    "ton": "t",
+    "tonne": "t",
+    "meter": "m",
+    "metre": "m",
+    "hectare": "ha",
+    "people": "person",
 }
 _NOT_LINKED = frozenset({"label", "date"})
 
@@ -57,7 +65,7 @@ class FigureLink:
 
     @property
     def relation(self) -> str:
-        return "same" if self.power == 0 else f"x{10.0 ** self.power:g}"
+        return "same" if self.power == 0 else f"x{10.0**self.power:g}"
 
     @property
     def suspect(self) -> bool:
@@ -68,13 +76,18 @@ class FigureLink:
             return f"the original prints {self.original.text}"
         times = f"{10 ** abs(self.power):,}"
         way = "larger" if self.power > 0 else "smaller"
-        return (f"the original prints {self.original.text}: this translation is {times} times {way} "
-                f"(a lost or moved decimal point?)")
+        return (
+            f"the original prints {self.original.text}: this translation is {times} times {way} "
+            f"(a lost or moved decimal point?)"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "translation": self.translation.to_dict(), "original": self.original.to_dict(),
-            "relation": self.relation, "suspect": self.suspect, "explanation": self.explanation(),
+            "translation": self.translation.to_dict(),
+            "original": self.original.to_dict(),
+            "relation": self.relation,
+            "suspect": self.suspect,
+            "explanation": self.explanation(),
         }
 
 
@@ -98,7 +111,8 @@ class Pairing:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "original": self.original.id, "translation": self.translation.id,
+            "original": self.original.id,
+            "translation": self.translation.id,
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "links": [link.to_dict() for link in self.links],
             "suspects": len(self.suspects),
@@ -148,8 +162,10 @@ def _figures_by_paragraph(article: Article, figures: list[Figure]) -> dict[int, 
 
 
 def align_paragraphs(
-    originals: list[Paragraph], translations: list[Paragraph],
-    figures_o: dict[int, list[Figure]], figures_t: dict[int, list[Figure]],
+    originals: list[Paragraph],
+    translations: list[Paragraph],
+    figures_o: dict[int, list[Figure]],
+    figures_t: dict[int, list[Figure]],
 ) -> list[ParagraphPair]:
     """Order-keeping alignment scored by shared numbers and relative position."""
     n, m = len(originals), len(translations)
@@ -261,8 +277,14 @@ _PAIRINGS: dict[tuple, Pairing] = {}
 
 def cached_pair(original: Article, translation: Article) -> Pairing:
     """:func:`pair`, remembered per (ids, texts): the reader asks for each figure it focuses."""
-    key = (original.id, len(original.text), hash(original.text), translation.id, len(translation.text),
-           hash(translation.text))
+    key = (
+        original.id,
+        len(original.text),
+        hash(original.text),
+        translation.id,
+        len(translation.text),
+        hash(translation.text),
+    )
     found = _PAIRINGS.get(key)
     if found is None:
         if len(_PAIRINGS) > 16:
@@ -311,8 +333,13 @@ def flag_translation(translation: Article, figures: list[Figure]) -> list[Figure
             continue
         reason = f"translation: {original.id} prints '{link.original.text}' here ({link.relation})"
         old = figure.suspect
-        out.append(replace(figure, suspect=Suspect(
-            reason if old is None else f"{old.reason}; {reason}",
-            link.original.value if old is None or old.likely is None else old.likely,
-        )))
+        out.append(
+            replace(
+                figure,
+                suspect=Suspect(
+                    reason if old is None else f"{old.reason}; {reason}",
+                    link.original.value if old is None or old.likely is None else old.likely,
+                ),
+            )
+        )
     return out

@@ -17,24 +17,39 @@ from textual.widgets import Static
 
 # Keys provided by Textual's own widgets that users rely on, described once here.
 WIDGET_KEYS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Lists, tree, tables", [
-        ("↑ ↓", "move"),
-        ("enter", "open the item"),
-        ("space", "expand or collapse a tree branch"),
-        ("pgup pgdn home end", "page / jump"),
-    ]),
-    ("Search box", [
-        ("type", "search as you type (outlet:  year:2023..2024  kind:fact  article:  topic:  \"phrase\"  OR  -word  prefix*  value:4e12..5e12  unit:yuan  sort:-date)"),
-        ("4.39 trillion", "a number with a scale or unit finds its value in any printed form, and garbled figures whose likely value it is"),
-        ("↓", "to the results"),
-        ("↑ (empty box)", "previous queries"),
-        ("enter", "open the highlighted result"),
-        ("esc", "leave the search box"),
-    ]),
-    ("Mouse", [
-        ("click", "open tree items and results, focus a figure in the reader, focus a comparison column"),
-        ("wheel", "scroll"),
-    ]),
+    (
+        "Lists, tree, tables",
+        [
+            ("↑ ↓", "move"),
+            ("enter", "open the item"),
+            ("space", "expand or collapse a tree branch"),
+            ("pgup pgdn home end", "page / jump"),
+        ],
+    ),
+    (
+        "Search box",
+        [
+            (
+                "type",
+                'search as you type (outlet:  year:2023..2024  kind:fact  article:  topic:  "phrase"  OR  -word  prefix*  value:4e12..5e12  unit:yuan  sort:-date)',
+            ),
+            (
+                "4.39 trillion",
+                "a number with a scale or unit finds its value in any printed form, and garbled figures whose likely value it is",
+            ),
+            ("↓", "to the results"),
+            ("↑ (empty box)", "previous queries"),
+            ("enter", "open the highlighted result"),
+            ("esc", "leave the search box"),
+        ],
+    ),
+    (
+        "Mouse",
+        [
+            ("click", "open tree items and results, focus a figure in the reader, focus a comparison column"),
+            ("wheel", "scroll"),
+        ],
+    ),
 ]
 
 
@@ -44,10 +59,15 @@ def _key_name(binding: Binding) -> str:
     names = []
     for key in binding.key.split(","):
         key = key.strip()
-        names.append({
-            "question_mark": "?", "slash": "/", "right_square_bracket": "]",
-            "left_square_bracket": "[", "backspace": "backspace",
-        }.get(key, key))
+        names.append(
+            {
+                "question_mark": "?",
+                "slash": "/",
+                "right_square_bracket": "]",
+                "left_square_bracket": "[",
+                "backspace": "backspace",
+            }.get(key, key)
+        )
     return " / ".join(names)
 
 

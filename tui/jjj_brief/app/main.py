@@ -27,8 +27,6 @@ from jjj_brief.app.parallel import ParallelView
 from jjj_brief.app.reader import ReaderView, same_number
 from jjj_brief.app.search_pane import SearchPane
 from jjj_brief.app.state import History, Location, SettingsStore, format_citation, save_citation, save_export
-from jjj_brief.app.work import SavedSearchView, WorkView
-from jjj_brief.app.work_actions import WORK_KINDS, WorkActions
 from jjj_brief.app.views import (
     BriefingView,
     ComparisonView,
@@ -38,6 +36,8 @@ from jjj_brief.app.views import (
     OpenTopic,
     TimelineView,
 )
+from jjj_brief.app.work import SavedSearchView, WorkView
+from jjj_brief.app.work_actions import WORK_KINDS, WorkActions
 from jjj_brief.paths import STORAGE_WARNINGS
 from jjj_brief.safety import one_line
 
@@ -313,8 +313,11 @@ class BriefApp(WorkActions, App[None]):
         article = self.core.article(location.ref)
         found = find_pair(article, self.core.corpus) if article is not None else None
         if found is None:
-            self.notify("No translation or original is paired with this article "
-                        "(import it with translation_of: ID).", severity="warning", markup=False)
+            self.notify(
+                "No translation or original is paired with this article (import it with translation_of: ID).",
+                severity="warning",
+                markup=False,
+            )
             return False
         switcher = self.query_one(ContentSwitcher)
         switcher.current = "parallel"
@@ -500,10 +503,27 @@ class BriefApp(WorkActions, App[None]):
 
     def help_sections(self) -> list[tuple[str, list]]:
         sections = [
-            ("Everywhere", list(BriefApp.BINDINGS) + [Binding("ctrl+p", "command_palette", "Command palette: articles, topics, facts, full-text search, themes")]),
+            (
+                "Everywhere",
+                list(BriefApp.BINDINGS)
+                + [
+                    Binding(
+                        "ctrl+p",
+                        "command_palette",
+                        "Command palette: articles, topics, facts, full-text search, themes",
+                    )
+                ],
+            ),
             ("Search", list(SearchPane.BINDINGS)),
             ("Reader", list(ReaderView.BINDINGS)),
-            ("Comparison", list(ComparisonView.BINDINGS) + [Binding("enter", "open", "Open the focused source at its quote"), Binding("left,right", "column", "Previous / next source")]),
+            (
+                "Comparison",
+                list(ComparisonView.BINDINGS)
+                + [
+                    Binding("enter", "open", "Open the focused source at its quote"),
+                    Binding("left,right", "column", "Previous / next source"),
+                ],
+            ),
             ("Help", list(HelpScreen.BINDINGS)),
         ]
         focused_view = self.query_one(ContentSwitcher).current
@@ -532,7 +552,9 @@ class BriefApp(WorkActions, App[None]):
     def action_copy_citation(self) -> None:
         found = self._citation_source()
         if found is None:
-            self.notify("Nothing to cite here: open an article, a comparison or a briefing.", severity="warning", markup=False)
+            self.notify(
+                "Nothing to cite here: open an article, a comparison or a briefing.", severity="warning", markup=False
+            )
             return
         article, quote = found
         found_at = article.text.find(quote) if article.locators else -1
@@ -543,7 +565,11 @@ class BriefApp(WorkActions, App[None]):
         where = f"saved to {path}" if path else "could not be saved (data dir not writable)"
         if self.query_one(ContentSwitcher).current == "reader" and self.reader.quote_cut:
             where += "; the paragraph has no sentence break near here, so the quote is cut to the text around it (…)"
-        self.notify(one_line(f"Citation copied to the clipboard (if the terminal allows) and {where}", 400), title="Cite", markup=False)
+        self.notify(
+            one_line(f"Citation copied to the clipboard (if the terminal allows) and {where}", 400),
+            title="Cite",
+            markup=False,
+        )
 
     def _citation_source(self) -> tuple[Any, str] | None:
         view = self.query_one(ContentSwitcher).current
@@ -564,8 +590,11 @@ class BriefApp(WorkActions, App[None]):
             self.export_as("md")  # your claim, notes or saved search: a Markdown brief in exports/
             return
         if current is None or current.kind not in ("topic", "fact"):
-            self.notify("Export works on a briefing, a fact comparison or your work (other formats: ctrl+p).",
-                        severity="warning", markup=False)
+            self.notify(
+                "Export works on a briefing, a fact comparison or your work (other formats: ctrl+p).",
+                severity="warning",
+                markup=False,
+            )
             return
         try:
             markdown = self.core.export_markdown(current.ref)
@@ -578,7 +607,11 @@ class BriefApp(WorkActions, App[None]):
         path = save_export(current.ref, markdown, self.data_dir)
         if path is None:
             self.copy_to_clipboard(markdown)
-            self.notify("Data dir not writable: the Markdown was copied to the clipboard instead.", severity="warning", markup=False)
+            self.notify(
+                "Data dir not writable: the Markdown was copied to the clipboard instead.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.notify(one_line(f"Exported to {path}", 400), title="Export", markup=False)
 
@@ -601,9 +634,15 @@ class BriefApp(WorkActions, App[None]):
         yield from super().get_system_commands(screen)
         state = "on" if self.settings.resume else "off"
         yield SystemCommand(
-            "Open where you left off", f"Reopen the last article at the last position on start (now {state})", self.toggle_resume
+            "Open where you left off",
+            f"Reopen the last article at the last position on start (now {state})",
+            self.toggle_resume,
         )
-        yield SystemCommand("Copy citation", "Copy a citation of what is focused, and save it to the data dir", self.action_copy_citation)
+        yield SystemCommand(
+            "Copy citation",
+            "Copy a citation of what is focused, and save it to the data dir",
+            self.action_copy_citation,
+        )
         yield SystemCommand("Export to Markdown", "Export the current briefing or comparison", self.action_export)
         yield SystemCommand("Timeline", "Show the dated events", lambda: self.open_location(Location("timeline")))
         yield from self.work_commands()

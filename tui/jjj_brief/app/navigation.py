@@ -17,7 +17,6 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.work import add_work_branches
 from jjj_brief.safety import one_line
 
-
 #: An outlet with at most this many articles lists them directly; a bigger one by year.
 SMALL_GROUP = 20
 #: A year with more articles than this is split by month.
@@ -248,7 +247,9 @@ class BriefProvider(Provider):
         for prefix, name, location in self._items():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, _highlight(matcher, name, prefix), partial(app.open_location, location), text=prefix + name)  # type: ignore[attr-defined]
+                yield Hit(
+                    score, _highlight(matcher, name, prefix), partial(app.open_location, location), text=prefix + name
+                )  # type: ignore[attr-defined]
         if query.strip():
             yield Hit(
                 0.01,

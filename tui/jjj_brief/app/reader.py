@@ -26,8 +26,8 @@ from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.document import Block, DocumentView
-from jjj_brief.app.work_margin import NoteMargin
 from jjj_brief.app.state import quote_around
+from jjj_brief.app.work_margin import NoteMargin
 from jjj_brief.corpus import Article
 
 KIND_STYLES: dict[str, str] = {
@@ -445,7 +445,12 @@ class ReaderView(Vertical):
         ]
         language = getattr(article, "language", "") or ""
         if article.source == "seed" or "machine" in language.lower():
-            rows.append(Text("Machine translation from Chinese: wording and figures are as printed, defects included.", style="dim italic"))
+            rows.append(
+                Text(
+                    "Machine translation from Chinese: wording and figures are as printed, defects included.",
+                    style="dim italic",
+                )
+            )
         else:
             rows.append(Text("Imported document.", style="dim italic"))
         return safe_text.paragraphs(*rows)

@@ -45,9 +45,7 @@ def parts(*pieces: Part, limit: int | None = LABEL_LIMIT) -> Text:
     return result
 
 
-def highlighted_line(
-    text: str, spans: Iterable[tuple[int, int]], style: str, limit: int | None = None
-) -> Text:
+def highlighted_line(text: str, spans: Iterable[tuple[int, int]], style: str, limit: int | None = None) -> Text:
     """One line of untrusted text with the given ``(start, end)`` spans lit in ``style``."""
     flat = display_safe(text).replace("\n", " ")
     if limit is not None and len(flat) > limit:

@@ -117,7 +117,9 @@ class FacetPicker(ModalScreen[str | None]):
         for name in ("outlet", "year", "kind"):
             for value, count in (facets.get(name) or {}).items():
                 self.choices.append(facet_filter(name, str(value)))
-                self.options.append(Option(safe_text.parts((f"{name:<7}", "dim"), (str(value), "bold"), (f"  {count}", ""))))
+                self.options.append(
+                    Option(safe_text.parts((f"{name:<7}", "dim"), (str(value), "bold"), (f"  {count}", "")))
+                )
 
     def compose(self) -> ComposeResult:
         yield OptionList(*self.options, id="facets")
@@ -245,7 +247,9 @@ class SearchPane(Vertical):
         if show_warnings is not None:
             show_warnings()  # e.g. a read-only cache dir: the index lives in memory
         if error:
-            self.query_one("#search-summary", Static).update(safe_text.line(f"Search index problem: {error}", style="red"))
+            self.query_one("#search-summary", Static).update(
+                safe_text.line(f"Search index problem: {error}", style="red")
+            )
         elif not self.query_input.value.strip():
             self.query_one("#search-summary", Static).update(self._idle_summary())
 

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -22,7 +22,9 @@ from jjj_brief.safety import display_safe, read_back
 SETTINGS_MAX_BYTES = 1_000_000  # settings.json larger than this (or not a regular file) is ignored
 QUERY_MAX_CHARS = 1000  # a query read back from the history longer than this is cut
 
-LocationKind = Literal["home", "article", "topic", "fact", "alignment", "timeline", "parallel", "work", "claim", "saved"]
+LocationKind = Literal[
+    "home", "article", "topic", "fact", "alignment", "timeline", "parallel", "work", "claim", "saved"
+]
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Location:
     offset: int | None = None  # article offset to scroll to / figure to align
     query: str = ""  # search query whose matches are lit in the reader
 
-    def at(self, offset: int | None) -> "Location":
+    def at(self, offset: int | None) -> Location:
         return replace(self, offset=offset)
 
 
@@ -238,8 +240,8 @@ def save_citation(citation: str, folder: Path | None = None) -> Path | None:
     if target is None:
         return None
     path = target / CITATIONS_FILE
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    line = f"[{stamp}] {citation}\n".encode("utf-8")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    line = f"[{stamp}] {citation}\n".encode()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o644)
     except OSError:

@@ -95,7 +95,9 @@ class HomeView(VerticalScroll):
         problems = layers.problems()
         if problems:
             rows.append(Text(""))
-            rows.append(Text(f"{len(problems)} problem(s) in the briefings (the valid part is loaded):", style="yellow"))
+            rows.append(
+                Text(f"{len(problems)} problem(s) in the briefings (the valid part is loaded):", style="yellow")
+            )
             for problem in problems[:20]:
                 rows.append(safe_text.line(str(problem), style="yellow", limit=200))
         for note in layers.notes:
@@ -397,7 +399,9 @@ class ComparisonView(Vertical):
         if assessment:
             detail = _get(assessment, "detail")
             rows.append(
-                safe_text.parts(("Computed  ", "dim"), (_describe(assessment), "bold"), (f" — {detail}" if detail else "", "dim"))
+                safe_text.parts(
+                    ("Computed  ", "dim"), (_describe(assessment), "bold"), (f" — {detail}" if detail else "", "dim")
+                )
             )
         disagreement = _get(comparison, "disagreement")
         if disagreement:
@@ -419,8 +423,16 @@ class ComparisonView(Vertical):
         if part:  # a part of what the others count: shown, not compared
             note = f"part, not compared: {part}" + (f". {note}" if note else "")
         return Source(
-            article, view.article, view.quote, quote_span, figure_span,
-            view.value, view.unit, view.qualifier, view.as_of, note=note,
+            article,
+            view.article,
+            view.quote,
+            quote_span,
+            figure_span,
+            view.value,
+            view.unit,
+            view.qualifier,
+            view.as_of,
+            note=note,
         )
 
     def _claim_source(self, claim: Any) -> Source:
@@ -430,8 +442,15 @@ class ComparisonView(Vertical):
         if article is not None and span is not None:
             figure_span = self._figure_in(article, span, claim.value)
         return Source(
-            article, claim.article, claim.quote, span, figure_span,
-            claim.value, claim.unit, claim.qualifier, claim.as_of,
+            article,
+            claim.article,
+            claim.quote,
+            span,
+            figure_span,
+            claim.value,
+            claim.unit,
+            claim.qualifier,
+            claim.as_of,
             note="" if span else "quote not found verbatim in the article",
         )
 
@@ -473,10 +492,22 @@ class ComparisonView(Vertical):
             article = self.core.article(anchor.article)
             paragraph = article.paragraph_at(anchor.start) if article is not None and not anchor.orphaned else None
             span = (paragraph.start, paragraph.end) if paragraph else None
-            quote = article.text[span[0]:span[1]] if article is not None and span else anchor.exact
+            quote = article.text[span[0] : span[1]] if article is not None and span else anchor.exact
             note = "ORPHANED: no longer in the article" if anchor.orphaned else "your claim"
-            self.sources.append(Source(article, anchor.article, quote, span, None if anchor.orphaned else
-                                       (anchor.start, anchor.end), member.value, member.unit, None, None, note=note))
+            self.sources.append(
+                Source(
+                    article,
+                    anchor.article,
+                    quote,
+                    span,
+                    None if anchor.orphaned else (anchor.start, anchor.end),
+                    member.value,
+                    member.unit,
+                    None,
+                    None,
+                    note=note,
+                )
+            )
         rows = [
             safe_text.parts(("YOURS ", "bold reverse"), (f" Your claim {claim.ref}", "bold")),
             Text.assemble(Text("Your verdict  ", style="dim"), verdict_text(claim.verdict)),
@@ -496,9 +527,18 @@ class ComparisonView(Vertical):
         paragraph = article.paragraph_at(figure.start)
         quote_span = (paragraph.start, paragraph.end) if paragraph else (figure.start, figure.end)
         self.sources = [
-            Source(article, article.id, article.text[quote_span[0]:quote_span[1]], quote_span,
-                   (figure.start, figure.end), figure.value, figure.unit, figure.qualifier,
-                   figure.as_of, note="the figure you chose")
+            Source(
+                article,
+                article.id,
+                article.text[quote_span[0] : quote_span[1]],
+                quote_span,
+                (figure.start, figure.end),
+                figure.value,
+                figure.unit,
+                figure.qualifier,
+                figure.as_of,
+                note="the figure you chose",
+            )
         ]
         for candidate in related:
             ref = str(_get(candidate, "article") or "")
@@ -510,12 +550,23 @@ class ComparisonView(Vertical):
             score = _get(candidate, "score")
             score_text = f", score {score:.2f}" if isinstance(score, (int, float)) else ""
             self.sources.append(
-                Source(other, ref, other.text[span[0]:span[1]] if other else "", span, (start, end),
-                       _get(candidate, "value"), _get(candidate, "unit"), _get(candidate, "qualifier"),
-                       _get(candidate, "as_of"), note=f"{same}{score_text}: {_get(candidate, 'reason') or ''}")
+                Source(
+                    other,
+                    ref,
+                    other.text[span[0] : span[1]] if other else "",
+                    span,
+                    (start, end),
+                    _get(candidate, "value"),
+                    _get(candidate, "unit"),
+                    _get(candidate, "qualifier"),
+                    _get(candidate, "as_of"),
+                    note=f"{same}{score_text}: {_get(candidate, 'reason') or ''}",
+                )
             )
         rows = [
-            safe_text.parts(("Automatic alignment  ", "dim"), (figure.text, "bold"), ("  from  ", "dim"), article.outlet),
+            safe_text.parts(
+                ("Automatic alignment  ", "dim"), (figure.text, "bold"), ("  from  ", "dim"), article.outlet
+            ),
             Text("No curated fact holds this figure; these are the aligner's candidates, best first.", style="italic"),
         ]
         if not related:

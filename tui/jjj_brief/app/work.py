@@ -94,8 +94,10 @@ class ClaimDialog(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("Your claim: these figures report the same quantity"), classes="dialog-title")
-            rows = [safe_text.parts(("• ", "dim"), (figure, "bold"), ("  in ", "dim"), (where, "")) for where, figure in
-                    self.figures]
+            rows = [
+                safe_text.parts(("• ", "dim"), (figure, "bold"), ("  in ", "dim"), (where, ""))
+                for where, figure in self.figures
+            ]
             yield Static(safe_text.paragraphs(*rows), classes="dialog-quote")
             yield Select([(v, v) for v in VERDICTS], value="consistent", allow_blank=False, id="claim-verdict")
             yield Input(placeholder="Why (optional); enter saves", id="claim-text")
@@ -179,14 +181,16 @@ def note_label(core: Any, note: Any) -> Text:
 
 
 def claim_label(core: Any, claim: Any) -> Text:
-    head = safe_text.parts(("YOURS ", "bold reverse"), (" ", ""), (claim.ref, "bold"), ("  verdict: ", "dim"),
-                           (claim.verdict, "bold"))
+    head = safe_text.parts(
+        ("YOURS ", "bold reverse"), (" ", ""), (claim.ref, "bold"), ("  verdict: ", "dim"), (claim.verdict, "bold")
+    )
     rows = [head]
     for member in claim.members:
         article = core.article(member.anchor.article)
         outlet = article.outlet if article is not None else member.anchor.article
-        line = safe_text.parts(("    ", ""), (f"“{member.anchor.exact}”", "bold"), ("  ", ""), (outlet, "dim"),
-                               limit=120)
+        line = safe_text.parts(
+            ("    ", ""), (f"“{member.anchor.exact}”", "bold"), ("  ", ""), (outlet, "dim"), limit=120
+        )
         if member.anchor.orphaned:
             line.append("  ORPHANED", style=ORPHAN_STYLE)
         rows.append(line)
@@ -239,29 +243,37 @@ class WorkView(Vertical):
         orphans = sum(n.anchor.orphaned for n in notes) + sum(m.anchor.orphaned for c in claims for m in c.members)
         if section in ("", "notes"):
             entries.append(Entry(Text(f"Notes and highlights ({len(notes)})", style="bold underline"), None))
-            entries += [Entry(note_label(self.core, n), _location_of(n.anchor),
-                              f"Orphaned note: “{n.anchor.exact}”") for n in notes]
+            entries += [
+                Entry(note_label(self.core, n), _location_of(n.anchor), f"Orphaned note: “{n.anchor.exact}”")
+                for n in notes
+            ]
         if section in ("", "claims"):
             entries.append(Entry(Text(f"Your claims ({len(claims)})", style="bold underline"), None))
             entries += [Entry(claim_label(self.core, c), Location("claim", str(c.id))) for c in claims]
         if section in ("", "bookmarks"):
             entries.append(Entry(Text(f"Bookmarks ({len(marks)})", style="bold underline"), None))
-            entries += [Entry(bookmark_label(self.core, m), _location_of(m.anchor),
-                              f"Orphaned bookmark: “{m.anchor.exact}”") for m in marks]
+            entries += [
+                Entry(bookmark_label(self.core, m), _location_of(m.anchor), f"Orphaned bookmark: “{m.anchor.exact}”")
+                for m in marks
+            ]
         if section in ("", "saved"):
             entries.append(Entry(Text(f"Saved searches ({len(saved)})", style="bold underline"), None))
             for s in saved:
                 new = (watch_counts or {}).get(s.id, 0)
-                label = safe_text.parts((s.name, "bold"), ("  ", ""), (s.query, "dim"),
-                                        ("  watched" if s.watch else "", "italic"))
+                label = safe_text.parts(
+                    (s.name, "bold"), ("  ", ""), (s.query, "dim"), ("  watched" if s.watch else "", "italic")
+                )
                 if new:
                     label.append(f"  {new} new", style="bold yellow")
                 entries.append(Entry(label, Location("saved", str(s.id))))
         self.entries = entries
         head = safe_text.parts(("Your work", "bold"), (f"  kept in {store.location}", "dim"), limit=200)
         if orphans:
-            head.append(f"\n{orphans} anchor(s) orphaned: their article changed and the quote is gone; "
-                        "they are kept with their text.", style="yellow")
+            head.append(
+                f"\n{orphans} anchor(s) orphaned: their article changed and the quote is gone; "
+                "they are kept with their text.",
+                style="yellow",
+            )
         self.query_one("#work-head", Static).update(head)
         options = self.query_one("#work-list", OptionList)
         options.clear_options()
@@ -318,8 +330,14 @@ class SavedSearchView(Vertical):
     def show(self, saved: Any) -> None:
         self.saved = saved
         self.query_one("#saved-head", Static).update(
-            safe_text.parts(("Saved search  ", "dim"), (saved.name, "bold"), ("  ", ""), (saved.query, ""),
-                            ("  running…", "dim italic")))
+            safe_text.parts(
+                ("Saved search  ", "dim"),
+                (saved.name, "bold"),
+                ("  ", ""),
+                (saved.query, ""),
+                ("  running…", "dim italic"),
+            )
+        )
         self.query_one("#saved-results", OptionList).clear_options()
         self._run(saved)
 
@@ -337,8 +355,13 @@ class SavedSearchView(Vertical):
 
         self.hits = list(run.result.hits)
         self.new_keys = list(run.new_keys)
-        head = safe_text.parts(("Saved search  ", "dim"), (saved.name, "bold"), ("  ", ""), (saved.query, ""),
-                               (f"  {run.result.total} results", "dim"))
+        head = safe_text.parts(
+            ("Saved search  ", "dim"),
+            (saved.name, "bold"),
+            ("  ", ""),
+            (saved.query, ""),
+            (f"  {run.result.total} results", "dim"),
+        )
         if run.new:
             head.append(f"  {run.new} new since you last looked", style="bold yellow")
         self.query_one("#saved-head", Static).update(head)
@@ -360,8 +383,9 @@ class SavedSearchView(Vertical):
         if 0 <= event.option_index < len(self.hits):
             hit = self.hits[event.option_index]
             if getattr(hit, "kind", "") in ("passage", "note", "claim"):
-                self.post_message(OpenWorkLocation(Location("article", hit.article, offset=hit.start,
-                                                            query=self.saved.query)))
+                self.post_message(
+                    OpenWorkLocation(Location("article", hit.article, offset=hit.start, query=self.saved.query))
+                )
             elif hit.kind in ("topic", "fact"):
                 self.post_message(OpenWorkLocation(Location(hit.kind, hit.article)))
 
@@ -374,8 +398,9 @@ def add_work_branches(root: TreeNode) -> tuple[TreeNode, TreeNode]:
     return bookmarks, yours
 
 
-def fill_work_branches(bookmarks: TreeNode, yours: TreeNode, store: Any, core: Any,
-                       watch_counts: dict[int, int]) -> None:
+def fill_work_branches(
+    bookmarks: TreeNode, yours: TreeNode, store: Any, core: Any, watch_counts: dict[int, int]
+) -> None:
     """Bookmarks; notes, claims and saved searches (with what is new in watched ones)."""
     bookmarks.remove_children()
     yours.remove_children()
@@ -398,9 +423,16 @@ def fill_work_branches(bookmarks: TreeNode, yours: TreeNode, store: Any, core: A
     yours.add_leaf(notes_label, data=Location("work", "notes"))
     claims_node = yours.add(Text(f"Your claims ({len(claims)})"), data=Location("work", "claims"), expand=True)
     for claim in claims:
-        claims_node.add_leaf(safe_text.parts(("YOURS ", "bold"), (claim.verdict, ""), ("  ", ""),
-                                             (" / ".join(m.anchor.exact for m in claim.members), "dim"), limit=60),
-                             data=Location("claim", str(claim.id)))
+        claims_node.add_leaf(
+            safe_text.parts(
+                ("YOURS ", "bold"),
+                (claim.verdict, ""),
+                ("  ", ""),
+                (" / ".join(m.anchor.exact for m in claim.members), "dim"),
+                limit=60,
+            ),
+            data=Location("claim", str(claim.id)),
+        )
     new_total = sum(watch_counts.get(s.id, 0) for s in saved)
     saved_label = Text(f"Saved searches ({len(saved)})")
     if new_total:

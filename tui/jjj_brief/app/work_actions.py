@@ -58,8 +58,13 @@ class WorkActions:
         try:
             self.work_store = open_store(self.data_dir)
         except StoreError as exc:
-            self.notify(one_line(f"{exc}; your work is kept in memory for this run", 400),
-                        title="Your notes", severity="error", markup=False, timeout=15)
+            self.notify(
+                one_line(f"{exc}; your work is kept in memory for this run", 400),
+                title="Your notes",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
             self.work_store = SQLiteStore(None)
         if self.core.corpus_loaded:  # else once the article list is read (app._corpus_ready)
             self._reanchor()
@@ -134,8 +139,11 @@ class WorkActions:
             return
         notes = self.work_store.notes(article.id)
         marks = self.work_store.bookmarks(article.id)
-        spans = [(n.anchor.start, n.anchor.end, COLOR_STYLES.get(n.color, "") + " underline", n.color)
-                 for n in notes if not n.anchor.orphaned]
+        spans = [
+            (n.anchor.start, n.anchor.end, COLOR_STYLES.get(n.color, "") + " underline", n.color)
+            for n in notes
+            if not n.anchor.orphaned
+        ]
         rows = []
         if notes or marks:
             rows.append(Text(f"Your notes here ({len(notes)})", style="bold"))
@@ -156,7 +164,9 @@ class WorkActions:
             return
         article = self.reader.article
         offset = self.reader.position() or 0
-        mark = self._save("Bookmark", lambda: self.work_store.add_bookmark(bookmark_anchor(article.id, article.text, offset)))
+        mark = self._save(
+            "Bookmark", lambda: self.work_store.add_bookmark(bookmark_anchor(article.id, article.text, offset))
+        )
         if mark is not None:
             self.notify(one_line(f"Bookmarked: “{mark.anchor.exact}…”", 200), title="Bookmark", markup=False)
 
@@ -174,8 +184,9 @@ class WorkActions:
         article = self.reader.article if self.query_one(ContentSwitcher).current == "reader" else None
         span = self._reader_span() if article is not None else None
         if article is None or span is None:
-            self.notify("Select text with the mouse, or focus a figure (] or [), then h.", severity="warning",
-                        markup=False)
+            self.notify(
+                "Select text with the mouse, or focus a figure (] or [), then h.", severity="warning", markup=False
+            )
             return
         start, end = span
         anchor = make_anchor(article.id, article.text, start, end)
@@ -205,16 +216,25 @@ class WorkActions:
         else:
             verb = "Unmarked"
         listed = "; ".join(f"{m.anchor.exact} ({m.anchor.article})" for m in self.marked)
-        hint = " — M makes the claim" if len({m.anchor.article for m in self.marked}) >= 2 else \
-            " — mark a figure in another article too"
-        self.notify(one_line(f"{verb} “{figure.text}”. Marked ({len(self.marked)}): {listed}{hint}", 400),
-                    title="Your claim", markup=False)
+        hint = (
+            " — M makes the claim"
+            if len({m.anchor.article for m in self.marked}) >= 2
+            else " — mark a figure in another article too"
+        )
+        self.notify(
+            one_line(f"{verb} “{figure.text}”. Marked ({len(self.marked)}): {listed}{hint}", 400),
+            title="Your claim",
+            markup=False,
+        )
 
     def action_make_claim(self: Any) -> None:
         members = list(self.marked)
         if len(members) < 2 or len({m.anchor.article for m in members}) < 2:
-            self.notify("Mark two or more figures in different articles first (m on a focused figure).",
-                        severity="warning", markup=False)
+            self.notify(
+                "Mark two or more figures in different articles first (m on a focused figure).",
+                severity="warning",
+                markup=False,
+            )
             return
         figures = []
         for member in members:
@@ -289,11 +309,22 @@ class WorkActions:
         spans = {(s.article_ref, s.figure_span or s.quote_span) for s in sources}
         rows = []
         for claim in self.work_store.claims():
-            if any(any(ref == m.anchor.article and span and m.anchor.start < span[1] and span[0] < m.anchor.end
-                       for ref, span in spans) for m in claim.members):
-                line = safe_text.parts(("YOURS ", "bold reverse"), (f" {claim.ref}  ", "bold"), ("your verdict: ", "dim"),
-                                       (claim.verdict, "bold"), ("  ", ""),
-                                       (" / ".join(f"“{m.anchor.exact}”" for m in claim.members), ""), limit=200)
+            if any(
+                any(
+                    ref == m.anchor.article and span and m.anchor.start < span[1] and span[0] < m.anchor.end
+                    for ref, span in spans
+                )
+                for m in claim.members
+            ):
+                line = safe_text.parts(
+                    ("YOURS ", "bold reverse"),
+                    (f" {claim.ref}  ", "bold"),
+                    ("your verdict: ", "dim"),
+                    (claim.verdict, "bold"),
+                    ("  ", ""),
+                    (" / ".join(f"“{m.anchor.exact}”" for m in claim.members), ""),
+                    limit=200,
+                )
                 if claim.text:
                     line.append_text(safe_text.line(f" — {claim.text}", style="italic", limit=200))
                 rows.append(line)
@@ -303,7 +334,7 @@ class WorkActions:
     def current_query(self: Any) -> str:
         try:
             return self.search_pane.query_one("#query", Input).value.strip()
-        except Exception:  # noqa: BLE001 - no search box (a modal screen)
+        except Exception:
             return ""
 
     def action_save_search(self: Any) -> None:
@@ -330,8 +361,11 @@ class WorkActions:
     def _search_saved(self: Any, name: str, query: str, watch: bool, keys: list[str]) -> None:
         saved = self._save("Saved search", lambda: self.work_store.save_search(name, query, watch=watch, seen=keys))
         if saved is not None:
-            self.notify(one_line(f"Saved search “{saved.name}”" + (" (watched)" if watch else ""), 200),
-                        title="Saved", markup=False)
+            self.notify(
+                one_line(f"Saved search “{saved.name}”" + (" (watched)" if watch else ""), 200),
+                title="Saved",
+                markup=False,
+            )
 
     @work(thread=True, exclusive=True, group="watch")
     def check_watches(self: Any) -> None:
@@ -372,12 +406,15 @@ class WorkActions:
 
         item = self.export_item()
         if item is None:
-            self.notify("Export works on a briefing, a comparison, your claim, your notes or a saved search.",
-                        severity="warning", markup=False)
+            self.notify(
+                "Export works on a briefing, a comparison, your claim, your notes or a saved search.",
+                severity="warning",
+                markup=False,
+            )
             return None
         try:
             payload = export(item, fmt, self.work_store)
-        except Exception as exc:  # noqa: BLE001 - an export failure is a message
+        except Exception as exc:
             self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
             return None
         folder = paths.writable_dir((self.data_dir or paths.data_dir()) / "exports", "exports")
@@ -389,8 +426,11 @@ class WorkActions:
         try:
             paths.atomic_write(target, payload)
         except OSError as exc:
-            self.notify(one_line(f"Export failed: cannot write {target}: {exc.strerror or exc}", 300),
-                        severity="error", markup=False)
+            self.notify(
+                one_line(f"Export failed: cannot write {target}: {exc.strerror or exc}", 300),
+                severity="error",
+                markup=False,
+            )
             return None
         self.notify(one_line(f"Exported ({fmt}) to {target}", 400), title="Export", markup=False)
         return target
@@ -404,14 +444,18 @@ class WorkActions:
         yield SystemCommand("Your work", "Your notes, claims, bookmarks and saved searches (w)", self.action_open_work)
         yield SystemCommand("Bookmark this place", "Bookmark where you are in the article (b)", self.action_bookmark)
         yield SystemCommand("Highlight with a note", "The selection or the focused figure (h)", self.action_highlight)
-        yield SystemCommand("Make a claim from marked figures", "Your verdict on figures marked with m (M)",
-                            self.action_make_claim)
-        yield SystemCommand("Save this search", "Name the current query; watch it for new results (ctrl+s)",
-                            self.action_save_search)
+        yield SystemCommand(
+            "Make a claim from marked figures", "Your verdict on figures marked with m (M)", self.action_make_claim
+        )
+        yield SystemCommand(
+            "Save this search", "Name the current query; watch it for new results (ctrl+s)", self.action_save_search
+        )
         for fmt in FORMATS:
-            yield SystemCommand(f"Export brief as {fmt}", "What is shown: topic, fact, your claim, notes or saved search",
-                                partial(self.export_as, fmt))
-
+            yield SystemCommand(
+                f"Export brief as {fmt}",
+                "What is shown: topic, fact, your claim, notes or saved search",
+                partial(self.export_as, fmt),
+            )
 
     def work_palette_items(self: Any) -> list[tuple[str, str, Location]]:
         """Saved searches and bookmarks for the palette (user text: built as Content there)."""
@@ -421,17 +465,32 @@ class WorkActions:
         items = []
         for saved in store.saved_searches():
             new = self.watch_counts.get(saved.id, 0)
-            items.append(("Saved search: ", one_line(f"{saved.name} — {saved.query}" + (f" ({new} new)" if new else ""), 150),
-                          Location("saved", str(saved.id))))
+            items.append(
+                (
+                    "Saved search: ",
+                    one_line(f"{saved.name} — {saved.query}" + (f" ({new} new)" if new else ""), 150),
+                    Location("saved", str(saved.id)),
+                )
+            )
         for mark in store.bookmarks()[:200]:
             if not mark.anchor.orphaned:
                 article = self.core.article(mark.anchor.article)
                 where = article.title if article is not None else mark.anchor.article
-                items.append(("Bookmark: ", one_line(f"{mark.anchor.exact}… — {where}", 150),
-                              Location("article", mark.anchor.article, offset=mark.anchor.start)))
+                items.append(
+                    (
+                        "Bookmark: ",
+                        one_line(f"{mark.anchor.exact}… — {where}", 150),
+                        Location("article", mark.anchor.article, offset=mark.anchor.start),
+                    )
+                )
         for claim in store.claims():
-            items.append(("Your claim: ", one_line(f"{claim.verdict} — " + " / ".join(m.anchor.exact for m in claim.members), 150),
-                          Location("claim", str(claim.id))))
+            items.append(
+                (
+                    "Your claim: ",
+                    one_line(f"{claim.verdict} — " + " / ".join(m.anchor.exact for m in claim.members), 150),
+                    Location("claim", str(claim.id)),
+                )
+            )
         return items
 
     def refresh_work_tree(self: Any) -> None:

@@ -18,6 +18,7 @@ COLOR_STYLES = {
     "purple": "on #4b2a6b",
 }
 
+
 # ------------------------------------------------------------------ the reader's margin
 class NoteMargin(Widget):
     """A one-cell margin left of the article text: a bar beside every line that holds one of

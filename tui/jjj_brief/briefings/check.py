@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 from jjj_brief.briefings import traceability as trace
 from jjj_brief.briefings.load import Briefings, Problem, Source, load_briefings
 from jjj_brief.briefings.quotes import closest_match, locate_quote
-from jjj_brief.briefings.schema import Claim, Fact, GlossaryTerm, Passage, TimelineEvent, Topic
+from jjj_brief.briefings.schema import Claim, Fact, GlossaryTerm, Passage
 from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,7 +147,7 @@ class _Checker:
             seen, node = [topic.id], topic.parent
             while node is not None and node in parents:
                 if node in seen:
-                    cycle = seen[seen.index(node):] + [node]
+                    cycle = seen[seen.index(node) :] + [node]
                     if topic.id not in reported:
                         reported.update(cycle)
                         yield self._src(topic).problem(("parent",), "cycle in the topic tree: " + " -> ".join(cycle))
@@ -199,8 +199,7 @@ class _Checker:
                     printed = ", ".join(_describe(f) for f in inside if f.kind not in _VALUELESS_KINDS) or "none"
                     yield self._src(fact).problem(
                         ("claims", i, "value"),
-                        f"no figure {_fmt(claim.value)} {claim.unit} in the quote; "
-                        f"the figure layer reads: {printed}",
+                        f"no figure {_fmt(claim.value)} {claim.unit} in the quote; the figure layer reads: {printed}",
                     )
 
     def _words_problems(self, fact: Fact, i: int, claim: Claim, article: Article, span) -> Iterable[Problem]:
@@ -276,9 +275,7 @@ class _Checker:
         figures_mod = _figures_module()
         if figures_mod is None:
             return
-        measures = {
-            figures_mod.normalize_unit(c.unit) for c in fact.claims if not _is_count_unit(figures_mod, c.unit)
-        }
+        measures = {figures_mod.normalize_unit(c.unit) for c in fact.claims if not _is_count_unit(figures_mod, c.unit)}
         counts = [c for c in fact.claims if _is_count_unit(figures_mod, c.unit)]
         if len(measures) > 1 or (measures and counts):
             units = ", ".join(sorted({c.unit for c in fact.claims}))
@@ -382,9 +379,7 @@ class _Checker:
                 continue
             for figure in figures_mod.extract_figures(text):
                 if not trace.traced(figure, traceable):
-                    yield source.problem(
-                        sub, f"number {figure.text!r} is not printed in any passage this item cites"
-                    )
+                    yield source.problem(sub, f"number {figure.text!r} is not printed in any passage this item cites")
 
     def _traceable_in(self, cited: trace.Cited, derive: bool) -> trace.Traceable:
         values: list[float] = []
@@ -422,9 +417,13 @@ class _Checker:
                     )
             for i, related in enumerate(term.see_also):
                 if related in term.aliases:
-                    yield source.problem(("see_also", i), f"{related!r} is also an alias: an alias or see-also, not both")
+                    yield source.problem(
+                        ("see_also", i), f"{related!r} is also an alias: an alias or see-also, not both"
+                    )
                 elif related not in ids and not any(related in text for text in texts):
-                    yield source.problem(("see_also", i), f"{related!r} is neither a glossary id nor printed in any article")
+                    yield source.problem(
+                        ("see_also", i), f"{related!r} is neither a glossary id nor printed in any article"
+                    )
 
     # -- 10. timeline quotes ------------------------------------------------------------
     def _timeline_quotes(self) -> Iterable[Problem]:
@@ -478,7 +477,7 @@ def _article_figures(article_id: str, text: str, published: str | None = None) -
     return tuple(figures.extract_figures(text, published)) if figures else ()
 
 
-def figures_in_span(article: Article, start: int, end: int) -> list["Figure"]:
+def figures_in_span(article: Article, start: int, end: int) -> list[Figure]:
     """The figure layer's figures (on the whole article) that overlap ``[start, end)``."""
     published = getattr(article, "date", None) or None
     return [f for f in _article_figures(article.id, article.text, published) if f.start < end and f.end > start]
@@ -495,7 +494,8 @@ def claim_date_reading(claim: Claim, article: Article | None) -> str | None:
         return None
     start = span[0] + at
     inside = [
-        f for f in figures_in_span(article, start, start + len(str(claim.value)))  # type: ignore[arg-type]
+        f
+        for f in figures_in_span(article, start, start + len(str(claim.value)))  # type: ignore[arg-type]
         if f.kind in ("date", "year") and f.as_of and "/" not in f.as_of
     ]
     return inside[0].as_of.lstrip("-") if inside else None
@@ -509,10 +509,11 @@ def _likely_values(article: Article, start: int, end: int) -> list[float]:
         return []
     try:
         found = figures.article_figures(article)
-    except Exception:  # noqa: BLE001 - a broken corpus costs only the restored readings
+    except Exception:
         return []
     return [
-        f.suspect.likely for f in found
+        f.suspect.likely
+        for f in found
         if f.start < end and f.end > start and f.suspect is not None and f.suspect.likely is not None
     ]
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import re
 import threading
-
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,9 +158,7 @@ def shipped_briefings() -> Briefings:
 
 def _files_stamp(directory: Path) -> tuple:
     try:
-        return tuple(
-            (str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(directory.rglob("*.yaml"))
-        )
+        return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(directory.rglob("*.yaml")))
     except OSError:
         return ()
 
@@ -211,7 +208,7 @@ def _validation_problems(exc: ValidationError, source: Source) -> list[Problem]:
         located = _FIELD_IN_MESSAGE.match(message)
         if located:  # a model-level rule names the field it is about: "claims[0].value: ..."
             loc = loc + _parse_path(located.group(1))
-            message = message[located.end():]
+            message = message[located.end() :]
         problems.append(source.problem(loc, message))
     return problems
 
@@ -247,9 +244,7 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def parse_sections(
-    text: str, name: str, problems: list[Problem]
-) -> list[tuple[PathKey, Any, dict[PathKey, int]]]:
+def parse_sections(text: str, name: str, problems: list[Problem]) -> list[tuple[PathKey, Any, dict[PathKey, int]]]:
     """Parse one file into ``(item path, plain data, {sub-path: line})`` per list item.
 
     Problems that make an item unusable (bad YAML, a duplicate key, a non-list section)
@@ -262,8 +257,14 @@ def parse_sections(
         finally:
             loader.dispose()
         if loader.alias_lines:
-            problems.append(Problem(name, "", loader.alias_lines[0],
-                                    "YAML aliases (*name) are not allowed in briefings; items using them are skipped"))
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    loader.alias_lines[0],
+                    "YAML aliases (*name) are not allowed in briefings; items using them are skipped",
+                )
+            )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -285,7 +286,9 @@ def parse_sections(
     for key_node, value_node in _pairs(root, (), name, problems):
         key = key_node.value
         if key not in SECTIONS:
-            problems.append(Problem(name, key, _line(key_node), f"unknown section; expected one of {', '.join(SECTIONS)}"))
+            problems.append(
+                Problem(name, key, _line(key_node), f"unknown section; expected one of {', '.join(SECTIONS)}")
+            )
             continue
         if isinstance(value_node, ScalarNode) and value_node.tag.endswith(":null"):
             continue
@@ -321,9 +324,7 @@ def _pairs(node: MappingNode, path: PathKey, name: str, problems: list[Problem])
             problems.append(Problem(name, format_path(path), _line(key_node), "keys must be plain strings"))
             continue
         if key_node.value in seen:
-            problems.append(
-                Problem(name, format_path(path + (key_node.value,)), _line(key_node), "duplicate key")
-            )
+            problems.append(Problem(name, format_path(path + (key_node.value,)), _line(key_node), "duplicate key"))
             continue
         seen.add(key_node.value)
         yield key_node, value_node

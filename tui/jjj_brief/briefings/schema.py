@@ -120,7 +120,11 @@ class Fact(_Model):
     @classmethod
     def _numbers_from_yaml(cls, data):
         """YAML reads ``210e9`` (no dot) as text: a number fact's numeric text is a number."""
-        if not isinstance(data, dict) or data.get("kind", "number") != "number" or not isinstance(data.get("claims"), list):
+        if (
+            not isinstance(data, dict)
+            or data.get("kind", "number") != "number"
+            or not isinstance(data.get("claims"), list)
+        ):
             return data
         claims = []
         for claim in data["claims"]:
@@ -131,7 +135,7 @@ class Fact(_Model):
         return {**data, "claims": claims}
 
     @model_validator(mode="after")
-    def _values_match_kind(self) -> "Fact":
+    def _values_match_kind(self) -> Fact:
         for i, claim in enumerate(self.claims):
             if self.kind == "number":
                 if not claim.is_number:
@@ -215,7 +219,7 @@ class GlossaryTerm(_Model):
         return {**data, "aliases": aliases, "mistranslations": wrong, "originals": originals}
 
     @model_validator(mode="after")
-    def _mistranslations_are_aliases(self) -> "GlossaryTerm":
+    def _mistranslations_are_aliases(self) -> GlossaryTerm:
         missing = [m for m in self.mistranslations if m not in self.aliases]
         if missing:
             raise ValueError(f"mistranslations not listed in aliases: {', '.join(missing)}")
@@ -250,7 +254,7 @@ class TimelineEvent(_Model):
     quotes: list[Passage] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _date_matches_precision(self) -> "TimelineEvent":
+    def _date_matches_precision(self) -> TimelineEvent:
         if not ISO_DATE.fullmatch(self.date):
             raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
         parts = {"year": 1, "month": 2, "day": 3}[self.precision]

@@ -34,9 +34,7 @@ ORDINAL_WORDS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
-_ORDINAL = re.compile(
-    r"(?i)\b(?:(?P<word>" + "|".join(ORDINAL_WORDS) + r")|(?P<digits>\d{1,3})(?:st|nd|rd|th))\b"
-)
+_ORDINAL = re.compile(r"(?i)\b(?:(?P<word>" + "|".join(ORDINAL_WORDS) + r")|(?P<digits>\d{1,3})(?:st|nd|rd|th))\b")
 # "first" is an ordinal only when it ranks something in a series a source could print
 # ("the first batch"); "planning came first" is not checked.
 _IDIOMATIC_FIRST = re.compile(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from jjj_brief.store.cli_support import entry, indented, offset, with_work
+from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.store import parse_ref
+from jjj_brief.store.cli_support import entry, indented, offset, with_work
 from jjj_brief.store.session import place_anchor, work, work_to_keep
-from jjj_brief.corpus import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -44,9 +44,7 @@ def run(args: argparse.Namespace) -> int:
             {
                 "ok": not problems,
                 "counts": counts,
-                "problems": [
-                    {"file": p.file, "path": p.path, "line": p.line, "message": p.message} for p in problems
-                ],
+                "problems": [{"file": p.file, "path": p.path, "line": p.line, "message": p.message} for p in problems],
             }
         )
         return 1 if problems else 0

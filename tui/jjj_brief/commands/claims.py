@@ -6,11 +6,11 @@ import argparse
 
 from rich.text import Text
 
-from jjj_brief.store.cli_support import indented, place, with_work
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
 from jjj_brief.store import VERDICTS, parse_ref
+from jjj_brief.store.cli_support import indented, place, with_work
 from jjj_brief.store.session import figure_member, parse_place, work, work_to_keep
 
 

@@ -18,11 +18,21 @@ from jjj_brief.store.session import close_work
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("export", help="a brief (fact, topic, your claims, notes, saved search), every quote cited")
-    parser.add_argument("item_id", metavar="ID", help="fact or topic id, claim-N, note-N[,note-M], notes[:ARTICLE], saved-N, saved:NAME")
-    parser.add_argument("--format", choices=FORMATS, default="md",
-                        help="md (Markdown), html (self-contained), docx, or the sources as csl-json, bibtex, ris")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout; - means stdout")
+    parser = subparsers.add_parser(
+        "export", help="a brief (fact, topic, your claims, notes, saved search), every quote cited"
+    )
+    parser.add_argument(
+        "item_id", metavar="ID", help="fact or topic id, claim-N, note-N[,note-M], notes[:ARTICLE], saved-N, saved:NAME"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="md",
+        help="md (Markdown), html (self-contained), docx, or the sources as csl-json, bibtex, ris",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout; - means stdout"
+    )
     parser.set_defaults(handler=run)
 
 

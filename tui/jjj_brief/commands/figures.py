@@ -11,7 +11,6 @@ from jjj_brief.figures import KIND_STYLES, KINDS, SUSPECT_STYLE, Figure, article
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import display_safe, one_line
 
-
 SUSPECT_MARK = "⚠"
 
 

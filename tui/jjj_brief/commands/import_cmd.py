@@ -36,11 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--remove", action="append", default=[], metavar="ID", help="remove an import")
     parser.add_argument("--dry-run", action="store_true", help="say what each file would become; store nothing")
     parser.add_argument(
-        "--hash-only", action="store_true",
+        "--hash-only",
+        action="store_true",
         help="keep only the originals' SHA-256, not their bytes (setting: keep_import_originals)",
     )
     parser.add_argument(
-        "--translation-of", metavar="ID",
+        "--translation-of",
+        metavar="ID",
         help="these files translate the article ID (shown side by side with it)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON to stdout")
@@ -92,21 +94,27 @@ def run(args: argparse.Namespace) -> int:
         message(f"jjj-brief: {note}")
     watched = watch_report() if args.paths else []
     if args.json:
-        emit_json({
-            "results": [o.to_dict() for o in outcomes],
-            "index": status.to_dict(),
-            "index_seconds": round(index_seconds, 3),
-            "watched": watched,
-        })
+        emit_json(
+            {
+                "results": [o.to_dict() for o in outcomes],
+                "index": status.to_dict(),
+                "index_seconds": round(index_seconds, 3),
+                "watched": watched,
+            }
+        )
     else:
         _print_outcomes(outcomes)
-        stdout_console().print(Text(
-            f"index {status.action}: +{status.added} -{status.removed} imports in {index_seconds:.2f} s",
-            style="dim",
-        ))
+        stdout_console().print(
+            Text(
+                f"index {status.action}: +{status.added} -{status.removed} imports in {index_seconds:.2f} s",
+                style="dim",
+            )
+        )
         for watch in watched:
             if watch["new"]:
-                stdout_console().print(Text(f"watched search {one_line(str(watch['name']))!r}: {watch['new']} new", style="bold yellow"))
+                stdout_console().print(
+                    Text(f"watched search {one_line(str(watch['name']))!r}: {watch['new']} new", style="bold yellow")
+                )
     return 1 if refused else 0
 
 
@@ -193,7 +201,7 @@ def render_progress(done: int, total: int, elapsed: float, name: str = "", width
     room = width - len(line) - 3
     if name and room > 10:
         shown = one_line(name)
-        line += " · " + (shown if len(shown) <= room else "…" + shown[-(room - 1):])
+        line += " · " + (shown if len(shown) <= room else "…" + shown[-(room - 1) :])
     return line
 
 

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 from jjj_brief import paths
-from jjj_brief.store.cli_support import entry, indented, offset, with_work
 from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.store import COLORS, parse_ref
+from jjj_brief.store.cli_support import entry, indented, offset, with_work
 from jjj_brief.store.session import article as find_article
 from jjj_brief.store.session import span_anchor, work, work_to_keep
 from jjj_brief.store.webanno import export_json, import_annotations
@@ -24,8 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--article", metavar="ID", help="only those in one article")
     listing.add_argument("--json", action="store_true", help="print JSON to stdout")
     listing.add_argument("--export", metavar="FILE", help="write notes and claims as W3C Web Annotation JSON-LD")
-    listing.add_argument("--import", dest="import_file", metavar="FILE",
-                         help="add notes and claims from a W3C Web Annotation JSON-LD file")
+    listing.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="add notes and claims from a W3C Web Annotation JSON-LD file",
+    )
     listing.set_defaults(handler=with_work(run_list))
     add = subparsers.add_parser("note", help="highlight a span with a note (or --remove ID)")
     add.add_argument("article", nargs="?", metavar="ARTICLE", help="article id, file name or stem")
@@ -82,9 +86,11 @@ def _import(name: str, as_json: bool) -> int:
     if as_json:
         emit_json(counts)
     else:
-        message(f"added {counts['notes']} notes and {counts['claims']} claims from {source}; "
-                f"{counts['unchanged']} already here, {counts['skipped']} not understood, "
-                f"{counts['orphaned']} anchors not found in this corpus (kept, orphaned)")
+        message(
+            f"added {counts['notes']} notes and {counts['claims']} claims from {source}; "
+            f"{counts['unchanged']} already here, {counts['skipped']} not understood, "
+            f"{counts['orphaned']} anchors not found in this corpus (kept, orphaned)"
+        )
     return 0
 
 

@@ -6,9 +6,9 @@ import argparse
 
 from rich.text import Text
 
-from jjj_brief.store.cli_support import with_work
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console, table
+from jjj_brief.store.cli_support import with_work
 from jjj_brief.store.model import SORTS
 from jjj_brief.store.session import current_keys, run_saved, work, work_to_keep
 

@@ -209,8 +209,9 @@ class FigureIndex:
             for base, text, members in _windows(paragraph, inside):
                 self._add_window(article, publication_year, base, text, members, seen)
 
-    def _add_window(self, article: Article, publication_year: int | None, base: int, text: str,
-                    inside: list, seen: set[int]) -> None:
+    def _add_window(
+        self, article: Article, publication_year: int | None, base: int, text: str, inside: list, seen: set[int]
+    ) -> None:
         """Index the figures ``inside`` a paragraph (or window) ``text`` starting at ``base``."""
         families = {id(f): unit_family(f) for f in inside}
         listed: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -224,8 +225,13 @@ class FigureIndex:
                 continue
             start, end = figure.start - base, figure.end - base
             subject = figure_subject(
-                text, start, end, self.glossary, is_count=figure.kind == "count",
-                listed=listed[family], analysed=analysed,
+                text,
+                start,
+                end,
+                self.glossary,
+                is_count=figure.kind == "count",
+                listed=listed[family],
+                analysed=analysed,
             )
             printed = as_of_year(figure.as_of)
             s_start, s_end = analysed.sentence_bounds(start)

@@ -182,7 +182,9 @@ class Spread:
         left_out = f"; {self.parts} part{'s' if self.parts > 1 else ''} not compared" if self.parts else ""
         if self.min == self.max:
             return f"{format_number(self.min)} ({'all claims' if not self.parts else 'the whole'}{left_out})"
-        return f"{format_number(self.min)} – {format_number(self.max)} ({self.relative:.1%} relative difference{left_out})"
+        return (
+            f"{format_number(self.min)} – {format_number(self.max)} ({self.relative:.1%} relative difference{left_out})"
+        )
 
     def __str__(self) -> str:
         return self.label
@@ -247,7 +249,9 @@ def claim_figure(article: Article, claim: Claim, span: tuple[int, int]):
     inside = [
         f
         for f in state.figures_of(article)
-        if span[0] <= f.start and f.end <= span[1] and f.value is not None
+        if span[0] <= f.start
+        and f.end <= span[1]
+        and f.value is not None
         and math.isclose(f.value, claim.value, rel_tol=1e-9, abs_tol=1e-9)
     ]
     wanted = normalize_unit(claim.unit)
@@ -258,9 +262,25 @@ def claim_figure(article: Article, claim: Claim, span: tuple[int, int]):
 def claim_view(claim: Claim) -> ClaimView:
     article = state.corpus().find(claim.article)
     if article is None:
-        return ClaimView(claim.article, None, claim.article, "", "", claim.quote, None, None, None, None,
-                         claim.value, claim.unit, claim.qualifier, claim.as_of,
-                         f"article {claim.article!r} is not in the corpus", claim.part, _reading(claim, None))
+        return ClaimView(
+            claim.article,
+            None,
+            claim.article,
+            "",
+            "",
+            claim.quote,
+            None,
+            None,
+            None,
+            None,
+            claim.value,
+            claim.unit,
+            claim.qualifier,
+            claim.as_of,
+            f"article {claim.article!r} is not in the corpus",
+            claim.part,
+            _reading(claim, None),
+        )
     span = locate_quote(article, claim.quote)
     figure = context = None
     note = claim.note
@@ -270,12 +290,33 @@ def claim_view(claim: Claim) -> ClaimView:
         figure = claim_figure(article, claim, span)
         paragraph = article.paragraph_at(span[0])
         lo, hi = (paragraph.start, max(paragraph.end, span[1])) if paragraph else span
-        context = Context(lo, hi, article.text[lo:hi], span[0], span[1],
-                          figure.start if figure else None, figure.end if figure else None)
+        context = Context(
+            lo,
+            hi,
+            article.text[lo:hi],
+            span[0],
+            span[1],
+            figure.start if figure else None,
+            figure.end if figure else None,
+        )
     return ClaimView(
-        claim.article, article.file, article.outlet, article.date, article.title, claim.quote,
-        span[0] if span else None, span[1] if span else None, figure, context,
-        claim.value, claim.unit, claim.qualifier, claim.as_of, note, claim.part, _reading(claim, article),
+        claim.article,
+        article.file,
+        article.outlet,
+        article.date,
+        article.title,
+        claim.quote,
+        span[0] if span else None,
+        span[1] if span else None,
+        figure,
+        context,
+        claim.value,
+        claim.unit,
+        claim.qualifier,
+        claim.as_of,
+        note,
+        claim.part,
+        _reading(claim, article),
     )
 
 
@@ -321,8 +362,10 @@ def _dates_differ(a: ClaimView, b: ClaimView) -> bool:
 
 
 def _agree(a: ClaimView, av: float, b: ClaimView, bv: float) -> bool:
-    return math.isclose(av, bv, rel_tol=1e-9) or agree_when_rounded(av, bv, a.qualifier, b.qualifier) or hedged_agreement(
-        av, a.qualifier, bv, b.qualifier
+    return (
+        math.isclose(av, bv, rel_tol=1e-9)
+        or agree_when_rounded(av, bv, a.qualifier, b.qualifier)
+        or hedged_agreement(av, a.qualifier, bv, b.qualifier)
     )
 
 
@@ -334,7 +377,9 @@ def _likely(view: ClaimView) -> float | None:
 def assess(views: list[ClaimView]) -> Assessment:
     values = [v.value for v in views]
     if all(math.isclose(x, values[0], rel_tol=1e-9, abs_tol=1e-9) for x in values):
-        return Assessment("same-value", ASSESSMENT_LABELS["same-value"], f"every source prints {format_number(values[0])}")
+        return Assessment(
+            "same-value", ASSESSMENT_LABELS["same-value"], f"every source prints {format_number(values[0])}"
+        )
     for a, b in combinations(views, 2):
         power = decimal_power(abs(a.value), abs(b.value))
         if power:
@@ -394,16 +439,22 @@ def assess(views: list[ClaimView]) -> Assessment:
             f"{format_number(value(b))} as of {_date_of(b)})"
             + (" once the flagged figure is read at its likely value" if repaired else ""),
         )
-    return Assessment("rounding", ASSESSMENT_LABELS["rounding"], "the values differ only as rounding or their hedges allow")
+    return Assessment(
+        "rounding", ASSESSMENT_LABELS["rounding"], "the values differ only as rounding or their hedges allow"
+    )
 
 
 def assess_readings(views: list[ClaimView]) -> Assessment:
     """A category, date or status: same reading, readings that change between dates, or
     a conflict."""
+
     def same(a: ClaimView, b: ClaimView) -> bool:
         ra, rb = a.reading or "", b.reading or ""
-        return ra.casefold() == rb.casefold() or (_ISO.fullmatch(ra) is not None and _ISO.fullmatch(rb) is not None
-                            and (ra.startswith(rb) or rb.startswith(ra)))
+        return ra.casefold() == rb.casefold() or (
+            _ISO.fullmatch(ra) is not None
+            and _ISO.fullmatch(rb) is not None
+            and (ra.startswith(rb) or rb.startswith(ra))
+        )
 
     if all(same(v, views[0]) for v in views):
         return Assessment("same-value", ASSESSMENT_LABELS["same-value"], f"every source says {views[0].reading}")
@@ -417,7 +468,9 @@ def assess_readings(views: list[ClaimView]) -> Assessment:
         )
     a, b = next((a, b) for a, b in differing if not _dates_differ(a, b))
     return Assessment(
-        "conflict", ASSESSMENT_LABELS["conflict"], f"{a.outlet} says {a.reading}, {b.outlet} {b.reading}, for the same date"
+        "conflict",
+        ASSESSMENT_LABELS["conflict"],
+        f"{a.outlet} says {a.reading}, {b.outlet} {b.reading}, for the same date",
     )
 
 

@@ -132,8 +132,23 @@ def _put_counterpart_first(result: Related, article) -> None:
     other, figure, link = found
     side = "the original" if figure is link.original else "the translation"
     reason = f"{side} of this text prints it here" + (
-        f" ({link.relation}: a lost or moved decimal point?)" if link.suspect else "")
-    first = Candidate(other.id, other.file, figure.start, figure.end, figure.text, figure.value, figure.unit,
-                      1.0, True, reason, figure.qualifier, figure.as_of, other.outlet, other.date)
+        f" ({link.relation}: a lost or moved decimal point?)" if link.suspect else ""
+    )
+    first = Candidate(
+        other.id,
+        other.file,
+        figure.start,
+        figure.end,
+        figure.text,
+        figure.value,
+        figure.unit,
+        1.0,
+        True,
+        reason,
+        figure.qualifier,
+        figure.as_of,
+        other.outlet,
+        other.date,
+    )
     rest = [c for c in result.candidates if (c.article, c.start) != (other.id, figure.start)]
     result.candidates = [first, *rest]

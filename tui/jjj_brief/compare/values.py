@@ -13,10 +13,29 @@ DECIMAL_TOLERANCE = 0.01  # "386" vs "38.6": the ratio is 10**k within 1%
 
 # Hedges that make a printed number a bound rather than a value.
 LOWER_BOUNDS = ("more than", "over", "exceeded", "exceeds", "exceed", "exceeding", "at least", "no less than", "above")
-UPPER_BOUNDS = ("nearly", "almost", "up to", "less than", "fewer than", "at most", "no more than", "below", "under", "close to")
+UPPER_BOUNDS = (
+    "nearly",
+    "almost",
+    "up to",
+    "less than",
+    "fewer than",
+    "at most",
+    "no more than",
+    "below",
+    "under",
+    "close to",
+)
 APPROXIMATE = ("about", "approximately", "around", "roughly")
 
-DURATION_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 730.0, "year": 8760.0}
+DURATION_HOURS = {
+    "second": 1 / 3600,
+    "minute": 1 / 60,
+    "hour": 1.0,
+    "day": 24.0,
+    "week": 168.0,
+    "month": 730.0,
+    "year": 8760.0,
+}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 MAX_TEXT_CHARS = 20_000_000  # the same ceiling as a plain-text import
 
@@ -91,7 +91,7 @@ def extract(suffix: str, raw: bytes) -> Extracted:
         raise Refused("too large to read into memory") from None
     except RecursionError:
         raise Refused("nested too deeply to read (a hostile or broken file?)") from None
-    except Exception as exc:  # noqa: BLE001 - a library's error on a broken file is a refusal
+    except Exception as exc:
         raise Refused(f"cannot be read as {reader.__name__[6:].upper()} ({_short(exc)})") from None
     if not found.text.strip():
         raise Refused("has no text to import")

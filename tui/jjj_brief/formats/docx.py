@@ -43,9 +43,7 @@ def extract(raw: bytes) -> Extracted:
     title = " ".join((props.title or "").split()) or first_heading
     # No date: a DOCX's "created" property is when the file (or its template) was made,
     # not when the text was published.
-    return Extracted(
-        "docx", builder.text(), title=title or None, author=" ".join((props.author or "").split()) or None
-    )
+    return Extracted("docx", builder.text(), title=title or None, author=" ".join((props.author or "").split()) or None)
 
 
 def _rows(table) -> list[str]:

@@ -41,15 +41,19 @@ def extract(raw: bytes) -> Extracted:
     if chapter == 0:
         raise Refused("has no chapters with text in its reading order")
     return Extracted(
-        "epub", builder.text(), title=_first(book, "title"), author=_first(book, "creator"),
-        date=markup.iso_date(_first(book, "date")), locators=builder.locators,
+        "epub",
+        builder.text(),
+        title=_first(book, "title"),
+        author=_first(book, "creator"),
+        date=markup.iso_date(_first(book, "date")),
+        locators=builder.locators,
     )
 
 
 def _first(book, name: str) -> str | None:
     try:
         values = book.get_metadata("DC", name)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     for value, _attrs in values:
         text = " ".join(str(value or "").split())

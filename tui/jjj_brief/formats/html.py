@@ -13,8 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from jjj_brief.formats import Extracted, Refused, TextBuilder
-from jjj_brief.formats import markup
+from jjj_brief.formats import Extracted, Refused, TextBuilder, markup
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _MAIN_XPATH = "//article | //main | //*[@role='main']"
@@ -52,11 +51,21 @@ def extract(raw: bytes) -> Extracted:
             raise Refused("is nested too deeply to read (over 256 levels of elements)")
         note = "; ".join(filter(None, [note, "nested over 256 levels deep: the text after that point was not read"]))
     title = _title(root)
-    author = markup.meta_content(root, "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author")
+    author = markup.meta_content(
+        root, "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author"
+    )
     date = markup.iso_date(
         markup.meta_content(
-            root, "article:published_time", "datePublished", "date", "dc.date", "dcterms.date",
-            "pubdate", "publishdate", "og:published_time", "dc.date.issued",
+            root,
+            "article:published_time",
+            "datePublished",
+            "date",
+            "dc.date",
+            "dcterms.date",
+            "pubdate",
+            "publishdate",
+            "og:published_time",
+            "dc.date.issued",
         )
         or _time_element(root)
     )
@@ -124,8 +133,13 @@ def _without_boilerplate(container, language: str) -> list[str]:
     else:  # no stop-word list for Chinese and most others: judge by length and links only
         stoplist, low, high = frozenset(), 0.0, 0.0
     found = justext.justext(
-        f"<html><body>{source}</body></html>", stoplist, stopwords_low=low, stopwords_high=high,
-        length_low=20 if not english else 70, length_high=60 if not english else 200, encoding="utf-8",
+        f"<html><body>{source}</body></html>",
+        stoplist,
+        stopwords_low=low,
+        stopwords_high=high,
+        length_low=20 if not english else 70,
+        length_high=60 if not english else 200,
+        encoding="utf-8",
     )
     return [p.text for p in found if not p.is_boilerplate]
 

@@ -10,12 +10,31 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 NEVER_TEXT = (
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
-    "embed", "applet", "svg", "math", "canvas", "form", "button", "select", "textarea",
-    "input", "head", "link", "meta",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "canvas",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "head",
+    "link",
+    "meta",
 )
 CHROME = ("nav", "header", "footer", "aside", "menu")
 BLOCKS = frozenset(
@@ -27,9 +46,7 @@ HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
 def parse_html(text: str) -> lxml_html.HtmlElement:
     """An HTML tree from decoded text; nothing is fetched or executed."""
-    parser = lxml_html.HTMLParser(
-        no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=False
-    )
+    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=False)
     text = re.sub(r"\A\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an encoding declaration
     root = lxml_html.document_fromstring(text or "<html></html>", parser=parser)
     if any("Excessive depth" in error.message for error in parser.error_log):
@@ -43,8 +60,13 @@ TRUNCATED = "data-jjj-truncated"
 def parse_xml(data: bytes) -> etree._Element:
     """An XML tree (EPUB packages, XHTML chapters): no DTD, no entities, no network."""
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True,
-        remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=True,
+        remove_comments=True,
+        remove_pis=True,
     )
     root = etree.fromstring(data, parser=parser)
     if root is None:

@@ -49,7 +49,7 @@ def extract(raw: bytes) -> Extracted:
                 _probe_contents(page)  # pypdf returns "" for a stream it refused to inflate: say why
         except (FileNotDecryptedError, DependencyError):
             raise
-        except Exception as exc:  # noqa: BLE001 - one broken page (or a decompression bomb): keep the others
+        except Exception as exc:
             broken.append(f"p. {label}: {_why(exc)}")
             page_text = ""
         builder.start_section(f"p. {label}")
@@ -61,13 +61,15 @@ def extract(raw: bytes) -> Extracted:
     if not builder.parts and broken:
         raise Refused(f"has no page that could be decoded ({len(broken)} failed; {broken[0]})")
     if not builder.parts:
-        raise Refused(
-            f"has no text layer on any of its {count} page(s) (a scanned PDF?): run OCR on it first"
-        )
+        raise Refused(f"has no text layer on any of its {count} page(s) (a scanned PDF?): run OCR on it first")
     info = _info(reader)
     found = Extracted(
-        "pdf", builder.text(), title=info.get("title"), author=info.get("author"),
-        date=markup.iso_date(info.get("date")), locators=builder.locators,
+        "pdf",
+        builder.text(),
+        title=info.get("title"),
+        author=info.get("author"),
+        date=markup.iso_date(info.get("date")),
+        locators=builder.locators,
     )
     if broken:
         found.notes.append(f"{len(broken)} page(s) could not be decoded and were skipped ({broken[0]})")
@@ -89,7 +91,7 @@ def _decrypt(reader, dependency_error: type[Exception]) -> None:
         opened = reader.decrypt("")
     except dependency_error:
         raise Refused("is encrypted (AES) and cannot be opened here; save an unprotected copy") from None
-    except Exception:  # noqa: BLE001
+    except Exception:
         opened = 0
     if not opened:
         raise Refused("is encrypted (password protected); save an unprotected copy")
@@ -98,7 +100,7 @@ def _decrypt(reader, dependency_error: type[Exception]) -> None:
 def _label(reader, index: int) -> str:
     try:
         label = str(reader.page_labels[index]).strip()
-    except Exception:  # noqa: BLE001 - broken /PageLabels: number pages from 1
+    except Exception:
         label = ""
     return " ".join(label.split())[:20] or str(index + 1)
 
@@ -107,10 +109,11 @@ def _info(reader) -> dict[str, str]:
     try:
         meta = reader.metadata or {}
         raw = {
-            "title": meta.get("/Title"), "author": meta.get("/Author"),
+            "title": meta.get("/Title"),
+            "author": meta.get("/Author"),
             "date": meta.get("/CreationDate"),
         }
-    except Exception:  # noqa: BLE001
+    except Exception:
         return {}
     out = {}
     for key, value in raw.items():

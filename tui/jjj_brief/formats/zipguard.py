@@ -33,7 +33,7 @@ def open_zip(raw: bytes, kind: str) -> zipfile.ZipFile:
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise Refused(f"is encrypted (password protected); save an unprotected copy")
+            raise Refused("is encrypted (password protected); save an unprotected copy")
         total += member.file_size
         if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise Refused(
@@ -41,5 +41,7 @@ def open_zip(raw: bytes, kind: str) -> zipfile.ZipFile:
                 f"({member.filename[:60]!r}): refused as a zip bomb"
             )
     if total > MAX_TOTAL_BYTES:
-        raise Refused(f"would expand to {total / 1e6:,.0f} MB (limit {MAX_TOTAL_BYTES / 1e6:,.0f} MB): refused as a zip bomb")
+        raise Refused(
+            f"would expand to {total / 1e6:,.0f} MB (limit {MAX_TOTAL_BYTES / 1e6:,.0f} MB): refused as a zip bomb"
+        )
     return archive

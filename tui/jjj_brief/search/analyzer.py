@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
 
 from whoosh.lang.porter import stem as porter_stem  # a pure-Python Porter stemmer (no index code)
 
@@ -61,8 +61,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _HAN_RUN = re.compile(rf"[{_CJK}]+")
 
 STOP_WORDS = frozenset(
-    "a an and are as at be been by for from has have in is it its of on or that the "
-    "this to was were will with".split()
+    "a an and are as at be been by for from has have in is it its of on or that the this to was were will with".split()
 )
 
 _BRITISH = {

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts, fold, surface_analysis
 from jjj_brief.search import query as q
+from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts, fold, surface_analysis
 from jjj_brief.search.concepts import (
     ELLIPSIS,
     concept_snippet,
@@ -78,7 +78,9 @@ class Hit:
             "end": self.end,
             "snippet": self.snippet,
             "highlights": [[s, e] for s, e in self.highlights],
-            "parts": [[s, e] for s, e in (self.parts or [(self.snippet_start, self.snippet_start + len(self.snippet))])],
+            "parts": [
+                [s, e] for s, e in (self.parts or [(self.snippet_start, self.snippet_start + len(self.snippet))])
+            ],
             "match": self.match,
             "missing": list(self.missing),
             "reasons": list(self.reasons),
@@ -254,8 +256,9 @@ def _most_first(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _join_windows(text: str, windows: list[tuple[int, int]], spans: list[tuple[int, int]]
-                  ) -> tuple[str, list[tuple[int, int]]]:
+def _join_windows(
+    text: str, windows: list[tuple[int, int]], spans: list[tuple[int, int]]
+) -> tuple[str, list[tuple[int, int]]]:
     """The snippet text (windows joined by an ellipsis) and the spans in its coordinates."""
     pieces, highlights, at = [], [], 0
     for start, end in windows:
@@ -284,7 +287,7 @@ class Engine:
     def engine(self) -> str:
         return self.generation.engine
 
-    def fresh(self) -> "Engine":
+    def fresh(self) -> Engine:
         """This engine, reading the index's latest commit."""
         self._searcher = self._searcher.fresh()
         return self
@@ -292,8 +295,9 @@ class Engine:
     def close(self) -> None:
         self._searcher.close()
 
-    def run(self, raw: str, *, limit: int = 20, group_by_article: bool = False,
-            want_facets: bool = False) -> SearchResult:
+    def run(
+        self, raw: str, *, limit: int = 20, group_by_article: bool = False, want_facets: bool = False
+    ) -> SearchResult:
         """Search; ``want_facets``: also count hits per outlet/year/kind when that costs a
         pass of its own (small results and value queries always have them)."""
         parsed = parse(raw, self.context)
@@ -338,11 +342,22 @@ class Engine:
         suggestion = self.suggest(raw, parsed, total) if total < FEW_HITS else None
         if total == 0 and not message and suggestion is None:
             message = "no matches"
-        return SearchResult(raw, parsed.shown, total, suggestion, message, hits, total_exact=exact,
-                            facets=facets, sort=parsed.sort, total_lower_bound=lower_bound)
+        return SearchResult(
+            raw,
+            parsed.shown,
+            total,
+            suggestion,
+            message,
+            hits,
+            total_exact=exact,
+            facets=facets,
+            sort=parsed.sort,
+            total_lower_bound=lower_bound,
+        )
 
-    def _fallback(self, parsed: ParsedQuery, room: int, seen: set, grouped: bool,
-                  facets: dict[str, dict[str, int]]) -> tuple[list[Hit], int, bool]:
+    def _fallback(
+        self, parsed: ParsedQuery, room: int, seen: set, grouped: bool, facets: dict[str, dict[str, int]]
+    ) -> tuple[list[Hit], int, bool]:
         """Hits holding most of the query's concepts (not already shown), most concepts
         first, then by score. Returns (hits, how many qualify, whether that is all of them).
 
@@ -419,8 +434,11 @@ class Engine:
 
     @staticmethod
     def _add_facets(facets: dict[str, dict[str, int]], fields: dict) -> None:
-        for name, value in (("outlet", fields.get("outlet")), ("year", (fields.get("date") or "")[:4]),
-                            ("kind", fields.get("kind"))):
+        for name, value in (
+            ("outlet", fields.get("outlet")),
+            ("year", (fields.get("date") or "")[:4]),
+            ("kind", fields.get("kind")),
+        ):
             if value:
                 facets.setdefault(name, {})
                 facets[name][value] = facets[name].get(value, 0) + 1
@@ -532,7 +550,7 @@ def _reset_engine() -> None:
     if _ENGINE is not None:
         try:
             _ENGINE.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     _ENGINE = None
 
@@ -588,7 +606,7 @@ def alias_groups() -> list[list[str]]:
         from jjj_brief.briefings import shipped_briefings  # type: ignore[attr-defined]
 
         return glossary_spellings(shipped_briefings())
-    except Exception:  # noqa: BLE001 - no or broken briefings: search works without expansion
+    except Exception:
         return []
 
 
@@ -609,7 +627,7 @@ def search(query: str, *, limit: int = 20, group_by_article: bool = False, facet
         if asks_for_own_work(query):
             try:
                 return own_work_search(query, limit)
-            except Exception as exc:  # noqa: BLE001 - a broken store must not break search
+            except Exception as exc:
                 return SearchResult(query, "", 0, None, f"your notes could not be searched: {exc}", [])
     for attempt in (1, 2):
         try:
@@ -617,7 +635,7 @@ def search(query: str, *, limit: int = 20, group_by_article: bool = False, facet
                 return _engine().run(query, limit=limit, group_by_article=group_by_article, want_facets=facets)
         except IndexUnavailable as exc:
             return SearchResult(query, "", 0, None, str(exc), [])
-        except Exception as exc:  # noqa: BLE001 - a broken index must not break the app
+        except Exception:
             if attempt == 1:
                 try:  # the index failed while reading: rebuild it once and retry
                     with _ENGINE_LOCK:
@@ -625,7 +643,7 @@ def search(query: str, *, limit: int = 20, group_by_article: bool = False, facet
                         MANAGER.discard()
                         MANAGER.ensure(rebuild=True)
                     continue
-                except Exception as rebuild_exc:  # noqa: BLE001
+                except Exception as rebuild_exc:
                     exc = rebuild_exc
             return SearchResult(query, "", 0, None, f"search failed: {exc.__class__.__name__}: {exc}", [])
     raise AssertionError("unreachable")
@@ -636,7 +654,7 @@ def search_facets(query: str) -> dict[str, dict[str, int]]:
     try:
         with _ENGINE_LOCK:
             return _engine().facets(query if isinstance(query, str) else str(query))
-    except Exception:  # noqa: BLE001 - facets are extra information
+    except Exception:
         return {}
 
 
@@ -645,7 +663,7 @@ def match_spans(query: str, text: str) -> list[tuple[int, int]]:
     try:
         parsed = parse(query, _highlight_context())
         return spans_for_terms(text, parsed.terms)
-    except Exception:  # noqa: BLE001 - highlighting is best effort
+    except Exception:
         return []
 
 
@@ -676,6 +694,15 @@ def _highlight_context() -> QueryContext:
 
 
 __all__: Sequence[str] = (
-    "Hit", "SearchResult", "IndexStatus", "search", "search_facets", "ensure_index", "match_spans", "spans_for_terms",
-    "make_snippet", "Engine", "alias_groups",
+    "Hit",
+    "SearchResult",
+    "IndexStatus",
+    "search",
+    "search_facets",
+    "ensure_index",
+    "match_spans",
+    "spans_for_terms",
+    "make_snippet",
+    "Engine",
+    "alias_groups",
 )

@@ -75,8 +75,9 @@ def read_hit(body: str, parsed: ParsedQuery, stored: Sequence | None, *, loose: 
     return reading
 
 
-def held_concepts(body: str, parsed: ParsedQuery, stored: Sequence | None, *,
-                  loose: bool = False) -> tuple[list[bool], bool]:
+def held_concepts(
+    body: str, parsed: ParsedQuery, stored: Sequence | None, *, loose: bool = False
+) -> tuple[list[bool], bool]:
     """(held per concept, passes the value filters): :func:`read_hit` without spans or
     reasons, for ranking many candidates cheaply (figures first, then a term look-up)."""
     figures = [values.StoredFigure.from_tuple(row) for row in (stored or ())]
@@ -112,15 +113,16 @@ def _has_sequence(positions: dict[str, set[int]], sequence: tuple[str, ...]) -> 
     return any(all(p + i + 1 in at for i, at in enumerate(rest)) for p in first)  # type: ignore[operator]
 
 
-def _figure_spans(body: str, figures: list[values.StoredFigure], value_range: ValueRange,
-                  reasons: dict[str, None]) -> list[tuple[int, int]]:
+def _figure_spans(
+    body: str, figures: list[values.StoredFigure], value_range: ValueRange, reasons: dict[str, None]
+) -> list[tuple[int, int]]:
     spans = []
     for figure in figures:
         how = values.matches(figure, value_range.low, value_range.high, value_range.unit, value_range.widen)
         if how is None:
             continue
         spans.append((figure.start, figure.end))
-        reasons[values.reason(figure, body[figure.start:figure.end], how)] = None
+        reasons[values.reason(figure, body[figure.start : figure.end], how)] = None
     return spans
 
 
@@ -130,8 +132,9 @@ def _figure_spans(body: str, figures: list[values.StoredFigure], value_range: Va
 MAX_WINDOWS = 4
 
 
-def concept_snippet(text: str, spans_by_concept: dict[int, list[tuple[int, int]]],
-                    width: int = SNIPPET_WIDTH) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def concept_snippet(
+    text: str, spans_by_concept: dict[int, list[tuple[int, int]]], width: int = SNIPPET_WIDTH
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(windows, highlights): windows of ``text`` covering every concept it holds.
 
     One window of ``width`` when every concept present fits in one; otherwise two

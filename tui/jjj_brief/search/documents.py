@@ -118,8 +118,9 @@ def article_figures_for_index(article: Article, collection_size: int) -> list:
     return figures.extract_figures(article.text)
 
 
-def article_documents(article: Article, links: TopicLinks | None = None, *,
-                      article_figures: list | None = None, key: str | None = None) -> Iterator[Doc]:
+def article_documents(
+    article: Article, links: TopicLinks | None = None, *, article_figures: list | None = None, key: str | None = None
+) -> Iterator[Doc]:
     """One document per passage; an import's documents carry ``key`` (default: :func:`import_key`)."""
     from jjj_brief.search import values
 

@@ -42,7 +42,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -53,6 +52,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
 
 from jjj_brief import paths
 from jjj_brief.corpus import Article, load_seed_articles
@@ -74,7 +75,6 @@ from jjj_brief.search.documents import (
 )
 from jjj_brief.search.glossary_terms import glossary_phrases
 from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
-from whoosh.filedb.filestore import FileStorage  # noqa: E402 - the Whoosh build target type
 
 Progress = Callable[[int, int], None]
 
@@ -248,9 +248,15 @@ class Sources:
     """Everything the index is derived from. Imports and briefings are read only when
     needed (building, or adding imports): the fingerprint reads seeds and briefing files."""
 
-    def __init__(self, articles: list[Article] | None = None, briefings: Any = None,
-                 briefing_files: list[Path] | None = None, *, load: Callable[[], Any] | None = None,
-                 seed_files: list[Path] | None = None) -> None:
+    def __init__(
+        self,
+        articles: list[Article] | None = None,
+        briefings: Any = None,
+        briefing_files: list[Path] | None = None,
+        *,
+        load: Callable[[], Any] | None = None,
+        seed_files: list[Path] | None = None,
+    ) -> None:
         self.briefing_files = briefing_files or []
         self._briefings = briefings
         self._load = load
@@ -290,9 +296,7 @@ class Sources:
         """The stored imports (file name -> [size, mtime, key]); for given articles, their keys."""
         if self._import_files is None:
             if self._imports is not None:  # articles given directly (tests, benchmarks)
-                self._import_files = {
-                    f"{a.id}.txt": [0, 0, import_key(a), len(a.paragraphs)] for a in self._imports
-                }
+                self._import_files = {f"{a.id}.txt": [0, 0, import_key(a), len(a.paragraphs)] for a in self._imports}
             else:
                 self._import_files = scan_import_files(previous)
         return self._import_files
@@ -382,8 +386,9 @@ def collect_sources(*, refresh: bool = True) -> Sources:
     folder = paths.briefings_dir()
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
     seeds = paths.seeds_dir()
-    seed_files = sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith(".")) \
-        if seeds.is_dir() else []
+    seed_files = (
+        sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith(".")) if seeds.is_dir() else []
+    )
     return Sources(None, None, files, load=_load_briefings, seed_files=seed_files)
 
 
@@ -394,7 +399,7 @@ def _load_briefings() -> Any:
         return None
     try:
         return shipped_briefings()
-    except Exception:  # noqa: BLE001 - broken briefings must not stop search of the articles
+    except Exception:
         return None
 
 
@@ -549,8 +554,15 @@ def build_generation(
     return index, words_from_surfaces(surfaces)
 
 
-def write_manifest(folder: Path, base: str, vocab: Counter, aliases: list[list[str]] | None = None, *,
-                   engine: str | None = None, glossary_terms: bool | None = None) -> None:
+def write_manifest(
+    folder: Path,
+    base: str,
+    vocab: Counter,
+    aliases: list[list[str]] | None = None,
+    *,
+    engine: str | None = None,
+    glossary_terms: bool | None = None,
+) -> None:
     """Side files (vocabulary, glossary spellings), then the manifest that vouches for all files.
 
     ``engine`` and ``glossary_terms`` (whether the aliases' phrases were indexed as terms)
@@ -580,8 +592,14 @@ def _write_manifest_file(folder: Path, base: str, engine: str, glossary_terms: b
     for path in sorted(folder.iterdir()):
         if _is_index_file(path):
             files[path.name] = _file_check(path, full=total <= FULL_CRC_LIMIT)
-    manifest = {"base": base, "analyzer": ANALYZER_VERSION, "schema": SCHEMA_VERSION, "engine": engine,
-                "glossary_terms": glossary_terms, "files": files}
+    manifest = {
+        "base": base,
+        "analyzer": ANALYZER_VERSION,
+        "schema": SCHEMA_VERSION,
+        "engine": engine,
+        "glossary_terms": glossary_terms,
+        "files": files,
+    }
     paths.atomic_write(folder / "manifest.json", json.dumps(manifest, indent=1))
 
 
@@ -612,12 +630,18 @@ def _read_imports_stamp(folder: Path) -> list | None:
 def _is_index_file(path: Path) -> bool:
     if path.name.endswith("WRITELOCK"):  # whoosh's lock file: not index content
         return False
-    return path.is_file() and not path.name.startswith(".") and path.suffix != ".lock" and path.name not in (
-        "manifest.json",
-        "vocab.json",
-        "aliases.json",
-        "imports.json",
-        "imports-stamp.json",
+    return (
+        path.is_file()
+        and not path.name.startswith(".")
+        and path.suffix != ".lock"
+        and path.name
+        not in (
+            "manifest.json",
+            "vocab.json",
+            "aliases.json",
+            "imports.json",
+            "imports-stamp.json",
+        )
     )
 
 
@@ -679,10 +703,19 @@ def open_generation(folder: Path) -> Generation:
         raise
     except ImportError as exc:
         raise IndexUnavailable(f"the {engine} engine is not installed ({exc})") from exc
-    except Exception as exc:  # noqa: BLE001 - any engine/unpickling failure means rebuild
+    except Exception as exc:
         raise IndexUnavailable(f"corrupt: cannot open ({exc.__class__.__name__})") from exc
-    return Generation(index, folder, manifest.get("base", ""), None, aliases, engine, None, stamp,
-                      glossary_terms=manifest.get("glossary_terms") is True and aliases is not None)
+    return Generation(
+        index,
+        folder,
+        manifest.get("base", ""),
+        None,
+        aliases,
+        engine,
+        None,
+        stamp,
+        glossary_terms=manifest.get("glossary_terms") is True and aliases is not None,
+    )
 
 
 # ---------------------------------------------------------------- incremental imports
@@ -723,9 +756,7 @@ def reconcile_imports(generation: Generation, sources: Sources, *, room: int | N
                 pass
             return _reconcile(generation, sources, stamp, room)
     except TimeoutError as exc:
-        raise IndexUnavailable(
-            "the search index is being updated by another jjj-brief; try again in a moment"
-        ) from exc
+        raise IndexUnavailable("the search index is being updated by another jjj-brief; try again in a moment") from exc
 
 
 def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int | None) -> tuple[int, int]:
@@ -760,8 +791,14 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
     generation.import_files, generation.imports_stamp = wanted, stamp
     if generation.folder is not None:
         if add_files or remove_keys:
-            write_manifest(generation.folder, generation.base, generation.vocab, generation.aliases,
-                           engine=generation.engine, glossary_terms=generation.glossary_terms)
+            write_manifest(
+                generation.folder,
+                generation.base,
+                generation.vocab,
+                generation.aliases,
+                engine=generation.engine,
+                glossary_terms=generation.glossary_terms,
+            )
         write_import_files(generation.folder, wanted, stamp)
     return added, len(remove_keys)
 
@@ -820,7 +857,9 @@ class IndexManager:
                 if exc.errno not in STORAGE_ERRNOS:
                     raise
                 # A full disk (or a cache gone read-only under us): search from memory.
-                note = f"cannot write the search index to {root} ({exc.strerror or exc}); working in memory for this run"
+                note = (
+                    f"cannot write the search index to {root} ({exc.strerror or exc}); working in memory for this run"
+                )
                 paths.STORAGE_WARNINGS.add(note)
                 return self._ensure_memory(sources, base, progress, started, True, setting)
 
@@ -868,7 +907,11 @@ class IndexManager:
         target = PrivateRamStorage() if engine == "whoosh" else None
         aliases = glossary_spellings(sources.briefings)
         index, vocab = build_generation(
-            target, all_documents(sources), total=sources.estimated_passages(), progress=progress, engine=engine,
+            target,
+            all_documents(sources),
+            total=sources.estimated_passages(),
+            progress=progress,
+            engine=engine,
             aliases=aliases,
         )
         self.generation = Generation(index, None, base, vocab, aliases, engine, files, stamp, glossary_terms=True)
@@ -895,8 +938,9 @@ class IndexManager:
                 generation = self._build_on_disk(root, sources, base, progress, setting, engine)
         except TimeoutError:
             generation = self._build_memory(sources, base, progress, setting)
-            status = self._status("memory", "another jjj-brief is building the index", generation, started,
-                                  setting=setting)
+            status = self._status(
+                "memory", "another jjj-brief is building the index", generation, started, setting=setting
+            )
             status.messages.append(
                 "another jjj-brief is building the search index; using a private in-memory index for this run"
             )
@@ -908,8 +952,9 @@ class IndexManager:
     def _engine_fits(generation: Generation, setting: str) -> bool:
         return setting not in ENGINES or generation.engine == setting
 
-    def _reuse(self, generation: Generation, sources: Sources, started: float, root: Path,
-               setting: str) -> tuple[IndexStatus | None, str, str | None]:
+    def _reuse(
+        self, generation: Generation, sources: Sources, started: float, root: Path, setting: str
+    ) -> tuple[IndexStatus | None, str, str | None]:
         """(status, "", None) when the generation serves; (None, why, engine) when it
         needs a rebuild (on that engine)."""
         if not self._engine_fits(generation, setting):
@@ -927,15 +972,26 @@ class IndexManager:
             added = removed = 0
             messages.append(str(exc))
         except TooBigForEngine:
-            return None, f"imports take the collection past {TANTIVY_PASSAGES} passages: switching to tantivy", "tantivy"
+            return (
+                None,
+                f"imports take the collection past {TANTIVY_PASSAGES} passages: switching to tantivy",
+                "tantivy",
+            )
         if added or removed:
             passages = generation.passages()
         wanted = choose_engine(passages, setting, generation.engine)
         if wanted != generation.engine:
             return None, f"{passages} passages: switching to {wanted}", wanted
         action = "updated" if (added or removed) else "reused"
-        status = self._status(action, "up to date" if action == "reused" else "imports changed",
-                              generation, started, added, removed, setting)
+        status = self._status(
+            action,
+            "up to date" if action == "reused" else "imports changed",
+            generation,
+            started,
+            added,
+            removed,
+            setting,
+        )
         status.messages.extend(messages)
         return status, "", None
 
@@ -958,8 +1014,9 @@ class IndexManager:
             return None, "stale: articles, briefings or analyzer changed"
         return generation, "up to date"
 
-    def _build_on_disk(self, root: Path, sources: Sources, base: str, progress, setting: str,
-                       engine: str | None = None) -> Generation:
+    def _build_on_disk(
+        self, root: Path, sources: Sources, base: str, progress, setting: str, engine: str | None = None
+    ) -> Generation:
         _clean_stray(root, keep=self._current_name(root))
         temp = root / f".tmp-{uuid.uuid4().hex[:12]}"
         temp.mkdir()
@@ -991,12 +1048,20 @@ class IndexManager:
         return generation
 
     @staticmethod
-    def _status(action, reason, generation: Generation, started, added=0, removed=0,
-                setting="auto") -> IndexStatus:
+    def _status(action, reason, generation: Generation, started, added=0, removed=0, setting="auto") -> IndexStatus:
         documents = generation.doc_count()
         location = str(generation.folder) if generation.folder else None
-        return IndexStatus(action, reason, location, documents, time.perf_counter() - started, added, removed,
-                           engine=generation.engine, setting=setting)
+        return IndexStatus(
+            action,
+            reason,
+            location,
+            documents,
+            time.perf_counter() - started,
+            added,
+            removed,
+            engine=generation.engine,
+            setting=setting,
+        )
 
 
 def _sources_stamp() -> tuple:

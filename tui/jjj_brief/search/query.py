@@ -87,10 +87,17 @@ FILLER_WORDS = frozenset(
 )
 MIN_FALLBACK_CONCEPTS = 3
 KIND_NAMES = {
-    "passage": "passage", "passages": "passage", "article": "passage", "articles": "passage",
-    "topic": "topic", "topics": "topic",
-    "fact": "fact", "facts": "fact",
-    "glossary": "glossary", "term": "glossary", "terms": "glossary",
+    "passage": "passage",
+    "passages": "passage",
+    "article": "passage",
+    "articles": "passage",
+    "topic": "topic",
+    "topics": "topic",
+    "fact": "fact",
+    "facts": "fact",
+    "glossary": "glossary",
+    "term": "glossary",
+    "terms": "glossary",
 }
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -140,17 +147,17 @@ class Keyword:
 
 @dataclass(frozen=True, slots=True)
 class And:
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Or:
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
-    child: "Node"
+    child: Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +178,7 @@ class ValueRange:
 @dataclass(frozen=True, slots=True)
 class AtLeast:
     minimum: int
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +271,12 @@ class QueryContext:
     resolve_article: Callable[[str], str | None] = lambda ref: None
 
     @classmethod
-    def build(cls, groups: Sequence[Sequence[str]], vocabulary: Sequence[str],
-              resolve_article: Callable[[str], str | None] | None = None) -> "QueryContext":
+    def build(
+        cls,
+        groups: Sequence[Sequence[str]],
+        vocabulary: Sequence[str],
+        resolve_article: Callable[[str], str | None] | None = None,
+    ) -> QueryContext:
         by_key: dict[str, list[str]] = {}
         for group in groups:
             spellings = [s for s in dict.fromkeys(group) if words_key(s)]
@@ -381,7 +392,7 @@ def _typed_numbers(text: str, matches: list[re.Match], context: QueryContext) ->
             continue  # a bare number ("38.6") stays a word
         typed = figure.text
         if figure.qualifier and typed.lower().startswith(figure.qualifier):
-            typed = typed[len(figure.qualifier):].strip()
+            typed = typed[len(figure.qualifier) :].strip()
         if words_key(typed) in context.alias_groups:
             continue
         found.append((figure.start, figure.end, _number_clause(typed, figure.value, figure.unit)))
@@ -506,7 +517,9 @@ def _cap_prefixes(items: list, messages: list[str]) -> None:
             clause.terms = {(t,) for t in kept}
             cut.append(f"{node.prefix}…")
     if cut:
-        messages.append(f"showing words starting with {', '.join(cut)} (first {share}{' each' if len(cut) > 1 else ''})")
+        messages.append(
+            f"showing words starting with {', '.join(cut)} (first {share}{' each' if len(cut) > 1 else ''})"
+        )
 
 
 def _lex_phrase(match: re.Match, items: list, messages: list[str], context: QueryContext) -> None:
@@ -529,8 +542,7 @@ def _lex_phrase(match: re.Match, items: list, messages: list[str], context: Quer
     items.append(Clause(query, _shown_phrase(phrase), terms, negated, required=True))
 
 
-def _lex_field(match: re.Match, items: list, filters: list[Clause], messages: list[str],
-               context: QueryContext) -> None:
+def _lex_field(match: re.Match, items: list, filters: list[Clause], messages: list[str], context: QueryContext) -> None:
     name = match.group("field").lower()
     value = match.group("fquoted") if match.group("fquoted") is not None else (match.group("fvalue") or "")
     negated = bool(match.group("fneg"))
@@ -644,7 +656,7 @@ def _alias_clause(typed: str, spellings: list[str]) -> Clause:
         if query is None:
             continue
         terms |= spelling_terms
-        for leaf in (query.children if isinstance(query, Or) else [query]):
+        for leaf in query.children if isinstance(query, Or) else [query]:
             if leaf not in leaves:
                 leaves.append(leaf)
     leaves = prune_variants(leaves)
@@ -654,8 +666,8 @@ def _alias_clause(typed: str, spellings: list[str]) -> Clause:
         if words_key(spelling) not in shown_keys:
             shown_keys.add(words_key(spelling))
             others.append(spelling)
-    shown = _shown_phrase(typed) if not others else (
-        "(" + " OR ".join(_shown_phrase(s) for s in [typed, *others]) + ")"
+    shown = (
+        _shown_phrase(typed) if not others else ("(" + " OR ".join(_shown_phrase(s) for s in [typed, *others]) + ")")
     )
     return Clause(any_of(leaves), shown, terms, plain_word=None, label=typed)
 
@@ -734,8 +746,13 @@ def _combine_operators(items: list, messages: list[str]) -> list[Clause]:
         if pending_or and not clause.negated:
             left = clauses.pop()
             subqueries = list(left.query.children) if getattr(left, "_or_group", False) else [left.query]
-            merged = Clause(Or((*subqueries, clause.query)), f"{left.shown} OR {clause.shown}",
-                            left.terms | clause.terms, values=left.values + clause.values, required=True)
+            merged = Clause(
+                Or((*subqueries, clause.query)),
+                f"{left.shown} OR {clause.shown}",
+                left.terms | clause.terms,
+                values=left.values + clause.values,
+                required=True,
+            )
             merged._or_group = True  # type: ignore[attr-defined]
             clauses.append(merged)
         else:
@@ -772,21 +789,34 @@ def _assemble(clauses: list[Clause], filters: list[Clause], messages: list[str])
     must_not = [c.query for c in negative] + [f.query for f in filter_neg]
     if not must and not must_not:
         if not messages:
-            messages.append("nothing to search for: type a word, a \"phrase\" or a filter")
+            messages.append('nothing to search for: type a word, a "phrase" or a filter')
         return ParsedQuery(None, "", set(), [], messages, sort=sort)
     if not must:
         must = [Every()]
         messages.append("only exclusions given: showing everything else")
     query: Node = all_of(must) if not must_not else And((*must, *(Not(node) for node in must_not)))
-    concepts = [Concept(c.query, c.label or c.shown, c.terms, c.values, c.required,
-                        loose=c.loose, loose_terms=c.loose_terms) for c in positive]
+    concepts = [
+        Concept(c.query, c.label or c.shown, c.terms, c.values, c.required, loose=c.loose, loose_terms=c.loose_terms)
+        for c in positive
+    ]
     if len(concepts) >= MIN_FALLBACK_CONCEPTS:  # a sentence: its little words are no news
         messages[:] = [m for m in messages if not m.startswith("common word ")]
     restriction = [f.query for f in filter_pos] + [Not(node) for node in must_not]
     fallback, minimum = _fallback(concepts, restriction)
     value_filters = tuple(r for f in filter_pos for r in f.values)
-    return ParsedQuery(query, shown, terms, words, messages, is_filter_only=not positive, concepts=concepts,
-                       fallback=fallback, fallback_minimum=minimum, value_filters=value_filters, sort=sort)
+    return ParsedQuery(
+        query,
+        shown,
+        terms,
+        words,
+        messages,
+        is_filter_only=not positive,
+        concepts=concepts,
+        fallback=fallback,
+        fallback_minimum=minimum,
+        value_filters=value_filters,
+        sort=sort,
+    )
 
 
 def _is_filler(clause: Clause) -> bool:

@@ -46,11 +46,16 @@ def make_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for spec in FIELDS:
         if spec.kind == "text":
-            builder.add_text_field(spec.name, stored=spec.stored, tokenizer_name="raw",
-                                   index_option="position" if spec.positions else "freq")
+            builder.add_text_field(
+                spec.name,
+                stored=spec.stored,
+                tokenizer_name="raw",
+                index_option="position" if spec.positions else "freq",
+            )
         elif spec.kind == "keyword":
-            builder.add_text_field(spec.name, stored=spec.stored, fast=spec.sortable, tokenizer_name="raw",
-                                   index_option="basic")
+            builder.add_text_field(
+                spec.name, stored=spec.stored, fast=spec.sortable, tokenizer_name="raw", index_option="basic"
+            )
         elif spec.value is int:
             builder.add_integer_field(spec.name, stored=True)
         else:
@@ -76,7 +81,7 @@ def to_document(doc: Doc) -> tantivy.Document:
         if spec.kind == "text":
             out.add_pre_tokenized_text(name, pre_tokenized(str(value)))
         elif spec.kind == "keyword":
-            for item in (str(value).split() if spec.multi else [str(value)]):
+            for item in str(value).split() if spec.multi else [str(value)]:
                 out.add_text(name, item)
         elif spec.value is int:
             out.add_integer(name, int(value))
@@ -120,7 +125,7 @@ class Compiler:
 
 
 @singledispatch
-def compile_node(node: object, schema: tantivy.Schema) -> tantivy.Query:  # noqa: ARG001
+def compile_node(node: object, schema: tantivy.Schema) -> tantivy.Query:
     raise TypeError(f"no tantivy compiler for query node {node.__class__.__name__}")
 
 
@@ -169,10 +174,12 @@ def _(node: q.And, schema: tantivy.Schema) -> tantivy.Query:
 
 @compile_node.register
 def _(node: q.Not, schema: tantivy.Schema) -> tantivy.Query:
-    return tantivy.Query.boolean_query([
-        (tantivy.Occur.Must, tantivy.Query.all_query()),
-        (tantivy.Occur.MustNot, compile_node(node.child, schema)),
-    ])
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, tantivy.Query.all_query()),
+            (tantivy.Occur.MustNot, compile_node(node.child, schema)),
+        ]
+    )
 
 
 @compile_node.register
@@ -193,12 +200,12 @@ def _(node: q.AtLeast, schema: tantivy.Schema) -> tantivy.Query:
 
 
 @compile_node.register
-def _(node: q.Every, schema: tantivy.Schema) -> tantivy.Query:  # noqa: ARG001
+def _(node: q.Every, schema: tantivy.Schema) -> tantivy.Query:
     return tantivy.Query.all_query()
 
 
 @compile_node.register
-def _(node: q.Nothing, schema: tantivy.Schema) -> tantivy.Query:  # noqa: ARG001
+def _(node: q.Nothing, schema: tantivy.Schema) -> tantivy.Query:
     return tantivy.Query.empty_query()
 
 
@@ -216,8 +223,9 @@ class TantivyStore:
     table_of_contents = "meta.json"  # a complete tantivy index always has it
 
     @staticmethod
-    def build(folder: Path | None, docs: Iterable[Doc], *, procs: int = 1, limitmb: int = 128,  # noqa: ARG004
-              on_doc: Any = None) -> tantivy.Index:
+    def build(
+        folder: Path | None, docs: Iterable[Doc], *, procs: int = 1, limitmb: int = 128, on_doc: Any = None
+    ) -> tantivy.Index:
         index = tantivy.Index(make_schema(), path=str(folder) if folder is not None else None, reuse=False)
         writer = index.writer(heap_size=max(WRITER_HEAP, limitmb * 1_000_000 // 2), num_threads=1)
         try:
@@ -251,7 +259,7 @@ class TantivyStore:
         return int(index.searcher().doc_freq("kind", "passage"))
 
     @staticmethod
-    def close(index: tantivy.Index) -> None:  # noqa: ARG004 - tantivy closes on release
+    def close(index: tantivy.Index) -> None:
         return None
 
     @staticmethod
@@ -277,7 +285,7 @@ class TantivyStore:
         index.reload()
 
     @staticmethod
-    def searcher(index: tantivy.Index) -> "TantivySearcher":
+    def searcher(index: tantivy.Index) -> TantivySearcher:
         return TantivySearcher(index)
 
 
@@ -291,7 +299,7 @@ class TantivySearcher:
         self.compile = Compiler(index.schema)
         self._searcher = index.searcher()
 
-    def fresh(self) -> "TantivySearcher":
+    def fresh(self) -> TantivySearcher:
         self.index.reload()
         self._searcher = self.index.searcher()
         return self

@@ -51,9 +51,16 @@ class StoredFigure:
         return (self.start, self.end, self.value, self.unit, self.tolerance, self.likely, self.likely_tolerance)
 
     @classmethod
-    def from_tuple(cls, row: Sequence) -> "StoredFigure":
-        return cls(int(row[0]), int(row[1]), float(row[2]), row[3], float(row[4]),
-                   None if row[5] is None else float(row[5]), float(row[6]))
+    def from_tuple(cls, row: Sequence) -> StoredFigure:
+        return cls(
+            int(row[0]),
+            int(row[1]),
+            float(row[2]),
+            row[3],
+            float(row[4]),
+            None if row[5] is None else float(row[5]),
+            float(row[6]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +138,17 @@ def stored_figures(figures: Iterable, passage_start: int, passage_end: int) -> l
         likely = figure.suspect.likely if figure.suspect is not None else None
         if likely is not None and (likely <= 0 or likely == figure.value):
             likely = None
-        out.append(StoredFigure(
-            figure.start - passage_start, figure.end - passage_start, float(figure.value), figure.unit,
-            tolerance, likely, _likely_tolerance(figure.value, tolerance, likely) if likely else 0.0,
-        ))
+        out.append(
+            StoredFigure(
+                figure.start - passage_start,
+                figure.end - passage_start,
+                float(figure.value),
+                figure.unit,
+                tolerance,
+                likely,
+                _likely_tolerance(figure.value, tolerance, likely) if likely else 0.0,
+            )
+        )
     return out
 
 
@@ -163,7 +177,11 @@ def figure_keys(figures: Iterable[StoredFigure]) -> list[str]:
             if value is None or value <= 0:
                 continue
             exponent, mantissa = _bucket(value, 3)
-            buckets = {(exponent, f"{mantissa // 100}"), (exponent, f"{mantissa // 10:02d}"), (exponent, f"{mantissa:03d}")}
+            buckets = {
+                (exponent, f"{mantissa // 100}"),
+                (exponent, f"{mantissa // 10:02d}"),
+                (exponent, f"{mantissa:03d}"),
+            }
             if tolerance:
                 for edge in (value - tolerance, value + tolerance):
                     if edge > 0:

@@ -81,7 +81,7 @@ class AnalyzedText(TEXT):
     ``word_values``; this does the same grouping on plain tuples (the build's hot loop).
     """
 
-    def index(self, value, **kwargs):  # noqa: ARG002 - same signature as TEXT.index
+    def index(self, value, **kwargs):
         if not isinstance(value, str) or not self.format.supports("positions"):
             yield from super().index(value, **kwargs)
             return
@@ -122,7 +122,7 @@ class PrivateRamStorage(RamStorage):
     read-only home) destroyed each other's files mid-build ("seek of closed file").
     """
 
-    def temp_storage(self, name=None):  # noqa: ARG002 - the shared name is the bug
+    def temp_storage(self, name=None):
         return FileStorage(tempfile.mkdtemp(prefix="jjj-brief-index-")).create()
 
 
@@ -137,8 +137,9 @@ class WhooshStore:
     table_of_contents = ".toc"  # suffix of the file a complete index always has
 
     @staticmethod
-    def build(folder: Path | None, docs: Iterable[Doc], *, procs: int = 1, limitmb: int = 128,
-              on_doc: Any = None) -> Index:
+    def build(
+        folder: Path | None, docs: Iterable[Doc], *, procs: int = 1, limitmb: int = 128, on_doc: Any = None
+    ) -> Index:
         storage = FileStorage(str(folder)) if folder is not None else PrivateRamStorage()
         index = storage.create_index(make_schema())
         # compound=False: whoosh-reloaded opens a compound segment file by copying each
@@ -205,7 +206,7 @@ class WhooshStore:
             raise
 
     @staticmethod
-    def searcher(index: Index) -> "WhooshSearcher":
+    def searcher(index: Index) -> WhooshSearcher:
         return WhooshSearcher(index)
 
 
@@ -225,7 +226,7 @@ class WhooshSearcher:
         self.index = index
         self._searcher = index.searcher(weighting=scoring.BM25F())
 
-    def fresh(self) -> "WhooshSearcher":
+    def fresh(self) -> WhooshSearcher:
         """Read the index's latest commit.
 
         Opens a new searcher rather than ``Searcher.refresh()``: whoosh-reloaded 2.7.5's

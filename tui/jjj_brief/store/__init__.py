@@ -24,7 +24,22 @@ from jjj_brief.store.model import (
 from jjj_brief.store.sqlite import FILE_NAME, SQLiteStore, bookmark_anchor, open_store
 
 __all__ = [
-    "COLORS", "FILE_NAME", "VERDICTS", "Anchor", "Bookmark", "Claim", "ClaimMember", "ConflictError", "Note",
-    "SQLiteStore", "SavedSearch", "StoreError", "WorkStore", "bookmark_anchor", "make_anchor", "open_store",
-    "parse_ref", "refind",
+    "COLORS",
+    "FILE_NAME",
+    "VERDICTS",
+    "Anchor",
+    "Bookmark",
+    "Claim",
+    "ClaimMember",
+    "ConflictError",
+    "Note",
+    "SQLiteStore",
+    "SavedSearch",
+    "StoreError",
+    "WorkStore",
+    "bookmark_anchor",
+    "make_anchor",
+    "open_store",
+    "parse_ref",
+    "refind",
 ]

@@ -115,9 +115,12 @@ def to_markdown(brief: Brief) -> str:
             lines.append(f"- {_md(block.text)}")
         elif block.kind == "quote" and block.source:
             source = block.source
-            lines += [f"> “{_md(source.quote)}”", ">",
-                      f"> — {_md(source.cite())}, characters {source.offsets}"
-                      + (f" ({_md(block.detail)})" if block.detail else "")]
+            lines += [
+                f"> “{_md(source.quote)}”",
+                ">",
+                f"> — {_md(source.cite())}, characters {source.offsets}"
+                + (f" ({_md(block.detail)})" if block.detail else ""),
+            ]
             if source.orphaned:
                 lines += [">", "> *Orphaned: this quote is no longer in the article.*"]
             if block.lead:
@@ -144,9 +147,17 @@ def _h(text: str) -> str:
 
 def to_html(brief: Brief) -> str:
     """A self-contained page: inline style only, no script, no link, no image, no URL."""
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{_h(brief.title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
-           f"<h1>{_h(brief.title)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_h(brief.title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_h(brief.title)}</h1>",
+    ]
     in_list = False
     for block in brief.blocks:
         if block.kind == "item":
@@ -231,8 +242,7 @@ def _date_parts(date: str) -> list[int]:
 
 
 def _source_note(source: Source) -> list[str]:
-    lines = [f"quote: {one_line(source.quote)}", f"article: {one_line(source.article)}",
-             f"offsets: {source.offsets}"]
+    lines = [f"quote: {one_line(source.quote)}", f"article: {one_line(source.article)}", f"offsets: {source.offsets}"]
     if source.sha256:
         lines.append(f"sha256: {source.sha256}")
     if source.locator:
@@ -291,8 +301,9 @@ def to_ris(sources: list[Source]) -> str:
         parts = _date_parts(source.date)
         if parts:
             lines.append(f"PY  - {parts[0]}")
-            lines.append("DA  - " + "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
-                         + "/" * (3 - len(parts)))
+            lines.append(
+                "DA  - " + "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/" * (3 - len(parts))
+            )
         lines += [f"N1  - {line}" for line in _source_note(source)]
         lines += [f"ID  - {source.key}", "ER  - "]
         records.append("\n".join(lines))

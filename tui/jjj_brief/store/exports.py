@@ -38,8 +38,18 @@ def source_of(article_id: str, quote: str, start: int | None, end: int | None, o
     article = load_corpus().find(article_id)
     if article is None:
         return Source(article_id, "(article not in this corpus)", "", article_id, quote, start, end, orphaned=True)
-    return Source(article.id, article.outlet, article.date, article.title, quote, start, end,
-                  import_sha256(article), orphaned, _locator(article, start, quote))
+    return Source(
+        article.id,
+        article.outlet,
+        article.date,
+        article.title,
+        quote,
+        start,
+        end,
+        import_sha256(article),
+        orphaned,
+        _locator(article, start, quote),
+    )
 
 
 def _locator(article: Article, start: int | None, quote: str) -> str:
@@ -159,8 +169,10 @@ def saved_brief(saved, hits: list, new_keys: list[str]) -> Brief:
     for hit in hits:
         new = " — new since you last looked" if hit_key(hit) in new_keys else ""
         if hit.kind == "passage":
-            brief.quote(source_of(hit.article, hit.snippet, hit.snippet_start,
-                                  hit.snippet_start + len(hit.snippet)), f"score {hit.score:.2f}{new}")
+            brief.quote(
+                source_of(hit.article, hit.snippet, hit.snippet_start, hit.snippet_start + len(hit.snippet)),
+                f"score {hit.score:.2f}{new}",
+            )
         else:
             brief.para(f"{hit.title}: {hit.snippet}{new}", lead=f"{hit.kind}:")
     if not hits:
@@ -197,7 +209,7 @@ def build_brief(item_id: str, store=None) -> Brief:
         if None in ids:
             raise UserError(f"expected note-N[,note-M...], got {ref!r}")
         return notes_brief([work().note(i) for i in ids if i is not None], "Your notes")
-    if lower.startswith("saved-") or lower.startswith("saved:"):
+    if lower.startswith(("saved-", "saved:")):
         saved = work().saved_search(ref[6:] if lower.startswith("saved:") else ref)
         run = run_saved(saved)
         return saved_brief(saved, run.result.hits, run.new_keys)  # type: ignore[attr-defined]

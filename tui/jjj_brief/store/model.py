@@ -40,8 +40,13 @@ class Bookmark:
         return f"bookmark-{self.id}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.ref, "note": self.note, "created": self.created, "author": self.author,
-                **self.anchor.to_dict()}
+        return {
+            "id": self.ref,
+            "note": self.note,
+            "created": self.created,
+            "author": self.author,
+            **self.anchor.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,16 @@ class Note:
         return f"note-{self.id}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.ref, "text": self.text, "color": self.color, "created": self.created,
-                "updated": self.updated, "revision": self.revision, "author": self.author,
-                **self.anchor.to_dict()}
+        return {
+            "id": self.ref,
+            "text": self.text,
+            "color": self.color,
+            "created": self.created,
+            "updated": self.updated,
+            "revision": self.revision,
+            "author": self.author,
+            **self.anchor.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -101,9 +113,16 @@ class Claim:
         return sorted({m.anchor.article for m in self.members})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.ref, "verdict": self.verdict, "text": self.text, "created": self.created,
-                "updated": self.updated, "revision": self.revision, "author": self.author,
-                "members": [m.to_dict() for m in self.members]}
+        return {
+            "id": self.ref,
+            "verdict": self.verdict,
+            "text": self.text,
+            "created": self.created,
+            "updated": self.updated,
+            "revision": self.revision,
+            "author": self.author,
+            "members": [m.to_dict() for m in self.members],
+        }
 
 
 @dataclass(frozen=True)
@@ -123,9 +142,16 @@ class SavedSearch:
         return f"saved-{self.id}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.ref, "name": self.name, "query": self.query, "sort": self.sort,
-                "watch": self.watch, "created": self.created, "last_seen": self.last_seen,
-                "author": self.author}
+        return {
+            "id": self.ref,
+            "name": self.name,
+            "query": self.query,
+            "sort": self.sort,
+            "watch": self.watch,
+            "created": self.created,
+            "last_seen": self.last_seen,
+            "author": self.author,
+        }
 
 
 def parse_ref(ref: str, kind: str) -> int | None:

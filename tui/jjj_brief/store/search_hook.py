@@ -60,8 +60,15 @@ def own_work_search(query: str, limit: int = 20) -> SearchResult:
     hits.sort(key=lambda h: (-h.score, h.kind, h.title))
     shown = " ".join([*(f"kind:{k}" for k in kinds), *(f"article:{article}",) * bool(article), *words])
     message = f"{', '.join(ignored)} do not apply to your notes and claims; ignored" if ignored else None
-    return SearchResult(query, shown, len(hits), None, message, hits[:limit],
-                        facets={"kind": {k: sum(h.kind == k for h in hits) for k in kinds}})
+    return SearchResult(
+        query,
+        shown,
+        len(hits),
+        None,
+        message,
+        hits[:limit],
+        facets={"kind": {k: sum(h.kind == k for h in hits) for k in kinds}},
+    )
 
 
 def _tokens(query: str) -> list[str]:
@@ -93,8 +100,21 @@ def _note_hit(note, light, corpus) -> Hit:
     orphan = " (orphaned: no longer in the article)" if note.anchor.orphaned else ""
     snippet = f"“{note.anchor.exact[:300]}”{orphan}" + (f" — {note.text[:400]}" if note.text else "")
     highlights = spans_for_terms(snippet, light)
-    return Hit("note", note.anchor.article, file, title, outlet, date, float(len(highlights)) + 1.0,
-               note.anchor.start, note.anchor.end, snippet, highlights, 0, match="all")
+    return Hit(
+        "note",
+        note.anchor.article,
+        file,
+        title,
+        outlet,
+        date,
+        float(len(highlights)) + 1.0,
+        note.anchor.start,
+        note.anchor.end,
+        snippet,
+        highlights,
+        0,
+        match="all",
+    )
 
 
 def _claim_hit(claim, light, corpus) -> Hit:
@@ -103,5 +123,18 @@ def _claim_hit(claim, light, corpus) -> Hit:
     quotes = " / ".join(f"“{m.anchor.exact[:80]}” ({m.anchor.article})" for m in claim.members)
     snippet = f"your verdict: {claim.verdict} — {quotes}" + (f" — {claim.text[:400]}" if claim.text else "")
     highlights = spans_for_terms(snippet, light)
-    return Hit("claim", first.article, file, f"Your claim {claim.ref}: {claim.verdict}", outlet, date,
-               float(len(highlights)) + 1.0, first.start, first.end, snippet, highlights, 0, match="all")
+    return Hit(
+        "claim",
+        first.article,
+        file,
+        f"Your claim {claim.ref}: {claim.verdict}",
+        outlet,
+        date,
+        float(len(highlights)) + 1.0,
+        first.start,
+        first.end,
+        snippet,
+        highlights,
+        0,
+        match="all",
+    )

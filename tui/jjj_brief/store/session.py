@@ -167,7 +167,6 @@ def watch_report() -> list[dict[str, object]]:
     if _STORE is None and not (paths.data_dir() / FILE_NAME).is_file():
         return []
     try:
-        return [{"name": run.saved.name, "query": run.saved.query, "new": run.new}
-                for run in check_watches()]
+        return [{"name": run.saved.name, "query": run.saved.query, "new": run.new} for run in check_watches()]
     finally:
         close_work()

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jjj_brief import paths
@@ -50,7 +50,7 @@ Analyze = Callable[[str], list[str]]
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _default_author() -> str:
@@ -89,8 +89,7 @@ class SQLiteStore:
 
     def _connect(self) -> sqlite3.Connection:
         target = str(self.path) if self.path else ":memory:"
-        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if self.path:
@@ -124,7 +123,7 @@ class SQLiteStore:
             raise StoreError(f"{self.location}: the store is closed")
         return self._conn
 
-    def __enter__(self) -> "SQLiteStore":
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -243,16 +242,20 @@ class SQLiteStore:
         return self._bookmark(bookmark_id)
 
     def _bookmark(self, bookmark_id: int) -> Bookmark:
-        rows = self._read(f"SELECT id, {_ANCHOR_COLUMNS}, note, created, author FROM bookmarks WHERE id = ?",
-                          (bookmark_id,))
+        rows = self._read(
+            f"SELECT id, {_ANCHOR_COLUMNS}, note, created, author FROM bookmarks WHERE id = ?", (bookmark_id,)
+        )
         if not rows:
             raise StoreError(f"no bookmark-{bookmark_id}")
         return _bookmark_from(rows[0])
 
     def bookmarks(self, article: str | None = None) -> list[Bookmark]:
         where, params = ("WHERE article = ?", (article,)) if article else ("", ())
-        rows = self._read(f"SELECT id, {_ANCHOR_COLUMNS}, note, created, author FROM bookmarks {where} "
-                          "ORDER BY created DESC, id DESC", params)
+        rows = self._read(
+            f"SELECT id, {_ANCHOR_COLUMNS}, note, created, author FROM bookmarks {where} "
+            "ORDER BY created DESC, id DESC",
+            params,
+        )
         return [_bookmark_from(row) for row in rows]
 
     def remove_bookmark(self, bookmark_id: int) -> None:
@@ -275,8 +278,9 @@ class SQLiteStore:
             self._index_terms(conn, "note", note_id, f"{text}\n{anchor.exact}")
         return self.note(note_id)
 
-    def update_note(self, note_id: int, text: str, color: str | None = None,
-                    expected_revision: int | None = None) -> Note:
+    def update_note(
+        self, note_id: int, text: str, color: str | None = None, expected_revision: int | None = None
+    ) -> Note:
         from jjj_brief.store.model import ConflictError
 
         text = _user_text(text, "note")
@@ -285,24 +289,32 @@ class SQLiteStore:
             if row is None:
                 raise StoreError(f"no note-{note_id}")
             if expected_revision is not None and row[0] != expected_revision:
-                raise ConflictError(f"note-{note_id} was changed elsewhere (revision {row[0]}, you had "
-                                    f"{expected_revision}); reload it")
-            conn.execute("UPDATE notes SET text = ?, color = ?, updated = ?, revision = revision + 1 WHERE id = ?",
-                         (text, _color(color or row[1]), now(), note_id))
+                raise ConflictError(
+                    f"note-{note_id} was changed elsewhere (revision {row[0]}, you had {expected_revision}); reload it"
+                )
+            conn.execute(
+                "UPDATE notes SET text = ?, color = ?, updated = ?, revision = revision + 1 WHERE id = ?",
+                (text, _color(color or row[1]), now(), note_id),
+            )
             self._index_terms(conn, "note", note_id, f"{text}\n{row[2]}")
         return self.note(note_id)
 
     def note(self, note_id: int) -> Note:
-        rows = self._read(f"SELECT id, {_ANCHOR_COLUMNS}, text, color, created, updated, revision, author "
-                          "FROM notes WHERE id = ?", (note_id,))
+        rows = self._read(
+            f"SELECT id, {_ANCHOR_COLUMNS}, text, color, created, updated, revision, author FROM notes WHERE id = ?",
+            (note_id,),
+        )
         if not rows:
             raise StoreError(f"no note-{note_id}")
         return _note_from(rows[0])
 
     def notes(self, article: str | None = None) -> list[Note]:
         where, params = ("WHERE article = ?", (article,)) if article else ("", ())
-        rows = self._read(f"SELECT id, {_ANCHOR_COLUMNS}, text, color, created, updated, revision, author "
-                          f"FROM notes {where} ORDER BY article, span_start, id", params)
+        rows = self._read(
+            f"SELECT id, {_ANCHOR_COLUMNS}, text, color, created, updated, revision, author "
+            f"FROM notes {where} ORDER BY article, span_start, id",
+            params,
+        )
         return [_note_from(row) for row in rows]
 
     def remove_note(self, note_id: int) -> None:
@@ -346,12 +358,15 @@ class SQLiteStore:
 
     def _claims(self, where: str, params: Sequence[object]) -> list[Claim]:
         with self._lock:
-            heads = self._read(f"SELECT id, verdict, text, created, updated, revision, author FROM claims {where} "
-                               "ORDER BY id", params)
+            heads = self._read(
+                f"SELECT id, verdict, text, created, updated, revision, author FROM claims {where} ORDER BY id", params
+            )
             out = []
             for head in heads:
-                rows = self._read(f"SELECT {_ANCHOR_COLUMNS}, value, unit FROM claim_members WHERE claim_id = ? "
-                                  "ORDER BY position", (head[0],))
+                rows = self._read(
+                    f"SELECT {_ANCHOR_COLUMNS}, value, unit FROM claim_members WHERE claim_id = ? ORDER BY position",
+                    (head[0],),
+                )
                 members = tuple(ClaimMember(_anchor_from(row, 0), row[8], row[9]) for row in rows)
                 out.append(Claim(head[0], head[1], head[2], members, head[3], head[4], head[5], head[6]))
             return out
@@ -369,8 +384,9 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ saved searches
 
-    def save_search(self, name: str, query: str, sort: str = "relevance", watch: bool = False,
-                    seen: Iterable[str] = ()) -> SavedSearch:
+    def save_search(
+        self, name: str, query: str, sort: str = "relevance", watch: bool = False, seen: Iterable[str] = ()
+    ) -> SavedSearch:
         name = " ".join(_user_text(name, "search name").split())
         if not name:
             raise StoreError("a saved search needs a name")
@@ -388,8 +404,9 @@ class SQLiteStore:
             )
             search_id = conn.execute("SELECT id FROM saved_searches WHERE name = ?", (name,)).fetchone()[0]
             conn.execute("DELETE FROM saved_seen WHERE search_id = ?", (search_id,))
-            conn.executemany("INSERT OR IGNORE INTO saved_seen (search_id, key) VALUES (?, ?)",
-                             [(search_id, key) for key in seen])
+            conn.executemany(
+                "INSERT OR IGNORE INTO saved_seen (search_id, key) VALUES (?, ?)", [(search_id, key) for key in seen]
+            )
         return self._saved("WHERE id = ?", (search_id,))[0]
 
     def saved_searches(self) -> list[SavedSearch]:
@@ -405,8 +422,11 @@ class SQLiteStore:
 
     def _saved(self, where: str, params: Sequence[object]) -> list[SavedSearch]:
         with self._lock:
-            rows = self._read("SELECT id, name, query, sort, watch, created, last_seen, author FROM saved_searches "
-                              f"{where} ORDER BY name COLLATE NOCASE", params)
+            rows = self._read(
+                "SELECT id, name, query, sort, watch, created, last_seen, author FROM saved_searches "
+                f"{where} ORDER BY name COLLATE NOCASE",
+                params,
+            )
             out = []
             for row in rows:
                 seen = frozenset(r[0] for r in self._read("SELECT key FROM saved_seen WHERE search_id = ?", (row[0],)))
@@ -417,8 +437,9 @@ class SQLiteStore:
         with self._write() as conn:
             if conn.execute("UPDATE saved_searches SET last_seen = ? WHERE id = ?", (now(), search_id)).rowcount == 0:
                 raise StoreError(f"no saved-{search_id}")
-            conn.executemany("INSERT OR IGNORE INTO saved_seen (search_id, key) VALUES (?, ?)",
-                             [(search_id, key) for key in keys])
+            conn.executemany(
+                "INSERT OR IGNORE INTO saved_seen (search_id, key) VALUES (?, ?)", [(search_id, key) for key in keys]
+            )
         return self._saved("WHERE id = ?", (search_id,))[0]
 
     def remove_saved_search(self, search_id: int) -> None:
@@ -448,8 +469,11 @@ class SQLiteStore:
                 width = keys.count(",") + 1
                 for article, (text, sha) in current.items():
                     # Only the rows whose article changed (or that were orphaned) are read.
-                    rows = self._read(f"SELECT {keys}, {_ANCHOR_COLUMNS} FROM {table} WHERE article = ? "
-                                      "AND (text_sha != ? OR status = 'orphaned')", (article, sha))
+                    rows = self._read(
+                        f"SELECT {keys}, {_ANCHOR_COLUMNS} FROM {table} WHERE article = ? "
+                        "AND (text_sha != ? OR status = 'orphaned')",
+                        (article, sha),
+                    )
                     for row in rows:
                         anchor = _anchor_from(row, width)
                         if text is None:
@@ -466,8 +490,16 @@ class SQLiteStore:
                     conn.execute(
                         f"UPDATE {table} SET span_start = ?, span_end = ?, exact = ?, prefix = ?, suffix = ?, "
                         f"text_sha = ?, status = ? WHERE {where}",
-                        (anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix,
-                         anchor.text_sha, anchor.status, *key),
+                        (
+                            anchor.start,
+                            anchor.end,
+                            anchor.exact,
+                            anchor.prefix,
+                            anchor.suffix,
+                            anchor.text_sha,
+                            anchor.status,
+                            *key,
+                        ),
                     )
             return len(updates)
 
@@ -481,11 +513,14 @@ class SQLiteStore:
         for term in terms:
             if term.endswith("*"):  # a prefix: a range of the term index
                 stem = term[:-1]
-                rows = self._read(f"SELECT DISTINCT kind, item_id FROM item_terms WHERE kind IN ({marks}) "
-                                  "AND term >= ? AND term < ?", (*kinds, stem, stem + "\U0010ffff"))
+                rows = self._read(
+                    f"SELECT DISTINCT kind, item_id FROM item_terms WHERE kind IN ({marks}) AND term >= ? AND term < ?",
+                    (*kinds, stem, stem + "\U0010ffff"),
+                )
             else:
-                rows = self._read(f"SELECT kind, item_id FROM item_terms WHERE kind IN ({marks}) AND term = ?",
-                                  (*kinds, term))
+                rows = self._read(
+                    f"SELECT kind, item_id FROM item_terms WHERE kind IN ({marks}) AND term = ?", (*kinds, term)
+                )
             hits = {(row[0], int(row[1])) for row in rows}
             found = hits if found is None else found & hits
             if not found:
@@ -496,10 +531,12 @@ class SQLiteStore:
         conn.execute("DELETE FROM item_terms WHERE kind = ? AND item_id = ?", (kind, item_id))
         try:
             words = set(self._analyze(text))
-        except Exception:  # an analyzer failure must not lose the note itself  # noqa: BLE001
+        except Exception:  # an analyzer failure must not lose the note itself
             words = set(text.casefold().split())
-        conn.executemany("INSERT OR IGNORE INTO item_terms (kind, item_id, term) VALUES (?,?,?)",
-                         [(kind, item_id, word) for word in words])
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_terms (kind, item_id, term) VALUES (?,?,?)",
+            [(kind, item_id, word) for word in words],
+        )
 
 
 # ---------------------------------------------------------------------- opening
@@ -521,15 +558,18 @@ def open_store(folder: Path | None = None, **options: object) -> SQLiteStore:
     except DamagedStore as exc:
         return _recover(path, str(exc), options)
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", None) in _CORRUPT_CODES or "malformed" in str(exc) or \
-                "not a database" in str(exc):
+        if (
+            getattr(exc, "sqlite_errorcode", None) in _CORRUPT_CODES
+            or "malformed" in str(exc)
+            or "not a database" in str(exc)
+        ):
             return _recover(path, str(exc), options)
         raise _store_error(exc, str(path)) from exc
 
 
 def _recover(path: Path, reason: str, options: dict) -> SQLiteStore:
     """Keep the damaged file aside, put the last good copy in its place, say so once."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     damaged = path.with_name(f"{path.name}.damaged-{stamp}")
     for suffix in ("", "-wal", "-shm"):
         source = path.with_name(path.name + suffix)
@@ -542,7 +582,7 @@ def _recover(path: Path, reason: str, options: dict) -> SQLiteStore:
             shutil.copyfile(backup, path.with_name(f".{path.name}.restore"))
             os.replace(path.with_name(f".{path.name}.restore"), path)
             store = SQLiteStore(path, **options)  # type: ignore[arg-type]
-            when = datetime.fromtimestamp(backup.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            when = datetime.fromtimestamp(backup.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
             restored = f"restored the last good copy ({when})"
         except (OSError, sqlite3.Error, StoreError):
             with contextlib.suppress(OSError):
@@ -615,13 +655,20 @@ def _verdict(verdict: str) -> str:
 
 
 def _anchor_values(anchor: Anchor) -> tuple:
-    return (anchor.article, anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix,
-            anchor.text_sha, anchor.status)
+    return (
+        anchor.article,
+        anchor.start,
+        anchor.end,
+        anchor.exact,
+        anchor.prefix,
+        anchor.suffix,
+        anchor.text_sha,
+        anchor.status,
+    )
 
 
 def _anchor_from(row: Sequence, at: int) -> Anchor:
-    return Anchor(row[at], row[at + 1], row[at + 2], row[at + 3], row[at + 4], row[at + 5], row[at + 6],
-                  row[at + 7])
+    return Anchor(row[at], row[at + 1], row[at + 2], row[at + 3], row[at + 4], row[at + 5], row[at + 6], row[at + 7])
 
 
 def _orphan(anchor: Anchor) -> Anchor:

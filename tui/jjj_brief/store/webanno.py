@@ -13,8 +13,8 @@ or quote is missing is kept, orphaned, never dropped.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from jjj_brief.store.anchors import Anchor, refind
@@ -129,7 +129,7 @@ def _anchor(target: Any, text_of: Callable[[str], str | None]) -> Anchor | None:
     source = target.get("source")
     if not isinstance(source, str) or not source:
         return None
-    article = source[len(ARTICLE_URN):] if source.startswith(ARTICLE_URN) else source
+    article = source[len(ARTICLE_URN) :] if source.startswith(ARTICLE_URN) else source
     quote: dict[str, Any] = {}
     position: dict[str, Any] = {}
     for selector in _as_list(target.get("selector")):
@@ -142,8 +142,15 @@ def _anchor(target: Any, text_of: Callable[[str], str | None]) -> Anchor | None:
         return None
     start = position.get("start") if isinstance(position.get("start"), int) else 0
     start = max(0, start)
-    anchor = Anchor(article[:200], start, start + len(exact), exact, _str(quote.get("prefix")),
-                    _str(quote.get("suffix")), text_sha="")
+    anchor = Anchor(
+        article[:200],
+        start,
+        start + len(exact),
+        exact,
+        _str(quote.get("prefix")),
+        _str(quote.get("suffix")),
+        text_sha="",
+    )
     text = text_of(anchor.article)
     return refind(anchor, text) if text is not None else replace(anchor, status="orphaned")
 
@@ -207,8 +214,11 @@ def _import_claim(store, annotation, text_of, present, counts) -> bool:
             continue
         value = target.get("jjj:value")
         unit = target.get("jjj:unit")
-        members.append(ClaimMember(anchor, float(value) if isinstance(value, (int, float)) else None,
-                                   unit if isinstance(unit, str) else ""))
+        members.append(
+            ClaimMember(
+                anchor, float(value) if isinstance(value, (int, float)) else None, unit if isinstance(unit, str) else ""
+            )
+        )
     verdicts = [v for v in _bodies(annotation, "classifying") if v in VERDICTS]
     text = "\n\n".join(_bodies(annotation, "commenting"))
     if not verdicts or len(members) < 2 or len({m.anchor.article for m in members}) < 2:
