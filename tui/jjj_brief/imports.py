@@ -30,6 +30,7 @@ from jjj_brief import formats, paths
 from jjj_brief.corpus import Article, LazyArticle, UserError
 from jjj_brief.import_ids import readable_id
 from jjj_brief.safety import read_back
+from jjj_brief.storage import file_lock, fsync_dir
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUFFIXES = TEXT_SUFFIXES + formats.SUFFIXES
@@ -275,8 +276,6 @@ def add_files(
         if options.dry_run:
             return _add_all(expand_paths(given), imports_dir(), progress)
         folder = _writable_imports_dir()
-        from jjj_brief.search.index import file_lock
-
         try:
             with file_lock(folder / ".import.lock", IMPORT_LOCK_WAIT):
                 _remove_stale_temporaries(folder)
@@ -526,7 +525,7 @@ def remove(article_id: str) -> ImportOutcome:
         meta = {}
     target.unlink()
     _drop_unshared_original(folder, meta)
-    paths._fsync_dir(folder)
+    fsync_dir(folder)
     bump_generation(folder)
     return ImportOutcome(str(target), "removed", article_id.strip().lower())
 

@@ -19,6 +19,26 @@ from pathlib import Path
 
 import platformdirs
 
+# Re-exported: callers (and tests that simulate a full disk) write through ``paths.atomic_write``.
+from jjj_brief.storage import atomic_write, fsync_dir
+
+__all__ = [
+    "APP_NAME",
+    "HOME_ENV",
+    "STORAGE_WARNINGS",
+    "FileRefused",
+    "StorageWarnings",
+    "atomic_write",
+    "briefings_dir",
+    "cache_dir",
+    "data_dir",
+    "fsync_dir",
+    "read_regular_file",
+    "seeds_dir",
+    "writable_dir",
+    "write_user_file",
+]
+
 APP_NAME = "jjj-brief"
 HOME_ENV = "JJJ_BRIEF_HOME"
 
@@ -100,43 +120,6 @@ def writable_dir(path: Path, purpose: str) -> Path | None:
             reason = str(exc)
         STORAGE_WARNINGS.add(f"cannot write {purpose} to {path} ({reason}); working in memory for this run")
         return None
-
-
-def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
-
-    Writes a temporary file in the same folder, flushes and fsyncs it, then renames it
-    over the target (atomic on POSIX). The temporary file is removed on any failure.
-    """
-    path = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------- user-named files

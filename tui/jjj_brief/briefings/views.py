@@ -123,20 +123,6 @@ def timeline_order(briefings: Briefings) -> list[TimelineEvent]:
     return sorted(briefings.timeline, key=lambda e: (e.date, e.id))
 
 
-MAX_REPORTED = 20
-
-
-def report_problems(briefings: Briefings) -> None:
-    """Tell the user, on stderr, what could not be loaded (commands still show the rest)."""
-    from jjj_brief.output import message
-
-    problems = briefings.problems
-    for problem in problems[:MAX_REPORTED]:
-        message(f"jjj-brief: briefings: {problem}")
-    if len(problems) > MAX_REPORTED:
-        message(f"jjj-brief: briefings: ... and {len(problems) - MAX_REPORTED} more (run jjj-brief check)")
-
-
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 

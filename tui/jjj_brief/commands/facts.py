@@ -7,7 +7,8 @@ import argparse
 from rich.text import Text
 
 from jjj_brief.briefings import load_briefings
-from jjj_brief.briefings.views import fact_dict, facts_in_tree_order, format_value, report_problems
+from jjj_brief.briefings.views import fact_dict, facts_in_tree_order, format_value
+from jjj_brief.commands.reporting import report_problems
 from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line

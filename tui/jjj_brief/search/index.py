@@ -37,7 +37,6 @@ Layout under ``paths.cache_dir()/search``::
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -48,7 +47,6 @@ import uuid
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +73,7 @@ from jjj_brief.search.documents import (
 )
 from jjj_brief.search.glossary_terms import glossary_phrases
 from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
+from jjj_brief.storage import file_lock, fsync_dir
 
 Progress = Callable[[int, int], None]
 
@@ -1035,7 +1034,7 @@ class IndexManager:
             write_manifest(temp, base, vocab, aliases, engine=engine, glossary_terms=True)
             final = root / f"gen-{base[:12]}-{uuid.uuid4().hex[:8]}"
             os.rename(temp, final)
-            paths._fsync_dir(root)
+            fsync_dir(root)
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise
@@ -1091,30 +1090,6 @@ def _clean_stray(root: Path, keep: str | None, also_keep: str | None = None) -> 
         if entry.name.startswith(("gen-", ".tmp-")):
             # We hold the build lock here, so a temporary folder is an abandoned build.
             shutil.rmtree(entry, ignore_errors=True)
-
-
-@contextmanager
-def file_lock(path: Path, timeout: float) -> Iterator[None]:
-    """An exclusive fcntl lock on ``path``, waiting up to ``timeout`` seconds."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(f"{path} is locked") from exc
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 MANAGER = IndexManager()
