@@ -1,0 +1,287 @@
+"""The shared corpus on the server: articles, their search documents and figures.
+
+Every search document (a passage, or a briefing topic, fact or glossary term) is one
+``passages`` row built by the same code as the embedded engines' documents
+(:func:`jjj_brief.search.documents.article_documents`), with ``terms``: our analyzer's
+terms at their positions, written as a ``tsvector`` literal (no PostgreSQL text
+configuration touches them: what is folded, stemmed or kept whole is decided here, the
+same way for every engine). Figures go to the ``figures`` table by value and canonical
+unit, so a value query is a range look-up.
+
+Rows are written with ``COPY``; ids come from the identity sequence first, so figures
+can name their passage. Every import is one transaction: whole or absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jjj_brief.corpus import Article
+from jjj_brief.search.analyzer import TOKEN_PATTERN, index_terms, surface_analysis
+from jjj_brief.search.documents import BRIEFING_BOOST, Doc, TopicLinks, article_documents, import_key
+from jjj_brief.search.values import canonical_unit
+
+if TYPE_CHECKING:
+    import psycopg
+
+MAX_POSITION = 16383  # tsvector positions stop here
+MAX_POSITIONS_PER_TERM = 255
+MAX_LEXEME_BYTES = 2046
+MAX_TSVECTOR_BYTES = 900_000  # under the 1 MB a tsvector may hold
+PASSAGE_COLUMNS = (
+    "id",
+    "kind",
+    "article",
+    "source_article",
+    "file",
+    "title",
+    "outlet",
+    "date",
+    "year",
+    "start_offset",
+    "end_offset",
+    "body",
+    "outlet_terms",
+    "topics",
+    "import_key",
+    "figures",
+    "outlet_key",
+    "date_key",
+    "weight",
+    "terms",
+)
+ARTICLE_FIELDS = (
+    "date_precision",
+    "date_inferred",
+    "title_printed",
+    "outlet_printed",
+    "date_note",
+    "byline",
+    "language",
+    "evidence",
+    "provenance",
+    "locators",
+    "translation_of",
+)
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(text: str) -> str:
+    """Our analyzer's terms of ``text`` with their positions (1-based), as a tsvector literal."""
+    positions: dict[str, list[int]] = {}
+    for term, pos in index_terms(text, glossary=False):
+        if len(term.encode("utf-8", "surrogatepass")) > MAX_LEXEME_BYTES or "\x00" in term:
+            continue
+        at = positions.setdefault(term, [])
+        if len(at) < MAX_POSITIONS_PER_TERM:
+            at.append(min(pos + 1, MAX_POSITION))
+    parts = [f"{_lexeme(term)}:{','.join(map(str, dict.fromkeys(at)))}" for term, at in positions.items()]
+    literal = " ".join(parts)
+    if len(literal.encode("utf-8", "surrogatepass")) > MAX_TSVECTOR_BYTES:  # a huge passage: terms only
+        literal = " ".join(_lexeme(term) for term in positions)
+        literal = literal.encode("utf-8", "surrogatepass")[:MAX_TSVECTOR_BYTES].decode("utf-8", "ignore")
+        literal = literal[: literal.rfind("' ") + 1] if "' " in literal else literal
+    return literal
+
+
+@dataclass
+class Counts:
+    """Document counts a batch adds (or removes): folded words and index terms."""
+
+    words: Counter = field(default_factory=Counter)
+    terms: Counter = field(default_factory=Counter)
+
+    def add(self, body: str) -> None:
+        surfaces = set(TOKEN_PATTERN.findall(body))
+        for surface in surfaces:
+            parts, closed = surface_analysis(surface)
+            for _, word in parts:
+                self.words[word] += 1
+            if closed is not None:
+                self.words[closed[1]] += 1
+        self.terms.update({term for term, _ in index_terms(body, glossary=False)})
+
+
+def apply_counts(conn: psycopg.Connection, counts: Counts, sign: int = 1) -> None:
+    """Add (``sign`` 1) or take away (-1) a batch's counts (sorted: concurrent imports
+    lock rows in the same order, so they never deadlock)."""
+    for table, column, counter in (("search_vocab", "word", counts.words), ("search_terms", "term", counts.terms)):
+        rows = sorted((key, sign * n) for key, n in counter.items() if n and "\x00" not in key)
+        if not rows:
+            continue
+        with conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {table} ({column}, docs) VALUES (%s, greatest(%s, 0)) "
+                f"ON CONFLICT ({column}) DO UPDATE SET docs = greatest({table}.docs + %s, 0)",
+                [(key, n, n) for key, n in rows],
+            )
+        conn.execute(f"DELETE FROM {table} WHERE docs = 0")
+
+
+def _figure_rows(passage_id: int, figures: Sequence[Sequence[Any]] | None) -> Iterator[tuple]:
+    for _start, _end, value, unit, tolerance, likely, likely_tolerance in figures or ():
+        unit = canonical_unit(unit)
+        yield (passage_id, float(value), float(tolerance), unit, False)
+        if likely is not None:
+            yield (passage_id, float(likely), float(likely_tolerance), unit, True)
+
+
+def passage_row(passage_id: int, doc: Doc, source_article: str | None) -> tuple:
+    """One ``passages`` row (in :data:`PASSAGE_COLUMNS` order) for an index document."""
+    from jjj_brief.search.analyzer import surface_analysis as analyze
+
+    outlet_terms = sorted({t for w in TOKEN_PATTERN.findall(doc.get("outlet_terms") or "") for t, _ in analyze(w)[0]})
+    topics = sorted(set((doc.get("topics") or "").split()))
+    figures = doc.get("figures")
+    return (
+        passage_id,
+        doc["kind"],
+        doc["article"],
+        source_article,
+        doc.get("file"),
+        doc.get("title") or "",
+        doc.get("outlet") or "",
+        doc.get("date") or "",
+        doc.get("year") or None,
+        int(doc.get("start") or 0),
+        int(doc.get("end") or 0),
+        doc["body"],
+        outlet_terms,
+        topics,
+        doc.get("import_key"),
+        json.dumps(figures, ensure_ascii=False) if figures else None,
+        doc.get("outlet_key"),
+        doc.get("date_key") or "~",
+        BRIEFING_BOOST if doc.get("_boost", 1.0) == BRIEFING_BOOST else 1.0,
+        tsvector_literal(doc["body"]),
+    )
+
+
+def _new_ids(conn: psycopg.Connection, n: int) -> list[int]:
+    if n <= 0:
+        return []
+    rows = conn.execute(
+        "SELECT nextval(pg_get_serial_sequence('passages', 'id')) FROM generate_series(1, %s)", (n,)
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def copy_documents(
+    conn: psycopg.Connection, docs: Iterable[tuple[Doc, str | None]], counts: Counts | None = None
+) -> int:
+    """COPY documents (each with the article id it belongs to, None for briefing items)
+    and their figures; returns how many. ``counts`` collects their words and terms."""
+    batch = list(docs)
+    ids = _new_ids(conn, len(batch))
+    figure_rows: list[tuple] = []
+    with conn.cursor() as cur:
+        with cur.copy(f"COPY passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
+            for passage_id, (doc, source) in zip(ids, batch):
+                copy.write_row(passage_row(passage_id, doc, source))
+                figure_rows.extend(_figure_rows(passage_id, doc.get("figures")))
+                if counts is not None:
+                    counts.add(doc["body"])
+        if figure_rows:
+            with cur.copy("COPY figures (passage, value, tolerance, unit, likely) FROM STDIN") as copy:
+                for row in figure_rows:
+                    copy.write_row(row)
+    return len(batch)
+
+
+def article_row(article: Article, key: str | None) -> tuple:
+    record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    record["locators"] = [list(pair) for pair in record["locators"]]
+    return (
+        article.id,
+        article.source,
+        article.file,
+        article.title,
+        article.outlet,
+        article.date,
+        article.text,
+        json.dumps(record, ensure_ascii=False, default=str),
+        key,
+    )
+
+
+def store_articles(
+    conn: psycopg.Connection,
+    articles: Iterable[Article],
+    *,
+    links: TopicLinks | None = None,
+    collection_size: int = 0,
+    counts: Counts | None = None,
+    on_article: Callable[[Article], None] | None = None,
+) -> int:
+    """Insert articles (replacing any with the same id) and their documents; returns passages written."""
+    from jjj_brief.search.documents import article_figures_for_index
+
+    written = 0
+    for article in articles:
+        key = import_key(article) if article.source == "import" else None
+        remove_article(conn, article.id)
+        conn.execute(
+            "INSERT INTO articles (id, source, file, title, outlet, date, text, record, import_key)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)",
+            article_row(article, key),
+        )
+        figures = article_figures_for_index(article, collection_size)
+        docs = article_documents(article, links, article_figures=figures, key=key)
+        written += copy_documents(conn, ((doc, article.id) for doc in docs), counts)
+        if on_article is not None:
+            on_article(article)
+    return written
+
+
+def remove_article(conn: psycopg.Connection, article_id: str) -> bool:
+    """Delete an article and its documents; their counts are taken away. True if it was there."""
+    bodies = [row[0] for row in conn.execute("SELECT body FROM passages WHERE source_article = %s", (article_id,))]
+    found = conn.execute("DELETE FROM articles WHERE id = %s RETURNING id", (article_id,)).fetchone()
+    if bodies:
+        gone = Counts()
+        for body in bodies:
+            gone.add(body)
+        apply_counts(conn, gone, -1)
+    return found is not None
+
+
+def load_articles(conn: psycopg.Connection, source: str | None = None) -> list[Article]:
+    """The server's articles as :class:`Article` objects (``source``: only seeds or imports)."""
+    query = "SELECT id, source, file, title, outlet, date, text, record FROM articles"
+    rows = conn.execute(
+        query + (" WHERE source = %s" if source else "") + " ORDER BY imported_at, id", (source,) if source else None
+    )
+    out = []
+    for article_id, kind, file, title, outlet, date, text, record in rows:
+        fields = {name: record[name] for name in ARTICLE_FIELDS if name in record}
+        fields["locators"] = [tuple(pair) for pair in fields.get("locators", [])]
+        out.append(
+            Article(
+                id=article_id,
+                file=file,
+                path=Path("team") / file,
+                text=text,
+                title=title,
+                outlet=outlet,
+                date=date,
+                source=kind,
+                **fields,
+            )
+        )
+    return out
+
+
+def shipped_fingerprint(sources: Any) -> str:
+    """What the shipped rows were loaded from (seeds, briefings, analyzer, document schema)."""
+    digest = hashlib.sha256(sources.base_fingerprint().encode())
+    digest.update(b"team-corpus-1")
+    return digest.hexdigest()[:32]
