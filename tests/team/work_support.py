@@ -7,8 +7,12 @@ migration 51 creates.
 
 from __future__ import annotations
 
+import socket
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +88,75 @@ def stores(work_db) -> Iterator[dict]:
     finally:
         for store in opened.values():
             store.close()
+
+
+@dataclass
+class Replica:
+    """A streaming replica of the throwaway cluster (``pg_basebackup -R``) on its own port,
+    its socket beside the primary's."""
+
+    cluster: object
+    data: Path
+    port: int
+
+    def _swap(self, url: str) -> str:
+        return url.replace(f"port={self.cluster.port}", f"port={self.port}")
+
+    def url(self, user: str, dbname: str) -> str:
+        return self._swap(self.cluster.url(user, password(user), dbname))
+
+    def sql(self, statement: str, dbname: str = "postgres") -> list[tuple]:
+        """One statement as the superuser on the replica."""
+        import psycopg
+
+        with psycopg.connect(self._swap(self.cluster.admin_url(dbname)), autocommit=True) as conn:
+            cursor = conn.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+
+    def start(self) -> None:
+        self.cluster.run_as_owner(
+            [
+                self.cluster.bin("pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.data.with_suffix(".log")),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-p {self.port} -k {self.cluster.socket_dir} -c listen_addresses=''",
+                "start",
+            ]
+        )
+
+    def stop(self) -> None:
+        self.cluster.run_as_owner(
+            [self.cluster.bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"], check=False
+        )
+
+    def wait_caught_up(self, primary_lsn: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{primary_lsn}'::pg_lsn")[0][0]:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"the replica did not replay up to {primary_lsn} in {timeout} s")
+
+
+def make_replica(cluster) -> Replica:
+    """``pg_basebackup -R`` from the running throwaway primary, started as a hot standby."""
+    data = cluster.folder / f"replica-{uuid.uuid4().hex[:8]}"
+    port = _free_port()
+    cluster.run_as_owner(
+        [cluster.bin("pg_basebackup"), "-d", cluster.admin_url("postgres"), "-D", str(data), "-R", "-X", "stream"]
+    )
+    replica = Replica(cluster, data, port)
+    replica.start()
+    return replica
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))  # bound, never connected: a number nobody uses
+        return probe.getsockname()[1]

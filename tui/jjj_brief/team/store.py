@@ -182,7 +182,7 @@ class PgStore:
                     with conn.transaction():
                         result = body(conn, key)
                     if self.replica is not None:
-                        self._wrote_lsn = str(conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0])
+                        self._wrote_lsn = str(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
                     self.offline = None
                     self._version += 1
                     return result
