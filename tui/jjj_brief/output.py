@@ -6,7 +6,9 @@ table cells are always :class:`rich.text.Text` built from display-safe strings.
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -43,21 +45,54 @@ def _writes_utf8(stream: Any) -> bool:
     return encoding in ("utf8", "utf8sig")
 
 
+UNWRAPPED_WIDTH = 1_000_000  # "no width": lines as long as their text
+
+
+def stdout_width() -> int | None:
+    """How wide stdout's lines may be: ``None`` lets Rich measure (a terminal, or ``COLUMNS``
+    set, which Rich honours); a pipe or file with no ``COLUMNS`` gets unwrapped lines, so ids,
+    offsets and quotes stay whole for grep, cut and less -S."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return None
+    try:
+        if sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):  # a closed or replaced stdout
+        pass
+    return UNWRAPPED_WIDTH
+
+
 def _console(**options: Any) -> Console:
     """Rich's console, but a closed pipe (``| head -c 10``) is the CLI's business: Rich's own
-    handler exits 1 with no message; we raise so the CLI ends as it does for ``--json``."""
+    handler exits 1 with no message; we raise so the CLI ends as it does for ``--json``.
+    With no width (a pipe), tables keep their natural width instead of expanding to it."""
     from rich.console import Console
+    from rich.table import Table
+
+    unwrapped = options.get("width") == UNWRAPPED_WIDTH
 
     class PipeAwareConsole(Console):
         def on_broken_pipe(self) -> None:
             self.quiet = True
             raise BrokenPipeError
 
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            if unwrapped:
+                objects = tuple(_natural_width(item) if isinstance(item, Table) else item for item in objects)
+            super().print(*objects, **kwargs)
+
     return PipeAwareConsole(**options)
 
 
+def _natural_width(table: Table) -> Table:
+    narrow = copy.copy(table)
+    narrow.expand = False
+    return narrow
+
+
 def stdout_console() -> Console:
-    return _console(highlight=False, emoji=False, markup=False, soft_wrap=False)
+    return _console(highlight=False, emoji=False, markup=False, soft_wrap=False, width=stdout_width())
 
 
 def stderr_console() -> Console:

@@ -123,26 +123,6 @@ def timeline_order(briefings: Briefings) -> list[TimelineEvent]:
     return sorted(briefings.timeline, key=lambda e: (e.date, e.id))
 
 
-_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-
-
-def format_value(value: float | str, unit: str | None) -> str:
-    """A claim's value as a reader writes it: 4394.41e9 yuan -> "4,394.41 billion yuan";
-    the words of a category, date or status as printed."""
-    if isinstance(value, str):
-        return value
-    unit = unit or ""
-    scaled, word = value, ""
-    if unit == "yuan" or abs(value) >= 1e6:
-        for factor, name in _SCALES:
-            if abs(value) >= factor:
-                scaled, word = value / factor, f" {name}"
-                break
-    number = f"{scaled:,.2f}".rstrip("0").rstrip(".")
-    joiner = "" if unit == "%" else " "
-    return f"{number}{word}{joiner}{unit}"
-
-
 def facts_in_tree_order(briefings: Briefings) -> list[Fact]:
     """Facts grouped by their topic, topics in tree order; facts of unknown topics last."""
     rank = {topic.id: i for i, (_, topic) in enumerate(tree_order(briefings))}

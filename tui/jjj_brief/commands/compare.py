@@ -7,9 +7,9 @@ import argparse
 from rich.table import Table
 from rich.text import Text
 
+from jjj_brief import formatting
 from jjj_brief.compare import compare_fact
 from jjj_brief.compare.facts import ClaimView, Comparison
-from jjj_brief.compare.values import format_number
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line, styled
 
@@ -71,11 +71,11 @@ def side_by_side(comparison: Comparison) -> Table:
     rows = [
         ("date", lambda v: Text(one_line(v.date))),
         ("title", lambda v: Text(one_line(v.title, 120), style="italic")),
-        ("value", lambda v: Text(one_line(f"{format_number(v.value)} {v.unit or ''}".strip()), style="bold")),
+        ("value", lambda v: Text(formatting.quantity(v.value, v.unit), style="bold")),
         ("reads as", lambda v: Text(one_line(v.reading or "—"))),
         ("part", lambda v: Text(one_line(f"not compared: {v.part}" if v.part else "—"))),
         ("qualifier", lambda v: Text(one_line(v.qualifier or "—"))),
-        ("as of", lambda v: Text(one_line(v.as_of or "—"))),
+        ("as of", lambda v: Text(formatting.date(v.as_of) or "—")),
         ("figure", lambda v: figure_cell(v)),
         ("in context", context_cell),
     ]

@@ -6,8 +6,9 @@ import argparse
 
 from rich.text import Text
 
+from jjj_brief import formatting
 from jjj_brief.briefings import load_briefings
-from jjj_brief.briefings.views import fact_dict, facts_in_tree_order, format_value
+from jjj_brief.briefings.views import fact_dict, facts_in_tree_order
 from jjj_brief.commands.reporting import report_problems
 from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, stdout_console
@@ -57,12 +58,12 @@ def _fact_text(row: dict) -> Text:
     out.append(f"  [{one_line(row['topic'])}]\n", style="dim")
     out.append(f"  {one_line(row['subject'])}\n")
     for claim in row["claims"]:
-        value = format_value(claim["value"], claim["unit"])
+        value = formatting.quantity(claim["value"], claim["unit"])
         if claim.get("reads_as"):
             value += f" (reads as {claim['reads_as']})"
         if claim.get("part"):
             value += f" [part, not compared: {claim['part']}]"
-        when = f" ({claim['as_of']})" if claim["as_of"] else ""
+        when = f" ({formatting.date(claim['as_of'])})" if claim["as_of"] else ""
         out.append(f"    {one_line(claim['article'])}: ", style="cyan")
         out.append(one_line(value + when), style="bold")
         out.append(f"  “{one_line(claim['quote'], 160)}”\n", style="italic")

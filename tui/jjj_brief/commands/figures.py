@@ -6,6 +6,7 @@ import argparse
 
 from rich.text import Text
 
+from jjj_brief import formatting
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import KIND_STYLES, KINDS, SUSPECT_STYLE, Figure, article_figures
 from jjj_brief.output import emit_json, stdout_console
@@ -74,7 +75,9 @@ def legend() -> Text:
 
 def suspect_line(figure: Figure) -> Text:
     assert figure.suspect is not None
-    likely = "" if figure.suspect.likely is None else f" (likely {figure.suspect.likely:g})"
+    likely = (
+        "" if figure.suspect.likely is None else f" (likely {formatting.quantity(figure.suspect.likely, figure.unit)})"
+    )
     line = Text(f"  @{figure.start} ")
     line.append(one_line(figure.text), style=SUSPECT_STYLE)
     line.append(f"{likely}: {one_line(figure.suspect.reason)}")

@@ -44,6 +44,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from jjj_brief import formatting
 from jjj_brief.compare.subject import (
     CLAUSE_LOOKAROUND,
     PROVINCES,
@@ -54,7 +55,7 @@ from jjj_brief.compare.subject import (
     figure_subject,
     sentence_bounds,
 )
-from jjj_brief.compare.values import DURATION_HOURS, Relation, format_number, relate, significant_digits
+from jjj_brief.compare.values import DURATION_HOURS, Relation, relate, significant_digits
 from jjj_brief.corpus import Article, Corpus
 
 NOT_ALIGNED_KINDS = frozenset({"date", "year", "label"})
@@ -466,9 +467,9 @@ def _reason(
         parts[0] += ", shared terms: " + ", ".join(shared[:5])
     else:
         parts[0] += ", no shared terms"
-    values = f"{format_number(query.figure.value)} vs {format_number(other.figure.value)}"
+    values = f"{formatting.number(query.figure.value)} vs {formatting.number(other.figure.value)}"
     if relation.kind == "equal":
-        values = f"same value ({format_number(other.figure.value)})"
+        values = f"same value ({formatting.number(other.figure.value)})"
     elif relation.kind in ("rounding", "hedge", "decimal"):
         values += f" ({relation.label})"
     detail = [values]

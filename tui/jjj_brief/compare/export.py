@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from jjj_brief import formatting
 from jjj_brief.compare import state
 from jjj_brief.compare.facts import Comparison, compare_fact
-from jjj_brief.compare.values import format_number
 from jjj_brief.corpus import UserError
 from jjj_brief.safety import one_line
 
@@ -46,7 +46,7 @@ def fact_markdown(comparison: Comparison, level: int = 2) -> str:
     lines.append(f"**Verdict:** {md(fact.verdict)} — {md(fact.explanation)}")
     lines.append("")
     for view in comparison.claims:
-        details = [f"{format_number(view.value)} {md(view.unit or '')}".strip()]
+        details = [md(formatting.quantity(view.value, view.unit))]
         if view.reading and view.reading != view.value:
             details.append(f"reads as {md(view.reading)}")
         if view.part:
@@ -54,7 +54,7 @@ def fact_markdown(comparison: Comparison, level: int = 2) -> str:
         if view.qualifier:
             details.append(md(view.qualifier))
         if view.as_of:
-            details.append(f"as of {md(view.as_of)}")
+            details.append(md(formatting.as_of(view.as_of)))
         lines.append(f"> “{md(view.quote)}”")
         lines.append(">")
         where = locator_of(view.article, view.start)

@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from jjj_brief import formatting
 from jjj_brief.briefings import Claim, Fact, locate_quote
 from jjj_brief.compare import state
-from jjj_brief.compare.values import agree_when_rounded, decimal_power, format_number, hedged_agreement
+from jjj_brief.compare.values import agree_when_rounded, decimal_power, hedged_agreement
 from jjj_brief.corpus import Article, UserError
 from jjj_brief.safety import one_line
 
@@ -181,10 +182,8 @@ class Spread:
     def label(self) -> str:
         left_out = f"; {self.parts} part{'s' if self.parts > 1 else ''} not compared" if self.parts else ""
         if self.min == self.max:
-            return f"{format_number(self.min)} ({'all claims' if not self.parts else 'the whole'}{left_out})"
-        return (
-            f"{format_number(self.min)} – {format_number(self.max)} ({self.relative:.1%} relative difference{left_out})"
-        )
+            return f"{formatting.number(self.min)} ({'all claims' if not self.parts else 'the whole'}{left_out})"
+        return f"{formatting.number(self.min)} – {formatting.number(self.max)} ({self.relative:.1%} relative difference{left_out})"
 
     def __str__(self) -> str:
         return self.label
@@ -378,7 +377,7 @@ def assess(views: list[ClaimView]) -> Assessment:
     values = [v.value for v in views]
     if all(math.isclose(x, values[0], rel_tol=1e-9, abs_tol=1e-9) for x in values):
         return Assessment(
-            "same-value", ASSESSMENT_LABELS["same-value"], f"every source prints {format_number(values[0])}"
+            "same-value", ASSESSMENT_LABELS["same-value"], f"every source prints {formatting.number(values[0])}"
         )
     for a, b in combinations(views, 2):
         power = decimal_power(abs(a.value), abs(b.value))
@@ -387,8 +386,8 @@ def assess(views: list[ClaimView]) -> Assessment:
             return Assessment(
                 "transcription-error",
                 f"likely transcription error (x{10**power:g})",
-                f"{high.outlet} prints {format_number(high.value)}, {10**power:g} times {low.outlet}'s "
-                f"{format_number(low.value)}: a lost decimal point",
+                f"{high.outlet} prints {formatting.number(high.value)}, {10**power:g} times {low.outlet}'s "
+                f"{formatting.number(low.value)}: a lost decimal point",
             )
     repaired: dict[int, float] = {}
     for view in views:
@@ -402,7 +401,7 @@ def assess(views: list[ClaimView]) -> Assessment:
                 "transcription-error",
                 f"likely transcription error ({reason})",
                 f"the figure layer flags {view.outlet}'s {view.figure.text!r} ({reason}); "
-                f"likely {format_number(likely)}",
+                f"likely {formatting.number(likely)}",
             )
         repaired[id(view)] = likely  # still differs once repaired: compare the repaired value
 
@@ -426,7 +425,7 @@ def assess(views: list[ClaimView]) -> Assessment:
         return Assessment(
             "conflict",
             ASSESSMENT_LABELS["conflict"],
-            f"{a.outlet} {format_number(value(a))} vs {b.outlet} {format_number(value(b))}, "
+            f"{a.outlet} {formatting.number(value(a))} vs {b.outlet} {formatting.number(value(b))}, "
             f"{'both as of' if a.as_of and b.as_of else 'no as-of printed; both published in'} "
             f"{_date_of(a) if len(_date_of(a)) <= len(_date_of(b)) else _date_of(b)}",
         )
@@ -435,8 +434,8 @@ def assess(views: list[ClaimView]) -> Assessment:
         return Assessment(
             "different-dates",
             ASSESSMENT_LABELS["different-dates"],
-            f"the values differ between dates ({format_number(value(a))} as of {_date_of(a)}, "
-            f"{format_number(value(b))} as of {_date_of(b)})"
+            f"the values differ between dates ({formatting.number(value(a))} as of {_date_of(a)}, "
+            f"{formatting.number(value(b))} as of {_date_of(b)})"
             + (" once the flagged figure is read at its likely value" if repaired else ""),
         )
     return Assessment(

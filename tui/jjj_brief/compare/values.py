@@ -156,18 +156,3 @@ def relate(a: float, b: float, qa: str | None = None, qb: str | None = None) -> 
     if ratio <= 2.0:
         return Relation("close", ratio)
     return Relation("different", ratio)
-
-
-def format_number(value: float | str | None) -> str:
-    """9500 -> '9,500'; 2.1e11 -> '210 billion'; 38.6 -> '38.6'; words (a category, date
-    or status fact's value) as they are."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(value) >= scale:
-            return f"{value / scale:,.4g} {word}"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.6g}"

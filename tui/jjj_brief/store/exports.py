@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from jjj_brief.compare.values import format_number
+from jjj_brief import formatting
 from jjj_brief.corpus import Article, UserError, load_corpus
 from jjj_brief.store.anchors import Anchor
 from jjj_brief.store.briefs import Brief, Source, render
@@ -79,11 +79,11 @@ def fact_brief(fact_id: str, brief: Brief | None = None, level: int = 2) -> Brie
         brief.heading(fact.subject, level)
     brief.para(f"{fact.verdict} — {fact.explanation}", lead="Verdict:")
     for view in comparison.claims:
-        details = [f"{format_number(view.value)} {view.unit}"]
+        details = [formatting.quantity(view.value, view.unit)]
         if view.qualifier:
             details.append(view.qualifier)
         if view.as_of:
-            details.append(f"as of {view.as_of}")
+            details.append(formatting.as_of(view.as_of))
         brief.quote(source_of(view.article, view.quote, view.start, view.end), "; ".join(details), view.note or "")
     brief.para(f"Spread: {comparison.spread.label}. Computed assessment: {comparison.assessment.label}.")
     if comparison.disagreement:
@@ -139,7 +139,7 @@ def claim_brief(claim: Claim, brief: Brief | None = None) -> Brief:
         brief.heading(f"Your claim {claim.ref}: {claim.verdict}", 2)
     brief.para(claim.verdict + (f" — {claim.text}" if claim.text else ""), lead="Your verdict:")
     for member in claim.members:
-        detail = f"{format_number(member.value)} {member.unit}".strip() if member.value is not None else ""
+        detail = formatting.quantity(member.value, member.unit) if member.value is not None else ""
         brief.quote(anchor_source(member.anchor), detail)
     brief.para(f"By {claim.author or 'you'}, {claim.created[:10]}; figures: {len(claim.members)}.")
     return brief
