@@ -25,6 +25,7 @@ from jjj_brief.search.concepts import (
     cut_start,
     densest_window,
     held_concepts,
+    mention_spans,
     phrase_spans,
     read_hit,
 )
@@ -667,6 +668,15 @@ def match_spans(query: str, text: str) -> list[tuple[int, int]]:
         return []
 
 
+def query_mentions(query: str, text: str) -> list[tuple[int, int]]:
+    """One span per mention of ``query`` in ``text`` (a phrase or glossary spelling is one),
+    for stepping through matches and counting them. Never raises."""
+    try:
+        return mention_spans(text, parse(query, _highlight_context()).terms)
+    except Exception:
+        return []
+
+
 def highlight_parsed(query: str) -> ParsedQuery:
     """The parsed query as the highlighter sees it (concepts, terms), without searching."""
     return parse(query, _highlight_context())
@@ -701,6 +711,7 @@ __all__: Sequence[str] = (
     "search_facets",
     "ensure_index",
     "match_spans",
+    "query_mentions",
     "spans_for_terms",
     "make_snippet",
     "Engine",

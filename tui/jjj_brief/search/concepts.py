@@ -252,6 +252,41 @@ def phrase_spans(at: dict[int, dict[str, tuple[int, int]]], phrases: Sequence[Se
     return spans
 
 
+def mention_spans(text: str, terms: set[tuple[str, ...]] | set[str]) -> list[tuple[int, int]]:
+    """Each mention of a query in ``text`` as one span, sorted: what the reader steps through.
+
+    A phrase or a glossary spelling is one mention from its first word to its last
+    ("Xiong'an New Area", not "Xiong'an", "New", "Area"); a word alone is one. Mentions
+    that overlap (the word "Xiongan" inside the spelling "Xiongan New Area") are one.
+    ``terms`` are a parsed query's term sequences (:attr:`ParsedQuery.terms`).
+    """
+    sequences = {(t,) if isinstance(t, str) else tuple(t) for t in terms}
+    if not sequences or not text:
+        return []
+    firsts = {seq[0] for seq in sequences}
+    wanted = {term for seq in sequences for term in seq}
+    at: dict[int, dict[str, tuple[int, int]]] = {}
+    starts: dict[str, list[int]] = {}
+    for token in iter_tokens(text):
+        if token.term in wanted:
+            at.setdefault(token.pos, {})[token.term] = (token.start, token.end)
+            if token.term in firsts:
+                starts.setdefault(token.term, []).append(token.pos)
+    spans: set[tuple[int, int]] = set()
+    for seq in sequences:
+        for pos in starts.get(seq[0], ()):
+            found = [at.get(pos + i, {}).get(term) for i, term in enumerate(seq)]
+            if all(found):
+                spans.add((found[0][0], max(end for _, end in found)))  # type: ignore[index, misc]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def cut_start(text: str, at: int) -> int:
     if at <= 0:
         return 0
