@@ -190,6 +190,7 @@ def test_7_closed_stdout_is_one_line_not_a_traceback(args):
     """Fault 7: ``jjj-brief search x --json >&-`` -> AttributeError: 'NoneType' … 'write'."""
     proc = subprocess.run(
         [sys.executable, "-m", "jjj_brief", *args],
+        check=False,
         capture_output=False,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -239,7 +240,9 @@ def test_8_ctrl_c_leaves_one_line_not_finalizer_noise():
         "cli._run_app = interrupted\n"
         "sys.exit(cli.main([]))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=cli_env())
+    proc = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60, env=cli_env()
+    )
     assert proc.returncode == 130
     assert proc.stderr.strip().splitlines() == ["jjj-brief: interrupted"], proc.stderr
     record(CATEGORY, note="fault 8: Ctrl+C with half-run generators alive")
@@ -310,6 +313,7 @@ def test_14_table_commands_piped_to_head_end_like_json(command):
     reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     proc = subprocess.run(
         [sys.executable, "-m", "jjj_brief", command],
+        check=False,
         stdout=reader.stdin,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -393,3 +397,61 @@ def test_indexing_hands_each_passage_only_its_own_figures(monkeypatch):
     docs = list(documents.article_documents(article, article_figures=figures, key="k"))
     assert len(docs) >= 2000 and sum(handed) <= 2 * len(figures), (sum(handed), len(figures))
     record(CATEGORY, note="found: indexing 2,000 one-line passages handed each its own figures only")
+
+
+# ---------------------------------------------------------------- 1: the alignment index kept between runs
+
+
+def test_1_large_documents_keep_their_alignment_entries_and_a_changed_text_is_reanalysed(monkeypatch):
+    """Fault 1 (cost): every one-shot ``related`` re-analysed a 1 MB import. Its entries now
+    live in the cache dir; a second process reads them and answers exactly as a fresh
+    analysis does, and a document whose text changed is analysed again, never served stale."""
+    from test_cost_budget import one_paragraph
+
+    from jjj_brief.compare import align, state
+    from jjj_brief.corpus import Article
+
+    seed = state.corpus().get(SEED)
+    text = one_paragraph(align.PERSIST_MIN_CHARS + 20_000)
+
+    def big(body: str) -> Article:
+        return Article(
+            id="big",
+            file="big.txt",
+            path=Path("big.txt"),
+            text=body,
+            title="Big",
+            outlet="o",
+            date="2023-01-01",
+            date_precision="day",
+            source="import",
+        )
+
+    def answer(index):
+        entry = index.entry_for(SEED, next(f for f in state.figures_of(seed) if f.start == 1575))
+        return [(e.article.id, e.figure.start, s.score, s.same_fact, s.reason) for e, s in index.rank(entry, 10)]
+
+    analysed: list[int] = []
+    real = align.FigureIndex._add_article
+    monkeypatch.setattr(
+        align.FigureIndex,
+        "_add_article",
+        lambda self, article, figures: analysed.append(len(article.text)) or real(self, article, figures),
+    )
+    gloss = state.glossary()
+    fresh = align.FigureIndex([seed, big(text)], gloss, state.figures_of)
+    assert len(text) in analysed and len(list((paths.cache_dir() / align.CACHE_FOLDER).glob("*.bin"))) == 1
+    analysed.clear()
+    kept = align.FigureIndex([seed, big(text)], gloss, state.figures_of)
+    assert len(text) not in analysed, "the large document was analysed again"
+    assert answer(kept) == answer(fresh) and any(a == "big" for a, *_ in answer(kept))
+    assert [(e.figure.start, e.subject.terms, e.indexed) for e in kept.entries] == [
+        (e.figure.start, e.subject.terms, e.indexed) for e in fresh.entries
+    ]
+
+    changed = text.replace("projects", "schools", 50)
+    analysed.clear()
+    again = align.FigureIndex([seed, big(changed)], gloss, state.figures_of)
+    assert len(changed) in analysed
+    assert answer(again) == answer(align.FigureIndex([seed, big(changed)], gloss, state.figures_of))
+    record(CATEGORY, attacks=2, note="fault 1: alignment entries of a large import reused, and redone when it changes")

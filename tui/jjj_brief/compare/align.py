@@ -25,7 +25,10 @@ every figure 40 look-alikes and still answers in tens of milliseconds). Building
 linear pass (about 12 ms per article here, a few minutes for 10,000): at that size the
 entries would be persisted in the cache dir keyed by the same fingerprint and updated per
 imported article — an entry depends only on its article and the glossary; only the IDF
-table is global and cheap to recompute.
+table is global and cheap to recompute. A document of :data:`PERSIST_MIN_CHARS` or more
+has its entries kept in the cache dir (``align/``), keyed by its text, its figures, the
+glossary and this code: a one-shot ``jjj-brief related`` then reads them instead of
+re-analysing a megabyte of text (:class:`EntryCache`).
 
 Scoring (each part in 0..1; see :func:`score_pair`): subject overlap (cosine of IDF-weighted
 term weights) dominates; then unit agreement (a count's counted noun), value relation
@@ -37,14 +40,20 @@ pair *related* but never the *same fact*; same-fact candidates are ranked first.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import marshal
 import math
+import os
 import re
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from jjj_brief import formatting
+from jjj_brief import formatting, paths
 from jjj_brief.compare.subject import (
     CLAUSE_LOOKAROUND,
     PROVINCES,
@@ -99,7 +108,7 @@ class Entry:
     year: int | None  # as-of end year: printed, else the publication year
     year_printed: bool
     subject: Subject
-    norm: float = 0.0
+    norm: float = 0.0  # computed when first needed (:meth:`FigureIndex.norm`)
     indexed: bool = True  # False for a figure whose sentence repeats an earlier one verbatim
 
 
@@ -190,8 +199,13 @@ class FigureIndex:
         self.postings: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
         self.buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.family_sizes: dict[str, int] = defaultdict(int)
+        cache = EntryCache(glossary)
         for article in corpus:
-            self._add_article(article, figures_of(article))
+            figures = figures_of(article)
+            first = len(self.entries)
+            if not cache.load(self, article, figures):
+                self._add_article(article, figures)
+                cache.save(article, figures, self.entries[first:])
         self._weigh()
         self.build_seconds = time.perf_counter() - started
 
@@ -254,8 +268,11 @@ class FigureIndex:
                 subject=subject,
                 indexed=first_time,
             )
-            self.entries.append(entry)
-            self.by_figure[(article.id, figure.start)] = entry
+            self._append(entry)
+
+    def _append(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        self.by_figure[(entry.article.id, entry.figure.start)] = entry
 
     def _weigh(self) -> None:
         df: dict[str, int] = defaultdict(int)
@@ -266,14 +283,18 @@ class FigureIndex:
         total = max(1, len(indexed))
         self.idf = {term: math.log(1.0 + total / count) for term, count in df.items()}
         self.df = df
-        for entry in self.entries:
-            entry.norm = math.sqrt(sum((w * self.idf.get(t, 1.0)) ** 2 for t, w in entry.subject.terms.items())) or 1.0
-            if not entry.indexed:
-                continue
+        for entry in indexed:
             self.family_sizes[entry.family] += 1
             for term, weight in entry.subject.terms.items():
                 self.postings[(entry.family, term)].append((entry.id, weight))
             self.buckets[(entry.family, _bucket(entry.value))].append(entry.id)
+
+    def norm(self, entry: Entry) -> float:
+        """The length of an entry's IDF-weighted term vector (only candidates ever need it)."""
+        if not entry.norm:
+            idf = self.idf
+            entry.norm = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in entry.subject.terms.items())) or 1.0
+        return entry.norm
 
     # ------------------------------------------------------------------ query
     def entry_for(self, article_id: str, figure) -> Entry | None:
@@ -316,7 +337,7 @@ class FigureIndex:
         neighbours) are scored exactly, and only the returned ones get a reason.
         """
         found = self.candidates(query)
-        by_overlap = sorted(found, key=lambda i: found[i] / self.entries[i].norm, reverse=True)
+        by_overlap = sorted(found, key=lambda i: found[i] / self.norm(self.entries[i]), reverse=True)
         chosen = set(by_overlap[:PRESELECT]) | {i for i in found if found[i] == 0.0}
         scored = [(self.entries[i], self.score_pair(query, self.entries[i], explain=False)) for i in chosen]
         scored = [(e, s) for e, s in scored if s.parts["subject"] > 0 or s.parts["value"] >= 0.75]
@@ -345,7 +366,7 @@ class FigureIndex:
                 dot += weight * other * idf * idf
                 shared.append((weight * other * idf * idf, term))
         if not labels:
-            return dot / (a.norm * b.norm), []
+            return dot / (self.norm(a) * self.norm(b)), []
         shared.sort(reverse=True)
         names: list[str] = []
         seen: set[str] = set()
@@ -354,7 +375,7 @@ class FigureIndex:
             if label.casefold() not in seen:
                 seen.add(label.casefold())
                 names.append(label)
-        return dot / (a.norm * b.norm), names
+        return dot / (self.norm(a) * self.norm(b)), names
 
     def score_pair(self, query: Entry, other: Entry, explain: bool = True) -> PairScore:
         subject, shared = self.subject_similarity(query, other, labels=explain)
@@ -481,3 +502,116 @@ def _reason(
     if years_differ:
         detail.append("different years: related, not the same figure")
     return "; ".join([parts[0], ", ".join(detail)])
+
+
+# ---------------------------------------------------------------- entries kept between runs
+
+PERSIST_MIN_CHARS = 100_000  # smaller documents are analysed faster than a cache file is checked
+CACHE_FOLDER = "align"
+_CODE = ("compare/align.py", "compare/subject.py", "compare/values.py", "search/analyzer.py")
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """This code's own fingerprint: a change to how entries are made invalidates every file."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for name in _CODE:
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _glossary_digest(glossary: Glossary) -> str:
+    """Stable across processes (``Glossary.fingerprint`` is a salted ``hash``)."""
+    text = repr((sorted(glossary.aliases.items()), sorted(glossary.places), sorted(glossary.starts.items())))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class EntryCache:
+    """One file per large document under ``cache_dir()/align``: its entries as plain values
+    (marshal), with the key they were made from (the document's text, date and figures, the
+    glossary and the code). A file whose key differs, or that cannot be read, is rebuilt;
+    an unwritable cache dir only means the entries are recomputed next time."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self.folder = paths.cache_dir() / CACHE_FOLDER
+
+    def _file(self, article: Article) -> Path:
+        return self.folder / (hashlib.sha256(article.id.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".bin")
+
+    def _key(self, article: Article, figures: list) -> str:
+        digest = hashlib.sha256()
+        for part in (_code_digest(), _glossary_digest(self.glossary), article.id, article.date or ""):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(article.text.encode("utf-8", "surrogatepass"))
+        shape = [(f.start, f.end, f.kind, f.value, f.unit, f.as_of, f.text) for f in figures]
+        digest.update(repr(shape).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def load(self, index: FigureIndex, article: Article, figures: list) -> bool:
+        """Add the document's stored entries to ``index``; False when there are none to trust."""
+        if len(article.text) < PERSIST_MIN_CHARS:
+            return False
+        try:
+            raw = paths.read_regular_file(self._file(article), 1 << 31)
+            key, rows = marshal.loads(raw)
+            if key != self._key(article, figures):
+                return False
+            made = [_entry_from_row(len(index.entries) + i, article, figures, row) for i, row in enumerate(rows)]
+        except (OSError, paths.FileRefused, ValueError, EOFError, TypeError, IndexError, KeyError):
+            return False
+        for entry in made:
+            index._append(entry)
+        return True
+
+    def save(self, article: Article, figures: list, entries: list[Entry]) -> None:
+        if len(article.text) < PERSIST_MIN_CHARS:
+            return
+        position = {id(f): i for i, f in enumerate(figures)}
+        rows = [
+            (
+                position[id(e.figure)],
+                e.family,
+                e.value,
+                e.year,
+                e.year_printed,
+                e.subject.terms,
+                e.subject.labels,
+                tuple(sorted(e.subject.places)),
+                e.indexed,
+            )
+            for e in entries
+        ]
+        try:
+            data = marshal.dumps((self._key(article, figures), rows))
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".entries-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, self._file(article))
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except (OSError, ValueError):
+            pass  # a cache: next run recomputes
+
+
+def _entry_from_row(entry_id: int, article: Article, figures: list, row: tuple) -> Entry:
+    position, family, value, year, year_printed, terms, labels, places, indexed = row
+    return Entry(
+        id=entry_id,
+        article=article,
+        figure=figures[position],
+        family=family,
+        value=value,
+        year=year,
+        year_printed=year_printed,
+        subject=Subject(dict(terms), dict(labels), frozenset(places)),
+        indexed=indexed,
+    )
