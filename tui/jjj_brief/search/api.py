@@ -541,6 +541,10 @@ _ENGINE_LOCK = threading.RLock()
 def ensure_index(progress: Progress | None = None, *, rebuild: bool = False) -> IndexStatus:
     """Make the index ready: build if missing/stale/corrupt, add/remove changed imports."""
     with _ENGINE_LOCK:
+        if _team_mode():  # the team database's search (jjj_brief.team.search)
+            from jjj_brief.team.search import team_index_status
+
+            return team_index_status()
         status = MANAGER.ensure(progress, rebuild=rebuild)
         _reset_engine()
         return status
@@ -559,11 +563,25 @@ def _reset_engine() -> None:
 def _engine() -> Engine:
     global _ENGINE
     with _ENGINE_LOCK:
-        generation = MANAGER.current()
+        team = _team_generation() if _team_mode() else None
+        generation = team[0] if team else MANAGER.current()
         if _ENGINE is None or _ENGINE.generation is not generation:
             _reset_engine()
-            _ENGINE = Engine(generation, _context())
+            _ENGINE = Engine(generation, team[1] if team else _context())  # type: ignore[arg-type]
         return _ENGINE.fresh()
+
+
+def _team_mode() -> bool:
+    """A team database is configured: search runs on PostgreSQL (:mod:`jjj_brief.team.search`)."""
+    from jjj_brief.team.config import is_team_mode
+
+    return is_team_mode()
+
+
+def _team_generation() -> tuple[Any, QueryContext]:
+    from jjj_brief.team.search import team_generation
+
+    return team_generation()
 
 
 class LazyVocabulary(Sequence):

@@ -41,7 +41,15 @@ def load_shipped(conn: Any, step: Callable[[str], None] = lambda text: None) -> 
     (one transaction: colleagues searching meanwhile see the old rows or the new)."""
     from jjj_brief.search.documents import briefing_documents, topic_links
     from jjj_brief.search.index import collect_sources, glossary_spellings
-    from jjj_brief.team.corpus import Counts, apply_counts, copy_documents, shipped_fingerprint, store_articles
+    from jjj_brief.team.corpus import (
+        Counts,
+        apply_counts,
+        bump_corpus_version,
+        copy_documents,
+        remove_article,
+        shipped_fingerprint,
+        store_articles,
+    )
 
     sources = collect_sources(refresh=False)
     fingerprint = shipped_fingerprint(sources)
@@ -52,8 +60,6 @@ def load_shipped(conn: Any, step: Callable[[str], None] = lambda text: None) -> 
             return False
         step("loading the shipped seeds and briefings")
         for (article_id,) in conn.execute("SELECT id FROM articles WHERE source = 'seed'").fetchall():
-            from jjj_brief.team.corpus import remove_article
-
             remove_article(conn, article_id)
         gone = Counts()
         for (body,) in conn.execute("SELECT body FROM passages WHERE source_article IS NULL").fetchall():
@@ -70,6 +76,7 @@ def load_shipped(conn: Any, step: Callable[[str], None] = lambda text: None) -> 
         aliases = glossary_spellings(briefings)
         _set(conn, ALIASES_KEY, json.dumps(aliases, ensure_ascii=False))
         _set(conn, SHIPPED_KEY, fingerprint)
+        bump_corpus_version(conn)
     conn.execute("ANALYZE articles, passages, figures")
     return True
 

@@ -285,3 +285,44 @@ def shipped_fingerprint(sources: Any) -> str:
     digest = hashlib.sha256(sources.base_fingerprint().encode())
     digest.update(b"team-corpus-1")
     return digest.hexdigest()[:32]
+
+
+def bump_corpus_version(conn: psycopg.Connection) -> None:
+    """Tell every searcher the corpus changed (cached vocabulary and settings are re-read)."""
+    conn.execute(
+        "INSERT INTO team_settings (key, value) VALUES ('corpus_version', gen_random_uuid()::text) "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+    )
+
+
+def share_articles(articles: Sequence[Article]) -> int:
+    """Store imported articles on the team server, all in one transaction (whole or absent);
+    returns the passages written."""
+    from jjj_brief.search.documents import topic_links
+    from jjj_brief.search.index import collect_sources
+    from jjj_brief.team.connection import team
+
+    if not articles:
+        return 0
+    briefings = collect_sources(refresh=False).briefings
+    links = topic_links(briefings, articles)
+    with team().write() as conn:
+        size = conn.execute("SELECT count(*) FROM articles").fetchone()[0] + len(articles)
+        counts = Counts()
+        written = store_articles(conn, articles, links=links, collection_size=size, counts=counts)
+        apply_counts(conn, counts)
+        bump_corpus_version(conn)
+    return written
+
+
+def unshare_article(article_id: str) -> bool:
+    """Remove an imported article from the team server; True if it was there."""
+    from jjj_brief.team.connection import team
+
+    with team().write() as conn:
+        row = conn.execute("SELECT source FROM articles WHERE id = %s", (article_id,)).fetchone()
+        if row is None or row[0] != "import":
+            return False
+        remove_article(conn, article_id)
+        bump_corpus_version(conn)
+    return True

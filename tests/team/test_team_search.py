@@ -1,0 +1,114 @@
+"""Search on PostgreSQL: the same API, the same query language, the same recall.
+
+The judged relevance set (tests/relevance) runs against the team database with the same
+recall@10 per query as the embedded engines; query forms find the same passages."""
+
+from __future__ import annotations
+
+import pytest
+
+from jjj_brief.search import api, ensure_index, search
+from jjj_brief.team.admin import init_team
+from relevance.judged import MIN_RECALL, judge, load_queries, pooled_recall
+
+pytestmark = pytest.mark.pg
+QUERIES = load_queries()
+
+
+@pytest.fixture(scope="module")
+def team_home(pg_cluster, tmp_path_factory):
+    """One team database with the shipped corpus, and a local home with a whoosh index."""
+    name = pg_cluster.create_database()
+    url = pg_cluster.admin_url(name)
+    home = tmp_path_factory.mktemp("team-search-home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JJJ_BRIEF_HOME", str(home))
+    mp.setenv("JJJ_BRIEF_DATABASE_URL", url)
+    init_team()
+    mp.delenv("JJJ_BRIEF_DATABASE_URL")
+    mp.setenv("JJJ_BRIEF_SEARCH_ENGINE", "whoosh")
+    ensure_index()
+    mp.undo()
+    yield home, url
+    from jjj_brief.team.connection import close_team
+
+    close_team()
+    api._reset_engine()
+    pg_cluster.drop_database(name)
+
+
+def use(monkeypatch, team_home, engine: str) -> None:
+    home, url = team_home
+    monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
+    monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", "whoosh")
+    if engine == "postgres":
+        monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", url)
+    else:
+        monkeypatch.delenv("JJJ_BRIEF_DATABASE_URL", raising=False)
+
+
+def test_ensure_index_in_team_mode_reports_the_server(team_home, monkeypatch):
+    use(monkeypatch, team_home, "postgres")
+    status = ensure_index()
+    assert status.engine == "postgres" and status.documents > 300
+    assert "***" in status.location
+
+
+def test_the_judged_set_has_the_same_recall_on_postgres(team_home, monkeypatch):
+    results = {}
+    for engine in ("whoosh", "postgres"):
+        use(monkeypatch, team_home, engine)
+        results[engine] = {entry["query"]: judge(entry) for entry in QUERIES}
+        assert api._engine().engine == engine
+    differ = [
+        f"{query!r}: whoosh {results['whoosh'][query].recall:.2f} lost {results['whoosh'][query].lost} / "
+        f"postgres {results['postgres'][query].recall:.2f} lost {results['postgres'][query].lost}"
+        for query in results["whoosh"]
+        if results["whoosh"][query].recall != results["postgres"][query].recall
+    ]
+    assert not differ, "recall differs:\n" + "\n".join(differ)
+    assert pooled_recall(list(results["postgres"].values())) >= MIN_RECALL
+    unlit = [f"{r.query!r}: {r.unlit}" for r in results["postgres"].values() if r.unlit]
+    assert not unlit
+
+
+QUERY_FORMS = [
+    "Caofeidian",
+    '"non-capital functions"',
+    "relie* hospital",
+    "Tianjin -port",
+    "Tianjin NOT port",
+    "sub-center OR subcenter",
+    "outlet:xinhua year:2023..2024",
+    "outlet:xinhua",
+    "Xiongan year:2024",
+    "kind:fact",
+    "kind:glossary Xiongan",
+    "topic:transport",
+    "article:xinhua-2023-02-25 Beijing",
+    "4.39 trillion",
+    "value:4e12..5e12",
+    "unit:yuan",
+    "PM2.5 micrograms",
+    "how much did the Beijing-Tianjin-Hebei economy grow in 2023",
+    "zzzzqqq",
+    "-Beijing",
+]
+
+
+@pytest.mark.parametrize("query", QUERY_FORMS)
+def test_query_forms_find_the_same_passages_as_the_embedded_engine(team_home, monkeypatch, query):
+    found = {}
+    for engine in ("whoosh", "postgres"):
+        use(monkeypatch, team_home, engine)
+        result = search(query, limit=1000)
+        found[engine] = result
+    local, team = found["whoosh"], found["postgres"]
+    assert team.parsed == local.parsed
+    assert team.total == local.total, (local.total, team.total)
+    assert {(h.kind, h.article, h.start) for h in team.hits} == {(h.kind, h.article, h.start) for h in local.hits}
+    for hit in team.hits:  # our snippets: verbatim slices of the passage, lit where the query matched
+        assert hit.snippet.replace(" … ", "") and all(0 <= s < e <= len(hit.snippet) for s, e in hit.highlights)
+        assert [
+            h.reasons for h in local.hits if (h.article, h.start, h.kind) == (hit.article, hit.start, hit.kind)
+        ] == [hit.reasons]
