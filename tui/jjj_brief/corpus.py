@@ -277,4 +277,7 @@ def _imported_articles() -> list[Article]:
         from jjj_brief import imports
     except ImportError:
         return []
-    return imports.load_imported_articles()
+    from jjj_brief.team.imports import colleagues_imports  # team mode: the server's imports too (#19)
+
+    local = imports.load_imported_articles()
+    return local + colleagues_imports(local)

@@ -61,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     options = imports.ImportOptions(
         dry_run=args.dry_run, keep_originals=False if args.hash_only else None, translation_of=translation_of
     )
-    outcomes = [imports.remove(ref) for ref in args.remove]
+    from jjj_brief.team import imports as team_imports  # team mode: on the shared server too (#19)
+
+    outcomes = team_imports.remove(args.remove)
     if args.paths:
         meter = ProgressLine() if sys.stderr.isatty() else None
         try:
@@ -73,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"no importable files ({FORMATS_HELP}) found in {', '.join(args.paths)}")
     if args.dry_run:
         return _report_dry_run(args, outcomes)
+    outcomes = team_imports.share(outcomes)
     from jjj_brief.search import ensure_index
 
     started = time.perf_counter()
