@@ -75,13 +75,16 @@ def command_index() -> tuple[list[CommandEntry], list[str]]:
 
 def _declared_commands(path: Path) -> list[tuple[str, str | None]] | None:
     """``(name, help)`` of each ``<first parameter>.add_parser("name", help="...")`` call in the
-    module's ``register`` function; None when there is none with literal arguments."""
+    module's ``register`` function ([] when the module has no ``register``: it declares no command);
+    None when the calls have no literal arguments."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
         return None
     register = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "register"), None)
-    if register is None or not register.args.args:
+    if register is None:
+        return []  # a helper module of the commands (report printing, say), not a command
+    if not register.args.args:
         return None
     subparsers = register.args.args[0].arg
     found: list[tuple[str, str | None]] = []
