@@ -251,13 +251,13 @@ def test_fact_for_figure_finds_the_fact_of_each_claim():
 
 def test_fact_for_an_unclaimed_figure_is_none():
     article = load_corpus().get("cctv-2023-02-27")
-    figure = next(f for f in article_figures(article) if f.text == "More than 90 cooperation agreements")
+    figure = next(f for f in article_figures(article, load_corpus()) if f.text == "More than 90 cooperation agreements")
     assert fact_for_figure(article.id, figure.start, figure.end) is None
 
 
 def test_a_figure_inside_the_words_of_a_status_claim_finds_that_fact():
     article = load_corpus().get("cctv-2023-02-27")
-    figure = next(f for f in article_figures(article) if f.text == "five key areas")
+    figure = next(f for f in article_figures(article, load_corpus()) if f.text == "five key areas")
     assert fact_for_figure(article.id, figure.start, figure.end).id == "business-environment-agreements"
 
 

@@ -298,7 +298,7 @@ def test_clean_figures_are_not_suspect():
 
 def test_cross_article_flags_use_the_other_articles_value():
     liaowang = load_corpus().get("liaowang-2024")
-    flagged = {f.text: f.suspect for f in article_figures(liaowang) if f.suspect}
+    flagged = {f.text: f.suspect for f in article_figures(liaowang, load_corpus()) if f.suspect}
     gdp = flagged["439 trillion yuan"]
     assert "peoples-daily-2024-02-26" in gdp.reason and gdp.likely == pytest.approx(4.39e12)
     assert "cross-article" in flagged["386 micrograms of cubic meters"].reason
@@ -306,7 +306,7 @@ def test_cross_article_flags_use_the_other_articles_value():
 
 def test_every_article_figure_slices_its_own_text():
     for article in load_corpus():
-        figures = article_figures(article)
+        figures = article_figures(article, load_corpus())
         assert figures, article.id
         assert all(article.text[f.start : f.end] == f.text for f in figures)
         assert all(a.end <= b.start for a, b in zip(figures, figures[1:]))

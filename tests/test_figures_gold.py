@@ -40,7 +40,7 @@ def _same_value(a: float | None, b: float | None) -> bool:
 
 def score(article_id: str, gold: list[dict]) -> dict:
     article = load_corpus().get(article_id)
-    found = article_figures(article)
+    found = article_figures(article, load_corpus())
     by_span = {(g["start"], g["end"], g["kind"]): g for g in gold}
     correct = [
         f
@@ -110,7 +110,7 @@ def test_every_labelled_suspect_is_flagged_with_its_likely_value():
     problems = []
     suspects = _load(GOLD / "suspects.yaml")["suspects"]
     for s in suspects:
-        figures = article_figures(corpus.get(s["article"]))
+        figures = article_figures(corpus.get(s["article"]), corpus)
         figure = next((f for f in figures if f.start <= s["start"] and s["end"] <= f.end), None)
         if figure is None or figure.suspect is None:
             problems.append(f"{s['article']} {s['text']!r} @{s['start']}: not flagged")
@@ -127,7 +127,7 @@ def test_no_suspect_flag_outside_the_labelled_ones():
     labelled = {(s["article"], s["start"]) for s in _load(GOLD / "suspects.yaml")["suspects"]}
     unexpected = []
     for article in corpus:
-        for f in article_figures(article):
+        for f in article_figures(article, corpus):
             if f.suspect is None:
                 continue
             if not any((article.id, at) in labelled for at in range(f.start, f.end)):
@@ -166,7 +166,9 @@ def test_corpus_passages_behind_the_content_fact_check():
     wrong_as_of = []
     for passage in _load(GOLD / "passages.yaml")["passages"]:
         article = corpus.get(passage["article"])
-        inside = [f for f in article_figures(article) if passage["start"] <= f.start and f.end <= passage["end"]]
+        inside = [
+            f for f in article_figures(article, corpus) if passage["start"] <= f.start and f.end <= passage["end"]
+        ]
         labelled = {(g["start"], g["end"], g["kind"]): g for g in passage["figures"]}
         for g in passage["figures"]:
             assert article.text[g["start"] : g["end"]] == g["text"], g

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jjj_brief.cli import main
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import extract_figures
-from jjj_brief.figures_zh import chinese_numeral
+from jjj_brief.figures.zh import chinese_numeral
 from jjj_brief.translation import find_pair, pair
 
 

@@ -21,7 +21,7 @@ async def ready(app, pilot) -> None:
 def uncurated_figure_with_candidates():
     """A figure no curated fact holds, for which the aligner has candidates."""
     for article in load_corpus():
-        for figure in figure_layer.article_figures(article):
+        for figure in figure_layer.article_figures(article, load_corpus()):
             if figure.kind in ("date", "year", "label") or compare.fact_for_figure(
                 article.id, figure.start, figure.end
             ):

@@ -36,7 +36,7 @@ async def open_article(app, pilot, article_id: str, offset: int | None = None) -
 @pilot_test
 async def test_figures_are_lit_by_kind_and_suspects_marked_distinctly(make_app):
     article = load_corpus().get("liaowang-2024")
-    found = figure_layer.article_figures(article)
+    found = figure_layer.article_figures(article, load_corpus())
     suspect = next(f for f in found if f.suspect)
     plain = next(f for f in found if not f.suspect and f.kind in KIND_STYLES)
     app = make_app(build_index=False)
@@ -56,7 +56,7 @@ async def test_figures_are_lit_by_kind_and_suspects_marked_distinctly(make_app):
 @pilot_test
 async def test_brackets_move_between_figures_and_the_panel_shows_details_and_reason(make_app):
     article = load_corpus().get("liaowang-2024")
-    found = figure_layer.article_figures(article)
+    found = figure_layer.article_figures(article, load_corpus())
     suspect_index = next(i for i, f in enumerate(found) if f.suspect)
     app = make_app(build_index=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -84,7 +84,7 @@ async def test_clicking_a_figure_focuses_it(make_app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_article(app, pilot, article.id)
         document = app.reader.document
-        target = next(f for f in figure_layer.article_figures(article) if f.start > 0)
+        target = next(f for f in figure_layer.article_figures(article, load_corpus()) if f.start > 0)
         line = document.line_of_offset(target.start)
         lines = document.plain_lines()
         column = lines[line].index(target.text[:3]) if target.text[:3] in lines[line] else 0
@@ -106,7 +106,11 @@ async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
         claim = fact.claims[0]
         article = load_corpus().get(claim.article)
         quote_at = article.text.index(claim.quote)
-        inside = [f for f in figure_layer.article_figures(article) if quote_at <= f.start < quote_at + len(claim.quote)]
+        inside = [
+            f
+            for f in figure_layer.article_figures(article, load_corpus())
+            if quote_at <= f.start < quote_at + len(claim.quote)
+        ]
         carrier = next(
             f for f in inside if f.value is not None and abs(f.value - claim.value) < 1e-6 * max(1, abs(claim.value))
         )

@@ -208,7 +208,7 @@ def test_figures_grow_linearly(tmp_path):
         _home_imported,
         "from jjj_brief.corpus import load_corpus\nfrom jjj_brief.figures import article_figures\n"
         "article = [a for a in load_corpus() if a.source == 'import'][0]",
-        "len(article_figures(article))",
+        "len(article_figures(article, load_corpus()))",
         250 * KB * GROWTH,
         tmp_path,
     )

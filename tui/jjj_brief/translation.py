@@ -14,7 +14,7 @@ Links (:func:`link_figures`): inside each aligned pair (and its neighbours, for 
 that the translator split), a translated figure is linked to an original figure of the same
 unit family whose value is equal (``same``) or equal times a power of ten (``x10``,
 ``x0.1``, ...: the mark of a broken transcription). The original is read by
-:mod:`jjj_brief.figures_zh` when it is Chinese.
+:mod:`jjj_brief.figures.zh` when it is Chinese.
 """
 
 from __future__ import annotations
@@ -310,15 +310,16 @@ def counterpart(article: Article, offset: int, corpus: Corpus) -> tuple[Article,
     return None
 
 
-def flag_translation(translation: Article, figures: list[Figure]) -> list[Figure]:
+def flag_translation(translation: Article, figures: list[Figure], corpus: Corpus | None = None) -> list[Figure]:
     """``figures`` of a translation, each one its original prints 10**k times smaller or larger
-    flagged suspect with the original's value as the likely one (the figure layer's hook)."""
+    flagged suspect with the original's value as the likely one (the figure layer's hook).
+    The original is looked up in ``corpus`` (default: the loaded corpus)."""
     from dataclasses import replace
 
     from jjj_brief.corpus import load_corpus
     from jjj_brief.figures import Suspect
 
-    corpus = load_corpus()
+    corpus = corpus if corpus is not None else load_corpus()
     original = corpus.find(translation.translation_of or "")
     if original is None or original.id == translation.id:
         return figures

@@ -192,7 +192,7 @@ class Layers:
         if cached is not None:
             return cached
         try:
-            found = list(self._figures_module.article_figures(article))
+            found = list(self._figures_module.article_figures(article, self.corpus))
         except Exception as exc:
             self.note(f"figures for {article.id} could not be extracted: {exc}")
             found = []

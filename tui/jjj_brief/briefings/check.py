@@ -391,7 +391,7 @@ class _Checker:
                     values.append(figure.value)
                 if figure.kind in ("date", "year") and figure.as_of:
                     dates.append(figure.as_of)
-            values += _likely_values(article, start, end)  # the reading of a garbled figure
+            values += _likely_values(article, start, end, self.corpus)  # the reading of a garbled figure
         return trace.Traceable(trace.derived_values(values) if derive else set(values), dates)
 
     # -- 9. glossary ----------------------------------------------------------------
@@ -501,14 +501,14 @@ def claim_date_reading(claim: Claim, article: Article | None) -> str | None:
     return inside[0].as_of.lstrip("-") if inside else None
 
 
-def _likely_values(article: Article, start: int, end: int) -> list[float]:
+def _likely_values(article: Article, start: int, end: int, corpus: Corpus) -> list[float]:
     """The values the figure layer restores for suspect figures in ``[start, end)``,
     cross-article flags included ("439 trillion" -> 4.39e12 from People's Daily)."""
     figures = _figures_module()
     if figures is None:
         return []
     try:
-        found = figures.article_figures(article)
+        found = figures.article_figures(article, corpus)
     except Exception:
         return []
     return [

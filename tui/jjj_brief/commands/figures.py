@@ -26,8 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    article = load_corpus().get(args.article)
-    figures = article_figures(article)
+    corpus = load_corpus()
+    article = corpus.get(args.article)
+    figures = article_figures(article, corpus)
     if args.json:
         emit_json(
             {

@@ -44,7 +44,7 @@ def corpus_fingerprint(corpus: Corpus) -> tuple:
 def figures_of(article):
     from jjj_brief.figures import article_figures
 
-    return article_figures(article)
+    return article_figures(article, corpus())
 
 
 def figure_index() -> FigureIndex:

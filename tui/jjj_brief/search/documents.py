@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from jjj_brief.corpus import Article
+from jjj_brief.corpus import Article, load_corpus
 
 SCHEMA_VERSION = "jjj-schema-4"
 # Briefing items are short, so BM25 ranks them above the passages they summarise; this
@@ -114,7 +114,7 @@ def article_figures_for_index(article: Article, collection_size: int) -> list:
     from jjj_brief import figures
 
     if collection_size <= CROSS_ARTICLE_COLLECTION:
-        return figures.article_figures(article)
+        return figures.article_figures(article, load_corpus())
     return figures.extract_figures(article.text)
 
 

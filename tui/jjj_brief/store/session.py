@@ -94,7 +94,7 @@ def figure_member(ref: str, offset: int) -> ClaimMember:
     from jjj_brief.figures import article_figures, figure_at
 
     found = article(ref)
-    figure = figure_at(article_figures(found), offset)
+    figure = figure_at(article_figures(found, load_corpus()), offset)
     if figure is None:
         raise UserError(f"no figure at {found.id}:{offset} (see jjj-brief figures {found.id})")
     return ClaimMember(make_anchor(found.id, found.text, figure.start, figure.end), figure.value, figure.unit or "")

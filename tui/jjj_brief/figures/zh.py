@@ -1,6 +1,6 @@
 """Figures in Chinese text: Arabic and Chinese numerals, 万/亿 multipliers, 百分之, units.
 
-The English grammar in :mod:`jjj_brief.figures` reads translations; this module reads the
+The English grammar in :mod:`jjj_brief.figures` (extraction) reads translations; this module reads the
 originals they were translated from, so a figure in a translation can be checked against the
 original's (``38.6微克/立方米`` beside "386 micrograms"). It produces the same
 :class:`~jjj_brief.figures.Figure` objects with the same canonical units (``ug/m3``, ``km``,
@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from jjj_brief.figures import Figure
+from jjj_brief.figures.model import Figure
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ZH_DIGITS = {

@@ -1,0 +1,337 @@
+"""Corpus-level checks: each figure compared with the figures of every other article.
+
+cross-article  the same digits 10, 100 or 1000 times off a figure with the same unit and
+               year, on the same subject, in another article ("386" vs "38.6" ug/m3 for
+               Hebei 2023; "439 trillion" vs "4,394.41 billion" yuan) -> likely the other
+               article's value, at this one's digits. Only figures printed without a
+               decimal point and with at least three significant digits are candidates
+               (round numbers like 100 vs 10 are everywhere); "same subject" means the
+               sentences around both share a content word. Documents over 2 MB take no
+               part (their own figures are still found), so one huge import cannot slow
+               every article down.
+translation    a translation's figure that its original prints 10**k times smaller or larger
+               (see :mod:`jjj_brief.translation`).
+
+The other articles are looked up in a :class:`CrossIndex`, built once per corpus generation:
+a dict from a figure's comparison key (unit, first three significant digits) to the
+figures holding it, in corpus order. Checking one article is then one look-up per candidate
+figure, whatever the corpus size; building the index costs one extraction per article, once.
+
+A :class:`FigureBook` holds the index and the caches of one corpus. Whoever holds the corpus
+holds its book (the Library): there is no module-level state here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from jjj_brief.figures.extraction import extract_figures
+from jjj_brief.figures.lexicon import _PHRASE_STOP, _YEAR_DIGITS
+from jjj_brief.figures.model import Figure, Suspect, _tidy
+
+if TYPE_CHECKING:
+    from jjj_brief.corpus import Article, Corpus
+
+CROSS_ARTICLE_MAX_CHARS = 2_000_000  # larger documents keep their own figures, skip the cross check
+
+Key = tuple[str, str]  # (unit, first three significant digits)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Lru(Generic[K, V]):
+    """A small thread-safe least-recently-used map (10,000 articles' figures must not all stay)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class FigureCache:
+    """Each article's own figures (no corpus-level flags), by id, text and publication date.
+
+    Outlives a corpus generation: a new :class:`FigureBook` after an import can take the old
+    book's cache, so the articles that did not change are not extracted again.
+    """
+
+    def __init__(self, maxsize: int = 512) -> None:
+        self._lru: _Lru[tuple, list[Figure]] = _Lru(maxsize)
+
+    def extract(self, article_id: str, text: str, published: str | None = None) -> list[Figure]:
+        key = (article_id, len(text), hash(text), published)
+        figures = self._lru.get(key)
+        if figures is None:
+            figures = extract_figures(text, published)
+            self._lru.put(key, figures)
+        return figures
+
+    def figures(self, article: Article) -> list[Figure]:
+        return self.extract(article.id, article.text, published_date(article))
+
+    def clear(self) -> None:
+        self._lru.clear()
+
+    def __len__(self) -> int:
+        return len(self._lru)
+
+
+def published_date(article: Article) -> str | None:
+    """The article's publication date (``YYYY``...), when the catalog gives one."""
+    date = getattr(article, "date", None)
+    return date if isinstance(date, str) and _YEAR_DIGITS.match(date) else None
+
+
+# --------------------------------------------------------------------------- the index
+
+_PRINTED_NUMBER = re.compile(r"\d[\d,.]*")
+_NOT_COMPARED = frozenset({"year", "date", "label"})
+
+
+def _printed_number(figure: Figure) -> str:
+    match = _PRINTED_NUMBER.search(figure.text)
+    return match.group(0).rstrip(".,") if match else ""
+
+
+def _significant(figure: Figure) -> str:
+    return re.sub(r"\D", "", _printed_number(figure)).lstrip("0")
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A figure in the index: the article printing it and its significant digits."""
+
+    article: Article
+    figure: Figure
+    significant: str
+
+
+class CrossIndex:
+    """Every article's comparable figures by comparison key, in corpus order."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[Key, list[_Held]] = {}
+        self.articles = 0
+
+    @classmethod
+    def build(
+        cls, articles: Iterable[Article], figures_of: Callable[[Article], list[Figure]], max_chars: int
+    ) -> CrossIndex:
+        index = cls()
+        for article in articles:
+            try:
+                if len(article.text) <= max_chars:
+                    index.add(article, figures_of(article))
+            except (OSError, UnicodeDecodeError):
+                continue  # an import whose file is gone or unreadable takes no part
+        return index
+
+    def add(self, article: Article, figures: Iterable[Figure]) -> None:
+        self.articles += 1
+        for g in figures:
+            if g.value and g.unit and g.kind not in _NOT_COMPARED:
+                significant = _significant(g)
+                self._by_key.setdefault((g.unit, significant[:3]), []).append(_Held(article, g, significant))
+
+    def holding(self, key: Key) -> list[_Held]:
+        return self._by_key.get(key, [])
+
+    def __len__(self) -> int:
+        return sum(len(held) for held in self._by_key.values())
+
+
+# --------------------------------------------------------------------------- the check
+
+_KEYWORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*")
+_COMMON = frozenset(
+    """beijing tianjin hebei beijing-tianjin-hebei coordinated development will have has
+    been with from that this than which were more total year years province region
+    regional areas area three places also further""".split()
+)
+
+
+def _keywords(text: str, start: int, end: int) -> set[str]:
+    window = text[max(0, start - 160) : end + 80]
+    words = {w.lower().rstrip(".") for w in _KEYWORD.findall(window)}
+    words = {"pm2.5" if w in {"pm25", "pm2.5"} else w for w in words}
+    return {w for w in words if len(w) >= 4 and w not in _PHRASE_STOP and w not in _COMMON} | (
+        {"hebei"} if "Hebei" in window else set()
+    )
+
+
+def _is_candidate(f: Figure) -> bool:
+    return bool(
+        f.value
+        and f.unit
+        and f.kind not in _NOT_COMPARED
+        and f.kind != "count"
+        and "." not in _printed_number(f)
+        and len(_significant(f).rstrip("0")) >= 3
+    )
+
+
+def cross_article_flags(article: Article, own: list[Figure], index: CrossIndex) -> list[Figure]:
+    """``own`` with each figure whose digits equal another article's same-unit figure,
+    x10^k off, flagged (the first such figure in corpus order is cited)."""
+    updates: dict[int, Figure] = {}
+    for f in own:
+        if not _is_candidate(f):
+            continue
+        mine = _significant(f).rstrip("0")
+        assert f.unit is not None and f.value is not None  # _is_candidate
+        keywords: set[str] | None = None
+        for held in index.holding((f.unit, mine[:3])):
+            g, other = held.figure, held.article
+            if other.id == article.id or not _same_scaled_value(f, g, mine, held.significant):
+                continue
+            if keywords is None:
+                keywords = _keywords(article.text, f.start, f.end)
+            if keywords & _keywords(other.text, g.start, g.end):
+                updates[f.start] = _with_cross_flag(f, other.id, g, _power(f.value, g.value))
+                break
+    return [updates.get(f.start, f) for f in own] if updates else own
+
+
+def _power(mine: float, other: float | None) -> int:
+    ratio = mine / other if other else 0
+    return round(math.log10(ratio)) if ratio > 0 else 0
+
+
+def _same_scaled_value(f: Figure, g: Figure, mine: str, significant: str) -> bool:
+    """Same year (when both have one), and ``f`` is ``g`` times 10**k, k >= 1, same digits."""
+    if f.as_of and g.as_of and f.as_of[:4] != g.as_of[:4]:
+        return False
+    assert f.value is not None and g.value
+    ratio = f.value / g.value
+    k = _power(f.value, g.value)
+    return k >= 1 and abs(ratio / 10**k - 1) <= 0.01 and significant.startswith(mine)
+
+
+def _with_cross_flag(f: Figure, other_id: str, g: Figure, k: int) -> Figure:
+    reason = f"cross-article: {other_id} prints '{g.text}' for the same subject; this one is {10**k:g} times larger"
+    likely = _tidy(f.value / 10**k) if f.value is not None else None
+    old = f.suspect
+    suspect = Suspect(
+        reason if old is None else f"{old.reason}; {reason}",
+        likely if old is None or old.likely is None else old.likely,
+    )
+    return replace(f, suspect=suspect)
+
+
+# --------------------------------------------------------------------------- the book
+
+
+class FigureBook:
+    """The figures of one corpus generation, corpus-level flags included.
+
+    Build one per corpus (an import makes a new corpus, so a new book; pass the old book's
+    ``cache`` to keep the unchanged articles' extractions). The cross-article index is built
+    on the first :meth:`article_figures` call that needs it, then reused.
+    """
+
+    def __init__(
+        self,
+        corpus: Corpus | Iterable[Article],
+        *,
+        cache: FigureCache | None = None,
+        max_chars: int = CROSS_ARTICLE_MAX_CHARS,
+        results: int = 1024,
+    ) -> None:
+        self.corpus = corpus if hasattr(corpus, "find") else _as_corpus(corpus)
+        self.cache = cache if cache is not None else FigureCache()
+        self.max_chars = max_chars
+        self._results: _Lru[tuple, list[Figure]] = _Lru(results)
+        self._index: CrossIndex | None = None
+        self._index_lock = threading.Lock()
+
+    @property
+    def index(self) -> CrossIndex:
+        """The cross-article index of this corpus (built on first use, once)."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = CrossIndex.build(self.corpus, self.cache.figures, self.max_chars)
+            return self._index
+
+    @property
+    def index_built(self) -> bool:
+        return self._index is not None
+
+    def own_figures(self, article: Article) -> list[Figure]:
+        """The article's figures without corpus-level flags (cached)."""
+        return self.cache.figures(article)
+
+    def article_figures(self, article: Article) -> list[Figure]:
+        """The article's figures with cross-article (and translation) suspect flags.
+
+        The article need not be in the corpus; the corpus' articles with its id are never
+        compared with it.
+        """
+        key = (article.id, len(article.text), hash(article.text), published_date(article))
+        result = self._results.get(key)
+        if result is None:
+            result = self.own_figures(article)
+            if len(article.text) <= self.max_chars:
+                result = cross_article_flags(article, result, self.index)
+            if getattr(article, "translation_of", None):
+                result = self._translation_flags(article, result)
+            self._results.put(key, result)
+        return result
+
+    def _translation_flags(self, article: Article, figures: list[Figure]) -> list[Figure]:
+        from jjj_brief.translation import flag_translation
+
+        try:
+            return flag_translation(article, figures, self.corpus)  # type: ignore[arg-type]
+        except Exception:
+            return figures
+
+
+def _as_corpus(articles: Iterable[Article]) -> Corpus:
+    from jjj_brief.corpus import Corpus
+
+    return Corpus(list(articles))
+
+
+def book_for(corpus: object) -> FigureBook:
+    """The :class:`FigureBook` of ``corpus``: a holder's own book (``figure_book``), the
+    book kept on a :class:`~jjj_brief.corpus.Corpus` object for its lifetime, or a fresh
+    book for any other iterable of articles."""
+    if isinstance(corpus, FigureBook):
+        return corpus
+    held = getattr(corpus, "figure_book", None)
+    if isinstance(held, FigureBook):
+        return held
+    attributes = getattr(corpus, "__dict__", None)
+    if attributes is None:
+        return FigureBook(corpus)  # type: ignore[arg-type]
+    book = attributes.get("_figure_book")
+    if book is None:
+        book = attributes.setdefault("_figure_book", FigureBook(corpus))  # type: ignore[arg-type]
+    return book
