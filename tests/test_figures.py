@@ -7,9 +7,10 @@ import json
 import pytest
 
 from jjj_brief.cli import main
-from jjj_brief.corpus import load_corpus
+from jjj_brief.corpus import Article, Corpus, load_corpus
 from jjj_brief.figures import (
     Figure,
+    FigureBook,
     article_figures,
     extract_figures,
     figure_at,
@@ -310,6 +311,63 @@ def test_every_article_figure_slices_its_own_text():
         assert figures, article.id
         assert all(article.text[f.start : f.end] == f.text for f in figures)
         assert all(a.end <= b.start for a, b in zip(figures, figures[1:]))
+
+
+def _article(article_id: str, text: str) -> Article:
+    return Article(
+        article_id, f"{article_id}.txt", load_corpus().articles[0].path, text, article_id, "Desk", "2024-02-26", "day"
+    )
+
+
+HEBEI_186 = "In 2023 the PM2.5 concentration in Hebei was 186 micrograms per cubic meter, the report said."
+HEBEI_18_6 = "Hebei's PM2.5 concentration in 2023 was 18.6 micrograms per cubic meter, down 2.1%."
+
+
+def _cross(figures: list[Figure]) -> dict[str, str]:
+    return {f.text: f.suspect.reason for f in figures if f.suspect and "cross-article" in f.suspect.reason}
+
+
+def test_cross_article_flags_come_from_the_corpus_given_not_the_shipped_one():
+    wrong, right = _article("wrong", HEBEI_186), _article("right", HEBEI_18_6)
+    assert _cross(article_figures(wrong, [wrong, right])) == {
+        "186 micrograms per cubic meter": "cross-article: right prints '18.6 micrograms per cubic meter' for the "
+        "same subject; this one is 10 times larger"
+    }
+    assert _cross(article_figures(wrong, [wrong])) == {}
+    assert _cross(article_figures(wrong, load_corpus())) == {}  # the seeds print no 18.6 for it
+
+
+def test_the_first_contradicting_article_in_corpus_order_is_cited():
+    wrong = _article("wrong", HEBEI_186)
+    first, second = _article("first", HEBEI_18_6), _article("second", HEBEI_18_6.replace("Hebei's", "Hebei"))
+    assert "first prints" in _cross(article_figures(wrong, [first, wrong, second]))["186 micrograms per cubic meter"]
+    assert "second prints" in _cross(article_figures(wrong, [second, wrong, first]))["186 micrograms per cubic meter"]
+
+
+def test_a_new_corpus_generation_gets_a_new_book_and_an_import_changes_the_flags():
+    wrong = _article("wrong", HEBEI_186)
+    before = Corpus([wrong])
+    assert _cross(article_figures(wrong, before)) == {}
+    after = Corpus([wrong, _article("imported", HEBEI_18_6)])  # an import makes a new corpus
+    assert "imported prints" in _cross(article_figures(wrong, after))["186 micrograms per cubic meter"]
+    assert _cross(article_figures(wrong, before)) == {}  # the old generation is unchanged
+
+
+def test_a_figure_book_keeps_the_extraction_cache_across_generations():
+    wrong, right = _article("wrong", HEBEI_186), _article("right", HEBEI_18_6)
+    old = FigureBook([wrong])
+    own = old.own_figures(wrong)
+    new = FigureBook([wrong, right], cache=old.cache)
+    assert new.own_figures(wrong) is own  # not extracted again
+    assert _cross(new.article_figures(wrong)) and not _cross(old.article_figures(wrong))
+
+
+def test_no_cross_flag_across_years_units_or_subjects():
+    wrong = _article("wrong", HEBEI_186)
+    other_year = _article("year", HEBEI_18_6.replace("2023", "2019"))
+    other_unit = _article("unit", "Hebei's PM2.5 concentration in 2023 was 18.6 kilometers, down 2.1%.")
+    other_subject = _article("subject", "In 2023 grain output in Yunnan reached 18.6 ug/m3.")
+    assert _cross(article_figures(wrong, [wrong, other_year, other_unit, other_subject])) == {}
 
 
 # --------------------------------------------------------------------------- API helpers

@@ -23,13 +23,14 @@ holds its book (the Library): there is no module-level state here.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Generic, TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from jjj_brief.figures.extraction import extract_figures
 from jjj_brief.figures.lexicon import _PHRASE_STOP, _YEAR_DIGITS
@@ -124,21 +125,36 @@ def _significant(figure: Figure) -> str:
     return re.sub(r"\D", "", _printed_number(figure)).lstrip("0")
 
 
-@dataclass(frozen=True)
-class _Held:
-    """A figure in the index: the article printing it and its significant digits."""
+class _Held(NamedTuple):
+    """A figure in the index, small: 10,000 articles hold hundreds of thousands of them."""
 
+    value: float
+    position: int  # corpus order: the first contradicting article is the one cited
     article: Article
-    figure: Figure
+    start: int
+    end: int
+    as_of: str | None
     significant: str
 
 
+# ratio >= 9.9 is necessary for "x10**k, k >= 1, within 1%"; the margin keeps float noise in.
+_MIN_RATIO = 9.9 * (1 - 1e-9)
+
+
 class CrossIndex:
-    """Every article's comparable figures by comparison key, in corpus order."""
+    """Every article's comparable figures by comparison key, each key's sorted by value.
+
+    Only figures with three or more significant digits are held: a candidate's key has three
+    digits, so a shorter one can never be looked up.
+    """
 
     def __init__(self) -> None:
         self._by_key: dict[Key, list[_Held]] = {}
+        self._values: dict[Key, list[float]] = {}
+        self._unsorted: set[Key] = set()
+        self._lock = threading.Lock()
         self.articles = 0
+        self.figures = 0
 
     @classmethod
     def build(
@@ -154,17 +170,36 @@ class CrossIndex:
         return index
 
     def add(self, article: Article, figures: Iterable[Figure]) -> None:
-        self.articles += 1
-        for g in figures:
-            if g.value and g.unit and g.kind not in _NOT_COMPARED:
+        """Hold ``article``'s comparable figures (after every article added before it)."""
+        with self._lock:
+            self.articles += 1
+            for g in figures:
+                if not (g.value and g.unit and g.kind not in _NOT_COMPARED):
+                    continue
                 significant = _significant(g)
-                self._by_key.setdefault((g.unit, significant[:3]), []).append(_Held(article, g, significant))
+                if len(significant) < 3:
+                    continue
+                key = (g.unit, significant[:3])
+                held = _Held(g.value, self.figures, article, g.start, g.end, g.as_of, significant)
+                self._by_key.setdefault(key, []).append(held)
+                self._unsorted.add(key)
+                self.figures += 1
 
-    def holding(self, key: Key) -> list[_Held]:
-        return self._by_key.get(key, [])
+    def smaller(self, key: Key, value: float) -> list[_Held]:
+        """The figures under ``key`` at least ~9.9 times smaller than ``value``, in corpus order."""
+        with self._lock:
+            held = self._by_key.get(key)
+            if not held:
+                return []
+            if key in self._unsorted:
+                held.sort()
+                self._values[key] = [h.value for h in held]
+                self._unsorted.discard(key)
+            cut = bisect.bisect_right(self._values[key], value / _MIN_RATIO)
+        return sorted(held[:cut], key=lambda h: h.position)
 
     def __len__(self) -> int:
-        return sum(len(held) for held in self._by_key.values())
+        return self.figures
 
 
 # --------------------------------------------------------------------------- the check
@@ -204,38 +239,38 @@ def cross_article_flags(article: Article, own: list[Figure], index: CrossIndex) 
     for f in own:
         if not _is_candidate(f):
             continue
-        mine = _significant(f).rstrip("0")
         assert f.unit is not None and f.value is not None  # _is_candidate
+        mine = _significant(f).rstrip("0")
         keywords: set[str] | None = None
-        for held in index.holding((f.unit, mine[:3])):
-            g, other = held.figure, held.article
-            if other.id == article.id or not _same_scaled_value(f, g, mine, held.significant):
+        for held in index.smaller((f.unit, mine[:3]), f.value):
+            other = held.article
+            k = _power(f.value, held.value)
+            if other.id == article.id or not _same_scaled_value(f, held, k, mine):
                 continue
             if keywords is None:
                 keywords = _keywords(article.text, f.start, f.end)
-            if keywords & _keywords(other.text, g.start, g.end):
-                updates[f.start] = _with_cross_flag(f, other.id, g, _power(f.value, g.value))
+            if keywords & _keywords(other.text, held.start, held.end):
+                updates[f.start] = _with_cross_flag(f, other.id, other.text[held.start : held.end], k)
                 break
     return [updates.get(f.start, f) for f in own] if updates else own
 
 
-def _power(mine: float, other: float | None) -> int:
-    ratio = mine / other if other else 0
+def _power(mine: float, other: float) -> int:
+    ratio = mine / other
     return round(math.log10(ratio)) if ratio > 0 else 0
 
 
-def _same_scaled_value(f: Figure, g: Figure, mine: str, significant: str) -> bool:
-    """Same year (when both have one), and ``f`` is ``g`` times 10**k, k >= 1, same digits."""
-    if f.as_of and g.as_of and f.as_of[:4] != g.as_of[:4]:
+def _same_scaled_value(f: Figure, held: _Held, k: int, mine: str) -> bool:
+    """Same year (when both have one), and ``f`` is the held figure times 10**k, k >= 1,
+    within 1%, printing the same digits."""
+    if f.as_of and held.as_of and f.as_of[:4] != held.as_of[:4]:
         return False
-    assert f.value is not None and g.value
-    ratio = f.value / g.value
-    k = _power(f.value, g.value)
-    return k >= 1 and abs(ratio / 10**k - 1) <= 0.01 and significant.startswith(mine)
+    assert f.value is not None
+    return k >= 1 and abs(f.value / held.value / 10**k - 1) <= 0.01 and held.significant.startswith(mine)
 
 
-def _with_cross_flag(f: Figure, other_id: str, g: Figure, k: int) -> Figure:
-    reason = f"cross-article: {other_id} prints '{g.text}' for the same subject; this one is {10**k:g} times larger"
+def _with_cross_flag(f: Figure, other_id: str, printed: str, k: int) -> Figure:
+    reason = f"cross-article: {other_id} prints '{printed}' for the same subject; this one is {10**k:g} times larger"
     likely = _tidy(f.value / 10**k) if f.value is not None else None
     old = f.suspect
     suspect = Suspect(
@@ -263,12 +298,13 @@ class FigureBook:
         cache: FigureCache | None = None,
         max_chars: int = CROSS_ARTICLE_MAX_CHARS,
         results: int = 1024,
+        index: CrossIndex | None = None,
     ) -> None:
         self.corpus = corpus if hasattr(corpus, "find") else _as_corpus(corpus)
         self.cache = cache if cache is not None else FigureCache()
         self.max_chars = max_chars
         self._results: _Lru[tuple, list[Figure]] = _Lru(results)
-        self._index: CrossIndex | None = None
+        self._index = index  # given: built by whoever already read every article (else built on first use)
         self._index_lock = threading.Lock()
 
     @property
