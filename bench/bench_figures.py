@@ -68,11 +68,12 @@ class Clock:
 
 
 def timed(function: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
+    """Best and median CPU seconds of ``runs`` calls (CPU: the machine is shared), and the result."""
     times, result = [], None
     for _ in range(runs):
-        started = time.perf_counter()
+        started = time.process_time()
         result = function()
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     return min(times), statistics.median(times), result
 
 
@@ -261,7 +262,8 @@ def report(args: argparse.Namespace, seeds: dict, rows: list[dict], sizes: list[
         f"Command: `{command}`  ",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}, "
         f"{os.cpu_count()} cores shared with other work (load average at the end: "
-        f"{os.getloadavg()[0]:.1f}); wall clock unless marked CPU. Before and after are measured in "
+        f"{os.getloadavg()[0]:.1f}); CPU time for extraction (best/median of runs), wall clock for the "
+        "per-article checks (single-threaded, short). Before and after are measured in "
         "the same process on the same articles, so their ratio is what to read.",
         "",
         "## The corpus-level check at scale (issue #12)",
@@ -298,7 +300,7 @@ def report(args: argparse.Namespace, seeds: dict, rows: list[dict], sizes: list[
         "",
         "## The five seed articles",
         "",
-        f"- `extract_figures` on all {seeds['articles']} articles ({seeds['chars']:,} characters, "
+        f"- `extract_figures` on all {seeds['articles']} articles (CPU) ({seeds['chars']:,} characters, "
         f"{seeds['figures']} figures): **best {seeds['best'] * 1000:.1f} ms**, median "
         f"{seeds['median'] * 1000:.1f} ms.",
         f"- `FigureBook.article_figures` for all five from a fresh book (cross-article flags "
@@ -314,7 +316,7 @@ def report(args: argparse.Namespace, seeds: dict, rows: list[dict], sizes: list[
             "",
             "## Extraction growth with text length",
             "",
-            "| input | characters | figures | best (s) | median (s) | best s per MB | MB/s |",
+            "| input | characters | figures | best CPU (s) | median CPU (s) | best s per MB | MB/s |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for row in rows:
@@ -344,7 +346,7 @@ def main() -> None:
     args = parser.parse_args()
     seeds = seed_time(args.runs)
     print(f"seeds: best {seeds['best'] * 1000:.1f} ms for {seeds['figures']} figures", flush=True)
-    rows = [] if args.skip_growth else growth(max(1, min(args.runs, 3)))
+    rows = [] if args.skip_growth else growth(max(1, min(args.runs, 2)))
     old = old_figures_module()
     old_from = old.__file__ if old is not None else "not found in git history: no before column"
     sentences = seed_sentences()
