@@ -137,11 +137,11 @@ def test_changing_the_engine_setting_rebuilds_without_losing_imports(monkeypatch
 def test_a_collection_growing_past_the_threshold_moves_to_tantivy(monkeypatch, tmp_path):
     first = ensure_index()
     assert first.engine == "whoosh"
-    monkeypatch.setattr(index, "TANTIVY_PASSAGES", index.MANAGER.generation.passages() + 1)
+    monkeypatch.setattr(index, "TANTIVY_PASSAGES", api.service().generation.passages() + 1)
     note = tmp_path / "note.txt"
     note.write_text("Zanzibarian ferries.\n\nA second paragraph.\n\nA third one.\n", encoding="utf-8")
     imports.add_files([str(note)])
-    api._reset_engine()
+    api.service().reset_engine()
     status = ensure_index(lambda done, total: None)
     assert status.engine == "tantivy" and status.action == "rebuilt" and "switching to tantivy" in status.reason
     assert status.added == 0  # not added to Whoosh first, then rebuilt
@@ -159,8 +159,7 @@ def test_the_start_up_check_reads_no_import_when_nothing_changed(monkeypatch, tm
 
     monkeypatch.setattr(imports, "stored_key", no_reading)
     monkeypatch.setattr(imports, "load_import", no_reading)
-    api._reset_engine()
-    index.MANAGER.discard()
+    api.service().discard()
     assert ensure_index().action == "reused"
     assert search("zanzibarian").total == 1
 

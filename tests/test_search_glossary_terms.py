@@ -16,7 +16,7 @@ QUERIES = [entry["query"] for entry in load_queries()] + ['"non-capital function
 def test_glossary_phrases_find_exactly_what_the_phrases_find(monkeypatch, engine):
     monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
     ensure_index()
-    searcher = api._engine()
+    searcher = api.service().engine()
     assert searcher.glossary_phrases, "the glossary's multi-word spellings should be indexed as terms"
     as_terms = {query: search(query, limit=1000) for query in QUERIES}
     monkeypatch.setattr(searcher, "glossary_phrases", frozenset())
@@ -31,7 +31,7 @@ def test_glossary_phrases_find_exactly_what_the_phrases_find(monkeypatch, engine
 
 def test_a_glossary_phrase_is_one_term_lookup(monkeypatch):
     ensure_index()
-    searcher = api._engine()
+    searcher = api.service().engine()
     seen = []
     real = searcher._searcher.top
     monkeypatch.setattr(searcher._searcher, "top", lambda node, *a: seen.append(node) or real(node, *a))

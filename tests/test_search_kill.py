@@ -12,7 +12,7 @@ import time
 
 from jjj_brief import imports
 from jjj_brief.corpus import load_corpus
-from jjj_brief.search import api, ensure_index, index, search
+from jjj_brief.search import api, ensure_index, search
 
 CLI = [sys.executable, "-m", "jjj_brief"]
 
@@ -26,8 +26,7 @@ def kill_after(argv: list[str], delay: float) -> None:
 
 
 def forget_open_index() -> None:
-    api._reset_engine()
-    index.MANAGER.discard()
+    api.service().discard()
 
 
 def test_import_killed_at_random_moments(tmp_path):

@@ -70,8 +70,7 @@ def test_damaged_index_is_detected_and_rebuilt(damage):
         (folder / "manifest.json").write_text("{not json", encoding="utf-8")
     elif damage == "current":
         (folder.parent / "CURRENT").write_text("gen-does-not-exist\n", encoding="utf-8")
-    api._reset_engine()
-    index.MANAGER.discard()
+    api.service().discard()
     status = ensure_index()
     assert status.action in ("rebuilt", "built"), status
     assert expected_total() == want
@@ -86,8 +85,7 @@ def test_a_failure_while_searching_rebuilds_and_retries(monkeypatch):
     for path in folder.iterdir():
         if path.suffix not in (".json",) and path.is_file():
             path.write_bytes(os.urandom(path.stat().st_size))
-    api._reset_engine()
-    index.MANAGER.discard()
+    api.service().discard()
     result = search(QUERY, limit=100)
     assert result.total == want and result.message is None
 
@@ -111,8 +109,7 @@ def test_kill_mid_build_leaves_the_previous_index_live(monkeypatch):
         ensure_index(die, rebuild=True)
     assert live_generation() == Path(first.location)
     assert not [p for p in live_generation().parent.iterdir() if p.name.startswith(".tmp-")]
-    api._reset_engine()
-    index.MANAGER.discard()
+    api.service().discard()
     assert ensure_index().action == "reused"
     assert expected_total() == want
 

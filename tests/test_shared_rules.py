@@ -8,6 +8,7 @@ import shutil
 from jjj_brief import paths
 from jjj_brief.briefings import load as briefings_load
 from jjj_brief.briefings import shipped_briefings
+from jjj_brief.commands.libraries import forget_libraries
 from jjj_brief.compare import state as compare_state
 from jjj_brief.search import api as search_api
 
@@ -16,7 +17,7 @@ def test_search_and_compare_share_one_parse(monkeypatch):
     calls = []
     real = briefings_load.load_briefings
     monkeypatch.setattr(briefings_load, "load_briefings", lambda *a, **k: calls.append(1) or real(*a, **k))
-    monkeypatch.setattr(briefings_load, "_SHIPPED", None)
+    forget_libraries()  # a fresh process: no library has parsed the briefings yet
     first = shipped_briefings()
     search_api.alias_groups()
     assert compare_state.briefings() is first

@@ -60,8 +60,7 @@ def live() -> Path:
 
 def new_process() -> None:
     """What a fresh jjj-brief process would see: nothing opened yet."""
-    api._reset_engine()
-    index.MANAGER.discard()
+    api.service().discard()
 
 
 def damage(path: Path, how: str, rng: random.Random) -> None:
@@ -147,7 +146,7 @@ def test_corruption_the_manifest_cannot_see_still_ends_in_right_answers(with_use
         ]
         for victim in rng.sample(victims, min(2, len(victims))):
             damage(victim, rng.choice(["garble", "zero", "truncate"]), rng)
-        generation = index.MANAGER.generation
+        generation = api.service().generation
         index.write_manifest(folder, generation.base if generation else "", generation.vocab if generation else {})
         new_process()
         got = answers()

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from jjj_brief.cli import main
-from jjj_brief.search import api
 from jjj_brief.team.connection import connect
 
 pytestmark = pytest.mark.pg
@@ -24,10 +23,11 @@ def as_user(monkeypatch, tmp_path, name: str) -> None:
     home = tmp_path / name
     home.mkdir(exist_ok=True)
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
-    from jjj_brief import corpus
+    from jjj_brief.commands.libraries import default_library
 
-    corpus._CORPUS = None
-    api._reset_engine()
+    library = default_library()  # this home's library: read the corpus (and the server's imports) anew
+    library.forget_corpus()
+    library.search.reset_engine()
 
 
 def search_json(capsys, query: str) -> dict:

@@ -33,7 +33,7 @@ def team_home(pg_cluster, tmp_path_factory):
     from jjj_brief.team.connection import close_team
 
     close_team()
-    api._reset_engine()
+    api.service().reset_engine()
     pg_cluster.drop_database(name)
 
 
@@ -59,7 +59,7 @@ def test_the_judged_set_has_the_same_recall_on_postgres(team_home, monkeypatch):
     for engine in ("whoosh", "postgres"):
         use(monkeypatch, team_home, engine)
         results[engine] = {entry["query"]: judge(entry) for entry in QUERIES}
-        assert api._engine().engine == engine
+        assert api.service().engine().engine == engine
     differ = [
         f"{query!r}: whoosh {results['whoosh'][query].recall:.2f} lost {results['whoosh'][query].lost} / "
         f"postgres {results['postgres'][query].recall:.2f} lost {results['postgres'][query].lost}"

@@ -18,11 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from jjj_brief import paths
 from jjj_brief.errors import UserError
 from jjj_brief.safety import display_safe
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 DatePrecision = Literal["day", "month", "year", "unknown"]
 AttributionField = Literal["title", "outlet", "date", "byline", "language"]
@@ -255,29 +258,10 @@ def load_seed_articles(seeds: Path | None = None) -> list[Article]:
     return articles
 
 
-_CORPUS: Corpus | None = None
-_CORPUS_HOME: Path | None = None  # the data folder _CORPUS was read from
+def load_corpus(*, refresh: bool = False, library: Library | None = None) -> Corpus:
+    """The seeds plus the user's imports: ``library``'s corpus, or the process default
+    library's (one per data home, see :mod:`jjj_brief.commands.libraries`). ``refresh``:
+    read again (after an import or a removal)."""
+    from jjj_brief.commands.libraries import resolve  # the default lives above the core
 
-
-def load_corpus(*, refresh: bool = False) -> Corpus:
-    """The shipped seeds plus the user's imports, loaded once per process and data folder
-    (a process that points ``JJJ_BRIEF_HOME`` elsewhere gets that folder's imports)."""
-    global _CORPUS, _CORPUS_HOME
-    home = paths.data_dir()
-    if _CORPUS is None or refresh or home != _CORPUS_HOME:
-        articles = load_seed_articles()
-        articles.extend(_imported_articles())
-        _CORPUS, _CORPUS_HOME = Corpus(articles), home
-    return _CORPUS
-
-
-def _imported_articles() -> list[Article]:
-    """The user's imported documents (see :mod:`jjj_brief.imports`, when present)."""
-    try:
-        from jjj_brief import imports
-    except ImportError:
-        return []
-    from jjj_brief.team.imports import colleagues_imports  # team mode: the server's imports too (#19)
-
-    local = imports.load_imported_articles()
-    return local + colleagues_imports(local)
+    return resolve(library).corpus(refresh=refresh)

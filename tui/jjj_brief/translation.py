@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -272,28 +273,44 @@ def _best_original(figure: Figure, candidates: list[Figure], used: set[int]) -> 
     return original, power
 
 
-_PAIRINGS: dict[tuple, Pairing] = {}
+class Pairings:
+    """:func:`pair`, remembered per (ids, texts): the reader asks for each figure it focuses.
+    One per :class:`~jjj_brief.library.Library`; keeps the last :data:`KEEP_PAIRINGS`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[tuple[object, ...], Pairing] = {}
+
+    def pair(self, original: Article, translation: Article) -> Pairing:
+        key = (
+            original.id,
+            len(original.text),
+            hash(original.text),
+            translation.id,
+            len(translation.text),
+            hash(translation.text),
+        )
+        with self._lock:
+            found = self._found.get(key)
+        if found is None:
+            found = pair(original, translation)
+            with self._lock:
+                if len(self._found) >= KEEP_PAIRINGS:
+                    self._found.pop(next(iter(self._found)))
+                self._found[key] = found
+        return found
 
 
-def cached_pair(original: Article, translation: Article) -> Pairing:
-    """:func:`pair`, remembered per (ids, texts): the reader asks for each figure it focuses."""
-    key = (
-        original.id,
-        len(original.text),
-        hash(original.text),
-        translation.id,
-        len(translation.text),
-        hash(translation.text),
-    )
-    found = _PAIRINGS.get(key)
-    if found is None:
-        if len(_PAIRINGS) > 16:
-            _PAIRINGS.clear()
-        found = _PAIRINGS[key] = pair(original, translation)
-    return found
+KEEP_PAIRINGS = 16
 
 
-def counterpart(article: Article, offset: int, corpus: Corpus) -> tuple[Article, Figure, FigureLink] | None:
+def _paired(original: Article, translation: Article, pairings: Pairings | None) -> Pairing:
+    return pairings.pair(original, translation) if pairings is not None else pair(original, translation)
+
+
+def counterpart(
+    article: Article, offset: int, corpus: Corpus, pairings: Pairings | None = None
+) -> tuple[Article, Figure, FigureLink] | None:
     """The figure on the other side of a pair for the figure at ``offset`` in ``article``:
     (the other article, its figure, the link) — the original's figure for a translated one,
     the translation's for an original one."""
@@ -301,7 +318,7 @@ def counterpart(article: Article, offset: int, corpus: Corpus) -> tuple[Article,
     if found is None:
         return None
     original, translation = found
-    pairing = cached_pair(original, translation)
+    pairing = _paired(original, translation, pairings)
     for link in pairing.links:
         if article is translation and link.translation.start <= offset < link.translation.end:
             return original, link.original, link
@@ -310,7 +327,9 @@ def counterpart(article: Article, offset: int, corpus: Corpus) -> tuple[Article,
     return None
 
 
-def flag_translation(translation: Article, figures: list[Figure], corpus: Corpus | None = None) -> list[Figure]:
+def flag_translation(
+    translation: Article, figures: list[Figure], corpus: Corpus | None = None, pairings: Pairings | None = None
+) -> list[Figure]:
     """``figures`` of a translation, each one its original prints 10**k times smaller or larger
     flagged suspect with the original's value as the likely one (the figure layer's hook).
     The original is looked up in ``corpus`` (default: the loaded corpus)."""
@@ -323,7 +342,7 @@ def flag_translation(translation: Article, figures: list[Figure], corpus: Corpus
     original = corpus.find(translation.translation_of or "")
     if original is None or original.id == translation.id:
         return figures
-    links = {link.translation.start: link for link in cached_pair(original, translation).suspects}
+    links = {link.translation.start: link for link in _paired(original, translation, pairings).suspects}
     if not links:
         return figures
     out = []

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import errno
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
@@ -28,6 +27,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jjj_brief import paths
 from jjj_brief.briefings.schema import SECTION_MODELS, SECTIONS, Fact, GlossaryTerm, TimelineEvent, Topic
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 PathKey = tuple[str | int, ...]
 MAX_FILE_BYTES = 5_000_000
@@ -139,28 +141,21 @@ def load_briefings(directory: Path | None = None) -> Briefings:
     return result
 
 
-_SHIPPED_LOCK = threading.Lock()
-_SHIPPED: tuple[tuple, Briefings] | None = None
+def shipped_briefings(library: Library | None = None) -> Briefings:
+    """The shipped briefings: ``library``'s, or the process default library's (parsed once
+    and again only when a YAML file changes). Shared: treat the result as read-only."""
+    from jjj_brief.commands.libraries import resolve  # the default lives above the core
+
+    return resolve(library).briefings()
 
 
-def shipped_briefings() -> Briefings:
-    """The shipped briefings, parsed once per process and again only when a YAML file
-    changes (its path, mtime or size). Search, compare and the app share this one copy;
-    the result must be treated as read-only."""
-    global _SHIPPED
-    directory = paths.briefings_dir()
-    stamp = (str(directory), _files_stamp(directory))
-    with _SHIPPED_LOCK:
-        if _SHIPPED is None or _SHIPPED[0] != stamp:
-            _SHIPPED = (stamp, load_briefings(directory))
-        return _SHIPPED[1]
-
-
-def _files_stamp(directory: Path) -> tuple:
+def briefings_stamp(directory: Path) -> tuple[object, ...]:
+    """What changes when a briefing file is added, removed or rewritten (path, mtime, size)."""
     try:
-        return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(directory.rglob("*.yaml")))
+        files = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(directory.rglob("*.yaml")))
     except OSError:
-        return ()
+        files = ()
+    return (str(directory), files)
 
 
 def _display_name(path: Path, directory: Path) -> str:

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jjj_brief.briefings import locate_quote
 from jjj_brief.compare import state
 from jjj_brief.compare.facts import claim_figure
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 
 @dataclass
@@ -70,26 +74,27 @@ class Report:
         return [q for q in self.queries if q.targets and q.rank_of_any() != 1]
 
 
-def claim_figures(fact) -> list[tuple[str, object]]:
-    corpus = state.corpus()
+def claim_figures(fact, library: Library | None = None) -> list[tuple[str, object]]:
+    corpus = state.corpus(library)
     out = []
     for claim in fact.claims:
         article = corpus.find(claim.article)
         span = locate_quote(article, claim.quote) if article else None
-        figure = claim_figure(article, claim, span) if span else None
+        figure = claim_figure(article, claim, span, library) if span else None
         out.append((claim.article, figure))
     return out
 
 
-def evaluate(depth: int = 10) -> Report:
+def evaluate(depth: int = 10, library: Library | None = None) -> Report:
     from jjj_brief.compare.related import related
 
     queries: list[Query] = []
     skipped: list[str] = []
-    for fact in state.briefings().facts:
+    library = state.library_of(library)
+    for fact in library.briefings().facts:
         if getattr(fact, "kind", "number") != "number":
             continue  # the aligner relates figures; a category or status has none
-        located = claim_figures(fact)
+        located = claim_figures(fact, library)
         for i, (article_id, figure) in enumerate(located):
             if figure is None:
                 skipped.append(f"{fact.id}: no figure for the {article_id} claim")
@@ -101,7 +106,7 @@ def evaluate(depth: int = 10) -> Report:
             ]
             if not targets:
                 continue
-            result = related(article_id, figure.start, limit=depth)
+            result = related(article_id, figure.start, limit=depth, library=library)
             query = Query(fact.id, article_id, figure, targets)
             query.values = {(a, f.start): f.value for a, f in located if f is not None}
             for candidate in result.candidates:

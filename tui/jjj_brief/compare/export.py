@@ -8,12 +8,16 @@ Article text and YAML strings are untrusted: control characters are blanked
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from jjj_brief import formatting
 from jjj_brief.compare import state
 from jjj_brief.compare.facts import Comparison, compare_fact
 from jjj_brief.corpus import UserError
 from jjj_brief.safety import one_line
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
 
@@ -28,9 +32,11 @@ def citation(outlet: str, date: str, title: str, locator: str | None = None) -> 
     return f"{md(outlet)}, {md(date)}, “{md(title)}”" + (f", {md(locator)}" if locator else "")
 
 
-def locator_of(article_id: str, start: int | None, quote: str | None = None) -> str | None:
+def locator_of(
+    article_id: str, start: int | None, quote: str | None = None, library: Library | None = None
+) -> str | None:
     """The page/chapter of an imported article at ``start`` (or where ``quote`` first occurs)."""
-    article = state.corpus().find(article_id)
+    article = state.corpus(library).find(article_id)
     if article is None or not article.locators:
         return None
     if start is None and quote:
@@ -39,7 +45,7 @@ def locator_of(article_id: str, start: int | None, quote: str | None = None) -> 
     return article.locator_at(start) if start is not None else None
 
 
-def fact_markdown(comparison: Comparison, level: int = 2) -> str:
+def fact_markdown(comparison: Comparison, level: int = 2, library: Library | None = None) -> str:
     fact = comparison.fact
     head = "#" * level
     lines = [f"{head} {md(fact.subject)}", ""]
@@ -57,7 +63,7 @@ def fact_markdown(comparison: Comparison, level: int = 2) -> str:
             details.append(md(formatting.as_of(view.as_of)))
         lines.append(f"> “{md(view.quote)}”")
         lines.append(">")
-        where = locator_of(view.article, view.start)
+        where = locator_of(view.article, view.start, library=library)
         lines.append(f"> — {citation(view.outlet, view.date, view.title, where)} ({'; '.join(details)})")
         if view.note:
             lines.append(">")
@@ -70,11 +76,12 @@ def fact_markdown(comparison: Comparison, level: int = 2) -> str:
     return "\n".join(lines)
 
 
-def topic_markdown(topic_id: str) -> str:
-    briefings = state.briefings()
+def topic_markdown(topic_id: str, library: Library | None = None) -> str:
+    library = state.library_of(library)
+    briefings = library.briefings()
     topic = briefings.topic(topic_id)
     assert topic is not None
-    corpus = state.corpus()
+    corpus = library.corpus()
     lines = [f"# {md(topic.title)}", "", md(topic.summary), ""]
     if topic.key_points:
         lines += [f"- {md(point)}" for point in topic.key_points] + [""]
@@ -84,12 +91,13 @@ def topic_markdown(topic_id: str) -> str:
         if item is not topic and (facts or item.passages):
             lines += [f"## {md(item.title)}", "", md(item.summary), ""]
         for fact in facts:
-            lines.append(fact_markdown(compare_fact(fact.id), level=3 if item is not topic else 2))
+            level = 3 if item is not topic else 2
+            lines.append(fact_markdown(compare_fact(fact.id, library), level=level, library=library))
         if item.passages:
             lines += ["Sources:", ""]
             for passage in item.passages:
                 article = corpus.find(passage.article)
-                where = locator_of(article.id, None, passage.quote) if article else None
+                where = locator_of(article.id, None, passage.quote, library) if article else None
                 cite = citation(article.outlet, article.date, article.title, where) if article else md(passage.article)
                 lines.append(f"> “{md(passage.quote)}” — {cite}")
                 lines.append("")
@@ -107,13 +115,14 @@ def _descendants(briefings, topic_id: str, seen: set[str] | None = None) -> list
     return out
 
 
-def export_markdown(fact_or_topic_id: str) -> str:
+def export_markdown(fact_or_topic_id: str, library: Library | None = None) -> str:
     """A Markdown brief of a fact or a topic (with its sub-topics). UserError if unknown."""
     item_id = fact_or_topic_id.strip()
-    briefings = state.briefings()
+    library = state.library_of(library)
+    briefings = library.briefings()
     if briefings.fact(item_id) is not None:
-        comparison = compare_fact(item_id)
-        return f"# {md(comparison.fact.subject)}\n\n" + fact_markdown(comparison, level=2).split("\n", 2)[2]
+        comparison = compare_fact(item_id, library)
+        return f"# {md(comparison.fact.subject)}\n\n" + fact_markdown(comparison, 2, library).split("\n", 2)[2]
     if briefings.topic(item_id) is not None:
-        return topic_markdown(item_id)
+        return topic_markdown(item_id, library)
     raise UserError(f"unknown fact or topic {fact_or_topic_id!r} (see jjj-brief facts and jjj-brief topics)")

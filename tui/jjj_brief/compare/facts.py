@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief import formatting
 from jjj_brief.briefings import Claim, Fact, locate_quote
@@ -46,6 +46,9 @@ from jjj_brief.compare import state
 from jjj_brief.compare.values import agree_when_rounded, decimal_power, hedged_agreement
 from jjj_brief.corpus import Article, UserError
 from jjj_brief.safety import one_line
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 ASSESSMENT_LABELS = {
     "same-value": "same value",
@@ -233,7 +236,7 @@ class Comparison:
 # ----------------------------------------------------------------------- claims
 
 
-def claim_figure(article: Article, claim: Claim, span: tuple[int, int]):
+def claim_figure(article: Article, claim: Claim, span: tuple[int, int], library: Library | None = None):
     """The figure inside the quote that carries the claim's value (same unit preferred);
     for words, where they are printed inside the quote."""
     from jjj_brief.figures import normalize_unit
@@ -247,7 +250,7 @@ def claim_figure(article: Article, claim: Claim, span: tuple[int, int]):
 
     inside = [
         f
-        for f in state.figures_of(article)
+        for f in state.figures_of(article, library)
         if span[0] <= f.start
         and f.end <= span[1]
         and f.value is not None
@@ -258,8 +261,8 @@ def claim_figure(article: Article, claim: Claim, span: tuple[int, int]):
     return (same_unit or inside or [None])[0]
 
 
-def claim_view(claim: Claim) -> ClaimView:
-    article = state.corpus().find(claim.article)
+def claim_view(claim: Claim, library: Library | None = None) -> ClaimView:
+    article = state.corpus(library).find(claim.article)
     if article is None:
         return ClaimView(
             claim.article,
@@ -286,7 +289,7 @@ def claim_view(claim: Claim) -> ClaimView:
     if span is None:
         note = "quote not found verbatim in the article"
     else:
-        figure = claim_figure(article, claim, span)
+        figure = claim_figure(article, claim, span, library)
         paragraph = article.paragraph_at(span[0])
         lo, hi = (paragraph.start, max(paragraph.end, span[1])) if paragraph else span
         context = Context(
@@ -505,8 +508,8 @@ def _disagreement(assessment: Assessment, verdict: str) -> str | None:
 # ------------------------------------------------------------------------- API
 
 
-def find_fact(fact_id: str) -> Fact:
-    briefings = state.briefings()
+def find_fact(fact_id: str, library: Library | None = None) -> Fact:
+    briefings = state.briefings(library)
     fact = briefings.fact(fact_id.strip())
     if fact is None:
         known = ", ".join(f.id for f in briefings.facts[:8])
@@ -515,10 +518,10 @@ def find_fact(fact_id: str) -> Fact:
     return fact
 
 
-def compare_fact(fact_id: str) -> Comparison:
+def compare_fact(fact_id: str, library: Library | None = None) -> Comparison:
     """The curated fact ``fact_id`` compared across its sources. Raises UserError if unknown."""
-    fact = find_fact(fact_id)
-    views = sorted((claim_view(claim) for claim in fact.claims), key=_order_key)
+    fact = find_fact(fact_id, library)
+    views = sorted((claim_view(claim, library) for claim in fact.claims), key=_order_key)
     whole = [v for v in views if not v.part]
     spread: Spread | ReadingSpread
     if fact.kind != "number":
@@ -536,24 +539,24 @@ def compare_fact(fact_id: str) -> Comparison:
     return Comparison(fact, views, spread, assessment, fact.verdict, _disagreement(assessment, fact.verdict), problems)
 
 
-def fact_for_figure(article_id: str, start: int, end: int) -> Fact | None:
+def fact_for_figure(article_id: str, start: int, end: int, library: Library | None = None) -> Fact | None:
     """The curated fact whose claim (in this article) quotes this figure, or ``None``.
 
     A claim's figure is the one carrying its value inside its quote; failing that, any
     quote of the article that contains ``[start, end)`` counts.
     """
-    article = state.corpus().find(article_id)
+    article = state.corpus(library).find(article_id)
     if article is None:
         return None
     fallback = None
-    for fact in state.briefings().facts:
+    for fact in state.briefings(library).facts:
         for claim in fact.claims:
             if claim.article != article.id:
                 continue
             span = locate_quote(article, claim.quote)
             if span is None or not (span[0] <= start and end <= span[1]):
                 continue
-            figure = claim_figure(article, claim, span)
+            figure = claim_figure(article, claim, span, library)
             if figure is not None and figure.start < end and start < figure.end:
                 return fact
             if figure is None and fallback is None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.compare import state
 from jjj_brief.compare.align import NOT_ALIGNED_KINDS, Entry
 from jjj_brief.corpus import UserError
+
+if TYPE_CHECKING:
+    from jjj_brief.corpus import Article
+    from jjj_brief.library import Library
 
 
 @dataclass
@@ -93,7 +97,7 @@ def _candidate(entry: Entry, score) -> Candidate:
     )
 
 
-def related(article_ref: str, offset: int, limit: int = 10) -> Related:
+def related(article_ref: str, offset: int, limit: int = 10, library: Library | None = None) -> Related:
     """Figures in other articles that likely report the same quantity as the figure at ``offset``.
 
     ``offset`` may be anywhere inside the figure's span. Raises :class:`UserError` for an
@@ -102,31 +106,32 @@ def related(article_ref: str, offset: int, limit: int = 10) -> Related:
     """
     from jjj_brief.figures import figure_at
 
-    article = state.corpus().get(article_ref)
+    library = state.library_of(library)
+    article = library.corpus().get(article_ref)
     if not 0 <= offset < len(article.text):
         raise UserError(f"offset {offset} is outside {article.id} (0..{len(article.text) - 1})")
-    figure = figure_at(state.figures_of(article), offset)
+    figure = figure_at(library.figures(article), offset)
     if figure is None:
         raise UserError(f"no figure at offset {offset} in {article.id} (see jjj-brief figures {article.id})")
     result = Related(article.id, offset, figure)
     if figure.kind in NOT_ALIGNED_KINDS or figure.value is None:
         result.note = f"{figure.kind} figures are not aligned (only quantities are)"
         return result
-    index = state.figure_index()
+    index = library.figure_index()
     entry = index.entry_for(article.id, figure)
     if entry is None:  # pragma: no cover - every quantity in a paragraph is indexed
         result.note = "this figure is outside every paragraph"
         return result
     result.candidates = [_candidate(other, score) for other, score in index.rank(entry, max(0, limit))]
-    _put_counterpart_first(result, article)
+    _put_counterpart_first(result, article, library)
     return result
 
 
-def _put_counterpart_first(result: Related, article) -> None:
+def _put_counterpart_first(result: Related, article: Article, library: Library) -> None:
     """An original beside its translation: the figure on the other side comes first."""
     from jjj_brief.translation import counterpart
 
-    found = counterpart(article, result.figure.start, state.corpus())
+    found = counterpart(article, result.figure.start, library.corpus(), library.pairings)
     if found is None:
         return
     other, figure, link = found

@@ -1,60 +1,53 @@
-"""The loaded corpus, briefings and figure index, each rebuilt only when its inputs change."""
+"""Compare's view of a :class:`~jjj_brief.library.Library`: the corpus, briefings, glossary and
+figure index it works on. No state here: each function reads ``library`` (or the process
+default library, :mod:`jjj_brief.commands.libraries`, when none is given)."""
 
 from __future__ import annotations
 
-import threading
+from typing import TYPE_CHECKING
 
-from jjj_brief.briefings import Briefings, shipped_briefings
+from jjj_brief.briefings import Briefings
 from jjj_brief.compare.align import FigureIndex
-from jjj_brief.compare.subject import Glossary, build_glossary
-from jjj_brief.corpus import Corpus, load_corpus
+from jjj_brief.compare.subject import Glossary
+from jjj_brief.corpus import Article, Corpus
 
-_LOCK = threading.RLock()
-_BRIEFINGS: tuple[Briefings, Glossary] | None = None
-_INDEX: tuple[tuple[Corpus, str], FigureIndex] | None = None
-
-
-def corpus() -> Corpus:
-    return load_corpus()
+if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
+    from jjj_brief.library import Library
 
 
-def _loaded() -> tuple[Briefings, Glossary]:
-    global _BRIEFINGS
-    loaded = shipped_briefings()
-    with _LOCK:
-        if _BRIEFINGS is None or _BRIEFINGS[0] is not loaded:
-            _BRIEFINGS = (loaded, build_glossary(loaded.glossary))
-        return _BRIEFINGS
+def library_of(library: Library | None) -> Library:
+    """``library``, or the process default."""
+    from jjj_brief.commands.libraries import resolve  # the default lives above the core
+
+    return resolve(library)
 
 
-def briefings() -> Briefings:
-    """The shipped briefings, reloaded when a YAML file changes."""
-    return _loaded()[0]
+def corpus(library: Library | None = None) -> Corpus:
+    return library_of(library).corpus()
 
 
-def glossary() -> Glossary:
+def briefings(library: Library | None = None) -> Briefings:
+    """The briefings, reloaded when a YAML file changes."""
+    return library_of(library).briefings()
+
+
+def glossary(library: Library | None = None) -> Glossary:
     """The glossary's aliases and places, as the aligner uses them."""
-    return _loaded()[1]
+    return library_of(library).glossary()
 
 
-def corpus_fingerprint(corpus: Corpus) -> tuple:
+def corpus_fingerprint(corpus: Corpus) -> tuple[tuple[str, int, int], ...]:
     return tuple((a.id, len(a.text), hash(a.text)) for a in corpus)
 
 
-def figures_of(article):
-    from jjj_brief.figures import article_figures
+def figures_of(article: Article, library: Library | None = None) -> list[Figure]:
+    """An article's figures, suspect flags computed over the library's corpus."""
+    return library_of(library).figures(article)
 
-    return article_figures(article, corpus())
 
-
-def figure_index() -> FigureIndex:
-    """The index for the current corpus and glossary: built once per corpus generation (a
+def figure_index(library: Library | None = None) -> FigureIndex:
+    """The index for the library's corpus and glossary: built once per corpus generation (a
     new :class:`Corpus` object: an import or removal reloads it) and glossary, then reused
     — every ``]`` in the app and every related() call shares it, whatever the corpus size."""
-    global _INDEX
-    current = corpus()
-    gloss = glossary()
-    with _LOCK:
-        if _INDEX is None or _INDEX[0][0] is not current or _INDEX[0][1] != gloss.fingerprint:
-            _INDEX = ((current, gloss.fingerprint), FigureIndex(current, gloss, figures_of))
-        return _INDEX[1]
+    return library_of(library).figure_index()

@@ -8,6 +8,7 @@ package imports Whoosh. See :mod:`jjj_brief.search.query` for the query language
 from jjj_brief.search.api import (
     Hit,
     SearchResult,
+    SearchService,
     alias_groups,
     ensure_index,
     match_spans,
@@ -23,6 +24,7 @@ __all__ = [
     "IndexStatus",
     "IndexUnavailable",
     "SearchResult",
+    "SearchService",
     "alias_groups",
     "ensure_index",
     "match_spans",

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.search import query as q
 from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts, fold, surface_analysis
@@ -30,8 +30,11 @@ from jjj_brief.search.concepts import (
     read_hit,
 )
 from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
-from jjj_brief.search.index import MANAGER, Generation, IndexStatus, IndexUnavailable, Progress, glossary_spellings
+from jjj_brief.search.index import Generation, IndexManager, IndexStatus, IndexUnavailable, Progress, glossary_spellings
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 SNIPPET_WIDTH = 220
 SNIPPET_SCAN_CHUNK = 65_536  # characters of a huge passage tokenized at a time for its snippet
@@ -534,41 +537,169 @@ class Engine:
 # ---------------------------------------------------------------- module API
 
 
-_ENGINE: Engine | None = None
-_ENGINE_LOCK = threading.RLock()
+class SearchService:
+    """Search for one :class:`~jjj_brief.library.Library`: its index manager (which builds,
+    opens and refreshes the index), the engine open on the live generation, and the
+    highlighting context. Never raises from :meth:`search`; thread-safe."""
 
+    def __init__(self, library: Library | None = None) -> None:
+        self.library = library
+        self.manager = IndexManager(on_refresh=self._forget_corpus)
+        self.lock = threading.RLock()
+        self._engine: Engine | None = None
+        self._fallback_context: QueryContext | None = None
 
-def ensure_index(progress: Progress | None = None, *, rebuild: bool = False) -> IndexStatus:
-    """Make the index ready: build if missing/stale/corrupt, add/remove changed imports."""
-    with _ENGINE_LOCK:
-        if _team_mode():  # the team database's search (jjj_brief.team.search)
-            from jjj_brief.team.search import team_index_status
+    # -- index
+    def ensure_index(self, progress: Progress | None = None, *, rebuild: bool = False) -> IndexStatus:
+        """Make the index ready: build if missing/stale/corrupt, add/remove changed imports."""
+        with self.lock:
+            if _team_mode():  # the team database's search (jjj_brief.team.search)
+                from jjj_brief.team.search import team_index_status
 
-            return team_index_status()
-        status = MANAGER.ensure(progress, rebuild=rebuild)
-        _reset_engine()
-        return status
+                return team_index_status()
+            status = self.manager.ensure(progress, rebuild=rebuild)
+            self.reset_engine()
+            return status
 
+    def reset_engine(self) -> None:
+        """Close the open engine; the next query reopens the live generation."""
+        with self.lock:
+            if self._engine is not None:
+                try:
+                    self._engine.close()
+                except Exception:
+                    pass
+            self._engine = None
 
-def _reset_engine() -> None:
-    global _ENGINE
-    if _ENGINE is not None:
+    def discard(self) -> None:
+        """Forget the open engine and generation (after a read failure): the next use rebuilds."""
+        with self.lock:
+            self.reset_engine()
+            self.manager.discard()
+
+    close = reset_engine
+
+    def engine(self) -> Engine:
+        """The engine on the live generation (reopened when another process replaced it)."""
+        with self.lock:
+            team = _team_generation() if _team_mode() else None
+            generation = team[0] if team else self.manager.current()
+            if self._engine is None or self._engine.generation is not generation:
+                self.reset_engine()
+                self._engine = Engine(generation, team[1] if team else self._context())  # type: ignore[arg-type]
+            return self._engine.fresh()
+
+    @property
+    def generation(self) -> Generation | None:
+        """The generation open now (``None`` before the first search)."""
+        return self.manager.generation
+
+    # -- queries
+    def search(
+        self, query: str, *, limit: int = 20, group_by_article: bool = False, facets: bool = False
+    ) -> SearchResult:
+        """Search passages and briefings; problems come back as ``message`` (see :func:`search`)."""
+        query = query if isinstance(query, str) else str(query)
         try:
-            _ENGINE.close()
+            limit = max(1, min(int(limit), 1000))
+        except (TypeError, ValueError):
+            limit = 20
+        if "kind:" in query.lower():  # kind:note / kind:claim: the analyst's own work, from the store
+            from jjj_brief.store.search_hook import asks_for_own_work, own_work_search
+
+            if asks_for_own_work(query):
+                try:
+                    return own_work_search(query, limit)
+                except Exception as exc:
+                    return SearchResult(query, "", 0, None, f"your notes could not be searched: {exc}", [])
+        for attempt in (1, 2):
+            try:
+                with self.lock:
+                    return self.engine().run(query, limit=limit, group_by_article=group_by_article, want_facets=facets)
+            except IndexUnavailable as exc:
+                return SearchResult(query, "", 0, None, str(exc), [])
+            except Exception:
+                if attempt == 1:
+                    try:  # the index failed while reading: rebuild it once and retry
+                        with self.lock:
+                            self.discard()
+                            self.manager.ensure(rebuild=True)
+                        continue
+                    except Exception as rebuild_exc:
+                        exc = rebuild_exc
+                return SearchResult(query, "", 0, None, f"search failed: {exc.__class__.__name__}: {exc}", [])
+        raise AssertionError("unreachable")
+
+    def facets(self, query: str) -> dict[str, dict[str, int]]:
+        """Hits per outlet, year and kind for ``query``; ``{}`` when unavailable. Never raises."""
+        try:
+            with self.lock:
+                return self.engine().facets(query if isinstance(query, str) else str(query))
         except Exception:
-            pass
-    _ENGINE = None
+            return {}
 
+    def match_spans(self, query: str, text: str) -> list[tuple[int, int]]:
+        """Spans of ``text`` a query matches (same analyzer, same alias expansion), for the reader."""
+        try:
+            parsed = parse(query, self.highlight_context())
+            return spans_for_terms(text, parsed.terms)
+        except Exception:
+            return []
 
-def _engine() -> Engine:
-    global _ENGINE
-    with _ENGINE_LOCK:
-        team = _team_generation() if _team_mode() else None
-        generation = team[0] if team else MANAGER.current()
-        if _ENGINE is None or _ENGINE.generation is not generation:
-            _reset_engine()
-            _ENGINE = Engine(generation, team[1] if team else _context())  # type: ignore[arg-type]
-        return _ENGINE.fresh()
+    def query_mentions(self, query: str, text: str) -> list[tuple[int, int]]:
+        """One span per mention of ``query`` in ``text`` (a phrase or glossary spelling is one),
+        for stepping through matches and counting them. Never raises."""
+        try:
+            return mention_spans(text, parse(query, self.highlight_context()).terms)
+        except Exception:
+            return []
+
+    def highlight_parsed(self, query: str) -> ParsedQuery:
+        """The parsed query as the highlighter sees it (concepts, terms), without searching."""
+        return parse(query, self.highlight_context())
+
+    def highlight_terms(self, query: str) -> set[tuple[str, ...]]:
+        """The analyzed term sequences a query lights (for callers that highlight many texts)."""
+        return parse(query, self.highlight_context()).terms
+
+    def highlight_context(self) -> QueryContext:
+        """The open engine's context, or one with the glossary alone (built once)."""
+        with self.lock:
+            if self._engine is not None:
+                return self._engine.context
+            if self._fallback_context is None:
+                generation = self.manager.generation
+                aliases = generation.aliases if generation and generation.aliases is not None else self.alias_groups()
+                self._fallback_context = QueryContext.build(aliases, [])
+            return self._fallback_context
+
+    def alias_groups(self) -> list[list[str]]:
+        """Glossary spellings that name the same thing (from the briefings, when present)."""
+        try:
+            return glossary_spellings(self._library().briefings())
+        except Exception:
+            return []
+
+    # -- internals
+    def _forget_corpus(self) -> None:
+        self._library().forget_corpus()
+
+    def _library(self) -> Library:
+        from jjj_brief.commands.libraries import resolve  # a service made without a library: the default
+
+        return resolve(self.library)
+
+    def _context(self) -> QueryContext:
+        generation = self.manager.generation
+
+        def resolve(ref: str) -> str | None:
+            article = self._library().corpus().find(ref)  # only for article: filters (reads every import)
+            return article.id if article else None
+
+        aliases = generation.aliases if generation and generation.aliases is not None else self.alias_groups()
+        context = QueryContext.build(aliases, [], resolve)
+        context.vocabulary = LazyVocabulary(generation)
+        return context
 
 
 def _team_mode() -> bool:
@@ -604,121 +735,65 @@ class LazyVocabulary(Sequence):
         return self._load()[index]
 
 
-def _context() -> QueryContext:
-    generation = MANAGER.generation
+def service(library: Library | None = None) -> SearchService:
+    """``library``'s search service, or the process default library's."""
+    from jjj_brief.commands.libraries import resolve  # the default lives above the core
 
-    def resolve(ref: str) -> str | None:
-        from jjj_brief.corpus import load_corpus  # only for article: filters (reads every import)
-
-        article = load_corpus().find(ref)
-        return article.id if article else None
-
-    aliases = generation.aliases if generation and generation.aliases is not None else alias_groups()
-    context = QueryContext.build(aliases, [], resolve)
-    context.vocabulary = LazyVocabulary(generation)
-    return context
+    return resolve(library).search
 
 
-def alias_groups() -> list[list[str]]:
+def ensure_index(
+    progress: Progress | None = None, *, rebuild: bool = False, library: Library | None = None
+) -> IndexStatus:
+    """Make the index ready: build if missing/stale/corrupt, add/remove changed imports."""
+    return service(library).ensure_index(progress, rebuild=rebuild)
+
+
+def alias_groups(library: Library | None = None) -> list[list[str]]:
     """Glossary spellings that name the same thing (from the briefings, when present)."""
-    try:
-        from jjj_brief.briefings import shipped_briefings  # type: ignore[attr-defined]
-
-        return glossary_spellings(shipped_briefings())
-    except Exception:
-        return []
+    return service(library).alias_groups()
 
 
-def search(query: str, *, limit: int = 20, group_by_article: bool = False, facets: bool = False) -> SearchResult:
+def search(
+    query: str,
+    *,
+    limit: int = 20,
+    group_by_article: bool = False,
+    facets: bool = False,
+    library: Library | None = None,
+) -> SearchResult:
     """Search passages and briefings. Never raises: problems come back as ``message``.
 
     ``facets``: always count hits per outlet, year and kind (``SearchResult.facets``),
     even when that takes a pass of its own; otherwise they come only when free (see
     :func:`search_facets` for asking afterwards)."""
-    query = query if isinstance(query, str) else str(query)
-    try:
-        limit = max(1, min(int(limit), 1000))
-    except (TypeError, ValueError):
-        limit = 20
-    if "kind:" in query.lower():  # kind:note / kind:claim: the analyst's own work, from the store
-        from jjj_brief.store.search_hook import asks_for_own_work, own_work_search
-
-        if asks_for_own_work(query):
-            try:
-                return own_work_search(query, limit)
-            except Exception as exc:
-                return SearchResult(query, "", 0, None, f"your notes could not be searched: {exc}", [])
-    for attempt in (1, 2):
-        try:
-            with _ENGINE_LOCK:
-                return _engine().run(query, limit=limit, group_by_article=group_by_article, want_facets=facets)
-        except IndexUnavailable as exc:
-            return SearchResult(query, "", 0, None, str(exc), [])
-        except Exception:
-            if attempt == 1:
-                try:  # the index failed while reading: rebuild it once and retry
-                    with _ENGINE_LOCK:
-                        _reset_engine()
-                        MANAGER.discard()
-                        MANAGER.ensure(rebuild=True)
-                    continue
-                except Exception as rebuild_exc:
-                    exc = rebuild_exc
-            return SearchResult(query, "", 0, None, f"search failed: {exc.__class__.__name__}: {exc}", [])
-    raise AssertionError("unreachable")
+    return service(library).search(query, limit=limit, group_by_article=group_by_article, facets=facets)
 
 
-def search_facets(query: str) -> dict[str, dict[str, int]]:
+def search_facets(query: str, library: Library | None = None) -> dict[str, dict[str, int]]:
     """Hits per outlet, year and kind for ``query``; ``{}`` when unavailable. Never raises."""
-    try:
-        with _ENGINE_LOCK:
-            return _engine().facets(query if isinstance(query, str) else str(query))
-    except Exception:
-        return {}
+    return service(library).facets(query)
 
 
-def match_spans(query: str, text: str) -> list[tuple[int, int]]:
+def match_spans(query: str, text: str, library: Library | None = None) -> list[tuple[int, int]]:
     """Spans of ``text`` a query matches (same analyzer, same alias expansion), for the reader."""
-    try:
-        parsed = parse(query, _highlight_context())
-        return spans_for_terms(text, parsed.terms)
-    except Exception:
-        return []
+    return service(library).match_spans(query, text)
 
 
-def query_mentions(query: str, text: str) -> list[tuple[int, int]]:
+def query_mentions(query: str, text: str, library: Library | None = None) -> list[tuple[int, int]]:
     """One span per mention of ``query`` in ``text`` (a phrase or glossary spelling is one),
     for stepping through matches and counting them. Never raises."""
-    try:
-        return mention_spans(text, parse(query, _highlight_context()).terms)
-    except Exception:
-        return []
+    return service(library).query_mentions(query, text)
 
 
-def highlight_parsed(query: str) -> ParsedQuery:
+def highlight_parsed(query: str, library: Library | None = None) -> ParsedQuery:
     """The parsed query as the highlighter sees it (concepts, terms), without searching."""
-    return parse(query, _highlight_context())
+    return service(library).highlight_parsed(query)
 
 
-def highlight_terms(query: str) -> set[tuple[str, ...]]:
+def highlight_terms(query: str, library: Library | None = None) -> set[tuple[str, ...]]:
     """The analyzed term sequences a query lights (for callers that highlight many texts)."""
-    return parse(query, _highlight_context()).terms
-
-
-_FALLBACK_CONTEXT: QueryContext | None = None
-
-
-def _highlight_context() -> QueryContext:
-    """The open engine's context, or one with the glossary alone (built once)."""
-    global _FALLBACK_CONTEXT
-    with _ENGINE_LOCK:
-        if _ENGINE is not None:
-            return _ENGINE.context
-        if _FALLBACK_CONTEXT is None:
-            generation = MANAGER.generation
-            aliases = generation.aliases if generation and generation.aliases is not None else alias_groups()
-            _FALLBACK_CONTEXT = QueryContext.build(aliases, [])
-        return _FALLBACK_CONTEXT
+    return service(library).highlight_terms(query)
 
 
 __all__: Sequence[str] = (
@@ -734,4 +809,6 @@ __all__: Sequence[str] = (
     "make_snippet",
     "Engine",
     "alias_groups",
+    "SearchService",
+    "service",
 )

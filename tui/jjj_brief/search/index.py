@@ -376,12 +376,8 @@ def _feed(digest: Any, text: str) -> None:
 
 
 def collect_sources(*, refresh: bool = True) -> Sources:
-    """The sources, with no import read. ``refresh`` also forgets the process's corpus
-    (``corpus.load_corpus`` re-reads it when next asked), as the index may now hold more."""
-    if refresh:
-        from jjj_brief import corpus
-
-        corpus._CORPUS = None
+    """The sources, with no import read. (``refresh`` is kept for callers; forgetting the
+    loaded corpus is the index manager's ``on_refresh`` hook, see :class:`IndexManager`.)"""
     folder = paths.briefings_dir()
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
     seeds = paths.seeds_dir()
@@ -808,8 +804,11 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
 class IndexManager:
     """Finds, opens, builds and refreshes the live generation for this process."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_refresh: Callable[[], None] | None = None) -> None:
         self.lock = threading.RLock()
+        # Called whenever the sources are read again: the owner's loaded corpus is then
+        # forgotten (re-read on next use), as the index may now hold more.
+        self.on_refresh = on_refresh
         self.generation: Generation | None = None
         self._current_stamp: tuple[float, int] | None = None
         self._home: Path | None = None  # the cache location the open generation belongs to
@@ -842,6 +841,8 @@ class IndexManager:
             started = time.perf_counter()
             self._sources_stamp = _sources_stamp()
             sources = collect_sources()
+            if self.on_refresh is not None:
+                self.on_refresh()
             base = sources.base_fingerprint()
             setting = engine_setting()
             home = paths.cache_dir() / SEARCH_DIR
@@ -1090,6 +1091,3 @@ def _clean_stray(root: Path, keep: str | None, also_keep: str | None = None) -> 
         if entry.name.startswith(("gen-", ".tmp-")):
             # We hold the build lock here, so a temporary folder is an abandoned build.
             shutil.rmtree(entry, ignore_errors=True)
-
-
-MANAGER = IndexManager()

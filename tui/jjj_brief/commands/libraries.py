@@ -1,0 +1,68 @@
+"""The process's default :class:`~jjj_brief.library.Library`, one per data home.
+
+A CLI command runs in a process of its own and works on the data home in force
+(``JJJ_BRIEF_HOME`` or the platform's folders): :func:`default_library` builds that
+home's library on first use and keeps it. This is the one place that holds libraries
+for a process; the core takes a library as an argument, and its convenience wrappers
+(``load_corpus()``, ``search()``, ``compare_fact()``...) fall back to :func:`resolve`.
+
+Libraries are kept per (seeds, briefings, data, cache) folders, the most recent few only
+(a test suite points the home elsewhere for every test); a new one reuses the previous
+one's parsed briefings and figure cache when they come from the same folders.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from jjj_brief.library import Library, LibraryPaths
+
+KEEP = 4  # libraries kept per process (a test worker moves through many homes)
+
+
+class _Libraries:
+    """The kept libraries, most recently used last."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.by_paths: OrderedDict[LibraryPaths, Library] = OrderedDict()
+
+    def get(self) -> Library:
+        where = LibraryPaths.current()
+        with self.lock:
+            found = self.by_paths.get(where)
+            if found is None:
+                previous = next(reversed(self.by_paths.values()), None)
+                found = self.by_paths[where] = Library(where, share_from=previous)
+                while len(self.by_paths) > KEEP:
+                    _, dropped = self.by_paths.popitem(last=False)
+                    dropped.close()
+            self.by_paths.move_to_end(where)
+            return found
+
+    def forget(self) -> None:
+        with self.lock:
+            for library in self.by_paths.values():
+                library.close()
+            self.by_paths.clear()
+
+
+# The process default: commands-layer state by design (see the module docstring and
+# ARCHITECTURE.md); the core modules hold none.
+_DEFAULT = _Libraries()
+
+
+def default_library() -> Library:
+    """The library of the data home in force (built on first use, then kept)."""
+    return _DEFAULT.get()
+
+
+def resolve(library: Library | None) -> Library:
+    """``library``, or the process default when none is given."""
+    return library if library is not None else _DEFAULT.get()
+
+
+def forget_libraries() -> None:
+    """Drop every kept library (closing their search engines); the next use builds anew."""
+    _DEFAULT.forget()

@@ -1,0 +1,189 @@
+"""The Library: everything jjj-brief loads for one data home, built once and passed around.
+
+A :class:`Library` holds the corpus (shipped seeds plus the user's imports), the
+briefings and the glossary built from them, the figure index that ``related`` and the
+reader's ``]`` use, the per-article figure cache, translation pairings, and the search
+service (index manager and open engine). Each part is loaded on first use and rebuilt
+only when its inputs change; all of it is instance state, so two libraries (a test's
+fixture folder and the shipped data, or two data homes) never see each other's.
+
+The core holds no process-wide state: compare, search, figures and the app take a
+library. The CLI's process default (one per data home) lives in the commands layer,
+:mod:`jjj_brief.commands.libraries`; core convenience wrappers that take an optional
+``library`` fall back to it.
+
+Thread safety: every lazily built part is built under the library's lock; the objects
+handed out (corpus, briefings, figure lists) are shared and must be treated as read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from jjj_brief import paths
+from jjj_brief.briefings import load as briefings_load
+from jjj_brief.briefings.load import Briefings, briefings_stamp
+from jjj_brief.compare.align import FigureIndex
+from jjj_brief.compare.subject import Glossary, build_glossary
+from jjj_brief.corpus import Article, Corpus, load_seed_articles
+from jjj_brief.figures import Figure, FigureBook, FigureCache
+from jjj_brief.search.api import SearchService
+from jjj_brief.translation import Pairings
+
+
+@dataclass(frozen=True)
+class LibraryPaths:
+    """Where a library reads and keeps things. ``data``/``cache``: the user's files and the
+    rebuildable index (the search index and imports follow ``JJJ_BRIEF_HOME``, see
+    :mod:`jjj_brief.paths`; a library is built for the home in force when it is made)."""
+
+    seeds: Path
+    briefings: Path
+    data: Path
+    cache: Path
+
+    @classmethod
+    def current(cls, *, seeds: Path | None = None, briefings: Path | None = None) -> LibraryPaths:
+        """The shipped seeds and briefings (or the folders given) and this process's data home."""
+        return cls(
+            seeds=Path(seeds) if seeds is not None else paths.seeds_dir(),
+            briefings=Path(briefings) if briefings is not None else paths.briefings_dir(),
+            data=paths.data_dir(),
+            cache=paths.cache_dir(),
+        )
+
+
+@dataclass(frozen=True)
+class _BriefingsEntry:
+    stamp: tuple[object, ...]
+    briefings: Briefings
+    glossary: Glossary
+
+
+class Library:
+    """Corpus, briefings, glossary, figure index and cache, pairings and search for one data home.
+
+    ``corpus`` / ``briefings``: use these instead of loading (a test's hostile corpus, a
+    briefing set under review); they are then fixed (``refresh`` keeps them).
+    ``share_from``: reuse another library's parsed briefings and figure cache when they
+    come from the same folders (they are still re-checked against the files' stamps).
+    """
+
+    def __init__(
+        self,
+        where: LibraryPaths | None = None,
+        *,
+        corpus: Corpus | None = None,
+        briefings: Briefings | None = None,
+        share_from: Library | None = None,
+    ) -> None:
+        self.paths = where or LibraryPaths.current()
+        self._lock = threading.RLock()
+        self._corpus = corpus
+        self._fixed_corpus = corpus is not None
+        self._briefings: _BriefingsEntry | None = None
+        self._fixed_briefings = briefings is not None
+        if briefings is not None:
+            self._briefings = _BriefingsEntry((), briefings, build_glossary(briefings.glossary))
+        self._index: tuple[tuple[int, str], FigureIndex] | None = None
+        # Figures depend only on texts: a library made after another shares its extractions.
+        self.figure_cache = share_from.figure_cache if share_from is not None else FigureCache()
+        self._book: FigureBook | None = None
+        self.pairings = Pairings()
+        self.search = SearchService(self)
+        if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
+            self._briefings = share_from._briefings if not share_from._fixed_briefings else None
+
+    def __repr__(self) -> str:
+        return f"Library(data={self.paths.data}, seeds={self.paths.seeds}, briefings={self.paths.briefings})"
+
+    # ------------------------------------------------------------------ corpus
+    def corpus(self, *, refresh: bool = False) -> Corpus:
+        """The seeds plus the user's imports, loaded on first use; ``refresh``: read again
+        (after an import or a removal). A new :class:`Corpus` object means new contents."""
+        with self._lock:
+            if self._corpus is None or (refresh and not self._fixed_corpus):
+                self._corpus = Corpus(self._load_articles())
+            return self._corpus
+
+    def forget_corpus(self) -> None:
+        """Read the corpus again on next use (the index saw the imports change); a fixed
+        corpus stays."""
+        with self._lock:
+            if not self._fixed_corpus:
+                self._corpus = None
+
+    @property
+    def corpus_loaded(self) -> bool:
+        return self._corpus is not None
+
+    def _load_articles(self) -> list[Article]:
+        from jjj_brief import imports  # the readers of PDF, DOCX... load only when a corpus does
+        from jjj_brief.team.imports import colleagues_imports  # team mode: the server's imports too (#19)
+
+        articles = load_seed_articles(self.paths.seeds)
+        local = imports.load_imported_articles()
+        articles.extend(local)
+        articles.extend(colleagues_imports(local))
+        return articles
+
+    def article(self, ref: str) -> Article | None:
+        """An article by id, file name or stem; ``None`` when unknown."""
+        return self.corpus().find(ref)
+
+    # --------------------------------------------------------------- briefings
+    def briefings(self) -> Briefings:
+        """The briefings, parsed once and again only when a YAML file changes (path, mtime,
+        size). Read-only: search, compare and the app share this one copy."""
+        return self._briefings_entry().briefings
+
+    def glossary(self) -> Glossary:
+        """The glossary's aliases and places, as the aligner uses them."""
+        return self._briefings_entry().glossary
+
+    @property
+    def briefings_loaded(self) -> bool:
+        return self._briefings is not None
+
+    def _briefings_entry(self) -> _BriefingsEntry:
+        with self._lock:
+            if self._fixed_briefings:
+                assert self._briefings is not None
+                return self._briefings
+            stamp = briefings_stamp(self.paths.briefings)
+            if self._briefings is None or self._briefings.stamp != stamp:
+                loaded = briefings_load.load_briefings(self.paths.briefings)
+                self._briefings = _BriefingsEntry(stamp, loaded, build_glossary(loaded.glossary))
+            return self._briefings
+
+    # ----------------------------------------------------------------- figures
+    def figures(self, article: Article) -> list[Figure]:
+        """An article's figures with the suspect flags computed over this library's corpus."""
+        return self.figure_book.article_figures(article)
+
+    @property
+    def figure_book(self) -> FigureBook:
+        """The figures of the current corpus generation (a new corpus: a new book, keeping
+        the per-article extractions of the texts that did not change)."""
+        with self._lock:
+            current = self.corpus()
+            if self._book is None or self._book.corpus is not current:
+                self._book = FigureBook(current, cache=self.figure_cache)
+            return self._book
+
+    def figure_index(self) -> FigureIndex:
+        """The index of every comparable figure: built once per corpus object and glossary,
+        then reused by every ``related`` call and every ``]`` in the app."""
+        with self._lock:
+            current, glossary = self.corpus(), self.glossary()
+            key = (id(current), glossary.fingerprint)
+            if self._index is None or self._index[0] != key:
+                self._index = (key, FigureIndex(current, glossary, self.figures))
+            return self._index[1]
+
+    # ------------------------------------------------------------------- close
+    def close(self) -> None:
+        """Release the open search engine (the library stays usable; it reopens on demand)."""
+        self.search.close()
