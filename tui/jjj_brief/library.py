@@ -2,7 +2,7 @@
 
 A :class:`Library` holds the corpus (shipped seeds plus the user's imports), the
 briefings and the glossary built from them, the figure index that ``related`` and the
-reader's ``]`` use, the per-article figure cache, translation pairings, and the search
+reader's ``]`` use, the figures of each corpus generation, translation pairings, and the search
 service (index manager and open engine). Each part is loaded on first use and rebuilt
 only when its inputs change; all of it is instance state, so two libraries (a test's
 fixture folder and the shipped data, or two data homes) never see each other's.
@@ -28,7 +28,7 @@ from jjj_brief.briefings.load import Briefings, briefings_stamp
 from jjj_brief.compare.align import FigureIndex
 from jjj_brief.compare.subject import Glossary, build_glossary
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
-from jjj_brief.figures import Figure, FigureBook, FigureCache
+from jjj_brief.figures import Figure, FigureBook, book_for
 from jjj_brief.search.api import SearchService
 from jjj_brief.translation import Pairings
 
@@ -63,12 +63,12 @@ class _BriefingsEntry:
 
 
 class Library:
-    """Corpus, briefings, glossary, figure index and cache, pairings and search for one data home.
+    """Corpus, briefings, glossary, figures and their index, pairings and search for one data home.
 
     ``corpus`` / ``briefings``: use these instead of loading (a test's hostile corpus, a
     briefing set under review); they are then fixed (``refresh`` keeps them).
-    ``share_from``: reuse another library's parsed briefings and figure cache when they
-    come from the same folders (they are still re-checked against the files' stamps).
+    ``share_from``: reuse another library's parsed briefings when they come from the
+    same folder (they are still re-checked against the files' stamps).
     """
 
     def __init__(
@@ -87,10 +87,7 @@ class Library:
         self._fixed_briefings = briefings is not None
         if briefings is not None:
             self._briefings = _BriefingsEntry((), briefings, build_glossary(briefings.glossary))
-        self._index: tuple[tuple[int, str], FigureIndex] | None = None
-        # Figures depend only on texts: a library made after another shares its extractions.
-        self.figure_cache = share_from.figure_cache if share_from is not None else FigureCache()
-        self._book: FigureBook | None = None
+        self._index: tuple[Corpus, str, FigureIndex] | None = None
         self.pairings = Pairings()
         self.search = SearchService(self)
         if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
@@ -165,23 +162,18 @@ class Library:
 
     @property
     def figure_book(self) -> FigureBook:
-        """The figures of the current corpus generation (a new corpus: a new book, keeping
-        the per-article extractions of the texts that did not change)."""
-        with self._lock:
-            current = self.corpus()
-            if self._book is None or self._book.corpus is not current:
-                self._book = FigureBook(current, cache=self.figure_cache)
-            return self._book
+        """The figures of the current corpus generation: the book the figure layer keeps on
+        the corpus object (a new corpus after an import: a new book)."""
+        return book_for(self.corpus())
 
     def figure_index(self) -> FigureIndex:
         """The index of every comparable figure: built once per corpus object and glossary,
         then reused by every ``related`` call and every ``]`` in the app."""
         with self._lock:
             current, glossary = self.corpus(), self.glossary()
-            key = (id(current), glossary.fingerprint)
-            if self._index is None or self._index[0] != key:
-                self._index = (key, FigureIndex(current, glossary, self.figures))
-            return self._index[1]
+            if self._index is None or self._index[0] is not current or self._index[1] != glossary.fingerprint:
+                self._index = (current, glossary.fingerprint, FigureIndex(current, glossary, self.figures))
+            return self._index[2]
 
     # ------------------------------------------------------------------- close
     def close(self) -> None:
