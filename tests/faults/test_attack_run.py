@@ -455,3 +455,34 @@ def test_1_large_documents_keep_their_alignment_entries_and_a_changed_text_is_re
     assert len(changed) in analysed
     assert answer(again) == answer(align.FigureIndex([seed, big(changed)], gloss, state.figures_of))
     record(CATEGORY, attacks=2, note="fault 1: alignment entries of a large import reused, and redone when it changes")
+
+
+def test_2_a_search_past_the_time_limit_shows_what_it_found_and_says_so(monkeypatch):
+    """Fault 2: an expensive query ran for minutes. Whoosh now collects for at most
+    ``QUERY_TIME_LIMIT_S``; the hits found by then come back, with a message, a total that
+    is only a lower bound, and no second (untimed) pass for the facets. The timer is made
+    to fire after three matches, so the test does not depend on this machine's speed."""
+    from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+    from jjj_brief.search import search, whoosh_query
+    from jjj_brief.search.query import time_limit_message
+
+    monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", "whoosh")
+    whole = search("beijing", limit=50)
+    assert whole.total > 10 and not (whole.message and "stopped" in whole.message)
+
+    class FiresAfterThree(TimeLimitCollector):
+        def collect_matches(self):
+            for count, docnum in enumerate(self.child.matches()):
+                if count == 3:
+                    self.timedout = True
+                    raise TimeLimit
+                self.child.collect(docnum)
+
+    monkeypatch.setattr(whoosh_query, "TimeLimitCollector", FiresAfterThree)
+    cut = search("beijing", limit=50, facets=True)
+    assert cut.message and time_limit_message() in cut.message
+    assert len(cut.hits) == 3 and cut.total == 3 and not cut.total_exact
+    grouped = search("beijing", limit=50, group_by_article=True)
+    assert grouped.message and time_limit_message() in grouped.message and not grouped.total_exact
+    record(CATEGORY, attacks=2, note="fault 2: a search stopped by the query time limit (ranked and grouped)")

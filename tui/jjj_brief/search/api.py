@@ -31,7 +31,7 @@ from jjj_brief.search.concepts import (
 )
 from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
 from jjj_brief.search.index import Generation, IndexManager, IndexStatus, IndexUnavailable, Progress, glossary_spellings
-from jjj_brief.search.query import ParsedQuery, QueryContext, parse
+from jjj_brief.search.query import ParsedQuery, QueryContext, parse, time_limit_message
 
 if TYPE_CHECKING:
     from jjj_brief.library import Library
@@ -316,6 +316,9 @@ class Engine:
             top, total, exact = self._searcher.grouped(parsed.query, limit, parsed.sort)
         else:
             top, total, exact = self._searcher.top(parsed.query, limit, parsed.sort)
+        timed_out = getattr(self._searcher, "timed_out", False)  # stopped at the query time limit: partial
+        if timed_out:
+            message = "; ".join(filter(None, [message, time_limit_message()]))
         hits = []
         for fields, score in top:
             hit = self._hit(fields, score, parsed)
@@ -326,7 +329,7 @@ class Engine:
             exact = True
         elif len(top) < limit and not group_by_article:
             facets = _facets_of(top)  # every match is in hand: count them here
-        elif (want_facets or not exact) and _leaves(parsed.query) <= MAX_EXTRA_PASS_LEAVES:
+        elif (want_facets or not exact) and not timed_out and _leaves(parsed.query) <= MAX_EXTRA_PASS_LEAVES:
             facets = self._searcher.facets(parsed.query, FACET_FIELDS)
             if not exact and not group_by_article and facets.get("kind"):
                 # The facet pass saw every match (each has a kind): an exact count, free.

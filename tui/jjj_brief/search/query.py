@@ -103,6 +103,16 @@ MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
 MAX_PREFIX_TERMS = 200  # words one prefix stands for, at most
 MAX_QUERY_PREFIX_TERMS = 240  # ... and all the prefixes of a query together (a* OR b* OR ... l*)
+# Whatever is typed, an engine that can stop early stops collecting after this long and
+# the hits found so far are shown, with :func:`time_limit_message` (Whoosh: a time-limited
+# collector; tantivy answers these capped queries in milliseconds and has no such hook).
+QUERY_TIME_LIMIT_S = 2.0
+
+
+def time_limit_message() -> str:
+    return f"search stopped after {QUERY_TIME_LIMIT_S:g} s: showing the hits found by then (a narrower query finds all)"
+
+
 MAX_ALIAS_WORDS = 8
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "＂": '"'})

@@ -22,7 +22,7 @@ from whoosh.index import Index, LockError
 from jjj_brief.search.analyzer import _terms_and_positions, index_terms, iter_tokens
 from jjj_brief.search.documents import FIELDS, Doc
 from jjj_brief.search.query import Node
-from jjj_brief.search.whoosh_query import to_whoosh
+from jjj_brief.search.whoosh_query import timed_search, to_whoosh
 
 NAME = "whoosh"
 WRITER_LOCK_TIMEOUT = 10.0
@@ -225,6 +225,7 @@ class WhooshSearcher:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._searcher = index.searcher(weighting=scoring.BM25F())
+        self.timed_out = False  # the last top()/grouped() stopped at the query time limit
 
     def fresh(self) -> WhooshSearcher:
         """Read the index's latest commit.
@@ -253,8 +254,10 @@ class WhooshSearcher:
         No second pass to count: above :data:`EXACT_COUNT_MATCHES` the total is Whoosh's
         estimate (``exact`` false; the facet pass, when run, counts exactly for free).
         """
-        results = self._searcher.search(to_whoosh(node), limit=limit, **self._sorting(sort))
+        results, self.timed_out = timed_search(self._searcher, node, limit, **self._sorting(sort))
         top = [(self._searcher.stored_fields(docnum), score) for docnum, score in _scored(results, sort)]
+        if self.timed_out:  # partial: what was found in the time allowed
+            return top, len(top), False
         if len(top) < limit:  # every match is here (Whoosh's own count of AndNot can be off)
             return top, len(top), True
         if results.has_exact_length():
@@ -266,7 +269,7 @@ class WhooshSearcher:
 
     def grouped(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
         """Best passage per article: (top ``limit`` groups, number of groups, exact)."""
-        results = self._searcher.search(to_whoosh(node), limit=None, **self._sorting(sort))
+        results, self.timed_out = timed_search(self._searcher, node, None, **self._sorting(sort))
         column = self._searcher.reader().column_reader("article")
         seen: set[str] = set()
         top: list[tuple[dict, float]] = []
@@ -277,7 +280,7 @@ class WhooshSearcher:
             seen.add(key)
             if len(top) < limit:
                 top.append((self._searcher.stored_fields(docnum), score))
-        return top, len(seen), True
+        return top, len(seen), not self.timed_out
 
     def facets(self, node: Node, fields: dict[str, str]) -> dict[str, dict[str, int]]:
         """Matches per value of each field (``{facet name: field name}``), most first."""

@@ -8,8 +8,10 @@ become Whoosh terms verbatim.
 from __future__ import annotations
 
 from functools import singledispatch
+from typing import Any
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from jjj_brief.search import query as q
 
@@ -96,3 +98,20 @@ def _(node: q.AtLeast) -> wq.Query:
     # concepts score higher); the search API keeps hits holding at least ``minimum``.
     children = [to_whoosh(child) for child in node.children]
     return children[0] if len(children) == 1 else wq.Or(children)
+
+
+def timed_search(searcher: Any, node: q.Node, limit: int | None, **options: Any) -> tuple[Any, bool]:
+    """Run ``node`` on a Whoosh searcher for at most :data:`~jjj_brief.search.query.QUERY_TIME_LIMIT_S`.
+
+    Returns (results, whether the time ran out). Past the limit Whoosh stops collecting and
+    the hits collected so far are the results (a partial answer the caller must say is
+    partial). No SIGALRM: the app searches in worker threads; the timer is checked between
+    matched documents.
+    """
+    collector = searcher.collector(limit=limit, **options)
+    timed = TimeLimitCollector(collector, timelimit=q.QUERY_TIME_LIMIT_S, use_alarm=False)
+    try:
+        searcher.search_with_collector(to_whoosh(node), timed)
+    except TimeLimit:
+        return timed.results(), True
+    return timed.results(), False
