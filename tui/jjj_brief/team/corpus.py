@@ -77,6 +77,10 @@ def _lexeme(term: str) -> str:
 
 def tsvector_literal(text: str) -> str:
     """Our analyzer's terms of ``text`` with their positions (1-based), as a tsvector literal."""
+    return _tsvector(text)[0]
+
+
+def _tsvector(text: str) -> tuple[str, dict[str, list[int]]]:
     positions: dict[str, list[int]] = {}
     for term, pos in index_terms(text, glossary=False):
         if len(term.encode("utf-8", "surrogatepass")) > MAX_LEXEME_BYTES or "\x00" in term:
@@ -90,7 +94,7 @@ def tsvector_literal(text: str) -> str:
         literal = " ".join(_lexeme(term) for term in positions)
         literal = literal.encode("utf-8", "surrogatepass")[:MAX_TSVECTOR_BYTES].decode("utf-8", "ignore")
         literal = literal[: literal.rfind("' ") + 1] if "' " in literal else literal
-    return literal
+    return literal, positions
 
 
 @dataclass
@@ -101,14 +105,17 @@ class Counts:
     terms: Counter = field(default_factory=Counter)
 
     def add(self, body: str) -> None:
-        surfaces = set(TOKEN_PATTERN.findall(body))
+        self.add_analyzed(set(TOKEN_PATTERN.findall(body)), {term for term, _ in index_terms(body, glossary=False)})
+
+    def add_analyzed(self, surfaces: Iterable[str], terms: Iterable[str]) -> None:
+        """One document's distinct surface tokens and index terms."""
         for surface in surfaces:
             parts, closed = surface_analysis(surface)
             for _, word in parts:
                 self.words[word] += 1
             if closed is not None:
                 self.words[closed[1]] += 1
-        self.terms.update({term for term, _ in index_terms(body, glossary=False)})
+        self.terms.update(terms)
 
 
 def apply_counts(conn: psycopg.Connection, counts: Counts, sign: int = 1) -> None:
@@ -127,7 +134,7 @@ def apply_counts(conn: psycopg.Connection, counts: Counts, sign: int = 1) -> Non
         conn.execute(f"DELETE FROM {table} WHERE docs = 0")
 
 
-def _figure_rows(passage_id: int, figures: Sequence[Sequence[Any]] | None) -> Iterator[tuple]:
+def figure_rows_of(passage_id: int, figures: Sequence[Sequence[Any]] | None) -> Iterator[tuple]:
     for _start, _end, value, unit, tolerance, likely, likely_tolerance in figures or ():
         unit = canonical_unit(unit)
         yield (passage_id, float(value), float(tolerance), unit, False)
@@ -135,9 +142,15 @@ def _figure_rows(passage_id: int, figures: Sequence[Sequence[Any]] | None) -> It
             yield (passage_id, float(likely), float(likely_tolerance), unit, True)
 
 
-def passage_row(passage_id: int, doc: Doc, source_article: str | None) -> tuple:
-    """One ``passages`` row (in :data:`PASSAGE_COLUMNS` order) for an index document."""
+def passage_row(passage_id: int, doc: Doc, source_article: str | None, counts: Counts | None = None) -> tuple:
+    """One ``passages`` row (in :data:`PASSAGE_COLUMNS` order) for an index document;
+    ``counts`` gets its words and terms (analyzed once for both)."""
     from jjj_brief.search.analyzer import surface_analysis as analyze
+    from jjj_brief.search.analyzer import surfaces_of
+
+    terms, positions = _tsvector(doc["body"])
+    if counts is not None:
+        counts.add_analyzed(set(surfaces_of(doc["body"])), list(positions))
 
     outlet_terms = sorted({t for w in TOKEN_PATTERN.findall(doc.get("outlet_terms") or "") for t, _ in analyze(w)[0]})
     topics = sorted(set((doc.get("topics") or "").split()))
@@ -162,7 +175,7 @@ def passage_row(passage_id: int, doc: Doc, source_article: str | None) -> tuple:
         doc.get("outlet_key"),
         doc.get("date_key") or "~",
         BRIEFING_BOOST if doc.get("_boost", 1.0) == BRIEFING_BOOST else 1.0,
-        tsvector_literal(doc["body"]),
+        terms,
     )
 
 
@@ -186,10 +199,8 @@ def copy_documents(
     with conn.cursor() as cur:
         with cur.copy(f"COPY passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
             for passage_id, (doc, source) in zip(ids, batch):
-                copy.write_row(passage_row(passage_id, doc, source))
-                figure_rows.extend(_figure_rows(passage_id, doc.get("figures")))
-                if counts is not None:
-                    counts.add(doc["body"])
+                copy.write_row(passage_row(passage_id, doc, source, counts))
+                figure_rows.extend(figure_rows_of(passage_id, doc.get("figures")))
         if figure_rows:
             with cur.copy("COPY figures (passage, value, tolerance, unit, likely) FROM STDIN") as copy:
                 for row in figure_rows:

@@ -299,9 +299,11 @@ class PgSearcher:
 
     def __init__(self, index: PgIndex) -> None:
         self.index = index
+        self._counted: dict[tuple, tuple[int, bool]] = {}  # this search's counts (top, then facets)
 
     def fresh(self) -> PgSearcher:
         self.index.check_version()
+        self._counted = {}
         return self
 
     def close(self) -> None:
@@ -355,6 +357,12 @@ class PgSearcher:
 
     def _count(self, compiled: Sql, column: str = "1") -> tuple[int, bool]:
         """(matches, exact): counting stops at :data:`COUNT_LIMIT`."""
+        key = (compiled.where, tuple(map(str, compiled.params)), column)
+        if key not in self._counted:
+            self._counted[key] = self._count_now(compiled, column)
+        return self._counted[key]
+
+    def _count_now(self, compiled: Sql, column: str) -> tuple[int, bool]:
         distinct = column != "1"
         inner = f"SELECT {column} AS c FROM passages p WHERE {compiled.where} LIMIT %s"
         outer = "count(DISTINCT c)" if distinct else "count(*)"
@@ -397,17 +405,29 @@ class PgSearcher:
             wanted *= 4
 
     def facets(self, node: Node, fields: dict[str, str]) -> dict[str, dict[str, int]]:
+        """Matches per value of each field, in one pass; none (``{}``) above
+        :data:`COUNT_LIMIT` matches: counting a common word's million matches would cost
+        more than the search (the API then shows the total as "at least")."""
         compiled = compile_tree(node)
-        out: dict[str, dict[str, int]] = {}
-        for name, fieldname in fields.items():
-            column = FIELD_COLUMNS.get(fieldname, f"p.{fieldname}")
-            rows = self._rows(
-                f"SELECT {column}, count(*) FROM passages p WHERE {compiled.where} AND {column} IS NOT NULL "
-                f"AND {column} <> '' GROUP BY 1",
-                compiled.params,
-            )
-            out[name] = dict(sorted(((str(k), int(v)) for k, v in rows), key=lambda kv: (-kv[1], kv[0])))
-        return out
+        if not self._count(compiled)[1]:
+            return {}
+        columns = {name: FIELD_COLUMNS.get(fieldname, f"p.{fieldname}") for name, fieldname in fields.items()}
+        names = list(columns)
+        selected = ", ".join(f"{column} AS f{i}" for i, column in enumerate(columns.values()))
+        sets = ", ".join(f"(f{i})" for i in range(len(names)))
+        rows = self._rows(
+            f"SELECT {', '.join(f'f{i}' for i in range(len(names)))}, count(*), "
+            f"{', '.join(f'GROUPING(f{i})' for i in range(len(names)))} "
+            f"FROM (SELECT {selected} FROM passages p WHERE {compiled.where}) m GROUP BY GROUPING SETS ({sets})",
+            compiled.params,
+        )
+        out: dict[str, dict[str, int]] = {name: {} for name in names}
+        for row in rows:
+            values, count, grouping = row[: len(names)], row[len(names)], row[len(names) + 1 :]
+            for i, name in enumerate(names):
+                if grouping[i] == 0 and values[i] not in (None, ""):
+                    out[name][str(values[i])] = int(count)
+        return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in out.items()}
 
     def matches(self, node: Node) -> Iterator[dict]:
         compiled = compile_tree(node)

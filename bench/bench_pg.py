@@ -1,0 +1,445 @@
+"""Team-mode benchmark: the shared corpus on PostgreSQL beside tantivy, same passages.
+
+Generates N synthetic articles (seeded RNG, sentences of the shipped seeds, ~1.5 KB and
+2-3 paragraphs each, like a news brief: see ``--article-bytes``) and
+
+* imports them into a local PostgreSQL server through the team code
+  (:mod:`jjj_brief.team.corpus`: our analyzer's terms as tsvector, figures by value),
+  ``--jobs`` processes preparing rows and one writing them with ``COPY`` (articles,
+  passages, figures, then the vocabulary counts); the search index (RUM) and the other
+  indexes are built after the load, as a bulk load does; reports articles/s end to end
+  and the server's share (COPY + index build), and the size of every table and index;
+* builds a tantivy index of the same passages (the embedded engine for large
+  collections, :mod:`jjj_brief.search.tantivy_engine`) unless ``--no-tantivy``;
+* measures warm search latency, top 10 with snippets and highlights through the real
+  search path (:class:`jjj_brief.search.api.Engine`: parsing, natural fallback, figures
+  by value, snippets), engines taking turns query by query in one process, ``--rounds``
+  rounds (the first a warm-up, not counted): p50 / p95 wall (and client CPU).
+
+The server is a throwaway cluster (``initdb``/``pg_ctl`` in a temporary folder, unix
+socket only, run as the ``postgres`` user when we are root) unless ``--url`` names one.
+
+Usage::
+
+    python bench/bench_pg.py --articles 100000 [--articles 1000000] --jobs 2
+
+Writes ``bench/bench_pg_report.md`` (and prints it), keeping its "## Analysis" section.
+Not a test: never collected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import pwd
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tui"))
+sys.path.insert(0, str(ROOT / "bench"))
+HOME = Path(tempfile.mkdtemp(prefix="jjj-bench-pg-home-"))
+os.environ["JJJ_BRIEF_HOME"] = str(HOME)  # never the user's home
+
+import bench_search  # noqa: E402  (the synthetic corpus and the query set)
+
+PG_BIN = Path(os.environ.get("JJJ_BRIEF_PG_BIN", "/usr/lib/postgresql/15/bin"))
+CHUNK = 250  # articles a worker prepares at a time
+REPORT = ROOT / "bench" / "bench_pg_report.md"
+
+
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- a throwaway server
+
+
+class Server:
+    """initdb + pg_ctl in a temporary folder (unix socket only), as ``postgres`` when root."""
+
+    def __init__(self, work: Path) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="jjj-bench-pg-", dir=work))
+        self.root = os.geteuid() == 0
+        if self.root:
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+
+    def run(self, *args: str) -> None:
+        command = ["runuser", "-u", "postgres", "--", *args] if self.root else list(args)
+        subprocess.run(command, check=True, capture_output=True, text=True)
+
+    def start(self) -> str:
+        data = self.folder / "data"
+        self.run(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
+        with (data / "postgresql.conf").open("a") as conf:
+            # A benchmark server on a shared 2-core machine: modest memory, no fsync wait.
+            conf.write(
+                "\nshared_buffers = 256MB\nmaintenance_work_mem = 256MB\nwork_mem = 16MB\n"
+                "synchronous_commit = off\nmax_wal_size = 4GB\ncheckpoint_timeout = 30min\n"
+            )
+        self.run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=''",
+            "start",
+        )
+        self.run(str(PG_BIN / "createdb"), "-h", str(self.folder), "-p", str(self.port), "-U", "postgres", "jjj")
+        return f"postgresql://postgres@/jjj?host={self.folder}&port={self.port}"
+
+    def stop(self) -> None:
+        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- preparing rows (worker processes)
+
+_SENTENCES: list[str] = []
+_TOTAL = 0
+
+
+def _init_worker(sentences: list[str], total: int, article_bytes: int) -> None:
+    global _SENTENCES, _TOTAL
+    _SENTENCES, _TOTAL = sentences, total
+    bench_search.ARTICLE_BYTES = article_bytes
+
+
+def prepare(first: int, count: int) -> tuple[list[tuple], list[tuple], Counter, Counter, int]:
+    """Rows for articles first..first+count: (articles, [passage row without id, figures]),
+    word and term counts, passages."""
+    from jjj_brief.search.documents import article_documents, article_figures_for_index
+    from jjj_brief.team.corpus import Counts, article_row, figure_rows_of, passage_row
+
+    articles, passages = [], []
+    counts = Counts()
+    for i in range(first, first + count):
+        article = bench_search.synthetic_article(i, _SENTENCES)
+        articles.append(article_row(article, None))
+        figures = article_figures_for_index(article, _TOTAL)
+        for doc in article_documents(article, article_figures=figures):
+            row = passage_row(0, doc, article.id, counts)
+            passages.append((row[1:], list(figure_rows_of(0, doc.get("figures")))))
+    return articles, passages, counts.words, counts.terms, len(passages)
+
+
+# ---------------------------------------------------------------- the load
+
+
+INDEXES_SQL = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('passages', 'figures')"
+
+
+def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int) -> dict:
+    import psycopg
+
+    from jjj_brief.team.corpus import PASSAGE_COLUMNS, Counts, apply_counts
+    from jjj_brief.team.migrations import migrate
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        migrate(conn)
+        indexes = [row for row in conn.execute(INDEXES_SQL).fetchall() if not row[0].endswith("_pkey")]
+        for name, _ in indexes:  # a bulk load builds its indexes after the rows are in
+            conn.execute(f"DROP INDEX {name}")
+        kind = conn.execute("SELECT value FROM team_settings WHERE key = 'search_index'").fetchone()[0]
+    totals = Counts()
+    passages = 0
+    copy_s = 0.0
+    started = time.perf_counter()
+    cpu = time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    last = started
+    chunks = [(first, min(CHUNK, n - first)) for first in range(0, n, CHUNK)]
+    with multiprocessing.Pool(jobs, _init_worker, (sentences, n, article_bytes)) as pool:
+        with psycopg.connect(url) as conn:
+            for done, (articles, rows, words, terms, count) in enumerate(pool.imap(_prepare_star, chunks), 1):
+                t0 = time.perf_counter()
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT nextval(pg_get_serial_sequence('passages', 'id')) FROM generate_series(1, %s)",
+                        (len(rows),),
+                    )
+                ]
+                with conn.cursor() as cur:
+                    with cur.copy(
+                        "COPY articles (id, source, file, title, outlet, date, text, record, import_key) FROM STDIN"
+                    ) as copy:
+                        for row in articles:
+                            copy.write_row(row)
+                    with cur.copy(f"COPY passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
+                        for passage_id, (row, _) in zip(ids, rows):
+                            copy.write_row((passage_id, *row))
+                    with cur.copy("COPY figures (passage, value, tolerance, unit, likely) FROM STDIN") as copy:
+                        for passage_id, (_, figures) in zip(ids, rows):
+                            for figure in figures:
+                                copy.write_row((passage_id, *figure[1:]))
+                conn.commit()
+                copy_s += time.perf_counter() - t0
+                totals.words.update(words)
+                totals.terms.update(terms)
+                passages += count
+                if time.perf_counter() - last > 30:
+                    last = time.perf_counter()
+                    rate = done * CHUNK / (last - started)
+                    log(f"  postgres: {done * CHUNK:,}/{n:,} articles, {rate:,.0f}/s")
+            t0 = time.perf_counter()
+            apply_counts(conn, totals)
+            conn.commit()
+            counts_s = time.perf_counter() - t0
+    load_s = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    log(f"  postgres: rows in after {load_s:.0f} s; building indexes")
+    t0 = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        for _, definition in indexes:
+            conn.execute(definition)
+        conn.execute("ANALYZE articles")
+        conn.execute("ANALYZE passages")
+        conn.execute("ANALYZE figures")
+        conn.execute("INSERT INTO team_settings (key, value) VALUES ('aliases', %s)", (json.dumps(_aliases()),))
+        sizes = dict(
+            conn.execute(
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+                "('articles', 'passages', 'figures', 'search_vocab', 'search_terms', 'passages_terms')"
+            ).fetchall()
+        )
+        database = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    index_s = time.perf_counter() - t0
+    total_s = load_s + index_s
+    return {
+        "articles": n,
+        "passages": passages,
+        "search_index": kind,
+        "load_s": load_s,
+        "copy_s": copy_s,
+        "counts_s": counts_s,
+        "index_s": index_s,
+        "total_s": total_s,
+        "client_cpu_s": time.process_time() - cpu,
+        "workers_cpu_s": workers_cpu,
+        "articles_per_s": n / total_s,
+        "server_articles_per_s": n / (copy_s + counts_s + index_s),
+        "sizes": sizes,
+        "database": database,
+    }
+
+
+def _prepare_star(args: tuple[int, int]):
+    return prepare(*args)
+
+
+def _aliases() -> list[list[str]]:
+    from jjj_brief.search.api import alias_groups
+
+    return alias_groups()
+
+
+# ---------------------------------------------------------------- tantivy on the same passages
+
+
+def build_tantivy(folder: Path, n: int, sentences: list[str]) -> dict:
+    result = bench_search.build_ours("tantivy", folder, n, sentences)
+    return {"build_s": result["build_s"], "passages": result["passages"], "size": result["size"]}
+
+
+# ---------------------------------------------------------------- searching
+
+
+def engines(url: str, tantivy_folder: Path | None) -> dict:
+    from jjj_brief.search.api import Engine
+    from jjj_brief.search.index import open_generation
+    from jjj_brief.search.query import QueryContext
+    from jjj_brief.team.search import team_generation
+
+    os.environ["JJJ_BRIEF_DATABASE_URL"] = url
+    generation, context = team_generation()
+    out = {"postgres": Engine(generation, context)}
+    if tantivy_folder is not None:
+        opened = open_generation(tantivy_folder)
+        out["tantivy"] = Engine(opened, QueryContext.build(opened.aliases, list(opened.vocab)))
+    return out
+
+
+def measure(runs: dict, rounds: int) -> dict:
+    names = list(runs)
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    totals: dict[str, dict[str, int]] = {name: {} for name in names}
+    queries = [ours for ours, _ in bench_search.QUERIES]
+    for round_ in range(rounds):
+        for i, query in enumerate(queries):
+            order = names[i % len(names) :] + names[: i % len(names)]
+            for name in order:
+                wall, cpu = time.perf_counter(), time.process_time()
+                result = runs[name].fresh().run(query, limit=10)
+                assert all(hit.snippet for hit in result.hits), (name, query)
+                elapsed = (time.perf_counter() - wall, time.process_time() - cpu)
+                if round_:
+                    timings[name].append(elapsed)
+                totals[name][query] = result.total
+    out = {}
+    for name in names:
+        walls = [w * 1000 for w, _ in timings[name]]
+        cpus = [c * 1000 for _, c in timings[name]]
+        out[name] = {
+            "p50": bench_search.percentile(walls, 0.5),
+            "p95": bench_search.percentile(walls, 0.95),
+            "p50_cpu": bench_search.percentile(cpus, 0.5),
+            "p95_cpu": bench_search.percentile(cpus, 0.95),
+            "mean": statistics.mean(walls),
+            "totals": totals[name],
+        }
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+
+def mb(size: float) -> str:
+    return f"{size / 1e6:,.0f} MB"
+
+
+def render(results: list[dict], command: str) -> str:
+    lines = [
+        "# Team mode on PostgreSQL: import and search beside tantivy",
+        "",
+        f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{platform.machine()}, {os.cpu_count()} cores shared with other jobs, Python {platform.python_version()}, "
+        f"PostgreSQL 15 ({results[0]['load']['search_index'].upper()} search index).",
+        "",
+        "Articles: synthetic, seeded, assembled from the shipped seeds' sentences, "
+        f"~{results[0]['article_bytes']:,} bytes and {results[0]['load']['passages'] / results[0]['articles']:.1f} "
+        "passages each. Import: the team code's rows (our analyzer's terms as tsvector, figures by value) "
+        "prepared by worker processes, written with COPY, indexes built after the load. Search: the real "
+        "search path, top 10 with snippets and highlights, engines taking turns query by query "
+        f"({len(bench_search.QUERIES)} queries, warm rounds only).",
+        "",
+        "## Import",
+        "",
+        "| articles | passages | end to end | articles/s | rows by COPY | vocabulary | index build | "
+        "server share articles/s | preparing CPU/article | database | passages + index | search index alone | "
+        "tantivy build | tantivy size |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        load, tv = r["load"], r.get("tantivy") or {}
+        sizes = load["sizes"]
+        lines.append(
+            f"| {r['articles']:,} | {load['passages']:,} | {load['total_s']:,.0f} s | {load['articles_per_s']:,.0f} | "
+            f"{load['copy_s']:,.0f} s | {load['counts_s']:,.1f} s | {load['index_s']:,.0f} s | "
+            f"{load['server_articles_per_s']:,.0f} | "
+            f"{(load['workers_cpu_s'] + load['client_cpu_s']) / r['articles'] * 1000:.2f} ms | "
+            f"{mb(load['database'])} | {mb(sizes.get('passages', 0))} | "
+            f"{mb(sizes.get('passages_terms', 0))} | "
+            + (f"{tv['build_s']:,.0f} s | {mb(tv['size'])} |" if tv else "not run | |")
+        )
+    lines += [
+        "",
+        "## Search (warm, ms, wall; client CPU in brackets)",
+        "",
+        "| articles | engine | p50 | p95 | mean |",
+        "| ---: | --- | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        for name, s in r["search"].items():
+            lines.append(
+                f"| {r['articles']:,} | {name} | {s['p50']:.1f} ({s['p50_cpu']:.1f}) | "
+                f"{s['p95']:.1f} ({s['p95_cpu']:.1f}) | {s['mean']:.1f} |"
+            )
+    lines += ["", "## Totals per query (matching passages; `+`: at least)", ""]
+    for r in results:
+        names = list(r["search"])
+        lines.append(f"{r['articles']:,} articles: " + "; ".join(names))
+        lines.append("")
+        lines.append("| query | " + " | ".join(names) + " |")
+        lines.append("| --- | " + " | ".join("---:" for _ in names) + " |")
+        for query in r["search"][names[0]]["totals"]:
+            cells = " | ".join(f"{r['search'][n]['totals'][query]:,}" for n in names)
+            lines.append(f"| `{query}` | {cells} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def kept_analysis() -> str:
+    if not REPORT.is_file():
+        return ""
+    text = REPORT.read_text(encoding="utf-8")
+    at = text.find("## Analysis")
+    return text[at:] if at >= 0 else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, action="append", help="collection size (repeat for several)")
+    parser.add_argument("--article-bytes", type=int, default=1_500)
+    parser.add_argument("--jobs", type=int, default=2, help="processes preparing rows")
+    parser.add_argument("--rounds", type=int, default=4, help="search rounds (the first is not counted)")
+    parser.add_argument("--url", help="an existing empty database instead of a throwaway server")
+    parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--report", type=Path, default=REPORT)
+    args = parser.parse_args()
+    sizes = args.articles or [100_000]
+    bench_search.ARTICLE_BYTES = args.article_bytes
+    sentences = bench_search.seed_sentences()
+    results = []
+    for n in sizes:
+        server = None if args.url else Server(args.work)
+        url = args.url or server.start()
+        tantivy_folder = None
+        try:
+            log(f"{n:,} articles: PostgreSQL import")
+            loaded = load(url, n, args.jobs, sentences, args.article_bytes)
+            log(f"  {loaded['articles_per_s']:,.0f} articles/s end to end")
+            tantivy = None
+            if not args.no_tantivy:
+                log(f"{n:,} articles: tantivy build")
+                tantivy_folder = Path(tempfile.mkdtemp(prefix="jjj-bench-tantivy-", dir=args.work)) / "index"
+                tantivy = build_tantivy(tantivy_folder, n, sentences)
+            log(f"{n:,} articles: searching")
+            search = measure(engines(url, tantivy_folder), args.rounds)
+            results.append(
+                {
+                    "articles": n,
+                    "article_bytes": args.article_bytes,
+                    "load": loaded,
+                    "tantivy": tantivy,
+                    "search": search,
+                }
+            )
+            from jjj_brief.team.connection import close_team
+
+            close_team()
+        finally:
+            if tantivy_folder is not None:
+                shutil.rmtree(tantivy_folder.parent, ignore_errors=True)
+            if server is not None:
+                server.stop()
+    command = "python bench/bench_pg.py " + " ".join(sys.argv[1:])
+    text = render(results, command)
+    analysis = kept_analysis()
+    args.report.write_text(text + ("\n" + analysis if analysis else ""), encoding="utf-8")
+    (args.report.with_suffix(".json")).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
