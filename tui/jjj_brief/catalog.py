@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from jjj_brief import paths
-from jjj_brief.corpus import AttributionField, DatePrecision
 from jjj_brief.errors import UserError
+
+# How precise a catalogued date is, and which fields the source itself printed (the
+# corpus's Article carries both; defined here, below the corpus, which imports them).
+DatePrecision = Literal["day", "month", "year", "unknown"]
+AttributionField = Literal["title", "outlet", "date", "byline", "language"]
 
 
 class CatalogEntry(BaseModel):

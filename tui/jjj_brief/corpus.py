@@ -25,10 +25,9 @@ from jjj_brief.errors import UserError
 from jjj_brief.safety import display_safe
 
 if TYPE_CHECKING:
+    from jjj_brief.catalog import DatePrecision
     from jjj_brief.library import Library
 
-DatePrecision = Literal["day", "month", "year", "unknown"]
-AttributionField = Literal["title", "outlet", "date", "byline", "language"]
 
 # The seed catalog's schema (pydantic, YAML) lives in jjj_brief.catalog and is imported when
 # the seeds are read: the app paints its first screen before that (in a worker).
