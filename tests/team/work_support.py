@@ -149,7 +149,18 @@ def make_replica(cluster) -> Replica:
     data = cluster.folder / f"replica-{uuid.uuid4().hex[:8]}"
     port = _free_port()
     cluster.run_as_owner(
-        [cluster.bin("pg_basebackup"), "-d", cluster.admin_url("postgres"), "-D", str(data), "-R", "-X", "stream"]
+        [
+            cluster.bin("pg_basebackup"),
+            "-d",
+            cluster.admin_url("postgres"),
+            "-D",
+            str(data),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+        ]
     )
     replica = Replica(cluster, data, port)
     replica.start()

@@ -12,26 +12,40 @@ from dataclasses import dataclass
 
 from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
 from jjj_brief.store.anchors import Anchor, make_anchor
+from jjj_brief.store.base import WorkStore
 from jjj_brief.store.model import ClaimMember, SavedSearch
-from jjj_brief.store.sqlite import SQLiteStore, bookmark_anchor, open_store
+from jjj_brief.store.sqlite import bookmark_anchor, open_store
 
 _LOCK = threading.RLock()
-_STORE: SQLiteStore | None = None
+_STORE: WorkStore | None = None
 _ANCHORED_FOR: object = None  # the corpus object the anchors were last checked against
 WATCH_LIMIT = 200  # results of a watched search compared with what was seen
 
 
-def work() -> SQLiteStore:
+def open_work_store() -> WorkStore:
+    """The team's store on the server when team mode is configured, else the local one."""
+    from jjj_brief.team.config import is_team_mode
+
+    if is_team_mode():
+        from jjj_brief.team.store import open_team_store
+
+        team_store = open_team_store()
+        if team_store is not None:
+            return team_store
+    return open_store()
+
+
+def work() -> WorkStore:
     """This process's store, with anchors checked against the current corpus."""
     global _STORE
     with _LOCK:
         if _STORE is None:
-            _STORE = open_store()
+            _STORE = open_work_store()
         reanchor_if_changed(_STORE)
         return _STORE
 
 
-def work_to_keep() -> SQLiteStore:
+def work_to_keep() -> WorkStore:
     """The store for a CLI command that writes: refused (one line) when it would only be kept
     in memory — the process ends right after, so the work would be lost."""
     from jjj_brief import paths
@@ -51,7 +65,7 @@ def close_work() -> None:
         _STORE, _ANCHORED_FOR = None, None
 
 
-def reanchor_if_changed(store: SQLiteStore, corpus: Corpus | None = None) -> int:
+def reanchor_if_changed(store: WorkStore, corpus: Corpus | None = None) -> int:
     """Re-find anchors when the corpus is not the one they were last checked against."""
     global _ANCHORED_FOR
     corpus = corpus or load_corpus()
@@ -152,7 +166,7 @@ def current_keys(query: str, limit: int = WATCH_LIMIT) -> list[str]:
     return [hit_key(hit) for hit in search(query, limit=limit).hits]
 
 
-def check_watches(store: SQLiteStore | None = None) -> list[WatchResult]:
+def check_watches(store: WorkStore | None = None) -> list[WatchResult]:
     """Every watched search rerun (after an import): what is new in each."""
     store = store or work()
     return [run_saved(saved) for saved in store.saved_searches() if saved.watch]
@@ -163,8 +177,9 @@ def watch_report() -> list[dict[str, object]]:
     analyst has no store yet — an import never creates one)."""
     from jjj_brief import paths
     from jjj_brief.store.sqlite import FILE_NAME
+    from jjj_brief.team.config import is_team_mode
 
-    if _STORE is None and not (paths.data_dir() / FILE_NAME).is_file():
+    if _STORE is None and not (paths.data_dir() / FILE_NAME).is_file() and not is_team_mode():
         return []
     try:
         return [{"name": run.saved.name, "query": run.saved.query, "new": run.new} for run in check_watches()]
