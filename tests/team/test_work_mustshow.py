@@ -40,19 +40,21 @@ def _listen(url: str) -> tuple[Listener, queue.Queue]:
     return listener, inbox
 
 
-def _next(inbox: queue.Queue, kind: str) -> Change:
+def _next(inbox: queue.Queue, kind: str, author: str) -> Change:
+    """The next change of ``kind`` made by ``author`` (one's own changes are heard too)."""
     deadline = time.monotonic() + WAIT
     while True:
         change = inbox.get(timeout=max(0.01, deadline - time.monotonic()))
-        if change.kind == kind:
+        if change.kind == kind and change.author == author:
             return change
 
 
 def _valued_figures(count: int):
     """(article, figure) pairs with a value, from different seed articles."""
     found = []
-    for article in load_corpus().articles:
-        figure = next((f for f in article_figures(article) if f.value is not None), None)
+    corpus = load_corpus()
+    for article in corpus.articles:
+        figure = next((f for f in article_figures(article, corpus) if f.value is not None), None)
         if figure is not None:
             found.append((article, figure))
         if len(found) == count:
@@ -60,25 +62,32 @@ def _valued_figures(count: int):
     raise AssertionError("the seeds have too few valued figures")
 
 
-def test_two_clients_and_the_cli_see_each_others_import_note_and_claim(work_db):
+def test_two_clients_and_the_cli_see_each_others_import_note_and_claim(work_db, tmp_path):
     alice, bob = PgStore(work_db.url("alice")), PgStore(work_db.url("bob"))
     alice_hears, alice_inbox = _listen(work_db.url("alice"))
     bob_hears, bob_inbox = _listen(work_db.url("bob"))
     try:
-        # alice imports an article into the shared corpus: bob hears of it at commit.
+        # bob imports a document with the CLI: alice hears of it at commit; alice imports through
+        # the store layer's connection and bob hears of that too.
+        document = tmp_path / "hebei-port.md"
+        document.write_text("# Hebei port report\n\nThe port of Huanghua handled 310 million tonnes.\n", "utf-8")
+        imported_by_cli = _cli(work_db.url("bob"), "import", str(document), "--json")
+        assert imported_by_cli.returncode == 0, imported_by_cli.stderr
+        _next(alice_inbox, "import", "bob")
+        rows = work_db.as_user("alice", "SELECT imported_by FROM articles WHERE source = 'import'")
+        assert rows == [("bob",)]
         from jjj_brief.team.corpus import store_articles
 
         seed = load_corpus().articles[0]
         imported = dataclasses.replace(seed, id="alice-import-1", source="import")
         with psycopg.connect(work_db.url("alice")) as conn:
             store_articles(conn, [imported])
-        assert _next(bob_inbox, "import").author == "alice"
-        assert work_db.as_user("bob", "SELECT imported_by FROM articles WHERE id = 'alice-import-1'") == [("alice",)]
+        _next(bob_inbox, "import", "alice")
 
         # alice's note: bob hears of it, and the CLI run as bob lists it with its author.
         (art_a, fig_a), (art_b, fig_b) = _valued_figures(2)
         note = alice.add_note(make_anchor(art_a.id, art_a.text, fig_a.start, fig_a.end), "alice checks this")
-        change = _next(bob_inbox, "note")
+        change = _next(bob_inbox, "note", "alice")
         assert (change.author, change.id) == ("alice", str(note.id))
         listed = _cli(work_db.url("bob"), "notes", "--json")
         assert listed.returncode == 0, listed.stderr
@@ -99,14 +108,14 @@ def test_two_clients_and_the_cli_see_each_others_import_note_and_claim(work_db):
         )
         assert made.returncode == 0, made.stderr
         claim_id = int(json.loads(made.stdout)["id"].split("-")[1])
-        change = _next(alice_inbox, "claim")
+        change = _next(alice_inbox, "claim", "bob")
         assert (change.author, change.id) == ("bob", str(claim_id))
         claim = alice.claim(claim_id)
         assert (claim.author, claim.text, claim.articles) == ("bob", "bob disagrees", sorted([art_a.id, art_b.id]))
 
         # bob's own note, seen by alice.
         bob_note = bob.add_note(make_anchor(art_b.id, art_b.text, fig_b.start, fig_b.end), "bob's")
-        assert _next(alice_inbox, "note").author == "bob"
+        _next(alice_inbox, "note", "bob")
         assert {n.id: n.author for n in alice.notes()} == {note.id: "alice", bob_note.id: "bob"}
     finally:
         alice_hears.stop()

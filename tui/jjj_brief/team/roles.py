@@ -255,10 +255,23 @@ END
 $trigger$;
 """
 
+# 54: an analyst's import tells every searcher the corpus changed (team_settings'
+# corpus_version); of the team's settings that row alone is theirs to write.
+_V54 = f"""
+GRANT INSERT, UPDATE ON public.team_settings TO {ANALYST};
+ALTER TABLE public.team_settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_all ON public.team_settings FOR SELECT USING (true);
+CREATE POLICY add_corpus_version ON public.team_settings FOR INSERT TO {ANALYST}
+    WITH CHECK (key = 'corpus_version');
+CREATE POLICY bump_corpus_version ON public.team_settings FOR UPDATE TO {ANALYST}
+    USING (key = 'corpus_version') WITH CHECK (key = 'corpus_version');
+"""
+
 SCRIPTS: dict[int, tuple[str, str]] = {
     50: ("shared work: notes, claims, bookmarks, saved searches with their authors", _V50),
     51: ("shared work: reader, analyst and editor roles; row-level security", _V51),
     52: ("shared work: every change announced (NOTIFY jjj_work) and counted", _V52),
     53: ("shared corpus: read by readers, imported by analysts, imports announced", _V53),
+    54: ("shared corpus: an analyst's import may bump corpus_version (no other setting)", _V54),
 }
 FIRST, LAST = 50, 99
