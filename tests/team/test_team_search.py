@@ -112,3 +112,56 @@ def test_query_forms_find_the_same_passages_as_the_embedded_engine(team_home, mo
         assert [
             h.reasons for h in local.hits if (h.article, h.start, h.kind) == (hit.article, hit.start, hit.kind)
         ] == [hit.reasons]
+
+
+def test_a_top_10_is_read_in_rank_order_from_the_rum_index(team_home):
+    """The ranked query is an index scan ordered by the RUM distance, stopped at the page:
+    it never ranks every match (on GIN, without RUM, it would sort them all)."""
+    from jjj_brief.search.query import parse
+    from jjj_brief.team.connection import connect
+    from jjj_brief.team.search import compile_tree
+
+    _, url = team_home
+    with connect(url) as conn:
+        if conn.execute("SELECT value FROM team_settings WHERE key = 'search_index'").fetchone()[0] != "rum":
+            pytest.skip("the server has no rum extension: GIN ranks every match (see team status)")
+        conn.execute("SET enable_seqscan = off")  # the seed corpus is tiny: ask for the plan a big one gets
+        sql = compile_tree(parse("Beijing kind:passage").query)
+        plan = "\n".join(
+            row[0]
+            for row in conn.execute(
+                f"EXPLAIN SELECT p.id FROM passages p WHERE {sql.where} ORDER BY p.terms <=> %s::tsquery LIMIT 30",
+                [*sql.params, sql.rank],
+            )
+        )
+    assert "Index Scan using passages_terms" in plan and "Order By: (terms <=>" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_on_gin_without_rum_the_same_passages_are_found(pg_cluster, tmp_path, monkeypatch):
+    """A server without the rum extension gets a GIN index and ts_rank: same matches."""
+    name = pg_cluster.create_database()
+    url = pg_cluster.admin_url(name)
+    monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", url)
+    init_team()
+    pg_cluster.sql("DROP INDEX passages_terms", dbname=name)
+    pg_cluster.sql("CREATE INDEX passages_terms ON passages USING gin (terms)", dbname=name)
+    pg_cluster.sql("UPDATE team_settings SET value = 'gin' WHERE key = 'search_index'", dbname=name)
+    pg_cluster.sql("UPDATE team_settings SET value = 'changed' WHERE key = 'corpus_version'", dbname=name)
+    try:
+        api.service().reset_engine()
+        for query in ("Xiongan relief", '"non-capital functions"', "Tianjin -port", "4.39 trillion"):
+            monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", url)
+            team = search(query, limit=1000)
+            assert api.service().engine().generation.index.rum is False
+            monkeypatch.delenv("JJJ_BRIEF_DATABASE_URL")
+            local = search(query, limit=1000)
+            assert team.total == local.total > 0, query
+            assert {(h.article, h.start) for h in team.hits} == {(h.article, h.start) for h in local.hits}
+            assert [h.score for h in team.hits] == sorted((h.score for h in team.hits), reverse=True)
+    finally:
+        from jjj_brief.team.connection import close_team
+
+        close_team()
+        api.service().reset_engine()
+        pg_cluster.drop_database(name)

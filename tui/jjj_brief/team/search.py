@@ -564,12 +564,12 @@ class TeamVocabulary(Sequence):
     """The server's folded words, sorted, for prefix expansion (read when a query needs it)."""
 
     def __init__(self, index: PgIndex) -> None:
-        self.index = index
+        self._source = index
         self._words: list[str] | None = None
         self._for: Counter | None = None
 
     def _load(self) -> list[str]:
-        vocab = self.index.vocab
+        vocab = self._source.vocab
         if self._words is None or self._for is not vocab:
             self._words, self._for = sorted(vocab), vocab
         return self._words
