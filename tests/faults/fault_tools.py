@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCALE = max(1, int(os.environ.get("JJJ_FAULT_SCALE", "1") or 1))
-QUERY_BOUND_S = 5.0  # a search, whatever was typed, answers within this (worst case reported)
+QUERY_BOUND_S = 5.0  # a search, whatever was typed, costs at most this much CPU (worst case reported)
+# ... and returns within this much wall time: only a hang (a lock never released, a loop
+# waiting on nothing) gets near it, however loaded the machine (2 cores, 8 test runs).
+WALL_BACKSTOP_S = 120.0
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -54,6 +57,23 @@ def record(
     with open(target, "a", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         handle.write(json.dumps(entry) + "\n")
+
+
+class Cost:
+    """``with Cost() as cost: ...`` -> ``cost.cpu`` (this thread's CPU seconds: what the code
+    under test spent, whatever else the machine runs) and ``cost.wall``."""
+
+    cpu = wall = 0.0
+
+    def __enter__(self) -> Cost:
+        self._cpu, self._wall = time.thread_time(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cpu, self.wall = time.thread_time() - self._cpu, time.monotonic() - self._wall
+
+    def within(self, cpu_bound: float) -> bool:
+        return self.cpu < cpu_bound and self.wall < WALL_BACKSTOP_S
 
 
 # ---------------------------------------------------------------- the CLI as a user runs it
