@@ -144,10 +144,65 @@ def prepare(first: int, count: int) -> tuple[list[tuple], list[tuple], Counter, 
 # ---------------------------------------------------------------- the load
 
 
+PASSAGE_COLUMNS_FOR_COPY = (
+    "id",
+    "kind",
+    "article",
+    "source_article",
+    "file",
+    "title",
+    "outlet",
+    "date",
+    "year",
+    "start_offset",
+    "end_offset",
+    "body",
+    "outlet_terms",
+    "topics",
+    "import_key",
+    "figures",
+    "outlet_key",
+    "date_key",
+    "weight",
+    "terms",
+)
 INDEXES_SQL = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('passages', 'figures')"
 
 
-def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int) -> dict:
+def replicate(url: str, copies: int) -> float:
+    """Copy every article, passage and figure ``copies - 1`` times inside the server (new
+    ids, article ids suffixed ``-cK``), counts multiplied: a collection ``copies`` times
+    larger with the same distribution of words, without the Python analysis per article."""
+    import psycopg
+
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        top = conn.execute("SELECT max(id) FROM passages").fetchone()[0]
+        conn.execute(
+            "INSERT INTO articles (id, source, file, title, outlet, date, text, record, import_key) "
+            "SELECT a.id || '-c' || k, a.source, a.file, a.title, a.outlet, a.date, a.text, a.record, a.import_key "
+            "FROM articles a, generate_series(1, %s) k",
+            (copies - 1,),
+        )
+        columns = [c for c in PASSAGE_COLUMNS_FOR_COPY if c not in ("id", "article", "source_article")]
+        conn.execute(
+            f"INSERT INTO passages (id, article, source_article, {', '.join(columns)}) OVERRIDING SYSTEM VALUE "
+            f"SELECT p.id + k * %s, p.article || '-c' || k, p.source_article || '-c' || k, "
+            f"{', '.join('p.' + c for c in columns)} FROM passages p, generate_series(1, %s) k",
+            (top, copies - 1),
+        )
+        conn.execute(
+            "INSERT INTO figures (passage, value, tolerance, unit, likely) "
+            "SELECT f.passage + k * %s, f.value, f.tolerance, f.unit, f.likely FROM figures f, generate_series(1, %s) k",
+            (top, copies - 1),
+        )
+        conn.execute("SELECT setval(pg_get_serial_sequence('passages', 'id'), %s)", (top * copies,))
+        conn.execute("UPDATE search_vocab SET docs = docs * %s", (copies,))
+        conn.execute("UPDATE search_terms SET docs = docs * %s", (copies,))
+    return time.perf_counter() - started
+
+
+def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int, copies: int = 1) -> dict:
     import psycopg
 
     from jjj_brief.team.corpus import PASSAGE_COLUMNS, Counts, apply_counts
@@ -207,7 +262,11 @@ def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int) 
     load_s = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
-    log(f"  postgres: rows in after {load_s:.0f} s; building indexes")
+    replicate_s = 0.0
+    if copies > 1:
+        log(f"  postgres: rows in after {load_s:.0f} s; copying them x{copies} inside the server")
+        replicate_s = replicate(url, copies)
+    log(f"  postgres: rows in after {load_s + replicate_s:.0f} s; building indexes")
     t0 = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         for _, definition in indexes:
@@ -227,7 +286,9 @@ def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int) 
     total_s = load_s + index_s
     return {
         "articles": n,
-        "passages": passages,
+        "copies": copies,
+        "replicate_s": replicate_s,
+        "passages": passages * copies,
         "search_index": kind,
         "load_s": load_s,
         "copy_s": copy_s,
@@ -236,8 +297,8 @@ def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int) 
         "total_s": total_s,
         "client_cpu_s": time.process_time() - cpu,
         "workers_cpu_s": workers_cpu,
-        "articles_per_s": n / total_s,
-        "server_articles_per_s": n / (copy_s + counts_s + index_s),
+        "articles_per_s": n * copies / (total_s + replicate_s) if copies == 1 else n / load_s,
+        "server_articles_per_s": n * copies / (copy_s + counts_s + index_s + replicate_s),
         "sizes": sizes,
         "database": database,
     }
@@ -317,11 +378,18 @@ def mb(size: float) -> str:
     return f"{size / 1e6:,.0f} MB"
 
 
+def _size(r: dict) -> str:
+    copies = r["load"]["copies"]
+    return f"{r['generated']:,} x{copies} = {r['articles']:,}" if copies > 1 else f"{r['articles']:,}"
+
+
 def render(results: list[dict], command: str) -> str:
     lines = [
         "# Team mode on PostgreSQL: import and search beside tantivy",
         "",
-        f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        "Produced by "
+        + "; ".join(dict.fromkeys(f"`{r.get('command', command)}`" for r in results))
+        + f" (last run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}), "
         f"{platform.machine()}, {os.cpu_count()} cores shared with other jobs, Python {platform.python_version()}, "
         f"PostgreSQL 15 ({results[0]['load']['search_index'].upper()} search index).",
         "",
@@ -334,19 +402,21 @@ def render(results: list[dict], command: str) -> str:
         "",
         "## Import",
         "",
-        "| articles | passages | end to end | articles/s | rows by COPY | vocabulary | index build | "
-        "server share articles/s | preparing CPU/article | database | passages + index | search index alone | "
-        "tantivy build | tantivy size |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| articles | passages | end to end | articles/s | rows by COPY | vocabulary | copied in the server | "
+        "index build | server share articles/s | preparing CPU/article | database | passages + index | "
+        "search index alone | tantivy build | tantivy size |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         load, tv = r["load"], r.get("tantivy") or {}
         sizes = load["sizes"]
         lines.append(
-            f"| {r['articles']:,} | {load['passages']:,} | {load['total_s']:,.0f} s | {load['articles_per_s']:,.0f} | "
-            f"{load['copy_s']:,.0f} s | {load['counts_s']:,.1f} s | {load['index_s']:,.0f} s | "
+            f"| {_size(r)} | {load['passages']:,} | {load['total_s'] + load['replicate_s']:,.0f} s | "
+            f"{load['articles_per_s']:,.0f} | "
+            f"{load['copy_s']:,.0f} s | {load['counts_s']:,.1f} s | "
+            f"{'%.0f s' % load['replicate_s'] if load['copies'] > 1 else '-'} | {load['index_s']:,.0f} s | "
             f"{load['server_articles_per_s']:,.0f} | "
-            f"{(load['workers_cpu_s'] + load['client_cpu_s']) / r['articles'] * 1000:.2f} ms | "
+            f"{(load['workers_cpu_s'] + load['client_cpu_s']) / r['generated'] * 1000:.2f} ms | "
             f"{mb(load['database'])} | {mb(sizes.get('passages', 0))} | "
             f"{mb(sizes.get('passages_terms', 0))} | "
             + (f"{tv['build_s']:,.0f} s | {mb(tv['size'])} |" if tv else "not run | |")
@@ -361,13 +431,13 @@ def render(results: list[dict], command: str) -> str:
     for r in results:
         for name, s in r["search"].items():
             lines.append(
-                f"| {r['articles']:,} | {name} | {s['p50']:.1f} ({s['p50_cpu']:.1f}) | "
+                f"| {_size(r)} | {name} | {s['p50']:.1f} ({s['p50_cpu']:.1f}) | "
                 f"{s['p95']:.1f} ({s['p95_cpu']:.1f}) | {s['mean']:.1f} |"
             )
     lines += ["", "## Totals per query (matching passages; `+`: at least)", ""]
     for r in results:
         names = list(r["search"])
-        lines.append(f"{r['articles']:,} articles: " + "; ".join(names))
+        lines.append(f"{_size(r)} articles: " + "; ".join(names))
         lines.append("")
         lines.append("| query | " + " | ".join(names) + " |")
         lines.append("| --- | " + " | ".join("---:" for _ in names) + " |")
@@ -394,8 +464,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="search rounds (the first is not counted)")
     parser.add_argument("--url", help="an existing empty database instead of a throwaway server")
     parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1,
+        help="after generating --articles, copy them inside the server this many times in all "
+        "(a larger collection without the per-article Python analysis; tantivy is then not built)",
+    )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--report", type=Path, default=REPORT)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the sizes already in the report's .json (another size run apart)"
+    )
     args = parser.parse_args()
     sizes = args.articles or [100_000]
     bench_search.ARTICLE_BYTES = args.article_bytes
@@ -407,10 +487,10 @@ def main() -> None:
         tantivy_folder = None
         try:
             log(f"{n:,} articles: PostgreSQL import")
-            loaded = load(url, n, args.jobs, sentences, args.article_bytes)
+            loaded = load(url, n, args.jobs, sentences, args.article_bytes, args.copies)
             log(f"  {loaded['articles_per_s']:,.0f} articles/s end to end")
             tantivy = None
-            if not args.no_tantivy:
+            if not args.no_tantivy and args.copies == 1:
                 log(f"{n:,} articles: tantivy build")
                 tantivy_folder = Path(tempfile.mkdtemp(prefix="jjj-bench-tantivy-", dir=args.work)) / "index"
                 tantivy = build_tantivy(tantivy_folder, n, sentences)
@@ -418,7 +498,8 @@ def main() -> None:
             search = measure(engines(url, tantivy_folder), args.rounds)
             results.append(
                 {
-                    "articles": n,
+                    "articles": n * args.copies,
+                    "generated": n,
                     "article_bytes": args.article_bytes,
                     "load": loaded,
                     "tantivy": tantivy,
@@ -434,10 +515,22 @@ def main() -> None:
             if server is not None:
                 server.stop()
     command = "python bench/bench_pg.py " + " ".join(sys.argv[1:])
+    saved = args.report.with_suffix(".json")
+    if args.keep and saved.is_file():
+        earlier = json.loads(saved.read_text(encoding="utf-8"))
+        for r in earlier:
+            r.setdefault("generated", r["articles"])
+            r["load"].setdefault("copies", 1)
+            r["load"].setdefault("replicate_s", 0.0)
+            r.setdefault("command", "(earlier run)")
+        results = [r for r in earlier if r["articles"] not in {x["articles"] for x in results}] + results
+    for r in results:
+        r.setdefault("command", command)
+    results.sort(key=lambda r: r["articles"])
     text = render(results, command)
     analysis = kept_analysis()
     args.report.write_text(text + ("\n" + analysis if analysis else ""), encoding="utf-8")
-    (args.report.with_suffix(".json")).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    saved.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     print(text)
 
 
