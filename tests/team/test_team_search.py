@@ -93,6 +93,8 @@ QUERY_FORMS = [
     "how much did the Beijing-Tianjin-Hebei economy grow in 2023",
     "zzzzqqq",
     "-Beijing",
+    "Xiongan sort:date",
+    "Tianjin port sort:-date",
 ]
 
 
@@ -107,6 +109,8 @@ def test_query_forms_find_the_same_passages_as_the_embedded_engine(team_home, mo
     assert team.parsed == local.parsed
     assert team.total == local.total, (local.total, team.total)
     assert {(h.kind, h.article, h.start) for h in team.hits} == {(h.kind, h.article, h.start) for h in local.hits}
+    if "sort:" in query:  # by date: the same order of dates (ties in any order)
+        assert [h.date for h in team.hits] == [h.date for h in local.hits]
     for hit in team.hits:  # our snippets: verbatim slices of the passage, lit where the query matched
         assert hit.snippet.replace(" … ", "") and all(0 <= s < e <= len(hit.snippet) for s, e in hit.highlights)
         assert [
