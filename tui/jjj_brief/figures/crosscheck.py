@@ -28,9 +28,10 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from jjj_brief.figures.extraction import extract_figures
 from jjj_brief.figures.lexicon import _PHRASE_STOP, _YEAR_DIGITS
@@ -167,21 +168,29 @@ class CrossIndex:
                     index.add(article, figures_of(article))
             except (OSError, UnicodeDecodeError):
                 continue  # an import whose file is gone or unreadable takes no part
-        return index
+        return index.sort()
+
+    @staticmethod
+    def rows(figures: Iterable[Figure]) -> Iterator[tuple[str, str, float, int, int, str | None]]:
+        """(unit, significant digits, value, start, end, as_of) of each figure the index holds."""
+        for g in figures:
+            if g.value and g.unit and g.kind not in _NOT_COMPARED:
+                significant = _significant(g)
+                if len(significant) >= 3:
+                    yield g.unit, significant, g.value, g.start, g.end, g.as_of
 
     def add(self, article: Article, figures: Iterable[Figure]) -> None:
         """Hold ``article``'s comparable figures (after every article added before it)."""
+        self.add_rows(article, self.rows(figures))
+
+    def add_rows(self, article: Article, rows: Iterable[Sequence[Any]]) -> None:
         with self._lock:
             self.articles += 1
-            for g in figures:
-                if not (g.value and g.unit and g.kind not in _NOT_COMPARED):
-                    continue
-                significant = _significant(g)
-                if len(significant) < 3:
-                    continue
-                key = (g.unit, significant[:3])
-                held = _Held(g.value, self.figures, article, g.start, g.end, g.as_of, significant)
-                self._by_key.setdefault(key, []).append(held)
+            for unit, significant, value, start, end, as_of in rows:
+                key = (unit, significant[:3])
+                self._by_key.setdefault(key, []).append(
+                    _Held(value, self.figures, article, start, end, as_of, significant)
+                )
                 self._unsorted.add(key)
                 self.figures += 1
 
@@ -192,11 +201,22 @@ class CrossIndex:
             if not held:
                 return []
             if key in self._unsorted:
-                held.sort()
-                self._values[key] = [h.value for h in held]
-                self._unsorted.discard(key)
+                self._sort(key)
             cut = bisect.bisect_right(self._values[key], value / _MIN_RATIO)
         return sorted(held[:cut], key=lambda h: h.position)
+
+    def sort(self) -> CrossIndex:
+        """Sort every key added to now (else each is sorted on its first look-up)."""
+        with self._lock:
+            for key in list(self._unsorted):
+                self._sort(key)
+        return self
+
+    def _sort(self, key: Key) -> None:
+        held = self._by_key[key]
+        held.sort()
+        self._values[key] = [h.value for h in held]
+        self._unsorted.discard(key)
 
     def __len__(self) -> int:
         return self.figures
@@ -299,19 +319,25 @@ class FigureBook:
         max_chars: int = CROSS_ARTICLE_MAX_CHARS,
         results: int = 1024,
         index: CrossIndex | None = None,
+        store: Path | None = None,
     ) -> None:
         self.corpus = corpus if hasattr(corpus, "find") else _as_corpus(corpus)
         self.cache = cache if cache is not None else FigureCache()
         self.max_chars = max_chars
         self._results: _Lru[tuple, list[Figure]] = _Lru(results)
         self._index = index  # given: built by whoever already read every article (else built on first use)
+        self.store = store  # where the index is kept between processes (see figures.stored), or None
         self._index_lock = threading.Lock()
 
     @property
     def index(self) -> CrossIndex:
         """The cross-article index of this corpus (built on first use, once)."""
         with self._index_lock:
-            if self._index is None:
+            if self._index is None and self.store is not None:
+                from jjj_brief.figures.stored import IndexFile, build_stored
+
+                self._index = build_stored(self.corpus, self.cache.figures, self.max_chars, IndexFile(self.store))
+            elif self._index is None:
                 self._index = CrossIndex.build(self.corpus, self.cache.figures, self.max_chars)
             return self._index
 
@@ -355,9 +381,13 @@ def _as_corpus(articles: Iterable[Article]) -> Corpus:
     return Corpus(list(articles))
 
 
+STORED_ABOVE = 50  # articles: a larger Corpus keeps its index in the cache folder between processes
+
+
 def book_for(corpus: object) -> FigureBook:
     """The :class:`FigureBook` of ``corpus``: a holder's own book (``figure_book``), the
-    book kept on a :class:`~jjj_brief.corpus.Corpus` object for its lifetime, or a fresh
+    book kept on a :class:`~jjj_brief.corpus.Corpus` object for its lifetime (its index kept
+    in the cache folder when it has more than :data:`STORED_ABOVE` articles), or a fresh
     book for any other iterable of articles."""
     if isinstance(corpus, FigureBook):
         return corpus
@@ -369,5 +399,10 @@ def book_for(corpus: object) -> FigureBook:
         return FigureBook(corpus)  # type: ignore[arg-type]
     book = attributes.get("_figure_book")
     if book is None:
-        book = attributes.setdefault("_figure_book", FigureBook(corpus))  # type: ignore[arg-type]
+        store = None
+        if hasattr(corpus, "find") and len(corpus) > STORED_ABOVE:  # type: ignore[arg-type]
+            from jjj_brief import paths
+
+            store = paths.cache_dir() / "figure-index.json"
+        book = attributes.setdefault("_figure_book", FigureBook(corpus, store=store))  # type: ignore[arg-type]
     return book

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _TOKEN = re.compile(
     rf"""
-    (?=[0-9JFMASONDTtFfSsEeNnOoHh])  # cheap first-character filter before the alternatives
+    (?=[0-9]|\b[JFMASONDTtFfSsEeNnOoHh])  # cheap filter: every alternative starts so (inside words: no)
     (?:
     (?P<iso>(?<![\d.,])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\d]))
   | (?P<mdate>\b(?=[JFMASOND])(?:{_MONTH_NAMES})[ \t\u00a0]++(?:
