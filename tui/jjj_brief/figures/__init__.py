@@ -9,8 +9,10 @@ rules it implements; the code under it implements exactly them:
 - :mod:`.extraction`  text to figures: what is and what is not a figure, ranges, lists;
 - :mod:`.suspects`    the passes that flag a garbled figure (fused, split, over-100 ...);
 - :mod:`.asof`        the year or date each figure is stated for;
-- :mod:`.crosscheck`  corpus-level checks (cross-article, translation) over an index held by
-                      a :class:`FigureBook`, one per corpus generation;
+- :mod:`.crosscheck`  corpus-level checks (cross-article, translation), held by a
+                      :class:`FigureBook`, one per corpus generation;
+- :mod:`.index`       the cross-article index (comparable figures by unit and leading digits);
+- :mod:`.stored`      that index kept in the cache folder between processes;
 - :mod:`.zh`          figures in Chinese lines (originals beside their translations).
 
 Nothing here keeps module-level mutable state: caches live in the :class:`FigureBook` (and
@@ -23,14 +25,13 @@ from typing import TYPE_CHECKING
 
 from jjj_brief.figures.crosscheck import (
     CROSS_ARTICLE_MAX_CHARS,
-    CrossIndex,
     FigureBook,
     FigureCache,
     book_for,
     cross_article_flags,
-    published_date,
 )
 from jjj_brief.figures.extraction import extract_figures
+from jjj_brief.figures.index import CrossIndex, published_date
 from jjj_brief.figures.lexicon import MONTHS, QUALIFIERS, SCALES, WORD_VALUES, normalize_unit, singular
 from jjj_brief.figures.model import KINDS, Figure, Suspect, figure_at
 

@@ -12,9 +12,9 @@ cross-article  the same digits 10, 100 or 1000 times off a figure with the same 
 translation    a translation's figure that its original prints 10**k times smaller or larger
                (see :mod:`jjj_brief.translation`).
 
-The other articles are looked up in a :class:`CrossIndex`, built once per corpus generation:
-a dict from a figure's comparison key (unit, first three significant digits) to the
-figures holding it, in corpus order. Checking one article is then one look-up per candidate
+The other articles are looked up in a :class:`~jjj_brief.figures.index.CrossIndex`, built
+once per corpus generation (and kept on disk for large collections, see
+:mod:`jjj_brief.figures.stored`). Checking one article is then one look-up per candidate
 figure, whatever the corpus size; building the index costs one extraction per article, once.
 
 A :class:`FigureBook` holds the index and the caches of one corpus. Whoever holds the corpus
@@ -23,18 +23,18 @@ holds its book (the Library): there is no module-level state here.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from jjj_brief.figures.extraction import extract_figures
-from jjj_brief.figures.lexicon import _PHRASE_STOP, _YEAR_DIGITS
+from jjj_brief.figures.index import _NOT_COMPARED, CrossIndex, _Held, _printed_number, _significant, published_date
+from jjj_brief.figures.lexicon import _PHRASE_STOP
 from jjj_brief.figures.model import Figure, Suspect, _tidy
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 CROSS_ARTICLE_MAX_CHARS = 2_000_000  # larger documents keep their own figures, skip the cross check
 
-Key = tuple[str, str]  # (unit, first three significant digits)
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -85,7 +84,7 @@ class FigureCache:
     """
 
     def __init__(self, maxsize: int = 512) -> None:
-        self._lru: _Lru[tuple, list[Figure]] = _Lru(maxsize)
+        self._lru: _Lru[tuple[str, int, int, str | None], list[Figure]] = _Lru(maxsize)
 
     def extract(self, article_id: str, text: str, published: str | None = None) -> list[Figure]:
         key = (article_id, len(text), hash(text), published)
@@ -103,123 +102,6 @@ class FigureCache:
 
     def __len__(self) -> int:
         return len(self._lru)
-
-
-def published_date(article: Article) -> str | None:
-    """The article's publication date (``YYYY``...), when the catalog gives one."""
-    date = getattr(article, "date", None)
-    return date if isinstance(date, str) and _YEAR_DIGITS.match(date) else None
-
-
-# --------------------------------------------------------------------------- the index
-
-_PRINTED_NUMBER = re.compile(r"\d[\d,.]*")
-_NOT_COMPARED = frozenset({"year", "date", "label"})
-
-
-def _printed_number(figure: Figure) -> str:
-    match = _PRINTED_NUMBER.search(figure.text)
-    return match.group(0).rstrip(".,") if match else ""
-
-
-def _significant(figure: Figure) -> str:
-    return re.sub(r"\D", "", _printed_number(figure)).lstrip("0")
-
-
-class _Held(NamedTuple):
-    """A figure in the index, small: 10,000 articles hold hundreds of thousands of them."""
-
-    value: float
-    position: int  # corpus order: the first contradicting article is the one cited
-    article: Article
-    start: int
-    end: int
-    as_of: str | None
-    significant: str
-
-
-# ratio >= 9.9 is necessary for "x10**k, k >= 1, within 1%"; the margin keeps float noise in.
-_MIN_RATIO = 9.9 * (1 - 1e-9)
-
-
-class CrossIndex:
-    """Every article's comparable figures by comparison key, each key's sorted by value.
-
-    Only figures with three or more significant digits are held: a candidate's key has three
-    digits, so a shorter one can never be looked up.
-    """
-
-    def __init__(self) -> None:
-        self._by_key: dict[Key, list[_Held]] = {}
-        self._values: dict[Key, list[float]] = {}
-        self._unsorted: set[Key] = set()
-        self._lock = threading.Lock()
-        self.articles = 0
-        self.figures = 0
-
-    @classmethod
-    def build(
-        cls, articles: Iterable[Article], figures_of: Callable[[Article], list[Figure]], max_chars: int
-    ) -> CrossIndex:
-        index = cls()
-        for article in articles:
-            try:
-                if len(article.text) <= max_chars:
-                    index.add(article, figures_of(article))
-            except (OSError, UnicodeDecodeError):
-                continue  # an import whose file is gone or unreadable takes no part
-        return index.sort()
-
-    @staticmethod
-    def rows(figures: Iterable[Figure]) -> Iterator[tuple[str, str, float, int, int, str | None]]:
-        """(unit, significant digits, value, start, end, as_of) of each figure the index holds."""
-        for g in figures:
-            if g.value and g.unit and g.kind not in _NOT_COMPARED:
-                significant = _significant(g)
-                if len(significant) >= 3:
-                    yield g.unit, significant, g.value, g.start, g.end, g.as_of
-
-    def add(self, article: Article, figures: Iterable[Figure]) -> None:
-        """Hold ``article``'s comparable figures (after every article added before it)."""
-        self.add_rows(article, self.rows(figures))
-
-    def add_rows(self, article: Article, rows: Iterable[Sequence[Any]]) -> None:
-        with self._lock:
-            self.articles += 1
-            for unit, significant, value, start, end, as_of in rows:
-                key = (unit, significant[:3])
-                self._by_key.setdefault(key, []).append(
-                    _Held(value, self.figures, article, start, end, as_of, significant)
-                )
-                self._unsorted.add(key)
-                self.figures += 1
-
-    def smaller(self, key: Key, value: float) -> list[_Held]:
-        """The figures under ``key`` at least ~9.9 times smaller than ``value``, in corpus order."""
-        with self._lock:
-            held = self._by_key.get(key)
-            if not held:
-                return []
-            if key in self._unsorted:
-                self._sort(key)
-            cut = bisect.bisect_right(self._values[key], value / _MIN_RATIO)
-        return sorted(held[:cut], key=lambda h: h.position)
-
-    def sort(self) -> CrossIndex:
-        """Sort every key added to now (else each is sorted on its first look-up)."""
-        with self._lock:
-            for key in list(self._unsorted):
-                self._sort(key)
-        return self
-
-    def _sort(self, key: Key) -> None:
-        held = self._by_key[key]
-        held.sort()
-        self._values[key] = [h.value for h in held]
-        self._unsorted.discard(key)
-
-    def __len__(self) -> int:
-        return self.figures
 
 
 # --------------------------------------------------------------------------- the check
@@ -324,7 +206,7 @@ class FigureBook:
         self.corpus = corpus if hasattr(corpus, "find") else _as_corpus(corpus)
         self.cache = cache if cache is not None else FigureCache()
         self.max_chars = max_chars
-        self._results: _Lru[tuple, list[Figure]] = _Lru(results)
+        self._results: _Lru[tuple[str, int, int, str | None], list[Figure]] = _Lru(results)
         self._index = index  # given: built by whoever already read every article (else built on first use)
         self.store = store  # where the index is kept between processes (see figures.stored), or None
         self._index_lock = threading.Lock()
@@ -398,11 +280,13 @@ def book_for(corpus: object) -> FigureBook:
     if attributes is None:
         return FigureBook(corpus)  # type: ignore[arg-type]
     book = attributes.get("_figure_book")
-    if book is None:
+    if not isinstance(book, FigureBook):
         store = None
         if hasattr(corpus, "find") and len(corpus) > STORED_ABOVE:  # type: ignore[arg-type]
             from jjj_brief import paths
 
             store = paths.cache_dir() / "figure-index.json"
-        book = attributes.setdefault("_figure_book", FigureBook(corpus, store=store))  # type: ignore[arg-type]
+        attributes.setdefault("_figure_book", FigureBook(corpus, store=store))  # type: ignore[arg-type]
+        book = attributes["_figure_book"]
+    assert isinstance(book, FigureBook)
     return book

@@ -231,20 +231,14 @@ def singular(word: str) -> str:
         return _IRREGULAR[word]
     if word in _SINGULAR_S or len(word) <= 2 or not word.isascii():
         return word
-    return _inflector().singularize(word)
+    return _singularize(word)
 
 
-_INFLECTION = None
+def _singularize(word: str) -> str:
+    """``inflection.singularize``, imported on first use (it costs ~10 ms; most commands never count)."""
+    import inflection
 
-
-def _inflector():
-    """``inflection``, imported on first use (it costs ~10 ms; most commands never count)."""
-    global _INFLECTION
-    if _INFLECTION is None:
-        import inflection
-
-        _INFLECTION = inflection
-    return _INFLECTION
+    return str(inflection.singularize(word))
 
 
 def normalize_unit(unit_text: str) -> str:

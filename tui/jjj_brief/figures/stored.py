@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jjj_brief.figures.crosscheck import CrossIndex, published_date
+from jjj_brief.figures.index import CrossIndex, published_date
 
 if TYPE_CHECKING:
     from jjj_brief.corpus import Article

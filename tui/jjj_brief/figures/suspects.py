@@ -192,19 +192,22 @@ def _flag_lost_years(ctx: _Context, drafts: list[_Draft]) -> None:
     prints another month with its year ("in May 2020 It will be implemented ... from
     January 1st"): the date was garbled in translation; the year (and likely the month)
     belongs to the other date."""
-    months = {}
+    months: dict[int, tuple[_Draft, str]] = {}  # sentence -> its first "Month YYYY" date and as-of
     for d in drafts:
         if d.kind == "date" and d.as_of and re.fullmatch(r"\d{4}-\d\d", d.as_of):
-            months.setdefault(ctx.sentence(d.start), d)
+            months.setdefault(ctx.sentence(d.start), (d, d.as_of))
     for d in drafts:
         if d.kind != "date" or not d.as_of or not d.as_of.startswith("--"):
             continue
-        other = months.get(ctx.sentence(d.start))
-        if other is None or other.start > d.start or other.as_of[5:7] == d.as_of[2:4]:
+        found = months.get(ctx.sentence(d.start))
+        if found is None:
+            continue
+        other, as_of = found
+        if other.start > d.start or as_of[5:7] == d.as_of[2:4]:
             continue
         printed = ctx.text[other.start : other.end]
         d.flag(
             f"lost-year: '{ctx.text[d.start : d.end]}' has no year, in a sentence that prints "
-            f"'{printed}': the date is garbled; the year {other.as_of[:4]} (and likely the "
+            f"'{printed}': the date is garbled; the year {as_of[:4]} (and likely the "
             f"month) belongs to it"
         )

@@ -122,12 +122,12 @@ def chinese_numeral(text: str) -> float | None:
     whole, _, fraction = text.partition("点")
     if fraction and not all(ch in _ZH_DIGITS for ch in fraction):
         return None
-    value = _chinese_integer(whole)
-    if value is None:
+    integer = _chinese_integer(whole)
+    if integer is None:
         return None
     if fraction:
-        value += float("0." + "".join(str(_ZH_DIGITS[ch]) for ch in fraction))
-    return float(value)
+        return integer + float("0." + "".join(str(_ZH_DIGITS[ch]) for ch in fraction))
+    return float(integer)
 
 
 def _chinese_integer(text: str) -> int | None:
@@ -181,7 +181,10 @@ def _figure(text: str, m: re.Match[str]) -> Figure | None:
         or (not m.group("unit") and re.fullmatch(r"[A-Za-z]", after))
     ):
         return None  # ordinal, or part of a name (PM2.5, 5G)
-    unit_text = m.group("unit")
+    unit_text: str | None = m.group("unit")
+    kind: str
+    unit: str | None
+    value: float | None
     if m.group("pct"):
         raw = m.group("pct")
         value = _arabic(raw) if raw[0] not in _ZH_DIGITS and raw[0] not in "十百千万亿" else chinese_numeral(raw)
