@@ -90,7 +90,6 @@ CONSTANTS: dict[str, set[str]] = {
 # State still held at module level (debt, each with the helper who owns the module).
 PENDING: dict[str, set[str]] = {
     "search.analyzer": {"_RECENT", "_GLOSSARY"},  # perf12: the analyzer's caches
-    "figures.lexicon": {"_INFLECTION"},  # figs15: a lazily imported module, memoised
     "formatting": {"_INFLECTION"},  # ux13: the same lazy import
     "imports": {"_BATCH"},  # perf12: this thread's import options (threading.local)
     "paths": {"STORAGE_WARNINGS"},  # core15: the once-per-process storage warnings sink
