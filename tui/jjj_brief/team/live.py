@@ -102,6 +102,10 @@ class Listener:
         self._stop.set()
         self._thread.join(timeout)
 
+    def cancel(self) -> None:
+        """Stop soon, without waiting (safe from a callback, in the listener's own thread)."""
+        self._stop.set()
+
     def wait_live(self, timeout: float) -> bool:
         """Block until the listener is connected and listening (tests, a CLI's ``watch``)."""
         return self._live.wait(timeout)
@@ -115,7 +119,10 @@ class Listener:
         else:
             self._live.clear()
         if self.on_status is not None:
-            self.on_status(status, reason)
+            try:
+                self.on_status(status, reason)
+            except Exception:  # a failing receiver must not stop the listening
+                pass
 
     def _emit(self, change: Change) -> None:
         try:

@@ -24,9 +24,11 @@ import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jjj_brief.store.anchors import Anchor, refind, text_hash
+from jjj_brief.store.base import WorkStore
 from jjj_brief.store.model import (
     SORTS,
     Bookmark,
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 WRITE_RETRY_SECONDS = 30.0  # a write waits this long for the server to come back (a restart)
 READ_RETRY_SECONDS = 3.0  # a read, less: the app shows what it has meanwhile
+OFFLINE_RETRY_SECONDS = 2.0  # a write while the listener knows the server is gone: refused soon
 POOL_MAX = 3
 _ANCHOR = "article, span_start, span_end, exact, prefix, suffix, text_sha, status"
 _BOOKMARK = f"id, {_ANCHOR}, note, created, author"
@@ -71,6 +74,16 @@ class ReplicaOnly(StoreError):
     """A write asked of a store that reaches only a read replica."""
 
 
+def _quiet_pool_logs() -> None:
+    """The pool logs each failed reconnection; unhandled, Python would print them on the
+    terminal (under the app's screen). The store says it in one line instead."""
+    import logging
+
+    logger = logging.getLogger("psycopg")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
 class _Server:
     """One server (primary or replica): a psycopg pool opened after one direct connection
     succeeded, so a wrong password or a missing database is one clear line at once."""
@@ -78,6 +91,7 @@ class _Server:
     def __init__(self, url: str, name: str) -> None:
         from psycopg_pool import ConnectionPool
 
+        _quiet_pool_logs()
         self.url = url
         self.shown = redact(url)
         probe = connect(url)  # TeamUnavailable: wrong password, unreachable, no such database
@@ -175,7 +189,8 @@ class PgStore:
                 f"set {URL_ENV} to the primary server to write"
             )
         key = str(uuid.uuid4())
-        deadline = time.monotonic() + self.write_retry_seconds
+        wait = min(self.write_retry_seconds, OFFLINE_RETRY_SECONDS) if self.offline else self.write_retry_seconds
+        deadline = time.monotonic() + wait
         while True:
             try:
                 with server.pool.connection(timeout=max(0.5, deadline - time.monotonic())) as conn:
@@ -646,6 +661,13 @@ def open_team_store(config: TeamConfig | None = None) -> PgStore | None:
     if config is None:
         return None
     return PgStore(config.url or None, config.replica_url)
+
+
+def open_work_store(data_dir: Path | None = None) -> WorkStore:
+    """The team's store when a connection string is set, else the local one in ``data_dir``."""
+    from jjj_brief.store.sqlite import open_store
+
+    return open_team_store() or open_store(data_dir)
 
 
 # ---------------------------------------------------------------------- helpers
