@@ -198,7 +198,7 @@ class _ClosedStream:
 
 def _stand_in_for_closed_streams() -> None:
     if sys.stdout is None:
-        sys.stdout = _ClosedStream("stdout")  # type: ignore[assignment]
+        sys.stdout = _ClosedStream("stdout")
     if sys.stderr is None:  # messages then go nowhere, but never crash
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
@@ -251,8 +251,9 @@ def _tolerate_narrow_encodings() -> None:
     lacks becomes '?' instead of a UnicodeEncodeError traceback."""
     for stream in (sys.stdout, sys.stderr):
         try:
-            if stream.errors == "strict":
-                stream.reconfigure(errors="replace")
+            reconfigure = getattr(stream, "reconfigure", None)
+            if stream.errors == "strict" and reconfigure is not None:
+                reconfigure(errors="replace")
         except (AttributeError, ValueError):  # replaced or closed streams (tests, pipes)
             pass
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from jjj_brief import paths
-from jjj_brief.errors import UserError
+from jjj_brief.errors import UserError as UserError  # raised here; importers take it from here too
 from jjj_brief.safety import display_safe
 
 if TYPE_CHECKING:
@@ -164,11 +164,11 @@ class LazyArticle(Article):
         self.__dict__["_load_text"] = text_loader
         super().__init__(*args, text=None, **fields)  # type: ignore[misc, arg-type]
 
-    @property  # type: ignore[override]
+    @property
     def text(self) -> str:
-        text = self.__dict__.get("_text")
+        text: str | None = self.__dict__.get("_text")
         if text is None:
-            text = self.__dict__["_load_text"]()
+            text = str(self.__dict__["_load_text"]())
             self.__dict__["_text"] = text
         return text
 
@@ -220,7 +220,7 @@ class Corpus:
             for key in (article.id, article.file, article.stem):
                 self._by_key.setdefault(key.casefold(), article)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Article]:
         return iter(self.articles)
 
     def __len__(self) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import errno
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -179,7 +179,7 @@ def _load_file(path: Path, name: str, out: Briefings) -> None:
         out.problems.append(Problem(name, "", None, f"cannot read: {exc}"))
         return
     for item_path, data, lines in parse_sections(text, name, out.problems):
-        section = item_path[0]
+        section = str(item_path[0])  # the first key of a path is always a section name
         model = SECTION_MODELS[section]
         source = Source(name, item_path, lines)
         try:
@@ -231,9 +231,9 @@ class _NoAliasLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.alias_lines: list[int] = []
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.get_event()
+            event = self.get_event()  # type: ignore[no-untyped-call]
             self.alias_lines.append(event.start_mark.line + 1)
             return ScalarNode(_ALIAS_TAG, event.anchor or "", event.start_mark, event.end_mark)
         return super().compose_node(parent, index)
@@ -311,7 +311,7 @@ def _line(node: Node) -> int:
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-def _pairs(node: MappingNode, path: PathKey, name: str, problems: list[Problem]):
+def _pairs(node: MappingNode, path: PathKey, name: str, problems: list[Problem]) -> Iterator[tuple[ScalarNode, Node]]:
     """The (key, value) node pairs of a mapping whose keys are unique strings."""
     seen: set[str] = set()
     for key_node, value_node in node.value:

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from jjj_brief import formatting
 from jjj_brief.compare import state
 from jjj_brief.compare.facts import Comparison, compare_fact
-from jjj_brief.corpus import UserError
+from jjj_brief.errors import UserError
 from jjj_brief.safety import one_line
 
 if TYPE_CHECKING:
+    from jjj_brief.briefings import Briefings, Topic
     from jjj_brief.library import Library
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!])")
@@ -104,9 +105,9 @@ def topic_markdown(topic_id: str, library: Library | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _descendants(briefings, topic_id: str, seen: set[str] | None = None) -> list:
+def _descendants(briefings: Briefings, topic_id: str, seen: set[str] | None = None) -> list[Topic]:
     seen = seen if seen is not None else {topic_id}
-    out = []
+    out: list[Topic] = []
     for child in briefings.children(topic_id):
         if child.id not in seen:
             seen.add(child.id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jjj_brief.compare import state
-from jjj_brief.compare.align import NOT_ALIGNED_KINDS, Entry
-from jjj_brief.corpus import UserError
+from jjj_brief.compare.align import NOT_ALIGNED_KINDS, Entry, PairScore
+from jjj_brief.errors import UserError
 
 if TYPE_CHECKING:
     from jjj_brief.corpus import Article
@@ -59,7 +60,7 @@ class Related:
         """The candidates (the name the JSON uses)."""
         return self.candidates
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Candidate]:
         return iter(self.candidates)
 
     def __len__(self) -> int:
@@ -77,7 +78,7 @@ class Related:
         return out
 
 
-def _candidate(entry: Entry, score) -> Candidate:
+def _candidate(entry: Entry, score: PairScore) -> Candidate:
     figure = entry.figure
     return Candidate(
         article=entry.article.id,

@@ -329,7 +329,9 @@ class Engine:
             exact = True
         elif len(top) < limit and not group_by_article:
             facets = _facets_of(top)  # every match is in hand: count them here
-        elif (want_facets or not exact) and not timed_out and _leaves(parsed.query) <= MAX_EXTRA_PASS_LEAVES:
+        elif (
+            (want_facets or not exact) and not timed_out and _leaves(parsed.query or q.And(())) <= MAX_EXTRA_PASS_LEAVES
+        ):
             facets = self._searcher.facets(parsed.query, FACET_FIELDS)
             if not exact and not group_by_article and facets.get("kind"):
                 # The facet pass saw every match (each has a kind): an exact count, free.
@@ -589,7 +591,7 @@ class SearchService:
             generation = team[0] if team else self.manager.current()
             if self._engine is None or self._engine.generation is not generation:
                 self.reset_engine()
-                self._engine = Engine(generation, team[1] if team else self._context())  # type: ignore[arg-type]
+                self._engine = Engine(generation, team[1] if team else self._context())
             return self._engine.fresh()
 
     @property
@@ -621,7 +623,8 @@ class SearchService:
                     return self.engine().run(query, limit=limit, group_by_article=group_by_article, want_facets=facets)
             except IndexUnavailable as exc:
                 return SearchResult(query, "", 0, None, str(exc), [])
-            except Exception:
+            except Exception as exc:
+                failure: Exception = exc
                 if attempt == 1:
                     try:  # the index failed while reading: rebuild it once and retry
                         with self.lock:
@@ -629,8 +632,8 @@ class SearchService:
                             self.manager.ensure(rebuild=True)
                         continue
                     except Exception as rebuild_exc:
-                        exc = rebuild_exc
-                return SearchResult(query, "", 0, None, f"search failed: {exc.__class__.__name__}: {exc}", [])
+                        failure = rebuild_exc
+                return SearchResult(query, "", 0, None, f"search failed: {failure.__class__.__name__}: {failure}", [])
         raise AssertionError("unreachable")
 
     def facets(self, query: str) -> dict[str, dict[str, int]]:
@@ -734,7 +737,7 @@ class LazyVocabulary(Sequence):
     def __len__(self) -> int:
         return len(self._load())
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
         return self._load()[index]
 
 

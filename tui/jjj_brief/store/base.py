@@ -9,7 +9,7 @@ the user) when it cannot.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from jjj_brief.store.anchors import Anchor
@@ -53,7 +53,7 @@ class WorkStore(Protocol):
     def remove_saved_search(self, search_id: int) -> None: ...
 
     # anchors after the corpus changed; full-text search of the analyst's own words
-    def reanchor(self, texts: dict[str, str]) -> int: ...
+    def reanchor(self, text_of: Callable[[str], str | None]) -> int: ...
     def search_text(self, terms: Sequence[str], kinds: Sequence[str] = ("note", "claim")) -> list[tuple[str, int]]: ...
 
     def data_version(self) -> int:

@@ -212,7 +212,7 @@ def build_brief(item_id: str, store=None) -> Brief:
     if lower.startswith(("saved-", "saved:")):
         saved = work().saved_search(ref[6:] if lower.startswith("saved:") else ref)
         run = run_saved(saved)
-        return saved_brief(saved, run.result.hits, run.new_keys)  # type: ignore[attr-defined]
+        return saved_brief(saved, run.result.hits, run.new_keys)
     raise UserError(
         f"unknown item {item_id!r}: give a fact or topic id (jjj-brief facts, topics), claim-N, note-N[,note-M], "
         "notes, notes:ARTICLE, saved-N or saved:NAME"

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
 from jjj_brief.store.anchors import Anchor, make_anchor
 from jjj_brief.store.base import WorkStore
 from jjj_brief.store.model import ClaimMember, SavedSearch
 from jjj_brief.store.sqlite import bookmark_anchor, open_store
+
+if TYPE_CHECKING:
+    from jjj_brief.search.api import SearchResult
 
 _LOCK = threading.RLock()
 _STORE: WorkStore | None = None
@@ -133,7 +137,7 @@ def hit_key(hit) -> str:
 @dataclass
 class WatchResult:
     saved: SavedSearch
-    result: object  # jjj_brief.search.SearchResult
+    result: SearchResult
     new_keys: list[str]
 
     @property
