@@ -131,3 +131,10 @@ def test_only_a_large_corpus_keeps_its_index_in_the_cache_folder(tmp_path, monke
     assert book.store is not None and book is book_for(book.corpus)
     assert _reasons(book, book.corpus.articles[0])
     assert book.store.is_file()
+
+
+def test_a_holder_can_name_the_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("JJJ_BRIEF_HOME", str(tmp_path / "home"))
+    corpus = Corpus([_article("wrong", WRONG), *(_article(f"a{i}", FILLER) for i in range(STORED_ABOVE + 1))])
+    book = book_for(corpus, cache_dir=tmp_path / "library-cache")
+    assert book.store == tmp_path / "library-cache" / "figure-index.json"

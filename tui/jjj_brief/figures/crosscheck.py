@@ -266,11 +266,12 @@ def _as_corpus(articles: Iterable[Article]) -> Corpus:
 STORED_ABOVE = 50  # articles: a larger Corpus keeps its index in the cache folder between processes
 
 
-def book_for(corpus: object) -> FigureBook:
+def book_for(corpus: object, *, cache_dir: Path | None = None) -> FigureBook:
     """The :class:`FigureBook` of ``corpus``: a holder's own book (``figure_book``), the
     book kept on a :class:`~jjj_brief.corpus.Corpus` object for its lifetime (its index kept
     in the cache folder when it has more than :data:`STORED_ABOVE` articles), or a fresh
-    book for any other iterable of articles."""
+    book for any other iterable of articles. ``cache_dir``: where that index file goes
+    (default: :func:`jjj_brief.paths.cache_dir`; a Library passes its own)."""
     if isinstance(corpus, FigureBook):
         return corpus
     held = getattr(corpus, "figure_book", None)
@@ -285,7 +286,7 @@ def book_for(corpus: object) -> FigureBook:
         if hasattr(corpus, "find") and len(corpus) > STORED_ABOVE:  # type: ignore[arg-type]
             from jjj_brief import paths
 
-            store = paths.cache_dir() / "figure-index.json"
+            store = (cache_dir or paths.cache_dir()) / "figure-index.json"
         attributes.setdefault("_figure_book", FigureBook(corpus, store=store))  # type: ignore[arg-type]
         book = attributes["_figure_book"]
     assert isinstance(book, FigureBook)
