@@ -29,6 +29,7 @@ The report is written beside this script.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import random
@@ -183,6 +184,11 @@ def old_figures_module() -> types.ModuleType | None:
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
+    import jjj_brief
+    from jjj_brief.figures import zh
+
+    sys.modules.setdefault("jjj_brief.figures_zh", zh)  # its old name, for its lazy import
+    jjj_brief.figures_zh = zh  # type: ignore[attr-defined]
     module = types.ModuleType("jjj_brief_figures_before_split")
     module.__dict__["__file__"] = f"git:{deleted[:10]}^:{path}"
     sys.modules[module.__name__] = module
@@ -232,6 +238,25 @@ def collection(n: int, sentences: list[str], runs_sample: int, old: types.Module
         row.update(before(old, corpus, articles, cache, sample[:runs_sample], results_after))
     print(f"{n}: {row}", flush=True)
     return row
+
+
+def extraction_before_after(old: types.ModuleType, runs: int) -> dict:
+    """``extract_figures`` of the pre-split module and of the package on the same 1 MB of the
+    seeds, interleaved, best CPU of ``runs`` each; the figures must be the same."""
+    seed = "\n\n".join(a.text for a in load_seed_articles())
+    text = (seed * (MB // len(seed) + 1))[:MB]
+    best = {"before": math.inf, "after": math.inf}
+    same = True
+    for _ in range(runs):
+        for name, extract in (("before", old.extract_figures), ("after", extract_figures)):
+            started = time.process_time()
+            found = extract(text)
+            best[name] = min(best[name], time.process_time() - started)
+            if name == "before":
+                reference = [f.to_dict() for f in found]
+            else:
+                same = same and reference == [f.to_dict() for f in found]
+    return {**best, "same": same}
 
 
 def new_process(articles: list[Article], cache: FigureCache, sample: list[Article], after: dict) -> dict:
@@ -312,7 +337,9 @@ def before(old: types.ModuleType, corpus: Corpus, articles: list[Article], cache
 # --------------------------------------------------------------------------- report
 
 
-def report(args: argparse.Namespace, seeds: dict, rows: list[dict], sizes: list[dict], old_from: str) -> str:
+def report(
+    args: argparse.Namespace, seeds: dict, rows: list[dict], sizes: list[dict], old_from: str, compared: dict | None
+) -> str:
     command = " ".join(["JJJ_BRIEF_HOME=$(mktemp -d)", ".venv/bin/python", "bench/bench_figures.py", *sys.argv[1:]])
     lines = [
         "# Figure layer benchmark",
@@ -408,6 +435,14 @@ def report(args: argparse.Namespace, seeds: dict, rows: list[dict], sizes: list[
             )
         seeds_rows = [r for r in rows if "seeds" in r["input"]]
         spread = max(r["per_mb"] for r in seeds_rows) / min(r["per_mb"] for r in seeds_rows)
+        if compared:
+            lines += [
+                "",
+                f"Before and after in this run, 1 MB of the seeds, best CPU of {max(3, args.runs)} interleaved runs: "
+                f"pre-split module {compared['before']:.3f} s, package {compared['after']:.3f} s "
+                f"({compared['before'] / compared['after']:.2f}x; the scan's first-character filter now also "
+                f"requires a word boundary before a letter). Same figures: {'yes' if compared['same'] else 'NO'}.",
+            ]
         lines += [
             "",
             f"Seconds per MB stay within a factor of {spread:.2f} from 1 MB to 10 MB: the cost is linear "
@@ -431,9 +466,12 @@ def main() -> None:
     rows = [] if args.skip_growth else growth(max(1, min(args.runs, 2)))
     old = old_figures_module()
     old_from = old.__file__ if old is not None else "not found in git history: no before column"
+    compared = extraction_before_after(old, max(3, args.runs)) if old is not None else None
+    if compared:
+        print(f"extraction 1 MB: before {compared['before']:.3f} s, after {compared['after']:.3f} s", flush=True)
     sentences = seed_sentences()
     sizes = [collection(n, sentences, args.sample, old) for n in args.sizes]
-    args.report.write_text(report(args, seeds, rows, sizes, old_from), encoding="utf-8")
+    args.report.write_text(report(args, seeds, rows, sizes, old_from, compared), encoding="utf-8")
     print(f"report written to {args.report}")
 
 
