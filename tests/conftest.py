@@ -3,7 +3,11 @@ user's real cache or data, and tests cannot see each other's state."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+FIXTURE_LIBRARY = Path(__file__).parent / "fixtures" / "library"
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +15,28 @@ def isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("jjj-home")
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def library(isolated_home):
+    """A Library of its own for this test: the shipped seeds and briefings, this test's home.
+    Pass it to the core (``compare_fact(id, library)``, ``library.search.search(q)``...)."""
+    from jjj_brief.library import Library
+
+    built = Library()
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def fixture_library(isolated_home):
+    """A Library over ``tests/fixtures/library``: two short articles (one prints the other's
+    45 million tonnes as 4.5) and one curated fact about them. No shipped data."""
+    from jjj_brief.library import Library, LibraryPaths
+
+    built = Library(LibraryPaths.current(seeds=FIXTURE_LIBRARY / "seeds", briefings=FIXTURE_LIBRARY / "briefings"))
+    yield built
+    built.close()
 
 
 class NetworkAttempt(RuntimeError):

@@ -76,28 +76,28 @@ def test_assessments_agree_with_curated_verdicts_except_differences_of_scope():
     assert len(disagreeing) <= len(facts()) // 8
 
 
-def test_lost_decimal_point_is_a_likely_transcription_error():
-    comparison = compare_fact("pm25-hebei-2023")
+def test_lost_decimal_point_is_a_likely_transcription_error(library):
+    comparison = compare_fact("pm25-hebei-2023", library)
     assert comparison.assessment.code == "transcription-error"
     assert "x10" in comparison.assessment.label
     assert comparison.spread.relative == pytest.approx(0.9)
 
 
-def test_two_lower_bounds_for_one_date_are_a_conflict():
-    comparison = compare_fact("outpatient-direct-settlement")
+def test_two_lower_bounds_for_one_date_are_a_conflict(library):
+    comparison = compare_fact("outpatient-direct-settlement", library)
     assert comparison.assessment.code == "conflict"
     assert comparison.disagreement is None
 
 
-def test_a_count_that_grew_between_dates_is_different_dates():
-    comparison = compare_fact("zhongguancun-branches")
+def test_a_count_that_grew_between_dates_is_different_dates(library):
+    comparison = compare_fact("zhongguancun-branches", library)
     assert comparison.assessment.code == "different-dates"
     assert [v.value for v in comparison.claims][0] == 9500  # the 2023 claim first
 
 
-def test_unknown_fact_is_a_user_error():
+def test_unknown_fact_is_a_user_error(library):
     with pytest.raises(UserError, match="unknown fact"):
-        compare_fact("no-such-fact")
+        compare_fact("no-such-fact", library)
 
 
 def test_to_dict_carries_claims_contexts_spread_assessment_verdict():
@@ -150,8 +150,8 @@ def test_offset_anywhere_inside_the_figure_gives_the_same_answer():
     assert answers[0] == answers[1] == answers[2] and answers[0]
 
 
-def test_same_fact_candidates_come_first_with_a_readable_reason():
-    result = related("cctv-2023-02-27", offset_of("cctv-2023-02-27", "9,500 branches"))
+def test_same_fact_candidates_come_first_with_a_readable_reason(library):
+    result = related("cctv-2023-02-27", offset_of("cctv-2023-02-27", "9,500 branches"), library=library)
     top = result.candidates[:3]
     assert {c.article for c in top} == {"chinanews-2024-02-27", "liaowang-2024", "peoples-daily-2024-02-26"}
     assert all(c.same_fact and c.text.endswith("10,000 branches") for c in top)

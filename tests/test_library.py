@@ -1,0 +1,85 @@
+"""The Library: what a process loads for one data home, passed to compare, search and
+figures. Each library sees its own corpus and briefings, never another's."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from jjj_brief import paths
+from jjj_brief.commands.libraries import default_library, forget_libraries
+from jjj_brief.compare import compare_fact, export_markdown, fact_for_figure, related
+from jjj_brief.corpus import Corpus, UserError, load_corpus
+from jjj_brief.library import Library, LibraryPaths
+
+
+def test_a_fixture_library_compares_its_own_fact(fixture_library):
+    comparison = compare_fact("ore-2023", fixture_library)
+    assert comparison.assessment.code == "transcription-error"
+    assert [v.article for v in comparison.claims] == ["port-report", "trade-notes"]
+    assert "Iron ore handled at Caofeidian" in export_markdown("ore-2023", fixture_library)
+
+
+def test_a_fixture_library_relates_the_figures_of_its_own_corpus(fixture_library):
+    article = fixture_library.corpus().get("port-report")
+    start = article.text.index("45 million tonnes")
+    found = related("port-report", start, library=fixture_library)
+    assert [(c.article, c.text, c.same_fact) for c in found.candidates] == [("trade-notes", "4.5 million tonnes", True)]
+    assert fact_for_figure("port-report", start, start + 17, fixture_library).id == "ore-2023"
+
+
+def test_libraries_do_not_see_each_other(fixture_library, library):
+    assert [a.id for a in fixture_library.corpus()] == ["port-report", "trade-notes"]
+    assert "port-report" not in library.corpus().ids()
+    with pytest.raises(UserError, match="unknown fact"):
+        compare_fact("ore-2023", library)  # the shipped briefings do not have it
+    with pytest.raises(UserError, match="unknown fact"):
+        compare_fact("pm25-hebei-2023", fixture_library)
+    assert compare_fact("pm25-hebei-2023", library).assessment.code == "transcription-error"
+
+
+def test_a_fixed_corpus_is_the_one_compared(fixture_library):
+    """Library(corpus=...) computes on that corpus, not on what a data home holds."""
+    trade = fixture_library.corpus().get("trade-notes")
+    alone = Library(fixture_library.paths, corpus=Corpus([trade]))
+    view = compare_fact("ore-2023", alone).claims
+    assert [(v.article, v.start is not None) for v in view] == [("port-report", False), ("trade-notes", True)]
+    assert alone.corpus(refresh=True).ids() == ["trade-notes"]  # refresh keeps a fixed corpus
+
+
+def test_refresh_reads_new_imports_and_a_changed_briefing_is_parsed_again(tmp_path):
+    folder = tmp_path / "briefings"
+    shutil.copytree(LibraryPaths.current().briefings, folder)
+    library = Library(LibraryPaths.current(briefings=folder))
+    before, corpus = library.briefings(), library.corpus()
+    assert library.briefings() is before and library.corpus() is corpus
+    glossary = folder / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert library.briefings() is not before
+
+    from jjj_brief import imports
+
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Port memo\n\nCaofeidian handled more ore.\n", encoding="utf-8")
+    imports.add_files([str(memo)])
+    assert library.corpus() is corpus  # loaded once...
+    assert "Port memo" in [a.title for a in library.corpus(refresh=True)]  # ...and again when asked
+
+
+def test_search_runs_on_the_library_it_belongs_to(library):
+    result = library.search.search("Caofeidian", limit=3)
+    assert result.hits and result.message is None
+    assert library.search.generation is not None
+    assert library.search.match_spans("Caofeidian", "the Caofeidian port") == [(4, 14)]
+
+
+def test_the_default_library_is_one_per_data_home(tmp_path, monkeypatch):
+    forget_libraries()
+    first = default_library()
+    assert default_library() is first and load_corpus() is first.corpus()
+    parsed = first.briefings()
+    monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "elsewhere"))
+    second = default_library()
+    assert second is not first and second.paths.data == tmp_path / "elsewhere" / "data"
+    assert second.briefings() is parsed  # the same files, parsed once
