@@ -212,10 +212,9 @@ def _(node: q.Keyword) -> Sql:
     return Sql(f"{column} = %s", [node.value])
 
 
-@_condition.register
-def _(node: q.ValueRange) -> Sql:
-    """Passages with a figure (or a suspect figure's likely value) in the range: the exact
-    rule of :func:`jjj_brief.search.values.matches`, on an index of (unit, value)."""
+def _figure_condition(node: q.ValueRange) -> Sql:
+    """Figures (``f``) whose value or likely value is in the range: the exact rule of
+    :func:`jjj_brief.search.values.matches`, on an index of (unit, value)."""
     low, high = node.low, node.high
     # tolerance is at most half a unit in the third significant digit (< 0.6% of the value)
     reach = "f.tolerance" if node.widen else "0"
@@ -229,8 +228,14 @@ def _(node: q.ValueRange) -> Sql:
         params += [low / 1.01 if low > 0 else low, high * 1.01 if high != float("inf") else high]
     cond.append(f"f.value + {reach} >= %s AND f.value - {reach} <= %s")
     params += [low, high]
-    where = " AND ".join(cond)
-    return Sql(f"EXISTS (SELECT 1 FROM figures f WHERE f.passage = p.id AND {where})", params)
+    return Sql(" AND ".join(cond), params)
+
+
+@_condition.register
+def _(node: q.ValueRange) -> Sql:
+    """Passages with a figure (or a suspect figure's likely value) in the range."""
+    figure = _figure_condition(node)
+    return Sql(f"EXISTS (SELECT 1 FROM figures f WHERE f.passage = p.id AND {figure.where})", figure.params)
 
 
 @_condition.register
@@ -249,9 +254,25 @@ def _(node: q.AtLeast) -> Sql:
 
 
 def _any(children: Sequence[Node]) -> Sql:
-    parts = [compile_tree(child) for child in children]
     texts = [text_query(child) for child in children]
     rank = " | ".join(t for t in texts if t) or None
+    if all(t is not None or isinstance(c, q.ValueRange) for c, t in zip(children, texts)):
+        # Words or figures (a number typed: its printed forms or its value): the union of
+        # two index look-ups, not an OR the planner can only answer by reading every row.
+        selects, params = [], []
+        text = " | ".join(t for t in texts if t)
+        if text:
+            selects.append("SELECT t.id FROM passages t WHERE t.terms @@ %s::tsquery")
+            params.append(text)
+        for child in children:
+            if isinstance(child, q.ValueRange):
+                figure = _figure_condition(child)
+                selects.append(f"SELECT f.passage FROM figures f WHERE {figure.where}")
+                params += figure.params
+        if not selects:
+            return Sql("FALSE")
+        return Sql(f"p.id IN ({' UNION '.join(selects)})", params, rank)
+    parts = [compile_tree(child) for child in children]
     return Sql(" OR ".join(f"({p.where})" for p in parts), [x for p in parts for x in p.params], rank)
 
 
