@@ -304,6 +304,41 @@ def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int, 
     }
 
 
+def loaded_before(url: str, n: int, copies: int) -> dict:
+    """What a database loaded by an earlier run holds (no import times: not measured here)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        sizes = dict(
+            conn.execute(
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+                "('articles', 'passages', 'figures', 'search_vocab', 'search_terms', 'passages_terms')"
+            ).fetchall()
+        )
+        database = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+        kind = conn.execute("SELECT value FROM team_settings WHERE key = 'search_index'").fetchone()[0]
+    nan = float("nan")
+    return {
+        "articles": n,
+        "copies": copies,
+        "replicate_s": 0.0,
+        "passages": passages,
+        "search_index": kind,
+        "load_s": nan,
+        "copy_s": nan,
+        "counts_s": nan,
+        "index_s": nan,
+        "total_s": nan,
+        "client_cpu_s": nan,
+        "workers_cpu_s": nan,
+        "articles_per_s": nan,
+        "server_articles_per_s": nan,
+        "sizes": sizes,
+        "database": database,
+    }
+
+
 def _prepare_star(args: tuple[int, int]):
     return prepare(*args)
 
@@ -474,6 +509,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--report", type=Path, default=REPORT)
     parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="with --url: measure search on a database loaded before (no import, no tantivy)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the sizes already in the report's .json (another size run apart)"
     )
     args = parser.parse_args()
@@ -482,15 +522,20 @@ def main() -> None:
     sentences = bench_search.seed_sentences()
     results = []
     for n in sizes:
+        if args.search_only and not args.url:
+            parser.error("--search-only needs --url")
         server = None if args.url else Server(args.work)
         url = args.url or server.start()
         tantivy_folder = None
         try:
             log(f"{n:,} articles: PostgreSQL import")
-            loaded = load(url, n, args.jobs, sentences, args.article_bytes, args.copies)
+            if args.search_only:
+                loaded = loaded_before(url, n, args.copies)
+            else:
+                loaded = load(url, n, args.jobs, sentences, args.article_bytes, args.copies)
             log(f"  {loaded['articles_per_s']:,.0f} articles/s end to end")
             tantivy = None
-            if not args.no_tantivy and args.copies == 1:
+            if not args.no_tantivy and args.copies == 1 and not args.search_only:
                 log(f"{n:,} articles: tantivy build")
                 tantivy_folder = Path(tempfile.mkdtemp(prefix="jjj-bench-tantivy-", dir=args.work)) / "index"
                 tantivy = build_tantivy(tantivy_folder, n, sentences)
