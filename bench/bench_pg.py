@@ -30,6 +30,7 @@ Not a test: never collected.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import multiprocessing
 import os
@@ -51,6 +52,7 @@ sys.path.insert(0, str(ROOT / "tui"))
 sys.path.insert(0, str(ROOT / "bench"))
 HOME = Path(tempfile.mkdtemp(prefix="jjj-bench-pg-home-"))
 os.environ["JJJ_BRIEF_HOME"] = str(HOME)  # never the user's home
+atexit.register(shutil.rmtree, HOME, True)
 
 import bench_search  # noqa: E402  (the synthetic corpus and the query set)
 
