@@ -23,12 +23,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jjj_brief.store.anchors import Anchor, refind, text_hash
-from jjj_brief.store.base import WorkStore
 from jjj_brief.store.model import (
     SORTS,
     Bookmark,
@@ -48,6 +48,8 @@ from jjj_brief.team.roles import ANALYST, EDITOR
 if TYPE_CHECKING:
     import psycopg
     from psycopg_pool import ConnectionPool
+
+    from jjj_brief.store.sqlite import SQLiteStore
 
 T = TypeVar("T")
 WRITE_RETRY_SECONDS = 30.0  # a write waits this long for the server to come back (a restart)
@@ -96,7 +98,7 @@ class _Server:
         self.shown = redact(url)
         probe = connect(url)  # TeamUnavailable: wrong password, unreachable, no such database
         try:
-            row = probe.execute("SELECT current_user, pg_is_in_recovery()").fetchone()
+            row = _one(probe.execute("SELECT current_user, pg_is_in_recovery()").fetchone())
         finally:
             probe.close()
         self.user, self.standby = str(row[0]), bool(row[1])
@@ -197,7 +199,7 @@ class PgStore:
                     with conn.transaction():
                         result = body(conn, key)
                     if self.replica is not None:
-                        self._wrote_lsn = str(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
+                        self._wrote_lsn = str(_one(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone())[0])
                     self.offline = None
                     self._version += 1
                     return result
@@ -277,7 +279,7 @@ class PgStore:
         """Grows with every committed change on the server (anyone's)."""
         try:
             return self._read(
-                "version", lambda conn: int(conn.execute("SELECT last_value FROM work.changes").fetchone()[0])
+                "version", lambda conn: int(_one(conn.execute("SELECT last_value FROM work.changes").fetchone())[0])
             )
         except StoreError:
             return -1
@@ -402,7 +404,7 @@ class PgStore:
                 (verdict, text, key),
             ).fetchone()
             if row is None:  # a retried write that had committed: members came with it
-                return int(conn.execute("SELECT id FROM work.claims WHERE write_key = %s", (key,)).fetchone()[0])
+                return int(_one(conn.execute("SELECT id FROM work.claims WHERE write_key = %s", (key,)).fetchone())[0])
             claim_id = int(row[0])
             with conn.cursor() as cursor:
                 cursor.executemany(
@@ -480,14 +482,13 @@ class PgStore:
         query, keys = _user_text(query, "query"), list(seen)
 
         def body(conn: psycopg.Connection, key: str) -> int:
-            search_id = int(
-                conn.execute(
-                    "INSERT INTO work.saved_searches (name, query, sort, watch) VALUES (%s,%s,%s,%s) "
-                    "ON CONFLICT (author, name) DO UPDATE SET query = excluded.query, sort = excluded.sort, "
-                    "watch = excluded.watch RETURNING id",
-                    (name, query, sort, watch),
-                ).fetchone()[0]
-            )
+            row = conn.execute(
+                "INSERT INTO work.saved_searches (name, query, sort, watch) VALUES (%s,%s,%s,%s) "
+                "ON CONFLICT (author, name) DO UPDATE SET query = excluded.query, sort = excluded.sort, "
+                "watch = excluded.watch RETURNING id",
+                (name, query, sort, watch),
+            ).fetchone()
+            search_id = int(_one(row)[0])
             conn.execute("DELETE FROM work.saved_seen WHERE search_id = %s", (search_id,))
             _add_seen(conn, search_id, keys)
             return search_id
@@ -566,7 +567,7 @@ class PgStore:
             if anchor.text_sha == sha and not anchor.orphaned:
                 continue
             if text is None:
-                found = anchor if anchor.orphaned else Anchor(*_anchor_values(anchor)[:7], "orphaned")
+                found = anchor if anchor.orphaned else replace(anchor, status="orphaned")
             else:
                 found = refind(anchor, text, sha)
             if found != anchor:
@@ -663,7 +664,7 @@ def open_team_store(config: TeamConfig | None = None) -> PgStore | None:
     return PgStore(config.url or None, config.replica_url)
 
 
-def open_work_store(data_dir: Path | None = None) -> WorkStore:
+def open_work_store(data_dir: Path | None = None) -> PgStore | SQLiteStore:
     """The team's store when a connection string is set, else the local one in ``data_dir``."""
     from jjj_brief.store.sqlite import open_store
 
@@ -678,7 +679,13 @@ def _insert(conn: psycopg.Connection, table: str, key: str, sql: str, params: Se
     row = conn.execute(f"{sql} ON CONFLICT (write_key) DO NOTHING RETURNING id", params).fetchone()
     if row is None:
         row = conn.execute(f"SELECT id FROM work.{table} WHERE write_key = %s", (key,)).fetchone()
-    return int(row[0])
+    return int(_one(row)[0])
+
+
+def _one(row: tuple | None) -> tuple:
+    if row is None:  # a query that always answers one row did not: the server is not ours
+        raise StoreError("the team server answered no row where one was expected; is the schema migrated?")
+    return row
 
 
 def _add_seen(conn: psycopg.Connection, search_id: int, keys: list[str]) -> None:
