@@ -16,7 +16,7 @@ import pytest
 
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import article_figures
-from jjj_brief.store import make_anchor
+from jjj_brief.store import ClaimMember, make_anchor
 from jjj_brief.team.live import Change, Listener
 from jjj_brief.team.store import PgStore
 from team.work_support import work_db  # noqa: F401  (fixtures)
@@ -134,3 +134,30 @@ def test_a_reader_cannot_write_from_the_cli_either(work_db):
     wrong = _cli(work_db.url("carol", "wrong"), "notes")
     wrong_lines = [line for line in wrong.stderr.splitlines() if line.strip()]
     assert wrong.returncode == 1 and len(wrong_lines) == 1 and "wrong password" in wrong_lines[0], wrong.stderr
+
+
+def test_an_editor_publishes_a_claim_as_the_desks_from_the_cli(work_db):
+    (art_a, fig_a), (art_b, fig_b) = _valued_figures(2)
+    bob = PgStore(work_db.url("bob"))
+    try:
+        members = [
+            ClaimMember(make_anchor(art_a.id, art_a.text, fig_a.start, fig_a.end), fig_a.value),
+            ClaimMember(make_anchor(art_b.id, art_b.text, fig_b.start, fig_b.end), fig_b.value),
+        ]
+        claim = bob.add_claim(members, "consistent", "bob's finding")
+        refused = _cli(work_db.url("bob"), "claim", "--publish", claim.ref)
+        lines = [line for line in refused.stderr.splitlines() if line.strip()]
+        assert refused.returncode == 1 and len(lines) == 1 and "jjj_editor" in lines[0], refused.stderr
+        published = _cli(work_db.url("ed"), "claim", "--publish", claim.ref)
+        assert published.returncode == 0, published.stderr
+        assert bob.desk_claims() == {claim.id: "ed"}
+    finally:
+        bob.close()
+    local = subprocess.run(
+        [sys.executable, "-m", "jjj_brief", "claim", "--publish", "claim-1"],
+        env={k: v for k, v in os.environ.items() if k != "JJJ_BRIEF_DATABASE_URL"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert local.returncode == 1 and "needs team mode" in local.stderr

@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--verdict", choices=VERDICTS, help="your verdict, from the briefings' vocabulary")
     add.add_argument("--text", default="", metavar="TEXT", help="your explanation")
     add.add_argument("--remove", metavar="ID", help="remove a claim (claim-N or N)")
+    add.add_argument("--publish", metavar="ID", help="team mode, editors: publish a claim as the desk's")
     add.add_argument("--json", action="store_true", help="print the claim as JSON")
     add.set_defaults(handler=with_work(run_add))
 
@@ -67,6 +68,8 @@ def run_add(args: argparse.Namespace) -> int:
         store.remove_claim(claim_id)
         message(f"removed claim-{claim_id}")
         return 0
+    if args.publish:
+        return _publish(store, args.publish)
     if len(args.places) < 2:
         raise UserError("a claim needs two or more figures: ARTICLE:OFFSET ARTICLE:OFFSET ...")
     if not args.verdict:
@@ -77,4 +80,17 @@ def run_add(args: argparse.Namespace) -> int:
         emit_json(claim.to_dict())
     else:
         message(f"added {claim.ref}: {claim.verdict} across {', '.join(claim.articles)}")
+    return 0
+
+
+def _publish(store: object, ref: str) -> int:
+    """Team mode: an editor publishes a claim as the desk's (the server refuses anyone else)."""
+    claim_id = parse_ref(ref, "claim")
+    if claim_id is None:
+        raise UserError(f"not a claim id: {ref!r} (see jjj-brief claims)")
+    publish = getattr(store, "publish_claim", None)
+    if publish is None:
+        raise UserError("publishing a claim as the desk's needs team mode (set JJJ_BRIEF_DATABASE_URL)")
+    publish(claim_id)
+    message(f"published claim-{claim_id} as the desk's")
     return 0
