@@ -59,20 +59,25 @@ def _kill_at_random(argv, env, delay: float) -> int | None:
 
 
 @pytest.mark.slow
-def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home):
+@pytest.mark.parametrize("store", ["emptied before each kill", "kept between kills"])
+def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store):
+    """Two halves (xdist runs them side by side): kills into an empty store, and kills
+    into a store that keeps what the killed imports left (the index then holds imports
+    that are gone, or lacks ones that arrived)."""
     home = in_home(tmp_path / "home")
     texts = _write_docs(tmp_path / "docs")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
-    rng = random.Random(5)
+    fresh = store.startswith("emptied")
+    rng = random.Random(5 if fresh else 6)
     kills = faults = lost = 0
     worst = 0.0
     # calibrate: how long a whole import takes here, so the kills land inside it
     started = time.monotonic()
     subprocess.run(cli_argv("import", str(tmp_path / "docs")), env=env, capture_output=True, timeout=300, check=True)
     span = time.monotonic() - started
-    for round_ in range(10 * SCALE):
-        if round_ % 2 == 0:  # start again from an empty store half the time: the index then
-            shutil.rmtree(imports.imports_dir(), ignore_errors=True)  # holds imports that are gone
+    for round_ in range(5 * SCALE):
+        if fresh or round_ == 0:  # an emptied store: the index then holds imports that are gone
+            shutil.rmtree(imports.imports_dir(), ignore_errors=True)
         status = _kill_at_random(cli_argv("import", str(tmp_path / "docs")), env, rng.uniform(0.1, 0.95) * span)
         kills += status is None
         faults += 1
@@ -108,25 +113,27 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home):
         faults=kills,
         lost=lost,
         worst_query_s=worst,
-        note=f"import of {N_FILES} files",
+        note=f"import of {N_FILES} files, store {store}",
     )
 
 
 @pytest.mark.slow
-def test_kill_9_during_first_run_index_build_recovers_next_run(tmp_path, in_home):
+@pytest.mark.parametrize("seed", [11, 12])
+def test_kill_9_during_first_run_index_build_recovers_next_run(tmp_path, in_home, seed):
+    """Two halves of the kills (different random moments), so xdist can run them side by side."""
     home = in_home(tmp_path / "home")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     reference = subprocess.run(
         cli_argv("search", "Caofeidian", "--json"), env=env, capture_output=True, text=True, timeout=120
     )
     want = __import__("json").loads(reference.stdout)["total"]
-    rng = random.Random(11)
+    rng = random.Random(seed)
     kills = faults = lost = 0
     shutil.rmtree(paths.cache_dir(), ignore_errors=True)
     started = time.monotonic()
     subprocess.run(cli_argv("index"), env=env, capture_output=True, timeout=300, check=True)
     span = time.monotonic() - started  # a whole first run: start-up, then the build
-    for _ in range(6 * SCALE):
+    for _ in range(3 * SCALE):
         shutil.rmtree(paths.cache_dir(), ignore_errors=True)
         argv = cli_argv("index", "--rebuild") if rng.random() < 0.3 else cli_argv("index")
         status = _kill_at_random(argv, env, rng.uniform(0.3, 0.95) * span)
