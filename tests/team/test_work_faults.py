@@ -88,6 +88,9 @@ def test_while_the_server_is_down_the_app_keeps_what_it_read_and_writes_are_refu
         assert lost.wait(WAIT)
         assert [n.id for n in alice.notes()] == [note.id]  # what was read, without waiting on the server
         assert "unreachable" in alice.status and "read-only" in alice.status
+        assert alice.notes("art-never-read") == []  # a view opened meanwhile shows nothing new, at once
+        with pytest.raises(StoreError, match="cannot read from the team server"):
+            alice.note(note.id + 1)  # never "no note-N": it may well exist
         with pytest.raises(StoreError) as raised:
             alice.add_note(_anchor(), "while down")
         message = str(raised.value)

@@ -189,4 +189,5 @@ def follow(store, on_change: Callable[[Change], None], on_status: Callable[[str,
         if on_status is not None:
             on_status(state, reason)
 
+    store.followed = True
     return Listener(store.primary.url, on_change, status).start()

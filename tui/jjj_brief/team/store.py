@@ -56,6 +56,7 @@ WRITE_RETRY_SECONDS = 30.0  # a write waits this long for the server to come bac
 READ_RETRY_SECONDS = 3.0  # a read, less: the app shows what it has meanwhile
 OFFLINE_RETRY_SECONDS = 2.0  # a write while the listener knows the server is gone: refused soon
 POOL_MAX = 3
+_SINGLE_READS = ("bookmark", "note", "claim", "saved-id", "role")
 _ANCHOR = "article, span_start, span_end, exact, prefix, suffix, text_sha, status"
 _BOOKMARK = f"id, {_ANCHOR}, note, created, author"
 _NOTE = f"id, {_ANCHOR}, text, color, created, updated, revision, author"
@@ -140,6 +141,7 @@ class PgStore:
         self._cache: dict[Hashable, Any] = {}  # last answer of each read, shown while offline
         self._wrote_lsn: str | None = None  # the primary's WAL position after this store's last write
         self.offline: str | None = None  # why the server cannot be reached (None: connected)
+        self.followed = False  # a live listener keeps ``offline`` current (jjj_brief.team.live.follow)
         self.last_read_from = ""  # "primary" or "replica" (tests, status line)
         self.primary: _Server | None = None
         self.replica: _Server | None = None
@@ -214,14 +216,18 @@ class PgStore:
             except psycopg.Error as exc:
                 raise _refusal(exc, what, self.author, server) from None
 
-    def _read(self, key: Hashable, body: Callable[[psycopg.Connection], T]) -> T:
+    def _read(self, key: Hashable, body: Callable[[psycopg.Connection], T], empty: T | None = None) -> T:
         """Run a read on the replica (or the primary when the replica lags behind this store's
-        own write, or is down); while offline, the last answer to the same read."""
+        own write, or is down). While the server is known to be gone: the last answer to the
+        same read, without waiting; in an app (a listener follows the store) ``empty`` for a
+        read never made before, so a view shows nothing new rather than failing."""
         import psycopg
 
         with self._lock:
             if self.offline and key in self._cache:
                 return self._cache[key]
+            if self.offline and self.followed and empty is not None:
+                return empty
         deadline = time.monotonic() + self.read_retry_seconds
         while True:
             server, source = self._read_server()
@@ -244,6 +250,8 @@ class PgStore:
                 with self._lock:
                     if key in self._cache:
                         return self._cache[key]
+                if self.followed and empty is not None:
+                    return empty
                 raise StoreError(f"cannot read from the team server: {self.offline}") from None
             except psycopg.Error as exc:
                 raise StoreError(f"{server.shown}: {_first_line(exc)}") from None
@@ -618,7 +626,9 @@ class PgStore:
         return self.primary is not None and self._may(EDITOR)
 
     def _select(self, key: Hashable, sql: str, params: Sequence[object]) -> list[tuple]:
-        return self._read(key, lambda conn: conn.execute(sql, params or None).fetchall())
+        single = isinstance(key, tuple) and key[0] in _SINGLE_READS  # "no note-5" would be untrue offline
+        empty: list[tuple] | None = None if single else []
+        return self._read(key, lambda conn: conn.execute(sql, params or None).fetchall(), empty)
 
     def _remove(self, table: str, kind: str, item_id: int) -> None:
         def body(conn: psycopg.Connection, key: str) -> None:
