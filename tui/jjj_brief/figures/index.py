@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -104,8 +105,9 @@ class CrossIndex:
             self.articles += 1
             for unit, significant, value, start, end, as_of in rows:
                 key = (unit, significant[:3])
+                shared = None if as_of is None else sys.intern(as_of)  # a few dates, held by thousands
                 self._by_key.setdefault(key, []).append(
-                    _Held(value, self.figures, article, start, end, as_of, significant)
+                    _Held(value, self.figures, article, start, end, shared, significant)
                 )
                 self._unsorted.add(key)
                 self.figures += 1
