@@ -65,7 +65,7 @@ CONSTANTS: dict[str, set[str]] = {
     "import_ids": {"_TRANSLIT"},
     # search: spelling table, facet fields, schema fields, sort and kind names, unit synonyms
     "search.analyzer": {"_BRITISH"},
-    "search.api": {"FACET_FIELDS"},
+    "search.engine": {"FACET_FIELDS"},
     "search.documents": {"FIELDS_BY_NAME"},
     "search.index": {"STORAGE_ERRNOS"},
     "search.query": {"KIND_NAMES", "SORTS", "_QUOTES"},
