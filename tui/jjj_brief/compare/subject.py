@@ -33,7 +33,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from jjj_brief.search.analyzer import STOP_WORDS, TOKEN_PATTERN, fold, iter_tokens, stem, words_key
+from jjj_brief.text_rules import (
+    STOP_WORDS,
+    TOKEN_PATTERN,
+    fold,
+    iter_tokens,
+    stem,
+    words_key,
+)
 
 # Hedges and verbs of change say how a number is reported, not what it is about.
 _NOT_SUBJECT = frozenset(

@@ -118,12 +118,62 @@ def article_figures_for_index(article: Article, collection_size: int) -> list:
     return figures.extract_figures(article.text)
 
 
-def article_documents(
-    article: Article, links: TopicLinks | None = None, *, article_figures: list | None = None, key: str | None = None
-) -> Iterator[Doc]:
-    """One document per passage; an import's documents carry ``key`` (default: :func:`import_key`)."""
+FieldsByStart = dict[int, tuple[list, str]]  # passage start -> (stored figure rows, value keys)
+
+
+def figure_fields(article: Article, article_figures: list | None) -> FieldsByStart:
+    """Each passage's ``figures`` (stored rows) and ``values`` (keys), by passage start;
+    passages without a valued figure are left out."""
     from jjj_brief.search import values
 
+    # Each passage is given only the figures starting inside it (by bisection): handing
+    # every passage all of the article's figures was quadratic (100,000 one-line
+    # paragraphs, each with a number: the hostile import's index build never ended).
+    ordered = sorted(article_figures or (), key=lambda f: f.start)
+    if not ordered:
+        return {}
+    starts = [f.start for f in ordered]
+    out: FieldsByStart = {}
+    for paragraph in article.paragraphs:
+        if paragraph.is_repeat:
+            continue
+        inside = ordered[bisect.bisect_left(starts, paragraph.start) : bisect.bisect_left(starts, paragraph.end)]
+        if not inside:
+            continue
+        stored = values.stored_figures(inside, paragraph.start, paragraph.end)
+        if stored:
+            out[paragraph.start] = ([f.as_tuple() for f in stored], " ".join(values.figure_keys(stored)))
+    return out
+
+
+def import_figure_fields(article: Article, key: str, collection_size: int, cache: Any = None) -> FieldsByStart:
+    """:func:`figure_fields` of an import, from ``cache`` (a
+    :class:`jjj_brief.search.figure_cache.FigureCache`) when it has them; computed (and
+    kept there) otherwise. Collections small enough for cross-article flags are not
+    cached: those flags change with the rest of the corpus."""
+    if cache is None or collection_size <= CROSS_ARTICLE_COLLECTION:
+        return figure_fields(article, article_figures_for_index(article, collection_size))
+    found = cache.get(key, article.text)
+    if found is None:
+        found = figure_fields(article, article_figures_for_index(article, collection_size))
+        cache.put(key, article.text, found)
+    return found
+
+
+def article_documents(
+    article: Article,
+    links: TopicLinks | None = None,
+    *,
+    article_figures: list | None = None,
+    key: str | None = None,
+    fields: FieldsByStart | None = None,
+) -> Iterator[Doc]:
+    """One document per passage; an import's documents carry ``key`` (default: :func:`import_key`).
+
+    The figure fields come from ``fields`` (see :func:`figure_fields`) or are made from
+    ``article_figures``."""
+    if fields is None:
+        fields = figure_fields(article, article_figures)
     year = str(article.year) if article.year else ""
     common: Doc = {
         "kind": "passage",
@@ -139,21 +189,13 @@ def article_documents(
     }
     if article.source == "import":
         common["import_key"] = key or import_key(article)
-    # Each passage is given only the figures starting inside it (by bisection): handing
-    # every passage all of the article's figures was quadratic (100,000 one-line
-    # paragraphs, each with a number: the hostile import's index build never ended).
-    ordered = sorted(article_figures or (), key=lambda f: f.start)
-    starts = [f.start for f in ordered]
     for paragraph in article.paragraphs:
         if paragraph.is_repeat:
             continue
         doc = dict(common, start=paragraph.start, end=paragraph.end, body=paragraph.text)
-        if ordered:
-            inside = ordered[bisect.bisect_left(starts, paragraph.start) : bisect.bisect_left(starts, paragraph.end)]
-            stored = values.stored_figures(inside, paragraph.start, paragraph.end)
-            if stored:
-                doc["figures"] = [f.as_tuple() for f in stored]
-                doc["values"] = " ".join(values.figure_keys(stored))
+        found = fields.get(paragraph.start)
+        if found is not None:
+            doc["figures"], doc["values"] = found
         if links is not None:
             topic_ids = links.topics_for(article.id, paragraph.start, paragraph.end)
             if topic_ids:

@@ -68,9 +68,11 @@ from jjj_brief.search.documents import (
     article_documents,
     article_figures_for_index,
     briefing_documents,
+    import_figure_fields,
     import_key,
     topic_links,
 )
+from jjj_brief.search.figure_cache import open_cache
 from jjj_brief.search.glossary_terms import glossary_phrases
 from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
 from jjj_brief.storage import file_lock, fsync_dir
@@ -412,15 +414,19 @@ def glossary_spellings(briefings: Any) -> list[list[str]]:
 
 
 def all_documents(sources: Sources) -> Iterator[Doc]:
-    """Every document, imports read one at a time (memory does not grow with their number)."""
+    """Every document, imports read one at a time (memory does not grow with their number).
+
+    The imports' figure fields come from the figure cache when it has them
+    (:mod:`jjj_brief.search.figure_cache`): a rebuild does not read every number again."""
     briefings = sources.briefings
     links = topic_links(briefings, sources.seeds)
     size = sources.collection_size()
     for article in sources.seeds:
         yield from article_documents(article, links, article_figures=article_figures_for_index(article, size))
-    for key, article in sources.iter_imports():
-        figures = article_figures_for_index(article, size)
-        yield from article_documents(article, topic_links(briefings, [article]), article_figures=figures, key=key)
+    with open_cache() as cache:
+        for key, article in sources.iter_imports():
+            fields = import_figure_fields(article, key, size, cache)
+            yield from article_documents(article, topic_links(briefings, [article]), fields=fields, key=key)
     yield from briefing_documents(briefings)
 
 
@@ -765,23 +771,31 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
         raise TooBigForEngine
     added = 0
     if add_files or remove_keys:
-        to_add = sources.load_imports(add_files)
-        links = topic_links(sources.briefings, [article for _, article in to_add])
-        docs: list[Doc] = []
-        for key, article in to_add:
-            figures = article_figures_for_index(article, sources.collection_size())
-            for doc in article_documents(article, links, article_figures=figures, key=key):
-                docs.append(doc)
-                vocabulary_of([doc["body"]], generation.vocab)
+        loaded: set[str] = set()
+        size = sources.collection_size()
+
+        def docs() -> Iterator[Doc]:  # one import in memory at a time, however many are added
+            surfaces: Counter = Counter()
+            with open_cache() as cache:
+                cache.forget(remove_keys)
+                for key, article in sources.iter_imports(add_files):
+                    links = topic_links(sources.briefings, [article])
+                    fields = import_figure_fields(article, key, size, cache)
+                    for doc in article_documents(article, links, fields=fields, key=key):
+                        yield doc
+                        surfaces.update(set(surfaces_of(doc["body"])))  # the engine just analyzed it
+                    loaded.add(key)
+            words_from_surfaces(surfaces, generation.vocab)
+
         # Keys being added are deleted first: a process that died after its commit but
         # before recording it must not leave them indexed twice.
+        adding = [entry[2] for entry in add_files.values()]
         set_glossary_phrases(glossary_phrases(generation.aliases) if generation.glossary_terms else ())
         try:
-            generation.store.update(generation.index, [*remove_keys, *(key for key, _ in to_add)], docs)
+            generation.store.update(generation.index, [*remove_keys, *adding], docs())
         finally:
             set_glossary_phrases(())
-        added = len(to_add)
-        loaded = {key for key, _ in to_add}
+        added = len(loaded)
         wanted = {name: entry for name, entry in wanted.items() if entry[2] in have or entry[2] in loaded}
     generation.import_files, generation.imports_stamp = wanted, stamp
     if generation.folder is not None:
