@@ -245,9 +245,10 @@ def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | Non
     cache is never trusted for more than that: a file it does not match is read."""
     folder = folder or imports_dir()
     catalog = paths.cache_dir() / CATALOG_FILE
+    written = None
     try:
-        cached = json.loads(catalog.read_text(encoding="utf-8"))
-        cached = cached.get("files") if isinstance(cached, dict) and cached.get("folder") == str(folder) else {}
+        written = json.loads(catalog.read_text(encoding="utf-8"))
+        cached = written.get("files") if isinstance(written, dict) and written.get("folder") == str(folder) else {}
         cached = cached if isinstance(cached, dict) else {}
     except (OSError, ValueError):
         cached = {}
@@ -271,7 +272,7 @@ def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | Non
             continue
         sha = meta.get("sha256") if isinstance(meta.get("sha256"), str) else None
         found[name] = [st.st_size, st.st_mtime_ns, meta["id"], sha]
-    if found != cached:
+    if found != cached or written is None:
         _write_cache_file(catalog, json.dumps({"folder": str(folder), "files": found}))
     return {name: (entry[2], entry[3]) for name, entry in found.items()}
 
@@ -342,12 +343,13 @@ def _options() -> ImportOptions:
 
 
 CHUNKED_FROM = 32  # files in a batch from which stored files are made durable per chunk
-CHUNK_FILES = 256
+CHUNK_IMPORTS = 256
 CHUNK_BYTES = 64_000_000
 
 
 class _ChunkedWrites:
-    """Durable, atomic writes for a large batch, at one journal commit per chunk.
+    """Durable, atomic writes for a large batch, at one journal commit per chunk of
+    :data:`CHUNK_IMPORTS` imports.
 
     Each file is written to a temporary file beside its target (never fsynced alone);
     at the end of a chunk every temporary file is fsynced (the first fsync commits the
@@ -358,7 +360,7 @@ class _ChunkedWrites:
 
     def __init__(self) -> None:
         self.pending: list[tuple[str, Path, ImportOutcome | None]] = []
-        self.bytes = 0
+        self.bytes = self.imports = 0
 
     def write(self, path: Path, data: str | bytes) -> None:
         payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -382,11 +384,14 @@ class _ChunkedWrites:
     def written(self, outcome: ImportOutcome) -> None:
         """``outcome`` is the import of the files written since the last call."""
         self.pending = [(tmp, path, entry or outcome) for tmp, path, entry in self.pending]
-        if len(self.pending) >= CHUNK_FILES or self.bytes >= CHUNK_BYTES:
+        self.imports += 1
+        if self.imports >= CHUNK_IMPORTS or self.bytes >= CHUNK_BYTES:
             self.flush()
 
     def flush(self) -> None:
-        pending, self.pending, self.bytes = self.pending, [], 0
+        """Make the chunk durable; an import of it that cannot be is removed whole and its
+        outcome says "refused" (the rest of the batch goes on)."""
+        pending, self.pending, self.bytes, self.imports = self.pending, [], 0, 0
         try:
             for tmp, _, _ in pending:
                 fd = os.open(tmp, os.O_RDONLY)
@@ -396,17 +401,25 @@ class _ChunkedWrites:
                     os.close(fd)
             for tmp, path, _ in pending:
                 os.replace(tmp, path)
-        except OSError as exc:  # nothing of this chunk is kept: say so for each file
-            for tmp, path, outcome in pending:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                    if outcome is not None and outcome.status == "imported":
-                        outcome.status = "refused"
-                        outcome.message = f"{outcome.path}: cannot store it in {path.parent} ({exc.strerror or exc})"
-            raise
+        except OSError as exc:
+            self._refuse_unfinished(pending, exc)
         finally:
             for folder in {path.parent for _, path, _ in pending}:
                 fsync_dir(folder)
+
+    @staticmethod
+    def _refuse_unfinished(pending: list[tuple[str, Path, ImportOutcome | None]], exc: OSError) -> None:
+        failed = {id(outcome) for tmp, _, outcome in pending if os.path.exists(tmp)}
+        for tmp, path, outcome in pending:
+            if id(outcome) not in failed:
+                continue
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            else:  # renamed already (its kept original): not kept without its import
+                path.unlink(missing_ok=True)
+            if outcome is not None and outcome.status == "imported":
+                outcome.status = "refused"
+                outcome.message = f"{outcome.path}: cannot store it in {path.parent} ({exc.strerror or exc})"
 
 
 def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list[ImportOutcome]:
@@ -425,14 +438,33 @@ def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list
                 progress(done, len(files), str(path))
     finally:
         _BATCH.writes = None
-        try:
-            if chunked is not None:
-                chunked.flush()
-        except OSError:
-            pass  # the chunk's outcomes now say "refused"
+        if chunked is not None:
+            chunked.flush()
         if not _options().dry_run and any(outcome.status == "imported" for outcome in outcomes):
             bump_generation(folder)
+            _remember_headers(folder, outcomes)
     return outcomes
+
+
+def _remember_headers(folder: Path, outcomes: list[ImportOutcome]) -> None:
+    """Add what the batch stored to the header catalog (the next import reads no header)."""
+    catalog = paths.cache_dir() / CATALOG_FILE
+    try:
+        cached = json.loads(catalog.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # made whole by the next header_catalog()
+    if not isinstance(cached, dict) or cached.get("folder") != str(folder) or not isinstance(cached.get("files"), dict):
+        return
+    for outcome in outcomes:
+        if outcome.status != "imported" or not outcome.id:
+            continue
+        try:
+            st = (folder / f"{outcome.id}.txt").stat()
+        except OSError:
+            continue
+        sha = (outcome.details or {}).get("sha256")
+        cached["files"][f"{outcome.id}.txt"] = [st.st_size, st.st_mtime_ns, outcome.id, sha]
+    _write_cache_file(catalog, json.dumps(cached))
 
 
 def _write(path: Path, data: str | bytes) -> None:

@@ -1,0 +1,115 @@
+"""Large import batches: stored per chunk, durable and atomic per file; duplicates found
+without opening every stored import."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from jjj_brief import imports
+
+
+@pytest.fixture(autouse=True)
+def fresh_corpus():
+    yield
+    from jjj_brief import corpus
+
+    corpus._CORPUS = None
+
+
+def make_files(folder, count: int, first: int = 0) -> list[str]:
+    folder.mkdir(exist_ok=True)
+    names = []
+    for i in range(first, first + count):
+        path = folder / f"memo-{i:03d}.txt"
+        path.write_text(f"Memo {i} on the Qinhuangdao ferry.\n\nIt carried {100 + i} cars.\n", encoding="utf-8")
+        names.append(str(path))
+    return names
+
+
+def leftovers() -> list[str]:
+    folder = imports.imports_dir()
+    return [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_large_batch_is_stored_whole_in_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_IMPORTS", 8)
+    names = make_files(tmp_path / "docs", 40)
+    outcomes = imports.add_files(names)
+    assert [o.status for o in outcomes] == ["imported"] * 40
+    stored = imports.load_imported_articles()
+    assert sorted(a.text.split(".")[0] for a in stored) == sorted(
+        f"Memo {i} on the Qinhuangdao ferry" for i in range(40)
+    )
+    kept = list((imports.imports_dir() / imports.ORIGINALS).iterdir())
+    assert len(kept) == 40
+    assert leftovers() == []
+
+
+def test_a_chunk_that_cannot_be_made_durable_is_refused_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_IMPORTS", 10)
+    names = make_files(tmp_path / "docs", 40)
+    real = os.replace
+    moved: list[str] = []
+
+    def fails_in_the_second_chunk(src, dst, *args, **kwargs):
+        if str(dst).endswith(".txt") and os.path.dirname(str(dst)) == str(imports.imports_dir()):
+            moved.append(str(dst))
+            if len(moved) == 13:
+                raise OSError(errno.EIO, "Input/output error")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(imports.os, "replace", fails_in_the_second_chunk)
+    outcomes = imports.add_files(names)
+    monkeypatch.setattr(imports.os, "replace", real)
+    statuses = [o.status for o in outcomes]
+    assert statuses[:10] == ["imported"] * 10 and statuses[20:] == ["imported"] * 20
+    assert all(o.status == "refused" for o in outcomes[12:20])
+    assert all("Input/output error" in o.message for o in outcomes[12:20])
+    # what is refused is not stored, and what is stored is whole
+    stored = {a.id for a in imports.load_imported_articles()}
+    for outcome in outcomes:
+        assert (outcome.id in stored) == (outcome.status == "imported")
+    assert leftovers() == []
+
+
+def test_a_full_disk_in_a_large_batch_refuses_that_file_only(tmp_path, monkeypatch):
+    names = make_files(tmp_path / "docs", 40)
+    real = imports.tempfile.mkstemp
+    calls: list[str] = []
+
+    def fills_up(*args, **kwargs):
+        calls.append(kwargs.get("prefix", ""))
+        if kwargs.get("prefix", "").startswith(".memo-003") or kwargs.get("prefix", "").startswith(".memo-3"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports.tempfile, "mkstemp", fills_up)
+    outcomes = imports.add_files(names)
+    monkeypatch.setattr(imports.tempfile, "mkstemp", real)
+    refused = [o for o in outcomes if o.status == "refused"]
+    assert [o.path for o in refused] == [names[3]]
+    assert "No space left" in refused[0].message
+    assert len(list((imports.imports_dir() / imports.ORIGINALS).iterdir())) == 39  # no orphan original
+    assert leftovers() == []
+
+
+def test_duplicates_are_found_without_reading_every_stored_import(tmp_path, monkeypatch):
+    names = make_files(tmp_path / "docs", 40)
+    imports.add_files(names)
+    read: list[str] = []
+    real = imports._read_header
+
+    def counting(path):
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(imports, "_read_header", counting)
+    again = imports.add_files([names[5], *make_files(tmp_path / "more", 1, first=900)])
+    assert [o.status for o in again] == ["unchanged", "imported"]
+    assert again[0].id == "memo-005"
+    assert read == []  # the stored imports' headers came from the catalog
+    imports.remove("memo-006")
+    assert "memo-006" not in imports.stored_hashes().values()
