@@ -160,6 +160,9 @@ class Clock:
 # ---------------------------------------------------------------- builds
 
 
+FIGURES = {"on": True}  # --big-no-figures turns the figure layer off for --big-sizes builds
+
+
 def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
     from jjj_brief.search.api import alias_groups
     from jjj_brief.search.documents import article_documents, article_figures_for_index
@@ -170,7 +173,8 @@ def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
     def docs():  # the real path: each passage with its figures' value keys
         nonlocal passages
         for article in corpus(n, sentences):
-            for doc in article_documents(article, article_figures=article_figures_for_index(article, n)):
+            found = article_figures_for_index(article, n) if FIGURES["on"] else None
+            for doc in article_documents(article, article_figures=found):
                 passages += 1
                 yield doc
 
@@ -195,7 +199,13 @@ def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
     write_import_files(folder, {}, None)
     write_manifest(folder, "bench", vocab, aliases, engine=engine, glossary_terms=True)
     wall, cpu = clock.read()
-    return {"build_s": wall, "build_cpu_s": cpu, "passages": passages, "size": folder_size(folder)}
+    return {
+        "build_s": wall,
+        "build_cpu_s": cpu,
+        "passages": passages,
+        "size": folder_size(folder),
+        "figures": FIGURES["on"],
+    }
 
 
 def build_fts(path: Path, n: int, sentences: list[str]) -> dict:
@@ -389,11 +399,13 @@ from jjj_brief.search import ensure_index
 ensure_index()  # the seeds' index exists before the import, as for a user
 start = time.perf_counter(), time.process_time()
 outcomes = imports.add_files([{folder!r}])
-stored = time.perf_counter() - start[0]
+stored = time.perf_counter() - start[0], time.process_time() - start[1]
+stored_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 status = ensure_index()
 wall, cpu = time.perf_counter() - start[0], time.process_time() - start[1]
 print(json.dumps({{"imported": sum(o.status == "imported" for o in outcomes), "wall": wall, "cpu": cpu,
-                  "store_wall": stored, "engine": status.engine, "action": status.action,
+                  "store_wall": stored[0], "store_cpu": stored[1], "store_peak_mb": stored_peak,
+                  "engine": status.engine, "action": status.action,
                   "documents": status.documents, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
@@ -407,22 +419,38 @@ def write_import_files(folder: Path, count: int, sentences: list[str], first: in
         )
 
 
-def timed_cli(argv: list[str], home: Path, repeat: int = 1) -> dict:
-    """Median wall and CPU (ms) of ``jjj-brief argv`` in fresh processes."""
+def cli_env(home: Path) -> dict[str, str]:
+    """The environment of a user's process: its own home, and Python's bytecode caches on
+    (an installed package has them; PYTHONDONTWRITEBYTECODE, set on our machines, would make
+    every process compile our ~25 modules from source, ~0.1 s)."""
+    env = dict(os.environ, JJJ_BRIEF_HOME=str(home))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed_cli(argv: list[str], home: Path, repeat: int = 1, warm: bool = True) -> dict:
+    """Median wall and CPU (ms) of ``jjj-brief argv`` in fresh processes (after one
+    uncounted run that writes the bytecode caches, when ``warm``)."""
     exe = Path(sys.executable).with_name("jjj-brief")
     walls, cpus = [], []
-    for _ in range(repeat):
+    for i in range(repeat + (1 if warm else 0)):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        out = subprocess.run(
-            [str(exe), *argv], capture_output=True, text=True, env=dict(os.environ, JJJ_BRIEF_HOME=str(home))
-        )
-        walls.append(time.perf_counter() - start)
+        out = subprocess.run([str(exe), *argv], capture_output=True, text=True, env=cli_env(home))
+        wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if out.returncode != 0:
             raise RuntimeError(f"jjj-brief {' '.join(argv)}: {out.stderr[-500:]}")
-    return {"wall_ms": statistics.median(walls) * 1000, "cpu_ms": statistics.median(cpus) * 1000}
+        if warm and i == 0:
+            continue
+        walls.append(wall)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {
+        "wall_ms": statistics.median(walls) * 1000,
+        "cpu_ms": statistics.median(cpus) * 1000,
+        "wall_ms_min": min(walls) * 1000,
+        "cpu_ms_min": min(cpus) * 1000,
+    }
 
 
 def measure_imports(count: int, work: Path, sentences: list[str]) -> dict:
@@ -446,11 +474,16 @@ def measure_imports(count: int, work: Path, sentences: list[str]) -> dict:
         )
         result[label] = data
         if label == "full":
-            one = work / "one-more"
-            write_import_files(one, 1, sentences, first=9_000_000)
-            result["one_more"] = timed_cli(["import", str(one / "doc-000000.txt"), "--json"], home)
-            result["search_at_size"] = timed_cli(["search", "Xiongan", "--json"], home, repeat=3)
             result["index_check"] = timed_cli(["index", "--json"], home, repeat=3)
+            result["search_at_size"] = timed_cli(["search", "Xiongan", "--json"], home, repeat=3)
+            one = work / "one-more"
+            write_import_files(one, 3, sentences, first=9_000_000)
+            files = sorted(one.iterdir())
+            timed_cli(["import", str(files[0]), "--dry-run", "--json"], home, warm=False)  # bytecode caches
+            runs = [timed_cli(["import", str(path), "--json"], home, warm=False) for path in files]
+            result["one_more"] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            log("  rebuild from the stored imports (figures from the figure cache) ...")
+            result["rebuild"] = timed_cli(["index", "--rebuild", "--json"], home, warm=False)
         shutil.rmtree(folder, ignore_errors=True)
     return result
 
@@ -489,7 +522,7 @@ def render(
     ]
     for r in rows:
         out.append(
-            f"| {r['engine']} | {r['articles']:,} | {r['passages']:,} | {r['build_s']:.1f} ({r['build_cpu_s']:.1f}) | "
+            f"| {r['engine']}{'' if r.get('figures', True) else ' (no figures)'} | {r['articles']:,} | {r['passages']:,} | {r['build_s']:.1f} ({r['build_cpu_s']:.1f}) | "
             f"{r['articles'] / r['build_s']:.0f} | {r['size'] / 1e6:.1f} | {r['open_ms']:.1f} | {r['first_ms']:.1f} | "
             f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p50_cpu']:.1f} / {r['p95_cpu']:.1f} |"
         )
@@ -511,20 +544,24 @@ def render(
             "",
             "Import through `imports.add_files` + `ensure_index` into a fresh home (seeds indexed first):",
             "",
-            "| files | wall s | CPU s | articles/s | peak RSS MB | engine after |",
-            "| ---: | ---: | ---: | ---: | ---: | --- |",
+            "| files | store: wall s (CPU s) | files/s wall (CPU) | peak RSS MB after storing | store + index: "
+            "wall s (CPU s) | articles/s wall (CPU) | peak RSS MB | engine after |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for label in ("small", "full"):
             d = imports.get(label)
             if d:
                 out.append(
-                    f"| {d['imported']:,} | {d['wall']:.1f} | {d['cpu']:.1f} | {d['rate']:.0f} | "
-                    f"{d['peak_mb']:.0f} | {d['engine']} |"
+                    f"| {d['imported']:,} | {d['store_wall']:.1f} ({d.get('store_cpu', 0):.1f}) | "
+                    f"{d['imported'] / d['store_wall']:.0f} ({d['imported'] / max(d.get('store_cpu', 0), 1e-9):.0f}) | "
+                    f"{d.get('store_peak_mb', 0):.0f} | {d['wall']:.1f} ({d['cpu']:.1f}) | "
+                    f"{d['rate']:.0f} ({d['imported'] / d['cpu']:.0f}) | {d['peak_mb']:.0f} | {d['engine']} |"
                 )
         for key, label in (
-            ("one_more", "`jjj-brief import` of one more file into it (fresh process)"),
+            ("one_more", "`jjj-brief import` of one more file into it (fresh process, median of 3)"),
             ("search_at_size", "`jjj-brief search Xiongan --json` at that size"),
             ("index_check", "`jjj-brief index --json` (start-up check) at that size"),
+            ("rebuild", "`jjj-brief index --rebuild --json` at that size (figures from the figure cache)"),
         ):
             if key in imports:
                 d = imports[key]
@@ -559,6 +596,9 @@ def main() -> None:
     parser.add_argument("--threshold-sizes", type=int, nargs="*", default=[])
     parser.add_argument("--import-files", type=int, default=0)
     parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument(
+        "--big-no-figures", action="store_true", help="--big-sizes builds skip the figure layer (no value keys)"
+    )
     parser.add_argument("--report", type=Path, default=Path(__file__).with_name("bench_search_report.md"))
     parser.add_argument("--json-out", type=Path, default=None, help="also write the raw numbers here")
     args = parser.parse_args()
@@ -605,8 +645,10 @@ def main() -> None:
         if args.import_files:
             imports = measure_imports(args.import_files, work, sentences)
             write()
+        FIGURES["on"] = not args.big_no_figures
         for n in sorted(set(args.big_sizes) - set(args.sizes)):
             run_size(n, ["tantivy", "fts5"])
+        FIGURES["on"] = True
         print(render(rows, details, threshold, imports, startup), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

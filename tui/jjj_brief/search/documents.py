@@ -248,6 +248,17 @@ def _briefing_doc(kind: str, item_id: str, title: str, lines: list[str], topics:
     return doc
 
 
+def linked_article_ids(briefings: Any) -> set[str]:
+    """The articles a topic passage or a fact quote names (the only ones
+    :func:`topic_links` can give topics to)."""
+    ids: set[str] = set()
+    for topic in getattr(briefings, "topics", None) or []:
+        ids.update(passage.article for passage in getattr(topic, "passages", []))
+    for fact in getattr(briefings, "facts", None) or []:
+        ids.update(claim.article for claim in getattr(fact, "claims", []))
+    return ids
+
+
 def topic_links(briefings: Any, articles: Iterable[Article]) -> TopicLinks:
     """Map topic passages and fact quotes to article spans, so ``topic:`` can filter passages."""
     links = TopicLinks()

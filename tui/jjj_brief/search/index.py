@@ -70,6 +70,7 @@ from jjj_brief.search.documents import (
     briefing_documents,
     import_figure_fields,
     import_key,
+    linked_article_ids,
     topic_links,
 )
 from jjj_brief.search.figure_cache import open_cache
@@ -642,6 +643,7 @@ def _is_index_file(path: Path) -> bool:
             "aliases.json",
             "imports.json",
             "imports-stamp.json",
+            LINKED_FILE,
         )
     )
 
@@ -774,12 +776,14 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
         loaded: set[str] = set()
         size = sources.collection_size()
 
+        linked = _linked_articles(generation, sources)
+
         def docs() -> Iterator[Doc]:  # one import in memory at a time, however many are added
             surfaces: Counter = Counter()
             with open_cache() as cache:
                 cache.forget(remove_keys)
                 for key, article in sources.iter_imports(add_files):
-                    links = topic_links(sources.briefings, [article])
+                    links = topic_links(sources.briefings, [article]) if article.id in linked else None
                     fields = import_figure_fields(article, key, size, cache)
                     for doc in article_documents(article, links, fields=fields, key=key):
                         yield doc
@@ -813,6 +817,30 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
 
 
 # ---------------------------------------------------------------- the live index
+
+
+LINKED_FILE = "linked.json"
+
+
+def _linked_articles(generation: Generation, sources: Sources) -> set[str]:
+    """The article ids the briefings link to topics, kept beside the generation (the
+    briefings are part of its fingerprint): adding an import the briefings do not name
+    parses no briefing file."""
+    path = generation.folder / LINKED_FILE if generation.folder is not None else None
+    if path is not None:
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(kept, dict) and kept.get("base") == generation.base and isinstance(kept.get("ids"), list):
+                return set(kept["ids"])
+        except (OSError, ValueError):
+            pass
+    ids = linked_article_ids(sources.briefings)
+    if path is not None:
+        try:
+            paths.atomic_write(path, json.dumps({"base": generation.base, "ids": sorted(ids)}))
+        except OSError:
+            pass
+    return ids
 
 
 class IndexManager:
