@@ -119,3 +119,20 @@ def test_a_damaged_cache_file_does_not_stop_a_build(tmp_path, cached_sizes):
     (folder / FILE_NAME).write_bytes(b"this is not a database" * 100)
     ensure_index()
     assert search("4100 containers").total == 1
+
+
+def test_adding_an_import_the_briefings_do_not_name_parses_no_briefing(tmp_path, monkeypatch):
+    from jjj_brief.search import index
+
+    write_docs(tmp_path / "docs", 2)
+    ensure_index()
+    imports.add_files([str(tmp_path / "docs" / "report-0.txt")])
+    ensure_index()  # the first addition notes which articles the briefings name
+    parsed: list[int] = []
+    real = index._load_briefings
+    monkeypatch.setattr(index, "_load_briefings", lambda: parsed.append(1) or real())
+    imports.add_files([str(tmp_path / "docs" / "report-1.txt")])
+    assert ensure_index().added == 1
+    assert parsed == []
+    assert search("5100 containers").total == 1
+    assert search("topic:xiongan Xiongan").total > 0  # seeds keep their topics
