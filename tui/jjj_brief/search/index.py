@@ -73,6 +73,7 @@ from jjj_brief.search.documents import (
     linked_article_ids,
     topic_links,
 )
+from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.figure_cache import open_cache
 from jjj_brief.search.glossary_terms import glossary_phrases
 from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
@@ -94,10 +95,6 @@ WRITER_LOCK_TIMEOUT = 10.0
 FULL_CRC_LIMIT = 8_000_000  # bytes of index below which every file is CRC-checked on open
 SEARCH_DIR = "search"
 STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
-
-
-class IndexUnavailable(Exception):
-    """The index cannot be used right now (message says why and what to do)."""
 
 
 @dataclass

@@ -32,6 +32,7 @@ import tantivy
 from jjj_brief.search import query as q
 from jjj_brief.search.analyzer import index_terms
 from jjj_brief.search.documents import BRIEFING_BOOST, FIELDS, FIELDS_BY_NAME, Doc
+from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.query import Node
 
 NAME = "tantivy"
@@ -264,8 +265,6 @@ class TantivyStore:
 
     @staticmethod
     def update(index: tantivy.Index, remove_keys: Iterable[str], docs: Iterable[Doc]) -> None:
-        from jjj_brief.search.index import IndexUnavailable
-
         try:
             writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         except ValueError as exc:  # LockBusy: another process holds the writer

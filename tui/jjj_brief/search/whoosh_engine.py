@@ -21,6 +21,7 @@ from whoosh.index import Index, LockError
 
 from jjj_brief.search.analyzer import _terms_and_positions, index_terms, iter_tokens
 from jjj_brief.search.documents import FIELDS, Doc
+from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.query import Node
 from jjj_brief.search.whoosh_query import timed_search, to_whoosh
 
@@ -185,8 +186,6 @@ class WhooshStore:
     def update(index: Index, remove_keys: Iterable[str], docs: Iterable[Doc]) -> None:
         """Delete the documents of ``remove_keys`` (import keys) and add ``docs``, in one commit."""
         from whoosh.writing import SegmentWriter
-
-        from jjj_brief.search.index import IndexUnavailable
 
         try:
             writer = index.writer(timeout=WRITER_LOCK_TIMEOUT, compound=False)
