@@ -113,3 +113,20 @@ def test_duplicates_are_found_without_reading_every_stored_import(tmp_path, monk
     assert read == []  # the stored imports' headers came from the catalog
     imports.remove("memo-006")
     assert "memo-006" not in imports.stored_hashes().values()
+
+
+def test_indexing_progress_shows_passages_rate_and_time_left():
+    import io
+
+    from jjj_brief.commands.import_cmd import ProgressLine, render_progress
+
+    assert (
+        render_progress(2_000, 10_000, 2.0, verb="indexing", unit="passages")
+        == "indexing 2,000/10,000 · 1,000.0 passages/s · about 8 s left"
+    )
+    stream = io.StringIO()
+    meter = ProgressLine(stream, delay=0.0, interval=0.0)
+    meter.passages(200, 1_000)
+    meter.passages(1_000, 1_000)
+    meter.close()
+    assert "indexing 200/1,000" in stream.getvalue() and "indexing 1,000/1,000" in stream.getvalue()

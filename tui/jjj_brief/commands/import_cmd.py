@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if note:
         note.draw(f"indexing {added:,} new import{'s' if added != 1 else ''}…")
     try:
-        status = ensure_index()
+        status = ensure_index(note.passages if note else None)
     finally:
         if note:
             note.close()
@@ -181,6 +181,14 @@ class ProgressLine:
         self.drawn_at = now
         self.draw(render_progress(done, total, elapsed, name))
 
+    def passages(self, done: int, total: int) -> None:
+        """Progress of an index build (passages indexed of about ``total``)."""
+        now = time.monotonic()
+        if now - self.drawn_at < self.interval and done < total:
+            return
+        self.drawn_at = now
+        self.draw(render_progress(done, total, now - self.started, verb="indexing", unit="passages"))
+
     def draw(self, line: str) -> None:
         padded = line.ljust(self.width)
         self.width = len(line)
@@ -193,11 +201,13 @@ class ProgressLine:
             self.stream.flush()
 
 
-def render_progress(done: int, total: int, elapsed: float, name: str = "", width: int = 78) -> str:
-    """The progress text for ``done`` of ``total`` files after ``elapsed`` seconds."""
+def render_progress(
+    done: int, total: int, elapsed: float, name: str = "", width: int = 78, verb: str = "importing", unit: str = "files"
+) -> str:
+    """The progress text for ``done`` of ``total`` files (or ``unit``) after ``elapsed`` seconds."""
     rate = done / elapsed if elapsed > 0 else 0.0
     left = (total - done) / rate if rate > 0 else None
-    parts = [f"importing {done:,}/{total:,}", f"{rate:.1f} files/s"]
+    parts = [f"{verb} {done:,}/{total:,}", f"{rate:,.1f} {unit}/s"]
     if left is not None and done < total:
         parts.append(f"about {_duration(left)} left")
     line = " · ".join(parts)
