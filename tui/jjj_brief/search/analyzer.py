@@ -142,18 +142,16 @@ def _mark_glossary(pairs: list[tuple[str, int]], by_pos: list[str], extra: dict[
         return pos < end and (by_pos[pos] == word or word in extra.get(pos, ()))
 
     for pos, candidates in _glossary_starts(by_pos, extra):
+        at = pos + 2
         for term, rest in candidates:
             if not rest:
                 pairs.append((term, pos))
                 continue
-            stop = pos + 2 + len(rest)
-            if by_pos[pos + 2 : stop] == rest:  # the plain terms at the next positions
-                pairs.append((term, pos))
-            elif (
-                extra
-                and any(p in extra for p in range(pos + 2, min(stop, end)))
-                and all(has(pos + i, word) for i, word in enumerate(rest, 2))
-            ):  # a compound's closed form among them
+            if at >= end or (by_pos[at] != rest[0] and at not in extra):
+                continue  # the third word is not there: most candidates end here
+            if by_pos[at : at + len(rest)] == rest or (  # the plain terms at the next positions
+                extra and all(has(pos + i, word) for i, word in enumerate(rest, 2))  # or a closed form among them
+            ):
                 pairs.append((term, pos))
 
 
