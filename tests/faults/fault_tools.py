@@ -27,6 +27,7 @@ QUERY_BOUND_S = 5.0  # a search, whatever was typed, costs at most this much CPU
 # ... and returns within this much wall time: only a hang (a lock never released, a loop
 # waiting on nothing) gets near it, however loaded the machine (2 cores, 8 test runs).
 WALL_BACKSTOP_S = 120.0
+TEXT_WAIT_S = 60.0  # run_in_pty: longest wait for an awaited text before typing anyway (a loaded machine)
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -140,7 +141,7 @@ def run_in_pty(
 
     ``keys`` are typed into the terminal in order: ``(seconds, data)`` waits that long
     after the previous key, ``(b"text", data)`` waits until ``text`` has appeared in the
-    output since the previous key (or 15 s). The process is killed (status None) if it
+    output since the previous key (or :data:`TEXT_WAIT_S`). The process is killed (status None) if it
     has not exited after ``timeout`` seconds.
     """
     master, slave = os.openpty()
@@ -164,7 +165,7 @@ def run_in_pty(
                 due = (
                     (now - last_key >= when)
                     if isinstance(when, (int, float))
-                    else (when in seen or now - last_key > 15.0)
+                    else (when in seen or now - last_key > TEXT_WAIT_S)
                 )
                 if due:
                     pending.pop(0)

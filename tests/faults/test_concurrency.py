@@ -103,7 +103,7 @@ def test_two_app_instances_on_an_empty_cache(tmp_path):
     runs: list = [None, None]
 
     def run(slot: int) -> None:
-        runs[slot] = run_in_pty(cli_argv(), env=env, cols=120, rows=36, keys=keys, timeout=60)
+        runs[slot] = run_in_pty(cli_argv(), env=env, cols=120, rows=36, keys=keys, timeout=180)
 
     threads = [threading.Thread(target=run, args=(slot,)) for slot in (0, 1)]
     for thread in threads:

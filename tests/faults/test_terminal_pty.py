@@ -71,7 +71,7 @@ def test_search_output_shows_the_hostile_text_as_text(hostile_import):
 
 APP_KEYS = [
     (b"jjj-brief", b""),  # the header is on screen: the app is up
-    (b"events", b""),  # Home has read the corpus and briefings (or 15 s passed)
+    (b"events", b""),  # Home has read the corpus and briefings (or TEXT_WAIT_S passed)
     (0.3, b"/"),
     (0.3, b"clipqx OR titleqx OR oscqx OR markupqx OR bidiqx OR coneqx"),
     (b"result", b"\x1b[B"),  # results shown (not just the typed query echoed): down into them
@@ -91,7 +91,7 @@ APP_KEYS = [
 def test_the_app_on_a_real_pty_leaks_nothing_and_restores_the_terminal(hostile_import, terminal, tmp_path):
     spec = TERMINALS[terminal]
     env = cli_env(JJJ_BRIEF_HOME=str(hostile_import.home), **spec["env"])
-    run = run_in_pty(cli_argv(), env=env, cols=spec["cols"], rows=spec["rows"], keys=APP_KEYS, timeout=60)
+    run = run_in_pty(cli_argv(), env=env, cols=spec["cols"], rows=spec["rows"], keys=APP_KEYS, timeout=180)
     assert run.status == 0, run.output[-2000:]
     assert b"Traceback" not in run.output
     assert not hostile_bytes_in(run.output)
