@@ -101,16 +101,23 @@ class CrossIndex:
         self.add_rows(article, self.rows(figures))
 
     def add_rows(self, article: Article, rows: Iterable[Sequence[Any]]) -> None:
+        """Hold rows as :meth:`rows` gives them (or as the index file stored them). A new
+        process adds every article's rows before its first check, so this loop is kept lean:
+        locals, and ``tuple.__new__`` instead of the named tuple's Python-level constructor."""
+        by_key, unsorted, make, intern = self._by_key, self._unsorted, tuple.__new__, sys.intern
         with self._lock:
             self.articles += 1
+            position = self.figures
             for unit, significant, value, start, end, as_of in rows:
                 key = (unit, significant[:3])
-                shared = None if as_of is None else sys.intern(as_of)  # a few dates, held by thousands
-                self._by_key.setdefault(key, []).append(
-                    _Held(value, self.figures, article, start, end, shared, significant)
-                )
-                self._unsorted.add(key)
-                self.figures += 1
+                shared = None if as_of is None else intern(as_of)  # a few dates, held by thousands
+                held = by_key.get(key)
+                if held is None:
+                    held = by_key[key] = []
+                unsorted.add(key)
+                held.append(make(_Held, (value, position, article, start, end, shared, significant)))
+                position += 1
+            self.figures = position
 
     def smaller(self, key: Key, value: float) -> list[_Held]:
         """The figures under ``key`` at least ~9.9 times smaller than ``value``, in corpus order."""
