@@ -454,6 +454,8 @@ def test_1_large_documents_keep_their_alignment_entries_and_a_changed_text_is_re
     again = align.FigureIndex([seed, big(changed)], gloss, state.figures_of)
     assert len(changed) in analysed
     assert answer(again) == answer(align.FigureIndex([seed, big(changed)], gloss, state.figures_of))
+    align.FigureIndex([seed], gloss, state.figures_of)  # the import removed: its entries go too
+    assert not list((paths.cache_dir() / align.CACHE_FOLDER).glob("*.bin"))
     record(CATEGORY, attacks=2, note="fault 1: alignment entries of a large import reused, and redone when it changes")
 
 

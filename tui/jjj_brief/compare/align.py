@@ -206,6 +206,7 @@ class FigureIndex:
             if not cache.load(self, article, figures):
                 self._add_article(article, figures)
                 cache.save(article, figures, self.entries[first:])
+        cache.prune(corpus)
         self._weigh()
         self.build_seconds = time.perf_counter() - started
 
@@ -600,6 +601,16 @@ class EntryCache:
                 raise
         except (OSError, ValueError):
             pass  # a cache: next run recomputes
+
+    def prune(self, corpus: Corpus) -> None:
+        """Remove the files of documents no longer in the corpus (a removed import)."""
+        try:
+            kept = {self._file(a).name for a in corpus if len(a.text) >= PERSIST_MIN_CHARS}
+            for path in self.folder.glob("*.bin"):
+                if path.name not in kept:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _entry_from_row(entry_id: int, article: Article, figures: list, row: tuple) -> Entry:
