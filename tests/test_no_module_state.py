@@ -94,7 +94,6 @@ PENDING: dict[str, set[str]] = {
     "formatting": {"_INFLECTION"},  # ux13: the same lazy import
     "imports": {"_BATCH"},  # perf12: this thread's import options (threading.local)
     "paths": {"STORAGE_WARNINGS"},  # core15: the once-per-process storage warnings sink
-    "store.session": {"_STORE", "_ANCHORED_FOR", "_LOCK"},  # core15: the open work store
     "team.connection": {"_TEAM", "_TEAM_LOCK"},  # pg19a: the team database pool
     "team.search": {"_GENERATIONS", "_GENERATIONS_LOCK"},  # pg19a: PostgreSQL search generations
 }

@@ -30,6 +30,7 @@ from jjj_brief.compare.subject import Glossary, build_glossary
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
 from jjj_brief.figures import Figure, FigureBook, book_for
 from jjj_brief.search.api import SearchService
+from jjj_brief.store.session import WorkSession
 from jjj_brief.translation import Pairings
 
 
@@ -90,6 +91,7 @@ class Library:
         self._index: tuple[Corpus, str, FigureIndex] | None = None
         self.pairings = Pairings()
         self.search = SearchService(self)
+        self.work_session = WorkSession()  # the analyst's store, opened on first use
         if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
             self._briefings = share_from._briefings if not share_from._fixed_briefings else None
 
@@ -177,5 +179,7 @@ class Library:
 
     # ------------------------------------------------------------------- close
     def close(self) -> None:
-        """Release the open search engine (the library stays usable; it reopens on demand)."""
+        """Release the open search engine and work store (the library stays usable; both
+        reopen on demand)."""
         self.search.close()
+        self.work_session.close()

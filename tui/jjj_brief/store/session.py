@@ -1,8 +1,9 @@
 """The store bound to the corpus: anchors made from article references, figures claimed by
 offset, anchors re-found after the corpus changed, watched searches rerun.
 
-One store per process (:func:`work`), opened on first use and re-anchored against the
-current corpus whenever the corpus changes (an import, a removal, a re-import with edits).
+One store per :class:`~jjj_brief.library.Library` (:func:`work`: the library's
+:class:`WorkSession`), opened on first use and re-anchored against the library's corpus
+whenever the corpus changes (an import, a removal, a re-import with edits).
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from jjj_brief.store.model import ClaimMember, SavedSearch
 from jjj_brief.store.sqlite import bookmark_anchor, open_store
 
 if TYPE_CHECKING:
+    from jjj_brief.library import Library
     from jjj_brief.search.api import SearchResult
 
-_LOCK = threading.RLock()
-_STORE: WorkStore | None = None
-_ANCHORED_FOR: object = None  # the corpus object the anchors were last checked against
 WATCH_LIMIT = 200  # results of a watched search compared with what was seen
 
 
@@ -39,14 +38,48 @@ def open_work_store() -> WorkStore:
     return open_store()
 
 
-def work() -> WorkStore:
-    """This process's store, with anchors checked against the current corpus."""
-    global _STORE
-    with _LOCK:
-        if _STORE is None:
-            _STORE = open_work_store()
-        reanchor_if_changed(_STORE)
-        return _STORE
+class WorkSession:
+    """A library's open work store and the corpus its anchors were last checked against."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.store: WorkStore | None = None
+        self.anchored_for: object = None
+
+    def work(self, corpus: Corpus) -> WorkStore:
+        """The store (opened on first use), with anchors checked against ``corpus``."""
+        with self.lock:
+            if self.store is None:
+                self.store = open_work_store()
+            self.reanchor_if_changed(self.store, corpus)
+            return self.store
+
+    def reanchor_if_changed(self, store: WorkStore, corpus: Corpus) -> int:
+        """Re-find anchors when the corpus is not the one they were last checked against."""
+        with self.lock:
+            if self.anchored_for is corpus:
+                return 0
+            changed = store.reanchor(lambda article_id: _text_of(corpus, article_id))
+            self.anchored_for = corpus
+            return changed
+
+    def close(self) -> None:
+        with self.lock:
+            if self.store is not None:
+                self.store.close()
+            self.store, self.anchored_for = None, None
+
+
+def _library(library: Library | None) -> Library:
+    from jjj_brief.commands.libraries import resolve  # the default lives above the core
+
+    return resolve(library)
+
+
+def work(library: Library | None = None) -> WorkStore:
+    """The library's store (the process default library's), anchors checked against its corpus."""
+    found = _library(library)
+    return found.work_session.work(found.corpus())
 
 
 def work_to_keep() -> WorkStore:
@@ -61,24 +94,15 @@ def work_to_keep() -> WorkStore:
     return store
 
 
-def close_work() -> None:
-    global _STORE, _ANCHORED_FOR
-    with _LOCK:
-        if _STORE is not None:
-            _STORE.close()
-        _STORE, _ANCHORED_FOR = None, None
+def close_work(library: Library | None = None) -> None:
+    """Close the library's store (the next :func:`work` opens it again)."""
+    _library(library).work_session.close()
 
 
-def reanchor_if_changed(store: WorkStore, corpus: Corpus | None = None) -> int:
+def reanchor_if_changed(store: WorkStore, corpus: Corpus | None = None, library: Library | None = None) -> int:
     """Re-find anchors when the corpus is not the one they were last checked against."""
-    global _ANCHORED_FOR
-    corpus = corpus or load_corpus()
-    with _LOCK:
-        if _ANCHORED_FOR is corpus:
-            return 0
-        changed = store.reanchor(lambda article_id: _text_of(corpus, article_id))
-        _ANCHORED_FOR = corpus
-        return changed
+    found = _library(library)
+    return found.work_session.reanchor_if_changed(store, corpus or found.corpus())
 
 
 def _text_of(corpus: Corpus, article_id: str) -> str | None:
@@ -183,7 +207,11 @@ def watch_report() -> list[dict[str, object]]:
     from jjj_brief.store.sqlite import FILE_NAME
     from jjj_brief.team.config import is_team_mode
 
-    if _STORE is None and not (paths.data_dir() / FILE_NAME).is_file() and not is_team_mode():
+    if (
+        _library(None).work_session.store is None
+        and not (paths.data_dir() / FILE_NAME).is_file()
+        and not is_team_mode()
+    ):
         return []
     try:
         return [{"name": run.saved.name, "query": run.saved.query, "new": run.new} for run in check_watches()]
