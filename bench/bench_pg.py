@@ -392,7 +392,7 @@ def measure(runs: dict, rounds: int) -> dict:
                 elapsed = (time.perf_counter() - wall, time.process_time() - cpu)
                 if round_:
                     timings[name].append(elapsed)
-                totals[name][query] = result.total
+                totals[name][query] = result.total_label  # "10+": at least (the API's inexact total)
     out = {}
     for name in names:
         walls = [w * 1000 for w, _ in timings[name]]
@@ -413,6 +413,10 @@ def measure(runs: dict, rounds: int) -> dict:
 
 def mb(size: float) -> str:
     return f"{size / 1e6:,.0f} MB"
+
+
+def _total(value: int | str) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _size(r: dict) -> str:
@@ -479,7 +483,7 @@ def render(results: list[dict], command: str) -> str:
         lines.append("| query | " + " | ".join(names) + " |")
         lines.append("| --- | " + " | ".join("---:" for _ in names) + " |")
         for query in r["search"][names[0]]["totals"]:
-            cells = " | ".join(f"{r['search'][n]['totals'][query]:,}" for n in names)
+            cells = " | ".join(_total(r["search"][n]["totals"][query]) for n in names)
             lines.append(f"| `{query}` | {cells} |")
         lines.append("")
     return "\n".join(lines) + "\n"
