@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.widgets import ContentSwitcher, Input
 
 from jjj_brief import paths
@@ -29,8 +30,9 @@ from jjj_brief.app.work import (
     fill_work_branches,
 )
 from jjj_brief.safety import one_line
-from jjj_brief.store import ClaimMember, SQLiteStore, StoreError, bookmark_anchor, make_anchor, open_store
+from jjj_brief.store import ClaimMember, SQLiteStore, StoreError, bookmark_anchor, make_anchor
 from jjj_brief.store.briefs import FORMATS, SUFFIXES
+from jjj_brief.team.store import open_work_store
 
 WORK_KINDS = ("work", "claim", "saved")
 POLL_SECONDS = 2.0
@@ -42,6 +44,32 @@ def _imports_stamp() -> float:
         return (paths.data_dir() / "imports").stat().st_mtime
     except OSError:
         return 0.0
+
+
+class TeamChange(Message):
+    """From the team server's listener thread: a colleague's change, or the connection's state."""
+
+    def __init__(self, change: Any = None, state: str = "", reason: str = "") -> None:
+        super().__init__()
+        self.change, self.state, self.reason = change, state, reason
+
+
+def follow_team(app: Any) -> Any:
+    """Team mode: listen to the server (LISTEN/NOTIFY) and post each change to the app."""
+    if getattr(app.work_store, "primary", None) is None:
+        return None  # local store (or a replica only: it polls)
+    from jjj_brief.team.live import follow
+
+    def post(message: TeamChange) -> None:
+        if not app.post_message(message):  # the app has closed: stop listening
+            listener.cancel()
+
+    listener = follow(
+        app.work_store,
+        lambda change: post(TeamChange(change)),
+        lambda state, reason: post(TeamChange(state=state, reason=reason)),
+    )
+    return listener
 
 
 class WorkActions:
@@ -56,7 +84,7 @@ class WorkActions:
         """Open this window's connection; never fails the start (memory store, one message)."""
         self.watch_counts, self.marked = {}, []
         try:
-            self.work_store = open_store(self.data_dir)
+            self.work_store = open_work_store(self.data_dir)  # the team's server when configured
         except StoreError as exc:
             self.notify(
                 one_line(f"{exc}; your work is kept in memory for this run", 400),
@@ -71,6 +99,7 @@ class WorkActions:
         self._data_version = self.work_store.data_version()
         self.set_interval(POLL_SECONDS, self._poll_work)
         self.refresh_work_tree()
+        self._team_listener = follow_team(self)
 
     def _reanchor(self: Any) -> None:
         corpus = self.core.corpus
@@ -97,6 +126,29 @@ class WorkActions:
         if version != self._data_version:
             self._data_version = version
             self.refresh_work()
+
+    def on_team_change(self: Any, message: TeamChange) -> None:
+        """A colleague's import, note or claim: the views refresh now; a lost server: one message,
+        what is shown stays (read-only) until the listener has reconnected by itself."""
+        if message.state == "lost":
+            self.notify(
+                one_line(f"team server unreachable ({message.reason}); your work is shown read-only until it is back"),
+                title="Team",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+            return
+        if message.change is None:
+            return
+        if message.change.kind == "import":
+            self.check_watches()
+        if message.change.kind == "resync":
+            self.notify(message.change.label, title="Team", markup=False, timeout=4)
+        elif message.change.author and message.change.author != getattr(self.work_store, "author", ""):
+            self.notify(one_line(message.change.label), title="Team", markup=False, timeout=4)
+        self._data_version = self.work_store.data_version()
+        self.refresh_work()
 
     def _on_main_screen(self: Any) -> bool:
         """A dialog, the help or the palette may be on top: the main widgets are not queried then."""
