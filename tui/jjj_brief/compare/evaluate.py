@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING
 
 from jjj_brief.briefings import locate_quote
 from jjj_brief.compare import state
-from jjj_brief.compare.facts import claim_figure
+from jjj_brief.compare.facts import WordsSpan, claim_figure
+from jjj_brief.figures import Figure
 
 if TYPE_CHECKING:
+    from jjj_brief.briefings import Fact
     from jjj_brief.library import Library
 
 
@@ -33,10 +35,10 @@ if TYPE_CHECKING:
 class Query:
     fact: str
     article: str
-    figure: object
+    figure: Figure | WordsSpan
     targets: list[tuple[str, int]]  # (article id, figure start) of the other claims
     ranked: list[tuple[str, int, str, bool]] = field(default_factory=list)  # article, start, text, same_fact
-    values: dict[tuple[str, int], float] = field(default_factory=dict)  # figure value by (article, start)
+    values: dict[tuple[str, int], float | None] = field(default_factory=dict)  # figure value by (article, start)
 
     def rank_of(self, target: tuple[str, int]) -> int | None:
         """Where the target is ranked: the very figure, or another mention of the same
@@ -74,14 +76,15 @@ class Report:
         return [q for q in self.queries if q.targets and q.rank_of_any() != 1]
 
 
-def claim_figures(fact, library: Library | None = None) -> list[tuple[str, object]]:
+def claim_figures(fact: Fact, library: Library | None = None) -> list[tuple[str, Figure | WordsSpan | None]]:
+    """Each claim's article and where its value is printed (``None`` when not found)."""
     corpus = state.corpus(library)
-    out = []
+    out: list[tuple[str, Figure | WordsSpan | None]] = []
     for claim in fact.claims:
         article = corpus.find(claim.article)
         span = locate_quote(article, claim.quote) if article else None
-        figure = claim_figure(article, claim, span, library) if span else None
-        out.append((claim.article, figure))
+        found = claim_figure(article, claim, span, library) if article is not None and span else None
+        out.append((claim.article, found))
     return out
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from jjj_brief import formatting
 from jjj_brief.briefings import Claim, Fact, locate_quote
@@ -48,6 +48,7 @@ from jjj_brief.corpus import Article, UserError
 from jjj_brief.safety import one_line
 
 if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
     from jjj_brief.library import Library
 
 ASSESSMENT_LABELS = {
@@ -114,6 +115,11 @@ class ClaimView:
     note: str | None = None
     part: str | None = None  # counts only part of what the others count: not compared
     reading: str | None = None  # a non-numeric value's reading (reads_as, the words, or an ISO date)
+
+    @property
+    def number(self) -> float:
+        """The value of a number fact's claim (the schema makes it a number there)."""
+        return cast(float, self.value)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -236,7 +242,9 @@ class Comparison:
 # ----------------------------------------------------------------------- claims
 
 
-def claim_figure(article: Article, claim: Claim, span: tuple[int, int], library: Library | None = None):
+def claim_figure(
+    article: Article, claim: Claim, span: tuple[int, int], library: Library | None = None
+) -> Figure | WordsSpan | None:
     """The figure inside the quote that carries the claim's value (same unit preferred);
     for words, where they are printed inside the quote."""
     from jjj_brief.figures import normalize_unit
@@ -254,11 +262,12 @@ def claim_figure(article: Article, claim: Claim, span: tuple[int, int], library:
         if span[0] <= f.start
         and f.end <= span[1]
         and f.value is not None
-        and math.isclose(f.value, claim.value, rel_tol=1e-9, abs_tol=1e-9)
+        and math.isclose(f.value, cast(float, claim.value), rel_tol=1e-9, abs_tol=1e-9)
     ]
-    wanted = normalize_unit(claim.unit)
+    wanted = normalize_unit(claim.unit or "")
     same_unit = [f for f in inside if f.unit is not None and normalize_unit(f.unit) == wanted]
-    return (same_unit or inside or [None])[0]
+    best = same_unit or inside
+    return best[0] if best else None
 
 
 def claim_view(claim: Claim, library: Library | None = None) -> ClaimView:
@@ -377,20 +386,20 @@ def _likely(view: ClaimView) -> float | None:
 
 
 def assess(views: list[ClaimView]) -> Assessment:
-    values = [v.value for v in views]
+    values = [v.number for v in views]
     if all(math.isclose(x, values[0], rel_tol=1e-9, abs_tol=1e-9) for x in values):
         return Assessment(
             "same-value", ASSESSMENT_LABELS["same-value"], f"every source prints {formatting.number(values[0])}"
         )
     for a, b in combinations(views, 2):
-        power = decimal_power(abs(a.value), abs(b.value))
+        power = decimal_power(abs(a.number), abs(b.number))
         if power:
-            low, high = sorted((a, b), key=lambda v: v.value)
+            low, high = sorted((a, b), key=lambda v: v.number)
             return Assessment(
                 "transcription-error",
                 f"likely transcription error (x{10**power:g})",
-                f"{high.outlet} prints {formatting.number(high.value)}, {10**power:g} times {low.outlet}'s "
-                f"{formatting.number(low.value)}: a lost decimal point",
+                f"{high.outlet} prints {formatting.number(high.number)}, {10**power:g} times {low.outlet}'s "
+                f"{formatting.number(low.number)}: a lost decimal point",
             )
     repaired: dict[int, float] = {}
     for view in views:
@@ -398,7 +407,8 @@ def assess(views: list[ClaimView]) -> Assessment:
         if likely is None:
             continue
         others = [o for o in views if o is not view]
-        if any(_agree(view, likely, o, o.value) for o in others):
+        if any(_agree(view, likely, o, o.number) for o in others):
+            assert view.figure is not None  # a likely value comes from the figure's suspect flag
             reason = view.figure.suspect.reason.split(":")[0]
             return Assessment(
                 "transcription-error",
@@ -409,7 +419,7 @@ def assess(views: list[ClaimView]) -> Assessment:
         repaired[id(view)] = likely  # still differs once repaired: compare the repaired value
 
     def value(view: ClaimView) -> float:
-        return repaired.get(id(view), view.value)  # type: ignore[return-value]
+        return repaired.get(id(view), view.number)
 
     conflicts, by_date = [], []
     for a, b in combinations(views, 2):
@@ -531,9 +541,9 @@ def compare_fact(fact_id: str, library: Library | None = None) -> Comparison:
         spread = ReadingSpread(list(readings.values()))
         assessment = assess_readings(whole) if len(whole) >= 2 else _scopes(views)
     else:
-        values = [v.value for v in (whole or views)]
-        low, high = min(values), max(values)  # type: ignore[type-var]
-        spread = Spread(low, high, (high - low) / abs(high) if high else 0.0, len(views) - len(whole))  # type: ignore[operator]
+        values = [v.number for v in (whole or views)]
+        low, high = min(values), max(values)
+        spread = Spread(low, high, (high - low) / abs(high) if high else 0.0, len(views) - len(whole))
         assessment = assess(whole) if len(whole) >= 2 else _scopes(views)
     problems = [f"{v.article}: {v.note}" for v in views if v.start is None and v.note]
     return Comparison(fact, views, spread, assessment, fact.verdict, _disagreement(assessment, fact.verdict), problems)
