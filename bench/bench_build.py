@@ -43,8 +43,11 @@ articles = [b.synthetic_article(i, sentences) for i in range(n)]
 for a in articles:
     a.paragraphs
 from jjj_brief.search import documents, index as ix
-from jjj_brief.search.api import alias_groups
-aliases = alias_groups()
+try:
+    from jjj_brief.search.api import alias_groups
+    aliases = alias_groups()
+except ImportError:
+    aliases = None
 folder = Path(tempfile.mkdtemp()) / "index"
 folder.mkdir()
 cache = None
@@ -59,7 +62,10 @@ def docs():
     for a in articles:
         if mode == "whoosh":
             found = {{}}
-            yield from documents.article_documents(a, fields=found) if "fields" in documents.article_documents.__code__.co_varnames else documents.article_documents(a)
+            if "fields" in documents.article_documents.__code__.co_varnames:
+                yield from documents.article_documents(a, fields=found)
+            else:
+                yield from documents.article_documents(a)
         elif cache is not None:
             yield from documents.article_documents(a, fields=documents.import_figure_fields(a, a.id, 10**6, cache))
         else:
@@ -71,9 +77,12 @@ if mode == "whoosh":
     target = FileStorage(str(folder))
 else:
     target = folder
-index, vocab = ix.build_generation(target, docs(), engine="tantivy" if mode != "whoosh" else "whoosh",
-                                   aliases=aliases, limitmb=256)
-ix.store_for("tantivy" if mode != "whoosh" else "whoosh").close(index)
+if "engine" in ix.build_generation.__code__.co_varnames:
+    index, vocab = ix.build_generation(target, docs(), engine="tantivy" if mode != "whoosh" else "whoosh",
+                                       aliases=aliases, limitmb=256)
+else:  # a tree from before the second engine (Whoosh only, no glossary terms)
+    index, vocab = ix.build_generation(target, docs(), limitmb=256)
+getattr(index, "close", lambda: None)()  # Whoosh; tantivy closes on release
 print(json.dumps({{"wall": time.perf_counter() - start[0], "cpu": time.process_time() - start[1]}}))
 """
 
