@@ -136,3 +136,28 @@ def test_adding_an_import_the_briefings_do_not_name_parses_no_briefing(tmp_path,
     assert parsed == []
     assert search("5100 containers").total == 1
     assert search("topic:xiongan Xiongan").total > 0  # seeds keep their topics
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
+def test_imports_analyzed_in_worker_processes_index_the_same(tmp_path, monkeypatch, engine):
+    from jjj_brief.search import index
+
+    monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
+    write_docs(tmp_path / "docs", 6)
+    imports.add_files([str(tmp_path / "docs")])
+    queries = ["Zanzibarian ferries", "5100 containers", "37 pilots", "report", '"hired 37 pilots"']
+
+    def answers():
+        return [[(h.article, h.start, h.end, h.snippet) for h in search(q, limit=20).hits] for q in queries]
+
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10_000)
+    ensure_index(rebuild=True)
+    serial = answers()
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    prepared: list[int] = []
+    real = index._prepared_in_workers
+    monkeypatch.setattr(index, "_prepared_in_workers", lambda *a: prepared.append(1) or real(*a))
+    status = ensure_index(rebuild=True)
+    assert prepared and status.engine == engine
+    assert answers() == serial
+    assert all(any(hits) for hits in serial)

@@ -421,11 +421,78 @@ def all_documents(sources: Sources) -> Iterator[Doc]:
     size = sources.collection_size()
     for article in sources.seeds:
         yield from article_documents(article, links, article_figures=article_figures_for_index(article, size))
-    with open_cache() as cache:
-        for key, article in sources.iter_imports():
-            fields = import_figure_fields(article, key, size, cache)
-            yield from article_documents(article, topic_links(briefings, [article]), fields=fields, key=key)
+    files = sources.import_files()
+    if sources._imports is None and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        linked = linked_article_ids(briefings)
+        yield from _prepared_in_workers(sources, files, size, lambda article: topic_links(briefings, [article]), linked)
+    else:
+        with open_cache() as cache:
+            for key, article in sources.iter_imports():
+                fields = import_figure_fields(article, key, size, cache)
+                yield from article_documents(article, topic_links(briefings, [article]), fields=fields, key=key)
     yield from briefing_documents(briefings)
+
+
+PARALLEL_FROM = 400  # imports to build from at which they are read and analyzed in worker processes
+PARALLEL_CHUNK = 8
+
+
+def _prepared_in_workers(
+    sources: Sources, files: ImportFiles, size: int, links: Callable, linked: set[str]
+) -> Iterator[Doc]:
+    """The imports' documents, each read, given its figure fields and analyzed (terms and
+    positions, surface words) in a worker process; this process only hands them to the
+    engine's writer. Same documents, same order as the serial path. The workers are forked
+    when the glossary phrases are already set (they inherit them). An import the briefings
+    name is done here (it needs the briefings for its topics)."""
+    import multiprocessing
+
+    from jjj_brief.imports import imports_dir
+
+    folder = imports_dir()
+    tasks = [(folder / name, files[name][2], size) for name in sorted(files)]
+    workers = max(1, min((os.cpu_count() or 1), 4))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for prepared in pool.imap(_prepare_import, tasks, chunksize=PARALLEL_CHUNK):
+            if prepared is None:
+                continue
+            key, article_id, docs, problem = prepared
+            if problem:
+                paths.STORAGE_WARNINGS.add(problem)
+                continue
+            if article_id in linked:  # rare: redo it here, with its topics
+                yield from _documents_here(folder / f"{article_id}.txt", key, size, links)
+                continue
+            yield from docs
+
+
+def _documents_here(path: Path, key: str, size: int, links: Callable) -> Iterator[Doc]:
+    from jjj_brief.imports import load_import
+
+    article = load_import(path)
+    with open_cache() as cache:
+        fields = import_figure_fields(article, key, size, cache)
+    yield from article_documents(article, links(article), fields=fields, key=key)
+
+
+def _prepare_import(task: tuple[Path, str, int]) -> tuple[str, str, list[Doc], str | None] | None:
+    """In a worker: one import's documents with their analysis (``_terms``, ``_surfaces``)."""
+    from jjj_brief.imports import load_import
+    from jjj_brief.search.analyzer import index_terms
+
+    path, key, size = task
+    try:
+        article = load_import(path)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        return key, "", [], f"skipped damaged import {path} ({exc.__class__.__name__})"
+    with open_cache() as cache:
+        fields = import_figure_fields(article, key, size, cache)
+    docs = list(article_documents(article, None, fields=fields, key=key))
+    outlet = index_terms(article.outlet) if article.outlet else []
+    for doc in docs:
+        doc["_terms"] = {"body": index_terms(doc["body"]), "outlet_terms": outlet}
+        doc["_surfaces"] = set(surfaces_of(doc["body"]))
+    return key, article.id, docs, None
 
 
 def count_units(sources: Sources) -> int:
@@ -538,7 +605,8 @@ def build_generation(
 
     def on_doc(doc: Doc) -> None:
         nonlocal done
-        surfaces.update(set(surfaces_of(doc["body"])))
+        found = doc.get("_surfaces")  # from a worker process, or from the engine's analysis just now
+        surfaces.update(found if found is not None else set(surfaces_of(doc["body"])))
         done += 1
         if progress and (done % 200 == 0):
             progress(done, max(total, done))

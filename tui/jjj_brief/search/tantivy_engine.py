@@ -65,10 +65,13 @@ def make_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def pre_tokenized(text: str) -> tantivy.PreTokenizedString:
-    """Our analyzer's terms at their positions (offsets unused: snippets are ours)."""
+def pre_tokenized(text: str, pairs: list[tuple[str, int]] | None = None) -> tantivy.PreTokenizedString:
+    """Our analyzer's terms at their positions (offsets unused: snippets are ours);
+    ``pairs``: :func:`index_terms` of ``text`` when already computed (by a worker process)."""
     token = tantivy.Token
-    return tantivy.PreTokenizedString(text, [token(term, pos, 0, 0) for term, pos in index_terms(text)])
+    if pairs is None:
+        pairs = index_terms(text)
+    return tantivy.PreTokenizedString(text, [token(term, pos, 0, 0) for term, pos in pairs])
 
 
 def to_document(doc: Doc) -> tantivy.Document:
@@ -80,7 +83,7 @@ def to_document(doc: Doc) -> tantivy.Document:
         if spec is None:
             raise ValueError(f"field {name!r} is not declared in documents.FIELDS")
         if spec.kind == "text":
-            out.add_pre_tokenized_text(name, pre_tokenized(str(value)))
+            out.add_pre_tokenized_text(name, pre_tokenized(str(value), (doc.get("_terms") or {}).get(name)))
         elif spec.kind == "keyword":
             for item in str(value).split() if spec.multi else [str(value)]:
                 out.add_text(name, item)

@@ -128,7 +128,8 @@ class PrivateRamStorage(RamStorage):
 
 
 def _clean(doc: Doc) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if v is not None}
+    """The fields Whoosh takes (``_boost`` is its own; other ``_`` keys carry a worker's analysis)."""
+    return {k: v for k, v in doc.items() if v is not None and (k == "_boost" or not k.startswith("_"))}
 
 
 class WhooshStore:
