@@ -29,7 +29,7 @@ from jjj_brief.compare.align import FigureIndex
 from jjj_brief.compare.subject import Glossary, build_glossary
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
 from jjj_brief.figures import Figure, FigureBook, book_for
-from jjj_brief.search.api import SearchService
+from jjj_brief.search.api import SearchResult, SearchService
 from jjj_brief.store.session import WorkSession
 from jjj_brief.translation import Pairings
 
@@ -90,7 +90,7 @@ class Library:
             self._briefings = _BriefingsEntry((), briefings, build_glossary(briefings.glossary))
         self._index: tuple[Corpus, str, FigureIndex] | None = None
         self.pairings = Pairings()
-        self.search = SearchService(self)
+        self.search = SearchService(self, own_work=_own_work)
         self.work_session = WorkSession()  # the analyst's store, opened on first use
         if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
             self._briefings = share_from._briefings if not share_from._fixed_briefings else None
@@ -183,3 +183,10 @@ class Library:
         reopen on demand)."""
         self.search.close()
         self.work_session.close()
+
+
+def _own_work(query: str, limit: int) -> SearchResult | None:
+    """``kind:note`` / ``kind:claim`` searches: answered from the analyst's store."""
+    from jjj_brief.store.search_hook import asks_for_own_work, own_work_search
+
+    return own_work_search(query, limit) if asks_for_own_work(query) else None

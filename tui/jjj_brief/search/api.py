@@ -11,7 +11,7 @@ results are :mod:`jjj_brief.search.results`; the engine-independent search is
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jjj_brief.search.concepts import mention_spans
@@ -22,6 +22,9 @@ from jjj_brief.search.results import Hit, SearchResult, count_label, make_snippe
 
 if TYPE_CHECKING:
     from jjj_brief.library import Library
+
+# A search of the analyst's own notes and claims: a result, or None when the query does not ask for them.
+OwnWork = Callable[[str, int], SearchResult | None]
 
 __all__: Sequence[str] = (
     "Hit",
@@ -47,8 +50,11 @@ class SearchService:
     opens and refreshes the index), the engine open on the live generation, and the
     highlighting context. Never raises from :meth:`search`; thread-safe."""
 
-    def __init__(self, library: Library | None = None) -> None:
+    def __init__(self, library: Library | None = None, own_work: OwnWork | None = None) -> None:
         self.library = library
+        # kind:note / kind:claim queries: answered from the analyst's store by this hook, which
+        # the Library hands over (the store is a layer above search); None: from the index.
+        self.own_work = own_work
         self.manager = IndexManager(on_refresh=self._forget_corpus)
         self.lock = threading.RLock()
         self._engine: Engine | None = None
@@ -109,14 +115,13 @@ class SearchService:
             limit = max(1, min(int(limit), 1000))
         except (TypeError, ValueError):
             limit = 20
-        if "kind:" in query.lower():  # kind:note / kind:claim: the analyst's own work, from the store
-            from jjj_brief.store.search_hook import asks_for_own_work, own_work_search
-
-            if asks_for_own_work(query):
-                try:
-                    return own_work_search(query, limit)
-                except Exception as exc:
-                    return SearchResult(query, "", 0, None, f"your notes could not be searched: {exc}", [])
+        if self.own_work is not None and "kind:" in query.lower():  # kind:note / kind:claim: your own work
+            try:
+                own = self.own_work(query, limit)
+            except Exception as exc:  # a broken store must not break search
+                return SearchResult(query, "", 0, None, f"your notes could not be searched: {exc}", [])
+            if own is not None:
+                return own
         for attempt in (1, 2):
             try:
                 with self.lock:
