@@ -76,6 +76,26 @@ def test_two_app_instances_and_the_cli_see_each_others_note_and_claim(team_ready
                 )
                 assert (first.work_store.author, second.work_store.author) == ("alice", "bob")
 
+                # bob imports a document with the CLI: alice's running app lists it by itself.
+                document = tmp_path / "hebei-port.md"
+                document.write_text("# Hebei port report\n\nHuanghua port handled 310 million tonnes.\n", "utf-8")
+                env = {
+                    **os.environ,
+                    "JJJ_BRIEF_DATABASE_URL": db.url("bob"),
+                    "JJJ_BRIEF_HOME": str(tmp_path / "bob-home"),
+                }
+                imported = subprocess.Popen(
+                    [sys.executable, "-m", "jjj_brief", "import", str(document)],
+                    env=env,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                await wait_for(one, lambda: imported.poll() is not None, timeout=120)
+                assert imported.returncode == 0, imported.stderr.read()
+                await wait_for(
+                    one, lambda: any("Hebei port report" in a.title for a in first.core.corpus.articles), timeout=60
+                )
+
                 # bob highlights with a note in his window; alice's window shows it by itself.
                 second.open_location(Location("article", XINHUA, offset=NINE_YEARS))
                 await wait_for(two, lambda: second.reader.figure is not None)

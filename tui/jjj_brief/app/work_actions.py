@@ -100,6 +100,7 @@ class WorkActions:
         self.set_interval(POLL_SECONDS, self._poll_work)
         self.refresh_work_tree()
         self._team_listener = follow_team(self)
+        self._team_reads_corpus = not self.core.corpus_loaded  # not given one: it reads the data home's
 
     def _reanchor(self: Any) -> None:
         corpus = self.core.corpus
@@ -141,14 +142,29 @@ class WorkActions:
             return
         if message.change is None:
             return
-        if message.change.kind == "import":
-            self.check_watches()
+        if message.change.kind in ("import", "resync"):
+            self._team_reload_corpus()  # a colleague's articles come from the server
         if message.change.kind == "resync":
             self.notify(message.change.label, title="Team", markup=False, timeout=4)
         elif message.change.author and message.change.author != getattr(self.work_store, "author", ""):
             self.notify(one_line(message.change.label), title="Team", markup=False, timeout=4)
         self._data_version = self.work_store.data_version()
         self.refresh_work()
+
+    @work(thread=True, exclusive=True, group="team-corpus")
+    def _team_reload_corpus(self: Any) -> None:
+        """Read the corpus again after a colleague's import (an app given its own corpus keeps it)."""
+        from jjj_brief.corpus import load_corpus
+
+        if not self._team_reads_corpus:
+            return
+        corpus = load_corpus(refresh=True)
+        self.call_from_thread(self._team_corpus_ready, corpus)
+
+    def _team_corpus_ready(self: Any, corpus: Any) -> None:
+        self.core.corpus = corpus
+        self._corpus_ready()  # the article tree, home, anchors and work views, as at start
+        self.check_watches()
 
     def _on_main_screen(self: Any) -> bool:
         """A dialog, the help or the palette may be on top: the main widgets are not queried then."""
