@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
 from jjj_brief.store.anchors import Anchor, make_anchor
 from jjj_brief.store.base import WorkStore
-from jjj_brief.store.model import ClaimMember, SavedSearch
+from jjj_brief.store.model import ClaimMember, SavedSearch, StoreError
 from jjj_brief.store.sqlite import bookmark_anchor, open_store
 
 if TYPE_CHECKING:
@@ -30,9 +30,17 @@ def open_work_store() -> WorkStore:
     from jjj_brief.team.config import is_team_mode
 
     if is_team_mode():
+        from jjj_brief import paths
         from jjj_brief.team.store import open_team_store
 
-        team_store = open_team_store()
+        try:
+            team_store = open_team_store()
+        except StoreError:
+            # The corpus, read just before, noted the same unreachable server: one line is enough.
+            kept = [w for w in paths.STORAGE_WARNINGS.drain() if not w.startswith("the team server's")]
+            for warning in kept:
+                paths.STORAGE_WARNINGS.add(warning)
+            raise
         if team_store is not None:
             return team_store
     return open_store()
