@@ -191,7 +191,8 @@ def nouns_relation(a: str | None, b: str | None) -> float:
 class FigureIndex:
     """Every comparable figure of a corpus, indexed by unit family, subject terms and value."""
 
-    def __init__(self, corpus: Corpus, glossary: Glossary, figures_of) -> None:
+    def __init__(self, corpus: Corpus, glossary: Glossary, figures_of, cache_dir: Path | None = None) -> None:
+        """``cache_dir``: where large documents' entries are kept (default: ``paths.cache_dir()``)."""
         started = time.perf_counter()
         self.glossary = glossary
         self.entries: list[Entry] = []
@@ -199,7 +200,7 @@ class FigureIndex:
         self.postings: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
         self.buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.family_sizes: dict[str, int] = defaultdict(int)
-        cache = EntryCache(glossary)
+        cache = EntryCache(glossary, cache_dir)
         for article in corpus:
             figures = figures_of(article)
             first = len(self.entries)
@@ -538,9 +539,9 @@ class EntryCache:
     glossary and the code). A file whose key differs, or that cannot be read, is rebuilt;
     an unwritable cache dir only means the entries are recomputed next time."""
 
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, cache_dir: Path | None = None) -> None:
         self.glossary = glossary
-        self.folder = paths.cache_dir() / CACHE_FOLDER
+        self.folder = (cache_dir if cache_dir is not None else paths.cache_dir()) / CACHE_FOLDER
 
     def _file(self, article: Article) -> Path:
         return self.folder / (hashlib.sha256(article.id.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".bin")
