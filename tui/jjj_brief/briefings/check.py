@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from jjj_brief.briefings import traceability as trace
 from jjj_brief.briefings.load import Briefings, Problem, Source, load_briefings
@@ -192,14 +192,14 @@ class _Checker:
                 if span is None:
                     continue  # already reported
                 if fact.kind != "number":
-                    yield from self._words_problems(fact, i, claim, article, span)
+                    yield from self._words_problems(fact, i, claim, cast(Article, article), span)
                     continue
-                inside = figures_in_span(article, *span)
+                inside = figures_in_span(cast(Article, article), *span)
                 if not any(_figure_matches(figures_mod, f, claim) for f in inside):
                     printed = ", ".join(_describe(f) for f in inside if f.kind not in _VALUELESS_KINDS) or "none"
                     yield self._src(fact).problem(
                         ("claims", i, "value"),
-                        f"no figure {_fmt(claim.value)} {claim.unit} in the quote; the figure layer reads: {printed}",
+                        f"no figure {_fmt(cast(float, claim.value))} {claim.unit} in the quote; the figure layer reads: {printed}",
                     )
 
     def _words_problems(self, fact: Fact, i: int, claim: Claim, article: Article, span) -> Iterable[Problem]:
@@ -239,7 +239,7 @@ class _Checker:
             same = all(_same_date(r, readings[0]) for r in readings)  # type: ignore[arg-type]
         else:
             readings = [c.reading for c in fact.claims]
-            same = len({r.casefold() for r in readings}) == 1
+            same = len({cast(str, r).casefold() for r in readings}) == 1
         listed = ", ".join(f"{r!r} ({c.article})" for r, c in zip(readings, fact.claims))
         source = self._src(fact)
         if fact.verdict == "consistent" and not same:
@@ -255,10 +255,10 @@ class _Checker:
                     ("verdict",), "fewer than two claims count the same whole: the verdict is 'different-date-or-scope'"
                 )
             return
-        values = [c.value for c in whole]
+        values = [cast(float, c.value) for c in whole]  # a number fact (the schema checks)
         same = all(_close(v, values[0]) for v in values)
         source = self._src(fact)
-        listed = ", ".join(f"{_fmt(c.value)} {c.unit} ({c.article})" for c in whole)
+        listed = ", ".join(f"{_fmt(cast(float, c.value))} {c.unit} ({c.article})" for c in whole)
         if fact.verdict == "consistent" and not same:
             yield source.problem(("verdict",), f"'consistent' but the claimed values differ: {listed}")
         elif fact.verdict in {"rounding", "conflict", "transcription-error"} and same:
@@ -278,7 +278,7 @@ class _Checker:
         measures = {figures_mod.normalize_unit(c.unit) for c in fact.claims if not _is_count_unit(figures_mod, c.unit)}
         counts = [c for c in fact.claims if _is_count_unit(figures_mod, c.unit)]
         if len(measures) > 1 or (measures and counts):
-            units = ", ".join(sorted({c.unit for c in fact.claims}))
+            units = ", ".join(sorted(cast(set[str], {c.unit for c in fact.claims})))
             yield self._src(fact).problem(("claims",), f"claims of one fact use different units: {units}")
 
     # -- 7. coverage --------------------------------------------------------------
@@ -332,7 +332,9 @@ class _Checker:
         for topic in self.b.topics:
             subtree = self._subtree(topic.id)
             cited = self._cited([*topic.passages, *(c for f in self.b.facts if f.topic in subtree for c in f.claims)])
-            texts = [(("key_points", i), point) for i, point in enumerate(topic.key_points)]
+            texts: list[tuple[tuple[str | int, ...], str]] = [
+                (("key_points", i), point) for i, point in enumerate(topic.key_points)
+            ]
             # summary numbers are checked by _summaries; the other rules apply to it too
             yield from self._trace(topic, [(("summary",), topic.summary)], cited, numbers=False)
             yield from self._trace(topic, texts, cited, numbers=False)
@@ -343,7 +345,8 @@ class _Checker:
             yield from self._trace(fact, texts, cited)
         for event in self.b.timeline:
             cited = self._cited(event.quotes)
-            texts = [(("title",), event.title)] + ([(("what",), event.what)] if event.what else [])
+            texts = [(("title",), event.title)]
+            texts += [(("what",), event.what)] if event.what else []
             yield from self._trace(event, texts, cited)
         for term in self.b.glossary:
             cited = trace.Cited(whole=self._printing(term))
@@ -355,7 +358,7 @@ class _Checker:
             article = self._article(item.article)
             span = locate_quote(article, item.quote) if article else None
             if span:
-                cited.quotes.append((article, *span))
+                cited.quotes.append((cast(Article, article), *span))
         return cited
 
     def _printing(self, term: GlossaryTerm) -> list[Article]:
@@ -363,7 +366,14 @@ class _Checker:
         words = [w for w in [*term.spellings, *term.see_also] if w]
         return [a for a in self.corpus if a.source == "seed" and any(w in a.text for w in words)]
 
-    def _trace(self, item, texts, cited: trace.Cited, numbers: bool = True, derive: bool = True) -> Iterable[Problem]:
+    def _trace(
+        self,
+        item,
+        texts: Sequence[tuple[tuple[str | int, ...], str]],
+        cited: trace.Cited,
+        numbers: bool = True,
+        derive: bool = True,
+    ) -> Iterable[Problem]:
         source = self._src(item)
         figures_mod = _figures_module()
         traceable = self._traceable_in(cited, derive) if numbers and figures_mod else None
@@ -434,7 +444,7 @@ class _Checker:
                 span = locate_quote(article, passage.quote) if article else None
                 if span is None:
                     continue
-                if _prints_date(figures_in_span(article, *span), event.date):
+                if _prints_date(figures_in_span(cast(Article, article), *span), event.date):
                     continue
                 quote = passage.quote.casefold()
                 if any(k in quote for k in keywords):
@@ -498,7 +508,7 @@ def claim_date_reading(claim: Claim, article: Article | None) -> str | None:
         for f in figures_in_span(article, start, start + len(str(claim.value)))  # type: ignore[arg-type]
         if f.kind in ("date", "year") and f.as_of and "/" not in f.as_of
     ]
-    return inside[0].as_of.lstrip("-") if inside else None
+    return cast(str, inside[0].as_of).lstrip("-") if inside else None
 
 
 def _likely_values(article: Article, start: int, end: int, corpus: Corpus) -> list[float]:
@@ -552,7 +562,7 @@ def _prints_date(figures, date: str) -> bool:
     return False
 
 
-def _is_count_unit(figures_mod, unit: str) -> bool:
+def _is_count_unit(figures_mod, unit: str | None) -> bool:
     """A counted noun (``branch``), as opposed to a unit the figure grammar knows (``km``)."""
     parsed = figures_mod.extract_figures(f"2 {unit}")
     return not parsed or parsed[0].kind in _COUNT_KINDS
@@ -561,7 +571,7 @@ def _is_count_unit(figures_mod, unit: str) -> bool:
 def _figure_matches(figures_mod, figure, claim: Claim) -> bool:
     """Same value, and the same unit — or a bare count ("100 million") whose counted noun
     the grammar could not name, claimed with a counted noun by the curator."""
-    if figure.value is None or not _close(figure.value, claim.value):
+    if figure.value is None or not _close(figure.value, cast(float, claim.value)):
         return False
     wanted = figures_mod.normalize_unit(claim.unit)
     if figure.unit is None:
