@@ -130,3 +130,22 @@ def test_indexing_progress_shows_passages_rate_and_time_left():
     meter.passages(1_000, 1_000)
     meter.close()
     assert "indexing 200/1,000" in stream.getvalue() and "indexing 1,000/1,000" in stream.getvalue()
+
+
+def test_seed_ids_are_read_once_while_the_seeds_are_unchanged(tmp_path, monkeypatch):
+    from jjj_brief import corpus
+
+    seeds = {a.id for a in corpus.load_seed_articles()}
+    make_files(tmp_path / "docs", 2)
+    imports.add_files([str(tmp_path / "docs" / "memo-000.txt")])
+    calls: list[int] = []
+    real = corpus.load_seed_articles
+    monkeypatch.setattr(corpus, "load_seed_articles", lambda *a, **k: calls.append(1) or real(*a, **k))
+    imports.add_files([str(tmp_path / "docs" / "memo-001.txt")])
+    assert calls == []
+    assert imports._taken_ids() >= seeds | {"memo-000", "memo-001"}
+    # a seed named like a new import's title still wins its id
+    first = sorted(seeds)[0]
+    (tmp_path / "clash.txt").write_text(f"---\ntitle: {first}\n---\nA clash of names.\n", encoding="utf-8")
+    (outcome,) = imports.add_files([str(tmp_path / "clash.txt")])
+    assert outcome.status == "imported" and outcome.id != first

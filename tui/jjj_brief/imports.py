@@ -736,10 +736,34 @@ def _writable_imports_dir() -> Path:
     return folder
 
 
-def _taken_ids() -> set[str]:
+SEED_IDS_FILE = "seed-ids.json"  # in the cache folder: the seeds' ids and the stamp of their folder
+
+
+def _seed_ids() -> set[str]:
+    """The seed articles' ids, kept in the cache while the seeds folder is unchanged (reading
+    the catalog costs its parser and models: a third of a one-file import's time)."""
+    folder = paths.seeds_dir()
+    try:
+        stamp = sorted([entry.name, entry.stat().st_size, entry.stat().st_mtime_ns] for entry in os.scandir(folder))
+    except OSError:
+        stamp = None
+    cache = paths.cache_dir() / SEED_IDS_FILE
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if stamp is not None and kept.get("folder") == str(folder) and kept.get("stamp") == stamp:
+            return set(kept["ids"])
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
     from jjj_brief.corpus import load_seed_articles
 
     ids = {a.id for a in load_seed_articles()}
+    if stamp is not None:
+        _write_cache_file(cache, json.dumps({"folder": str(folder), "stamp": stamp, "ids": sorted(ids)}))
+    return ids
+
+
+def _taken_ids() -> set[str]:
+    ids = _seed_ids()
     try:
         ids |= {name[:-4] for name in os.listdir(imports_dir()) if name.endswith(".txt") and not name.startswith(".")}
     except OSError:
