@@ -36,7 +36,11 @@ def test_twenty_searches_during_an_import_all_answer(tmp_path, in_home):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.4)
+    # The searches start once the import holds its lock (it has begun storing), not after a guess.
+    lock = imports.imports_dir() / ".import.lock"
+    deadline = time.monotonic() + 120
+    while not lock.exists() and importer.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     searches = []
     for i in range(20 * SCALE):
         query = ["Caofeidian", f"burstqx{i * 9}", "Beijing Hebei"][i % 3]
