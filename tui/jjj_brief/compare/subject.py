@@ -118,7 +118,7 @@ class Word(NamedTuple):
     label: str  # as printed (or the glossary's name for a concept)
     start: int
     end: int
-    index: int  # position among the paragraph's words (concepts: their first word)
+    index: int  # type: ignore[assignment]  # position among the paragraph's words (shadows tuple.index)
 
 
 @dataclass
@@ -182,13 +182,13 @@ def _words_of(text: str, glossary: Glossary) -> tuple[Word, ...]:
     for index, match in enumerate(surfaces):
         base = match.start()
         for term, start, end in _subject_parts(match.group(0)):
-            words.append((term, text[base + start : base + end], base + start, base + end, index))
+            words.append((term, text[base + start : base + end], base + start, base + end, index))  # type: ignore[arg-type]  # a plain tuple: see Word
         for width in glossary.starts.get(keys[index], ()):
             if index + width > len(surfaces):
                 continue
             hit = glossary.aliases.get("".join(keys[index : index + width]))
             if hit:
-                words.append((hit[0], hit[1], base, surfaces[index + width - 1].end(), index))
+                words.append((hit[0], hit[1], base, surfaces[index + width - 1].end(), index))  # type: ignore[arg-type]
                 break
     words.sort(key=_start_of)  # stable: a concept follows its first word
     return tuple(words)  # plain tuples in Word's field order: a long text makes many of them
