@@ -97,3 +97,19 @@ def test_an_import_that_fails_midway_leaves_nothing_on_the_server(team_db, tmp_p
     assert main(["import", *(str(tmp_path / f"doc{n}.txt") for n in range(3))]) == 0  # again: now whole
     with connect(team_db) as conn:
         assert conn.execute("SELECT count(*) FROM articles WHERE source = 'import'").fetchone()[0] == 3
+
+
+def test_a_server_down_still_opens_the_local_corpus_but_a_wrong_password_is_one_line(
+    pg_cluster, tmp_path, monkeypatch, capsys
+):
+    as_user(monkeypatch, tmp_path, "ann")
+    monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", pg_cluster.admin_url().replace(f"port={pg_cluster.port}", "port=1"))
+    assert main(["articles", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["articles"]  # the shipped seeds, from this machine
+    assert "the team server's imports are not shown" in captured.err and "is unreachable" in captured.err
+    as_user(monkeypatch, tmp_path, "ann")
+    monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", pg_cluster.url("postgres", "wrong", "postgres"))
+    assert main(["articles"]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "wrong password for user 'postgres'" in lines[0]

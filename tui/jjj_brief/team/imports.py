@@ -78,8 +78,12 @@ def colleagues_imports(local: list[Any]) -> list[Any]:
                 "SELECT id, file, title, outlet, date, record FROM articles WHERE source = 'import' "
                 "ORDER BY imported_at, id"
             ).fetchall()
-    except Exception as exc:  # the corpus still opens: local articles only, and say why
-        paths.STORAGE_WARNINGS.add(f"the team server's imports are not shown ({' '.join(str(exc).split())[:200]})")
+    except Exception as exc:
+        reason = " ".join(str(exc).split())
+        if isinstance(exc, UserError) and "is unreachable" not in reason:
+            raise  # a wrong password, user or database: the one line the command ends with
+        # the server is down: the corpus still opens with the local articles, and says why
+        paths.STORAGE_WARNINGS.add(f"the team server's imports are not shown ({reason[:200]})")
         return []
     out = []
     for article_id, file, title, outlet, date, record in rows:
