@@ -107,12 +107,13 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         _print_outcomes(outcomes)
-        stdout_console().print(
-            Text(
-                f"index {status.action}: +{status.added} -{status.removed} imports in {index_seconds:.2f} s",
-                style="dim",
+        if status.action in ("built", "rebuilt", "memory"):  # the whole collection, not a difference
+            summary = (
+                f"index {status.action} ({status.engine}): {status.documents:,} documents in {index_seconds:.2f} s"
             )
-        )
+        else:
+            summary = f"index {status.action}: +{status.added} -{status.removed} imports in {index_seconds:.2f} s"
+        stdout_console().print(Text(summary, style="dim"))
         for watch in watched:
             if watch["new"]:
                 stdout_console().print(
