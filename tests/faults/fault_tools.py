@@ -136,12 +136,13 @@ def run_in_pty(
     rows: int = 30,
     keys: list[tuple[float | bytes, bytes]] = (),
     timeout: float = 60.0,
+    text_wait: float = TEXT_WAIT_S,
 ) -> PtyRun:
     """Run ``argv`` with a real pty as its terminal; return every byte it wrote there.
 
     ``keys`` are typed into the terminal in order: ``(seconds, data)`` waits that long
     after the previous key, ``(b"text", data)`` waits until ``text`` has appeared in the
-    output since the previous key (or :data:`TEXT_WAIT_S`). The process is killed (status None) if it
+    output since the previous key (or ``text_wait`` seconds). The process is killed (status None) if it
     has not exited after ``timeout`` seconds.
     """
     master, slave = os.openpty()
@@ -165,7 +166,7 @@ def run_in_pty(
                 due = (
                     (now - last_key >= when)
                     if isinstance(when, (int, float))
-                    else (when in seen or now - last_key > TEXT_WAIT_S)
+                    else (when in seen or now - last_key > text_wait)
                 )
                 if due:
                     pending.pop(0)

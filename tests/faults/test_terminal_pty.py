@@ -6,7 +6,16 @@ only our own styling. Also TERM=dumb, a 40x12 terminal and NO_COLOR."""
 from __future__ import annotations
 
 import pytest
-from fault_tools import cli_argv, cli_env, escape_sequences, hostile_bytes_in, record, run_in_pty, sgr_colours
+from fault_tools import (
+    TEXT_WAIT_S,
+    cli_argv,
+    cli_env,
+    escape_sequences,
+    hostile_bytes_in,
+    record,
+    run_in_pty,
+    sgr_colours,
+)
 
 MARKER_QUERY = "markupqx OR clearqx OR titleqx OR oscqx OR clipqx OR coneqx OR bidiqx OR dcsqx OR czeroqx OR fnameqx"
 TERMINALS = {
@@ -91,7 +100,11 @@ APP_KEYS = [
 def test_the_app_on_a_real_pty_leaks_nothing_and_restores_the_terminal(hostile_import, terminal, tmp_path):
     spec = TERMINALS[terminal]
     env = cli_env(JJJ_BRIEF_HOME=str(hostile_import.home), **spec["env"])
-    run = run_in_pty(cli_argv(), env=env, cols=spec["cols"], rows=spec["rows"], keys=APP_KEYS, timeout=180)
+    # A 40x12 screen never shows "events" or "result": do not wait the full TEXT_WAIT_S for them there.
+    wait = TEXT_WAIT_S if spec["cols"] >= 100 else 15.0
+    run = run_in_pty(
+        cli_argv(), env=env, cols=spec["cols"], rows=spec["rows"], keys=APP_KEYS, timeout=180, text_wait=wait
+    )
     assert run.status == 0, run.output[-2000:]
     assert b"Traceback" not in run.output
     assert not hostile_bytes_in(run.output)
