@@ -110,7 +110,11 @@ def test_at_80x24_an_article_opened_from_search_shows_its_text_and_the_footer_fo
     terminal.wait_for("1 result")
     terminal.keys("Enter")
     screen = terminal.wait_until(
-        lambda s: len(body_on_screen(s, text)) >= 3 and "container" in " ".join(body_on_screen(s, text, 10)),
+        lambda s: (
+            "Article" in s.splitlines()[0]
+            and len(body_on_screen(s, text)) >= 3
+            and "container" in " ".join(body_on_screen(s, text, 10))
+        ),
         "the article's body at the passage found",
     )
     assert "Article" in screen.splitlines()[0]
