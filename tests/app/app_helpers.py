@@ -47,3 +47,36 @@ async def wait_for(pilot, condition, timeout: float = 10.0, step: float = 0.05) 
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the app")
         await pilot.pause(step)
+
+
+class Messages:
+    """A ``message_hook`` for ``app.run_test``: records the app's messages so a test waits for
+    the event it needs (a view shown, results on screen) instead of polling."""
+
+    def __init__(self) -> None:
+        self.seen: list = []
+        self._changed = asyncio.Event()
+
+    def __call__(self, message) -> None:
+        self.seen.append(message)
+        self._changed.set()
+
+    def of(self, kind, where=lambda message: True) -> list:
+        return [m for m in self.seen if isinstance(m, kind) and where(m)]
+
+    async def wait(self, pilot, kind, where=lambda message: True, timeout: float = 10.0, after: int = 0):
+        """The first message of ``kind`` (matching ``where``) posted after ``after`` of them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.of(kind, where)
+            if len(found) > after:
+                await pilot.pause()  # let the screen draw what the message says
+                return found[after]
+            self._changed.clear()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out waiting for {kind.__name__}")
+            try:
+                await asyncio.wait_for(self._changed.wait(), left)
+            except TimeoutError:
+                pass

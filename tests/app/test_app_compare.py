@@ -3,12 +3,13 @@ the computed assessment in comparisons, and `e` exporting Markdown — shipped b
 
 from __future__ import annotations
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, wait_for
 
 from jjj_brief import compare
 from jjj_brief import figures as figure_layer
+from jjj_brief.app.comparison import SourceColumn, figure_span
+from jjj_brief.app.messages import ViewShown
 from jjj_brief.app.state import Location
-from jjj_brief.app.views import SourceColumn
 from jjj_brief.corpus import load_corpus
 
 SIZE = (150, 45)
@@ -61,7 +62,7 @@ async def test_c_on_an_uncurated_figure_opens_the_automatic_alignment(make_app):
         assert app.history.current.kind == "alignment"
         columns = list(app.query(SourceColumn))
         assert len(columns) == 1 + len(candidates)
-        assert columns[0].source.figure_span == (figure.start, figure.end)
+        assert figure_span(columns[0].source) == (figure.start, figure.end)
         assert "Automatic alignment" in screen_text(app)
         await pilot.press("right", "enter")  # open the first candidate at its figure
         await wait_for(
@@ -73,15 +74,16 @@ async def test_c_on_an_uncurated_figure_opens_the_automatic_alignment(make_app):
 @pilot_test
 async def test_comparison_shows_the_computed_assessment_and_e_exports_markdown(make_app, tmp_path):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         fact = app.core.facts()[0]
         comparison = compare.compare_fact(fact.id)
         app.open_location(Location("fact", fact.id))
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.ref == fact.id)
         text = " ".join(screen_text(app).split())
         assert "Computed" in text and comparison.assessment.label in text
-        assert [c.source.article_ref for c in app.query(SourceColumn)] == [v.article for v in comparison.claims]
+        assert [c.source.article for c in app.query(SourceColumn)] == [v.article for v in comparison.claims]
         await pilot.press("e")
         await pilot.pause()
         exported = tmp_path / "data" / "exports" / f"{fact.id}.md"

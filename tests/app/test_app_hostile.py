@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, wait_for
 
-from jjj_brief.app.layers import Layers
+from jjj_brief.app.data import AppData
+from jjj_brief.app.messages import ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.briefings import Briefings, Claim, Fact, GlossaryTerm, Passage, TimelineEvent, Topic
 from jjj_brief.corpus import Article, Corpus, load_corpus
@@ -155,15 +156,16 @@ def assert_inert(app) -> None:
                 assert "@click" not in meta, f"an action reached the screen: {meta}"
 
 
-def make_layers() -> Layers:
+def make_layers() -> AppData:
     corpus = Corpus([hostile_article(), *load_corpus().articles])
-    return Layers(corpus, hostile_briefings(), search_module=HostileSearch())
+    return AppData(corpus, hostile_briefings(), search=HostileSearch())
 
 
 @pilot_test
 async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(make_app, tmp_path):
-    app = make_app(layers=make_layers(), build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    app = make_app(data=make_layers(), build_index=False)
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "Group [@click=app.quit]QUIT[/]" in text  # the tree shows the markup literally
@@ -199,7 +201,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
 
         # Comparison (curated fact with hostile quote and qualifier) and the briefing.
         app.open_location(Location("fact", "evil-fact"))
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "fact")
         assert "Explanation [@click=app.quit]QUIT[/]" in screen_text(app)
         assert_inert(app)
         await pilot.press("y")  # a citation of hostile text: copied, saved, notified safely
@@ -217,7 +219,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         assert_inert(app)
         app.open_location(Location("topic", "evil-group"))
         app.open_location(Location("timeline"))
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "timeline")
         assert "Event [@click=app.quit]QUIT[/]" in screen_text(app)
         assert_inert(app)
 
@@ -261,7 +263,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
 async def test_hostile_article_opens_without_freezing_the_ui(make_app):
     """The 2 MB line is prepared off the UI thread: keys are handled while it loads."""
     layers = make_layers()
-    app = make_app(layers=layers, build_index=False)
+    app = make_app(data=layers, build_index=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.open_location(Location("article", "hostile"))
         await pilot.press("slash", *"abc")  # typed while the article is being prepared

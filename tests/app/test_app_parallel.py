@@ -8,7 +8,7 @@ from pathlib import Path
 from app_helpers import pilot_test, screen_text, wait_for
 from fixture_briefings import fixture_briefings
 
-from jjj_brief.app.layers import Layers
+from jjj_brief.app.data import AppData
 from jjj_brief.app.parallel import PairRow, ParallelView
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
@@ -50,7 +50,7 @@ def paired_corpus() -> Corpus:
 
 
 def make_paired_app(make_app):
-    return make_app(layers=Layers(corpus=paired_corpus(), briefings=fixture_briefings()), build_index=False)
+    return make_app(data=AppData(corpus=paired_corpus(), briefings=fixture_briefings()), build_index=False)
 
 
 @pilot_test
@@ -60,7 +60,7 @@ async def test_p_in_the_reader_shows_the_original_beside_its_translation(make_ap
         app.open_location(Location("article", "hebei-air-en"))
         await pilot.pause()
         await pilot.press("p")
-        view = app.query_one(ParallelView)
+        view = app.main.view(ParallelView)
         await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
         text = screen_text(app)
         assert "38.6微克/立方米" in text and "386 micrograms" in text
@@ -82,7 +82,7 @@ async def test_side_by_side_fits_80_columns_and_refuses_an_unpaired_article(make
     app = make_paired_app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.open_location(Location("parallel", "hebei-air-zh"))  # either side opens the pair
-        view = app.query_one(ParallelView)
+        view = app.main.view(ParallelView)
         await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
         await pilot.press("right_square_bracket")
         text = screen_text(app)
@@ -106,7 +106,7 @@ async def test_the_reader_says_which_page_of_the_original_a_figure_is_on(make_ap
         locators=[(0, "p. 11"), (text.index("Second"), "p. 12")],
     )
     app = make_app(
-        layers=Layers(corpus=Corpus([*load_seed_articles(), paged]), briefings=fixture_briefings()), build_index=False
+        data=AppData(corpus=Corpus([*load_seed_articles(), paged]), briefings=fixture_briefings()), build_index=False
     )
     async with app.run_test(size=(160, 48)) as pilot:
         app.open_location(Location("article", "paged-pdf"))

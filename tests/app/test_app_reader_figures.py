@@ -4,11 +4,10 @@ figure panel, related figures, `c` to compare, and clicking a figure."""
 from __future__ import annotations
 
 from app_helpers import pilot_test, screen_text, wait_for
-from rich.style import Style
 
 from jjj_brief import figures as figure_layer
-from jjj_brief.app.reader import FOCUS_STYLE, KIND_STYLES, SUSPECT_STYLE, figure_style
 from jjj_brief.app.state import Location
+from jjj_brief.app.styles import FIGURE_LOOKS, palette_for
 from jjj_brief.corpus import load_corpus
 
 SIZE = (150, 45)
@@ -38,15 +37,15 @@ async def test_figures_are_lit_by_kind_and_suspects_marked_distinctly(make_app):
     article = load_corpus().get("liaowang-2024")
     found = figure_layer.article_figures(article, load_corpus())
     suspect = next(f for f in found if f.suspect)
-    plain = next(f for f in found if not f.suspect and f.kind in KIND_STYLES)
+    plain = next(f for f in found if not f.suspect and f.kind in FIGURE_LOOKS)
     app = make_app(build_index=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_article(app, pilot, article.id)
-        assert figure_style(plain) in styles_at(app, plain.start)
-        assert SUSPECT_STYLE in styles_at(app, suspect.start)
+        palette = palette_for(app)
+        assert str(palette.figure(plain.kind)) in styles_at(app, plain.start)
+        assert str(palette.figure(suspect.kind, suspect=True)) in styles_at(app, suspect.start)
         # Distinct without colour too (NO_COLOR): different attributes, not just a hue.
-        bare = lambda style: Style.parse(style).without_color  # noqa: E731
-        assert bare(SUSPECT_STYLE) != bare(figure_style(plain))
+        assert palette.figure(suspect.kind, suspect=True).without_color != palette.figure(plain.kind).without_color
         text = screen_text(app)
         assert "Figures:" in text and "suspect" in text  # the legend
         suspects = sum(1 for f in found if f.suspect)
@@ -64,7 +63,7 @@ async def test_brackets_move_between_figures_and_the_panel_shows_details_and_rea
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert app.reader.figure is found[0]
-        assert FOCUS_STYLE in styles_at(app, found[0].start)
+        assert str(palette_for(app).focus) in styles_at(app, found[0].start)
         text = screen_text(app)
         assert f"figures 1/{len(found)}" in text
         assert "value" in text and "unit" in text and "qualifier" in text and "as of" in text

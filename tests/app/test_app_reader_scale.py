@@ -10,9 +10,10 @@ from app_helpers import pilot_test, screen_text, wait_for
 from textual.geometry import Offset
 from textual.selection import Selection
 
-from jjj_brief.app.layers import Layers
-from jjj_brief.app.reader import BIG_ARTICLE, MATCH_STYLE
+from jjj_brief.app.data import AppData
+from jjj_brief.app.prepared import BIG_ARTICLE
 from jjj_brief.app.state import Location
+from jjj_brief.app.styles import palette_for
 from jjj_brief.corpus import Article, Corpus, load_corpus
 
 SIZE = (150, 45)
@@ -43,14 +44,14 @@ def big_article(chars: int = BIG_ARTICLE * 2) -> Article:
     )
 
 
-def layers_with(article: Article) -> Layers:
-    return Layers(Corpus([*load_corpus().articles, article]), use_search=False)
+def layers_with(article: Article) -> AppData:
+    return AppData(Corpus([*load_corpus().articles, article]), use_search=False)
 
 
 @pilot_test
 async def test_a_big_article_shows_its_text_before_its_figures_and_wraps_only_what_is_seen(make_app):
     article = big_article()
-    app = make_app(layers=layers_with(article), build_index=False)
+    app = make_app(data=layers_with(article), build_index=False)
     async with app.run_test(size=SIZE) as pilot:
         app.open_location(Location("article", article.id))
         await wait_for(pilot, lambda: app.reader.prepared is not None, timeout=30)
@@ -79,7 +80,7 @@ async def test_a_big_article_shows_its_text_before_its_figures_and_wraps_only_wh
 @pilot_test
 async def test_find_in_a_big_article_jumps_to_the_match_and_lights_it(make_app):
     article = big_article()
-    app = make_app(layers=layers_with(article), build_index=False)
+    app = make_app(data=layers_with(article), build_index=False)
     async with app.run_test(size=SIZE) as pilot:
         app.open_location(Location("article", article.id))
         await wait_for(pilot, lambda: app.reader.prepared is not None, timeout=30)
@@ -91,8 +92,9 @@ async def test_find_in_a_big_article_jumps_to_the_match_and_lights_it(make_app):
         index = document.blocks_between(where, where + 1)[0]
         spans = document.block_text(index).spans
         local = where - document.blocks[index].start
-        assert any(span.start <= local < span.end and "yellow" in str(span.style) for span in spans)
-        assert MATCH_STYLE.split()[-1] == "yellow"
+        match = palette_for(app).match
+        assert any(span.start <= local < span.end and span.style == match for span in spans)
+        assert match.bgcolor is not None and match.bgcolor.get_truecolor() != match.color.get_truecolor()
 
 
 @pilot_test

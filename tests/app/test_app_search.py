@@ -12,9 +12,9 @@ from app_helpers import pilot_test, screen_text, wait_for
 from fixture_briefings import fixture_briefings
 
 from jjj_brief import search as search_layer
-from jjj_brief.app.layers import Layers
-from jjj_brief.app.search_pane import HIGHLIGHT_STYLE
+from jjj_brief.app.data import AppData
 from jjj_brief.app.state import Location
+from jjj_brief.app.styles import palette_for
 from jjj_brief.search import Hit, SearchResult
 
 SIZE = (140, 45)
@@ -31,9 +31,9 @@ def built_index(shared_home):
 
 @pytest.fixture
 def app_with_search(make_app, built_index):
-    def factory(search_module=None):
-        layers = Layers(briefings=fixture_briefings(), search_module=search_module)
-        return make_app(layers=layers, build_index=False)
+    def factory(search=None):
+        layers = AppData(briefings=fixture_briefings(), search=search)
+        return make_app(data=layers, build_index=False)
 
     return factory
 
@@ -73,7 +73,7 @@ async def test_slash_focuses_search_and_results_show_kind_outlet_date_and_lit_sn
         first = expected.hits[0]
         assert "PASSAGE" in text and first.outlet in text and first.date in text
         prompt = app.search_pane.results.get_option_at_index(0).prompt
-        lit = [prompt.plain[s.start : s.end] for s in prompt.spans if str(s.style) == HIGHLIGHT_STYLE]
+        lit = [prompt.plain[s.start : s.end] for s in prompt.spans if s.style == palette_for(app).match]
         assert any(word.lower() == "zhongguancun" for word in lit)
 
 
@@ -179,7 +179,7 @@ class SlowFirstBuild(RecordingSearch):
 @pilot_test
 async def test_first_run_index_build_shows_progress_and_keeps_the_ui_responsive(make_app, built_index):
     slow = SlowFirstBuild()
-    app = make_app(layers=Layers(briefings=fixture_briefings(), search_module=slow), build_index=True)
+    app = make_app(data=AppData(briefings=fixture_briefings(), search=slow), build_index=True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: "1/3" in screen_text(app))
         assert "Building the index (first run) 1/3" in screen_text(app)

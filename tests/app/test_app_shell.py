@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, wait_for
 
+from jjj_brief.app.messages import ArticleOpened
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
 
@@ -76,7 +77,10 @@ async def test_find_in_article_counts_and_moves(make_app):
 @pilot_test
 async def test_help_lists_the_keys_and_closes(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+        app.open_location(Location("article", "liaowang-2024"))
+        await messages.wait(pilot, ArticleOpened)
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
@@ -85,12 +89,12 @@ async def test_help_lists_the_keys_and_closes(make_app):
             ("]", "Next figure"),
             ("ctrl+f", "Find"),
             ("y", "Cite"),
-            ("ctrl+p", "Command palette"),
+            ("ctrl+p", "palette"),
         ]:
             assert any(key in line and what in line for line in text.splitlines()), (key, what)
         await pilot.press("escape")
         await pilot.pause()
-        assert "Keys  (esc" not in screen_text(app)
+        assert "Keys here and now" not in screen_text(app)
 
 
 @pilot_test

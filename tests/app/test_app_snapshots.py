@@ -14,7 +14,8 @@ import time
 from fixture_briefings import fixture_briefings
 from textual.widgets import Input
 
-from jjj_brief.app.layers import Layers
+from jjj_brief.app.comparison import ComparisonView, SourceColumn
+from jjj_brief.app.data import AppData
 from jjj_brief.app.main import BriefApp
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
@@ -64,15 +65,22 @@ class FixedSearch:
 
 
 def snapshot_app(tmp_path, **kwargs) -> BriefApp:
-    layers = Layers(briefings=fixture_briefings(), search_module=FixedSearch())
-    return BriefApp(layers=layers, data_dir=tmp_path / "data", resume=False, build_index=False, **kwargs)
+    layers = AppData(briefings=fixture_briefings(), search=FixedSearch())
+    return BriefApp(data=layers, data_dir=tmp_path / "data", resume=False, build_index=False, **kwargs)
+
+
+def listed(app) -> bool:
+    """The articles are listed in the tree (the corpus is read in a worker, then shown)."""
+    tree = app.query_one("#tree")
+    articles = next((n for n in tree.root.children if n.label.plain == "Articles"), None)
+    return articles is not None and bool(articles.children) and "loading" not in articles.children[0].label.plain
 
 
 async def settle(pilot, condition=lambda: True, timeout: float = 20.0) -> None:
     for widget in pilot.app.query(Input):
         widget.cursor_blink = False
     deadline = time.monotonic() + timeout
-    while not (condition() and pilot.app.core.corpus_loaded):  # articles listed in the tree
+    while not (condition() and listed(pilot.app)):
         assert time.monotonic() < deadline, "app did not settle"
         await pilot.pause(0.05)
     await pilot.pause()
@@ -112,7 +120,7 @@ def test_comparison_view(snap_compare, tmp_path):
 
     async def run_before(pilot):
         app.open_location(Location("fact", "zgc-branches"))
-        await settle(pilot)
+        await settle(pilot, lambda: app.showing(ComparisonView) and len(app.query(SourceColumn)) == 3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -122,7 +130,10 @@ def test_search_results(snap_compare, tmp_path):
 
     async def run_before(pilot):
         app.search_for("Zhongguancun")
-        await settle(pilot, lambda: app.search_pane.shown_query != "")
+        pane = app.search_pane
+        await settle(pilot, lambda: pane.shown_query != "" and pane.results.scrollable_content_region.width > 20)
+        pane._draw_hits()  # at the laid-out width (results that arrive before layout are drawn narrow)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from app_helpers import pilot_test, screen_text, wait_for
 
-from jjj_brief.app.layers import Layers
-from jjj_brief.app.navigation import _walk
+from jjj_brief.app.data import AppData
 from jjj_brief.app.state import Location
+from jjj_brief.app.topic_tree import _walk
 from jjj_brief.corpus import Article, Corpus, load_corpus
 
 OUTLETS = ["Synthetic Daily", "Bench News", "Test Weekly"]
@@ -38,7 +38,7 @@ def many_articles(count: int) -> list[Article]:
     return articles
 
 
-class SlowLayers(Layers):
+class SlowLayers(AppData):
     """Layers whose corpus and briefings are read only when the test says so, recording the
     thread that read the corpus."""
 
@@ -56,9 +56,9 @@ class SlowLayers(Layers):
             self._corpus = self._given
         return self._corpus
 
-    def _load_briefings(self):
+    def _read_briefings(self):
         self.release.wait(30)
-        return super()._load_briefings()
+        return super()._read_briefings()
 
 
 def node_count(app) -> int:
@@ -70,7 +70,7 @@ def node_count(app) -> int:
 @pilot_test
 async def test_home_says_loading_until_the_corpus_and_briefings_are_read_off_the_ui_thread(make_app):
     layers = SlowLayers(Corpus([*load_corpus().articles, *many_articles(30)]))
-    app = make_app(layers=layers, build_index=False)
+    app = make_app(data=layers, build_index=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -85,7 +85,7 @@ async def test_home_says_loading_until_the_corpus_and_briefings_are_read_off_the
 @pilot_test
 async def test_ten_thousand_articles_make_a_handful_of_tree_nodes_until_expanded(make_app):
     articles = many_articles(10_000)
-    app = make_app(layers=Layers(Corpus([*load_corpus().articles, *articles])), build_index=False)
+    app = make_app(data=AppData(Corpus([*load_corpus().articles, *articles])), build_index=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         tree = app.query_one("#tree")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, wait_for
 from fixture_briefings import BRANCHES_CCTV, BRANCHES_CHINANEWS, fixture_briefings
 
-from jjj_brief.app.layers import Layers
+from jjj_brief.app.comparison import SourceColumn
+from jjj_brief.app.data import AppData
+from jjj_brief.app.messages import FiguresShown, ViewShown
 from jjj_brief.app.state import Location
-from jjj_brief.app.views import SourceColumn
 from jjj_brief.corpus import load_corpus
 
 SIZE = (140, 45)
 
 
 def fixture_app(make_app, **kwargs):
-    return make_app(layers=Layers(briefings=fixture_briefings()), build_index=False, **kwargs)
+    return make_app(data=AppData(briefings=fixture_briefings()), build_index=False, **kwargs)
 
 
 @pilot_test
@@ -50,11 +51,12 @@ async def test_briefing_shows_summary_points_facts_and_passages_and_opens_them(m
 @pilot_test
 async def test_comparison_columns_per_source_scroll_together_and_open_the_quote(make_app):
     app = fixture_app(make_app)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("fact", "zgc-branches"))
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "fact")
         columns = list(app.query(SourceColumn))
-        assert [c.source.article_ref for c in columns] == ["cctv-2023-02-27", "liaowang-2024", "chinanews-2024-02-27"]
+        assert [c.source.article for c in columns] == ["cctv-2023-02-27", "liaowang-2024", "chinanews-2024-02-27"]
         assert {c.parent.parent.id for c in columns} == {"cmp-scroll"}  # one scroll for all columns
         text = screen_text(app)
         for outlet in ("CCTV News", "Liaowang", "China News Service"):
@@ -66,7 +68,9 @@ async def test_comparison_columns_per_source_scroll_together_and_open_the_quote(
         assert app.focused is columns[1]
         await pilot.press("enter")
         article = load_corpus().get("liaowang-2024")
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article is article)
+        await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article.id)
+        await pilot.pause()  # the scroll to the quote is made after the next refresh
+        assert app.reader.article is article
         first, last = app.reader.document.visible_offsets()
         quote_at = app.history.current.offset
         assert quote_at is not None and first <= quote_at <= last

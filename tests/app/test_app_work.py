@@ -16,7 +16,8 @@ import pytest
 from app_helpers import pilot_test, screen_text, wait_for
 
 from jjj_brief.app.state import Location
-from jjj_brief.app.work import ClaimDialog, NoteDialog, SavedSearchView, SaveSearchDialog
+from jjj_brief.app.work import SavedSearchView
+from jjj_brief.app.work_dialogs import ClaimDialog, NoteDialog, SaveSearchDialog
 from jjj_brief.store.briefs import FORMATS
 
 XINHUA, CHINANEWS = "xinhua-2023-02-25", "chinanews-2024-02-27"
@@ -137,7 +138,11 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         await wait_for(pilot, lambda: app.watch_counts.get(saved.id) == 2, timeout=30)
         await wait_for(pilot, lambda: "caofeidian ore (2 new)" in _tree_labels(app))
         app.open_location(Location("saved", str(saved.id)))
-        await wait_for(pilot, lambda: len(app.query_one(SavedSearchView).hits) >= 2, timeout=30)
+        await wait_for(
+            pilot,
+            lambda: app.main.made(SavedSearchView) is not None and len(app.main.made(SavedSearchView).hits) >= 2,
+            timeout=30,
+        )
         assert screen_text(app).count("NEW ") >= 2
         await wait_for(
             pilot, lambda: store.saved_search(saved.ref).seen >= set(app.query_one(SavedSearchView).new_keys)

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from jjj_brief.app.state import Location
-from jjj_brief.app.work import NoteDialog
+from jjj_brief.app.work_dialogs import NoteDialog
 from jjj_brief.team.store import PgStore
 from team.work_support import work_db  # noqa: F401  (fixtures)
 

@@ -1,95 +1,118 @@
-"""The jjj-brief Textual app: topic tree, main pane (briefing / reader / comparison), search.
+"""The jjj-brief Textual app: topic tree, main pane (one :class:`~jjj_brief.app.view.View` at a
+time), search.
 
-Construct :class:`BriefApp` with injected ``layers`` (or ``corpus``/``briefings``) to run it
-on other data — the tests use that for a hostile corpus. Everything shown that did not
-come from this package's source passes through :mod:`jjj_brief.app.safe_text`.
+The shell picks the view for a :class:`Location`, lets it show the location, and moves the
+focus to it; views are built when first shown. Construct :class:`BriefApp` with injected
+``data`` (or ``corpus``/``briefings``) to run it on other data — the tests use that for a
+hostile corpus. Everything shown that did not come from this package's source passes
+through :mod:`jjj_brief.app.safe_text`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static, Tree
-from textual.widgets._footer import FooterKey
+from textual.widget import Widget
+from textual.widgets import Static, Tree
+from textual.worker import Worker, WorkerState
 
 from jjj_brief.app import safe_text
-from jjj_brief.app.help import HelpScreen
-from jjj_brief.app.layers import Layers
-from jjj_brief.app.navigation import BriefProvider, TopicTree
-from jjj_brief.app.parallel import ParallelView
-from jjj_brief.app.reader import ReaderView, same_number
-from jjj_brief.app.search_pane import SearchPane
-from jjj_brief.app.state import History, Location, SettingsStore, format_citation, save_citation, save_export
-from jjj_brief.app.views import (
-    BriefingView,
-    ComparisonView,
-    HomeView,
-    OpenArticle,
-    OpenFact,
-    OpenTopic,
-    TimelineView,
+from jjj_brief.app.briefing import BriefingView
+from jjj_brief.app.comparison import ComparisonView
+from jjj_brief.app.data import AppData
+from jjj_brief.app.footer import BriefFooter
+from jjj_brief.app.help import HelpScreen, active_sections
+from jjj_brief.app.home import HomeView
+from jjj_brief.app.keymap import KEYMAP_FILE, load_keymap
+from jjj_brief.app.messages import (
+    CompareFigure,
+    DataLoaded,
+    Navigate,
+    OpenHit,
+    ViewShown,
 )
+from jjj_brief.app.palette import BriefProvider, CommandWords
+from jjj_brief.app.parallel import ParallelView
+from jjj_brief.app.reader import ReaderView
+from jjj_brief.app.search_pane import SearchPane
+from jjj_brief.app.state import (
+    History,
+    Location,
+    SettingsStore,
+    format_citation,
+    save_citation,
+    save_export,
+)
+from jjj_brief.app.timeline import TimelineView
+from jjj_brief.app.topic_tree import TopicTree
+from jjj_brief.app.view import MainPane, View
 from jjj_brief.app.work import SavedSearchView, WorkView
 from jjj_brief.app.work_actions import WORK_KINDS, WorkActions
 from jjj_brief.paths import STORAGE_WARNINGS
 from jjj_brief.safety import one_line
 
-VIEW_IDS = {
-    "home": "home",
-    "article": "reader",
-    "topic": "briefing",
-    "fact": "comparison",
-    "alignment": "comparison",
-    "timeline": "timeline",
-    "parallel": "parallel",
-    "work": "work",
-    "claim": "comparison",
-    "saved": "saved",
-}
+if TYPE_CHECKING:
+    from jjj_brief.briefings import Briefings
+    from jjj_brief.corpus import Article, Corpus
+    from jjj_brief.search import Hit
 
 
-class BriefFooter(Footer):
-    """The footer with help and quit first: on a narrow terminal the keys at the end are cut."""
+def known_binding_ids() -> set[str]:
+    """Every binding id a keymap may name."""
+    from jjj_brief.app.comparison import SourceColumn
 
-    FIRST = ("help", "quit")
+    owners: list[type[object]] = [BriefApp, SearchPane, SourceColumn, HelpScreen, *VIEWS]
+    return {b.id for owner in owners for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding) and b.id}
 
-    def compose(self) -> ComposeResult:
-        items = list(super().compose())
-        first = [w for w in items if isinstance(w, FooterKey) and w.action in self.FIRST]
-        yield from first + [w for w in items if w not in first]
+
+#: A pending view's "focus when asked": never the focus now, so the view does not take it.
+_NO_FOCUS = Static()
+
+VIEWS: list[type[View]] = [
+    HomeView,
+    ReaderView,
+    BriefingView,
+    ComparisonView,
+    TimelineView,
+    ParallelView,
+    WorkView,
+    SavedSearchView,
+]
 
 
 class BriefApp(WorkActions, App[None]):
     """Read, search and cross-check the Beijing-Tianjin-Hebei briefings."""
 
     TITLE = "jjj-brief"
-    COMMANDS = App.COMMANDS | {BriefProvider}
+    COMMANDS = App.COMMANDS | {BriefProvider, CommandWords}
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("alt+left,backspace", "back", "Back", key_display="alt+←"),
-        Binding("alt+right", "forward", "Forward", key_display="alt+→", show=False),
-        Binding("y", "copy_citation", "Cite"),
-        Binding("e", "export", "Export"),
-        Binding("t", "focus_tree", "Tree", show=False),
-        Binding("b", "bookmark", "Bookmark", show=False),
-        Binding("h", "highlight", "Highlight + note", show=False),
-        Binding("m", "mark_figure", "Mark figure for a claim", show=False),
-        Binding("M", "make_claim", "Make your claim", key_display="M", show=False),
-        Binding("w", "open_work", "Your work", show=False),
-        Binding("ctrl+s", "save_search", "Save search", show=False),
-        Binding("s", "toggle_sidebar", "Sidebar", show=False),
-        Binding("p", "parallel", "Side by side", show=False),
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit (always)", show=False, priority=True),
+        Binding("slash", "focus_search", "Search", key_display="/", id="app.search"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("alt+left,backspace", "back", "Back", key_display="alt+←", id="app.back"),
+        Binding("alt+right", "forward", "Forward", key_display="alt+→", show=False, id="app.forward"),
+        Binding("t", "focus_tree", "Tree", show=False, id="app.tree"),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False, id="app.sidebar"),
+        Binding("w", "open_work", "Your work", show=False, id="app.work"),
+        Binding("ctrl+s", "save_search", "Save search", show=False, id="app.save_search"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit (always)", show=False, priority=True, id="app.quit_always"),
+        # Keys of what is shown: active only where they can act (check_action).
+        Binding("y", "copy_citation", "Cite", id="app.cite"),
+        Binding("e", "export", "Export", id="app.export"),
+        Binding("b", "bookmark", "Bookmark", show=False, id="reader.bookmark"),
+        Binding("h", "highlight", "Highlight + note", show=False, id="reader.highlight"),
+        Binding("m", "mark_figure", "Mark figure for a claim", show=False, id="reader.mark"),
+        Binding("M", "make_claim", "Make your claim", key_display="M", show=False, id="app.make_claim"),
+        Binding("p", "parallel", "Side by side", show=False, id="reader.parallel"),
     ]
 
     #: Below 110 columns the sidebar narrows and the reader's figure panel moves under the
@@ -117,15 +140,15 @@ class BriefApp(WorkActions, App[None]):
     def __init__(
         self,
         *,
-        layers: Layers | None = None,
-        corpus: Any | None = None,
-        briefings: Any | None = None,
+        data: AppData | None = None,
+        corpus: Corpus | None = None,
+        briefings: Briefings | None = None,
         data_dir: Path | None = None,
         build_index: bool = True,
         resume: bool | None = None,
     ) -> None:
         super().__init__()
-        self.core = layers if layers is not None else Layers(corpus, briefings)
+        self.core = data if data is not None else AppData(corpus, briefings)
         self.data_dir = data_dir  # None: the user's data dir (settings, citations, exports)
         self.store = SettingsStore(data_dir)
         self.settings = self.store.settings
@@ -133,6 +156,13 @@ class BriefApp(WorkActions, App[None]):
         self._build_index = build_index
         self._resume = self.settings.resume if resume is None else resume
         self.animation_level = "none"
+        self.keymap_problem = self._load_keymap()
+
+    def _load_keymap(self) -> str | None:
+        keymap, problem = load_keymap(self.data_dir, known_binding_ids())
+        if keymap:
+            self.set_keymap(keymap)
+        return problem
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -141,32 +171,29 @@ class BriefApp(WorkActions, App[None]):
             with Vertical(id="sidebar"):
                 yield TopicTree(self.core, id="tree")
                 yield SearchPane(self.core, self.settings.query_history, id="search")
-            with ContentSwitcher(initial="home", id="main"):
-                yield HomeView(self.core, id="home")
-                yield ReaderView(self.core, id="reader")
-                yield BriefingView(self.core, id="briefing")
-                yield ComparisonView(self.core, id="comparison")
-                yield TimelineView(self.core, id="timeline")
-                yield ParallelView(self.core, id="parallel")
-                yield WorkView(self.core, id="work")
-                yield SavedSearchView(id="saved")
+            yield MainPane(VIEWS, id="main")
         yield BriefFooter()
+
+    @property
+    def main(self) -> MainPane:
+        return self.query_one(MainPane)
 
     def on_mount(self) -> None:
         if self.settings.theme and self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
-        if self.store.warning:
-            self.notify(self.store.warning, severity="warning", markup=False)
+        for warning in (self.store.warning, self.keymap_problem):
+            if warning:
+                self.notify(warning, severity="warning", markup=False, timeout=10)
         self.query_one(TopicTree).focus()
         self.open_work_store()
         if self.core.briefings_loaded:
             self._start_index()
         if not (self.core.corpus_loaded and self.core.briefings_loaded):
-            self._load_layers()
+            self._load_data()
         if self.core.corpus_loaded:
             self._open_first()
         else:
-            self.open_location(Location("home"))  # the last article reopens when the corpus is read
+            self.open_location(Location("home"), focus=False)  # the last article reopens when the corpus is read
 
     def _open_first(self) -> None:
         """Home, or the last article read (setting ``resume``) unless the user went elsewhere."""
@@ -182,33 +209,42 @@ class BriefApp(WorkActions, App[None]):
             if focused is not None and not isinstance(focused, TopicTree):
                 focused.focus()
         elif current is None:
-            self.open_location(Location("home"))
+            self.open_location(Location("home"), focus=False)
 
     @work(thread=True, exclusive=True, group="briefings")
-    def _load_layers(self) -> None:
+    def _load_data(self) -> None:
         """The list of articles (10,000 imports: ~0.5 s) and the briefings' YAML: after the
         first paint, off the UI thread."""
         self.core.load_corpus()
-        self.call_from_thread(self._corpus_ready)
+        # Waits for the UI to show the articles before reading the YAML (the two would
+        # share the interpreter: the first screen's keys would wait).
+        self.call_from_thread(self._data_loaded, "corpus")
         if not self.core.briefings_loaded:
             self.core.load_briefings()
-            self.call_from_thread(self._briefings_ready)
+            self.call_from_thread(self._data_loaded, "briefings")
 
-    def _corpus_ready(self) -> None:
+    def _data_loaded(self, what: str) -> None:
         self.query_one(TopicTree).repopulate()
-        self.query_one(HomeView).refresh_text()
-        if self.core.briefings_loaded:
-            self.query_one(TimelineView).refresh_events()
-        if self.work_store is not None:
-            self._reanchor()
-            self.refresh_work()
-        self._open_first()
+        home = self.main.made(HomeView)
+        if isinstance(home, HomeView):
+            home.refresh_text()
+        timeline = self.main.made(TimelineView)
+        if isinstance(timeline, TimelineView) and self.core.briefings_loaded:
+            timeline.refresh_events()
+        if what == "corpus":
+            if self.work_store is not None:
+                self._reanchor()
+                self.refresh_work()
+            self._open_first()
+        else:
+            self._start_index()
+        self.post_message(DataLoaded(what))  # for whoever waits on it (tests)
 
-    def _briefings_ready(self) -> None:
-        self.query_one(TopicTree).repopulate()
-        self.query_one(HomeView).refresh_text()
-        self.query_one(TimelineView).refresh_events()
-        self._start_index()
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's failure is reported: one line, and the app goes on."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            what = event.worker.description or event.worker.name or "background work"
+            self.notify(one_line(f"{what} failed: {event.worker.error}", 300), severity="error", markup=False)
 
     def _start_index(self) -> None:
         if self._build_index:
@@ -220,6 +256,9 @@ class BriefApp(WorkActions, App[None]):
     def watch_theme(self, theme: str) -> None:
         if hasattr(self, "settings"):
             self.settings.theme = theme
+        if self.is_mounted:
+            for view in self.query(View):
+                view.refresh_styles()
 
     @property
     def search_pane(self) -> SearchPane:
@@ -227,121 +266,96 @@ class BriefApp(WorkActions, App[None]):
 
     @property
     def reader(self) -> ReaderView:
-        return self.query_one(ReaderView)
+        view = self.main.view(ReaderView)
+        assert isinstance(view, ReaderView)
+        return view
 
     @property
     def comparison(self) -> ComparisonView:
-        return self.query_one(ComparisonView)
+        view = self.main.view(ComparisonView)
+        assert isinstance(view, ComparisonView)
+        return view
 
     @property
     def briefing(self) -> BriefingView:
-        return self.query_one(BriefingView)
+        view = self.main.view(BriefingView)
+        assert isinstance(view, BriefingView)
+        return view
 
     @property
     def location(self) -> Location | None:
         return self.history.current
 
+    @property
+    def visible_view(self) -> View | None:
+        return self.main.visible
+
+    def showing(self, view_type: type[View]) -> bool:
+        """Whether the main pane shows a view of this type (the keys of hidden views are off)."""
+        return isinstance(self.visible_view, view_type)
+
     # -------------------------------------------------------------- navigating
-    def open_location(self, location: Location, *, push: bool = True) -> bool:
-        """Show ``location`` in the main pane; record it in history when ``push``."""
+    def open_location(self, location: Location, *, push: bool = True, focus: bool = True) -> bool:
+        """Show ``location`` in the main pane and give it the keys (unless ``focus`` is off: the
+        start-up Home); record it in history when ``push``."""
         self._remember_position()
-        if not self._show(location):
+        if not self._show(location, focus=focus):
             return False
         if push:
             self.history.push(location)
         self._persist()
         return True
 
-    def _show(self, location: Location) -> bool:
-        layers = self.core
-        switcher = self.query_one(ContentSwitcher)
-        if location.kind == "article":
-            article = layers.article(location.ref)
-            if article is None:
-                self.notify(f"Article not found: {one_line(location.ref, 80)}", severity="warning", markup=False)
-                return False
-            switcher.current = "reader"
-            self.reader.open_article(article, offset=location.offset, query=location.query)
-            self.reader.document.focus()
-            self._set_top("Article", f"{article.outlet} · {article.date} · {article.title}")
-        elif location.kind == "topic":
-            topic = layers.topic(location.ref)
-            if topic is None:
-                return False
-            switcher.current = "briefing"
-            self.briefing.show_topic(topic)
-            self._set_top("Briefing", topic.title)
-        elif location.kind == "fact":
-            fact = layers.fact(location.ref)
-            if fact is None:
-                return False
-            switcher.current = "comparison"
-            self.comparison.show_fact(fact)
-            self.comparison.show_yours(self.your_claims_rows(self.comparison.sources))
-            self.call_after_refresh(self.comparison.focus_first)
-            self._set_top("Comparison", fact.subject)
-        elif location.kind == "alignment":
-            article = layers.article(location.ref)
-            figure = self._figure_at(article, location.offset) if article else None
-            if article is None or figure is None:
-                return False
-            related = layers.related(article.id, figure.start, limit=8)
-            switcher.current = "comparison"
-            self.comparison.show_alignment(article, figure, related)
-            self.comparison.show_yours(self.your_claims_rows(self.comparison.sources))
-            self.call_after_refresh(self.comparison.focus_first)
-            self._set_top("Alignment", f"{figure.text} · {article.outlet}")
-        elif location.kind == "parallel":
-            return self._show_parallel(location)
-        elif location.kind in WORK_KINDS:
-            return self.show_work_location(location)
-        elif location.kind == "timeline":
-            switcher.current = "timeline"
-            timeline = self.query_one(TimelineView)
-            timeline.show_event(location.ref or None)
-            timeline.query_one("#timeline-list").focus()
-            self._set_top("Timeline", "dated events")
-        else:
-            switcher.current = "home"
-            self._set_top("Home", "")
+    def _show(self, location: Location, *, focus: bool = True) -> bool:
+        """Let the location's view show it (built first if never shown), switch to it and
+        give it the focus."""
+        pane = self.main
+        view_type = pane.view_types.get(location.kind)
+        if view_type is None:
+            return False
+        problem = view_type.cannot_show(self.core, location)
+        if problem is not None:
+            if problem:
+                self.notify(problem, severity="warning", markup=False)
+            return False
+        view = pane.view(view_type)
+        if view.ready:
+            return self._fill(view, location, take_focus=focus)
+        view.pending = (
+            location,
+            self.focused if focus else _NO_FOCUS,
+        )  # shown by the view's on_mount, once it is composed
         return True
 
-    def _show_parallel(self, location: Location) -> bool:
-        """An original beside its translation (either side's id as ``ref``)."""
-        from jjj_brief.translation import find_pair, pair
+    def show_pending(self, view: View, location: Location, focused: Widget | None) -> None:
+        """A view built for ``location`` is composed: show it (unless the user went on); it
+        takes the focus unless the user moved it meanwhile (typing in the search box)."""
+        if location == self.history.current or self.history.current is None:
+            self._fill(view, location, take_focus=self.focused is focused, focused=focused)
 
-        article = self.core.article(location.ref)
-        found = find_pair(article, self.core.corpus) if article is not None else None
-        if found is None:
-            self.notify(
-                "No translation or original is paired with this article (import it with translation_of: ID).",
-                severity="warning",
-                markup=False,
-            )
+    def _fill(self, view: View, location: Location, *, take_focus: bool = True, focused: Widget | None = None) -> bool:
+        view.focus_at_request = focused if not take_focus else self.focused
+        previous = self.main.current
+        self.main.current = view.id  # visible first: the view lays out at its real width
+        where = view.show(location)
+        if where is None:
+            self.main.current = previous
             return False
-        switcher = self.query_one(ContentSwitcher)
-        switcher.current = "parallel"
-        view = self.query_one(ParallelView)
-        view.show_pair(pair(*found))
-        view.focus()
-        self._set_top("Side by side", f"{found[0].title} ⇄ {found[1].title}")
+        self._set_top(view.heading(location), where)
+        if take_focus:
+            view.focus_view()
+        view.after_show(location)
+        self.refresh_bindings()
+        self.post_message(ViewShown(location))
         return True
 
     def action_parallel(self) -> None:
         """From the reader: its article beside its translation (or original)."""
-        view = self.query_one(ContentSwitcher).current
-        if view != "reader" or self.reader.article is None:
+        article = self.reader.article if self.showing(ReaderView) else None
+        if article is None:
             self.notify("Open an article first: p shows it beside its translation.", severity="warning", markup=False)
             return
-        self.open_location(Location("parallel", self.reader.article.id))
-
-    def _figure_at(self, article: Any, offset: int | None) -> Any | None:
-        if offset is None:
-            return None
-        for figure in self.core.figures(article):
-            if figure.start <= offset < figure.end:
-                return figure
-        return None
+        self.open_location(Location("parallel", article.id))
 
     def _set_top(self, view: str, where: str) -> None:
         top = Text()
@@ -354,11 +368,13 @@ class BriefApp(WorkActions, App[None]):
 
     def _remember_position(self) -> None:
         current = self.history.current
-        if current is not None and current.kind == "article" and self.reader.article is not None:
-            if self.reader.article.id == current.ref:
-                position = self.reader.position()
-                if position is not None:
-                    self.history.update_current(current.at(position))
+        reader = self.main.made(ReaderView)
+        if current is None or current.kind != "article" or not isinstance(reader, ReaderView):
+            return
+        if reader.article is not None and reader.article.id == current.ref:
+            position = reader.position()
+            if position is not None:
+                self.history.update_current(current.at(position))
 
     def _persist(self) -> None:
         current = self.history.current
@@ -378,73 +394,57 @@ class BriefApp(WorkActions, App[None]):
         self.search_pane.search_now(query)
 
     # ---------------------------------------------------------------- messages
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: object) -> None:
         """Searching gives the search pane most of the sidebar; the tree gets it back on focus."""
-        widget = event.widget
+        widget = getattr(event, "widget", None)
         try:
-            sidebar = self.screen.query_one("#sidebar")
-        except Exception:
-            return  # shutting down, or a modal screen (help, palette) has the focus
+            sidebars = self.screen.query("#sidebar")
+        except ScreenStackError:
+            return  # shutting down
+        if widget is None or not sidebars:
+            return  # a modal screen (help, palette) has the focus
+        sidebar = sidebars.first()
         if any(isinstance(node, SearchPane) for node in widget.ancestors_with_self):
             sidebar.add_class("-searching")
         elif isinstance(widget, TopicTree):
             sidebar.remove_class("-searching")
+        self.refresh_bindings()
 
     @on(Tree.NodeSelected, "#tree")
-    def _tree_selected(self, event: Tree.NodeSelected) -> None:
+    def _tree_selected(self, event: Tree.NodeSelected[Location]) -> None:
         location = event.node.data
         if location is not None:
             self.open_location(location)
 
-    @on(SearchPane.OpenHit)
-    def _open_hit(self, event: SearchPane.OpenHit) -> None:
-        hit = event.hit
-        kind = getattr(hit, "kind", "passage")
-        ref = str(getattr(hit, "article", "") or "")
-        self._persist()
-        if kind in ("passage", "note", "claim"):  # your notes and claims open at their place
-            self.open_location(Location("article", ref, offset=getattr(hit, "start", None), query=event.query))
-        elif kind == "topic":
-            self.open_location(Location("topic", ref))
-        elif kind == "fact":
-            self.open_location(Location("fact", ref))
-        else:
-            self._show_glossary(ref, hit)
+    @on(Navigate)
+    def _navigate(self, event: Navigate) -> None:
+        self.open_location(event.location)
 
-    def _show_glossary(self, ref: str, hit: Any) -> None:
-        briefings = self.core.briefings
-        term = briefings.term(ref) if briefings is not None and hasattr(briefings, "term") else None
+    @on(OpenHit)
+    def _open_hit(self, event: OpenHit) -> None:
+        hit = event.hit
+        self._persist()
+        if hit.kind in ("passage", "note", "claim"):  # your notes and claims open at their place
+            self.open_location(Location("article", hit.article, offset=hit.start, query=event.query))
+        elif hit.kind in ("topic", "fact"):
+            self.open_location(Location(hit.kind, hit.article))  # type: ignore[arg-type]
+        else:
+            self._show_glossary(hit)
+
+    def _show_glossary(self, hit: Hit) -> None:
+        term = self.core.term(hit.article)
         if term is None:
-            message = one_line(str(getattr(hit, "snippet", "")), 300)
-            self.notify(message, title="Glossary", markup=False)
+            self.notify(one_line(hit.snippet, 300), title="Glossary", markup=False)
             return
-        spellings = ", ".join(getattr(term, "spellings", []) or [term.term])
-        wrong = getattr(term, "mistranslations", [])
-        related = getattr(term, "see_also", [])
-        extra = (f" — mistranslations: {', '.join(wrong)}" if wrong else "") + (
-            f" — see also: {', '.join(related)}" if related else ""
+        spellings = ", ".join(term.spellings or [term.term])
+        extra = (f" — mistranslations: {', '.join(term.mistranslations)}" if term.mistranslations else "") + (
+            f" — see also: {', '.join(term.see_also)}" if term.see_also else ""
         )
         message = one_line(f"{term.term}: {term.gloss} — spellings: {spellings}{extra}", 700)
         self.notify(message, title="Glossary", timeout=12, markup=False)
 
-    @on(OpenArticle)
-    def _open_article(self, event: OpenArticle) -> None:
-        self.open_location(Location("article", event.article_id, offset=event.offset, query=event.query))
-
-    @on(OpenFact)
-    def _open_fact(self, event: OpenFact) -> None:
-        self.open_location(Location("fact", event.fact_id))
-
-    @on(OpenTopic)
-    def _open_topic(self, event: OpenTopic) -> None:
-        self.open_location(Location("topic", event.topic_id))
-
-    @on(ReaderView.OpenRelated)
-    def _open_related(self, event: ReaderView.OpenRelated) -> None:
-        self.open_location(Location("article", event.article_id, offset=event.offset))
-
-    @on(ReaderView.OpenComparison)
-    def _open_comparison(self, event: ReaderView.OpenComparison) -> None:
+    @on(CompareFigure)
+    def _compare_figure(self, event: CompareFigure) -> None:
         fact_id = self.fact_for_figure(event.article_id, event.offset)
         if fact_id is not None:
             self.open_location(Location("fact", fact_id))
@@ -452,30 +452,35 @@ class BriefApp(WorkActions, App[None]):
             self.notify("No comparison for this figure.", severity="warning", markup=False)
 
     def fact_for_figure(self, article_id: str, offset: int) -> str | None:
-        """The curated fact whose claim quotes the figure at ``offset``, if any."""
+        """The curated fact whose claim quotes the figure at ``offset``, if any (compare's rule)."""
         article = self.core.article(article_id)
         if article is None:
             return None
-        figure = self._figure_at(article, offset)
+        figure = self.core.figure_at(article, offset)
         lo, hi = (figure.start, figure.end) if figure else (offset, offset + 1)
-        found = self.core.fact_for_figure(article.id, lo, hi)
-        if found is not None and self.core.fact(found) is not None:
-            return found
-        fallback = None
-        for fact in self.core.facts():
-            for claim in fact.claims:
-                if claim.article != article.id:
-                    continue
-                span = self.core.locate_quote(article, claim.quote)
-                if span is None or not (span[0] <= lo and hi <= span[1]):
-                    continue
-                value = getattr(figure, "value", None)
-                if value is not None and same_number(value, claim.value):
-                    return fact.id
-                fallback = fallback or fact.id
-        return fallback if figure is None else None
+        return self.core.fact_for_figure(article.id, lo, hi)
 
     # ----------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys of a view act only while it is shown; hidden otherwise (footer and help too)."""
+        needs = {
+            "bookmark": ReaderView,
+            "highlight": ReaderView,
+            "mark_figure": ReaderView,
+            "parallel": ReaderView,
+        }
+        view_type = needs.get(action)
+        if view_type is not None:
+            return self.showing(view_type)
+        if action == "copy_citation":
+            return self.showing(ReaderView) or self.showing(ComparisonView) or self.showing(BriefingView)
+        if action == "export":
+            current = self.history.current
+            return current is not None and (current.kind in ("topic", "fact") or current.kind in WORK_KINDS)
+        if action == "make_claim":
+            return len(self.marked) >= 2 if hasattr(self, "marked") else False
+        return True
+
     def action_focus_search(self) -> None:
         self.query_one("#sidebar").remove_class("-hidden")
         self.search_pane.focus_query()
@@ -489,60 +494,26 @@ class BriefApp(WorkActions, App[None]):
         sidebar = self.query_one("#sidebar")
         sidebar.toggle_class("-hidden")
         if sidebar.has_class("-hidden") and self.focused is not None and sidebar in self.focused.ancestors:
-            self._focus_main()
+            self.focus_view()
 
-    def _focus_main(self) -> None:
-        current = self.query_one(ContentSwitcher).current
-        if current == "reader":
-            self.reader.document.focus()
-        else:
-            self.screen.focus_next()
+    def focus_view(self) -> None:
+        """Give the keyboard back to the visible view."""
+        view = self.visible_view
+        if view is not None:
+            view.focus_view()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.help_sections()))
-
-    def help_sections(self) -> list[tuple[str, list]]:
-        sections = [
-            (
-                "Everywhere",
-                list(BriefApp.BINDINGS)
-                + [
-                    Binding(
-                        "ctrl+p",
-                        "command_palette",
-                        "Command palette: articles, topics, facts, full-text search, themes",
-                    )
-                ],
-            ),
-            ("Search", list(SearchPane.BINDINGS)),
-            ("Reader", list(ReaderView.BINDINGS)),
-            (
-                "Comparison",
-                list(ComparisonView.BINDINGS)
-                + [
-                    Binding("enter", "open", "Open the focused source at its quote"),
-                    Binding("left,right", "column", "Previous / next source"),
-                ],
-            ),
-            ("Help", list(HelpScreen.BINDINGS)),
-        ]
-        focused_view = self.query_one(ContentSwitcher).current
-        order = {"reader": "Reader", "comparison": "Comparison"}.get(focused_view or "")
-        sections.sort(key=lambda section: section[0] != order)
-        return sections
+        self.push_screen(HelpScreen(active_sections(self)))
 
     def action_back(self) -> None:
-        self._remember_position()
-        location = self.history.back()
-        if location is None:
-            self.bell()
-            return
-        self._show(location)
-        self._persist()
+        self._step_history(back=True)
 
     def action_forward(self) -> None:
+        self._step_history(back=False)
+
+    def _step_history(self, *, back: bool) -> None:
         self._remember_position()
-        location = self.history.forward()
+        location = self.history.back() if back else self.history.forward()
         if location is None:
             self.bell()
             return
@@ -563,7 +534,7 @@ class BriefApp(WorkActions, App[None]):
         self.copy_to_clipboard(citation)
         path = save_citation(citation, self.data_dir)
         where = f"saved to {path}" if path else "could not be saved (data dir not writable)"
-        if self.query_one(ContentSwitcher).current == "reader" and self.reader.quote_cut:
+        if self.showing(ReaderView) and self.reader.quote_cut:
             where += "; the paragraph has no sentence break near here, so the quote is cut to the text around it (…)"
         self.notify(
             one_line(f"Citation copied to the clipboard (if the terminal allows) and {where}", 400),
@@ -571,17 +542,13 @@ class BriefApp(WorkActions, App[None]):
             markup=False,
         )
 
-    def _citation_source(self) -> tuple[Any, str] | None:
-        view = self.query_one(ContentSwitcher).current
-        if view == "reader" and self.reader.article is not None:
-            quote = self.reader.citation_quote()
-            return (self.reader.article, quote) if quote else None
-        if view == "comparison":
-            source = self.comparison.focused_source()
-            if source is not None and source.article is not None:
-                return source.article, source.quote
-        if view == "briefing":
-            return self.briefing.focused_quote()
+    def _citation_source(self) -> tuple[Article, str] | None:
+        view = self.visible_view
+        if isinstance(view, ReaderView) and view.article is not None:
+            quote = view.citation_quote()
+            return (view.article, quote) if quote else None
+        if isinstance(view, (ComparisonView, BriefingView)):
+            return view.focused_source()
         return None
 
     def action_export(self) -> None:
@@ -600,9 +567,6 @@ class BriefApp(WorkActions, App[None]):
             markdown = self.core.export_markdown(current.ref)
         except Exception as exc:
             self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
-            return
-        if markdown is None:
-            self.notify("Export is not available (compare layer missing).", severity="warning", markup=False)
             return
         path = save_export(current.ref, markdown, self.data_dir)
         if path is None:
@@ -630,7 +594,7 @@ class BriefApp(WorkActions, App[None]):
         where = "" if saved else " (kept in memory: data dir not writable)"
         self.notify(f"Open where you left off: {state}{where}", markup=False)
 
-    def get_system_commands(self, screen: Screen):
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         state = "on" if self.settings.resume else "off"
         yield SystemCommand(
@@ -645,4 +609,20 @@ class BriefApp(WorkActions, App[None]):
         )
         yield SystemCommand("Export to Markdown", "Export the current briefing or comparison", self.action_export)
         yield SystemCommand("Timeline", "Show the dated events", lambda: self.open_location(Location("timeline")))
+        yield SystemCommand(
+            "Settings: key bindings", f"Your keys: {KEYMAP_FILE} in the data folder", self.show_keymap_help
+        )
         yield from self.work_commands()
+
+    def show_keymap_help(self) -> None:
+        from jjj_brief.app.keymap import keymap_path
+
+        self.notify(
+            one_line(
+                f'Rebind keys in {keymap_path(self.data_dir)}: [keys] app.quit = "ctrl+x" (ids in the help screen, ?)',
+                300,
+            ),
+            title="Settings",
+            markup=False,
+            timeout=12,
+        )

@@ -10,7 +10,7 @@ suspect figure, ``o`` the original.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -20,9 +20,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from jjj_brief.app import safe_text
-from jjj_brief.app.views import OpenArticle
+from jjj_brief.app.data import AppData
+from jjj_brief.app.messages import Navigate
+from jjj_brief.app.state import Location
+from jjj_brief.app.styles import palette_for
+from jjj_brief.app.view import View
 from jjj_brief.corpus import Article, Paragraph
 from jjj_brief.safety import one_line
+
+if TYPE_CHECKING:
+    from jjj_brief.translation import Pairing
 
 MAX_ROWS = 3_000  # a longer pair shows its first rows; the CLI's `parallel --json` has them all
 NARROW = 72  # below this many columns the two sides stack (original above translation) per row
@@ -45,14 +52,14 @@ class PairRow(Static):
             self.add_class("-suspect")
 
 
-class ParallelView(VerticalScroll, can_focus=True):
+class ParallelView(View, VerticalScroll, can_focus=True):
     """An original beside its translation."""
 
     BINDINGS = [
-        Binding("right_square_bracket", "next_suspect", "Next ⚠", key_display="]"),
-        Binding("left_square_bracket", "prev_suspect", "Prev ⚠", key_display="["),
-        Binding("enter", "open_translation", "Open translation"),
-        Binding("o", "open_original", "Open original"),
+        Binding("right_square_bracket", "next_suspect", "Next ⚠", key_display="]", id="parallel.next_suspect"),
+        Binding("left_square_bracket", "prev_suspect", "Prev ⚠", key_display="[", id="parallel.prev_suspect"),
+        Binding("enter", "open_translation", "Open translation", id="parallel.open_translation"),
+        Binding("o", "open_original", "Open original", id="parallel.open_original"),
     ]
 
     DEFAULT_CSS = """
@@ -60,10 +67,13 @@ class ParallelView(VerticalScroll, can_focus=True):
     ParallelView #parallel-head { height: auto; padding: 0 1; background: $boost; }
     """
 
-    def __init__(self, layers: Any, **kwargs: Any) -> None:
+    KINDS = ("parallel",)
+    NAME = "Side by side"
+    ID = "parallel"
+
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.core = layers
-        self.pairing: Any | None = None
+        self.pairing: Pairing | None = None
         self.focused_row: int | None = None
         self._narrow: bool | None = None
 
@@ -71,6 +81,26 @@ class ParallelView(VerticalScroll, can_focus=True):
         yield Static(Text("Open an article that has a translation (or is one), then press p."), id="parallel-head")
 
     # ----------------------------------------------------------------- showing
+    @classmethod
+    def cannot_show(cls, data: AppData, location: Location) -> str | None:
+        from jjj_brief.translation import find_pair
+
+        article = data.article(location.ref)
+        if article is None or find_pair(article, data.corpus) is None:
+            return "No translation or original is paired with this article (import it with translation_of: ID)."
+        return None
+
+    def show(self, location: Location) -> str | None:
+        """An original beside its translation (either side's id as ``ref``)."""
+        from jjj_brief.translation import find_pair, pair
+
+        article = self.data.article(location.ref)
+        found = find_pair(article, self.data.corpus) if article is not None else None
+        if found is None:
+            return None
+        self.show_pair(pair(*found))
+        return f"{found[0].title} ⇄ {found[1].title}"
+
     def show_pair(self, pairing: Any) -> None:
         """Draw ``pairing`` (a :class:`jjj_brief.translation.Pairing`)."""
         self.pairing = pairing
@@ -154,13 +184,13 @@ class ParallelView(VerticalScroll, can_focus=True):
     def _cell(self, article: Article, paragraph: Paragraph | None, suspects: set[int]) -> Text:
         if paragraph is None:
             return Text("—", style="dim")
-        from jjj_brief.figures import KIND_STYLES, SUSPECT_STYLE  # not at start-up: ~60 ms
+        palette = palette_for(self.app)
 
         spans = []
         for figure in self._figures(article):
             if figure.end <= paragraph.start or figure.start >= paragraph.end:
                 continue
-            style = SUSPECT_STYLE if figure.start in suspects else KIND_STYLES.get(figure.kind, "bold")
+            style = palette.figure(figure.kind, suspect=figure.start in suspects)
             spans.append((figure.start - paragraph.start, figure.end - paragraph.start, style))
         return safe_text.block(paragraph.text, spans)
 
@@ -211,10 +241,14 @@ class ParallelView(VerticalScroll, can_focus=True):
         if self.pairing is None:
             return
         link = self.focused_link()
-        self.post_message(OpenArticle(self.pairing.translation.id, link.translation.start if link else None))
+        self.post_message(
+            Navigate(Location("article", self.pairing.translation.id, offset=link.translation.start if link else None))
+        )
 
     def action_open_original(self) -> None:
         if self.pairing is None:
             return
         link = self.focused_link()
-        self.post_message(OpenArticle(self.pairing.original.id, link.original.start if link else None))
+        self.post_message(
+            Navigate(Location("article", self.pairing.original.id, offset=link.original.start if link else None))
+        )

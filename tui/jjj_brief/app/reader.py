@@ -9,261 +9,58 @@ drops the result of an article the user has already left.
 
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.data import AppData
 from jjj_brief.app.document import Block, DocumentView
-from jjj_brief.app.state import quote_around
+from jjj_brief.app.figure_text import figure_details, legend, related_label
+from jjj_brief.app.messages import (
+    ArticleOpened,
+    CompareFigure,
+    FiguresShown,
+    Navigate,
+    RelatedShown,
+)
+from jjj_brief.app.prepared import (
+    BIG_ARTICLE,
+    PreparedArticle,
+    Spans,
+    article_blocks,
+    find_spans,
+)
+from jjj_brief.app.state import Location, quote_around
+from jjj_brief.app.styles import palette_for
+from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import NoteMargin
+from jjj_brief.compare import Candidate
 from jjj_brief.corpus import Article
-
-KIND_STYLES: dict[str, str] = {
-    "money": "green",
-    "percent": "cyan",
-    "percentage_points": "bright_cyan",
-    "count": "magenta",
-    "measure": "blue",
-    "duration": "yellow",
-    "multiple": "bright_magenta",
-    "date": "bright_green",
-    "year": "bright_green",
-    "label": "bright_black",
-}
-KIND_NAMES: dict[str, str] = {
-    "money": "money",
-    "percent": "percent",
-    "percentage_points": "points",
-    "count": "count",
-    "measure": "measure",
-    "duration": "duration",
-    "multiple": "multiple",
-    "date": "date",
-    "year": "year",
-    "label": "label",
-}
-FIGURE_STYLE = "underline"
-SUSPECT_STYLE = "bold italic underline red"
-FOCUS_STYLE = "reverse bold"
-MATCH_STYLE = "bold black on yellow"
-CURRENT_MATCH_STYLE = "bold black on bright_yellow reverse"
-REPEAT_STYLE = "dim"
+from jjj_brief.figures import Figure
 
 
-def figure_style(figure: Any) -> str:
-    if getattr(figure, "suspect", None):
-        return SUSPECT_STYLE
-    return f"{KIND_STYLES.get(getattr(figure, 'kind', ''), 'white')} {FIGURE_STYLE}"
-
-
-def legend() -> Text:
-    """The key to the figure colours (only our own strings)."""
-    text = Text("Figures: ", style="bold")
-    for kind, style in KIND_STYLES.items():
-        if kind == "year":
-            continue
-        text.append(KIND_NAMES[kind], style=f"{style} {FIGURE_STYLE}")
-        text.append(" ")
-    text.append("suspect", style=SUSPECT_STYLE)
-    text.append("  ")
-    text.append("search match", style=MATCH_STYLE)
-    return text
-
-
-def describe_value(figure: Any) -> str:
-    return format_number(getattr(figure, "value", None))
-
-
-def format_number(value: Any) -> str:
-    """A figure's normalized value for people: 4390000000000.0 -> 4,390,000,000,000."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    if isinstance(value, (int, float)) and abs(value) >= 1_000:
-        return f"{value:,}"
-    return str(value)
-
-
-def same_number(a: Any, b: Any) -> bool:
-    """Two normalized values are the same number (float noise aside)."""
-    try:
-        a, b = float(a), float(b)
-    except (TypeError, ValueError):
-        return False
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-
-
-def figure_details(figure: Any) -> Text:
-    """The focused figure's details for the side panel."""
-    rows: list[Text] = [safe_text.parts(("Figure ", "bold"), (str(getattr(figure, "text", "")), figure_style(figure)))]
-    fields = [
-        ("kind", KIND_NAMES.get(getattr(figure, "kind", ""), str(getattr(figure, "kind", "")))),
-        ("value", describe_value(figure)),
-        ("unit", getattr(figure, "unit", None) or "—"),
-        ("qualifier", getattr(figure, "qualifier", None) or "—"),
-        ("as of", str(getattr(figure, "as_of", None) or "—")),
-    ]
-    for name, value in fields:
-        rows.append(safe_text.parts((f"{name:<10}", "dim"), str(value)))
-    suspect = getattr(figure, "suspect", None)
-    if suspect:
-        rows.append(safe_text.parts(("⚠ suspect: ", "bold red"), str(getattr(suspect, "reason", suspect))))
-        likely = getattr(suspect, "likely", None)
-        if likely is not None:
-            rows.append(safe_text.parts(("  likely ", "dim"), str(likely)))
-    return safe_text.paragraphs(*rows)
-
-
-class Spans:
-    """Sorted ``(start, end)`` article spans, found by position with a binary search."""
-
-    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
-        self.spans = sorted(spans or [])
-        self.starts = [start for start, _ in self.spans]
-        self.reach = max((end - start for start, end in self.spans), default=0)
-
-    def __len__(self) -> int:
-        return len(self.spans)
-
-    def __getitem__(self, index: int) -> tuple[int, int]:
-        return self.spans[index]
-
-    def __iter__(self):
-        return iter(self.spans)
-
-    def __bool__(self) -> bool:
-        return bool(self.spans)
-
-    def __eq__(self, other: object) -> bool:
-        return list(self.spans) == list(other) if isinstance(other, (Spans, list)) else NotImplemented
-
-    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        found = []
-        for index in range(bisect_left(self.starts, lo - self.reach), len(self.spans)):
-            start, end = self.spans[index]
-            if start >= hi:
-                break
-            if end > lo:
-                found.append((start, end))
-        return found
-
-    def first_at_or_after(self, offset: int) -> int | None:
-        index = bisect_left(self.starts, offset)
-        return index if index < len(self.spans) else None
-
-
-@dataclass
-class PreparedArticle:
-    """Everything the reader needs to show an article, computed off the UI thread.
-
-    ``figures_ready`` is False while the figures (and match spans) of a big article are
-    still being found: its text is already on screen.
-    """
-
-    article: Article
-    blocks: list[Block]
-    figures: list = field(default_factory=list)
-    query_spans: Spans = field(default_factory=Spans)
-    figures_ready: bool = False
-    repeats: int = 0
-    figure_starts: list[int] = field(default_factory=list)
-    figure_reach: int = 0
-
-    def set_figures(self, figures: list, query_spans: list[tuple[int, int]]) -> None:
-        self.figures = sorted(figures, key=lambda figure: figure.start)
-        self.figure_starts = [figure.start for figure in self.figures]
-        self.figure_reach = max((figure.end - figure.start for figure in self.figures), default=0)
-        self.query_spans = Spans(query_spans)
-        self.figures_ready = True
-
-    def figures_between(self, lo: int, hi: int) -> list[int]:
-        """Numbers of the figures overlapping article characters ``[lo, hi)``."""
-        found = []
-        for number in range(bisect_left(self.figure_starts, lo - self.figure_reach), len(self.figures)):
-            figure = self.figures[number]
-            if figure.start >= hi:
-                break
-            if figure.end > lo:
-                found.append(number)
-        return found
-
-
-#: Paragraphs longer than this are cut into blocks (at a space when there is one), so that
-#: styling a figure or wrapping a line never touches megabytes at once.
-CHUNK = 4000
-
-#: Articles with more characters than this show their text first and their figures when
-#: found (figure extraction runs at roughly 3 MB/s).
-BIG_ARTICLE = 300_000
-
-
-def article_blocks(article: Article) -> tuple[list[Block], int]:
-    """The article cut into display blocks (safe text, offsets kept), and its repeat count.
-
-    One pass over the text; no styling, no wrapping (the document view does those per
-    block, when a block comes on screen).
-    """
-    safe = article.display_text
-    blocks: list[Block] = []
-    repeats = 0
-    for paragraph in article.paragraphs:
-        style = ""
-        if paragraph.repeat_of is not None:
-            repeats += 1
-            marker = f"↻ repeats paragraph {paragraph.repeat_of + 1} (kept as printed)"
-            blocks.append(Block(marker, style="italic dim", gap_after=False))
-            style = REPEAT_STYLE
-        edges = [0, *chunk_offsets(paragraph.text), len(paragraph.text)]
-        for start, end in zip(edges, edges[1:]):
-            begin = paragraph.start + start
-            blocks.append(Block(safe[begin : paragraph.start + end], start=begin, style=style, gap_after=False))
-        blocks[-1].gap_after = True
-    return blocks, repeats
-
-
-def chunk_offsets(text: str, size: int = CHUNK) -> list[int]:
-    """Offsets (after 0) where a long paragraph is cut into blocks of about ``size`` chars."""
-    cuts: list[int] = []
-    position = size
-    while position < len(text):
-        space = text.rfind(" ", position - size // 4, position)
-        cut = space + 1 if space > 0 else position
-        cuts.append(cut)
-        position = cut + size
-    return cuts
-
-
-def find_spans(text: str, needle: str, limit: int = 10_000) -> list[tuple[int, int]]:
-    """Case-insensitive occurrences of ``needle`` in ``text`` (find-in-article)."""
-    if not needle:
-        return []
-    return [(m.start(), m.end()) for _, m in zip(range(limit), re.finditer(re.escape(needle), text, re.IGNORECASE))]
-
-
-class ReaderView(Vertical):
+class ReaderView(View):
     """One article: header, legend, wrapped text with figures, figure panel, find bar."""
 
     BINDINGS = [
-        Binding("right_square_bracket", "next_figure", "Next figure", key_display="]"),
-        Binding("left_square_bracket", "prev_figure", "Prev figure", key_display="["),
-        Binding("n", "next_match", "Next match"),
-        Binding("N", "prev_match", "Prev match", key_display="N"),
-        Binding("c", "compare", "Compare"),
-        Binding("ctrl+f", "find", "Find"),
-        Binding("escape", "close_find", "Close find", show=False),
+        Binding("right_square_bracket", "next_figure", "Next figure", key_display="]", id="reader.next_figure"),
+        Binding("left_square_bracket", "prev_figure", "Prev figure", key_display="[", id="reader.prev_figure"),
+        Binding("n", "next_match", "Next match", id="reader.next_match"),
+        Binding("N", "prev_match", "Prev match", key_display="N", id="reader.prev_match"),
+        Binding("c", "compare", "Compare", id="reader.compare"),
+        Binding("ctrl+f", "find", "Find", id="reader.find"),
+        Binding("escape", "close_find", "Close find", show=False, id="reader.close_find"),
     ]
 
     DEFAULT_CSS = """
@@ -282,40 +79,29 @@ class ReaderView(Vertical):
     ReaderView #reader-status { height: 1; padding: 0 1; color: $text-muted; }
     """
 
-    class OpenComparison(Message):
-        """Compare the figure at ``offset`` of ``article_id`` (curated fact or alignment)."""
+    KINDS = ("article",)
+    NAME = "Article"
+    ID = "reader"
 
-        def __init__(self, article_id: str, offset: int) -> None:
-            self.article_id = article_id
-            self.offset = offset
-            super().__init__()
-
-    class OpenRelated(Message):
-        def __init__(self, article_id: str, offset: int) -> None:
-            self.article_id = article_id
-            self.offset = offset
-            super().__init__()
-
-    def __init__(self, layers: Any, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.core = layers
         self.prepared: PreparedArticle | None = None
         self.focused_figure: int | None = None
-        self.query = ""
+        self.search_query = ""
         self.find_text = ""
         self.quote_cut = False  # the last citation quote was cut (no sentence break near it)
         self._find_spans = Spans()
         self._current_match: int | None = None
         self._generation = 0
         self._pending_offset: int | None = None
-        self._related: list = []
-        self._focus_at_open: Any = None
+        self._related: list[Candidate] = []
+        self._focus_at_open: Widget | None = None
         self.related_for: int | None = None  # the figure whose related figures are shown
         self.note_spans: list[tuple[int, int, str]] = []  # your highlights: (start, end, style)
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-meta")
-        yield Static(legend(), id="reader-legend")
+        yield Static(legend(palette_for(self.app)), id="reader-legend")
         with Horizontal(id="reader-body"):
             with Horizontal(id="reader-text"):  # the margin stays beside the text in any layout
                 document = DocumentView(id="doc")
@@ -328,6 +114,30 @@ class ReaderView(Vertical):
                 yield OptionList(id="related")
         yield Static(id="reader-status")
         yield Input(placeholder="Find in article (enter: next, esc: close)", id="find")
+
+    # ------------------------------------------------------------------ showing
+    @classmethod
+    def cannot_show(cls, data: AppData, location: Location) -> str | None:
+        if data.article(location.ref) is None:
+            return f"Article not found: {safe_text.line(location.ref, limit=80).plain}"
+        return None
+
+    def show(self, location: Location) -> str | None:
+        article = self.data.article(location.ref)
+        if article is None:
+            return None
+        self.open_article(article, offset=location.offset, query=location.query)
+        return f"{article.outlet} · {article.date} · {article.title}"
+
+    def focus_view(self) -> None:
+        self.document.focus()
+
+    def refresh_styles(self) -> None:
+        self.query_one("#reader-legend", Static).update(legend(palette_for(self.app)))
+        self._restyle_all()
+        figure = self.figure
+        if figure is not None:
+            self.query_one("#figure-detail", Static).update(figure_details(figure, palette_for(self.app)))
 
     # ------------------------------------------------------------------ opening
     @property
@@ -342,11 +152,11 @@ class ReaderView(Vertical):
         """Show ``article``; the text appears when the worker has cut it into blocks."""
         self._generation += 1
         self._pending_offset = offset
-        self._focus_at_open = self.app.focused
-        if self.prepared is not None and self.prepared.article is article and query == self.query:
+        self._focus_at_open = self.focus_at_request or self.app.focused
+        if self.prepared is not None and self.prepared.article is article and query == self.search_query:
             self._after_open(offset)
             return
-        self.query = query
+        self.search_query = query
         self.query_one("#reader-meta", Static).update(self._metadata(article))
         self.query_one("#reader-status", Static).update(Text("Opening…", style="italic"))
         # No spinner: its animation competes for the GIL with the worker (a 10 MB article
@@ -365,8 +175,8 @@ class ReaderView(Vertical):
             self.app.call_from_thread(self._apply, prepared, generation, painted)
             # Finding figures holds the GIL for seconds: let the first screen be drawn first.
             painted.wait(2.0)
-        figures = self.core.figures(article)
-        query_spans = self.core.match_spans(query, article.text) if query else []
+        figures = self.data.figures(article)
+        query_spans = self.data.match_spans(query, article.text) if query else []
         if big:
             self.app.call_from_thread(self._figures_found, prepared, generation, figures, query_spans)
         else:
@@ -389,28 +199,27 @@ class ReaderView(Vertical):
         self.query_one("#figure-panel").add_class("-hidden")
         if prepared.figures_ready:
             self._after_open(self._pending_offset)
+            self.post_message(FiguresShown(prepared.article.id, len(prepared.figures)))
         else:
             if self._pending_offset is not None:
                 self.document.scroll_to_offset(self._pending_offset)
             self._update_status()
-        self.post_message(self.Opened(prepared.article))
+        self.post_message(ArticleOpened(prepared.article))
 
-    def _figures_found(self, prepared: PreparedArticle, generation: int, figures: list, query_spans: list) -> None:
+    def _figures_found(
+        self, prepared: PreparedArticle, generation: int, figures: list[Figure], query_spans: list[tuple[int, int]]
+    ) -> None:
         """A big article's figures and matches arrived: paint them where the reader is."""
         if generation != self._generation or self.prepared is not prepared:
             return
         prepared.set_figures(figures, query_spans)
         self.document.restyle()
+        self.post_message(FiguresShown(prepared.article.id, len(prepared.figures)))
         offset = self._pending_offset
         if offset is not None and self.focused_figure is None and self._current_match is None:
             self._after_open(offset)
         else:
             self._update_status()
-
-    class Opened(Message):
-        def __init__(self, article: Article) -> None:
-            self.article = article
-            super().__init__()
 
     def _after_open(self, offset: int | None) -> None:
         if offset is None:
@@ -422,7 +231,7 @@ class ReaderView(Vertical):
             else:
                 self.document.scroll_to_offset(offset)
             matches = self._matches()
-            if self.query and matches:
+            if self.search_query and matches:
                 self._current_match = matches.first_at_or_after(offset)
                 self._restyle_all()
         self._update_status()
@@ -431,7 +240,7 @@ class ReaderView(Vertical):
         precision = {"day": "", "month": " (month only)", "year": " (year only)", "unknown": " (undated)"}.get(
             article.date_precision, ""
         )
-        inferred = ", inferred" if getattr(article, "date_inferred", False) else ""
+        inferred = ", inferred" if article.date_inferred else ""
         rows = [
             safe_text.line(article.title, style="bold"),
             safe_text.parts(
@@ -443,7 +252,7 @@ class ReaderView(Vertical):
                 (", ".join(article.byline) if article.byline else "no byline", "italic"),
             ),
         ]
-        language = getattr(article, "language", "") or ""
+        language = article.language or ""
         if article.source == "seed" or "machine" in language.lower():
             rows.append(
                 Text(
@@ -470,22 +279,23 @@ class ReaderView(Vertical):
         if prepared is None or block.start is None:
             return Text(block.text, style=block.style)
         lo, hi = block.start, block.start + len(block.text)
-        spans: list[tuple[int, int, str]] = []
+        palette = palette_for(self.app)
+        spans: list[tuple[int, int, str | Style]] = []
         for start, end, style in self.note_spans:  # your highlights under the figure colours
             if start < hi and end > lo:
                 spans.append((start, end, style))
         for number in prepared.figures_between(lo, hi):
             figure = prepared.figures[number]
-            spans.append((figure.start, figure.end, figure_style(figure)))
+            spans.append((figure.start, figure.end, palette.figure(figure.kind, figure.suspect is not None)))
         for start, end in self._matches().overlapping(lo, hi):
-            spans.append((start, end, MATCH_STYLE))
+            spans.append((start, end, palette.match))
         current = self._current_span()
         if current is not None and current[0] < hi and current[1] > lo:
-            spans.append((current[0], current[1], CURRENT_MATCH_STYLE))
+            spans.append((current[0], current[1], palette.current_match))
         if self.focused_figure is not None:
             figure = prepared.figures[self.focused_figure]
             if figure.start < hi and figure.end > lo:
-                spans.append((figure.start, figure.end, FOCUS_STYLE))
+                spans.append((figure.start, figure.end, palette.focus))
         size = len(block.text)
         local = [(max(0, s - lo), min(size, e - lo), style) for s, e, style in spans]
         return safe_text.block(block.text, local, style=block.style)
@@ -525,7 +335,7 @@ class ReaderView(Vertical):
         return None
 
     @property
-    def figure(self) -> Any | None:
+    def figure(self) -> Figure | None:
         if self.prepared is None or self.focused_figure is None:
             return None
         return self.prepared.figures[self.focused_figure]
@@ -543,41 +353,39 @@ class ReaderView(Vertical):
         self.document.scroll_to_offset(figure.start)
         panel = self.query_one("#figure-panel")
         panel.remove_class("-hidden")
-        self.query_one("#figure-detail", Static).update(figure_details(figure))
+        self.query_one("#figure-detail", Static).update(figure_details(figure, palette_for(self.app)))
         self._show_related([])
         self._load_related(prepared.article.id, figure.start, self._generation)
         self._update_status()
 
     @work(thread=True, exclusive=True, group="reader-related", description="related figures")
     def _load_related(self, article_id: str, offset: int, generation: int) -> None:
-        related = self.core.related(article_id, offset, limit=8)
+        related = self.data.related(article_id, offset, limit=8)
         self.app.call_from_thread(self._related_loaded, related, generation, offset)
 
-    def _related_loaded(self, related: list, generation: int, offset: int) -> None:
+    def _related_loaded(self, related: list[Candidate], generation: int, offset: int) -> None:
         figure = self.figure
         if generation != self._generation or figure is None or figure.start != offset:
             return
         self._show_related(related)
         self.related_for = offset
+        self.post_message(RelatedShown(offset, len(related)))
 
-    def _show_related(self, related: list) -> None:
+    def _show_related(self, related: list[Candidate]) -> None:
         self._related = related
         options = self.query_one("#related", OptionList)
         options.clear_options()
         title = self.query_one("#related-title", Static)
-        if not self.core.has_compare:
-            title.update(Text("Related figures: alignment not available", style="dim"))
-            return
         title.update(Text("Related figures in other articles", style="bold"))
         for candidate in related:
-            options.add_option(Option(related_label(self.core, candidate)))
+            options.add_option(Option(related_label(self.data, candidate, palette_for(self.app))))
 
     @on(OptionList.OptionSelected, "#related")
     def _open_related(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if 0 <= event.option_index < len(self._related):
             candidate = self._related[event.option_index]
-            self.post_message(self.OpenRelated(_attr(candidate, "article"), int(_attr(candidate, "start") or 0)))
+            self.post_message(Navigate(Location("article", candidate.article, offset=candidate.start)))
 
     def _step_figure(self, forward: bool) -> None:
         prepared = self.prepared
@@ -608,7 +416,7 @@ class ReaderView(Vertical):
         if figure is None or self.article is None:
             self.app.notify("Focus a figure first (] or [, or click one).", severity="warning", markup=False)
             return
-        self.post_message(self.OpenComparison(self.article.id, figure.start))
+        self.post_message(CompareFigure(self.article.id, figure.start))
 
     @on(DocumentView.Clicked)
     def _clicked(self, event: DocumentView.Clicked) -> None:
@@ -677,7 +485,7 @@ class ReaderView(Vertical):
     def _original_locator(self) -> str | None:
         """An imported PDF's page (or EPUB's chapter) at the focused figure or match."""
         article = self.article
-        if article is None or not getattr(article, "locators", None):
+        if article is None or not article.locators:
             return None
         figure = self.figure
         span = self._current_span() if figure is None else None
@@ -690,12 +498,10 @@ class ReaderView(Vertical):
             return
         parts: list[str] = []
         figures = prepared.figures
-        if not self.core.has_figures:
-            parts.append("figures: layer not available")
-        elif not prepared.figures_ready:
+        if not prepared.figures_ready:
             parts.append("figures: finding…")
         else:
-            suspects = sum(1 for f in figures if getattr(f, "suspect", None))
+            suspects = sum(1 for f in figures if f.suspect is not None)
             position = f"{self.focused_figure + 1}/" if self.focused_figure is not None else ""
             parts.append(f"figures {position}{len(figures)} ({suspects} suspect)")
         locator = self._original_locator()
@@ -703,7 +509,7 @@ class ReaderView(Vertical):
             parts.append(f"{locator} of the original")
         matches = self._matches()
         label = "find" if self.find_text else "matches"
-        if self.find_text or self.query:
+        if self.find_text or self.search_query:
             position = f"{self._current_match + 1}/" if self._current_match is not None else ""
             parts.append(f"{label} {position}{len(matches)}")
         repeats = prepared.repeats
@@ -738,32 +544,3 @@ class ReaderView(Vertical):
         if self.figure is not None:
             return self.figure.start
         return self.document.anchor_offset()
-
-
-def _overlapping(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in spans if s < hi and e > lo]
-
-
-def _attr(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def related_label(layers: Any, candidate: Any) -> Text:
-    article = layers.article(str(_attr(candidate, "article", "")))
-    outlet = article.outlet if article else str(_attr(candidate, "article", ""))
-    date = article.date if article else ""
-    same = _attr(candidate, "same_fact", False)
-    head = safe_text.parts(
-        ("same fact " if same else "related ", "bold green" if same else "dim"),
-        (str(_attr(candidate, "text", "")), "bold"),
-        ("  ", ""),
-        (outlet, ""),
-        (f" {date}", "dim"),
-    )
-    reason = _attr(candidate, "reason", "")
-    if reason:
-        head.append("\n")
-        head.append_text(safe_text.line(str(reason), style="dim", limit=120))
-    return head

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.style import StyleType
 from rich.text import Text
 
 from jjj_brief.safety import display_safe, one_line, styled
@@ -22,15 +23,15 @@ from jjj_brief.safety import display_safe, one_line, styled
 #: Labels (tree nodes, list rows, headers) are cut here: a 2 MB title stays one short line.
 LABEL_LIMIT = 160
 
-Part = tuple[str, str] | str
+Part = tuple[str, StyleType] | str
 
 
-def block(text: str, spans: Iterable[tuple[int, int, str]] = (), style: str = "") -> Text:
+def block(text: str, spans: Iterable[tuple[int, int, StyleType]] = (), style: StyleType = "") -> Text:
     """Multi-line untrusted text with our ``(start, end, style)`` spans (offsets into ``text``)."""
     return styled(text, spans, base_style=style)
 
 
-def line(text: str, style: str = "", limit: int | None = LABEL_LIMIT) -> Text:
+def line(text: str, style: StyleType = "", limit: int | None = LABEL_LIMIT) -> Text:
     """Untrusted text on one line, cut with an ellipsis at ``limit``."""
     result = Text(one_line(text, limit), style=style, no_wrap=True, overflow="ellipsis")
     return result
@@ -45,7 +46,7 @@ def parts(*pieces: Part, limit: int | None = LABEL_LIMIT) -> Text:
     return result
 
 
-def highlighted_line(text: str, spans: Iterable[tuple[int, int]], style: str, limit: int | None = None) -> Text:
+def highlighted_line(text: str, spans: Iterable[tuple[int, int]], style: StyleType, limit: int | None = None) -> Text:
     """One line of untrusted text with the given ``(start, end)`` spans lit in ``style``."""
     flat = display_safe(text).replace("\n", " ")
     if limit is not None and len(flat) > limit:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -18,42 +18,41 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Key
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.data import AppData
+from jjj_brief.app.messages import OpenHit, ResultsShown
+from jjj_brief.app.styles import BADGE_LOOKS, PLAIN, Palette, palette_for
+
+if TYPE_CHECKING:
+    from jjj_brief.app.main import BriefApp
+    from jjj_brief.search import Hit
 
 DEBOUNCE_SECONDS = 0.15
 #: Results per query. Snippets are made per hit, so this bounds the search's cost.
 RESULT_LIMIT = 20
-KIND_BADGES = {
-    "passage": ("PASSAGE", "bold cyan"),
-    "topic": ("TOPIC", "bold green"),
-    "fact": ("FACT", "bold magenta"),
-    "glossary": ("GLOSSARY", "bold yellow"),
-}
-HIGHLIGHT_STYLE = "bold black on yellow"
 
 
-def hit_label(hit: Any, width: int = 40) -> Text:
+def hit_label(hit: Hit, width: int = 40, palette: Palette = PLAIN) -> Text:
     """Kind, outlet and date; the title; then the snippet with the matched words lit."""
-    kind = str(getattr(hit, "kind", ""))
-    badge, style = KIND_BADGES.get(kind, (kind.upper(), "bold"))
+    kind = str(hit.kind)
+    look = BADGE_LOOKS.get(kind)
     head = safe_text.parts(
-        (f"{badge} ", style),
-        (str(getattr(hit, "date", "") or ""), "dim"),
+        (f"{look.name if look else kind.upper()} ", palette.badge(kind)),
+        (str(hit.date or ""), "dim"),
         (" ", ""),
-        (str(getattr(hit, "outlet", "") or ""), "bold"),
+        (str(hit.outlet or ""), "bold"),
     )
     head.truncate(width, overflow="ellipsis")
-    title = safe_text.line(str(getattr(hit, "title", "") or ""), style="italic")
+    title = safe_text.line(str(hit.title or ""), style="italic")
     title.truncate(width, overflow="ellipsis")
     snippet = safe_text.highlighted_line(
-        str(getattr(hit, "snippet", "") or ""),
-        [(int(s), int(e)) for s, e in (getattr(hit, "highlights", None) or [])],
-        HIGHLIGHT_STYLE,
+        str(hit.snippet or ""),
+        [(int(s), int(e)) for s, e in (hit.highlights or [])],
+        palette.match,
         limit=240,
     )
     lines = [head, title, snippet]
@@ -140,10 +139,10 @@ class SearchPane(Vertical):
     """Query box and results; posts :class:`SearchPane.OpenHit` when a result is chosen."""
 
     BINDINGS = [
-        Binding("escape", "leave", "Leave search", show=False),
-        Binding("ctrl+y", "accept_suggestion", "Did you mean: use it", key_display="^y"),
-        Binding("ctrl+o", "cycle_sort", "Sort: relevance/newest/oldest", key_display="^o"),
-        Binding("ctrl+r", "facets", "Narrow: outlet/year/kind", key_display="^r"),
+        Binding("escape", "leave", "Back to the view", show=False, id="search.leave"),
+        Binding("ctrl+y", "accept_suggestion", "Did you mean: use it", key_display="^y", id="search.suggestion"),
+        Binding("ctrl+o", "cycle_sort", "Sort: relevance/newest/oldest", key_display="^o", id="search.sort"),
+        Binding("ctrl+r", "facets", "Narrow: outlet/year/kind", key_display="^r", id="search.facets"),
     ]
 
     DEFAULT_CSS = """
@@ -158,23 +157,9 @@ class SearchPane(Vertical):
     SearchPane #results > .option-list--option { padding: 0 0 1 0; }
     """
 
-    class OpenHit(Message):
-        def __init__(self, hit: Any, query: str) -> None:
-            self.hit = hit
-            self.query = query
-            super().__init__()
-
-    class ResultsShown(Message):
-        """Results for ``query`` are on screen (used by the benchmark and tests)."""
-
-        def __init__(self, query: str, count: int) -> None:
-            self.query = query
-            self.count = count
-            super().__init__()
-
-    def __init__(self, layers: Any, history: list[str], **kwargs: Any) -> None:
+    def __init__(self, data: AppData, history: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.core = layers
+        self.core = data
         self.history = history  # shared with the settings (oldest first)
         self._history_index: int | None = None
         self._generation = 0
@@ -243,9 +228,7 @@ class SearchPane(Vertical):
 
     def _index_done(self, error: str | None) -> None:
         self.query_one("#index-progress").add_class("-done")
-        show_warnings = getattr(self.app, "show_storage_warnings", None)
-        if show_warnings is not None:
-            show_warnings()  # e.g. a read-only cache dir: the index lives in memory
+        cast("BriefApp", self.app).show_storage_warnings()  # e.g. a read-only cache dir: the index lives in memory
         if error:
             self.query_one("#search-summary", Static).update(
                 safe_text.line(f"Search index problem: {error}", style="red")
@@ -326,12 +309,22 @@ class SearchPane(Vertical):
         self.refresh_bindings()
         if not facets and self._hits:
             self._load_facets(query, generation)  # not free with the results: counted after
-        width = max(20, self.results.scrollable_content_region.width - 3)
-        self.results.add_options([Option(hit_label(hit, width)) for hit in self._hits])
+        self._draw_hits()
+        if not self.results.scrollable_content_region.width:  # not laid out yet: again at its width
+            self.call_after_refresh(self._draw_hits)
         if self._hits:
             self.results.highlighted = 0
         self.last_latency = time.perf_counter() - started
-        self.post_message(self.ResultsShown(query, len(self._hits)))
+        self.post_message(ResultsShown(query, len(self._hits)))
+
+    def _draw_hits(self) -> None:
+        highlighted = self.results.highlighted
+        width = max(20, self.results.scrollable_content_region.width - 3)
+        palette = palette_for(self.app)
+        self.results.clear_options()
+        self.results.add_options([Option(hit_label(hit, width, palette)) for hit in self._hits])
+        if highlighted is not None and highlighted < len(self._hits):
+            self.results.highlighted = highlighted
 
     def _summary(self, result: Any) -> Text:
         total = int(getattr(result, "total", len(self._hits)) or 0)
@@ -376,7 +369,7 @@ class SearchPane(Vertical):
         if index is None or not 0 <= index < len(self._hits):
             return
         self._remember(self.shown_query)
-        self.post_message(self.OpenHit(self._hits[index], self.shown_query))
+        self.post_message(OpenHit(self._hits[index], self.shown_query))
 
     def _remember(self, query: str) -> None:
         query = query.strip()
@@ -413,7 +406,7 @@ class SearchPane(Vertical):
 
     @work(thread=True, exclusive=True, group="facets")
     def _load_facets(self, query: str, generation: int) -> None:
-        facets = self.core.search_facets(query) if hasattr(self.core, "search_facets") else {}
+        facets = self.core.search_facets(query)
         self.app.call_from_thread(self._facets_loaded, generation, facets)
 
     def _facets_loaded(self, generation: int, facets: dict) -> None:
@@ -471,7 +464,9 @@ class SearchPane(Vertical):
         self.app.push_screen(FacetPicker(facets), chosen)
 
     def focus_query(self) -> None:
-        self.query_input.focus()
+        # At once, not after the queued events: keys typed right after "/" (a paste, a fast
+        # typist) go to the box, not to the widget that had the focus.
+        self.app.set_focus(self.query_input)
         self._history_index = None
 
     def hits(self) -> list:

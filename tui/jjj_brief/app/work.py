@@ -14,19 +14,17 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.messages import Navigate, SavedSearchSeen
 from jjj_brief.app.search_pane import hit_label
 from jjj_brief.app.state import Location
+from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import COLOR_STYLES
-from jjj_brief.store import COLORS, VERDICTS
+from jjj_brief.store import StoreError
 
 SWATCH = "█ "
 ORPHAN_STYLE = "bold red"
@@ -34,121 +32,6 @@ ORPHAN_STYLE = "bold red"
 
 def swatch(color: str) -> Text:
     return Text(SWATCH, style=COLOR_STYLES.get(color, "").replace("on ", "") or "")
-
-
-# ------------------------------------------------------------------ dialogs
-class _Dialog(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    _Dialog { align: center middle; }
-    _Dialog > Vertical { width: 72; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $accent; background: $surface; padding: 1 2; }
-    _Dialog .dialog-title { text-style: bold; margin-bottom: 1; }
-    _Dialog .dialog-quote { color: $text-muted; margin-bottom: 1; max-height: 6; }
-    _Dialog Horizontal { height: auto; margin-top: 1; }
-    _Dialog Button { margin-right: 2; }
-    """
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class NoteDialog(_Dialog):
-    """Highlight a span: a colour and a note. Dismisses with ``(text, colour)`` or ``None``."""
-
-    def __init__(self, quote: str, text: str = "", color: str = "yellow") -> None:
-        super().__init__()
-        self.quote, self.text, self.color = quote, text, color
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("Highlight with a note"), classes="dialog-title")
-            yield Static(safe_text.line(f"“{self.quote}”", limit=300), classes="dialog-quote")
-            yield Select([(c, c) for c in COLORS], value=self.color, allow_blank=False, id="note-color")
-            yield Input(self.text, placeholder="Your note (optional); enter saves", id="note-text")
-            with Horizontal():
-                yield Button("Save", variant="primary", id="note-save")
-                yield Button("Cancel", id="note-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#note-text", Input).focus()
-
-    @on(Input.Submitted, "#note-text")
-    @on(Button.Pressed, "#note-save")
-    def _save(self) -> None:
-        color = self.query_one("#note-color", Select).value
-        self.dismiss((self.query_one("#note-text", Input).value, str(color)))
-
-    @on(Button.Pressed, "#note-cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ClaimDialog(_Dialog):
-    """Your claim over the marked figures: a verdict and a note. ``(verdict, text)`` or ``None``."""
-
-    def __init__(self, figures: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.figures = figures  # (article label, figure text)
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("Your claim: these figures report the same quantity"), classes="dialog-title")
-            rows = [
-                safe_text.parts(("• ", "dim"), (figure, "bold"), ("  in ", "dim"), (where, ""))
-                for where, figure in self.figures
-            ]
-            yield Static(safe_text.paragraphs(*rows), classes="dialog-quote")
-            yield Select([(v, v) for v in VERDICTS], value="consistent", allow_blank=False, id="claim-verdict")
-            yield Input(placeholder="Why (optional); enter saves", id="claim-text")
-            with Horizontal():
-                yield Button("Save claim", variant="primary", id="claim-save")
-                yield Button("Cancel", id="claim-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#claim-verdict", Select).focus()
-
-    @on(Input.Submitted, "#claim-text")
-    @on(Button.Pressed, "#claim-save")
-    def _save(self) -> None:
-        verdict = self.query_one("#claim-verdict", Select).value
-        self.dismiss((str(verdict), self.query_one("#claim-text", Input).value))
-
-    @on(Button.Pressed, "#claim-cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-
-class SaveSearchDialog(_Dialog):
-    """Name a query (and watch it). Dismisses with ``(name, watch)`` or ``None``."""
-
-    def __init__(self, query: str) -> None:
-        super().__init__()
-        self.search_query = query
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("Save this search"), classes="dialog-title")
-            yield Static(safe_text.line(self.search_query, limit=300), classes="dialog-quote")
-            yield Input(self.search_query[:60], placeholder="Name", id="saved-name")
-            yield Checkbox("Watch: after each import, mark what is new", True, id="saved-watch")
-            with Horizontal():
-                yield Button("Save", variant="primary", id="saved-save")
-                yield Button("Cancel", id="saved-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#saved-name", Input).focus()
-
-    @on(Input.Submitted, "#saved-name")
-    @on(Button.Pressed, "#saved-save")
-    def _save(self) -> None:
-        name = self.query_one("#saved-name", Input).value.strip()
-        if name:
-            self.dismiss((name, self.query_one("#saved-watch", Checkbox).value))
-
-    @on(Button.Pressed, "#saved-cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
 
 
 # ------------------------------------------------------------------ views
@@ -159,12 +42,6 @@ class Entry:
     label: Text
     location: Location | None
     note: str = ""  # said when there is nothing to open (an orphan)
-
-
-class OpenWorkLocation(Message):
-    def __init__(self, location: Location) -> None:
-        self.location = location
-        super().__init__()
 
 
 def note_label(core: Any, note: Any) -> Text:
@@ -215,8 +92,12 @@ def _location_of(anchor: Any) -> Location | None:
     return None if anchor.orphaned else Location("article", anchor.article, offset=anchor.start)
 
 
-class WorkView(Vertical):
+class WorkView(View):
     """Your notes (by article), claims, bookmarks and saved searches; orphans shown, never dropped."""
+
+    KINDS = ("work",)
+    NAME = "Your work"
+    ID = "work"
 
     DEFAULT_CSS = """
     WorkView { height: 1fr; }
@@ -225,9 +106,8 @@ class WorkView(Vertical):
     WorkView #work-list > .option-list--option { padding: 0 0 1 0; }
     """
 
-    def __init__(self, layers: Any, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.core = layers
         self.entries: list[Entry] = []
         self.section = ""
 
@@ -235,7 +115,17 @@ class WorkView(Vertical):
         yield Static(id="work-head")
         yield OptionList(id="work-list")
 
-    def show(self, store: Any, section: str = "", watch_counts: dict[int, int] | None = None) -> None:
+    def show(self, location: Location) -> str | None:
+        app = self.brief_app
+        if app.work_store is None:
+            return None
+        self.fill(app.work_store, location.ref, app.watch_counts)
+        return {"": "notes, claims, bookmarks, saved searches"}.get(location.ref, location.ref)
+
+    def focus_view(self) -> None:
+        self.focus_list()
+
+    def fill(self, store: Any, section: str = "", watch_counts: dict[int, int] | None = None) -> None:
         self.section = section
         entries: list[Entry] = []
         notes, claims = store.notes(), store.claims()
@@ -244,16 +134,16 @@ class WorkView(Vertical):
         if section in ("", "notes"):
             entries.append(Entry(Text(f"Notes and highlights ({len(notes)})", style="bold underline"), None))
             entries += [
-                Entry(note_label(self.core, n), _location_of(n.anchor), f"Orphaned note: “{n.anchor.exact}”")
+                Entry(note_label(self.data, n), _location_of(n.anchor), f"Orphaned note: “{n.anchor.exact}”")
                 for n in notes
             ]
         if section in ("", "claims"):
             entries.append(Entry(Text(f"Your claims ({len(claims)})", style="bold underline"), None))
-            entries += [Entry(claim_label(self.core, c), Location("claim", str(c.id))) for c in claims]
+            entries += [Entry(claim_label(self.data, c), Location("claim", str(c.id))) for c in claims]
         if section in ("", "bookmarks"):
             entries.append(Entry(Text(f"Bookmarks ({len(marks)})", style="bold underline"), None))
             entries += [
-                Entry(bookmark_label(self.core, m), _location_of(m.anchor), f"Orphaned bookmark: “{m.anchor.exact}”")
+                Entry(bookmark_label(self.data, m), _location_of(m.anchor), f"Orphaned bookmark: “{m.anchor.exact}”")
                 for m in marks
             ]
         if section in ("", "saved"):
@@ -294,13 +184,17 @@ class WorkView(Vertical):
         if entry is None:
             return
         if entry.location is not None:
-            self.post_message(OpenWorkLocation(entry.location))
+            self.post_message(Navigate(entry.location))
         elif entry.note:
             self.app.notify(safe_text.line(entry.note, limit=300).plain, title="Orphaned", markup=False)
 
 
-class SavedSearchView(Vertical):
+class SavedSearchView(View):
     """A saved search rerun: its results, the ones new since you last looked marked NEW."""
+
+    KINDS = ("saved",)
+    NAME = "Saved search"
+    ID = "saved"
 
     DEFAULT_CSS = """
     SavedSearchView { height: 1fr; }
@@ -308,14 +202,6 @@ class SavedSearchView(Vertical):
     SavedSearchView #saved-results { height: 1fr; border: none; }
     SavedSearchView #saved-results > .option-list--option { padding: 0 0 1 0; }
     """
-
-    class Shown(Message):
-        """Results were shown: the app marks them seen."""
-
-        def __init__(self, saved_id: int, keys: list[str]) -> None:
-            self.saved_id = saved_id
-            self.keys = keys
-            super().__init__()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -327,7 +213,21 @@ class SavedSearchView(Vertical):
         yield Static(id="saved-head")
         yield OptionList(id="saved-results")
 
-    def show(self, saved: Any) -> None:
+    def show(self, location: Location) -> str | None:
+        store = self.brief_app.work_store
+        try:
+            saved = store.saved_search(f"saved-{int(location.ref)}") if store is not None else None
+        except (StoreError, ValueError):
+            return None
+        if saved is None:
+            return None
+        self.run_saved(saved)
+        return saved.name
+
+    def focus_view(self) -> None:
+        self.focus_list()
+
+    def run_saved(self, saved: Any) -> None:
         self.saved = saved
         self.query_one("#saved-head", Static).update(
             safe_text.parts(
@@ -372,7 +272,7 @@ class SavedSearchView(Vertical):
             if hit_key(hit) in self.new_keys:
                 label = Text.assemble(Text("NEW ", style="bold black on yellow"), label)
             options.add_option(Option(label))
-        self.post_message(self.Shown(saved.id, [hit_key(h) for h in self.hits]))
+        self.post_message(SavedSearchSeen(saved.id, [hit_key(h) for h in self.hits]))
 
     def focus_list(self) -> None:
         self.query_one("#saved-results", OptionList).focus()
@@ -382,12 +282,10 @@ class SavedSearchView(Vertical):
         event.stop()
         if 0 <= event.option_index < len(self.hits):
             hit = self.hits[event.option_index]
-            if getattr(hit, "kind", "") in ("passage", "note", "claim"):
-                self.post_message(
-                    OpenWorkLocation(Location("article", hit.article, offset=hit.start, query=self.saved.query))
-                )
+            if hit.kind in ("passage", "note", "claim"):
+                self.post_message(Navigate(Location("article", hit.article, offset=hit.start, query=self.saved.query)))
             elif hit.kind in ("topic", "fact"):
-                self.post_message(OpenWorkLocation(Location(hit.kind, hit.article)))
+                self.post_message(Navigate(Location(hit.kind, hit.article)))
 
 
 # ------------------------------------------------------------------ tree

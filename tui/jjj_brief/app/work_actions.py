@@ -15,22 +15,26 @@ from rich.text import Text
 from textual import work
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import Input
 
 from jjj_brief import paths
 from jjj_brief.app import safe_text
+from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.state import Location
 from jjj_brief.app.work import (
     COLOR_STYLES,
-    ClaimDialog,
-    NoteDialog,
-    SavedSearchView,
-    SaveSearchDialog,
     WorkView,
     fill_work_branches,
 )
+from jjj_brief.app.work_dialogs import ClaimDialog, NoteDialog, SaveSearchDialog
 from jjj_brief.safety import one_line
-from jjj_brief.store import ClaimMember, SQLiteStore, StoreError, bookmark_anchor, make_anchor
+from jjj_brief.store import (
+    ClaimMember,
+    SQLiteStore,
+    StoreError,
+    bookmark_anchor,
+    make_anchor,
+)
 from jjj_brief.store.briefs import FORMATS, SUFFIXES
 from jjj_brief.team.store import open_work_store
 
@@ -180,11 +184,11 @@ class WorkActions:
             return
         self.refresh_work_tree()
         current = self.history.current
-        switcher = self.query_one(ContentSwitcher)
-        if current is not None and current.kind == "work" and switcher.current == "work":
-            self.query_one(WorkView).show(self.work_store, current.ref, self.watch_counts)
-        if switcher.current == "reader" and self.reader.article is not None:
-            self.show_article_notes(self.reader.article)
+        view = self.visible_view
+        if current is not None and current.kind == "work" and isinstance(view, WorkView):
+            view.fill(self.work_store, current.ref, self.watch_counts)
+        if isinstance(view, ReaderView) and view.article is not None:
+            self.show_article_notes(view.article)
 
     def _save(self: Any, what: str, write) -> Any:
         """Run one store write; a failure (full disk, busy, damaged) is one message, never a crash."""
@@ -199,7 +203,7 @@ class WorkActions:
         return result
 
     # ------------------------------------------------------------------ reader
-    def on_reader_view_opened(self: Any, message: Any) -> None:
+    def on_article_opened(self: Any, message: Any) -> None:
         self.show_article_notes(message.article)
 
     def show_article_notes(self: Any, article: Any) -> None:
@@ -227,7 +231,7 @@ class WorkActions:
         self.reader.show_notes(spans, safe_text.paragraphs(*rows) if rows else None)
 
     def action_bookmark(self: Any) -> None:
-        if self.query_one(ContentSwitcher).current != "reader" or self.reader.article is None:
+        if not self.showing(ReaderView) or self.reader.article is None:
             self.notify("Open an article to bookmark a place in it.", severity="warning", markup=False)
             return
         article = self.reader.article
@@ -249,7 +253,7 @@ class WorkActions:
         return self.reader._current_span()
 
     def action_highlight(self: Any) -> None:
-        article = self.reader.article if self.query_one(ContentSwitcher).current == "reader" else None
+        article = self.reader.article if self.showing(ReaderView) else None
         span = self._reader_span() if article is not None else None
         if article is None or span is None:
             self.notify(
@@ -271,7 +275,7 @@ class WorkActions:
 
     def action_mark_figure(self: Any) -> None:
         figure, article = self.reader.figure, self.reader.article
-        if self.query_one(ContentSwitcher).current != "reader" or figure is None or article is None:
+        if not self.showing(ReaderView) or figure is None or article is None:
             self.notify("Focus a figure (] or [) to mark it for your claim.", severity="warning", markup=False)
             return
         key = (article.id, figure.start)
@@ -325,47 +329,19 @@ class WorkActions:
     def action_open_work(self: Any) -> None:
         self.open_location(Location("work"))
 
-    def show_work_location(self: Any, location: Location) -> bool:
-        switcher = self.query_one(ContentSwitcher)
+    def show_claim_location(self: Any, location: Location) -> str | None:
+        """Your claim (``claim`` location) in the comparison view; what the title bar says."""
         store = self.work_store
-        if store is None:
-            return False
-        if location.kind == "work":
-            switcher.current = "work"
-            view = self.query_one(WorkView)
-            view.show(store, location.ref, self.watch_counts)
-            self.call_after_refresh(view.focus_list)
-            self._set_top("Your work", {"": "notes, claims, bookmarks, saved searches"}.get(location.ref, location.ref))
-            return True
         try:
-            item_id = int(location.ref)
-        except ValueError:
-            return False
-        if location.kind == "claim":
-            try:
-                claim = store.claim(item_id)
-            except StoreError:
-                return False
-            switcher.current = "comparison"
-            self.comparison.show_claim(claim)
-            self.call_after_refresh(self.comparison.focus_first)
-            self._set_top("Your claim", f"{claim.ref}: {claim.verdict}")
-            return True
-        try:
-            saved = store.saved_search(f"saved-{item_id}")
-        except StoreError:
-            return False
-        switcher.current = "saved"
-        view = self.query_one(SavedSearchView)
-        view.show(saved)
-        self.call_after_refresh(view.focus_list)
-        self._set_top("Saved search", saved.name)
-        return True
+            claim = store.claim(int(location.ref)) if store is not None else None
+        except (StoreError, ValueError):
+            return None
+        if claim is None:
+            return None
+        self.comparison.show_claim(claim)
+        return f"{claim.ref}: {claim.verdict}"
 
-    def on_open_work_location(self: Any, message: Any) -> None:
-        self.open_location(message.location)
-
-    def on_saved_search_view_shown(self: Any, message: Any) -> None:
+    def on_saved_search_seen(self: Any, message: Any) -> None:
         """What was shown is now seen: the next import's results will be the new ones."""
         self.watch_counts[message.saved_id] = 0
         self._save("Seen marks", lambda: self.work_store.mark_seen(message.saved_id, message.keys))
@@ -374,7 +350,10 @@ class WorkActions:
         """Your claims that take in any figure of these comparison sources, labelled as yours."""
         if self.work_store is None:
             return []
-        spans = {(s.article_ref, s.figure_span or s.quote_span) for s in sources}
+        spans = set()
+        for s in sources:
+            span = (s.figure.start, s.figure.end) if s.figure is not None else (s.start, s.end)
+            spans.add((s.article, span if span[0] is not None else None))
         rows = []
         for claim in self.work_store.claims():
             if any(

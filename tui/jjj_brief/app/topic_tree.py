@@ -1,21 +1,27 @@
-"""Finding things: the topic tree on the left and the command palette's provider."""
+"""The tree on the left: briefings (groups → topics → facts), articles by outlet and year,
+the timeline, and your work."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.data import AppData
 from jjj_brief.app.state import Location
 from jjj_brief.app.work import add_work_branches
-from jjj_brief.safety import one_line
+from jjj_brief.briefings import Topic
+from jjj_brief.corpus import Article
+
+if TYPE_CHECKING:
+    from jjj_brief.app.main import BriefApp
+
 
 #: An outlet with at most this many articles lists them directly; a bigger one by year.
 SMALL_GROUP = 20
@@ -25,9 +31,9 @@ BIG_YEAR = 300
 OPEN_ALL = 50
 
 
-def group_articles(articles: Any) -> dict[str, dict[str, list]]:
+def group_articles(articles: Iterable[Article]) -> dict[str, dict[str, list[Article]]]:
     """Articles by outlet, then year (``"undated"`` when unknown): metadata only, one pass."""
-    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[str, dict[str, list[Article]]] = defaultdict(lambda: defaultdict(list))
     for article in articles:
         year = article.date[:4] if article.date[:4].isdigit() else "undated"
         groups[article.outlet][year].append(article)
@@ -42,12 +48,12 @@ class TopicTree(Tree[Location]):
     TopicTree { padding: 0; }
     """
 
-    def __init__(self, layers: Any, **kwargs: Any) -> None:
+    def __init__(self, data: AppData, **kwargs: Any) -> None:
         super().__init__(Text("jjj-brief"), **kwargs)
-        self.core = layers
+        self.core = data
         self.show_root = False
         self.guide_depth = 2
-        self._unfilled: dict[int, Any] = {}  # node id -> makes that node's children
+        self._unfilled: dict[int, Callable[[], None]] = {}  # node id -> makes that node's children
         self._group_nodes: dict[tuple, TreeNode] = {}  # (outlet,), (outlet, year), (outlet, month)
 
     def on_mount(self) -> None:
@@ -75,9 +81,7 @@ class TopicTree(Tree[Location]):
             label = safe_text.parts((event.date, "dim"), ("  ", ""), (event.title, ""), limit=70)
             timeline.add_leaf(label, data=Location("timeline", event.id))
         self.work_branches = add_work_branches(self.root)  # filled by the app from the store
-        fill = getattr(self.app, "refresh_work_tree", None)
-        if fill is not None:
-            fill()
+        cast("BriefApp", self.app).refresh_work_tree()  # filled from the store
         self.cursor_line = 0
 
     # ---------------------------------------------------------------- articles
@@ -85,7 +89,7 @@ class TopicTree(Tree[Location]):
         """One node per outlet; what is under it is made when it is first expanded."""
         self._unfilled.clear()
         self._group_nodes.clear()
-        if not getattr(self.core, "corpus_loaded", True):
+        if not self.core.corpus_loaded:
             parent.add_leaf(Text("loading…", style="dim italic"))
             return
         corpus = self.core.corpus
@@ -144,7 +148,7 @@ class TopicTree(Tree[Location]):
 
     def _make_article_node(self, article_id: str) -> None:
         """Make the nodes down to an article's leaf (its outlet, year and month groups)."""
-        article = self.core.article(article_id) if getattr(self.core, "corpus_loaded", True) else None
+        article = self.core.article(article_id) if self.core.corpus_loaded else None
         if article is None:
             return
         year = article.date[:4] if article.date[:4].isdigit() else "undated"
@@ -161,7 +165,7 @@ class TopicTree(Tree[Location]):
         if current is not None:
             self.select_location(current)
 
-    def _add_topic(self, parent: TreeNode, topic: Any, depth: int) -> None:
+    def _add_topic(self, parent: TreeNode[Location], topic: Topic, depth: int) -> None:
         children = self.core.children(topic.id)
         facts = self.core.facts_of(topic.id)
         label = safe_text.line(topic.title, style="bold" if depth == 0 else "", limit=70)
@@ -200,66 +204,7 @@ class TopicTree(Tree[Location]):
             self.scroll_to_line(node.line)
 
 
-def _walk(node: TreeNode):
+def _walk(node: TreeNode[Location]) -> Iterator[TreeNode[Location]]:
     yield node
     for child in node.children:
         yield from _walk(child)
-
-
-# -------------------------------------------------------------------- palette
-def _highlight(matcher: Any, plain: str, prefix: str = "") -> Content:
-    """A palette row built as Content from plain text; matched characters styled by us.
-
-    (Textual's ``Matcher.highlight`` would parse the candidate as markup.)
-    """
-    text = prefix + plain
-    content = Content(text)
-    score, offsets = matcher.fuzzy_search.match(matcher.query, plain)
-    if score:
-        for offset in offsets:
-            if not plain[offset].isspace():
-                content = content.stylize("bold underline", len(prefix) + offset, len(prefix) + offset + 1)
-    return content
-
-
-class BriefProvider(Provider):
-    """Articles, topics and facts by name, and a full-text search of whatever is typed."""
-
-    def _items(self) -> list[tuple[str, str, Location]]:
-        app = self.app
-        layers = app.core  # type: ignore[attr-defined]
-        items: list[tuple[str, str, Location]] = []
-        for article in layers.corpus:
-            name = one_line(f"{article.title} — {article.outlet}, {article.date}", 150)
-            items.append(("Article: ", name, Location("article", article.id)))
-        for topic in layers.topics():
-            items.append(("Topic: ", one_line(topic.title, 150), Location("topic", topic.id)))
-        for fact in layers.facts():
-            items.append(("Fact: ", one_line(fact.subject, 150), Location("fact", fact.id)))
-        work_items = getattr(app, "work_palette_items", None)
-        if work_items is not None:
-            items.extend(work_items())
-        return items
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        app = self.app
-        for prefix, name, location in self._items():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(
-                    score, _highlight(matcher, name, prefix), partial(app.open_location, location), text=prefix + name
-                )  # type: ignore[attr-defined]
-        if query.strip():
-            yield Hit(
-                0.01,
-                Content("Search all text for: ") + Content(one_line(query, 120)).stylize("bold"),
-                partial(app.search_for, query),  # type: ignore[attr-defined]
-                text=f"Search all text for: {one_line(query, 120)}",
-            )
-
-    async def discover(self) -> Hits:
-        app = self.app
-        for prefix, name, location in self._items():
-            if location.kind in ("topic", "article"):
-                yield DiscoveryHit(Content(prefix + name), partial(app.open_location, location), text=prefix + name)  # type: ignore[attr-defined]

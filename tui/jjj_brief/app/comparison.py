@@ -1,0 +1,446 @@
+"""A comparison: one column per source (the compare layer's ``ClaimView``), sharing one scroll.
+
+It shows a curated fact, an automatic alignment of a figure, or your own claim.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from jjj_brief.app import safe_text
+from jjj_brief.app.messages import Navigate
+from jjj_brief.app.state import Location
+from jjj_brief.app.styles import QUOTE_STYLE, palette_for
+from jjj_brief.app.view import View
+from jjj_brief.compare.facts import (
+    ClaimView,
+    Comparison,
+    Context,
+    Spread,
+    WordsSpan,
+    claim_figure,
+)
+from jjj_brief.corpus import Article
+from jjj_brief.formatting import number as format_number
+
+
+class SourceColumn(Static, can_focus=True):
+    """One source in a comparison; enter opens the article at the quote."""
+
+    # left/right live here, not on ComparisonView: the shared scroll (which can scroll
+    # sideways) would otherwise take them first.
+    BINDINGS = [
+        Binding("enter", "open", "Open article", id="source.open"),
+        Binding("left", "step(-1)", "Prev source", show=False, id="source.previous"),
+        Binding("right", "step(1)", "Next source", show=False, id="source.next"),
+    ]
+
+    DEFAULT_CSS = """
+    SourceColumn { width: 24; height: auto; padding: 0 1; border: round $primary 30%; }
+    SourceColumn:focus { border: heavy $accent; }
+    """
+
+    def __init__(self, source: ClaimView, article: Article | None, **kwargs: Any) -> None:
+        super().__init__(column_text(source, article), **kwargs)
+        self.source = source
+        self.article = article
+
+    def on_mount(self) -> None:
+        if self.app.no_color:  # "not in the corpus" marked without colour
+            self.update(column_text(self.source, self.article, no_color=True))
+
+    def action_open(self) -> None:
+        span = figure_span(self.source) or (
+            (self.source.start, self.source.end) if self.source.start is not None else None
+        )
+        self.post_message(Navigate(Location("article", self.source.article, offset=span[0] if span else None)))
+
+    def action_step(self, step: int) -> None:
+        for ancestor in self.ancestors:
+            if isinstance(ancestor, ComparisonView):
+                ancestor.action_column(step)
+                return
+
+    def on_click(self) -> None:
+        self.focus()
+
+
+def short_value(value: float | str | None, unit: str | None) -> str:
+    return f"{format_number(value)}{f' {unit}' if unit else ''}"
+
+
+def figure_span(view: ClaimView) -> tuple[int, int] | None:
+    figure = view.figure
+    return (figure.start, figure.end) if figure is not None else None
+
+
+def column_text(source: ClaimView, article: Article | None, no_color: bool = False) -> Text:
+    rows = []
+    if article is not None:
+        rows.append(safe_text.line(article.outlet, style="bold", limit=60))
+        rows.append(safe_text.parts((article.date, ""), (f" ({article.date_precision})", "dim")))
+        rows.append(safe_text.line(article.title, style="italic", limit=120))
+    else:
+        rows.append(
+            safe_text.line(f"{source.article} (not in the corpus)", style="bold reverse" if no_color else "bold red")
+        )
+    rows.append(Text(""))
+    value = short_value(source.value, source.unit) if source.value is not None else "—"
+    rows.append(safe_text.parts(("value     ", "dim"), (value, "bold")))
+    rows.append(safe_text.parts(("qualifier ", "dim"), str(source.qualifier or "—")))
+    rows.append(safe_text.parts(("as of     ", "dim"), str(source.as_of or "—")))
+    note = column_note(source)
+    if note:
+        rows.append(safe_text.line(note, style="dim italic", limit=200))
+    rows.append(Text(""))
+    rows.append(context_text(source))
+    return safe_text.paragraphs(*rows)
+
+
+def column_note(view: ClaimView) -> str:
+    note = view.note or ""
+    if view.reading and view.reading != view.value:  # a category, date or status as compared
+        note = f"reads as: {view.reading}" + (f". {note}" if note else "")
+    if view.part:  # a part of what the others count: shown, not compared
+        note = f"part, not compared: {view.part}" + (f". {note}" if note else "")
+    return note
+
+
+def context_text(source: ClaimView) -> Text:
+    """The quote's paragraph, quote underlined, figure highlighted; or the bare quote."""
+    context = source.context
+    if context is None or source.start is None or source.end is None:
+        return safe_text.block(f"“{source.quote}”", style="italic")
+    start, end = source.start, source.end
+    lo, hi = context.start, context.end
+    # Keep long paragraphs readable: a window around the quote.
+    window_lo = max(lo, start - 240)
+    window_hi = min(hi, end + 240)
+    text_of = context.text
+    if window_lo > lo:  # start the window at a word
+        space = text_of.find(" ", window_lo - lo, start - lo)
+        window_lo = lo + space + 1 if space >= 0 else window_lo
+    spans = [(start - window_lo, end - window_lo, QUOTE_STYLE)]
+    if context.figure_start is not None and context.figure_end is not None:
+        spans.append((context.figure_start - window_lo, context.figure_end - window_lo, "reverse bold"))
+    text = safe_text.block(text_of[window_lo - lo : window_hi - lo], spans)
+    if window_lo > lo:
+        text = Text("…").append_text(text)
+    if window_hi < hi:
+        text.append("…")
+    return text
+
+
+def resolved(
+    article: Article | None, ref: str, quote_span: tuple[int, int] | None, figure: Any, **fields: Any
+) -> ClaimView:
+    """A ClaimView of ``article`` (an alignment candidate, your claim's member, a claim the
+    compare layer does not know): the quote's paragraph as context."""
+    context = None
+    if article is not None and quote_span is not None:
+        paragraph = article.paragraph_at(quote_span[0])
+        lo, hi = (paragraph.start, max(paragraph.end, quote_span[1])) if paragraph else quote_span
+        context = Context(
+            lo,
+            hi,
+            article.text[lo:hi],
+            quote_span[0],
+            quote_span[1],
+            figure.start if figure is not None else None,
+            figure.end if figure is not None else None,
+        )
+    return ClaimView(
+        ref,
+        article.file if article else None,
+        article.outlet if article else ref,
+        article.date if article else "",
+        article.title if article else "",
+        fields.pop("quote"),
+        quote_span[0] if quote_span else None,
+        quote_span[1] if quote_span else None,
+        figure,
+        context,
+        **fields,
+    )
+
+
+def spread_of(views: list[ClaimView]) -> Spread | None:
+    values = [float(v.value) for v in views if isinstance(v.value, (int, float))]
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    return Spread(low, high, (high - low) / abs(high) if high else 0.0)
+
+
+class ComparisonView(View):
+    """Sources side by side; the columns share one scroll, so they scroll together."""
+
+    KINDS = ("fact", "alignment", "claim")
+    NAME = "Comparison"
+    ID = "comparison"
+
+    DEFAULT_CSS = """
+    ComparisonView { height: 1fr; layout: vertical; }
+    ComparisonView #cmp-head { height: auto; max-height: 12; padding: 0 1; background: $boost; }
+    ComparisonView #cmp-yours { height: auto; max-height: 6; padding: 0 1; display: none; }
+    ComparisonView #cmp-scroll { height: 1fr; overflow-x: auto; }
+    ComparisonView #cmp-columns { height: auto; width: auto; }
+    """
+
+    MIN_COLUMN_WIDTH = 24
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fact: Any | None = None
+        self.sources: list[ClaimView] = []
+        self.subject = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cmp-head")
+        yield Static(id="cmp-yours")
+        with VerticalScroll(id="cmp-scroll"):
+            yield Horizontal(id="cmp-columns")
+
+    # ------------------------------------------------------------------ showing
+    def show(self, location: Location) -> str | None:
+        data = self.data
+        if location.kind == "fact":
+            fact = data.fact(location.ref)
+            if fact is None:
+                return None
+            self.show_fact(fact)
+            return fact.subject
+        if location.kind == "claim":
+            return self.brief_app.show_claim_location(location)
+        article = data.article(location.ref)
+        figure = data.figure_at(article, location.offset) if article is not None else None
+        if article is None or figure is None:
+            return None
+        self.show_alignment(article, figure, data.related(article.id, figure.start, limit=8))
+        return f"{figure.text} · {article.outlet}"
+
+    def heading(self, location: Location) -> str:
+        return {"alignment": "Alignment", "claim": "Your claim"}.get(location.kind, self.NAME)
+
+    def after_show(self, location: Location) -> None:
+        if location.kind != "claim":
+            self.show_yours(self.brief_app.your_claims_rows(self.sources))
+        self.call_after_refresh(self.focus_first)
+
+    def focus_view(self) -> None:
+        self.focus_first()
+
+    # ---------------------------------------------------------------- curated
+    def show_fact(self, fact: Any) -> None:
+        """A curated fact: the compare layer's comparison (its claims resolved against the
+        articles), or, for a fact it does not know, the claims resolved here."""
+        self.fact = fact
+        self.subject = fact.subject
+        comparison = self.data.compare_fact(fact.id)
+        self.sources = comparison.claims if comparison is not None else self._claim_views(fact)
+        palette = palette_for(self.app)
+        rows = [
+            safe_text.parts(("Fact  ", "dim"), (fact.subject, "bold")),
+            Text.assemble(Text("Verdict  ", style="dim"), self.verdict_text(fact.verdict)),
+            safe_text.block(fact.explanation),
+        ]
+        spread = comparison.spread if comparison is not None else spread_of(self.sources)
+        if spread is not None:
+            rows.append(safe_text.parts(("Spread  ", "dim"), spread.label))
+        if comparison is not None:
+            rows.extend(self._assessment_rows(comparison, palette))
+        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self._mount_columns()
+
+    def _assessment_rows(self, comparison: Comparison, palette: Any) -> list[Text]:
+        assessment = comparison.assessment
+        detail = f" — {assessment.detail}" if assessment.detail else ""
+        rows = [
+            Text.assemble(
+                Text("Computed  ", style="dim"),
+                safe_text.line(assessment.label, style=palette.assessment(assessment.code)),
+                safe_text.line(detail, style="dim"),
+            )
+        ]
+        if comparison.disagreement:
+            rows.append(safe_text.parts(("⚠ ", "bold"), (comparison.disagreement, palette.warning), limit=300))
+        return rows
+
+    def _claim_views(self, fact: Any) -> list[ClaimView]:
+        views = []
+        for claim in fact.claims:
+            article = self.data.article(claim.article)
+            span = self.data.locate_quote(article, claim.quote) if article else None
+            figure = claim_figure(article, claim, span) if article is not None and span is not None else None
+            note = claim.note if span else "quote not found verbatim in the article"
+            views.append(
+                resolved(
+                    article,
+                    claim.article,
+                    span,
+                    figure,
+                    quote=claim.quote,
+                    value=claim.value,
+                    unit=claim.unit,
+                    qualifier=claim.qualifier,
+                    as_of=claim.as_of,
+                    note=note,
+                    part=claim.part,
+                )
+            )
+        return sorted(views, key=lambda v: (str(v.as_of or ""), v.date))
+
+    def verdict_text(self, verdict: str) -> Text:
+        return safe_text.line(verdict or "—", style=palette_for(self.app).verdict(verdict))
+
+    # ------------------------------------------------------------ your claims
+    def show_yours(self, rows: list[Text]) -> None:
+        """The analyst's own claims on these figures, beside the curated verdict, labelled yours."""
+        yours = self.query_one("#cmp-yours", Static)
+        yours.update(safe_text.paragraphs(*rows) if rows else Text(""))
+        yours.display = bool(rows)
+
+    def show_claim(self, claim: Any) -> None:
+        """Your claim: its figures side by side, your verdict and note in the head."""
+        self.fact = None
+        self.subject = f"your claim {claim.ref}"
+        self.sources = []
+        for member in claim.members:
+            anchor = member.anchor
+            article = self.data.article(anchor.article)
+            paragraph = article.paragraph_at(anchor.start) if article is not None and not anchor.orphaned else None
+            span = (paragraph.start, paragraph.end) if paragraph else None
+            quote = article.text[span[0] : span[1]] if article is not None and span else anchor.exact
+            note = "ORPHANED: no longer in the article" if anchor.orphaned else "your claim"
+            figure = None if anchor.orphaned else WordsSpan(anchor.start, anchor.end, anchor.exact)
+            self.sources.append(
+                resolved(
+                    article,
+                    anchor.article,
+                    span,
+                    figure,
+                    quote=quote,
+                    value=member.value,
+                    unit=member.unit,
+                    qualifier=None,
+                    as_of=None,
+                    note=note,
+                )
+            )
+        rows = [
+            safe_text.parts(("YOURS ", "bold reverse"), (f" Your claim {claim.ref}", "bold")),
+            Text.assemble(Text("Your verdict  ", style="dim"), self.verdict_text(claim.verdict)),
+        ]
+        if claim.text:
+            rows.append(safe_text.block(claim.text))
+        spread = spread_of(self.sources)
+        if spread is not None:
+            rows.append(safe_text.parts(("Spread  ", "dim"), spread.label))
+        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self.show_yours([])
+        self._mount_columns()
+
+    # -------------------------------------------------------------- alignment
+    def show_alignment(self, article: Article, figure: Any, related: list) -> None:
+        """No curated fact holds this figure: show it beside the aligner's candidates."""
+        self.fact = None
+        self.subject = f"{figure.text} in {article.outlet}"
+        paragraph = article.paragraph_at(figure.start)
+        quote_span = (paragraph.start, paragraph.end) if paragraph else (figure.start, figure.end)
+        self.sources = [
+            resolved(
+                article,
+                article.id,
+                quote_span,
+                figure,
+                quote=article.text[quote_span[0] : quote_span[1]],
+                value=figure.value,
+                unit=figure.unit,
+                qualifier=figure.qualifier,
+                as_of=figure.as_of,
+                note="the figure you chose",
+            )
+        ]
+        for candidate in related:
+            other = self.data.article(candidate.article)
+            para = other.paragraph_at(candidate.start) if other else None
+            span = (para.start, para.end) if para else (candidate.start, candidate.end)
+            same = "same fact" if candidate.same_fact else "related"
+            note = f"{same}, score {candidate.score:.2f}: {candidate.reason}"
+            self.sources.append(
+                resolved(
+                    other,
+                    candidate.article,
+                    span,
+                    WordsSpan(candidate.start, candidate.end, candidate.text),
+                    quote=other.text[span[0] : span[1]] if other else "",
+                    value=candidate.value,
+                    unit=candidate.unit,
+                    qualifier=candidate.qualifier,
+                    as_of=candidate.as_of,
+                    note=note,
+                )
+            )
+        rows = [
+            safe_text.parts(
+                ("Automatic alignment  ", "dim"), (figure.text, "bold"), ("  from  ", "dim"), article.outlet
+            ),
+            Text("No curated fact holds this figure; these are the aligner's candidates, best first.", style="italic"),
+        ]
+        if not related:
+            rows.append(Text("No related figures found in other articles.", style=palette_for(self.app).warning))
+        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self._mount_columns()
+
+    def _mount_columns(self) -> None:
+        columns = self.query_one("#cmp-columns", Horizontal)
+        columns.remove_children()
+        columns.mount_all([SourceColumn(source, self.data.article(source.article)) for source in self.sources])
+        self._fit_columns()
+        self.call_after_refresh(self._fit_columns)  # the pane's width is known after layout
+        self.query_one("#cmp-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the pane's width between the sources; when they cannot all get
+        MIN_COLUMN_WIDTH, keep that width and let the shared scroll go sideways, so every
+        source stays reachable and the columns still scroll together."""
+        columns = list(self.query(SourceColumn))
+        if not columns:
+            return
+        available = self.query_one("#cmp-scroll", VerticalScroll).scrollable_content_region.width
+        width = max(self.MIN_COLUMN_WIDTH, available // len(columns)) if available else self.MIN_COLUMN_WIDTH
+        for column in columns:
+            column.styles.width = width
+
+    def focus_first(self) -> None:
+        columns = self.query(SourceColumn)
+        if columns:
+            columns.first().focus()
+        else:
+            self.focus()
+
+    def action_column(self, step: int) -> None:
+        columns = list(self.query(SourceColumn))
+        if not columns:
+            return
+        focused = self.app.focused
+        index = columns.index(focused) if isinstance(focused, SourceColumn) and focused in columns else -1
+        columns[(index + step) % len(columns)].focus()
+
+    def focused_source(self) -> tuple[Article, str] | None:
+        """The focused column's article and quote (for a citation)."""
+        focused = self.app.focused
+        if isinstance(focused, SourceColumn) and focused.article is not None:
+            return focused.article, focused.source.quote
+        first = self.sources[0] if self.sources else None
+        article = self.data.article(first.article) if first is not None else None
+        return (article, first.quote) if article is not None and first is not None else None

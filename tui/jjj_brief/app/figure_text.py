@@ -1,0 +1,64 @@
+"""The reader's texts about figures: the legend, a figure's details, a related figure's label."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from jjj_brief.app import safe_text
+from jjj_brief.app.data import AppData
+from jjj_brief.app.styles import FIGURE_LOOKS, Palette, figure_name
+from jjj_brief.compare import Candidate
+from jjj_brief.figures import Figure
+from jjj_brief.formatting import number as format_number
+
+
+def legend(palette: Palette) -> Text:
+    """The key to the figure marks (only our own strings)."""
+    text = Text("Figures: ", style="bold")
+    for kind, look in FIGURE_LOOKS.items():
+        if kind == "year":
+            continue
+        text.append(look.name, style=palette.figure(kind))
+        text.append(" ")
+    text.append("suspect", style=palette.figure("", suspect=True))
+    text.append("  ")
+    text.append("search match", style=palette.match)
+    return text
+
+
+def figure_details(figure: Figure, palette: Palette) -> Text:
+    """The focused figure's details for the side panel."""
+    style = palette.figure(figure.kind, suspect=figure.suspect is not None)
+    rows: list[Text] = [safe_text.parts(("Figure ", "bold"), (figure.text, style))]
+    fields = [
+        ("kind", figure_name(figure.kind)),
+        ("value", format_number(figure.value)),
+        ("unit", figure.unit or "—"),
+        ("qualifier", figure.qualifier or "—"),
+        ("as of", figure.as_of or "—"),
+    ]
+    for name, value in fields:
+        rows.append(safe_text.parts((f"{name:<10}", "dim"), str(value)))
+    suspect = figure.suspect
+    if suspect is not None:
+        rows.append(safe_text.parts(("⚠ suspect: ", palette.error), suspect.reason))
+        if suspect.likely is not None:
+            rows.append(safe_text.parts(("  likely ", "dim"), str(suspect.likely)))
+    return safe_text.paragraphs(*rows)
+
+
+def related_label(data: AppData, candidate: Candidate, palette: Palette) -> Text:
+    article = data.article(candidate.article)
+    outlet = article.outlet if article else candidate.article
+    date = article.date if article else ""
+    head = safe_text.parts(
+        ("same fact " if candidate.same_fact else "related ", palette.good if candidate.same_fact else "dim"),
+        (candidate.text, "bold"),
+        ("  ", ""),
+        (outlet, ""),
+        (f" {date}", "dim"),
+    )
+    if candidate.reason:
+        head.append("\n")
+        head.append_text(safe_text.line(candidate.reason, style="dim", limit=120))
+    return head
