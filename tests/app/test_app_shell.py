@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app_helpers import Messages, pilot_test, screen_text, wait_for
 
-from jjj_brief.app.messages import ArticleOpened
+from jjj_brief.app.messages import ArticleOpened, DataLoaded
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
 
@@ -26,7 +26,9 @@ async def test_tree_lists_every_article_by_outlet_and_date(make_app):
 @pilot_test
 async def test_choosing_an_article_in_the_tree_opens_the_reader(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")  # the tree is rebuilt then
         tree = app.query_one("#tree")
         target = next(a for a in load_corpus() if a.id == "liaowang-2024")
         node = next(n for n in _walk(tree.root) if n.data is not None and n.data.ref == target.id)
