@@ -98,7 +98,7 @@ class WorkActions:
                 timeout=15,
             )
             self.work_store = SQLiteStore(None)
-        if self.core.corpus_loaded:  # else once the article list is read (app._corpus_ready)
+        if self.core.corpus_loaded:  # else once the article list is read (app._data_loaded)
             self._reanchor()
         self._data_version = self.work_store.data_version()
         self.set_interval(POLL_SECONDS, self._poll_work)
@@ -167,7 +167,7 @@ class WorkActions:
 
     def _team_corpus_ready(self: Any, corpus: Any) -> None:
         self.core.corpus = corpus
-        self._corpus_ready()  # the article tree, home, anchors and work views, as at start
+        self._data_loaded("corpus")  # the article tree, home, anchors and work views, as at start
         self.check_watches()
 
     def _on_main_screen(self: Any) -> bool:
