@@ -7,9 +7,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, wait_for
 
 from jjj_brief.app.data import AppData
+from jjj_brief.app.messages import ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import _walk
 from jjj_brief.corpus import Article, Corpus, load_corpus
@@ -71,8 +72,9 @@ def node_count(app) -> int:
 async def test_home_says_loading_until_the_corpus_and_briefings_are_read_off_the_ui_thread(make_app):
     layers = SlowLayers(Corpus([*load_corpus().articles, *many_articles(30)]))
     app = make_app(data=layers, build_index=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    messages = Messages()
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "home")
         text = screen_text(app)
         assert "Loading the articles and briefings" in text and "0 topics" not in text
         assert "loading…" in text  # under Articles, and under Briefings
