@@ -78,14 +78,6 @@ class History:
         self._index += 1
         return self.current
 
-    @property
-    def can_go_back(self) -> bool:
-        return self._index > 0
-
-    @property
-    def can_go_forward(self) -> bool:
-        return self._index < len(self._items) - 1
-
 
 @dataclass
 class Settings:
@@ -150,14 +142,6 @@ class SettingsStore:
         except OSError:
             return False
         return True
-
-    def remember_query(self, query: str) -> None:
-        query = query.strip()
-        if not query:
-            return
-        history = [q for q in self.settings.query_history if q != query]
-        history.append(query)
-        self.settings.query_history = history[-self.HISTORY_LIMIT :]
 
 
 def _settings_from(raw: dict) -> Settings:
