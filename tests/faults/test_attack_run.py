@@ -116,6 +116,26 @@ def test_4_the_write_helper_refuses_what_it_cannot_stream(tmp_path):
 # ---------------------------------------------------------------- 5 and 12: citations
 
 
+def test_4_the_apps_export_leaves_a_fifo_or_a_symlink_in_exports_alone(tmp_path):
+    """The app's `e` writes into the data dir's exports/: a FIFO or a symlink standing at the
+    export's name is refused (a FIFO with no reader would hang the app), a regular file replaced."""
+    from jjj_brief.app.state import save_export
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    os.mkfifo(exports / "fifo.md")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("the user's own file\n", encoding="utf-8")
+    (exports / "link.md").symlink_to(outside)
+    assert save_export("fifo", "# brief\n", folder=tmp_path) is None
+    assert (exports / "fifo.md").is_fifo()
+    assert save_export("link", "# brief\n", folder=tmp_path) is None
+    assert (exports / "link.md").is_symlink() and outside.read_text(encoding="utf-8") == "the user's own file\n"
+    (exports / "plain.md").write_text("old\n", encoding="utf-8")
+    assert save_export("plain", "# brief\n", folder=tmp_path) == exports / "plain.md"
+    assert (exports / "plain.md").read_text(encoding="utf-8") == "# brief\n"
+
+
 def test_5_a_non_utf8_byte_in_citations_txt_loses_no_line(tmp_path):
     """Fault 5: one non-UTF-8 byte made ``y`` rewrite citations.txt: 51 lines became 1."""
     from jjj_brief.app.state import CITATIONS_FILE, save_citation

@@ -7,6 +7,7 @@ citation is plain text appended to ``citations.txt`` in the data dir.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -259,7 +260,21 @@ def save_export(name: str, markdown: str, folder: Path | None = None) -> Path | 
     safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)[:80] or "export"
     path = target / f"{safe_name}.md"
     try:
-        paths.atomic_write(path, markdown)
+        write_export(path, markdown)
     except OSError:
         return None
     return path
+
+
+def write_export(path: Path, data: str | bytes) -> None:
+    """Write an export into the data dir's ``exports/``: a new file, or a regular file replaced.
+
+    Whatever else stands at that name (a FIFO, a device, a symlink to elsewhere) is not ours: it
+    is refused, never replaced or streamed into (a FIFO with no reader would hang the app)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EEXIST, f"{path.name} exists and is not a regular file; it was left alone")
+    paths.write_user_file(path, data)

@@ -20,7 +20,7 @@ from textual.widgets import Input
 from jjj_brief import paths
 from jjj_brief.app import safe_text
 from jjj_brief.app.reader import ReaderView
-from jjj_brief.app.state import Location
+from jjj_brief.app.state import Location, write_export
 from jjj_brief.app.work import (
     COLOR_STYLES,
     WorkView,
@@ -471,7 +471,7 @@ class WorkActions:
             return None
         target = folder / f"{name}{SUFFIXES[fmt]}"
         try:
-            paths.atomic_write(target, payload)
+            write_export(target, payload)
         except OSError as exc:
             self.notify(
                 one_line(f"Export failed: cannot write {target}: {exc.strerror or exc}", 300),
