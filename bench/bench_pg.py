@@ -146,28 +146,6 @@ def prepare(first: int, count: int) -> tuple[list[tuple], list[tuple], Counter, 
 # ---------------------------------------------------------------- the load
 
 
-PASSAGE_COLUMNS_FOR_COPY = (
-    "id",
-    "kind",
-    "article",
-    "source_article",
-    "file",
-    "title",
-    "outlet",
-    "date",
-    "year",
-    "start_offset",
-    "end_offset",
-    "body",
-    "outlet_terms",
-    "topics",
-    "import_key",
-    "figures",
-    "outlet_key",
-    "date_key",
-    "weight",
-    "terms",
-)
 INDEXES_SQL = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('passages', 'figures')"
 
 
@@ -176,6 +154,8 @@ def replicate(url: str, copies: int) -> float:
     ids, article ids suffixed ``-cK``), counts multiplied: a collection ``copies`` times
     larger with the same distribution of words, without the Python analysis per article."""
     import psycopg
+
+    from jjj_brief.team.corpus import PASSAGE_COLUMNS
 
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
@@ -186,7 +166,7 @@ def replicate(url: str, copies: int) -> float:
             "FROM articles a, generate_series(1, %s) k",
             (copies - 1,),
         )
-        columns = [c for c in PASSAGE_COLUMNS_FOR_COPY if c not in ("id", "article", "source_article")]
+        columns = [c for c in PASSAGE_COLUMNS if c not in ("id", "article", "source_article")]
         conn.execute(
             f"INSERT INTO passages (id, article, source_article, {', '.join(columns)}) OVERRIDING SYSTEM VALUE "
             f"SELECT p.id + k * %s, p.article || '-c' || k, p.source_article || '-c' || k, "

@@ -7,7 +7,7 @@ server later); they carry no database handle. Ids are shown as ``note-12``, ``cl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 
 from jjj_brief.corpus import UserError
@@ -21,6 +21,50 @@ SORTS = ("relevance", "date", "-date")  # as search's sort: filter
 
 class StoreError(UserError):
     """A problem with the store the user can act on (full disk, unknown id); one line."""
+
+
+# ---------------------------------------------------------------- input rules every store applies
+
+MAX_TEXT = 100_000  # characters of a note or claim text
+
+
+def user_text(text: str, what: str) -> str:
+    """A note's, claim's or name's text as it may be stored (one rule for every store)."""
+    text = text or ""
+    if len(text) > MAX_TEXT:
+        raise StoreError(f"{what} too long ({len(text)} characters; limit {MAX_TEXT})")
+    return text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored
+
+
+def checked_color(color: str) -> str:
+    color = (color or "").strip().lower()
+    if color not in COLORS:
+        raise StoreError(f"unknown colour {color!r} (colours: {', '.join(COLORS)})")
+    return color
+
+
+def checked_verdict(verdict: str) -> str:
+    verdict = (verdict or "").strip().lower()
+    if verdict not in VERDICTS:
+        raise StoreError(f"unknown verdict {verdict!r} (verdicts: {', '.join(VERDICTS)})")
+    return verdict
+
+
+def saved_search_input(name: str, query: str, sort: str) -> tuple[str, str]:
+    """A saved search's (name, query) as stored; refuses an empty name or query and an unknown sort."""
+    name = " ".join(user_text(name, "search name").split())
+    if not name:
+        raise StoreError("a saved search needs a name")
+    if not query.strip():
+        raise StoreError("a saved search needs a query")
+    if sort not in SORTS:
+        raise StoreError(f"unknown sort {sort!r} (sorts: {', '.join(SORTS)})")
+    return name, user_text(query, "query")
+
+
+def anchor_values(anchor: Anchor) -> tuple:
+    """An anchor's columns, in the order both stores' tables hold them (its fields' order)."""
+    return astuple(anchor)
 
 
 class ConflictError(StoreError):

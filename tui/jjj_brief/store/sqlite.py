@@ -26,23 +26,24 @@ from jjj_brief import paths
 from jjj_brief.store.anchors import Anchor, make_anchor, refind, text_hash
 from jjj_brief.store.migrations import BACKFILL_AFTER, MIGRATIONS, SCHEMA_VERSION
 from jjj_brief.store.model import (
-    COLORS,
-    SORTS,
-    VERDICTS,
     Bookmark,
     Claim,
     ClaimMember,
     Note,
     SavedSearch,
     StoreError,
+    anchor_values,
+    checked_color,
+    checked_verdict,
     parse_ref,
+    saved_search_input,
+    user_text,
 )
 
 FILE_NAME = "work.db"
 BACKUP_SUFFIX = ".bak"
 BUSY_TIMEOUT_MS = 15_000
 BACKUP_EVERY_S = 600.0  # while writing, refresh the last good copy at most this often
-MAX_TEXT = 100_000  # characters of a note or claim text
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _ANCHOR_COLUMNS = "article, span_start, span_end, exact, prefix, suffix, text_sha, status"
 
@@ -232,11 +233,11 @@ class SQLiteStore:
     # ------------------------------------------------------------------ bookmarks
 
     def add_bookmark(self, anchor: Anchor, note: str = "") -> Bookmark:
-        note = _user_text(note, "bookmark note")
+        note = user_text(note, "bookmark note")
         with self._write() as conn:
             cursor = conn.execute(
                 f"INSERT INTO bookmarks ({_ANCHOR_COLUMNS}, note, created, author) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (*_anchor_values(anchor), note, now(), self.author),
+                (*anchor_values(anchor), note, now(), self.author),
             )
             bookmark_id = int(cursor.lastrowid or 0)
         return self._bookmark(bookmark_id)
@@ -266,13 +267,13 @@ class SQLiteStore:
     # ------------------------------------------------------------------ notes
 
     def add_note(self, anchor: Anchor, text: str = "", color: str = "yellow") -> Note:
-        text, color = _user_text(text, "note"), _color(color)
+        text, color = user_text(text, "note"), checked_color(color)
         stamp = now()
         with self._write() as conn:
             cursor = conn.execute(
                 f"INSERT INTO notes ({_ANCHOR_COLUMNS}, text, color, created, updated, author) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*_anchor_values(anchor), text, color, stamp, stamp, self.author),
+                (*anchor_values(anchor), text, color, stamp, stamp, self.author),
             )
             note_id = int(cursor.lastrowid or 0)
             self._index_terms(conn, "note", note_id, f"{text}\n{anchor.exact}")
@@ -283,7 +284,7 @@ class SQLiteStore:
     ) -> Note:
         from jjj_brief.store.model import ConflictError
 
-        text = _user_text(text, "note")
+        text = user_text(text, "note")
         with self._write() as conn:
             row = conn.execute("SELECT revision, color, exact FROM notes WHERE id = ?", (note_id,)).fetchone()
             if row is None:
@@ -294,7 +295,7 @@ class SQLiteStore:
                 )
             conn.execute(
                 "UPDATE notes SET text = ?, color = ?, updated = ?, revision = revision + 1 WHERE id = ?",
-                (text, _color(color or row[1]), now(), note_id),
+                (text, checked_color(color or row[1]), now(), note_id),
             )
             self._index_terms(conn, "note", note_id, f"{text}\n{row[2]}")
         return self.note(note_id)
@@ -326,7 +327,7 @@ class SQLiteStore:
     # ------------------------------------------------------------------ claims
 
     def add_claim(self, members: Sequence[ClaimMember], verdict: str, text: str = "") -> Claim:
-        verdict, text = _verdict(verdict), _user_text(text, "claim text")
+        verdict, text = checked_verdict(verdict), user_text(text, "claim text")
         if len(members) < 2 or len({m.anchor.article for m in members}) < 2:
             raise StoreError("a claim ties two or more figures in at least two different articles")
         stamp = now()
@@ -340,7 +341,7 @@ class SQLiteStore:
                 conn.execute(
                     f"INSERT INTO claim_members (claim_id, position, {_ANCHOR_COLUMNS}, value, unit) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (claim_id, position, *_anchor_values(member.anchor), member.value, member.unit),
+                    (claim_id, position, *anchor_values(member.anchor), member.value, member.unit),
                 )
             self._index_terms(conn, "claim", claim_id, self._claim_words(conn, claim_id, text))
         return self.claim(claim_id)
@@ -387,20 +388,14 @@ class SQLiteStore:
     def save_search(
         self, name: str, query: str, sort: str = "relevance", watch: bool = False, seen: Iterable[str] = ()
     ) -> SavedSearch:
-        name = " ".join(_user_text(name, "search name").split())
-        if not name:
-            raise StoreError("a saved search needs a name")
-        if not query.strip():
-            raise StoreError("a saved search needs a query")
-        if sort not in SORTS:
-            raise StoreError(f"unknown sort {sort!r} (sorts: {', '.join(SORTS)})")
+        name, query = saved_search_input(name, query, sort)
         stamp = now()
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO saved_searches (name, query, sort, watch, created, last_seen, author) "
                 "VALUES (?,?,?,?,?,?,?) ON CONFLICT(name) DO UPDATE SET query = excluded.query, "
                 "sort = excluded.sort, watch = excluded.watch",
-                (name, _user_text(query, "query"), sort, int(watch), stamp, stamp, self.author),
+                (name, query, sort, int(watch), stamp, stamp, self.author),
             )
             search_id = conn.execute("SELECT id FROM saved_searches WHERE name = ?", (name,)).fetchone()[0]
             conn.execute("DELETE FROM saved_seen WHERE search_id = ?", (search_id,))
@@ -631,40 +626,6 @@ def _nearly_full(location: str, slack: int = 1 << 20) -> bool:
     except OSError:
         return False
     return stats.f_bavail * stats.f_frsize < slack
-
-
-def _user_text(text: str, what: str) -> str:
-    text = text or ""
-    if len(text) > MAX_TEXT:
-        raise StoreError(f"{what} too long ({len(text)} characters; limit {MAX_TEXT})")
-    return text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored
-
-
-def _color(color: str) -> str:
-    color = (color or "").strip().lower()
-    if color not in COLORS:
-        raise StoreError(f"unknown colour {color!r} (colours: {', '.join(COLORS)})")
-    return color
-
-
-def _verdict(verdict: str) -> str:
-    verdict = (verdict or "").strip().lower()
-    if verdict not in VERDICTS:
-        raise StoreError(f"unknown verdict {verdict!r} (verdicts: {', '.join(VERDICTS)})")
-    return verdict
-
-
-def _anchor_values(anchor: Anchor) -> tuple:
-    return (
-        anchor.article,
-        anchor.start,
-        anchor.end,
-        anchor.exact,
-        anchor.prefix,
-        anchor.suffix,
-        anchor.text_sha,
-        anchor.status,
-    )
 
 
 def _anchor_from(row: Sequence, at: int) -> Anchor:

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from jjj_brief.store.anchors import Anchor, refind, text_hash
 from jjj_brief.store.model import (
-    SORTS,
     Bookmark,
     Claim,
     ClaimMember,
@@ -38,9 +37,13 @@ from jjj_brief.store.model import (
     Note,
     SavedSearch,
     StoreError,
+    anchor_values,
+    checked_color,
+    checked_verdict,
     parse_ref,
+    saved_search_input,
+    user_text,
 )
-from jjj_brief.store.sqlite import _color, _user_text, _verdict
 from jjj_brief.team.config import REPLICA_ENV, URL_ENV, TeamConfig, redact, team_config
 from jjj_brief.team.connection import CONNECT_TIMEOUT, TeamUnavailable, connect, explain
 from jjj_brief.team.roles import ANALYST, EDITOR
@@ -295,7 +298,7 @@ class PgStore:
     # ------------------------------------------------------------------ bookmarks
 
     def add_bookmark(self, anchor: Anchor, note: str = "") -> Bookmark:
-        note = _user_text(note, "bookmark note")
+        note = user_text(note, "bookmark note")
 
         def body(conn: psycopg.Connection, key: str) -> int:
             return _insert(
@@ -303,7 +306,7 @@ class PgStore:
                 "bookmarks",
                 key,
                 f"INSERT INTO work.bookmarks ({_ANCHOR}, note, write_key) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                (*_anchor_values(anchor), note, key),
+                (*anchor_values(anchor), note, key),
             )
 
         return self._bookmark(self._write("the bookmark", body))
@@ -331,7 +334,7 @@ class PgStore:
     # ------------------------------------------------------------------ notes
 
     def add_note(self, anchor: Anchor, text: str = "", color: str = "yellow") -> Note:
-        text, color = _user_text(text, "note"), _color(color)
+        text, color = user_text(text, "note"), checked_color(color)
 
         def body(conn: psycopg.Connection, key: str) -> int:
             note_id = _insert(
@@ -339,7 +342,7 @@ class PgStore:
                 "notes",
                 key,
                 f"INSERT INTO work.notes ({_ANCHOR}, text, color, write_key) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                (*_anchor_values(anchor), text, color, key),
+                (*anchor_values(anchor), text, color, key),
             )
             self._index_terms(conn, "note", note_id, f"{text}\n{anchor.exact}")
             return note_id
@@ -351,9 +354,9 @@ class PgStore:
     ) -> Note:
         """Change a note's text (and colour). With ``expected_revision`` (the revision the
         analyst edited), a note changed since raises ConflictError and is left as it is."""
-        text = _user_text(text, "note")
+        text = user_text(text, "note")
         if color is not None:
-            color = _color(color)
+            color = checked_color(color)
 
         def body(conn: psycopg.Connection, key: str) -> None:
             row = conn.execute(
@@ -401,7 +404,7 @@ class PgStore:
     # ------------------------------------------------------------------ claims
 
     def add_claim(self, members: Sequence[ClaimMember], verdict: str, text: str = "") -> Claim:
-        verdict, text = _verdict(verdict), _user_text(text, "claim text")
+        verdict, text = checked_verdict(verdict), user_text(text, "claim text")
         if len(members) < 2 or len({m.anchor.article for m in members}) < 2:
             raise StoreError("a claim ties two or more figures in at least two different articles")
 
@@ -419,7 +422,7 @@ class PgStore:
                     f"INSERT INTO work.claim_members (claim_id, position, {_ANCHOR}, value, unit) "
                     "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                     [
-                        (claim_id, position, *_anchor_values(m.anchor), m.value, m.unit)
+                        (claim_id, position, *anchor_values(m.anchor), m.value, m.unit)
                         for position, m in enumerate(members)
                     ],
                 )
@@ -480,14 +483,8 @@ class PgStore:
     def save_search(
         self, name: str, query: str, sort: str = "relevance", watch: bool = False, seen: Iterable[str] = ()
     ) -> SavedSearch:
-        name = " ".join(_user_text(name, "search name").split())
-        if not name:
-            raise StoreError("a saved search needs a name")
-        if not query.strip():
-            raise StoreError("a saved search needs a query")
-        if sort not in SORTS:
-            raise StoreError(f"unknown sort {sort!r} (sorts: {', '.join(SORTS)})")
-        query, keys = _user_text(query, "query"), list(seen)
+        name, query = saved_search_input(name, query, sort)
+        keys = list(seen)
 
         def body(conn: psycopg.Connection, key: str) -> int:
             row = conn.execute(
@@ -587,7 +584,7 @@ class PgStore:
             with conn.cursor() as cursor:
                 cursor.executemany(
                     "SELECT work.set_anchor(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    [(kind, k, pos, *_anchor_values(a)[1:]) for kind, k, pos, a in updates],
+                    [(kind, k, pos, *anchor_values(a)[1:]) for kind, k, pos, a in updates],
                 )
 
         self._write("moved anchors", body)
@@ -738,19 +735,6 @@ def _stamp(value: object) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="seconds")
     return str(value or "")
-
-
-def _anchor_values(anchor: Anchor) -> tuple:
-    return (
-        anchor.article,
-        anchor.start,
-        anchor.end,
-        anchor.exact,
-        anchor.prefix,
-        anchor.suffix,
-        anchor.text_sha,
-        anchor.status,
-    )
 
 
 def _bookmark_from(row: Sequence) -> Bookmark:
