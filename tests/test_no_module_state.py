@@ -30,12 +30,12 @@ NOT_CORE = ("jjj_brief.app", "jjj_brief.cli", "jjj_brief.commands", "jjj_brief._
 # Read-only tables: module-level containers that are built once and only ever read.
 CONSTANTS: dict[str, set[str]] = {
     # briefings: claim kinds by role, the YAML sections' models, ordinal words
-    "briefings.check": {"_COUNT_KINDS", "_VALUELESS_KINDS"},
+    "briefings.readings": {"COUNT_KINDS", "VALUELESS_KINDS"},
     "briefings.schema": {"SECTION_MODELS"},
     "briefings.traceability": {"ORDINAL_WORDS"},
     # compare: unit conversions, noun families and weights of the aligner, labels
     "compare.align": {"DURATION_HOURS", "NOUN_FAMILIES", "WEIGHTS"},
-    "compare.facts": {"ASSESSMENT_LABELS", "MATCHING_VERDICT"},
+    "compare.model": {"ASSESSMENT_LABELS", "MATCHING_VERDICT"},
     "compare.subject": {"_BASE_PLACES"},
     "compare.values": {"DURATION_HOURS"},
     # figures: the grammar's lexicon (numbers, scales, months, units) and styles by kind
