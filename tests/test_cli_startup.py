@@ -59,6 +59,35 @@ def test_a_sub_command_imports_its_own_module_only():
     assert heavy_in(modules) == []
 
 
+# What a search of the seeds on an index already built needs: the query parser, the engine
+# (Whoosh for a small collection), the corpus and JSON. Not the briefings (their glossary
+# spellings are kept beside the index), pydantic, YAML, figures, compare, the work store or
+# any terminal library.
+NOT_FOR_SEARCH = ("pydantic", "yaml", "tantivy", "textual", "rich")
+NOT_FOR_SEARCH_OURS = (
+    "jjj_brief.briefings",
+    "jjj_brief.figures",
+    "jjj_brief.compare",
+    "jjj_brief.store",
+    "jjj_brief.translation",
+    "jjj_brief.imports",
+    "jjj_brief.formats",
+)
+
+
+def test_search_json_on_a_built_index_imports_only_what_it_needs():
+    first, _ = modules_after("search", "Caofeidian", "--json")  # builds the index: briefings needed
+    assert "jjj_brief.briefings.load" in first  # the probe sees what a run imports
+    modules, out = modules_after("search", "Caofeidian", "--json")
+    assert json.loads(out)["hits"], "the search found nothing: the probe ran no search"
+    unneeded = sorted(
+        m
+        for m in modules
+        if m.split(".")[0] in NOT_FOR_SEARCH or any(m == h or m.startswith(h + ".") for h in NOT_FOR_SEARCH_OURS)
+    )
+    assert unneeded == []
+
+
 def test_an_unknown_command_is_one_line_naming_the_known_ones(capsys):
     from jjj_brief.cli import main
 

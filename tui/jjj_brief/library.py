@@ -21,17 +21,21 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jjj_brief import paths
-from jjj_brief.briefings import load as briefings_load
-from jjj_brief.briefings.load import Briefings, briefings_stamp
-from jjj_brief.compare.align import FigureIndex
-from jjj_brief.compare.subject import Glossary, build_glossary
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
-from jjj_brief.figures import Figure, FigureBook, book_for
 from jjj_brief.search.api import SearchResult, SearchService
-from jjj_brief.store.session import WorkSession
-from jjj_brief.translation import Pairings
+
+# Start-up: a search on a reused index needs none of these (pydantic, YAML, the figure
+# and compare layers, the work store); each is imported where it is first used.
+if TYPE_CHECKING:
+    from jjj_brief.briefings.load import Briefings
+    from jjj_brief.compare.align import FigureIndex
+    from jjj_brief.compare.subject import Glossary
+    from jjj_brief.figures import Figure, FigureBook
+    from jjj_brief.store.session import WorkSession
+    from jjj_brief.translation import Pairings
 
 
 @dataclass(frozen=True)
@@ -87,13 +91,35 @@ class Library:
         self._briefings: _BriefingsEntry | None = None
         self._fixed_briefings = briefings is not None
         if briefings is not None:
+            from jjj_brief.compare.subject import build_glossary
+
             self._briefings = _BriefingsEntry((), briefings, build_glossary(briefings.glossary))
         self._index: tuple[Corpus, str, FigureIndex] | None = None
-        self.pairings = Pairings()
+        self._pairings: Pairings | None = None
         self.search = SearchService(self, own_work=_own_work)
-        self.work_session = WorkSession()  # the analyst's store, opened on first use
+        self._work_session: WorkSession | None = None
         if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
             self._briefings = share_from._briefings if not share_from._fixed_briefings else None
+
+    @property
+    def pairings(self) -> Pairings:
+        """Translation pairings, remembered per pair of articles (made on first use)."""
+        with self._lock:
+            if self._pairings is None:
+                from jjj_brief.translation import Pairings
+
+                self._pairings = Pairings()
+            return self._pairings
+
+    @property
+    def work_session(self) -> WorkSession:
+        """The analyst's store session (made on first use; it opens the store on first use)."""
+        with self._lock:
+            if self._work_session is None:
+                from jjj_brief.store.session import WorkSession
+
+                self._work_session = WorkSession()
+            return self._work_session
 
     def __repr__(self) -> str:
         return f"Library(data={self.paths.data}, seeds={self.paths.seeds}, briefings={self.paths.briefings})"
@@ -151,9 +177,12 @@ class Library:
             if self._fixed_briefings:
                 assert self._briefings is not None
                 return self._briefings
+            from jjj_brief.briefings.load import briefings_stamp, load_briefings
+            from jjj_brief.compare.subject import build_glossary
+
             stamp = briefings_stamp(self.paths.briefings)
             if self._briefings is None or self._briefings.stamp != stamp:
-                loaded = briefings_load.load_briefings(self.paths.briefings)
+                loaded = load_briefings(self.paths.briefings)
                 self._briefings = _BriefingsEntry(stamp, loaded, build_glossary(loaded.glossary))
             return self._briefings
 
@@ -166,6 +195,8 @@ class Library:
     def figure_book(self) -> FigureBook:
         """The figures of the current corpus generation: the book the figure layer keeps on
         the corpus object (a new corpus after an import: a new book)."""
+        from jjj_brief.figures import book_for
+
         return book_for(self.corpus())
 
     def figure_index(self) -> FigureIndex:
@@ -174,6 +205,8 @@ class Library:
         with self._lock:
             current, glossary = self.corpus(), self.glossary()
             if self._index is None or self._index[0] is not current or self._index[1] != glossary.fingerprint:
+                from jjj_brief.compare.align import FigureIndex
+
                 self._index = (current, glossary.fingerprint, FigureIndex(current, glossary, self.figures))
             return self._index[2]
 
@@ -182,7 +215,8 @@ class Library:
         """Release the open search engine and work store (the library stays usable; both
         reopen on demand)."""
         self.search.close()
-        self.work_session.close()
+        if self._work_session is not None:
+            self._work_session.close()
 
 
 def _own_work(query: str, limit: int) -> SearchResult | None:
