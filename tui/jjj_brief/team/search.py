@@ -4,14 +4,9 @@ The API's :class:`~jjj_brief.search.api.Engine` parses the query, runs the natur
 fallback, checks figures by value and makes snippets and highlights (offsets into the
 passage) -- the same on every engine. This module answers its searcher calls (``top``,
 ``grouped``, ``facets``, ``matches``, ``doc_frequency``) with SQL compiled from the
-engine-neutral query tree (:mod:`jjj_brief.search.query`):
+engine-neutral query tree (:mod:`jjj_brief.search.query`) by :mod:`jjj_brief.team.search_sql`.
+The team database as a generation (settings, vocabulary) is :mod:`jjj_brief.team.search_index`.
 
-* text nodes (terms, phrases, prefixes and their And/Or/Not) become one ``tsquery`` of
-  our analyzed terms, matched against ``passages.terms`` (lexemes quoted, so PostgreSQL's
-  own text configuration never re-analyzes them; a phrase is ``<->``);
-* ``Keyword`` filters become column tests (``kind``, ``article``, ``year``, ``topics``);
-* ``ValueRange`` becomes a range look-up in the ``figures`` table, with the same
-  tolerance rule as :func:`jjj_brief.search.values.matches`;
 * ranking: ``ORDER BY terms <=> tsquery`` on the RUM index (ranked inside the index: a
   top 10 reads about 10 rows), or ``ts_rank`` on GIN. Briefing items weigh half, as on
   the embedded engines.
@@ -26,270 +21,23 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from functools import singledispatch
 from typing import Any
 
 from jjj_brief.search import query as q
 from jjj_brief.search.index import IndexStatus, IndexUnavailable
 from jjj_brief.search.query import Node, QueryContext
+from jjj_brief.team.search_index import NAME, PgIndex, TeamVocabulary, query_rows
+from jjj_brief.team.search_sql import FIELD_COLUMNS, Sql, _condition, compile_tree
 
-NAME = "postgres"
+__all__ = ["NAME", "PgSearcher", "compile_tree", "team_generation", "team_index_status"]
+
 COUNT_LIMIT = 5_000  # matches counted exactly; beyond, the total is "at least"
 GROUP_SCAN = 8  # grouping: rows read per wanted article at first
 RERANK_EXTRA = 20  # rows read beyond a page, re-ranked with the briefing weight
-FIELD_COLUMNS = {
-    "kind": "p.kind",
-    "article": "p.article",
-    "year": "p.year",
-    "import_key": "p.import_key",
-    "outlet_key": "p.outlet_key",
-    "date_key": "p.date_key",
-}
-ARRAY_COLUMNS = {"topics": "p.topics", "outlet_terms": "p.outlet_terms"}
 SELECT_FIELDS = (
     "p.kind, p.article, p.file, p.title, p.outlet, p.date, p.year, p.start_offset, p.end_offset, "
     "p.body, p.figures, p.outlet_key"
 )
-
-
-# ---------------------------------------------------------------- query tree -> SQL
-
-
-def lexeme(term: str) -> str:
-    """A term as a quoted tsquery operand (never re-analyzed by PostgreSQL)."""
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-@singledispatch
-def text_query(node: object) -> str | None:
-    """The tsquery of a node made of body text only (terms, phrases, prefixes and their
-    And/Or/Not); None for anything else. ``""`` for a node that matches nothing."""
-    raise TypeError(f"no PostgreSQL compiler for query node {node.__class__.__name__}")
-
-
-@text_query.register
-def _(node: q.Term) -> str | None:
-    return lexeme(node.text) if node.field == "body" else None
-
-
-@text_query.register
-def _(node: q.Phrase) -> str | None:
-    if node.field != "body":
-        return None
-    return (
-        "(" + " <-> ".join(lexeme(word) for word in node.words) + ")" if len(node.words) > 1 else lexeme(node.words[0])
-    )
-
-
-@text_query.register
-def _(node: q.Prefix) -> str | None:
-    if node.field != "body":
-        return None
-    return "(" + " | ".join(lexeme(term) for term in node.expanded) + ")" if node.expanded else ""
-
-
-@text_query.register(q.Keyword)
-@text_query.register(q.ValueRange)
-@text_query.register(q.Every)
-@text_query.register(q.Nothing)
-def _(node: Node) -> str | None:
-    return None
-
-
-@text_query.register
-def _(node: q.Not) -> str | None:
-    inner = text_query(node.child)
-    if inner is None:
-        return None
-    return f"!{inner}" if inner else None  # NOT nothing: everything (not a text query)
-
-
-def _combine(children: Sequence[Node], op: str) -> str | None:
-    parts = [text_query(child) for child in children]
-    if any(part is None for part in parts):
-        return None
-    live = [part for part in parts if part]
-    if op == "&" and len(live) < len(parts):  # an And with a part that matches nothing
-        negated_empty = all(not isinstance(c, q.Not) for c, p in zip(children, parts) if p == "")
-        if negated_empty:
-            return ""
-    if not live:
-        return ""
-    if all(part.startswith("!") for part in live) and op == "&":
-        return None  # only exclusions: not something an index can start from
-    return live[0] if len(live) == 1 else "(" + f" {op} ".join(live) + ")"
-
-
-@text_query.register
-def _(node: q.And) -> str | None:
-    return _combine(node.children, "&")
-
-
-@text_query.register
-def _(node: q.Or) -> str | None:
-    return _combine(node.children, "|")
-
-
-@text_query.register
-def _(node: q.AtLeast) -> str | None:
-    # As on the embedded engines: an Or ranked by score; the API counts what each hit holds.
-    return _combine(node.children, "|")
-
-
-@dataclass
-class Sql:
-    """A WHERE condition with its parameters, and the tsquery to rank by (None: no text)."""
-
-    where: str
-    params: list[Any] = field(default_factory=list)
-    rank: str | None = None
-
-
-def compile_tree(node: Node) -> Sql:
-    """The SQL for a query tree (over ``passages p``)."""
-    text = text_query(node)
-    if text == "":
-        return Sql("FALSE")
-    if text is not None:
-        return Sql("p.terms @@ %s::tsquery", [text], text)
-    if isinstance(node, q.And):
-        # The text children go into one tsquery (one index condition, ranked); the rest are column tests.
-        texts = [c for c in node.children if _positive_text(c) or _negated_text(c)]
-        rest = [c for c in node.children if c not in texts]
-        joined = _combine(texts, "&") if texts else None
-        parts: list[Sql] = []
-        if joined == "":
-            return Sql("FALSE")
-        if joined is not None:
-            parts.append(Sql("p.terms @@ %s::tsquery", [joined], joined))
-        else:
-            rest = list(node.children)
-        for child in rest:
-            if isinstance(child, q.Not):
-                inner = compile_tree(child.child)
-                parts.append(Sql(f"NOT ({inner.where})", inner.params))
-            else:
-                parts.append(compile_tree(child))
-        rank = next((part.rank for part in parts if part.rank), None)
-        return Sql(" AND ".join(f"({p.where})" for p in parts), [x for p in parts for x in p.params], rank)
-    return _condition(node)
-
-
-def _positive_text(node: Node) -> bool:
-    return not isinstance(node, q.Not) and bool(text_query(node))
-
-
-def _negated_text(node: Node) -> bool:
-    return isinstance(node, q.Not) and bool(text_query(node.child))
-
-
-@singledispatch
-def _condition(node: object) -> Sql:
-    raise TypeError(f"no PostgreSQL compiler for query node {node.__class__.__name__}")
-
-
-@_condition.register
-def _(node: q.Term) -> Sql:
-    if node.field in ARRAY_COLUMNS:
-        return Sql(f"{ARRAY_COLUMNS[node.field]} @> ARRAY[%s]::text[]", [node.text])
-    return compile_tree(node)
-
-
-@_condition.register(q.Phrase)
-@_condition.register(q.Prefix)
-def _(node: Node) -> Sql:
-    return compile_tree(node)
-
-
-@_condition.register
-def _(node: q.Keyword) -> Sql:
-    if node.field in ARRAY_COLUMNS:
-        return Sql(f"{ARRAY_COLUMNS[node.field]} @> ARRAY[%s]::text[]", [node.value])
-    column = FIELD_COLUMNS.get(node.field)
-    if column is None:
-        raise TypeError(f"no PostgreSQL column for keyword field {node.field!r}")
-    return Sql(f"{column} = %s", [node.value])
-
-
-def _figure_condition(node: q.ValueRange) -> Sql:
-    """Figures (``f``) whose value or likely value is in the range: the exact rule of
-    :func:`jjj_brief.search.values.matches`, on an index of (unit, value)."""
-    low, high = node.low, node.high
-    # tolerance is at most half a unit in the third significant digit (< 0.6% of the value)
-    reach = "f.tolerance" if node.widen else "0"
-    params: list[Any] = []
-    cond = []
-    if node.unit is not None:
-        cond.append("f.unit = %s")
-        params.append(node.unit)
-    if node.widen:
-        cond.append("f.value BETWEEN %s AND %s")
-        params += [low / 1.01 if low > 0 else low, high * 1.01 if high != float("inf") else high]
-    cond.append(f"f.value + {reach} >= %s AND f.value - {reach} <= %s")
-    params += [low, high]
-    return Sql(" AND ".join(cond), params)
-
-
-@_condition.register
-def _(node: q.ValueRange) -> Sql:
-    """Passages with a figure (or a suspect figure's likely value) in the range."""
-    figure = _figure_condition(node)
-    return Sql(f"EXISTS (SELECT 1 FROM figures f WHERE f.passage = p.id AND {figure.where})", figure.params)
-
-
-@_condition.register
-def _(node: q.And) -> Sql:
-    return compile_tree(node)
-
-
-@_condition.register
-def _(node: q.Or) -> Sql:
-    return _any(node.children)
-
-
-@_condition.register
-def _(node: q.AtLeast) -> Sql:
-    return _any(node.children)
-
-
-def _any(children: Sequence[Node]) -> Sql:
-    texts = [text_query(child) for child in children]
-    rank = " | ".join(t for t in texts if t) or None
-    if all(t is not None or isinstance(c, q.ValueRange) for c, t in zip(children, texts)):
-        # Words or figures (a number typed: its printed forms or its value): the union of
-        # two index look-ups, not an OR the planner can only answer by reading every row.
-        selects, params = [], []
-        text = " | ".join(t for t in texts if t)
-        if text:
-            selects.append("SELECT t.id FROM passages t WHERE t.terms @@ %s::tsquery")
-            params.append(text)
-        for child in children:
-            if isinstance(child, q.ValueRange):
-                figure = _figure_condition(child)
-                selects.append(f"SELECT f.passage FROM figures f WHERE {figure.where}")
-                params += figure.params
-        if not selects:
-            return Sql("FALSE")
-        return Sql(f"p.id IN ({' UNION '.join(selects)})", params, rank)
-    parts = [compile_tree(child) for child in children]
-    return Sql(" OR ".join(f"({p.where})" for p in parts), [x for p in parts for x in p.params], rank)
-
-
-@_condition.register
-def _(node: q.Not) -> Sql:
-    inner = compile_tree(node.child)
-    return Sql(f"NOT ({inner.where})", inner.params)
-
-
-@_condition.register
-def _(node: q.Every) -> Sql:
-    return Sql("TRUE")
-
-
-@_condition.register
-def _(node: q.Nothing) -> Sql:
-    return Sql("FALSE")
 
 
 # ---------------------------------------------------------------- the searcher
@@ -331,19 +79,7 @@ class PgSearcher:
         return None
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple]:
-        import psycopg
-
-        try:
-            with self.index.team.read() as conn:
-                return conn.execute(sql, params).fetchall()
-        except psycopg.Error as exc:
-            raise IndexUnavailable(f"team search failed: {' '.join(str(exc).split())[:200]}") from None
-        except IndexUnavailable:
-            raise
-        except Exception as exc:
-            if exc.__class__.__name__ == "TeamUnavailable":
-                raise IndexUnavailable(str(exc)) from None
-            raise
+        return query_rows(self.index.team, sql, params)
 
     def _ranked(self, compiled: Sql, limit: int, sort: str, offset: int = 0) -> list[tuple]:
         """The best ``limit`` rows (after ``offset``): fields then score."""
@@ -488,69 +224,6 @@ class PgStore:
         return None
 
 
-class PgIndex:
-    """The team database's search side: settings, counts, vocabulary (cached until the
-    corpus changes: ``corpus_version`` in ``team_settings``)."""
-
-    def __init__(self, team: Any) -> None:
-        self.team = team
-        self._lock = threading.Lock()
-        self._version: str | None = None
-        self._vocab: Counter | None = None
-        self._settings: dict[str, str] | None = None
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return PgSearcher(self)._rows(sql, params)
-
-    def settings(self) -> dict[str, str]:
-        if self._settings is None:
-            self._settings = dict(self._query("SELECT key, value FROM team_settings"))
-        return self._settings
-
-    @property
-    def rum(self) -> bool:
-        return self.settings().get("search_index") == "rum"
-
-    def check_version(self) -> None:
-        """Forget cached vocabulary and settings when an import changed the corpus."""
-        rows = self._query("SELECT value FROM team_settings WHERE key = 'corpus_version'")
-        version = rows[0][0] if rows else ""
-        with self._lock:
-            if version != self._version:
-                self._version, self._vocab, self._settings = version, None, None
-
-    @property
-    def aliases(self) -> list[list[str]]:
-        raw = self.settings().get("aliases")
-        return json.loads(raw) if raw else []
-
-    @property
-    def vocab(self) -> Counter:
-        with self._lock:
-            if self._vocab is None:
-                self._vocab = Counter(dict(self._query("SELECT word, docs FROM search_vocab")))
-            return self._vocab
-
-    def doc_count(self) -> int:
-        rows = self._query("SELECT reltuples::bigint FROM pg_class WHERE relname = 'passages'")
-        estimate = int(rows[0][0]) if rows else -1
-        if estimate < 0:  # never analyzed
-            return int(self._query("SELECT count(*) FROM passages")[0][0])
-        return estimate
-
-    def passage_count(self) -> int:
-        return int(self._query("SELECT count(*) FROM passages WHERE kind = 'passage'")[0][0])
-
-    def resolve_article(self, ref: str) -> str | None:
-        key = ref.strip().casefold()
-        rows = self._query(
-            "SELECT id FROM articles WHERE lower(id) = %s OR lower(file) = %s "
-            "OR lower(regexp_replace(file, '\\.[^./]+$', '')) = %s ORDER BY id LIMIT 1",
-            [key, key, key],
-        )
-        return rows[0][0] if rows else None
-
-
 class PgGeneration:
     """What the search API's Engine reads from a generation, for the team database."""
 
@@ -579,27 +252,6 @@ class PgGeneration:
 
     def close(self) -> None:
         return None
-
-
-class TeamVocabulary(Sequence):
-    """The server's folded words, sorted, for prefix expansion (read when a query needs it)."""
-
-    def __init__(self, index: PgIndex) -> None:
-        self._source = index
-        self._words: list[str] | None = None
-        self._for: Counter | None = None
-
-    def _load(self) -> list[str]:
-        vocab = self._source.vocab
-        if self._words is None or self._for is not vocab:
-            self._words, self._for = sorted(vocab), vocab
-        return self._words
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-    def __getitem__(self, index):  # type: ignore[override]
-        return self._load()[index]
 
 
 _GENERATIONS: dict[Any, tuple[PgGeneration, QueryContext]] = {}
