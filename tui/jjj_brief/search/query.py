@@ -27,51 +27,79 @@ Parsing never fails: anything it cannot use is dropped and reported in ``message
 (an unbalanced quote, a lone ``OR``, a field that does not exist, an over-long query).
 Words that a glossary entry lists as spellings of one thing are expanded to all of them.
 
-The query tree
---------------
-:func:`parse` returns an engine-neutral tree of plain frozen dataclasses; nothing here
-imports a search engine. Each engine compiles the tree (Whoosh:
-:mod:`jjj_brief.search.whoosh_query`). Terms in the tree are already analyzed (folded,
-stemmed: see :mod:`jjj_brief.search.analyzer`), so an engine looks them up verbatim.
-
-=================================  ==================================================
-``Term(field, text)``              one analyzed term in a text field (``body``,
-                                   ``outlet_terms``)
-``Phrase(field, words)``           analyzed terms at consecutive positions
-``Prefix(field, prefix, expanded)`` words starting with ``prefix``; ``expanded`` is the
-                                   stemmed terms of the vocabulary it matched (capped),
-                                   which is what engines search (an OR of them)
-``Keyword(field, value)``          exact value of a keyword field (``kind``, ``article``,
-                                   ``year``, ``topics``): a filter, not analyzed
-``And(children)``                  all children; a ``Not`` child excludes
-``Or(children)``                   any child
-``Not(child)``                     only meaningful as a child of ``And``
-``Every()``                        every document (a query of exclusions only)
-``Nothing()``                      no document (a prefix nothing starts with)
-``ValueRange(field, low, high,``   documents with a figure valued in ``[low, high]``
-``unit, keys, widen)``             (``unit`` None: any). Engines match any of ``keys``
-                                   (terms of the ``values`` keyword field, computed
-                                   by :mod:`jjj_brief.search.values`): candidates,
-                                   which the search API verifies per hit
-``AtLeast(minimum, children)``     at least ``minimum`` children match. An engine
-                                   may return a superset ranked by score (an Or);
-                                   the search API counts what each hit holds
-=================================  ==================================================
-
-To add a node: define a frozen dataclass here, produce it in the parser, and register
-a compiler for it in each engine's module (they dispatch on the node class, and raise
-``TypeError`` for a node they do not know, so a forgotten engine fails loudly in tests).
+The parsed query's tree and types are :mod:`jjj_brief.search.query_tree` (re-exported
+here); words, phrases, prefixes, numbers and glossary spellings become clauses in
+:mod:`jjj_brief.search.query_words`. This module runs the lexer, reads the filters,
+combines the operators and assembles the strict query and its natural fallback.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 
-from jjj_brief.search.analyzer import STOP_WORDS, fold, stem, surface_analysis, surface_words, words_key
+from jjj_brief.search.analyzer import fold, surface_analysis, surface_words
+from jjj_brief.search.query_tree import (
+    And,
+    AtLeast,
+    Clause,
+    Concept,
+    Every,
+    Keyword,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    QueryContext,
+    Term,
+    ValueRange,
+    all_of,
+    any_of,
+    walk,
+)
+from jjj_brief.search.query_words import (
+    MAX_PREFIX_TERMS,
+    MAX_QUERY_PREFIX_TERMS,
+    _cap_prefixes,
+    _expand_aliases,
+    _lex_phrase,
+    _lex_word,
+    _shown_phrase,
+    _typed_numbers,
+    prune_variants,
+    text_query,
+)
+
+__all__ = [
+    "And",
+    "AtLeast",
+    "Clause",
+    "Concept",
+    "Every",
+    "Keyword",
+    "MAX_PREFIX_TERMS",
+    "MAX_QUERY_PREFIX_TERMS",
+    "Node",
+    "Not",
+    "Nothing",
+    "Or",
+    "ParsedQuery",
+    "Phrase",
+    "Prefix",
+    "QueryContext",
+    "Term",
+    "ValueRange",
+    "all_of",
+    "any_of",
+    "parse",
+    "prune_variants",
+    "text_query",
+    "time_limit_message",
+    "walk",
+]
 
 FILTERS = ("outlet", "year", "article", "topic", "kind", "value", "unit", "sort")
 SORTS = {"date": "date", "+date": "date", "-date": "-date", "relevance": "relevance", "score": "relevance"}
@@ -101,8 +129,6 @@ KIND_NAMES = {
 }
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
-MAX_PREFIX_TERMS = 200  # words one prefix stands for, at most
-MAX_QUERY_PREFIX_TERMS = 240  # ... and all the prefixes of a query together (a* OR b* OR ... l*)
 # Whatever is typed, an engine that can stop early stops collecting after this long and
 # the hits found so far are shown, with :func:`time_limit_message` (Whoosh: a time-limited
 # collector; tantivy answers these capped queries in milliseconds and has no such hook).
@@ -112,8 +138,6 @@ QUERY_TIME_LIMIT_S = 2.0
 def time_limit_message() -> str:
     return f"search stopped after {QUERY_TIME_LIMIT_S:g} s: showing the hits found by then (a narrower query finds all)"
 
-
-MAX_ALIAS_WORDS = 8
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "＂": '"'})
 _LEXER = re.compile(
@@ -125,209 +149,6 @@ _LEXER = re.compile(
     """,
     re.VERBOSE,
 )
-
-
-# ---------------------------------------------------------------- the neutral query tree
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    field: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    field: str
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Prefix:
-    field: str
-    prefix: str  # folded, as typed (for display)
-    expanded: tuple[str, ...]  # the stemmed index terms it stands for
-
-
-@dataclass(frozen=True, slots=True)
-class Keyword:
-    field: str
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class And:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Or:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    child: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Every:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ValueRange:
-    field: str
-    low: float
-    high: float
-    unit: str | None  # canonical unit; None: any
-    keys: tuple[str, ...]  # keyword terms whose buckets cover the range (candidates)
-    widen: bool = True  # a figure's own printed rounding may reach the range (typed numbers)
-
-
-@dataclass(frozen=True, slots=True)
-class AtLeast:
-    minimum: int
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Nothing:
-    pass
-
-
-Node = Term | Phrase | Prefix | Keyword | And | Or | Not | Every | Nothing | ValueRange | AtLeast
-
-
-def any_of(children: Sequence[Node]) -> Node:
-    """``Or`` of ``children``, or the one child alone."""
-    return children[0] if len(children) == 1 else Or(tuple(children))
-
-
-def all_of(children: Sequence[Node]) -> Node:
-    """``And`` of ``children``, or the one child alone."""
-    return children[0] if len(children) == 1 else And(tuple(children))
-
-
-def walk(node: Node) -> Iterator[Node]:
-    """``node`` and all its descendants, depth first."""
-    yield node
-    if isinstance(node, (And, Or, AtLeast)):
-        for child in node.children:
-            yield from walk(child)
-    elif isinstance(node, Not):
-        yield from walk(node.child)
-
-
-@dataclass
-class Clause:
-    """One unit of the query: its tree, how we show it, and the terms it lights."""
-
-    query: Node
-    shown: str
-    terms: set[tuple[str, ...]] = field(default_factory=set)  # term sequences to light
-    negated: bool = False
-    plain_word: str | None = None  # the typed word, for alias windows and "did you mean"
-    values: tuple[ValueRange, ...] = ()  # a number's value ranges
-    required: bool = False  # phrase / OR group: strict in the natural fallback
-    sort: str | None = None  # a sort: "filter"
-    label: str | None = None  # as typed (a glossary group shows all its spellings)
-    loose: Node | None = None  # the word's family (settle: settlement), for the fallback
-    loose_terms: set[tuple[str, ...]] = field(default_factory=set)
-
-
-@dataclass
-class Concept:
-    """One thing a query asks for: a word (with its glossary spellings), a phrase, an OR
-    group, a prefix or a number. The natural fallback counts concepts held, and a hit
-    lists the ones it lacks (``missing``)."""
-
-    node: Node
-    shown: str  # as typed ("missing" lists these)
-    terms: set[tuple[str, ...]]
-    values: tuple[ValueRange, ...] = ()  # a number concept's ranges (verified per hit)
-    required: bool = False  # a "phrase" or an OR group keeps its strict meaning
-    filler: bool = False  # "how", "did" ...: not counted, never missing
-    loose: Node | None = None  # what the fallback counts: the word's family (see _word_family)
-    loose_terms: set[tuple[str, ...]] = field(default_factory=set)
-
-
-@dataclass
-class ParsedQuery:
-    query: Node | None  # None: nothing searchable was typed
-    shown: str
-    terms: set[tuple[str, ...]]  # positive term sequences (1 = single term), for highlighting
-    words: list[str]  # plain words as typed (for "did you mean")
-    messages: list[str]
-    is_filter_only: bool = False
-    concepts: list[Concept] = field(default_factory=list)
-    fallback: Node | None = None  # most concepts + the same filters; None: no fallback
-    fallback_minimum: int = 0  # concepts (counted ones) a fallback hit must hold
-    value_filters: tuple[ValueRange, ...] = ()  # value:/unit: filters (verified per hit)
-    sort: str = "relevance"  # relevance | date | -date
-
-    @property
-    def value_ranges(self) -> tuple[ValueRange, ...]:
-        """Every range a hit's figures are checked against (numbers typed and value: filters)."""
-        return tuple(r for c in self.concepts for r in c.values) + self.value_filters
-
-
-@dataclass
-class QueryContext:
-    """What parsing needs to know about the index."""
-
-    alias_groups: dict[str, list[str]] = field(default_factory=dict)  # words_key -> spellings
-    vocabulary: Sequence[str] = ()  # sorted folded words, for prefixes
-    resolve_article: Callable[[str], str | None] = lambda ref: None
-
-    @classmethod
-    def build(
-        cls,
-        groups: Sequence[Sequence[str]],
-        vocabulary: Sequence[str],
-        resolve_article: Callable[[str], str | None] | None = None,
-    ) -> QueryContext:
-        by_key: dict[str, list[str]] = {}
-        for group in groups:
-            spellings = [s for s in dict.fromkeys(group) if words_key(s)]
-            if len(spellings) < 2:
-                continue
-            for spelling in spellings:
-                merged = by_key.setdefault(words_key(spelling), [])
-                merged.extend(s for s in spellings if s not in merged)
-        return cls(by_key, sorted(vocabulary), resolve_article or (lambda ref: None))
-
-
-# ---------------------------------------------------------------- text -> query tree
-
-
-def text_query(text: str, fieldname: str = "body") -> tuple[Node | None, set[tuple[str, ...]]]:
-    """The query for one spelling or phrase, matching both split and closed compounds."""
-    split_terms: list[str] = []
-    closed_terms: list[str] = []
-    for surface in surface_words(text):
-        parts, closed = surface_analysis(surface)
-        split_terms.extend(term for term, _ in parts)
-        if closed is not None:
-            closed_terms.append(closed[0])
-        else:
-            closed_terms.extend(term for term, _ in parts)
-    if not split_terms and not closed_terms:
-        return None, set()
-    highlight = {tuple(seq) for seq in (split_terms, closed_terms) if seq}
-    variants: list[Node] = []
-    for sequence in (split_terms, closed_terms):
-        if not sequence:
-            continue
-        variant: Node = Term(fieldname, sequence[0]) if len(sequence) == 1 else Phrase(fieldname, tuple(sequence))
-        if variant not in variants:
-            variants.append(variant)
-    return any_of(variants), highlight
-
-
-def _shown_phrase(text: str) -> str:
-    text = " ".join(text.split())
-    return f'"{text}"' if (" " in text or not text) else text
 
 
 # ---------------------------------------------------------------- the parser
@@ -371,185 +192,6 @@ def parse(raw: str, context: QueryContext | None = None) -> ParsedQuery:
         clauses = clauses[:MAX_CLAUSES]
         messages.append(f"query has too many parts; used the first {MAX_CLAUSES}")
     return _assemble(clauses, filters, messages)
-
-
-def _typed_numbers(text: str, matches: list[re.Match], context: QueryContext) -> list[tuple[int, int, Clause]]:
-    """Numbers with a scale or unit typed as plain words: (start, end, clause) each.
-
-    The figure grammar reads them (the one reader of numbers), over the plain words only:
-    fields, phrases and negated words are blanked out first. A number that spells a
-    glossary alias ("1-1.5 hour") stays words, so the alias expansion keeps it.
-    """
-    if not any(ch.isdigit() for ch in text) and not re.search(r"(?i)illion|thousand", text):
-        return []
-    plain = list(text)
-    for match in matches:
-        word = match.group("word")
-        if word is None or word.startswith("-") or word in ("OR", "NOT"):
-            plain[match.start() : match.end()] = " " * (match.end() - match.start())
-    try:
-        from jjj_brief.figures import extract_figures
-        from jjj_brief.search import values
-    except ImportError:  # pragma: no cover - figures ship with the package
-        return []
-    found = []
-    for figure in extract_figures("".join(plain)):
-        if figure.kind not in values.VALUE_KINDS or figure.value is None or figure.value <= 0:
-            continue
-        number_text = values._printed_number(figure.text) or ""
-        scaled = number_text and abs(float(number_text.replace(",", "")) - figure.value) > 1e-9
-        if figure.unit is None and not scaled:
-            continue  # a bare number ("38.6") stays a word
-        typed = figure.text
-        if figure.qualifier and typed.lower().startswith(figure.qualifier):
-            typed = typed[len(figure.qualifier) :].strip()
-        if words_key(typed) in context.alias_groups:
-            continue
-        found.append((figure.start, figure.end, _number_clause(typed, figure.value, figure.unit)))
-    return found
-
-
-def _number_clause(typed: str, value: float, unit: str | None) -> Clause:
-    from jjj_brief.search import values
-
-    tolerance = values.printed_tolerance(typed, value, query=True)
-    unit = values.canonical_unit(unit)
-    low, high = value - tolerance, value + tolerance
-    value_range = ValueRange("values", low, high, unit, values.range_keys(low, high, unit))
-    words, terms = text_query(typed)
-    node: Node = Or((words, value_range)) if words is not None else value_range
-    # plain_word: a run of words including the number can still spell a glossary alias.
-    return Clause(node, typed, terms, values=(value_range,), plain_word=typed)
-
-
-def _lex_word(word: str, items: list, messages: list[str], context: QueryContext) -> None:
-    if word in ("OR", "||", "|"):
-        items.append("OR")
-        return
-    if word in ("NOT", "!"):
-        items.append("NOT")
-        return
-    if word in ("AND", "&&", "&", "+"):
-        return
-    negated = False
-    if word.startswith("-") and len(word) > 1:
-        negated, word = True, word.lstrip("-")
-    elif word == "-" or not surface_words(word):
-        return  # punctuation only
-    if word.endswith("*") and surface_words(word.rstrip("*")):
-        clause = _prefix_clause(word.rstrip("*"), context)
-        if clause is None:
-            messages.append(f"nothing in the index starts with {word.rstrip('*')!r}")
-            clause = Clause(Nothing(), word)
-        clause.negated = negated
-        items.append(clause)
-        return
-    query, terms = text_query(word)
-    if query is None:
-        if fold(word.strip("*")) in STOP_WORDS:
-            messages.append(f"common word {word!r} ignored")
-        return
-    clause = Clause(query, word, terms, negated, plain_word=None if negated else word)
-    if not negated:
-        clause.loose, clause.loose_terms = _word_family(word, context)
-    items.append(clause)
-
-
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ing", "ly", "ed", "es", "al", "s", "y")
-MIN_ROOT = 5
-MAX_FAMILY = 24
-
-
-def _word_family(word: str, context: QueryContext) -> tuple[Node | None, set[tuple[str, ...]]]:
-    """The word with its derivations, for the natural fallback only: the corpus words
-    sharing its root (``settle`` -> settled, settlement; ``directly`` -> direct;
-    ``provinces`` -> provincial), which stemming keeps apart. None for short roots,
-    numbers, compounds, or roots so common that they stop meaning the word."""
-    parts, closed = surface_analysis(word) if len(surface_words(word)) == 1 else ((), None)
-    if closed is not None or len(parts) != 1 or any(ch.isdigit() for ch in word):
-        return None, set()
-    folded = parts[0][1]
-    root = folded
-    for suffix in _SUFFIXES:
-        if folded.endswith(suffix) and len(folded) - len(suffix) >= MIN_ROOT:
-            root = folded[: -len(suffix)]
-            break
-    if len(root) < MIN_ROOT:
-        return None, set()
-    vocab = context.vocabulary
-    i = bisect.bisect_left(vocab, root)
-    family: list[str] = [parts[0][0]]
-    while i < len(vocab) and vocab[i].startswith(root):
-        term = stem(vocab[i])
-        if term not in family:
-            family.append(term)
-            if len(family) > MAX_FAMILY:
-                return None, set()
-        i += 1
-    if len(family) == 1:
-        return None, set()
-    return Prefix("body", root, tuple(family)), {(t,) for t in family}
-
-
-def _prefix_clause(stem_text: str, context: QueryContext) -> Clause | None:
-    words = surface_words(stem_text)
-    parts, closed = surface_analysis(words[0]) if len(words) == 1 else ((), None)
-    prefix = closed[1] if closed else (parts[0][1] if parts else fold(stem_text))
-    vocab = context.vocabulary
-    i = bisect.bisect_left(vocab, prefix)
-    terms: list[str] = []
-    seen: set[str] = set()
-    while i < len(vocab) and vocab[i].startswith(prefix) and len(terms) <= MAX_PREFIX_TERMS:
-        term = stem(vocab[i])
-        if term not in seen:
-            seen.add(term)
-            terms.append(term)
-        i += 1
-    if not terms:
-        return None
-    return Clause(Prefix("body", prefix, tuple(terms)), f"{prefix}*", {(t,) for t in terms})
-
-
-def _cap_prefixes(items: list, messages: list[str]) -> None:
-    """Bound what the prefixes of one query expand to, together: each gets an equal share
-    of :data:`MAX_QUERY_PREFIX_TERMS` (at most :data:`MAX_PREFIX_TERMS`, at least one), so the cost of ``a* OR b* OR … OR l*`` does not grow with the
-    vocabulary. A prefix cut short says so: "showing words starting with a… (first 20)"."""
-    prefixes = [c for c in items if isinstance(c, Clause) and isinstance(c.query, Prefix)]
-    if not prefixes:
-        return
-    share = min(MAX_PREFIX_TERMS, max(1, MAX_QUERY_PREFIX_TERMS // len(prefixes)))
-    cut: list[str] = []
-    for clause in prefixes:
-        node = clause.query
-        if len(node.expanded) > share:
-            kept = node.expanded[:share]
-            clause.query = Prefix(node.field, node.prefix, kept)
-            clause.terms = {(t,) for t in kept}
-            cut.append(f"{node.prefix}…")
-    if cut:
-        messages.append(
-            f"showing words starting with {', '.join(cut)} (first {share}{' each' if len(cut) > 1 else ''})"
-        )
-
-
-def _lex_phrase(match: re.Match, items: list, messages: list[str], context: QueryContext) -> None:
-    phrase = match.group("phrase") or ""
-    negated = bool(match.group("pneg"))
-    if not match.group("close"):
-        messages.append("unbalanced quote ignored")
-        for word in phrase.split():
-            _lex_word(word, items, messages, context)
-        return
-    query, terms = text_query(phrase)
-    if query is None:
-        if phrase.strip():
-            messages.append(f"phrase {phrase!r} has only common words; ignored")
-        return
-    aliases = context.alias_groups.get(words_key(phrase))
-    if aliases and not negated:
-        items.append(_alias_clause(phrase, aliases))
-        return
-    items.append(Clause(query, _shown_phrase(phrase), terms, negated, required=True))
 
 
 def _lex_field(match: re.Match, items: list, filters: list[Clause], messages: list[str], context: QueryContext) -> None:
@@ -653,86 +295,6 @@ def _filter_clause(name: str, value: str, messages: list[str], context: QueryCon
         messages.append(f"kind:{value} unknown (kinds: passage, topic, fact, glossary, note, claim); ignored")
         return None
     return Clause(Keyword("kind", kind), f"kind:{kind}")
-
-
-# ---------------------------------------------------------------- aliases and operators
-
-
-def _alias_clause(typed: str, spellings: list[str]) -> Clause:
-    leaves: list[Node] = []
-    terms: set[tuple[str, ...]] = set()
-    for spelling in [typed, *spellings]:
-        query, spelling_terms = text_query(spelling)
-        if query is None:
-            continue
-        terms |= spelling_terms
-        for leaf in query.children if isinstance(query, Or) else [query]:
-            if leaf not in leaves:
-                leaves.append(leaf)
-    leaves = prune_variants(leaves)
-    shown_keys = {words_key(typed)}
-    others = []
-    for spelling in spellings:
-        if words_key(spelling) not in shown_keys:
-            shown_keys.add(words_key(spelling))
-            others.append(spelling)
-    shown = (
-        _shown_phrase(typed) if not others else ("(" + " OR ".join(_shown_phrase(s) for s in [typed, *others]) + ")")
-    )
-    return Clause(any_of(leaves), shown, terms, plain_word=None, label=typed)
-
-
-def prune_variants(leaves: list) -> list:
-    """Drop alternatives whose matches another alternative already covers.
-
-    In an OR, a phrase containing a word that is itself an alternative (``"Xiongan New
-    Area"`` next to ``Xiongan``), or containing a shorter alternative phrase, matches a
-    subset of that alternative. Phrases are the expensive part of a query in Whoosh.
-    Works on any term/phrase leaves with ``text`` / ``words`` (ours, or an engine's).
-    """
-
-    def is_phrase(leaf) -> bool:
-        return getattr(leaf, "words", None) is not None
-
-    singles = {leaf.text for leaf in leaves if not is_phrase(leaf) and isinstance(getattr(leaf, "text", None), str)}
-    phrases = [tuple(leaf.words) for leaf in leaves if is_phrase(leaf)]
-
-    def covered(words: tuple[str, ...]) -> bool:
-        if singles.intersection(words):
-            return True
-        for other in phrases:
-            if len(other) < len(words) and any(
-                words[i : i + len(other)] == other for i in range(len(words) - len(other) + 1)
-            ):
-                return True
-        return False
-
-    return [leaf for leaf in leaves if not (is_phrase(leaf) and covered(tuple(leaf.words)))]
-
-
-def _expand_aliases(items: list, context: QueryContext) -> list:
-    """Replace runs of plain words that spell a glossary alias by the alias group (longest first)."""
-    if not context.alias_groups:
-        return items
-    out: list = []
-    i = 0
-    while i < len(items):
-        matched = False
-        for width in range(min(MAX_ALIAS_WORDS, len(items) - i), 0, -1):
-            window = items[i : i + width]
-            if not all(isinstance(c, Clause) and c.plain_word for c in window):
-                continue
-            typed = " ".join(c.plain_word for c in window)  # type: ignore[union-attr]
-            spellings = context.alias_groups.get(words_key(typed))
-            if spellings:
-                out.append(_alias_clause(typed, spellings))
-                i += width
-                matched = True
-                break
-        if not matched:
-            out.append(items[i])
-            i += 1
-    return out
 
 
 def _combine_operators(items: list, messages: list[str]) -> list[Clause]:
