@@ -265,6 +265,13 @@ def remove_article(conn: psycopg.Connection, article_id: str) -> bool:
     return found is not None
 
 
+def record_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """An article's stored ``record`` (jsonb) as :class:`Article` keyword arguments."""
+    fields = {name: record[name] for name in ARTICLE_FIELDS if name in record}
+    fields["locators"] = [tuple(pair) for pair in fields.get("locators", [])]
+    return fields
+
+
 def load_articles(conn: psycopg.Connection, source: str | None = None) -> list[Article]:
     """The server's articles as :class:`Article` objects (``source``: only seeds or imports)."""
     query = "SELECT id, source, file, title, outlet, date, text, record FROM articles"
@@ -273,8 +280,6 @@ def load_articles(conn: psycopg.Connection, source: str | None = None) -> list[A
     )
     out = []
     for article_id, kind, file, title, outlet, date, text, record in rows:
-        fields = {name: record[name] for name in ARTICLE_FIELDS if name in record}
-        fields["locators"] = [tuple(pair) for pair in fields.get("locators", [])]
         out.append(
             Article(
                 id=article_id,
@@ -285,7 +290,7 @@ def load_articles(conn: psycopg.Connection, source: str | None = None) -> list[A
                 outlet=outlet,
                 date=date,
                 source=kind,
-                **fields,
+                **record_fields(record),
             )
         )
     return out

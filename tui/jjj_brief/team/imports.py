@@ -69,7 +69,7 @@ def colleagues_imports(local: list[Any]) -> list[Any]:
     from jjj_brief import paths
     from jjj_brief.corpus import LazyArticle
     from jjj_brief.team.connection import team
-    from jjj_brief.team.corpus import ARTICLE_FIELDS
+    from jjj_brief.team.corpus import record_fields
 
     known = {article.id for article in local}
     try:
@@ -89,8 +89,6 @@ def colleagues_imports(local: list[Any]) -> list[Any]:
     for article_id, file, title, outlet, date, record in rows:
         if article_id in known:
             continue
-        fields = {name: record[name] for name in ARTICLE_FIELDS if name in record}
-        fields["locators"] = [tuple(pair) for pair in fields.get("locators", [])]
         out.append(
             LazyArticle(
                 id=article_id,
@@ -101,7 +99,7 @@ def colleagues_imports(local: list[Any]) -> list[Any]:
                 date=date,
                 source="import",
                 text_loader=_text_loader(article_id),
-                **fields,
+                **record_fields(record),
             )
         )
     return out
