@@ -74,7 +74,7 @@ CONSTANTS: dict[str, set[str]] = {
     "store.briefs": {"SUFFIXES", "_BIBTEX_REPLACE"},
     "store.migrations": {"BACKFILL_AFTER"},
     "store.search_hook": {"OWN_KINDS"},
-    "store.sqlite": {"_CORRUPT_CODES"},
+    "store.sqlite_conn": {"_CORRUPT_CODES"},
     "store.webanno": {"EXTRA_CONTEXT"},
     # team: event kinds, migration scripts and owners, column maps
     "team.live": {"_KINDS"},
