@@ -1,5 +1,5 @@
 """Issue 13 in a real terminal (tmux): 80x24 reading from search, the footer following the
-visible view.
+visible view, and a live import that appears, opens and goes away without a restart.
 
 Uses the harness of ``test_terminal_tmux`` (its own tmux socket, a private
 ``JJJ_BRIEF_HOME``); each test waits for what the screen shows, never a fixed time, except a
@@ -8,8 +8,10 @@ human's pause after ``/`` (keys in one burst can arrive before the focus moves).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -97,6 +99,13 @@ def terminal(tmp_path):
     session.kill()
 
 
+def cli(home, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JJJ_BRIEF_HOME": str(home)}
+    result = subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 READER_KEYS = ("Next figure", "Next match", "Compare")
 
 
@@ -132,4 +141,41 @@ def test_at_80x24_an_article_opened_from_search_shows_its_text_and_the_footer_fo
         lambda s: "Article" in s.splitlines()[0] and "Next figure" in s.splitlines()[-1], "the article and its keys"
     )
     assert len(body_on_screen(screen, text)) >= 3
+    terminal.quit()
+
+
+MEMO = (
+    "---\ntitle: Quillfeather port memo\noutlet: Our desk\ndate: 2024-05-01\n---\n"
+    "The Quillfeather terminal in Tianjin handled forty ships in April, the desk's survey says.\n\n"
+    "A second paragraph, so that the memo has a body to read in the reader view.\n"
+)
+
+
+def test_a_live_import_appears_opens_and_goes_away(terminal, tmp_path):
+    terminal.start_at(160, 48)
+    terminal.launch()
+    terminal.wait_for("5 articles")  # Home, with the corpus read
+
+    memo = tmp_path / "memo.md"
+    memo.write_text(MEMO, encoding="utf-8")
+    imported = cli(terminal.home, "import", str(memo), "--json").stdout
+    article_id = re.search(r'"id": "([a-z0-9-]+)"', imported).group(1)
+
+    terminal.wait_for("Quillfeather port memo", timeout=20)  # the tree lists it, no restart
+    terminal.search("Quillfeather")
+    terminal.wait_for("1 result")
+    terminal.keys("Enter")
+    screen = terminal.wait_until(
+        lambda s: "Quillfeather port memo" in s.splitlines()[0] or "not found" in s, "the memo opened"
+    )
+    assert "not found" not in screen
+    assert len(body_on_screen(screen, MEMO, 40)) >= 1, screen
+
+    cli(terminal.home, "import", "--remove", article_id)
+    # The reader leaves it, the tree drops it and the results are searched again: none.
+    terminal.wait_until(
+        lambda s: "handled forty ships" not in s and "Quillfeather port memo" not in s and "0 results" in s,
+        "the memo gone from the reader, the tree and the results",
+        timeout=20,
+    )
     terminal.quit()

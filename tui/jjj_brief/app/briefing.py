@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
+from jjj_brief import formatting
 from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import Navigate
@@ -148,13 +149,13 @@ class BriefingView(View, can_focus=False):
             if number:
                 text.append(" · ", style="dim")
             article = self.data.article(claim.article)
-            text.append_text(safe_text.line(format_number(claim.value), style="bold", limit=30))
+            text.append_text(safe_text.line(formatting.number(claim.value), style="bold", limit=30))
             outlet = article.outlet.split(" (")[0].split()[0] if article and article.outlet.split() else claim.article
-            source = f"{outlet} {claim.as_of}" if claim.as_of else outlet
+            source = f"{outlet} {formatting.date(claim.as_of)}" if claim.as_of else outlet
             text.append_text(safe_text.line(f" ({source})", style="dim", limit=30))
             if claim.unit not in units:
                 units.append(claim.unit)
-        text.append_text(safe_text.line(" " + ", ".join(str(u) for u in units if u), limit=40))
+        text.append_text(safe_text.line(" " + ", ".join(formatting.unit(u, 2) for u in units if u), limit=40))
         return text
 
     @on(DataTable.RowSelected, "#brief-facts")

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from jjj_brief import formatting
 from jjj_brief.app import safe_text
 from jjj_brief.app.messages import Navigate
 from jjj_brief.app.state import Location
@@ -72,7 +73,7 @@ class SourceColumn(Static, can_focus=True):
 
 
 def short_value(value: float | str | None, unit: str | None) -> str:
-    return f"{format_number(value)}{f' {unit}' if unit else ''}"
+    return formatting.quantity(value, unit)
 
 
 def figure_span(view: ClaimView) -> tuple[int, int] | None:
@@ -94,7 +95,7 @@ def column_text(source: ClaimView, article: Article | None, no_color: bool = Fal
     value = short_value(source.value, source.unit) if source.value is not None else "—"
     rows.append(safe_text.parts(("value     ", "dim"), (value, "bold")))
     rows.append(safe_text.parts(("qualifier ", "dim"), str(source.qualifier or "—")))
-    rows.append(safe_text.parts(("as of     ", "dim"), str(source.as_of or "—")))
+    rows.append(safe_text.parts(("as of     ", "dim"), formatting.date(source.as_of) or "—"))
     note = column_note(source)
     if note:
         rows.append(safe_text.line(note, style="dim italic", limit=200))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from jjj_brief.briefings.schema import GlossaryTerm
     from jjj_brief.compare import Candidate, Comparison
     from jjj_brief.figures import Figure
+    from jjj_brief.live_imports import CorpusChange
     from jjj_brief.search import SearchResult
 
 
@@ -47,6 +48,7 @@ class AppData:
         use_search: bool = True,
     ) -> None:
         self._corpus = corpus
+        self._fixed_corpus = corpus is not None  # a test's corpus: never re-read
         self._briefings = briefings
         self._briefings_loaded = briefings is not None
         self._search = search
@@ -78,6 +80,23 @@ class AppData:
 
     def article(self, ref: str) -> Article | None:
         return self.corpus.find(ref) if ref else None
+
+    def reload_corpus(self) -> CorpusChange:
+        """Read the corpus again (an import or a removal happened elsewhere) and say what
+        changed; the figures of removed or replaced imports are forgotten."""
+        from jjj_brief.live_imports import CorpusChange, corpus_change
+
+        if self._fixed_corpus:
+            return CorpusChange()
+        with self._lock:
+            before = list(self._corpus) if self._corpus is not None else []
+        fresh = load_corpus(refresh=True)
+        change = corpus_change(before, fresh)
+        with self._lock:
+            self._corpus = fresh
+            for article_id in (*change.removed, *change.changed):
+                self._figures.pop(article_id, None)
+        return change
 
     # ----------------------------------------------------------------- briefings
     @property
@@ -192,6 +211,15 @@ class AppData:
         engine = self.engine
         facets = getattr(engine, "search_facets", None) if engine is not None else None
         return dict(facets(query) or {}) if facets is not None else {}
+
+    def query_mentions(self, query: str, text: str) -> list[tuple[int, int]]:
+        """One span per mention (a phrase or a glossary spelling is one): what ``n`` steps through."""
+        engine = self.engine
+        if not query.strip() or engine is None:
+            return []
+        mentions = getattr(engine, "query_mentions", None)
+        found = mentions(query, text) if mentions is not None else engine.match_spans(query, text)
+        return [(int(s), int(e)) for s, e in found]
 
     def match_spans(self, query: str, text: str) -> list[tuple[int, int]]:
         engine = self.engine

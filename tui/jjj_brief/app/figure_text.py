@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from jjj_brief import formatting
 from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
 from jjj_brief.app.styles import FIGURE_LOOKS, Palette, figure_name
@@ -32,18 +33,20 @@ def figure_details(figure: Figure, palette: Palette) -> Text:
     rows: list[Text] = [safe_text.parts(("Figure ", "bold"), (figure.text, style))]
     fields = [
         ("kind", figure_name(figure.kind)),
-        ("value", format_number(figure.value)),
+        ("value", formatting.number(figure.value)),
         ("unit", figure.unit or "—"),
         ("qualifier", figure.qualifier or "—"),
-        ("as of", figure.as_of or "—"),
+        ("as of", formatting.date(figure.as_of) or "—"),
     ]
     for name, value in fields:
         rows.append(safe_text.parts((f"{name:<10}", "dim"), str(value)))
     suspect = figure.suspect
     if suspect is not None:
-        rows.append(safe_text.parts(("⚠ suspect: ", palette.error), suspect.reason))
+        reason = safe_text.parts(("⚠ suspect: ", palette.error), suspect.reason, limit=None)
+        reason.no_wrap, reason.overflow = False, "fold"  # the whole reason, wrapped in the panel
+        rows.append(reason)
         if suspect.likely is not None:
-            rows.append(safe_text.parts(("  likely ", "dim"), str(suspect.likely)))
+            rows.append(safe_text.parts(("  likely ", "dim"), formatting.quantity(suspect.likely, figure.unit)))
     return safe_text.paragraphs(*rows)
 
 

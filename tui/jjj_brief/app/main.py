@@ -35,6 +35,7 @@ from jjj_brief.app.keymap import KEYMAP_FILE, load_keymap
 from jjj_brief.app.messages import (
     CompareFigure,
     DataLoaded,
+    ImportsChanged,
     Navigate,
     OpenHit,
     ViewShown,
@@ -62,6 +63,7 @@ from jjj_brief.safety import one_line
 if TYPE_CHECKING:
     from jjj_brief.briefings import Briefings
     from jjj_brief.corpus import Article, Corpus
+    from jjj_brief.live_imports import CorpusChange
     from jjj_brief.search import Hit
 
 
@@ -86,6 +88,10 @@ VIEWS: list[type[View]] = [
     WorkView,
     SavedSearchView,
 ]
+
+
+#: How often the app looks for imports made elsewhere (a file read and a stat).
+IMPORTS_POLL_SECONDS = 1.0
 
 
 class BriefApp(WorkActions, App[None]):
@@ -186,6 +192,7 @@ class BriefApp(WorkActions, App[None]):
                 self.notify(warning, severity="warning", markup=False, timeout=10)
         self.query_one(TopicTree).focus()
         self.open_work_store()
+        self._watch_imports()
         if self.core.briefings_loaded:
             self._start_index()
         if not (self.core.corpus_loaded and self.core.briefings_loaded):
@@ -239,6 +246,50 @@ class BriefApp(WorkActions, App[None]):
         else:
             self._start_index()
         self.post_message(DataLoaded(what))  # for whoever waits on it (tests)
+
+    # ------------------------------------------------------------ live imports
+    def _watch_imports(self) -> None:
+        """Imports made elsewhere (``jjj-brief import`` in another terminal) show up live: one
+        stamp read a second tells when to read the corpus again."""
+        from jjj_brief.live_imports import ImportsWatch
+
+        self._imports_watch = ImportsWatch()
+        self.set_interval(IMPORTS_POLL_SECONDS, self._check_imports)
+
+    def _check_imports(self) -> None:
+        if self.core.corpus_loaded and self._imports_watch.changed():
+            self.reload_imports()
+
+    @work(thread=True, exclusive=True, group="imports", description="read the imports again")
+    def reload_imports(self, then: Location | None = None) -> None:
+        change = self.core.reload_corpus()
+        self.post_message(ImportsChanged(change, then))
+
+    @on(ImportsChanged)
+    def _imports_changed(self, event: ImportsChanged) -> None:
+        change = event.change
+        if change:
+            self.query_one(TopicTree).repopulate()
+            home = self.main.made(HomeView)
+            if isinstance(home, HomeView):
+                home.refresh_text()
+            self.search_pane.search_again()
+            self._leave_removed(change)
+            titles = {i: a.title for i in change.added + change.changed if (a := self.core.article(i)) is not None}
+            self.notify(change.summary(titles), title="Imports", markup=False)
+        if event.then is not None:
+            self.open_location(event.then)
+
+    def _leave_removed(self, change: CorpusChange) -> None:
+        """The article on screen was removed (Home instead) or replaced (read again)."""
+        current = self.history.current
+        if current is None or current.kind != "article" or not change.touches(current.ref):
+            return
+        if current.ref in change.removed:
+            self.notify(f"The import {current.ref} was removed.", severity="warning", markup=False)
+            self.open_location(Location("home"))
+        elif self.showing(ReaderView):
+            self._show(current)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's failure is reported: one line, and the app goes on."""
@@ -425,7 +476,11 @@ class BriefApp(WorkActions, App[None]):
         hit = event.hit
         self._persist()
         if hit.kind in ("passage", "note", "claim"):  # your notes and claims open at their place
-            self.open_location(Location("article", hit.article, offset=hit.start, query=event.query))
+            location = Location("article", hit.article, offset=hit.start, query=event.query)
+            if self.core.corpus_loaded and self.core.article(hit.article) is None:
+                self.reload_imports(location)  # imported since the corpus was read: read it, then open
+                return
+            self.open_location(location)
         elif hit.kind in ("topic", "fact"):
             self.open_location(Location(hit.kind, hit.article))  # type: ignore[arg-type]
         else:

@@ -14,6 +14,7 @@ from jjj_brief.app.state import Location
 
 if TYPE_CHECKING:
     from jjj_brief.corpus import Article
+    from jjj_brief.live_imports import CorpusChange
     from jjj_brief.search import Hit
 
 
@@ -100,4 +101,13 @@ class SavedSearchSeen(Message):
     def __init__(self, saved_id: int, keys: list[str]) -> None:
         self.saved_id = saved_id
         self.keys = keys
+        super().__init__()
+
+
+class ImportsChanged(Message):
+    """The corpus was read again after an import or a removal made elsewhere (the CLI)."""
+
+    def __init__(self, change: CorpusChange, then: Location | None = None) -> None:
+        self.change = change
+        self.then = then  # a location to open once the corpus has it (a hit on a new import)
         super().__init__()

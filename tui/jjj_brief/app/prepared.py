@@ -68,13 +68,22 @@ class PreparedArticle:
     repeats: int = 0
     figure_starts: list[int] = field(default_factory=list)
     figure_reach: int = 0
+    suspects: list[int] = field(default_factory=list)  # numbers of the suspect figures
+    marks: list[int] = field(default_factory=list)  # offsets where ⚠ is drawn (see suspect_marks)
 
     def set_figures(self, figures: list[Figure], query_spans: list[tuple[int, int]]) -> None:
         self.figures = sorted(figures, key=lambda figure: figure.start)
         self.figure_starts = [figure.start for figure in self.figures]
         self.figure_reach = max((figure.end - figure.start for figure in self.figures), default=0)
         self.query_spans = Spans(query_spans)
+        self.suspects = [number for number, figure in enumerate(self.figures) if figure.suspect is not None]
+        text = self.article.text
+        self.marks = suspect_marks(text, [(self.figures[n].start, self.figures[n].end) for n in self.suspects])
         self.figures_ready = True
+
+    def marks_between(self, lo: int, hi: int) -> list[int]:
+        """The ⚠ offsets in ``[lo, hi)``."""
+        return self.marks[bisect_left(self.marks, lo) : bisect_left(self.marks, hi)]
 
     def figures_between(self, lo: int, hi: int) -> list[int]:
         """Numbers of the figures overlapping article characters ``[lo, hi)``."""
@@ -86,6 +95,45 @@ class PreparedArticle:
             if figure.end > lo:
                 found.append(number)
         return found
+
+
+SUSPECT_MARK = "⚠"
+MARK_REACH = 40  # characters searched for a space to draw the mark on
+
+
+def suspect_marks(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Where to draw ⚠ for each suspect figure ``(start, end)`` without moving an offset: on
+    the space before the word that holds the figure ("average ⚠386 micrograms"), else the
+    space after it; a figure with no space in reach (a paragraph of one glued word) gets none.
+    The character drawn over is a space, so wrapping, clicks and copied text are unchanged."""
+    taken: set[int] = set()
+    marks: list[int] = []
+    for start, end in spans:
+        at = _space_before(text, start, taken)
+        if at is None:
+            at = _space_after(text, end, taken)
+        if at is not None:
+            taken.add(at)
+            marks.append(at)
+    return sorted(marks)
+
+
+def _space_before(text: str, start: int, taken: set[int]) -> int | None:
+    for at in range(start - 1, max(-1, start - 1 - MARK_REACH), -1):
+        if text[at] == "\n":
+            return None
+        if text[at] == " ":
+            return None if at in taken else at
+    return None
+
+
+def _space_after(text: str, end: int, taken: set[int]) -> int | None:
+    for at in range(end, min(len(text), end + MARK_REACH)):
+        if text[at] == "\n":
+            return None
+        if text[at] == " ":
+            return None if at in taken else at
+    return None
 
 
 #: Paragraphs longer than this are cut into blocks (at a space when there is one), so that

@@ -10,7 +10,7 @@ drops the result of an article the user has already left.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from rich.style import Style
@@ -36,6 +36,7 @@ from jjj_brief.app.messages import (
 )
 from jjj_brief.app.prepared import (
     BIG_ARTICLE,
+    SUSPECT_MARK,
     PreparedArticle,
     Spans,
     article_blocks,
@@ -59,6 +60,10 @@ class ReaderView(View):
         Binding("n", "next_match", "Next match", id="reader.next_match"),
         Binding("N", "prev_match", "Prev match", key_display="N", id="reader.prev_match"),
         Binding("c", "compare", "Compare", id="reader.compare"),
+        Binding("right_curly_bracket", "next_suspect", "Next suspect", key_display="}", show=False,
+                id="reader.next_suspect"),
+        Binding("left_curly_bracket", "prev_suspect", "Prev suspect", key_display="{", show=False,
+                id="reader.prev_suspect"),
         Binding("ctrl+f", "find", "Find", id="reader.find"),
         Binding("escape", "close_find", "Close find", show=False, id="reader.close_find"),
     ]
@@ -176,7 +181,7 @@ class ReaderView(View):
             # Finding figures holds the GIL for seconds: let the first screen be drawn first.
             painted.wait(2.0)
         figures = self.data.figures(article)
-        query_spans = self.data.match_spans(query, article.text) if query else []
+        query_spans = self.data.query_mentions(query, article.text) if query else []
         if big:
             self.app.call_from_thread(self._figures_found, prepared, generation, figures, query_spans)
         else:
@@ -296,9 +301,17 @@ class ReaderView(View):
             figure = prepared.figures[self.focused_figure]
             if figure.start < hi and figure.end > lo:
                 spans.append((figure.start, figure.end, palette.focus))
-        size = len(block.text)
+        shown = block.text
+        marks = prepared.marks_between(lo, hi)
+        if marks:  # ⚠ drawn over the space before each suspect figure: every offset stays put
+            chars = list(shown)
+            for at in marks:
+                chars[at - lo] = SUSPECT_MARK
+                spans.append((at, at + 1, palette.error))
+            shown = "".join(chars)
+        size = len(shown)
         local = [(max(0, s - lo), min(size, e - lo), style) for s, e, style in spans]
-        return safe_text.block(block.text, local, style=block.style)
+        return safe_text.block(shown, local, style=block.style)
 
     def _restyle_span(self, span: tuple[int, int] | None) -> None:
         """Draw again the blocks showing article characters ``span``."""
@@ -354,7 +367,7 @@ class ReaderView(View):
         panel = self.query_one("#figure-panel")
         panel.remove_class("-hidden")
         self.query_one("#figure-detail", Static).update(figure_details(figure, palette_for(self.app)))
-        self._show_related([])
+        self._show_related([], loaded=False)
         self._load_related(prepared.article.id, figure.start, self._generation)
         self._update_status()
 
@@ -371,12 +384,18 @@ class ReaderView(View):
         self.related_for = offset
         self.post_message(RelatedShown(offset, len(related)))
 
-    def _show_related(self, related: list[Candidate]) -> None:
+    def _show_related(self, related: list[Candidate], *, loaded: bool = True) -> None:
         self._related = related
         options = self.query_one("#related", OptionList)
         options.clear_options()
         title = self.query_one("#related-title", Static)
-        title.update(Text("Related figures in other articles", style="bold"))
+        heading = Text("Related figures in other articles", style="bold")
+        if not loaded:
+            heading.append(" …", style="dim")  # still looking
+        elif not related:
+            heading.append(": none", style="dim")
+        title.update(heading)
+        options.display = bool(related)
         for candidate in related:
             options.add_option(Option(related_label(self.data, candidate, palette_for(self.app))))
 
@@ -407,6 +426,32 @@ class ReaderView(View):
 
     def action_next_figure(self) -> None:
         self._step_figure(True)
+
+    def _step_suspect(self, forward: bool) -> None:
+        """To the next (previous) suspect figure, from the focused figure or the top of the view."""
+        prepared = self.prepared
+        if prepared is None or not prepared.suspects:
+            self.app.bell()
+            return
+        suspects = prepared.suspects
+        if self.focused_figure is not None:
+            here = self.focused_figure
+            after = bisect_right(suspects, here) if forward else bisect_left(suspects, here)
+        else:
+            visible = self.document.visible_offsets()
+            after = bisect_left(prepared.figure_starts, visible[0] if visible else 0)
+            after = bisect_left(suspects, after)
+        if forward:
+            number = suspects[after] if after < len(suspects) else suspects[0]
+        else:
+            number = suspects[after - 1] if after > 0 else suspects[-1]
+        self.focus_figure(number)
+
+    def action_next_suspect(self) -> None:
+        self._step_suspect(True)
+
+    def action_prev_suspect(self) -> None:
+        self._step_suspect(False)
 
     def action_prev_figure(self) -> None:
         self._step_figure(False)
@@ -503,12 +548,13 @@ class ReaderView(View):
         else:
             suspects = sum(1 for f in figures if f.suspect is not None)
             position = f"{self.focused_figure + 1}/" if self.focused_figure is not None else ""
-            parts.append(f"figures {position}{len(figures)} ({suspects} suspect)")
+            keys = ": { }" if suspects else ""
+            parts.append(f"figures {position}{len(figures)} ({suspects} suspect{keys})")
         locator = self._original_locator()
         if locator:
             parts.append(f"{locator} of the original")
         matches = self._matches()
-        label = "find" if self.find_text else "matches"
+        label = "find" if self.find_text else "match"
         if self.find_text or self.search_query:
             position = f"{self._current_match + 1}/" if self._current_match is not None else ""
             parts.append(f"{label} {position}{len(matches)}")

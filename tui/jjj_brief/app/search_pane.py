@@ -250,6 +250,13 @@ class SearchPane(Vertical):
         generation = self._generation
         self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._search(query, generation, time.perf_counter()))
 
+    def search_again(self) -> None:
+        """Run the shown query again (the corpus changed under it); the focus stays."""
+        query = self.query_input.value
+        if query.strip():
+            self._generation += 1
+            self._search(query, self._generation, time.perf_counter())
+
     def search_now(self, query: str) -> None:
         """Search at once (palette, tests): set the box and skip the debounce."""
         with self.query_input.prevent(Input.Changed):
