@@ -122,11 +122,11 @@ async def test_enter_opens_the_passage_with_query_matches_lit_and_history_recall
         first, last = app.reader.document.visible_offsets()
         assert first <= hit.start <= last  # scrolled to the passage
         assert app.reader.prepared.query_spans  # the query's matches are lit
-        before = re.search(r"matches (\d+)/(\d+)", screen_text(app))
+        before = re.search(r"match (\d+)/(\d+)", screen_text(app))
         assert before, "the reader's status shows the current match"
         await pilot.press("n")
         await pilot.pause()
-        after = re.search(r"matches (\d+)/(\d+)", screen_text(app))
+        after = re.search(r"match (\d+)/(\d+)", screen_text(app))
         total = int(before.group(2))
         assert int(after.group(1)) == int(before.group(1)) % total + 1
         # Back in an empty search box, up brings the query back.

@@ -18,6 +18,7 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.app.view import View
 from jjj_brief.briefings import Fact, Passage, Topic
+from jjj_brief.safety import one_line
 from jjj_brief.corpus import Article
 from jjj_brief.formatting import number as format_number
 
@@ -48,6 +49,7 @@ class BriefingView(View, can_focus=False):
         self._facts: list[Fact] = []
         self._passages: list[Passage] = []
         self._children: list[Topic] = []
+        self._facts_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="brief-head")
@@ -112,13 +114,20 @@ class BriefingView(View, can_focus=False):
         palette = palette_for(self.app)
         table: DataTable[Text] = self.query_one("#brief-facts", DataTable)
         table.clear(columns=True)
-        table.add_columns(Text("Verdict"), Text("Subject, and the values across sources"))
-        for fact in facts:
-            cell = safe_text.line(fact.subject, style="bold", limit=120)
+        verdicts = [safe_text.line(fact.verdict or "—", style=palette.verdict(fact.verdict)) for fact in facts]
+        verdict_width = max([len("Verdict"), *(v.cell_len for v in verdicts)])
+        # The subject column takes the rest of the width and its cells wrap: no title is cut.
+        width = max(20, (self.scrollable_content_region.width or self.app.size.width // 2) - verdict_width - 6)
+        table.add_column(Text("Verdict"), width=verdict_width)
+        table.add_column(Text("Subject, and the values across sources"), width=width)
+        for fact, verdict in zip(facts, verdicts):
+            cell = Text(one_line(fact.subject), style="bold")
             cell.append("\n")
             cell.append_text(self._values(fact))
-            verdict = safe_text.line(fact.verdict or "—", style=palette.verdict(fact.verdict))
-            table.add_row(verdict, cell, key=fact.id, height=2)
+            table.add_row(verdict, cell, key=fact.id, height=None)
+        self._facts_width = self.scrollable_content_region.width
+        if not self._facts_width:  # not laid out yet: fit the column once it is
+            self.call_after_refresh(self.on_resize)
         for selector in ("#brief-facts", "#brief-facts-title"):
             self.query_one(selector).display = bool(facts)
 
@@ -139,6 +148,12 @@ class BriefingView(View, can_focus=False):
 
     def refresh_styles(self) -> None:
         if self.topic is not None:
+            self._show_facts(self._facts)
+
+    def on_resize(self) -> None:
+        """The subject column follows the pane's width (its cells wrap to it)."""
+        width = self.scrollable_content_region.width
+        if self.topic is not None and width and width != self._facts_width:
             self._show_facts(self._facts)
 
     def _values(self, fact: Fact) -> Text:

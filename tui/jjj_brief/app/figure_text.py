@@ -45,6 +45,7 @@ def figure_details(figure: Figure, palette: Palette) -> Text:
         reason = safe_text.parts(("⚠ suspect: ", palette.error), suspect.reason, limit=None)
         reason.no_wrap, reason.overflow = False, "fold"  # the whole reason, wrapped in the panel
         rows.append(reason)
+        rows.append(Text("  { } previous / next suspect", style="dim"))
         if suspect.likely is not None:
             rows.append(safe_text.parts(("  likely ", "dim"), formatting.quantity(suspect.likely, figure.unit)))
     return safe_text.paragraphs(*rows)

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static, Tree
+from textual.widgets import Input, Static, TextArea, Tree
 from textual.worker import Worker, WorkerState
 
 from jjj_brief.app import safe_text
@@ -101,7 +102,9 @@ class BriefApp(WorkActions, App[None]):
     COMMANDS = App.COMMANDS | {BriefProvider, CommandWords}
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", key_display="/", id="app.search"),
+        # Priority: handled as it arrives, so keys typed or pasted right after it ("/tianjin
+        # port") go to the search box, not to the view the focus is leaving.
+        Binding("slash", "focus_search", "Search", key_display="/", priority=True, id="app.search"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("alt+left,backspace", "back", "Back", key_display="alt+←", id="app.back"),
         Binding("alt+right", "forward", "Forward", key_display="alt+→", show=False, id="app.forward"),
@@ -537,6 +540,8 @@ class BriefApp(WorkActions, App[None]):
         return True
 
     def action_focus_search(self) -> None:
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()  # "/" typed in a text box is a character
         self.query_one("#sidebar").remove_class("-hidden")
         self.search_pane.focus_query()
 

@@ -548,8 +548,7 @@ class ReaderView(View):
         else:
             suspects = sum(1 for f in figures if f.suspect is not None)
             position = f"{self.focused_figure + 1}/" if self.focused_figure is not None else ""
-            keys = ": { }" if suspects else ""
-            parts.append(f"figures {position}{len(figures)} ({suspects} suspect{keys})")
+            parts.append(f"figures {position}{len(figures)} ({suspects} suspect)")
         locator = self._original_locator()
         if locator:
             parts.append(f"{locator} of the original")
