@@ -119,7 +119,7 @@ async def test_5_n_steps_through_mentions_and_the_status_counts_them(make_app):
 @pilot_test
 async def test_8_every_suspect_has_a_mark_braces_step_through_them_and_the_reason_is_whole(make_app):
     article = load_corpus().get("liaowang-2024")
-    found = sorted(figure_layer.article_figures(article), key=lambda f: f.start)
+    found = sorted(figure_layer.article_figures(article, load_corpus()), key=lambda f: f.start)
     suspects = [f for f in found if f.suspect is not None]
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -155,7 +155,7 @@ async def test_8_every_suspect_has_a_mark_braces_step_through_them_and_the_reaso
 @pilot_test
 async def test_11_the_panel_writes_numbers_for_people_and_says_none(make_app):
     article = load_corpus().get("liaowang-2024")
-    found = sorted(figure_layer.article_figures(article), key=lambda f: f.start)
+    found = sorted(figure_layer.article_figures(article, load_corpus()), key=lambda f: f.start)
     money = next(f for f in found if f.suspect is not None and f.text.endswith("trillion yuan"))
     label = next(f for f in found if f.kind == "label")
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
