@@ -18,9 +18,8 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.app.view import View
 from jjj_brief.briefings import Fact, Passage, Topic
-from jjj_brief.safety import one_line
 from jjj_brief.corpus import Article
-from jjj_brief.formatting import number as format_number
+from jjj_brief.safety import one_line
 
 
 def heading(text: str) -> Text:

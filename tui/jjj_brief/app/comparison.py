@@ -28,7 +28,6 @@ from jjj_brief.compare.facts import (
     claim_figure,
 )
 from jjj_brief.corpus import Article
-from jjj_brief.formatting import number as format_number
 
 
 class SourceColumn(Static, can_focus=True):

@@ -10,7 +10,6 @@ from jjj_brief.app.data import AppData
 from jjj_brief.app.styles import FIGURE_LOOKS, Palette, figure_name
 from jjj_brief.compare import Candidate
 from jjj_brief.figures import Figure
-from jjj_brief.formatting import number as format_number
 
 
 def legend(palette: Palette) -> Text:

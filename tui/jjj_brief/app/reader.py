@@ -60,10 +60,12 @@ class ReaderView(View):
         Binding("n", "next_match", "Next match", id="reader.next_match"),
         Binding("N", "prev_match", "Prev match", key_display="N", id="reader.prev_match"),
         Binding("c", "compare", "Compare", id="reader.compare"),
-        Binding("right_curly_bracket", "next_suspect", "Next suspect", key_display="}", show=False,
-                id="reader.next_suspect"),
-        Binding("left_curly_bracket", "prev_suspect", "Prev suspect", key_display="{", show=False,
-                id="reader.prev_suspect"),
+        Binding(
+            "right_curly_bracket", "next_suspect", "Next suspect", key_display="}", show=False, id="reader.next_suspect"
+        ),
+        Binding(
+            "left_curly_bracket", "prev_suspect", "Prev suspect", key_display="{", show=False, id="reader.prev_suspect"
+        ),
         Binding("ctrl+f", "find", "Find", id="reader.find"),
         Binding("escape", "close_find", "Close find", show=False, id="reader.close_find"),
     ]
