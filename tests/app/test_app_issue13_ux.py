@@ -7,7 +7,7 @@ import re
 import threading
 from types import SimpleNamespace
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, wait_for
 from fixture_briefings import fixture_briefings
 from textual import events
 
@@ -15,7 +15,7 @@ from jjj_brief import figures as figure_layer
 from jjj_brief import imports
 from jjj_brief.app import main as app_main
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import OpenHit
+from jjj_brief.app.messages import DataLoaded, OpenHit, ViewShown
 from jjj_brief.app.prepared import SUSPECT_MARK
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import TopicTree
@@ -199,13 +199,15 @@ async def test_11_home_shows_a_loading_mark_never_zero_counts(make_app):
             return super().load_corpus()
 
     app = make_app(data=SlowData(), build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause(0.3)
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "home")
         text = screen_text(app)
         assert "0 topics" not in text and "0 facts" not in text and "0 articles" not in text
         assert "Loading" in text
         release.set()
-        await wait_for(pilot, lambda: "5 articles" in screen_text(app))
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
+        assert "5 articles" in screen_text(app)
 
 
 @pilot_test

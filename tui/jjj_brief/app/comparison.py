@@ -231,7 +231,7 @@ class ComparisonView(View):
     def after_show(self, location: Location) -> None:
         if location.kind != "claim":
             self.show_yours(self.brief_app.your_claims_rows(self.sources))
-        self.call_after_refresh(self.focus_first)
+        self.focus_after_refresh(self.focus_first)
 
     def focus_view(self) -> None:
         self.focus_first()

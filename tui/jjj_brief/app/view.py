@@ -6,6 +6,7 @@ the shell (:class:`MainPane`) only picks the view, switches to it and moves the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.widget import Widget
@@ -74,6 +75,18 @@ class View(Widget):
     def focus_view(self) -> None:
         """Give the keyboard to this view (every navigation ends here)."""
         self.focus()
+
+    def focus_after_refresh(self, focus: Callable[[], None]) -> None:
+        """Run ``focus`` once the view is laid out, unless the user moved the keys elsewhere
+        meanwhile ("/" and a query typed right after opening a view keep the search box)."""
+        before = self.app.focused
+
+        def later() -> None:
+            now = self.app.focused
+            if now is None or now is before or self in now.ancestors_with_self:
+                focus()
+
+        self.call_after_refresh(later)
 
 
 class MainPane(ContentSwitcher):
