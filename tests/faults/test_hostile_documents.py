@@ -59,6 +59,40 @@ def _xxe_epub(secret_file: Path) -> bytes:
     return _zip(members)
 
 
+def _drm_epub() -> bytes:
+    """An EPUB whose chapters are ciphertext listed in META-INF/encryption.xml (Adobe-style DRM)."""
+    good = epub_bytes([("Locked", "Locked chapter text."), ("Two", "Second locked chapter.")])
+    source = zipfile.ZipFile(io.BytesIO(good))
+    members = {info.filename: source.read(info) for info in source.infolist()}
+    for name in ("OEBPS/c0.xhtml", "OEBPS/c1.xhtml"):
+        members[name] = bytes((n * 131 + 7) % 256 for n in range(len(members[name])))
+    refs = "".join(
+        f'<enc:EncryptedData><enc:CipherData><enc:CipherReference URI="OEBPS/c{i}.xhtml"/></enc:CipherData>'
+        "</enc:EncryptedData>"
+        for i in range(2)
+    )
+    members["META-INF/encryption.xml"] = (
+        '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+        f'xmlns:enc="http://www.w3.org/2001/04/xmlenc#">{refs}</encryption>'
+    )
+    return _zip(members)
+
+
+def _font_obfuscated_epub() -> bytes:
+    """Only a font is listed in encryption.xml (IDPF font obfuscation): the text is plain."""
+    good = epub_bytes([("Fonts", "Obfuscated font chapter text.")], title="Fontbook")
+    source = zipfile.ZipFile(io.BytesIO(good))
+    members = {info.filename: source.read(info) for info in source.infolist()}
+    members["OEBPS/font.otf"] = b"\0" * 64
+    members["META-INF/encryption.xml"] = (
+        '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+        'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
+        '<enc:EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/>'
+        '<enc:CipherData><enc:CipherReference URI="OEBPS/font.otf"/></enc:CipherData></enc:EncryptedData></encryption>'
+    )
+    return _zip(members)
+
+
 # name -> (bytes, "import" or a word the refusal must contain)
 def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
     secret = folder.parent / "secret.txt"
@@ -85,6 +119,9 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
         "no-body.docx": (_zip({"[Content_Types].xml": "<Types/>"}), "not a Word document"),
         "truncated.docx": (docx_bytes(paragraphs=("x",))[:3000], "zip"),
         "no-chapters.epub": (epub_bytes([]), "no chapters"),
+        "drm.epub": (_drm_epub(), "DRM-protected"),
+        "fonts-obfuscated.epub": (_font_obfuscated_epub(), "import"),
+        "truncated.epub": (epub_bytes([("Cut", "Cut short.")])[:700], "zip"),
         "entities.epub": (_xxe_epub(secret), "import"),
         "scripts.html": (
             html_page(

@@ -1,8 +1,9 @@
 """An e-book (.epub): chapters in the spine's reading order (EbookLib), each a locator.
 
 The zip is checked first (:mod:`zipguard`); chapter XHTML is parsed by lxml with no DTD,
-entities or network. Each spine document is a chapter: ``ch. N`` in citations, or its
-first heading's words when it has one short enough.
+entities or network. Each spine document with text is a chapter: ``ch. N`` in citations.
+A book whose chapters are encrypted (DRM: ``META-INF/encryption.xml`` naming a document,
+not only obfuscated fonts) is refused by name: its chapters are ciphertext.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from jjj_brief.formats import Extracted, Refused, TextBuilder, markup, zipguard
 def extract(raw: bytes) -> Extracted:
     from ebooklib import ITEM_DOCUMENT, epub
 
-    zipguard.open_zip(raw, "EPUB")
+    archive = zipguard.open_zip(raw, "EPUB")
+    _refuse_drm(archive)
     try:
         book = epub.read_epub(io.BytesIO(raw), options={"ignore_ncx": True})
     except (epub.EpubException, KeyError) as exc:
@@ -48,6 +50,27 @@ def extract(raw: bytes) -> Extracted:
         date=markup.iso_date(_first(book, "date")),
         locators=builder.locators,
     )
+
+
+_DOCUMENT_SUFFIXES = (".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx")
+
+
+def _refuse_drm(archive) -> None:
+    """Encrypted chapters (Adobe ADEPT, Readium LCP, ...) cannot be read; fonts may be obfuscated."""
+    names = set(archive.namelist())
+    if "META-INF/encryption.xml" not in names:
+        return
+    root = markup.parse_xml(archive.read("META-INF/encryption.xml"))
+    encrypted = [
+        el.get("URI") or ""
+        for el in root.iter()
+        if markup.local(el.tag) == "cipherreference" and (el.get("URI") or "").lower().endswith(_DOCUMENT_SUFFIXES)
+    ]
+    if encrypted:
+        raise Refused(
+            f"is DRM-protected ({len(encrypted)} encrypted document(s), e.g. {encrypted[0][:60]!r}); "
+            "only DRM-free e-books can be imported"
+        )
 
 
 def _first(book, name: str) -> str | None:
