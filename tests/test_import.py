@@ -141,3 +141,18 @@ def test_import_needs_a_writable_data_folder(isolated_home, docs, capsys):
     (isolated_home / "data").write_text("a file where the folder should be", encoding="utf-8")
     assert main(["import", str(docs / "plain.txt")]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_date_that_is_not_a_real_date_is_one_line_and_the_rest_of_the_batch_lands(tmp_path, capsys):
+    """Issue 17: ``date: 2024-13-45`` ended the import with a traceback; later files never landed."""
+    for name, date in (("a-month-13.md", "2024-13-45"), ("b-feb-30.md", "2024-02-30")):
+        (tmp_path / name).write_text(f"---\ntitle: Bad {name}\ndate: {date}\n---\nBody of {name}.\n", encoding="utf-8")
+    (tmp_path / "c-last.md").write_text("---\ndate: 2024-02-29\n---\nThe last file lands.\n", encoding="utf-8")
+    code = main(["import", str(tmp_path), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0 and "Traceback" not in captured.err
+    results = {r["path"].rsplit("/", 1)[-1]: r for r in json.loads(captured.out)["results"]}
+    assert [r["status"] for r in results.values()] == ["imported"] * 3
+    assert results["a-month-13.md"]["message"].endswith("date '2024-13-45' is not a real date; ignored")
+    assert results["b-feb-30.md"]["date"] == "" and results["c-last.md"]["date"] == "2024-02-29"
+    assert load_corpus(refresh=True).get("c-last").date == "2024-02-29"
