@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app_helpers import pilot_test, screen_text, wait_for
 from fixture_briefings import fixture_briefings
+from textual.widgets import Static
 
 from jjj_brief.app.data import AppData
 from jjj_brief.app.parallel import PairRow, ParallelView
@@ -114,3 +115,22 @@ async def test_the_reader_says_which_page_of_the_original_a_figure_is_on(make_ap
         await wait_for(pilot, lambda: reader.prepared is not None and reader.prepared.figures_ready)
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: "p. 12 of the original" in screen_text(app))
+
+
+@pilot_test
+async def test_without_colour_the_suspect_line_is_bold_text_not_a_dark_grey_hue(make_app, monkeypatch):
+    """NO_COLOR turned the ⚠ line's hard-coded red into grey 237 on a 234 background."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_paired_app(make_app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert app.no_color
+        assert app.open_location(Location("parallel", "hebei-air-en"))
+        view = app.main.view(ParallelView)
+        await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
+        [row] = [row for row in view.query(PairRow) if row.suspects]
+        note = row.content.columns[1]._cells[0]
+        warning = next(span.style for span in note.spans if "⚠" in note.plain[span.start : span.end])
+        assert warning.bold and warning.color is None
+        head = view.query_one("#parallel-head", Static).content
+        differ = next(span.style for span in head.spans if "differ" in head.plain[span.start : span.end])
+        assert differ.bold and differ.color is None

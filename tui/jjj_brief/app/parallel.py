@@ -142,7 +142,8 @@ class ParallelView(View, VerticalScroll, can_focus=True):
         head.append_text(safe_text.line(f"{translation.title} · {translation.outlet} · {translation.id}", limit=100))
         suspects = len(pairing.suspects)
         head.append(f"\n{len(pairing.paragraphs)} aligned rows · {len(pairing.links)} figures linked · ", style="dim")
-        head.append(f"{suspects} ⚠ differ from the original", style="bold red" if suspects else "dim")
+        warn = palette_for(self.app).error  # the theme's error colour; bold without colour (NO_COLOR)
+        head.append(f"{suspects} ⚠ differ from the original", style=warn if suspects else "dim")
         if len(pairing.paragraphs) > MAX_ROWS:
             head.append(f" · first {MAX_ROWS:,} rows shown", style="dim")
         return head
@@ -164,7 +165,7 @@ class ParallelView(View, VerticalScroll, can_focus=True):
         right = self._cell(pairing.translation, pair.translation, suspect_t)
         for link in links:
             if link.suspect:
-                note = Text("\n⚠ ", style="bold red")
+                note = Text("\n⚠ ", style=palette_for(self.app).error)
                 note.append(one_line(link.translation.text, 60), style="bold")
                 note.append(" ← original ")
                 note.append(one_line(link.original.text, 60), style="bold")
