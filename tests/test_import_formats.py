@@ -146,6 +146,67 @@ def test_docx_paragraphs_headings_and_tables(tmp_path, capsys):
     assert search("baoding").hits[0].article == "wintergreen-memo"
 
 
+def _docx_with(body_xml: str, footnotes_xml: str | None = None) -> bytes:
+    """A python-docx file whose body starts with ``body_xml`` (WordprocessingML), and notes."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes(title="", heading="Closing heading")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                at = text.index("<w:body>") + len("<w:body>")
+                data = (text[:at] + body_xml + text[at:]).encode("utf-8")
+            archive.writestr(info.filename, data)
+        if footnotes_xml:
+            archive.writestr("word/footnotes.xml", footnotes_xml)
+    return out.getvalue()
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+MC_NS = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def test_docx_text_python_docx_leaves_out_is_read_once(tmp_path, capsys):
+    """Content controls, tracked insertions (not deletions), text boxes (once, though Word
+    writes each twice: a drawing and a VML fallback) and footnotes are text a reader sees."""
+    box = "<w:txbxContent><w:p><w:r><w:t>Boxed Hebei caption.</w:t></w:r></w:p></w:txbxContent>"
+    body = (
+        "<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:pPr><w:pStyle w:val='Title'/></w:pPr>"
+        "<w:r><w:t>Cover page title</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        "<w:p><w:r><w:t xml:space='preserve'>Coal use fell </w:t></w:r>"
+        "<w:ins w:id='1' w:author='ed'><w:r><w:t>by 12 percent</w:t></w:r></w:ins>"
+        "<w:del w:id='2' w:author='ed'><w:r><w:delText>by 21 percent</w:delText></w:r></w:del>"
+        "<w:r><w:t xml:space='preserve'> in 2023.</w:t></w:r></w:p>"
+        f"<w:p><w:r><w:t>Anchor paragraph.</w:t></w:r><w:r><mc:AlternateContent {MC_NS}>"
+        f"<mc:Choice Requires='wps'><w:drawing><wps:txbx xmlns:wps='urn:wps'>{box}</wps:txbx></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><v:textbox xmlns:v='urn:v'>{box}</v:textbox></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r></w:p>"
+    )
+    footnotes = (
+        f"<w:footnotes {W_NS}><w:footnote w:type='separator' w:id='-1'><w:p><w:r><w:t>---</w:t></w:r></w:p></w:footnote>"
+        "<w:footnote w:id='1'><w:p><w:r><w:t>Source: Hebei statistical bulletin.</w:t></w:r></w:p></w:footnote>"
+        "</w:footnotes>"
+    )
+    source = tmp_path / "tracked.docx"
+    source.write_bytes(_docx_with(body, footnotes))
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0, report
+    article = imported(report["results"][0]["id"])
+    assert article.title == "Cover page title" and article.id == "cover-page-title"
+    assert [p.text for p in article.paragraphs] == [
+        "Cover page title",
+        "Coal use fell by 12 percent in 2023.",
+        "Anchor paragraph.",
+        "Boxed Hebei caption.",
+        "Closing heading",
+        "[1] Source: Hebei statistical bulletin.",
+    ]
+
+
 def test_epub_chapters_in_spine_order_with_chapter_locators(tmp_path, capsys):
     raw = epub_bytes(
         [("Opening", "Marigold opening chapter."), ("Second", "Marigold second chapter.")],
