@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import time
 import zipfile
 from pathlib import Path
@@ -45,14 +46,14 @@ def _zip(members: dict[str, bytes | str]) -> bytes:
     return out.getvalue()
 
 
-def _xxe_epub(secret_file: Path) -> bytes:
+def _xxe_epub(secret_file: Path, origin: str) -> bytes:
     """An EPUB whose chapter declares an external entity pointing at a local file and a URL."""
     good = epub_bytes([("Entities", "Harmless entity chapter text.")])
     chapter = (
         '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY leak SYSTEM "file://' + str(secret_file) + '">'
-        '<!ENTITY net SYSTEM "http://example.org/dtd">]><html xmlns="http://www.w3.org/1999/xhtml">'
+        '<!ENTITY net SYSTEM "{ORIGIN}/dtd">]><html xmlns="http://www.w3.org/1999/xhtml">'
         "<body><h1>Entities</h1><p>Harmless entity chapter text. &leak; &net;</p></body></html>"
-    )
+    ).replace("{ORIGIN}", origin)
     source = zipfile.ZipFile(io.BytesIO(good))
     members = {info.filename: source.read(info) for info in source.infolist()}
     members["OEBPS/c0.xhtml"] = chapter.encode()
@@ -94,7 +95,29 @@ def _font_obfuscated_epub() -> bytes:
 
 
 # name -> (bytes, "import" or a word the refusal must contain)
-def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
+def _linking_docx(origin: str) -> bytes:
+    """A DOCX whose relationships point outside: a remote template and a linked image."""
+    good = docx_bytes(title="Linked memo", paragraphs=("Linked memo body text.",))
+    source = zipfile.ZipFile(io.BytesIO(good))
+    members = {info.filename: source.read(info) for info in source.infolist()}
+    rels = members["word/_rels/document.xml.rels"].decode()
+    external = (
+        '<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'attachedTemplate" Target="{ORIGIN}/template.dotm" TargetMode="External"/>'
+        '<Relationship Id="rIdI" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'image" Target="{ORIGIN}/pixel.png" TargetMode="External"/>'
+    )
+    external = external.replace("{ORIGIN}", origin)
+    members["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", external + "</Relationships>").encode()
+    return _zip(members)
+
+
+def hostile_documents(folder: Path, origin: str = "http://example.org") -> dict[str, tuple[bytes, str]]:
+    """The batch; every link in it points at ``origin`` (a listener the test watches)."""
+    return _hostile_documents(folder, origin)
+
+
+def _hostile_documents(folder: Path, origin: str) -> dict[str, tuple[bytes, str]]:
     secret = folder.parent / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
     pdf = pdf_bytes([["Sound document text about Hebei."]], title="Sound PDF")
@@ -122,15 +145,17 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
         "drm.epub": (_drm_epub(), "DRM-protected"),
         "fonts-obfuscated.epub": (_font_obfuscated_epub(), "import"),
         "truncated.epub": (epub_bytes([("Cut", "Cut short.")])[:700], "zip"),
-        "entities.epub": (_xxe_epub(secret), "import"),
+        "entities.epub": (_xxe_epub(secret, origin), "import"),
         "scripts.html": (
             html_page(
-                "<script>document.write('SCRIPTRAN')</script><iframe src='http://example.org/f'></iframe>"
-                "<object data='http://example.org/o'></object><img src='http://example.org/i.png'>"
+                "<script>document.write('SCRIPTRAN')</script><iframe src='{ORIGIN}/f'></iframe>"
+                "<object data='{ORIGIN}/o'></object><img src='{ORIGIN}/i.png'>"
                 "<p>Visible scripted page paragraph with enough words to be content for the reader.</p>",
-                head="<meta http-equiv='refresh' content='0;url=http://example.org'>"
-                "<link rel='stylesheet' href='http://example.org/s.css'>",
-            ).encode(),
+                head="<meta http-equiv='refresh' content='0;url={ORIGIN}'>"
+                "<link rel='stylesheet' href='{ORIGIN}/s.css'>",
+            )
+            .replace("{ORIGIN}", origin)
+            .encode(),
             "import",
         ),
         "mixed-encoding.html": (
@@ -139,6 +164,14 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
         ),
         "deep.html": (html_page(deep).encode(), "nested too deeply"),
         "empty.html": (b"<html><body><script>x()</script></body></html>", "no text"),
+        "linked.docx": (_linking_docx(origin), "import"),
+        "links.epub": (
+            epub_bytes(
+                [("Links", f"Linked chapter text.<img src='{origin}/e.png'/><iframe src='{origin}/e'></iframe>")],
+                title="Linkbook",
+            ),
+            "import",
+        ),
         "sound.pdf": (pdf, "import"),
     }
 
@@ -147,18 +180,31 @@ def hostile_documents(folder: Path) -> dict[str, tuple[bytes, str]]:
 def document_batch(tmp_path_factory):
     home = tmp_path_factory.mktemp("doc-home")
     folder = tmp_path_factory.mktemp("doc-files")
-    cases = hostile_documents(folder)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.setblocking(False)
+    cases = hostile_documents(folder, f"http://127.0.0.1:{listener.getsockname()[1]}")
     for name, (data, _) in cases.items():
         (folder / name).write_bytes(data)
     started = time.monotonic()
     from fault_tools import cli_env
 
     proc = run_cli("import", "--json", str(folder), env=cli_env(JJJ_BRIEF_HOME=str(home)), timeout=300)
-    return home, cases, proc, time.monotonic() - started
+    seconds = time.monotonic() - started
+    fetched = 0
+    while True:  # connections made to the listener wait in its backlog, even once closed
+        try:
+            listener.accept()[0].close()
+        except BlockingIOError:
+            break
+        fetched += 1
+    listener.close()
+    return home, cases, proc, seconds, fetched
 
 
 def test_each_hostile_document_is_refused_by_name_or_imported_and_the_batch_lands(document_batch):
-    home, cases, proc, seconds = document_batch
+    home, cases, proc, seconds, _ = document_batch
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert proc.returncode == 1
     results = {Path(r["path"]).name: r for r in json.loads(proc.stdout)["results"]}
@@ -181,7 +227,8 @@ def test_each_hostile_document_is_refused_by_name_or_imported_and_the_batch_land
 
 
 def test_nothing_a_document_points_at_is_read_fetched_or_run(document_batch, in_home):
-    home, _, _, _ = document_batch
+    home, _, _, _, fetched = document_batch
+    assert fetched == 0  # nothing reached the listener every link, frame, entity and template points at
     in_home(home)
     corpus = load_corpus(refresh=True)
     texts = {a.file: a.text for a in corpus if a.source == "import"}
