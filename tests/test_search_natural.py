@@ -100,6 +100,61 @@ def test_sort_by_date_both_ways(indexed):
     assert "unknown" in (search("Xiongan sort:colour", limit=5).message or "")
 
 
+@pytest.mark.parametrize("order", ["date", "-date"])
+@pytest.mark.parametrize("grouped", [False, True])
+def test_a_date_sorted_page_starts_with_dated_passages_and_ends_with_the_undated(indexed, order, grouped):
+    """Briefing items have no date: they follow the dated hits both ways (newest first
+    once meant a first page of topics and facts only)."""
+    page = search(f"Xiongan sort:{order}", limit=20, group_by_article=grouped)
+    everything = search("Xiongan", limit=1000, group_by_article=grouped)
+    dated = [h.date for h in page.hits if h.date]
+    assert page.hits[0].kind == "passage" and len(dated) == min(20, sum(1 for h in everything.hits if h.date))
+    assert [bool(h.date) for h in page.hits] == sorted((bool(h.date) for h in page.hits), reverse=True)
+    assert dated == sorted(dated, reverse=order == "-date")
+    assert dated[0] == (max if order == "-date" else min)(h.date for h in everything.hits if h.date)
+    assert page.total == everything.total and page.total_exact
+
+
+def test_natural_fallback_hits_follow_the_date_order_too(indexed):
+    query = "relieved universities and hospitals moving to Xiongan kind:passage"
+    newest = search(f"{query} sort:-date", limit=20)
+    ranked = search(query, limit=20)
+    assert {h.article for h in newest.hits} == {h.article for h in ranked.hits} == ALL_FIVE
+    dates = [h.date for h in newest.hits]
+    assert dates == sorted(dates, reverse=True) and dates != [h.date for h in ranked.hits]
+
+
+def test_natural_hits_rank_by_concepts_held_then_by_score(indexed):
+    result = search("relieved universities and hospitals moving to Xiongan", limit=50)
+    most = [h for h in result.hits if h.match == "most"]
+    assert len({len(h.missing) for h in most}) > 1  # the ranking has something to order
+    order = [(len(h.missing), -h.score) for h in most]
+    assert order == sorted(order)
+
+
+def test_an_estimated_count_is_counted_or_shown_as_a_lower_bound(indexed, monkeypatch):
+    """An engine's estimate (Whoosh's, above 5,000 matches, can be twice the real count) is
+    never shown as the count: the facet pass counts exactly, or the total is what is sure ("5+")."""
+    from jjj_brief.search import api
+    from jjj_brief.search import engine as engine_module
+
+    real = search("Beijing", limit=1000)
+    assert real.total_exact and real.total > 40
+    searcher = type(api.service().engine()._searcher)
+    exact_top = searcher.top
+
+    def estimating(self, node, limit, sort="relevance"):
+        top, total, exact = exact_top(self, node, limit, sort)
+        return (top, 2 * total, False) if len(top) >= limit else (top, total, exact)
+
+    monkeypatch.setattr(searcher, "top", estimating)
+    counted = search("Beijing", limit=5)
+    assert (counted.total, counted.total_exact, counted.total_label) == (real.total, True, f"{real.total:,}")
+    monkeypatch.setattr(engine_module, "MAX_EXTRA_PASS_LEAVES", 0)  # no pass to count with
+    bound = search("Beijing", limit=5)
+    assert (bound.total, bound.total_exact, bound.total_lower_bound, bound.total_label) == (5, False, True, "5+")
+
+
 def test_facets_count_the_hits_per_outlet_year_and_kind(indexed):
     result = search("Xiongan", limit=1000)
     for name, key in (("outlet", "outlet"), ("kind", "kind")):

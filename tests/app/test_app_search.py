@@ -227,7 +227,7 @@ async def test_keys_cycle_sort_accept_did_you_mean_and_narrow_by_a_facet(app_wit
         await wait_for(pilot, lambda: pane.shown_query == "Xiongan sort:-date")
         await wait_for(pilot, lambda: "newest first" in screen_text(app))
         dates = [h.date for h in pane.hits() if h.kind == "passage"]
-        assert dates == sorted(dates, reverse=True)
+        assert pane.hits()[0].kind == "passage" and dates == sorted(dates, reverse=True)
         await pilot.press("ctrl+o", "ctrl+o")
         await wait_for(pilot, lambda: pane.shown_query == "Xiongan")
         await pilot.press("ctrl+r")

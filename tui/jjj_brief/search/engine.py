@@ -11,6 +11,7 @@ import re
 from jjj_brief.search import query as q
 from jjj_brief.search.analyzer import fold, surface_analysis
 from jjj_brief.search.concepts import concept_snippet, held_concepts, read_hit
+from jjj_brief.search.documents import NO_DATE
 from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
 from jjj_brief.search.index import Generation
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse, time_limit_message
@@ -43,6 +44,15 @@ def _facets_of(top: list[tuple[dict, float]]) -> dict[str, dict[str, int]]:
     for fields, _ in top:
         Engine._add_facets(facets, fields)
     return {name: _most_first(counts) for name, counts in facets.items()}
+
+
+def by_date(hits: list[Hit], sort: str) -> list[Hit]:
+    """``hits`` in the query's date order (dated first, either way; the undated after, as
+    they were); unchanged when sorted by relevance."""
+    if sort not in ("date", "-date"):
+        return hits
+    dated = sorted((h for h in hits if h.date), key=lambda h: h.date, reverse=sort == "-date")
+    return dated + [h for h in hits if not h.date]
 
 
 def _most_first(counts: dict[str, int]) -> dict[str, int]:
@@ -86,11 +96,7 @@ class Engine:
         parsed.fallback = use_glossary_terms(parsed.fallback, self.glossary_phrases)
         limit = max(1, min(int(limit), 1000))
         lower_bound = False
-        if group_by_article:
-            top, total, exact = self._searcher.grouped(parsed.query, limit, parsed.sort)
-        else:
-            top, total, exact = self._searcher.top(parsed.query, limit, parsed.sort)
-        timed_out = getattr(self._searcher, "timed_out", False)  # stopped at the query time limit: partial
+        top, total, exact, timed_out = self._first_page(parsed, limit, group_by_article)
         if timed_out:
             message = "; ".join(filter(None, [message, time_limit_message()]))
         hits = []
@@ -138,6 +144,27 @@ class Engine:
             total_lower_bound=lower_bound,
         )
 
+    def _first_page(
+        self, parsed: ParsedQuery, limit: int, grouped: bool
+    ) -> tuple[list[tuple[dict, float]], int, bool, bool]:
+        """The engine's best ``limit`` hits (or articles), the count, whether it is exact and
+        whether the engine stopped at the query time limit (partial).
+
+        Sorted by date, what has no date (briefing items; an article without one) follows
+        the dated hits in both directions, by relevance: newest first must not mean the
+        undated first."""
+        run = self._searcher.grouped if grouped else self._searcher.top
+        assert parsed.query is not None
+        if parsed.sort not in ("date", "-date"):
+            top, total, exact = run(parsed.query, limit, parsed.sort)
+            return top, total, exact, getattr(self._searcher, "timed_out", False)
+        undated = q.Keyword("date_key", NO_DATE)
+        top, total, exact = run(q.And((parsed.query, q.Not(undated))), limit, parsed.sort)
+        timed_out = getattr(self._searcher, "timed_out", False)
+        rest, rest_total, rest_exact = run(q.And((parsed.query, undated)), max(1, limit - len(top)), "relevance")
+        timed_out = timed_out or getattr(self._searcher, "timed_out", False)
+        return top + rest[: limit - len(top)], total + rest_total, exact and rest_exact, timed_out
+
     def _fallback(
         self, parsed: ParsedQuery, room: int, seen: set, grouped: bool, facets: dict[str, dict[str, int]]
     ) -> tuple[list[Hit], int, bool]:
@@ -165,7 +192,7 @@ class Engine:
             self._add_facets(facets, fields)
         kept.sort(key=lambda row: (row[0], row[1]), reverse=True)
         hits = [self._hit(fields, score, parsed, fallback=True) for _, score, fields in kept[:room]]
-        return [hit for hit in hits if hit is not None], len(kept), complete
+        return by_date([hit for hit in hits if hit is not None], parsed.sort), len(kept), complete
 
     def _candidate_tree(self, parsed: ParsedQuery) -> q.Node:
         """The fallback tree, with its Or of concepts kept to the ones that discriminate:
