@@ -12,9 +12,14 @@ figure layer's extraction plus the value keys, per MB of text, on N synthetic ar
 ``bench/bench_search.py`` (assembled from the seeds' sentences: as dense in figures as
 the seeds), beside the rest of the per-passage document preparation.
 
+``--engines whoosh,tantivy`` times the working tree once per engine (``after whoosh``,
+``after tantivy``; the environment's ``JJJ_BRIEF_SEARCH_ENGINE`` per worker), interleaved
+with the "before" tree in every round.
+
 Usage::
 
     python bench/bench_relevance.py --before-rev 2fc7cf4 --rounds 5 --build-cost 1000
+    python bench/bench_relevance.py --before-rev 2fc7cf4 --rounds 3 --engines whoosh,tantivy
 
 Writes ``bench/bench_relevance_report.md`` (and prints it). Not a test: never collected.
 """
@@ -82,13 +87,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def run_worker(tui: Path, home: Path) -> dict:
+def run_worker(tui: Path, home: Path, engine: str | None = None) -> dict:
+    env = dict(os.environ)
+    if engine:
+        env["JJJ_BRIEF_SEARCH_ENGINE"] = engine
     out = subprocess.run(
         [sys.executable, __file__, "--worker", str(tui), "--home", str(home)],
         check=True,
         capture_output=True,
         text=True,
         timeout=900,
+        env=env,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -98,6 +107,7 @@ def main() -> None:
     parser.add_argument("--before-rev", default="main", help="git revision for the 'before' column")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--build-cost", type=int, default=0, help="synthetic articles for the build-cost section")
+    parser.add_argument("--engines", default="", help="comma-separated: time the working tree on each engine")
     parser.add_argument("--worker")
     parser.add_argument("--home")
     args = parser.parse_args()
@@ -106,19 +116,26 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="bench-relevance-") as scratch:
         scratch_path = Path(scratch)
-        trees = {"before": export_revision(args.before_rev, scratch_path / "before"), "after": ROOT / "tui"}
-        samples: dict[str, list[dict]] = {"before": [], "after": []}
+        before = export_revision(args.before_rev, scratch_path / "before")
+        engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+        # name -> (source tree, engine); "before" predates the engine choice (Whoosh only)
+        trees = {"before": (before, None)}
+        trees.update({f"after {e}": (ROOT / "tui", e) for e in engines} if engines else {"after": (ROOT / "tui", None)})
+        samples: dict[str, list[dict]] = {name: [] for name in trees}
         recall: dict[str, float] = {}
         for _ in range(args.rounds):
-            for name, tui in trees.items():
-                home = scratch_path / f"home-{name}"
+            for name, (tui, engine) in trees.items():
+                home = scratch_path / f"home-{name.replace(' ', '-')}"
                 home.mkdir(exist_ok=True)
-                result = run_worker(tui, home)
+                result = run_worker(tui, home, engine)
                 samples[name].extend(result["samples"])
                 recall[name] = result["recall"]
     report = render(args, samples, recall)
     if args.build_cost:
         report += build_cost(args.build_cost)
+    elif REPORT.exists() and "\n## Build cost" in REPORT.read_text(encoding="utf-8"):
+        kept = REPORT.read_text(encoding="utf-8").split("\n## Build cost", 1)[1]
+        report += "\n## Build cost" + kept  # not re-measured: the last measurement stays
     REPORT.write_text(report, encoding="utf-8")
     print(report)
 
@@ -128,15 +145,16 @@ def render(args, samples: dict[str, list[dict]], recall: dict[str, float]) -> st
         "# Judged-set query time, before and after",
         "",
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}.",
-        f"Command: `python bench/bench_relevance.py --before-rev {args.before_rev} --rounds {args.rounds}`",
-        f"Queries: the {len(samples['after']) // max(1, args.rounds)} judged queries of "
+        f"Command: `python bench/bench_relevance.py --before-rev {args.before_rev} --rounds {args.rounds}"
+        + (f" --engines {args.engines}`" if args.engines else "`"),
+        f"Queries: the {len(samples[list(samples)[-1]]) // max(1, args.rounds)} judged queries of "
         "`tests/relevance/queries.yaml` on the seeds, `search(q, limit=10)` with snippets; "
-        "one fresh process per tree and round, alternating before/after; warm (one untimed pass first).",
+        "one fresh process per tree and round, alternating the trees; warm (one untimed pass first).",
         "",
         "| tree | group | queries | CPU p50 ms | CPU p95 ms | wall p50 ms | wall p95 ms | pooled recall@10 |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name in ("before", "after"):
+    for name in samples:
         for group in ("all", "classic", "natural", "numeric"):
             chosen = [s for s in samples[name] if group == "all" or s["group"] == group]
             if not chosen:
@@ -148,16 +166,18 @@ def render(args, samples: dict[str, list[dict]], recall: dict[str, float]) -> st
                 f"| {name} | {group} | {len(chosen) // max(1, args.rounds)} | {percentile(cpu, 0.5):.1f} | "
                 f"{percentile(cpu, 0.95):.1f} | {percentile(wall, 0.5):.1f} | {percentile(wall, 0.95):.1f} | {shown_recall} |"
             )
-    lines += ["", "Slowest queries after (median wall ms over rounds, before → after):", ""]
-    lines += ["| query | before ms | after ms |", "| --- | ---: | ---: |"]
-    by_query = {name: {} for name in samples}
+    names = list(samples)
+    lines += ["", f"Slowest queries of {names[1]} (median CPU ms over rounds, per tree):", ""]
+    lines += ["| query | " + " | ".join(f"{n} ms" for n in names) + " |", "| --- |" + " ---: |" * len(names)]
+    medians = {}
     for name, rows in samples.items():
+        by_query: dict[str, list[float]] = {}
         for s in rows:
-            by_query[name].setdefault(s["query"], []).append(s["wall_ms"])
-    after = {q: statistics.median(v) for q, v in by_query["after"].items()}
-    before = {q: statistics.median(v) for q, v in by_query["before"].items()}
-    for query in sorted(after, key=after.get, reverse=True)[:10]:
-        lines.append(f"| `{query}` | {before.get(query, float('nan')):.1f} | {after[query]:.1f} |")
+            by_query.setdefault(s["query"], []).append(s["cpu_ms"])
+        medians[name] = {q: statistics.median(v) for q, v in by_query.items()}
+    slowest = medians[names[1]]
+    for query in sorted(slowest, key=slowest.__getitem__, reverse=True)[:10]:
+        lines.append(f"| `{query}` | " + " | ".join(f"{medians[n].get(query, float('nan')):.1f}" for n in names) + " |")
     return "\n".join(lines) + "\n"
 
 
