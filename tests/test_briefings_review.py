@@ -31,3 +31,11 @@ def test_every_topic_fact_and_event_has_a_review_row_with_a_reader_and_a_result(
     for key in wanted:
         _, _, against, reader, date, result, *_second = rows[key]
         assert against and reader and date and result, key
+
+
+def test_every_topic_has_a_second_reader_who_did_not_write_it():
+    rows = _rows()
+    for topic in shipped_briefings().topics:
+        _, _, _, first, _, _, second, date, result = rows[("topic", topic.id)]
+        assert second and date and result, f"topic {topic.id} has no second reader"
+        assert first not in {name.strip() for name in second.split(";")}, f"topic {topic.id}: read twice by {first}"
