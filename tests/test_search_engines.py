@@ -11,7 +11,7 @@ import pytest
 
 from jjj_brief import imports
 from jjj_brief.cli import main
-from jjj_brief.search import api, ensure_index, index, search
+from jjj_brief.search import api, engine_choice, ensure_index, index, search
 from relevance.judged import K, judge, load_queries
 
 QUERIES = load_queries()
@@ -137,7 +137,7 @@ def test_changing_the_engine_setting_rebuilds_without_losing_imports(monkeypatch
 def test_a_collection_growing_past_the_threshold_moves_to_tantivy(monkeypatch, tmp_path):
     first = ensure_index()
     assert first.engine == "whoosh"
-    monkeypatch.setattr(index, "TANTIVY_PASSAGES", api.service().generation.passages() + 1)
+    monkeypatch.setattr(engine_choice, "TANTIVY_PASSAGES", api.service().generation.passages() + 1)
     note = tmp_path / "note.txt"
     note.write_text("Zanzibarian ferries.\n\nA second paragraph.\n\nA third one.\n", encoding="utf-8")
     imports.add_files([str(note)])

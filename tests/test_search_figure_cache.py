@@ -122,15 +122,15 @@ def test_a_damaged_cache_file_does_not_stop_a_build(tmp_path, cached_sizes):
 
 
 def test_adding_an_import_the_briefings_do_not_name_parses_no_briefing(tmp_path, monkeypatch):
-    from jjj_brief.search import index
+    from jjj_brief.search import sources
 
     write_docs(tmp_path / "docs", 2)
     ensure_index()
     imports.add_files([str(tmp_path / "docs" / "report-0.txt")])
     ensure_index()  # the first addition notes which articles the briefings name
     parsed: list[int] = []
-    real = index._load_briefings
-    monkeypatch.setattr(index, "_load_briefings", lambda: parsed.append(1) or real())
+    real = sources._load_briefings
+    monkeypatch.setattr(sources, "_load_briefings", lambda: parsed.append(1) or real())
     imports.add_files([str(tmp_path / "docs" / "report-1.txt")])
     assert ensure_index().added == 1
     assert parsed == []
@@ -140,7 +140,7 @@ def test_adding_an_import_the_briefings_do_not_name_parses_no_briefing(tmp_path,
 
 @pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
 def test_imports_analyzed_in_worker_processes_index_the_same(tmp_path, monkeypatch, engine):
-    from jjj_brief.search import index
+    from jjj_brief.search import sources
 
     monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
     write_docs(tmp_path / "docs", 6)
@@ -150,13 +150,13 @@ def test_imports_analyzed_in_worker_processes_index_the_same(tmp_path, monkeypat
     def answers():
         return [[(h.article, h.start, h.end, h.snippet) for h in search(q, limit=20).hits] for q in queries]
 
-    monkeypatch.setattr(index, "PARALLEL_FROM", 10_000)
+    monkeypatch.setattr(sources, "PARALLEL_FROM", 10_000)
     ensure_index(rebuild=True)
     serial = answers()
-    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sources, "PARALLEL_FROM", 1)
     prepared: list[int] = []
-    real = index._prepared_in_workers
-    monkeypatch.setattr(index, "_prepared_in_workers", lambda *a: prepared.append(1) or real(*a))
+    real = sources._prepared_in_workers
+    monkeypatch.setattr(sources, "_prepared_in_workers", lambda *a: prepared.append(1) or real(*a))
     status = ensure_index(rebuild=True)
     assert prepared and status.engine == engine
     assert answers() == serial

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from jjj_brief import paths
-from jjj_brief.search import api, ensure_index, index, search
+from jjj_brief.search import api, ensure_index, generation, index, search, sources
 
 QUERY = "Caofeidian"
 
@@ -81,7 +81,9 @@ def test_a_failure_while_searching_rebuilds_and_retries(monkeypatch):
     ensure_index()
     want = expected_total()
     folder = live_generation()
-    monkeypatch.setattr(index, "verify_generation", lambda f: (json.loads((f / "manifest.json").read_text()), None))
+    monkeypatch.setattr(
+        generation, "verify_generation", lambda f: (json.loads((f / "manifest.json").read_text()), None)
+    )
     for path in folder.iterdir():
         if path.suffix not in (".json",) and path.is_file():
             path.write_bytes(os.urandom(path.stat().st_size))
@@ -92,7 +94,8 @@ def test_a_failure_while_searching_rebuilds_and_retries(monkeypatch):
 
 def test_stale_fingerprint_triggers_rebuild(monkeypatch):
     first = ensure_index()
-    monkeypatch.setattr(index, "ANALYZER_VERSION", "jjj-analyzer-test-bump")
+    monkeypatch.setattr(sources, "ANALYZER_VERSION", "jjj-analyzer-test-bump")  # the fingerprint
+    monkeypatch.setattr(generation, "ANALYZER_VERSION", "jjj-analyzer-test-bump")  # the manifest
     second = ensure_index()
     assert second.action == "rebuilt" and "stale" in second.reason
     assert second.location != first.location

@@ -178,10 +178,10 @@ def test_locks_of_a_killed_writer_do_not_block_anyone(with_user_data, tmp_path, 
     holder.wait()
     # A lock honoured after its holder died would be waited on for the whole timeout:
     # timeouts longer than the wall backstop make that a failure however loaded the machine.
-    from jjj_brief.search import whoosh_engine
+    from jjj_brief.search import reconcile, whoosh_engine
 
     for module, name in (
-        (index, "WRITER_LOCK_TIMEOUT"),
+        (reconcile, "WRITER_LOCK_TIMEOUT"),
         (index, "BUILD_LOCK_TIMEOUT"),
         (whoosh_engine, "WRITER_LOCK_TIMEOUT"),
     ):

@@ -1,0 +1,68 @@
+"""Which engine indexes the collection: the user's setting, else by size.
+
+An index is one engine's; changing engine is a rebuild (:mod:`jjj_brief.search.index`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from jjj_brief import paths
+from jjj_brief.search.generation import ENGINES
+
+ENGINE_SETTINGS = ("auto", *ENGINES)
+# Above this many passages the collection is indexed with tantivy. Measured on the 2-core
+# reference machine (bench/bench_search_report.md, engines interleaved, CPU per query, top
+# 10 with snippets and facets): Whoosh's p95 is 30 ms at 542 passages, 49 ms at 1,061 and
+# 82 ms at 2,126; tantivy's stays at 6 ms. So the shipped corpus (~350 passages) and
+# small collections stay on Whoosh. Back to Whoosh only below half of it, so a
+# collection near the line does not flip at every import.
+TANTIVY_PASSAGES = 1_000
+
+
+def engine_setting() -> str:
+    """The user's choice: ``auto`` (by size), ``whoosh`` or ``tantivy``.
+
+    ``JJJ_BRIEF_SEARCH_ENGINE`` wins over ``search_engine`` in the settings file
+    (written by ``jjj-brief index --engine``).
+    """
+    value = os.environ.get("JJJ_BRIEF_SEARCH_ENGINE", "").strip().lower()
+    if not value:
+        try:
+            raw = json.loads((paths.data_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+            value = str(raw.get("search_engine", "") if isinstance(raw, dict) else "").strip().lower()
+        except (OSError, ValueError):
+            value = ""
+    return value if value in ENGINE_SETTINGS else "auto"
+
+
+def save_engine_setting(value: str) -> None:
+    """Record the engine choice in the settings file (other settings kept)."""
+    if value not in ENGINE_SETTINGS:
+        raise ValueError(f"engine must be one of {', '.join(ENGINE_SETTINGS)}")
+    path = paths.data_dir() / SETTINGS_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raw = {}
+    raw = raw if isinstance(raw, dict) else {}
+    raw["search_engine"] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.atomic_write(path, json.dumps(raw, indent=2) + "\n")
+
+
+def choose_engine(passages: int, setting: str = "auto", current: str | None = None) -> str:
+    """Which engine indexes a collection of ``passages`` documents.
+
+    An explicit setting wins. ``auto``: tantivy above :data:`TANTIVY_PASSAGES`; an index
+    already on tantivy stays there until the collection falls below half of that.
+    """
+    if setting in ENGINES:
+        return setting
+    if current == "tantivy" and passages >= TANTIVY_PASSAGES // 2:
+        return "tantivy"
+    return "tantivy" if passages > TANTIVY_PASSAGES else "whoosh"
+
+
+SETTINGS_FILE = "settings.json"

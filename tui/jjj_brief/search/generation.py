@@ -1,0 +1,335 @@
+"""One built index generation: its engine store, side files and manifest.
+
+``manifest.json`` records every index file's size (and a CRC of small files, all of
+them for the seed-sized index), so a missing, truncated or garbled file fails
+:func:`verify_generation` and the generation is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jjj_brief import paths
+from jjj_brief.search.analyzer import (
+    ANALYZER_VERSION,
+    TOKEN_PATTERN,
+    set_glossary_phrases,
+    surface_analysis,
+    surfaces_of,
+)
+from jjj_brief.search.documents import (
+    SCHEMA_VERSION,
+    Doc,
+)
+from jjj_brief.search.errors import IndexUnavailable
+from jjj_brief.search.glossary_terms import glossary_phrases
+from jjj_brief.search.sources import ImportFiles
+from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
+
+Progress = Callable[[int, int], None]
+
+ENGINES = ("whoosh", "tantivy")
+FULL_CRC_LIMIT = 8_000_000  # bytes of index below which every file is CRC-checked on open
+LINKED_FILE = "linked.json"  # the article ids the briefings link to topics (see search.reconcile)
+
+
+def store_for(engine: str) -> Any:
+    """The engine's index store (tantivy is imported only when used)."""
+    if engine == "tantivy":
+        from jjj_brief.search.tantivy_engine import TantivyStore
+
+        return TantivyStore
+    return WhooshStore
+
+
+# ---------------------------------------------------------------- vocabulary
+
+
+def vocabulary_of(texts: Iterable[str], counts: Counter | None = None) -> Counter:
+    """Folded, unstemmed words -> (roughly) the number of documents they occur in."""
+    surfaces: Counter = Counter()
+    for text in texts:
+        surfaces.update(set(TOKEN_PATTERN.findall(text)))
+    return words_from_surfaces(surfaces, counts)
+
+
+def words_from_surfaces(surfaces: Counter, counts: Counter | None = None) -> Counter:
+    counts = counts if counts is not None else Counter()
+    for surface, n in surfaces.items():
+        parts, closed = surface_analysis(surface)
+        for _, word in parts:
+            counts[word] += n
+        if closed is not None:
+            counts[closed[1]] += n
+    return counts
+
+
+# ---------------------------------------------------------------- a built generation
+
+
+@dataclass
+class Generation:
+    """An opened index plus its side files."""
+
+    index: Any  # the engine's index object
+    folder: Path | None  # None: in memory
+    base: str
+    _vocab: Counter | None  # None: not read yet (vocab.json, read on first use)
+    aliases: list[list[str]] | None = None  # glossary spellings at build time (None: unknown)
+    engine: str = "whoosh"
+    _files: ImportFiles | None = None  # what the index holds of the imports (None: not read yet)
+    imports_stamp: list | None = None  # imports_stamp() when import_files was last made true
+    glossary_terms: bool = False  # the aliases' multi-word spellings are indexed as single terms
+
+    @property
+    def name(self) -> str:
+        return self.folder.name if self.folder else "memory"
+
+    @property
+    def vocab(self) -> Counter:
+        """Folded words -> document counts (read when first needed: prefixes, "did you mean")."""
+        if self._vocab is None:
+            assert self.folder is not None
+            self._vocab = Counter(json.loads((self.folder / "vocab.json").read_text(encoding="utf-8")))
+        return self._vocab
+
+    @property
+    def import_files(self) -> ImportFiles:
+        """Import file -> [size, mtime, key, lines] the index holds (read when imports changed)."""
+        if self._files is None:
+            self._files = read_import_files(self.folder) if self.folder is not None else {}
+        return self._files
+
+    @import_files.setter
+    def import_files(self, files: ImportFiles) -> None:
+        self._files = files
+
+    @property
+    def store(self) -> Any:
+        return store_for(self.engine)
+
+    def doc_count(self) -> int:
+        return self.store.doc_count(self.index)
+
+    def passages(self) -> int:
+        return self.store.passages(self.index)
+
+    def close(self) -> None:
+        self.store.close(self.index)
+
+
+def build_generation(
+    storage: Any,
+    docs: Iterable[Doc],
+    *,
+    total: int = 0,
+    progress: Progress | None = None,
+    procs: int = 1,
+    limitmb: int = 128,
+    engine: str = "whoosh",
+    aliases: list[list[str]] | None = None,
+) -> tuple[Any, Counter]:
+    """Create an index from ``docs``; returns it and its vocabulary.
+
+    ``storage`` is where: a folder (``Path``) or ``None`` for memory; for Whoosh also a
+    Whoosh storage object. ``aliases``: the glossary groups whose multi-word spellings
+    are indexed as single terms (:mod:`jjj_brief.search.glossary_terms`); record them
+    as the generation's aliases.
+    """
+    folder: Path | None
+    if storage is None or isinstance(storage, Path):
+        folder = storage
+    elif isinstance(storage, PrivateRamStorage) or not hasattr(storage, "folder"):
+        folder = None
+    else:
+        folder = Path(storage.folder)
+    surfaces: Counter = Counter()
+    done = 0
+
+    def on_doc(doc: Doc) -> None:
+        nonlocal done
+        found = doc.get("_surfaces")  # from a worker process, or from the engine's analysis just now
+        surfaces.update(found if found is not None else set(surfaces_of(doc["body"])))
+        done += 1
+        if progress and (done % 200 == 0):
+            progress(done, max(total, done))
+
+    set_glossary_phrases(glossary_phrases(aliases))
+    try:
+        index = store_for(engine).build(folder, docs, procs=procs, limitmb=limitmb, on_doc=on_doc)
+    finally:
+        set_glossary_phrases(())
+    if progress:
+        progress(done, max(total, done))
+    return index, words_from_surfaces(surfaces)
+
+
+def write_manifest(
+    folder: Path,
+    base: str,
+    vocab: Counter,
+    aliases: list[list[str]] | None = None,
+    *,
+    engine: str | None = None,
+    glossary_terms: bool | None = None,
+) -> None:
+    """Side files (vocabulary, glossary spellings), then the manifest that vouches for all files.
+
+    ``engine`` and ``glossary_terms`` (whether the aliases' phrases were indexed as terms)
+    default to what the folder's manifest says.
+    """
+    paths.atomic_write(folder / "vocab.json", json.dumps(vocab, ensure_ascii=False))
+    if aliases is not None:
+        paths.atomic_write(folder / "aliases.json", json.dumps(aliases, ensure_ascii=False))
+    if engine is None:
+        engine = _read_engine(folder)
+    if glossary_terms is None:
+        glossary_terms = _read_manifest(folder).get("glossary_terms") is True
+    _write_manifest_file(folder, base, engine, glossary_terms)
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _write_manifest_file(folder: Path, base: str, engine: str, glossary_terms: bool = False) -> None:
+    files = {}
+    total = sum(p.stat().st_size for p in folder.iterdir() if _is_index_file(p))
+    for path in sorted(folder.iterdir()):
+        if _is_index_file(path):
+            files[path.name] = _file_check(path, full=total <= FULL_CRC_LIMIT)
+    manifest = {
+        "base": base,
+        "analyzer": ANALYZER_VERSION,
+        "schema": SCHEMA_VERSION,
+        "engine": engine,
+        "glossary_terms": glossary_terms,
+        "files": files,
+    }
+    paths.atomic_write(folder / "manifest.json", json.dumps(manifest, indent=1))
+
+
+def _read_engine(folder: Path) -> str:
+    try:
+        engine = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("engine", "whoosh")
+    except (OSError, ValueError, AttributeError):
+        engine = "tantivy" if (folder / "meta.json").exists() else "whoosh"
+    return engine if engine in ENGINES else "whoosh"
+
+
+def write_import_files(folder: Path, files: ImportFiles, stamp: list | None) -> None:
+    """What the generation holds of the imports (instead of reading postings), then the
+    small stamp file a start-up check reads (written last: it never vouches for more)."""
+    paths.atomic_write(folder / "imports.json", json.dumps({"files": files}))
+    paths.atomic_write(folder / "imports-stamp.json", json.dumps({"stamp": stamp, "count": len(files)}))
+
+
+def read_import_files(folder: Path) -> ImportFiles:
+    return dict(json.loads((folder / "imports.json").read_text(encoding="utf-8"))["files"])
+
+
+def read_imports_stamp(folder: Path) -> list | None:
+    stamp = json.loads((folder / "imports-stamp.json").read_text(encoding="utf-8"))["stamp"]
+    return stamp if isinstance(stamp, list) else None
+
+
+def _is_index_file(path: Path) -> bool:
+    if path.name.endswith("WRITELOCK"):  # whoosh's lock file: not index content
+        return False
+    return (
+        path.is_file()
+        and not path.name.startswith(".")
+        and path.suffix != ".lock"
+        and path.name
+        not in (
+            "manifest.json",
+            "vocab.json",
+            "aliases.json",
+            "imports.json",
+            "imports-stamp.json",
+            LINKED_FILE,
+        )
+    )
+
+
+def _file_check(path: Path, *, full: bool) -> list[int]:
+    """[size, crc32] where the CRC covers the whole file, or head and tail of a big one."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        if full or size <= 65536:
+            crc = zlib.crc32(handle.read())
+        else:
+            crc = zlib.crc32(handle.read(32768))
+            handle.seek(size - 32768)
+            crc = zlib.crc32(handle.read(), crc)
+    return [size, crc]
+
+
+def verify_generation(folder: Path) -> tuple[dict, str | None]:
+    """(manifest, problem or None): cheap checks that the files are what was written."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        files = manifest["files"]
+        total = sum(size for size, _ in files.values())
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return {}, f"manifest unreadable ({exc.__class__.__name__})"
+    engine = manifest.get("engine", "whoosh")
+    if engine not in ENGINES:
+        return manifest, f"unknown engine {engine!r}"
+    toc = store_for(engine).table_of_contents
+    if not any(name.endswith(toc) for name in files):
+        return manifest, "no table of contents"
+    for name, (size, crc) in files.items():
+        path = folder / name
+        try:
+            if path.stat().st_size != size:
+                return manifest, f"{name} has the wrong size"
+            if _file_check(path, full=total <= FULL_CRC_LIMIT)[1] != crc:
+                return manifest, f"{name} is garbled"
+        except FileNotFoundError:
+            return manifest, f"{name} is missing"
+        except OSError as exc:
+            return manifest, f"{name}: {exc.strerror or exc}"
+    return manifest, None
+
+
+def open_generation(folder: Path) -> Generation:
+    """Open a built generation; raises :class:`IndexUnavailable` naming what is wrong."""
+    manifest, problem = verify_generation(folder)
+    if problem:
+        raise IndexUnavailable(f"corrupt: {problem}")
+    engine = manifest.get("engine", "whoosh")
+    try:
+        index = store_for(engine).open(folder)
+        if not (folder / "vocab.json").is_file() or not (folder / "imports.json").is_file():
+            raise IndexUnavailable("corrupt: a side file is missing")
+        aliases_file = folder / "aliases.json"
+        aliases = json.loads(aliases_file.read_text(encoding="utf-8")) if aliases_file.exists() else None
+        stamp = read_imports_stamp(folder)  # vocabulary and import list: read when needed
+    except IndexUnavailable:
+        raise
+    except ImportError as exc:
+        raise IndexUnavailable(f"the {engine} engine is not installed ({exc})") from exc
+    except Exception as exc:
+        raise IndexUnavailable(f"corrupt: cannot open ({exc.__class__.__name__})") from exc
+    return Generation(
+        index,
+        folder,
+        manifest.get("base", ""),
+        None,
+        aliases,
+        engine,
+        None,
+        stamp,
+        glossary_terms=manifest.get("glossary_terms") is True and aliases is not None,
+    )

@@ -1,0 +1,347 @@
+"""What the search index is derived from: the seeds, the stored imports and the briefings.
+
+:class:`Sources` reads lazily (the fingerprint reads seed and briefing files only);
+:func:`all_documents` yields every document to index, imports one at a time, analyzed
+in worker processes for large collections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from jjj_brief import paths
+from jjj_brief.corpus import Article, load_seed_articles
+from jjj_brief.search.analyzer import (
+    ANALYZER_VERSION,
+    surfaces_of,
+)
+from jjj_brief.search.documents import (
+    SCHEMA_VERSION,
+    Doc,
+    article_documents,
+    article_figures_for_index,
+    briefing_documents,
+    import_figure_fields,
+    import_key,
+    linked_article_ids,
+    topic_links,
+)
+from jjj_brief.search.figure_cache import open_cache
+
+# ---------------------------------------------------------------- sources and fingerprint
+
+
+ImportFiles = dict[str, list]  # import file name -> [size, mtime_ns, import key, lines]
+
+
+def _imports_dir() -> Path:
+    """``jjj_brief.imports.imports_dir()``, without importing that module (and its readers)
+    into every process that only checks the index."""
+    return paths.data_dir() / "imports"
+
+
+def imports_stamp() -> list:
+    """[generation number, folder mtime]: changes whenever an import is added or removed
+    (``jjj_brief.imports.bump_generation`` writes the number)."""
+    folder = _imports_dir()
+    try:
+        generation = int((folder / ".generation").read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        generation = 0
+    try:
+        mtime = folder.stat().st_mtime_ns
+    except OSError:
+        mtime = None
+    return [generation, mtime]
+
+
+def scan_import_files(previous: ImportFiles | None = None) -> ImportFiles:
+    """Every stored import's file stamp, key and line count (an upper bound of its
+    passages); only new or changed files are read."""
+    from jjj_brief.imports import imports_dir, stored_key
+
+    previous = previous or {}
+    found: ImportFiles = {}
+    try:
+        entries = list(os.scandir(imports_dir()))
+    except OSError:
+        return found
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or not name.endswith(".txt"):
+            continue
+        try:
+            st = entry.stat()
+            known = previous.get(name)
+            if known and len(known) == 4 and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                found[name] = known
+            else:
+                path = Path(entry.path)
+                data = path.read_bytes()
+                # An upper bound of its passages (non-blank lines) that a blank line between
+                # paragraphs does not double: the index build's "time left" reads it.
+                lines = data.count(b"\n") + 1 - data.count(b"\n\n")
+                found[name] = [st.st_size, st.st_mtime_ns, stored_key(path), lines]
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue  # damaged: the corpus loader reports it
+    return found
+
+
+class Sources:
+    """Everything the index is derived from. Imports and briefings are read only when
+    needed (building, or adding imports): the fingerprint reads seeds and briefing files."""
+
+    def __init__(
+        self,
+        articles: list[Article] | None = None,
+        briefings: Any = None,
+        briefing_files: list[Path] | None = None,
+        *,
+        load: Callable[[], Any] | None = None,
+        seed_files: list[Path] | None = None,
+    ) -> None:
+        self.briefing_files = briefing_files or []
+        self._briefings = briefings
+        self._load = load
+        self._import_files: ImportFiles | None = None
+        self.seed_files = seed_files  # fingerprint from these bytes (no catalog parse at start)
+        self._seeds: list[Article] | None
+        if articles is not None:
+            self._seeds = [a for a in articles if a.source != "import"]
+            self._imports: list[Article] | None = [a for a in articles if a.source == "import"]
+        else:
+            self._seeds = None
+            self._imports = None
+
+    @property
+    def briefings(self) -> Any:
+        if self._load is not None:
+            self._briefings, self._load = self._load(), None
+        return self._briefings
+
+    @property
+    def seeds(self) -> list[Article]:
+        if self._seeds is None:
+            self._seeds = load_seed_articles()
+        return self._seeds
+
+    @property
+    def imports(self) -> list[Article]:
+        if self._imports is None:
+            self._imports = [article for _, article in self.load_imports(self.import_files())]
+        return self._imports
+
+    @property
+    def articles(self) -> list[Article]:
+        return self.seeds + self.imports
+
+    def import_files(self, previous: ImportFiles | None = None) -> ImportFiles:
+        """The stored imports (file name -> [size, mtime, key]); for given articles, their keys."""
+        if self._import_files is None:
+            if self._imports is not None:  # articles given directly (tests, benchmarks)
+                self._import_files = {f"{a.id}.txt": [0, 0, import_key(a), len(a.paragraphs)] for a in self._imports}
+            else:
+                self._import_files = scan_import_files(previous)
+        return self._import_files
+
+    def rescan_imports(self) -> None:
+        """Forget the scanned imports folder, so the next :meth:`import_files` lists it anew.
+
+        A reconcile reads the imports stamp first and lists the folder after it: a listing
+        made before the stamp (to estimate the size, say) could miss an import written in
+        between, and the index would then record a stamp that claims it."""
+        if self._imports is None:
+            self._import_files = None
+
+    def key_of(self, article: Article) -> str | None:
+        if article.source != "import":
+            return None
+        entry = self.import_files().get(article.path.name) or self.import_files().get(f"{article.id}.txt")
+        return entry[2] if entry else import_key(article)
+
+    def load_imports(self, files: ImportFiles) -> list[tuple[str, Article]]:
+        """(key, article) for the named import files (damaged ones skipped, with a warning)."""
+        return list(self.iter_imports(files))
+
+    def iter_imports(self, files: ImportFiles | None = None) -> Iterator[tuple[str, Article]]:
+        """(key, article) one at a time, so a build holds one import in memory, not all."""
+        files = self.import_files() if files is None else files
+        if self._imports is not None:
+            by_name = {f"{a.id}.txt": a for a in self._imports}
+            yield from ((entry[2], by_name[name]) for name, entry in files.items() if name in by_name)
+            return
+        from jjj_brief.imports import imports_dir, load_import
+
+        folder = imports_dir()
+        for name in sorted(files):
+            try:
+                article = load_import(folder / name)
+            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                paths.STORAGE_WARNINGS.add(f"skipped damaged import {folder / name} ({exc.__class__.__name__})")
+                continue
+            yield files[name][2], article
+
+    def base_fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for part in (ANALYZER_VERSION, SCHEMA_VERSION):
+            _feed(digest, part)
+        if self.seed_files is not None:  # the seed folder's bytes: catalog and texts
+            for path in self.seed_files:
+                _feed(digest, path.name)
+                try:
+                    digest.update(path.read_bytes())
+                except OSError:
+                    _feed(digest, "<unreadable>")
+        else:
+            for article in self.seeds:
+                for part in (article.id, article.file, article.title, article.outlet, article.date, article.text):
+                    _feed(digest, part)
+        for path in self.briefing_files:
+            _feed(digest, path.name)
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                _feed(digest, "<unreadable>")
+        return digest.hexdigest()[:32]
+
+    def collection_size(self) -> int:
+        """Articles in the collection (seeds plus stored imports), no import read."""
+        return len(self.seeds) + len(self.import_files())
+
+    def estimated_passages(self) -> int:
+        """Seed passages plus the imports' line counts (an upper bound): no import is read."""
+        imported = sum(entry[3] if len(entry) > 3 else 1 for entry in self.import_files().values())
+        return sum(len(a.paragraphs) for a in self.seeds) + imported + 50
+
+
+def _feed(digest: Any, text: str) -> None:
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+
+
+def collect_sources(*, refresh: bool = True) -> Sources:
+    """The sources, with no import read. (``refresh`` is kept for callers; forgetting the
+    loaded corpus is the index manager's ``on_refresh`` hook, see :class:`IndexManager`.)"""
+    folder = paths.briefings_dir()
+    files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
+    seeds = paths.seeds_dir()
+    seed_files = (
+        sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith(".")) if seeds.is_dir() else []
+    )
+    return Sources(None, None, files, load=_load_briefings, seed_files=seed_files)
+
+
+def _load_briefings() -> Any:
+    try:
+        from jjj_brief.briefings import shipped_briefings
+    except ImportError:
+        return None
+    try:
+        return shipped_briefings()
+    except Exception:
+        return None
+
+
+def glossary_spellings(briefings: Any) -> list[list[str]]:
+    """Groups of spellings that name one thing (glossary term + aliases, never see_also),
+    for query expansion: the briefings layer's own groups when it offers them."""
+    if callable(getattr(briefings, "alias_groups", None)):
+        return briefings.alias_groups()
+    groups = []
+    for term in getattr(briefings, "glossary", None) or []:
+        spellings = [term.term, *getattr(term, "aliases", [])]
+        if len(spellings) > 1:
+            groups.append(spellings)
+    return groups
+
+
+def all_documents(sources: Sources) -> Iterator[Doc]:
+    """Every document, imports read one at a time (memory does not grow with their number).
+
+    The imports' figure fields come from the figure cache when it has them
+    (:mod:`jjj_brief.search.figure_cache`): a rebuild does not read every number again."""
+    briefings = sources.briefings
+    links = topic_links(briefings, sources.seeds)
+    size = sources.collection_size()
+    for article in sources.seeds:
+        yield from article_documents(article, links, article_figures=article_figures_for_index(article, size))
+    files = sources.import_files()
+    if sources._imports is None and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        linked = linked_article_ids(briefings)
+        yield from _prepared_in_workers(sources, files, size, lambda article: topic_links(briefings, [article]), linked)
+    else:
+        with open_cache() as cache:
+            for key, article in sources.iter_imports():
+                fields = import_figure_fields(article, key, size, cache)
+                yield from article_documents(article, topic_links(briefings, [article]), fields=fields, key=key)
+    yield from briefing_documents(briefings)
+
+
+PARALLEL_FROM = 400  # imports to build from at which they are read and analyzed in worker processes
+PARALLEL_CHUNK = 8
+
+
+def _prepared_in_workers(
+    sources: Sources, files: ImportFiles, size: int, links: Callable, linked: set[str]
+) -> Iterator[Doc]:
+    """The imports' documents, each read, given its figure fields and analyzed (terms and
+    positions, surface words) in a worker process; this process only hands them to the
+    engine's writer. Same documents, same order as the serial path. The workers are forked
+    when the glossary phrases are already set (they inherit them). An import the briefings
+    name is done here (it needs the briefings for its topics)."""
+    import multiprocessing
+
+    from jjj_brief.imports import imports_dir
+
+    folder = imports_dir()
+    tasks = [(folder / name, files[name][2], size) for name in sorted(files)]
+    workers = max(1, min((os.cpu_count() or 1), 4))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for prepared in pool.imap(_prepare_import, tasks, chunksize=PARALLEL_CHUNK):
+            if prepared is None:
+                continue
+            key, article_id, docs, problem = prepared
+            if problem:
+                paths.STORAGE_WARNINGS.add(problem)
+                continue
+            if article_id in linked:  # rare: redo it here, with its topics
+                yield from _documents_here(folder / f"{article_id}.txt", key, size, links)
+                continue
+            yield from docs
+
+
+def _documents_here(path: Path, key: str, size: int, links: Callable) -> Iterator[Doc]:
+    from jjj_brief.imports import load_import
+
+    article = load_import(path)
+    with open_cache() as cache:
+        fields = import_figure_fields(article, key, size, cache)
+    yield from article_documents(article, links(article), fields=fields, key=key)
+
+
+def _prepare_import(task: tuple[Path, str, int]) -> tuple[str, str, list[Doc], str | None] | None:
+    """In a worker: one import's documents with their analysis (``_terms``, ``_surfaces``)."""
+    from jjj_brief.imports import load_import
+    from jjj_brief.search.analyzer import index_terms
+
+    path, key, size = task
+    try:
+        article = load_import(path)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        return key, "", [], f"skipped damaged import {path} ({exc.__class__.__name__})"
+    with open_cache() as cache:
+        fields = import_figure_fields(article, key, size, cache)
+    docs = list(article_documents(article, None, fields=fields, key=key))
+    outlet = index_terms(article.outlet) if article.outlet else []
+    for doc in docs:
+        doc["_terms"] = {"body": index_terms(doc["body"]), "outlet_terms": outlet}
+        doc["_surfaces"] = set(surfaces_of(doc["body"]))
+    return key, article.id, docs, None
+
+
+def count_units(sources: Sources) -> int:
+    return len(sources.articles) + 1
