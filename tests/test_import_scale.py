@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from jjj_brief import imports
+from jjj_brief import import_batch, import_store, imports
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def leftovers() -> list[str]:
 
 
 def test_a_large_batch_is_stored_whole_in_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_IMPORTS", 8)
+    monkeypatch.setattr(import_batch, "CHUNK_IMPORTS", 8)
     names = make_files(tmp_path / "docs", 40)
     outcomes = imports.add_files(names)
     assert [o.status for o in outcomes] == ["imported"] * 40
@@ -49,7 +49,7 @@ def test_a_large_batch_is_stored_whole_in_chunks(tmp_path, monkeypatch):
 
 
 def test_a_chunk_that_cannot_be_made_durable_is_refused_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_IMPORTS", 10)
+    monkeypatch.setattr(import_batch, "CHUNK_IMPORTS", 10)
     names = make_files(tmp_path / "docs", 40)
     real = os.replace
     moved: list[str] = []
@@ -61,9 +61,9 @@ def test_a_chunk_that_cannot_be_made_durable_is_refused_whole(tmp_path, monkeypa
                 raise OSError(errno.EIO, "Input/output error")
         return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(imports.os, "replace", fails_in_the_second_chunk)
+    monkeypatch.setattr(import_batch.os, "replace", fails_in_the_second_chunk)
     outcomes = imports.add_files(names)
-    monkeypatch.setattr(imports.os, "replace", real)
+    monkeypatch.setattr(import_batch.os, "replace", real)
     statuses = [o.status for o in outcomes]
     assert statuses[:10] == ["imported"] * 10 and statuses[20:] == ["imported"] * 20
     assert all(o.status == "refused" for o in outcomes[12:20])
@@ -77,7 +77,7 @@ def test_a_chunk_that_cannot_be_made_durable_is_refused_whole(tmp_path, monkeypa
 
 def test_a_full_disk_in_a_large_batch_refuses_that_file_only(tmp_path, monkeypatch):
     names = make_files(tmp_path / "docs", 40)
-    real = imports.tempfile.mkstemp
+    real = import_batch.tempfile.mkstemp
     calls: list[str] = []
 
     def fills_up(*args, **kwargs):
@@ -86,9 +86,9 @@ def test_a_full_disk_in_a_large_batch_refuses_that_file_only(tmp_path, monkeypat
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(imports.tempfile, "mkstemp", fills_up)
+    monkeypatch.setattr(import_batch.tempfile, "mkstemp", fills_up)
     outcomes = imports.add_files(names)
-    monkeypatch.setattr(imports.tempfile, "mkstemp", real)
+    monkeypatch.setattr(import_batch.tempfile, "mkstemp", real)
     refused = [o for o in outcomes if o.status == "refused"]
     assert [o.path for o in refused] == [names[3]]
     assert "No space left" in refused[0].message
@@ -100,13 +100,13 @@ def test_duplicates_are_found_without_reading_every_stored_import(tmp_path, monk
     names = make_files(tmp_path / "docs", 40)
     imports.add_files(names)
     read: list[str] = []
-    real = imports._read_header
+    real = import_store._read_header
 
     def counting(path):
         read.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(imports, "_read_header", counting)
+    monkeypatch.setattr(import_store, "_read_header", counting)
     again = imports.add_files([names[5], *make_files(tmp_path / "more", 1, first=900)])
     assert [o.status for o in again] == ["unchanged", "imported"]
     assert again[0].id == "memo-005"

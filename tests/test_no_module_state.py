@@ -92,7 +92,7 @@ PENDING: dict[str, set[str]] = {
     "search.analyzer": {"_RECENT", "_GLOSSARY"},  # perf12: the analyzer's caches
     "text_rules": {"_INDEX_FORMS"},  # perf12: surface token -> index terms cache (the build's hot loop)
     "formatting": {"_INFLECTION"},  # ux13: the same lazy import
-    "imports": {"_BATCH"},  # perf12: this thread's import options (threading.local)
+    "import_batch": {"_BATCH"},  # perf12: this thread's import options (threading.local)
     "paths": {"STORAGE_WARNINGS"},  # core15: the once-per-process storage warnings sink
     "team.connection": {"_TEAM", "_TEAM_LOCK"},  # pg19a: the team database pool
     "team.search": {"_GENERATIONS", "_GENERATIONS_LOCK"},  # pg19a: PostgreSQL search generations

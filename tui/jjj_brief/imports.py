@@ -19,276 +19,69 @@ import hashlib
 import json
 import os
 import re
-import tempfile
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from jjj_brief import formats, paths
-from jjj_brief.corpus import Article, LazyArticle, UserError
+from jjj_brief.corpus import UserError
+from jjj_brief.import_batch import (
+    _BATCH,
+    CHUNKED_FROM,
+    ImportOptions,
+    ImportOutcome,
+    _ChunkedWrites,
+    _options,
+    _write,
+)
 from jjj_brief.import_ids import readable_id
-from jjj_brief.safety import read_back
+from jjj_brief.import_store import (
+    CATALOG_FILE,
+    GENERATION_FILE,
+    HEADER_PREFIX,
+    _read_header,
+    _read_stored,
+    _write_cache_file,
+    bump_generation,
+    header_catalog,
+    imports_dir,
+    imports_generation,
+    load_import,
+    load_imported_articles,
+    provenance_of,
+    stored_hashes,
+    stored_key,
+)
+from jjj_brief.import_text import _first_line, guess_language, split_front_matter
 from jjj_brief.storage import file_lock, fsync_dir
+
+# Adding and removing imports lives here; the batch (options, outcomes, writes) in
+# import_batch, reading the store in import_store, reading a text's front matter in
+# import_text. Callers keep importing these names from here.
+__all__ = [
+    "GENERATION_FILE",
+    "HEADER_PREFIX",
+    "ImportOptions",
+    "ImportOutcome",
+    "_read_header",
+    "_read_stored",
+    "bump_generation",
+    "header_catalog",
+    "imports_dir",
+    "imports_generation",
+    "load_import",
+    "load_imported_articles",
+    "provenance_of",
+    "split_front_matter",
+    "stored_hashes",
+    "stored_key",
+]
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUFFIXES = TEXT_SUFFIXES + formats.SUFFIXES
 ORIGINALS = "originals"  # imports/originals/<sha256><suffix>: the bytes as given, kept by default
 MAX_BYTES = 20_000_000
 IMPORT_LOCK_WAIT = 30.0  # seconds an import waits for another one to finish
-HEADER_PREFIX = "jjj-import "
 FORMAT_VERSION = 1
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-
-
-@dataclass
-class ImportOutcome:
-    """What happened to one path given to ``import``."""
-
-    path: str
-    status: str  # "imported", "unchanged", "refused", "removed"; "would-import" in a dry run
-    id: str | None = None
-    message: str | None = None
-    details: dict | None = None  # what the file became (title, format, size, sha256, pages, ...)
-
-    def to_dict(self) -> dict:
-        out: dict = {"path": self.path, "status": self.status, "id": self.id, "message": self.message}
-        if self.details:
-            out.update(self.details)
-        return out
-
-
-@dataclass
-class ImportOptions:
-    """How a batch is imported. ``keep_originals=None`` follows the user's setting."""
-
-    dry_run: bool = False
-    keep_originals: bool | None = None
-    translation_of: str | None = None
-
-
-def imports_dir() -> Path:
-    return paths.data_dir() / "imports"
-
-
-# ---------------------------------------------------------------- reading the store
-
-
-def load_imported_articles() -> list[Article]:
-    """The stored imports as articles (``source="import"``), oldest first."""
-    folder = imports_dir()
-    if not folder.is_dir():
-        return []
-    loaded: list[tuple[str, Article]] = []
-    # Names sorted as strings (sorting 10,000 Paths costs ~0.2 s); dot files are temporary
-    # files of interrupted writes.
-    names = sorted(n for n in os.listdir(folder) if n.endswith(".txt") and not n.startswith("."))
-    for name in names:
-        path = folder / name
-        try:
-            meta, body_at = _read_header_at(path)
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            paths.STORAGE_WARNINGS.add(f"skipped damaged import {path} ({exc.__class__.__name__})")
-            continue
-        # Only the header is read now: the text is read when first used (LazyArticle).
-        loaded.append((meta.get("imported_at", ""), _article(path, meta, _body_loader(path, body_at))))
-    loaded.sort(key=lambda pair: (pair[0], pair[1].id))
-    return [article for _, article in loaded]
-
-
-def load_import(path: Path) -> Article:
-    """One stored import as an article (raises OSError/ValueError when damaged)."""
-    meta, text = _read_stored(path)
-    return _article(path, meta, text)
-
-
-def stored_key(path: Path) -> str:
-    """What identifies a stored import's indexed content, from its header line alone:
-    id, format and the hash of the original bytes (title, outlet, date and text all
-    derive from those). Raises OSError/ValueError when the header is damaged."""
-    meta = _read_header(path)
-    digest = meta.get("sha256")
-    if not isinstance(digest, str):  # no hash recorded: hash the stored file itself
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return f"{meta['id']}:{meta.get('format', 0)}:{digest[:20]}"
-
-
-GENERATION_FILE = ".generation"
-
-
-def imports_generation() -> int:
-    """A number bumped by every import batch and removal (0: none recorded)."""
-    try:
-        return int((imports_dir() / GENERATION_FILE).read_text(encoding="ascii").strip() or 0)
-    except (OSError, ValueError):
-        return 0
-
-
-def bump_generation(folder: Path | None = None) -> None:
-    """Tell index checks that the imports changed (they compare this number, not each file)."""
-    folder = folder or imports_dir()
-    try:
-        paths.atomic_write(folder / GENERATION_FILE, f"{imports_generation() + 1}\n")
-    except OSError:
-        pass  # the folder's modification time still tells
-
-
-def _read_header(path: Path) -> dict:
-    """The metadata line of a stored import, without reading its text."""
-    return _read_header_at(path, limit=1 << 20)[0]
-
-
-def _read_header_at(path: Path, limit: int = -1) -> tuple[dict, int]:
-    """An import's metadata from its first line, and the byte offset where its text starts."""
-    with path.open("rb") as handle:
-        first = handle.readline(limit)
-    return _parse_header(first.decode("utf-8").rstrip("\n"), first.endswith(b"\n")), len(first)
-
-
-def _body_loader(path: Path, offset: int) -> Callable[[], str]:
-    """Reads an import's text (after its header) when called."""
-
-    def load() -> str:
-        try:
-            with path.open("rb") as stream:
-                stream.seek(offset)
-                raw = stream.read()
-        except OSError as exc:  # removed meanwhile (import --remove in another process)
-            paths.STORAGE_WARNINGS.add(f"import {path} could not be read ({exc.__class__.__name__})")
-            return ""
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            paths.STORAGE_WARNINGS.add(
-                f"damaged import {path}: not UTF-8 at byte {offset + exc.start}; undecodable bytes shown as \ufffd"
-            )
-            return raw.decode("utf-8", errors="replace")
-
-    return load
-
-
-def _parse_header(header: str, sep: bool) -> dict:
-    if not header.startswith(HEADER_PREFIX) or not sep:
-        raise ValueError("not a jjj-brief import file")
-    meta = json.loads(header[len(HEADER_PREFIX) :])
-    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
-        raise ValueError("import header has no id")
-    return meta
-
-
-def _read_stored(path: Path) -> tuple[dict, str]:
-    data = path.read_bytes().decode("utf-8")
-    header, sep, text = data.partition("\n")
-    return _parse_header(header, bool(sep)), text
-
-
-def _article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
-    article = _plain_article(path, meta, text)
-    article.provenance = provenance_of(meta)
-    article.locators = [
-        (int(pair[0]), str(pair[1]))
-        for pair in meta.get("locators") or []
-        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], int)
-    ]
-    if isinstance(meta.get("translation_of"), str):
-        article.translation_of = read_back(meta["translation_of"])
-    if read_back(meta.get("author")):
-        article.byline = [read_back(meta["author"])]
-    article.language = str(meta.get("language") or "unknown")
-    return article
-
-
-def provenance_of(meta: dict) -> dict:
-    """What an import keeps about its original file (shown by ``articles --json`` and exports)."""
-    keys = ("file", "source_format", "size", "sha256", "original", "kept_original", "url", "author", "pages")
-    return {key: meta[key] for key in keys if meta.get(key) not in (None, "")}
-
-
-def _plain_article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
-    date = str(meta.get("date") or "")
-    precision = {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown") if _DATE.fullmatch(date) else "unknown"
-    lazy = {"text": text} if isinstance(text, str) else {"text_loader": text}
-    return (Article if isinstance(text, str) else LazyArticle)(
-        id=meta["id"],
-        file=str(meta.get("file") or path.name),
-        path=path,
-        **lazy,
-        title=read_back(meta.get("title")) or meta["id"],  # the stored header is read back: untrusted
-        outlet=read_back(meta.get("outlet")) or "(imported)",
-        date=date if precision != "unknown" else "",
-        date_precision=precision,  # type: ignore[arg-type]
-        title_printed=bool(meta.get("title_given")),
-        outlet_printed=bool(meta.get("outlet")),
-        date_note="from the file's front matter" if date else "no date given",
-        language="unknown",
-        source="import",
-    )
-
-
-def stored_hashes() -> dict[str, str]:
-    """sha256 of each import's original bytes -> its id."""
-    return {sha: article_id for article_id, sha in header_catalog().values() if sha}
-
-
-CATALOG_FILE = "import-headers.json"  # in the cache folder: file name -> [size, mtime_ns, id, sha256]
-
-
-def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | None]]:
-    """Every stored import's (id, sha256 of the original) by file name.
-
-    Only files whose size or time changed since the last call (any process's) have their
-    header read; the rest come from a small cache file beside the imports, so checking a
-    new file against 10,000 imports lists the folder instead of opening every file. The
-    cache is never trusted for more than that: a file it does not match is read."""
-    folder = folder or imports_dir()
-    catalog = paths.cache_dir() / CATALOG_FILE
-    written = None
-    try:
-        written = json.loads(catalog.read_text(encoding="utf-8"))
-        cached = written.get("files") if isinstance(written, dict) and written.get("folder") == str(folder) else {}
-        cached = cached if isinstance(cached, dict) else {}
-    except (OSError, ValueError):
-        cached = {}
-    found: dict[str, list] = {}
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return {}
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or not name.endswith(".txt"):
-            continue
-        try:
-            st = entry.stat()
-            known = cached.get(name)
-            if isinstance(known, list) and len(known) == 4 and known[:2] == [st.st_size, st.st_mtime_ns]:
-                found[name] = known
-                continue
-            meta = _read_header(Path(entry.path))
-        except (OSError, ValueError, UnicodeDecodeError):
-            continue
-        sha = meta.get("sha256") if isinstance(meta.get("sha256"), str) else None
-        found[name] = [st.st_size, st.st_mtime_ns, meta["id"], sha]
-    if found != cached or written is None:
-        _write_cache_file(catalog, json.dumps({"folder": str(folder), "files": found}))
-    return {name: (entry[2], entry[3]) for name, entry in found.items()}
-
-
-def _write_cache_file(path: Path, text: str) -> None:
-    """Replace a cache file whole (renamed into place; not fsynced: it can be rebuilt)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-
-
-# ---------------------------------------------------------------- adding and removing
 
 
 def expand_paths(given: list[str]) -> list[Path]:
@@ -335,93 +128,6 @@ def add_files(
         _BATCH.options = None
 
 
-_BATCH = threading.local()  # this thread's batch options (two threads may import at once)
-
-
-def _options() -> ImportOptions:
-    return getattr(_BATCH, "options", None) or ImportOptions()
-
-
-CHUNKED_FROM = 32  # files in a batch from which stored files are made durable per chunk
-CHUNK_IMPORTS = 256
-CHUNK_BYTES = 64_000_000
-
-
-class _ChunkedWrites:
-    """Durable, atomic writes for a large batch, at one journal commit per chunk of
-    :data:`CHUNK_IMPORTS` imports.
-
-    Each file is written to a temporary file beside its target (never fsynced alone);
-    at the end of a chunk every temporary file is fsynced (the first fsync commits the
-    file system's journal for all of them, so the rest cost little), renamed over its
-    target, and each folder fsynced once. A file is therefore wholly present or absent
-    at any crash, as with :func:`paths.atomic_write`, which a small batch uses for each
-    file (it costs one journal commit per file: 10,000 files took minutes)."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[str, Path, ImportOutcome | None]] = []
-        self.bytes = self.imports = 0
-
-    def write(self, path: Path, data: str | bytes) -> None:
-        payload = data.encode("utf-8") if isinstance(data, str) else data
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        self.pending.append((tmp, path, None))
-        self.bytes += len(payload)
-
-    def discard_unclaimed(self) -> None:
-        """Drop the files written for the import being stored (it failed)."""
-        for tmp, _, outcome in self.pending:
-            if outcome is None and os.path.exists(tmp):
-                os.unlink(tmp)
-        self.pending = [entry for entry in self.pending if entry[2] is not None]
-
-    def written(self, outcome: ImportOutcome) -> None:
-        """``outcome`` is the import of the files written since the last call."""
-        self.pending = [(tmp, path, entry or outcome) for tmp, path, entry in self.pending]
-        self.imports += 1
-        if self.imports >= CHUNK_IMPORTS or self.bytes >= CHUNK_BYTES:
-            self.flush()
-
-    def flush(self) -> None:
-        """Make the chunk durable; an import of it that cannot be is removed whole and its
-        outcome says "refused" (the rest of the batch goes on)."""
-        pending, self.pending, self.bytes, self.imports = self.pending, [], 0, 0
-        try:
-            for tmp, _, _ in pending:
-                fd = os.open(tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            for tmp, path, _ in pending:
-                os.replace(tmp, path)
-        except OSError as exc:
-            self._refuse_unfinished(pending, exc)
-        finally:
-            for folder in {path.parent for _, path, _ in pending}:
-                fsync_dir(folder)
-
-    @staticmethod
-    def _refuse_unfinished(pending: list[tuple[str, Path, ImportOutcome | None]], exc: OSError) -> None:
-        failed = {id(outcome) for tmp, _, outcome in pending if os.path.exists(tmp)}
-        for tmp, path, outcome in pending:
-            if id(outcome) not in failed:
-                continue
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            else:  # renamed already (its kept original): not kept without its import
-                path.unlink(missing_ok=True)
-            if outcome is not None and outcome.status == "imported":
-                outcome.status = "refused"
-                outcome.message = f"{outcome.path}: cannot store it in {path.parent} ({exc.strerror or exc})"
-
-
 def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list[ImportOutcome]:
     known = stored_hashes()
     taken = _taken_ids()
@@ -465,15 +171,6 @@ def _remember_headers(folder: Path, outcomes: list[ImportOutcome]) -> None:
         sha = (outcome.details or {}).get("sha256")
         cached["files"][f"{outcome.id}.txt"] = [st.st_size, st.st_mtime_ns, outcome.id, sha]
     _write_cache_file(catalog, json.dumps(cached))
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    """Store one file of an import: per chunk in a large batch, else atomically at once."""
-    chunked = getattr(_BATCH, "writes", None)
-    if chunked is not None:
-        chunked.write(path, data)
-    else:
-        paths.atomic_write(path, data)
 
 
 def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -> ImportOutcome:
@@ -645,24 +342,6 @@ def _details(meta: dict, text: str) -> dict:
 
 
 _NON_BLANK_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
-_NOT_LETTER = re.compile(r"[\W\d_]+")
-_NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
-_NOT_LATIN = re.compile(r"[^A-Za-z]+")
-
-
-def guess_language(text: str) -> str:
-    """'zh' when Han characters dominate the letters of the text's start, else 'en'/'unknown'."""
-    sample = text[:20_000]
-    # Counted by deleting runs of everything else (C-level): a per-character loop cost
-    # ~10 ms a file, a findall of single characters ~1 ms.
-    letters = len(_NOT_LETTER.sub("", sample))
-    if not letters:
-        return "unknown"
-    han = len(_NOT_CJK.sub("", sample))
-    if han / letters > 0.3:
-        return "zh"
-    latin = len(_NOT_LATIN.sub("", sample))
-    return "en" if latin / letters > 0.8 else "unknown"
 
 
 def keep_originals_setting() -> bool:
@@ -777,82 +456,3 @@ def _new_id(name: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:120]
-    return ""
-
-
-FRONT_MATTER_MAX = 64_000  # characters: a front matter larger than this is not read
-_FRONT_MATTER_FIELDS = ("title", "outlet", "date", "translation_of")
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ][\d:.]+(?:[Zz]|[+-]\d{2}:?\d{2})?")
-
-
-class _StringsLoader(yaml.SafeLoader):
-    """The safe loader with no implicit types: every plain value is a string (YAML 1.1 read
-    ``yes`` as True and ``190:20:30`` as 685230). An explicit tag it does not know
-    (``!!python/object``) is still an error: that front matter is not used."""
-
-    yaml_implicit_resolvers: dict = {}
-
-
-def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
-    """(title/outlet/date found, the text after the front matter, a note if part of it was unusable).
-
-    The front matter is read as YAML with every value a plain string (YAML 1.1 would turn
-    ``title: yes`` into True and ``190:20:30`` into 685230); only ``date`` is then checked
-    as a date. A leading byte order mark is skipped. A front matter over
-    :data:`FRONT_MATTER_MAX` characters, nested too deeply or not valid YAML is not used:
-    the file is imported as plain text with one line saying why.
-    """
-    body_start = 1 if text.startswith("\ufeff") else 0
-    if not text.startswith("---", body_start):
-        return {}, text, None
-    match = _FRONT_MATTER.match(text[body_start : body_start + FRONT_MATTER_MAX + 16])
-    if not match:
-        if len(text) - body_start > FRONT_MATTER_MAX and _FRONT_MATTER.match(text[body_start:]):
-            return {}, text, f"front matter is over {FRONT_MATTER_MAX} characters; not read, imported as plain text"
-        return {}, text, None
-    try:
-        data = yaml.load(match.group(1), Loader=_StringsLoader)
-    except yaml.YAMLError:
-        return {}, text, "front matter is not valid YAML; imported as plain text"
-    except RecursionError:
-        return {}, text, "front matter is nested too deeply; imported as plain text"
-    if not isinstance(data, dict):
-        return {}, text, "front matter is not a mapping; imported as plain text"
-    found: dict[str, str] = {}
-    for key in _FRONT_MATTER_FIELDS:
-        value = data.get(key)
-        if read_back(value):
-            found[key] = read_back(value)
-    note = None
-    if "date" in found:
-        date, problem = _front_matter_date(found["date"])
-        if date:
-            found["date"] = date
-        else:
-            note = f"date {found['date'][:40]!r} {problem}; ignored"
-            del found["date"]
-    return found, text[body_start + match.end() :], note
-
-
-def _front_matter_date(value: str) -> tuple[str | None, str]:
-    """A front matter date as YYYY, YYYY-MM or YYYY-MM-DD, or (None, what is wrong with it)."""
-    if _TIMESTAMP.fullmatch(value):
-        try:
-            return _dt.datetime.fromisoformat(value.replace("t", "T").replace("z", "Z")).date().isoformat(), ""
-        except ValueError:
-            return None, "is not a real date and time"
-    if not _DATE.fullmatch(value):
-        return None, "is not YYYY, YYYY-MM or YYYY-MM-DD"
-    year, month, day = (value.split("-") + ["01", "01"])[:3]
-    try:
-        _dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None, "is not a real date"
-    return value, ""
