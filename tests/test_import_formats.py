@@ -73,6 +73,30 @@ def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
     assert cite.endswith("“Zephyrine air report”, p. 13")
 
 
+def test_pdf_running_heads_page_numbers_and_hyphenation_are_not_text(tmp_path, capsys):
+    bodies = [
+        ("The plan was coordi-", "nated by three govern-", "ments in Beijing-", "Tianjin-Hebei."),
+        ("Coal use fell by 12 per-", "cent in Hebei last year.", "Air quality improved.", "Data from bureaus."),
+        ("Rows: 2019 45.1 38.2", "2020 44.0 37.5", "Ports grew by 5 percent.", "Hebei built parks."),
+        ("Rows: 2021 41.2 36.1", "2022 40.0 35.0", "Forests were planted.", "Tianjin added lines."),
+    ]
+    pages = [
+        ["Hebei Environment Bulletin 2023", *lines, "2018 46.3 39.9", f"Page {n} of {len(bodies)}"]
+        for n, lines in enumerate(bodies, 1)
+    ]
+    source = tmp_path / "bulletin.pdf"
+    source.write_bytes(pdf_bytes(pages, title="Bulletin"))
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0, report
+    assert "8 running header/footer line(s) repeated across pages left out" in report["results"][0]["message"]
+    text = imported("bulletin").text
+    assert "Environment Bulletin" not in text and "Page 2 of 4" not in text
+    assert "coordinated by three governments in Beijing-Tianjin-Hebei." in text
+    assert "by 12 percent in Hebei" in text
+    assert text.count("2018 46.3 39.9") == 4  # a row of figures at the foot of every page is kept
+    assert imported("bulletin").locator_at(text.index("Ports grew")) == "p. 3"
+
+
 def test_a_note_on_an_imported_pdf_is_exported_with_its_page(tmp_path, capsys):
     source = tmp_path / "pages.pdf"
     source.write_bytes(pdf_bytes([["Opening page."], ["Cited sentence on page eight."]], first_label=7, title="Paged"))

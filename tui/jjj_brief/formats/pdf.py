@@ -37,11 +37,11 @@ def extract(raw: bytes) -> Extracted:
         raise Refused("has no pages")
     if count > MAX_PAGES:
         raise Refused(f"has {count:,} pages (limit {MAX_PAGES:,})")
-    builder = TextBuilder()
-    empty_pages = 0
+    labels: list[str] = []
+    pages: list[list[str]] = []
     broken: list[str] = []
     for index in range(count):
-        label = _label(reader, index)
+        labels.append(_label(reader, index))
         try:
             page = reader.pages[index]
             page_text = page.extract_text() or ""
@@ -50,10 +50,15 @@ def extract(raw: bytes) -> Extracted:
         except (FileNotDecryptedError, DependencyError):
             raise
         except Exception as exc:
-            broken.append(f"p. {label}: {_why(exc)}")
+            broken.append(f"p. {labels[-1]}: {_why(exc)}")
             page_text = ""
+        pages.append(_lines(page_text))
+    dropped = drop_running_lines(pages)
+    builder = TextBuilder()
+    empty_pages = 0
+    for label, lines in zip(labels, pages, strict=True):
         builder.start_section(f"p. {label}")
-        paragraphs = _paragraphs(page_text)
+        paragraphs = _paragraphs(lines)
         if not paragraphs:
             empty_pages += 1
         for paragraph in paragraphs:
@@ -71,6 +76,8 @@ def extract(raw: bytes) -> Extracted:
         date=markup.iso_date(info.get("date")),
         locators=builder.locators,
     )
+    if dropped:
+        found.notes.append(f"{dropped} running header/footer line(s) repeated across pages left out")
     if broken:
         found.notes.append(f"{len(broken)} page(s) could not be decoded and were skipped ({broken[0]})")
     if empty_pages > len(broken):
@@ -125,8 +132,51 @@ def _info(reader) -> dict[str, str]:
     return out
 
 
-def _paragraphs(page_text: str) -> list[str]:
-    lines = [line.strip() for line in page_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+def _lines(page_text: str) -> list[str]:
+    return [line.strip() for line in page_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+RUNNING_EDGE = 2  # lines at the top and at the bottom of a page that may be a running head/foot
+_DIGITS = re.compile(r"\d+")
+
+
+def drop_running_lines(pages: list[list[str]]) -> int:
+    """Blank the running headers and footers (and page numbers) of a document's pages.
+
+    A line among a page's first or last :data:`RUNNING_EDGE` non-empty lines is running when
+    the same line, digits aside (``Page 12``, ``- 12 -``, ``Hebei report 2023 | 12``), is at
+    the edge of at least half the pages and of three. A page of fewer than
+    ``2 * RUNNING_EDGE + 1`` lines is all edge: it is left whole. Returns how many lines
+    were blanked.
+    """
+    if len(pages) < 3:
+        return 0
+    edges: list[list[int]] = []
+    seen: dict[str, int] = {}
+    for lines in pages:
+        filled = [i for i, line in enumerate(lines) if line]
+        short = len(filled) <= 2 * RUNNING_EDGE
+        edge = [] if short else sorted(set(filled[:RUNNING_EDGE] + filled[-RUNNING_EDGE:]))
+        edges.append(edge)
+        for key in {_DIGITS.sub("#", lines[i]) for i in edge}:
+            seen[key] = seen.get(key, 0) + 1
+    running = {key for key, n in seen.items() if n >= max(3, len(pages) / 2) and _may_run(key)}
+    dropped = 0
+    for lines, edge in zip(pages, edges, strict=True):
+        for i in edge:
+            if _DIGITS.sub("#", lines[i]) in running:
+                lines[i] = ""
+                dropped += 1
+    return dropped
+
+
+def _may_run(key: str) -> bool:
+    """Words (a title, ``Page #``) or a bare page number (``#``, ``- # -``, ``# / #``); not a
+    row of figures (``# #.# #.#``), which a table running over many pages repeats."""
+    return any(ch.isalpha() for ch in key) or (len(key) <= 12 and key.count("#") <= 2 and "." not in key)
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
     lengths = [len(line) for line in lines if line]
     if not lengths:
         return []
@@ -149,8 +199,12 @@ def _paragraphs(page_text: str) -> list[str]:
 
 
 def _join(left: str, right: str) -> str:
+    """Lines of one paragraph joined: Chinese without a space; ``coordi-`` + ``nated`` as one
+    word, ``Beijing-`` + ``Tianjin`` keeping its hyphen."""
     if _CJK.search(left[-1:]) and _CJK.search(right[:1]):
         return left + right
+    if len(left) > 1 and left[-1] == "-" and left[-2].isalpha() and right[:1].isalpha():
+        return left[:-1] + right if right[0].islower() else left + right
     return f"{left} {right}"
 
 
