@@ -331,3 +331,16 @@ def test_renderings_that_read_the_same_are_one_value():
     comparison = compare_fact("key-link-name")
     assert comparison.assessment.code == "same-value"
     assert {v.value for v in comparison.claims} == {"nibble", "niubi", "native", "bull's nose", "narrow tip"}
+
+
+@pytest.mark.parametrize(
+    ("fact_id", "whole"),
+    [("subcenter-staff-moved", 30_000), ("subcenter-departments-moved", 70), ("caofeidian-projects", 465)],
+)
+def test_a_subset_is_not_read_as_a_change_between_dates(fact_id, whole):
+    """One batch of a cumulative move, or the large projects among all those signed, is a
+    part: never 'the values differ between dates' (which reads as a fall or a jump)."""
+    comparison = compare_fact(fact_id)
+    assert comparison.assessment.code == "different-scopes", comparison.assessment
+    assert (comparison.spread.min, comparison.spread.max) == (whole, whole)
+    assert comparison.disagreement is None
