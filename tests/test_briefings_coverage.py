@@ -106,3 +106,25 @@ def test_the_listed_words_are_printed_by_the_articles():
         if words not in corpus.get(article).text
     ]
     assert missing == []
+
+
+# Wrong renderings of 疏解 (to ease, to thin out) found by the full read: every printed form
+# of each word must be a marked mistranslation of the relief term, not only the first seen.
+RELIEF_MISRENDERINGS = ("decentraliz", "deconsolidat", "deconstruct", "decommission", "unwind", "dispersion")
+
+
+def test_every_printed_form_of_a_wrong_rendering_of_relief_is_marked():
+    import re
+
+    from jjj_brief.corpus import load_corpus
+
+    term = next(t for t in shipped_briefings().glossary if t.id == "non-capital-relief")
+    marked = {m.casefold() for m in term.mistranslations}
+    printed = {
+        word.casefold()
+        for article in load_corpus()
+        if article.source == "seed"
+        for word in re.findall(r"[A-Za-z]+", article.text)
+        if word.casefold().startswith(RELIEF_MISRENDERINGS)
+    }
+    assert printed and printed <= marked, f"printed but not marked: {sorted(printed - marked)}"
