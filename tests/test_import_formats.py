@@ -137,6 +137,42 @@ def test_html_keeps_main_content_and_metadata_not_menus_scripts_or_footers(tmp_p
         assert chrome not in article.text
 
 
+CHINESE_NEWS_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>河北空气质量持续改善--新闻--人民网</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "河北空气质量持续改善", "datePublished": "2024-01-20T08:00:00+08:00",
+"author": {"@type": "Person", "name": "张三"}, "url": "https://example.cn/a.html"}</script></head><body>
+<div class="nav"><a href="/">首页</a> | <a href="/n">新闻</a> | <a href="/s">社会</a> | <a href="/x">国际</a></div>
+<div class="w1000"><a href="/">首页</a> <a href="/n">要闻</a> <a href="/s">地方</a></div>
+<div class="rm_txt"><h1>河北空气质量持续改善</h1>
+<p>2023年，河北省PM2.5平均浓度降至38.6微克/立方米，比上年下降百分之十。</p>
+<p>全省新增造林面积超过两千三百公顷。</p><p>短段。</p>
+<p>分享到：<a href="#">微信</a><a href="#">微博</a><a href="#">QQ空间</a></p></div>
+<div class="w1000"><h3>相关新闻</h3><ul><li><a href="/1">北京发布新规划的相关报道</a></li>
+<li><a href="/2">天津港口吞吐量创新高报道</a></li></ul></div>
+<div class="w1000"><p>人民网版权所有，未经书面授权禁止使用</p>
+<p>Copyright © 1997-2024 by www.people.com.cn. all rights reserved</p><p>京ICP证000000号</p></div>
+</body></html>"""
+
+
+def test_a_chinese_news_page_that_marks_no_main_element_keeps_its_article_only(tmp_path, capsys):
+    """Many Chinese news sites mark no <article>: the densest element is the content; menus,
+    share and related links and the footer go; JSON-LD gives author, date and URL; the
+    <title>'s site name is not the title."""
+    source = tmp_path / "rmw.html"
+    source.write_text(CHINESE_NEWS_PAGE, encoding="utf-8")
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0, report
+    article = imported(report["results"][0]["id"])
+    assert (article.title, article.byline, article.date) == ("河北空气质量持续改善", ["张三"], "2024-01-20")
+    assert article.provenance["url"] == "https://example.cn/a.html"
+    assert [p.text for p in article.paragraphs] == [
+        "河北空气质量持续改善",
+        "2023年，河北省PM2.5平均浓度降至38.6微克/立方米，比上年下降百分之十。",
+        "全省新增造林面积超过两千三百公顷。",
+        "短段。",
+    ]
+
+
 def test_html_in_a_declared_legacy_encoding_is_decoded(tmp_path, capsys):
     page = html_page(
         "<p>2023年，河北省PM2.5平均浓度降至38.6微克/立方米，比上年下降了百分之十。</p>", lang="zh"

@@ -1,22 +1,35 @@
 """A saved web page: its main content (not menus, footers, scripts) and its metadata.
 
-Main content: the page's ``<article>`` / ``<main>`` / ``role=main`` when it marks one,
-then jusText's boilerplate classifier (link density, length, stop words) over the blocks,
-so navigation lists, share bars and cookie notices left in the body are dropped. Metadata:
-title (``og:title``, ``<title>``, first ``<h1>``), author, publication date and canonical
-URL, from the page's own ``<meta>`` and ``<link rel=canonical>``. Nothing the page points
-at is fetched, and no script runs: lxml only parses.
+Main content: the page's ``<article>`` / ``<main>`` / ``role=main`` when it marks one, else
+the element holding most of the page's paragraph text (as Readability does: many Chinese
+news sites mark nothing); then, for English, jusText's boilerplate classifier (link density,
+length, stop words) over the blocks; for other languages (jusText's stop words need spaces
+between words) blocks that are mostly links, or chrome by their class or id (``nav``,
+``footer``, ``share``, ``copyright``...), are dropped. Metadata: title (``og:title``,
+JSON-LD ``headline``, the ``<h1>`` that ``<title>`` starts with, ``<title>``), author,
+publication date and canonical URL, from the page's ``<meta>``, its JSON-LD (read as JSON,
+never run) and ``<link rel=canonical>``. Nothing the page points at is fetched, and no
+script runs: lxml only parses.
 """
 
 from __future__ import annotations
 
 import codecs
+import json
 import re
 
 from jjj_brief.formats import Extracted, Refused, TextBuilder, markup
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _MAIN_XPATH = "//article | //main | //*[@role='main']"
+_CHROME_NAME = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|footer|header|sidebar|share|social|copyright|"
+    r"comments?|related|advert|ads|banner|cookie|subscribe|toolbar|pager|pagination)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_FOOTER_LINE = re.compile(r"版权所有|©|\bcopyright\b|all rights reserved|ICP[备证]|不良信息举报", re.IGNORECASE)
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+MIN_MAIN_SHARE = 0.5  # the densest element is the content when it holds this share of the page's text
 
 
 def decode(raw: bytes) -> tuple[str, str | None]:
@@ -50,10 +63,11 @@ def extract(raw: bytes) -> Extracted:
         if not root.text_content().strip():
             raise Refused("is nested too deeply to read (over 256 levels of elements)")
         note = "; ".join(filter(None, [note, "nested over 256 levels deep: the text after that point was not read"]))
-    title = _title(root)
+    linked = _json_ld(root)
+    title = _title(root, linked.get("headline"))
     author = markup.meta_content(
         root, "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author"
-    )
+    ) or linked.get("author")
     date = markup.iso_date(
         markup.meta_content(
             root,
@@ -67,9 +81,10 @@ def extract(raw: bytes) -> Extracted:
             "og:published_time",
             "dc.date.issued",
         )
+        or linked.get("date")
         or _time_element(root)
     )
-    url = _canonical(root)
+    url = _canonical(root) or linked.get("url")
     language = (root.get("lang") or "").lower()
     markup.drop(root, markup.NEVER_TEXT)
     blocks = _main_blocks(root, language)
@@ -82,15 +97,63 @@ def extract(raw: bytes) -> Extracted:
     return found
 
 
-def _title(root) -> str | None:
-    title = markup.meta_content(root, "og:title", "twitter:title", "dc.title", "headline")
+def _title(root, headline: str | None = None) -> str | None:
+    title = markup.meta_content(root, "og:title", "twitter:title", "dc.title", "headline") or headline
     if title:
         return title
-    for el in root.iter("title", "h1"):
-        text = " ".join(el.text_content().split())
-        if text:
-            return text
-    return None
+    page_title = next((t for t in (_text(el) for el in root.iter("title")) if t), None)
+    heading = next((t for t in (_text(el) for el in root.iter("h1")) if t), None)
+    if heading and (page_title is None or page_title.startswith(heading)):
+        return heading  # "河北空气质量持续改善--新闻--人民网": the site's name is not the title
+    return page_title or heading
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _json_ld(root) -> dict[str, str]:
+    """headline, date, author and url from the page's schema.org JSON-LD (parsed, not run)."""
+    out: dict[str, str] = {}
+    for el in root.iter("script"):
+        if (el.get("type") or "").strip().lower() != "application/ld+json" or not el.text:
+            continue
+        try:
+            data = json.loads(el.text[:200_000])
+        except (ValueError, RecursionError):
+            continue
+        for item in _ld_items(data):
+            for key, field in (("headline", "headline"), ("date", "datePublished"), ("url", "url")):
+                value = item.get(field)
+                if isinstance(value, str) and value.strip() and key not in out:
+                    out[key] = " ".join(value.split())[:500]
+            author = item.get("author")
+            names = [
+                a.get("name") if isinstance(a, dict) else a for a in (author if isinstance(author, list) else [author])
+            ]
+            names = [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()]
+            if names and "author" not in out:
+                out["author"] = ", ".join(names)[:300]
+    return out
+
+
+def _ld_items(data: object) -> list[dict]:
+    """The JSON-LD objects that describe an article (a list, or an @graph, may hold several)."""
+    items = data if isinstance(data, list) else [data]
+    found: list[dict] = []
+    for item in items[:50]:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("@graph"), list):
+            found.extend(i for i in item["@graph"][:50] if isinstance(i, dict))
+        else:
+            found.append(item)
+    kinds = ("Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "Report", "WebPage")
+    return [
+        i
+        for i in found
+        if any(str(t) in kinds for t in (i.get("@type") if isinstance(i.get("@type"), list) else [i.get("@type")]))
+    ]
 
 
 def _time_element(root) -> str | None:
@@ -108,7 +171,7 @@ def _canonical(root) -> str | None:
 
 
 def _main_blocks(root, language: str) -> list[str]:
-    """The page's reading text: the marked main element, then boilerplate removed."""
+    """The page's reading text: the marked main element, else the densest, then boilerplate removed."""
     marked = root.xpath(_MAIN_XPATH)
     candidates = [el for el in marked if len(el.text_content().strip()) > 0]
     if candidates:
@@ -116,29 +179,98 @@ def _main_blocks(root, language: str) -> list[str]:
     else:
         container = root.find("body") if root.find("body") is not None else root
         markup.drop(container, markup.CHROME)
+        _drop_chrome_by_name(container)
+        container = _densest(container)
     markup.drop(container, ("nav", "aside", "menu"))
     everything = [text for _, text in markup.paragraphs(container)]
-    kept = _without_boilerplate(container, language)
-    return kept if kept else everything
+    if _is_english(container, language):
+        kept = _without_boilerplate(container)
+        return kept if kept else everything
+    return _without_link_lists(container) or everything
 
 
-def _without_boilerplate(container, language: str) -> list[str]:
+def _drop_chrome_by_name(container) -> None:
+    """Remove elements whose class or id names them chrome (``class="footer"``, ``id="nav"``)."""
+    doomed = [
+        el
+        for el in container.iter()
+        if isinstance(el.tag, str)
+        and el is not container
+        and _CHROME_NAME.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+        and len(el.xpath(".//p")) < 3  # a content wrapper named "main-share-body" still has its paragraphs
+    ]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+
+
+def _weight(text: str) -> int:
+    """Characters of text, a Han character counted as three (it carries about a word)."""
+    letters = "".join(text.split())
+    return len(letters) + 2 * len(_HAN.findall(letters))
+
+
+def _densest(body):
+    """The element most of the page's paragraph text is in (its direct paragraphs counted)."""
+    scores: dict[object, int] = {}
+    total = 0
+    for p in body.iter("p"):
+        size = _weight(p.text_content()) - sum(_weight(a.text_content()) for a in p.iter("a"))
+        if size <= 0 or _FOOTER_LINE.search(p.text_content()):
+            continue
+        total += size
+        parent = p.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + size
+    if not scores:
+        return body
+    best, score = max(scores.items(), key=lambda item: item[1])
+    return best if score >= MIN_MAIN_SHARE * total else body
+
+
+_LINK_LIST_TAGS = ("ul", "ol", "dl", "li", "div", "p", "td", "table", "section", "span")
+
+
+def _without_link_lists(container) -> list[str]:
+    """The blocks left once elements whose text is mostly link text (menus, tag and 'related'
+    lists, a row of share links) are removed."""
+    doomed = set()
+    for el in container.iter(*_LINK_LIST_TAGS):
+        if el is container or any(ancestor in doomed for ancestor in el.iterancestors()):
+            continue
+        letters = len("".join(el.text_content().split()))
+        linked = sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+        if letters and linked / letters > 0.5:
+            doomed.add(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            previous = el.getprevious()
+            if el.tail and previous is not None:
+                previous.tail = (previous.tail or "") + el.tail
+            elif el.tail:
+                parent.text = (parent.text or "") + el.tail
+            parent.remove(el)
+    return [text for _, text in markup.paragraphs(container) if not _FOOTER_LINE.search(text)]
+
+
+def _is_english(container, language: str) -> bool:
+    return language.startswith("en") or (not language and _mostly_latin(container.text_content()))
+
+
+def _without_boilerplate(container) -> list[str]:
+    """jusText's classification with its English stop words (English pages only)."""
     import justext
     from lxml import html as lxml_html
 
     source = lxml_html.tostring(container, encoding="unicode")
-    english = language.startswith("en") or (not language and _mostly_latin(container.text_content()))
-    if english:
-        stoplist, low, high = justext.get_stoplist("English"), 0.30, 0.32
-    else:  # no stop-word list for Chinese and most others: judge by length and links only
-        stoplist, low, high = frozenset(), 0.0, 0.0
     found = justext.justext(
         f"<html><body>{source}</body></html>",
-        stoplist,
-        stopwords_low=low,
-        stopwords_high=high,
-        length_low=20 if not english else 70,
-        length_high=60 if not english else 200,
+        justext.get_stoplist("English"),
+        stopwords_low=0.30,
+        stopwords_high=0.32,
+        length_low=70,
+        length_high=200,
         encoding="utf-8",
     )
     return [p.text for p in found if not p.is_boilerplate]
