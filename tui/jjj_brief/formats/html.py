@@ -127,14 +127,25 @@ def _json_ld(root) -> dict[str, str]:
                 value = item.get(field)
                 if isinstance(value, str) and value.strip() and key not in out:
                     out[key] = " ".join(value.split())[:500]
-            author = item.get("author")
-            names = [
-                a.get("name") if isinstance(a, dict) else a for a in (author if isinstance(author, list) else [author])
-            ]
-            names = [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()]
+            names = [" ".join(n.split()) for n in _names(item.get("author"))]
             if names and "author" not in out:
                 out["author"] = ", ".join(names)[:300]
     return out
+
+
+def _names(author: object) -> list[str]:
+    """A JSON-LD author: a name, a Person ({"name": ...}) or a list of either."""
+    found = []
+    for one in author if isinstance(author, list) else [author]:
+        name = one.get("name") if isinstance(one, dict) else one
+        if isinstance(name, str) and name.strip():
+            found.append(name)
+    return found
+
+
+def _types(item: dict) -> list[str]:
+    kinds = item.get("@type")
+    return [str(kind) for kind in (kinds if isinstance(kinds, list) else [kinds])]
 
 
 def _ld_items(data: object) -> list[dict]:
@@ -149,11 +160,7 @@ def _ld_items(data: object) -> list[dict]:
         else:
             found.append(item)
     kinds = ("Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "Report", "WebPage")
-    return [
-        i
-        for i in found
-        if any(str(t) in kinds for t in (i.get("@type") if isinstance(i.get("@type"), list) else [i.get("@type")]))
-    ]
+    return [item for item in found if any(kind in kinds for kind in _types(item))]
 
 
 def _time_element(root) -> str | None:
