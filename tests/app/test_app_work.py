@@ -18,6 +18,7 @@ from app_helpers import pilot_test, screen_text, wait_for
 from jjj_brief.app.state import Location
 from jjj_brief.app.work import SavedSearchView
 from jjj_brief.app.work_dialogs import ClaimDialog, NoteDialog, SaveSearchDialog
+from jjj_brief.store import make_anchor
 from jjj_brief.store.briefs import FORMATS
 
 XINHUA, CHINANEWS = "xinhua-2023-02-25", "chinanews-2024-02-27"
@@ -228,3 +229,98 @@ async def test_hostile_note_text_is_shown_as_text_everywhere(make_app, tmp_path)
             shown = screen_text(app)
             assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
         assert app.is_running, "a [@click] in your own note ran nothing"
+
+
+def _cli_json(*args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "jjj_brief", *args, "--json"],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _tree_has(app, words: str) -> bool:
+    def walk(node) -> bool:
+        return words in node.label.plain or any(walk(child) for child in node.children)
+
+    return walk(app.query_one("#tree").root)
+
+
+REPORT = (
+    "Hebei report\n\nThe port handled 45 million tonnes in 2023.\n\n"
+    "Officials expect 60 million tonnes by 2025.\n\nA paragraph that will be cut entirely.\n"
+)
+
+
+@pytest.mark.slow
+@pilot_test
+async def test_imports_from_a_cli_reach_the_running_app(own_home, make_app, tmp_path):
+    """While the app runs, a CLI imports a new file and re-imports an edited one: the app reads
+    the articles again by itself — the new one is in the tree and the watched search's NEW hit
+    opens it; the open article shows its new text, anchors re-found, the orphan shown with its text."""
+    source = tmp_path / "report.txt"
+    source.write_text(REPORT)
+    report = _cli_json("import", str(source))["results"][0]["id"]
+    saved = _cli_json("save", "ore", "caofeidian ore", "--watch")
+    app = make_app(data_dir=own_home / "data", build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.core.corpus_loaded and app.core.article(report) is not None, timeout=30)
+        store, text = app.work_store, app.core.article(report).text
+        for words, note in (("45 million tonnes", "kept"), ("60 million", "moves"), ("cut entirely", "orphan")):
+            store.add_note(make_anchor(report, text, text.index(words), text.index(words) + len(words)), note)
+        app.open_location(Location("article", report, offset=text.index("60 million")))
+        await wait_for(pilot, lambda: len(app.reader.note_spans) == 3, timeout=30)
+
+        memo = tmp_path / "ore.txt"
+        memo.write_text("Caofeidian ore shipments\n\nCaofeidian handled more iron ore this year.\n")
+        memo_id = _cli_json("import", str(memo))["results"][0]["id"]
+        edited = REPORT.replace("Hebei report\n", "Hebei report (revised)\n\nA new lead paragraph.\n")
+        source.write_text(edited.replace("A paragraph that will be cut entirely.\n", ""))
+        _cli_json("import", "--remove", report, str(source))
+
+        await wait_for(pilot, lambda: app.core.article(memo_id) is not None, timeout=60)
+        await wait_for(pilot, lambda: _tree_has(app, "Caofeidian ore shipments"), timeout=30)
+        now = app.core.article(report).text
+        assert "A new lead paragraph" in now
+        await wait_for(pilot, lambda: app.reader.article is not None and app.reader.article.text == now, timeout=30)
+        notes = {n.text: n for n in store.notes()}
+        for kept in ("kept", "moves"):
+            anchor = notes[kept].anchor
+            assert anchor.status == "moved" and now[anchor.start : anchor.end] == anchor.exact
+        assert notes["orphan"].anchor.orphaned
+        moved = sorted((n.anchor.start, n.anchor.end) for n in notes.values() if not n.anchor.orphaned)
+        await wait_for(pilot, lambda: sorted(s[:2] for s in app.reader.note_spans) == moved, timeout=30)
+
+        app.open_location(Location("work", "notes"))
+        await wait_for(pilot, lambda: "ORPHANED" in screen_text(app), timeout=30)
+        assert "“cut entirely”" in screen_text(app), "the orphan is shown with its text"
+
+        saved_id = int(saved["id"].removeprefix("saved-"))
+        await wait_for(pilot, lambda: app.watch_counts.get(saved_id) == 2, timeout=60)
+        app.open_location(Location("saved", str(saved_id)))
+
+        def listed() -> bool:
+            view = app.main.made(SavedSearchView)
+            return view is not None and len(view.new_keys) == 2 and len(view.hits) >= 2
+
+        await wait_for(pilot, listed, timeout=30)
+        view = app.main.made(SavedSearchView)
+        index = next(i for i, hit in enumerate(view.hits) if hit.article == memo_id)
+        options = view.query_one("#saved-results")
+        options.focus()
+        options.highlighted = index
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.reader.article is not None and app.reader.article.id == memo_id, timeout=30)
+
+        # a removal alone (no re-import, so no CLI re-anchoring): the running app orphans its anchors
+        memo_text = app.core.article(memo_id).text
+        store.add_note(make_anchor(memo_id, memo_text, 0, 10), "on the memo")
+        _cli_json("import", "--remove", memo_id)
+        await wait_for(pilot, lambda: app.core.article(memo_id) is None, timeout=60)
+        await wait_for(pilot, lambda: {n.text: n for n in store.notes()}["on the memo"].anchor.orphaned, timeout=30)
+        app.open_location(Location("work", "notes"))
+        await wait_for(pilot, lambda: screen_text(app).count("ORPHANED") == 2, timeout=30)

@@ -112,6 +112,15 @@ class WorkSync:
             self._data_version = version
             self.refresh_work()
 
+    def on_imports_changed(self: Any, message: Any) -> None:
+        """The app read the articles again (an import, a removal, a re-import with edits made
+        elsewhere): anchors are re-found against them — moved, or orphaned with their text —
+        and the work views refreshed. (A ``jjj-brief import --remove`` alone re-anchors nothing.)"""
+        if message.change and self.work_store is not None:
+            self._reanchor()
+            self._data_version = self.work_store.data_version()
+            self.refresh_work()
+
     def on_team_change(self: Any, message: TeamChange) -> None:
         """A colleague's import, note or claim: the views refresh now; a lost server: one message,
         what is shown stays (read-only) until the listener has reconnected by itself."""
