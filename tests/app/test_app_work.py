@@ -103,6 +103,7 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         await wait_for(pilot, lambda: any(margin.line_color(y) == "yellow" for y in range(margin.size.height)))
         shown = screen_text(app)
         assert "counts from [b]2014[/b]" in shown, "the note shows in the side panel, as typed (no markup)"
+        assert "note-1 yellow “9 years”" in shown, "with its colour named (NO_COLOR shows no colour)"
         assert "Bookmarks" in shown and "Notes (1)" in _tree_labels(app)
 
         # your claim across two articles
@@ -324,3 +325,74 @@ async def test_imports_from_a_cli_reach_the_running_app(own_home, make_app, tmp_
         await wait_for(pilot, lambda: {n.text: n for n in store.notes()}["on the memo"].anchor.orphaned, timeout=30)
         app.open_location(Location("work", "notes"))
         await wait_for(pilot, lambda: screen_text(app).count("ORPHANED") == 2, timeout=30)
+
+
+@pilot_test
+async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, tmp_path):
+    """In "Your work": n edits the note under the cursor (a stale edit is refused, never an
+    overwrite); d asks first, n keeps, y removes — for notes, claims, bookmarks, saved searches."""
+    from jjj_brief.app.work import WorkView
+    from jjj_brief.app.work_dialogs import ConfirmDialog
+    from jjj_brief.corpus import load_corpus
+    from jjj_brief.store import ClaimMember, bookmark_anchor, open_store
+
+    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    with open_store(tmp_path / "data") as setup:
+        setup.add_note(make_anchor(XINHUA, text, 1237, 1325), "first words", "blue")
+        setup.add_claim(
+            [ClaimMember(make_anchor(XINHUA, text, 1318, 1325)), ClaimMember(make_anchor(CHINANEWS, other, 424, 433))],
+            "conflict",
+            "a claim to drop",
+        )
+        setup.add_bookmark(bookmark_anchor(XINHUA, text, 1237), "a place")
+        setup.save_search("ports", "tianjin port")
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        store = app.work_store
+        app.open_location(Location("work"))
+        await wait_for(pilot, lambda: "first words" in screen_text(app), timeout=30)
+        view = app.query_one(WorkView)
+
+        def cursor_on(kind) -> None:
+            options = view.query_one("#work-list")
+            options.focus()
+            options.highlighted = next(i for i, e in enumerate(view.entries) if type(e.item).__name__ == kind)
+
+        cursor_on("Note")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
+        assert app.screen.query_one("#note-text").value == "first words"
+        await pilot.press("ctrl+u", *"better words", "enter")
+        await wait_for(pilot, lambda: store.notes()[0].text == "better words")
+        (note,) = store.notes()
+        assert (note.color, note.revision) == ("blue", 2)
+        await wait_for(pilot, lambda: "better words" in screen_text(app))
+
+        cursor_on("Note")  # edited elsewhere while the dialog is open: refused, theirs kept
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
+        with open_store(tmp_path / "data") as elsewhere:
+            elsewhere.update_note(note.id, "their words")
+        await pilot.press("ctrl+u", *"mine", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteDialog))
+        assert store.note(note.id).text == "their words"
+
+        for kind, listed in (("Note", store.notes), ("Claim", store.claims), ("Bookmark", store.bookmarks)):
+            cursor_on(kind)
+            await pilot.press("d")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.press("n")  # kept
+            await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+            assert len(listed()) == 1
+            await pilot.press("d")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.press("y")
+            await wait_for(pilot, lambda listed=listed: listed() == [])
+        cursor_on("SavedSearch")
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: store.saved_searches() == [])
+        await wait_for(pilot, lambda: "Notes and highlights (0)" in screen_text(app))
+        shown = screen_text(app)
+        assert "Your claims (0)" in shown and "Bookmarks (0)" in shown and "Saved searches (0)" in shown

@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
@@ -24,7 +25,7 @@ from jjj_brief.app.search_pane import hit_label
 from jjj_brief.app.state import Location
 from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import COLOR_STYLES
-from jjj_brief.store import StoreError
+from jjj_brief.store import Note, StoreError
 
 SWATCH = "█ "
 ORPHAN_STYLE = "bold red"
@@ -42,6 +43,7 @@ class Entry:
     label: Text
     location: Location | None
     note: str = ""  # said when there is nothing to open (an orphan)
+    item: Any = None  # the note, claim, bookmark or saved search (d removes it, n edits a note)
 
 
 def note_label(core: Any, note: Any) -> Text:
@@ -99,6 +101,11 @@ class WorkView(View):
     NAME = "Your work"
     ID = "work"
 
+    BINDINGS = [
+        Binding("d,delete", "remove_item", "Remove", id="work.remove"),
+        Binding("n", "edit_note", "Edit note", id="work.edit_note"),
+    ]
+
     DEFAULT_CSS = """
     WorkView { height: 1fr; }
     WorkView #work-head { height: auto; padding: 0 1; background: $boost; }
@@ -134,16 +141,16 @@ class WorkView(View):
         if section in ("", "notes"):
             entries.append(Entry(Text(f"Notes and highlights ({len(notes)})", style="bold underline"), None))
             entries += [
-                Entry(note_label(self.data, n), _location_of(n.anchor), f"Orphaned note: “{n.anchor.exact}”")
+                Entry(note_label(self.data, n), _location_of(n.anchor), f"Orphaned note: “{n.anchor.exact}”", n)
                 for n in notes
             ]
         if section in ("", "claims"):
             entries.append(Entry(Text(f"Your claims ({len(claims)})", style="bold underline"), None))
-            entries += [Entry(claim_label(self.data, c), Location("claim", str(c.id))) for c in claims]
+            entries += [Entry(claim_label(self.data, c), Location("claim", str(c.id)), item=c) for c in claims]
         if section in ("", "bookmarks"):
             entries.append(Entry(Text(f"Bookmarks ({len(marks)})", style="bold underline"), None))
             entries += [
-                Entry(bookmark_label(self.data, m), _location_of(m.anchor), f"Orphaned bookmark: “{m.anchor.exact}”")
+                Entry(bookmark_label(self.data, m), _location_of(m.anchor), f"Orphaned bookmark: “{m.anchor.exact}”", m)
                 for m in marks
             ]
         if section in ("", "saved"):
@@ -155,7 +162,7 @@ class WorkView(View):
                 )
                 if new:
                     label.append(f"  {new} new", style="bold yellow")
-                entries.append(Entry(label, Location("saved", str(s.id))))
+                entries.append(Entry(label, Location("saved", str(s.id)), item=s))
         self.entries = entries
         head = safe_text.parts(("Your work", "bold"), (f"  kept in {store.location}", "dim"), limit=200)
         if orphans:
@@ -166,16 +173,46 @@ class WorkView(View):
             )
         self.query_one("#work-head", Static).update(head)
         options = self.query_one("#work-list", OptionList)
+        kept = options.highlighted
         options.clear_options()
         options.add_options([Option(e.label, disabled=e.location is None and not e.note) for e in entries])
+        if kept is not None:  # refreshed (another window wrote, an item was removed): stay in place
+            near = [i for i, e in enumerate(entries) if e.location is not None or e.note]
+            before = [i for i in near if i <= kept]
+            if near:
+                options.highlighted = before[-1] if before else near[0]
 
     def focus_list(self) -> None:
         options = self.query_one("#work-list", OptionList)
         options.focus()
+        if options.highlighted is not None and self._entry(options.highlighted) is not None:
+            return  # refreshed after a change: the place in the list is kept
         for index, entry in enumerate(self.entries):
             if entry.location is not None or entry.note:
                 options.highlighted = index
                 break
+
+    def _entry(self, index: int | None) -> Entry | None:
+        return self.entries[index] if index is not None and 0 <= index < len(self.entries) else None
+
+    def highlighted_item(self) -> Any:
+        """The note, claim, bookmark or saved search under the cursor, or ``None``."""
+        entry = self._entry(self.query_one("#work-list", OptionList).highlighted)
+        return entry.item if entry is not None else None
+
+    def action_remove_item(self) -> None:
+        item = self.highlighted_item()
+        if item is None:
+            self.app.notify("Move to a note, claim, bookmark or saved search to remove it.", markup=False)
+            return
+        self.brief_app.remove_work_item(item)
+
+    def action_edit_note(self) -> None:
+        item = self.highlighted_item()
+        if not isinstance(item, Note):
+            self.app.notify("Move to one of your notes to edit its text or colour.", markup=False)
+            return
+        self.brief_app.edit_note(item)
 
     @on(OptionList.OptionSelected, "#work-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -18,12 +18,21 @@ from textual.widgets import Input
 from jjj_brief.app import safe_text
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.state import Location
-from jjj_brief.app.work import COLOR_STYLES
-from jjj_brief.app.work_dialogs import ClaimDialog, NoteDialog, SaveSearchDialog
+from jjj_brief.app.work import COLOR_STYLES, swatch
+from jjj_brief.app.work_dialogs import ClaimDialog, ConfirmDialog, NoteDialog, SaveSearchDialog
 from jjj_brief.app.work_exports import WorkExports
 from jjj_brief.app.work_sync import POLL_SECONDS, TeamChange, WorkSync, follow_team
 from jjj_brief.safety import one_line
-from jjj_brief.store import ClaimMember, StoreError, bookmark_anchor, make_anchor
+from jjj_brief.store import (
+    Bookmark,
+    Claim,
+    ClaimMember,
+    Note,
+    SavedSearch,
+    StoreError,
+    bookmark_anchor,
+    make_anchor,
+)
 
 __all__ = ["POLL_SECONDS", "WORK_KINDS", "TeamChange", "WorkActions", "follow_team"]
 
@@ -51,7 +60,12 @@ class WorkActions(WorkSync, WorkExports):
         if notes or marks:
             rows.append(Text(f"Your notes here ({len(notes)})", style="bold"))
         for note in notes:
-            line = safe_text.parts((f"{note.ref} ", "bold"), (f"“{note.anchor.exact}”", "italic"), limit=120)
+            line = swatch(note.color)  # the colour, and its name (NO_COLOR shows no colour)
+            line.append_text(
+                safe_text.parts(
+                    (f"{note.ref} ", "bold"), (f"{note.color} ", "dim"), (f"“{note.anchor.exact}”", "italic"), limit=120
+                )
+            )
             if note.anchor.orphaned:
                 line.append(" ORPHANED", style="bold red")
             rows.append(line)
@@ -156,6 +170,37 @@ class WorkActions(WorkSync, WorkExports):
 
         self.push_screen(ClaimDialog(figures), saved)
 
+    # ------------------------------------------------------------------ changing your work
+    def remove_work_item(self: Any, item: Any) -> None:
+        """Remove a note, claim, bookmark or saved search, once the analyst confirmed it."""
+        store = self.work_store
+        removers = {
+            Note: store.remove_note,
+            Claim: store.remove_claim,
+            Bookmark: store.remove_bookmark,
+            SavedSearch: store.remove_saved_search,
+        }
+        remove = removers[type(item)]
+
+        def answered(yes: bool | None) -> None:
+            if yes and self._save(f"Removing {item.ref}", lambda: remove(item.id) or True):
+                self.notify(f"Removed {item.ref}", title="Your work", markup=False)
+
+        self.push_screen(ConfirmDialog(f"Remove {item.ref}?", _removal_detail(item)), answered)
+
+    def edit_note(self: Any, note: Note) -> None:
+        """A note's text and colour changed; refused (one message) if it changed elsewhere meanwhile."""
+
+        def saved(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            text, color = answer
+            update = self.work_store.update_note
+            if self._save("Note", lambda: update(note.id, text, color, expected_revision=note.revision)):
+                self.notify(f"Changed {note.ref}", title="Note", markup=False)
+
+        self.push_screen(NoteDialog(note.anchor.exact, note.text, note.color), saved)
+
     # ------------------------------------------------------------------ views
     def action_open_work(self: Any) -> None:
         self.open_location(Location("work"))
@@ -259,3 +304,14 @@ class WorkActions(WorkSync, WorkExports):
     def _watches_checked(self: Any, counts: dict[int, int]) -> None:
         self.watch_counts = counts
         self.refresh_work()
+
+
+def _removal_detail(item: Any) -> Text:
+    """What is about to go: the quoted words and the analyst's own text (never markup)."""
+    if isinstance(item, SavedSearch):
+        return safe_text.parts((item.name, "bold"), ("  ", ""), (item.query, "dim"), limit=300)
+    if isinstance(item, Claim):
+        quotes = " / ".join(f"“{m.anchor.exact}”" for m in item.members)
+        return safe_text.parts((f"your verdict: {item.verdict}  ", "bold"), (quotes, ""), limit=300)
+    words = item.text if isinstance(item, Note) else item.note
+    return safe_text.parts((f"“{item.anchor.exact}”", "italic"), (f"  {words}" if words else "", ""), limit=300)

@@ -126,3 +126,32 @@ class SaveSearchDialog(_Dialog):
     @on(Button.Pressed, "#saved-cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(_Dialog):
+    """A yes/no question about the analyst's own work (removing a note...). ``True`` or ``None``."""
+
+    BINDINGS = [Binding("y", "yes", "Remove"), Binding("n", "cancel", "Keep")]
+
+    def __init__(self, title: str, detail: Text) -> None:
+        super().__init__()
+        self.title_text, self.detail = title, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(safe_text.line(self.title_text, limit=200), classes="dialog-title")
+            yield Static(self.detail, classes="dialog-quote")
+            with Horizontal():
+                yield Button("Remove (y)", variant="error", id="confirm-yes")
+                yield Button("Keep (n, esc)", id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()  # enter right away keeps: removing takes a choice
+
+    @on(Button.Pressed, "#confirm-yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(None)
