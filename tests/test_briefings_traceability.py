@@ -42,6 +42,15 @@ def test_an_outlet_named_must_be_cited():
     assert "Liaowang" in names and "Outlook Weekly" in names
 
 
+def test_an_outlet_named_by_its_short_name_must_be_cited():
+    """ "China News" is China News Service, as "Xinhua" is Xinhua News Agency."""
+    corpus = [a for a in load_corpus() if a.source == "seed"]
+    cited = _cited("xinhua-2023-02-25", "The land of Gyeonggi, the grand plan is drawn.")
+    problems = list(trace.outlet_problems("Both agree (China News).", cited, corpus))
+    assert len(problems) == 1 and "China News" in problems[0]
+    assert "China News" in trace.outlet_names(load_corpus().get("chinanews-2024-02-27"))
+
+
 def test_ordinals_are_traced_in_words_or_digits_and_idioms_are_not_ordinals():
     cited = _cited("xinhua-2023-02-25", "a summary of the 9th anniversary")
     assert list(trace.ordinal_problems("its ninth anniversary", cited)) == []

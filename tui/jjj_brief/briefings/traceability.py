@@ -93,6 +93,7 @@ def unquoted_phrase_problems(text: str, cited: Cited) -> Iterator[str]:
 
 def outlet_names(article: Article) -> list[str]:
     """The names an outlet goes by: "Xinhua News Agency" -> Xinhua News Agency, Xinhua;
+    "China News Service" -> China News Service, China News;
     "Liaowang (Outlook Weekly)" -> Liaowang, Outlook Weekly; "CCTV News (Xinwen Lianbo)" ->
     CCTV News, CCTV, Xinwen Lianbo."""
     names = []
@@ -101,7 +102,7 @@ def outlet_names(article: Article) -> list[str]:
         if not part:
             continue
         names.append(part)
-        short = re.sub(r"\s+(?:News\s+Agency|News)$", "", part)
+        short = re.sub(r"\s+(?:News\s+Agency|News|Service)$", "", part)
         if short != part and short:
             names.append(short)
     return names
