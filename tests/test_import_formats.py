@@ -4,6 +4,7 @@ real files made in the test (tests/doc_makers.py)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 
 import pytest
@@ -95,6 +96,42 @@ def test_pdf_running_heads_page_numbers_and_hyphenation_are_not_text(tmp_path, c
     assert "by 12 percent in Hebei" in text
     assert text.count("2018 46.3 39.9") == 4  # a row of figures at the foot of every page is kept
     assert imported("bulletin").locator_at(text.index("Ports grew")) == "p. 3"
+
+
+def test_a_long_pdf_reports_its_pages_as_they_are_read_and_counts_blank_ones(tmp_path):
+    """Progress for one long document is per page; provenance counts every page, blank too."""
+    source = tmp_path / "gap.pdf"
+    source.write_bytes(pdf_bytes([["First page text."], [], ["Third page text."]], title="Gap"))
+    heard: list[tuple[int, int, str]] = []
+    [outcome] = imports.add_files([str(source)], progress=lambda *args: heard.append(args))
+    assert outcome.status == "imported" and outcome.details["pages"] == 3  # not 2: the blank page counts
+    assert heard == [
+        (0, 1, f"{source} p. 1/3"),
+        (0, 1, f"{source} p. 2/3"),
+        (0, 1, f"{source} p. 3/3"),
+        (1, 1, str(source)),
+    ]
+    assert "1 of 3 page(s) have no text layer" in outcome.message
+
+
+def test_a_document_over_the_text_files_20_mb_is_imported(tmp_path, capsys):
+    """A report's PDF carries images: 25 MB is a normal size (a .txt stays capped at 20 MB)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject
+
+    base = PdfReader(io.BytesIO(pdf_bytes([["Heavy report text about Hebei."]], title="Heavy")))
+    writer = PdfWriter(clone_from=base)
+    blob = DecodedStreamObject()
+    blob.set_data(bytes(range(256)) * 100_000)  # an image's worth of bytes
+    writer._add_object(blob)
+    out = io.BytesIO()
+    writer.write(out)
+    assert out.tell() > 25_000_000
+    (tmp_path / "heavy.pdf").write_bytes(out.getvalue())
+    (tmp_path / "heavy.txt").write_bytes(b"x" * 20_000_001)
+    code, report = run_json(capsys, "import", str(tmp_path))
+    statuses = {r["path"].rsplit("/", 1)[-1]: r["status"] for r in report["results"]}
+    assert code == 1 and statuses == {"heavy.pdf": "imported", "heavy.txt": "refused"}
 
 
 def test_a_note_on_an_imported_pdf_is_exported_with_its_page(tmp_path, capsys):
@@ -281,6 +318,7 @@ def test_epub_chapters_in_spine_order_with_chapter_locators(tmp_path, capsys):
     assert article.text.index("second chapter") < article.text.index("opening chapter")  # the spine's order
     assert article.locator_at(article.text.index("opening chapter")) == "ch. 2"
     assert article.date == "2023-05-04" and article.byline == ["Test Author"]
+    assert article.provenance["chapters"] == 2
 
 
 def test_chinese_titles_give_readable_unique_ids(tmp_path, capsys):

@@ -153,7 +153,18 @@ def _article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
 
 def provenance_of(meta: dict) -> dict:
     """What an import keeps about its original file (shown by ``articles --json`` and exports)."""
-    keys = ("file", "source_format", "size", "sha256", "original", "kept_original", "url", "author", "pages")
+    keys = (
+        "file",
+        "source_format",
+        "size",
+        "sha256",
+        "original",
+        "kept_original",
+        "url",
+        "author",
+        "pages",
+        "chapters",
+    )
     return {key: meta[key] for key in keys if meta.get(key) not in (None, "")}
 
 

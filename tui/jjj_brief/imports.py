@@ -136,6 +136,7 @@ def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list
     _BATCH.writes = chunked
     try:
         for done, path in enumerate(files, 1):
+            _BATCH.on_page = _page_progress(progress, done - 1, len(files), str(path))
             outcome = _add_one(path, folder, known, taken)
             outcomes.append(outcome)
             if chunked is not None:
@@ -143,13 +144,20 @@ def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list
             if progress is not None:
                 progress(done, len(files), str(path))
     finally:
-        _BATCH.writes = None
+        _BATCH.writes = _BATCH.on_page = None
         if chunked is not None:
             chunked.flush()
         if not _options().dry_run and any(outcome.status == "imported" for outcome in outcomes):
             bump_generation(folder)
             _remember_headers(folder, outcomes)
     return outcomes
+
+
+def _page_progress(progress: Progress | None, done: int, total: int, name: str) -> formats.PageProgress | None:
+    """A long document's pages as progress of its file: ``report.pdf p. 120/500``."""
+    if progress is None:
+        return None
+    return lambda page, pages: progress(done, total, f"{name} p. {page}/{pages}")
 
 
 def _remember_headers(folder: Path, outcomes: list[ImportOutcome]) -> None:
@@ -184,7 +192,7 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     try:
         # Regular files only, checked before opening (a FIFO would block, /dev/zero never
         # ends), and never more than MAX_BYTES read whatever the file claims its size is.
-        raw = paths.read_regular_file(path, MAX_BYTES)
+        raw = paths.read_regular_file(path, formats.MAX_FILE_BYTES if formats.handles(path.suffix) else MAX_BYTES)
     except paths.FileRefused as exc:
         return ImportOutcome(shown, "refused", message=f"{shown}: {exc.strerror}")
     except OSError as exc:
@@ -235,7 +243,7 @@ def _add_document(
     """A PDF, HTML, DOCX or EPUB file: its text and metadata through :mod:`jjj_brief.formats`."""
     shown = str(path)
     try:
-        found = formats.extract(path.suffix, raw)
+        found = formats.extract(path.suffix, raw, getattr(_BATCH, "on_page", None))
     except formats.Refused as exc:
         return ImportOutcome(shown, "refused", message=f"{shown}: {exc}")
     title = _clip(found.title) or _first_line(found.text) or path.stem
@@ -253,7 +261,8 @@ def _add_document(
         "author": _clip(found.author),
         "url": _clip(found.url, 500),
         "locators": [[offset, label] for offset, label in found.locators],
-        "pages": sum(1 for _, label in found.locators if label.startswith("p. ")) or None,
+        "pages": found.pages,
+        "chapters": found.chapters,
     }
     return _store(path, raw, meta, found.text, folder, known, taken, found.notes)
 
@@ -330,6 +339,7 @@ def _details(meta: dict, text: str) -> dict:
         "size",
         "sha256",
         "pages",
+        "chapters",
         "language",
         "translation_of",
         "kept_original",

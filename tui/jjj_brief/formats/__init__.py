@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MAX_TEXT_CHARS = 20_000_000  # the same ceiling as a plain-text import
+MAX_FILE_BYTES = 100_000_000  # a document's file: PDFs and e-books carry images (text is capped above)
+PageProgress = Callable[[int, int], None]  # (pages read, pages in the document)
 
 
 class Refused(Exception):
@@ -37,33 +39,35 @@ class Extracted:
     url: str | None = None
     locators: list[tuple[int, str]] = field(default_factory=list)  # (offset, "p. 12" / "ch. 3")
     notes: list[str] = field(default_factory=list)
+    pages: int | None = None  # a PDF's pages, text or not
+    chapters: int | None = None  # an EPUB's chapters with text
 
 
-def _read_pdf(raw: bytes) -> Extracted:
+def _read_pdf(raw: bytes, on_page: PageProgress | None) -> Extracted:
     from jjj_brief.formats import pdf
 
-    return pdf.extract(raw)
+    return pdf.extract(raw, on_page)
 
 
-def _read_html(raw: bytes) -> Extracted:
+def _read_html(raw: bytes, on_page: PageProgress | None) -> Extracted:
     from jjj_brief.formats import html
 
     return html.extract(raw)
 
 
-def _read_docx(raw: bytes) -> Extracted:
+def _read_docx(raw: bytes, on_page: PageProgress | None) -> Extracted:
     from jjj_brief.formats import docx
 
     return docx.extract(raw)
 
 
-def _read_epub(raw: bytes) -> Extracted:
+def _read_epub(raw: bytes, on_page: PageProgress | None) -> Extracted:
     from jjj_brief.formats import epub
 
     return epub.extract(raw)
 
 
-READERS: dict[str, Callable[[bytes], Extracted]] = {
+READERS: dict[str, Callable[[bytes, PageProgress | None], Extracted]] = {
     ".pdf": _read_pdf,
     ".html": _read_html,
     ".htm": _read_html,
@@ -78,13 +82,14 @@ def handles(suffix: str) -> bool:
     return suffix.lower() in READERS
 
 
-def extract(suffix: str, raw: bytes) -> Extracted:
-    """Read ``raw`` as the format its suffix names. Raises :class:`Refused`, nothing else."""
+def extract(suffix: str, raw: bytes, on_page: PageProgress | None = None) -> Extracted:
+    """Read ``raw`` as the format its suffix names. Raises :class:`Refused`, nothing else.
+    ``on_page`` hears each page of a PDF read (a long one takes a while)."""
     reader = READERS[suffix.lower()]
     try:
         with warnings.catch_warnings(), _quiet_libraries():
             warnings.simplefilter("ignore")
-            found = reader(raw)
+            found = reader(raw, on_page)
     except Refused:
         raise
     except MemoryError:

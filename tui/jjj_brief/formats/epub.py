@@ -49,6 +49,7 @@ def extract(raw: bytes) -> Extracted:
         author=_first(book, "creator"),
         date=markup.iso_date(_first(book, "date")),
         locators=builder.locators,
+        chapters=chapter,
     )
 
 

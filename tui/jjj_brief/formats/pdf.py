@@ -13,14 +13,14 @@ import io
 import re
 import statistics
 
-from jjj_brief.formats import Extracted, Refused, TextBuilder, markup
+from jjj_brief.formats import Extracted, PageProgress, Refused, TextBuilder, markup
 
 MAX_PAGES = 5_000
 _END = re.compile(r"[.!?。！？:：;；\"'”’)）]\s*$")
 _CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff]")
 
 
-def extract(raw: bytes) -> Extracted:
+def extract(raw: bytes, on_page: PageProgress | None = None) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -53,6 +53,8 @@ def extract(raw: bytes) -> Extracted:
             broken.append(f"p. {labels[-1]}: {_why(exc)}")
             page_text = ""
         pages.append(_lines(page_text))
+        if on_page is not None:
+            on_page(index + 1, count)
     dropped = drop_running_lines(pages)
     builder = TextBuilder()
     empty_pages = 0
@@ -75,6 +77,7 @@ def extract(raw: bytes) -> Extracted:
         author=info.get("author"),
         date=markup.iso_date(info.get("date")),
         locators=builder.locators,
+        pages=count,
     )
     if dropped:
         found.notes.append(f"{dropped} running header/footer line(s) repeated across pages left out")
