@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from rich.table import Table
-from rich.text import Text
-
-from jjj_brief.compare import related
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
@@ -42,10 +38,15 @@ def _limit(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from jjj_brief.compare import related
+
     result = related(args.article, args.offset, limit=args.limit)
     if args.json:
         emit_json(result.to_dict())
         return 0
+    from rich.table import Table  # Rich for text output only
+    from rich.text import Text
+
     console = stdout_console()
     figure = result.figure
     head = Text()

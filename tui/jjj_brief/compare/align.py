@@ -42,13 +42,24 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from jjj_brief import formatting
-from jjj_brief.compare.entries import CACHE_FOLDER, PERSIST_MIN_CHARS, Entry, EntryCache
+from jjj_brief.compare.entries import (
+    CACHE_FOLDER,
+    NOT_ALIGNED_KINDS,
+    PERSIST_MIN_CHARS,
+    Entry,
+    EntryCache,
+    as_of_year,
+    family_value,
+    unit_family,
+)
 from jjj_brief.compare.subject import (
     CLAUSE_LOOKAROUND,
     PROVINCES,
@@ -58,12 +69,11 @@ from jjj_brief.compare.subject import (
     figure_subject,
     sentence_bounds,
 )
-from jjj_brief.compare.values import DURATION_HOURS, Relation, relate, significant_digits
+from jjj_brief.compare.values import Relation, relate, significant_digits
 from jjj_brief.corpus import Article, Corpus
 
-__all__ = ["CACHE_FOLDER", "PERSIST_MIN_CHARS", "Entry", "EntryCache", "FigureIndex", "PairScore"]
+__all__ = ["CACHE_FOLDER", "NOT_ALIGNED_KINDS", "PERSIST_MIN_CHARS", "Entry", "EntryCache", "FigureIndex"]
 
-NOT_ALIGNED_KINDS = frozenset({"date", "year", "label"})
 MAX_DF_SHARE = 0.5  # terms in more than half of a family's figures are not expanded
 BUCKETS_PER_DECADE = 20
 PRESELECT = 150  # candidates scored exactly, by term overlap
@@ -98,31 +108,6 @@ class PairScore:
     same_fact: bool
     reason: str
     parts: dict[str, float] = field(default_factory=dict)
-
-
-def unit_family(figure) -> str | None:
-    """What a figure can be compared with, or ``None`` when it is not a quantity."""
-    if figure.kind in NOT_ALIGNED_KINDS or figure.value is None:
-        return None
-    if figure.kind == "count":
-        return "count"
-    if figure.kind == "duration" and figure.unit in DURATION_HOURS:
-        return "duration"
-    return f"{figure.kind}:{figure.unit}"
-
-
-def family_value(figure) -> float:
-    if figure.kind == "duration" and figure.unit in DURATION_HOURS:
-        return float(figure.value) * DURATION_HOURS[figure.unit]
-    return float(figure.value)
-
-
-def as_of_year(as_of: str | None) -> int | None:
-    """The (end) year of an as-of: "2023-02" -> 2023, "2014/2023" -> 2023, "--02-27" -> None."""
-    if not as_of:
-        return None
-    last = as_of.split("/")[-1]
-    return int(last[:4]) if last[:4].isdigit() else None
 
 
 SHORT_SENTENCE = 80  # characters: a heading-like fragment that dates what follows
@@ -177,9 +162,14 @@ class FigureIndex:
         self.glossary = glossary
         self.entries: list[Entry] = []
         self.by_figure: dict[tuple[str, int], Entry] = {}
+        # The inverted lists of a unit family are made when a query first asks for that
+        # family (``_family_lists``): a one-shot ``related`` walks one family, not all.
         self.postings: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
         self.buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
-        self.family_sizes: dict[str, int] = defaultdict(int)
+        self.family_sizes: dict[str, int] = {}
+        self._by_family: dict[str, list[Entry]] = defaultdict(list)
+        self._listed: set[str] = set()
+        self._lists_lock = threading.Lock()
         cache = EntryCache(glossary, cache_dir)
         for article in corpus:
             figures = figures_of(article)
@@ -261,19 +251,26 @@ class FigureIndex:
         self.by_figure[(entry.article.id, entry.figure.start)] = entry
 
     def _weigh(self) -> None:
-        df: dict[str, int] = defaultdict(int)
         indexed = [e for e in self.entries if e.indexed]
-        for entry in indexed:
-            for term in entry.subject.terms:
-                df[term] += 1
+        df = Counter(chain.from_iterable(entry.subject.terms for entry in indexed))
         total = max(1, len(indexed))
         self.idf = {term: math.log(1.0 + total / count) for term, count in df.items()}
         self.df = df
         for entry in indexed:
-            self.family_sizes[entry.family] += 1
-            for term, weight in entry.subject.terms.items():
-                self.postings[(entry.family, term)].append((entry.id, weight))
-            self.buckets[(entry.family, _bucket(entry.value))].append(entry.id)
+            self._by_family[entry.family].append(entry)
+        self.family_sizes = {family: len(members) for family, members in self._by_family.items()}
+
+    def _family_lists(self, family: str) -> None:
+        """Fill the term postings and value buckets of one unit family (once)."""
+        with self._lists_lock:
+            if family in self._listed:
+                return
+            postings, buckets = self.postings, self.buckets
+            for entry in self._by_family.get(family, ()):
+                for term, weight in entry.subject.terms.items():
+                    postings[(family, term)].append((entry.id, weight))
+                buckets[(family, _bucket(entry.value))].append(entry.id)
+            self._listed.add(family)
 
     def norm(self, entry: Entry) -> float:
         """The length of an entry's IDF-weighted term vector (only candidates ever need it)."""
@@ -290,6 +287,7 @@ class FigureIndex:
         """Entries of the query's unit family in other articles that share a term or a value,
         each with its accumulated term overlap (the postings of very common terms are not
         walked: they add to the exact score later, not to the search for candidates)."""
+        self._family_lists(query.family)
         found: dict[int, float] = defaultdict(float)
         common = MAX_DF_SHARE * max(1, self.family_sizes.get(query.family, 0))
         for term, weight in query.subject.terms.items():
@@ -308,6 +306,7 @@ class FigureIndex:
         """Figures whose value is within a bucket of the query's, or 10/100/1000 times off."""
         if query.value <= 0:
             return []
+        self._family_lists(query.family)
         centre = _bucket(query.value)
         out: list[int] = []
         for shift in (0, BUCKETS_PER_DECADE, 2 * BUCKETS_PER_DECADE, 3 * BUCKETS_PER_DECADE):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jjj_brief import paths
+from jjj_brief.compare import values
 from jjj_brief.compare.subject import Glossary, Subject
 from jjj_brief.corpus import Article, Corpus
 
@@ -38,9 +39,44 @@ class Entry:
     indexed: bool = True  # False for a figure whose sentence repeats an earlier one verbatim
 
 
+NOT_ALIGNED_KINDS = frozenset({"date", "year", "label"})
+
+
+def unit_family(figure) -> str | None:
+    """What a figure can be compared with, or ``None`` when it is not a quantity."""
+    if figure.kind in NOT_ALIGNED_KINDS or figure.value is None:
+        return None
+    if figure.kind == "count":
+        return "count"
+    if figure.kind == "duration" and figure.unit in values.DURATION_HOURS:
+        return "duration"
+    return f"{figure.kind}:{figure.unit}"
+
+
+def family_value(figure) -> float:
+    if figure.kind == "duration" and figure.unit in values.DURATION_HOURS:
+        return float(figure.value) * values.DURATION_HOURS[figure.unit]
+    return float(figure.value)
+
+
+def as_of_year(as_of: str | None) -> int | None:
+    """The (end) year of an as-of: "2023-02" -> 2023, "2014/2023" -> 2023, "--02-27" -> None."""
+    if not as_of:
+        return None
+    last = as_of.split("/")[-1]
+    return int(last[:4]) if last[:4].isdigit() else None
+
+
 PERSIST_MIN_CHARS = 100_000  # smaller documents are analysed faster than a cache file is checked
 CACHE_FOLDER = "align"
-_CODE = ("compare/align.py", "compare/entries.py", "compare/subject.py", "compare/values.py", "search/analyzer.py")
+_CODE = (
+    "compare/align.py",
+    "compare/entries.py",
+    "compare/subject.py",
+    "compare/values.py",
+    "search/analyzer.py",
+    "text_rules.py",
+)
 
 
 @lru_cache(maxsize=1)

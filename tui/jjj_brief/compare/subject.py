@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from jjj_brief.text_rules import (
@@ -145,10 +146,14 @@ class ParagraphWords:
 
     def __init__(self, text: str, glossary: Glossary) -> None:
         self.text = text
-        self.words = _words_of(text, glossary)
-        self.starts = [word[2] for word in self.words]
-        self.indices = [word[4] for word in self.words]
-        self.word_ends = [match.end() for match in TOKEN_PATTERN.finditer(text)]
+        # The surface words and their offsets without a match object each: split keeps
+        # the words at odd positions, and the running length of the pieces gives their ends.
+        pieces = _TOKEN_SPLIT.split(text)
+        bounds = list(accumulate(map(len, pieces)))
+        self.word_ends = bounds[1::2]
+        self.words = _words_of(pieces[1::2], bounds[0:-1:2], self.word_ends, glossary)
+        self.starts = list(map(_start_of, self.words))
+        self.indices = list(map(_index_of, self.words))
         marks = [match.span() for match in SENTENCE_END.finditer(text)]
         self.mark_starts = [a for a, _ in marks]
         self.mark_ends = [b for _, b in marks]
@@ -172,29 +177,37 @@ class ParagraphWords:
         return self.words[lo:hi]
 
 
-def _words_of(text: str, glossary: Glossary) -> tuple[Word, ...]:
-    """Every subject-bearing word of ``text`` with its offsets, plus glossary concepts, in
-    text order. Each distinct surface word is analysed once (a long text repeats its words);
-    a run of words is looked up in the glossary by its words' keys joined."""
+def _words_of(texts: list[str], starts: list[int], ends: list[int], glossary: Glossary) -> tuple[Word, ...]:
+    """Every subject-bearing word of a text (its surface words ``texts`` at ``starts`` ..
+    ``ends``), plus glossary concepts, in text order. Each distinct surface word is analysed
+    once (a long text repeats its words); a run of words is looked up in the glossary by
+    its words' keys joined. The loop is over the words that bear a subject or start a
+    glossary spelling only: a megabyte of text is ~150,000 words."""
+    parts_of = list(map(_subject_parts, texts))
+    first_words = glossary.starts
+    keys: list[str] = list(map(_surface_key, texts)) if first_words else []
+    concept_at = {i for i, key in enumerate(keys) if key in first_words}
     words: list[Word] = []
-    surfaces = list(TOKEN_PATTERN.finditer(text))
-    keys = [_surface_key(match.group(0)) for match in surfaces]
-    for index, match in enumerate(surfaces):
-        base = match.start()
-        for term, start, end in _subject_parts(match.group(0)):
-            words.append((term, text[base + start : base + end], base + start, base + end, index))  # type: ignore[arg-type]  # a plain tuple: see Word
-        for width in glossary.starts.get(keys[index], ()):
-            if index + width > len(surfaces):
-                continue
-            hit = glossary.aliases.get("".join(keys[index : index + width]))
-            if hit:
-                words.append((hit[0], hit[1], base, surfaces[index + width - 1].end(), index))  # type: ignore[arg-type]
-                break
+    append = words.append
+    for index in [i for i, parts in enumerate(parts_of) if parts or i in concept_at]:
+        base = starts[index]
+        for term, label, start, end in parts_of[index]:
+            append((term, label, base + start, base + end, index))  # type: ignore[arg-type]  # a plain tuple: see Word
+        if index in concept_at:
+            for width in first_words[keys[index]]:
+                if index + width > len(texts):
+                    continue
+                hit = glossary.aliases.get("".join(keys[index : index + width]))
+                if hit:
+                    append((hit[0], hit[1], base, ends[index + width - 1], index))  # type: ignore[arg-type]
+                    break
     words.sort(key=_start_of)  # stable: a concept follows its first word
     return tuple(words)  # plain tuples in Word's field order: a long text makes many of them
 
 
 _start_of = operator.itemgetter(2)
+_index_of = operator.itemgetter(4)
+_TOKEN_SPLIT = re.compile(f"({TOKEN_PATTERN.pattern})", TOKEN_PATTERN.flags)
 
 
 @lru_cache(maxsize=65536)
@@ -203,11 +216,12 @@ def _surface_key(surface: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _subject_parts(surface: str) -> tuple[tuple[str, int, int], ...]:
+def _subject_parts(surface: str) -> tuple[tuple[str, str, int, int], ...]:
+    """(term, the word as printed, start, end) of each subject-bearing part of a surface word."""
     if _is_number(surface.replace(",", "").replace(".", "")) or _YEAR.match(surface):
         return ()
     return tuple(
-        (token.term, token.start, token.end)
+        (token.term, surface[token.start : token.end], token.start, token.end)
         for token in iter_tokens(surface)
         if not (token.term in STOP_WORDS or token.term in _NOT_SUBJECT or token.word.isdigit())
     )
@@ -260,39 +274,45 @@ def figure_subject(
     previous = view.near(p_start, s_start, own_index - PREVIOUS_CONTEXT_WORDS, own_index, s_start)
     own = view.near(s_start, s_end, own_index - WINDOW_WORDS, own_index + WINDOW_WORDS, figure_end)
     places = glossary.places
-    for term, label, start, end, index in (*previous, *own):
+    # near() gives the sentence before's words (start in [p_start, s_start)), then the
+    # figure's own sentence's (start in [s_start, s_end)): two loops, no range tests.
+    for term, label, _start, _end, _index in previous:
+        if term in places:
+            previous_places.add(term)
+        if PREVIOUS_SENTENCE_WEIGHT > terms.get(term, 0.0):
+            terms[term] = PREVIOUS_SENTENCE_WEIGHT
+        labels.setdefault(term, label)
+    only_start, only_end = only if only else (-1, -1)
+    for term, label, start, end, index in own:
         inside_figure = figure_start <= start and end <= figure_end
         if inside_figure and not is_count:
             continue  # a unit's own words ("micrograms per cubic meter") are not the subject
-        if s_start <= start < s_end:
-            if excluded and any(start < b and a < end for a, b in excluded):
-                continue
-            distance = abs(index - own_index)
-            if distance > WINDOW_WORDS and not inside_figure:
-                continue
-            in_clause = c_start <= start < c_end
-            if inside_figure or (only and only[0] <= start < only[1]):
-                weight = 1.0
-            else:
-                weight = max(MIN_WEIGHT, 1.0 / (1.0 + distance / DECAY_WORDS))
-                if not in_clause:
-                    weight *= OUTSIDE_CLAUSE
-            if term in places:
-                if in_clause or (only and only[0] <= start < only[1]):
-                    clause_places.add(term)
-                elif start < figure_start:
-                    before_places[term] = distance
-        elif p_start <= start < s_start:
-            weight = PREVIOUS_SENTENCE_WEIGHT
-            if term in places:
-                previous_places.add(term)
-        else:
+        if excluded and any(start < b and a < end for a, b in excluded):
             continue
+        distance = abs(index - own_index)
+        in_clause = c_start <= start < c_end
+        if inside_figure:
+            weight = 1.0
+        elif distance > WINDOW_WORDS:
+            continue
+        elif only_start <= start < only_end:
+            weight = 1.0
+        else:
+            weight = (_IN_CLAUSE if in_clause else _OUTSIDE_CLAUSE)[distance]
+        if term in places:
+            if in_clause or only_start <= start < only_end:
+                clause_places.add(term)
+            elif start < figure_start:
+                before_places[term] = distance
         if weight > terms.get(term, 0.0):
             terms[term] = weight
-        if term not in labels:
-            labels[term] = label
+        labels.setdefault(term, label)
     return Subject(terms, labels, _focus(clause_places, before_places, previous_places))
+
+
+# A word's weight by its distance in words from the figure (see figure_subject).
+_IN_CLAUSE = tuple(max(MIN_WEIGHT, 1.0 / (1.0 + d / DECAY_WORDS)) for d in range(WINDOW_WORDS + 1))
+_OUTSIDE_CLAUSE = tuple(w * OUTSIDE_CLAUSE for w in _IN_CLAUSE)
 
 
 def clause_bounds(text: str, s_start: int, s_end: int, figure_start: int, figure_end: int) -> tuple[int, int]:
