@@ -149,3 +149,31 @@ OFF_EVENT_QUOTES = [
 def test_a_quote_that_does_not_report_the_event_is_not_one_of_its_quotes(event_id, article):
     event = next(e for e in shipped_briefings().timeline if e.id == event_id)
     assert all(q.article != article for q in event.quotes)
+
+
+# Mistranslations found by full reads of the five articles (the classes: garbled
+# institution and company names, a flattened issuer, a government rendered as its people,
+# a quantity read as a name, a slogan inverted): each is a marked mistranslation in the
+# glossary, so a reader who meets it is told what it means.
+MISTRANSLATIONS_FOUND = [
+    "the people of Hebei Province",
+    "the Communist Party of China issued",
+    "Political Bureau of the Communist Party of China",
+    "Wanjia",
+    "Hebei Automobile Co., Ltd.",
+    "Beijing-Tianjin University Hospital",
+    "first foreign institution",
+    "Beijing General School",
+    "unveiling the leader",
+    "Yanshan in Taihang Mountain",
+    "Comrade Zheng",
+    "China Mining",
+    "decentralize",
+    "with deputy auxiliaries as the main and main and deputy prospering together",
+]
+
+
+@pytest.mark.parametrize("rendering", MISTRANSLATIONS_FOUND)
+def test_a_mistranslation_found_by_the_read_is_glossed(rendering):
+    glossed = {m for t in shipped_briefings().glossary for m in t.mistranslations}
+    assert rendering in glossed
