@@ -399,6 +399,7 @@ def test_removing_an_import_removes_its_kept_original(tmp_path, capsys):
         (10, 100, 2.0, "importing 10/100 · 5.0 files/s · about 18 s left"),
         (100, 100, 4.0, "importing 100/100 · 25.0 files/s"),
         (1, 5000, 1.0, "importing 1/5,000 · 1.0 files/s · about 1.4 h left"),
+        (0, 1, 3.0, "importing 0/1"),  # one long PDF, its pages being read: no rate yet
     ],
 )
 def test_progress_line_shows_count_rate_and_time_left(done, total, elapsed, expected):

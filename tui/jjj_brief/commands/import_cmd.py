@@ -208,7 +208,9 @@ def render_progress(
     """The progress text for ``done`` of ``total`` files (or ``unit``) after ``elapsed`` seconds."""
     rate = done / elapsed if elapsed > 0 else 0.0
     left = (total - done) / rate if rate > 0 else None
-    parts = [f"{verb} {done:,}/{total:,}", f"{rate:,.1f} {unit}/s"]
+    parts = [f"{verb} {done:,}/{total:,}"]
+    if done:  # before the first file is done (a long PDF's pages) there is no rate to show
+        parts.append(f"{rate:,.1f} {unit}/s")
     if left is not None and done < total:
         parts.append(f"about {_duration(left)} left")
     line = " · ".join(parts)
