@@ -146,6 +146,10 @@ def test_a_note_on_an_imported_pdf_is_exported_with_its_page(tmp_path, capsys):
     assert "“Paged”, p. 8" in capsys.readouterr().out
     assert main(["export", "notes:paged", "--format", "csl-json", "-o", "-"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["page"] == "8"
+    assert main(["export", "notes:paged", "--format", "bibtex", "-o", "-"]) == 0
+    assert "  pages = {8}," in capsys.readouterr().out
+    assert main(["export", "notes:paged", "--format", "ris", "-o", "-"]) == 0
+    assert "\nSP  - 8\n" in capsys.readouterr().out
 
 
 def test_html_keeps_main_content_and_metadata_not_menus_scripts_or_footers(tmp_path, capsys):

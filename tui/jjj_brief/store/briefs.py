@@ -288,6 +288,8 @@ def to_bibtex(sources: list[Source]) -> str:
         if parts:
             fields.append(("year", str(parts[0])))
             fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+        if source.locator.startswith("p. "):  # the imported original's page (#17)
+            fields.append(("pages", _bib(source.locator[3:])))
         fields.append(("note", _bib("; ".join(_source_note(source)))))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@article{{{source.key},\n{body}\n}}")
@@ -304,6 +306,8 @@ def to_ris(sources: list[Source]) -> str:
             lines.append(
                 "DA  - " + "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/" * (3 - len(parts))
             )
+        if source.locator.startswith("p. "):
+            lines.append(f"SP  - {one_line(source.locator[3:])}")
         lines += [f"N1  - {line}" for line in _source_note(source)]
         lines += [f"ID  - {source.key}", "ER  - "]
         records.append("\n".join(lines))
