@@ -215,6 +215,27 @@ async def test_natural_query_shows_missing_and_the_value_reason(app_with_search)
 
 
 @pilot_test
+async def test_every_result_is_drawn_whole_down_to_its_missing_line(app_with_search):
+    """The list's height for a result is measured when it is drawn; the scrollbar that
+    appears then must not narrow the text after (it wrapped one line longer and lost the
+    last line, "missing: ...")."""
+    app = app_with_search()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash", *"relieved universities and hospitals moving to Xiongan")
+        await wait_for(pilot, lambda: app.search_pane.shown_query.endswith("Xiongan"))
+        results = app.search_pane.results
+        await wait_for(pilot, lambda: results.max_scroll_y > 0)  # more results than fit: a scrollbar
+        await pilot.pause()  # the refresh that shows the scrollbar, and what follows it
+        style = results.get_visual_style("option-list--option")
+        for index, option in enumerate(results.options):
+            drawn = [strip.text.rstrip() for strip in results._get_option_render(option, style)]
+            while drawn and not drawn[-1]:
+                drawn.pop()  # the blank line under a result
+            assert drawn[-1].startswith("missing: ")
+            assert len(drawn) <= results._line_cache.heights[index], f"result {index} loses {drawn[-1]!r}"
+
+
+@pilot_test
 async def test_keys_cycle_sort_accept_did_you_mean_and_narrow_by_a_facet(app_with_search):
     app = app_with_search()
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -326,12 +326,23 @@ class SearchPane(Vertical):
 
     def _draw_hits(self) -> None:
         highlighted = self.results.highlighted
-        width = max(20, self.results.scrollable_content_region.width - 3)
+        drawn_at = self.results.scrollable_content_region.width
+        width = max(20, drawn_at - 3)
         palette = palette_for(self.app)
         self.results.clear_options()
         self.results.add_options([Option(hit_label(hit, width, palette)) for hit in self._hits])
         if highlighted is not None and highlighted < len(self._hits):
             self.results.highlighted = highlighted
+        self.call_after_refresh(self._redraw_if_narrowed, drawn_at)
+
+    def _redraw_if_narrowed(self, drawn_at: int) -> None:
+        """The list measures each result's height when it is added; a scrollbar that the
+        results bring narrows the text after, which then wraps longer and loses its last
+        line (``missing: ...``): have it measure again at the width it has now (replacing
+        a prompt is the list's public way to drop its measurements; the options stay)."""
+        results = self.results
+        if results.option_count and results.scrollable_content_region.width != drawn_at:
+            results.replace_option_prompt_at_index(0, results.get_option_at_index(0).prompt)
 
     def _summary(self, result: Any) -> Text:
         total = int(getattr(result, "total", len(self._hits)) or 0)
