@@ -93,3 +93,10 @@ def test_export_dash_means_stdout_not_a_file_named_dash(capsys, tmp_path, monkey
     assert main(["export", "zhongguancun-branches", "-o", "-"]) == 0
     assert "9,500" in capsys.readouterr().out
     assert not (tmp_path / "-").exists()
+
+
+def test_compare_shows_uncountable_counted_nouns_unchanged(capsys):
+    """'nearly 30,000 staff' is shown as 30,000 staff, not 'staffs'."""
+    assert main(["compare", "subcenter-staff-moved"]) == 0
+    out = capsys.readouterr().out
+    assert "30,000 staff" in out and "staffs" not in out

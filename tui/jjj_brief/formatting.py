@@ -50,7 +50,7 @@ UNIT_WORDS = {
 }
 INVARIABLE = frozenset(
     {"%", "yuan", "yuan per person", "km", "km²", "m", "m²", "m³", "µg/m³", "TEU", "kW", "W", "MW", "GW", "kWh"}
-    | {"mu", "ha", "km/h", "times"}
+    | {"mu", "ha", "km/h", "times", "staff", "personnel"}
 )
 NO_SPACE = frozenset({"%"})
 
