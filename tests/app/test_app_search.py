@@ -259,6 +259,8 @@ async def test_keys_cycle_sort_accept_did_you_mean_and_narrow_by_a_facet(app_wit
         assert len(outlets) == 1
         pane.search_now("Zhongguancum")
         await wait_for(pilot, lambda: pane.shown_query == "Zhongguancum")
+        await wait_for(pilot, lambda: "^y" in screen_text(app))
+        assert not pane.hits() and "^r" not in screen_text(app)  # nothing to narrow by
         await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: pane.shown_query.lower() == "zhongguancun")
         assert pane.query_input.value.lower() == "zhongguancun" and pane.hits()

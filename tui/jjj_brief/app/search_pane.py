@@ -444,7 +444,7 @@ class SearchPane(Vertical):
         if action == "accept_suggestion":
             return bool(getattr(self._result, "suggestion", None))
         if action == "facets":
-            return bool(self._facets)
+            return any(self._facets.values())  # no results: nothing to narrow by
         if action == "cycle_sort":
             return self._result is not None
         return True
