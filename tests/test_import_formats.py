@@ -15,6 +15,7 @@ from jjj_brief.app.state import format_citation
 from jjj_brief.cli import main
 from jjj_brief.commands.import_cmd import render_progress
 from jjj_brief.corpus import load_corpus
+from jjj_brief.formats import provenance_line
 from jjj_brief.search import search
 
 
@@ -67,6 +68,12 @@ def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
     assert prov["sha256"] == hashlib.sha256(raw).hexdigest()
     kept = imports.imports_dir() / prov["kept_original"]
     assert kept.read_bytes() == raw  # the analyst can prove what was imported
+    assert (
+        provenance_line(prov)
+        == (  # the reader's header line
+            f"from air.pdf · PDF, 3 pages · {len(raw) / 1000:.1f} kB · SHA-256 {prov['sha256'][:12]}… · original kept"
+        )
+    )
     hit = search("thirteen").hits[0]
     assert article.locator_at(hit.start) == "p. 13"
     quote = "Page thirteen: 22 million people."
@@ -354,6 +361,7 @@ def test_hash_only_keeps_no_original_bytes(tmp_path, capsys):
     assert code == 0
     article = imported(report["results"][0]["id"])
     assert "kept_original" not in article.provenance
+    assert provenance_line(article.provenance).endswith("· hash only")
     assert article.provenance["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert not (imports.imports_dir() / "originals").exists()
 

@@ -134,3 +134,18 @@ async def test_without_colour_the_suspect_line_is_bold_text_not_a_dark_grey_hue(
         head = view.query_one("#parallel-head", Static).content
         differ = next(span.style for span in head.spans if "differ" in head.plain[span.start : span.end])
         assert differ.bold and differ.color is None
+
+
+@pilot_test
+async def test_the_reader_says_an_article_has_a_counterpart_and_that_p_shows_both(make_app):
+    """p is not in the footer: the header of either side of a pair names the other and the key."""
+    app = make_paired_app(make_app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.open_location(Location("article", "hebei-air-en"))
+        await wait_for(pilot, lambda: "p: side by side" in screen_text(app))
+        assert "translation of “河北空气质量持续改善” — p: side by side" in screen_text(app)
+        app.open_location(Location("article", "hebei-air-zh"))
+        await wait_for(pilot, lambda: "translated as “Hebei air quality keeps improving”" in screen_text(app))
+        app.open_location(Location("article", "cctv-2023-02-27"))
+        await wait_for(pilot, lambda: "Machine translation from Chinese" in screen_text(app))
+        assert "side by side" not in screen_text(app)

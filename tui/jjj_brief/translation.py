@@ -132,6 +132,25 @@ def find_pair(article: Article, corpus: Corpus) -> tuple[Article, Article] | Non
     return None
 
 
+def import_note(article: Article, corpus: Corpus) -> str:
+    """The reader's line under an import's byline: where it came from, and its pair."""
+    from jjj_brief.formats import provenance_line
+
+    parts = [provenance_line(article.provenance or {}) or "Imported document.", pair_note(article, corpus)]
+    return " · ".join(part for part in parts if part)
+
+
+def pair_note(article: Article, corpus: Corpus) -> str:
+    """The reader's hint that ``article`` has a counterpart (``p`` shows both side by side)."""
+    found = find_pair(article, corpus)
+    if found is None:
+        return ""
+    original, translation = found
+    if article is translation:
+        return f"translation of “{original.title}” — p: side by side"
+    return f"translated as “{translation.title}” — p: side by side"
+
+
 def pair(original: Article, translation: Article) -> Pairing:
     """Align the two and link the translation's figures to the original's."""
     original_figures = extract_figures(original.text)

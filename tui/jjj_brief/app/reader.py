@@ -268,7 +268,9 @@ class ReaderView(View):
                 )
             )
         else:
-            rows.append(Text("Imported document.", style="dim italic"))
+            from jjj_brief.translation import import_note  # origin and pair (after the first paint)
+
+            rows.append(safe_text.line(import_note(article, self.data.corpus), style="dim italic", limit=300))
         return safe_text.paragraphs(*rows)
 
     # ---------------------------------------------------------------- styling

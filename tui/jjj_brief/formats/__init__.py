@@ -105,6 +105,32 @@ def extract(suffix: str, raw: bytes, on_page: PageProgress | None = None) -> Ext
     return found
 
 
+def provenance_line(provenance: dict) -> str:
+    """An import's origin in one line: ``from air.pdf · PDF, 3 pages · 1.5 kB · SHA-256
+    256ef344bd04… · original kept`` (the reader's header; empty for a seed article)."""
+    if not provenance.get("file"):
+        return ""
+    kind = str(provenance.get("source_format") or "").upper()
+    for key, unit in (("pages", "page"), ("chapters", "chapter")):
+        count = provenance.get(key)
+        if isinstance(count, int):
+            kind += f", {count:,} {unit}{'s' if count != 1 else ''}"
+    parts = [f"from {provenance['file']}", kind]
+    if isinstance(provenance.get("size"), int):
+        parts.append(_size(provenance["size"]))
+    if provenance.get("sha256"):
+        parts.append(f"SHA-256 {str(provenance['sha256'])[:12]}…")
+    parts.append("original kept" if provenance.get("kept_original") else "hash only")
+    return " · ".join(part for part in parts if part)
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}"
+    return f"{size} bytes"
+
+
 def _short(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or exc.__class__.__name__
     return text if len(text) <= 120 else text[:119] + "…"
