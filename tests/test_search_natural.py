@@ -205,3 +205,13 @@ def test_facets_on_request_match_the_free_ones(indexed):
     assert first_page.facets == {}  # a pass of its own: not unless asked
     assert search("Xiongan", limit=5, facets=True).facets == everything.facets
     assert search_facets("Xiongan") == everything.facets
+
+
+def test_text_output_says_what_a_hit_lacks_why_a_value_matched_and_what_was_meant(indexed, capsys):
+    assert main(["search", "relieved universities and hospitals moving to Xiongan", "kind:passage"]) == 0
+    sentence = capsys.readouterr().out
+    assert sentence.count("missing: ") >= 5 and "missing: moving" in sentence
+    assert main(["search", "4.39 trillion", "kind:passage"]) == 0
+    assert "value: printed 439 trillion yuan, likely 4.39 trillion" in capsys.readouterr().out
+    assert main(["search", "Zhongguancum"]) == 0
+    assert "0 matches for Zhongguancum  did you mean: zhongguancun" in capsys.readouterr().out
