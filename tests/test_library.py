@@ -83,3 +83,47 @@ def test_the_default_library_is_one_per_data_home(tmp_path, monkeypatch):
     second = default_library()
     assert second is not first and second.paths.data == tmp_path / "elsewhere" / "data"
     assert second.briefings() is parsed  # the same files, parsed once
+
+
+def test_a_fixture_library_searches_its_own_seeds_and_briefings(fixture_library, library):
+    """The index follows the library's folders, not JJJ_BRIEF_HOME's shipped data: the
+    fixture's two articles and its topic are found, the shipped seeds are not there."""
+    found = fixture_library.search.search("berth", limit=10)
+    assert [(h.kind, h.article, h.snippet) for h in found.hits] == [
+        ("passage", "trade-notes", "A new berth opened in March.")
+    ]
+    assert {h.article for h in fixture_library.search.search("iron ore", limit=20).hits} >= {
+        "port-report",
+        "trade-notes",
+    }
+    assert "topic" in {h.kind for h in fixture_library.search.search("Caofeidian port", limit=20).hits}  # its briefings
+    assert fixture_library.search.search("Xiongan", limit=5).total == 0  # shipped seeds are not in it
+    assert library.search.search("Xiongan", limit=5).total > 0  # ...but they are in the shipped library's
+    assert library.search.search("berth Caofeidian trade-notes", limit=5).total == 0
+    # Each library keeps its index in its own folder of the one home: neither rebuilds the other's.
+    fixture_root = fixture_library.search.generation.folder.parent
+    assert fixture_root != library.search.generation.folder.parent
+    assert fixture_root.parent == fixture_library.paths.cache
+    assert fixture_library.search.ensure_index().action == "reused"
+    assert library.search.ensure_index().action == "reused"
+
+
+def test_a_library_indexes_the_imports_of_its_own_data_folder(tmp_path, fixture_library):
+    """A library made for another data home indexes that home's imports, not this one's."""
+    from jjj_brief import import_store, imports
+
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Harbour memo\n\nZanzibarian ferries called at the port.\n", encoding="utf-8")
+    imports.add_files([str(memo)])  # into JJJ_BRIEF_HOME's data folder
+    elsewhere = LibraryPaths(
+        fixture_library.paths.seeds, fixture_library.paths.briefings, tmp_path / "d", tmp_path / "c"
+    )
+    other = Library(elsewhere)
+    try:
+        assert other.search.search("zanzibarian", limit=5).total == 0
+        assert "Harbour memo" not in [a.title for a in other.corpus()]
+        assert fixture_library.search.search("zanzibarian", limit=5).total == 1
+        assert [a.title for a in import_store.load_imported_articles(elsewhere.imports)] == []
+        assert other.search.generation.folder.is_relative_to(tmp_path / "c")
+    finally:
+        other.close()

@@ -169,6 +169,6 @@ def test_the_index_reads_the_imports_stamp_where_imports_writes_it(tmp_path):
     note.write_text("Zanzibarian ferries.\n", encoding="utf-8")
     before = index.imports_stamp()
     imports.add_files([str(note)])
-    assert index._imports_dir() == imports.imports_dir()
+    assert index.IndexManager().where().imports == imports.imports_dir()
     after = index.imports_stamp()
     assert after[0] == imports.imports_generation() == before[0] + 1

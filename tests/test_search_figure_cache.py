@@ -122,15 +122,17 @@ def test_a_damaged_cache_file_does_not_stop_a_build(tmp_path, cached_sizes):
 
 
 def test_adding_an_import_the_briefings_do_not_name_parses_no_briefing(tmp_path, monkeypatch):
-    from jjj_brief.search import sources
+    from jjj_brief.search import api
 
     write_docs(tmp_path / "docs", 2)
     ensure_index()
     imports.add_files([str(tmp_path / "docs" / "report-0.txt")])
     ensure_index()  # the first addition notes which articles the briefings name
     parsed: list[int] = []
-    real = sources._load_briefings
-    monkeypatch.setattr(sources, "_load_briefings", lambda: parsed.append(1) or real())
+    manager = api.service().manager  # the index takes its briefings from its library
+    real = manager._load_briefings
+    assert real is not None
+    monkeypatch.setattr(manager, "_load_briefings", lambda: parsed.append(1) or real())
     imports.add_files([str(tmp_path / "docs" / "report-1.txt")])
     assert ensure_index().added == 1
     assert parsed == []

@@ -27,9 +27,10 @@ def imports_dir() -> Path:
     return paths.data_dir() / "imports"
 
 
-def load_imported_articles() -> list[Article]:
-    """The stored imports as articles (``source="import"``), oldest first."""
-    folder = imports_dir()
+def load_imported_articles(folder: Path | None = None) -> list[Article]:
+    """The stored imports (in ``folder``, default :func:`imports_dir`) as articles
+    (``source="import"``), oldest first."""
+    folder = folder or imports_dir()
     if not folder.is_dir():
         return []
     loaded: list[tuple[str, Article]] = []

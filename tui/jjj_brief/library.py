@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jjj_brief import paths
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
+from jjj_brief.paths import LibraryPaths
 from jjj_brief.search.api import SearchResult, SearchService
+
+__all__ = ["Library", "LibraryPaths"]
 
 # Start-up: a search on a reused index needs none of these (pydantic, YAML, the figure
 # and compare layers, the work store); each is imported where it is first used.
@@ -36,28 +37,6 @@ if TYPE_CHECKING:
     from jjj_brief.figures import Figure, FigureBook
     from jjj_brief.store.session import WorkSession
     from jjj_brief.translation import Pairings
-
-
-@dataclass(frozen=True)
-class LibraryPaths:
-    """Where a library reads and keeps things. ``data``/``cache``: the user's files and the
-    rebuildable index (the search index and imports follow ``JJJ_BRIEF_HOME``, see
-    :mod:`jjj_brief.paths`; a library is built for the home in force when it is made)."""
-
-    seeds: Path
-    briefings: Path
-    data: Path
-    cache: Path
-
-    @classmethod
-    def current(cls, *, seeds: Path | None = None, briefings: Path | None = None) -> LibraryPaths:
-        """The shipped seeds and briefings (or the folders given) and this process's data home."""
-        return cls(
-            seeds=Path(seeds) if seeds is not None else paths.seeds_dir(),
-            briefings=Path(briefings) if briefings is not None else paths.briefings_dir(),
-            data=paths.data_dir(),
-            cache=paths.cache_dir(),
-        )
 
 
 @dataclass(frozen=True)
@@ -149,7 +128,7 @@ class Library:
         from jjj_brief.team.imports import colleagues_imports  # team mode: the server's imports too (#19)
 
         articles = load_seed_articles(self.paths.seeds)
-        local = imports.load_imported_articles()
+        local = imports.load_imported_articles(self.paths.imports)
         articles.extend(local)
         articles.extend(colleagues_imports(local))
         return articles

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -25,6 +26,7 @@ from jjj_brief.storage import atomic_write, fsync_dir
 __all__ = [
     "APP_NAME",
     "HOME_ENV",
+    "LibraryPaths",
     "STORAGE_WARNINGS",
     "FileRefused",
     "StorageWarnings",
@@ -79,6 +81,44 @@ def cache_dir() -> Path:
 def data_dir() -> Path:
     """Where the user's own files go: imports, bookmarks, settings, citations."""
     return _base("data")
+
+
+@dataclass(frozen=True)
+class LibraryPaths:
+    """Where one library reads and keeps things: the seed articles, the briefings, the
+    user's files (``data``: imports, settings, the work store) and the rebuildable caches
+    (``cache``: the search index). Everything the core reads for a library comes from
+    here, so a library over fixture folders never sees the shipped data or another home."""
+
+    seeds: Path
+    briefings: Path
+    data: Path
+    cache: Path
+
+    @classmethod
+    def current(cls, *, seeds: Path | None = None, briefings: Path | None = None) -> LibraryPaths:
+        """The shipped seeds and briefings (or the folders given) and this process's data home."""
+        return cls(
+            seeds=Path(seeds) if seeds is not None else seeds_dir(),
+            briefings=Path(briefings) if briefings is not None else briefings_dir(),
+            data=data_dir(),
+            cache=cache_dir(),
+        )
+
+    @property
+    def imports(self) -> Path:
+        """The stored imports (``data/imports``; see :mod:`jjj_brief.import_store`)."""
+        return self.data / "imports"
+
+    @property
+    def search(self) -> Path:
+        """The search index's folder: ``cache/search`` for the shipped seeds and briefings,
+        a folder of their own for other ones (two libraries in one home never rebuild
+        each other's index)."""
+        if self.seeds == seeds_dir() and self.briefings == briefings_dir():
+            return self.cache / "search"
+        key = hashlib.sha256(f"{self.seeds.resolve()}\0{self.briefings.resolve()}".encode()).hexdigest()[:12]
+        return self.cache / f"search-{key}"
 
 
 @dataclass

@@ -55,7 +55,14 @@ class SearchService:
         # kind:note / kind:claim queries: answered from the analyst's store by this hook, which
         # the Library hands over (the store is a layer above search); None: from the index.
         self.own_work = own_work
-        self.manager = IndexManager(on_refresh=self._forget_corpus)
+        # The library's own folders, briefings and corpus; without one, the process default's.
+        self.manager = (
+            IndexManager(
+                self._forget_corpus, where=library.paths, load_briefings=library.briefings, corpus=library.corpus
+            )
+            if library is not None
+            else IndexManager(on_refresh=self._forget_corpus)
+        )
         self.lock = threading.RLock()
         self._engine: Engine | None = None
         self._fallback_context: QueryContext | None = None

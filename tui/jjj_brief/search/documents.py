@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from jjj_brief.corpus import Article, load_corpus
+from jjj_brief.corpus import Article, Corpus, load_corpus
 
 SCHEMA_VERSION = "jjj-schema-4"
 # Briefing items are short, so BM25 ranks them above the passages they summarise; this
@@ -109,12 +109,15 @@ def import_key(article: Article) -> str:
     return f"{article.id}:{digest.hexdigest()[:20]}"
 
 
-def article_figures_for_index(article: Article, collection_size: int) -> list:
-    """The figure layer's figures of ``article`` (see the module docstring for which flags)."""
+def article_figures_for_index(
+    article: Article, collection_size: int, corpus: Callable[[], Corpus] | None = None
+) -> list:
+    """The figure layer's figures of ``article`` (see the module docstring for which flags);
+    cross-article flags are computed over ``corpus()`` (default: this home's corpus)."""
     from jjj_brief import figures
 
     if collection_size <= CROSS_ARTICLE_COLLECTION:
-        return figures.article_figures(article, load_corpus())
+        return figures.article_figures(article, corpus() if corpus is not None else load_corpus())
     return figures.extract_figures(article.text)
 
 
@@ -146,16 +149,22 @@ def figure_fields(article: Article, article_figures: list | None) -> FieldsBySta
     return out
 
 
-def import_figure_fields(article: Article, key: str, collection_size: int, cache: Any = None) -> FieldsByStart:
+def import_figure_fields(
+    article: Article,
+    key: str,
+    collection_size: int,
+    cache: Any = None,
+    corpus: Callable[[], Corpus] | None = None,
+) -> FieldsByStart:
     """:func:`figure_fields` of an import, from ``cache`` (a
     :class:`jjj_brief.search.figure_cache.FigureCache`) when it has them; computed (and
     kept there) otherwise. Collections small enough for cross-article flags are not
     cached: those flags change with the rest of the corpus."""
     if cache is None or collection_size <= CROSS_ARTICLE_COLLECTION:
-        return figure_fields(article, article_figures_for_index(article, collection_size))
+        return figure_fields(article, article_figures_for_index(article, collection_size, corpus))
     found = cache.get(key, article.text)
     if found is None:
-        found = figure_fields(article, article_figures_for_index(article, collection_size))
+        found = figure_fields(article, article_figures_for_index(article, collection_size, corpus))
         cache.put(key, article.text, found)
     return found
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 from jjj_brief import paths
 from jjj_brief.search.generation import ENGINES
@@ -21,16 +22,16 @@ ENGINE_SETTINGS = ("auto", *ENGINES)
 TANTIVY_PASSAGES = 1_000
 
 
-def engine_setting() -> str:
+def engine_setting(data: Path | None = None) -> str:
     """The user's choice: ``auto`` (by size), ``whoosh`` or ``tantivy``.
 
-    ``JJJ_BRIEF_SEARCH_ENGINE`` wins over ``search_engine`` in the settings file
-    (written by ``jjj-brief index --engine``).
+    ``JJJ_BRIEF_SEARCH_ENGINE`` wins over ``search_engine`` in the settings file of the
+    ``data`` folder (default: this home's; written by ``jjj-brief index --engine``).
     """
     value = os.environ.get("JJJ_BRIEF_SEARCH_ENGINE", "").strip().lower()
     if not value:
         try:
-            raw = json.loads((paths.data_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+            raw = json.loads(((data or paths.data_dir()) / SETTINGS_FILE).read_text(encoding="utf-8"))
             value = str(raw.get("search_engine", "") if isinstance(raw, dict) else "").strip().lower()
         except (OSError, ValueError):
             value = ""

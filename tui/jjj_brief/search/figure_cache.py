@@ -149,10 +149,11 @@ class FigureCache:
             self._db = None
 
 
-def open_cache() -> FigureCache:
-    """The cache beside the search index, or one that keeps nothing when that folder
-    cannot be written (no warning of its own: the index reports the folder)."""
-    folder = paths.cache_dir() / "search"
+def open_cache(folder: Path | None = None) -> FigureCache:
+    """The cache beside the search index (in ``folder``, default this home's index folder),
+    or one that keeps nothing when that folder cannot be written (no warning of its own:
+    the index reports the folder)."""
+    folder = folder or paths.cache_dir() / "search"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -50,6 +50,8 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 
 from jjj_brief import paths
+from jjj_brief.corpus import Corpus
+from jjj_brief.paths import LibraryPaths
 from jjj_brief.search import engine_choice
 from jjj_brief.search.engine_choice import (
     ENGINE_SETTINGS,
@@ -73,7 +75,6 @@ from jjj_brief.search.reconcile import TooBigForEngine, reconcile_imports
 from jjj_brief.search.sources import (
     ImportFiles,
     Sources,
-    _imports_dir,
     all_documents,
     collect_sources,
     glossary_spellings,
@@ -113,7 +114,6 @@ __all__ = [
 ]
 
 BUILD_LOCK_TIMEOUT = 30.0
-SEARCH_DIR = "search"
 STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
@@ -157,20 +157,35 @@ class IndexStatus:
 class IndexManager:
     """Finds, opens, builds and refreshes the live generation for this process."""
 
-    def __init__(self, on_refresh: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_refresh: Callable[[], None] | None = None,
+        *,
+        where: LibraryPaths | None = None,
+        load_briefings: Callable[[], Any] | None = None,
+        corpus: Callable[[], Corpus] | None = None,
+    ) -> None:
         self.lock = threading.RLock()
         # Called whenever the sources are read again: the owner's loaded corpus is then
         # forgotten (re-read on next use), as the index may now hold more.
         self.on_refresh = on_refresh
+        # The library's folders, briefings and corpus (a fixture library indexes its own
+        # seeds); None: this process's home and the shipped data, looked up at each use.
+        self._where = where
+        self._load_briefings = load_briefings
+        self._corpus = corpus
         self.generation: Generation | None = None
         self._current_stamp: tuple[float, int] | None = None
         self._home: Path | None = None  # the cache location the open generation belongs to
         self._sources_stamp: tuple = ()
 
     # -- locations
-    @staticmethod
-    def root() -> Path | None:
-        return paths.writable_dir(paths.cache_dir() / SEARCH_DIR, "the search index")
+    def where(self) -> LibraryPaths:
+        """The folders indexed, and where the index is kept."""
+        return self._where or LibraryPaths.current()
+
+    def root(self) -> Path | None:
+        return paths.writable_dir(self.where().search, "the search index")
 
     @staticmethod
     def _current_name(root: Path) -> str | None:
@@ -192,13 +207,14 @@ class IndexManager:
     def ensure(self, progress: Progress | None = None, *, rebuild: bool = False) -> IndexStatus:
         with self.lock:
             started = time.perf_counter()
-            self._sources_stamp = _sources_stamp()
-            sources = collect_sources()
+            where = self.where()
+            self._sources_stamp = _sources_stamp(where)
+            sources = collect_sources(where=where, load=self._load_briefings, corpus=self._corpus)
             if self.on_refresh is not None:
                 self.on_refresh()
             base = sources.base_fingerprint()
-            setting = engine_setting()
-            home = paths.cache_dir() / SEARCH_DIR
+            setting = engine_setting(where.data)
+            home = where.search
             if home != self._home:
                 self.generation, self._current_stamp, self._home = None, None, home
             root = self.root()
@@ -219,12 +235,8 @@ class IndexManager:
     def current(self) -> Generation:
         """The live generation, (re)opened if another process replaced or updated it."""
         with self.lock:
-            generation = self.generation
-            if (
-                generation is None
-                or paths.cache_dir() / SEARCH_DIR != self._home
-                or _sources_stamp() != self._sources_stamp
-            ):
+            generation, where = self.generation, self.where()
+            if generation is None or where.search != self._home or _sources_stamp(where) != self._sources_stamp:
                 self.ensure()
                 assert self.generation is not None
                 return self.generation
@@ -256,7 +268,7 @@ class IndexManager:
 
     def _build_memory(self, sources, base, progress, setting) -> Generation:
         engine = choose_engine(sources.estimated_passages(), setting)
-        files, stamp = sources.import_files(), imports_stamp()
+        files, stamp = sources.import_files(), imports_stamp(sources.where.imports)
         target = PrivateRamStorage() if engine == "whoosh" else None
         aliases = glossary_spellings(sources.briefings)
         index, vocab = build_generation(
@@ -374,7 +386,7 @@ class IndexManager:
         temp = root / f".tmp-{uuid.uuid4().hex[:12]}"
         temp.mkdir()
         try:
-            stamp = imports_stamp()
+            stamp = imports_stamp(sources.where.imports)
             files = sources.import_files()
             total = sources.estimated_passages()
             engine = engine or choose_engine(total, setting)
@@ -417,14 +429,14 @@ class IndexManager:
         )
 
 
-def _sources_stamp() -> tuple:
+def _sources_stamp(where: LibraryPaths) -> tuple:
     """Cheap change detector for the files of record: their folders' modification times.
 
     Adding, removing or atomically replacing a file (imports, briefings) changes its
     folder's mtime; then the next search re-checks the fingerprint and reconciles.
     """
     stamp = []
-    for folder in (_imports_dir(), paths.briefings_dir(), paths.seeds_dir()):
+    for folder in (where.imports, where.briefings, where.seeds):
         try:
             stamp.append(folder.stat().st_mtime_ns)
         except OSError:

@@ -59,7 +59,7 @@ def reconcile_imports(generation: Generation, sources: Sources, *, room: int | N
     O(1) when nothing changed: the imports folder's stamp is compared with the one the
     generation recorded. Otherwise the folder is listed and only the difference indexed.
     """
-    stamp = imports_stamp()
+    stamp = imports_stamp(sources.where.imports)
     if sources._imports is None and generation.imports_stamp == stamp:
         return 0, 0
     if generation.folder is None:
@@ -96,11 +96,11 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
 
         def docs() -> Iterator[Doc]:  # one import in memory at a time, however many are added
             surfaces: Counter = Counter()
-            with open_cache() as cache:
+            with open_cache(sources.where.search) as cache:
                 cache.forget(remove_keys)
                 for key, article in sources.iter_imports(add_files):
                     links = topic_links(sources.briefings, [article]) if article.id in linked else None
-                    fields = import_figure_fields(article, key, size, cache)
+                    fields = import_figure_fields(article, key, size, cache, sources.corpus)
                     for doc in article_documents(article, links, fields=fields, key=key):
                         yield doc
                         surfaces.update(set(surfaces_of(doc["body"])))  # the engine just analyzed it

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from jjj_brief import paths
-from jjj_brief.corpus import Article, load_seed_articles
+from jjj_brief.corpus import Article, Corpus, load_seed_articles
+from jjj_brief.paths import LibraryPaths
 from jjj_brief.search.analyzer import (
     ANALYZER_VERSION,
     surfaces_of,
@@ -44,10 +45,11 @@ def _imports_dir() -> Path:
     return paths.data_dir() / "imports"
 
 
-def imports_stamp() -> list:
-    """[generation number, folder mtime]: changes whenever an import is added or removed
-    (``jjj_brief.imports.bump_generation`` writes the number)."""
-    folder = _imports_dir()
+def imports_stamp(folder: Path | None = None) -> list:
+    """[generation number, folder mtime] of the imports ``folder`` (default: this home's):
+    changes whenever an import is added or removed (``jjj_brief.imports.bump_generation``
+    writes the number)."""
+    folder = folder or _imports_dir()
     try:
         generation = int((folder / ".generation").read_text(encoding="ascii").strip() or 0)
     except (OSError, ValueError):
@@ -59,7 +61,7 @@ def imports_stamp() -> list:
     return [generation, mtime]
 
 
-def scan_import_files(previous: ImportFiles | None = None) -> ImportFiles:
+def scan_import_files(previous: ImportFiles | None = None, folder: Path | None = None) -> ImportFiles:
     """Every stored import's file stamp, key and line count (an upper bound of its
     passages); only new or changed files are read."""
     from jjj_brief.imports import imports_dir, stored_key
@@ -67,7 +69,7 @@ def scan_import_files(previous: ImportFiles | None = None) -> ImportFiles:
     previous = previous or {}
     found: ImportFiles = {}
     try:
-        entries = list(os.scandir(imports_dir()))
+        entries = list(os.scandir(folder or imports_dir()))
     except OSError:
         return found
     for entry in entries:
@@ -103,7 +105,13 @@ class Sources:
         *,
         load: Callable[[], Any] | None = None,
         seed_files: list[Path] | None = None,
+        where: LibraryPaths | None = None,
+        corpus: Callable[[], Corpus] | None = None,
     ) -> None:
+        # The folders read (seeds, imports) and the figure cache's; the corpus that figure
+        # flags are computed over (default: this home's shipped library).
+        self.where = where or LibraryPaths.current()
+        self.corpus = corpus
         self.briefing_files = briefing_files or []
         self._briefings = briefings
         self._load = load
@@ -126,7 +134,7 @@ class Sources:
     @property
     def seeds(self) -> list[Article]:
         if self._seeds is None:
-            self._seeds = load_seed_articles()
+            self._seeds = load_seed_articles(self.where.seeds)
         return self._seeds
 
     @property
@@ -145,7 +153,7 @@ class Sources:
             if self._imports is not None:  # articles given directly (tests, benchmarks)
                 self._import_files = {f"{a.id}.txt": [0, 0, import_key(a), len(a.paragraphs)] for a in self._imports}
             else:
-                self._import_files = scan_import_files(previous)
+                self._import_files = scan_import_files(previous, self.where.imports)
         return self._import_files
 
     def rescan_imports(self) -> None:
@@ -174,9 +182,9 @@ class Sources:
             by_name = {f"{a.id}.txt": a for a in self._imports}
             yield from ((entry[2], by_name[name]) for name, entry in files.items() if name in by_name)
             return
-        from jjj_brief.imports import imports_dir, load_import
+        from jjj_brief.imports import load_import
 
-        folder = imports_dir()
+        folder = self.where.imports
         for name in sorted(files):
             try:
                 article = load_import(folder / name)
@@ -223,16 +231,25 @@ def _feed(digest: Any, text: str) -> None:
     digest.update(b"\0")
 
 
-def collect_sources(*, refresh: bool = True) -> Sources:
-    """The sources, with no import read. (``refresh`` is kept for callers; forgetting the
-    loaded corpus is the index manager's ``on_refresh`` hook, see :class:`IndexManager`.)"""
-    folder = paths.briefings_dir()
+def collect_sources(
+    *,
+    refresh: bool = True,
+    where: LibraryPaths | None = None,
+    load: Callable[[], Any] | None = None,
+    corpus: Callable[[], Corpus] | None = None,
+) -> Sources:
+    """The sources in ``where`` (default: this home and the shipped data), with no import
+    read. ``load``: parses the briefings (default: the process default library's);
+    ``corpus``: the corpus figure flags are computed over. (``refresh`` is kept for
+    callers; forgetting the loaded corpus is the index manager's ``on_refresh`` hook.)"""
+    where = where or LibraryPaths.current()
+    folder = where.briefings
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
-    seeds = paths.seeds_dir()
+    seeds = where.seeds
     seed_files = (
         sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith(".")) if seeds.is_dir() else []
     )
-    return Sources(None, None, files, load=_load_briefings, seed_files=seed_files)
+    return Sources(None, None, files, load=load or _load_briefings, seed_files=seed_files, where=where, corpus=corpus)
 
 
 def _load_briefings() -> Any:
@@ -268,15 +285,16 @@ def all_documents(sources: Sources) -> Iterator[Doc]:
     links = topic_links(briefings, sources.seeds)
     size = sources.collection_size()
     for article in sources.seeds:
-        yield from article_documents(article, links, article_figures=article_figures_for_index(article, size))
+        figures = article_figures_for_index(article, size, sources.corpus)
+        yield from article_documents(article, links, article_figures=figures)
     files = sources.import_files()
     if sources._imports is None and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         linked = linked_article_ids(briefings)
         yield from _prepared_in_workers(sources, files, size, lambda article: topic_links(briefings, [article]), linked)
     else:
-        with open_cache() as cache:
+        with open_cache(sources.where.search) as cache:
             for key, article in sources.iter_imports():
-                fields = import_figure_fields(article, key, size, cache)
+                fields = import_figure_fields(article, key, size, cache, sources.corpus)
                 yield from article_documents(article, topic_links(briefings, [article]), fields=fields, key=key)
     yield from briefing_documents(briefings)
 
@@ -295,10 +313,8 @@ def _prepared_in_workers(
     name is done here (it needs the briefings for its topics)."""
     import multiprocessing
 
-    from jjj_brief.imports import imports_dir
-
-    folder = imports_dir()
-    tasks = [(folder / name, files[name][2], size) for name in sorted(files)]
+    folder, search_dir = sources.where.imports, sources.where.search
+    tasks = [(folder / name, files[name][2], size, search_dir) for name in sorted(files)]
     workers = max(1, min((os.cpu_count() or 1), 4))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for prepared in pool.imap(_prepare_import, tasks, chunksize=PARALLEL_CHUNK):
@@ -309,31 +325,31 @@ def _prepared_in_workers(
                 paths.STORAGE_WARNINGS.add(problem)
                 continue
             if article_id in linked:  # rare: redo it here, with its topics
-                yield from _documents_here(folder / f"{article_id}.txt", key, size, links)
+                yield from _documents_here(folder / f"{article_id}.txt", key, size, links, sources)
                 continue
             yield from docs
 
 
-def _documents_here(path: Path, key: str, size: int, links: Callable) -> Iterator[Doc]:
+def _documents_here(path: Path, key: str, size: int, links: Callable, sources: Sources) -> Iterator[Doc]:
     from jjj_brief.imports import load_import
 
     article = load_import(path)
-    with open_cache() as cache:
-        fields = import_figure_fields(article, key, size, cache)
+    with open_cache(sources.where.search) as cache:
+        fields = import_figure_fields(article, key, size, cache, sources.corpus)
     yield from article_documents(article, links(article), fields=fields, key=key)
 
 
-def _prepare_import(task: tuple[Path, str, int]) -> tuple[str, str, list[Doc], str | None] | None:
+def _prepare_import(task: tuple[Path, str, int, Path]) -> tuple[str, str, list[Doc], str | None] | None:
     """In a worker: one import's documents with their analysis (``_terms``, ``_surfaces``)."""
     from jjj_brief.imports import load_import
     from jjj_brief.search.analyzer import index_terms
 
-    path, key, size = task
+    path, key, size, search_dir = task
     try:
         article = load_import(path)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return key, "", [], f"skipped damaged import {path} ({exc.__class__.__name__})"
-    with open_cache() as cache:
+    with open_cache(search_dir) as cache:  # workers run for large collections: no cross-article flags
         fields = import_figure_fields(article, key, size, cache)
     docs = list(article_documents(article, None, fields=fields, key=key))
     outlet = index_terms(article.outlet) if article.outlet else []
