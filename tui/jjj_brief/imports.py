@@ -356,11 +356,9 @@ _NON_BLANK_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 
 def keep_originals_setting() -> bool:
     """The user's ``keep_import_originals`` setting (settings.json); on unless set to false."""
-    try:
-        raw = json.loads((paths.data_dir() / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    return not (isinstance(raw, dict) and raw.get("keep_import_originals") is False)
+    from jjj_brief.settings import load_settings
+
+    return load_settings().settings.keep_import_originals
 
 
 def _wide_encoding(raw: bytes) -> str | None:

@@ -27,6 +27,7 @@ __all__ = [
     "APP_NAME",
     "HOME_ENV",
     "LibraryPaths",
+    "SETTINGS_FILE",
     "STORAGE_WARNINGS",
     "FileRefused",
     "StorageWarnings",
@@ -43,6 +44,7 @@ __all__ = [
 
 APP_NAME = "jjj-brief"
 HOME_ENV = "JJJ_BRIEF_HOME"
+SETTINGS_FILE = "settings.json"  # in the data folder: see jjj_brief.settings
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_ROOT = _PACKAGE_DIR.parent.parent

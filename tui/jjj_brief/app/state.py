@@ -8,20 +8,17 @@ citation is plain text appended to ``citations.txt`` in the data dir.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import re
 import stat
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from jjj_brief import paths
-from jjj_brief.safety import display_safe, read_back
-
-SETTINGS_MAX_BYTES = 1_000_000  # settings.json larger than this (or not a regular file) is ignored
-QUERY_MAX_CHARS = 1000  # a query read back from the history longer than this is cut
+from jjj_brief.safety import display_safe
+from jjj_brief.settings import HISTORY_LIMIT, SETTINGS_FILE, Settings, load_settings, save_settings
 
 LocationKind = Literal[
     "home", "article", "topic", "fact", "alignment", "timeline", "parallel", "work", "claim", "saved"
@@ -80,54 +77,27 @@ class History:
         return self.current
 
 
-@dataclass
-class Settings:
-    """User settings. ``resume``: reopen the last article at the last position (default on).
-    ``keep_import_originals``: ``jjj-brief import`` keeps each original file's bytes (default
-    on; off keeps only its SHA-256)."""
-
-    resume: bool = True
-    last_article: str | None = None
-    last_offset: int | None = None
-    theme: str | None = None
-    query_history: list[str] = field(default_factory=list)
-    keep_import_originals: bool = True
-
-
 class SettingsStore:
-    """Loads and saves :class:`Settings` as JSON in the data dir; memory-only if unwritable."""
+    """The user's settings (:class:`jjj_brief.settings.Settings`, validated by its pydantic
+    model) for the app: loaded once, saved atomically; memory-only if unwritable."""
 
-    FILE_NAME = "settings.json"
-    HISTORY_LIMIT = 50
+    FILE_NAME = SETTINGS_FILE
+    HISTORY_LIMIT = HISTORY_LIMIT
 
     def __init__(self, folder: Path | None = None) -> None:
         self._requested = folder
-        self.settings = Settings()
         self.path: Path | None = None
-        self.warning: str | None = None
-        self._read_failed = False
-        self._load()
+        read = load_settings(folder)
+        self.settings: Settings = read.settings
+        # One line: the first problem (file and key), and how many more there were.
+        more = f" (and {len(read.problems) - 1} more)" if len(read.problems) > 1 else ""
+        self.warning: str | None = read.problems[0] + more if read.problems else None
+        # Never rewritten after a failed read: this run keeps its settings in memory.
+        self._read_failed = not read.readable
 
     def _folder(self) -> Path | None:
         folder = self._requested or paths.data_dir()
         return paths.writable_dir(folder, "settings")
-
-    def _load(self) -> None:
-        folder = self._requested or paths.data_dir()
-        path = folder / self.FILE_NAME
-        try:
-            raw = json.loads(paths.read_regular_file(path, SETTINGS_MAX_BYTES).decode("utf-8"))
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError) as exc:
-            # Never rewritten after a failed read: this run keeps its settings in memory.
-            self.warning = f"ignored unreadable settings in {path} (left as it is; settings kept in memory): {exc}"
-            self._read_failed = os.path.lexists(path)  # something is there that we could not read
-            return
-        if not isinstance(raw, dict):
-            self.warning = f"ignored settings in {path}: not a JSON object"
-            return
-        self.settings = _settings_from(raw)
 
     def save(self) -> bool:
         """Write the settings atomically; ``False`` when they stay in memory only (the data
@@ -137,34 +107,11 @@ class SettingsStore:
         folder = self._folder()
         if folder is None:
             return False
-        self.path = folder / self.FILE_NAME
         try:
-            paths.atomic_write(self.path, json.dumps(asdict(self.settings), indent=2) + "\n")
+            self.path = save_settings(self.settings, folder)
         except OSError:
             return False
         return True
-
-
-def _settings_from(raw: dict) -> Settings:
-    """Settings from the JSON read back: every string through ``safety.read_back`` (the
-    file is the user's, or anyone's who could write it: a query in the history must not
-    retitle the terminal when it is put back in the search box)."""
-    settings = Settings()
-    if isinstance(raw.get("resume"), bool):
-        settings.resume = raw["resume"]
-    if read_back(raw.get("last_article")):
-        settings.last_article = read_back(raw["last_article"])
-    if isinstance(raw.get("last_offset"), int) and raw["last_offset"] >= 0:
-        settings.last_offset = raw["last_offset"]
-    if read_back(raw.get("theme")):
-        settings.theme = read_back(raw["theme"])
-    if isinstance(raw.get("keep_import_originals"), bool):
-        settings.keep_import_originals = raw["keep_import_originals"]
-    history = raw.get("query_history")
-    if isinstance(history, list):
-        queries = [read_back(q, QUERY_MAX_CHARS) for q in history]
-        settings.query_history = [q for q in queries if q][-SettingsStore.HISTORY_LIMIT :]
-    return settings
 
 
 # ------------------------------------------------------------------ citations

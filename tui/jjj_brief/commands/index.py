@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
             save_engine_setting(args.engine)
         except OSError as exc:
             raise UserError(f"cannot save the engine setting ({exc.strerror or exc})") from exc
+        except ValueError as exc:  # the settings file cannot be read: it is not replaced
+            raise UserError(f"cannot save the engine setting: {exc}") from exc
     progress = None if args.json or not sys.stderr.isatty() else _progress
     status = ensure_index(progress, rebuild=args.rebuild)
     if progress:

@@ -5,7 +5,6 @@ An index is one engine's; changing engine is a rebuild (:mod:`jjj_brief.search.i
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -26,31 +25,32 @@ def engine_setting(data: Path | None = None) -> str:
     """The user's choice: ``auto`` (by size), ``whoosh`` or ``tantivy``.
 
     ``JJJ_BRIEF_SEARCH_ENGINE`` wins over ``search_engine`` in the settings file of the
-    ``data`` folder (default: this home's; written by ``jjj-brief index --engine``).
+    ``data`` folder (default: this home's; written by ``jjj-brief index --engine``), read
+    through :mod:`jjj_brief.settings`. That model (and pydantic) is loaded only when the
+    file names an engine: a search without one stays cheap to start.
     """
     value = os.environ.get("JJJ_BRIEF_SEARCH_ENGINE", "").strip().lower()
-    if not value:
-        try:
-            raw = json.loads(((data or paths.data_dir()) / SETTINGS_FILE).read_text(encoding="utf-8"))
-            value = str(raw.get("search_engine", "") if isinstance(raw, dict) else "").strip().lower()
-        except (OSError, ValueError):
-            value = ""
-    return value if value in ENGINE_SETTINGS else "auto"
+    if value:
+        return value if value in ENGINE_SETTINGS else "auto"
+    path = (data or paths.data_dir()) / paths.SETTINGS_FILE
+    try:
+        if b'"search_engine"' not in path.read_bytes():
+            return "auto"
+    except OSError:
+        return "auto"
+    from jjj_brief.settings import load_settings
+
+    return load_settings(path.parent).settings.search_engine
 
 
-def save_engine_setting(value: str) -> None:
-    """Record the engine choice in the settings file (other settings kept)."""
+def save_engine_setting(value: str, data: Path | None = None) -> None:
+    """Record the engine choice in the settings file (other settings kept). Raises
+    ValueError for an unknown engine or a settings file that cannot be read."""
+    from jjj_brief.settings import update_settings
+
     if value not in ENGINE_SETTINGS:
         raise ValueError(f"engine must be one of {', '.join(ENGINE_SETTINGS)}")
-    path = paths.data_dir() / SETTINGS_FILE
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raw = {}
-    raw = raw if isinstance(raw, dict) else {}
-    raw["search_engine"] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    paths.atomic_write(path, json.dumps(raw, indent=2) + "\n")
+    update_settings(data, search_engine=value)
 
 
 def choose_engine(passages: int, setting: str = "auto", current: str | None = None) -> str:
@@ -64,6 +64,3 @@ def choose_engine(passages: int, setting: str = "auto", current: str | None = No
     if current == "tantivy" and passages >= TANTIVY_PASSAGES // 2:
         return "tantivy"
     return "tantivy" if passages > TANTIVY_PASSAGES else "whoosh"
-
-
-SETTINGS_FILE = "settings.json"

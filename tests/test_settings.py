@@ -1,0 +1,88 @@
+"""settings.json is read through one pydantic model (jjj_brief.settings): a wrong value
+costs only that key, named with the file in one line; nothing the user wrote is lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jjj_brief.settings import Settings, load_settings, save_settings, update_settings
+
+
+def write(folder, data) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = data if isinstance(data, str) else json.dumps(data)
+    (folder / "settings.json").write_text(text, encoding="utf-8")
+
+
+def test_no_file_gives_the_defaults(tmp_path):
+    read = load_settings(tmp_path)
+    assert read.settings == Settings() and read.problems == [] and read.readable
+    assert read.settings.resume and read.settings.keep_import_originals and read.settings.search_engine == "auto"
+
+
+def test_a_wrong_value_costs_that_key_only_and_is_named_in_one_line(tmp_path):
+    write(tmp_path, {"resume": False, "last_offset": -4, "search_engine": "lucene", "theme": "nord"})
+    read = load_settings(tmp_path)
+    assert read.settings.resume is False and read.settings.theme == "nord"  # the rest still applies
+    assert read.settings.last_offset is None and read.settings.search_engine == "auto"
+    assert len(read.problems) == 2
+    for problem, key in zip(sorted(read.problems), ("last_offset", "search_engine"), strict=True):
+        assert problem.startswith(f"{tmp_path / 'settings.json'}: {key}: ") and "\n" not in problem
+        assert problem.endswith("the default is used")
+
+
+@pytest.mark.parametrize(
+    ("content", "why"), [("{not json", "not read"), ("[1, 2]", "not a JSON object"), (b"\xff\xfe{}", "not read")]
+)
+def test_a_file_that_cannot_be_read_is_named_and_never_rewritten(tmp_path, content, why):
+    path = tmp_path / "settings.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    read = load_settings(tmp_path)
+    assert not read.readable and read.settings == Settings()
+    assert len(read.problems) == 1 and read.problems[0].startswith(f"{path}: {why}")
+    with pytest.raises(ValueError, match="settings.json"):
+        update_settings(tmp_path, search_engine="tantivy")
+    assert path.read_bytes() == (content if isinstance(content, bytes) else content.encode())
+
+
+def test_keys_this_version_does_not_know_are_kept_when_saving(tmp_path):
+    write(tmp_path, {"database_url": "postgresql://u@h/db", "future_option": {"a": [1, 2]}, "theme": "nord"})
+    read = load_settings(tmp_path)
+    read.settings.resume = False
+    save_settings(read.settings, tmp_path)
+    saved = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+    assert saved["future_option"] == {"a": [1, 2]} and saved["database_url"] == "postgresql://u@h/db"
+    assert saved["theme"] == "nord" and saved["resume"] is False
+
+
+def test_update_sets_one_key_keeps_the_others_and_refuses_a_wrong_value(tmp_path):
+    write(tmp_path, {"keep_import_originals": False, "query_history": ["beijing"]})
+    update_settings(tmp_path, search_engine="tantivy")
+    read = load_settings(tmp_path)
+    assert read.settings.search_engine == "tantivy" and read.settings.keep_import_originals is False
+    assert read.settings.query_history == ["beijing"]
+    with pytest.raises(ValueError, match="^search_engine: "):
+        update_settings(tmp_path, search_engine="lucene")
+    assert load_settings(tmp_path).settings.search_engine == "tantivy"
+
+
+def test_strings_are_read_back_safe(tmp_path):
+    write(tmp_path, {"query_history": ["\x1b]2;PWNED\x07 beijing", 42, "x" * 5000], "theme": "\x1b[2Jdark"})
+    settings = load_settings(tmp_path).settings
+    assert settings.query_history[0] == "beijing" and len(settings.query_history) == 2
+    assert len(settings.query_history[1]) <= 1000
+    assert "\x1b" not in settings.theme
+
+
+def test_the_engine_setting_and_the_keep_originals_setting_read_the_model(isolated_home):
+    from jjj_brief.imports import keep_originals_setting
+    from jjj_brief.search.engine_choice import engine_setting, save_engine_setting
+
+    data = isolated_home / "data"
+    assert engine_setting() == "auto" and keep_originals_setting() is True
+    write(data, {"search_engine": " Tantivy ", "keep_import_originals": False})
+    assert engine_setting() == "tantivy" and keep_originals_setting() is False
+    save_engine_setting("whoosh")
+    assert engine_setting() == "whoosh" and keep_originals_setting() is False  # the other key kept
