@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from html.parser import HTMLParser
 
@@ -241,6 +242,17 @@ def test_a_watched_search_reports_what_an_import_brings(capsys, tmp_path):
     assert code == 0 and "new since you last looked" in out
     assert cli(capsys, "saved", "--seen", "caofeidian ore")[0] == 0
     assert cli_json(capsys, "saved")[0]["new"] == 0
+
+
+def test_a_saved_search_records_the_order_its_query_asks_for(capsys):
+    assert cli_json(capsys, "save", "newest", "xiongan hospital sort:-date")["sort"] == "-date"
+    assert cli_json(capsys, "save", "plain", "xiongan hospital", "--sort", "date")["sort"] == "date"
+    assert cli_json(capsys, "save", "relevant", "xiongan hospital")["sort"] == "relevance"
+    listed = {s["name"]: s["sort"] for s in cli_json(capsys, "saved")}
+    assert listed == {"newest": "-date", "plain": "date", "relevant": "relevance"}
+    code, out, _ = cli(capsys, "export", "saved:newest", "--format", "md")
+    dates = re.findall(r"— [^,]+, (\d{4}-\d{2}-\d{2})", out)
+    assert dates and dates == sorted(dates, reverse=True), "the brief lists the newest first"
 
 
 def test_kind_note_and_kind_claim_search_your_own_words(capsys):

@@ -282,7 +282,12 @@ class WorkActions(WorkSync, WorkExports):
         self.call_from_thread(self._search_saved, name, query, watch, keys)
 
     def _search_saved(self: Any, name: str, query: str, watch: bool, keys: list[str]) -> None:
-        saved = self._save("Saved search", lambda: self.work_store.save_search(name, query, watch=watch, seen=keys))
+        from jjj_brief.store.session import sort_in
+
+        sort = sort_in(query)  # ctrl+o writes the order into the query as sort:
+        saved = self._save(
+            "Saved search", lambda: self.work_store.save_search(name, query, sort, watch=watch, seen=keys)
+        )
         if saved is not None:
             self.notify(
                 one_line(f"Saved search “{saved.name}”" + (" (watched)" if watch else ""), 200),

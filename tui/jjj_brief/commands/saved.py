@@ -10,7 +10,7 @@ from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console, table
 from jjj_brief.store.cli_support import with_work
 from jjj_brief.store.model import SORTS
-from jjj_brief.store.session import current_keys, run_saved, work, work_to_keep
+from jjj_brief.store.session import current_keys, run_saved, sort_in, work, work_to_keep
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,7 +65,8 @@ def run_add(args: argparse.Namespace) -> int:
         return 0
     if not args.name or not args.query:
         raise UserError("give NAME QUERY (or --remove NAME)")
-    saved = store.save_search(args.name, args.query, args.sort, args.watch, seen=current_keys(args.query))
+    sort = sort_in(args.query, args.sort)  # a sort: in the query is the order its results come in
+    saved = store.save_search(args.name, args.query, sort, args.watch, seen=current_keys(args.query))
     if args.json:
         emit_json(saved.to_dict())
     else:

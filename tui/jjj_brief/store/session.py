@@ -196,6 +196,15 @@ def query_with_sort(query: str, sort: str) -> str:
     return f"{query} sort:{sort}"
 
 
+def sort_in(query: str, sort: str = "relevance") -> str:
+    """The order a query asks for with its own ``sort:`` filter (the last one), else ``sort``:
+    what a saved search records, so its listing says the order its results come in."""
+    from jjj_brief.search.query import SORTS as QUERY_SORTS
+
+    found = [word.split(":", 1)[1].lower() for word in query.split() if word.lower().startswith("sort:")]
+    return QUERY_SORTS.get(found[-1], sort) if found else sort
+
+
 def current_keys(query: str, limit: int = WATCH_LIMIT) -> list[str]:
     from jjj_brief.search import search
 
