@@ -396,3 +396,37 @@ async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, t
         await wait_for(pilot, lambda: "Notes and highlights (0)" in screen_text(app))
         shown = screen_text(app)
         assert "Your claims (0)" in shown and "Bookmarks (0)" in shown and "Saved searches (0)" in shown
+
+
+@pilot_test
+async def test_bookmarks_saved_searches_and_claims_are_in_the_palette(make_app, tmp_path):
+    """ctrl+p finds your bookmark (opens the article at the place), saved search (reruns it)
+    and claim (its comparison) by their words, as labelled."""
+    from jjj_brief.corpus import load_corpus
+    from jjj_brief.store import ClaimMember, bookmark_anchor, open_store
+
+    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    with open_store(tmp_path / "data") as setup:
+        setup.add_bookmark(bookmark_anchor(XINHUA, text, 1237), "a place")
+        setup.save_search("harbour watch", "tianjin port", watch=True)
+        setup.add_claim(
+            [ClaimMember(make_anchor(XINHUA, text, 1318, 1325)), ClaimMember(make_anchor(CHINANEWS, other, 424, 433))],
+            "rounding",
+        )
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.core.corpus_loaded, timeout=30)
+        steps = (
+            ("Bookmark: The coordinated", "Bookmark: The coordinated development", ("article", XINHUA)),
+            ("Saved search: harbour", "Saved search: harbour watch", ("saved", "1")),
+            ("Your claim: rounding", "Your claim: rounding", ("claim", "1")),
+        )
+        for typed, label, opened in steps:
+            await pilot.press("ctrl+p")
+            await pilot.press(*typed)
+            await wait_for(pilot, lambda label=label: label in screen_text(app), timeout=15)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda opened=opened: (app.history.current.kind, app.history.current.ref) == opened)
+            if opened[0] == "article":
+                assert app.history.current.offset == 1237, "the article opens at the bookmarked place"
+        await wait_for(pilot, lambda: "your verdict" in screen_text(app).lower(), timeout=15)
