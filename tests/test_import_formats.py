@@ -436,3 +436,19 @@ def test_progress_line_appears_after_its_delay_and_is_erased_at_the_end():
     late.update(1, 3, "a.pdf")
     late.close()
     assert quiet.getvalue() == ""  # a quick import shows no progress at all
+
+
+@pytest.mark.parametrize(
+    ("page_title", "heading", "expected"),
+    [
+        ("河北空气质量持续改善--新闻--人民网", "河北空气质量持续改善", "河北空气质量持续改善"),
+        ("Hebei air quality | Xinhua", "Hebei air quality", "Hebei air quality"),
+        ("Hebei air quality report", "Hebei", "Hebei air quality report"),  # a longer title, not a site name
+        ("Site front page", "Unrelated heading", "Site front page"),
+    ],
+)
+def test_an_html_title_loses_the_site_name_the_h1_leaves_out(page_title, heading, expected):
+    from jjj_brief import formats
+
+    page = html_page(f"<h1>{heading}</h1><p>{AIR}</p>", f"<title>{page_title}</title>")
+    assert formats.extract(".html", page.encode()).title == expected

@@ -29,7 +29,10 @@ _CHROME_NAME = re.compile(
 )
 _FOOTER_LINE = re.compile(r"版权所有|©|\bcopyright\b|all rights reserved|ICP[备证]|不良信息举报", re.IGNORECASE)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-MIN_MAIN_SHARE = 0.5  # the densest element is the content when it holds this share of the page's text
+MIN_MAIN_SHARE = 0.5
+_SITE_SUFFIX = re.compile(
+    r"(?:\s*[-|–—_:：·•/\\]+\s*\S.*)?", re.DOTALL
+)  # "-- 新闻 -- 人民网", " | Xinhua"  # the densest element is the content when it holds this share of the page's text
 
 
 def decode(raw: bytes) -> tuple[str, str | None]:
@@ -103,7 +106,9 @@ def _title(root, headline: str | None = None) -> str | None:
         return title
     page_title = next((t for t in (_text(el) for el in root.iter("title")) if t), None)
     heading = next((t for t in (_text(el) for el in root.iter("h1")) if t), None)
-    if heading and (page_title is None or page_title.startswith(heading)):
+    if heading and (
+        page_title is None or _SITE_SUFFIX.fullmatch(page_title[len(heading) :]) and page_title.startswith(heading)
+    ):
         return heading  # "河北空气质量持续改善--新闻--人民网": the site's name is not the title
     return page_title or heading
 
