@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +185,61 @@ def replicate(url: str, copies: int) -> float:
     return time.perf_counter() - started
 
 
-def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int, copies: int = 1) -> dict:
+SIZES_SQL = (
+    "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+    "('articles', 'passages', 'figures', 'search_vocab', 'search_terms', 'passages_terms', 'search_champions')"
+)
+
+
+def finish(url: str, indexes: list, copies: int, rows_s: float) -> dict:
+    """Build the indexes and the champion lists of a loaded database; times and sizes."""
+    import psycopg
+
+    from jjj_brief.team import champions
+
+    log(f"  postgres: rows in after {rows_s:.0f} s; building indexes")
+    t0 = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        for _, definition in indexes:
+            conn.execute(definition)
+        conn.execute("ANALYZE articles")
+        conn.execute("ANALYZE passages")
+        conn.execute("ANALYZE figures")
+        conn.execute("ANALYZE search_terms")
+    index_s = time.perf_counter() - t0
+    log(f"  postgres: indexes in {index_s:.0f} s; building champion lists")
+    t0 = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        with conn.transaction():
+            lists = champions.build_all(conn)
+        conn.execute("ANALYZE search_champions")
+        sizes = dict(conn.execute(SIZES_SQL).fetchall())
+        database = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    champions_s = time.perf_counter() - t0
+    log(f"  postgres: {lists:,} champion lists in {champions_s:.0f} s")
+    return {
+        "index_s": index_s,
+        "champions_s": champions_s,
+        "lists": lists,
+        "sizes": sizes,
+        "database": database,
+        "passages": passages,
+        "copies": copies,
+    }
+
+
+def load(
+    url: str,
+    n: int,
+    jobs: int,
+    sentences: list[str],
+    article_bytes: int,
+    copies: int = 1,
+    on_base: Callable[[dict], None] | None = None,
+) -> dict:
+    """Generate and import ``n`` articles (then copy them ``copies`` times in all); with
+    ``on_base``, the database at ``n`` articles (indexed) is handed to it first."""
     import psycopg
 
     from jjj_brief.team.corpus import PASSAGE_COLUMNS, Counts, apply_counts
@@ -245,42 +300,55 @@ def load(url: str, n: int, jobs: int, sentences: list[str], article_bytes: int, 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     replicate_s = 0.0
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO team_settings (key, value) VALUES ('aliases', %s)", (json.dumps(_aliases()),))
+    if copies > 1 and on_base is not None:  # search at the generated size first
+        base = finish(url, indexes, 1, load_s)
+        on_base(
+            {
+                **base,
+                "articles": n,
+                "replicate_s": 0.0,
+                "search_index": kind,
+                "load_s": load_s,
+                "copy_s": copy_s,
+                "counts_s": counts_s,
+                "total_s": load_s + base["index_s"] + base["champions_s"],
+                "client_cpu_s": time.process_time() - cpu,
+                "workers_cpu_s": workers_cpu,
+                "articles_per_s": n / (load_s + base["index_s"] + base["champions_s"]),
+                "server_articles_per_s": n / (copy_s + counts_s + base["index_s"] + base["champions_s"]),
+            }
+        )
+        with psycopg.connect(url, autocommit=True) as conn:
+            for name, _ in indexes:
+                conn.execute(f"DROP INDEX {name}")
+            conn.execute("UPDATE search_terms SET champions = NULL")
+            conn.execute("TRUNCATE search_champions")
     if copies > 1:
         log(f"  postgres: rows in after {load_s:.0f} s; copying them x{copies} inside the server")
         replicate_s = replicate(url, copies)
-    log(f"  postgres: rows in after {load_s + replicate_s:.0f} s; building indexes")
-    t0 = time.perf_counter()
-    with psycopg.connect(url, autocommit=True) as conn:
-        for _, definition in indexes:
-            conn.execute(definition)
-        conn.execute("ANALYZE articles")
-        conn.execute("ANALYZE passages")
-        conn.execute("ANALYZE figures")
-        conn.execute("INSERT INTO team_settings (key, value) VALUES ('aliases', %s)", (json.dumps(_aliases()),))
-        sizes = dict(
-            conn.execute(
-                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
-                "('articles', 'passages', 'figures', 'search_vocab', 'search_terms', 'passages_terms')"
-            ).fetchall()
-        )
-        database = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-    index_s = time.perf_counter() - t0
-    total_s = load_s + index_s
+    built = finish(url, indexes, copies, load_s + replicate_s)
+    index_s, champions_s = built["index_s"], built["champions_s"]
+    sizes, database = built["sizes"], built["database"]
+    total_s = load_s + index_s + champions_s
     return {
         "articles": n,
         "copies": copies,
         "replicate_s": replicate_s,
-        "passages": passages * copies,
+        "passages": built["passages"],
         "search_index": kind,
         "load_s": load_s,
         "copy_s": copy_s,
         "counts_s": counts_s,
         "index_s": index_s,
+        "champions_s": champions_s,
+        "lists": built["lists"],
         "total_s": total_s,
         "client_cpu_s": time.process_time() - cpu,
         "workers_cpu_s": workers_cpu,
         "articles_per_s": n * copies / (total_s + replicate_s) if copies == 1 else n / load_s,
-        "server_articles_per_s": n * copies / (copy_s + counts_s + index_s + replicate_s),
+        "server_articles_per_s": n * copies / (copy_s + counts_s + index_s + champions_s + replicate_s),
         "sizes": sizes,
         "database": database,
     }
@@ -291,12 +359,7 @@ def loaded_before(url: str, n: int, copies: int) -> dict:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        sizes = dict(
-            conn.execute(
-                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
-                "('articles', 'passages', 'figures', 'search_vocab', 'search_terms', 'passages_terms')"
-            ).fetchall()
-        )
+        sizes = dict(conn.execute(SIZES_SQL).fetchall())
         database = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
         kind = conn.execute("SELECT value FROM team_settings WHERE key = 'search_index'").fetchone()[0]
@@ -311,6 +374,8 @@ def loaded_before(url: str, n: int, copies: int) -> dict:
         "copy_s": nan,
         "counts_s": nan,
         "index_s": nan,
+        "champions_s": nan,
+        "lists": 0,
         "total_s": nan,
         "client_cpu_s": nan,
         "workers_cpu_s": nan,
@@ -342,37 +407,58 @@ def build_tantivy(folder: Path, n: int, sentences: list[str]) -> dict:
 # ---------------------------------------------------------------- searching
 
 
-def engines(url: str, tantivy_folder: Path | None) -> dict:
+EXHAUSTIVE = "postgres, no champion lists"
+
+
+def engines(url: str | None, tantivy_folder: Path | None) -> dict:
     from jjj_brief.search.api import Engine
     from jjj_brief.search.index import open_generation
     from jjj_brief.search.query import QueryContext
-    from jjj_brief.team.search import team_generation
+    from jjj_brief.team.connection import team
+    from jjj_brief.team.search import PgGeneration, team_generation
+    from jjj_brief.team.search_index import PgIndex
 
+    out: dict = {}
+    if url is None:  # --tantivy-only
+        opened = open_generation(tantivy_folder)
+        return {"tantivy": Engine(opened, QueryContext.build(opened.aliases, list(opened.vocab)))}
     os.environ["JJJ_BRIEF_DATABASE_URL"] = url
     generation, context = team_generation()
-    out = {"postgres": Engine(generation, context)}
+    exhaustive = PgIndex(team())
+    exhaustive.champion_settings = lambda: (2**62, 0)  # type: ignore[method-assign]  # every query on the index
+    out = {"postgres": Engine(generation, context), EXHAUSTIVE: Engine(PgGeneration(exhaustive), context)}
     if tantivy_folder is not None:
         opened = open_generation(tantivy_folder)
         out["tantivy"] = Engine(opened, QueryContext.build(opened.aliases, list(opened.vocab)))
     return out
 
 
-def measure(runs: dict, rounds: int) -> dict:
+def measure(runs: dict, rounds: int, exhaustive_rounds: int) -> dict:
+    """Warm latency per engine (engines take turns query by query); the exhaustive
+    PostgreSQL ranking takes part in the last ``exhaustive_rounds`` rounds only (seconds a
+    query at a million articles), and the champion-list top 10 is compared with it."""
     names = list(runs)
     timings: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     totals: dict[str, dict[str, int]] = {name: {} for name in names}
+    tops: dict[str, dict[str, list]] = {name: {} for name in names}
+    paths: dict[str, str] = {}
     queries = [ours for ours, _ in bench_search.QUERIES]
     for round_ in range(rounds):
         for i, query in enumerate(queries):
             order = names[i % len(names) :] + names[: i % len(names)]
             for name in order:
+                if name == EXHAUSTIVE and round_ < rounds - exhaustive_rounds:
+                    continue
                 wall, cpu = time.perf_counter(), time.process_time()
                 result = runs[name].fresh().run(query, limit=10)
                 assert all(hit.snippet for hit in result.hits), (name, query)
                 elapsed = (time.perf_counter() - wall, time.process_time() - cpu)
-                if round_:
+                if round_ and not (name == EXHAUSTIVE and round_ == rounds - exhaustive_rounds):
                     timings[name].append(elapsed)
                 totals[name][query] = result.total_label  # "10+": at least (the API's inexact total)
+                tops[name][query] = [(hit.article, hit.start, hit.kind, round(hit.score, 5)) for hit in result.hits]
+                if name == "postgres":
+                    paths[query] = getattr(runs[name]._searcher, "last_path", "")
     out = {}
     for name in names:
         walls = [w * 1000 for w, _ in timings[name]]
@@ -385,7 +471,23 @@ def measure(runs: dict, rounds: int) -> dict:
             "mean": statistics.mean(walls),
             "totals": totals[name],
         }
+    if EXHAUSTIVE in out:
+        out["postgres"]["paths"] = paths
+        out["postgres"]["same_top"] = {
+            query: _same(tops["postgres"][query], tops[EXHAUSTIVE][query]) for query in queries
+        }
     return out
+
+
+def _same(champions: list, exhaustive: list) -> str:
+    """How many of the exhaustive top 10 the champion lists found ("=": the same passages
+    with the same scores; "~": other passages with the same scores, ties)."""
+    if champions == exhaustive:
+        return "="
+    if [row[3] for row in champions] == [row[3] for row in exhaustive]:
+        return "~ (ties)"
+    found = {row[:3] for row in champions} & {row[:3] for row in exhaustive}
+    return f"{len(found)}/{len(exhaustive)}"
 
 
 # ---------------------------------------------------------------- report
@@ -424,9 +526,10 @@ def render(results: list[dict], command: str) -> str:
         "## Import",
         "",
         "| articles | passages | end to end | articles/s | rows by COPY | vocabulary | copied in the server | "
-        "index build | server share articles/s | preparing CPU/article | database | passages + index | "
-        "search index alone | tantivy build | tantivy size |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "index build | champion lists | server share articles/s | preparing CPU/article | database | "
+        "passages + index | search index alone | champion lists size | tantivy build | tantivy size |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
     for r in results:
         load, tv = r["load"], r.get("tantivy") or {}
@@ -436,10 +539,11 @@ def render(results: list[dict], command: str) -> str:
             f"{load['articles_per_s']:,.0f} | "
             f"{load['copy_s']:,.0f} s | {load['counts_s']:,.1f} s | "
             f"{'%.0f s' % load['replicate_s'] if load['copies'] > 1 else '-'} | {load['index_s']:,.0f} s | "
+            f"{load.get('champions_s', float('nan')):,.0f} s ({load.get('lists', 0):,}) | "
             f"{load['server_articles_per_s']:,.0f} | "
             f"{(load['workers_cpu_s'] + load['client_cpu_s']) / r['generated'] * 1000:.2f} ms | "
             f"{mb(load['database'])} | {mb(sizes.get('passages', 0))} | "
-            f"{mb(sizes.get('passages_terms', 0))} | "
+            f"{mb(sizes.get('passages_terms', 0))} | {mb(sizes.get('search_champions', 0))} | "
             + (f"{tv['build_s']:,.0f} s | {mb(tv['size'])} |" if tv else "not run | |")
         )
     lines += [
@@ -460,10 +564,15 @@ def render(results: list[dict], command: str) -> str:
         names = list(r["search"])
         lines.append(f"{_size(r)} articles: " + "; ".join(names))
         lines.append("")
-        lines.append("| query | " + " | ".join(names) + " |")
-        lines.append("| --- | " + " | ".join("---:" for _ in names) + " |")
+        extra = "same_top" in r["search"].get("postgres", {})
+        head = " | ".join(names) + (" | answered by | champion top 10 vs exhaustive" if extra else "")
+        lines.append("| query | " + head + " |")
+        lines.append("| --- | " + " | ".join("---:" for _ in names) + (" | --- | ---" if extra else "") + " |")
         for query in r["search"][names[0]]["totals"]:
-            cells = " | ".join(_total(r["search"][n]["totals"][query]) for n in names)
+            cells = " | ".join(_total(r["search"][n]["totals"].get(query, "")) for n in names)
+            if extra:
+                pg = r["search"]["postgres"]
+                cells += f" | {pg['paths'].get(query, '')} | {pg['same_top'].get(query, '')}"
             lines.append(f"| `{query}` | {cells} |")
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -492,6 +601,22 @@ def main() -> None:
         help="after generating --articles, copy them inside the server this many times in all "
         "(a larger collection without the per-article Python analysis; tantivy is then not built)",
     )
+    parser.add_argument(
+        "--search-base",
+        action="store_true",
+        help="with --copies: also measure search at the generated size, before copying",
+    )
+    parser.add_argument(
+        "--exhaustive-rounds",
+        type=int,
+        default=2,
+        help="rounds (the last ones; the first of them a warm-up) that also rank without champion lists",
+    )
+    parser.add_argument(
+        "--tantivy-only",
+        action="store_true",
+        help="build and search tantivy alone (same articles and queries); writes only the --report's .json",
+    )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--report", type=Path, default=REPORT)
     parser.add_argument(
@@ -508,6 +633,17 @@ def main() -> None:
     sentences = bench_search.seed_sentences()
     results = []
     for n in sizes:
+        if args.tantivy_only:  # the embedded engine alone, same passages and queries
+            log(f"{n:,} articles: tantivy build")
+            tantivy_folder = Path(tempfile.mkdtemp(prefix="jjj-bench-tantivy-", dir=args.work)) / "index"
+            try:
+                tantivy = build_tantivy(tantivy_folder, n, sentences)
+                log(f"{n:,} articles: searching")
+                search = measure(engines(None, tantivy_folder), args.rounds, args.exhaustive_rounds)
+            finally:
+                shutil.rmtree(tantivy_folder.parent, ignore_errors=True)
+            results.append({"articles": n, "generated": n, "tantivy": tantivy, "search": search})
+            continue
         if args.search_only and not args.url:
             parser.error("--search-only needs --url")
         server = None if args.url else Server(args.work)
@@ -515,10 +651,36 @@ def main() -> None:
         tantivy_folder = None
         try:
             log(f"{n:,} articles: PostgreSQL import")
+
+            def base(loaded: dict, n: int = n, url: str = url) -> None:
+                log(f"{n:,} articles (before copying): searching")
+                search = measure(engines(url, None), args.rounds, args.exhaustive_rounds)
+                results.append(
+                    {
+                        "articles": n,
+                        "generated": n,
+                        "article_bytes": args.article_bytes,
+                        "load": loaded,
+                        "tantivy": None,
+                        "search": search,
+                    }
+                )
+                from jjj_brief.team.connection import close_team
+
+                close_team()
+
             if args.search_only:
                 loaded = loaded_before(url, n, args.copies)
             else:
-                loaded = load(url, n, args.jobs, sentences, args.article_bytes, args.copies)
+                loaded = load(
+                    url,
+                    n,
+                    args.jobs,
+                    sentences,
+                    args.article_bytes,
+                    args.copies,
+                    on_base=base if args.search_base else None,
+                )
             log(f"  {loaded['articles_per_s']:,.0f} articles/s end to end")
             tantivy = None
             if not args.no_tantivy and args.copies == 1 and not args.search_only:
@@ -526,7 +688,7 @@ def main() -> None:
                 tantivy_folder = Path(tempfile.mkdtemp(prefix="jjj-bench-tantivy-", dir=args.work)) / "index"
                 tantivy = build_tantivy(tantivy_folder, n, sentences)
             log(f"{n:,} articles: searching")
-            search = measure(engines(url, tantivy_folder), args.rounds)
+            search = measure(engines(url, tantivy_folder), args.rounds, args.exhaustive_rounds)
             results.append(
                 {
                     "articles": n * args.copies,
@@ -558,6 +720,10 @@ def main() -> None:
     for r in results:
         r.setdefault("command", command)
     results.sort(key=lambda r: r["articles"])
+    if args.tantivy_only:
+        args.report.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+        print(json.dumps(results, indent=1, default=str))
+        return
     text = render(results, command)
     analysis = kept_analysis()
     args.report.write_text(text + ("\n" + analysis if analysis else ""), encoding="utf-8")

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from jjj_brief.team import champions
 from jjj_brief.team.config import redact, team_config
 from jjj_brief.team.connection import TeamUnavailable, connect
 from jjj_brief.team.migrations import LOCK_KEY, current_version, latest_version, migrate
@@ -62,7 +63,9 @@ def load_shipped(conn: Any, step: Callable[[str], None] = lambda text: None) -> 
         for (article_id,) in conn.execute("SELECT id FROM articles WHERE source = 'seed'").fetchall():
             remove_article(conn, article_id)
         gone = Counts()
-        for (body,) in conn.execute("SELECT body FROM passages WHERE source_article IS NULL").fetchall():
+        briefing_rows = conn.execute("SELECT id, body FROM passages WHERE source_article IS NULL").fetchall()
+        champions.forget_passages(conn, [row[0] for row in briefing_rows])
+        for _, body in briefing_rows:
             gone.add(body)
         conn.execute("DELETE FROM passages WHERE source_article IS NULL")
         apply_counts(conn, gone, -1)

@@ -26,6 +26,7 @@ from jjj_brief.corpus import Article
 from jjj_brief.search.analyzer import TOKEN_PATTERN, index_terms, surface_analysis
 from jjj_brief.search.documents import BRIEFING_BOOST, Doc, TopicLinks, article_documents, import_key
 from jjj_brief.search.values import canonical_unit
+from jjj_brief.team import champions
 
 if TYPE_CHECKING:
     import psycopg
@@ -205,6 +206,7 @@ def copy_documents(
             with cur.copy("COPY figures (passage, value, tolerance, unit, likely) FROM STDIN") as copy:
                 for row in figure_rows:
                     copy.write_row(row)
+    champions.note_new_passages(conn, ids)
     return len(batch)
 
 
@@ -255,7 +257,9 @@ def store_articles(
 
 def remove_article(conn: psycopg.Connection, article_id: str) -> bool:
     """Delete an article and its documents; their counts are taken away. True if it was there."""
-    bodies = [row[0] for row in conn.execute("SELECT body FROM passages WHERE source_article = %s", (article_id,))]
+    rows = conn.execute("SELECT id, body FROM passages WHERE source_article = %s", (article_id,)).fetchall()
+    champions.forget_passages(conn, [row[0] for row in rows])
+    bodies = [row[1] for row in rows]
     found = conn.execute("DELETE FROM articles WHERE id = %s RETURNING id", (article_id,)).fetchone()
     if bodies:
         gone = Counts()
@@ -304,11 +308,13 @@ def shipped_fingerprint(sources: Any) -> str:
 
 
 def bump_corpus_version(conn: psycopg.Connection) -> None:
-    """Tell every searcher the corpus changed (cached vocabulary and settings are re-read)."""
+    """Tell every searcher the corpus changed (cached vocabulary and settings are re-read),
+    and bring the champion lists up to date."""
     conn.execute(
         "INSERT INTO team_settings (key, value) VALUES ('corpus_version', gen_random_uuid()::text) "
         "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
     )
+    champions.refresh(conn)  # the lists of common terms follow the change (same transaction)
 
 
 def share_articles(articles: Sequence[Article]) -> int:

@@ -10,6 +10,8 @@
    choice is recorded in ``team_settings`` (``search_index``).
 4. ``search_vocab`` (folded words -> documents: prefixes, "did you mean") and
    ``search_terms`` (index terms -> documents: what the natural fallback finds common).
+5. ``search_champions``: each common term's best passages (:mod:`jjj_brief.team.champions`),
+   and ``search_terms.champions`` (the list's length; NULL: no list, or one to rebuild).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jjj_brief.team.migrations import Migration
+from jjj_brief.team.roles import ANALYST, READER
 
 if TYPE_CHECKING:
     import psycopg
@@ -119,9 +122,29 @@ CREATE TABLE search_terms (
 );
 """
 
+CHAMPIONS = f"""
+CREATE TABLE search_champions (
+    term text NOT NULL,
+    distance real NOT NULL,
+    passage bigint NOT NULL REFERENCES passages (id) ON DELETE CASCADE,
+    PRIMARY KEY (term, distance, passage)
+);
+CREATE INDEX search_champions_passage ON search_champions (passage);
+ALTER TABLE search_terms ADD COLUMN champions integer;
+DO $grants$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{ANALYST}') THEN  -- roles made before this (53)
+        GRANT SELECT ON search_champions TO {READER};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON search_champions TO {ANALYST};
+    END IF;
+END
+$grants$;
+"""
+
 MIGRATIONS = [
     Migration(1, "corpus: articles and team settings", CORPUS),
     Migration(2, "search documents: passages (our terms as tsvector) and figures by value", PASSAGES),
     Migration(3, "search indexes: RUM (or GIN) on terms, filters, figures by unit and value", _search_index),
     Migration(4, "search vocabulary and term document counts", VOCABULARY),
+    Migration(5, "champion lists: each common term's best passages", CHAMPIONS),
 ]

@@ -27,13 +27,15 @@ from jjj_brief.search import query as q
 from jjj_brief.search.index import IndexStatus, IndexUnavailable
 from jjj_brief.search.query import Node, QueryContext
 from jjj_brief.team.search_index import NAME, PgIndex, TeamVocabulary, query_rows
-from jjj_brief.team.search_sql import FIELD_COLUMNS, Sql, _condition, compile_tree
+from jjj_brief.team.search_sql import FIELD_COLUMNS, Sql, _condition, compile_tree, estimate, lexeme, positive_lexemes
 
 __all__ = ["NAME", "PgSearcher", "compile_tree", "team_generation", "team_index_status"]
 
 COUNT_LIMIT = 5_000  # matches counted exactly; beyond, the total is "at least"
 GROUP_SCAN = 8  # grouping: rows read per wanted article at first
 RERANK_EXTRA = 20  # rows read beyond a page, re-ranked with the briefing weight
+CHAMPIONS_PER_TERM = 500  # a query of several terms is re-ranked among each term's best this many
+RESCORE_BUDGET = 1_500  # ... and every passage of its rare terms, when they are at most this many
 SELECT_FIELDS = (
     "p.kind, p.article, p.file, p.title, p.outlet, p.date, p.year, p.start_offset, p.end_offset, "
     "p.body, p.figures, p.outlet_key"
@@ -61,6 +63,10 @@ def _fields(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+def _count_key(compiled: Sql, column: str) -> tuple:
+    return (compiled.where, tuple(map(str, compiled.params)), column)
+
+
 class PgSearcher:
     """Answers compiled query trees from the team database (the API's searcher interface)."""
 
@@ -69,6 +75,7 @@ class PgSearcher:
     def __init__(self, index: PgIndex) -> None:
         self.index = index
         self._counted: dict[tuple, tuple[int, bool]] = {}  # this search's counts (top, then facets)
+        self.last_path = ""  # how the last ranked read was answered: "champions" or "index" (bench, tests)
 
     def fresh(self) -> PgSearcher:
         self.index.check_version()
@@ -81,8 +88,9 @@ class PgSearcher:
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple]:
         return query_rows(self.index.team, sql, params)
 
-    def _ranked(self, compiled: Sql, limit: int, sort: str, offset: int = 0) -> list[tuple]:
+    def _ranked(self, compiled: Sql, limit: int, sort: str, offset: int = 0, node: Node | None = None) -> list[tuple]:
         """The best ``limit`` rows (after ``offset``): fields then score."""
+        self.last_path = "index"
         if sort in ("date", "-date"):
             order = "p.date_key" + (" DESC" if sort == "-date" else "") + ", p.id"
             sql = f"SELECT {SELECT_FIELDS}, 0.0 FROM passages p WHERE {compiled.where} ORDER BY {order} LIMIT %s OFFSET %s"
@@ -91,30 +99,88 @@ class PgSearcher:
             sql = f"SELECT {SELECT_FIELDS}, 1.0 FROM passages p WHERE {compiled.where} ORDER BY p.id LIMIT %s OFFSET %s"
             return self._rows(sql, [*compiled.params, limit, offset])
         fetch = limit + offset + RERANK_EXTRA
-        if self.index.rum:  # ordered by the RUM index itself: reads about ``fetch`` rows
-            ranked = (
-                "SELECT p.id, p.weight, p.terms <=> %s::tsquery AS distance FROM passages p "
-                f"WHERE {compiled.where} ORDER BY p.terms <=> %s::tsquery LIMIT %s"
-            )
-            score = "(1.0 / greatest(r0.distance, 1e-9)) * r0.weight"
-            params = [compiled.rank, *compiled.params, compiled.rank, fetch]
-        else:
+        if not self.index.rum:  # GIN: ts_rank sorts every match
             ranked = (
                 "SELECT p.id, p.weight, ts_rank(p.terms, %s::tsquery) AS rank FROM passages p "
                 f"WHERE {compiled.where} ORDER BY rank DESC LIMIT %s"
             )
-            score = "r0.rank * r0.weight"
             params = [compiled.rank, *compiled.params, fetch]
+            return self._rescored(ranked, "r0.rank * r0.weight", params, limit, offset)
+        score = "(1.0 / greatest(r0.distance, 1e-9)) * r0.weight"
+        champion = self._champion_ranked(node, compiled, fetch) if node is not None else None
+        if champion is not None:  # many matches: ranked among the terms' champions
+            ranked, params = champion
+            rows = self._rescored(ranked, score, params, limit, offset, True)
+            if rows and rows[0][-1] >= fetch:
+                self.last_path = "champions"
+                return [row[:-1] for row in rows]
+            self.last_path = "index (champions held too few)"
+        # ordered by the RUM index itself (it scores every matching entry, sorts none)
+        ranked = (
+            "SELECT p.id, p.weight, p.terms <=> %s::tsquery AS distance FROM passages p "
+            f"WHERE {compiled.where} ORDER BY p.terms <=> %s::tsquery LIMIT %s"
+        )
+        return self._rescored(ranked, score, [compiled.rank, *compiled.params, compiled.rank, fetch], limit, offset)
+
+    def _rescored(
+        self, ranked: str, score: str, params: list[Any], limit: int, offset: int, counted: bool = False
+    ) -> list[tuple]:
+        """The rows of ``ranked`` (id, weight, rank) re-ranked with the briefing weight:
+        fields then score (then, ``counted``: how many rows ``ranked`` gave)."""
+        count = ", count(*) OVER () AS n" if counted else ""
         sql = (
-            f"SELECT {SELECT_FIELDS}, r.score FROM ("
-            f"SELECT r0.id, {score} AS score FROM ({ranked}) r0 ORDER BY score DESC, r0.id LIMIT %s OFFSET %s"
+            f"SELECT {SELECT_FIELDS}, r.score{', r.n' if counted else ''} FROM ("
+            f"SELECT r0.id, {score} AS score{count} FROM ({ranked}) r0 ORDER BY score DESC, r0.id LIMIT %s OFFSET %s"
             ") r JOIN passages p ON p.id = r.id ORDER BY r.score DESC, p.id"
         )
         return self._rows(sql, [*params, limit, offset])
 
+    def _champion_ranked(self, node: Node, compiled: Sql, fetch: int) -> tuple[str, list[Any]] | None:
+        """A query of many matches, ranked among its terms' champion lists
+        (:mod:`jjj_brief.team.champions`): SQL giving (id, weight, distance) and its
+        parameters; None when the index should rank it (few matches, no lists)."""
+        terms = positive_lexemes(node)
+        min_docs, size = self.index.champion_settings()
+        if not terms or fetch > min(size, CHAMPIONS_PER_TERM) or compiled.rank is None:
+            return None
+        rows = self._rows("SELECT term, docs, champions FROM search_terms WHERE term = ANY(%s)", [sorted(terms)])
+        docs = {term: int(count) for term, count, _ in rows}
+        if estimate(node, docs) < min_docs:
+            return None  # few matches: the index ranks them fast
+        if any(listed is None for _, count, listed in rows if count >= min_docs):
+            return None  # a common term whose list is being rebuilt
+        common = sorted(term for term, count, _ in rows if count >= min_docs)
+        rare = sorted(term for term, count, _ in rows if count < min_docs)
+        if len(terms) == 1 and common and compiled.rank == lexeme(common[0]):
+            # One term (any filters): its list in order, by the weighted distance stored for
+            # it. Exact: a passage outside the list ranks no better than the list's last.
+            ranked = (
+                "SELECT c.passage AS id, 1.0::real AS weight, c.distance FROM search_champions c "
+                f"JOIN passages p ON p.id = c.passage WHERE c.term = %s AND {compiled.where} "
+                "ORDER BY c.distance, c.passage LIMIT %s"
+            )
+            return ranked, [common[0], *compiled.params, fetch]
+        if sum(docs[term] for term in rare) > RESCORE_BUDGET:
+            return None
+        # Several terms: the best of each term's list and every passage of its rare terms,
+        # re-ranked by the query's own distance (the champion-list approximation).
+        candidates = (
+            "SELECT c.passage FROM unnest(%s::text[]) t(term), LATERAL (SELECT passage FROM search_champions s "
+            "WHERE s.term = t.term ORDER BY s.distance, s.passage LIMIT %s) c"
+        )
+        params: list[Any] = [common, CHAMPIONS_PER_TERM]
+        if rare:
+            candidates += " UNION SELECT t.id FROM passages t WHERE t.terms @@ %s::tsquery"
+            params.append(" | ".join(lexeme(term) for term in rare))
+        ranked = (
+            f"WITH c AS MATERIALIZED ({candidates}) SELECT p.id, p.weight, p.terms <=> %s::tsquery AS distance "
+            f"FROM c JOIN passages p ON p.id = c.passage WHERE {compiled.where} ORDER BY distance, p.id LIMIT %s"
+        )
+        return ranked, [*params, compiled.rank, *compiled.params, fetch]
+
     def _count(self, compiled: Sql, column: str = "1") -> tuple[int, bool]:
         """(matches, exact): counting stops at :data:`COUNT_LIMIT`."""
-        key = (compiled.where, tuple(map(str, compiled.params)), column)
+        key = _count_key(compiled, column)
         if key not in self._counted:
             self._counted[key] = self._count_now(compiled, column)
         return self._counted[key]
@@ -129,19 +195,26 @@ class PgSearcher:
 
     def top(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
         compiled = compile_tree(node)
-        rows = self._ranked(compiled, limit, sort)
+        rows = self._ranked(compiled, limit, sort, node=node)
         top = [(_fields(row), float(row[-1] or 0.0)) for row in rows]
         if len(top) < limit:
             return top, len(top), True
+        if isinstance(node, q.Term) and node.field == "body":  # one word: its document count, exact
+            rows = self._rows("SELECT docs FROM search_terms WHERE term = %s", [node.text])
+            if rows:
+                self._counted[_count_key(compiled, "1")] = (int(rows[0][0]), True)
+        elif self.last_path == "champions":
+            # counting a query of many matches would cost more than ranking it: "at least"
+            self._counted[_count_key(compiled, "1")] = (len(top), False)
         total, exact = self._count(compiled)
-        return top, total, exact
+        return top, max(total, len(top)), exact
 
     def grouped(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
         """Best passage per article: (top ``limit`` groups, number of groups, exact)."""
         compiled = compile_tree(node)
         wanted = limit * GROUP_SCAN
         while True:
-            rows = self._ranked(compiled, wanted, sort)
+            rows = self._ranked(compiled, wanted, sort, node=node)
             exhausted = len(rows) < wanted
             seen: set[str] = set()
             top: list[tuple[dict, float]] = []
@@ -155,6 +228,8 @@ class PgSearcher:
             if exhausted:
                 return top, len(seen), True
             if len(top) >= limit:
+                if self.last_path == "champions":
+                    return top, len(seen), False
                 groups, exact = self._count(compiled, "p.article")
                 return top, max(groups, len(top)), exact
             if wanted >= COUNT_LIMIT * 4:

@@ -55,6 +55,13 @@ class PgIndex:
             self._settings = dict(self._query("SELECT key, value FROM team_settings"))
         return self._settings
 
+    def champion_settings(self) -> tuple[int, int]:
+        """(min_docs, size) of the champion lists (:mod:`jjj_brief.team.champions`)."""
+        from jjj_brief.team.champions import MIN_DOCS, SIZE
+
+        settings = self.settings()
+        return int(settings.get("champion_min_docs", MIN_DOCS)), int(settings.get("champion_size", SIZE))
+
     @property
     def rum(self) -> bool:
         return self.settings().get("search_index") == "rum"

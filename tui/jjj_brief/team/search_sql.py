@@ -270,3 +270,45 @@ def _(node: q.Every) -> Sql:
 @_condition.register
 def _(node: q.Nothing) -> Sql:
     return Sql("FALSE")
+
+
+# ---------------------------------------------------------------- what champion lists need
+
+
+def positive_lexemes(node: Node) -> set[str] | None:
+    """The body terms a match is found by (not under a Not); None for a tree with a part
+    champion lists cannot answer (a figure by value, everything)."""
+    if isinstance(node, q.Term):
+        return {node.text} if node.field == "body" else set()
+    if isinstance(node, q.Phrase):
+        return set(node.words) if node.field == "body" else set()
+    if isinstance(node, q.Prefix):
+        return set(node.expanded) if node.field == "body" else set()
+    if isinstance(node, (q.Keyword, q.Not)):
+        return set()
+    if isinstance(node, (q.And, q.Or, q.AtLeast)):
+        found: set[str] = set()
+        for child in node.children:
+            part = positive_lexemes(child)
+            if part is None:
+                return None
+            found |= part
+        return found
+    return None
+
+
+def estimate(node: Node, docs: dict[str, int]) -> float:
+    """An upper bound of a tree's matches from its terms' document counts (filters and
+    exclusions do not bound it: infinity)."""
+    inf = float("inf")
+    if isinstance(node, q.Term):
+        return docs.get(node.text, 0) if node.field == "body" else inf
+    if isinstance(node, q.Phrase):
+        return min((docs.get(word, 0) for word in node.words), default=0) if node.field == "body" else inf
+    if isinstance(node, q.Prefix):
+        return sum(docs.get(term, 0) for term in node.expanded) if node.field == "body" else inf
+    if isinstance(node, q.And):
+        return min((estimate(child, docs) for child in node.children), default=inf)
+    if isinstance(node, (q.Or, q.AtLeast)):
+        return sum(estimate(child, docs) for child in node.children)
+    return inf
