@@ -28,6 +28,7 @@ from jjj_brief.compare.facts import (
     claim_figure,
 )
 from jjj_brief.corpus import Article
+from jjj_brief.team.authorship import owner
 
 
 class SourceColumn(Static, can_focus=True):
@@ -333,9 +334,13 @@ class ComparisonView(View):
                     note=note,
                 )
             )
+        who = owner(self.brief_app.work_store, claim)
         rows = [
-            safe_text.parts(("YOURS ", "bold reverse"), (f" Your claim {claim.ref}", "bold")),
-            Text.assemble(Text("Your verdict  ", style="dim"), self.verdict_text(claim.verdict)),
+            safe_text.parts((f"{who.badge} ", "bold reverse"), (f" Claim {claim.ref}", "bold")),
+            Text.assemble(
+                safe_text.line(f"{who.verdict[:1].upper()}{who.verdict[1:]}  ", style="dim"),
+                self.verdict_text(claim.verdict),
+            ),
         ]
         if claim.text:
             rows.append(safe_text.block(claim.text))

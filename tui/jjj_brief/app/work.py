@@ -26,6 +26,7 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import COLOR_STYLES
 from jjj_brief.store import Note, StoreError
+from jjj_brief.team.authorship import Owner, claims_heading, desk_claims, owner
 
 SWATCH = "█ "
 ORPHAN_STYLE = "bold red"
@@ -59,9 +60,15 @@ def note_label(core: Any, note: Any) -> Text:
     return safe_text.paragraphs(*rows)
 
 
-def claim_label(core: Any, claim: Any) -> Text:
+def claim_label(core: Any, claim: Any, who: Owner | None = None) -> Text:
+    """A claim in the work list, badged by whose it is (yours, a colleague's, the desk's)."""
+    badge, verdict = (who.badge, who.verdict) if who else ("YOURS", "your verdict")
     head = safe_text.parts(
-        ("YOURS ", "bold reverse"), (" ", ""), (claim.ref, "bold"), ("  verdict: ", "dim"), (claim.verdict, "bold")
+        (f"{badge} ", "bold reverse"),
+        (" ", ""),
+        (claim.ref, "bold"),
+        (f"  {verdict}: ", "dim"),
+        (claim.verdict, "bold"),
     )
     rows = [head]
     for member in claim.members:
@@ -145,8 +152,12 @@ class WorkView(View):
                 for n in notes
             ]
         if section in ("", "claims"):
-            entries.append(Entry(Text(f"Your claims ({len(claims)})", style="bold underline"), None))
-            entries += [Entry(claim_label(self.data, c), Location("claim", str(c.id)), item=c) for c in claims]
+            entries.append(Entry(Text(claims_heading(store, claims), style="bold underline"), None))
+            desk = desk_claims(store)
+            entries += [
+                Entry(claim_label(self.data, c, owner(store, c, desk)), Location("claim", str(c.id)), item=c)
+                for c in claims
+            ]
         if section in ("", "bookmarks"):
             entries.append(Entry(Text(f"Bookmarks ({len(marks)})", style="bold underline"), None))
             entries += [
@@ -356,11 +367,12 @@ def fill_work_branches(
     if orphans:
         notes_label.append(f" {orphans} orphaned", style=ORPHAN_STYLE)
     yours.add_leaf(notes_label, data=Location("work", "notes"))
-    claims_node = yours.add(Text(f"Your claims ({len(claims)})"), data=Location("work", "claims"), expand=True)
+    claims_node = yours.add(Text(claims_heading(store, claims)), data=Location("work", "claims"), expand=True)
+    desk = desk_claims(store)
     for claim in claims:
         claims_node.add_leaf(
             safe_text.parts(
-                ("YOURS ", "bold"),
+                (f"{owner(store, claim, desk).badge} ", "bold"),
                 (claim.verdict, ""),
                 ("  ", ""),
                 (" / ".join(m.anchor.exact for m in claim.members), "dim"),

@@ -33,6 +33,7 @@ from jjj_brief.store import (
     bookmark_anchor,
     make_anchor,
 )
+from jjj_brief.team.authorship import desk_claims, owner
 
 __all__ = ["POLL_SECONDS", "WORK_KINDS", "TeamChange", "WorkActions", "follow_team"]
 
@@ -231,6 +232,7 @@ class WorkActions(WorkSync, WorkExports):
             span = (s.figure.start, s.figure.end) if s.figure is not None else (s.start, s.end)
             spans.add((s.article, span if span[0] is not None else None))
         rows = []
+        desk = desk_claims(self.work_store)
         for claim in self.work_store.claims():
             if any(
                 any(
@@ -239,10 +241,11 @@ class WorkActions(WorkSync, WorkExports):
                 )
                 for m in claim.members
             ):
+                who = owner(self.work_store, claim, desk)
                 line = safe_text.parts(
-                    ("YOURS ", "bold reverse"),
+                    (f"{who.badge} ", "bold reverse"),
                     (f" {claim.ref}  ", "bold"),
-                    ("your verdict: ", "dim"),
+                    (f"{who.verdict}: ", "dim"),
                     (claim.verdict, "bold"),
                     ("  ", ""),
                     (" / ".join(f"“{m.anchor.exact}”" for m in claim.members), ""),

@@ -12,6 +12,7 @@ from jjj_brief.safety import one_line
 from jjj_brief.store import VERDICTS, parse_ref
 from jjj_brief.store.cli_support import indented, place, with_work
 from jjj_brief.store.session import figure_member, parse_place, work, work_to_keep
+from jjj_brief.team.authorship import desk_claims, owner
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,9 +45,10 @@ def run_list(args: argparse.Namespace) -> int:
         message("no claims yet (jjj-brief claim ARTICLE:OFFSET ARTICLE:OFFSET --verdict V)")
         return 0
     console = stdout_console()
+    desk = desk_claims(store)
     for claim in claims:
         head = Text(claim.ref, style="bold")
-        head.append(f"  your verdict: {one_line(claim.verdict)}", style="bold")
+        head.append(f"  {one_line(owner(store, claim, desk).verdict)}: {one_line(claim.verdict)}", style="bold")
         head.append(f"  {one_line(claim.updated[:10])}", style="dim")
         console.print(head)
         for member in claim.members:
