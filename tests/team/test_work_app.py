@@ -142,7 +142,9 @@ def test_two_app_instances_and_the_cli_see_each_others_note_and_claim(team_ready
                 await wait_for(two, lambda: claim.poll() is not None, timeout=120)
                 assert claim.returncode == 0, claim.stderr.read()
                 for app, pilot in ((first, one), (second, two)):
-                    await wait_for(pilot, lambda app=app: "Your claims (1)" in _tree_labels(app))
+                    # ed's claim is labelled his, not "yours"
+                    await wait_for(pilot, lambda app=app: "Claims (1: 0 yours)" in _tree_labels(app))
+                    assert "ED'S" in _tree_labels(app) and "YOURS" not in _tree_labels(app)
                     assert [c.author for c in app.work_store.claims()] == ["ed"]
 
     asyncio.run(scenario())
