@@ -100,22 +100,34 @@ def _tsvector(text: str) -> tuple[str, dict[str, list[int]]]:
 
 @dataclass
 class Counts:
-    """Document counts a batch adds (or removes): folded words and index terms."""
+    """Document counts a batch adds (or removes): folded words and index terms.
 
-    words: Counter = field(default_factory=Counter)
+    A document's distinct surface tokens are tallied as they come and analyzed into
+    words once per distinct token of the whole batch, when :attr:`words` is read (the
+    same counts as analyzing each document's tokens, for a fraction of the work)."""
+
     terms: Counter = field(default_factory=Counter)
+    _words: Counter = field(default_factory=Counter)
+    _surfaces: Counter = field(default_factory=Counter)
+
+    @property
+    def words(self) -> Counter:
+        if self._surfaces:
+            for surface, documents in self._surfaces.items():
+                parts, closed = surface_analysis(surface)
+                for _, word in parts:
+                    self._words[word] += documents
+                if closed is not None:
+                    self._words[closed[1]] += documents
+            self._surfaces.clear()
+        return self._words
 
     def add(self, body: str) -> None:
         self.add_analyzed(set(TOKEN_PATTERN.findall(body)), {term for term, _ in index_terms(body, glossary=False)})
 
     def add_analyzed(self, surfaces: Iterable[str], terms: Iterable[str]) -> None:
         """One document's distinct surface tokens and index terms."""
-        for surface in surfaces:
-            parts, closed = surface_analysis(surface)
-            for _, word in parts:
-                self.words[word] += 1
-            if closed is not None:
-                self.words[closed[1]] += 1
+        self._surfaces.update(surfaces)
         self.terms.update(terms)
 
 
