@@ -336,7 +336,10 @@ class ComparisonView(View):
             )
         who = owner(self.brief_app.work_store, claim)
         rows = [
-            safe_text.parts((f"{who.badge} ", "bold reverse"), (f" Claim {claim.ref}", "bold")),
+            safe_text.parts(
+                (f"{who.badge} ", "bold reverse"),
+                (f" {'Your claim' if who.badge == 'YOURS' else 'Claim'} {claim.ref}", "bold"),
+            ),
             Text.assemble(
                 safe_text.line(f"{who.verdict[:1].upper()}{who.verdict[1:]}  ", style="dim"),
                 self.verdict_text(claim.verdict),
