@@ -25,7 +25,7 @@ from pathlib import Path
 
 import jjj_brief
 
-NOT_CORE = ("jjj_brief.app", "jjj_brief.cli", "jjj_brief.commands", "jjj_brief.__main__")
+NOT_CORE = ("jjj_brief.app", "jjj_brief.cli", "jjj_brief.commands", "jjj_brief.styles", "jjj_brief.__main__")
 
 # Read-only tables: module-level containers that are built once and only ever read.
 CONSTANTS: dict[str, set[str]] = {
@@ -39,7 +39,6 @@ CONSTANTS: dict[str, set[str]] = {
     "compare.subject": {"_BASE_PLACES"},
     "compare.values": {"DURATION_HOURS"},
     # figures: the grammar's lexicon (numbers, scales, months, units) and styles by kind
-    "figures": {"KIND_STYLES"},
     "figures.lexicon": {
         "MONTHS",
         "SCALES",
@@ -91,7 +90,6 @@ CONSTANTS: dict[str, set[str]] = {
 PENDING: dict[str, set[str]] = {
     "search.analyzer": {"_RECENT", "_GLOSSARY"},  # perf12: the analyzer's caches
     "text_rules": {"_INDEX_FORMS"},  # perf12: surface token -> index terms cache (the build's hot loop)
-    "formatting": {"_INFLECTION"},  # ux13: the same lazy import
     "import_batch": {"_BATCH"},  # perf12: this thread's import options (threading.local)
     "paths": {"STORAGE_WARNINGS"},  # core15: the once-per-process storage warnings sink
     "team.connection": {"_TEAM", "_TEAM_LOCK"},  # pg19a: the team database pool

@@ -55,7 +55,6 @@ INVARIABLE = frozenset(
 NO_SPACE = frozenset({"%"})
 
 _ISO = re.compile(r"(?P<year>\d{4})?(?:-(?P<month>\d\d))?(?:-(?P<day>\d\d))?")
-_INFLECTION: ModuleType | None = None
 
 
 def number(value: float | int | str | None) -> str:
@@ -186,10 +185,8 @@ def _one_line(text: str) -> str:
 
 
 def _inflection() -> ModuleType:
-    """``inflection``, imported on first use (most commands never pluralize)."""
-    global _INFLECTION
-    if _INFLECTION is None:
-        import inflection
+    """``inflection``, imported on first use (most commands never pluralize; Python keeps
+    the module once imported, so no copy is kept here)."""
+    import inflection
 
-        _INFLECTION = inflection
-    return _INFLECTION
+    return inflection

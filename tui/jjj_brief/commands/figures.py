@@ -8,9 +8,10 @@ from rich.text import Text
 
 from jjj_brief import formatting
 from jjj_brief.corpus import load_corpus
-from jjj_brief.figures import KIND_STYLES, KINDS, SUSPECT_STYLE, Figure, article_figures
+from jjj_brief.figures import KINDS, Figure, article_figures
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import display_safe, one_line
+from jjj_brief.styles import TERMINAL, figure_name
 
 SUSPECT_MARK = "⚠"
 
@@ -56,10 +57,10 @@ def highlighted(text: str, figures: list[Figure]) -> Text:
     cursor = 0
     for figure in figures:
         out.append(safe[cursor : figure.start])
-        style = SUSPECT_STYLE if figure.suspect else KIND_STYLES.get(figure.kind, "bold")
+        style = TERMINAL.figure(figure.kind, figure.suspect is not None)
         out.append(safe[figure.start : figure.end], style=style)
         if figure.suspect:
-            out.append(SUSPECT_MARK, style=SUSPECT_STYLE)
+            out.append(SUSPECT_MARK, style=style)
         cursor = figure.end
     out.append(safe[cursor:])
     return out
@@ -68,9 +69,9 @@ def highlighted(text: str, figures: list[Figure]) -> Text:
 def legend() -> Text:
     line = Text("legend: ")
     for kind in KINDS:
-        line.append(kind.replace("_", " "), style=KIND_STYLES[kind])
+        line.append(figure_name(kind), style=TERMINAL.figure(kind))
         line.append("  ")
-    line.append(f"suspect{SUSPECT_MARK}", style=SUSPECT_STYLE)
+    line.append(f"suspect{SUSPECT_MARK}", style=TERMINAL.figure("", suspect=True))
     return line
 
 
@@ -80,6 +81,6 @@ def suspect_line(figure: Figure) -> Text:
         "" if figure.suspect.likely is None else f" (likely {formatting.quantity(figure.suspect.likely, figure.unit)})"
     )
     line = Text(f"  @{figure.start} ")
-    line.append(one_line(figure.text), style=SUSPECT_STYLE)
+    line.append(one_line(figure.text), style=TERMINAL.figure(figure.kind, suspect=True))
     line.append(f"{likely}: {one_line(figure.suspect.reason)}")
     return line

@@ -41,11 +41,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CROSS_ARTICLE_MAX_CHARS",
     "KINDS",
-    "KIND_STYLES",
     "MONTHS",
     "QUALIFIERS",
     "SCALES",
-    "SUSPECT_STYLE",
     "WORD_VALUES",
     "CrossIndex",
     "Figure",
@@ -68,20 +66,3 @@ def article_figures(article: Article, corpus: object) -> list[Figure]:
     (a Corpus, a holder of a ``figure_book`` such as the Library, a :class:`FigureBook`, or
     any iterable of articles). See :func:`book_for` for where the caches live."""
     return book_for(corpus).article_figures(article)
-
-
-# Presentation, not core: how the CLI (commands/figures.py) and the app (app/parallel.py)
-# colour each kind. Kept importable here only until the app's styles module takes them.
-KIND_STYLES = {
-    "money": "bold green",
-    "percent": "bold cyan",
-    "percentage_points": "cyan",
-    "count": "bold yellow",
-    "measure": "bold magenta",
-    "duration": "blue",
-    "multiple": "bold blue",
-    "date": "underline",
-    "year": "underline",
-    "label": "italic",
-}
-SUSPECT_STYLE = "bold white on red"
