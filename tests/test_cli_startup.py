@@ -88,6 +88,16 @@ def test_search_json_on_a_built_index_imports_only_what_it_needs():
     assert unneeded == []
 
 
+def test_search_on_a_tantivy_index_imports_no_whoosh_index_code(monkeypatch):
+    """A large collection is searched with tantivy: Whoosh's index, query and storage code
+    (with its urllib/email imports) is not loaded; only its Porter stemmer, a text rule."""
+    monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", "tantivy")
+    modules_after("search", "Caofeidian", "--json")  # builds the tantivy index
+    modules, out = modules_after("search", "Caofeidian", "--json")
+    assert json.loads(out)["hits"] and "tantivy" in modules
+    assert sorted(m for m in modules if m.startswith("whoosh.") and not m.startswith("whoosh.lang")) == []
+
+
 def test_an_unknown_command_is_one_line_naming_the_known_ones(capsys):
     from jjj_brief.cli import main
 

@@ -259,9 +259,10 @@ def test_two_in_memory_index_builds_at_once_do_not_collide():
 
     script = (
         "from jjj_brief.search import index\n"
+        "from jjj_brief.search.whoosh_engine import PrivateRamStorage\n"
         "s = index.collect_sources()\n"
         "for _ in range(3):\n"
-        "    index.build_generation(index.PrivateRamStorage(), index.all_documents(s))\n"
+        "    index.build_generation(PrivateRamStorage(), index.all_documents(s))\n"
     )
     procs = [
         subprocess.Popen([sys.executable, "-c", script], env=cli_env(), stderr=subprocess.PIPE, text=True)

@@ -30,7 +30,6 @@ from jjj_brief.search.documents import (
 from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.glossary_terms import glossary_phrases
 from jjj_brief.search.sources import ImportFiles
-from jjj_brief.search.whoosh_engine import PrivateRamStorage, WhooshStore
 
 Progress = Callable[[int, int], None]
 
@@ -45,7 +44,16 @@ def store_for(engine: str) -> Any:
         from jjj_brief.search.tantivy_engine import TantivyStore
 
         return TantivyStore
+    from jjj_brief.search.whoosh_engine import WhooshStore  # Whoosh too: a tantivy index never imports it
+
     return WhooshStore
+
+
+def _private_ram(storage: Any) -> bool:
+    """A Whoosh storage object kept in memory (given only by Whoosh callers: imported then)."""
+    from jjj_brief.search.whoosh_engine import PrivateRamStorage
+
+    return isinstance(storage, PrivateRamStorage)
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -145,7 +153,7 @@ def build_generation(
     folder: Path | None
     if storage is None or isinstance(storage, Path):
         folder = storage
-    elif isinstance(storage, PrivateRamStorage) or not hasattr(storage, "folder"):
+    elif not hasattr(storage, "folder") or _private_ram(storage):
         folder = None
     else:
         folder = Path(storage.folder)

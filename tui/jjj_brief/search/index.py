@@ -47,8 +47,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.filedb.filestore import FileStorage
-
 from jjj_brief import paths
 from jjj_brief.corpus import Corpus
 from jjj_brief.paths import LibraryPaths
@@ -80,7 +78,6 @@ from jjj_brief.search.sources import (
     glossary_spellings,
     imports_stamp,
 )
-from jjj_brief.search.whoosh_engine import PrivateRamStorage
 from jjj_brief.storage import file_lock, fsync_dir
 
 # The index's public face: the lifecycle lives here, its parts in search.sources (what is
@@ -95,7 +92,6 @@ __all__ = [
     "IndexManager",
     "IndexStatus",
     "IndexUnavailable",
-    "PrivateRamStorage",
     "Progress",
     "Sources",
     "all_documents",
@@ -269,7 +265,11 @@ class IndexManager:
     def _build_memory(self, sources, base, progress, setting) -> Generation:
         engine = choose_engine(sources.estimated_passages(), setting)
         files, stamp = sources.import_files(), imports_stamp(sources.where.imports)
-        target = PrivateRamStorage() if engine == "whoosh" else None
+        target = None
+        if engine == "whoosh":  # Whoosh is imported only when it is the engine
+            from jjj_brief.search.whoosh_engine import PrivateRamStorage
+
+            target = PrivateRamStorage()
         aliases = glossary_spellings(sources.briefings)
         index, vocab = build_generation(
             target,
@@ -390,7 +390,11 @@ class IndexManager:
             files = sources.import_files()
             total = sources.estimated_passages()
             engine = engine or choose_engine(total, setting)
-            target: Any = temp if engine != "whoosh" else FileStorage(str(temp))
+            target: Any = temp
+            if engine == "whoosh":
+                from whoosh.filedb.filestore import FileStorage
+
+                target = FileStorage(str(temp))
             aliases = glossary_spellings(sources.briefings)
             index, vocab = build_generation(
                 target, all_documents(sources), total=total, progress=progress, engine=engine, aliases=aliases

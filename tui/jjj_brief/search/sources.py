@@ -21,6 +21,7 @@ from jjj_brief.search.analyzer import (
     surfaces_of,
 )
 from jjj_brief.search.documents import (
+    CROSS_ARTICLE_COLLECTION,
     SCHEMA_VERSION,
     Doc,
     article_documents,
@@ -217,8 +218,16 @@ class Sources:
         return digest.hexdigest()[:32]
 
     def collection_size(self) -> int:
-        """Articles in the collection (seeds plus stored imports), no import read."""
-        return len(self.seeds) + len(self.import_files())
+        """Articles in the collection (seeds plus stored imports), no import read.
+
+        Callers only compare it with :data:`CROSS_ARTICLE_COLLECTION` (figures flagged
+        across a small collection): past that many imports the seeds are not counted
+        unless already loaded, since counting them parses the seed catalog (YAML and
+        pydantic: most of the cost of adding one import to a large index)."""
+        imported = len(self.import_files())
+        if self._seeds is None and imported > CROSS_ARTICLE_COLLECTION:
+            return imported
+        return len(self.seeds) + imported
 
     def estimated_passages(self) -> int:
         """Seed passages plus the imports' line counts (an upper bound): no import is read."""
