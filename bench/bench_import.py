@@ -89,7 +89,7 @@ def peak_memory(name: str) -> float:
     """
     code = (
         "import sys, tracemalloc; sys.path.insert(0, %r); import bench_import as b; from jjj_brief import formats;"
-        "import pypdf, lxml.html, docx, ebooklib, justext; s, raw = b.samples()[%r]; formats.extract(s, raw);"
+        "import pypdf, lxml.html, docx, justext; s, raw = b.samples()[%r]; formats.extract(s, raw);"
         "tracemalloc.start(); formats.extract(s, raw); print(tracemalloc.get_traced_memory()[1] / 2**20)"
     ) % (str(ROOT / "bench"), name)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)

@@ -452,3 +452,34 @@ def test_an_html_title_loses_the_site_name_the_h1_leaves_out(page_title, heading
 
     page = html_page(f"<h1>{heading}</h1><p>{AIR}</p>", f"<title>{page_title}</title>")
     assert formats.extract(".html", page.encode()).title == expected
+
+
+def test_an_epub2_with_escaped_hrefs_and_a_missing_chapter_imports_what_it_has(tmp_path, capsys):
+    import zipfile
+
+    opf = """<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Escaped book</dc:title>
+<dc:creator>Li Si</dc:creator><dc:date>2022</dc:date></metadata>
+<manifest><item id="a" href="Text/chapter%20one.xhtml" media-type="application/xhtml+xml"/>
+<item id="gone" href="Text/gone.xhtml" media-type="application/xhtml+xml"/>
+<item id="pic" href="Images/cover.jpg" media-type="image/jpeg"/></manifest>
+<spine><itemref idref="pic"/><itemref idref="gone"/><itemref idref="a"/></spine></package>"""
+    container = (
+        '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+        '<rootfile full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>'
+    )
+    chapter = '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Escaped chapter text.</p></body></html>'
+    source = tmp_path / "escaped.epub"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+        archive.writestr("META-INF/container.xml", container)
+        archive.writestr("content.opf", opf)
+        archive.writestr("Text/chapter one.xhtml", chapter)
+        archive.writestr("Images/cover.jpg", b"\xff\xd8 not read")
+    code, report = run_json(capsys, "import", str(source))
+    assert code == 0, report
+    [result] = report["results"]
+    assert "1 chapter file(s) its reading order names are missing" in result["message"]
+    article = imported(result["id"])
+    assert (article.title, article.byline, article.date) == ("Escaped book", ["Li Si"], "2022")
+    assert article.text == "Escaped chapter text.\n" and article.provenance["chapters"] == 1

@@ -7,7 +7,7 @@ offset where each page (PDF) or chapter (EPUB) starts, with its printed label â€
 citation can say ``p. 12``. A file that cannot be imported raises :class:`Refused` with one
 line saying why (encrypted, scanned, corrupt, a zip bomb, ...).
 
-The libraries (pypdf, lxml + jusText, python-docx, EbookLib) are imported only when a file
+The libraries (pypdf, lxml + jusText, python-docx; EPUB with zipfile + lxml) are imported only when a file
 of their format is read, so commands that never import documents do not pay for them.
 """
 
@@ -139,7 +139,7 @@ def _short(exc: Exception) -> str:
 class _quiet_libraries:
     """pypdf and friends log warnings about every odd object; the user gets one line from us."""
 
-    NAMES = ("pypdf", "ebooklib", "docx", "justext")
+    NAMES = ("pypdf", "docx", "justext")
 
     def __enter__(self) -> None:
         self._levels = [(logging.getLogger(n), logging.getLogger(n).level) for n in self.NAMES]
