@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jjj_brief.errors import UserError
 from jjj_brief.team.config import TeamConfig, redact, team_config
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import psycopg
     from psycopg_pool import ConnectionPool
 
+T = TypeVar("T")
 CONNECT_TIMEOUT = 5  # seconds for one connection attempt
 POOL_MAX = 4
 POOL_TIMEOUT = 10.0  # seconds to wait for a free pooled connection
@@ -73,6 +74,15 @@ class Team:
         self.config = config
         self._pools: dict[str, ConnectionPool] = {}
         self._lock = threading.Lock()
+        self._kept: dict[str, Any] = {}  # what is built once per configuration (the search generation)
+        self._kept_lock = threading.Lock()
+
+    def kept(self, name: str, build: Callable[[], T]) -> T:
+        """``build()``'s result, made once for this configuration's pools."""
+        with self._kept_lock:
+            if name not in self._kept:
+                self._kept[name] = build()
+            return self._kept[name]
 
     def _pool(self, role: str) -> ConnectionPool:
         from psycopg_pool import ConnectionPool

@@ -18,7 +18,6 @@ search: counts stop at :data:`COUNT_LIMIT` and are then reported as inexact.
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -329,25 +328,20 @@ class PgGeneration:
         return None
 
 
-_GENERATIONS: dict[Any, tuple[PgGeneration, QueryContext]] = {}
-_GENERATIONS_LOCK = threading.Lock()
-
-
 def team_generation() -> tuple[PgGeneration, QueryContext]:
-    """The team database as a search generation, with its query context (one per configuration)."""
+    """The team database as a search generation, with its query context (kept by the
+    process's :class:`~jjj_brief.team.connection.Team`: one per configuration)."""
     from jjj_brief.team.connection import team
 
     current = team()
-    with _GENERATIONS_LOCK:
-        found = _GENERATIONS.get(current.config)
-        if found is None or found[0].index.team is not current:
-            index = PgIndex(current)
-            generation = PgGeneration(index)
-            context = QueryContext.build(index.aliases, [], index.resolve_article)
-            context.vocabulary = TeamVocabulary(index)
-            found = (generation, context)
-            _GENERATIONS[current.config] = found
-        return found
+
+    def build() -> tuple[PgGeneration, QueryContext]:
+        index = PgIndex(current)
+        context = QueryContext.build(index.aliases, [], index.resolve_article)
+        context.vocabulary = TeamVocabulary(index)
+        return PgGeneration(index), context
+
+    return current.kept("search generation", build)
 
 
 def team_index_status() -> IndexStatus:
