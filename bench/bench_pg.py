@@ -150,7 +150,7 @@ def prepare(first: int, count: int) -> tuple[list[tuple], list[tuple], Counter, 
 INDEXES_SQL = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('passages', 'figures')"
 
 
-def replicate(url: str, copies: int) -> float:
+def replicate(url: str, copies: int, tag: str = "") -> float:
     """Copy every article, passage and figure ``copies - 1`` times inside the server (new
     ids, article ids suffixed ``-cK``), counts multiplied: a collection ``copies`` times
     larger with the same distribution of words, without the Python analysis per article."""
@@ -163,16 +163,16 @@ def replicate(url: str, copies: int) -> float:
         top = conn.execute("SELECT max(id) FROM passages").fetchone()[0]
         conn.execute(
             "INSERT INTO articles (id, source, file, title, outlet, date, text, record, import_key) "
-            "SELECT a.id || '-c' || k, a.source, a.file, a.title, a.outlet, a.date, a.text, a.record, a.import_key "
+            "SELECT a.id || '-' || %s || 'c' || k, a.source, a.file, a.title, a.outlet, a.date, a.text, a.record, a.import_key "
             "FROM articles a, generate_series(1, %s) k",
-            (copies - 1,),
+            (tag, copies - 1),
         )
         columns = [c for c in PASSAGE_COLUMNS if c not in ("id", "article", "source_article")]
         conn.execute(
             f"INSERT INTO passages (id, article, source_article, {', '.join(columns)}) OVERRIDING SYSTEM VALUE "
-            f"SELECT p.id + k * %s, p.article || '-c' || k, p.source_article || '-c' || k, "
+            f"SELECT p.id + k * %s, p.article || '-' || %s || 'c' || k, p.source_article || '-' || %s || 'c' || k, "
             f"{', '.join('p.' + c for c in columns)} FROM passages p, generate_series(1, %s) k",
-            (top, copies - 1),
+            (top, tag, tag, copies - 1),
         )
         conn.execute(
             "INSERT INTO figures (passage, value, tolerance, unit, likely) "
@@ -237,6 +237,7 @@ def load(
     article_bytes: int,
     copies: int = 1,
     on_base: Callable[[dict], None] | None = None,
+    stage: int = 1,
 ) -> dict:
     """Generate and import ``n`` articles (then copy them ``copies`` times in all); with
     ``on_base``, the database at ``n`` articles (indexed) is handed to it first."""
@@ -302,13 +303,18 @@ def load(
     replicate_s = 0.0
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO team_settings (key, value) VALUES ('aliases', %s)", (json.dumps(_aliases()),))
-    if copies > 1 and on_base is not None:  # search at the generated size first
-        base = finish(url, indexes, 1, load_s)
+    done = 1
+    if copies > 1 and on_base is not None:  # search at the generated size (or x``stage``) first
+        if stage > 1:
+            log(f"  postgres: rows in after {load_s:.0f} s; copying them x{stage} inside the server")
+            replicate_s += replicate(url, stage, "a")
+            done = stage
+        base = finish(url, indexes, done, load_s + replicate_s)
         on_base(
             {
                 **base,
-                "articles": n,
-                "replicate_s": 0.0,
+                "articles": n * done,
+                "replicate_s": replicate_s,
                 "search_index": kind,
                 "load_s": load_s,
                 "copy_s": copy_s,
@@ -316,8 +322,10 @@ def load(
                 "total_s": load_s + base["index_s"] + base["champions_s"],
                 "client_cpu_s": time.process_time() - cpu,
                 "workers_cpu_s": workers_cpu,
-                "articles_per_s": n / (load_s + base["index_s"] + base["champions_s"]),
-                "server_articles_per_s": n / (copy_s + counts_s + base["index_s"] + base["champions_s"]),
+                "articles_per_s": n / load_s,
+                "server_articles_per_s": n
+                * done
+                / (copy_s + counts_s + replicate_s + base["index_s"] + base["champions_s"]),
             }
         )
         with psycopg.connect(url, autocommit=True) as conn:
@@ -325,9 +333,9 @@ def load(
                 conn.execute(f"DROP INDEX {name}")
             conn.execute("UPDATE search_terms SET champions = NULL")
             conn.execute("TRUNCATE search_champions")
-    if copies > 1:
-        log(f"  postgres: rows in after {load_s:.0f} s; copying them x{copies} inside the server")
-        replicate_s = replicate(url, copies)
+    if copies > done:
+        log(f"  postgres: copying x{copies // done} more inside the server")
+        replicate_s += replicate(url, copies // done, "b")
     built = finish(url, indexes, copies, load_s + replicate_s)
     index_s, champions_s = built["index_s"], built["champions_s"]
     sizes, database = built["sizes"], built["database"]
@@ -607,6 +615,13 @@ def main() -> None:
         help="with --copies: also measure search at the generated size, before copying",
     )
     parser.add_argument(
+        "--stage",
+        type=int,
+        default=1,
+        help="with --search-base: copy the generated articles this many times in all before that search "
+        "(a divisor of --copies)",
+    )
+    parser.add_argument(
         "--exhaustive-rounds",
         type=int,
         default=2,
@@ -657,7 +672,7 @@ def main() -> None:
                 search = measure(engines(url, None), args.rounds, args.exhaustive_rounds)
                 results.append(
                     {
-                        "articles": n,
+                        "articles": loaded["articles"],
                         "generated": n,
                         "article_bytes": args.article_bytes,
                         "load": loaded,
@@ -680,6 +695,7 @@ def main() -> None:
                     args.article_bytes,
                     args.copies,
                     on_base=base if args.search_base else None,
+                    stage=args.stage,
                 )
             log(f"  {loaded['articles_per_s']:,.0f} articles/s end to end")
             tantivy = None
