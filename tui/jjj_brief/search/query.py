@@ -17,6 +17,7 @@
 ``value:4e12..5e12``   figures with a value in the range; ``unit:yuan`` narrows
                        (alone: any figure in that unit)
 ``sort:date``          oldest first; ``sort:-date`` newest first; ``sort:relevance``
+                       (either way, what has no date, briefing items, comes after)
 =====================  =====================================================
 
 Natural queries: when the strict query (every concept) finds fewer hits than a page,
