@@ -40,14 +40,18 @@ def use_glossary_terms(node: q.Node | None, phrases: frozenset[tuple[str, ...]])
     """``node`` with every body phrase in ``phrases`` replaced by its glossary term."""
     if node is None or not phrases:
         return node
+    return _with_terms(node, phrases)
+
+
+def _with_terms(node: q.Node, phrases: frozenset[tuple[str, ...]]) -> q.Node:
     if isinstance(node, q.Phrase):
         if node.field == "body" and tuple(node.words) in phrases:
             return q.Term(node.field, glossary_term(node.words))
         return node
     if isinstance(node, (q.And, q.Or)):
-        return replace(node, children=tuple(use_glossary_terms(c, phrases) for c in node.children))
+        return replace(node, children=tuple(_with_terms(c, phrases) for c in node.children))
     if isinstance(node, q.AtLeast):
-        return replace(node, children=tuple(use_glossary_terms(c, phrases) for c in node.children))
+        return replace(node, children=tuple(_with_terms(c, phrases) for c in node.children))
     if isinstance(node, q.Not):
-        return q.Not(use_glossary_terms(node.child, phrases))
+        return q.Not(_with_terms(node.child, phrases))
     return node

@@ -246,7 +246,7 @@ def _value_filter(value: str, messages: list[str]) -> Clause | None:
 
 def _filter_clause(name: str, value: str, messages: list[str], context: QueryContext) -> Clause | None:
     if name == "outlet":
-        terms = [t for t in (surface_analysis(w)[0] for w in surface_words(value)) for t, _ in t]
+        terms = [term for word in surface_words(value) for term, _ in surface_analysis(word)[0]]
         if not terms:
             messages.append(f"outlet:{value} has no searchable words; ignored")
             return None
@@ -318,7 +318,8 @@ def _combine_operators(items: list, messages: list[str]) -> list[Clause]:
             clause.plain_word = None
         if pending_or and not clause.negated:
             left = clauses.pop()
-            subqueries = list(left.query.children) if getattr(left, "_or_group", False) else [left.query]
+            or_group = getattr(left, "_or_group", False)
+            subqueries = list(left.query.children) if or_group and isinstance(left.query, Or) else [left.query]
             merged = Clause(
                 Or((*subqueries, clause.query)),
                 f"{left.shown} OR {clause.shown}",

@@ -170,9 +170,10 @@ def figure_keys(figures: Iterable[StoredFigure]) -> list[str]:
     (for the figure's unit and for ``*``), and ``u:<unit>``."""
     keys: set[str] = set()
     for figure in figures:
-        units = ("*", _unit_key(figure.unit)) if figure.unit else ("*",)
-        if figure.unit:
-            keys.add(f"u:{units[1]}")
+        unit_key = _unit_key(figure.unit) if figure.unit else None
+        units: tuple[str, ...] = ("*", unit_key) if unit_key is not None else ("*",)
+        if unit_key is not None:
+            keys.add(f"u:{unit_key}")
         for value, tolerance in ((figure.value, figure.tolerance), (figure.likely, figure.likely_tolerance)):
             if value is None or value <= 0:
                 continue
