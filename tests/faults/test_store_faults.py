@@ -117,6 +117,32 @@ def test_full_disk_on_a_real_tiny_filesystem(tmp_path):
     record("store faults", attacks=3, faults=1, note="full disk: 600 KB tmpfs data dir during a note write")
 
 
+@pytest.mark.skipif(not CAN_MOUNT, reason="unshare -m / mount not permitted here")
+def test_an_export_on_a_full_disk_keeps_the_brief_already_there(tmp_path):
+    """Exports are written atomically: over an existing brief on a full disk the old brief stays
+    whole and the user gets one line (a plain overwrite would empty it first, then fail)."""
+    home, briefs = tmp_path / "home", tmp_path / "briefs"
+    home.mkdir()
+    briefs.mkdir()
+    target = briefs / "brief.html"
+    filler = f"dd if=/dev/zero of={briefs}/filler bs=1k count=4000 2>/dev/null || true"
+    first, _, full, listed = in_mount_namespace(
+        f"mount -t tmpfs -o size=256k tmpfs {briefs}",
+        cli_argv("export", "strategy-age", "--format", "html", "-o", str(target)),
+        ["sh", "-c", filler],
+        cli_argv("export", "xiongan", "--format", "html", "-o", str(target)),  # ~36 KB: does not fit
+        ["sh", "-c", f"cat {target}; ls -a {briefs}"],
+        env=cli_env(JJJ_BRIEF_HOME=str(home), FAULT_OUT=str(tmp_path / "out")),
+    )
+    assert first["returncode"] == 0, first["stderr"]
+    assert full["returncode"] == 1 and "Traceback" not in full["stderr"], full["stderr"]
+    assert len(full["stderr"].strip().splitlines()) == 1 and "No space left" in full["stderr"], full["stderr"]
+    page, _, names = listed["stdout"].rpartition("</html>\n")
+    assert page.startswith("<!DOCTYPE html>") and "How long the coordinated development" in page, "the old brief, whole"
+    assert sorted(names.split()) == [".", "..", "brief.html", "filler"], "no temporary file left behind"
+    record("store faults", attacks=2, faults=1, lost=0, note="full disk during an export over an existing brief")
+
+
 def _corrupt(path: Path, how: str) -> None:
     data = bytearray(path.read_bytes())
     if how == "header":
