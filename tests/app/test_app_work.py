@@ -430,3 +430,45 @@ async def test_bookmarks_saved_searches_and_claims_are_in_the_palette(make_app, 
             if opened[0] == "article":
                 assert app.history.current.offset == 1237, "the article opens at the bookmarked place"
         await wait_for(pilot, lambda: "your verdict" in screen_text(app).lower(), timeout=15)
+
+
+def _line_of(document, offset: int) -> tuple[int, int]:
+    """(document line, column) where article ``offset`` is drawn."""
+    for y in range(document._heights.total):
+        found = document._locate(y)
+        if found is None or document._blocks[found[0]].start is None:
+            continue
+        index, within = found
+        start, end = document._line_span(index, within)
+        base = document._blocks[index].start
+        if base + start <= offset < base + end:
+            return y, offset - base - start
+    raise AssertionError(f"offset {offset} is not drawn")
+
+
+@pilot_test
+async def test_selected_text_is_highlighted_with_a_note(make_app):
+    """Text selected with the mouse, then h: the highlight covers exactly the selected words."""
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_figure(app, pilot, XINHUA, NINE_YEARS, "9 years")
+        text = app.reader.article.text
+        start = text.index("a heavy report card")
+        end = start + len("a heavy report card")
+        document = app.reader.document
+        _line_of(document, end)  # lays the lines out up to there (wrapped as they are drawn)
+        await pilot.pause()
+        (y0, x0), (y1, x1) = _line_of(document, start), _line_of(document, end - 1)
+        app.screen.selections = {document: Selection(Offset(x0, y0), Offset(x1 + 1, y1))}  # as a mouse drag
+        await pilot.pause()
+        assert document.selected_span() == (start, end)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
+        assert app.screen.quote == "a heavy report card"
+        await pilot.press(*"a selection", "enter")
+        await wait_for(pilot, lambda: len(app.work_store.notes()) == 1)
+        (note,) = app.work_store.notes()
+        assert (note.anchor.start, note.anchor.end, note.text) == (start, end, "a selection")
