@@ -339,6 +339,9 @@ def test_chinese_titles_give_readable_unique_ids(tmp_path, capsys):
     assert code == 0
     assert [r["id"] for r in report["results"]] == ["jing-jin-ji-xie-tong-fa-zhan", "jing-jin-ji-xie-tong-fa-zhan-2"]
     assert imported("jing-jin-ji-xie-tong-fa-zhan").language == "zh"
+    assert main(["articles"]) == 0
+    listing = capsys.readouterr().out
+    assert "jing-jin-ji-xie-tong-fa-zhan  (imported) ·  (unknown) · 10 characters · 1 paragraphs" in listing
 
 
 def test_dry_run_json_says_what_each_file_would_become_and_stores_nothing(tmp_path, capsys):

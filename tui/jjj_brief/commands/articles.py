@@ -18,23 +18,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = [article.summary() for article in load_corpus()]
+    articles = list(load_corpus())
+    rows = [article.summary() for article in articles]
     if args.json:
         emit_json({"articles": rows})
         return 0
     console = stdout_console()
-    for row in rows:
-        console.print(_listing(row), soft_wrap=False)
+    for article, row in zip(articles, rows, strict=True):
+        # Chinese has no spaces to count words by: its size is in characters, as import says
+        size = f"{len(article.text):,} characters" if row["language"] == "zh" else f"{row['words']} words"
+        console.print(_listing(row, size), soft_wrap=False)
     console.print(Text("* date partly or wholly inferred: see --json date_note", style="dim"))
     return 0
 
 
-def _listing(row: dict) -> Text:
+def _listing(row: dict, size: str) -> Text:
     date = f"{row['date']}{'*' if row['date_inferred'] else ''} ({row['date_precision']})"
     repeats = f", {row['repeated_paragraphs']} repeated" if row["repeated_paragraphs"] else ""
     line = Text()
     line.append(one_line(row["id"]), style="bold")
-    line.append(f"  {one_line(row['outlet'])} · {date} · {row['words']} words · ")
+    line.append(f"  {one_line(row['outlet'])} · {date} · {size} · ")
     line.append(f"{row['paragraphs']} paragraphs{repeats}\n")
     line.append(f"    {one_line(row['title'])}", style="italic")
     return line
