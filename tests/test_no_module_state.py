@@ -90,7 +90,6 @@ CONSTANTS: dict[str, set[str]] = {
 PENDING: dict[str, set[str]] = {
     "search.analyzer": {"_RECENT", "_GLOSSARY"},  # perf12: the analyzer's caches
     "text_rules": {"_INDEX_FORMS"},  # perf12: surface token -> index terms cache (the build's hot loop)
-    "import_batch": {"_BATCH"},  # perf12: this thread's import options (threading.local)
     "paths": {"STORAGE_WARNINGS"},  # core15: the once-per-process storage warnings sink
     "team.connection": {"_TEAM", "_TEAM_LOCK"},  # pg19a: the team database pool
     "team.search": {"_GENERATIONS", "_GENERATIONS_LOCK"},  # pg19a: PostgreSQL search generations

@@ -1,13 +1,14 @@
-"""A batch of imports: its options, the outcome of each file, and the durable writes of
-its stored files (per chunk for a large batch, see :class:`_ChunkedWrites`)."""
+"""A batch of imports (:class:`Batch`): its options, the outcome of each file, and the
+durable writes of its stored files (per chunk for a large batch, see :class:`_ChunkedWrites`)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.storage import fsync_dir
@@ -21,10 +22,10 @@ class ImportOutcome:
     status: str  # "imported", "unchanged", "refused", "removed"; "would-import" in a dry run
     id: str | None = None
     message: str | None = None
-    details: dict | None = None  # what the file became (title, format, size, sha256, pages, ...)
+    details: dict[str, Any] | None = None  # what the file became (title, format, size, sha256, pages, ...)
 
-    def to_dict(self) -> dict:
-        out: dict = {"path": self.path, "status": self.status, "id": self.id, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "status": self.status, "id": self.id, "message": self.message}
         if self.details:
             out.update(self.details)
         return out
@@ -40,13 +41,6 @@ class ImportOptions:
 
 
 # ---------------------------------------------------------------- adding and removing
-
-
-_BATCH = threading.local()  # this thread's batch options (two threads may import at once)
-
-
-def _options() -> ImportOptions:
-    return getattr(_BATCH, "options", None) or ImportOptions()
 
 
 CHUNKED_FROM = 32  # files in a batch from which stored files are made durable per chunk
@@ -129,10 +123,19 @@ class _ChunkedWrites:
                 outcome.message = f"{outcome.path}: cannot store it in {path.parent} ({exc.strerror or exc})"
 
 
-def _write(path: Path, data: str | bytes) -> None:
-    """Store one file of an import: per chunk in a large batch, else atomically at once."""
-    chunked = getattr(_BATCH, "writes", None)
-    if chunked is not None:
-        chunked.write(path, data)
-    else:
-        paths.atomic_write(path, data)
+@dataclass
+class Batch:
+    """One batch being imported: its options, its chunked writes (a large batch) and the
+    page progress of the file being read. Made by ``add_files`` and handed down the calls
+    that store the batch (so two threads importing at once never share one)."""
+
+    options: ImportOptions = field(default_factory=ImportOptions)
+    writes: _ChunkedWrites | None = None
+    on_page: Callable[[int, int], None] | None = None
+
+    def write(self, path: Path, data: str | bytes) -> None:
+        """Store one file of an import: per chunk in a large batch, else atomically at once."""
+        if self.writes is not None:
+            self.writes.write(path, data)
+        else:
+            paths.atomic_write(path, data)

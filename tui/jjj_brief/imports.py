@@ -21,17 +21,16 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jjj_brief import formats, paths
 from jjj_brief.corpus import UserError
 from jjj_brief.import_batch import (
-    _BATCH,
     CHUNKED_FROM,
+    Batch,
     ImportOptions,
     ImportOutcome,
     _ChunkedWrites,
-    _options,
-    _write,
 )
 from jjj_brief.import_ids import readable_id
 from jjj_brief.import_store import (
@@ -110,44 +109,41 @@ def add_files(
     options = options or ImportOptions()
     if options.keep_originals is None:
         options.keep_originals = keep_originals_setting()
-    _BATCH.options = options
+    batch = Batch(options)
+    if options.dry_run:
+        return _add_all(expand_paths(given), imports_dir(), progress, batch)
+    folder = _writable_imports_dir()
     try:
-        if options.dry_run:
-            return _add_all(expand_paths(given), imports_dir(), progress)
-        folder = _writable_imports_dir()
-        try:
-            with file_lock(folder / ".import.lock", IMPORT_LOCK_WAIT):
-                _remove_stale_temporaries(folder)
-                return _add_all(expand_paths(given), folder, progress)
-        except TimeoutError:
-            raise UserError(
-                f"another import into {folder} has been running for over {IMPORT_LOCK_WAIT:g} s; "
-                "nothing was imported: try again when it has finished"
-            ) from None
-    finally:
-        _BATCH.options = None
+        with file_lock(folder / ".import.lock", IMPORT_LOCK_WAIT):
+            _remove_stale_temporaries(folder)
+            return _add_all(expand_paths(given), folder, progress, batch)
+    except TimeoutError:
+        raise UserError(
+            f"another import into {folder} has been running for over {IMPORT_LOCK_WAIT:g} s; "
+            "nothing was imported: try again when it has finished"
+        ) from None
 
 
-def _add_all(files: list[Path], folder: Path, progress: Progress | None) -> list[ImportOutcome]:
+def _add_all(files: list[Path], folder: Path, progress: Progress | None, batch: Batch) -> list[ImportOutcome]:
     known = stored_hashes()
     taken = _taken_ids()
     outcomes = []
-    chunked = _ChunkedWrites() if len(files) >= CHUNKED_FROM and not _options().dry_run else None
-    _BATCH.writes = chunked
+    chunked = _ChunkedWrites() if len(files) >= CHUNKED_FROM and not batch.options.dry_run else None
+    batch.writes = chunked
     try:
         for done, path in enumerate(files, 1):
-            _BATCH.on_page = _page_progress(progress, done - 1, len(files), str(path))
-            outcome = _add_one(path, folder, known, taken)
+            batch.on_page = _page_progress(progress, done - 1, len(files), str(path))
+            outcome = _add_one(path, folder, known, taken, batch)
             outcomes.append(outcome)
             if chunked is not None:
                 chunked.written(outcome)
             if progress is not None:
                 progress(done, len(files), str(path))
     finally:
-        _BATCH.writes = _BATCH.on_page = None
+        batch.writes = batch.on_page = None
         if chunked is not None:
             chunked.flush()
-        if not _options().dry_run and any(outcome.status == "imported" for outcome in outcomes):
+        if not batch.options.dry_run and any(outcome.status == "imported" for outcome in outcomes):
             bump_generation(folder)
             _remember_headers(folder, outcomes)
     return outcomes
@@ -181,7 +177,7 @@ def _remember_headers(folder: Path, outcomes: list[ImportOutcome]) -> None:
     _write_cache_file(catalog, json.dumps(cached))
 
 
-def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -> ImportOutcome:
+def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str], batch: Batch) -> ImportOutcome:
     shown = str(path)
     if path.suffix.lower() not in SUFFIXES:
         return ImportOutcome(
@@ -201,7 +197,7 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
     if digest in known:
         return ImportOutcome(shown, "unchanged", known[digest], f"{shown}: already imported as {known[digest]}")
     if formats.handles(path.suffix):
-        return _add_document(path, raw, digest, folder, known, taken)
+        return _add_document(path, raw, digest, folder, known, taken, batch)
     wide = _wide_encoding(raw)
     if wide:
         return ImportOutcome(
@@ -234,16 +230,16 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str]) -
         "imported_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         **meta_extra,
     }
-    return _store(path, raw, meta, text, folder, known, taken, [note] if note else [])
+    return _store(path, raw, meta, text, folder, known, taken, [note] if note else [], batch)
 
 
 def _add_document(
-    path: Path, raw: bytes, digest: str, folder: Path, known: dict[str, str], taken: set[str]
+    path: Path, raw: bytes, digest: str, folder: Path, known: dict[str, str], taken: set[str], batch: Batch
 ) -> ImportOutcome:
     """A PDF, HTML, DOCX or EPUB file: its text and metadata through :mod:`jjj_brief.formats`."""
     shown = str(path)
     try:
-        found = formats.extract(path.suffix, raw, getattr(_BATCH, "on_page", None))
+        found = formats.extract(path.suffix, raw, batch.on_page)
     except formats.Refused as exc:
         return ImportOutcome(shown, "refused", message=f"{shown}: {exc}")
     title = _clip(found.title) or _first_line(found.text) or path.stem
@@ -264,7 +260,7 @@ def _add_document(
         "pages": found.pages,
         "chapters": found.chapters,
     }
-    return _store(path, raw, meta, found.text, folder, known, taken, found.notes)
+    return _store(path, raw, meta, found.text, folder, known, taken, found.notes, batch)
 
 
 def _clip(value: str | None, limit: int = 300) -> str | None:
@@ -274,16 +270,17 @@ def _clip(value: str | None, limit: int = 300) -> str | None:
 def _store(
     path: Path,
     raw: bytes,
-    meta: dict,
+    meta: dict[str, Any],
     text: str,
     folder: Path,
     known: dict[str, str],
     taken: set[str],
     notes: list[str],
+    batch: Batch,
 ) -> ImportOutcome:
     """Write one import (and its original bytes unless hash-only), or only say what it would be."""
     shown = str(path)
-    options = _options()
+    options = batch.options
     meta.setdefault("source_format", _format_name(path))
     meta["size"] = len(raw)
     meta["language"] = guess_language(text)
@@ -305,14 +302,13 @@ def _store(
             kept = folder / ORIGINALS
             kept.mkdir(exist_ok=True)
             if not (kept / original_name).exists():
-                _write(kept / original_name, raw)
+                batch.write(kept / original_name, raw)
                 written = kept / original_name
         payload = HEADER_PREFIX + json.dumps(meta, ensure_ascii=True) + "\n" + text
-        _write(folder / f"{article_id}.txt", payload)
+        batch.write(folder / f"{article_id}.txt", payload)
     except OSError as exc:  # a full disk: this file is not stored (no half file); say so
-        chunked = getattr(_BATCH, "writes", None)
-        if chunked is not None:
-            chunked.discard_unclaimed()  # its original's temporary file too
+        if batch.writes is not None:
+            batch.writes.discard_unclaimed()  # its original's temporary file too
         if written is not None:
             written.unlink(missing_ok=True)
         reason = exc.strerror or exc
@@ -328,7 +324,7 @@ def _format_name(path: Path) -> str:
     )
 
 
-def _details(meta: dict, text: str) -> dict:
+def _details(meta: dict[str, Any], text: str) -> dict[str, Any]:
     keys = (
         "title",
         "outlet",
@@ -387,7 +383,7 @@ def remove(article_id: str) -> ImportOutcome:
     return ImportOutcome(str(target), "removed", article_id.strip().lower())
 
 
-def _drop_unshared_original(folder: Path, meta: dict) -> None:
+def _drop_unshared_original(folder: Path, meta: dict[str, Any]) -> None:
     """Delete the kept original bytes of a removed import unless another import has the same."""
     kept = meta.get("kept_original")
     if not isinstance(kept, str) or not re.fullmatch(rf"{ORIGINALS}/[0-9a-f]{{64}}\.[a-z0-9]+", kept):
