@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from typing import Any
 
 import yaml
 
@@ -50,7 +51,7 @@ class _StringsLoader(yaml.SafeLoader):
     ``yes`` as True and ``190:20:30`` as 685230). An explicit tag it does not know
     (``!!python/object``) is still an error: that front matter is not used."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {}
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:

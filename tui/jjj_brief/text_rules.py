@@ -131,7 +131,7 @@ class AnalyzedToken:
 def stem(word: str) -> str:
     if any(ch.isdigit() for ch in word):
         return word
-    return porter_stem(word)
+    return str(porter_stem(word))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -169,17 +169,17 @@ def analyze_parts(surface: str) -> tuple[tuple[Part, ...], Pair | None]:
             return (), None
         return ((stem(word), word, 0, len(surface)),), None
     parts: list[Part] = []
-    folded: list[str] = []
+    words: list[str] = []
     at = 0
     for piece in _HYPHEN_SPLIT.split(surface):
         word = fold(piece)
-        folded.append(word)
+        words.append(word)
         if word and word not in STOP_WORDS:
             parts.append((stem(word), word, at, at + len(piece)))
         at += len(piece) + 1
     closed = None
-    if not all(w.replace(".", "").replace(",", "").isdigit() for w in folded):
-        joined = fold("".join(folded))
+    if not all(w.replace(".", "").replace(",", "").isdigit() for w in words):
+        joined = fold("".join(words))
         if joined:
             closed = (stem(joined), joined)
     return tuple(parts), closed
@@ -242,7 +242,7 @@ def term_positions(
             pos += len(run)
         if nxt == n:
             break
-        parts, closed = forms[nxt]  # type: ignore[misc]
+        parts, closed = forms[nxt]  # type: ignore[misc, str-unpack]
         first = pos
         for term in parts:
             out.append((term, pos))
@@ -301,7 +301,7 @@ def words_key(text: str) -> str:
     ``Beijing-Tianjin-Hebei``, ``Beijing, Tianjin and Hebei`` and ``beijing tianjin hebei``
     share a key; so do ``Xiong’an`` and ``Xiongan``. Used to match glossary aliases.
     """
-    out = []
+    out: list[str] = []
     for surface in surface_words(text):
         parts, closed = surface_analysis(surface)
         out.extend(term for term, _ in (parts or ((closed,) if closed else ())))

@@ -119,11 +119,11 @@ def _glossary_starts(by_pos: list[str], extra: dict[int, list[str]]) -> list[tup
     for pos, others in extra.items():  # a closed form first, then anything after it
         if pos < end:
             for first in others:
-                by_second = table.get(first)
-                if by_second is not None:
+                found_second = table.get(first)
+                if found_second is not None:
                     for second in (by_pos[pos + 1], *extra.get(pos + 1, ())):
-                        if second in by_second:
-                            found.append((pos, by_second[second]))
+                        if second in found_second:
+                            found.append((pos, found_second[second]))
         if pos >= 1 and by_pos[pos - 1] in table:  # a plain term first, a closed form second
             by_second = table[by_pos[pos - 1]]
             found.extend((pos - 1, by_second[second]) for second in others if second in by_second)

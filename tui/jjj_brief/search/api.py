@@ -233,7 +233,7 @@ def _team_generation() -> tuple[Any, QueryContext]:
     return team_generation()
 
 
-class LazyVocabulary(Sequence):
+class LazyVocabulary(Sequence[str]):
     """The generation's sorted vocabulary, read from disk the first time a query needs it
     (prefixes, word families), not when a process opens the index."""
 

@@ -240,7 +240,7 @@ class IndexManager:
                 root = generation.folder.parent
                 if self._stamp(root) != self._current_stamp:
                     self.ensure()
-                    assert self.generation is not None
+            assert self.generation is not None
             return self.generation
 
     def discard(self) -> None:
@@ -439,7 +439,7 @@ def _sources_stamp(where: LibraryPaths) -> tuple:
     Adding, removing or atomically replacing a file (imports, briefings) changes its
     folder's mtime; then the next search re-checks the fingerprint and reconciles.
     """
-    stamp = []
+    stamp: list[int | None] = []
     for folder in (where.imports, where.briefings, where.seeds):
         try:
             stamp.append(folder.stat().st_mtime_ns)

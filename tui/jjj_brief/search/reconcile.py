@@ -78,7 +78,7 @@ def reconcile_imports(generation: Generation, sources: Sources, *, room: int | N
         raise IndexUnavailable("the search index is being updated by another jjj-brief; try again in a moment") from exc
 
 
-def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int | None) -> tuple[int, int]:
+def _reconcile(generation: Generation, sources: Sources, stamp: list[int | None], room: int | None) -> tuple[int, int]:
     sources.rescan_imports()  # the listing must follow the stamp it is recorded with
     wanted = sources.import_files(generation.import_files)
     wanted_keys = {entry[2] for entry in wanted.values()}
@@ -95,7 +95,7 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list, room: int 
         linked = _linked_articles(generation, sources)
 
         def docs() -> Iterator[Doc]:  # one import in memory at a time, however many are added
-            surfaces: Counter = Counter()
+            surfaces: Counter[str] = Counter()
             with open_cache(sources.where.search) as cache:
                 cache.forget(remove_keys)
                 for key, article in sources.iter_imports(add_files):
