@@ -134,8 +134,13 @@ class BriefApp(WorkActions, App[None]):
     #sidebar { width: 44; border-right: vkey $primary 40%; }
     #tree { height: 1fr; min-height: 6; }
     #search { height: 1fr; border-top: hkey $primary 40%; }
-    #sidebar.-searching #tree { height: 8; }
-    #sidebar.-searching #search { height: 1fr; }
+    /* Searching from Home: the results take the free main pane, at full height, beside the
+       tree (which keeps its height); with a view open they stay under the tree. */
+    #body.-results-wide #main { display: none; }
+    #body.-results-wide #sidebar { width: 1fr; layout: horizontal; }
+    #body.-results-wide #tree { width: 44; height: 1fr; }
+    Screen.-narrow #body.-results-wide #tree { width: 28; }
+    #body.-results-wide #search { width: 1fr; height: 1fr; border-top: none; border-left: vkey $primary 40%; }
     #main { width: 1fr; }
     Screen.-narrow #sidebar { width: 28; }
     #sidebar.-hidden { display: none; }
@@ -458,10 +463,13 @@ class BriefApp(WorkActions, App[None]):
         if widget is None or not sidebars:
             return  # a modal screen (help, palette) has the focus
         sidebar = sidebars.first()
-        if any(isinstance(node, SearchPane) for node in widget.ancestors_with_self):
+        searching = any(isinstance(node, SearchPane) for node in widget.ancestors_with_self)
+        if searching:
             sidebar.add_class("-searching")
         elif isinstance(widget, TopicTree):
             sidebar.remove_class("-searching")
+        # Home leaves the main pane free: the results use it (full width and height).
+        self.screen.query_one("#body").set_class(searching and self.showing(HomeView), "-results-wide")
         self.refresh_bindings()
 
     @on(Tree.NodeSelected, "#tree")
