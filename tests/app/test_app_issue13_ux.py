@@ -13,13 +13,10 @@ from textual import events
 
 from jjj_brief import figures as figure_layer
 from jjj_brief import imports
-from jjj_brief import search as search_layer
 from jjj_brief.app import main as app_main
 from jjj_brief.app.data import AppData
-from jjj_brief.app.home import HomeView
 from jjj_brief.app.messages import DataLoaded, OpenHit, ViewShown
 from jjj_brief.app.prepared import SUSPECT_MARK
-from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import TopicTree
 from jjj_brief.corpus import load_corpus
@@ -116,30 +113,6 @@ async def test_5_n_steps_through_mentions_and_the_status_counts_them(make_app):
         assert (start, end) == mentions[1]
         assert article.text[start:end] in ("Xiongan New Area", "Hebei Xiongan New Area", "Xiongan")
         assert f"match 2/{len(mentions)}" in screen_text(app)
-
-
-# ------------------------------------------------------------ 7. room for results
-@pilot_test
-async def test_7_results_take_the_free_main_pane_and_the_tree_keeps_its_height(make_app, shared_home):
-    search_layer.ensure_index()  # the shared home's index (built once for the app tests)
-    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
-    async with app.run_test(size=(160, 48), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.core.corpus_loaded and app.showing(HomeView))
-        tree = app.query_one(TopicTree)
-        tall = tree.size.height
-        await pilot.press("slash", *"tianjin port")
-        await wait_for(pilot, lambda: app.search_pane.shown_query == "tianjin port")
-        await pilot.pause(0.3)
-        results = app.search_pane.results
-        assert results.size.width > 100, "on Home the results use the main pane's width"
-        assert results.size.height > 30, "and its height"
-        assert tree.size.height >= tall - 1, "the tree is not squeezed"
-        await pilot.press("enter")  # a view opens: the results go back under the tree
-        await wait_for(pilot, lambda: app.showing(ReaderView) and app.reader.prepared is not None)
-        await pilot.press("slash")
-        await pilot.pause(0.3)
-        assert app.main.display and app.main.size.width > 80
-        assert tree.size.height > 12, "searching beside a view does not shrink the tree to 8 rows"
 
 
 # -------------------------------------------------------------- 8. suspect figures

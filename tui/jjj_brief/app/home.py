@@ -10,6 +10,7 @@ from jjj_brief.app import safe_text
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.app.view import View
+from jjj_brief.formatting import count
 
 
 class HomeView(View):
@@ -38,10 +39,13 @@ class HomeView(View):
     def _text(self) -> Text:
         data = self.data
         if data.corpus_loaded and data.briefings_loaded:
-            counts = Text(
-                f"{len(data.corpus):,} articles, {len(data.topics())} topics, {len(data.facts())} facts, "
-                f"{len(data.timeline())} timeline events."
-            )
+            parts = [
+                count(len(data.corpus), "article"),
+                count(len(data.topics()), "topic"),
+                count(len(data.facts()), "fact"),
+                count(len(data.timeline()), "timeline event"),
+            ]
+            counts = Text(", ".join(parts) + ".")
         else:  # not "0 topics" while the YAML is still being read
             counts = Text("Loading the articles and briefings…", style="italic dim")
         rows = [
@@ -56,7 +60,9 @@ class HomeView(View):
         problems = data.problems()
         if problems:
             rows.append(Text(""))
-            rows.append(Text(f"{len(problems)} problem(s) in the briefings (the valid part is loaded):", style=warning))
+            rows.append(
+                Text(f"{count(len(problems), 'problem')} in the briefings (the valid part is loaded):", style=warning)
+            )
             for problem in problems[:20]:
                 rows.append(safe_text.line(str(problem), style=warning, limit=200))
         for note in data.notes:

@@ -198,7 +198,7 @@ class BriefApp(WorkActions, App[None]):
         for warning in (self.store.warning, self.keymap_problem):
             if warning:
                 self.notify(warning, severity="warning", markup=False, timeout=10)
-        self.query_one(TopicTree).focus()
+        self.set_focus(self.query_one(TopicTree))  # now: a "/" typed at once is not undone later
         self.open_work_store()
         self._watch_imports()
         if self.core.briefings_loaded:
@@ -380,15 +380,17 @@ class BriefApp(WorkActions, App[None]):
         view = pane.view(view_type)
         if view.ready:
             return self._fill(view, location, take_focus=focus)
-        view.pending = (
-            location,
-            self.focused if focus else _NO_FOCUS,
-        )  # shown by the view's on_mount, once it is composed
+        if focus:
+            # Keys typed while the view is built go to the app's bindings (q quits), not to
+            # the search box or list the user is leaving.
+            self.screen.set_focus(None)
+        view.pending = (location, None if focus else _NO_FOCUS)  # shown by the view's on_mount
+        self._place_results()
         return True
 
     def show_pending(self, view: View, location: Location, focused: Widget | None) -> None:
         """A view built for ``location`` is composed: show it (unless the user went on); it
-        takes the focus unless the user moved it meanwhile (typing in the search box)."""
+        takes the focus unless the user moved it meanwhile (clicked the search box)."""
         if location == self.history.current or self.history.current is None:
             self._fill(view, location, take_focus=self.focused is focused, focused=focused)
 
@@ -403,6 +405,7 @@ class BriefApp(WorkActions, App[None]):
         self._set_top(view.heading(location), where)
         if take_focus:
             view.focus_view()
+        self._place_results()
         view.after_show(location)
         self.refresh_bindings()
         self.post_message(ViewShown(location))
@@ -454,23 +457,23 @@ class BriefApp(WorkActions, App[None]):
 
     # ---------------------------------------------------------------- messages
     def on_descendant_focus(self, event: object) -> None:
-        """Searching gives the search pane most of the sidebar; the tree gets it back on focus."""
-        widget = getattr(event, "widget", None)
+        if self._place_results():
+            self.refresh_bindings()
+
+    def _place_results(self) -> bool:
+        """Searching from Home (the main pane free): the results take the main pane's room, at
+        full height beside the tree; otherwise they sit under the tree. False while a modal
+        screen is on top or the app is shutting down."""
         try:
-            sidebars = self.screen.query("#sidebar")
+            bodies = self.screen.query("#body")
+            focused = self.focused
         except ScreenStackError:
-            return  # shutting down
-        if widget is None or not sidebars:
-            return  # a modal screen (help, palette) has the focus
-        sidebar = sidebars.first()
-        searching = any(isinstance(node, SearchPane) for node in widget.ancestors_with_self)
-        if searching:
-            sidebar.add_class("-searching")
-        elif isinstance(widget, TopicTree):
-            sidebar.remove_class("-searching")
-        # Home leaves the main pane free: the results use it (full width and height).
-        self.screen.query_one("#body").set_class(searching and self.showing(HomeView), "-results-wide")
-        self.refresh_bindings()
+            return False  # shutting down
+        if not bodies:
+            return False  # a modal screen (help, palette) is on top
+        searching = focused is not None and any(isinstance(n, SearchPane) for n in focused.ancestors_with_self)
+        bodies.first().set_class(searching and self.showing(HomeView), "-results-wide")
+        return True
 
     @on(Tree.NodeSelected, "#tree")
     def _tree_selected(self, event: Tree.NodeSelected[Location]) -> None:
