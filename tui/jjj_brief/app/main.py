@@ -395,7 +395,9 @@ class BriefApp(WorkActions, App[None]):
             self._fill(view, location, take_focus=self.focused is focused, focused=focused)
 
     def _fill(self, view: View, location: Location, *, take_focus: bool = True, focused: Widget | None = None) -> bool:
-        view.focus_at_request = focused if not take_focus else self.focused
+        # Where the keys were when this was asked for (the view takes them back only from
+        # there); a view built meanwhile for a user who moved on: never.
+        view.focus_at_request = (focused or _NO_FOCUS) if not take_focus else self.focused
         previous = self.main.current
         self.main.current = view.id  # visible first: the view lays out at its real width
         where = view.show(location)
