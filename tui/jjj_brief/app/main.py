@@ -91,6 +91,14 @@ VIEWS: list[type[View]] = [
 ]
 
 
+class MainScreen(Screen[None]):
+    """The app's screen. No auto-focus: the app gives the keys itself (the tree at start, then
+    each view it shows); Textual's auto-focus would hand them back to the tree while a view is
+    being built for keys the user already typed."""
+
+    AUTO_FOCUS = ""
+
+
 #: How often the app looks for imports made elsewhere (a file read and a stat).
 IMPORTS_POLL_SECONDS = 1.0
 
@@ -171,6 +179,9 @@ class BriefApp(WorkActions, App[None]):
         self._resume = self.settings.resume if resume is None else resume
         self.animation_level = "none"
         self.keymap_problem = self._load_keymap()
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
 
     def _load_keymap(self) -> str | None:
         keymap, problem = load_keymap(self.data_dir, known_binding_ids())
