@@ -39,3 +39,18 @@ def test_every_topic_has_a_second_reader_who_did_not_write_it():
         _, _, _, first, _, _, second, date, result = rows[("topic", topic.id)]
         assert second and date and result, f"topic {topic.id} has no second reader"
         assert first not in {name.strip() for name in second.split(";")}, f"topic {topic.id}: read twice by {first}"
+
+
+def test_every_fact_and_event_has_a_second_reader_who_did_not_write_it():
+    """A new fact is not read only by the one who curated it (issue 14: a second reader
+    checks what a first wrote)."""
+    rows = _rows()
+    briefings = shipped_briefings()
+    keys = [("fact", f.id) for f in briefings.facts] + [("event", e.id) for e in briefings.timeline]
+    unread = []
+    for key in keys:
+        _, _, _, first, _, _, second, date, result = rows[key]
+        readers = {name.strip() for name in second.split(";") if name.strip()}
+        if not (readers - {first}) or not date or not result:
+            unread.append(key)
+    assert unread == [], f"no second reader who did not write it: {unread}"
