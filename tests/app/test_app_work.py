@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -472,3 +473,40 @@ async def test_selected_text_is_highlighted_with_a_note(make_app):
         await wait_for(pilot, lambda: len(app.work_store.notes()) == 1)
         (note,) = app.work_store.notes()
         assert (note.anchor.start, note.anchor.end, note.text) == (start, end, "a selection")
+
+
+@pilot_test
+async def test_notes_selected_with_space_are_what_the_brief_exports(make_app, tmp_path):
+    """In "Your work", space selects notes (✓); e then writes a brief of just those; with none
+    selected it writes all your notes."""
+    from jjj_brief.app.work import WorkView
+    from jjj_brief.corpus import load_corpus
+    from jjj_brief.store import open_store
+
+    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    with open_store(tmp_path / "data") as setup:
+        setup.add_note(make_anchor(XINHUA, text, 1237, 1325), "chosen one")
+        setup.add_note(make_anchor(CHINANEWS, other, 424, 433), "left out")
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_location(Location("work"))
+        await wait_for(pilot, lambda: "left out" in screen_text(app), timeout=30)
+        view = app.query_one(WorkView)
+        options = view.query_one("#work-list")
+        options.focus()
+        options.highlighted = next(i for i, e in enumerate(view.entries) if getattr(e.item, "text", "") == "chosen one")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "1 note(s) selected" in screen_text(app))
+        assert "✓ " in screen_text(app)
+        await pilot.press("e")
+        exports = tmp_path / "data" / "exports"
+        await wait_for(pilot, lambda: (exports / "note-1.md").is_file())
+        brief = (exports / "note-1.md").read_text()
+        assert "chosen one" in brief and "left out" not in brief
+        written = app.export_as("docx")
+        assert written is not None and written.name == "note-1.docx"
+        await pilot.press("space")  # unselected: the brief is all your notes again
+        await wait_for(pilot, lambda: "selected (space)" not in screen_text(app))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: (exports / "notes.md").is_file())
+        assert {"chosen one", "left out"} <= set(re.findall(r"chosen one|left out", (exports / "notes.md").read_text()))

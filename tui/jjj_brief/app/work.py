@@ -111,6 +111,7 @@ class WorkView(View):
     BINDINGS = [
         Binding("d,delete", "remove_item", "Remove", id="work.remove"),
         Binding("n", "edit_note", "Edit note", id="work.edit_note"),
+        Binding("space", "choose_note", "Select for export", key_display="space", id="work.choose"),
     ]
 
     DEFAULT_CSS = """
@@ -124,6 +125,9 @@ class WorkView(View):
         super().__init__(**kwargs)
         self.entries: list[Entry] = []
         self.section = ""
+        self.chosen: set[int] = set()  # notes selected with space: what e / "Export brief as" writes
+        self._store: Any = None
+        self._counts: dict[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="work-head")
@@ -140,15 +144,21 @@ class WorkView(View):
         self.focus_list()
 
     def fill(self, store: Any, section: str = "", watch_counts: dict[int, int] | None = None) -> None:
-        self.section = section
+        self.section, self._store, self._counts = section, store, watch_counts
         entries: list[Entry] = []
         notes, claims = store.notes(), store.claims()
+        self.chosen &= {n.id for n in notes}  # a note removed elsewhere is no longer selected
         marks, saved = store.bookmarks(), store.saved_searches()
         orphans = sum(n.anchor.orphaned for n in notes) + sum(m.anchor.orphaned for c in claims for m in c.members)
         if section in ("", "notes"):
             entries.append(Entry(Text(f"Notes and highlights ({len(notes)})", style="bold underline"), None))
             entries += [
-                Entry(note_label(self.data, n), _location_of(n.anchor), f"Orphaned note: “{n.anchor.exact}”", n)
+                Entry(
+                    self._chosen_mark(n, note_label(self.data, n)),
+                    _location_of(n.anchor),
+                    f"Orphaned note: “{n.anchor.exact}”",
+                    n,
+                )
                 for n in notes
             ]
         if section in ("", "claims"):
@@ -176,6 +186,8 @@ class WorkView(View):
                 entries.append(Entry(label, Location("saved", str(s.id)), item=s))
         self.entries = entries
         head = safe_text.parts(("Your work", "bold"), (f"  kept in {store.location}", "dim"), limit=200)
+        if self.chosen:
+            head.append(f"\n{len(self.chosen)} note(s) selected (space): e exports them", style="bold")
         if orphans:
             head.append(
                 f"\n{orphans} anchor(s) orphaned: their article changed and the quote is gone; "
@@ -217,6 +229,28 @@ class WorkView(View):
             self.app.notify("Move to a note, claim, bookmark or saved search to remove it.", markup=False)
             return
         self.brief_app.remove_work_item(item)
+
+    def _chosen_mark(self, note: Note, label: Text) -> Text:
+        return Text.assemble(Text("✓ ", style="bold reverse"), label) if note.id in self.chosen else label
+
+    def chosen_refs(self) -> list[str]:
+        """The selected notes as ``export`` names them (``note-1,note-4``), in the list's order."""
+        return [e.item.ref for e in self.entries if isinstance(e.item, Note) and e.item.id in self.chosen]
+
+    def action_choose_note(self) -> None:
+        item = self.highlighted_item()
+        if not isinstance(item, Note):
+            self.app.notify("Move to one of your notes: space selects it for an export.", markup=False)
+            return
+        self.chosen ^= {item.id}
+        if self._store is not None:
+            self.fill(self._store, self.section, self._counts)
+        count = len(self.chosen)
+        self.app.notify(
+            f"{count} note(s) selected: e (or ctrl+p → Export brief as …) writes them" if count else "No note selected",
+            title="Export",
+            markup=False,
+        )
 
     def action_edit_note(self) -> None:
         item = self.highlighted_item()

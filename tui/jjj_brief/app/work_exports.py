@@ -7,6 +7,7 @@ from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.app.state import Location, write_export
+from jjj_brief.app.work import WorkView
 from jjj_brief.safety import one_line
 from jjj_brief.store.briefs import FORMATS, SUFFIXES
 
@@ -27,7 +28,9 @@ class WorkExports:
         if current.kind == "saved":
             return f"saved-{current.ref}"
         if current.kind == "work":
-            return "notes"
+            view = self.main.made(WorkView)
+            chosen = view.chosen_refs() if isinstance(view, WorkView) else []
+            return ",".join(chosen) if chosen else "notes"  # the notes selected with space, else all
         if current.kind == "article":
             return f"notes:{current.ref}"
         return None
