@@ -15,6 +15,7 @@ from jjj_brief.app.state import format_citation
 from jjj_brief.cli import main
 from jjj_brief.commands.import_cmd import render_progress
 from jjj_brief.corpus import load_corpus
+from jjj_brief.figures import extract_figures
 from jjj_brief.formats import provenance_line
 from jjj_brief.search import search
 
@@ -486,3 +487,22 @@ def test_an_epub2_with_escaped_hrefs_and_a_missing_chapter_imports_what_it_has(t
     article = imported(result["id"])
     assert (article.title, article.byline, article.date) == ("Escaped book", ["Li Si"], "2022")
     assert article.text == "Escaped chapter text.\n" and article.provenance["chapters"] == 1
+
+
+def test_chinese_text_saved_as_gbk_is_read_and_latin_1_is_still_refused(tmp_path, capsys):
+    """Mainland Chinese .txt files are often GBK, not UTF-8: read as GB18030 with a note; the
+    original bytes are what is hashed and kept."""
+    zh = "---\ntitle: 河北空气\n---\n2023年，河北省PM2.5平均浓度降至38.6微克/立方米。\n"
+    (tmp_path / "gbk.txt").write_bytes(zh.encode("gbk"))
+    (tmp_path / "latin1.txt").write_bytes("Développement économique régional à Tianjin.\n".encode("latin-1"))
+    code, report = run_json(capsys, "import", str(tmp_path))
+    results = {r["path"].rsplit("/", 1)[-1]: r for r in report["results"]}
+    assert code == 1 and results["latin1.txt"]["status"] == "refused"
+    assert "not UTF-8 text" in results["latin1.txt"]["message"]
+    gbk = results["gbk.txt"]
+    assert gbk["status"] == "imported" and gbk["message"].endswith("not UTF-8: read as Chinese GB18030 (GBK)")
+    assert gbk["sha256"] == hashlib.sha256(zh.encode("gbk")).hexdigest()
+    article = imported("he-bei-kong-qi")
+    assert article.text == "2023年，河北省PM2.5平均浓度降至38.6微克/立方米。\n"
+    assert [f.text for f in extract_figures(article.text)][-1] == "38.6微克/立方米"
+    assert [h.article for h in search("平均浓度").hits] == ["he-bei-kong-qi"]

@@ -205,11 +205,18 @@ def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str], b
         )
     if b"\x00" in raw:
         return ImportOutcome(shown, "refused", message=f"{shown}: not a text file (contains NUL bytes)")
+    legacy = None
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return ImportOutcome(shown, "refused", message=f"{shown}: not UTF-8 text (invalid byte at offset {exc.start})")
+        legacy = formats.legacy_chinese(raw)
+        if legacy is None:
+            reason = f"not UTF-8 text (invalid byte at offset {exc.start})"
+            return ImportOutcome(shown, "refused", message=f"{shown}: {reason}")
+        decoded = legacy
     front, text, note = split_front_matter(decoded)
+    if legacy is not None:
+        note = "; ".join(filter(None, ["not UTF-8: read as Chinese GB18030 (GBK)", note]))
     if not text.strip():
         return ImportOutcome(shown, "refused", message=f"{shown}: no text to import")
     article_id = _new_id(front.get("title") or path.stem, taken)

@@ -14,6 +14,7 @@ of their format is read, so commands that never import documents do not pay for 
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -103,6 +104,22 @@ def extract(suffix: str, raw: bytes, on_page: PageProgress | None = None) -> Ext
     if len(found.text) > MAX_TEXT_CHARS:
         raise Refused(f"has too much text ({len(found.text):,} characters; limit {MAX_TEXT_CHARS:,})")
     return found
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def legacy_chinese(raw: bytes) -> str | None:
+    """``raw`` decoded as GB18030 (GBK, GB2312's superset: mainland Chinese text not saved as
+    UTF-8) when it decodes strictly and Han characters are most of its letters; else None.
+    A Latin-1 file can decode as GB18030 too, but into scattered Han among Latin letters."""
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    sample = text[:20_000]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    return text if letters and len(_HAN.findall(sample)) > 0.5 * letters else None
 
 
 def provenance_line(provenance: dict) -> str:
