@@ -506,3 +506,14 @@ def test_chinese_text_saved_as_gbk_is_read_and_latin_1_is_still_refused(tmp_path
     assert article.text == "2023年，河北省PM2.5平均浓度降至38.6微克/立方米。\n"
     assert [f.text for f in extract_figures(article.text)][-1] == "38.6微克/立方米"
     assert [h.article for h in search("平均浓度").hits] == ["he-bei-kong-qi"]
+
+
+def test_a_title_property_a_program_filled_in_is_not_the_title(tmp_path, capsys):
+    (tmp_path / "memo.pdf").write_bytes(
+        pdf_bytes([["Hebei coal memo for the region."]], title="Microsoft Word - memo_v3_final.docx")
+    )
+    (tmp_path / "draft.docx").write_bytes(docx_bytes(title="Document1", heading="Tianjin port memo"))
+    code, report = run_json(capsys, "import", str(tmp_path))
+    assert code == 0, report
+    titles = {r["id"]: r["title"] for r in report["results"]}
+    assert titles == {"memo": "Hebei coal memo for the region.", "tianjin-port-memo": "Tianjin port memo"}

@@ -122,6 +122,20 @@ def legacy_chinese(raw: bytes) -> str | None:
     return text if letters and len(_HAN.findall(sample)) > 0.5 * letters else None
 
 
+_NOT_A_TITLE = re.compile(
+    r"(?:microsoft\s+(?:word|powerpoint|excel)\s*-.*|untitled.*|document\d*|title|slide\s*\d*|"
+    r"powerpoint presentation|.*\.(?:docx?|pptx?|xlsx?|indd|pdf|qxp|tex|dvi))",
+    re.IGNORECASE,
+)
+
+
+def plausible_title(title: str | None) -> str | None:
+    """A file's title property, unless it is what a program filled in ("Microsoft Word -
+    report.docx", "Untitled", "Document1", a file name): then None, and the text gives one."""
+    text = " ".join((title or "").split())
+    return text if text and not _NOT_A_TITLE.fullmatch(text) else None
+
+
 def provenance_line(provenance: dict) -> str:
     """An import's origin in one line: ``from air.pdf · PDF, 3 pages · 1.5 kB · SHA-256
     256ef344bd04… · original kept`` (the reader's header; empty for a seed article)."""

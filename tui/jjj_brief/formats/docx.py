@@ -18,7 +18,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from jjj_brief.formats import Extracted, Refused, TextBuilder, markup, zipguard
+from jjj_brief.formats import Extracted, Refused, TextBuilder, markup, plausible_title, zipguard
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -52,7 +52,7 @@ def extract(raw: bytes) -> Extracted:
             for note in notes(markup.parse_xml(archive.read(part))):
                 builder.add(note)
     props = document.core_properties
-    title = " ".join((props.title or "").split()) or first_heading
+    title = plausible_title(props.title) or first_heading
     # No date: a DOCX's "created" property is when the file (or its template) was made,
     # not when the text was published.
     return Extracted("docx", builder.text(), title=title or None, author=" ".join((props.author or "").split()) or None)

@@ -13,7 +13,7 @@ import io
 import re
 import statistics
 
-from jjj_brief.formats import Extracted, PageProgress, Refused, TextBuilder, markup
+from jjj_brief.formats import Extracted, PageProgress, Refused, TextBuilder, markup, plausible_title
 
 MAX_PAGES = 5_000
 _END = re.compile(r"[.!?。！？:：;；\"'”’)）]\s*$")
@@ -73,7 +73,7 @@ def extract(raw: bytes, on_page: PageProgress | None = None) -> Extracted:
     found = Extracted(
         "pdf",
         builder.text(),
-        title=info.get("title"),
+        title=plausible_title(info.get("title")),
         author=info.get("author"),
         date=markup.iso_date(info.get("date")),
         locators=builder.locators,
