@@ -214,13 +214,14 @@ async def test_natural_query_shows_missing_and_the_value_reason(app_with_search)
         assert any("value: printed 439 trillion yuan, likely 4.39 trillion" in label for label in labels)
 
 
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
 @pilot_test
-async def test_every_result_is_drawn_whole_down_to_its_missing_line(app_with_search):
+async def test_every_result_is_drawn_whole_down_to_its_missing_line(app_with_search, size):
     """The list's height for a result is measured when it is drawn; the scrollbar that
     appears then must not narrow the text after (it wrapped one line longer and lost the
     last line, "missing: ...")."""
     app = app_with_search()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.press("slash", *"relieved universities and hospitals moving to Xiongan")
         await wait_for(pilot, lambda: app.search_pane.shown_query.endswith("Xiongan"))
         results = app.search_pane.results
