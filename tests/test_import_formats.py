@@ -366,6 +366,9 @@ def test_hash_only_keeps_no_original_bytes(tmp_path, capsys):
     article = imported(report["results"][0]["id"])
     assert "kept_original" not in article.provenance
     assert provenance_line(article.provenance).endswith("· hash only")
+    assert provenance_line({"file": "a.md", "source_format": "markdown", "size": 2048}).startswith(
+        "from a.md · Markdown ·"
+    )
     assert article.provenance["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert not (imports.imports_dir() / "originals").exists()
 

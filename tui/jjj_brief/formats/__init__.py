@@ -141,7 +141,8 @@ def provenance_line(provenance: dict) -> str:
     256ef344bd04… · original kept`` (the reader's header; empty for a seed article)."""
     if not provenance.get("file"):
         return ""
-    kind = str(provenance.get("source_format") or "").upper()
+    fmt = str(provenance.get("source_format") or "")
+    kind = {"markdown": "Markdown", "text": "plain text"}.get(fmt, fmt.upper())
     for key, unit in (("pages", "page"), ("chapters", "chapter")):
         count = provenance.get(key)
         if isinstance(count, int):
