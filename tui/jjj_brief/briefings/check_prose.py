@@ -18,6 +18,8 @@ SUMMARY_WORDS = (80, 200)
 
 
 class ProseChecks(CheckerBase):
+    _named: dict[str, list[str]] | None = None
+
     # -- 8. summaries ------------------------------------------------------------
     def _summaries(self) -> Iterable[Problem]:
         figures_mod = figures_module()
@@ -68,7 +70,20 @@ class ProseChecks(CheckerBase):
             yield from self._trace(event, texts, cited)
         for term in self.b.glossary:
             cited = trace.Cited(whole=self._printing(term))
-            yield from self._trace(term, [(("gloss",), term.gloss)], cited, derive=False)
+            yield from self._trace(term, [(("gloss",), term.gloss)], cited, derive=False, names=False)
+
+    def _names(self) -> dict[str, list[str]]:
+        """Glossary names (id -> spellings) prose must trace; a name every article prints
+        (the region itself) is common ground and needs no quote."""
+        if self._named is None:
+            seeds = [a.text for a in self.corpus if a.source == "seed"]
+            self._named = {
+                t.id: t.spellings
+                for t in self.b.glossary
+                if t.kind in trace.NAMED_KINDS
+                and not all(any(trace.names_in(text, s) for s in t.spellings) for text in seeds)
+            }
+        return self._named
 
     def _printing(self, term: GlossaryTerm) -> list[Article]:
         """The articles that print one of a term's spellings or see-also phrases."""
@@ -82,8 +97,10 @@ class ProseChecks(CheckerBase):
         cited: trace.Cited,
         numbers: bool = True,
         derive: bool = True,
+        names: bool = True,
     ) -> Iterable[Problem]:
         source = self._src(item)
+        named = self._names() if names else {}
         figures_mod = figures_module()
         traceable = self._traceable_in(cited, derive) if numbers and figures_mod else None
         articles = [a for a in self.corpus if a.source == "seed"]
@@ -93,6 +110,8 @@ class ProseChecks(CheckerBase):
             for message in trace.outlet_problems(text, cited, articles):
                 yield source.problem(sub, message)
             for message in trace.ordinal_problems(text, cited):
+                yield source.problem(sub, message)
+            for message in trace.name_problems(text, cited, named):
                 yield source.problem(sub, message)
             if traceable is None:
                 continue

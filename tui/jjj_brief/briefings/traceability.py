@@ -12,7 +12,9 @@ glosses), each against the passages the item cites:
 * a number or year is printed in a cited quote (as a figure the figure layer reads
   there), or is the sum or difference of printed figures ("312 + 373 = 685"), or is
   the publication date of a cited article;
-* an ordinal ("ninth", "10th") is printed in a cited quote, in words or digits.
+* an ordinal ("ninth", "10th") is printed in a cited quote, in words or digits;
+* a place, body, person or road the glossary names (in any of its spellings) is named in
+  a cited quote, unless every article prints it (the region itself); glosses are exempt.
 
 What an item cites: a topic, its passages and the claims of the facts filed under it or
 its sub-topics; a fact, its claims; a timeline event, its quotes; a glossary term, the
@@ -201,3 +203,34 @@ def sentence_of(text: str, needle: str) -> str:
         if needle in sentence:
             return sentence
     return text
+
+
+# ----------------------------------------------------------------------- names
+
+# Glossary kinds that name something a source must print: a place, a body, a person, a
+# road or line. (Concepts and slogans are the editors' words for ideas.)
+NAMED_KINDS = ("place", "organisation", "person", "infrastructure")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def names_in(text: str, spelling: str) -> bool:
+    """``spelling`` occurs in ``text`` as a whole name (case aside; "Beijing-Zhangjiakou"
+    does not name Zhangjiakou)."""
+    return _names_folded(text.casefold(), spelling.casefold())
+
+
+def _names_folded(text: str, spelling: str) -> bool:
+    if spelling not in text:  # the cheap test first: most names are absent
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", text) is not None
+
+
+def name_problems(text: str, cited: Cited, names: dict[str, list[str]]) -> Iterator[str]:
+    """A name the prose uses (any spelling of a glossary term in ``names``: id -> spellings)
+    is printed, in one of its spellings, in a quote the item cites."""
+    prose, quotes = text.casefold(), " ".join(cited.texts()).casefold()
+    for spellings in names.values():
+        latin = [s for s in spellings if not _HAN.search(s)]
+        shown = [s for s in latin if _names_folded(prose, s.casefold())]
+        if shown and not any(_names_folded(quotes, s.casefold()) for s in latin):
+            yield f"names {shown[0]} but no passage this item cites names it; cite one or drop the name"
