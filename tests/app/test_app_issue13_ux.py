@@ -13,7 +13,7 @@ from textual import events
 
 from jjj_brief import figures as figure_layer
 from jjj_brief import imports
-from jjj_brief.app import main as app_main
+from jjj_brief.app import app_imports
 from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import DataLoaded, OpenHit, ViewShown
 from jjj_brief.app.prepared import SUSPECT_MARK
@@ -59,7 +59,7 @@ def panel_text(app) -> str:
 @pilot_test
 async def test_4_an_import_made_elsewhere_appears_opens_and_goes_away(make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(tmp_path / "home"))  # our own imports folder
-    monkeypatch.setattr(app_main, "IMPORTS_POLL_SECONDS", 0.2)
+    monkeypatch.setattr(app_imports, "IMPORTS_POLL_SECONDS", 0.2)
     memo = tmp_path / "memo.md"
     memo.write_text(MEMO, encoding="utf-8")
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
@@ -83,7 +83,7 @@ async def test_4_a_hit_on_an_import_newer_than_the_corpus_opens_it(make_app, tmp
     """The search index sees an import before the app's next look: enter must open it, not
     say "Article not found"."""
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(app_main, "IMPORTS_POLL_SECONDS", 3600)  # the poll never comes
+    monkeypatch.setattr(app_imports, "IMPORTS_POLL_SECONDS", 3600)  # the poll never comes
     memo = tmp_path / "memo.md"
     memo.write_text(MEMO, encoding="utf-8")
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)

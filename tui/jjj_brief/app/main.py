@@ -10,14 +10,13 @@ through :mod:`jjj_brief.app.safe_text`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -25,18 +24,18 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea, Tree
 from textual.worker import Worker, WorkerState
 
-from jjj_brief.app import safe_text
+from jjj_brief.app.app_actions import ShellActions
+from jjj_brief.app.app_imports import LiveImports
 from jjj_brief.app.briefing import BriefingView
 from jjj_brief.app.comparison import ComparisonView
 from jjj_brief.app.data import AppData
 from jjj_brief.app.footer import BriefFooter
 from jjj_brief.app.help import HelpScreen, active_sections
 from jjj_brief.app.home import HomeView
-from jjj_brief.app.keymap import KEYMAP_FILE, load_keymap
+from jjj_brief.app.keymap import load_keymap
 from jjj_brief.app.messages import (
     CompareFigure,
     DataLoaded,
-    ImportsChanged,
     Navigate,
     OpenHit,
     ViewShown,
@@ -49,23 +48,17 @@ from jjj_brief.app.state import (
     History,
     Location,
     SettingsStore,
-    format_citation,
-    save_citation,
-    save_export,
 )
 from jjj_brief.app.timeline import TimelineView
 from jjj_brief.app.topic_tree import TopicTree
 from jjj_brief.app.view import MainPane, View
 from jjj_brief.app.work import SavedSearchView, WorkView
 from jjj_brief.app.work_actions import WORK_KINDS, WorkActions
-from jjj_brief.paths import STORAGE_WARNINGS
 from jjj_brief.safety import one_line
 
 if TYPE_CHECKING:
     from jjj_brief.briefings import Briefings
-    from jjj_brief.corpus import Article, Corpus
-    from jjj_brief.live_imports import CorpusChange
-    from jjj_brief.search import Hit
+    from jjj_brief.corpus import Corpus
 
 
 def known_binding_ids() -> set[str]:
@@ -99,11 +92,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = ""
 
 
-#: How often the app looks for imports made elsewhere (a file read and a stat).
-IMPORTS_POLL_SECONDS = 1.0
-
-
-class BriefApp(WorkActions, App[None]):
+class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
     """Read, search and cross-check the Beijing-Tianjin-Hebei briefings."""
 
     TITLE = "jjj-brief"
@@ -266,50 +255,6 @@ class BriefApp(WorkActions, App[None]):
             self._start_index()
         self.post_message(DataLoaded(what))  # for whoever waits on it (tests)
 
-    # ------------------------------------------------------------ live imports
-    def _watch_imports(self) -> None:
-        """Imports made elsewhere (``jjj-brief import`` in another terminal) show up live: one
-        stamp read a second tells when to read the corpus again."""
-        from jjj_brief.live_imports import ImportsWatch
-
-        self._imports_watch = ImportsWatch()
-        self.set_interval(IMPORTS_POLL_SECONDS, self._check_imports)
-
-    def _check_imports(self) -> None:
-        if self.core.corpus_loaded and self._imports_watch.changed():
-            self.reload_imports()
-
-    @work(thread=True, exclusive=True, group="imports", description="read the imports again")
-    def reload_imports(self, then: Location | None = None) -> None:
-        change = self.core.reload_corpus()
-        self.post_message(ImportsChanged(change, then))
-
-    @on(ImportsChanged)
-    def _imports_changed(self, event: ImportsChanged) -> None:
-        change = event.change
-        if change:
-            self.query_one(TopicTree).repopulate()
-            home = self.main.made(HomeView)
-            if isinstance(home, HomeView):
-                home.refresh_text()
-            self.search_pane.search_again()
-            self._leave_removed(change)
-            titles = {i: a.title for i in change.added + change.changed if (a := self.core.article(i)) is not None}
-            self.notify(change.summary(titles), title="Imports", markup=False)
-        if event.then is not None:
-            self.open_location(event.then)
-
-    def _leave_removed(self, change: CorpusChange) -> None:
-        """The article on screen was removed (Home instead) or replaced (read again)."""
-        current = self.history.current
-        if current is None or current.kind != "article" or not change.touches(current.ref):
-            return
-        if current.ref in change.removed:
-            self.notify(f"The import {current.ref} was removed.", severity="warning", markup=False)
-            self.open_location(Location("home"))
-        elif self.showing(ReaderView):
-            self._show(current)
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's failure is reported: one line, and the app goes on."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
@@ -432,38 +377,6 @@ class BriefApp(WorkActions, App[None]):
             return
         self.open_location(Location("parallel", article.id))
 
-    def _set_top(self, view: str, where: str) -> None:
-        top = Text()
-        top.append("jjj-brief", style="bold")
-        top.append(f" › {view}", style="bold")
-        if where:
-            top.append(" › ")
-            top.append_text(safe_text.line(where, limit=150))
-        self.query_one("#top", Static).update(top)
-
-    def _remember_position(self) -> None:
-        current = self.history.current
-        reader = self.main.made(ReaderView)
-        if current is None or current.kind != "article" or not isinstance(reader, ReaderView):
-            return
-        if reader.article is not None and reader.article.id == current.ref:
-            position = reader.position()
-            if position is not None:
-                self.history.update_current(current.at(position))
-
-    def _persist(self) -> None:
-        current = self.history.current
-        if current is not None and current.kind == "article":
-            self.settings.last_article = current.ref
-            self.settings.last_offset = current.offset
-        self.store.save()
-        self.show_storage_warnings()
-
-    def show_storage_warnings(self) -> None:
-        """Say once, in the app, when some state is kept in memory (unwritable data or cache dir)."""
-        for warning in STORAGE_WARNINGS.drain():
-            self.notify(one_line(warning, 400), title="Working in memory", severity="warning", timeout=10, markup=False)
-
     def search_for(self, query: str) -> None:
         self.search_pane.focus_query()
         self.search_pane.search_now(query)
@@ -512,18 +425,6 @@ class BriefApp(WorkActions, App[None]):
             self.open_location(Location(hit.kind, hit.article))  # type: ignore[arg-type]
         else:
             self._show_glossary(hit)
-
-    def _show_glossary(self, hit: Hit) -> None:
-        term = self.core.term(hit.article)
-        if term is None:
-            self.notify(one_line(hit.snippet, 300), title="Glossary", markup=False)
-            return
-        spellings = ", ".join(term.spellings or [term.term])
-        extra = (f" — mistranslations: {', '.join(term.mistranslations)}" if term.mistranslations else "") + (
-            f" — see also: {', '.join(term.see_also)}" if term.see_also else ""
-        )
-        message = one_line(f"{term.term}: {term.gloss} — spellings: {spellings}{extra}", 700)
-        self.notify(message, title="Glossary", timeout=12, markup=False)
 
     @on(CompareFigure)
     def _compare_figure(self, event: CompareFigure) -> None:
@@ -588,125 +489,3 @@ class BriefApp(WorkActions, App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(active_sections(self)))
-
-    def action_back(self) -> None:
-        self._step_history(back=True)
-
-    def action_forward(self) -> None:
-        self._step_history(back=False)
-
-    def _step_history(self, *, back: bool) -> None:
-        self._remember_position()
-        location = self.history.back() if back else self.history.forward()
-        if location is None:
-            self.bell()
-            return
-        self._show(location)
-        self._persist()
-
-    def action_copy_citation(self) -> None:
-        found = self._citation_source()
-        if found is None:
-            self.notify(
-                "Nothing to cite here: open an article, a comparison or a briefing.", severity="warning", markup=False
-            )
-            return
-        article, quote = found
-        found_at = article.text.find(quote) if article.locators else -1
-        locator = article.locator_at(found_at) if found_at >= 0 else None
-        citation = format_citation(article.outlet, article.date, article.title, quote, locator)
-        self.copy_to_clipboard(citation)
-        path = save_citation(citation, self.data_dir)
-        where = f"saved to {path}" if path else "could not be saved (data dir not writable)"
-        if self.showing(ReaderView) and self.reader.quote_cut:
-            where += "; the paragraph has no sentence break near here, so the quote is cut to the text around it (…)"
-        self.notify(
-            one_line(f"Citation copied to the clipboard (if the terminal allows) and {where}", 400),
-            title="Cite",
-            markup=False,
-        )
-
-    def _citation_source(self) -> tuple[Article, str] | None:
-        view = self.visible_view
-        if isinstance(view, ReaderView) and view.article is not None:
-            quote = view.citation_quote()
-            return (view.article, quote) if quote else None
-        if isinstance(view, (ComparisonView, BriefingView)):
-            return view.focused_source()
-        return None
-
-    def action_export(self) -> None:
-        current = self.history.current
-        if current is not None and current.kind in WORK_KINDS:
-            self.export_as("md")  # your claim, notes or saved search: a Markdown brief in exports/
-            return
-        if current is None or current.kind not in ("topic", "fact"):
-            self.notify(
-                "Export works on a briefing, a fact comparison or your work (other formats: ctrl+p).",
-                severity="warning",
-                markup=False,
-            )
-            return
-        try:
-            markdown = self.core.export_markdown(current.ref)
-        except Exception as exc:
-            self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
-            return
-        path = save_export(current.ref, markdown, self.data_dir)
-        if path is None:
-            self.copy_to_clipboard(markdown)
-            self.notify(
-                "Data dir not writable: the Markdown was copied to the clipboard instead.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self.notify(one_line(f"Exported to {path}", 400), title="Export", markup=False)
-
-    async def action_quit(self) -> None:
-        self._remember_position()
-        self._persist()
-        store, self.work_store = self.work_store, None  # timers still due see no store
-        if store is not None:
-            store.close()  # refreshes the last good copy of your notes
-        self.exit()
-
-    def toggle_resume(self) -> None:
-        self.settings.resume = not self.settings.resume
-        saved = self.store.save()
-        state = "on" if self.settings.resume else "off"
-        where = "" if saved else " (kept in memory: data dir not writable)"
-        self.notify(f"Open where you left off: {state}{where}", markup=False)
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        state = "on" if self.settings.resume else "off"
-        yield SystemCommand(
-            "Open where you left off",
-            f"Reopen the last article at the last position on start (now {state})",
-            self.toggle_resume,
-        )
-        yield SystemCommand(
-            "Copy citation",
-            "Copy a citation of what is focused, and save it to the data dir",
-            self.action_copy_citation,
-        )
-        yield SystemCommand("Export to Markdown", "Export the current briefing or comparison", self.action_export)
-        yield SystemCommand("Timeline", "Show the dated events", lambda: self.open_location(Location("timeline")))
-        yield SystemCommand(
-            "Settings: key bindings", f"Your keys: {KEYMAP_FILE} in the data folder", self.show_keymap_help
-        )
-        yield from self.work_commands()
-
-    def show_keymap_help(self) -> None:
-        from jjj_brief.app.keymap import keymap_path
-
-        self.notify(
-            one_line(
-                f'Rebind keys in {keymap_path(self.data_dir)}: [keys] app.quit = "ctrl+x" (ids in the help screen, ?)',
-                300,
-            ),
-            title="Settings",
-            markup=False,
-            timeout=12,
-        )

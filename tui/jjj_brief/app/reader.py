@@ -10,7 +10,6 @@ drops the result of an article the user has already left.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
 from typing import Any
 
 from rich.style import Style
@@ -42,7 +41,8 @@ from jjj_brief.app.prepared import (
     article_blocks,
     find_spans,
 )
-from jjj_brief.app.state import Location, quote_around
+from jjj_brief.app.reader_steps import ReaderSteps
+from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import NoteMargin
@@ -51,7 +51,7 @@ from jjj_brief.corpus import Article
 from jjj_brief.figures import Figure
 
 
-class ReaderView(View):
+class ReaderView(ReaderSteps, View):
     """One article: header, legend, wrapped text with figures, figure panel, find bar."""
 
     BINDINGS = [
@@ -410,56 +410,6 @@ class ReaderView(View):
             candidate = self._related[event.option_index]
             self.post_message(Navigate(Location("article", candidate.article, offset=candidate.start)))
 
-    def _step_figure(self, forward: bool) -> None:
-        prepared = self.prepared
-        if prepared is None or not prepared.figures:
-            self.app.bell()
-            return
-        if self.focused_figure is None:
-            visible = self.document.visible_offsets()
-            anchor = visible[0] if visible else 0
-            starts = prepared.figure_starts
-            after = bisect_left(starts, anchor)
-            if forward:
-                number = after if after < len(starts) else 0
-            else:
-                number = after - 1 if after > 0 else len(starts) - 1
-        else:
-            number = (self.focused_figure + (1 if forward else -1)) % len(prepared.figures)
-        self.focus_figure(number)
-
-    def action_next_figure(self) -> None:
-        self._step_figure(True)
-
-    def _step_suspect(self, forward: bool) -> None:
-        """To the next (previous) suspect figure, from the focused figure or the top of the view."""
-        prepared = self.prepared
-        if prepared is None or not prepared.suspects:
-            self.app.bell()
-            return
-        suspects = prepared.suspects
-        if self.focused_figure is not None:
-            here = self.focused_figure
-            after = bisect_right(suspects, here) if forward else bisect_left(suspects, here)
-        else:
-            visible = self.document.visible_offsets()
-            after = bisect_left(prepared.figure_starts, visible[0] if visible else 0)
-            after = bisect_left(suspects, after)
-        if forward:
-            number = suspects[after] if after < len(suspects) else suspects[0]
-        else:
-            number = suspects[after - 1] if after > 0 else suspects[-1]
-        self.focus_figure(number)
-
-    def action_next_suspect(self) -> None:
-        self._step_suspect(True)
-
-    def action_prev_suspect(self) -> None:
-        self._step_suspect(False)
-
-    def action_prev_figure(self) -> None:
-        self._step_figure(False)
-
     def action_compare(self) -> None:
         figure = self.figure
         if figure is None or self.article is None:
@@ -474,47 +424,6 @@ class ReaderView(View):
             self.focus_figure(number)
 
     # ---------------------------------------------------------------- matches
-    def _step_match(self, forward: bool) -> None:
-        matches = self._matches()
-        if not matches:
-            self.app.bell()
-            return
-        if self._current_match is None:
-            visible = self.document.visible_offsets()
-            anchor = visible[0] if visible else 0
-            after = bisect_left(matches.starts, anchor)
-            if forward:
-                index = after if after < len(matches) else 0
-            else:
-                index = after - 1 if after > 0 else len(matches) - 1
-        else:
-            index = (self._current_match + (1 if forward else -1)) % len(matches)
-        previous = self._current_span()
-        self._current_match = index
-        self._restyle_span(previous)
-        self._restyle_span(matches[index])
-        self.document.scroll_to_offset(matches[index][0])
-        self._update_status()
-
-    def action_next_match(self) -> None:
-        self._step_match(True)
-
-    def action_prev_match(self) -> None:
-        self._step_match(False)
-
-    def action_find(self) -> None:
-        find = self.query_one("#find", Input)
-        find.display = True
-        find.focus()
-
-    def action_close_find(self) -> None:
-        find = self.query_one("#find", Input)
-        if not find.display:
-            return
-        find.display = False
-        find.value = ""
-        self.document.focus()
-
     @on(Input.Changed, "#find")
     def _find_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -565,31 +474,3 @@ class ReaderView(View):
         if repeats:
             parts.append(f"{repeats} repeated paragraph{'s' if repeats != 1 else ''} marked ↻")
         self.query_one("#reader-status", Static).update(Text("  ·  ".join(parts)))
-
-    # --------------------------------------------------------------- citation
-    def citation_quote(self) -> str | None:
-        """The sentence around the focused figure or match, else the top visible paragraph."""
-        article = self.article
-        if article is None:
-            return None
-        anchor: int | None = None
-        if self.figure is not None:
-            anchor = self.figure.start
-        elif self._current_span() is not None:
-            anchor = self._current_span()[0]
-        else:
-            visible = self.document.visible_offsets()
-            anchor = visible[0] if visible else None
-        if anchor is None:
-            return None
-        paragraph = article.paragraph_at(anchor)
-        if paragraph is None:
-            return None
-        quote, self.quote_cut = quote_around(paragraph.text, anchor - paragraph.start)
-        return quote
-
-    def position(self) -> int | None:
-        """The article offset the user is looking at (to reopen there)."""
-        if self.figure is not None:
-            return self.figure.start
-        return self.document.anchor_offset()
