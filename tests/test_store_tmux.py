@@ -73,16 +73,19 @@ def _focus_figure(tmux: Tmux, name: str) -> str:
 
 def _type_into_dialog(tmux: Tmux, text: str) -> None:
     """Tab from the verdict to the note box, type; a key lost on a loaded machine is sent again."""
+    tmux.wait_for("consistent", "Save claim")  # the dialog is laid out, the verdict has the focus
+    time.sleep(1.0)
     for _ in range(3):
         tmux.keys("Tab")
-        time.sleep(0.5)
+        time.sleep(1.0)
         tmux.type(text)
         try:
-            tmux.wait_for(text, timeout=5)
+            tmux.wait_for(text, timeout=8)
             return
         except AssertionError:
-            tmux.keys("S-Tab")  # back to the verdict, try again
-    raise AssertionError(f"the claim dialog never showed {text!r}")
+            tmux.keys("BTab")  # back towards the verdict (shift+tab), try again
+            time.sleep(0.5)
+    raise AssertionError(f"the claim dialog never showed {text!r}; it shows:\n{tmux.screen()}")
 
 
 def test_bookmark_note_claim_watch_and_export_in_a_real_terminal(tmux, tmp_path):

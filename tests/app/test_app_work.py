@@ -146,7 +146,7 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
             lambda: app.main.made(SavedSearchView) is not None and len(app.main.made(SavedSearchView).hits) >= 2,
             timeout=30,
         )
-        assert screen_text(app).count("NEW ") >= 2
+        await wait_for(pilot, lambda: screen_text(app).count("NEW ") >= 2, timeout=30)  # drawn after the hits
         await wait_for(
             pilot, lambda: store.saved_search(saved.ref).seen >= set(app.query_one(SavedSearchView).new_keys)
         )
