@@ -40,13 +40,33 @@ def screen_text(app) -> str:
     return "\n".join(lines).replace("\xa0", " ")
 
 
-async def wait_for(pilot, condition, timeout: float = 10.0, step: float = 0.05) -> None:
-    """Let the app run until ``condition()`` holds (workers finish), or fail after ``timeout``."""
+async def wait_for(pilot, condition, timeout: float = 60.0, step: float = 0.05) -> None:
+    """Let the app run until ``condition()`` holds, or fail after ``timeout``. A polling loop:
+    only for a condition no event tells (say why where it is used); prefer ``Messages.wait``
+    or ``settle``."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the app")
         await pilot.pause(step)
+
+
+async def settle(pilot, timeout: float = 60.0) -> None:
+    """Wait until every worker the app started has finished — and any worker started by what
+    they handed back to the UI thread — then let the screen draw it (no fixed delay)."""
+    app = pilot.app
+
+    async def _settle() -> None:
+        while True:
+            await app.workers.wait_for_complete()
+            await pilot.pause()  # what the workers handed back is handled, and drawn
+            if all(worker.is_finished for worker in app.workers):
+                return
+
+    try:
+        await asyncio.wait_for(_settle(), timeout)
+    except TimeoutError:
+        raise AssertionError("timed out waiting for the app's workers") from None
 
 
 class Messages:
@@ -55,16 +75,20 @@ class Messages:
 
     def __init__(self) -> None:
         self.seen: list = []
+        self._ids: set[int] = set()  # the messages in seen are kept alive: their ids stay unique
         self._changed = asyncio.Event()
 
     def __call__(self, message) -> None:
+        if id(message) in self._ids:
+            return  # the same message bubbling up to the next widget: recorded once
+        self._ids.add(id(message))
         self.seen.append(message)
         self._changed.set()
 
     def of(self, kind, where=lambda message: True) -> list:
         return [m for m in self.seen if isinstance(m, kind) and where(m)]
 
-    async def wait(self, pilot, kind, where=lambda message: True, timeout: float = 10.0, after: int = 0):
+    async def wait(self, pilot, kind, where=lambda message: True, timeout: float = 60.0, after: int = 0):
         """The first message of ``kind`` (matching ``where``) posted after ``after`` of them."""
         deadline = time.monotonic() + timeout
         while True:
