@@ -3,12 +3,12 @@ the computed assessment in comparisons, and `e` exporting Markdown — shipped b
 
 from __future__ import annotations
 
-from app_helpers import Messages, pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, settle
 
 from jjj_brief import compare
 from jjj_brief import figures as figure_layer
 from jjj_brief.app.comparison import SourceColumn, figure_span
-from jjj_brief.app.messages import ViewShown
+from jjj_brief.app.messages import ArticleOpened, RelatedShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
 
@@ -16,7 +16,8 @@ SIZE = (150, 45)
 
 
 async def ready(app, pilot) -> None:
-    await wait_for(pilot, lambda: app.core.briefings_loaded)
+    await settle(pilot)  # the corpus and briefings are read in a worker
+    assert app.core.briefings_loaded
 
 
 def uncurated_figure_with_candidates():
@@ -37,11 +38,13 @@ def uncurated_figure_with_candidates():
 async def test_focused_figure_lists_related_figures_from_other_articles(make_app):
     article, figure, candidates = uncurated_figure_with_candidates()
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         app.open_location(Location("article", article.id, offset=figure.start))
-        await wait_for(pilot, lambda: app.reader.figure is figure)
-        await wait_for(pilot, lambda: len(app.reader._related) == len(candidates))
+        await messages.wait(pilot, RelatedShown, lambda m: m.offset == figure.start)
+        assert app.reader.figure is figure
+        assert len(app.reader._related) == len(candidates)
         await pilot.pause()  # the panel's new rows laid out before the screenshot
         assert "Related figures in other articles" in screen_text(app)
         first = candidates[0]
@@ -53,21 +56,22 @@ async def test_focused_figure_lists_related_figures_from_other_articles(make_app
 async def test_c_on_an_uncurated_figure_opens_the_automatic_alignment(make_app):
     article, figure, candidates = uncurated_figure_with_candidates()
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         app.open_location(Location("article", article.id, offset=figure.start))
-        await wait_for(pilot, lambda: app.reader.figure is figure)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.figure is figure
         await pilot.press("c")
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "alignment")
         assert app.history.current.kind == "alignment"
         columns = list(app.query(SourceColumn))
         assert len(columns) == 1 + len(candidates)
         assert figure_span(columns[0].source) == (figure.start, figure.end)
         assert "Automatic alignment" in screen_text(app)
         await pilot.press("right", "enter")  # open the first candidate at its figure
-        await wait_for(
-            pilot, lambda: app.reader.prepared is not None and app.reader.article.id == candidates[0].article
-        )
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == candidates[0].article)
+        assert app.reader.prepared is not None and app.reader.article.id == candidates[0].article
         assert app.reader.figure is not None and app.reader.figure.start == candidates[0].start
 
 
@@ -97,11 +101,12 @@ async def test_every_source_stays_visible_side_by_side_on_a_narrow_terminal(make
     by side, and the shared scroll goes sideways to reach the ones that do not fit —
     before, each column took the whole pane and three of the four could not be seen."""
     app = make_app(build_index=False)
-    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(100, 40), notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         app.open_location(Location("fact", "zhongguancun-branches"))
-        await pilot.pause()
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.ref == "zhongguancun-branches")
+        await pilot.pause()  # the columns laid out at the pane's width
         columns = list(app.query(SourceColumn))
         assert len(columns) == 4
         widths = {column.outer_size.width for column in columns}
@@ -120,11 +125,12 @@ async def test_every_source_stays_visible_side_by_side_on_a_narrow_terminal(make
 @pilot_test
 async def test_sources_share_a_wide_pane_evenly(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=(200, 40), notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(200, 40), notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         app.open_location(Location("fact", "zhongguancun-branches"))
-        await pilot.pause()
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.ref == "zhongguancun-branches")
+        await pilot.pause()  # the columns laid out at the pane's width
         columns = list(app.query(SourceColumn))
         pane = app.query_one("#cmp-scroll").scrollable_content_region.width
         assert sum(column.outer_size.width for column in columns) >= pane - 2 * len(columns)
