@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_helpers import Messages, pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text
 
 from jjj_brief.app.messages import ArticleOpened, DataLoaded
 from jjj_brief.app.state import Location
@@ -35,7 +35,8 @@ async def test_choosing_an_article_in_the_tree_opens_the_reader(make_app):
         tree.focus()
         tree.cursor_line = node.line
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.reader.article is target)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == target.id)
+        assert app.reader.article is target
         text = screen_text(app)
         assert "Article" in text.splitlines()[0]
         assert target.title[:40] in text
@@ -48,10 +49,11 @@ async def test_repeated_paragraphs_are_marked_not_hidden(make_app):
     article = next(a for a in load_corpus() if a.repeated_paragraphs)
     repeat = next(p for p in article.paragraphs if p.repeat_of is not None)
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id, offset=repeat.start))
-        await wait_for(pilot, lambda: app.reader.article is article)
-        await pilot.pause()
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.article is article
         lines = app.reader.document.plain_lines()
         assert any(line.startswith("↻ repeats paragraph") for line in lines)
         joined = " ".join(lines)
@@ -63,9 +65,11 @@ async def test_find_in_article_counts_and_moves(make_app):
     article = next(a for a in load_corpus() if a.id == "liaowang-2024")
     expected = article.text.lower().count("xiong")
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
-        await wait_for(pilot, lambda: app.reader.article is article)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.article is article
         await pilot.press("ctrl+f")
         await pilot.pause()
         await pilot.press(*"xiong")
@@ -104,18 +108,25 @@ async def test_back_and_forward(make_app):
     corpus = load_corpus()
     first, second = corpus.articles[0], corpus.articles[1]
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+
+        async def opened(article, time: int) -> None:
+            """The reader shows ``article`` for the ``time``-th time (0: first)."""
+            await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id, after=time)
+            assert app.reader.article is article
+
         app.open_location(Location("article", first.id))
-        await wait_for(pilot, lambda: app.reader.article is first)
+        await opened(first, 0)
         app.open_location(Location("article", second.id))
-        await wait_for(pilot, lambda: app.reader.article is second)
+        await opened(second, 0)
         app.query_one("#tree").focus()
         await pilot.press("alt+left")
-        await wait_for(pilot, lambda: app.reader.article is first)
+        await opened(first, 1)
         await pilot.press("alt+right")
-        await wait_for(pilot, lambda: app.reader.article is second)
+        await opened(second, 1)
         await pilot.press("backspace")
-        await wait_for(pilot, lambda: app.reader.article is first)
+        await opened(first, 2)
 
 
 @pilot_test
@@ -138,13 +149,17 @@ async def test_resume_reopens_the_last_article(make_app, tmp_path):
     article = load_corpus().articles[2]
     offset = article.paragraphs[5].start
     app = make_app(build_index=False, data_dir=tmp_path / "s")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id, offset=offset))
-        await wait_for(pilot, lambda: app.reader.article is article)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.article is article
         await pilot.press("q")
     again = make_app(build_index=False, data_dir=tmp_path / "s", resume=None)
-    async with again.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: again.reader.article is article)
+    reopened = Messages()
+    async with again.run_test(size=SIZE, notifications=True, message_hook=reopened) as pilot:
+        await reopened.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert again.reader.article is article
         assert again.history.current.offset == offset
 
 
