@@ -155,3 +155,39 @@ def test_alias_groups_expand_aliases_but_never_see_also():
     assert not any("Daxing International Airport" in g and "dual hub" in g for g in groups)
     assert not any("Chongli" in g for g in groups)
     assert any("Beisan County" in g and "three northern counties" in g for g in groups)
+
+
+def test_libyaml_and_pure_python_loaders_give_the_same_nodes_and_lines():
+    """The loader parses with libyaml when PyYAML has it (perf12: ~8x faster); the
+    pure-Python one is the fallback. Both must give the same items, lines and problems, on
+    the shipped files and on broken ones (an alias, a duplicate key, bad YAML)."""
+    import yaml
+
+    from jjj_brief import paths
+    from jjj_brief.briefings import load
+
+    class PurePython(load._NoAliasComposer, yaml.SafeLoader):
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.alias_lines = []
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(paths.briefings_dir().rglob("*.yaml"))]
+    texts += [
+        "facts:\n  - &a {id: x}\n  - *a\n",
+        "facts:\n  - id: x\n    id: y\n",
+        "facts: [\n  - id: x\n",
+        "topics:\n  - id: t\n    title: 'unterminated\n",
+    ]
+    assert load._NoAliasLoader is not PurePython
+    for text in texts:
+        results = []
+        for loader in (load._NoAliasLoader, PurePython):
+            original = load._NoAliasLoader
+            load._NoAliasLoader = loader
+            try:
+                problems: list = []
+                items = load.parse_sections(text, "f.yaml", problems)
+            finally:
+                load._NoAliasLoader = original
+            results.append((items, [(p.path, p.line, p.message.split(":")[0]) for p in problems]))
+        assert results[0] == results[1]
