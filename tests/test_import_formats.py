@@ -520,3 +520,14 @@ def test_a_title_property_a_program_filled_in_is_not_the_title(tmp_path, capsys)
     assert code == 0, report
     titles = {r["id"]: r["title"] for r in report["results"]}
     assert titles == {"memo": "Hebei coal memo for the region.", "tianjin-port-memo": "Tianjin port memo"}
+
+
+def test_titles_in_other_scripts_give_readable_ids_not_hashes():
+    from jjj_brief.import_ids import readable_id
+
+    assert readable_id("서울 수도권 발전") == "seo-ul-su-do-gwon-bal-jeon"
+    assert readable_id("東京の再開発") == "dong-jing-no-zai-kai-fa"
+    assert readable_id("التنمية المنسقة") == "ltnmyh-lmnsqh"
+    assert readable_id("Развитие региона") == "razvitie-regiona"
+    assert readable_id("Développement régional") == "developpement-regional"
+    assert readable_id("京津冀协同发展") == "jing-jin-ji-xie-tong-fa-zhan"

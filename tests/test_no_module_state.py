@@ -61,7 +61,7 @@ CONSTANTS: dict[str, set[str]] = {
     # readers by suffix, unit words, transliteration table
     "formats": {"READERS"},
     "formatting": {"UNIT_WORDS"},
-    "import_ids": {"_TRANSLIT"},
+    "import_ids": {"_SYLLABIC"},
     # search: spelling table, facet fields, schema fields, sort and kind names, unit synonyms
     "search.engine": {"FACET_FIELDS"},
     "search.documents": {"FIELDS_BY_NAME"},

@@ -2,8 +2,9 @@
 
 An id must be typeable (``article:ID`` in a query, ``--remove ID``), a file name, and
 recognisable: ``京津冀协同发展`` becomes ``jing-jin-ji-xie-tong-fa-zhan`` (pinyin, pypinyin's
-offline dictionary), ``Développement régional`` becomes ``developpement-regional``, Cyrillic
-and Greek are transliterated. A title with nothing readable left gets ``doc-`` and a short
+offline dictionary), ``Développement régional`` becomes ``developpement-regional``, and
+every other script is romanized with anyascii's offline tables (``서울 수도권`` becomes
+``seo-ul-su-do-gwon``, ``Развитие`` ``razvitie``). A title with nothing readable left gets ``doc-`` and a short
 hash of the title, so two such titles still differ.
 """
 
@@ -11,33 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 MAX_LENGTH = 48
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_TRANSLIT = str.maketrans(
-    {
-        **dict(
-            zip(
-                "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),
-            )
-        ),
-        **dict(
-            zip(
-                "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώς",
-                "a v g d e z i th i k l m n x o p r s t y f ch ps o a e i i o y o s".split(),
-            )
-        ),
-    }
-)
+# Scripts written in syllables (Hangul, kana): each character is one syllable, so the
+# romanized syllables are kept apart ("seo-ul", not "seoul" run into the next word).
+_SYLLABIC = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\uac00-\ud7af]")
 
 
 def readable_id(title: str) -> str:
     """A lowercase ``[a-z0-9-]`` id for ``title`` (not yet made unique)."""
     text = _HAN.sub(lambda m: f" {_pinyin(m.group(0))} ", title)
-    text = unicodedata.normalize("NFKD", text.casefold()).translate(_TRANSLIT)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _romanized(text).casefold()
     base = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:MAX_LENGTH].strip("-")
     if not base:
         return (
@@ -46,6 +32,13 @@ def readable_id(title: str) -> str:
             else "import"
         )
     return base if base[0].isalnum() else "import-" + base
+
+
+def _romanized(text: str) -> str:
+    """Every other script in ASCII letters (anyascii's tables: Cyrillic, Greek, Arabic, Hangul, kana, ...)."""
+    from anyascii import anyascii
+
+    return "".join(ch if ch.isascii() else f" {anyascii(ch)} " if _SYLLABIC.match(ch) else anyascii(ch) for ch in text)
 
 
 def _pinyin(han: str) -> str:
