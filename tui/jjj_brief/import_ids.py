@@ -36,8 +36,10 @@ def readable_id(title: str) -> str:
 
 def _romanized(text: str) -> str:
     """Every other script in ASCII letters (anyascii's tables: Cyrillic, Greek, Arabic, Hangul, kana, ...)."""
-    from anyascii import anyascii
-
+    try:
+        from anyascii import anyascii
+    except ImportError:  # pragma: no cover - a dependency; without it such titles get doc-<hash> ids
+        return text
     return "".join(ch if ch.isascii() else f" {anyascii(ch)} " if _SYLLABIC.match(ch) else anyascii(ch) for ch in text)
 
 
