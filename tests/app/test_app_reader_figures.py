@@ -3,7 +3,7 @@ figure panel, related figures, `c` to compare, and clicking a figure."""
 
 from __future__ import annotations
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import pilot_test, screen_text, settle
 
 from jjj_brief import figures as figure_layer
 from jjj_brief.app.state import Location
@@ -28,8 +28,8 @@ def styles_at(app, offset: int) -> list[str]:
 
 async def open_article(app, pilot, article_id: str, offset: int | None = None) -> None:
     app.open_location(Location("article", article_id, offset=offset))
-    await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article.id == article_id)
-    await pilot.pause()
+    await settle(pilot)  # the reader's worker has cut the text and found its figures, and it is drawn
+    assert app.reader.prepared is not None and app.reader.article.id == article_id
 
 
 @pilot_test
@@ -100,7 +100,8 @@ async def test_clicking_a_figure_focuses_it(make_app):
 async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
     app = make_app(build_index=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.core.briefings_loaded)
+        await settle(pilot)  # the corpus and briefings are read in a worker
+        assert app.core.briefings_loaded
         fact = next(f for f in app.core.facts() if len(f.claims) >= 2)
         claim = fact.claims[0]
         article = load_corpus().get(claim.article)
