@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app_helpers import Messages, pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, settle
 from fixture_briefings import BRANCHES_CCTV, BRANCHES_CHINANEWS, fixture_briefings
 
 from jjj_brief.app.comparison import SourceColumn
@@ -44,7 +44,8 @@ async def test_briefing_shows_summary_points_facts_and_passages_and_opens_them(m
         passages.highlighted = 1
         await pilot.press("enter")
         article = load_corpus().get("chinanews-2024-02-27")
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article is article)
+        await settle(pilot)  # the reader's worker has prepared the article
+        assert app.reader.prepared is not None and app.reader.article is article
         assert app.history.current.offset == article.text.index(BRANCHES_CHINANEWS)
 
 
@@ -84,7 +85,8 @@ async def test_timeline_branch_lists_events_and_opens_the_source(make_app):
         await pilot.pause()
         assert "Symposium on coordinated development in Beijing" in screen_text(app)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.reader.prepared is not None)
+        await settle(pilot)  # the reader's worker has prepared the article
+        assert app.reader.prepared is not None
         assert app.reader.article.id == "liaowang-2024"
         assert app.history.current.offset == 0  # the quote opens the article
 
@@ -96,7 +98,7 @@ async def test_palette_finds_articles_topics_and_facts_and_runs_a_search(make_ap
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"zhongguancun branches")
-        await pilot.pause(0.6)
+        await settle(pilot)  # the palette gathers its commands in a worker
         text = screen_text(app)
         assert "Topic: Zhongguancun branches in Tianjin and Hebei" in text
         assert "Fact: Zhongguancun branches in Tianjin and Hebei" in text
@@ -105,9 +107,10 @@ async def test_palette_finds_articles_topics_and_facts_and_runs_a_search(make_ap
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"grand plan land")
-        await pilot.pause(0.6)
+        await settle(pilot)  # the palette gathers its commands in a worker
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.reader.prepared is not None)
+        await settle(pilot)  # the reader's worker has prepared the article
+        assert app.reader.prepared is not None
         assert app.reader.article.id == "xinhua-2023-02-25"
 
 
@@ -166,11 +169,12 @@ async def test_mouse_click_on_a_tree_article_opens_it(make_app):
         def leaf():
             return next((n for n in _walk(tree.root) if n.data is not None and n.data.ref == "xinhua-2023-02-25"), None)
 
-        await wait_for(pilot, lambda: leaf() is not None)  # the articles are listed after the first paint
-        await pilot.pause()
+        await settle(pilot)  # the articles are listed after the first paint, by a worker
         node = leaf()
+        assert node is not None
         await pilot.click("#tree", offset=(8, node.line - tree.scroll_offset.y))
-        await wait_for(pilot, lambda: app.reader.prepared is not None)
+        await settle(pilot)  # the reader's worker has prepared the article
+        assert app.reader.prepared is not None
         assert app.reader.article.id == "xinhua-2023-02-25"
 
 
