@@ -7,10 +7,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from app_helpers import Messages, pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, settle
 
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import ViewShown
+from jjj_brief.app.messages import DataLoaded, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import _walk
 from jjj_brief.corpus import Article, Corpus, load_corpus
@@ -79,8 +79,9 @@ async def test_home_says_loading_until_the_corpus_and_briefings_are_read_off_the
         assert "Loading the articles and briefings" in text and "0 topics" not in text
         assert "loading…" in text  # under Articles, and under Briefings
         layers.release.set()
-        await wait_for(pilot, lambda: layers.briefings_loaded and layers.corpus_loaded)
-        await wait_for(pilot, lambda: "35 articles" in screen_text(app))
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")  # read after the corpus
+        assert layers.briefings_loaded and layers.corpus_loaded
+        assert "35 articles" in screen_text(app)
         assert layers.read_on and all(t is not threading.main_thread() for t in layers.read_on)
 
 
@@ -111,7 +112,7 @@ async def test_ten_thousand_articles_make_a_handful_of_tree_nodes_until_expanded
 async def test_a_small_corpus_lists_its_articles_under_open_outlets(make_app):
     app = make_app(build_index=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.core.corpus_loaded)
-        await pilot.pause()
+        await settle(pilot)  # the corpus is read in a worker; the tree is filled then
+        assert app.core.corpus_loaded
         leaves = [n.data.ref for n in _walk(app.query_one("#tree").root) if n.data and n.data.kind == "article"]
         assert sorted(leaves) == sorted(load_corpus().ids())
