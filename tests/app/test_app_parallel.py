@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, settle
 from fixture_briefings import fixture_briefings
 from textual.widgets import Static
 
 from jjj_brief.app.data import AppData
+from jjj_brief.app.messages import ArticleOpened, FiguresShown, ViewShown
 from jjj_brief.app.parallel import PairRow, ParallelView
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
@@ -57,12 +58,14 @@ def make_paired_app(make_app):
 @pilot_test
 async def test_p_in_the_reader_shows_the_original_beside_its_translation(make_app):
     app = make_paired_app(make_app)
-    async with app.run_test(size=(160, 48)) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(160, 48), message_hook=messages) as pilot:
         app.open_location(Location("article", "hebei-air-en"))
-        await pilot.pause()
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "hebei-air-en")  # p needs it read
         await pilot.press("p")
         view = app.main.view(ParallelView)
-        await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "parallel")
+        assert len(view.query(PairRow)) == 3
         text = screen_text(app)
         assert "38.6微克/立方米" in text and "386 micrograms" in text
         assert "⚠ 386 micrograms ← original" in text and "(x10)" in text
@@ -73,7 +76,8 @@ async def test_p_in_the_reader_shows_the_original_beside_its_translation(make_ap
         await pilot.press("right_square_bracket")
         assert view.focused_row == 1 and rows[1].has_class("-focused")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.history.current.kind == "article")
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "article")
+        assert app.history.current.kind == "article"
         assert app.history.current.ref == "hebei-air-en"
         assert app.history.current.offset == TRANSLATION.index("386 micrograms")
 
@@ -81,10 +85,12 @@ async def test_p_in_the_reader_shows_the_original_beside_its_translation(make_ap
 @pilot_test
 async def test_side_by_side_fits_80_columns_and_refuses_an_unpaired_article(make_app):
     app = make_paired_app(make_app)
-    async with app.run_test(size=(80, 24)) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         assert app.open_location(Location("parallel", "hebei-air-zh"))  # either side opens the pair
         view = app.main.view(ParallelView)
-        await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "parallel")
+        assert len(view.query(PairRow)) == 3
         await pilot.press("right_square_bracket")
         text = screen_text(app)
         assert "386" in text and "38.6" in text and "→ In 2023" in text  # stacked at 80 columns
@@ -109,12 +115,15 @@ async def test_the_reader_says_which_page_of_the_original_a_figure_is_on(make_ap
     app = make_app(
         data=AppData(corpus=Corpus([*load_seed_articles(), paged]), briefings=fixture_briefings()), build_index=False
     )
-    async with app.run_test(size=(160, 48)) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(160, 48), message_hook=messages) as pilot:
         app.open_location(Location("article", "paged-pdf"))
         reader = app.reader
-        await wait_for(pilot, lambda: reader.prepared is not None and reader.prepared.figures_ready)
+        await messages.wait(pilot, FiguresShown, lambda m: m.article_id == "paged-pdf")
+        assert reader.prepared is not None and reader.prepared.figures_ready
         await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: "p. 12 of the original" in screen_text(app))
+        await settle(pilot)  # the figure's related figures are looked up in a worker; the status is drawn
+        assert "p. 12 of the original" in screen_text(app)
 
 
 @pilot_test
@@ -122,11 +131,13 @@ async def test_without_colour_the_suspect_line_is_bold_text_not_a_dark_grey_hue(
     """NO_COLOR turned the ⚠ line's hard-coded red into grey 237 on a 234 background."""
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_paired_app(make_app)
-    async with app.run_test(size=(160, 48)) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(160, 48), message_hook=messages) as pilot:
         assert app.no_color
         assert app.open_location(Location("parallel", "hebei-air-en"))
         view = app.main.view(ParallelView)
-        await wait_for(pilot, lambda: len(view.query(PairRow)) == 3)
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "parallel")
+        assert len(view.query(PairRow)) == 3
         [row] = [row for row in view.query(PairRow) if row.suspects]
         note = row.content.columns[1]._cells[0]
         warning = next(span.style for span in note.spans if "⚠" in note.plain[span.start : span.end])
@@ -140,12 +151,16 @@ async def test_without_colour_the_suspect_line_is_bold_text_not_a_dark_grey_hue(
 async def test_the_reader_says_an_article_has_a_counterpart_and_that_p_shows_both(make_app):
     """p is not in the footer: the header of either side of a pair names the other and the key."""
     app = make_paired_app(make_app)
-    async with app.run_test(size=(160, 48)) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(160, 48), message_hook=messages) as pilot:
         app.open_location(Location("article", "hebei-air-en"))
-        await wait_for(pilot, lambda: "p: side by side" in screen_text(app))
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "hebei-air-en")
+        assert "p: side by side" in screen_text(app)
         assert "translation of “河北空气质量持续改善” — p: side by side" in screen_text(app)
         app.open_location(Location("article", "hebei-air-zh"))
-        await wait_for(pilot, lambda: "translated as “Hebei air quality keeps improving”" in screen_text(app))
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "hebei-air-zh")
+        assert "translated as “Hebei air quality keeps improving”" in screen_text(app)
         app.open_location(Location("article", "cctv-2023-02-27"))
-        await wait_for(pilot, lambda: "Machine translation from Chinese" in screen_text(app))
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "cctv-2023-02-27")
+        assert "Machine translation from Chinese" in screen_text(app)
         assert "side by side" not in screen_text(app)
