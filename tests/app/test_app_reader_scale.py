@@ -6,11 +6,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text
 from textual.geometry import Offset
 from textual.selection import Selection
 
 from jjj_brief.app.data import AppData
+from jjj_brief.app.messages import ArticleOpened, FiguresShown
 from jjj_brief.app.prepared import BIG_ARTICLE
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
@@ -52,16 +53,17 @@ def layers_with(article: Article) -> AppData:
 async def test_a_big_article_shows_its_text_before_its_figures_and_wraps_only_what_is_seen(make_app):
     article = big_article()
     app = make_app(data=layers_with(article), build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
-        await wait_for(pilot, lambda: app.reader.prepared is not None, timeout=30)
-        await pilot.pause()
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)  # text before figures
+        assert app.reader.prepared is not None
         document = app.reader.document
         assert "Part 0." in screen_text(app)
         # Only the blocks on screen (and the last screens, for End) are wrapped.
         assert len(document._breaks) < len(document.blocks) / 10
-        await wait_for(pilot, lambda: app.reader.prepared.figures_ready, timeout=60)
-        await pilot.pause()
+        await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article.id)
+        assert app.reader.prepared.figures_ready
         figures = app.reader.prepared.figures
         assert figures and f"figures {len(figures)}" in screen_text(app)
         # Paging down draws the next screen, again without wrapping the rest.
@@ -81,9 +83,11 @@ async def test_a_big_article_shows_its_text_before_its_figures_and_wraps_only_wh
 async def test_find_in_a_big_article_jumps_to_the_match_and_lights_it(make_app):
     article = big_article()
     app = make_app(data=layers_with(article), build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
-        await wait_for(pilot, lambda: app.reader.prepared is not None, timeout=30)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.prepared is not None
         await pilot.press("ctrl+f", *"zanzibarword")
         await pilot.pause()
         assert "zanzibarword closes here" in screen_text(app)
@@ -101,10 +105,11 @@ async def test_find_in_a_big_article_jumps_to_the_match_and_lights_it(make_app):
 async def test_selecting_text_and_copying_it_works(make_app):
     app = make_app(build_index=False)
     article = load_corpus().get("cctv-2023-02-27")
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article is article)
-        await pilot.pause()
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.prepared is not None and app.reader.article is article
         document = app.reader.document
         first = document.plain_lines()[0]
         app.screen.selections = {document: Selection(Offset(0, 0), Offset(len(first), 0))}
@@ -120,10 +125,11 @@ async def test_selecting_text_and_copying_it_works(make_app):
 async def test_dragging_the_mouse_over_the_text_selects_it_and_ctrl_c_copies(make_app):
     app = make_app(build_index=False)
     article = load_corpus().get("cctv-2023-02-27")
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article is article)
-        await pilot.pause()
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.prepared is not None and app.reader.article is article
         document = app.reader.document
         left = document.styles.padding.left
         await pilot.mouse_down("#doc", offset=(left, 0))
@@ -153,10 +159,11 @@ def body_words_on_screen(app, article: Article) -> list[str]:
 async def test_at_80x24_the_reader_shows_the_body_beside_the_tree_and_with_the_figure_panel(make_app):
     app = make_app(build_index=False)
     article = load_corpus().get("liaowang-2024")
-    async with app.run_test(size=(80, 24)) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article is article)
-        await pilot.pause()
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.prepared is not None and app.reader.article is article
         assert app.reader.document.size.width >= 0.6 * 80
         assert len(body_words_on_screen(app, article)) >= 3
         await pilot.press("right_square_bracket")  # the figure panel opens under the text
@@ -172,9 +179,11 @@ async def test_at_80x24_the_reader_shows_the_body_beside_the_tree_and_with_the_f
 async def test_s_hides_the_sidebar_for_the_text_and_slash_brings_it_back(make_app):
     app = make_app(build_index=False)
     article = load_corpus().get("cctv-2023-02-27")
-    async with app.run_test(size=(80, 24)) as pilot:
+    messages = Messages()
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
-        await wait_for(pilot, lambda: app.reader.prepared is not None and app.reader.article is article)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
+        assert app.reader.prepared is not None and app.reader.article is article
         narrow = app.reader.document.size.width
         await pilot.press("s")
         await pilot.pause()
