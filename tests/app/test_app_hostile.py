@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app_helpers import Messages, pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, settle
 
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import ViewShown
+from jjj_brief.app.messages import ArticleOpened, ResultsShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.briefings import Briefings, Claim, Fact, GlossaryTerm, Passage, TimelineEvent, Topic
 from jjj_brief.corpus import Article, Corpus, load_corpus
@@ -173,7 +173,8 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
 
         # Search: hostile hits of every kind, the summary, the "did you mean".
         await pilot.press("slash", *"evil")
-        await wait_for(pilot, lambda: app.search_pane.shown_query == "evil")
+        await messages.wait(pilot, ResultsShown, lambda m: m.query == "evil")
+        assert app.search_pane.shown_query == "evil"
         text = screen_text(app)
         assert "[link=https://evil.example]LINK[/link]" in text
         assert "did you mean did" in text and "[@click=app.quit]QUIT[/]" in text
@@ -181,8 +182,8 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
 
         # The passage hit opens the hostile article (with its 2 MB line) in the reader.
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.reader.article is not None and app.reader.article.id == "hostile", timeout=30)
-        await pilot.pause()
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "hostile")
+        assert app.reader.article is not None and app.reader.article.id == "hostile"
         text = screen_text(app)
         assert "Title [@click=app.quit]QUIT[/]" in text
         assert "PWNED-TITLE" not in text  # an OSC sequence is blanked whole, payload included
@@ -225,7 +226,8 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
 
         # Glossary hit: the gloss arrives as a notification.
         await pilot.press("slash", "ctrl+u", *"term")
-        await wait_for(pilot, lambda: app.search_pane.shown_query == "term")
+        await messages.wait(pilot, ResultsShown, lambda m: m.query == "term")
+        assert app.search_pane.shown_query == "term"
         app.search_pane._open(3)
         await pilot.pause()
         assert "Gloss [@click=app.quit]QUIT[/]" in screen_text(app)
@@ -235,7 +237,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"click")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette gathers its commands in a worker
         assert_inert(app)
         await pilot.press("escape")
         await pilot.press("question_mark")
@@ -244,11 +246,10 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         await pilot.press("escape")
 
         # Clicking on the literal "[@click=app.quit]" text does nothing.
-        app.open_location(Location("article", "hostile"))
-        await wait_for(
-            pilot, lambda: app.reader.prepared is not None and app.reader.prepared.article.id == "hostile", timeout=30
-        )
-        await pilot.pause()
+        opened = len(messages.of(ArticleOpened, lambda m: m.article.id == "hostile"))
+        app.open_location(Location("article", "hostile"))  # without the query: prepared again
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "hostile", after=opened)
+        assert app.reader.prepared is not None and app.reader.prepared.article.id == "hostile"
         for row in range(5, 15):
             await pilot.click("#doc", offset=(12, row))
         await pilot.pause()
@@ -264,9 +265,11 @@ async def test_hostile_article_opens_without_freezing_the_ui(make_app):
     """The 2 MB line is prepared off the UI thread: keys are handled while it loads."""
     layers = make_layers()
     app = make_app(data=layers, build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("article", "hostile"))
         await pilot.press("slash", *"abc")  # typed while the article is being prepared
         assert app.search_pane.query_input.value == "abc"
-        await wait_for(pilot, lambda: app.reader.prepared is not None, timeout=30)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "hostile")
+        assert app.reader.prepared is not None
         assert app.reader.document.line_count > 10_000
