@@ -145,17 +145,7 @@ def resolved(
     compare layer does not know): the quote's paragraph as context."""
     context = None
     if article is not None and quote_span is not None:
-        paragraph = article.paragraph_at(quote_span[0])
-        lo, hi = (paragraph.start, max(paragraph.end, quote_span[1])) if paragraph else quote_span
-        context = Context(
-            lo,
-            hi,
-            article.text[lo:hi],
-            quote_span[0],
-            quote_span[1],
-            figure.start if figure is not None else None,
-            figure.end if figure is not None else None,
-        )
+        context = Context.around(article, quote_span, figure)
     return ClaimView(
         ref,
         article.file if article else None,

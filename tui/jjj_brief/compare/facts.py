@@ -108,17 +108,7 @@ def claim_view(claim: Claim, library: Library | None = None) -> ClaimView:
         note = "quote not found verbatim in the article"
     else:
         figure = claim_figure(article, claim, span, library)
-        paragraph = article.paragraph_at(span[0])
-        lo, hi = (paragraph.start, max(paragraph.end, span[1])) if paragraph else span
-        context = Context(
-            lo,
-            hi,
-            article.text[lo:hi],
-            span[0],
-            span[1],
-            figure.start if figure else None,
-            figure.end if figure else None,
-        )
+        context = Context.around(article, span, figure)
     return ClaimView(
         claim.article,
         article.file,

@@ -5,10 +5,13 @@ and the labels of assessments with the curated verdict each corresponds to."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from jjj_brief import formatting
 from jjj_brief.briefings import Fact
+
+if TYPE_CHECKING:
+    from jjj_brief.corpus import Article
 
 ASSESSMENT_LABELS = {
     "same-value": "same value",
@@ -29,6 +32,16 @@ MATCHING_VERDICT = {
 }
 
 
+class Spanned(Protocol):
+    """A figure or a run of words: where it stands in the article text."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
 @dataclass
 class Context:
     """The paragraph around a quote; all offsets are into the article text."""
@@ -40,6 +53,22 @@ class Context:
     quote_end: int
     figure_start: int | None
     figure_end: int | None
+
+    @classmethod
+    def around(cls, article: Article, span: tuple[int, int], figure: Spanned | None) -> Context:
+        """The paragraph holding the quote at ``span`` (stretched to the quote's end), with
+        the quote's and the figure's offsets: what a comparison shows of one source."""
+        paragraph = article.paragraph_at(span[0])
+        lo, hi = (paragraph.start, max(paragraph.end, span[1])) if paragraph else span
+        return cls(
+            lo,
+            hi,
+            article.text[lo:hi],
+            span[0],
+            span[1],
+            figure.start if figure is not None else None,
+            figure.end if figure is not None else None,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
