@@ -251,3 +251,14 @@ def test_a_closed_store_answers_with_one_line_never_a_crash(tmp_path):
     assert closed.data_version() == -1
     with pytest.raises(StoreError, match="closed"):
         closed.bookmarks()
+
+
+def test_your_verdicts_are_the_briefings_vocabulary():
+    """A claim's verdict comes from the same vocabulary as the curated facts' (one list, kept
+    apart only so the store does not load the briefings' schema and pydantic)."""
+    from typing import get_args
+
+    from jjj_brief.briefings.schema import Verdict
+    from jjj_brief.store import VERDICTS
+
+    assert VERDICTS == get_args(Verdict)
