@@ -120,13 +120,18 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         assert "“9 years”" in screen_text(app) or "9 years" in screen_text(app)
 
         # ... shown in the curated comparison, labelled as yours
+        from jjj_brief.app.comparison import ComparisonView
+
         app.open_location(Location("fact", "strategy-age"))
         await wait_for(pilot, lambda: "YOURS" in screen_text(app))
         shown = screen_text(app)
         assert "your verdict: different-date-or-scope" in shown and "claim-1" in shown
 
         # a watched search marks what a new import brings
-        await pilot.press("slash", *"caofeidian ore")
+        comparison = app.main.made(ComparisonView)
+        await wait_for(pilot, lambda: app.focused is not None and comparison in app.focused.ancestors_with_self)
+        await pilot.press("slash", *"caofeidian ore")  # once the comparison has the keys, as a user would
+        await wait_for(pilot, lambda: app.current_query() == "caofeidian ore")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, SaveSearchDialog))
         await pilot.press("enter")
