@@ -1,7 +1,8 @@
 """Check 8 of ``jjj-brief check``: our own prose is traceable. Summaries are 80-200 words
 and print only numbers their passages print; in every summary, key point, subject,
 explanation, note, timeline title and description and gloss, quoted phrases, outlets,
-numbers, years and ordinals are printed in what the item cites."""
+numbers, years and ordinals are printed in what the item cites; a gloss states no place,
+body or year that no paragraph printing its term prints, outside an editors' note."""
 
 from __future__ import annotations
 
@@ -71,6 +72,10 @@ class ProseChecks(CheckerBase):
         for term in self.b.glossary:
             cited = trace.Cited(whole=self._printing(term))
             yield from self._trace(term, [(("gloss",), term.gloss)], cited, derive=False, names=False)
+            source = self._src(term)
+            published = [a.date for a in cited.articles]
+            for message in trace.gloss_problems(term.gloss, self._paragraphs(term), self._names(), published):
+                yield source.problem(("gloss",), message)
 
     def _names(self) -> dict[str, list[str]]:
         """Glossary names (id -> spellings) prose must trace; a name every article prints
@@ -84,6 +89,18 @@ class ProseChecks(CheckerBase):
                 and not all(any(trace.names_in(text, s) for s in t.spellings) for text in seeds)
             }
         return self._named
+
+    def _paragraphs(self, term: GlossaryTerm) -> list[str]:
+        """The paragraphs of the articles that print one of a term's spellings or see-also
+        phrases (case aside): what the articles say of the term."""
+        words = [w.casefold() for w in [*term.spellings, *term.see_also] if w]
+        return [
+            paragraph
+            for a in self.corpus
+            if a.source == "seed"
+            for paragraph in a.text.split("\n")
+            if any(w in paragraph.casefold() for w in words)
+        ]
 
     def _printing(self, term: GlossaryTerm) -> list[Article]:
         """The articles that print one of a term's spellings or see-also phrases."""

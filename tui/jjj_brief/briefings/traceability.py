@@ -14,7 +14,12 @@ glosses), each against the passages the item cites:
   the publication date of a cited article;
 * an ordinal ("ninth", "10th") is printed in a cited quote, in words or digits;
 * a place, body, person or road the glossary names (in any of its spellings) is named in
-  a cited quote, unless every article prints it (the region itself); glosses are exempt.
+  a cited quote, unless every article prints it (the region itself); glosses are exempt
+  from this one and have their own:
+* a gloss states no such name and no year that no paragraph printing its term prints
+  (nor an article printing it was published in): background the editors know goes after
+  "Editors' note, not printed in the articles:", and a sentence about a Chinese original
+  (what the characters mean, which rendering is wrong) is a linguistic note, exempt.
 
 What an item cites: a topic, its passages and the claims of the facts filed under it or
 its sub-topics; a fact, its claims; a timeline event, its quotes; a glossary term, the
@@ -234,3 +239,47 @@ def name_problems(text: str, cited: Cited, names: dict[str, list[str]]) -> Itera
         shown = [s for s in latin if _names_folded(prose, s.casefold())]
         if shown and not any(_names_folded(quotes, s.casefold()) for s in latin):
             yield f"names {shown[0]} but no passage this item cites names it; cite one or drop the name"
+
+
+# ----------------------------------------------------------------------- glosses
+
+# A gloss may carry what no article prints only under this label, placed last: the note
+# runs to the end of the gloss.
+EDITORS_NOTE = "Editors' note, not printed in the articles:"
+_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d{2}(?![\d.,]\d)")
+
+
+def sourced_part(gloss: str) -> str:
+    """What a gloss presents as sourced: the text before its editors' note, without the
+    sentences that discuss a Chinese original (a linguistic note: what 京畿 means, which
+    rendering is wrong)."""
+    head = gloss.split(EDITORS_NOTE, 1)[0]
+    return " ".join(s for s in split_sentences(head) if not _CJK.search(s))
+
+
+def gloss_problems(
+    gloss: str, paragraphs: list[str], names: dict[str, list[str]], published: Iterable[str] = ()
+) -> Iterator[str]:
+    """A place, body, person or road (``names``: id -> spellings) or a year the sourced
+    part of a gloss states is printed in a paragraph that prints the term (``paragraphs``),
+    or the year is when such an article was published (``published``: ISO dates): what an
+    article says of the term, not background the editors know."""
+    years_published = {date[:4] for date in published}
+    text = sourced_part(gloss)
+    if not text:
+        return
+    folded = [p.casefold() for p in paragraphs]
+    for spellings in names.values():
+        latin = [s for s in spellings if not _HAN.search(s)]
+        shown = next((s for s in latin if _names_folded(text.casefold(), s.casefold())), None)
+        if shown and not any(_names_folded(p, s.casefold()) for p in folded for s in latin):
+            yield (
+                f"gloss names {shown!r} but no paragraph printing this term names it; "
+                f"say what an article prints, or put it after {EDITORS_NOTE!r}"
+            )
+    for year in dict.fromkeys(m.group(0) for m in _YEAR.finditer(text)):
+        if year not in years_published and not any(re.search(rf"(?<!\d){year}(?!\d)", p) for p in paragraphs):
+            yield (
+                f"gloss states the year {year} but no paragraph printing this term prints it; "
+                f"say what an article prints, or put it after {EDITORS_NOTE!r}"
+            )
