@@ -103,3 +103,13 @@ def test_every_gloss_has_a_review_row_with_a_reader_date_and_result():
     terms = [t.id for t in load_briefings(BRIEFINGS).glossary]
     assert [t for t in terms if t not in rows] == [], "add a REVIEW.md glossary row"
     assert all(rows[t][2] and rows[t][4] for t in terms)
+
+
+def test_an_editors_note_credits_no_outlet():
+    outlets = ["Xinhua News Agency", "Xinhua", "People's Daily"]
+    gloss = f"Expressway. {NOTE} People's Daily calls it fast."
+    assert list(trace.gloss_problems(gloss, PARAGRAPHS, NAMES, outlets=outlets)) == [
+        "the editors' note names People's Daily; say it before the note, where it is checked, or drop the name"
+    ]
+    fine = f"Expressway (People's Daily). {NOTE} it is fast."
+    assert list(trace.gloss_problems(fine, PARAGRAPHS, NAMES, outlets=outlets)) == []

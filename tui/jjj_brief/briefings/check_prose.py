@@ -74,7 +74,9 @@ class ProseChecks(CheckerBase):
             yield from self._trace(term, [(("gloss",), term.gloss)], cited, derive=False, names=False)
             source = self._src(term)
             published = [a.date for a in cited.articles]
-            for message in trace.gloss_problems(term.gloss, self._paragraphs(term), self._names(), published):
+            outlets = [name for a in self.corpus if a.source == "seed" for name in trace.outlet_names(a)]
+            problems = trace.gloss_problems(term.gloss, self._paragraphs(term), self._names(), published, outlets)
+            for message in problems:
                 yield source.problem(("gloss",), message)
 
     def _names(self) -> dict[str, list[str]]:

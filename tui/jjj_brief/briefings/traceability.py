@@ -258,13 +258,18 @@ def sourced_part(gloss: str) -> str:
 
 
 def gloss_problems(
-    gloss: str, paragraphs: list[str], names: dict[str, list[str]], published: Iterable[str] = ()
+    gloss: str,
+    paragraphs: list[str],
+    names: dict[str, list[str]],
+    published: Iterable[str] = (),
+    outlets: Iterable[str] = (),
 ) -> Iterator[str]:
     """A place, body, person or road (``names``: id -> spellings) or a year the sourced
     part of a gloss states is printed in a paragraph that prints the term (``paragraphs``),
     or the year is when such an article was published (``published``: ISO dates): what an
     article says of the term, not background the editors know."""
     years_published = {date[:4] for date in published}
+    yield from _note_problems(gloss, outlets)
     text = sourced_part(gloss)
     if not text:
         return
@@ -283,3 +288,15 @@ def gloss_problems(
                 f"gloss states the year {year} but no paragraph printing this term prints it; "
                 f"say what an article prints, or put it after {EDITORS_NOTE!r}"
             )
+
+
+def _note_problems(gloss: str, outlets: Iterable[str]) -> Iterator[str]:
+    """An editors' note credits no outlet: what it says is ours, and an outlet's name would
+    make it look sourced."""
+    if EDITORS_NOTE not in gloss:
+        return
+    note = gloss.split(EDITORS_NOTE, 1)[1]
+    for name in dict.fromkeys(outlets):
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", note):
+            yield f"the editors' note names {name}; say it before the note, where it is checked, or drop the name"
+            return
