@@ -44,6 +44,7 @@ from jjj_brief.app.palette import BriefProvider, CommandWords
 from jjj_brief.app.parallel import ParallelView
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.search_pane import SearchPane
+from jjj_brief.app.shell_css import SHELL_CSS
 from jjj_brief.app.state import (
     History,
     Location,
@@ -125,28 +126,7 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
     #: text, so the text keeps at least 60% of the width (``s`` hides the sidebar).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    CSS = """
-    #top { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; }
-    #body { height: 1fr; }
-    #sidebar { width: 44; border-right: vkey $primary 40%; }
-    #tree { height: 1fr; min-height: 6; }
-    #search { height: 1fr; border-top: hkey $primary 40%; }
-    /* Searching from Home: the results take the free main pane, at full height, beside the
-       tree (which keeps its height); with a view open they stay under the tree. */
-    #body.-results-wide #main { display: none; }
-    #body.-results-wide #sidebar { width: 1fr; layout: horizontal; }
-    #body.-results-wide #tree { width: 44; height: 1fr; }
-    Screen.-narrow #body.-results-wide #tree { width: 28; }
-    #body.-results-wide #search { width: 1fr; height: 1fr; border-top: none; border-left: vkey $primary 40%; }
-    #main { width: 1fr; }
-    Screen.-narrow #sidebar { width: 28; }
-    #sidebar.-hidden { display: none; }
-    Screen.-narrow ReaderView #reader-meta { max-height: 3; }
-    Screen.-narrow ReaderView #reader-body { layout: vertical; }
-    Screen.-narrow ReaderView #figure-panel {
-        width: 1fr; height: 8; border-left: none; border-top: hkey $primary 40%;
-    }
-    """
+    CSS = SHELL_CSS
 
     def __init__(
         self,

@@ -420,7 +420,8 @@ class SearchPane(Vertical):
                 self.query_input.cursor_position = len(self.history[index])
 
     def action_leave(self) -> None:
-        self.screen.focus_next()
+        """esc: the keys go back to the view shown (the reader, a briefing...; Home: the tree)."""
+        cast("BriefApp", self.app).focus_view()
 
     @work(thread=True, exclusive=True, group="facets")
     def _load_facets(self, query: str, generation: int) -> None:
