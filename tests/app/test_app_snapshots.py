@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
 from fixture_briefings import fixture_briefings
 from textual.widgets import Input
 
@@ -21,7 +23,8 @@ from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import Hit, SearchResult
 
-SIZE = (140, 42)
+#: The set is taken at the smallest supported terminal and at a roomy one (issue 13).
+SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 
 
 class FixedSearch:
@@ -87,11 +90,13 @@ async def settle(pilot, condition=lambda: True, timeout: float = 20.0) -> None:
     await pilot.wait_for_scheduled_animations()
 
 
-def test_home_screen(snap_compare, tmp_path):
-    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, run_before=settle)
+@SIZES
+def test_home_screen(snap_compare, tmp_path, size):
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=size, run_before=settle)
 
 
-def test_reader_with_a_focused_figure(snap_compare, tmp_path):
+@SIZES
+def test_reader_with_a_focused_figure(snap_compare, tmp_path, size):
     app = snapshot_app(tmp_path)
 
     async def run_before(pilot):
@@ -102,30 +107,33 @@ def test_reader_with_a_focused_figure(snap_compare, tmp_path):
             lambda: app.reader.figure is not None and app.reader.related_for == app.reader.figure.start,
         )
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_briefing_view(snap_compare, tmp_path):
+@SIZES
+def test_briefing_view(snap_compare, tmp_path, size):
     app = snapshot_app(tmp_path)
 
     async def run_before(pilot):
         app.open_location(Location("topic", "zhongguancun"))
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_comparison_view(snap_compare, tmp_path):
+@SIZES
+def test_comparison_view(snap_compare, tmp_path, size):
     app = snapshot_app(tmp_path)
 
     async def run_before(pilot):
         app.open_location(Location("fact", "zgc-branches"))
         await settle(pilot, lambda: app.showing(ComparisonView) and len(app.query(SourceColumn)) == 3)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_search_results(snap_compare, tmp_path):
+@SIZES
+def test_search_results(snap_compare, tmp_path, size):
     app = snapshot_app(tmp_path)
 
     async def run_before(pilot):
@@ -135,8 +143,9 @@ def test_search_results(snap_compare, tmp_path):
         pane._draw_hits()  # at the laid-out width (results that arrive before layout are drawn narrow)
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_help_screen(snap_compare, tmp_path):
-    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, press=["question_mark"], run_before=settle)
+@SIZES
+def test_help_screen(snap_compare, tmp_path, size):
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=size, press=["question_mark"], run_before=settle)
