@@ -12,7 +12,6 @@ import re
 import time
 
 import pytest
-
 from fixture_briefings import fixture_briefings
 from textual.widgets import Input
 

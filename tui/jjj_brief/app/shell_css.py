@@ -1,4 +1,4 @@
-"""The shell's layout rules (the sidebar, the main pane, the narrow screen) and the focus mark."""
+"""The shell's layout rules (the sidebar, the main pane, the narrow screen)."""
 
 SHELL_CSS = """
 #top { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; }
@@ -20,12 +20,5 @@ Screen.-narrow ReaderView #reader-meta { max-height: 3; }
 Screen.-narrow ReaderView #reader-body { layout: vertical; }
 Screen.-narrow ReaderView #figure-panel {
     width: 1fr; height: 8; border-left: none; border-top: hkey $primary 40%;
-}
-/* The focus mark: a bar left of whatever has the keys (the tree, a list, the reader's
-   text, a table). A character, not only a colour: it shows in every theme and under
-   NO_COLOR; unfocused, the column stays blank so nothing moves when the focus does. */
-#body Tree, #body OptionList, #body DataTable, #body DocumentView { border-left: blank; }
-#body Tree:focus, #body OptionList:focus, #body DataTable:focus, #body DocumentView:focus {
-    border-left: thick $accent;
 }
 """
