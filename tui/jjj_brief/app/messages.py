@@ -111,3 +111,12 @@ class ImportsChanged(Message):
         self.change = change
         self.then = then  # a location to open once the corpus has it (a hit on a new import)
         super().__init__()
+
+
+class ComparisonShown(Message):
+    """A fact's sources are compared and their columns on screen (the work ran in a worker)."""
+
+    def __init__(self, fact_id: str, count: int) -> None:
+        self.fact_id = fact_id
+        self.count = count
+        super().__init__()
