@@ -15,7 +15,7 @@ from pathlib import Path
 from app_helpers import Messages, pilot_test, screen_text, settle
 
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import ArticleOpened, ResultsShown, ViewShown
+from jjj_brief.app.messages import ArticleOpened, ComparisonShown, ResultsShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.briefings import Briefings, Claim, Fact, GlossaryTerm, Passage, TimelineEvent, Topic
 from jjj_brief.corpus import Article, Corpus, load_corpus
@@ -203,6 +203,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         # Comparison (curated fact with hostile quote and qualifier) and the briefing.
         app.open_location(Location("fact", "evil-fact"))
         await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "fact")
+        await messages.wait(pilot, ComparisonShown)  # the columns (compared in a worker)
         assert "Explanation [@click=app.quit]QUIT[/]" in screen_text(app)
         assert_inert(app)
         await pilot.press("y")  # a citation of hostile text: copied, saved, notified safely
