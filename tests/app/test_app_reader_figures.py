@@ -3,9 +3,10 @@ figure panel, related figures, `c` to compare, and clicking a figure."""
 
 from __future__ import annotations
 
-from app_helpers import pilot_test, screen_text, settle
+from app_helpers import Messages, pilot_test, screen_text, settle
 
 from jjj_brief import figures as figure_layer
+from jjj_brief.app.messages import ArticleOpened
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import FIGURE_LOOKS, palette_for
 from jjj_brief.corpus import load_corpus
@@ -26,9 +27,10 @@ def styles_at(app, offset: int) -> list[str]:
     return found
 
 
-async def open_article(app, pilot, article_id: str, offset: int | None = None) -> None:
+async def open_article(app, pilot, messages, article_id: str, offset: int | None = None) -> None:
     app.open_location(Location("article", article_id, offset=offset))
-    await settle(pilot)  # the reader's worker has cut the text and found its figures, and it is drawn
+    await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article_id)
+    await settle(pilot)  # the figure at offset focused: its related figures (a worker) drawn
     assert app.reader.prepared is not None and app.reader.article.id == article_id
 
 
@@ -39,8 +41,9 @@ async def test_figures_are_lit_by_kind_and_suspects_marked_distinctly(make_app):
     suspect = next(f for f in found if f.suspect)
     plain = next(f for f in found if not f.suspect and f.kind in FIGURE_LOOKS)
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await open_article(app, pilot, article.id)
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+        await open_article(app, pilot, messages, article.id)
         palette = palette_for(app)
         assert str(palette.figure(plain.kind)) in styles_at(app, plain.start)
         assert str(palette.figure(suspect.kind, suspect=True)) in styles_at(app, suspect.start)
@@ -58,8 +61,9 @@ async def test_brackets_move_between_figures_and_the_panel_shows_details_and_rea
     found = figure_layer.article_figures(article, load_corpus())
     suspect_index = next(i for i, f in enumerate(found) if f.suspect)
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await open_article(app, pilot, article.id)
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+        await open_article(app, pilot, messages, article.id)
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert app.reader.figure is found[0]
@@ -80,8 +84,9 @@ async def test_brackets_move_between_figures_and_the_panel_shows_details_and_rea
 async def test_clicking_a_figure_focuses_it(make_app):
     article = load_corpus().get("cctv-2023-02-27")
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await open_article(app, pilot, article.id)
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+        await open_article(app, pilot, messages, article.id)
         document = app.reader.document
         target = next(f for f in figure_layer.article_figures(article, load_corpus()) if f.start > 0)
         line = document.line_of_offset(target.start)
@@ -99,7 +104,8 @@ async def test_clicking_a_figure_focuses_it(make_app):
 @pilot_test
 async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await settle(pilot)  # the corpus and briefings are read in a worker
         assert app.core.briefings_loaded
         fact = next(f for f in app.core.facts() if len(f.claims) >= 2)
@@ -114,7 +120,7 @@ async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
         carrier = next(
             f for f in inside if f.value is not None and abs(f.value - claim.value) < 1e-6 * max(1, abs(claim.value))
         )
-        await open_article(app, pilot, article.id, offset=carrier.start)
+        await open_article(app, pilot, messages, article.id, offset=carrier.start)
         assert app.reader.figure is carrier
         await pilot.press("c")
         await pilot.pause()
