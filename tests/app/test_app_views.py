@@ -9,7 +9,7 @@ from fixture_briefings import BRANCHES_CCTV, BRANCHES_CHINANEWS, fixture_briefin
 
 from jjj_brief.app.comparison import SourceColumn
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import FiguresShown, ViewShown
+from jjj_brief.app.messages import ArticleOpened, FiguresShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.corpus import load_corpus
 
@@ -23,7 +23,8 @@ def fixture_app(make_app, **kwargs):
 @pilot_test
 async def test_briefing_shows_summary_points_facts_and_passages_and_opens_them(make_app):
     app = fixture_app(make_app)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("topic", "zhongguancun"))
         await pilot.pause()
         text = screen_text(app)
@@ -44,7 +45,7 @@ async def test_briefing_shows_summary_points_facts_and_passages_and_opens_them(m
         passages.highlighted = 1
         await pilot.press("enter")
         article = load_corpus().get("chinanews-2024-02-27")
-        await settle(pilot)  # the reader's worker has prepared the article
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
         assert app.reader.prepared is not None and app.reader.article is article
         assert app.history.current.offset == article.text.index(BRANCHES_CHINANEWS)
 
@@ -80,12 +81,13 @@ async def test_comparison_columns_per_source_scroll_together_and_open_the_quote(
 @pilot_test
 async def test_timeline_branch_lists_events_and_opens_the_source(make_app):
     app = fixture_app(make_app)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("timeline"))
         await pilot.pause()
         assert "Symposium on coordinated development in Beijing" in screen_text(app)
         await pilot.press("enter")
-        await settle(pilot)  # the reader's worker has prepared the article
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "liaowang-2024")
         assert app.reader.prepared is not None
         assert app.reader.article.id == "liaowang-2024"
         assert app.history.current.offset == 0  # the quote opens the article
@@ -94,7 +96,8 @@ async def test_timeline_branch_lists_events_and_opens_the_source(make_app):
 @pilot_test
 async def test_palette_finds_articles_topics_and_facts_and_runs_a_search(make_app):
     app = fixture_app(make_app)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"zhongguancun branches")
@@ -109,7 +112,7 @@ async def test_palette_finds_articles_topics_and_facts_and_runs_a_search(make_ap
         await pilot.press(*"grand plan land")
         await settle(pilot)  # the palette gathers its commands in a worker
         await pilot.press("enter")
-        await settle(pilot)  # the reader's worker has prepared the article
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "xinhua-2023-02-25")
         assert app.reader.prepared is not None
         assert app.reader.article.id == "xinhua-2023-02-25"
 
@@ -163,7 +166,8 @@ async def test_unwritable_data_dir_keeps_settings_in_memory(make_app, tmp_path):
 @pilot_test
 async def test_mouse_click_on_a_tree_article_opens_it(make_app):
     app = fixture_app(make_app)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         tree = app.query_one("#tree")
 
         def leaf():
@@ -173,7 +177,7 @@ async def test_mouse_click_on_a_tree_article_opens_it(make_app):
         node = leaf()
         assert node is not None
         await pilot.click("#tree", offset=(8, node.line - tree.scroll_offset.y))
-        await settle(pilot)  # the reader's worker has prepared the article
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "xinhua-2023-02-25")
         assert app.reader.prepared is not None
         assert app.reader.article.id == "xinhua-2023-02-25"
 
