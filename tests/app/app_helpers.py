@@ -53,7 +53,9 @@ async def wait_for(pilot, condition, timeout: float = 60.0, step: float = 0.05) 
 
 async def settle(pilot, timeout: float = 60.0) -> None:
     """Wait until every worker the app started has finished — and any worker started by what
-    they handed back to the UI thread — then let the screen draw it (no fixed delay)."""
+    they handed back to the UI thread — then let the screen draw it (no fixed delay). It cannot
+    see a worker not started yet (a view built on its mount starts its own): wait for that
+    view's message (ArticleOpened, ViewShown) instead."""
     app = pilot.app
 
     async def _settle() -> None:
