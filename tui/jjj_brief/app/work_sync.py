@@ -81,6 +81,7 @@ class WorkSync:
         if self.core.corpus_loaded:  # else once the article list is read (app._data_loaded)
             self._reanchor()
         self._data_version = self.work_store.data_version()
+        self._imports_stamp = _imports_stamp()  # an import made before the first poll still counts
         self.set_interval(POLL_SECONDS, self._poll_work)
         self.refresh_work_tree()
         self._team_listener = follow_team(self)
@@ -104,7 +105,7 @@ class WorkSync:
         if store is None or not self._on_main_screen():
             return  # checked again once the dialog or palette is closed
         imports_stamp = _imports_stamp()
-        if imports_stamp != getattr(self, "_imports_stamp", imports_stamp):
+        if imports_stamp != self._imports_stamp:
             self.check_watches()  # an import (from a CLI, another window): rerun watched searches
         self._imports_stamp = imports_stamp
         version = store.data_version()
@@ -120,6 +121,7 @@ class WorkSync:
             self._reanchor()
             self._data_version = self.work_store.data_version()
             self.refresh_work()
+            self.check_watches()  # the articles changed: watched searches have new results to count
 
     def on_team_change(self: Any, message: TeamChange) -> None:
         """A colleague's import, note or claim: the views refresh now; a lost server: one message,
