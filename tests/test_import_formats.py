@@ -333,7 +333,10 @@ def test_epub_chapters_in_spine_order_with_chapter_locators(tmp_path, capsys):
     assert article.provenance["chapters"] == 2
 
 
-def test_chinese_titles_give_readable_unique_ids(tmp_path, capsys):
+def test_chinese_titles_give_readable_unique_ids(tmp_path, capsys, monkeypatch):
+    # The listing is checked on one line: wide enough whatever an earlier test in this worker left
+    # behind (CI saw it wrapped at 80 once, in a full run only; alone it never wraps).
+    monkeypatch.setenv("COLUMNS", "300")
     for n in (1, 2):
         (tmp_path / f"zh{n}.md").write_text(f"---\ntitle: 京津冀协同发展\n---\n第{n}篇：协同发展。\n", encoding="utf-8")
     code, report = run_json(capsys, "import", str(tmp_path))
