@@ -149,6 +149,11 @@ class BriefingView(View, can_focus=False):
         if self.topic is not None:
             self._show_facts(self._facts)
 
+    def watch_show_vertical_scrollbar(self, show: bool) -> None:
+        """A scrollbar that comes or goes changes the width the subject column has (no resize
+        event tells): fit it again once the new layout is drawn."""
+        self.call_after_refresh(self.on_resize)
+
     def on_resize(self) -> None:
         """The subject column follows the pane's width (its cells wrap to it)."""
         width = self.scrollable_content_region.width
