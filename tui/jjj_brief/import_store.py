@@ -12,8 +12,9 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.corpus import Article, LazyArticle
@@ -216,11 +217,26 @@ def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | Non
         cached = cached if isinstance(cached, dict) else {}
     except (OSError, ValueError):
         cached = {}
+    found = stamped_import_files(folder, cached, _id_and_hash)
+    if found != cached or written is None:
+        _write_cache_file(catalog, json.dumps({"folder": str(folder), "files": found}))
+    return {name: (entry[2], entry[3]) for name, entry in found.items()}
+
+
+def _id_and_hash(path: Path) -> list:
+    meta = _read_header(path)
+    return [meta["id"], meta.get("sha256") if isinstance(meta.get("sha256"), str) else None]
+
+
+def stamped_import_files(folder: Path, cached: Mapping[str, Any], read: Callable[[Path], list]) -> dict[str, list]:
+    """Each stored import (``*.txt``, not hidden) as ``[size, mtime_ns, *read(path)]``: a row of
+    ``cached`` is reused while the file's size and time still match it, so only new or changed
+    files are opened; a file that cannot be read is left out (the corpus loader reports it)."""
     found: dict[str, list] = {}
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return {}
+        return found
     for entry in entries:
         name = entry.name
         if name.startswith(".") or not name.endswith(".txt"):
@@ -230,15 +246,11 @@ def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | Non
             known = cached.get(name)
             if isinstance(known, list) and len(known) == 4 and known[:2] == [st.st_size, st.st_mtime_ns]:
                 found[name] = known
-                continue
-            meta = _read_header(Path(entry.path))
+            else:
+                found[name] = [st.st_size, st.st_mtime_ns, *read(Path(entry.path))]
         except (OSError, ValueError, UnicodeDecodeError):
             continue
-        sha = meta.get("sha256") if isinstance(meta.get("sha256"), str) else None
-        found[name] = [st.st_size, st.st_mtime_ns, meta["id"], sha]
-    if found != cached or written is None:
-        _write_cache_file(catalog, json.dumps({"folder": str(folder), "files": found}))
-    return {name: (entry[2], entry[3]) for name, entry in found.items()}
+    return found
 
 
 def _write_cache_file(path: Path, text: str) -> None:

@@ -65,33 +65,16 @@ def imports_stamp(folder: Path | None = None) -> list:
 def scan_import_files(previous: ImportFiles | None = None, folder: Path | None = None) -> ImportFiles:
     """Every stored import's file stamp, key and line count (an upper bound of its
     passages); only new or changed files are read."""
+    from jjj_brief.import_store import stamped_import_files
     from jjj_brief.imports import imports_dir, stored_key
 
-    previous = previous or {}
-    found: ImportFiles = {}
-    try:
-        entries = list(os.scandir(folder or imports_dir()))
-    except OSError:
-        return found
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or not name.endswith(".txt"):
-            continue
-        try:
-            st = entry.stat()
-            known = previous.get(name)
-            if known and len(known) == 4 and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-                found[name] = known
-            else:
-                path = Path(entry.path)
-                data = path.read_bytes()
-                # An upper bound of its passages (non-blank lines) that a blank line between
-                # paragraphs does not double: the index build's "time left" reads it.
-                lines = data.count(b"\n") + 1 - data.count(b"\n\n")
-                found[name] = [st.st_size, st.st_mtime_ns, stored_key(path), lines]
-        except (OSError, ValueError, UnicodeDecodeError):
-            continue  # damaged: the corpus loader reports it
-    return found
+    def key_and_lines(path: Path) -> list:
+        data = path.read_bytes()
+        # An upper bound of its passages (non-blank lines) that a blank line between
+        # paragraphs does not double: the index build's "time left" reads it.
+        return [stored_key(path), data.count(b"\n") + 1 - data.count(b"\n\n")]
+
+    return stamped_import_files(folder or imports_dir(), previous or {}, key_and_lines)
 
 
 class Sources:
