@@ -127,3 +127,51 @@ def test_a_library_indexes_the_imports_of_its_own_data_folder(tmp_path, fixture_
         assert other.search.generation.folder.is_relative_to(tmp_path / "c")
     finally:
         other.close()
+
+
+class _FakeServer:
+    """A stand-in for the team database's search, to see who the service asks."""
+
+    def __init__(self, active: bool) -> None:
+        self.is_active, self.asked = active, []
+
+    def active(self) -> bool:
+        return self.is_active
+
+    def index_status(self):
+        self.asked.append("index_status")
+        return "the server's status"
+
+    def generation(self):
+        raise AssertionError("not reached in these tests")
+
+
+def test_search_asks_the_remote_hook_the_library_hands_it(fixture_library):
+    """Team mode reaches search through a hook (search never imports the team layer)."""
+    from jjj_brief.search.api import SearchService
+
+    server = _FakeServer(active=True)
+    assert SearchService(fixture_library, remote=server).ensure_index() == "the server's status"
+    assert server.asked == ["index_status"]
+    idle = _FakeServer(active=False)
+    status = SearchService(fixture_library, remote=idle).ensure_index()
+    assert idle.asked == [] and status != "the server's status"  # the local index was built
+    assert fixture_library.search.remote is not None and not fixture_library.search.remote.active()
+
+
+def test_the_work_session_opens_the_store_the_library_hands_it(fixture_library):
+    from jjj_brief.store.session import WorkSession
+    from jjj_brief.store.sqlite import open_store
+
+    opened = []
+
+    def opener():
+        opened.append(open_store())
+        return opened[-1]
+
+    session = WorkSession(opener, on_server=lambda: True)
+    assert session.work(fixture_library.corpus()) is opened[0]
+    assert session.work(fixture_library.corpus()) is opened[0] and len(opened) == 1
+    assert session.on_server()
+    session.close()
+    assert not fixture_library.work_session.on_server()  # no connection string: the local store

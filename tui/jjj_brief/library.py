@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
 from jjj_brief.paths import LibraryPaths
-from jjj_brief.search.api import SearchResult, SearchService
+from jjj_brief.search.api import IndexStatus, SearchResult, SearchService
 
 __all__ = ["Library", "LibraryPaths"]
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from jjj_brief.compare.align import FigureIndex
     from jjj_brief.compare.subject import Glossary
     from jjj_brief.figures import Figure, FigureBook
+    from jjj_brief.search.query import QueryContext
+    from jjj_brief.store.base import WorkStore
     from jjj_brief.store.session import WorkSession
     from jjj_brief.translation import Pairings
 
@@ -75,7 +77,7 @@ class Library:
             self._briefings = _BriefingsEntry((), briefings, build_glossary(briefings.glossary))
         self._index: tuple[Corpus, str, FigureIndex] | None = None
         self._pairings: Pairings | None = None
-        self.search = SearchService(self, own_work=_own_work)
+        self.search = SearchService(self, own_work=_own_work, remote=_TeamSearch())
         self._work_session: WorkSession | None = None
         if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
             self._briefings = share_from._briefings if not share_from._fixed_briefings else None
@@ -97,7 +99,7 @@ class Library:
             if self._work_session is None:
                 from jjj_brief.store.session import WorkSession
 
-                self._work_session = WorkSession()
+                self._work_session = WorkSession(_open_work_store, _is_team_mode)
             return self._work_session
 
     def __repr__(self) -> str:
@@ -203,3 +205,54 @@ def _own_work(query: str, limit: int) -> SearchResult | None:
     from jjj_brief.store.search_hook import asks_for_own_work, own_work_search
 
     return own_work_search(query, limit) if asks_for_own_work(query) else None
+
+
+# ------------------------------------------------------------------ team mode
+# Team mode (jjj_brief.team) is a layer above search and the work store: the Library hands
+# them these hooks, so neither imports upward.
+
+
+def _is_team_mode() -> bool:
+    from jjj_brief.team.config import is_team_mode
+
+    return is_team_mode()
+
+
+class _TeamSearch:
+    """Search on the team database when a connection string is configured (see
+    :class:`~jjj_brief.search.api.RemoteSearch`)."""
+
+    def active(self) -> bool:
+        return _is_team_mode()
+
+    def index_status(self) -> IndexStatus:
+        from jjj_brief.team.search import team_index_status
+
+        return team_index_status()
+
+    def generation(self) -> tuple[object, QueryContext]:
+        from jjj_brief.team.search import team_generation
+
+        return team_generation()
+
+
+def _open_work_store() -> WorkStore:
+    """The team's store on the server when team mode is configured, else the local one."""
+    from jjj_brief.store.sqlite import open_store
+
+    if _is_team_mode():
+        from jjj_brief import paths
+        from jjj_brief.store.model import StoreError
+        from jjj_brief.team.store import open_team_store
+
+        try:
+            team_store = open_team_store()
+        except StoreError:
+            # The corpus, read just before, noted the same unreachable server: one line is enough.
+            kept = [w for w in paths.STORAGE_WARNINGS.drain() if not w.startswith("the team server's")]
+            for warning in kept:
+                paths.STORAGE_WARNINGS.add(warning)
+            raise
+        if team_store is not None:
+            return team_store
+    return open_store()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jjj_brief.search.concepts import mention_spans
 from jjj_brief.search.engine import Engine
@@ -25,6 +25,24 @@ if TYPE_CHECKING:
 
 # A search of the analyst's own notes and claims: a result, or None when the query does not ask for them.
 OwnWork = Callable[[str, int], SearchResult | None]
+
+
+class RemoteSearch(Protocol):
+    """Search answered by a server instead of the local index (team mode: the team database,
+    :mod:`jjj_brief.team.search`). The Library hands it over: team mode is a layer above search."""
+
+    def active(self) -> bool:
+        """Whether searches go to the server now (asked before every index check and query)."""
+        ...
+
+    def index_status(self) -> IndexStatus:
+        """``ensure_index`` on the server (its schema must be current)."""
+        ...
+
+    def generation(self) -> tuple[Any, QueryContext]:
+        """The server as a search generation, with its query context."""
+        ...
+
 
 __all__: Sequence[str] = (
     "Hit",
@@ -50,11 +68,16 @@ class SearchService:
     opens and refreshes the index), the engine open on the live generation, and the
     highlighting context. Never raises from :meth:`search`; thread-safe."""
 
-    def __init__(self, library: Library | None = None, own_work: OwnWork | None = None) -> None:
+    def __init__(
+        self, library: Library | None = None, own_work: OwnWork | None = None, remote: RemoteSearch | None = None
+    ) -> None:
         self.library = library
         # kind:note / kind:claim queries: answered from the analyst's store by this hook, which
         # the Library hands over (the store is a layer above search); None: from the index.
         self.own_work = own_work
+        # Team mode: searches answered by the team database when this hook says it is active
+        # (the Library hands it over); None: always the local index.
+        self.remote = remote
         # The library's own folders, briefings and corpus; without one, the process default's.
         self.manager = (
             IndexManager(
@@ -71,10 +94,9 @@ class SearchService:
     def ensure_index(self, progress: Progress | None = None, *, rebuild: bool = False) -> IndexStatus:
         """Make the index ready: build if missing/stale/corrupt, add/remove changed imports."""
         with self.lock:
-            if _team_mode():  # the team database's search (jjj_brief.team.search)
-                from jjj_brief.team.search import team_index_status
-
-                return team_index_status()
+            if self._remote_active():  # the team database's search (see RemoteSearch)
+                assert self.remote is not None
+                return self.remote.index_status()
             status = self.manager.ensure(progress, rebuild=rebuild)
             self.reset_engine()
             return status
@@ -100,7 +122,7 @@ class SearchService:
     def engine(self) -> Engine:
         """The engine on the live generation (reopened when another process replaced it)."""
         with self.lock:
-            team = _team_generation() if _team_mode() else None
+            team = self.remote.generation() if self.remote is not None and self.remote.active() else None
             generation = team[0] if team else self.manager.current()
             if self._engine is None or self._engine.generation is not generation:
                 self.reset_engine()
@@ -199,6 +221,9 @@ class SearchService:
             return []
 
     # -- internals
+    def _remote_active(self) -> bool:
+        return self.remote is not None and self.remote.active()
+
     def _forget_corpus(self) -> None:
         self._library().forget_corpus()
 
@@ -218,19 +243,6 @@ class SearchService:
         context = QueryContext.build(aliases, [], resolve)
         context.vocabulary = LazyVocabulary(generation)
         return context
-
-
-def _team_mode() -> bool:
-    """A team database is configured: search runs on PostgreSQL (:mod:`jjj_brief.team.search`)."""
-    from jjj_brief.team.config import is_team_mode
-
-    return is_team_mode()
-
-
-def _team_generation() -> tuple[Any, QueryContext]:
-    from jjj_brief.team.search import team_generation
-
-    return team_generation()
 
 
 class LazyVocabulary(Sequence[str]):

@@ -9,13 +9,14 @@ whenever the corpus changes (an import, a removal, a re-import with edits).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
 from jjj_brief.store.anchors import Anchor, make_anchor
 from jjj_brief.store.base import WorkStore
-from jjj_brief.store.model import ClaimMember, SavedSearch, StoreError
+from jjj_brief.store.model import ClaimMember, SavedSearch
 from jjj_brief.store.sqlite import bookmark_anchor, open_store
 
 if TYPE_CHECKING:
@@ -25,32 +26,19 @@ if TYPE_CHECKING:
 WATCH_LIMIT = 200  # results of a watched search compared with what was seen
 
 
-def open_work_store() -> WorkStore:
-    """The team's store on the server when team mode is configured, else the local one."""
-    from jjj_brief.team.config import is_team_mode
-
-    if is_team_mode():
-        from jjj_brief import paths
-        from jjj_brief.team.store import open_team_store
-
-        try:
-            team_store = open_team_store()
-        except StoreError:
-            # The corpus, read just before, noted the same unreachable server: one line is enough.
-            kept = [w for w in paths.STORAGE_WARNINGS.drain() if not w.startswith("the team server's")]
-            for warning in kept:
-                paths.STORAGE_WARNINGS.add(warning)
-            raise
-        if team_store is not None:
-            return team_store
-    return open_store()
-
-
 class WorkSession:
-    """A library's open work store and the corpus its anchors were last checked against."""
+    """A library's open work store and the corpus its anchors were last checked against.
 
-    def __init__(self) -> None:
+    ``open_store``: opens the store on first use (the Library hands over one that opens the
+    team's store on the server in team mode, a layer above this one); default: the local
+    SQLite store. ``on_server``: whether the store is on a server now (team mode)."""
+
+    def __init__(
+        self, open_store: Callable[[], WorkStore] = open_store, on_server: Callable[[], bool] = lambda: False
+    ) -> None:
         self.lock = threading.RLock()
+        self.open_store = open_store
+        self.on_server = on_server
         self.store: WorkStore | None = None
         self.anchored_for: object = None
 
@@ -58,7 +46,7 @@ class WorkSession:
         """The store (opened on first use), with anchors checked against ``corpus``."""
         with self.lock:
             if self.store is None:
-                self.store = open_work_store()
+                self.store = self.open_store()
             self.reanchor_if_changed(self.store, corpus)
             return self.store
 
@@ -222,13 +210,9 @@ def watch_report() -> list[dict[str, object]]:
     analyst has no store yet — an import never creates one)."""
     from jjj_brief import paths
     from jjj_brief.store.sqlite import FILE_NAME
-    from jjj_brief.team.config import is_team_mode
 
-    if (
-        _library(None).work_session.store is None
-        and not (paths.data_dir() / FILE_NAME).is_file()
-        and not is_team_mode()
-    ):
+    session = _library(None).work_session
+    if session.store is None and not (paths.data_dir() / FILE_NAME).is_file() and not session.on_server():
         return []
     try:
         return [{"name": run.saved.name, "query": run.saved.query, "new": run.new} for run in check_watches()]
