@@ -12,6 +12,7 @@ keeps its exact text and is shown as such, never dropped.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -93,7 +94,7 @@ def refind(anchor: Anchor, text: str, text_sha: str | None = None) -> Anchor:
     return replace(found, status="moved" if moved else "ok", text_sha=sha)
 
 
-def _occurrences(text: str, exact: str, limit: int = 10_000):
+def _occurrences(text: str, exact: str, limit: int = 10_000) -> Iterator[int]:
     at = text.find(exact)
     count = 0
     while at != -1 and count < limit:

@@ -87,7 +87,7 @@ class Brief:
 
     @property
     def sources(self) -> list[Source]:
-        seen: dict[tuple, Source] = {}
+        seen: dict[tuple[str, int | None, str], Source] = {}
         for block in self.blocks:
             if block.source is not None:
                 seen.setdefault((block.source.article, block.source.start, block.source.quote), block.source)

@@ -8,12 +8,20 @@ article's), ``saved-N`` / ``saved:NAME`` (a saved search's results).
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from jjj_brief import formatting
 from jjj_brief.corpus import Article, UserError, load_corpus
 from jjj_brief.store.anchors import Anchor
 from jjj_brief.store.briefs import Brief, Source, render
 from jjj_brief.store.model import Claim, Note, parse_ref
+
+if TYPE_CHECKING:
+    from jjj_brief.briefings.load import Briefings
+    from jjj_brief.briefings.schema import Topic
+    from jjj_brief.search.api import Hit
+    from jjj_brief.store.base import WorkStore
+    from jjj_brief.store.model import SavedSearch
 
 
 def import_sha256(article: Article | None) -> str:
@@ -119,8 +127,9 @@ def topic_brief(topic_id: str) -> Brief:
     return brief
 
 
-def _descendants(briefings, topic_id: str) -> list:
-    seen, out, stack = {topic_id}, [], [topic_id]
+def _descendants(briefings: Briefings, topic_id: str) -> list[Topic]:
+    seen, stack = {topic_id}, [topic_id]
+    out: list[Topic] = []
     while stack:
         for child in briefings.children(stack.pop(0)):
             if child.id not in seen:
@@ -161,7 +170,7 @@ def notes_brief(notes: list[Note], title: str = "Your notes") -> Brief:
     return brief
 
 
-def saved_brief(saved, hits: list, new_keys: list[str]) -> Brief:
+def saved_brief(saved: SavedSearch, hits: list[Hit], new_keys: list[str]) -> Brief:
     from jjj_brief.store.session import hit_key
 
     brief = Brief(f"Saved search: {saved.name}")
@@ -180,7 +189,7 @@ def saved_brief(saved, hits: list, new_keys: list[str]) -> Brief:
     return brief
 
 
-def build_brief(item_id: str, store=None) -> Brief:
+def build_brief(item_id: str, store: WorkStore | None = None) -> Brief:
     """The brief ``export ITEM_ID`` writes. UserError (one line) when the id names nothing.
 
     ``store``: whose work (default: this process's store in the data dir)."""
@@ -188,7 +197,7 @@ def build_brief(item_id: str, store=None) -> Brief:
     from jjj_brief.store.session import run_saved
     from jjj_brief.store.session import work as process_store
 
-    def work():
+    def work() -> WorkStore:
         return store if store is not None else process_store()
 
     ref = item_id.strip()
@@ -219,7 +228,7 @@ def build_brief(item_id: str, store=None) -> Brief:
     )
 
 
-def export(item_id: str, fmt: str, store=None) -> str | bytes:
+def export(item_id: str, fmt: str, store: WorkStore | None = None) -> str | bytes:
     """``item_id`` rendered in ``fmt``. Curated Markdown stays exactly as ``export`` always wrote it."""
     if fmt == "md":
         from jjj_brief.compare import state

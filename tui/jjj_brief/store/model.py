@@ -62,7 +62,7 @@ def saved_search_input(name: str, query: str, sort: str) -> tuple[str, str]:
     return name, user_text(query, "query")
 
 
-def anchor_values(anchor: Anchor) -> tuple:
+def anchor_values(anchor: Anchor) -> tuple[str, int, int, str, str, str, str, str]:
     """An anchor's columns, in the order both stores' tables hold them (its fields' order)."""
     return astuple(anchor)
 

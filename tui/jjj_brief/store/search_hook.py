@@ -10,9 +10,14 @@ end in the article), a claim hit at its first figure.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from jjj_brief.search.analyzer import terms as analyzer_terms
 from jjj_brief.search.api import Hit, SearchResult, spans_for_terms
+
+if TYPE_CHECKING:
+    from jjj_brief.corpus import Corpus
+    from jjj_brief.store.model import Claim, Note
 
 OWN_KINDS = {"note": "note", "notes": "note", "claim": "claim", "claims": "claim"}
 _KIND = re.compile(r"(?<![^\s(])kind:(\w+)", re.IGNORECASE)
@@ -49,14 +54,18 @@ def own_work_search(query: str, limit: int = 20) -> SearchResult:
     else:
         found_ids = [("note", n.id) for n in store.notes() if "note" in kinds]
         found_ids += [("claim", c.id) for c in store.claims() if "claim" in kinds]
-    light = {(t,) for t in wanted if not t.endswith("*")}
+    light: set[tuple[str, ...]] = {(t,) for t in wanted if not t.endswith("*")}
     hits = []
     corpus = load_corpus()
     for kind, item_id in found_ids:
-        item = store.note(item_id) if kind == "note" else store.claim(item_id)
-        articles = [item.anchor.article] if kind == "note" else item.articles
-        if article is None or article in articles:
-            hits.append(_note_hit(item, light, corpus) if kind == "note" else _claim_hit(item, light, corpus))
+        if kind == "note":
+            note = store.note(item_id)
+            if article is None or article == note.anchor.article:
+                hits.append(_note_hit(note, light, corpus))
+        else:
+            claim = store.claim(item_id)
+            if article is None or article in claim.articles:
+                hits.append(_claim_hit(claim, light, corpus))
     hits.sort(key=lambda h: (-h.score, h.kind, h.title))
     shown = " ".join([*(f"kind:{k}" for k in kinds), *(f"article:{article}",) * bool(article), *words])
     message = f"{', '.join(ignored)} do not apply to your notes and claims; ignored" if ignored else None
@@ -88,14 +97,14 @@ def _query_terms(words: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _article_fields(corpus, article_id: str) -> tuple[str | None, str, str, str]:
+def _article_fields(corpus: Corpus, article_id: str) -> tuple[str | None, str, str, str]:
     article = corpus.find(article_id)
     if article is None:
         return None, article_id, "(article not in this corpus)", ""
     return article.file, article.title, article.outlet, article.date
 
 
-def _note_hit(note, light, corpus) -> Hit:
+def _note_hit(note: Note, light: set[tuple[str, ...]], corpus: Corpus) -> Hit:
     file, title, outlet, date = _article_fields(corpus, note.anchor.article)
     orphan = " (orphaned: no longer in the article)" if note.anchor.orphaned else ""
     snippet = f"“{note.anchor.exact[:300]}”{orphan}" + (f" — {note.text[:400]}" if note.text else "")
@@ -117,7 +126,7 @@ def _note_hit(note, light, corpus) -> Hit:
     )
 
 
-def _claim_hit(claim, light, corpus) -> Hit:
+def _claim_hit(claim: Claim, light: set[tuple[str, ...]], corpus: Corpus) -> Hit:
     first = claim.members[0].anchor
     file, title, outlet, date = _article_fields(corpus, first.article)
     quotes = " / ".join(f"“{m.anchor.exact[:80]}” ({m.anchor.article})" for m in claim.members)

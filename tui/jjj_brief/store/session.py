@@ -21,7 +21,7 @@ from jjj_brief.store.sqlite import bookmark_anchor, open_store
 
 if TYPE_CHECKING:
     from jjj_brief.library import Library
-    from jjj_brief.search.api import SearchResult
+    from jjj_brief.search.api import Hit, SearchResult
 
 WATCH_LIMIT = 200  # results of a watched search compared with what was seen
 
@@ -149,7 +149,7 @@ def parse_place(text: str) -> tuple[str, int]:
 # ---------------------------------------------------------------------- saved searches
 
 
-def hit_key(hit) -> str:
+def hit_key(hit: Hit) -> str:
     """What identifies a result across reruns (kind, article or item, passage start)."""
     return f"{hit.kind}:{hit.article}:{hit.start}"
 
@@ -164,7 +164,7 @@ class WatchResult:
     def new(self) -> int:
         return len(self.new_keys)
 
-    def is_new(self, hit) -> bool:
+    def is_new(self, hit: Hit) -> bool:
         return hit_key(hit) in self.new_keys
 
 

@@ -18,6 +18,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from jjj_brief import paths
 from jjj_brief.store.anchors import Anchor, make_anchor
@@ -80,7 +81,14 @@ class SQLiteStore(SQLiteItems):
 # ---------------------------------------------------------------------- opening
 
 
-def open_store(folder: Path | None = None, **options: object) -> SQLiteStore:
+class StoreOptions(TypedDict, total=False):
+    """What :func:`open_store` passes on to :class:`SQLiteStore`."""
+
+    author: str | None
+    analyze: Analyze | None
+
+
+def open_store(folder: Path | None = None, **options: Unpack[StoreOptions]) -> SQLiteStore:
     """The user's store in ``folder`` (default: the data dir), or an in-memory one.
 
     Never raises for a damaged or unwritable file: the reason goes to
@@ -89,10 +97,10 @@ def open_store(folder: Path | None = None, **options: object) -> SQLiteStore:
     """
     target = paths.writable_dir(folder or paths.data_dir(), "your notes and bookmarks")
     if target is None:
-        return SQLiteStore(None, **options)  # type: ignore[arg-type]
+        return SQLiteStore(None, **options)
     path = target / FILE_NAME
     try:
-        return SQLiteStore(path, **options)  # type: ignore[arg-type]
+        return SQLiteStore(path, **options)
     except DamagedStore as exc:
         return _recover(path, str(exc), options)
     except sqlite3.DatabaseError as exc:
@@ -105,7 +113,7 @@ def open_store(folder: Path | None = None, **options: object) -> SQLiteStore:
         raise _store_error(exc, str(path)) from exc
 
 
-def _recover(path: Path, reason: str, options: dict) -> SQLiteStore:
+def _recover(path: Path, reason: str, options: StoreOptions) -> SQLiteStore:
     """Keep the damaged file aside, put the last good copy in its place, say so once."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     damaged = path.with_name(f"{path.name}.damaged-{stamp}")
@@ -119,16 +127,16 @@ def _recover(path: Path, reason: str, options: dict) -> SQLiteStore:
         try:
             shutil.copyfile(backup, path.with_name(f".{path.name}.restore"))
             os.replace(path.with_name(f".{path.name}.restore"), path)
-            store = SQLiteStore(path, **options)  # type: ignore[arg-type]
+            store = SQLiteStore(path, **options)
             when = datetime.fromtimestamp(backup.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
             restored = f"restored the last good copy ({when})"
         except (OSError, sqlite3.Error, StoreError):
             with contextlib.suppress(OSError):
                 path.unlink()
-            store = SQLiteStore(path, **options)  # type: ignore[arg-type]
+            store = SQLiteStore(path, **options)
             restored = "the last good copy was damaged too; starting empty"
     else:
-        store = SQLiteStore(path, **options)  # type: ignore[arg-type]
+        store = SQLiteStore(path, **options)
         restored = "no earlier copy to restore; starting empty"
     paths.STORAGE_WARNINGS.add(
         f"your notes database {path} was damaged ({_first_line(reason)}); kept it as {damaged.name}; {restored}"

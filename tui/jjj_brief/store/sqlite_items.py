@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from jjj_brief.store.anchors import Anchor
 from jjj_brief.store.model import (
@@ -240,9 +241,9 @@ class SQLiteItems(SQLiteTerms):
                 raise StoreError(f"no saved-{search_id}")
 
 
-def _bookmark_from(row: Sequence) -> Bookmark:
+def _bookmark_from(row: Sequence[Any]) -> Bookmark:
     return Bookmark(row[0], _anchor_from(row, 1), row[9], row[10], row[11])
 
 
-def _note_from(row: Sequence) -> Note:
+def _note_from(row: Sequence[Any]) -> Note:
     return Note(row[0], _anchor_from(row, 1), row[9], row[10], row[11], row[12], row[13], row[14])

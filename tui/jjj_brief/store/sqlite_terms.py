@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from jjj_brief.store.anchors import Anchor, refind, text_hash
 from jjj_brief.store.sqlite_conn import SQLiteConnection
@@ -29,7 +30,7 @@ class SQLiteTerms(SQLiteConnection):
             for article in articles:
                 text = text_of(article)
                 current[article] = (text, text_hash(text) if text is not None else "")
-            updates: list[tuple[str, tuple, Anchor]] = []
+            updates: list[tuple[str, tuple[Any, ...], Anchor]] = []
             for table in tables:
                 keys = key_columns[table]
                 width = keys.count(",") + 1
@@ -105,7 +106,7 @@ class SQLiteTerms(SQLiteConnection):
         )
 
 
-def _anchor_from(row: Sequence, at: int) -> Anchor:
+def _anchor_from(row: Sequence[Any], at: int) -> Anchor:
     return Anchor(row[at], row[at + 1], row[at + 2], row[at + 3], row[at + 4], row[at + 5], row[at + 6], row[at + 7])
 
 

@@ -26,6 +26,11 @@ EXTRA_CONTEXT = {"jjj": "urn:jjj-brief:vocab#"}
 ARTICLE_URN = "urn:jjj-brief:article:"
 MAX_ITEMS = 100_000
 
+NoteKey = tuple[str, str, str, str]
+"""What makes two notes the same on import: article, exact quote, prefix, text."""
+ClaimKey = tuple[str, str, tuple[str, ...]]
+"""What makes two claims the same on import: verdict, text, each member's exact quote."""
+
 
 def _target(anchor: Anchor) -> dict[str, Any]:
     return {
@@ -140,8 +145,8 @@ def _anchor(target: Any, text_of: Callable[[str], str | None]) -> Anchor | None:
     exact = quote.get("exact")
     if not isinstance(exact, str) or not exact:
         return None
-    start = position.get("start") if isinstance(position.get("start"), int) else 0
-    start = max(0, start)
+    raw_start = position.get("start")
+    start = max(0, raw_start) if isinstance(raw_start, int) else 0
     anchor = Anchor(
         article[:200],
         start,
@@ -187,7 +192,13 @@ def import_annotations(store: WorkStore, data: Any, text_of: Callable[[str], str
     return counts
 
 
-def _import_note(store, annotation, text_of, present, counts) -> bool:
+def _import_note(
+    store: WorkStore,
+    annotation: dict[str, Any],
+    text_of: Callable[[str], str | None],
+    present: set[NoteKey],
+    counts: dict[str, int],
+) -> bool:
     targets = _as_list(annotation.get("target"))
     anchor = _anchor(targets[0], text_of) if targets else None
     if anchor is None:
@@ -206,7 +217,13 @@ def _import_note(store, annotation, text_of, present, counts) -> bool:
     return True
 
 
-def _import_claim(store, annotation, text_of, present, counts) -> bool:
+def _import_claim(
+    store: WorkStore,
+    annotation: dict[str, Any],
+    text_of: Callable[[str], str | None],
+    present: set[ClaimKey],
+    counts: dict[str, int],
+) -> bool:
     members = []
     for target in _as_list(annotation.get("target")):
         anchor = _anchor(target, text_of)
