@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.style import Style
     from rich.text import Text
 
 REPLACEMENT = " "
@@ -97,7 +98,7 @@ def one_line(text: str, limit: int | None = None) -> str:
     return flat
 
 
-def styled(text: str, spans: Iterable[tuple[int, int, str]] = (), base_style: str = "") -> Text:
+def styled(text: str, spans: Iterable[tuple[int, int, str | Style]] = (), base_style: str | Style = "") -> Text:
     """A :class:`rich.text.Text` of the display-safe ``text`` with ``(start, end, style)`` spans.
 
     Styles are our own style strings, never derived from the text. Spans outside the text

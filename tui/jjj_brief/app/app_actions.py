@@ -24,10 +24,13 @@ from jjj_brief.safety import one_line
 if TYPE_CHECKING:
     from jjj_brief.corpus import Article
     from jjj_brief.search import Hit
+    from jjj_brief.store import SQLiteStore
 
 
 class ShellActions:
     """History, citations, export and the palette's settings of the app."""
+
+    work_store: SQLiteStore | None
 
     def _set_top(self: Any, view: str, where: str) -> None:
         top = Text()
@@ -61,10 +64,11 @@ class ShellActions:
         for warning in STORAGE_WARNINGS.drain():
             self.notify(one_line(warning, 400), title="Working in memory", severity="warning", timeout=10, markup=False)
 
-    def action_back(self: Any) -> None:
+    # Not action_back: Textual's App.action_back pops a screen.
+    def action_go_back(self: Any) -> None:
         self._step_history(back=True)
 
-    def action_forward(self: Any) -> None:
+    def action_go_forward(self: Any) -> None:
         self._step_history(back=False)
 
     def _step_history(self: Any, *, back: bool) -> None:
@@ -163,7 +167,7 @@ class ShellActions:
         self.notify(f"Open where you left off: {state}{where}", markup=False)
 
     def get_system_commands(self: Any, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from super().get_system_commands(screen)  # type: ignore[misc]  # App's, after this mixin
         state = "on" if self.settings.resume else "off"
         yield SystemCommand(
             "Open where you left off",

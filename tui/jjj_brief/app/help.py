@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +19,9 @@ from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from jjj_brief.app.view import View
 
 #: What keys of Textual's own widgets do here (their bindings' descriptions are generic).
 WIDGET_HELP: dict[str, str] = {
@@ -79,7 +83,7 @@ def _place(node: DOMNode) -> str:
     return type(node).__name__
 
 
-def active_sections(app: App[object]) -> list[tuple[str, list[Row]]]:
+def active_sections(app: App[Any]) -> list[tuple[str, list[Row]]]:
     """The keys active now (what the footer draws from), grouped by where they come from,
     innermost first; every binding of the focus chain, shown in the footer or not."""
     sections: dict[str, dict[tuple[str, str], Row]] = {}
@@ -105,10 +109,11 @@ def active_sections(app: App[object]) -> list[tuple[str, list[Row]]]:
     return [(place, list(rows.values())) for place, rows in ordered] + [("Everywhere", everywhere)]
 
 
-def _view_types() -> list[type]:
+def _view_types() -> list[type[View]]:
     from jjj_brief.app.view import View
 
-    found, todo = [], list(View.__subclasses__())
+    found: list[type[View]] = []
+    todo = list(View.__subclasses__())
     while todo:
         cls = todo.pop()
         found.append(cls)
@@ -116,7 +121,7 @@ def _view_types() -> list[type]:
     return found
 
 
-def _key_name(app: App[object], binding: Binding, key: str) -> str:
+def _key_name(app: App[Any], binding: Binding, key: str) -> str:
     """The key as typed (``ctrl+f``, ``backspace``, ``]``): the help spells modifiers out."""
     if binding.key_display and key == binding.key.split(",")[0].strip():
         return binding.key_display

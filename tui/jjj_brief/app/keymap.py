@@ -21,6 +21,7 @@ from jjj_brief.safety import one_line
 
 KEYMAP_FILE = "keys.toml"
 MAX_BYTES = 100_000
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _KEY = re.compile(r"^[a-z0-9_+\-]+$", re.IGNORECASE)
 
 
@@ -52,6 +53,12 @@ def _line_of(text: str, needle: str) -> int | None:
     return None
 
 
+def _toml_line(error: tomllib.TOMLDecodeError) -> int:
+    """The line a TOML error names (Python 3.11's error says it only in its message)."""
+    found = _AT_LINE.search(str(error))
+    return int(found.group(1)) if found else 1
+
+
 def load_keymap(folder: Path | None = None, known: set[str] | None = None) -> tuple[dict[str, str], str | None]:
     """The keymap in ``keys.toml`` (empty when there is none), and a one-line problem or ``None``."""
     path = keymap_path(folder)
@@ -64,7 +71,7 @@ def load_keymap(folder: Path | None = None, known: set[str] | None = None) -> tu
     try:
         config = KeyConfig.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        return {}, one_line(f"{path}:{exc.lineno}: {exc.msg}; default keys used", 300)
+        return {}, one_line(f"{path}:{_toml_line(exc)}: {exc}; default keys used", 300)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = [str(part) for part in error["loc"]]

@@ -104,8 +104,8 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         # port") go to the search box, not to the view the focus is leaving.
         Binding("slash", "focus_search", "Search", key_display="/", priority=True, id="app.search"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("alt+left,backspace", "back", "Back", key_display="alt+←", id="app.back"),
-        Binding("alt+right", "forward", "Forward", key_display="alt+→", show=False, id="app.forward"),
+        Binding("alt+left,backspace", "go_back", "Back", key_display="alt+←", id="app.back"),
+        Binding("alt+right", "go_forward", "Forward", key_display="alt+→", show=False, id="app.forward"),
         Binding("t", "focus_tree", "Tree", show=False, id="app.tree"),
         Binding("s", "toggle_sidebar", "Sidebar", show=False, id="app.sidebar"),
         Binding("w", "open_work", "Your work", show=False, id="app.work"),
@@ -251,9 +251,8 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
     def watch_theme(self, theme: str) -> None:
         if hasattr(self, "settings"):
             self.settings.theme = theme
-        if self.is_mounted:
-            for view in self.query(View):
-                view.refresh_styles()
+        for view in self.query(View):
+            view.refresh_styles()
 
     @property
     def search_pane(self) -> SearchPane:
@@ -283,7 +282,7 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
 
     @property
     def visible_view(self) -> View | None:
-        return self.main.visible
+        return self.main.shown_view
 
     def showing(self, view_type: type[View]) -> bool:
         """Whether the main pane shows a view of this type (the keys of hidden views are off)."""

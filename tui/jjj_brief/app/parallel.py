@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from jjj_brief.app import safe_text
@@ -126,7 +127,8 @@ class ParallelView(View, VerticalScroll, can_focus=True):
         self.mount_all(rows)
 
     def _is_narrow(self) -> bool:
-        width = self.size.width or (self.parent.size.width if self.parent is not None else 0)
+        parent = self.parent
+        width = self.size.width or (parent.size.width if isinstance(parent, Widget) else 0)
         return 0 < width < NARROW
 
     def on_resize(self) -> None:

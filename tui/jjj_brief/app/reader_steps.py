@@ -14,6 +14,9 @@ from jjj_brief.app.state import quote_around
 class ReaderSteps:
     """``]`` ``[`` figures, ``}`` ``{`` suspects, ``n`` ``N`` matches, ``ctrl+f`` find."""
 
+    focused_figure: int | None
+    _current_match: int | None
+
     def _step_figure(self: Any, forward: bool) -> None:
         prepared = self.prepared
         if prepared is None or not prepared.figures:

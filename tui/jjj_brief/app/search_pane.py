@@ -28,6 +28,8 @@ from jjj_brief.app.messages import OpenHit, ResultsShown
 from jjj_brief.app.styles import BADGE_LOOKS, PLAIN, Palette, palette_for
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from jjj_brief.app.main import BriefApp
     from jjj_brief.search import Hit
 
@@ -164,7 +166,7 @@ class SearchPane(Vertical):
         self._history_index: int | None = None
         self._generation = 0
         self._shown_generation = 0
-        self._timer = None
+        self._timer: Timer | None = None
         self._hits: list = []
         self._result: Any = None
         self._facets: dict[str, dict[str, int]] = {}

@@ -115,6 +115,6 @@ class MainPane(ContentSwitcher):
         return self._made.get(view_type)
 
     @property
-    def visible(self) -> View | None:
+    def shown_view(self) -> View | None:
         current = self.current
         return next((v for v in self._made.values() if v.id == current), None)

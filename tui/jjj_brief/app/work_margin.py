@@ -40,7 +40,10 @@ class NoteMargin(Widget):
 
     def on_mount(self) -> None:
         for name in ("scroll_y", "virtual_size", "size"):
-            self.watch(self.document, name, lambda *_: self.refresh(), init=False)
+            self.watch(self.document, name, self._document_moved, init=False)
+
+    def _document_moved(self) -> None:
+        self.refresh()
 
     def set_spans(self, spans: list[tuple[int, int, str]]) -> None:
         self.spans = sorted(spans)

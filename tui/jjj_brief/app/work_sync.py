@@ -199,4 +199,5 @@ class WorkSync:
         tree = self.query_one("#tree")
         branches = getattr(tree, "work_branches", None)
         if branches and self.work_store is not None:
-            fill_work_branches(*branches, self.work_store, self.core, self.watch_counts)
+            bookmarks, yours = branches
+            fill_work_branches(bookmarks, yours, self.work_store, self.core, self.watch_counts)
