@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from jjj_brief.briefings.check_prose import SUMMARY_WORDS, ProseChecks
 from jjj_brief.briefings.check_values import ROUNDING_TOLERANCE, ValueChecks
@@ -51,6 +51,11 @@ from jjj_brief.briefings.readings import (
 from jjj_brief.briefings.schema import GlossaryTerm
 from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from jjj_brief.figures import Figure
+
 __all__ = [
     "ROUNDING_TOLERANCE",
     "SUMMARY_WORDS",
@@ -63,7 +68,7 @@ __all__ = [
 ]
 
 
-def check(directory=None, corpus: Corpus | None = None) -> tuple[Briefings, list[Problem]]:
+def check(directory: Path | None = None, corpus: Corpus | None = None) -> tuple[Briefings, list[Problem]]:
     """Load the briefings in ``directory`` and return them with every problem found."""
     briefings = load_briefings(directory)
     return briefings, check_briefings(briefings, corpus)
@@ -250,7 +255,7 @@ def _title_keywords(title: str) -> list[str]:
     return [w.casefold()[:6] for w in words if len(w) >= 5 and w.casefold() not in _COMMON_TITLE_WORDS]
 
 
-def _prints_date(figures, date: str) -> bool:
+def _prints_date(figures: Iterable[Figure], date: str) -> bool:
     """A date or year figure that names ``date`` (a day-and-month with no year counts)."""
     for figure in figures:
         if figure.kind not in ("date", "year") or not figure.as_of:
@@ -264,6 +269,6 @@ def _prints_date(figures, date: str) -> bool:
     return False
 
 
-def summarize(problems: list[Problem]) -> Counter:
+def summarize(problems: list[Problem]) -> Counter[str]:
     """Problems per file (for the check command's last line)."""
     return Counter(p.file for p in problems)

@@ -26,7 +26,7 @@ class CheckerBase:
         article = self.corpus.find(ref)
         return article if article is not None and article.id == ref else None
 
-    def _quoted_items(self) -> Iterator[tuple[object, tuple, Passage | Claim]]:
+    def _quoted_items(self) -> Iterator[tuple[object, tuple[str | int, ...], Passage | Claim]]:
         """Every (owner, sub-path, passage-or-claim) in the briefings."""
         for topic in self.b.topics:
             for i, passage in enumerate(topic.passages):

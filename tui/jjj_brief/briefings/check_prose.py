@@ -111,7 +111,7 @@ class ProseChecks(CheckerBase):
 
     def _trace(
         self,
-        item,
+        item: object,
         texts: Sequence[tuple[tuple[str | int, ...], str]],
         cited: trace.Cited,
         numbers: bool = True,
@@ -132,7 +132,7 @@ class ProseChecks(CheckerBase):
                 yield source.problem(sub, message)
             for message in trace.name_problems(text, cited, named):
                 yield source.problem(sub, message)
-            if traceable is None:
+            if traceable is None or figures_mod is None:
                 continue
             for figure in figures_mod.extract_figures(text):
                 if not trace.traced(figure, traceable):

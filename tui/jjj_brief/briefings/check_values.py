@@ -52,7 +52,9 @@ class ValueChecks(CheckerBase):
                         f"no figure {fmt(cast(float, claim.value))} {claim.unit} in the quote; the figure layer reads: {printed}",
                     )
 
-    def _words_problems(self, fact: Fact, i: int, claim: Claim, article: Article, span) -> Iterable[Problem]:
+    def _words_problems(
+        self, fact: Fact, i: int, claim: Claim, article: Article, span: tuple[int, int]
+    ) -> Iterable[Problem]:
         """A category, date or status is printed literally inside its quote."""
         source = self._src(fact)
         words = str(claim.value)

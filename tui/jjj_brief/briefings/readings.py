@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from jjj_brief.briefings.quotes import locate_quote
 from jjj_brief.briefings.schema import Claim
@@ -27,11 +27,21 @@ VALUELESS_KINDS = {"date", "label"}
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
+class FigureLayer(Protocol):
+    """What the checks use of the figure layer (the module :mod:`jjj_brief.figures` is one)."""
+
+    def extract_figures(self, text: str, published: str | None = None) -> list[Figure]: ...
+
+    def article_figures(self, article: Article, corpus: object) -> list[Figure]: ...
+
+    def normalize_unit(self, unit_text: str | None) -> str: ...
+
+
 def figures_available() -> bool:
     return figures_module() is not None
 
 
-def figures_module():
+def figures_module() -> FigureLayer | None:
     """The figure layer, or ``None`` while it is not installed (value checks are skipped)."""
     try:
         from jjj_brief import figures
@@ -41,7 +51,7 @@ def figures_module():
 
 
 @lru_cache(maxsize=64)
-def article_figures(article_id: str, text: str, published: str | None = None) -> tuple:
+def article_figures(article_id: str, text: str, published: str | None = None) -> tuple[Figure, ...]:
     figures = figures_module()
     return tuple(figures.extract_figures(text, published)) if figures else ()
 
@@ -92,13 +102,13 @@ def same_date(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def is_count_unit(figures_mod, unit: str | None) -> bool:
+def is_count_unit(figures_mod: FigureLayer, unit: str | None) -> bool:
     """A counted noun (``branch``), as opposed to a unit the figure grammar knows (``km``)."""
     parsed = figures_mod.extract_figures(f"2 {unit}")
     return not parsed or parsed[0].kind in COUNT_KINDS
 
 
-def figure_matches(figures_mod, figure, claim: Claim) -> bool:
+def figure_matches(figures_mod: FigureLayer, figure: Figure, claim: Claim) -> bool:
     """Same value, and the same unit — or a bare count ("100 million") whose counted noun
     the grammar could not name, claimed with a counted noun by the curator."""
     if figure.value is None or not close(figure.value, cast(float, claim.value)):
@@ -117,6 +127,6 @@ def fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:,g}"
 
 
-def describe(figure) -> str:
+def describe(figure: Figure) -> str:
     unit = f" {figure.unit}" if figure.unit else ""
     return f"{figure.text!r} = {fmt(figure.value)}{unit}" if figure.value is not None else repr(figure.text)

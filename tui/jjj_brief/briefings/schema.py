@@ -118,7 +118,7 @@ class Fact(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _numbers_from_yaml(cls, data):
+    def _numbers_from_yaml(cls, data: object) -> object:
         """YAML reads ``210e9`` (no dot) as text: a number fact's numeric text is a number."""
         if (
             not isinstance(data, dict)
@@ -197,7 +197,7 @@ class GlossaryTerm(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _expand_renderings(cls, data):
+    def _expand_renderings(cls, data: object) -> object:
         """Turn ``{text, mistranslation, zh}`` alias mappings into the flat fields."""
         if not isinstance(data, dict) or not isinstance(data.get("aliases"), list):
             return data

@@ -32,8 +32,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from jjj_brief.corpus import Article
+
+if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
 
 ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -191,7 +195,7 @@ class Traceable:
     dates: list[str]
 
 
-def traced(figure, traceable: Traceable) -> bool:
+def traced(figure: Figure, traceable: Traceable) -> bool:
     """A figure of our prose is traced by a printed value (or one derived from them), or,
     for a date or year, by a printed date it abbreviates or a cited publication date."""
     if figure.kind in ("date", "year") and figure.as_of:

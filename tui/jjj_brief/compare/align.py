@@ -45,9 +45,11 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jjj_brief import formatting
 from jjj_brief.compare.entries import (
@@ -70,7 +72,10 @@ from jjj_brief.compare.subject import (
     sentence_bounds,
 )
 from jjj_brief.compare.values import Relation, relate, significant_digits
-from jjj_brief.corpus import Article, Corpus
+from jjj_brief.corpus import Article, Corpus, Paragraph
+
+if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
 
 __all__ = ["CACHE_FOLDER", "NOT_ALIGNED_KINDS", "PERSIST_MIN_CHARS", "Entry", "EntryCache", "FigureIndex"]
 
@@ -156,7 +161,13 @@ def nouns_relation(a: str | None, b: str | None) -> float:
 class FigureIndex:
     """Every comparable figure of a corpus, indexed by unit family, subject terms and value."""
 
-    def __init__(self, corpus: Corpus, glossary: Glossary, figures_of, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        glossary: Glossary,
+        figures_of: Callable[[Article], list[Figure]],
+        cache_dir: Path | None = None,
+    ) -> None:
         """``cache_dir``: where large documents' entries are kept (default: ``paths.cache_dir()``)."""
         started = time.perf_counter()
         self.glossary = glossary
@@ -186,7 +197,7 @@ class FigureIndex:
         self.build_seconds = time.perf_counter() - started
 
     # ------------------------------------------------------------------ build
-    def _add_article(self, article: Article, figures: list) -> None:
+    def _add_article(self, article: Article, figures: list[Figure]) -> None:
         """Index an article's figures: one pass over its paragraphs, each analysed once
         (a huge paragraph in windows of :data:`WINDOW_CHARS`), so building costs time and
         memory in proportion to the text, whatever its shape."""
@@ -201,14 +212,15 @@ class FigureIndex:
                 self._add_window(article, publication_year, base, text, members, seen)
 
     def _add_window(
-        self, article: Article, publication_year: int | None, base: int, text: str, inside: list, seen: set[int]
+        self, article: Article, publication_year: int | None, base: int, text: str, inside: list[Figure], seen: set[int]
     ) -> None:
         """Index the figures ``inside`` a paragraph (or window) ``text`` starting at ``base``."""
         families = {id(f): unit_family(f) for f in inside}
         listed: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for f in inside:
-            if families[id(f)] is not None:
-                listed[families[id(f)]].append((f.start - base, f.end - base))
+            family = families[id(f)]
+            if family is not None:
+                listed[family].append((f.start - base, f.end - base))
         analysed = ParagraphWords(text, self.glossary) if listed else None
         for figure in inside:
             family = families[id(figure)]
@@ -280,7 +292,7 @@ class FigureIndex:
         return entry.norm
 
     # ------------------------------------------------------------------ query
-    def entry_for(self, article_id: str, figure) -> Entry | None:
+    def entry_for(self, article_id: str, figure: Figure) -> Entry | None:
         return self.by_figure.get((article_id, figure.start))
 
     def candidates(self, query: Entry) -> dict[int, float]:
@@ -418,7 +430,7 @@ def _place_names(entry: Entry) -> str:
     return "/".join(sorted(names.values()))
 
 
-def _windows(paragraph, inside: list):
+def _windows(paragraph: Paragraph, inside: list[Figure]) -> Iterator[tuple[int, str, list[Figure]]]:
     """(offset of the text, the text, its figures) for a paragraph: itself when it is not
     longer than :data:`WINDOW_CHARS`, else overlapping windows around stretches of it."""
     size = len(paragraph.text)

@@ -15,12 +15,15 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief import paths
 from jjj_brief.compare import values
 from jjj_brief.compare.subject import Glossary, Subject
 from jjj_brief.corpus import Article, Corpus
+
+if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
 
 
 @dataclass
@@ -29,7 +32,7 @@ class Entry:
 
     id: int
     article: Article
-    figure: Any  # jjj_brief.figures.Figure
+    figure: Figure
     family: str
     value: float  # normalised within the family (durations in hours)
     year: int | None  # as-of end year: printed, else the publication year
@@ -42,7 +45,7 @@ class Entry:
 NOT_ALIGNED_KINDS = frozenset({"date", "year", "label"})
 
 
-def unit_family(figure) -> str | None:
+def unit_family(figure: Figure) -> str | None:
     """What a figure can be compared with, or ``None`` when it is not a quantity."""
     if figure.kind in NOT_ALIGNED_KINDS or figure.value is None:
         return None
@@ -53,7 +56,10 @@ def unit_family(figure) -> str | None:
     return f"{figure.kind}:{figure.unit}"
 
 
-def family_value(figure) -> float:
+def family_value(figure: Figure) -> float:
+    """A quantity's value within its unit family (only for a figure :func:`unit_family` places)."""
+    if figure.value is None:
+        raise TypeError(f"figure {figure.text!r} has no value: not a quantity")  # as float(None) did
     if figure.kind == "duration" and figure.unit in values.DURATION_HOURS:
         return float(figure.value) * values.DURATION_HOURS[figure.unit]
     return float(figure.value)
@@ -112,7 +118,7 @@ class EntryCache:
     def _file(self, article: Article) -> Path:
         return self.folder / (hashlib.sha256(article.id.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".bin")
 
-    def _key(self, article: Article, figures: list) -> str:
+    def _key(self, article: Article, figures: list[Figure]) -> str:
         digest = hashlib.sha256()
         for part in (_code_digest(), _glossary_digest(self.glossary), article.id, article.date or ""):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
@@ -121,7 +127,7 @@ class EntryCache:
         digest.update(repr(shape).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def load(self, first_id: int, article: Article, figures: list) -> list[Entry] | None:
+    def load(self, first_id: int, article: Article, figures: list[Figure]) -> list[Entry] | None:
         """The document's stored entries, numbered from ``first_id``; None when there are
         none to trust."""
         if len(article.text) < PERSIST_MIN_CHARS:
@@ -135,7 +141,7 @@ class EntryCache:
         except (OSError, paths.FileRefused, ValueError, EOFError, TypeError, IndexError, KeyError):
             return None
 
-    def save(self, article: Article, figures: list, entries: list[Entry]) -> None:
+    def save(self, article: Article, figures: list[Figure], entries: list[Entry]) -> None:
         if len(article.text) < PERSIST_MIN_CHARS:
             return
         position = {id(f): i for i, f in enumerate(figures)}
@@ -178,7 +184,7 @@ class EntryCache:
             pass
 
 
-def _entry_from_row(entry_id: int, article: Article, figures: list, row: tuple) -> Entry:
+def _entry_from_row(entry_id: int, article: Article, figures: list[Figure], row: tuple[Any, ...]) -> Entry:
     position, family, value, year, year_printed, terms, labels, places, indexed = row
     return Entry(
         id=entry_id,

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from jjj_brief.text_rules import (
     STOP_WORDS,
@@ -42,6 +42,9 @@ from jjj_brief.text_rules import (
     stem,
     words_key,
 )
+
+if TYPE_CHECKING:
+    from jjj_brief.briefings.schema import GlossaryTerm
 
 # Hedges and verbs of change say how a number is reported, not what it is about.
 _NOT_SUBJECT = frozenset(
@@ -89,7 +92,7 @@ class Glossary:
     fingerprint: str = ""
 
 
-def build_glossary(terms: Iterable) -> Glossary:
+def build_glossary(terms: Iterable[GlossaryTerm]) -> Glossary:
     """From :class:`jjj_brief.briefings.GlossaryTerm` items (duck-typed)."""
     aliases: dict[str, tuple[str, str]] = {}
     places = {stem(fold(p)) for p in _BASE_PLACES} | REGION

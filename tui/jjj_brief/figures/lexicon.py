@@ -241,7 +241,7 @@ def _singularize(word: str) -> str:
     return str(inflection.singularize(word))
 
 
-def normalize_unit(unit_text: str) -> str:
+def normalize_unit(unit_text: str | None) -> str:
     """The canonical unit for any printed unit text ("micrograms of cubic meters" ->
     "ug/m3", "billion yuan" -> "yuan", "key projects" -> "project", "%" -> "%")."""
     text = " ".join((unit_text or "").split())

@@ -136,7 +136,7 @@ def plausible_title(title: str | None) -> str | None:
     return text if text and not _NOT_A_TITLE.fullmatch(text) else None
 
 
-def provenance_line(provenance: dict) -> str:
+def provenance_line(provenance: dict[str, object]) -> str:
     """An import's origin in one line: ``from air.pdf · PDF, 3 pages · 1.5 kB · SHA-256
     256ef344bd04… · original kept`` (the reader's header; empty for a seed article)."""
     if not provenance.get("file"):
@@ -148,8 +148,9 @@ def provenance_line(provenance: dict) -> str:
         if isinstance(count, int):
             kind += f", {count:,} {unit}{'s' if count != 1 else ''}"
     parts = [f"from {provenance['file']}", kind]
-    if isinstance(provenance.get("size"), int):
-        parts.append(_size(provenance["size"]))
+    size = provenance.get("size")
+    if isinstance(size, int):
+        parts.append(_size(size))
     if provenance.get("sha256"):
         parts.append(f"SHA-256 {str(provenance['sha256'])[:12]}…")
     parts.append("original kept" if provenance.get("kept_original") else "hash only")

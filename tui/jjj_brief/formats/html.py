@@ -17,8 +17,12 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.formats import Extracted, Refused, TextBuilder, markup
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _MAIN_XPATH = "//article | //main | //*[@role='main']"
@@ -100,7 +104,7 @@ def extract(raw: bytes) -> Extracted:
     return found
 
 
-def _title(root, headline: str | None = None) -> str | None:
+def _title(root: HtmlElement, headline: str | None = None) -> str | None:
     title = markup.meta_content(root, "og:title", "twitter:title", "dc.title", "headline") or headline
     if title:
         return title
@@ -113,11 +117,11 @@ def _title(root, headline: str | None = None) -> str | None:
     return page_title or heading
 
 
-def _text(el) -> str:
+def _text(el: HtmlElement) -> str:
     return " ".join(el.text_content().split())
 
 
-def _json_ld(root) -> dict[str, str]:
+def _json_ld(root: HtmlElement) -> dict[str, str]:
     """headline, date, author and url from the page's schema.org JSON-LD (parsed, not run)."""
     out: dict[str, str] = {}
     for el in root.iter("script"):
@@ -148,15 +152,15 @@ def _names(author: object) -> list[str]:
     return found
 
 
-def _types(item: dict) -> list[str]:
+def _types(item: dict[str, Any]) -> list[str]:
     kinds = item.get("@type")
     return [str(kind) for kind in (kinds if isinstance(kinds, list) else [kinds])]
 
 
-def _ld_items(data: object) -> list[dict]:
+def _ld_items(data: object) -> list[dict[str, Any]]:
     """The JSON-LD objects that describe an article (a list, or an @graph, may hold several)."""
     items = data if isinstance(data, list) else [data]
-    found: list[dict] = []
+    found: list[dict[str, Any]] = []
     for item in items[:50]:
         if not isinstance(item, dict):
             continue
@@ -168,21 +172,23 @@ def _ld_items(data: object) -> list[dict]:
     return [item for item in found if any(kind in kinds for kind in _types(item))]
 
 
-def _time_element(root) -> str | None:
+def _time_element(root: HtmlElement) -> str | None:
     for el in root.iter("time"):
-        if el.get("datetime"):
-            return el.get("datetime")
+        when: str | None = el.get("datetime")
+        if when:
+            return when
     return None
 
 
-def _canonical(root) -> str | None:
+def _canonical(root: HtmlElement) -> str | None:
     for el in root.iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
-            return el.get("href").strip()
+        href: str | None = el.get("href")
+        if "canonical" in (el.get("rel") or "").lower().split() and href:
+            return href.strip()
     return markup.meta_content(root, "og:url")
 
 
-def _main_blocks(root, language: str) -> list[str]:
+def _main_blocks(root: HtmlElement, language: str) -> list[str]:
     """The page's reading text: the marked main element, else the densest, then boilerplate removed."""
     marked = root.xpath(_MAIN_XPATH)
     candidates = [el for el in marked if len(el.text_content().strip()) > 0]
@@ -201,7 +207,7 @@ def _main_blocks(root, language: str) -> list[str]:
     return _without_link_lists(container) or everything
 
 
-def _drop_chrome_by_name(container) -> None:
+def _drop_chrome_by_name(container: HtmlElement) -> None:
     """Remove elements whose class or id names them chrome (``class="footer"``, ``id="nav"``)."""
     doomed = [
         el
@@ -222,9 +228,9 @@ def _weight(text: str) -> int:
     return len(letters) + 2 * len(_HAN.findall(letters))
 
 
-def _densest(body):
+def _densest(body: HtmlElement) -> HtmlElement:
     """The element most of the page's paragraph text is in (its direct paragraphs counted)."""
-    scores: dict[object, int] = {}
+    scores: dict[HtmlElement, int] = {}
     total = 0
     for p in body.iter("p"):
         size = _weight(p.text_content()) - sum(_weight(a.text_content()) for a in p.iter("a"))
@@ -243,10 +249,10 @@ def _densest(body):
 _LINK_LIST_TAGS = ("ul", "ol", "dl", "li", "div", "p", "td", "table", "section", "span")
 
 
-def _without_link_lists(container) -> list[str]:
+def _without_link_lists(container: HtmlElement) -> list[str]:
     """The blocks left once elements whose text is mostly link text (menus, tag and 'related'
     lists, a row of share links) are removed."""
-    doomed = set()
+    doomed: set[HtmlElement] = set()
     for el in container.iter(*_LINK_LIST_TAGS):
         if el is container or any(ancestor in doomed for ancestor in el.iterancestors()):
             continue
@@ -266,11 +272,11 @@ def _without_link_lists(container) -> list[str]:
     return [text for _, text in markup.paragraphs(container) if not _FOOTER_LINE.search(text)]
 
 
-def _is_english(container, language: str) -> bool:
+def _is_english(container: HtmlElement, language: str) -> bool:
     return language.startswith("en") or (not language and _mostly_latin(container.text_content()))
 
 
-def _without_boilerplate(container) -> list[str]:
+def _without_boilerplate(container: HtmlElement) -> list[str]:
     """jusText's classification with its English stop words (English pages only)."""
     import justext
     from lxml import html as lxml_html

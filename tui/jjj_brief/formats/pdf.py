@@ -12,8 +12,13 @@ from __future__ import annotations
 import io
 import re
 import statistics
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.formats import Extracted, PageProgress, Refused, TextBuilder, markup, plausible_title
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader
 
 MAX_PAGES = 5_000
 _END = re.compile(r"[.!?。！？:：;；\"'”’)）]\s*$")
@@ -88,15 +93,16 @@ def extract(raw: bytes, on_page: PageProgress | None = None) -> Extracted:
     return found
 
 
-def _probe_contents(page) -> None:
+def _probe_contents(page: PageObject) -> None:
     """Raise what pypdf met decoding the page's content (a decompression limit, a bad filter)."""
     contents = page.get_contents()
     if contents is not None:
         contents.get_data()
 
 
-def _decrypt(reader, dependency_error: type[Exception]) -> None:
+def _decrypt(reader: PdfReader, dependency_error: type[Exception]) -> None:
     """An owner-password-only PDF opens with the empty password; anything else is refused."""
+    opened: int  # a PasswordType (an IntEnum), or 0 when decrypting failed
     try:
         opened = reader.decrypt("")
     except dependency_error:
@@ -107,7 +113,7 @@ def _decrypt(reader, dependency_error: type[Exception]) -> None:
         raise Refused("is encrypted (password protected); save an unprotected copy")
 
 
-def _label(reader, index: int) -> str:
+def _label(reader: PdfReader, index: int) -> str:
     try:
         label = str(reader.page_labels[index]).strip()
     except Exception:
@@ -115,9 +121,9 @@ def _label(reader, index: int) -> str:
     return " ".join(label.split())[:20] or str(index + 1)
 
 
-def _info(reader) -> dict[str, str]:
+def _info(reader: PdfReader) -> dict[str, str]:
     try:
-        meta = reader.metadata or {}
+        meta: Mapping[str, Any] = reader.metadata or {}
         raw = {
             "title": meta.get("/Title"),
             "author": meta.get("/Author"),
