@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from jjj_brief import __version__, commands
 from jjj_brief.errors import UserError
@@ -160,7 +161,7 @@ def _module_named_after(command: str) -> str | None:
     return None
 
 
-def _import_command(name: str):
+def _import_command(name: str) -> ModuleType:
     return importlib.import_module(f"{commands.__name__}.{name}")
 
 

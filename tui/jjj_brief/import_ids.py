@@ -48,4 +48,11 @@ def _pinyin(han: str) -> str:
         from pypinyin import Style, lazy_pinyin
     except ImportError:  # pragma: no cover - a dependency; keep ids working without it
         return "-".join(f"u{ord(ch):x}" for ch in han)
-    return "-".join(lazy_pinyin(han, style=Style.NORMAL, errors=lambda chars: [f"u{ord(c):x}" for c in chars]))
+    # pypinyin's stubs type the callback as returning str; its converter also takes a list
+    # (one syllable per character: pypinyin.converter.DefaultConverter.handle_nopinyin).
+    return "-".join(lazy_pinyin(han, style=Style.NORMAL, errors=_unreadable_syllables))  # type: ignore[arg-type]
+
+
+def _unreadable_syllables(chars: str) -> list[str]:
+    """pypinyin's ``errors`` callback: ``uXXXX`` for each character it has no reading for."""
+    return [f"u{ord(c):x}" for c in chars]

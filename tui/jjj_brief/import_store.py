@@ -88,12 +88,12 @@ def bump_generation(folder: Path | None = None) -> None:
         pass  # the folder's modification time still tells
 
 
-def _read_header(path: Path) -> dict:
+def _read_header(path: Path) -> dict[str, Any]:
     """The metadata line of a stored import, without reading its text."""
     return _read_header_at(path, limit=1 << 20)[0]
 
 
-def _read_header_at(path: Path, limit: int = -1) -> tuple[dict, int]:
+def _read_header_at(path: Path, limit: int = -1) -> tuple[dict[str, Any], int]:
     """An import's metadata from its first line, and the byte offset where its text starts."""
     with path.open("rb") as handle:
         first = handle.readline(limit)
@@ -122,7 +122,7 @@ def _body_loader(path: Path, offset: int) -> Callable[[], str]:
     return load
 
 
-def _parse_header(header: str, sep: bool) -> dict:
+def _parse_header(header: str, sep: bool) -> dict[str, Any]:
     if not header.startswith(HEADER_PREFIX) or not sep:
         raise ValueError("not a jjj-brief import file")
     meta = json.loads(header[len(HEADER_PREFIX) :])
@@ -131,13 +131,13 @@ def _parse_header(header: str, sep: bool) -> dict:
     return meta
 
 
-def _read_stored(path: Path) -> tuple[dict, str]:
+def _read_stored(path: Path) -> tuple[dict[str, Any], str]:
     data = path.read_bytes().decode("utf-8")
     header, sep, text = data.partition("\n")
     return _parse_header(header, bool(sep)), text
 
 
-def _article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
+def _article(path: Path, meta: dict[str, Any], text: str | Callable[[], str]) -> Article:
     article = _plain_article(path, meta, text)
     article.provenance = provenance_of(meta)
     article.locators = [
@@ -153,7 +153,7 @@ def _article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
     return article
 
 
-def provenance_of(meta: dict) -> dict:
+def provenance_of(meta: dict[str, Any]) -> dict[str, object]:
     """What an import keeps about its original file (shown by ``articles --json`` and exports)."""
     keys = (
         "file",
@@ -170,7 +170,7 @@ def provenance_of(meta: dict) -> dict:
     return {key: meta[key] for key in keys if meta.get(key) not in (None, "")}
 
 
-def _plain_article(path: Path, meta: dict, text: str | Callable[[], str]) -> Article:
+def _plain_article(path: Path, meta: dict[str, Any], text: str | Callable[[], str]) -> Article:
     date = str(meta.get("date") or "")
     precision = (
         {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown") if DATE_FORMAT.fullmatch(date) else "unknown"
@@ -223,16 +223,18 @@ def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | Non
     return {name: (entry[2], entry[3]) for name, entry in found.items()}
 
 
-def _id_and_hash(path: Path) -> list:
+def _id_and_hash(path: Path) -> list[Any]:
     meta = _read_header(path)
     return [meta["id"], meta.get("sha256") if isinstance(meta.get("sha256"), str) else None]
 
 
-def stamped_import_files(folder: Path, cached: Mapping[str, Any], read: Callable[[Path], list]) -> dict[str, list]:
+def stamped_import_files(
+    folder: Path, cached: Mapping[str, Any], read: Callable[[Path], list[Any]]
+) -> dict[str, list[Any]]:
     """Each stored import (``*.txt``, not hidden) as ``[size, mtime_ns, *read(path)]``: a row of
     ``cached`` is reused while the file's size and time still match it, so only new or changed
     files are opened; a file that cannot be read is left out (the corpus loader reports it)."""
-    found: dict[str, list] = {}
+    found: dict[str, list[Any]] = {}
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from rich.text import Text
 
@@ -11,7 +12,7 @@ from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("articles", help="list the articles in the corpus")
     parser.add_argument("--json", action="store_true", help="print JSON to stdout")
     parser.set_defaults(handler=run)
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listing(row: dict, size: str) -> Text:
+def _listing(row: dict[str, Any], size: str) -> Text:
     date = f"{row['date']}{'*' if row['date_inferred'] else ''} ({row['date_precision']})"
     repeats = f", {row['repeated_paragraphs']} repeated" if row["repeated_paragraphs"] else ""
     line = Text()

@@ -11,7 +11,7 @@ from jjj_brief.store.cli_support import entry, indented, offset, with_work
 from jjj_brief.store.session import place_anchor, work, work_to_keep
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = subparsers.add_parser("bookmarks", help="your bookmarks, newest first")
     listing.add_argument("--article", metavar="ID", help="only those in one article")
     listing.add_argument("--json", action="store_true", help="print JSON to stdout")

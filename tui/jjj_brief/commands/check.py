@@ -12,7 +12,7 @@ from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "check",
         help="verify the briefings: schema, references, verbatim quotes, values, sources",

@@ -15,7 +15,7 @@ from jjj_brief.store.session import figure_member, parse_place, work, work_to_ke
 from jjj_brief.team.authorship import desk_claims, owner
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = subparsers.add_parser("claims", help="your own claims: figures you judged the same quantity")
     listing.add_argument("--article", metavar="ID", help="only claims with a figure in one article")
     listing.add_argument("--json", action="store_true", help="print JSON to stdout")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from rich.table import Table
 from rich.text import Text
@@ -23,7 +24,7 @@ ASSESSMENT_STYLES = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("compare", help="a curated fact's sources side by side")
     parser.add_argument("fact_id", metavar="FACT_ID", help="a fact id (see jjj-brief facts)")
     parser.add_argument("--json", action="store_true", help="print JSON to stdout")
@@ -68,7 +69,7 @@ def side_by_side(comparison: Comparison) -> Table:
     table.add_column(Text(""), style="dim", no_wrap=True)
     for view in comparison.claims:
         table.add_column(Text(one_line(view.outlet, 40)), ratio=1, overflow="fold")
-    rows = [
+    rows: list[tuple[str, Callable[[ClaimView], Text]]] = [
         ("date", lambda v: Text(one_line(v.date))),
         ("title", lambda v: Text(one_line(v.title, 120), style="italic")),
         ("value", lambda v: Text(formatting.quantity(v.value, v.unit), style="bold")),

@@ -17,7 +17,7 @@ from jjj_brief.store.exports import export
 from jjj_brief.store.session import close_work
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export", help="a brief (fact, topic, your claims, notes, saved search), every quote cited"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from rich.text import Text
 
@@ -23,7 +24,7 @@ VERDICT_STYLES = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("facts", help="list multi-source facts and how the sources compare")
     parser.add_argument("fact_id", nargs="?", metavar="FACT_ID", help="show only this fact")
     parser.add_argument("--json", action="store_true", help="print JSON to stdout")
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fact_text(row: dict) -> Text:
+def _fact_text(row: dict[str, Any]) -> Text:
     out = Text()
     out.append(one_line(row["id"]), style="bold")
     out.append("  ")

@@ -16,7 +16,7 @@ from jjj_brief.styles import TERMINAL, figure_name
 SUSPECT_MARK = "⚠"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "figures",
         help="an article's figures (money, percents, counts, measures, dates…), suspects flagged",

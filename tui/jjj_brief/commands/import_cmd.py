@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import TYPE_CHECKING, TextIO
 
 from rich.text import Text
 
@@ -17,10 +18,13 @@ from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
 
+if TYPE_CHECKING:
+    from jjj_brief.import_batch import ImportOutcome
+
 FORMATS_HELP = ".txt, .md, .pdf, .html/.htm, .docx or .epub"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "import",
         help="add your own documents (text, Markdown, PDF, HTML, DOCX, EPUB) to the corpus",
@@ -93,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         if outcome.message and (outcome.status == "refused" or not args.json):
             message(f"jjj-brief: {outcome.message}")
-    for note in status.messages:
-        message(f"jjj-brief: {note}")
+    for warning in status.messages:
+        message(f"jjj-brief: {warning}")
     watched = watch_report() if args.paths else []
     if args.json:
         emit_json(
@@ -128,7 +132,7 @@ def _original_id(ref: str) -> str:
     return load_corpus().get(ref).id
 
 
-def _report_dry_run(args: argparse.Namespace, outcomes: list) -> int:
+def _report_dry_run(args: argparse.Namespace, outcomes: list[ImportOutcome]) -> int:
     for outcome in outcomes:
         if outcome.message and (outcome.status == "refused" or not args.json):
             message(f"jjj-brief: {outcome.message}")
@@ -140,7 +144,7 @@ def _report_dry_run(args: argparse.Namespace, outcomes: list) -> int:
     return 1 if any(o.status == "refused" for o in outcomes) else 0
 
 
-def _print_outcomes(outcomes: list) -> None:
+def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
     console = stdout_console()
     for outcome in outcomes:
         line = Text(f"{outcome.status:<12} ", style="bold" if outcome.status != "refused" else "bold red")
@@ -167,7 +171,7 @@ class ProgressLine:
     ``interval``; erased when done so the results print on a clean line.
     """
 
-    def __init__(self, stream=None, delay: float = 0.5, interval: float = 0.1) -> None:
+    def __init__(self, stream: TextIO | None = None, delay: float = 0.5, interval: float = 0.1) -> None:
         self.stream = stream or sys.stderr
         self.started = time.monotonic()
         self.delay, self.interval = delay, interval

@@ -8,7 +8,7 @@ import sys
 from jjj_brief.output import emit_json, message
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "index", help="build or check the search index (built automatically on first search)"
     )

@@ -19,7 +19,7 @@ from jjj_brief.store.webanno import export_json, import_annotations
 MAX_IMPORT_BYTES = 50_000_000
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = subparsers.add_parser("notes", help="your highlights and notes (export/import as Web Annotations)")
     listing.add_argument("--article", metavar="ID", help="only those in one article")
     listing.add_argument("--json", action="store_true", help="print JSON to stdout")

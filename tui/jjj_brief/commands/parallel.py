@@ -13,7 +13,7 @@ from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "parallel",
         help="an original beside its translation: aligned paragraphs, figures linked (x10 suspects)",

@@ -9,7 +9,7 @@ from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "related", help="figures in other articles that likely report the same quantity as a figure"
     )

@@ -13,7 +13,7 @@ from jjj_brief.store.model import SORTS
 from jjj_brief.store.session import current_keys, run_saved, sort_in, work, work_to_keep
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = subparsers.add_parser("saved", help="your saved searches; watched ones say what is new")
     listing.add_argument("--json", action="store_true", help="print JSON to stdout")
     listing.add_argument("--seen", metavar="NAME", help="mark a saved search's current results as seen")

@@ -11,8 +11,10 @@ from jjj_brief.safety import one_line
 if TYPE_CHECKING:  # Rich is imported for text output only: `--json` never needs it
     from rich.text import Text
 
+    from jjj_brief.search.api import Hit
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "search",
         help="search the articles and briefings",
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _hit_text(number: int, hit) -> Text:
+def _hit_text(number: int, hit: Hit) -> Text:
     from rich.text import Text
 
     line = Text()

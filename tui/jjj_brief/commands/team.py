@@ -13,7 +13,7 @@ import sys
 from jjj_brief.output import emit_json, message
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("team", help="team mode: create/migrate the shared PostgreSQL database, or check it")
     actions = parser.add_subparsers(dest="team_action", metavar="ACTION")
     actions.required = True

@@ -14,7 +14,7 @@ from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("topics", help="list the briefing topics as a tree")
     parser.add_argument("--json", action="store_true", help="print JSON to stdout")
     parser.set_defaults(handler=run)
