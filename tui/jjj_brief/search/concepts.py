@@ -14,6 +14,7 @@ import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from jjj_brief.search import values
 from jjj_brief.search.analyzer import AnalyzedToken, _terms_and_positions, iter_tokens
@@ -38,7 +39,7 @@ class HitReading:
         return sum(1 for c, held in zip(parsed.concepts, self.held) if held and not c.required and not c.filler)
 
 
-def term_spans(tokens: Sequence[AnalyzedToken], terms: set) -> list[tuple[int, int]]:
+def term_spans(tokens: Sequence[AnalyzedToken], terms: set[tuple[str, ...]] | set[str]) -> list[tuple[int, int]]:
     """Spans of ``tokens`` matching term sequences (1-tuples anywhere, longer ones as phrases)."""
     sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
     singles = {seq[0] for seq in sequences if len(seq) == 1}
@@ -52,7 +53,9 @@ def term_spans(tokens: Sequence[AnalyzedToken], terms: set) -> list[tuple[int, i
     return sorted(spans)
 
 
-def read_hit(body: str, parsed: ParsedQuery, stored: Sequence | None, *, loose: bool = False) -> HitReading:
+def read_hit(
+    body: str, parsed: ParsedQuery, stored: Sequence[Sequence[Any]] | None, *, loose: bool = False
+) -> HitReading:
     """Concepts held, their spans, value matches and reasons for one hit's text
     (``loose``: a word's family counts for it, as in the natural fallback)."""
     tokens = list(iter_tokens(body[:CHECK_LIMIT]))
@@ -76,7 +79,7 @@ def read_hit(body: str, parsed: ParsedQuery, stored: Sequence | None, *, loose: 
 
 
 def held_concepts(
-    body: str, parsed: ParsedQuery, stored: Sequence | None, *, loose: bool = False
+    body: str, parsed: ParsedQuery, stored: Sequence[Sequence[Any]] | None, *, loose: bool = False
 ) -> tuple[list[bool], bool]:
     """(held per concept, passes the value filters): :func:`read_hit` without spans or
     reasons, for ranking many candidates cheaply (figures first, then a term look-up)."""
@@ -160,7 +163,7 @@ def concept_snippet(
     return best, _inside(merged, best)
 
 
-def _greedy_windows(text: str, labelled, width: int, count: int) -> list[tuple[int, int]]:
+def _greedy_windows(text: str, labelled: list[tuple[int, int, int]], width: int, count: int) -> list[tuple[int, int]]:
     """Up to ``count`` windows, each holding most of the concepts the earlier ones lack."""
     windows: list[tuple[int, int]] = []
     lacking = labelled
@@ -180,7 +183,7 @@ def _greedy_windows(text: str, labelled, width: int, count: int) -> list[tuple[i
     return joined
 
 
-def _labels_inside(labelled, window: tuple[int, int]) -> set:
+def _labels_inside(labelled: list[tuple[int, int, int]], window: tuple[int, int]) -> set[int]:
     return {label for s, e, label in labelled if s >= window[0] and e <= window[1]}
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
+from typing import Protocol
 
 from jjj_brief.search import query as q
 from jjj_brief.search.analyzer import fold, surface_analysis
 from jjj_brief.search.concepts import concept_snippet, held_concepts, read_hit
-from jjj_brief.search.documents import NO_DATE
+from jjj_brief.search.documents import NO_DATE, Doc
 from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
 from jjj_brief.search.index import Generation
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse, time_limit_message
@@ -39,7 +41,7 @@ def _leaves(node: q.Node) -> int:
     return count
 
 
-def _facets_of(top: list[tuple[dict, float]]) -> dict[str, dict[str, int]]:
+def _facets_of(top: list[tuple[Doc, float]]) -> dict[str, dict[str, int]]:
     facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
     for fields, _ in top:
         Engine._add_facets(facets, fields)
@@ -59,6 +61,30 @@ def _most_first(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+Seen = set[str | tuple[str, int, str | None]]
+"""Hits already shown: articles (grouped), else (article, passage start, kind)."""
+
+
+class Searcher(Protocol):
+    """What an engine's searcher answers (``WhooshSearcher``, ``TantivySearcher``)."""
+
+    def fresh(self) -> Searcher: ...
+
+    def close(self) -> None: ...
+
+    def top(self, node: q.Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[Doc, float]], int, bool]: ...
+
+    def grouped(
+        self, node: q.Node, limit: int, sort: str = "relevance"
+    ) -> tuple[list[tuple[Doc, float]], int, bool]: ...
+
+    def facets(self, node: q.Node, fields: dict[str, str]) -> dict[str, dict[str, int]]: ...
+
+    def matches(self, node: q.Node) -> Iterator[Doc]: ...
+
+    def doc_frequency(self, field: str, term: str) -> int: ...
+
+
 class Engine:
     """Runs parsed queries against one opened generation, whichever engine built it
     (used by the API and the benchmark)."""
@@ -66,7 +92,7 @@ class Engine:
     def __init__(self, generation: Generation, context: QueryContext) -> None:
         self.generation = generation
         self.context = context
-        self._searcher = generation.store.searcher(generation.index)
+        self._searcher: Searcher = generation.store.searcher(generation.index)
         self._by_length: dict[int, list[str]] | None = None
         # Glossary phrases the index holds as single terms: searched without a phrase check.
         self.glossary_phrases = glossary_phrases(generation.aliases) if generation.glossary_terms else frozenset()
@@ -121,7 +147,9 @@ class Engine:
         if not exact:  # an estimate that may be far off: say only what is sure
             total, lower_bound = len(top), True
         if parsed.fallback is not None and len(hits) < limit and _leaves(parsed.fallback) <= MAX_EXTRA_PASS_LEAVES:
-            seen = {(h.article, h.start, h.kind) for h in hits} if not group_by_article else {h.article for h in hits}
+            seen: Seen = (
+                {(h.article, h.start, h.kind) for h in hits} if not group_by_article else {h.article for h in hits}
+            )
             more, more_total, complete = self._fallback(parsed, limit - len(hits), seen, group_by_article, facets)
             hits += more
             total += more_total
@@ -146,7 +174,7 @@ class Engine:
 
     def _first_page(
         self, parsed: ParsedQuery, limit: int, grouped: bool
-    ) -> tuple[list[tuple[dict, float]], int, bool, bool]:
+    ) -> tuple[list[tuple[Doc, float]], int, bool, bool]:
         """The engine's best ``limit`` hits (or articles), the count, whether it is exact and
         whether the engine stopped at the query time limit (partial).
 
@@ -166,7 +194,7 @@ class Engine:
         return top + rest[: limit - len(top)], total + rest_total, exact and rest_exact, timed_out
 
     def _fallback(
-        self, parsed: ParsedQuery, room: int, seen: set, grouped: bool, facets: dict[str, dict[str, int]]
+        self, parsed: ParsedQuery, room: int, seen: Seen, grouped: bool, facets: dict[str, dict[str, int]]
     ) -> tuple[list[Hit], int, bool]:
         """Hits holding most of the query's concepts (not already shown), most concepts
         first, then by score. Returns (hits, how many qualify, whether that is all of them).
@@ -177,7 +205,7 @@ class Engine:
         candidates = max(FALLBACK_CANDIDATES, room * 3)
         top, _, _ = self._searcher.top(self._candidate_tree(parsed), candidates, "relevance")
         complete = len(top) < candidates  # every candidate was read
-        kept: list[tuple[int, float, dict]] = []
+        kept: list[tuple[int, float, Doc]] = []
         for fields, score in top:
             held, valid = held_concepts(fields.get("body", ""), parsed, fields.get("figures"), loose=True)
             count = sum(1 for c, h in zip(parsed.concepts, held) if h and not c.required)
@@ -233,6 +261,7 @@ class Engine:
         facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
         articles: set[str] = set()
         count = 0
+        assert parsed.query is not None
         for fields in self._searcher.matches(parsed.query):
             held, valid = held_concepts(fields.get("body", ""), parsed, fields.get("figures"))
             if not valid or not all(h for c, h in zip(parsed.concepts, held) if c.values):
@@ -243,7 +272,7 @@ class Engine:
         return (len(articles) if grouped else count), {name: _most_first(c) for name, c in facets.items()}
 
     @staticmethod
-    def _add_facets(facets: dict[str, dict[str, int]], fields: dict) -> None:
+    def _add_facets(facets: dict[str, dict[str, int]], fields: Doc) -> None:
         for name, value in (
             ("outlet", fields.get("outlet")),
             ("year", (fields.get("date") or "")[:4]),
@@ -253,7 +282,7 @@ class Engine:
                 facets.setdefault(name, {})
                 facets[name][value] = facets[name].get(value, 0) + 1
 
-    def _hit(self, fields: dict, score: float, parsed: ParsedQuery, *, fallback: bool = False) -> Hit | None:
+    def _hit(self, fields: Doc, score: float, parsed: ParsedQuery, *, fallback: bool = False) -> Hit | None:
         body = fields.get("body", "")
         reading = read_hit(body, parsed, fields.get("figures"), loose=fallback)
         if not reading.valid or not all(

@@ -30,7 +30,7 @@ from jjj_brief import paths
 
 FILE_NAME = "figures.sqlite"
 BATCH = 200  # rows written per transaction
-FieldsByStart = dict[int, tuple[list, str]]  # passage start -> (stored figure rows, value keys)
+FieldsByStart = dict[int, tuple[list[tuple[Any, ...]], str]]  # passage start -> (stored figure rows, value keys)
 
 
 @lru_cache(maxsize=1)

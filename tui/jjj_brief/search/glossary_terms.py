@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import overload
 
 from jjj_brief.search import query as q
 from jjj_brief.search.analyzer import glossary_term, phrase_sequences
@@ -36,6 +37,12 @@ def glossary_phrases(groups: Iterable[Sequence[str]] | None) -> frozenset[tuple[
     return frozenset(found)
 
 
+@overload
+def use_glossary_terms(node: q.Node, phrases: frozenset[tuple[str, ...]]) -> q.Node: ...
+@overload
+def use_glossary_terms(node: None, phrases: frozenset[tuple[str, ...]]) -> None: ...
+@overload
+def use_glossary_terms(node: q.Node | None, phrases: frozenset[tuple[str, ...]]) -> q.Node | None: ...
 def use_glossary_terms(node: q.Node | None, phrases: frozenset[tuple[str, ...]]) -> q.Node | None:
     """``node`` with every body phrase in ``phrases`` replaced by its glossary term."""
     if node is None or not phrases:

@@ -64,6 +64,7 @@ from jjj_brief.search.query_tree import (
 from jjj_brief.search.query_words import (
     MAX_PREFIX_TERMS,
     MAX_QUERY_PREFIX_TERMS,
+    QueryItem,
     _cap_prefixes,
     _expand_aliases,
     _lex_phrase,
@@ -166,7 +167,7 @@ def parse(raw: str, context: QueryContext | None = None) -> ParsedQuery:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         messages.append(f"query too long; used its first {MAX_QUERY_CHARS} characters")
-    items: list[Clause | str] = []  # clauses and the operators "OR" / "NOT"
+    items: list[QueryItem] = []  # clauses and the operators "OR" / "NOT"
     filters: list[Clause] = []
     matches = list(_LEXER.finditer(text))
     numbers = _typed_numbers(text, matches, context)
@@ -195,7 +196,9 @@ def parse(raw: str, context: QueryContext | None = None) -> ParsedQuery:
     return _assemble(clauses, filters, messages)
 
 
-def _lex_field(match: re.Match, items: list, filters: list[Clause], messages: list[str], context: QueryContext) -> None:
+def _lex_field(
+    match: re.Match[str], items: list[QueryItem], filters: list[Clause], messages: list[str], context: QueryContext
+) -> None:
     name = match.group("field").lower()
     value = match.group("fquoted") if match.group("fquoted") is not None else (match.group("fvalue") or "")
     negated = bool(match.group("fneg"))
@@ -298,19 +301,18 @@ def _filter_clause(name: str, value: str, messages: list[str], context: QueryCon
     return Clause(Keyword("kind", kind), f"kind:{kind}")
 
 
-def _combine_operators(items: list, messages: list[str]) -> list[Clause]:
+def _combine_operators(items: list[QueryItem], messages: list[str]) -> list[Clause]:
     clauses: list[Clause] = []
     pending_or = False
     pending_not = False
     for item in items:
-        if item == "OR":
-            if not clauses or pending_or or clauses[-1].negated:
+        if isinstance(item, str):  # an operator word
+            if item == "NOT":
+                pending_not = True
+            elif not clauses or pending_or or clauses[-1].negated:
                 messages.append("OR needs a word on each side; ignored")
             else:
                 pending_or = True
-            continue
-        if item == "NOT":
-            pending_not = True
             continue
         clause = item
         if pending_not:

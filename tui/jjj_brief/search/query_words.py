@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Any, Literal
 
 from jjj_brief.search.analyzer import STOP_WORDS, fold, stem, surface_analysis, surface_words, words_key
 from jjj_brief.search.query_tree import (
@@ -24,6 +25,9 @@ from jjj_brief.search.query_tree import (
     ValueRange,
     any_of,
 )
+
+QueryItem = Clause | Literal["OR", "NOT"]
+"""What the lexer lists: a clause, or an operator word (``OR``, ``NOT``)."""
 
 MAX_PREFIX_TERMS = 200  # words one prefix stands for, at most
 MAX_QUERY_PREFIX_TERMS = 240  # ... and all the prefixes of a query together (a* OR b* OR ... l*)
@@ -61,7 +65,7 @@ def _shown_phrase(text: str) -> str:
     return f'"{text}"' if (" " in text or not text) else text
 
 
-def _typed_numbers(text: str, matches: list[re.Match], context: QueryContext) -> list[tuple[int, int, Clause]]:
+def _typed_numbers(text: str, matches: list[re.Match[str]], context: QueryContext) -> list[tuple[int, int, Clause]]:
     """Numbers with a scale or unit typed as plain words: (start, end, clause) each.
 
     The figure grammar reads them (the one reader of numbers), over the plain words only:
@@ -110,7 +114,7 @@ def _number_clause(typed: str, value: float, unit: str | None) -> Clause:
     return Clause(node, typed, terms, values=(value_range,), plain_word=typed)
 
 
-def _lex_word(word: str, items: list, messages: list[str], context: QueryContext) -> None:
+def _lex_word(word: str, items: list[QueryItem], messages: list[str], context: QueryContext) -> None:
     if word in ("OR", "||", "|"):
         items.append("OR")
         return
@@ -198,7 +202,7 @@ def _prefix_clause(stem_text: str, context: QueryContext) -> Clause | None:
     return Clause(Prefix("body", prefix, tuple(terms)), f"{prefix}*", {(t,) for t in terms})
 
 
-def _cap_prefixes(items: list, messages: list[str]) -> None:
+def _cap_prefixes(items: list[QueryItem], messages: list[str]) -> None:
     """Bound what the prefixes of one query expand to, together: each gets an equal share
     of :data:`MAX_QUERY_PREFIX_TERMS` (at most :data:`MAX_PREFIX_TERMS`, at least one), so
     the cost of ``a* OR b* OR … OR l*`` does not grow with the vocabulary. A prefix cut short says so: "showing words starting with a… (first 20)"."""
@@ -219,7 +223,7 @@ def _cap_prefixes(items: list, messages: list[str]) -> None:
         )
 
 
-def _lex_phrase(match: re.Match, items: list, messages: list[str], context: QueryContext) -> None:
+def _lex_phrase(match: re.Match[str], items: list[QueryItem], messages: list[str], context: QueryContext) -> None:
     phrase = match.group("phrase") or ""
     negated = bool(match.group("pneg"))
     if not match.group("close"):
@@ -266,7 +270,7 @@ def _alias_clause(typed: str, spellings: list[str]) -> Clause:
     return Clause(any_of(leaves), shown, terms, plain_word=None, label=typed)
 
 
-def prune_variants(leaves: list) -> list:
+def prune_variants(leaves: list[Any]) -> list[Any]:
     """Drop alternatives whose matches another alternative already covers.
 
     In an OR, a phrase containing a word that is itself an alternative (``"Xiongan New
@@ -275,7 +279,7 @@ def prune_variants(leaves: list) -> list:
     Works on any term/phrase leaves with ``text`` / ``words`` (ours, or an engine's).
     """
 
-    def is_phrase(leaf) -> bool:
+    def is_phrase(leaf: Any) -> bool:
         return getattr(leaf, "words", None) is not None
 
     singles = {leaf.text for leaf in leaves if not is_phrase(leaf) and isinstance(getattr(leaf, "text", None), str)}
@@ -294,19 +298,19 @@ def prune_variants(leaves: list) -> list:
     return [leaf for leaf in leaves if not (is_phrase(leaf) and covered(tuple(leaf.words)))]
 
 
-def _expand_aliases(items: list, context: QueryContext) -> list:
+def _expand_aliases(items: list[QueryItem], context: QueryContext) -> list[QueryItem]:
     """Replace runs of plain words that spell a glossary alias by the alias group (longest first)."""
     if not context.alias_groups:
         return items
-    out: list = []
+    out: list[QueryItem] = []
     i = 0
     while i < len(items):
         matched = False
         for width in range(min(MAX_ALIAS_WORDS, len(items) - i), 0, -1):
-            window = items[i : i + width]
-            if not all(isinstance(c, Clause) and c.plain_word for c in window):
+            words = [c.plain_word for c in items[i : i + width] if isinstance(c, Clause) and c.plain_word]
+            if len(words) < width:  # not a run of plain words
                 continue
-            typed = " ".join(c.plain_word for c in window)
+            typed = " ".join(words)
             spellings = context.alias_groups.get(words_key(typed))
             if spellings:
                 out.append(_alias_clause(typed, spellings))

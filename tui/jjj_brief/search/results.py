@@ -168,7 +168,9 @@ def spans_for_terms(text: str, terms: set[tuple[str, ...]] | set[str]) -> list[t
     return merged
 
 
-def make_snippet(text: str, terms: set, width: int = SNIPPET_WIDTH) -> tuple[int, int, list[tuple[int, int]]]:
+def make_snippet(
+    text: str, terms: set[tuple[str, ...]] | set[str], width: int = SNIPPET_WIDTH
+) -> tuple[int, int, list[tuple[int, int]]]:
     """(start, end, highlights-in-text) of the best window of ``text`` around the matches.
 
     The window holds as many distinct matched terms as possible, starts and ends at word
@@ -190,7 +192,9 @@ def make_snippet(text: str, terms: set, width: int = SNIPPET_WIDTH) -> tuple[int
     return start, end, inside
 
 
-def _snippet_of_huge(text: str, terms: set, width: int) -> tuple[int, int, list[tuple[int, int]]]:
+def _snippet_of_huge(
+    text: str, terms: set[tuple[str, ...]] | set[str], width: int
+) -> tuple[int, int, list[tuple[int, int]]]:
     offset = 0
     while offset < min(len(text), SNIPPET_SCAN_LIMIT):
         end = text.find(" ", offset + SNIPPET_SCAN_CHUNK, offset + SNIPPET_SCAN_CHUNK + 1024)

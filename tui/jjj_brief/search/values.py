@@ -25,6 +25,10 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
 
 VALUE_KINDS = frozenset({"money", "percent", "percentage_points", "count", "measure", "duration", "multiple"})
 MAX_KEYS = 400  # keys one range may expand to before coarser buckets are used
@@ -47,11 +51,11 @@ class StoredFigure:
     likely: float | None = None  # a suspect figure's likely value (figure layer)
     likely_tolerance: float = 0.0
 
-    def as_tuple(self) -> tuple:
+    def as_tuple(self) -> tuple[int, int, float, str | None, float, float | None, float]:
         return (self.start, self.end, self.value, self.unit, self.tolerance, self.likely, self.likely_tolerance)
 
     @classmethod
-    def from_tuple(cls, row: Sequence) -> StoredFigure:
+    def from_tuple(cls, row: Sequence[Any]) -> StoredFigure:
         return cls(
             int(row[0]),
             int(row[1]),
@@ -126,7 +130,7 @@ def _likely_tolerance(value: float, tolerance: float, likely: float) -> float:
 # ---------------------------------------------------------------- figures -> stored + keys
 
 
-def stored_figures(figures: Iterable, passage_start: int, passage_end: int) -> list[StoredFigure]:
+def stored_figures(figures: Iterable[Figure], passage_start: int, passage_end: int) -> list[StoredFigure]:
     """The valued figures inside one passage (figure-layer objects -> stored form)."""
     out = []
     for figure in figures:
