@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jjj_brief.team import champions
-from jjj_brief.team.config import redact, team_config
+from jjj_brief.team.config import TeamConfig, redact, team_config
 from jjj_brief.team.connection import TeamUnavailable, connect
 from jjj_brief.team.migrations import LOCK_KEY, current_version, latest_version, migrate
 
@@ -16,7 +16,7 @@ SHIPPED_KEY = "shipped_fingerprint"
 ALIASES_KEY = "aliases"
 
 
-def _config():
+def _config() -> TeamConfig:
     from jjj_brief.errors import UserError
 
     config = team_config()

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.errors import UserError
@@ -42,7 +43,7 @@ def settings_path() -> Path:
     return paths.data_dir() / SETTINGS_FILE
 
 
-def _settings() -> tuple[dict, Path]:
+def _settings() -> tuple[dict[str, Any], Path]:
     path = settings_path()
     try:
         if path.stat().st_size > SETTINGS_MAX_BYTES:

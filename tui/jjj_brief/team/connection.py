@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from jjj_brief.errors import UserError
 from jjj_brief.team.config import TeamConfig, redact, team_config
@@ -82,7 +82,7 @@ class Team:
         with self._kept_lock:
             if name not in self._kept:
                 self._kept[name] = build()
-            return self._kept[name]
+            return cast(T, self._kept[name])  # kept under this name by this same call's build()
 
     def _pool(self, role: str) -> ConnectionPool:
         from psycopg_pool import ConnectionPool

@@ -9,6 +9,7 @@ is there. Without a team database both functions change nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from jjj_brief.errors import UserError
@@ -105,7 +106,7 @@ def colleagues_imports(local: list[Any]) -> list[Any]:
     return out
 
 
-def _text_loader(article_id: str) -> Any:
+def _text_loader(article_id: str) -> Callable[[], str]:
     def load() -> str:
         from jjj_brief.team.connection import team
 
@@ -113,6 +114,7 @@ def _text_loader(article_id: str) -> Any:
             row = conn.execute("SELECT text FROM articles WHERE id = %s", (article_id,)).fetchone()
         if row is None:
             raise UserError(f"article {article_id!r} was removed from the team server")
-        return row[0]
+        text: str = row[0]
+        return text
 
     return load

@@ -17,10 +17,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.team.config import redact
 from jjj_brief.team.connection import CONNECT_TIMEOUT, explain
 from jjj_brief.team.roles import CORPUS_CHANNEL, WORK_CHANNEL
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from jjj_brief.team.store import PgStore
 
 WAIT_SECONDS = 0.25  # the thread checks for stop this often while idle
 PING_SECONDS = 5.0  # an idle connection is checked this often (a silently dead one is noticed)
@@ -158,7 +164,7 @@ class Listener:
                 conn.close()
         self._set_status("stopped")
 
-    def _listen(self, conn) -> None:
+    def _listen(self, conn: psycopg.Connection[Any]) -> None:
         last_ping = time.monotonic()
         while not self._stop.is_set():
             for notify in conn.notifies(timeout=WAIT_SECONDS):
@@ -175,7 +181,9 @@ def listen(
     return Listener(url, on_change, on_status).start()
 
 
-def follow(store, on_change: Callable[[Change], None], on_status: Callable[[str, str], None] | None = None) -> Listener:
+def follow(
+    store: PgStore, on_change: Callable[[Change], None], on_status: Callable[[str, str], None] | None = None
+) -> Listener:
     """Listen for a :class:`~jjj_brief.team.store.PgStore`: its ``offline`` state follows the
     listener's (reads then answer from what was read, without waiting on a dead server)."""
     if store.primary is None:

@@ -114,7 +114,7 @@ def migrate(
             if callable(migration.apply):
                 migration.apply(conn)
             else:
-                conn.execute(migration.apply)  # type: ignore[arg-type]
+                conn.execute(migration.apply)
             conn.execute(
                 "INSERT INTO schema_version (version, name) VALUES (%s, %s)", (migration.version, migration.name)
             )

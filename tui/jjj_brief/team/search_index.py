@@ -9,20 +9,21 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 from jjj_brief.search.index import IndexUnavailable
 
 NAME = "postgres"
 
 
-def query_rows(team: Any, sql: str, params: Sequence[Any]) -> list[tuple]:
+def query_rows(team: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Rows of a read on the team database; failures as :class:`IndexUnavailable` (one line)."""
     import psycopg
 
     try:
         with team.read() as conn:
-            return conn.execute(sql, params).fetchall()
+            rows: list[tuple[Any, ...]] = conn.execute(sql, params).fetchall()
+            return rows
     except psycopg.Error as exc:
         raise IndexUnavailable(f"team search failed: {' '.join(str(exc).split())[:200]}") from None
     except IndexUnavailable:
@@ -44,10 +45,10 @@ class PgIndex:
         self.team = team
         self._lock = threading.Lock()
         self._version: str | None = None
-        self._vocab: Counter | None = None
+        self._vocab: Counter[str] | None = None
         self._settings: dict[str, str] | None = None
 
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return query_rows(self.team, sql, params)
 
     def settings(self) -> dict[str, str]:
@@ -80,7 +81,7 @@ class PgIndex:
         return json.loads(raw) if raw else []
 
     @property
-    def vocab(self) -> Counter:
+    def vocab(self) -> Counter[str]:
         with self._lock:
             if self._vocab is None:
                 self._vocab = Counter(dict(self._query("SELECT word, docs FROM search_vocab")))
@@ -106,13 +107,13 @@ class PgIndex:
         return rows[0][0] if rows else None
 
 
-class TeamVocabulary(Sequence):
+class TeamVocabulary(Sequence[str]):
     """The server's folded words, sorted, for prefix expansion (read when a query needs it)."""
 
     def __init__(self, index: PgIndex) -> None:
         self._source = index
         self._words: list[str] | None = None
-        self._for: Counter | None = None
+        self._for: Counter[str] | None = None
 
     def _load(self) -> list[str]:
         vocab = self._source.vocab
@@ -123,5 +124,11 @@ class TeamVocabulary(Sequence):
     def __len__(self) -> int:
         return len(self._load())
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
         return self._load()[index]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.store.anchors import Anchor, refind, text_hash
 from jjj_brief.store.model import (
@@ -363,7 +363,7 @@ class PgStore(ServerStore):
             if term.endswith("*"):
                 pattern = term[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
                 sql = "SELECT DISTINCT kind, item_id FROM work.item_terms WHERE kind = ANY(%s) AND term LIKE %s"
-                params: tuple = (list(kinds), pattern)
+                params: tuple[list[str], str] = (list(kinds), pattern)
             else:
                 sql = "SELECT DISTINCT kind, item_id FROM work.item_terms WHERE kind = ANY(%s) AND term = %s"
                 params = (list(kinds), term)
@@ -400,11 +400,11 @@ def _add_seen(conn: psycopg.Connection, search_id: int, keys: list[str]) -> None
         )
 
 
-def _bookmark_from(row: Sequence) -> Bookmark:
+def _bookmark_from(row: Sequence[Any]) -> Bookmark:
     return Bookmark(int(row[0]), Anchor(*row[1:9]), row[9], _stamp(row[10]), row[11])
 
 
-def _note_from(row: Sequence) -> Note:
+def _note_from(row: Sequence[Any]) -> Note:
     return Note(
         int(row[0]), Anchor(*row[1:9]), row[9], row[10], _stamp(row[11]), _stamp(row[12]), int(row[13]), row[14]
     )

@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from jjj_brief.store.model import StoreError
 from jjj_brief.team.config import REPLICA_ENV, URL_ENV, redact
@@ -195,7 +195,7 @@ class ServerStore:
 
         with self._lock:
             if self.offline and key in self._cache:
-                return self._cache[key]
+                return cast(T, self._cache[key])  # the last answer of this same read
             if self.offline and self.followed and empty is not None:
                 return empty
         deadline = time.monotonic() + self.read_retry_seconds
@@ -219,7 +219,7 @@ class ServerStore:
                 self.offline = _reason(exc, server.url)
                 with self._lock:
                     if key in self._cache:
-                        return self._cache[key]
+                        return cast(T, self._cache[key])  # the last answer of this same read
                 if self.followed and empty is not None:
                     return empty
                 raise StoreError(f"cannot read from the team server: {self.offline}") from None
@@ -275,9 +275,9 @@ class ServerStore:
     def may_publish(self) -> bool:
         return self.primary is not None and self._may(EDITOR)
 
-    def _select(self, key: Hashable, sql: str, params: Sequence[object]) -> list[tuple]:
+    def _select(self, key: Hashable, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
         single = isinstance(key, tuple) and key[0] in _SINGLE_READS  # "no note-5" would be untrue offline
-        empty: list[tuple] | None = None if single else []
+        empty: list[tuple[Any, ...]] | None = None if single else []
         return self._read(key, lambda conn: conn.execute(sql, params or None).fetchall(), empty)
 
     def _remove(self, table: str, kind: str, item_id: int) -> None:
@@ -324,7 +324,7 @@ def _insert(conn: psycopg.Connection, table: str, key: str, sql: str, params: Se
     return int(_one(row)[0])
 
 
-def _one(row: tuple | None) -> tuple:
+def _one(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
     if row is None:  # a query that always answers one row did not: the server is not ours
         raise StoreError("the team server answered no row where one was expected; is the schema migrated?")
     return row
