@@ -106,12 +106,12 @@ class Counts:
     words once per distinct token of the whole batch, when :attr:`words` is read (the
     same counts as analyzing each document's tokens, for a fraction of the work)."""
 
-    terms: Counter = field(default_factory=Counter)
-    _words: Counter = field(default_factory=Counter)
-    _surfaces: Counter = field(default_factory=Counter)
+    terms: Counter[str] = field(default_factory=Counter)
+    _words: Counter[str] = field(default_factory=Counter)
+    _surfaces: Counter[str] = field(default_factory=Counter)
 
     @property
-    def words(self) -> Counter:
+    def words(self) -> Counter[str]:
         if self._surfaces:
             for surface, documents in self._surfaces.items():
                 parts, closed = surface_analysis(surface)
@@ -147,7 +147,9 @@ def apply_counts(conn: psycopg.Connection, counts: Counts, sign: int = 1) -> Non
         conn.execute(f"DELETE FROM {table} WHERE docs = 0")
 
 
-def figure_rows_of(passage_id: int, figures: Sequence[Sequence[Any]] | None) -> Iterator[tuple]:
+def figure_rows_of(
+    passage_id: int, figures: Sequence[Sequence[Any]] | None
+) -> Iterator[tuple[int, float, float, str | None, bool]]:
     for _start, _end, value, unit, tolerance, likely, likely_tolerance in figures or ():
         unit = canonical_unit(unit)
         yield (passage_id, float(value), float(tolerance), unit, False)
@@ -155,7 +157,7 @@ def figure_rows_of(passage_id: int, figures: Sequence[Sequence[Any]] | None) -> 
             yield (passage_id, float(likely), float(likely_tolerance), unit, True)
 
 
-def passage_row(passage_id: int, doc: Doc, source_article: str | None, counts: Counts | None = None) -> tuple:
+def passage_row(passage_id: int, doc: Doc, source_article: str | None, counts: Counts | None = None) -> tuple[Any, ...]:
     """One ``passages`` row (in :data:`PASSAGE_COLUMNS` order) for an index document;
     ``counts`` gets its words and terms (analyzed once for both)."""
     from jjj_brief.search.analyzer import surface_analysis as analyze
@@ -208,7 +210,7 @@ def copy_documents(
     and their figures; returns how many. ``counts`` collects their words and terms."""
     batch = list(docs)
     ids = _new_ids(conn, len(batch))
-    figure_rows: list[tuple] = []
+    figure_rows: list[tuple[int, float, float, str | None, bool]] = []
     with conn.cursor() as cur:
         with cur.copy(f"COPY passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
             for passage_id, (doc, source) in zip(ids, batch):
@@ -222,7 +224,7 @@ def copy_documents(
     return len(batch)
 
 
-def article_row(article: Article, key: str | None) -> tuple:
+def article_row(article: Article, key: str | None) -> tuple[Any, ...]:
     record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     record["locators"] = [list(pair) for pair in record["locators"]]
     return (

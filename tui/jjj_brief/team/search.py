@@ -62,7 +62,11 @@ def _fields(row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def _count_key(compiled: Sql, column: str) -> tuple:
+CountKey = tuple[str, tuple[str, ...], str]
+"""A count this search made: the compiled WHERE, its parameters (as text), the counted column."""
+
+
+def _count_key(compiled: Sql, column: str) -> CountKey:
     return (compiled.where, tuple(map(str, compiled.params)), column)
 
 
@@ -73,7 +77,7 @@ class PgSearcher:
 
     def __init__(self, index: PgIndex) -> None:
         self.index = index
-        self._counted: dict[tuple, tuple[int, bool]] = {}  # this search's counts (top, then facets)
+        self._counted: dict[CountKey, tuple[int, bool]] = {}  # this search's counts (top, then facets)
         self.last_path = ""  # how the last ranked read was answered: "champions" or "index" (bench, tests)
 
     def fresh(self) -> PgSearcher:
@@ -84,10 +88,12 @@ class PgSearcher:
     def close(self) -> None:
         return None
 
-    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return query_rows(self.index.team, sql, params)
 
-    def _ranked(self, compiled: Sql, limit: int, sort: str, offset: int = 0, node: Node | None = None) -> list[tuple]:
+    def _ranked(
+        self, compiled: Sql, limit: int, sort: str, offset: int = 0, node: Node | None = None
+    ) -> list[tuple[Any, ...]]:
         """The best ``limit`` rows (after ``offset``): fields then score."""
         self.last_path = "index"
         if sort in ("date", "-date"):
@@ -123,7 +129,7 @@ class PgSearcher:
 
     def _rescored(
         self, ranked: str, score: str, params: list[Any], limit: int, offset: int, counted: bool = False
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         """The rows of ``ranked`` (id, weight, rank) re-ranked with the briefing weight:
         fields then score (then, ``counted``: how many rows ``ranked`` gave)."""
         count = ", count(*) OVER () AS n" if counted else ""
@@ -192,7 +198,9 @@ class PgSearcher:
         count, seen = rows[0]
         return int(count), seen <= COUNT_LIMIT
 
-    def top(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
+    def top(
+        self, node: Node, limit: int, sort: str = "relevance"
+    ) -> tuple[list[tuple[dict[str, Any], float]], int, bool]:
         compiled = compile_tree(node)
         rows = self._ranked(compiled, limit, sort, node=node)
         top = [(_fields(row), float(row[-1] or 0.0)) for row in rows]
@@ -208,7 +216,9 @@ class PgSearcher:
         total, exact = self._count(compiled)
         return top, max(total, len(top)), exact
 
-    def grouped(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
+    def grouped(
+        self, node: Node, limit: int, sort: str = "relevance"
+    ) -> tuple[list[tuple[dict[str, Any], float]], int, bool]:
         """Best passage per article: (top ``limit`` groups, number of groups, exact)."""
         compiled = compile_tree(node)
         wanted = limit * GROUP_SCAN
@@ -216,7 +226,7 @@ class PgSearcher:
             rows = self._ranked(compiled, wanted, sort, node=node)
             exhausted = len(rows) < wanted
             seen: set[str] = set()
-            top: list[tuple[dict, float]] = []
+            top: list[tuple[dict[str, Any], float]] = []
             for row in rows:
                 fields = _fields(row)
                 if fields["article"] in seen:
@@ -260,7 +270,7 @@ class PgSearcher:
                     out[name][str(values[i])] = int(count)
         return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in out.items()}
 
-    def matches(self, node: Node) -> Iterator[dict]:
+    def matches(self, node: Node) -> Iterator[dict[str, Any]]:
         compiled = compile_tree(node)
         for row in self._rows(f"SELECT {SELECT_FIELDS} FROM passages p WHERE {compiled.where}", compiled.params):
             yield _fields(row)
@@ -315,7 +325,7 @@ class PgGeneration:
         return self.index.aliases
 
     @property
-    def vocab(self) -> Counter:
+    def vocab(self) -> Counter[str]:
         return self.index.vocab
 
     def doc_count(self) -> int:
