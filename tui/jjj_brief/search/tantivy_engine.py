@@ -316,24 +316,34 @@ class TantivySearcher:
         return self._searcher.search(query, limit=limit, count=True, weight_by_field=WEIGHT_FIELD)
 
     @staticmethod
+    def _count(result: tantivy.SearchResult) -> int:
+        """The number of matches of a search made with ``count=True`` (tantivy's stubs leave
+        ``SearchResult.count`` out; it is an int then, None only with ``count=False``)."""
+        return result.count  # type: ignore[attr-defined, no-any-return]
+
+    @staticmethod
     def _score(key: Any) -> float:
         return float(key) if isinstance(key, (int, float)) else 0.0  # sorted by date: no score
 
-    def top(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
+    def top(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[Doc, float]], int, bool]:
         """(stored fields and score of the best ``limit``, total, exact): tantivy counts for free."""
         result = self._search(self.compile(node), limit, sort)
         doc = self._searcher.doc
-        return [(from_document(doc(address)), self._score(key)) for key, address in result.hits], result.count, True
+        return (
+            [(from_document(doc(address)), self._score(key)) for key, address in result.hits],
+            self._count(result),
+            True,
+        )
 
-    def grouped(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
+    def grouped(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[Doc, float]], int, bool]:
         """Best passage per article: (top ``limit`` groups, number of groups, exact)."""
         query = self.compile(node)
         wanted = limit * GROUP_SCAN
         while True:
             result = self._search(query, wanted, sort)
-            exhausted = len(result.hits) >= result.count
+            exhausted = len(result.hits) >= self._count(result)
             seen: set[str] = set()
-            top: list[tuple[dict, float]] = []
+            top: list[tuple[Doc, float]] = []
             for key, address in result.hits:
                 fields = from_document(self._searcher.doc(address))
                 article = fields.get("article", "")
@@ -362,10 +372,10 @@ class TantivySearcher:
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
 
-    def matches(self, node: Node) -> Iterator[dict]:
+    def matches(self, node: Node) -> Iterator[Doc]:
         """The stored fields of every match (unranked)."""
         query = self.compile(node)
-        count = self._searcher.search(query, limit=1, count=True).count
+        count = self._count(self._searcher.search(query, limit=1, count=True))
         if count:
             for _, address in self._searcher.search(query, limit=count, count=False).hits:
                 yield from_document(self._searcher.doc(address))
