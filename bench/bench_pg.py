@@ -46,6 +46,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,11 +192,34 @@ SIZES_SQL = (
 )
 
 
-def finish(url: str, indexes: list, copies: int, rows_s: float) -> dict:
-    """Build the indexes and the champion lists of a loaded database; times and sizes."""
+def build_champions(url: str, jobs: int) -> int:
+    """Every champion list from scratch (:func:`jjj_brief.team.champions.build_all`), the
+    terms shared out over ``jobs`` connections (one transaction each); returns lists built."""
     import psycopg
 
     from jjj_brief.team import champions
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE search_terms SET champions = NULL WHERE champions IS NOT NULL")
+        conn.execute("TRUNCATE search_champions")
+        min_docs, size = champions.settings(conn)
+        terms = champions.stale_terms(conn, min_docs)
+        light = champions.lighter_rows(conn)
+
+    def build_share(share: list[str]) -> None:
+        with psycopg.connect(url) as conn:
+            for term in share:
+                champions.build(conn, term, size, light)
+            conn.commit()
+
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(build_share, [terms[i::jobs] for i in range(jobs)]))
+    return len(terms)
+
+
+def finish(url: str, indexes: list, copies: int, rows_s: float, jobs: int = 1) -> dict:
+    """Build the indexes and the champion lists of a loaded database; times and sizes."""
+    import psycopg
 
     log(f"  postgres: rows in after {rows_s:.0f} s; building indexes")
     t0 = time.perf_counter()
@@ -209,9 +233,8 @@ def finish(url: str, indexes: list, copies: int, rows_s: float) -> dict:
     index_s = time.perf_counter() - t0
     log(f"  postgres: indexes in {index_s:.0f} s; building champion lists")
     t0 = time.perf_counter()
+    lists = build_champions(url, jobs)
     with psycopg.connect(url, autocommit=True) as conn:
-        with conn.transaction():
-            lists = champions.build_all(conn)
         conn.execute("ANALYZE search_champions")
         sizes = dict(conn.execute(SIZES_SQL).fetchall())
         database = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
@@ -309,7 +332,7 @@ def load(
             log(f"  postgres: rows in after {load_s:.0f} s; copying them x{stage} inside the server")
             replicate_s += replicate(url, stage, "a")
             done = stage
-        base = finish(url, indexes, done, load_s + replicate_s)
+        base = finish(url, indexes, done, load_s + replicate_s, jobs)
         on_base(
             {
                 **base,
@@ -336,7 +359,7 @@ def load(
     if copies > done:
         log(f"  postgres: copying x{copies // done} more inside the server")
         replicate_s += replicate(url, copies // done, "b")
-    built = finish(url, indexes, copies, load_s + replicate_s)
+    built = finish(url, indexes, copies, load_s + replicate_s, jobs)
     index_s, champions_s = built["index_s"], built["champions_s"]
     sizes, database = built["sizes"], built["database"]
     total_s = load_s + index_s + champions_s
@@ -640,6 +663,11 @@ def main() -> None:
         help="with --url: measure search on a database loaded before (no import, no tantivy)",
     )
     parser.add_argument(
+        "--rebuild-champions",
+        action="store_true",
+        help="with --search-only: build every champion list again first (timed, --jobs connections)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the sizes already in the report's .json (another size run apart)"
     )
     args = parser.parse_args()
@@ -686,6 +714,12 @@ def main() -> None:
 
             if args.search_only:
                 loaded = loaded_before(url, n, args.copies)
+                if args.rebuild_champions:
+                    log(f"{n * args.copies:,} articles: building champion lists")
+                    t0 = time.perf_counter()
+                    loaded["lists"] = build_champions(url, args.jobs)
+                    loaded["champions_s"] = time.perf_counter() - t0
+                    log(f"  {loaded['lists']:,} lists in {loaded['champions_s']:.0f} s")
             else:
                 loaded = load(
                     url,

@@ -158,3 +158,40 @@ def test_lists_follow_an_import_and_its_removal(champion_db, engines, monkeypatc
             "SELECT count(*) FROM search_terms WHERE docs >= %s AND champions IS NULL", (MIN_DOCS,)
         ).fetchone()[0]
     assert sizes[1] <= SIZE and unlisted == 0
+
+
+def _matching(url: str, query: str) -> set[tuple[str, int, str]]:
+    """(article, start, kind) of every passage the query matches, found without the lists."""
+    from jjj_brief.search.query import QueryContext, parse
+    from jjj_brief.team.search import compile_tree
+
+    with connect(url) as conn:
+        aliases = __import__("json").loads(
+            conn.execute("SELECT value FROM team_settings WHERE key = 'aliases'").fetchone()[0]
+        )
+        compiled = compile_tree(parse(query, QueryContext.build(aliases, [])).query)
+        rows = conn.execute(
+            f"SELECT p.article, p.start_offset, p.kind FROM passages p WHERE {compiled.where}", compiled.params
+        ).fetchall()
+    return {(article, start if kind == "passage" else 0, kind) for article, start, kind in rows}
+
+
+@pytest.mark.parametrize("query", ['"non-capital functions"', "relieving hospitals", "Beijing Tianjin Hebei"])
+def test_a_query_of_many_terms_reads_a_bounded_share_of_each_list(champion_db, engines, monkeypatch, query):
+    """Synonyms make a query of many terms: each list gives a share of the candidates
+    (about CANDIDATES in all), each rare term its best on the index (the rescoring budget
+    set to 0 here, so every rare term takes that path). Every hit matches the query."""
+    from jjj_brief.team import search
+
+    monkeypatch.setattr(search, "RESCORE_BUDGET", 0)
+    monkeypatch.setattr(search, "CANDIDATES", 60)  # 30 rows wanted: a few terms' lists cannot all be read whole
+    fast, slow = engines
+    result, scores, path = _ranked(fast, query)
+    expected, expected_scores, _ = _ranked(slow, query)
+    assert path in ("champions", "index (champions held too few)")
+    assert result.hits and scores == sorted(scores, reverse=True)
+    matching = _matching(champion_db, query)
+    assert {(hit.article, hit.start if hit.kind == "passage" else 0, hit.kind) for hit in result.hits} <= matching
+    assert expected_scores[0] >= scores[0]
+    if path == "champions":
+        assert result.total_label.endswith("+")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import psycopg
 
-MIN_DOCS = 5_000  # a term in fewer passages is ranked on the index directly (fast enough)
+MIN_DOCS = 1_000  # a term in fewer passages is ranked on the index directly (a few ms)
 SIZE = 2_000  # passages kept per term
 NEW_TABLE = "pg_temp.jjj_new_passages"
 LEXEME_SQL = "'''' || replace(replace({0}, '\\', '\\\\'), '''', '''''') || ''''"  # as search_sql.lexeme
@@ -92,16 +92,19 @@ def refresh(conn: psycopg.Connection) -> int:
         ).fetchall()
         conn.execute(f"DELETE FROM {NEW_TABLE}")
         trim(conn, sorted({row[0] for row in touched}), size)
-    stale = [
-        row[0]
-        for row in conn.execute(
-            "SELECT term FROM search_terms WHERE docs >= %s AND champions IS NULL ORDER BY term", (min_docs,)
-        )
-    ]
+    stale = stale_terms(conn, min_docs)
     light = lighter_rows(conn) if stale else 0
     for term in stale:
         build(conn, term, size, light)
     return len(stale)
+
+
+def stale_terms(conn: psycopg.Connection, min_docs: int) -> list[str]:
+    """Terms in ``min_docs`` or more passages whose list is missing (to build)."""
+    rows = conn.execute(
+        "SELECT term FROM search_terms WHERE docs >= %s AND champions IS NULL ORDER BY term", (min_docs,)
+    )
+    return [row[0] for row in rows]
 
 
 def build(conn: psycopg.Connection, term: str, size: int = SIZE, light: int | None = None) -> int:

@@ -82,17 +82,29 @@ def tsvector_literal(text: str) -> str:
 
 
 def _tsvector(text: str) -> tuple[str, dict[str, list[int]]]:
+    """The tsvector literal of ``text`` and each kept term's positions (1-based, first
+    :data:`MAX_POSITIONS_PER_TERM` occurrences; the literal caps them at :data:`MAX_POSITION`)."""
     positions: dict[str, list[int]] = {}
     for term, pos in index_terms(text, glossary=False):
+        at = positions.get(term)
+        if at is None:
+            positions[term] = [pos + 1]
+        elif len(at) < MAX_POSITIONS_PER_TERM:
+            at.append(pos + 1)
+    for term in [t for t in positions if len(t) * 4 > MAX_LEXEME_BYTES or "\x00" in t]:
         if len(term.encode("utf-8", "surrogatepass")) > MAX_LEXEME_BYTES or "\x00" in term:
-            continue
-        at = positions.setdefault(term, [])
-        if len(at) < MAX_POSITIONS_PER_TERM:
-            at.append(min(pos + 1, MAX_POSITION))
-    parts = [f"{_lexeme(term)}:{','.join(map(str, dict.fromkeys(at)))}" for term, at in positions.items()]
+            del positions[term]
+    parts = []
+    for term, at in positions.items():
+        quoted = _lexeme(term) if "'" in term or "\\" in term else f"'{term}'"
+        if len(at) == 1:
+            parts.append(f"{quoted}:{min(at[0], MAX_POSITION)}")
+        else:
+            kept = dict.fromkeys(min(p, MAX_POSITION) for p in at)
+            parts.append(f"{quoted}:{','.join(map(str, kept))}")
     literal = " ".join(parts)
-    if len(literal.encode("utf-8", "surrogatepass")) > MAX_TSVECTOR_BYTES:  # a huge passage: terms only
-        literal = " ".join(_lexeme(term) for term in positions)
+    if len(literal) * 4 > MAX_TSVECTOR_BYTES and len(literal.encode("utf-8", "surrogatepass")) > MAX_TSVECTOR_BYTES:
+        literal = " ".join(_lexeme(term) for term in positions)  # a huge passage: terms only
         literal = literal.encode("utf-8", "surrogatepass")[:MAX_TSVECTOR_BYTES].decode("utf-8", "ignore")
         literal = literal[: literal.rfind("' ") + 1] if "' " in literal else literal
     return literal, positions

@@ -34,7 +34,9 @@ COUNT_LIMIT = 5_000  # matches counted exactly; beyond, the total is "at least"
 GROUP_SCAN = 8  # grouping: rows read per wanted article at first
 RERANK_EXTRA = 20  # rows read beyond a page, re-ranked with the briefing weight
 CHAMPIONS_PER_TERM = 500  # a query of several terms is re-ranked among each term's best this many
-RESCORE_BUDGET = 1_500  # ... and every passage of its rare terms, when they are at most this many
+CANDIDATES = 1_500  # ... fewer for a query of many terms: about this many candidates in all
+WIDENED_CANDIDATES = 6_000  # ... and when those held too few matches, at most this many
+RESCORE_BUDGET = 1_500  # every passage of its rare terms, when they are at most this many
 SELECT_FIELDS = (
     "p.kind, p.article, p.file, p.title, p.outlet, p.date, p.year, p.start_offset, p.end_offset, "
     "p.body, p.figures, p.outlet_key"
@@ -42,6 +44,15 @@ SELECT_FIELDS = (
 
 
 # ---------------------------------------------------------------- the searcher
+
+
+def _per_term(terms: int, size: int, fetch: int, widened: bool) -> int:
+    """Candidates read from each term's champion list: :data:`CHAMPIONS_PER_TERM`, fewer when
+    the query has many terms (about :data:`CANDIDATES` in all, never fewer than the ``fetch``
+    rows wanted), more when ``widened``; at most the list's ``size``."""
+    budget = WIDENED_CANDIDATES if widened else CANDIDATES
+    most = size if widened else min(size, CHAMPIONS_PER_TERM)
+    return min(size, max(fetch, min(most, budget // max(1, terms))))
 
 
 def _fields(row: Sequence[Any]) -> dict[str, Any]:
@@ -112,9 +123,11 @@ class PgSearcher:
             params = [compiled.rank, *compiled.params, fetch]
             return self._rescored(ranked, "r0.rank * r0.weight", params, limit, offset)
         score = "(1.0 / greatest(r0.distance, 1e-9)) * r0.weight"
-        champion = self._champion_ranked(node, compiled, fetch) if node is not None else None
-        if champion is not None:  # many matches: ranked among the terms' champions
-            ranked, params = champion
+        for widened in (False, True):  # widened: each list whole, when the best of each held too few
+            champion = self._champion_ranked(node, compiled, fetch, widened) if node is not None else None
+            if champion is None:
+                break
+            ranked, params = champion  # many matches: ranked among the terms' champions
             rows = self._rescored(ranked, score, params, limit, offset, True)
             if rows and rows[0][-1] >= fetch:
                 self.last_path = "champions"
@@ -140,23 +153,35 @@ class PgSearcher:
         )
         return self._rows(sql, [*params, limit, offset])
 
-    def _champion_ranked(self, node: Node, compiled: Sql, fetch: int) -> tuple[str, list[Any]] | None:
+    def _champion_ranked(
+        self, node: Node, compiled: Sql, fetch: int, widened: bool = False
+    ) -> tuple[str, list[Any]] | None:
         """A query of many matches, ranked among its terms' champion lists
         (:mod:`jjj_brief.team.champions`): SQL giving (id, weight, distance) and its
-        parameters; None when the index should rank it (few matches, no lists)."""
+        parameters; None when the index should rank it (few matches, no lists).
+
+        Candidates: the best of each common term's list (:func:`_per_term` of them: about
+        :data:`CANDIDATES` in all, ``widened``: :data:`WIDENED_CANDIDATES`), and as many best
+        of each rare term, ranked on the index (a rare term is in fewer than ``min_docs``
+        passages, so that ranking is bounded)."""
         terms = positive_lexemes(node)
         min_docs, size = self.index.champion_settings()
-        if not terms or fetch > min(size, CHAMPIONS_PER_TERM) or compiled.rank is None:
+        if not terms or compiled.rank is None:
             return None
         rows = self._rows("SELECT term, docs, champions FROM search_terms WHERE term = ANY(%s)", [sorted(terms)])
         docs = {term: int(count) for term, count, _ in rows}
+        per_term = _per_term(len(docs), size, fetch, widened)
+        if fetch > per_term or (widened and per_term <= _per_term(len(docs), size, fetch, False)):
+            return None  # a page beyond the lists, or nothing more to read
         if estimate(node, docs) < min_docs:
             return None  # few matches: the index ranks them fast
         if any(listed is None for _, count, listed in rows if count >= min_docs):
             return None  # a common term whose list is being rebuilt
         common = sorted(term for term, count, _ in rows if count >= min_docs)
-        rare = sorted(term for term, count, _ in rows if count < min_docs)
+        rare = sorted(term for term, count, _ in rows if 0 < count < min_docs)
         if len(terms) == 1 and common and compiled.rank == lexeme(common[0]):
+            if widened:
+                return None  # its list was read whole already
             # One term (any filters): its list in order, by the weighted distance stored for
             # it. Exact: a passage outside the list ranks no better than the list's last.
             ranked = (
@@ -165,18 +190,23 @@ class PgSearcher:
                 "ORDER BY c.distance, c.passage LIMIT %s"
             )
             return ranked, [common[0], *compiled.params, fetch]
-        if sum(docs[term] for term in rare) > RESCORE_BUDGET:
-            return None
-        # Several terms: the best of each term's list and every passage of its rare terms,
-        # re-ranked by the query's own distance (the champion-list approximation).
+        # Several terms: the best of each term's list and of each rare term, re-ranked by
+        # the query's own distance (the champion-list approximation).
         candidates = (
             "SELECT c.passage FROM unnest(%s::text[]) t(term), LATERAL (SELECT passage FROM search_champions s "
             "WHERE s.term = t.term ORDER BY s.distance, s.passage LIMIT %s) c"
         )
-        params: list[Any] = [common, CHAMPIONS_PER_TERM]
-        if rare:
-            candidates += " UNION SELECT t.id FROM passages t WHERE t.terms @@ %s::tsquery"
-            params.append(" | ".join(lexeme(term) for term in rare))
+        params: list[Any] = [common, per_term]
+        if sum(docs[term] for term in rare) <= RESCORE_BUDGET:
+            if rare:
+                candidates += " UNION SELECT t.id FROM passages t WHERE t.terms @@ %s::tsquery"
+                params.append(" | ".join(lexeme(term) for term in rare))
+        else:  # each rare term's best, ranked on the index (fewer than min_docs matches each)
+            candidates += (
+                " UNION SELECT r.id FROM unnest(%s::text[]) u(q), LATERAL (SELECT t.id FROM passages t "
+                "WHERE t.terms @@ u.q::tsquery ORDER BY t.terms <=> u.q::tsquery LIMIT %s) r"
+            )
+            params += [[lexeme(term) for term in rare], per_term]
         ranked = (
             f"WITH c AS MATERIALIZED ({candidates}) SELECT p.id, p.weight, p.terms <=> %s::tsquery AS distance "
             f"FROM c JOIN passages p ON p.id = c.passage WHERE {compiled.where} ORDER BY distance, p.id LIMIT %s"
