@@ -464,12 +464,44 @@ def engines(url: str | None, tantivy_folder: Path | None) -> dict:
     return out
 
 
-def measure(runs: dict, rounds: int, exhaustive_rounds: int) -> dict:
+class ServerClock:
+    """CPU time of the database's server processes (the backends serving the search
+    connections), from ``/proc/<pid>/schedstat`` (nanoseconds on a CPU): on a machine
+    shared with other jobs, the wall time of a query says how loaded the machine was, its
+    CPU time (client + server) what the query cost."""
+
+    def __init__(self, url: str | None) -> None:
+        import psycopg
+
+        self._conn = psycopg.connect(url, autocommit=True) if url else None
+
+    def seconds(self) -> float:
+        if self._conn is None:
+            return 0.0
+        rows = self._conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        total = 0
+        for (pid,) in rows:
+            try:
+                total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):  # a backend that just ended, or another host
+                continue
+        return total / 1e9
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+
+def measure(runs: dict, rounds: int, exhaustive_rounds: int, url: str | None = None) -> dict:
     """Warm latency per engine (engines take turns query by query); the exhaustive
     PostgreSQL ranking takes part in the last ``exhaustive_rounds`` rounds only (seconds a
-    query at a million articles), and the champion-list top 10 is compared with it."""
+    query at a million articles; with 1, a warm-up only: compared, not timed), and the
+    champion-list top 10 is compared with it. With ``url``: also the server's CPU time."""
     names = list(runs)
-    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    clock = ServerClock(url)
+    timings: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     totals: dict[str, dict[str, int]] = {name: {} for name in names}
     tops: dict[str, dict[str, list]] = {name: {} for name in names}
     paths: dict[str, str] = {}
@@ -480,26 +512,35 @@ def measure(runs: dict, rounds: int, exhaustive_rounds: int) -> dict:
             for name in order:
                 if name == EXHAUSTIVE and round_ < rounds - exhaustive_rounds:
                     continue
+                server = clock.seconds() if name != "tantivy" else 0.0
                 wall, cpu = time.perf_counter(), time.process_time()
                 result = runs[name].fresh().run(query, limit=10)
+                elapsed_wall, elapsed_cpu = time.perf_counter() - wall, time.process_time() - cpu
+                server = (clock.seconds() - server) if name != "tantivy" else 0.0
                 assert all(hit.snippet for hit in result.hits), (name, query)
-                elapsed = (time.perf_counter() - wall, time.process_time() - cpu)
+                elapsed = (elapsed_wall, elapsed_cpu, server)
                 if round_ and not (name == EXHAUSTIVE and round_ == rounds - exhaustive_rounds):
                     timings[name].append(elapsed)
                 totals[name][query] = result.total_label  # "10+": at least (the API's inexact total)
                 tops[name][query] = [(hit.article, hit.start, hit.kind, round(hit.score, 5)) for hit in result.hits]
                 if name == "postgres":
                     paths[query] = getattr(runs[name]._searcher, "last_path", "")
+    clock.close()
     out = {}
     for name in names:
-        walls = [w * 1000 for w, _ in timings[name]]
-        cpus = [c * 1000 for _, c in timings[name]]
+        walls = [w * 1000 for w, _, _ in timings[name]]
+        cpus = [c * 1000 for _, c, _ in timings[name]]
+        both = [(c + sv) * 1000 for _, c, sv in timings[name]]
+        nan = float("nan")
         out[name] = {
-            "p50": bench_search.percentile(walls, 0.5),
-            "p95": bench_search.percentile(walls, 0.95),
-            "p50_cpu": bench_search.percentile(cpus, 0.5),
-            "p95_cpu": bench_search.percentile(cpus, 0.95),
-            "mean": statistics.mean(walls),
+            "p50": bench_search.percentile(walls, 0.5) if walls else nan,
+            "p95": bench_search.percentile(walls, 0.95) if walls else nan,
+            "p50_cpu": bench_search.percentile(cpus, 0.5) if cpus else nan,
+            "p95_cpu": bench_search.percentile(cpus, 0.95) if cpus else nan,
+            "p50_all_cpu": bench_search.percentile(both, 0.5) if both else nan,
+            "p95_all_cpu": bench_search.percentile(both, 0.95) if both else nan,
+            "mean": statistics.mean(walls) if walls else nan,
+            "timed": len(walls),
             "totals": totals[name],
         }
     if EXHAUSTIVE in out:
@@ -581,14 +622,23 @@ def render(results: list[dict], command: str) -> str:
         "",
         "## Search (warm, ms, wall; client CPU in brackets)",
         "",
-        "| articles | engine | p50 | p95 | mean |",
-        "| ---: | --- | ---: | ---: | ---: |",
+        "CPU, client + server: this process's CPU time plus the server backends' (`/proc/<pid>/schedstat`), "
+        "per query; on a shared machine this is what a query costs, the wall time also says how loaded "
+        "the machine was. Timed: warm runs counted.",
+        "",
+        "| articles | engine | p50 | p95 | mean | CPU client + server p50 | p95 | timed |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         for name, s in r["search"].items():
+            if not s.get("timed", 1):
+                lines.append(f"| {_size(r)} | {name} | not timed (compared only) | | | | | 0 |")
+                continue
             lines.append(
                 f"| {_size(r)} | {name} | {s['p50']:.1f} ({s['p50_cpu']:.1f}) | "
-                f"{s['p95']:.1f} ({s['p95_cpu']:.1f}) | {s['mean']:.1f} |"
+                f"{s['p95']:.1f} ({s['p95_cpu']:.1f}) | {s['mean']:.1f} | "
+                f"{s.get('p50_all_cpu', float('nan')):.1f} | {s.get('p95_all_cpu', float('nan')):.1f} | "
+                f"{s.get('timed', '')} |"
             )
     lines += ["", "## Totals per query (matching passages; `+`: at least)", ""]
     for r in results:
@@ -697,7 +747,7 @@ def main() -> None:
 
             def base(loaded: dict, n: int = n, url: str = url) -> None:
                 log(f"{n:,} articles (before copying): searching")
-                search = measure(engines(url, None), args.rounds, args.exhaustive_rounds)
+                search = measure(engines(url, None), args.rounds, args.exhaustive_rounds, url)
                 results.append(
                     {
                         "articles": loaded["articles"],
@@ -738,7 +788,7 @@ def main() -> None:
                 tantivy_folder = Path(tempfile.mkdtemp(prefix="jjj-bench-tantivy-", dir=args.work)) / "index"
                 tantivy = build_tantivy(tantivy_folder, n, sentences)
             log(f"{n:,} articles: searching")
-            search = measure(engines(url, tantivy_folder), args.rounds, args.exhaustive_rounds)
+            search = measure(engines(url, tantivy_folder), args.rounds, args.exhaustive_rounds, url)
             results.append(
                 {
                     "articles": n * args.copies,

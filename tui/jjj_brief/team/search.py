@@ -34,9 +34,12 @@ COUNT_LIMIT = 5_000  # matches counted exactly; beyond, the total is "at least"
 GROUP_SCAN = 8  # grouping: rows read per wanted article at first
 RERANK_EXTRA = 20  # rows read beyond a page, re-ranked with the briefing weight
 CHAMPIONS_PER_TERM = 500  # a query of several terms is re-ranked among each term's best this many
-CANDIDATES = 1_500  # ... fewer for a query of many terms: about this many candidates in all
+CANDIDATES = 1_000  # ... fewer for a query of many terms: about this many candidates in all
 WIDENED_CANDIDATES = 6_000  # ... and when those held too few matches, at most this many
 RESCORE_BUDGET = 1_500  # every passage of its rare terms, when they are at most this many
+# A candidate's row, fetched by id and then tested: never the query's condition looked up on
+# the search index (the planner's guess of a few matches there can be 100,000 at scale).
+CANDIDATE_ROW = "LATERAL (SELECT * FROM passages p0 WHERE p0.id = c.passage OFFSET 0) p"
 SELECT_FIELDS = (
     "p.kind, p.article, p.file, p.title, p.outlet, p.date, p.year, p.start_offset, p.end_offset, "
     "p.body, p.figures, p.outlet_key"
@@ -186,7 +189,7 @@ class PgSearcher:
             # it. Exact: a passage outside the list ranks no better than the list's last.
             ranked = (
                 "SELECT c.passage AS id, 1.0::real AS weight, c.distance FROM search_champions c "
-                f"JOIN passages p ON p.id = c.passage WHERE c.term = %s AND {compiled.where} "
+                f"CROSS JOIN {CANDIDATE_ROW} WHERE c.term = %s AND {compiled.where} "
                 "ORDER BY c.distance, c.passage LIMIT %s"
             )
             return ranked, [common[0], *compiled.params, fetch]
@@ -209,7 +212,7 @@ class PgSearcher:
             params += [[lexeme(term) for term in rare], per_term]
         ranked = (
             f"WITH c AS MATERIALIZED ({candidates}) SELECT p.id, p.weight, p.terms <=> %s::tsquery AS distance "
-            f"FROM c JOIN passages p ON p.id = c.passage WHERE {compiled.where} ORDER BY distance, p.id LIMIT %s"
+            f"FROM c CROSS JOIN {CANDIDATE_ROW} WHERE {compiled.where} ORDER BY distance, p.id LIMIT %s"
         )
         return ranked, [*params, compiled.rank, *compiled.params, fetch]
 
