@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief import paths
 from jjj_brief.search.analyzer import (
@@ -33,12 +33,18 @@ from jjj_brief.search.sources import ImportFiles
 
 Progress = Callable[[int, int], None]
 
+if TYPE_CHECKING:
+    from jjj_brief.search.tantivy_engine import TantivyStore
+    from jjj_brief.search.whoosh_engine import WhooshStore
+
+    EngineStore = type[WhooshStore] | type[TantivyStore]
+
 ENGINES = ("whoosh", "tantivy")
 FULL_CRC_LIMIT = 8_000_000  # bytes of index below which every file is CRC-checked on open
 LINKED_FILE = "linked.json"  # the article ids the briefings link to topics (see search.reconcile)
 
 
-def store_for(engine: str) -> Any:
+def store_for(engine: str) -> EngineStore:
     """The engine's index store (tantivy is imported only when used)."""
     if engine == "tantivy":
         from jjj_brief.search.tantivy_engine import TantivyStore
@@ -59,15 +65,15 @@ def _private_ram(storage: Any) -> bool:
 # ---------------------------------------------------------------- vocabulary
 
 
-def vocabulary_of(texts: Iterable[str], counts: Counter | None = None) -> Counter:
+def vocabulary_of(texts: Iterable[str], counts: Counter[str] | None = None) -> Counter[str]:
     """Folded, unstemmed words -> (roughly) the number of documents they occur in."""
-    surfaces: Counter = Counter()
+    surfaces: Counter[str] = Counter()
     for text in texts:
         surfaces.update(set(TOKEN_PATTERN.findall(text)))
     return words_from_surfaces(surfaces, counts)
 
 
-def words_from_surfaces(surfaces: Counter, counts: Counter | None = None) -> Counter:
+def words_from_surfaces(surfaces: Counter[str], counts: Counter[str] | None = None) -> Counter[str]:
     counts = counts if counts is not None else Counter()
     for surface, n in surfaces.items():
         parts, closed = surface_analysis(surface)
@@ -88,11 +94,11 @@ class Generation:
     index: Any  # the engine's index object
     folder: Path | None  # None: in memory
     base: str
-    _vocab: Counter | None  # None: not read yet (vocab.json, read on first use)
+    _vocab: Counter[str] | None  # None: not read yet (vocab.json, read on first use)
     aliases: list[list[str]] | None = None  # glossary spellings at build time (None: unknown)
     engine: str = "whoosh"
     _files: ImportFiles | None = None  # what the index holds of the imports (None: not read yet)
-    imports_stamp: list | None = None  # imports_stamp() when import_files was last made true
+    imports_stamp: list[int | None] | None = None  # imports_stamp() when import_files was last made true
     glossary_terms: bool = False  # the aliases' multi-word spellings are indexed as single terms
 
     @property
@@ -100,7 +106,7 @@ class Generation:
         return self.folder.name if self.folder else "memory"
 
     @property
-    def vocab(self) -> Counter:
+    def vocab(self) -> Counter[str]:
         """Folded words -> document counts (read when first needed: prefixes, "did you mean")."""
         if self._vocab is None:
             assert self.folder is not None
@@ -119,7 +125,7 @@ class Generation:
         self._files = files
 
     @property
-    def store(self) -> Any:
+    def store(self) -> EngineStore:
         return store_for(self.engine)
 
     def doc_count(self) -> int:
@@ -181,7 +187,7 @@ def build_generation(
 def write_manifest(
     folder: Path,
     base: str,
-    vocab: Counter,
+    vocab: Counter[str],
     aliases: list[list[str]] | None = None,
     *,
     engine: str | None = None,
@@ -202,7 +208,7 @@ def write_manifest(
     _write_manifest_file(folder, base, engine, glossary_terms)
 
 
-def _read_manifest(folder: Path) -> dict:
+def _read_manifest(folder: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -235,7 +241,7 @@ def _read_engine(folder: Path) -> str:
     return engine if engine in ENGINES else "whoosh"
 
 
-def write_import_files(folder: Path, files: ImportFiles, stamp: list | None) -> None:
+def write_import_files(folder: Path, files: ImportFiles, stamp: list[int | None] | None) -> None:
     """What the generation holds of the imports (instead of reading postings), then the
     small stamp file a start-up check reads (written last: it never vouches for more)."""
     paths.atomic_write(folder / "imports.json", json.dumps({"files": files}))
@@ -246,7 +252,7 @@ def read_import_files(folder: Path) -> ImportFiles:
     return dict(json.loads((folder / "imports.json").read_text(encoding="utf-8"))["files"])
 
 
-def read_imports_stamp(folder: Path) -> list | None:
+def read_imports_stamp(folder: Path) -> list[Any] | None:
     stamp = json.loads((folder / "imports-stamp.json").read_text(encoding="utf-8"))["stamp"]
     return stamp if isinstance(stamp, list) else None
 
@@ -283,7 +289,7 @@ def _file_check(path: Path, *, full: bool) -> list[int]:
     return [size, crc]
 
 
-def verify_generation(folder: Path) -> tuple[dict, str | None]:
+def verify_generation(folder: Path) -> tuple[dict[str, Any], str | None]:
     """(manifest, problem or None): cheap checks that the files are what was written."""
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

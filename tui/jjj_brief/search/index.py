@@ -173,7 +173,7 @@ class IndexManager:
         self.generation: Generation | None = None
         self._current_stamp: tuple[float, int] | None = None
         self._home: Path | None = None  # the cache location the open generation belongs to
-        self._sources_stamp: tuple = ()
+        self._sources_stamp: tuple[int | None, ...] = ()
 
     # -- locations
     def where(self) -> LibraryPaths:
@@ -250,7 +250,9 @@ class IndexManager:
             self._current_stamp = None
 
     # -- internals
-    def _ensure_memory(self, sources, base, progress, started, rebuild, setting) -> IndexStatus:
+    def _ensure_memory(
+        self, sources: Sources, base: str, progress: Progress | None, started: float, rebuild: bool, setting: str
+    ) -> IndexStatus:
         current = self.generation
         if current is not None and current.folder is None and current.base == base and not rebuild:
             added, removed = reconcile_imports(current, sources)
@@ -262,7 +264,7 @@ class IndexManager:
         reason = "cache folder not writable; index kept in memory for this run"
         return self._status("memory", reason, generation, started, setting=setting)
 
-    def _build_memory(self, sources, base, progress, setting) -> Generation:
+    def _build_memory(self, sources: Sources, base: str, progress: Progress | None, setting: str) -> Generation:
         engine = choose_engine(sources.estimated_passages(), setting)
         files, stamp = sources.import_files(), imports_stamp(sources.where.imports)
         target = None
@@ -283,7 +285,16 @@ class IndexManager:
         self._current_stamp = None
         return self.generation
 
-    def _ensure_on_disk(self, root, sources, base, progress, started, rebuild, setting) -> IndexStatus:
+    def _ensure_on_disk(
+        self,
+        root: Path,
+        sources: Sources,
+        base: str,
+        progress: Progress | None,
+        started: float,
+        rebuild: bool,
+        setting: str,
+    ) -> IndexStatus:
         reason = "rebuild requested" if rebuild else None
         engine = None  # chosen by size when building
         if not rebuild:
@@ -380,7 +391,13 @@ class IndexManager:
         return generation, "up to date"
 
     def _build_on_disk(
-        self, root: Path, sources: Sources, base: str, progress, setting: str, engine: str | None = None
+        self,
+        root: Path,
+        sources: Sources,
+        base: str,
+        progress: Progress | None,
+        setting: str,
+        engine: str | None = None,
     ) -> Generation:
         _clean_stray(root, keep=self._current_name(root))
         temp = root / f".tmp-{uuid.uuid4().hex[:12]}"
@@ -417,7 +434,15 @@ class IndexManager:
         return generation
 
     @staticmethod
-    def _status(action, reason, generation: Generation, started, added=0, removed=0, setting="auto") -> IndexStatus:
+    def _status(
+        action: str,
+        reason: str,
+        generation: Generation,
+        started: float,
+        added: int = 0,
+        removed: int = 0,
+        setting: str = "auto",
+    ) -> IndexStatus:
         documents = generation.doc_count()
         location = str(generation.folder) if generation.folder else None
         return IndexStatus(
@@ -433,7 +458,7 @@ class IndexManager:
         )
 
 
-def _sources_stamp(where: LibraryPaths) -> tuple:
+def _sources_stamp(where: LibraryPaths) -> tuple[int | None, ...]:
     """Cheap change detector for the files of record: their folders' modification times.
 
     Adding, removing or atomically replacing a file (imports, briefings) changes its

@@ -24,6 +24,7 @@ from jjj_brief.search.documents import (
     CROSS_ARTICLE_COLLECTION,
     SCHEMA_VERSION,
     Doc,
+    TopicLinks,
     article_documents,
     article_figures_for_index,
     briefing_documents,
@@ -37,7 +38,7 @@ from jjj_brief.search.figure_cache import open_cache
 # ---------------------------------------------------------------- sources and fingerprint
 
 
-ImportFiles = dict[str, list]  # import file name -> [size, mtime_ns, import key, lines]
+ImportFiles = dict[str, list[Any]]  # import file name -> [size, mtime_ns, import key, lines]
 
 
 def _imports_dir() -> Path:
@@ -46,7 +47,7 @@ def _imports_dir() -> Path:
     return paths.data_dir() / "imports"
 
 
-def imports_stamp(folder: Path | None = None) -> list:
+def imports_stamp(folder: Path | None = None) -> list[int | None]:
     """[generation number, folder mtime] of the imports ``folder`` (default: this home's):
     changes whenever an import is added or removed (``jjj_brief.imports.bump_generation``
     writes the number)."""
@@ -68,7 +69,7 @@ def scan_import_files(previous: ImportFiles | None = None, folder: Path | None =
     from jjj_brief.import_store import stamped_import_files
     from jjj_brief.imports import imports_dir, stored_key
 
-    def key_and_lines(path: Path) -> list:
+    def key_and_lines(path: Path) -> list[Any]:
         data = path.read_bytes()
         # An upper bound of its passages (non-blank lines) that a blank line between
         # paragraphs does not double: the index build's "time left" reads it.
@@ -259,7 +260,8 @@ def glossary_spellings(briefings: Any) -> list[list[str]]:
     """Groups of spellings that name one thing (glossary term + aliases, never see_also),
     for query expansion: the briefings layer's own groups when it offers them."""
     if callable(getattr(briefings, "alias_groups", None)):
-        return briefings.alias_groups()
+        groups: list[list[str]] = briefings.alias_groups()
+        return groups
     groups = []
     for term in getattr(briefings, "glossary", None) or []:
         spellings = [term.term, *getattr(term, "aliases", [])]
@@ -322,7 +324,9 @@ def _prepared_in_workers(
             yield from docs
 
 
-def _documents_here(path: Path, key: str, size: int, links: Callable, sources: Sources) -> Iterator[Doc]:
+def _documents_here(
+    path: Path, key: str, size: int, links: Callable[[Article], TopicLinks], sources: Sources
+) -> Iterator[Doc]:
     from jjj_brief.imports import load_import
 
     article = load_import(path)
