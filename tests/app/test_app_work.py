@@ -1,7 +1,12 @@
 """The analyst's whole loop in the app, driven like a user: bookmark, highlight with a note,
 mark figures in two articles and make a claim, see it in the comparison labelled as yours,
 save a watched search that marks a new import, search your notes, export a brief in every
-format — and two app windows with a CLI writing to the same store at once."""
+format — and two app windows with a CLI writing to the same store at once.
+
+Every wait is on one of the app's own messages (``Messages``): a store write shown
+(``WorkSaved``), the work views refreshed (``WorkRefreshed``), watched searches counted
+(``WatchesCounted``), a dialog made the screen (Textual's ``ScreenResume``), a view or an
+article shown; never a polling loop."""
 
 from __future__ import annotations
 
@@ -14,8 +19,24 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from app_helpers import pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, settle
+from textual.events import Focus, ScreenResume
+from textual.notifications import Notify
+from textual.widgets import Input
 
+from jjj_brief.app.messages import (
+    ArticleOpened,
+    ComparisonShown,
+    DataLoaded,
+    FiguresShown,
+    ImportsChanged,
+    ResultsShown,
+    SavedSearchSeen,
+    ViewShown,
+    WatchesCounted,
+    WorkRefreshed,
+    WorkSaved,
+)
 from jjj_brief.app.state import Location
 from jjj_brief.app.work import SavedSearchView
 from jjj_brief.app.work_dialogs import ClaimDialog, NoteDialog, SaveSearchDialog
@@ -33,16 +54,53 @@ def own_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
     yield home
-    from jjj_brief import corpus
     from jjj_brief.store.session import close_work
 
     close_work()
-    corpus._CORPUS = None
 
 
-async def _open_figure(app, pilot, article: str, offset: int, text: str) -> None:
+async def _open_figure(app, pilot, messages: Messages, article: str, offset: int, text: str) -> None:
+    """Open ``article`` at ``offset``: once its figures are painted, the one there is focused."""
+    shown = len(messages.of(FiguresShown, lambda m: m.article_id == article))
     app.open_location(Location("article", article, offset=offset))
-    await wait_for(pilot, lambda: app.reader.figure is not None and app.reader.figure.text == text, timeout=30)
+    await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article, after=shown)
+    assert app.reader.figure is not None and app.reader.figure.text == text
+
+
+async def _press_for_dialog(pilot, messages: Messages, dialog: type, *keys: str):
+    """Press ``keys``; return the ``dialog`` they open, once it is the screen."""
+    await pilot.press(*keys)
+    await messages.wait(pilot, ScreenResume, lambda _: isinstance(pilot.app.screen, dialog))
+    return pilot.app.screen
+
+
+async def _press_to_close(pilot, messages: Messages, dialog: type, *keys: str) -> None:
+    """Press ``keys`` in the open ``dialog``; return once the screen under it is back."""
+    await pilot.press(*keys)
+    await messages.wait(pilot, ScreenResume, lambda _: not isinstance(pilot.app.screen, dialog))
+
+
+async def _press_to_save(pilot, messages: Messages, what: str, *keys: str) -> WorkSaved:
+    """Press ``keys``; return once the app has written ``what`` (a "Note"...) and shows it."""
+    saved = len(messages.of(WorkSaved, lambda m: m.what.startswith(what)))
+    await pilot.press(*keys)
+    return await messages.wait(pilot, WorkSaved, lambda m: m.what.startswith(what), after=saved)
+
+
+async def _open_and_wait(pilot, messages: Messages, location: Location, kind: type = ViewShown, where=None) -> None:
+    """Open ``location``; return once its view says it is shown (``kind``: that view's message)."""
+    where = where or (lambda m: m.location == location)
+    shown = len(messages.of(kind, where))
+    pilot.app.open_location(location)
+    await messages.wait(pilot, kind, where, after=shown)
+
+
+async def _press_for_notice(pilot, messages: Messages, words: str, *keys: str) -> str:
+    """Press ``keys``; return the app's notification that starts with ``words`` once it is posted."""
+    told = len(messages.of(Notify, lambda m: m.notification.message.startswith(words)))
+    await pilot.press(*keys)
+    notice = await messages.wait(pilot, Notify, lambda m: m.notification.message.startswith(words), after=told)
+    return notice.notification.message
 
 
 def _tree_labels(app) -> str:
@@ -83,25 +141,22 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
     from jjj_brief.search import ensure_index
 
     app = make_app(data_dir=own_home / "data", build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         store = app.work_store
         # bookmark the place and highlight the focused figure with a note
-        await _open_figure(app, pilot, XINHUA, NINE_YEARS, "9 years")
-        await pilot.press("b")
-        await wait_for(pilot, lambda: len(store.bookmarks()) == 1)
-        await pilot.press("h")
-        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
-        await pilot.press(*"counts from [b]2014[/b]", "enter")
-        await wait_for(pilot, lambda: len(store.notes()) == 1)
+        await _open_figure(app, pilot, messages, XINHUA, NINE_YEARS, "9 years")
+        await _press_to_save(pilot, messages, "Bookmark", "b")
+        assert len(store.bookmarks()) == 1
+        await _press_for_dialog(pilot, messages, NoteDialog, "h")
+        await _press_to_save(pilot, messages, "Note", *"counts from [b]2014[/b]", "enter")
         (note,) = store.notes()
         assert (note.anchor.exact, note.text, note.color) == ("9 years", "counts from [b]2014[/b]", "yellow")
-        await wait_for(
-            pilot, lambda: app.reader.note_spans == [(note.anchor.start, note.anchor.end, app.reader.note_spans[0][2])]
-        )
+        assert app.reader.note_spans == [(note.anchor.start, note.anchor.end, app.reader.note_spans[0][2])]
         from jjj_brief.app.work_margin import NoteMargin
 
         margin = app.query_one(NoteMargin)
-        await wait_for(pilot, lambda: any(margin.line_color(y) == "yellow" for y in range(margin.size.height)))
+        assert any(margin.line_color(y) == "yellow" for y in range(margin.size.height))
         shown = screen_text(app)
         assert "counts from [b]2014[/b]" in shown, "the note shows in the side panel, as typed (no markup)"
         assert "note-1 yellow “9 years”" in shown, "with its colour named (NO_COLOR shows no colour)"
@@ -109,33 +164,38 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
 
         # your claim across two articles
         await pilot.press("m")
-        await _open_figure(app, pilot, CHINANEWS, TEN_YEARS, "ten years")
-        await pilot.press("m", "M")
-        await wait_for(pilot, lambda: isinstance(app.screen, ClaimDialog))
-        app.screen.query_one("#claim-verdict").value = "different-date-or-scope"
-        app.screen.query_one("#claim-text").focus()
-        await pilot.press(*"one year apart", "enter")
-        await wait_for(pilot, lambda: len(store.claims()) == 1)
-        await wait_for(pilot, lambda: "Your claim claim-1" in screen_text(app))
+        await _open_figure(app, pilot, messages, CHINANEWS, TEN_YEARS, "ten years")
+        dialog = await _press_for_dialog(pilot, messages, ClaimDialog, "m", "M")
+        dialog.query_one("#claim-verdict").value = "different-date-or-scope"
+        dialog.query_one("#claim-text").focus()
+        claim_shown = len(messages.of(ViewShown, lambda m: m.location.kind == "claim"))
+        await _press_to_save(pilot, messages, "Claim", *"one year apart", "enter")
+        assert len(store.claims()) == 1
+        await messages.wait(pilot, ViewShown, lambda m: m.location == Location("claim", "1"), after=claim_shown)
+        assert "Your claim claim-1" in screen_text(app)
         assert "“9 years”" in screen_text(app) or "9 years" in screen_text(app)
 
         # ... shown in the curated comparison, labelled as yours
         from jjj_brief.app.comparison import ComparisonView
 
-        app.open_location(Location("fact", "strategy-age"))
-        await wait_for(pilot, lambda: "YOURS" in screen_text(app))
+        await _open_and_wait(
+            pilot, messages, Location("fact", "strategy-age"), ComparisonShown, lambda m: m.fact_id == "strategy-age"
+        )
         shown = screen_text(app)
+        assert "YOURS" in shown
         assert "your verdict: different-date-or-scope" in shown and "claim-1" in shown
 
         # a watched search marks what a new import brings
         comparison = app.main.made(ComparisonView)
-        await wait_for(pilot, lambda: app.focused is not None and comparison in app.focused.ancestors_with_self)
-        await pilot.press("slash", *"caofeidian ore")  # once the comparison has the keys, as a user would
-        await wait_for(pilot, lambda: app.current_query() == "caofeidian ore")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SaveSearchDialog))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: len(store.saved_searches()) == 1)
+        # once the comparison has the keys (it takes them after its columns are laid out), as a user would
+        await messages.wait(
+            pilot, Focus, lambda _: app.focused is not None and comparison in app.focused.ancestors_with_self
+        )
+        await pilot.press("slash", *"caofeidian ore")
+        await messages.wait(pilot, Input.Changed, lambda m: m.value == "caofeidian ore")
+        assert app.current_query() == "caofeidian ore"
+        await _press_for_dialog(pilot, messages, SaveSearchDialog, "ctrl+s")
+        await _press_to_save(pilot, messages, "Saved search", "enter")
         (saved,) = store.saved_searches()
         assert saved.watch and saved.query == "caofeidian ore"
         memo = tmp_path / "ore.txt"
@@ -143,22 +203,21 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         imports.add_files([str(memo)])
         ensure_index()
         app.check_watches()
-        await wait_for(pilot, lambda: app.watch_counts.get(saved.id) == 2, timeout=30)
-        await wait_for(pilot, lambda: "caofeidian ore (2 new)" in _tree_labels(app))
+        await messages.wait(pilot, WatchesCounted, lambda m: m.counts.get(saved.id) == 2)
+        assert "caofeidian ore (2 new)" in _tree_labels(app)
+        seen = len(messages.of(WorkSaved, lambda m: m.what == "Seen marks"))
         app.open_location(Location("saved", str(saved.id)))
-        await wait_for(
-            pilot,
-            lambda: app.main.made(SavedSearchView) is not None and len(app.main.made(SavedSearchView).hits) >= 2,
-            timeout=30,
-        )
-        await wait_for(pilot, lambda: screen_text(app).count("NEW ") >= 2, timeout=30)  # drawn after the hits
-        await wait_for(
-            pilot, lambda: store.saved_search(saved.ref).seen >= set(app.query_one(SavedSearchView).new_keys)
-        )
+        await messages.wait(pilot, WorkSaved, lambda m: m.what == "Seen marks", after=seen)  # the hits were listed
+        view = app.main.made(SavedSearchView)
+        assert view is not None and len(view.hits) >= 2
+        assert screen_text(app).count("NEW ") >= 2
+        assert store.saved_search(saved.ref).seen >= set(view.new_keys)
 
         # your notes in search
+        results = len(messages.of(ResultsShown, lambda m: m.query == "kind:note 2014"))
         app.search_for("kind:note 2014")
-        await wait_for(pilot, lambda: "NOTE" in screen_text(app), timeout=30)
+        await messages.wait(pilot, ResultsShown, lambda m: m.query == "kind:note 2014", after=results)
+        assert "NOTE" in screen_text(app)
 
         # a brief of the claim in every format
         app.open_location(Location("claim", "1"))
@@ -182,25 +241,27 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
 async def test_two_app_windows_and_a_cli_writer_share_one_store(own_home, make_app):
     first = make_app(data_dir=own_home / "data", build_index=False)
     second = make_app(data_dir=own_home / "data", build_index=False)
-    async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
-        first.open_location(Location("article", XINHUA, offset=NINE_YEARS))
-        await wait_for(one, lambda: first.reader.figure is not None, timeout=30)
-        second.open_location(Location("article", CHINANEWS, offset=TEN_YEARS))
-        await wait_for(two, lambda: second.reader.figure is not None, timeout=30)
+    heard_one, heard_two = Messages(), Messages()
+    async with (
+        first.run_test(size=SIZE, message_hook=heard_one) as one,
+        second.run_test(size=SIZE, message_hook=heard_two) as two,
+    ):
+        await _open_figure(first, one, heard_one, XINHUA, NINE_YEARS, "9 years")
+        await _open_figure(second, two, heard_two, CHINANEWS, TEN_YEARS, "ten years")
         cli = subprocess.Popen(
             [sys.executable, "-m", "jjj_brief", "note", XINHUA, "1237", "1325", "--text", "from the CLI"],
             env=dict(os.environ),
             stderr=subprocess.PIPE,
             text=True,
         )
-        await one.press("b")
-        await two.press("b")
-        await one.press("h")
-        await wait_for(one, lambda: isinstance(first.screen, NoteDialog))
-        await one.press(*"from window one", "enter")
+        await _press_to_save(one, heard_one, "Bookmark", "b")
+        await _press_to_save(two, heard_two, "Bookmark", "b")
+        await _press_for_dialog(one, heard_one, NoteDialog, "h")
+        await _press_to_save(one, heard_one, "Note", *"from window one", "enter")
         assert cli.wait(timeout=60) == 0, cli.stderr.read()
-        for app, pilot in ((first, one), (second, two)):  # each window sees everything, by itself
-            await wait_for(pilot, lambda app=app: "Notes (2)" in _tree_labels(app), timeout=15)
+        for app, pilot, heard in ((first, one, heard_one), (second, two, heard_two)):
+            # each window sees everything, by itself: its poll of the store refreshes its views
+            await heard.wait(pilot, WorkRefreshed, lambda _, app=app: "Notes (2)" in _tree_labels(app))
             assert len(app.work_store.bookmarks()) == 2
         assert {n.text for n in second.work_store.notes()} == {"from the CLI", "from window one"}
 
@@ -224,16 +285,17 @@ async def test_hostile_note_text_is_shown_as_text_everywhere(make_app, tmp_path)
         )
         store.save_search(HOSTILE[:40], "xiongan", watch=True)
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
-        for location in (
-            Location("work"),
-            Location("article", XINHUA, offset=1237),
-            Location("claim", "1"),
-            Location("fact", "strategy-age"),
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        for location, shown_by, where in (
+            (Location("work"), ViewShown, lambda m: m.location == Location("work")),
+            (Location("article", XINHUA, offset=1237), ArticleOpened, lambda m: m.article.id == XINHUA),
+            (Location("claim", "1"), ViewShown, lambda m: m.location == Location("claim", "1")),
+            (Location("fact", "strategy-age"), ComparisonShown, lambda m: m.fact_id == "strategy-age"),
         ):
-            app.open_location(location)
-            await wait_for(pilot, lambda: "[@click=app.quit]Q[/]" in screen_text(app), timeout=30)
+            await _open_and_wait(pilot, messages, location, shown_by, where)
             shown = screen_text(app)
+            assert "[@click=app.quit]Q[/]" in shown, location
             assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
         assert app.is_running, "a [@click] in your own note ran nothing"
 
@@ -274,13 +336,16 @@ async def test_imports_from_a_cli_reach_the_running_app(own_home, make_app, tmp_
     report = _cli_json("import", str(source))["results"][0]["id"]
     saved = _cli_json("save", "ore", "caofeidian ore", "--watch")
     app = make_app(data_dir=own_home / "data", build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.core.corpus_loaded and app.core.article(report) is not None, timeout=30)
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
+        assert app.core.article(report) is not None
         store, text = app.work_store, app.core.article(report).text
         for words, note in (("45 million tonnes", "kept"), ("60 million", "moves"), ("cut entirely", "orphan")):
             store.add_note(make_anchor(report, text, text.index(words), text.index(words) + len(words)), note)
-        app.open_location(Location("article", report, offset=text.index("60 million")))
-        await wait_for(pilot, lambda: len(app.reader.note_spans) == 3, timeout=30)
+        location = Location("article", report, offset=text.index("60 million"))
+        await _open_and_wait(pilot, messages, location, ArticleOpened, lambda m: m.article.id == report)
+        assert len(app.reader.note_spans) == 3
 
         memo = tmp_path / "ore.txt"
         memo.write_text("Caofeidian ore shipments\n\nCaofeidian handled more iron ore this year.\n")
@@ -289,48 +354,52 @@ async def test_imports_from_a_cli_reach_the_running_app(own_home, make_app, tmp_
         source.write_text(edited.replace("A paragraph that will be cut entirely.\n", ""))
         _cli_json("import", "--remove", report, str(source))
 
-        await wait_for(pilot, lambda: app.core.article(memo_id) is not None, timeout=60)
-        await wait_for(pilot, lambda: _tree_has(app, "Caofeidian ore shipments"), timeout=30)
+        def both_read(_message) -> bool:  # the two imports may come as one reading of the corpus, or two
+            now = app.core.article(report)
+            return app.core.article(memo_id) is not None and now is not None and "A new lead paragraph" in now.text
+
+        await messages.wait(pilot, ImportsChanged, both_read)
+        assert _tree_has(app, "Caofeidian ore shipments")
         now = app.core.article(report).text
         assert "A new lead paragraph" in now
-        await wait_for(pilot, lambda: app.reader.article is not None and app.reader.article.text == now, timeout=30)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == report and m.article.text == now)
+        assert app.reader.article is not None and app.reader.article.text == now
         notes = {n.text: n for n in store.notes()}
         for kept in ("kept", "moves"):
             anchor = notes[kept].anchor
             assert anchor.status == "moved" and now[anchor.start : anchor.end] == anchor.exact
         assert notes["orphan"].anchor.orphaned
         moved = sorted((n.anchor.start, n.anchor.end) for n in notes.values() if not n.anchor.orphaned)
-        await wait_for(pilot, lambda: sorted(s[:2] for s in app.reader.note_spans) == moved, timeout=30)
+        assert sorted(s[:2] for s in app.reader.note_spans) == moved
 
-        app.open_location(Location("work", "notes"))
-        await wait_for(pilot, lambda: "ORPHANED" in screen_text(app), timeout=30)
+        await _open_and_wait(pilot, messages, Location("work", "notes"))
+        assert "ORPHANED" in screen_text(app)
         assert "“cut entirely”" in screen_text(app), "the orphan is shown with its text"
 
         saved_id = int(saved["id"].removeprefix("saved-"))
-        await wait_for(pilot, lambda: app.watch_counts.get(saved_id) == 2, timeout=60)
-        app.open_location(Location("saved", str(saved_id)))
-
-        def listed() -> bool:
-            view = app.main.made(SavedSearchView)
-            return view is not None and len(view.new_keys) == 2 and len(view.hits) >= 2
-
-        await wait_for(pilot, listed, timeout=30)
+        await messages.wait(pilot, WatchesCounted, lambda m: m.counts.get(saved_id) == 2)
+        await _open_and_wait(
+            pilot, messages, Location("saved", str(saved_id)), SavedSearchSeen, lambda m: m.saved_id == saved_id
+        )
         view = app.main.made(SavedSearchView)
+        assert view is not None and len(view.new_keys) == 2 and len(view.hits) >= 2
         index = next(i for i, hit in enumerate(view.hits) if hit.article == memo_id)
         options = view.query_one("#saved-results")
         options.focus()
         options.highlighted = index
+        opened = len(messages.of(ArticleOpened, lambda m: m.article.id == memo_id))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.reader.article is not None and app.reader.article.id == memo_id, timeout=30)
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == memo_id, after=opened)
+        assert app.reader.article is not None and app.reader.article.id == memo_id
 
         # a removal alone (no re-import, so no CLI re-anchoring): the running app orphans its anchors
         memo_text = app.core.article(memo_id).text
         store.add_note(make_anchor(memo_id, memo_text, 0, 10), "on the memo")
         _cli_json("import", "--remove", memo_id)
-        await wait_for(pilot, lambda: app.core.article(memo_id) is None, timeout=60)
-        await wait_for(pilot, lambda: {n.text: n for n in store.notes()}["on the memo"].anchor.orphaned, timeout=30)
-        app.open_location(Location("work", "notes"))
-        await wait_for(pilot, lambda: screen_text(app).count("ORPHANED") == 2, timeout=30)
+        await messages.wait(pilot, ImportsChanged, lambda _: app.core.article(memo_id) is None)
+        assert {n.text: n for n in store.notes()}["on the memo"].anchor.orphaned
+        await _open_and_wait(pilot, messages, Location("work", "notes"))
+        assert screen_text(app).count("ORPHANED") == 2
 
 
 @pilot_test
@@ -353,10 +422,11 @@ async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, t
         setup.add_bookmark(bookmark_anchor(XINHUA, text, 1237), "a place")
         setup.save_search("ports", "tianjin port")
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         store = app.work_store
-        app.open_location(Location("work"))
-        await wait_for(pilot, lambda: "first words" in screen_text(app), timeout=30)
+        await _open_and_wait(pilot, messages, Location("work"))
+        assert "first words" in screen_text(app)
         view = app.query_one(WorkView)
 
         def cursor_on(kind) -> None:
@@ -365,42 +435,34 @@ async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, t
             options.highlighted = next(i for i, e in enumerate(view.entries) if type(e.item).__name__ == kind)
 
         cursor_on("Note")
-        await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
-        assert app.screen.query_one("#note-text").value == "first words"
-        await pilot.press("ctrl+u", *"better words", "enter")
-        await wait_for(pilot, lambda: store.notes()[0].text == "better words")
+        dialog = await _press_for_dialog(pilot, messages, NoteDialog, "n")
+        assert dialog.query_one("#note-text").value == "first words"
+        await _press_to_save(pilot, messages, "Note", "ctrl+u", *"better words", "enter")
         (note,) = store.notes()
-        assert (note.color, note.revision) == ("blue", 2)
-        await wait_for(pilot, lambda: "better words" in screen_text(app))
+        assert (note.text, note.color, note.revision) == ("better words", "blue", 2)
+        assert "better words" in screen_text(app)
 
         cursor_on("Note")  # edited elsewhere while the dialog is open: refused, theirs kept
-        await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
+        await _press_for_dialog(pilot, messages, NoteDialog, "n")
         with open_store(tmp_path / "data") as elsewhere:
             elsewhere.update_note(note.id, "their words")
-        await pilot.press("ctrl+u", *"mine", "enter")
-        await wait_for(pilot, lambda: not isinstance(app.screen, NoteDialog))
+        await _press_to_close(pilot, messages, NoteDialog, "ctrl+u", *"mine", "enter")
         assert store.note(note.id).text == "their words"
 
         for kind, listed in (("Note", store.notes), ("Claim", store.claims), ("Bookmark", store.bookmarks)):
             cursor_on(kind)
-            await pilot.press("d")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-            await pilot.press("n")  # kept
-            await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+            await _press_for_dialog(pilot, messages, ConfirmDialog, "d")
+            await _press_to_close(pilot, messages, ConfirmDialog, "n")  # kept
             assert len(listed()) == 1
-            await pilot.press("d")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-            await pilot.press("y")
-            await wait_for(pilot, lambda listed=listed: listed() == [])
+            await _press_for_dialog(pilot, messages, ConfirmDialog, "d")
+            await _press_to_save(pilot, messages, "Removing", "y")
+            assert listed() == []
         cursor_on("SavedSearch")
-        await pilot.press("delete")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        await pilot.press("y")
-        await wait_for(pilot, lambda: store.saved_searches() == [])
-        await wait_for(pilot, lambda: "Notes and highlights (0)" in screen_text(app))
+        await _press_for_dialog(pilot, messages, ConfirmDialog, "delete")
+        await _press_to_save(pilot, messages, "Removing", "y")
+        assert store.saved_searches() == []
         shown = screen_text(app)
+        assert "Notes and highlights (0)" in shown
         assert "Your claims (0)" in shown and "Bookmarks (0)" in shown and "Saved searches (0)" in shown
 
 
@@ -408,6 +470,8 @@ async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, t
 async def test_bookmarks_saved_searches_and_claims_are_in_the_palette(make_app, tmp_path):
     """ctrl+p finds your bookmark (opens the article at the place), saved search (reruns it)
     and claim (its comparison) by their words, as labelled."""
+    from textual.command import CommandPalette
+
     from jjj_brief.corpus import load_corpus
     from jjj_brief.store import ClaimMember, bookmark_anchor, open_store
 
@@ -420,22 +484,27 @@ async def test_bookmarks_saved_searches_and_claims_are_in_the_palette(make_app, 
             "rounding",
         )
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.core.corpus_loaded, timeout=30)
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
         steps = (
             ("Bookmark: The coordinated", "Bookmark: The coordinated development", ("article", XINHUA)),
             ("Saved search: harbour", "Saved search: harbour watch", ("saved", "1")),
             ("Your claim: rounding", "Your claim: rounding", ("claim", "1")),
         )
         for typed, label, opened in steps:
-            await pilot.press("ctrl+p")
+            await _press_for_dialog(pilot, messages, CommandPalette, "ctrl+p")
             await pilot.press(*typed)
-            await wait_for(pilot, lambda label=label: label in screen_text(app), timeout=15)
+            await settle(pilot)  # the palette's search is a worker: its hits are listed when it ends
+            assert label in screen_text(app)
+            shown = len(messages.of(ViewShown))
             await pilot.press("enter")
-            await wait_for(pilot, lambda opened=opened: (app.history.current.kind, app.history.current.ref) == opened)
+            location = await messages.wait(pilot, ViewShown, after=shown)
+            assert (location.location.kind, location.location.ref) == opened
+            assert (app.history.current.kind, app.history.current.ref) == opened
             if opened[0] == "article":
                 assert app.history.current.offset == 1237, "the article opens at the bookmarked place"
-        await wait_for(pilot, lambda: "your verdict" in screen_text(app).lower(), timeout=15)
+        assert "your verdict" in screen_text(app).lower()
 
 
 def _line_of(document, offset: int) -> tuple[int, int]:
@@ -459,8 +528,9 @@ async def test_selected_text_is_highlighted_with_a_note(make_app):
     from textual.selection import Selection
 
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await _open_figure(app, pilot, XINHUA, NINE_YEARS, "9 years")
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await _open_figure(app, pilot, messages, XINHUA, NINE_YEARS, "9 years")
         text = app.reader.article.text
         start = text.index("a heavy report card")
         end = start + len("a heavy report card")
@@ -471,11 +541,9 @@ async def test_selected_text_is_highlighted_with_a_note(make_app):
         app.screen.selections = {document: Selection(Offset(x0, y0), Offset(x1 + 1, y1))}  # as a mouse drag
         await pilot.pause()
         assert document.selected_span() == (start, end)
-        await pilot.press("h")
-        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
-        assert app.screen.quote == "a heavy report card"
-        await pilot.press(*"a selection", "enter")
-        await wait_for(pilot, lambda: len(app.work_store.notes()) == 1)
+        dialog = await _press_for_dialog(pilot, messages, NoteDialog, "h")
+        assert dialog.quote == "a heavy report card"
+        await _press_to_save(pilot, messages, "Note", *"a selection", "enter")
         (note,) = app.work_store.notes()
         assert (note.anchor.start, note.anchor.end, note.text) == (start, end, "a selection")
 
@@ -493,25 +561,26 @@ async def test_notes_selected_with_space_are_what_the_brief_exports(make_app, tm
         setup.add_note(make_anchor(XINHUA, text, 1237, 1325), "chosen one")
         setup.add_note(make_anchor(CHINANEWS, other, 424, 433), "left out")
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_location(Location("work"))
-        await wait_for(pilot, lambda: "left out" in screen_text(app), timeout=30)
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await _open_and_wait(pilot, messages, Location("work"))
+        assert "left out" in screen_text(app)
         view = app.query_one(WorkView)
         options = view.query_one("#work-list")
         options.focus()
         options.highlighted = next(i for i, e in enumerate(view.entries) if getattr(e.item, "text", "") == "chosen one")
-        await pilot.press("space")
-        await wait_for(pilot, lambda: "1 note(s) selected" in screen_text(app))
+        await _press_for_notice(pilot, messages, "1 note(s) selected", "space")
+        assert "1 note(s) selected" in screen_text(app)
         assert "✓ " in screen_text(app)
-        await pilot.press("e")
         exports = tmp_path / "data" / "exports"
-        await wait_for(pilot, lambda: (exports / "note-1.md").is_file())
+        told = await _press_for_notice(pilot, messages, "Exported (md)", "e")
+        assert told.endswith("note-1.md")
         brief = (exports / "note-1.md").read_text()
         assert "chosen one" in brief and "left out" not in brief
         written = app.export_as("docx")
         assert written is not None and written.name == "note-1.docx"
-        await pilot.press("space")  # unselected: the brief is all your notes again
-        await wait_for(pilot, lambda: "selected (space)" not in screen_text(app))
-        await pilot.press("e")
-        await wait_for(pilot, lambda: (exports / "notes.md").is_file())
+        await _press_for_notice(pilot, messages, "No note selected", "space")  # the brief is all your notes again
+        assert "selected (space)" not in screen_text(app)
+        told = await _press_for_notice(pilot, messages, "Exported (md)", "e")
+        assert told.endswith("notes.md")
         assert {"chosen one", "left out"} <= set(re.findall(r"chosen one|left out", (exports / "notes.md").read_text()))

@@ -120,3 +120,25 @@ class ComparisonShown(Message):
         self.fact_id = fact_id
         self.count = count
         super().__init__()
+
+
+class WorkSaved(Message):
+    """This window wrote to the analyst's store (``what``: "Bookmark", "Note", "Claim"...) and
+    its work views show the write."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__()
+
+
+class WorkRefreshed(Message):
+    """The work views (tree branches, "Your work", the reader's notes) show the store as it is
+    now: after this window's write, another window's or a CLI's (polled), or a re-anchoring."""
+
+
+class WatchesCounted(Message):
+    """Watched searches were run again: ``counts`` of new results per saved search id."""
+
+    def __init__(self, counts: dict[int, int]) -> None:
+        self.counts = counts
+        super().__init__()

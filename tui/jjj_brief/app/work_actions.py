@@ -16,6 +16,7 @@ from textual import work
 from textual.widgets import Input
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.messages import WatchesCounted
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.state import Location
 from jjj_brief.app.work import COLOR_STYLES, swatch
@@ -312,6 +313,7 @@ class WorkActions(WorkSync, WorkExports):
     def _watches_checked(self: Any, counts: dict[int, int]) -> None:
         self.watch_counts = counts
         self.refresh_work()
+        self.post_message(WatchesCounted(counts))
 
 
 def _removal_detail(item: Any) -> Text:

@@ -13,6 +13,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 
 from jjj_brief import paths
+from jjj_brief.app.messages import WorkRefreshed, WorkSaved
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.work import WorkView, fill_work_branches
 from jjj_brief.safety import one_line
@@ -180,6 +181,7 @@ class WorkSync:
             view.fill(self.work_store, current.ref, self.watch_counts)
         if isinstance(view, ReaderView) and view.article is not None:
             self.show_article_notes(view.article)
+        self.post_message(WorkRefreshed())
 
     def _save(self: Any, what: str, write) -> Any:
         """Run one store write; a failure (full disk, busy, damaged) is one message, never a crash."""
@@ -191,6 +193,7 @@ class WorkSync:
         self._data_version = self.work_store.data_version()
         self.refresh_work()
         self.show_storage_warnings()
+        self.post_message(WorkSaved(what))
         return result
 
     def refresh_work_tree(self: Any) -> None:
