@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import scoring, sorting
 from whoosh.analysis import Token, Tokenizer
@@ -25,6 +25,9 @@ from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.query import Node
 from jjj_brief.search.whoosh_query import timed_search, to_whoosh
 
+if TYPE_CHECKING:
+    from whoosh.searching import Results
+
 NAME = "whoosh"
 WRITER_LOCK_TIMEOUT = 10.0
 # Counting every match is a second pass over the postings in Whoosh; instead, a total
@@ -32,7 +35,7 @@ WRITER_LOCK_TIMEOUT = 10.0
 EXACT_COUNT_MATCHES = 5_000
 
 
-class JJJTokenizer(Tokenizer):
+class JJJTokenizer(Tokenizer):  # type: ignore[misc]  # whoosh ships no types: its classes are Any
     """Whoosh face of :func:`iter_tokens` (a tokenizer is a complete whoosh analyzer)."""
 
     def __eq__(self, other: object) -> bool:
@@ -41,7 +44,7 @@ class JJJTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(self.__class__)
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -52,8 +55,8 @@ class JJJTokenizer(Tokenizer):
         start_char: int = 0,
         tokenize: bool = True,
         mode: str = "",
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
@@ -115,7 +118,7 @@ def make_schema() -> Schema:
     return Schema(**fields)
 
 
-class PrivateRamStorage(RamStorage):
+class PrivateRamStorage(RamStorage):  # type: ignore[misc]  # whoosh ships no types
     """An in-memory index whose scratch files get a folder of their own.
 
     whoosh-reloaded's ``RamStorage.temp_storage`` puts them in ``/tmp/MAIN.tmp`` — one
@@ -123,7 +126,7 @@ class PrivateRamStorage(RamStorage):
     read-only home) destroyed each other's files mid-build ("seek of closed file").
     """
 
-    def temp_storage(self, name=None):
+    def temp_storage(self, name: str | None = None) -> FileStorage:
         return FileStorage(tempfile.mkdtemp(prefix="jjj-brief-index-")).create()
 
 
@@ -171,13 +174,13 @@ class WhooshStore:
 
     @staticmethod
     def doc_count(index: Index) -> int:
-        return index.doc_count()
+        return int(index.doc_count())
 
     @staticmethod
     def passages(index: Index) -> int:
         """Passage documents (roughly: deleted ones count until segments merge)."""
         with index.searcher() as searcher:
-            return searcher.doc_frequency("kind", "passage")
+            return int(searcher.doc_frequency("kind", "passage"))
 
     @staticmethod
     def close(index: Index) -> None:
@@ -210,7 +213,7 @@ class WhooshStore:
         return WhooshSearcher(index)
 
 
-def _scored(results, sort: str) -> list[tuple[int, float]]:
+def _scored(results: Results, sort: str) -> list[tuple[int, float]]:
     """(docnum, score) in result order; sorted results carry the sort key, not a score."""
     if sort not in ("date", "-date"):
         return list(results.items())
@@ -248,7 +251,7 @@ class WhooshSearcher:
             return {}
         return {"sortedby": sorting.FieldFacet("date_key", reverse=sort == "-date")}
 
-    def top(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
+    def top(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[Doc, float]], int, bool]:
         """(stored fields and score of the best ``limit``, total, whether total is exact).
 
         No second pass to count: above :data:`EXACT_COUNT_MATCHES` the total is Whoosh's
@@ -267,12 +270,12 @@ class WhooshSearcher:
             return top, len(results), True
         return top, estimate, False
 
-    def grouped(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[dict, float]], int, bool]:
+    def grouped(self, node: Node, limit: int, sort: str = "relevance") -> tuple[list[tuple[Doc, float]], int, bool]:
         """Best passage per article: (top ``limit`` groups, number of groups, exact)."""
         results, self.timed_out = timed_search(self._searcher, node, None, **self._sorting(sort))
         column = self._searcher.reader().column_reader("article")
         seen: set[str] = set()
-        top: list[tuple[dict, float]] = []
+        top: list[tuple[Doc, float]] = []
         for docnum, score in _scored(results, sort):
             key = column[docnum]
             if key in seen:
@@ -292,10 +295,10 @@ class WhooshSearcher:
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
 
-    def matches(self, node: Node) -> Iterator[dict]:
+    def matches(self, node: Node) -> Iterator[Doc]:
         """The stored fields of every match (unranked)."""
         for docnum in self._searcher.search(to_whoosh(node), limit=None).docs():
             yield self._searcher.stored_fields(docnum)
 
     def doc_frequency(self, field: str, term: str) -> int:
-        return self._searcher.doc_frequency(field, term)
+        return int(self._searcher.doc_frequency(field, term))
