@@ -46,9 +46,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_search as bs  # noqa: E402  (sets a private JJJ_BRIEF_HOME before anything reads paths)
-
-from jjj_brief.corpus import Article  # noqa: E402
+import bench_search as bs
+from jjj_brief.corpus import Article
 
 ROOT = bs.ROOT
 FIRST_IMPORT = 5_000_000  # synthetic article numbers of the imported files (bs.write_import_files)
@@ -293,8 +292,7 @@ def render(data: dict[str, Any], argv: list[str]) -> str:
     if startup:
         v, s = startup["version"], startup["search"]
         out += [
-            "## Start-up (seeds, fresh processes taking turns, median of "
-            f"{data['args']['startup_rounds']})",
+            f"## Start-up (seeds, fresh processes taking turns, median of {data['args']['startup_rounds']})",
             "",
             "| command | wall ms | CPU ms | target | met (wall) |",
             "| --- | ---: | ---: | ---: | --- |",
@@ -346,7 +344,9 @@ def render_size(r: dict[str, Any]) -> list[str]:
     ]
     if "whoosh_build" in r:
         wb = r["whoosh_build"]
-        out.append(f"| Whoosh build, same size (apart) | {wb['build_s']:.1f} | {wb['build_cpu_s']:.1f} | {n / wb['build_s']:.0f} | | | |")
+        out.append(
+            f"| Whoosh build, same size (apart) | {wb['build_s']:.1f} | {wb['build_cpu_s']:.1f} | {n / wb['build_s']:.0f} | | | |"
+        )
     om = r["one_more"]
     out.append(
         f"| one more `jjj-brief import` (median of 3) | {om['wall_ms'] / 1000:.2f} | {om['cpu_ms'] / 1000:.2f} | | | "
@@ -380,7 +380,10 @@ def render_size(r: dict[str, Any]) -> list[str]:
         "| --- |" + " ---: |" * len(r["search"]),
     ]
     for query, _ in bs.QUERIES:
-        cells = [f"{r['search'][e]['per_query'][query][0]:.1f} ({r['search'][e]['per_query'][query][1]})" for e in r["search"]]
+        cells = [
+            f"{r['search'][e]['per_query'][query][0]:.1f} ({r['search'][e]['per_query'][query][1]})"
+            for e in r["search"]
+        ]
         out.append(f"| `{query}` | " + " | ".join(cells) + " |")
     return out + [""]
 

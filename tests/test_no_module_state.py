@@ -88,8 +88,6 @@ CONSTANTS: dict[str, set[str]] = {
 
 # State still held at module level (debt, each with the helper who owns the module).
 PENDING: dict[str, set[str]] = {
-    "search.analyzer": {"_RECENT", "_GLOSSARY"},  # perf12: the analyzer's caches
-    "text_rules": {"_INDEX_FORMS"},  # perf12: surface token -> index terms cache (the build's hot loop)
     "paths": {"STORAGE_WARNINGS"},  # core15: the once-per-process storage warnings sink
     "team.connection": {"_TEAM", "_TEAM_LOCK"},  # pg19a: the team database pool
 }

@@ -118,7 +118,7 @@ def test_highlighting_agrees_with_the_analyzer(text, wanted):
 
 @given(st.lists(st.sampled_from(["new", "area", "xiong'an", "sub-center", "sub", "center", "of", "x"]), max_size=12))
 def test_glossary_terms_mark_exactly_the_phrase_occurrences(words):
-    from jjj_brief.search.analyzer import glossary_term, index_terms, set_glossary_phrases
+    from jjj_brief.search.analyzer import IndexAnalyzer, glossary_term
 
     phrases = [("xiongan", "new", "area"), ("sub", "center"), ("subcent", "new")]
     text = " ".join(words)
@@ -129,9 +129,6 @@ def test_glossary_terms_mark_exactly_the_phrase_occurrences(words):
     expected = sorted(
         (glossary_term(p), pos) for p in phrases for pos in at if all(w in at.get(pos + i, ()) for i, w in enumerate(p))
     )
-    set_glossary_phrases(phrases)
-    try:
-        marked = [pair for pair in index_terms(text) if pair[0].startswith("§")]
-    finally:
-        set_glossary_phrases(())
+    marked = [pair for pair in IndexAnalyzer(phrases).index_terms(text) if pair[0].startswith("§")]
     assert sorted(marked) == expected
+    assert not [pair for pair in IndexAnalyzer().index_terms(text) if pair[0].startswith("§")]

@@ -195,25 +195,16 @@ def surface_analysis(surface: str) -> tuple[tuple[Pair, ...], Pair | None]:
 # A surface token's terms in the form the index loop wants: a plain one-word token is its
 # term ("" for a stop word); anything else (compound, CJK run) is (part terms, closed term).
 IndexForm = str | tuple[tuple[str, ...], str | None]
-_INDEX_FORMS: dict[str, IndexForm] = {}
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def index_form(surface: str) -> IndexForm:
-    form = _INDEX_FORMS.get(surface)
-    if form is not None:
-        return form
+    """One surface token's :data:`IndexForm` (remembered like the rules above: a pure function
+    of the token, so every caller in the process shares it and no caller can change it)."""
     parts, closed = surface_analysis(surface)
     if closed is None and len(parts) <= 1:
-        form = parts[0][0] if parts else ""
-    else:
-        form = (
-            tuple(term for term, _ in parts),
-            closed[0] if closed is not None else None,
-        )
-    if len(_INDEX_FORMS) >= CACHE_SIZE:
-        _INDEX_FORMS.clear()
-    _INDEX_FORMS[surface] = form
-    return form
+        return parts[0][0] if parts else ""
+    return (tuple(term for term, _ in parts), closed[0] if closed is not None else None)
 
 
 def term_positions(
@@ -222,9 +213,7 @@ def term_positions(
     """(term, position) pairs of a run of surface tokens, in :func:`iter_tokens` order,
     plus the first term at each position and any others there (a compound's closed form).
     """
-    forms = list(map(_INDEX_FORMS.get, surfaces))  # C-level look-ups: most tokens are known
-    if None in forms:
-        forms = [index_form(surface) if form is None else form for surface, form in zip(surfaces, forms)]
+    forms = list(map(index_form, surfaces))  # C-level cache look-ups: most tokens are known
     kinds = list(map(type, forms))
     out: list[tuple[str, int]] = []
     by_pos: list[str] = []
@@ -242,7 +231,7 @@ def term_positions(
             pos += len(run)
         if nxt == n:
             break
-        parts, closed = forms[nxt]  # type: ignore[misc, str-unpack]
+        parts, closed = forms[nxt]  # type: ignore[str-unpack]
         first = pos
         for term in parts:
             out.append((term, pos))

@@ -47,15 +47,14 @@ __all__ = [
     "Part",
     "analyze",
     "fold",
+    "IndexAnalyzer",
     "glossary_term",
     "index_terms",
     "iter_tokens",
     "phrase_sequences",
-    "set_glossary_phrases",
     "stem",
     "surface_analysis",
     "surface_words",
-    "surfaces_of",
     "terms",
     "words_key",
 ]
@@ -68,15 +67,13 @@ _analyze_surface = surface_analysis
 
 def _terms_and_positions(text: str) -> Iterator[tuple[str, int]]:
     """:func:`iter_tokens` reduced to (term, position) (no glossary terms)."""
-    return iter(index_terms(text, glossary=False))
-
-
-_RECENT: dict[int, tuple[str, list[str]]] = {}  # id(text) -> (text, surface tokens)
+    return iter(index_terms(text))
 
 
 GLOSSARY_MARK = "§"  # glossary terms start with it; no analyzed term can (see TOKEN_PATTERN)
 Candidates = list[tuple[str, list[str]]]  # (glossary term, the phrase's terms from the third on)
-_GLOSSARY: dict[str, dict[str, Candidates]] = {}  # first term -> second term -> candidates
+GlossaryTable = dict[str, dict[str, Candidates]]  # first term -> second term -> candidates
+Pairs = list[tuple[str, int]]  # (term, position)
 
 
 def glossary_term(words: Sequence[str]) -> str:
@@ -84,24 +81,51 @@ def glossary_term(words: Sequence[str]) -> str:
     return GLOSSARY_MARK + " ".join(words)
 
 
-def set_glossary_phrases(phrases: Iterable[tuple[str, ...]]) -> None:
-    """The glossary phrases :func:`index_terms` marks from now on (see
-    :mod:`jjj_brief.search.glossary_terms`); set before building or adding to an index."""
-    table: dict[str, dict[str, Candidates]] = {}
+def _glossary_table(phrases: Iterable[tuple[str, ...]]) -> GlossaryTable:
+    table: GlossaryTable = {}
     for phrase in sorted(set(phrases)):
         if len(phrase) > 1:
             table.setdefault(phrase[0], {}).setdefault(phrase[1], []).append((glossary_term(phrase), list(phrase[2:])))
-    _GLOSSARY.clear()
-    _GLOSSARY.update(table)
+    return table
 
 
-def _glossary_starts(by_pos: list[str], extra: dict[int, list[str]]) -> list[tuple[int, Candidates]]:
+class IndexAnalyzer:
+    """What one index build or update feeds its engine: each text's (term, position) pairs,
+    with the glossary phrases it is given marked as single terms (see
+    :mod:`jjj_brief.search.glossary_terms`), and its surface words (for the vocabulary).
+
+    Made per build or update from the generation's aliases, and handed to worker processes
+    with their tasks; no module state, so two builds in one process cannot mix glossaries."""
+
+    __slots__ = ("_glossary",)
+
+    def __init__(self, phrases: Iterable[tuple[str, ...]] = ()) -> None:
+        self._glossary = _glossary_table(phrases)
+
+    def index_terms(self, text: str) -> Pairs:
+        """:func:`index_terms` of ``text`` plus the glossary terms (after the others, by position)."""
+        return self._terms(TOKEN_PATTERN.findall(text))
+
+    def terms_and_surfaces(self, text: str) -> tuple[Pairs, set[str]]:
+        """:meth:`index_terms` and the distinct surface tokens of ``text``, from one scan."""
+        surfaces = TOKEN_PATTERN.findall(text)
+        return self._terms(surfaces), set(surfaces)
+
+    def _terms(self, surfaces: list[str]) -> Pairs:
+        out, by_pos, extra = term_positions(surfaces)
+        if self._glossary:
+            _mark_glossary(self._glossary, out, by_pos, extra)
+        return out
+
+
+def _glossary_starts(
+    table: GlossaryTable, by_pos: list[str], extra: dict[int, list[str]]
+) -> list[tuple[int, Candidates]]:
     """(position, candidates) wherever the two terms there begin glossary phrases, by position.
 
     The passage's distinct terms are intersected with the first terms as sets, then each
     first term found is located with C-level scans (no loop of ours per token); a
     compound's closed form (``extra``) is tried at its own positions."""
-    table = _GLOSSARY
     end = len(by_pos) - 1
     found: list[tuple[int, Candidates]] = []
     for first in table.keys() & set(by_pos):
@@ -131,7 +155,9 @@ def _glossary_starts(by_pos: list[str], extra: dict[int, list[str]]) -> list[tup
     return found
 
 
-def _mark_glossary(pairs: list[tuple[str, int]], by_pos: list[str], extra: dict[int, list[str]]) -> None:
+def _mark_glossary(
+    table: GlossaryTable, pairs: list[tuple[str, int]], by_pos: list[str], extra: dict[int, list[str]]
+) -> None:
     """Append a glossary term at each position where a glossary phrase starts.
 
     ``by_pos[p]``: the first term at position ``p``; ``extra[p]``: any others there (a
@@ -141,7 +167,7 @@ def _mark_glossary(pairs: list[tuple[str, int]], by_pos: list[str], extra: dict[
     def has(pos: int, word: str) -> bool:
         return pos < end and (by_pos[pos] == word or word in extra.get(pos, ()))
 
-    for pos, candidates in _glossary_starts(by_pos, extra):
+    for pos, candidates in _glossary_starts(table, by_pos, extra):
         at = pos + 2
         for term, rest in candidates:
             if not rest:
@@ -155,26 +181,7 @@ def _mark_glossary(pairs: list[tuple[str, int]], by_pos: list[str], extra: dict[
                 pairs.append((term, pos))
 
 
-def index_terms(text: str, *, glossary: bool = True) -> list[tuple[str, int]]:
-    """(term, position) pairs of ``text`` — :func:`iter_tokens` without offsets, plus
-    the glossary terms of :func:`set_glossary_phrases` (after the others, by position).
-
-    Remembers the surface tokens of the last few texts, so the vocabulary step of a
-    build (:func:`surfaces_of`) does not scan the same text again.
-    """
-    surfaces = TOKEN_PATTERN.findall(text)
-    if len(_RECENT) >= 8:
-        _RECENT.clear()
-    _RECENT[id(text)] = (text, surfaces)
-    out, by_pos, extra = term_positions(surfaces)
-    if glossary and _GLOSSARY:
-        _mark_glossary(out, by_pos, extra)
-    return out
-
-
-def surfaces_of(text: str) -> list[str]:
-    """The surface tokens of ``text`` (from :func:`index_terms`' memory when it just ran)."""
-    found = _RECENT.get(id(text))
-    if found is not None and found[0] is text:
-        return found[1]
-    return TOKEN_PATTERN.findall(text)
+def index_terms(text: str) -> Pairs:
+    """(term, position) pairs of ``text``: :func:`iter_tokens` without offsets (no glossary
+    terms: an index build marks those with its :class:`IndexAnalyzer`)."""
+    return term_positions(TOKEN_PATTERN.findall(text))[0]

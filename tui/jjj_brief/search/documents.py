@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from jjj_brief.corpus import Article, Corpus, load_corpus
+from jjj_brief.search.analyzer import IndexAnalyzer, index_terms
 
 SCHEMA_VERSION = "jjj-schema-4"
 # Briefing items are short, so BM25 ranks them above the passages they summarise; this
@@ -80,10 +81,33 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("date_key", "keyword", sortable=True),
 )
 FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
+TEXT_FIELDS = tuple(spec.name for spec in FIELDS if spec.kind == "text")
 STORED_FIELDS = tuple(spec.name for spec in FIELDS if spec.stored or spec.kind == "stored")
 
 
 Doc = dict[str, Any]
+
+
+def with_analysis(doc: Doc, analyzer: IndexAnalyzer) -> Doc:
+    """``doc`` with what the engine's writer is fed: ``_terms`` (each text field's (term,
+    position) pairs; the body's with the glossary phrases of ``analyzer`` marked, since only
+    body phrases are searched as glossary terms) and ``_surfaces`` (the body's distinct
+    surface words, for the vocabulary). A doc analyzed already (in a worker process) is
+    returned as it is."""
+    if "_terms" in doc:
+        return doc
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name in TEXT_FIELDS:
+        value = doc.get(name)
+        if value is None:
+            continue
+        if name == "body":
+            found[name], doc["_surfaces"] = analyzer.terms_and_surfaces(str(value))
+        else:
+            found[name] = index_terms(str(value))
+    doc.setdefault("_surfaces", set())
+    doc["_terms"] = found
+    return doc
 
 
 @dataclass

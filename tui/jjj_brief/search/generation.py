@@ -19,13 +19,13 @@ from jjj_brief import paths
 from jjj_brief.search.analyzer import (
     ANALYZER_VERSION,
     TOKEN_PATTERN,
-    set_glossary_phrases,
+    IndexAnalyzer,
     surface_analysis,
-    surfaces_of,
 )
 from jjj_brief.search.documents import (
     SCHEMA_VERSION,
     Doc,
+    with_analysis,
 )
 from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.glossary_terms import glossary_phrases
@@ -148,13 +148,15 @@ def build_generation(
     limitmb: int = 128,
     engine: str = "whoosh",
     aliases: list[list[str]] | None = None,
+    analyzer: IndexAnalyzer | None = None,
 ) -> tuple[Any, Counter]:
     """Create an index from ``docs``; returns it and its vocabulary.
 
     ``storage`` is where: a folder (``Path``) or ``None`` for memory; for Whoosh also a
     Whoosh storage object. ``aliases``: the glossary groups whose multi-word spellings
     are indexed as single terms (:mod:`jjj_brief.search.glossary_terms`); record them
-    as the generation's aliases.
+    as the generation's aliases. ``analyzer``: the one made from them, when the caller
+    already has it (its documents were analyzed in worker processes with it).
     """
     folder: Path | None
     if storage is None or isinstance(storage, Path):
@@ -168,17 +170,14 @@ def build_generation(
 
     def on_doc(doc: Doc) -> None:
         nonlocal done
-        found = doc.get("_surfaces")  # from a worker process, or from the engine's analysis just now
-        surfaces.update(found if found is not None else set(surfaces_of(doc["body"])))
+        surfaces.update(doc["_surfaces"])  # from with_analysis, here or in a worker process
         done += 1
         if progress and (done % 200 == 0):
             progress(done, max(total, done))
 
-    set_glossary_phrases(glossary_phrases(aliases))
-    try:
-        index = store_for(engine).build(folder, docs, procs=procs, limitmb=limitmb, on_doc=on_doc)
-    finally:
-        set_glossary_phrases(())
+    analyzer = analyzer or IndexAnalyzer(glossary_phrases(aliases))
+    analyzed = (with_analysis(doc, analyzer) for doc in docs)
+    index = store_for(engine).build(folder, analyzed, procs=procs, limitmb=limitmb, on_doc=on_doc)
     if progress:
         progress(done, max(total, done))
     return index, words_from_surfaces(surfaces)

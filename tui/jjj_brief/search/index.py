@@ -51,6 +51,7 @@ from jjj_brief import paths
 from jjj_brief.corpus import Corpus
 from jjj_brief.paths import LibraryPaths
 from jjj_brief.search import engine_choice
+from jjj_brief.search.analyzer import IndexAnalyzer
 from jjj_brief.search.engine_choice import (
     ENGINE_SETTINGS,
     TANTIVY_PASSAGES,
@@ -69,6 +70,7 @@ from jjj_brief.search.generation import (
     write_import_files,
     write_manifest,
 )
+from jjj_brief.search.glossary_terms import glossary_phrases
 from jjj_brief.search.reconcile import TooBigForEngine, reconcile_imports
 from jjj_brief.search.sources import (
     ImportFiles,
@@ -273,13 +275,15 @@ class IndexManager:
 
             target = PrivateRamStorage()
         aliases = glossary_spellings(sources.briefings)
+        analyzer = IndexAnalyzer(glossary_phrases(aliases))
         index, vocab = build_generation(
             target,
-            all_documents(sources),
+            all_documents(sources, analyzer),
             total=sources.estimated_passages(),
             progress=progress,
             engine=engine,
             aliases=aliases,
+            analyzer=analyzer,
         )
         self.generation = Generation(index, None, base, vocab, aliases, engine, files, stamp, glossary_terms=True)
         self._current_stamp = None
@@ -413,8 +417,15 @@ class IndexManager:
 
                 target = FileStorage(str(temp))
             aliases = glossary_spellings(sources.briefings)
+            analyzer = IndexAnalyzer(glossary_phrases(aliases))
             index, vocab = build_generation(
-                target, all_documents(sources), total=total, progress=progress, engine=engine, aliases=aliases
+                target,
+                all_documents(sources, analyzer),
+                total=total,
+                progress=progress,
+                engine=engine,
+                aliases=aliases,
+                analyzer=analyzer,
             )
             store_for(engine).close(index)
             write_import_files(temp, files, stamp)

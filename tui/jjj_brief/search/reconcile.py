@@ -8,16 +8,14 @@ from collections import Counter
 from collections.abc import Iterator
 
 from jjj_brief import paths
-from jjj_brief.search.analyzer import (
-    set_glossary_phrases,
-    surfaces_of,
-)
+from jjj_brief.search.analyzer import IndexAnalyzer
 from jjj_brief.search.documents import (
     Doc,
     article_documents,
     import_figure_fields,
     linked_article_ids,
     topic_links,
+    with_analysis,
 )
 from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.figure_cache import open_cache
@@ -93,6 +91,7 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list[int | None]
         size = sources.collection_size()
 
         linked = _linked_articles(generation, sources)
+        analyzer = IndexAnalyzer(glossary_phrases(generation.aliases) if generation.glossary_terms else ())
 
         def docs() -> Iterator[Doc]:  # one import in memory at a time, however many are added
             surfaces: Counter[str] = Counter()
@@ -102,19 +101,15 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list[int | None]
                     links = topic_links(sources.briefings, [article]) if article.id in linked else None
                     fields = import_figure_fields(article, key, size, cache, sources.corpus)
                     for doc in article_documents(article, links, fields=fields, key=key):
-                        yield doc
-                        surfaces.update(set(surfaces_of(doc["body"])))  # the engine just analyzed it
+                        yield with_analysis(doc, analyzer)
+                        surfaces.update(doc["_surfaces"])
                     loaded.add(key)
             words_from_surfaces(surfaces, generation.vocab)
 
         # Keys being added are deleted first: a process that died after its commit but
         # before recording it must not leave them indexed twice.
         adding = [entry[2] for entry in add_files.values()]
-        set_glossary_phrases(glossary_phrases(generation.aliases) if generation.glossary_terms else ())
-        try:
-            generation.store.update(generation.index, [*remove_keys, *adding], docs())
-        finally:
-            set_glossary_phrases(())
+        generation.store.update(generation.index, [*remove_keys, *adding], docs())
         added = len(loaded)
         wanted = {name: entry for name, entry in wanted.items() if entry[2] in have or entry[2] in loaded}
     generation.import_files, generation.imports_stamp = wanted, stamp

@@ -16,10 +16,7 @@ from typing import Any
 from jjj_brief import paths
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
 from jjj_brief.paths import LibraryPaths
-from jjj_brief.search.analyzer import (
-    ANALYZER_VERSION,
-    surfaces_of,
-)
+from jjj_brief.search.analyzer import ANALYZER_VERSION, IndexAnalyzer
 from jjj_brief.search.documents import (
     CROSS_ARTICLE_COLLECTION,
     SCHEMA_VERSION,
@@ -32,6 +29,7 @@ from jjj_brief.search.documents import (
     import_key,
     linked_article_ids,
     topic_links,
+    with_analysis,
 )
 from jjj_brief.search.figure_cache import open_cache
 
@@ -270,11 +268,13 @@ def glossary_spellings(briefings: Any) -> list[list[str]]:
     return groups
 
 
-def all_documents(sources: Sources) -> Iterator[Doc]:
+def all_documents(sources: Sources, analyzer: IndexAnalyzer | None = None) -> Iterator[Doc]:
     """Every document, imports read one at a time (memory does not grow with their number).
 
     The imports' figure fields come from the figure cache when it has them
-    (:mod:`jjj_brief.search.figure_cache`): a rebuild does not read every number again."""
+    (:mod:`jjj_brief.search.figure_cache`): a rebuild does not read every number again.
+    ``analyzer``: the build's; a large collection's imports are analyzed with it in worker
+    processes (the others are analyzed by the build, see :func:`documents.with_analysis`)."""
     briefings = sources.briefings
     links = topic_links(briefings, sources.seeds)
     size = sources.collection_size()
@@ -282,9 +282,10 @@ def all_documents(sources: Sources) -> Iterator[Doc]:
         figures = article_figures_for_index(article, size, sources.corpus)
         yield from article_documents(article, links, article_figures=figures)
     files = sources.import_files()
-    if sources._imports is None and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    if analyzer is not None and sources._imports is None and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         linked = linked_article_ids(briefings)
-        yield from _prepared_in_workers(sources, files, size, lambda article: topic_links(briefings, [article]), linked)
+        links_of = lambda article: topic_links(briefings, [article])  # noqa: E731
+        yield from _prepared_in_workers(sources, files, size, links_of, linked, analyzer)
     else:
         with open_cache(sources.where.search) as cache:
             for key, article in sources.iter_imports():
@@ -298,17 +299,17 @@ PARALLEL_CHUNK = 8
 
 
 def _prepared_in_workers(
-    sources: Sources, files: ImportFiles, size: int, links: Callable, linked: set[str]
+    sources: Sources, files: ImportFiles, size: int, links: Callable, linked: set[str], analyzer: IndexAnalyzer
 ) -> Iterator[Doc]:
     """The imports' documents, each read, given its figure fields and analyzed (terms and
     positions, surface words) in a worker process; this process only hands them to the
-    engine's writer. Same documents, same order as the serial path. The workers are forked
-    when the glossary phrases are already set (they inherit them). An import the briefings
-    name is done here (it needs the briefings for its topics)."""
+    engine's writer. Same documents, same order as the serial path. The build's analyzer
+    goes with each chunk of tasks (pickled once per chunk). An import the briefings name is
+    done here (it needs the briefings for its topics)."""
     import multiprocessing
 
     folder, search_dir = sources.where.imports, sources.where.search
-    tasks = [(folder / name, files[name][2], size, search_dir) for name in sorted(files)]
+    tasks = [(folder / name, files[name][2], size, search_dir, analyzer) for name in sorted(files)]
     workers = max(1, min((os.cpu_count() or 1), 4))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for prepared in pool.imap(_prepare_import, tasks, chunksize=PARALLEL_CHUNK):
@@ -335,23 +336,20 @@ def _documents_here(
     yield from article_documents(article, links(article), fields=fields, key=key)
 
 
-def _prepare_import(task: tuple[Path, str, int, Path]) -> tuple[str, str, list[Doc], str | None] | None:
+def _prepare_import(
+    task: tuple[Path, str, int, Path, IndexAnalyzer],
+) -> tuple[str, str, list[Doc], str | None] | None:
     """In a worker: one import's documents with their analysis (``_terms``, ``_surfaces``)."""
     from jjj_brief.imports import load_import
-    from jjj_brief.search.analyzer import index_terms
 
-    path, key, size, search_dir = task
+    path, key, size, search_dir, analyzer = task
     try:
         article = load_import(path)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return key, "", [], f"skipped damaged import {path} ({exc.__class__.__name__})"
     with open_cache(search_dir) as cache:  # workers run for large collections: no cross-article flags
         fields = import_figure_fields(article, key, size, cache)
-    docs = list(article_documents(article, None, fields=fields, key=key))
-    outlet = index_terms(article.outlet) if article.outlet else []
-    for doc in docs:
-        doc["_terms"] = {"body": index_terms(doc["body"]), "outlet_terms": outlet}
-        doc["_surfaces"] = set(surfaces_of(doc["body"]))
+    docs = [with_analysis(doc, analyzer) for doc in article_documents(article, None, fields=fields, key=key)]
     return key, article.id, docs, None
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import tantivy
 
 from jjj_brief.search import query as q
-from jjj_brief.search.analyzer import index_terms
+from jjj_brief.search.analyzer import Pairs
 from jjj_brief.search.documents import BRIEFING_BOOST, FIELDS, FIELDS_BY_NAME, Doc
 from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.query import Node
@@ -65,12 +65,10 @@ def make_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def pre_tokenized(text: str, pairs: list[tuple[str, int]] | None = None) -> tantivy.PreTokenizedString:
-    """Our analyzer's terms at their positions (offsets unused: snippets are ours);
-    ``pairs``: :func:`index_terms` of ``text`` when already computed (by a worker process)."""
+def pre_tokenized(text: str, pairs: Pairs) -> tantivy.PreTokenizedString:
+    """Our analyzer's terms at their positions (offsets unused: snippets are ours): ``pairs``
+    from the build's :class:`~jjj_brief.search.analyzer.IndexAnalyzer` (``doc["_terms"]``)."""
     token = tantivy.Token
-    if pairs is None:
-        pairs = index_terms(text)
     return tantivy.PreTokenizedString(text, [token(term, pos, 0, 0) for term, pos in pairs])
 
 
@@ -83,7 +81,7 @@ def to_document(doc: Doc) -> tantivy.Document:
         if spec is None:
             raise ValueError(f"field {name!r} is not declared in documents.FIELDS")
         if spec.kind == "text":
-            out.add_pre_tokenized_text(name, pre_tokenized(str(value), (doc.get("_terms") or {}).get(name)))
+            out.add_pre_tokenized_text(name, pre_tokenized(str(value), doc["_terms"][name]))
         elif spec.kind == "keyword":
             for item in str(value).split() if spec.multi else [str(value)]:
                 out.add_text(name, item)

@@ -18,9 +18,10 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index, LockError
+from whoosh.system import pack_uint
 
-from jjj_brief.search.analyzer import _terms_and_positions, index_terms, iter_tokens
-from jjj_brief.search.documents import FIELDS, Doc
+from jjj_brief.search.analyzer import Pairs, _terms_and_positions, iter_tokens
+from jjj_brief.search.documents import FIELDS, FIELDS_BY_NAME, Doc
 from jjj_brief.search.errors import IndexUnavailable
 from jjj_brief.search.query import Node
 from jjj_brief.search.whoosh_query import timed_search, to_whoosh
@@ -78,6 +79,17 @@ class JJJTokenizer(Tokenizer):  # type: ignore[misc]  # whoosh ships no types: i
             yield token
 
 
+class Analyzed:
+    """A text field's value as the writer gets it: the (term, position) pairs the build's
+    :class:`~jjj_brief.search.analyzer.IndexAnalyzer` made (the text itself is passed
+    beside it as ``_stored_<field>``)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: Pairs) -> None:
+        self.pairs = pairs
+
+
 class AnalyzedText(TEXT):
     """A TEXT field whose postings are computed straight from our (term, position) pairs.
 
@@ -86,18 +98,17 @@ class AnalyzedText(TEXT):
     """
 
     def index(self, value, **kwargs):
-        if not isinstance(value, str) or not self.format.supports("positions"):
-            yield from super().index(value, **kwargs)
-            return
+        if not isinstance(value, Analyzed):
+            raise TypeError("index text through the build's IndexAnalyzer (documents.with_analysis)")
         positions: dict[str, list[int]] = {}
-        for term, pos in index_terms(value):
+        for term, pos in value.pairs:
             found = positions.get(term)
             if found is None:
                 positions[term] = [pos]
             else:
                 found.append(pos)
         boost = self.format.field_boost
-        encode = self.format.encode
+        encode = self.format.encode if self.format.supports("positions") else lambda found: pack_uint(len(found))
         for term, poslist in positions.items():
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
@@ -130,9 +141,23 @@ class PrivateRamStorage(RamStorage):  # type: ignore[misc]  # whoosh ships no ty
         return FileStorage(tempfile.mkdtemp(prefix="jjj-brief-index-")).create()
 
 
-def _clean(doc: Doc) -> dict[str, Any]:
-    """The fields Whoosh takes (``_boost`` is its own; other ``_`` keys carry a worker's analysis)."""
-    return {k: v for k, v in doc.items() if v is not None and (k == "_boost" or not k.startswith("_"))}
+def _whoosh_fields(doc: Doc) -> dict[str, Any]:
+    """The fields Whoosh takes: each text field as its analysis (``_terms``, see
+    :func:`~jjj_brief.search.documents.with_analysis`) with the text stored beside it;
+    ``_boost`` is Whoosh's own, other ``_`` keys are ours."""
+    analysis = doc["_terms"]
+    fields: dict[str, Any] = {}
+    for name, value in doc.items():
+        if value is None or (name.startswith("_") and name != "_boost"):
+            continue
+        pairs = analysis.get(name)
+        if pairs is None:
+            fields[name] = value
+            continue
+        fields[name] = Analyzed(pairs)
+        if FIELDS_BY_NAME[name].stored:
+            fields["_stored_" + name] = value
+    return fields
 
 
 class WhooshStore:
@@ -155,7 +180,7 @@ class WhooshStore:
             writer = index.writer(limitmb=limitmb, compound=False)
         try:
             for doc in docs:
-                writer.add_document(**_clean(doc))
+                writer.add_document(**_whoosh_fields(doc))
                 if on_doc is not None:
                     on_doc(doc)
             writer.commit()
@@ -201,7 +226,7 @@ class WhooshStore:
             for key in remove_keys:
                 writer.delete_by_term("import_key", key)
             for doc in docs:
-                writer.add_document(**_clean(doc))
+                writer.add_document(**_whoosh_fields(doc))
             writer.commit()
         except BaseException:
             if isinstance(writer, SegmentWriter) and not writer.is_closed:

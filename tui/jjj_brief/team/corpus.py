@@ -85,7 +85,7 @@ def _tsvector(text: str) -> tuple[str, dict[str, list[int]]]:
     """The tsvector literal of ``text`` and each kept term's positions (1-based, first
     :data:`MAX_POSITIONS_PER_TERM` occurrences; the literal caps them at :data:`MAX_POSITION`)."""
     positions: dict[str, list[int]] = {}
-    for term, pos in index_terms(text, glossary=False):
+    for term, pos in index_terms(text):
         at = positions.get(term)
         if at is None:
             positions[term] = [pos + 1]
@@ -135,7 +135,7 @@ class Counts:
         return self._words
 
     def add(self, body: str) -> None:
-        self.add_analyzed(set(TOKEN_PATTERN.findall(body)), {term for term, _ in index_terms(body, glossary=False)})
+        self.add_analyzed(set(TOKEN_PATTERN.findall(body)), {term for term, _ in index_terms(body)})
 
     def add_analyzed(self, surfaces: Iterable[str], terms: Iterable[str]) -> None:
         """One document's distinct surface tokens and index terms."""
@@ -173,11 +173,10 @@ def passage_row(passage_id: int, doc: Doc, source_article: str | None, counts: C
     """One ``passages`` row (in :data:`PASSAGE_COLUMNS` order) for an index document;
     ``counts`` gets its words and terms (analyzed once for both)."""
     from jjj_brief.search.analyzer import surface_analysis as analyze
-    from jjj_brief.search.analyzer import surfaces_of
 
     terms, positions = _tsvector(doc["body"])
     if counts is not None:
-        counts.add_analyzed(set(surfaces_of(doc["body"])), list(positions))
+        counts.add_analyzed(set(TOKEN_PATTERN.findall(doc["body"])), list(positions))
 
     outlet_terms = sorted({t for w in TOKEN_PATTERN.findall(doc.get("outlet_terms") or "") for t, _ in analyze(w)[0]})
     topics = sorted(set((doc.get("topics") or "").split()))
