@@ -132,3 +132,16 @@ def test_glossary_terms_mark_exactly_the_phrase_occurrences(words):
     marked = [pair for pair in IndexAnalyzer(phrases).index_terms(text) if pair[0].startswith("§")]
     assert sorted(marked) == expected
     assert not [pair for pair in IndexAnalyzer().index_terms(text) if pair[0].startswith("§")]
+
+
+def test_an_analyzer_sent_to_a_worker_process_marks_the_same_glossary_terms():
+    import pickle
+
+    from jjj_brief.search.analyzer import IndexAnalyzer
+
+    analyzer = IndexAnalyzer([("sub", "center"), ("xiongan", "new", "area")])
+    text = "Xiong'an New Area and the sub-center"
+    copy = pickle.loads(pickle.dumps(analyzer))  # what a build's worker processes get with their tasks
+    marked = [pair for pair in copy.index_terms(text) if pair[0].startswith("§")]
+    assert copy.index_terms(text) == analyzer.index_terms(text)
+    assert sorted(term for term, _ in marked) == ["§sub center", "§xiongan new area"]
