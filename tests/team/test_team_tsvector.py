@@ -14,7 +14,7 @@ from jjj_brief.team.corpus import MAX_LEXEME_BYTES, MAX_POSITION, MAX_POSITIONS_
 
 def _plain_literal(text: str) -> str:
     positions: dict[str, list[int]] = {}
-    for term, pos in index_terms(text, glossary=False):
+    for term, pos in index_terms(text):
         if len(term.encode("utf-8", "surrogatepass")) > MAX_LEXEME_BYTES or "\x00" in term:
             continue
         at = positions.setdefault(term, [])

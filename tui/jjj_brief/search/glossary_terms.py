@@ -4,7 +4,7 @@ A glossary spelling of several words (``Xiong'an New Area``, ``non-capital funct
 would be a phrase query, and a phrase costs a position check on every document holding
 all its words (in Whoosh: decoding their positions). Instead, at index time the analyzer
 emits one extra term wherever such a spelling occurs (:func:`glossary_term`, at the
-phrase's first position; see :func:`jjj_brief.search.analyzer.set_glossary_phrases`), and
+phrase's first position; see :class:`jjj_brief.search.analyzer.IndexAnalyzer`), and
 after parsing, every phrase of the tree that is such a spelling becomes a lookup of that
 one term (:func:`use_glossary_terms`). Exactly the same documents match: the term is
 there if and only if the words are at consecutive positions.
