@@ -553,13 +553,19 @@ def measure(runs: dict, rounds: int, exhaustive_rounds: int, url: str | None = N
 
 def _same(champions: list, exhaustive: list) -> str:
     """How many of the exhaustive top 10 the champion lists found ("=": the same passages
-    with the same scores; "~": other passages with the same scores, ties)."""
+    with the same scores; "~": other passages with the same scores, ties); else the same
+    passages found, how many found score as high as the true 10th (with exact copies in
+    the collection, another copy of a top passage is as good), and the best found's score
+    as a share of the true best's."""
     if champions == exhaustive:
         return "="
     if [row[3] for row in champions] == [row[3] for row in exhaustive]:
         return "~ (ties)"
     found = {row[:3] for row in champions} & {row[:3] for row in exhaustive}
-    return f"{len(found)}/{len(exhaustive)}"
+    cut = min((row[3] for row in exhaustive), default=0.0)  # the true 10th best score
+    scored = sum(1 for row in champions if row[3] >= cut)
+    best = champions[0][3] / exhaustive[0][3] if champions and exhaustive and exhaustive[0][3] else 0.0
+    return f"{len(found)}/{len(exhaustive)}; by score {scored}/{len(exhaustive)}, best {best:.0%}"
 
 
 # ---------------------------------------------------------------- report

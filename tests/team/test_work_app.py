@@ -193,3 +193,51 @@ def test_a_lost_server_is_one_message_the_app_keeps_what_it_shows_and_heals(
         asyncio.run(scenario())
     finally:
         bob.close()
+
+
+def test_an_editor_publishes_a_claim_from_the_app_and_an_analyst_is_told_why_not(team_ready, monkeypatch, tmp_path):
+    """In "Your work", P on a claim makes it the desk's (ed, an editor): the server records
+    him as publisher and the list badges it DESK. alice, an analyst, gets one line naming
+    the role it takes, and nothing changes."""
+    from jjj_brief.app.main import BriefApp
+    from jjj_brief.app.work import WorkView
+    from jjj_brief.corpus import load_corpus
+    from jjj_brief.store import ClaimMember, make_anchor
+
+    db = team_ready
+    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    bob = PgStore(db.url("bob"))
+    try:
+        members = [
+            ClaimMember(make_anchor(XINHUA, text, 1318, 1325)),
+            ClaimMember(make_anchor(CHINANEWS, other, 424, 433)),
+        ]
+        claim = bob.add_claim(members, "rounding", "bob's finding")
+    finally:
+        bob.close()
+
+    async def publish_as(user: str) -> BriefApp:
+        monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", db.url(user))
+        app = BriefApp(data_dir=tmp_path / user, resume=False, build_index=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.work_store, PgStore))
+            app.open_location(Location("work", "claims"))
+            await wait_for(
+                pilot, lambda: any(type(e.item).__name__ == "Claim" for v in app.query(WorkView) for e in v.entries)
+            )
+            view = app.query_one(WorkView)
+            options = view.query_one("#work-list")
+            options.focus()
+            options.highlighted = next(i for i, e in enumerate(view.entries) if type(e.item).__name__ == "Claim")
+            await pilot.press("P")
+            await wait_for(pilot, lambda: "desk's claim" in _messages(app) or "not saved" in _messages(app))
+            if user == "ed":
+                await wait_for(pilot, lambda: "DESK" in _tree_labels(app))
+            return app
+
+    alice = asyncio.run(publish_as("alice"))
+    assert "not saved" in _messages(alice) and "jjj_editor" in _messages(alice)
+    assert db.sql("SELECT claim_id FROM work.desk_claims") == []
+    ed = asyncio.run(publish_as("ed"))
+    assert f"{claim.ref} is now the desk's claim" in _messages(ed)
+    assert db.sql("SELECT claim_id, published_by FROM work.desk_claims") == [(claim.id, "ed")]

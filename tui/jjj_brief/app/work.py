@@ -25,7 +25,7 @@ from jjj_brief.app.search_pane import hit_label
 from jjj_brief.app.state import Location
 from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import COLOR_STYLES
-from jjj_brief.store import Note, StoreError
+from jjj_brief.store import Claim, Note, StoreError
 from jjj_brief.team.authorship import Owner, claims_heading, desk_claims, owner
 
 SWATCH = "█ "
@@ -112,6 +112,7 @@ class WorkView(View):
         Binding("d,delete", "remove_item", "Remove", id="work.remove"),
         Binding("n", "edit_note", "Edit note", id="work.edit_note"),
         Binding("space", "choose_note", "Select for export", key_display="space", id="work.choose"),
+        Binding("P", "publish_claim", "Publish as the desk's", id="work.publish"),
     ]
 
     DEFAULT_CSS = """
@@ -251,6 +252,15 @@ class WorkView(View):
             title="Export",
             markup=False,
         )
+
+    def action_publish_claim(self) -> None:
+        """Team mode, editor role: the claim under the cursor becomes the desk's (the server
+        checks the role; anyone else gets one line saying which role it takes)."""
+        item = self.highlighted_item()
+        if not isinstance(item, Claim):
+            self.app.notify("Move to a claim to publish it as the desk's.", markup=False)
+            return
+        self.brief_app.publish_claim(item)
 
     def action_edit_note(self) -> None:
         item = self.highlighted_item()

@@ -190,6 +190,16 @@ class WorkActions(WorkSync, WorkExports):
 
         self.push_screen(ConfirmDialog(f"Remove {item.ref}?", _removal_detail(item)), answered)
 
+    def publish_claim(self: Any, claim: Claim) -> None:
+        """Publish a claim as the desk's (team mode, editor role)."""
+        store = self.work_store
+        publish = getattr(store, "publish_claim", None)
+        if publish is None:
+            self.notify("Publishing a claim as the desk's needs team mode (a shared database).", markup=False)
+            return
+        if self._save(f"Publishing {claim.ref}", lambda: publish(claim.id) or True):
+            self.notify(f"{claim.ref} is now the desk's claim", title="Published", markup=False)
+
     def edit_note(self: Any, note: Note) -> None:
         """A note's text and colour changed; refused (one message) if it changed elsewhere meanwhile."""
 
