@@ -34,10 +34,14 @@ import bisect
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from jjj_brief.corpus import Article, Corpus, load_corpus
 from jjj_brief.search.analyzer import IndexAnalyzer, index_terms
+
+if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
+    from jjj_brief.search.figure_cache import FigureCache
 
 SCHEMA_VERSION = "jjj-schema-4"
 # Briefing items are short, so BM25 ranks them above the passages they summarise; this
@@ -135,7 +139,7 @@ def import_key(article: Article) -> str:
 
 def article_figures_for_index(
     article: Article, collection_size: int, corpus: Callable[[], Corpus] | None = None
-) -> list:
+) -> list[Figure]:
     """The figure layer's figures of ``article`` (see the module docstring for which flags);
     cross-article flags are computed over ``corpus()`` (default: this home's corpus)."""
     from jjj_brief import figures
@@ -145,10 +149,10 @@ def article_figures_for_index(
     return figures.extract_figures(article.text)
 
 
-FieldsByStart = dict[int, tuple[list, str]]  # passage start -> (stored figure rows, value keys)
+FieldsByStart = dict[int, tuple[list[tuple[Any, ...]], str]]  # passage start -> (stored figure rows, value keys)
 
 
-def figure_fields(article: Article, article_figures: list | None) -> FieldsByStart:
+def figure_fields(article: Article, article_figures: list[Figure] | None) -> FieldsByStart:
     """Each passage's ``figures`` (stored rows) and ``values`` (keys), by passage start;
     passages without a valued figure are left out."""
     from jjj_brief.search import values
@@ -177,7 +181,7 @@ def import_figure_fields(
     article: Article,
     key: str,
     collection_size: int,
-    cache: Any = None,
+    cache: FigureCache | None = None,
     corpus: Callable[[], Corpus] | None = None,
 ) -> FieldsByStart:
     """:func:`figure_fields` of an import, from ``cache`` (a
@@ -197,7 +201,7 @@ def article_documents(
     article: Article,
     links: TopicLinks | None = None,
     *,
-    article_figures: list | None = None,
+    article_figures: list[Figure] | None = None,
     key: str | None = None,
     fields: FieldsByStart | None = None,
 ) -> Iterator[Doc]:

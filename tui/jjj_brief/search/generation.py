@@ -149,7 +149,7 @@ def build_generation(
     engine: str = "whoosh",
     aliases: list[list[str]] | None = None,
     analyzer: IndexAnalyzer | None = None,
-) -> tuple[Any, Counter]:
+) -> tuple[Any, Counter[str]]:
     """Create an index from ``docs``; returns it and its vocabulary.
 
     ``storage`` is where: a folder (``Path``) or ``None`` for memory; for Whoosh also a
@@ -165,7 +165,7 @@ def build_generation(
         folder = None
     else:
         folder = Path(storage.folder)
-    surfaces: Counter = Counter()
+    surfaces: Counter[str] = Counter()
     done = 0
 
     def on_doc(doc: Doc) -> None:

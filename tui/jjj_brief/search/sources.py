@@ -299,7 +299,12 @@ PARALLEL_CHUNK = 8
 
 
 def _prepared_in_workers(
-    sources: Sources, files: ImportFiles, size: int, links: Callable, linked: set[str], analyzer: IndexAnalyzer
+    sources: Sources,
+    files: ImportFiles,
+    size: int,
+    links: Callable[[Article], TopicLinks],
+    linked: set[str],
+    analyzer: IndexAnalyzer,
 ) -> Iterator[Doc]:
     """The imports' documents, each read, given its figure fields and analyzed (terms and
     positions, surface words) in a worker process; this process only hands them to the

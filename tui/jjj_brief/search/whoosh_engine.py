@@ -90,14 +90,14 @@ class Analyzed:
         self.pairs = pairs
 
 
-class AnalyzedText(TEXT):
+class AnalyzedText(TEXT):  # type: ignore[misc]  # whoosh ships no types
     """A TEXT field whose postings are computed straight from our (term, position) pairs.
 
     Whoosh's generic path makes a Token per word and groups them in its format's
     ``word_values``; this does the same grouping on plain tuples (the build's hot loop).
     """
 
-    def index(self, value, **kwargs):
+    def index(self, value: object, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, Analyzed):
             raise TypeError("index text through the build's IndexAnalyzer (documents.with_analysis)")
         positions: dict[str, list[int]] = {}
