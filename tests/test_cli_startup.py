@@ -86,6 +86,8 @@ def test_search_json_on_a_built_index_imports_only_what_it_needs():
         if m.split(".")[0] in NOT_FOR_SEARCH or any(m == h or m.startswith(h + ".") for h in NOT_FOR_SEARCH_OURS)
     )
     assert unneeded == []
+    # whoosh.compat's urllib.request and cached_property's asyncio (search.whoosh_loading)
+    assert sorted(m for m in modules if m.split(".")[0] in ("asyncio", "ssl", "http") or m == "urllib.request") == []
 
 
 def test_search_on_a_tantivy_index_imports_no_whoosh_index_code(monkeypatch):

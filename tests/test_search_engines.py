@@ -172,3 +172,25 @@ def test_the_index_reads_the_imports_stamp_where_imports_writes_it(tmp_path):
     assert index.IndexManager().where().imports == imports.imports_dir()
     after = index.imports_stamp()
     assert after[0] == imports.imports_generation() == before[0] + 1
+
+
+def test_whoosh_imported_with_stand_ins_keeps_its_forwarding_and_leaves_none_behind():
+    """search.whoosh_loading imports Whoosh without urllib.request and asyncio, in a fresh
+    single-threaded process; the stand-ins are gone afterwards and the two names Whoosh
+    kept still work."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, jjj_brief.search.whoosh_engine, whoosh.compat, cached_property\n"
+        "assert 'asyncio' not in sys.modules and 'urllib.request' not in sys.modules\n"
+        "assert cached_property.asyncio.iscoroutinefunction(lambda: 0) is False\n"
+        "async def c(): pass\n"
+        "assert cached_property.asyncio.iscoroutinefunction(c) is True\n"
+        "import urllib.request, asyncio\n"
+        "assert urllib.request.urlopen and asyncio.run and hasattr(urllib.request, 'Request')\n"
+        "import inspect; assert inspect.signature(whoosh.compat.urlretrieve)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]

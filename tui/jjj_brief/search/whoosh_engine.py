@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jjj_brief.search.whoosh_loading  # noqa: F401  (before any Whoosh import: see there)
+
+# isort: split
 from whoosh import scoring, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema

@@ -10,6 +10,9 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
+import jjj_brief.search.whoosh_loading  # noqa: F401  (before any Whoosh import: see there)
+
+# isort: split
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 
