@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -17,9 +17,11 @@ from jjj_brief.app.messages import Navigate
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.app.view import View
-from jjj_brief.briefings import Fact, Passage, Topic
 from jjj_brief.corpus import Article
 from jjj_brief.safety import one_line
+
+if TYPE_CHECKING:
+    from jjj_brief.briefings import Fact, Passage, Topic
 
 
 def heading(text: str) -> Text:

@@ -5,7 +5,7 @@ It shows a curated fact, an automatic alignment of a figure, or your own claim.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -20,16 +20,11 @@ from jjj_brief.app.messages import ComparisonShown, Navigate
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import QUOTE_STYLE, palette_for
 from jjj_brief.app.view import View
-from jjj_brief.compare.facts import (
-    ClaimView,
-    Comparison,
-    Context,
-    Spread,
-    WordsSpan,
-    claim_figure,
-)
 from jjj_brief.corpus import Article
 from jjj_brief.team.authorship import owner
+
+if TYPE_CHECKING:
+    from jjj_brief.compare.facts import ClaimView, Comparison, Spread
 
 
 class SourceColumn(Static, can_focus=True):
@@ -144,6 +139,8 @@ def resolved(
 ) -> ClaimView:
     """A ClaimView of ``article`` (an alignment candidate, your claim's member, a claim the
     compare layer does not know): the quote's paragraph as context."""
+    from jjj_brief.compare.facts import ClaimView, Context
+
     context = None
     if article is not None and quote_span is not None:
         context = Context.around(article, quote_span, figure)
@@ -163,6 +160,8 @@ def resolved(
 
 
 def spread_of(views: list[ClaimView]) -> Spread | None:
+    from jjj_brief.compare.facts import Spread
+
     values = [float(v.value) for v in views if isinstance(v.value, (int, float))]
     if not values:
         return None
@@ -296,6 +295,8 @@ class ComparisonView(View):
         return rows
 
     def _claim_views(self, fact: Any) -> list[ClaimView]:
+        from jjj_brief.compare.facts import claim_figure
+
         views = []
         for claim in fact.claims:
             article = self.data.article(claim.article)
@@ -331,6 +332,8 @@ class ComparisonView(View):
 
     def show_claim(self, claim: Any) -> None:
         """Your claim: its figures side by side, your verdict and note in the head."""
+        from jjj_brief.compare.facts import WordsSpan
+
         self.fact = None
         self.subject = f"your claim {claim.ref}"
         self.sources = []
@@ -379,6 +382,8 @@ class ComparisonView(View):
     # -------------------------------------------------------------- alignment
     def show_alignment(self, article: Article, figure: Any, related: list) -> None:
         """No curated fact holds this figure: show it beside the aligner's candidates."""
+        from jjj_brief.compare.facts import WordsSpan
+
         self.fact = None
         self.subject = f"{figure.text} in {article.outlet}"
         paragraph = article.paragraph_at(figure.start)

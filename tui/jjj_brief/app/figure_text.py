@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from jjj_brief import formatting
 from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
 from jjj_brief.app.styles import FIGURE_LOOKS, Palette, figure_name
-from jjj_brief.compare import Candidate
-from jjj_brief.figures import Figure
+
+if TYPE_CHECKING:
+    from jjj_brief.compare import Candidate
+    from jjj_brief.figures import Figure
 
 
 def legend(palette: Palette) -> Text:

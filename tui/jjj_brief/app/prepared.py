@@ -7,11 +7,14 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jjj_brief.app.document import Block
 from jjj_brief.app.styles import REPEAT_STYLE
 from jjj_brief.corpus import Article
-from jjj_brief.figures import Figure
+
+if TYPE_CHECKING:
+    from jjj_brief.figures import Figure
 
 
 class Spans:

@@ -10,7 +10,7 @@ drops the result of an article the user has already left.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
@@ -46,9 +46,11 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import NoteMargin
-from jjj_brief.compare import Candidate
 from jjj_brief.corpus import Article
-from jjj_brief.figures import Figure
+
+if TYPE_CHECKING:
+    from jjj_brief.compare import Candidate
+    from jjj_brief.figures import Figure
 
 
 class ReaderView(ReaderSteps, View):

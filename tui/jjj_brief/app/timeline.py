@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +14,9 @@ from jjj_brief.app.briefing import heading
 from jjj_brief.app.messages import Navigate
 from jjj_brief.app.state import Location
 from jjj_brief.app.view import View
-from jjj_brief.briefings import TimelineEvent
+
+if TYPE_CHECKING:
+    from jjj_brief.briefings import TimelineEvent
 
 
 class TimelineView(View):

@@ -16,11 +16,11 @@ from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
 from jjj_brief.app.state import Location
 from jjj_brief.app.work import add_work_branches
-from jjj_brief.briefings import Topic
 from jjj_brief.corpus import Article
 
 if TYPE_CHECKING:
     from jjj_brief.app.main import BriefApp
+    from jjj_brief.briefings import Topic
 
 
 #: An outlet with at most this many articles lists them directly; a bigger one by year.
