@@ -4,6 +4,9 @@ of showing zero counts."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -60,6 +63,60 @@ class SlowLayers(AppData):
     def _read_briefings(self):
         self.release.wait(30)
         return super()._read_briefings()
+
+
+#: Run in a fresh interpreter: the app on a headless screen, reporting at its first frame the
+#: modules loaded and whether the article list was read, then quitting.
+FIRST_FRAME_PROBE = """
+import asyncio, json, sys
+from pathlib import Path
+from jjj_brief.app.main import BriefApp
+
+class Probe(BriefApp):
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)  # before the app's own: runs first
+        super().on_mount()
+
+    def first_frame(self):
+        self.seen = {"modules": sorted(sys.modules), "corpus_loaded": self.core.corpus_loaded}
+        self.exit()
+
+async def main():
+    app = Probe(build_index=False, resume=False, data_dir=Path(sys.argv[1]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    print("SEEN " + json.dumps(app.seen))
+
+asyncio.run(main())
+"""
+
+#: Code the first frame does not need: the views that use it import it when they are shown.
+NOT_BEFORE_FIRST_FRAME = (
+    "jjj_brief.compare",
+    "jjj_brief.briefings",
+    "jjj_brief.figures",
+    "jjj_brief.search",
+    "jjj_brief.live_imports",
+    "whoosh",
+    "tantivy",
+    "yaml",
+)
+
+
+def test_the_first_frame_loads_no_compare_briefings_figures_or_search_code_and_reads_no_articles(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("SEEN ")), None)
+    assert line is not None, done.stderr[-3000:]
+    seen = json.loads(line[len("SEEN ") :])
+    heavy = [m for m in seen["modules"] if any(m == h or m.startswith(h + ".") for h in NOT_BEFORE_FIRST_FRAME)]
+    assert heavy == []
+    assert "jjj_brief.app.topic_tree" in seen["modules"]  # the probe did see the app's own modules
+    assert seen["corpus_loaded"] is False  # the article list is read after the first frame
 
 
 def node_count(app) -> int:

@@ -10,6 +10,7 @@ through :mod:`jjj_brief.app.safe_text`.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,9 @@ def known_binding_ids() -> set[str]:
     owners: list[type[object]] = [BriefApp, SearchPane, SourceColumn, HelpScreen, *VIEWS]
     return {b.id for owner in owners for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding) and b.id}
 
+
+#: Seconds the article list's worker waits for the first frame before reading anyway.
+FIRST_FRAME_WAIT = 5.0
 
 #: A pending view's "focus when asked": never the focus now, so the view does not take it.
 _NO_FOCUS = Static()
@@ -148,6 +152,7 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         self._resume = self.settings.resume if resume is None else resume
         self.animation_level = "none"
         self.keymap_problem = self._load_keymap()
+        self._first_frame = threading.Event()
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(id="_default")
@@ -180,7 +185,6 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
                 self.notify(warning, severity="warning", markup=False, timeout=10)
         self.set_focus(self.query_one(TopicTree))  # now: a "/" typed at once is not undone later
         self.open_work_store()
-        self._watch_imports()
         if self.core.briefings_loaded:
             self._start_index()
         if not (self.core.corpus_loaded and self.core.briefings_loaded):
@@ -189,6 +193,13 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
             self._open_first()
         else:
             self.open_location(Location("home"), focus=False)  # the last article reopens when the corpus is read
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """The imports watch (it imports the search package), then the article list's read
+        (a worker sharing the interpreter): both would delay the first frame."""
+        self._watch_imports()  # before the list is read: an import landing after the read is seen
+        self._first_frame.set()
 
     def _open_first(self) -> None:
         """Home, or the last article read (setting ``resume``) unless the user went elsewhere."""
@@ -210,6 +221,7 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
     def _load_data(self) -> None:
         """The list of articles (10,000 imports: ~0.5 s) and the briefings' YAML: after the
         first paint, off the UI thread."""
+        self._first_frame.wait(FIRST_FRAME_WAIT)
         self.core.load_corpus()
         # Waits for the UI to show the articles before reading the YAML (the two would
         # share the interpreter: the first screen's keys would wait).
