@@ -118,3 +118,39 @@ def test_the_configuration_selects_primary_and_replica(work_db, replica, monkeyp
     monkeypatch.delenv("JJJ_BRIEF_DATABASE_URL")
     monkeypatch.delenv("JJJ_BRIEF_DATABASE_REPLICA_URL")
     assert open_team_store() is None  # no connection string: local, as before
+
+
+def test_a_replica_only_store_hears_colleagues_changes_by_polling_the_replica(work_db, replica):
+    """A standby refuses LISTEN and delivers no NOTIFY: a replica-only store is followed by
+    polling the replica. Each of bob's notes on the primary (and its update, and its
+    removal) arrives as a work change once replayed; a bumped corpus version as an import."""
+    import queue
+
+    from jjj_brief.team.live import ReplicaWatcher, follow
+
+    changes: queue.Queue = queue.Queue()
+    reader = PgStore(None, replica.url("carol", work_db.name))
+    bob = PgStore(work_db.url("bob"))
+    listener = follow(reader, changes.put)
+    try:
+        assert isinstance(listener, ReplicaWatcher) and listener.wait_live(30), listener.reason
+        for step in ("add", "edit", "remove"):
+            if step == "add":
+                note = bob.add_note(_anchor(), "bob's note")
+            elif step == "edit":
+                note = bob.update_note(note.id, "bob's better note", "blue", expected_revision=note.revision)
+            else:
+                bob.remove_note(note.id)
+            assert changes.get(timeout=30).kind == "work", step
+            shown = [n.text for n in reader.notes()]
+            assert shown == ({"add": ["bob's note"], "edit": ["bob's better note"], "remove": []}[step]), step
+        work_db.sql("UPDATE team_settings SET value = value || 'x' WHERE key = 'corpus_version'")
+        work_db.sql(
+            "INSERT INTO team_settings (key, value) SELECT 'corpus_version', '1' "
+            "WHERE NOT EXISTS (SELECT 1 FROM team_settings WHERE key = 'corpus_version')"
+        )
+        assert changes.get(timeout=30).kind == "import"
+    finally:
+        listener.stop()
+        reader.close()
+        bob.close()

@@ -40,9 +40,10 @@ class TeamChange(Message):
 
 
 def follow_team(app: Any) -> Any:
-    """Team mode: listen to the server (LISTEN/NOTIFY) and post each change to the app."""
-    if getattr(app.work_store, "primary", None) is None:
-        return None  # local store (or a replica only: it polls)
+    """Team mode: listen to the server (LISTEN/NOTIFY; a replica only: polled) and post each change to the app."""
+    store = app.work_store
+    if getattr(store, "primary", None) is None and getattr(store, "replica", None) is None:
+        return None  # local store
     from jjj_brief.team.live import follow
 
     def post(message: TeamChange) -> None:

@@ -153,6 +153,7 @@ class Listener:
             try:
                 for channel in self.channels:
                     conn.execute(f"LISTEN {channel}")  # our own constant names, not user input
+                self._prepare(conn)
                 self._set_status("live")
                 if connected_before:
                     self._emit(Change("resync"))
@@ -164,6 +165,9 @@ class Listener:
                 conn.close()
         self._set_status("stopped")
 
+    def _prepare(self, conn: psycopg.Connection[Any]) -> None:
+        """Before saying "live": anything to read first (nothing: NOTIFY brings each change)."""
+
     def _listen(self, conn: psycopg.Connection[Any]) -> None:
         last_ping = time.monotonic()
         while not self._stop.is_set():
@@ -172,6 +176,68 @@ class Listener:
             if time.monotonic() - last_ping >= self.ping_seconds:
                 conn.execute("SELECT 1")
                 last_ping = time.monotonic()
+
+
+REPLICA_POLL_SECONDS = 0.25  # a replica-only app looks for replayed changes this often
+WORK_TABLES = ("bookmarks", "notes", "claims", "claim_members", "desk_claims", "saved_searches")
+# Where the replica's replay is (on a primary given as the replica: its own WAL position).
+REPLAYED_SQL = (
+    "SELECT coalesce(pg_last_wal_replay_lsn(), CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_lsn() END)::text"
+)
+CORPUS_STAMP_SQL = "SELECT value FROM public.team_settings WHERE key = 'corpus_version'"
+# Rows and the sum of their row versions (xmin) in each work table this login may read: any insert, update or
+# delete changes it. (work.changes cannot tell: a standby sees a sequence move 32 at a time.)
+WORK_STAMP_SQL = "SELECT " + " || ' ' || ".join(
+    f"(SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0) FROM work.{table})" for table in WORK_TABLES
+)
+
+
+class ReplicaWatcher(Listener):
+    """Live changes for a replica-only configuration: a standby delivers no ``NOTIFY`` and
+    refuses ``LISTEN``, so this polls it (:data:`REPLICA_POLL_SECONDS`): when the replayed WAL
+    position moves, the shared work's stamp and the corpus version are read again, and a
+    change of either is handed on (``work`` or ``import``, without an author: the replica
+    cannot say who). Connection loss and reconnection are the :class:`Listener`'s."""
+
+    def __init__(
+        self,
+        url: str,
+        on_change: Callable[[Change], None],
+        on_status: Callable[[str, str], None] | None = None,
+        *,
+        poll_seconds: float = REPLICA_POLL_SECONDS,
+        ping_seconds: float = PING_SECONDS,
+    ) -> None:
+        super().__init__(url, on_change, on_status, channels=(), ping_seconds=ping_seconds)
+        self.poll_seconds = poll_seconds
+        self._stamps = ("", "", "")
+
+    def _prepare(self, conn: psycopg.Connection[Any]) -> None:
+        """What the replica holds when the watcher says "live": later changes are news."""
+        self._stamps = (self._replayed(conn), self._one(conn, CORPUS_STAMP_SQL), self._one(conn, WORK_STAMP_SQL))
+
+    def _listen(self, conn: psycopg.Connection[Any]) -> None:
+        replayed, corpus, work = self._stamps
+        while not self._stop.wait(self.poll_seconds):
+            now = self._replayed(conn)
+            if now == replayed:
+                continue
+            replayed = now
+            corpus_now, work_now = self._one(conn, CORPUS_STAMP_SQL), self._one(conn, WORK_STAMP_SQL)
+            if corpus_now != corpus:
+                corpus = corpus_now
+                self._emit(Change("import"))
+            if work_now != work:
+                work = work_now
+                self._emit(Change("work"))
+
+    @staticmethod
+    def _one(conn: psycopg.Connection[Any], sql: str) -> str:
+        row = conn.execute(sql).fetchone()
+        return str(row[0]) if row else ""
+
+    def _replayed(self, conn: psycopg.Connection[Any]) -> str:
+        return self._one(conn, REPLAYED_SQL)
 
 
 def listen(
@@ -185,9 +251,10 @@ def follow(
     store: PgStore, on_change: Callable[[Change], None], on_status: Callable[[str, str], None] | None = None
 ) -> Listener:
     """Listen for a :class:`~jjj_brief.team.store.PgStore`: its ``offline`` state follows the
-    listener's (reads then answer from what was read, without waiting on a dead server)."""
-    if store.primary is None:
-        raise ValueError("live changes come from the primary server; this store has only a replica")
+    listener's (reads then answer from what was read, without waiting on a dead server).
+    On the primary with ``LISTEN``; for a replica-only store, a :class:`ReplicaWatcher`."""
+    if store.primary is None and store.replica is None:
+        raise ValueError("no team server to follow")
 
     def status(state: str, reason: str) -> None:
         if state == "live":
@@ -198,4 +265,7 @@ def follow(
             on_status(state, reason)
 
     store.followed = True
+    if store.primary is None:  # a replica only: it is polled (a standby delivers no NOTIFY)
+        assert store.replica is not None
+        return ReplicaWatcher(store.replica.url, on_change, status).start()
     return Listener(store.primary.url, on_change, status).start()
