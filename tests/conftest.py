@@ -3,6 +3,7 @@ user's real cache or data, and tests cannot see each other's state."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,59 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", guarded(real_connect_ex))
     yield attempts
     assert not attempts, f"code tried to reach the network: {attempts}"
+
+
+# ---------------------------------------------------------------- scheduling: long tests first
+# The suite runs on 2 cores (`pytest -n auto`). A test of a minute started last leaves the
+# other core idle for that minute. So modules run in the order of their longest test (seconds,
+# from slowest_test_per_module.json; refresh it with `--save-slowest PATH`), longest first;
+# tests keep their order inside a module, so a module's fixtures are still built once per
+# worker; a module not in the file runs after the known ones, in file order. With
+# `--maxschedchunk=1` (pyproject's addopts) pytest-xdist hands out one test at a time to
+# whichever worker is free, so the short tests at the end fill the gaps.
+SLOWEST_TEST_PER_MODULE = Path(__file__).parent / "slowest_test_per_module.json"
+
+
+def _module_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--save-slowest",
+        metavar="PATH",
+        help="write each test module's longest test (setup + call + teardown, seconds) as JSON to PATH",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    known = SLOWEST_TEST_PER_MODULE
+    slowest = json.loads(known.read_text(encoding="utf-8")) if known.exists() else {}
+    items.sort(key=lambda item: -slowest.get(_module_of(item.nodeid), 0.0))  # a stable sort: file order within
+
+
+def pytest_configure(config):
+    target = config.getoption("--save-slowest")
+    if target and not hasattr(config, "workerinput"):  # the controller sees every worker's reports
+        config.pluginmanager.register(_SlowestTests(Path(target)), "save-slowest")
+
+
+class _SlowestTests:
+    """Seconds per test (its setup, call and teardown), and each module's longest, written at the end."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.seconds: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report):
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session):
+        longest: dict[str, float] = {}
+        for nodeid, seconds in self.seconds.items():
+            module = _module_of(nodeid)
+            longest[module] = max(longest.get(module, 0.0), round(seconds, 1))
+        ranked = dict(sorted(longest.items(), key=lambda kv: (-kv[1], kv[0])))
+        partial = self.target.with_suffix(".tmp")
+        partial.write_text(json.dumps(ranked, indent=1) + "\n", encoding="utf-8")
+        partial.replace(self.target)
