@@ -80,6 +80,38 @@ async def test_a_big_article_shows_its_text_before_its_figures_and_wraps_only_wh
 
 
 @pilot_test
+async def test_a_big_article_styles_only_the_blocks_it_draws(make_app, monkeypatch):
+    """Figures, matches and marks are styled per block as blocks come on screen: opening,
+    the figures arriving and paging down each style about a screen of blocks, not the article."""
+    from jjj_brief.app.reader import ReaderView
+
+    styled: list[int] = []
+    style_block = ReaderView._style_block
+
+    def counting(view: ReaderView, index: int, block):  # type: ignore[no-untyped-def]
+        styled.append(index)
+        return style_block(view, index, block)
+
+    monkeypatch.setattr(ReaderView, "_style_block", counting)
+    article = big_article()
+    app = make_app(data=layers_with(article), build_index=False)
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        app.open_location(Location("article", article.id))
+        await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article.id)
+        await pilot.pause()
+        blocks = len(app.reader.document.blocks)
+        height = app.reader.document.scrollable_content_region.height
+        assert blocks > 20 * height  # the article is many screens long
+        first = set(styled)
+        assert 0 < len(first) <= height  # the first screen's blocks (before and after the figures)
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert len(set(styled) - first) <= 2 * height  # the two screens paged over
+        assert len(set(styled)) < blocks / 20
+
+
+@pilot_test
 async def test_find_in_a_big_article_jumps_to_the_match_and_lights_it(make_app):
     article = big_article()
     app = make_app(data=layers_with(article), build_index=False)
