@@ -90,6 +90,22 @@ def test_search_json_on_a_built_index_imports_only_what_it_needs():
     assert sorted(m for m in modules if m.split(".")[0] in ("asyncio", "ssl", "http") or m == "urllib.request") == []
 
 
+def test_one_more_import_after_a_build_loads_no_briefings_or_settings_model(tmp_path):
+    """The first import after a build: the briefings' linked articles were kept by the build
+    (linked.json), and settings.json names no keep_import_originals, so neither the briefing
+    YAML nor the settings model is loaded. (pydantic itself still comes with the seed
+    catalog in a collection this small: its cross-article figure flags need the seeds.)"""
+    first, one = tmp_path / "first.txt", tmp_path / "one.txt"
+    first.write_text("---\ntitle: First\noutlet: Test Daily\ndate: 2024-05-01\n---\nTianjin port news.\n")
+    one.write_text("---\ntitle: One more\noutlet: Test Daily\ndate: 2024-05-02\n---\nXiongan hired 37 pilots.\n")
+    modules_after("import", str(first), "--json")  # the home's first import (it caches the seed ids)
+    modules_after("index", "--rebuild", "--json")  # a fresh build
+    modules, out = modules_after("import", str(one), "--json")
+    assert json.loads(out)["results"][0]["status"] == "imported"
+    assert "jjj_brief.search.reconcile" in modules  # the index was updated in this process
+    assert sorted(m for m in modules if m == "jjj_brief.settings" or m.startswith("jjj_brief.briefings")) == []
+
+
 def test_search_on_a_tantivy_index_imports_no_whoosh_index_code(monkeypatch):
     """A large collection is searched with tantivy: Whoosh's index, query and storage code
     (with its urllib/email imports) is not loaded; only its Porter stemmer, a text rule."""

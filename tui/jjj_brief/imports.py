@@ -357,8 +357,23 @@ def _details(meta: dict[str, Any], text: str) -> dict[str, Any]:
 _NON_BLANK_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 
 
+SETTINGS_PEEK_BYTES = 1_000_000  # as settings.MAX_BYTES: a larger file is the model's to refuse
+
+
 def keep_originals_setting() -> bool:
-    """The user's ``keep_import_originals`` setting (settings.json); on unless set to false."""
+    """The user's ``keep_import_originals`` setting (settings.json); on unless set to false.
+
+    The settings model (and pydantic, ~0.2 s to import) is loaded only when the file names
+    the setting, so one more import into a large collection stays cheap to start; a file
+    that cannot be read goes to the model too, which reports it and uses the defaults."""
+    try:
+        raw = paths.read_regular_file(paths.data_dir() / paths.SETTINGS_FILE, SETTINGS_PEEK_BYTES)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        raw = b'"keep_import_originals"'
+    if b'"keep_import_originals"' not in raw:
+        return True
     from jjj_brief.settings import load_settings
 
     return load_settings().settings.keep_import_originals

@@ -52,6 +52,7 @@ from jjj_brief.corpus import Corpus
 from jjj_brief.paths import LibraryPaths
 from jjj_brief.search import engine_choice
 from jjj_brief.search.analyzer import IndexAnalyzer
+from jjj_brief.search.documents import linked_article_ids
 from jjj_brief.search.engine_choice import (
     ENGINE_SETTINGS,
     TANTIVY_PASSAGES,
@@ -71,7 +72,7 @@ from jjj_brief.search.generation import (
     write_manifest,
 )
 from jjj_brief.search.glossary_terms import glossary_phrases
-from jjj_brief.search.reconcile import TooBigForEngine, reconcile_imports
+from jjj_brief.search.reconcile import TooBigForEngine, reconcile_imports, write_linked_articles
 from jjj_brief.search.sources import (
     ImportFiles,
     Sources,
@@ -430,6 +431,7 @@ class IndexManager:
             store_for(engine).close(index)
             write_import_files(temp, files, stamp)
             write_manifest(temp, base, vocab, aliases, engine=engine, glossary_terms=True)
+            write_linked_articles(temp, base, linked_article_ids(sources.briefings))
             final = root / f"gen-{base[:12]}-{uuid.uuid4().hex[:8]}"
             os.rename(temp, final)
             fsync_dir(root)

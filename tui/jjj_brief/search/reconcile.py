@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 from jjj_brief import paths
 from jjj_brief.search.analyzer import IndexAnalyzer
@@ -140,9 +141,15 @@ def _linked_articles(generation: Generation, sources: Sources) -> set[str]:
         except (OSError, ValueError):
             pass
     ids = linked_article_ids(sources.briefings)
-    if path is not None:
-        try:
-            paths.atomic_write(path, json.dumps({"base": generation.base, "ids": sorted(ids)}))
-        except OSError:
-            pass
+    if generation.folder is not None:
+        write_linked_articles(generation.folder, generation.base, ids)
     return ids
+
+
+def write_linked_articles(folder: Path, base: str, ids: set[str]) -> None:
+    """Keep :func:`_linked_articles`' answer beside a generation (a build writes it, as it
+    has the briefings loaded anyway: the first import after a build parses none either)."""
+    try:
+        paths.atomic_write(folder / LINKED_FILE, json.dumps({"base": base, "ids": sorted(ids)}))
+    except OSError:
+        pass
