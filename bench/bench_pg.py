@@ -612,6 +612,14 @@ def render(results: list[dict], command: str) -> str:
     for r in results:
         load, tv = r["load"], r.get("tantivy") or {}
         sizes = load["sizes"]
+        if load["load_s"] != load["load_s"]:  # NaN: a database loaded by an earlier run (--search-only)
+            lines.append(
+                f"| {_size(r)} | {load['passages']:,} | loaded earlier (see the analysis) | | | | | | "
+                f"{'%.0f s (%s)' % (load['champions_s'], format(load['lists'], ',')) if load['lists'] else ''} | | | "
+                f"{mb(load['database'])} | {mb(sizes.get('passages', 0))} | "
+                f"{mb(sizes.get('passages_terms', 0))} | {mb(sizes.get('search_champions', 0))} | not run | |"
+            )
+            continue
         lines.append(
             f"| {_size(r)} | {load['passages']:,} | {load['total_s'] + load['replicate_s']:,.0f} s | "
             f"{load['articles_per_s']:,.0f} | "
