@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tui"))
 
+from jjj_brief.commands.libraries import default_library  # noqa: E402
 from jjj_brief.compare import related, state  # noqa: E402
 from jjj_brief.compare.align import FigureIndex  # noqa: E402
 from jjj_brief.compare.evaluate import evaluate  # noqa: E402
@@ -38,22 +39,22 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def shipped() -> tuple[list[str], dict]:
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     for article in corpus:
         article_figures(article, corpus)  # figure extraction is the figure layer's cost, not ours
     state._INDEX = None
     started = time.perf_counter()
-    state.glossary()  # loads and validates the briefings YAML once per process
+    state.glossary(library=default_library())  # loads and validates the briefings YAML once per process
     briefings = time.perf_counter() - started
     started = time.perf_counter()
-    index = state.figure_index()
+    index = state.figure_index(library=default_library())
     build = time.perf_counter() - started
     timings: list[float] = []
     worst = ("", 0, 0.0)
     for article in corpus:
         for figure in article_figures(article, corpus):
             t0 = time.perf_counter()
-            related(article.id, figure.start)
+            related(article.id, figure.start, library=default_library())
             elapsed = (time.perf_counter() - t0) * 1000
             timings.append(elapsed)
             if elapsed > worst[2]:
@@ -82,7 +83,7 @@ def shipped() -> tuple[list[str], dict]:
 
 
 def growth() -> list[str]:
-    base = load_corpus().articles
+    base = load_corpus(library=default_library()).articles
     cache: dict[str, list] = {}
 
     def figures_of(article):
@@ -100,7 +101,7 @@ def growth() -> list[str]:
         articles = [replace(a, id=f"{a.id}-{n}") for n in range(copies) for a in base]
         corpus = Corpus(articles)
         started = time.perf_counter()
-        index = FigureIndex(corpus, state.glossary(), figures_of)
+        index = FigureIndex(corpus, state.glossary(library=default_library()), figures_of)
         build = (time.perf_counter() - started) * 1000
         queries = [e for e in index.entries if e.indexed][:: max(1, copies)]  # same sample size each time
         timings = []
@@ -117,7 +118,7 @@ def growth() -> list[str]:
 
 
 def quality() -> list[str]:
-    report = evaluate()
+    report = evaluate(library=default_library())
     lines = [
         "## Alignment against the curated facts",
         "",

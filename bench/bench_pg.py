@@ -57,6 +57,7 @@ os.environ["JJJ_BRIEF_HOME"] = str(HOME)  # never the user's home
 atexit.register(shutil.rmtree, HOME, True)
 
 import bench_search  # noqa: E402  (the synthetic corpus and the query set)
+from jjj_brief.commands.libraries import default_library  # noqa: E402
 
 PG_BIN = Path(os.environ.get("JJJ_BRIEF_PG_BIN", "/usr/lib/postgresql/15/bin"))
 CHUNK = 250  # articles a worker prepares at a time
@@ -424,7 +425,7 @@ def _prepare_star(args: tuple[int, int]):
 def _aliases() -> list[list[str]]:
     from jjj_brief.search.api import alias_groups
 
-    return alias_groups()
+    return alias_groups(library=default_library())
 
 
 # ---------------------------------------------------------------- tantivy on the same passages

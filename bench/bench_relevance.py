@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from jjj_brief.commands.libraries import default_library
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "bench" / "bench_relevance_report.md"
 QUERIES = ROOT / "tests" / "relevance" / "queries.yaml"
@@ -51,14 +53,14 @@ def worker(tui: str, home: str) -> None:
 
     from jjj_brief.search import ensure_index, search
 
-    ensure_index()
+    ensure_index(library=default_library())
     entries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]
     for entry in entries:  # warm-up: caches, lazily built vocabularies
-        search(entry["query"], limit=10)
+        search(entry["query"], limit=10, library=default_library())
     samples = []
     for entry in entries:
         cpu, wall = time.process_time(), time.perf_counter()
-        result = search(entry["query"], limit=10)
+        result = search(entry["query"], limit=10, library=default_library())
         samples.append(
             {
                 "query": entry["query"],

@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT / "tui"))
 HOME = Path(tempfile.mkdtemp(prefix="jjj-bench-home-"))
 os.environ["JJJ_BRIEF_HOME"] = str(HOME)  # before anything reads paths: never the real home
 
+from jjj_brief.commands.libraries import default_library  # noqa: E402
 from jjj_brief.corpus import Article, load_seed_articles  # noqa: E402
 
 SEED = 20240227
@@ -193,7 +194,7 @@ def build_ours(engine: str, folder: Path, n: int, sentences: list[str]) -> dict:
         target: object = FileStorage(str(folder))
     else:
         target = folder
-    aliases = alias_groups()
+    aliases = alias_groups(library=default_library())
     index, vocab = build_generation(target, docs(), progress=progress, engine=engine, limitmb=256, aliases=aliases)
     store_for(engine).close(index)
     write_import_files(folder, {}, None)
@@ -396,12 +397,13 @@ import json, resource, sys, time
 sys.path.insert(0, {tui!r})
 from jjj_brief import imports
 from jjj_brief.search import ensure_index
-ensure_index()  # the seeds' index exists before the import, as for a user
+from jjj_brief.commands.libraries import default_library
+ensure_index(library=default_library())  # the seeds' index exists before the import, as for a user
 start = time.perf_counter(), time.process_time()
 outcomes = imports.add_files([{folder!r}])
 stored = time.perf_counter() - start[0], time.process_time() - start[1]
 stored_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-status = ensure_index()
+status = ensure_index(library=default_library())
 wall, cpu = time.perf_counter() - start[0], time.process_time() - start[1]
 print(json.dumps({{"imported": sum(o.status == "imported" for o in outcomes), "wall": wall, "cpu": cpu,
                   "store_wall": stored[0], "store_cpu": stored[1], "store_peak_mb": stored_peak,

@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from jjj_brief.commands.libraries import default_library
 from test_terminal_tmux import SCRIPT, Tmux
 
 pytestmark = pytest.mark.slow
@@ -112,7 +113,7 @@ READER_KEYS = ("Next figure", "Next match", "Compare")
 def test_at_80x24_an_article_opened_from_search_shows_its_text_and_the_footer_follows(terminal):
     from jjj_brief.corpus import load_corpus
 
-    text = load_corpus().get("chinanews-2024-02-27").text
+    text = load_corpus(library=default_library()).get("chinanews-2024-02-27").text
     terminal.start_at(80, 24)
     terminal.launch()
     terminal.search('article:chinanews-2024-02-27 "container throughput"')

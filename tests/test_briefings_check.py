@@ -11,6 +11,7 @@ import pytest
 
 from jjj_brief.briefings.check import check, figures_available
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "briefings"
 BROKEN = sorted((FIXTURES / "broken").glob("*.yaml"))
@@ -32,14 +33,14 @@ def _set_with(tmp_path: Path, fixture: Path | None) -> Path:
 
 
 def test_shipped_briefings_pass_check():
-    briefings, problems = check()
+    briefings, problems = check(library=default_library())
     assert [str(p) for p in problems] == []
     assert len([t for t in briefings.topics if t.parent]) >= 12
     assert 3 <= len(briefings.groups) <= 6
 
 
 def test_fixture_base_passes_alone(tmp_path):
-    _, problems = check(_set_with(tmp_path, None))
+    _, problems = check(_set_with(tmp_path, None), library=default_library())
     assert [str(p) for p in problems] == []
 
 
@@ -52,7 +53,7 @@ def test_broken_fixture_is_reported_with_file_field_and_line(tmp_path, fixture):
     if "# needs: figures" in fixture.read_text(encoding="utf-8") and not figures_available():
         pytest.skip("needs the figure layer")
     expected = _expectation(fixture)
-    _, problems = check(_set_with(tmp_path, fixture))
+    _, problems = check(_set_with(tmp_path, fixture), library=default_library())
     ours = [p for p in problems if p.file.endswith(fixture.name)]
     matching = [
         p
@@ -91,7 +92,7 @@ def test_claim_naming_a_file_instead_of_the_id_is_told_the_id(tmp_path):
     folder = _set_with(tmp_path, None)
     text = (folder / "00-base.yaml").read_text(encoding="utf-8")
     (folder / "00-base.yaml").write_text(text.replace("article: cctv-2023-02-27", "article: 000_b6b205740f0a0821.txt"))
-    _, problems = check(folder)
+    _, problems = check(folder, library=default_library())
     assert any("use its id 'cctv-2023-02-27'" in p.message for p in problems)
 
 
@@ -102,7 +103,7 @@ def test_every_article_must_be_used_by_a_topic(tmp_path):
         '      - article: cctv-2023-02-27\n        quote: "Public services benefit people’s livelihood."\n', ""
     )
     (folder / "00-base.yaml").write_text(text, encoding="utf-8")
-    _, problems = check(folder)
+    _, problems = check(folder, library=default_library())
     assert [p.message for p in problems] == ["article 'cctv-2023-02-27' is not used by any topic"]
 
 

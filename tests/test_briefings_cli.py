@@ -11,6 +11,7 @@ import pytest
 
 from jjj_brief import paths
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures" / "briefings"
@@ -23,7 +24,7 @@ def _json(capsys, argv):
 
 def test_facts_json_claims_point_at_the_quoted_characters(capsys):
     facts = _json(capsys, ["facts", "--json"])["facts"]
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     assert facts
     for fact in facts:
         assert {"id", "topic", "subject", "verdict", "explanation", "claims"} <= set(fact)
@@ -59,7 +60,7 @@ def test_topics_json_is_a_tree_with_articles_and_facts(capsys):
         assert all(child in by_id and by_id[child]["parent"] == topic["id"] for child in topic["children"])
     assert "pm25-hebei-2023" in by_id["ecology-air"]["facts"]
     covered = {a for t in topics for a in t["articles"]}
-    assert covered == set(load_corpus().ids())
+    assert covered == set(load_corpus(library=default_library()).ids())
 
 
 def test_timeline_json_is_in_date_order_with_resolved_quotes(capsys):

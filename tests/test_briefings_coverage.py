@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from jjj_brief.briefings import shipped_briefings
+from jjj_brief.commands.libraries import default_library
 
 STATEMENTS: dict[str, dict[str, str]] = {
     "Xiong'an's planning system": {
@@ -85,7 +86,7 @@ def _covered(words_by_article: dict[str, str]) -> list[str]:
     """The ids of the facts that quote every article's words."""
     return [
         fact.id
-        for fact in shipped_briefings().facts
+        for fact in shipped_briefings(library=default_library()).facts
         if all(any(c.article == a and w in c.quote for c in fact.claims) for a, w in words_by_article.items())
     ]
 
@@ -98,7 +99,7 @@ def test_multi_source_statement_is_curated(statement):
 def test_the_listed_words_are_printed_by_the_articles():
     from jjj_brief.corpus import load_corpus
 
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     missing = [
         (statement, article, words)
         for statement, by_article in STATEMENTS.items()
@@ -118,11 +119,11 @@ def test_every_printed_form_of_a_wrong_rendering_of_relief_is_marked():
 
     from jjj_brief.corpus import load_corpus
 
-    term = next(t for t in shipped_briefings().glossary if t.id == "non-capital-relief")
+    term = next(t for t in shipped_briefings(library=default_library()).glossary if t.id == "non-capital-relief")
     marked = {m.casefold() for m in term.mistranslations}
     printed = {
         word.casefold()
-        for article in load_corpus()
+        for article in load_corpus(library=default_library())
         if article.source == "seed"
         for word in re.findall(r"[A-Za-z]+", article.text)
         if word.casefold().startswith(RELIEF_MISRENDERINGS)
@@ -147,7 +148,7 @@ OFF_EVENT_QUOTES = [
 
 @pytest.mark.parametrize(("event_id", "article"), OFF_EVENT_QUOTES)
 def test_a_quote_that_does_not_report_the_event_is_not_one_of_its_quotes(event_id, article):
-    event = next(e for e in shipped_briefings().timeline if e.id == event_id)
+    event = next(e for e in shipped_briefings(library=default_library()).timeline if e.id == event_id)
     assert all(q.article != article for q in event.quotes)
 
 
@@ -175,5 +176,5 @@ MISTRANSLATIONS_FOUND = [
 
 @pytest.mark.parametrize("rendering", MISTRANSLATIONS_FOUND)
 def test_a_mistranslation_found_by_the_read_is_glossed(rendering):
-    glossed = {m for t in shipped_briefings().glossary for m in t.mistranslations}
+    glossed = {m for t in shipped_briefings(library=default_library()).glossary for m in t.mistranslations}
     assert rendering in glossed

@@ -14,6 +14,7 @@ import pytest
 from jjj_brief.briefings import traceability as trace
 from jjj_brief.briefings.check import check
 from jjj_brief.briefings.load import load_briefings
+from jjj_brief.commands.libraries import default_library
 
 BRIEFINGS = Path(__file__).resolve().parent.parent / "briefings"
 NOTE = trace.EDITORS_NOTE
@@ -64,7 +65,7 @@ def _shipped_with(tmp_path: Path, old: str, new: str) -> list[str]:
     text = glossary.read_text(encoding="utf-8")
     assert old in text
     glossary.write_text(text.replace(old, new), encoding="utf-8")
-    _, problems = check(folder)
+    _, problems = check(folder, library=default_library())
     return [str(p) for p in problems]
 
 

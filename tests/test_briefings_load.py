@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from jjj_brief.briefings import load_briefings
 from jjj_brief.briefings.check import check_briefings
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 
@@ -31,7 +32,7 @@ def test_glossary_ids_are_unique_and_mistranslations_are_printed_somewhere():
     briefings = load_briefings()
     ids = [term.id for term in briefings.glossary]
     assert len(ids) == len(set(ids))
-    texts = [article.text for article in load_corpus()]
+    texts = [article.text for article in load_corpus(library=default_library())]
     for term in briefings.glossary:
         for wrong in term.mistranslations:
             assert any(wrong in text for text in texts), (term.id, wrong)
@@ -126,13 +127,13 @@ _trees = st.recursive(
 def test_any_yaml_shape_never_raises(tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("shapes")
     (folder / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    check_briefings(load_briefings(folder))  # the checker copes with whatever loaded
+    check_briefings(load_briefings(folder), library=default_library())  # the checker copes with whatever loaded
 
 
 def test_quote_lookup_returns_offsets_and_a_closest_match():
     from jjj_brief.briefings import closest_match, locate_quote
 
-    article = load_corpus().get("liaowang-2024")
+    article = load_corpus(library=default_library()).get("liaowang-2024")
     start, end = locate_quote(article, "dropped to 386 micrograms")
     assert article.text[start:end] == "dropped to 386 micrograms"
     assert locate_quote(article, "dropped to 38.6 micrograms") is None
@@ -147,7 +148,7 @@ def test_alias_groups_expand_aliases_but_never_see_also():
     from jjj_brief.briefings import shipped_briefings
     from jjj_brief.search.index import glossary_spellings
 
-    briefings = shipped_briefings()
+    briefings = shipped_briefings(library=default_library())
     groups = glossary_spellings(briefings)
     assert groups == briefings.alias_groups()
     two_wings = next(g for g in groups if "two wings" in g)

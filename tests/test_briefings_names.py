@@ -15,15 +15,16 @@ from dataclasses import replace
 from jjj_brief.briefings import shipped_briefings
 from jjj_brief.briefings import traceability as trace
 from jjj_brief.briefings.check import check_briefings
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 
 def _messages(briefings) -> list[str]:
-    return [p.message for p in check_briefings(briefings)]
+    return [p.message for p in check_briefings(briefings, library=default_library())]
 
 
 def test_a_name_is_traced_in_any_of_its_spellings_and_only_as_a_whole_name():
-    article = load_corpus().get("liaowang-2024")
+    article = load_corpus(library=default_library()).get("liaowang-2024")
     quote = "Relying on four railways, including the Beijing-Zhangjiakou high-speed railway"
     at = article.text.index(quote)
     cited = trace.Cited(quotes=[(article, at, at + len(quote))])
@@ -36,7 +37,7 @@ def test_a_name_is_traced_in_any_of_its_spellings_and_only_as_a_whole_name():
 
 
 def test_check_sees_a_fact_name_its_quotes_lack():
-    briefings = shipped_briefings()
+    briefings = shipped_briefings(library=default_library())
     fact = next(f for f in briefings.facts if f.id == "joint-office")
     claims = [
         c.model_copy(
@@ -51,7 +52,7 @@ def test_check_sees_a_fact_name_its_quotes_lack():
 
 def test_check_sees_a_group_summary_name_no_passage_of_it_names():
     """relief-and-two-wings cites no passage naming Tongzhou (its sub-topic sub-center does)."""
-    briefings = shipped_briefings()
+    briefings = shipped_briefings(library=default_library())
     old = "and Beijing's city sub-center."
     topics = [
         t.model_copy(update={"summary": t.summary.replace(old, "and the city sub-center in Tongzhou.")})
@@ -66,7 +67,7 @@ def test_check_sees_a_group_summary_name_no_passage_of_it_names():
 
 def test_a_name_every_article_prints_needs_no_quote():
     """The region and Xiong'an are printed by all five articles: common ground."""
-    briefings = shipped_briefings()
+    briefings = shipped_briefings(library=default_library())
     fact = next(f for f in briefings.facts if f.id == "joint-office")
     explained = fact.model_copy(update={"explanation": fact.explanation + " Far from Xiong'an."})
     facts = [explained if f is fact else f for f in briefings.facts]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jjj_brief.briefings import shipped_briefings
+from jjj_brief.commands.libraries import default_library
 
 REVIEW = Path(__file__).resolve().parents[1] / "briefings" / "REVIEW.md"
 
@@ -19,7 +20,7 @@ def _rows() -> dict[tuple[str, str], list[str]]:
 
 
 def test_every_topic_fact_and_event_has_a_review_row_with_a_reader_and_a_result():
-    briefings = shipped_briefings()
+    briefings = shipped_briefings(library=default_library())
     rows = _rows()
     wanted = (
         [("topic", t.id) for t in briefings.topics]
@@ -35,7 +36,7 @@ def test_every_topic_fact_and_event_has_a_review_row_with_a_reader_and_a_result(
 
 def test_every_topic_has_a_second_reader_who_did_not_write_it():
     rows = _rows()
-    for topic in shipped_briefings().topics:
+    for topic in shipped_briefings(library=default_library()).topics:
         _, _, _, first, _, _, second, date, result = rows[("topic", topic.id)]
         assert second and date and result, f"topic {topic.id} has no second reader"
         assert first not in {name.strip() for name in second.split(";")}, f"topic {topic.id}: read twice by {first}"
@@ -45,7 +46,7 @@ def test_every_fact_and_event_has_a_second_reader_who_did_not_write_it():
     """A new fact is not read only by the one who curated it (issue 14: a second reader
     checks what a first wrote)."""
     rows = _rows()
-    briefings = shipped_briefings()
+    briefings = shipped_briefings(library=default_library())
     keys = [("fact", f.id) for f in briefings.facts] + [("event", e.id) for e in briefings.timeline]
     unread = []
     for key in keys:

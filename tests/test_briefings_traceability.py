@@ -6,11 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jjj_brief.briefings import traceability as trace
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 
 def _cited(article_id: str, *quotes: str) -> trace.Cited:
-    article = load_corpus().get(article_id)
+    article = load_corpus(library=default_library()).get(article_id)
     cited = trace.Cited()
     for quote in quotes:
         at = article.text.index(quote)
@@ -33,22 +34,22 @@ def test_ellipsis_splits_a_quote_and_chinese_originals_are_exempt():
 
 
 def test_an_outlet_named_must_be_cited():
-    corpus = [a for a in load_corpus() if a.source == "seed"]
+    corpus = [a for a in load_corpus(library=default_library()) if a.source == "seed"]
     cited = _cited("xinhua-2023-02-25", "The land of Gyeonggi, the grand plan is drawn.")
     assert list(trace.outlet_problems("Xinhua says so.", cited, corpus)) == []
     problems = list(trace.outlet_problems("Xinhua says so; CCTV agrees.", cited, corpus))
     assert len(problems) == 1 and "CCTV" in problems[0]
-    names = trace.outlet_names(load_corpus().get("liaowang-2024"))
+    names = trace.outlet_names(load_corpus(library=default_library()).get("liaowang-2024"))
     assert "Liaowang" in names and "Outlook Weekly" in names
 
 
 def test_an_outlet_named_by_its_short_name_must_be_cited():
     """ "China News" is China News Service, as "Xinhua" is Xinhua News Agency."""
-    corpus = [a for a in load_corpus() if a.source == "seed"]
+    corpus = [a for a in load_corpus(library=default_library()) if a.source == "seed"]
     cited = _cited("xinhua-2023-02-25", "The land of Gyeonggi, the grand plan is drawn.")
     problems = list(trace.outlet_problems("Both agree (China News).", cited, corpus))
     assert len(problems) == 1 and "China News" in problems[0]
-    assert "China News" in trace.outlet_names(load_corpus().get("chinanews-2024-02-27"))
+    assert "China News" in trace.outlet_names(load_corpus(library=default_library()).get("chinanews-2024-02-27"))
 
 
 def test_ordinals_are_traced_in_words_or_digits_and_idioms_are_not_ordinals():

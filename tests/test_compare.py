@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.compare import compare_fact, export_markdown, fact_for_figure, related, state
 from jjj_brief.compare.evaluate import claim_figures, evaluate
 from jjj_brief.compare.facts import MATCHING_VERDICT
@@ -20,11 +21,11 @@ TOP1_PRECISION_BAR = 0.9
 
 
 def facts():
-    return state.briefings().facts
+    return state.briefings(library=default_library()).facts
 
 
 def offset_of(article_id: str, text: str, inside: int = 0) -> int:
-    article = load_corpus().get(article_id)
+    article = load_corpus(library=default_library()).get(article_id)
     at = article.text.find(text)
     assert at >= 0, text
     return at + inside
@@ -35,11 +36,11 @@ def offset_of(article_id: str, text: str, inside: int = 0) -> int:
 
 @pytest.mark.parametrize("fact_id", [f.id for f in facts()])
 def test_every_fact_compares_cleanly(fact_id):
-    comparison = compare_fact(fact_id)
+    comparison = compare_fact(fact_id, library=default_library())
     fact = comparison.fact
     assert len(comparison.claims) == len(fact.claims) and not comparison.problems
     for view in comparison.claims:
-        article = load_corpus().get(view.article)
+        article = load_corpus(library=default_library()).get(view.article)
         assert article.text[view.start : view.end] == view.quote
         assert view.figure is not None, f"{view.article}: no figure carries {view.value}"
         assert view.start <= view.figure.start < view.figure.end <= view.end
@@ -68,7 +69,7 @@ def test_every_fact_compares_cleanly(fact_id):
 def test_assessments_agree_with_curated_verdicts_except_differences_of_scope():
     disagreeing = {}
     for fact in facts():
-        comparison = compare_fact(fact.id)
+        comparison = compare_fact(fact.id, library=default_library())
         if comparison.disagreement:
             disagreeing[fact.id] = (comparison.assessment.code, comparison.verdict)
     # Only a difference of scope (same date, different quantity) is invisible to the numbers.
@@ -101,7 +102,7 @@ def test_unknown_fact_is_a_user_error(library):
 
 
 def test_to_dict_carries_claims_contexts_spread_assessment_verdict():
-    data = compare_fact("pm25-hebei-2023").to_dict()
+    data = compare_fact("pm25-hebei-2023", library=default_library()).to_dict()
     assert {"claims", "spread", "assessment", "verdict", "disagreement", "explanation"} <= set(data)
     claim = data["claims"][0]
     lo, hi = claim["context"]["figure"]
@@ -138,7 +139,7 @@ def test_decimal_power_finds_any_power_of_ten(value, power):
 
 
 def test_alignment_recall_and_precision_on_curated_facts():
-    report = evaluate()
+    report = evaluate(library=default_library())
     assert report.pairs >= 100
     assert report.recall_at[3] >= RECALL_AT_3_BAR, report.misses(3)
     assert report.top1_precision >= TOP1_PRECISION_BAR, report.wrong_top1()
@@ -146,7 +147,9 @@ def test_alignment_recall_and_precision_on_curated_facts():
 
 def test_offset_anywhere_inside_the_figure_gives_the_same_answer():
     start = offset_of("cctv-2023-02-27", "9,500 branches")
-    answers = [related("cctv-2023-02-27", start + i).to_dict()["related"] for i in (0, 3, 13)]
+    answers = [
+        related("cctv-2023-02-27", start + i, library=default_library()).to_dict()["related"] for i in (0, 3, 13)
+    ]
     assert answers[0] == answers[1] == answers[2] and answers[0]
 
 
@@ -163,7 +166,7 @@ def test_same_fact_candidates_come_first_with_a_readable_reason(library):
 
 def test_look_alikes_are_related_but_not_the_same_fact():
     """Liaowang's garbled "386" is Hebei's 38.6; other PM2.5 figures are other places."""
-    result = related("liaowang-2024", offset_of("liaowang-2024", "386 micrograms", 1))
+    result = related("liaowang-2024", offset_of("liaowang-2024", "386 micrograms", 1), library=default_library())
     first = result.candidates[0]
     assert (first.article, first.text, first.same_fact) == (
         "peoples-daily-2024-02-26",
@@ -179,7 +182,7 @@ def test_look_alikes_are_related_but_not_the_same_fact():
 
 def test_respectively_gives_each_figure_its_own_place():
     pd = "peoples-daily-2024-02-26"
-    beijing = related(pd, offset_of(pd, "32, 41, and 38.6"))
+    beijing = related(pd, offset_of(pd, "32, 41, and 38.6"), library=default_library())
     top = beijing.candidates[0]
     assert (top.article, top.text, top.same_fact) == ("chinanews-2024-02-27", "32 micrograms/cubic meter", True)
     regional = next(c for c in beijing.candidates if c.text == "38 micrograms/cubic meter")
@@ -188,48 +191,50 @@ def test_respectively_gives_each_figure_its_own_place():
 
 def test_different_printed_years_are_related_not_the_same_fact():
     pd = "peoples-daily-2024-02-26"
-    result = related(pd, offset_of(pd, "32, 41, and 38.6"))
+    result = related(pd, offset_of(pd, "32, 41, and 38.6"), library=default_library())
     xinhua_2022 = next(c for c in result.candidates if c.article == "xinhua-2023-02-25")
     assert not xinhua_2022.same_fact and "2023 vs 2022" in xinhua_2022.reason
 
 
 def test_no_figure_or_bad_reference_is_a_user_error():
     with pytest.raises(UserError, match="no figure"):
-        related("cctv-2023-02-27", offset_of("cctv-2023-02-27", "Industry synergy"))
+        related("cctv-2023-02-27", offset_of("cctv-2023-02-27", "Industry synergy"), library=default_library())
     with pytest.raises(UserError, match="outside"):
-        related("cctv-2023-02-27", 10**7)
+        related("cctv-2023-02-27", 10**7, library=default_library())
     with pytest.raises(UserError, match="unknown article"):
-        related("nope", 0)
+        related("nope", 0, library=default_library())
 
 
 def test_dates_are_figures_but_not_aligned():
-    result = related("cctv-2023-02-27", offset_of("cctv-2023-02-27", "2023-02-27"))
+    result = related("cctv-2023-02-27", offset_of("cctv-2023-02-27", "2023-02-27"), library=default_library())
     assert result.figure.kind == "date" and result.candidates == [] and result.note
 
 
 def test_related_json_shape():
-    data = related("cctv-2023-02-27", offset_of("cctv-2023-02-27", "465 projects"), limit=4).to_dict()
+    data = related(
+        "cctv-2023-02-27", offset_of("cctv-2023-02-27", "465 projects"), limit=4, library=default_library()
+    ).to_dict()
     assert set(data) >= {"article", "offset", "figure", "related"} and len(data["related"]) <= 4
     for row in data["related"]:
         assert set(row) == {"article", "file", "start", "end", "text", "value", "unit", "score", "same_fact", "reason"}
 
 
 def test_index_is_built_once_and_reused():
-    assert state.figure_index() is state.figure_index()
+    assert state.figure_index(library=default_library()) is state.figure_index(library=default_library())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_related_from_any_offset_is_an_answer_or_a_user_error(data):
-    article = data.draw(st.sampled_from(load_corpus().articles))
+    article = data.draw(st.sampled_from(load_corpus(library=default_library()).articles))
     offset = data.draw(st.integers(min_value=-5, max_value=len(article.text) + 5))
     try:
-        result = related(article.id, offset, limit=data.draw(st.integers(0, 20)))
+        result = related(article.id, offset, limit=data.draw(st.integers(0, 20)), library=default_library())
     except UserError:
         return
     figure = result.figure
     assert figure.start <= offset < figure.end
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     for candidate in result.candidates:
         assert candidate.article != article.id
         assert corpus.get(candidate.article).text[candidate.start : candidate.end] == candidate.text
@@ -242,31 +247,42 @@ def test_related_from_any_offset_is_an_answer_or_a_user_error(data):
 
 def test_fact_for_figure_finds_the_fact_of_each_claim():
     for fact in facts():
-        for article_id, figure in claim_figures(fact):
-            found = fact_for_figure(article_id, figure.start, figure.end)
+        for article_id, figure in claim_figures(fact, library=default_library()):
+            found = fact_for_figure(article_id, figure.start, figure.end, library=default_library())
             assert found is not None
             # a figure may be claimed by more than one fact; the one found claims it
-            assert any(a == article_id and f.start == figure.start for a, f in claim_figures(found))
+            assert any(
+                a == article_id and f.start == figure.start for a, f in claim_figures(found, library=default_library())
+            )
 
 
 def test_fact_for_an_unclaimed_figure_is_none():
-    article = load_corpus().get("cctv-2023-02-27")
-    figure = next(f for f in article_figures(article, load_corpus()) if f.text == "More than 90 cooperation agreements")
-    assert fact_for_figure(article.id, figure.start, figure.end) is None
+    article = load_corpus(library=default_library()).get("cctv-2023-02-27")
+    figure = next(
+        f
+        for f in article_figures(article, load_corpus(library=default_library()))
+        if f.text == "More than 90 cooperation agreements"
+    )
+    assert fact_for_figure(article.id, figure.start, figure.end, library=default_library()) is None
 
 
 def test_a_figure_inside_the_words_of_a_status_claim_finds_that_fact():
-    article = load_corpus().get("cctv-2023-02-27")
-    figure = next(f for f in article_figures(article, load_corpus()) if f.text == "five key areas")
-    assert fact_for_figure(article.id, figure.start, figure.end).id == "business-environment-agreements"
+    article = load_corpus(library=default_library()).get("cctv-2023-02-27")
+    figure = next(
+        f for f in article_figures(article, load_corpus(library=default_library())) if f.text == "five key areas"
+    )
+    assert (
+        fact_for_figure(article.id, figure.start, figure.end, library=default_library()).id
+        == "business-environment-agreements"
+    )
 
 
 # ------------------------------------------------------------------------ export
 
 
 def test_export_fact_quotes_and_cites_every_claim():
-    text = export_markdown("zhongguancun-branches")
-    comparison = compare_fact("zhongguancun-branches")
+    text = export_markdown("zhongguancun-branches", library=default_library())
+    comparison = compare_fact("zhongguancun-branches", library=default_library())
     assert text.startswith("# ")
     assert "**Verdict:** different-date-or-scope" in text
     for view in comparison.claims:
@@ -275,12 +291,16 @@ def test_export_fact_quotes_and_cites_every_claim():
 
 
 def test_export_topic_includes_its_facts_and_escapes_markdown():
-    topic = next(t for t in state.briefings().topics if state.briefings().facts_of(t.id))
-    text = export_markdown(topic.id)
-    for fact in state.briefings().facts_of(topic.id):
+    topic = next(
+        t
+        for t in state.briefings(library=default_library()).topics
+        if state.briefings(library=default_library()).facts_of(t.id)
+    )
+    text = export_markdown(topic.id, library=default_library())
+    for fact in state.briefings(library=default_library()).facts_of(topic.id):
         assert fact.subject.split()[0] in text
-    group = next(t for t in state.briefings().topics if t.parent is None)
-    assert export_markdown(group.id).count("**Verdict:**") >= 1
+    group = next(t for t in state.briefings(library=default_library()).topics if t.parent is None)
+    assert export_markdown(group.id, library=default_library()).count("**Verdict:**") >= 1
 
 
 def test_markdown_escaping_keeps_untrusted_text_inert():
@@ -292,13 +312,13 @@ def test_markdown_escaping_keeps_untrusted_text_inert():
 
 def test_export_unknown_id_is_a_user_error():
     with pytest.raises(UserError, match="unknown fact or topic"):
-        export_markdown("nothing-here")
+        export_markdown("nothing-here", library=default_library())
 
 
 def test_a_part_is_shown_but_not_compared_with_the_whole():
     """Liaowang's 295 counts Hebei's institutions only; Xinhua's 313 the whole region.
     They must not read as a decline from 313 to 295."""
-    comparison = compare_fact("imaging-data-sharing")
+    comparison = compare_fact("imaging-data-sharing", library=default_library())
     assert comparison.assessment.code == "different-scopes" and comparison.disagreement is None
     assert (comparison.spread.min, comparison.spread.max) == (313, 313)
     assert "not compared" in comparison.spread.label
@@ -308,13 +328,13 @@ def test_a_part_is_shown_but_not_compared_with_the_whole():
 
 
 def test_a_flagged_figure_that_still_differs_once_repaired_is_compared_by_date():
-    comparison = compare_fact("hebei-high-tech-share")
+    comparison = compare_fact("hebei-high-tech-share", library=default_library())
     assert comparison.assessment.code == "different-dates"
     assert "21.4" in comparison.assessment.detail and comparison.disagreement is None
 
 
 def test_a_status_that_changes_between_reports_is_compared_side_by_side():
-    comparison = compare_fact("minerals-hq-status")
+    comparison = compare_fact("minerals-hq-status", library=default_library())
     assert comparison.fact.kind == "status"
     assert comparison.assessment.code == "different-dates" and comparison.disagreement is None
     assert comparison.spread.readings == ["site selected", "land transferred, preparing for construction"]
@@ -328,7 +348,7 @@ def test_a_status_that_changes_between_reports_is_compared_side_by_side():
 
 
 def test_renderings_that_read_the_same_are_one_value():
-    comparison = compare_fact("key-link-name")
+    comparison = compare_fact("key-link-name", library=default_library())
     assert comparison.assessment.code == "same-value"
     assert {v.value for v in comparison.claims} == {"nibble", "niubi", "native", "bull's nose", "narrow tip"}
 
@@ -340,7 +360,7 @@ def test_renderings_that_read_the_same_are_one_value():
 def test_a_subset_is_not_read_as_a_change_between_dates(fact_id, whole):
     """One batch of a cumulative move, or the large projects among all those signed, is a
     part: never 'the values differ between dates' (which reads as a fall or a jump)."""
-    comparison = compare_fact(fact_id)
+    comparison = compare_fact(fact_id, library=default_library())
     assert comparison.assessment.code == "different-scopes", comparison.assessment
     assert (comparison.spread.min, comparison.spread.max) == (whole, whole)
     assert comparison.disagreement is None

@@ -8,11 +8,12 @@ import os
 import pytest
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 
 def offset_of(article_id: str, text: str) -> int:
-    return load_corpus().get(article_id).text.index(text)
+    return load_corpus(library=default_library()).get(article_id).text.index(text)
 
 
 def test_compare_json(capsys):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from jjj_brief import paths
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import UserError, load_corpus, split_paragraphs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,7 +23,7 @@ EXPECTED_IDS = [
 
 
 def test_catalog_lists_the_five_seed_files():
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     assert corpus.ids() == EXPECTED_IDS
     files = sorted(p.name for p in paths.seeds_dir().glob("*.txt"))
     assert sorted(a.file for a in corpus) == files
@@ -36,7 +37,7 @@ def test_seeds_are_byte_identical_to_shared():
 
 
 def test_every_evidence_phrase_occurs_verbatim():
-    for article in load_corpus():
+    for article in load_corpus(library=default_library()):
         assert set(article.evidence) >= {"outlet", "date"}, article.id
         for attribution, phrases in article.evidence.items():
             assert phrases, (article.id, attribution)
@@ -45,7 +46,7 @@ def test_every_evidence_phrase_occurs_verbatim():
 
 
 def test_attributions_read_from_the_text():
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     cctv = corpus.get("cctv-2023-02-27")
     assert (cctv.date, cctv.date_precision, cctv.date_inferred) == ("2023-02-27", "day", False)
     daily = corpus.get("peoples-daily-2024-02-26")
@@ -59,7 +60,7 @@ def test_attributions_read_from_the_text():
 
 
 def test_every_paragraph_is_its_own_slice_of_the_text():
-    for article in load_corpus():
+    for article in load_corpus(library=default_library()):
         assert article.paragraphs
         previous_end = 0
         for paragraph in article.paragraphs:
@@ -71,20 +72,20 @@ def test_every_paragraph_is_its_own_slice_of_the_text():
 
 def test_offsets_are_string_indices_not_bytes():
     # 003 contains curly quotes (3 bytes each in UTF-8): byte and char offsets differ.
-    article = load_corpus().get("xinhua-2023-02-25")
+    article = load_corpus(library=default_library()).get("xinhua-2023-02-25")
     assert len(article.text) < article.path.stat().st_size
     index = article.text.index("34% .")
     assert article.text[index : index + 3] == "34%"
 
 
 def test_verbatim_repeats_are_marked_not_removed():
-    article = load_corpus().get("liaowang-2024")
+    article = load_corpus(library=default_library()).get("liaowang-2024")
     repeats = [p for p in article.paragraphs if p.is_repeat]
     assert [(p.index, p.repeat_of) for p in repeats] == [(8, 0), (39, 3)]
     for p in repeats:
         assert p.text == article.paragraphs[p.repeat_of].text
     # near-repeats (same facts, reworded) are not verbatim repeats
-    assert all(a.repeated_paragraphs == 0 for a in load_corpus() if a.id != "liaowang-2024")
+    assert all(a.repeated_paragraphs == 0 for a in load_corpus(library=default_library()) if a.id != "liaowang-2024")
 
 
 def test_repeat_detection_folds_whitespace_only():
@@ -93,7 +94,7 @@ def test_repeat_detection_folds_whitespace_only():
 
 
 def test_paragraph_at_finds_the_paragraph_containing_an_offset():
-    article = load_corpus().get("chinanews-2024-02-27")
+    article = load_corpus(library=default_library()).get("chinanews-2024-02-27")
     for paragraph in article.paragraphs:
         assert article.paragraph_at(paragraph.start) == paragraph
         assert article.paragraph_at(paragraph.end - 1) == paragraph
@@ -108,9 +109,9 @@ def test_paragraph_at_finds_the_paragraph_containing_an_offset():
     ["xinhua-2023-02-25", "003_184c9a77af7d8391.txt", "003_184c9a77af7d8391", "XINHUA-2023-02-25"],
 )
 def test_an_article_is_found_by_id_file_or_stem(ref):
-    assert load_corpus().get(ref).id == "xinhua-2023-02-25"
+    assert load_corpus(library=default_library()).get(ref).id == "xinhua-2023-02-25"
 
 
 def test_unknown_article_is_a_user_error_naming_the_known_ones():
     with pytest.raises(UserError, match="unknown article 'nope'.*cctv-2023-02-27"):
-        load_corpus().get("nope")
+        load_corpus(library=default_library()).get("nope")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from jjj_brief import corpus as corpus_module
 from jjj_brief import imports, paths
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import LazyArticle, load_corpus
 
 
@@ -33,7 +34,7 @@ def test_imports_are_listed_without_reading_their_text_and_read_exactly_when_use
         "---\ntitle: Lazy one\noutlet: Desk\n---\nFirst line.\r\n\nSecond, ünïcode 北京.\n", encoding="utf-8"
     )
     imports.add_files([str(tmp_path / "a.md")])
-    article = next(a for a in load_corpus(refresh=True) if a.source == "import")
+    article = next(a for a in load_corpus(refresh=True, library=default_library()) if a.source == "import")
     assert isinstance(article, LazyArticle) and not article.text_loaded
     assert (article.title, article.outlet) == ("Lazy one", "Desk")
     _, stored_text = imports._read_stored(article.path)
@@ -45,7 +46,7 @@ def test_imports_are_listed_without_reading_their_text_and_read_exactly_when_use
 @given(body=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
 def test_the_lazily_read_text_is_the_stored_text(body):
     store("prop.txt", {"id": "prop", "title": "p"}, body.encode("utf-8"))
-    article = next(a for a in load_corpus(refresh=True) if a.id == "prop")
+    article = next(a for a in load_corpus(refresh=True, library=default_library()) if a.id == "prop")
     assert article.text == imports._read_stored(article.path)[1] == body
 
 
@@ -53,7 +54,7 @@ def test_a_damaged_body_is_shown_with_replacement_characters_and_a_note():
     store("torn.txt", {"id": "torn", "title": "Torn"}, b"Good start \xff\xfe then more.\n")
     store("bad-header.txt", {"no": "id"}, b"text\n")
     paths.STORAGE_WARNINGS.drain()
-    corpus = load_corpus(refresh=True)
+    corpus = load_corpus(refresh=True, library=default_library())
     assert corpus.find("torn") is not None and "bad-header" not in corpus.ids()
     assert corpus.get("torn").text == "Good start \ufffd\ufffd then more.\n"
     notes = paths.STORAGE_WARNINGS.drain()

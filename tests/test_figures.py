@@ -7,6 +7,7 @@ import json
 import pytest
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import Article, Corpus, load_corpus
 from jjj_brief.figures import (
     Figure,
@@ -298,16 +299,18 @@ def test_clean_figures_are_not_suspect():
 
 
 def test_cross_article_flags_use_the_other_articles_value():
-    liaowang = load_corpus().get("liaowang-2024")
-    flagged = {f.text: f.suspect for f in article_figures(liaowang, load_corpus()) if f.suspect}
+    liaowang = load_corpus(library=default_library()).get("liaowang-2024")
+    flagged = {
+        f.text: f.suspect for f in article_figures(liaowang, load_corpus(library=default_library())) if f.suspect
+    }
     gdp = flagged["439 trillion yuan"]
     assert "peoples-daily-2024-02-26" in gdp.reason and gdp.likely == pytest.approx(4.39e12)
     assert "cross-article" in flagged["386 micrograms of cubic meters"].reason
 
 
 def test_every_article_figure_slices_its_own_text():
-    for article in load_corpus():
-        figures = article_figures(article, load_corpus())
+    for article in load_corpus(library=default_library()):
+        figures = article_figures(article, load_corpus(library=default_library()))
         assert figures, article.id
         assert all(article.text[f.start : f.end] == f.text for f in figures)
         assert all(a.end <= b.start for a, b in zip(figures, figures[1:]))
@@ -315,7 +318,14 @@ def test_every_article_figure_slices_its_own_text():
 
 def _article(article_id: str, text: str) -> Article:
     return Article(
-        article_id, f"{article_id}.txt", load_corpus().articles[0].path, text, article_id, "Desk", "2024-02-26", "day"
+        article_id,
+        f"{article_id}.txt",
+        load_corpus(library=default_library()).articles[0].path,
+        text,
+        article_id,
+        "Desk",
+        "2024-02-26",
+        "day",
     )
 
 
@@ -334,7 +344,9 @@ def test_cross_article_flags_come_from_the_corpus_given_not_the_shipped_one():
         "same subject; this one is 10 times larger"
     }
     assert _cross(article_figures(wrong, [wrong])) == {}
-    assert _cross(article_figures(wrong, load_corpus())) == {}  # the seeds print no 18.6 for it
+    assert (
+        _cross(article_figures(wrong, load_corpus(library=default_library()))) == {}
+    )  # the seeds print no 18.6 for it
 
 
 def test_the_first_contradicting_article_in_corpus_order_is_cited():
@@ -435,7 +447,7 @@ def test_cli_json(capsys):
     assert main(["figures", "liaowang-2024", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["article"] == "liaowang-2024" and data["file"].startswith("001_")
-    text = load_corpus().get("liaowang-2024").text
+    text = load_corpus(library=default_library()).get("liaowang-2024").text
     assert data["figures"] and all(text[f["start"] : f["end"]] == f["text"] for f in data["figures"])
     assert any(f["suspect"] and f["text"] == "576%" for f in data["figures"])
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import article_figures, extract_figures
 
@@ -39,8 +40,8 @@ def _same_value(a: float | None, b: float | None) -> bool:
 
 
 def score(article_id: str, gold: list[dict]) -> dict:
-    article = load_corpus().get(article_id)
-    found = article_figures(article, load_corpus())
+    article = load_corpus(library=default_library()).get(article_id)
+    found = article_figures(article, load_corpus(library=default_library()))
     by_span = {(g["start"], g["end"], g["kind"]): g for g in gold}
     correct = [
         f
@@ -63,7 +64,7 @@ def score(article_id: str, gold: list[dict]) -> dict:
 
 
 def test_gold_files_cover_a_short_and_a_long_article_and_slice_correctly():
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     sizes = []
     for path in GOLD_ARTICLES:
         data = _load(path)
@@ -106,7 +107,7 @@ def test_precision_and_recall_over_the_whole_gold_set():
 
 
 def test_every_labelled_suspect_is_flagged_with_its_likely_value():
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     problems = []
     suspects = _load(GOLD / "suspects.yaml")["suspects"]
     for s in suspects:
@@ -123,7 +124,7 @@ def test_every_labelled_suspect_is_flagged_with_its_likely_value():
 
 
 def test_no_suspect_flag_outside_the_labelled_ones():
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     labelled = {(s["article"], s["start"]) for s in _load(GOLD / "suspects.yaml")["suspects"]}
     unexpected = []
     for article in corpus:
@@ -161,7 +162,7 @@ def test_corpus_passages_behind_the_content_fact_check():
     """False figures ("five trillion yuan levels", a programme name), lost years, mu read as
     acres, a lost counted noun and wrong as-of dates, labelled in their corpus passages:
     precision and recall >= BAR, and every labelled as_of exactly."""
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     found = gold = correct = 0
     wrong_as_of: list[tuple] = []
     wrong_unit: list[tuple] = []

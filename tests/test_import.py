@@ -9,6 +9,7 @@ import pytest
 
 from jjj_brief import imports
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import ensure_index, search
 
@@ -41,22 +42,24 @@ def run_json(capsys, *argv) -> tuple[int, dict]:
 
 
 def test_imported_files_are_searchable_and_readable(docs, capsys):
-    ensure_index()
+    ensure_index(library=default_library())
     code, report = run_json(capsys, "import", str(docs / "note.md"), str(docs / "plain.txt"))
     assert code == 0
     assert [r["status"] for r in report["results"]] == ["imported", "imported"]
     assert report["index"]["action"] == "updated"  # incremental, not a rebuild
     assert report["index"]["imports_added"] == 2
 
-    result = search('"12,345"')
+    result = search('"12,345"', library=default_library())
     assert result.total == 1
     hit = result.hits[0]
-    article = load_corpus(refresh=True).get(hit.article)
+    article = load_corpus(refresh=True, library=default_library()).get(hit.article)
     assert article.source == "import"
     assert (article.title, article.outlet, article.date) == ("Field note on Xiongan", "Our desk", "2024-03-01")
     assert article.text.startswith("The Xiong’an hospital")  # front matter is not text
     assert article.text[hit.start : hit.end] == "Quarterly figures: 12,345 workers relocated."
-    assert search("zanzibarian").hits[0].title == "Zanzibarian ferries and the Babcock plant."
+    assert (
+        search("zanzibarian", library=default_library()).hits[0].title == "Zanzibarian ferries and the Babcock plant."
+    )
 
 
 def test_reimporting_the_same_content_changes_nothing(docs, capsys):
@@ -88,33 +91,33 @@ def test_unreadable_files_are_refused_by_name_and_the_rest_lands(docs, capsys):
     for name in ("latin1.txt", "binary.txt", "slides.pdf"):
         assert name in captured.err
     assert "imported" in captured.out
-    assert search("zanzibarian").total == 1  # plain.txt landed, latin1.txt did not
+    assert search("zanzibarian", library=default_library()).total == 1  # plain.txt landed, latin1.txt did not
 
 
 def test_remove_takes_an_import_out_of_corpus_and_index(docs, capsys):
     main(["import", str(docs / "plain.txt")])
     capsys.readouterr()
-    [imported] = [a for a in load_corpus(refresh=True) if a.source == "import"]
-    assert search("zanzibarian").total == 1
+    [imported] = [a for a in load_corpus(refresh=True, library=default_library()) if a.source == "import"]
+    assert search("zanzibarian", library=default_library()).total == 1
     assert main(["import", "--remove", imported.id]) == 0
-    assert search("zanzibarian").total == 0
-    assert all(a.source == "seed" for a in load_corpus(refresh=True))
+    assert search("zanzibarian", library=default_library()).total == 0
+    assert all(a.source == "seed" for a in load_corpus(refresh=True, library=default_library()))
     assert main(["import", "--remove", imported.id]) == 1
     assert "no import" in capsys.readouterr().err
 
 
 def test_an_import_written_but_not_yet_indexed_is_found_on_next_search(docs):
-    ensure_index()
+    ensure_index(library=default_library())
     imports.add_files([str(docs / "plain.txt")])  # as if killed before indexing
-    assert search("zanzibarian").total == 1
+    assert search("zanzibarian", library=default_library()).total == 1
 
 
 def test_interrupted_write_leaves_nothing_behind_visible(docs):
     folder = imports.imports_dir()
     folder.mkdir(parents=True)
     (folder / ".plain.txt.abc.tmp").write_text('jjj-import {"id": "half', encoding="utf-8")
-    assert [a for a in load_corpus(refresh=True) if a.source == "import"] == []
-    assert search("zanzibarian").total == 0
+    assert [a for a in load_corpus(refresh=True, library=default_library()) if a.source == "import"] == []
+    assert search("zanzibarian", library=default_library()).total == 0
 
 
 def test_imported_control_characters_never_reach_the_terminal(tmp_path, capsys):
@@ -155,4 +158,4 @@ def test_a_date_that_is_not_a_real_date_is_one_line_and_the_rest_of_the_batch_la
     assert [r["status"] for r in results.values()] == ["imported"] * 3
     assert results["a-month-13.md"]["message"].endswith("date '2024-13-45' is not a real date; ignored")
     assert results["b-feb-30.md"]["date"] == "" and results["c-last.md"]["date"] == "2024-02-29"
-    assert load_corpus(refresh=True).get("c-last").date == "2024-02-29"
+    assert load_corpus(refresh=True, library=default_library()).get("c-last").date == "2024-02-29"

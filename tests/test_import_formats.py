@@ -14,6 +14,7 @@ from jjj_brief import imports
 from jjj_brief.app.state import format_citation
 from jjj_brief.cli import main
 from jjj_brief.commands.import_cmd import render_progress
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import extract_figures
 from jjj_brief.formats import provenance_line
@@ -38,7 +39,7 @@ def run_json(capsys, *argv) -> tuple[int, dict]:
 
 
 def imported(article_id: str):
-    return load_corpus(refresh=True).get(article_id)
+    return load_corpus(refresh=True, library=default_library()).get(article_id)
 
 
 def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
@@ -75,7 +76,7 @@ def test_pdf_text_title_pages_and_provenance(tmp_path, capsys):
             f"from air.pdf · PDF, 3 pages · {len(raw) / 1000:.1f} kB · SHA-256 {prov['sha256'][:12]}… · original kept"
         )
     )
-    hit = search("thirteen").hits[0]
+    hit = search("thirteen", library=default_library()).hits[0]
     assert article.locator_at(hit.start) == "p. 13"
     quote = "Page thirteen: 22 million people."
     cite = format_citation(article.outlet, article.date, article.title, quote, article.locator_at(at))
@@ -252,7 +253,7 @@ def test_docx_paragraphs_headings_and_tables(tmp_path, capsys):
         "City | PM2.5",
         "Baoding | 45.1",
     ]
-    assert search("baoding").hits[0].article == "wintergreen-memo"
+    assert search("baoding", library=default_library()).hits[0].article == "wintergreen-memo"
 
 
 def _docx_with(body_xml: str, footnotes_xml: str | None = None) -> bytes:
@@ -401,8 +402,10 @@ def test_chinese_text_is_found_by_the_words_typed(tmp_path, capsys):
     )
     assert main(["import", str(tmp_path / "zh.md")]) == 0
     capsys.readouterr()
-    assert [h.article for h in search("平均浓度").hits] == ["kong-qi"]
-    assert search("浓度平均").total == 0  # the characters in the order typed, not anywhere in the passage
+    assert [h.article for h in search("平均浓度", library=default_library()).hits] == ["kong-qi"]
+    assert (
+        search("浓度平均", library=default_library()).total == 0
+    )  # the characters in the order typed, not anywhere in the passage
 
 
 def test_removing_an_import_removes_its_kept_original(tmp_path, capsys):
@@ -511,7 +514,7 @@ def test_chinese_text_saved_as_gbk_is_read_and_latin_1_is_still_refused(tmp_path
     article = imported("he-bei-kong-qi")
     assert article.text == "2023年，河北省PM2.5平均浓度降至38.6微克/立方米。\n"
     assert [f.text for f in extract_figures(article.text)][-1] == "38.6微克/立方米"
-    assert [h.article for h in search("平均浓度").hits] == ["he-bei-kong-qi"]
+    assert [h.article for h in search("平均浓度", library=default_library()).hits] == ["he-bei-kong-qi"]
 
 
 def test_a_title_property_a_program_filled_in_is_not_the_title(tmp_path, capsys):

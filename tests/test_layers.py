@@ -47,6 +47,15 @@ def test_the_layer_contracts_hold():
     assert "3 kept, 0 broken" in run.stdout
 
 
+def test_no_upward_import_is_excused():
+    """No core module reaches the commands layer (the process default Library) or the team
+    layer, not even lazily: the Library hands the core what it needs."""
+    (contract,) = [c for c in _config()["contracts"] if c["type"] == "layers"]
+    excused = contract.get("ignore_imports", [])
+    upward = [rule for rule in excused if "jjj_brief.commands" in rule or "jjj_brief.team" in rule]
+    assert upward == [], f"upward imports excused in pyproject.toml: {upward}"
+
+
 def test_every_top_level_module_has_a_layer():
     (layers,) = [c["layers"] for c in _config()["contracts"] if c["type"] == "layers"]
     placed = {name.strip() for layer in layers for name in layer.replace(":", "|").split("|")}

@@ -77,7 +77,7 @@ def test_search_runs_on_the_library_it_belongs_to(library):
 def test_the_default_library_is_one_per_data_home(tmp_path, monkeypatch):
     forget_libraries()
     first = default_library()
-    assert default_library() is first and load_corpus() is first.corpus()
+    assert default_library() is first and load_corpus(library=default_library()) is first.corpus()
     parsed = first.briefings()
     monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "elsewhere"))
     second = default_library()
@@ -175,3 +175,76 @@ def test_the_work_session_opens_the_store_the_library_hands_it(fixture_library):
     assert session.on_server()
     session.close()
     assert not fixture_library.work_session.on_server()  # no connection string: the local store
+
+
+def _core_functions_taking_a_library():
+    from jjj_brief.briefings import shipped_briefings
+    from jjj_brief.briefings.check import check, check_briefings
+    from jjj_brief.compare import state
+    from jjj_brief.compare.evaluate import evaluate
+    from jjj_brief.search import api
+    from jjj_brief.store import exports, session
+
+    return [
+        load_corpus, shipped_briefings, compare_fact, export_markdown, related, fact_for_figure, evaluate,
+        state.corpus, state.briefings, state.glossary, state.figures_of, state.figure_index,
+        api.service, api.search, api.ensure_index, api.alias_groups, api.search_facets, api.match_spans,
+        api.query_mentions, api.highlight_parsed, api.highlight_terms,
+        session.work, session.work_to_keep, session.close_work, session.reanchor_if_changed, session.article,
+        session.span_anchor, session.place_anchor, session.figure_member, session.run_saved, session.current_keys,
+        session.check_watches, session.watch_report,
+        exports.export, exports.build_brief, check, check_briefings,
+    ]  # fmt: skip
+
+
+def test_the_core_takes_the_library_it_works_on():
+    """No core convenience function falls back to a process default: ``library`` is required."""
+    import inspect
+
+    optional = [
+        f"{function.__module__}.{function.__qualname__}"
+        for function in _core_functions_taking_a_library()
+        if inspect.signature(function).parameters["library"].default is not inspect.Parameter.empty
+    ]
+    assert optional == []
+    with pytest.raises(TypeError):
+        load_corpus()  # type: ignore[call-arg]
+
+
+def test_work_on_a_fixture_library_never_builds_the_process_default(fixture_library):
+    from jjj_brief.commands import libraries
+    from jjj_brief.store.exports import export
+
+    forget_libraries()
+    assert "Iron ore handled at Caofeidian" in export("ore-2023", "md", fixture_library)
+    assert fixture_library.search.search("berth", limit=3).total == 1
+    assert related("port-report", fixture_library.corpus().get("port-report").text.index("45"), library=fixture_library)
+    assert list(libraries._DEFAULT.by_paths) == []
+
+
+def test_the_app_shows_the_library_it_is_given(fixture_library):
+    from jjj_brief.app.data import AppData
+
+    data = AppData(library=fixture_library, use_search=False)
+    assert data.library is fixture_library
+    assert data.corpus.ids() == ["port-report", "trade-notes"]
+    assert [t.id for t in data.load_briefings().topics] == [t.id for t in fixture_library.briefings().topics]
+    assert data.compare_fact("ore-2023") is not None  # the fixture's fact: unknown to the shipped library
+    assert data.export_markdown("ore-2023").startswith("# Iron ore handled at Caofeidian")
+
+
+def test_the_cli_builds_the_library_the_app_shows_and_hands_it_over(monkeypatch):
+    import jjj_brief.app
+    from jjj_brief import cli
+
+    given = []
+    monkeypatch.setattr(jjj_brief.app, "run_app", lambda library: given.append(library) or 0)
+    assert cli.main([]) == 0
+    assert given == [default_library()]
+
+
+def test_the_app_holds_the_library_it_is_given(fixture_library, tmp_path):
+    from jjj_brief.app.main import BriefApp
+
+    app = BriefApp(library=fixture_library, data_dir=tmp_path, build_index=False, resume=False)
+    assert app.core.library is fixture_library

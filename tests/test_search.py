@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import ensure_index, match_spans, search
 from jjj_brief.search.analyzer import terms as analyzed_terms
@@ -43,8 +44,8 @@ def seed_index_home(tmp_path_factory):
 @pytest.fixture
 def indexed(seed_index_home, monkeypatch):
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(seed_index_home))
-    ensure_index()
-    return load_corpus(refresh=True)
+    ensure_index(library=default_library())
+    return load_corpus(refresh=True, library=default_library())
 
 
 def articles_of(result) -> list[str]:
@@ -52,7 +53,7 @@ def articles_of(result) -> list[str]:
 
 
 def test_hits_point_into_the_article_text(indexed):
-    result = search("sub-center kind:passage", limit=50)
+    result = search("sub-center kind:passage", limit=50, library=default_library())
     assert result.total >= 10 and result.hits
     for hit in result.hits:
         article = indexed.get(hit.article)
@@ -70,69 +71,74 @@ def test_hits_point_into_the_article_text(indexed):
 
 
 def test_results_are_ranked_and_limited(indexed):
-    result = search("Xiongan", limit=5)
+    result = search("Xiongan", limit=5, library=default_library())
     assert len(result.hits) == 5 and result.total > 5
     scores = [hit.score for hit in result.hits]
     assert scores == sorted(scores, reverse=True)
 
 
 def test_asterisked_name_is_found(indexed):
-    result = search("wilcox")
+    result = search("wilcox", library=default_library())
     assert articles_of(result) == ["liaowang-2024"]
     assert "Wilcox" in result.hits[0].snippet
 
 
 def test_spelling_variants_find_the_same_passages(indexed):
-    totals = {q: search(q, limit=200).total for q in ("Xiong’an", "Xiong'an", "Xiongan")}
+    totals = {q: search(q, limit=200, library=default_library()).total for q in ("Xiong’an", "Xiong'an", "Xiongan")}
     assert len(set(totals.values())) == 1 and totals["Xiongan"] > 20
 
 
 def test_phrase_is_stricter_than_words(indexed):
-    words = search("22 million", limit=100)
-    phrase = search('"22 million"', limit=100)
+    words = search("22 million", limit=100, library=default_library())
+    phrase = search('"22 million"', limit=100, library=default_library())
     assert 0 < phrase.total <= words.total
     assert all(re.search(r"22 million", hit.snippet) for hit in phrase.hits)
 
 
 def test_or_not_and_negation(indexed):
-    either = search("Caofeidian OR Zhangjiakou", limit=200).total
-    one = search("Caofeidian", limit=200).total
-    other = search("Zhangjiakou", limit=200).total
+    either = search("Caofeidian OR Zhangjiakou", limit=200, library=default_library()).total
+    one = search("Caofeidian", limit=200, library=default_library()).total
+    other = search("Zhangjiakou", limit=200, library=default_library()).total
     assert max(one, other) <= either <= one + other
-    assert search("Caofeidian -Zhangjiakou", limit=200).total == search("Caofeidian NOT Zhangjiakou", limit=200).total
-    without = search("Caofeidian -Zhangjiakou", limit=200)
+    assert (
+        search("Caofeidian -Zhangjiakou", limit=200, library=default_library()).total
+        == search("Caofeidian NOT Zhangjiakou", limit=200, library=default_library()).total
+    )
+    without = search("Caofeidian -Zhangjiakou", limit=200, library=default_library())
     assert all("zhangjiakou" not in analyzed_terms(hit.snippet) for hit in without.hits)
 
 
 def test_prefix_finds_inflections(indexed):
-    result = search("coordinat*", limit=5)
+    result = search("coordinat*", limit=5, library=default_library())
     assert result.total > 50
     assert any(hit.highlights for hit in result.hits)
 
 
 def test_filters(indexed):
-    assert set(articles_of(search("Beijing outlet:xinhua", limit=100))) == {"xinhua-2023-02-25"}
-    in_2023 = set(articles_of(search("Beijing year:2023", limit=300)))
+    assert set(articles_of(search("Beijing outlet:xinhua", limit=100, library=default_library()))) == {
+        "xinhua-2023-02-25"
+    }
+    in_2023 = set(articles_of(search("Beijing year:2023", limit=300, library=default_library())))
     assert in_2023 == {"cctv-2023-02-27", "xinhua-2023-02-25"}
-    both = set(articles_of(search("Beijing year:2023..2024", limit=300)))
+    both = set(articles_of(search("Beijing year:2023..2024", limit=300, library=default_library())))
     assert both == {a.id for a in indexed}
-    only = search("Tianjin article:002_5e612514b09793f5", limit=100)
+    only = search("Tianjin article:002_5e612514b09793f5", limit=100, library=default_library())
     assert set(articles_of(only)) == {"chinanews-2024-02-27"}
-    assert all(hit.kind == "passage" for hit in search("Beijing kind:passage").hits)
+    assert all(hit.kind == "passage" for hit in search("Beijing kind:passage", library=default_library()).hits)
 
 
 def test_grouping_gives_one_hit_per_article(indexed):
-    result = search("Xiongan", group_by_article=True, limit=100)
+    result = search("Xiongan", group_by_article=True, limit=100, library=default_library())
     keys = [(hit.kind, hit.article) for hit in result.hits]
     assert len(set(keys)) == len(keys) == result.total
     assert len(articles_of(result)) == 5
 
 
 def test_did_you_mean_offers_corpus_words(indexed):
-    result = search("Zhangjiakuo")
+    result = search("Zhangjiakuo", library=default_library())
     assert result.total == 0
     assert result.suggestion and "Zhangjiakou".casefold() in result.suggestion.casefold()
-    assert search(result.suggestion).total > 0
+    assert search(result.suggestion, library=default_library()).total > 0
 
 
 @pytest.mark.parametrize(
@@ -163,7 +169,7 @@ def test_did_you_mean_offers_corpus_words(indexed):
     ],
 )
 def test_awkward_queries_give_results_or_a_message(indexed, query):
-    result = search(query)
+    result = search(query, library=default_library())
     assert isinstance(result.total, int)
     assert result.hits or result.message or result.total == 0
 
@@ -171,13 +177,13 @@ def test_awkward_queries_give_results_or_a_message(indexed, query):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=200))
 def test_search_never_raises(indexed, query):
-    result = search(query, limit=3)
+    result = search(query, limit=3, library=default_library())
     json.dumps(result.to_dict())
 
 
 def test_match_spans_light_the_terms_in_a_whole_article(indexed):
     article = indexed.get("cctv-2023-02-27")
-    spans = match_spans("Xiongan sub-centre", article.text)
+    spans = match_spans("Xiongan sub-centre", article.text, library=default_library())
     lit = {article.text[s:e] for s, e in spans}
     assert "Xiong’an" in lit and "sub-center" in lit
 
@@ -240,7 +246,7 @@ def test_topic_filter_finds_the_topic_and_the_passages_it_quotes(indexed):
 
     quotes = [(p.article, p.quote) for t in briefings.topics if under(t.id) for p in t.passages]
     quotes += [(c.article, c.quote) for f in briefings.facts if under(f.topic) for c in f.claims]
-    result = search(f"topic:{topic.id}", limit=200)
+    result = search(f"topic:{topic.id}", limit=200, library=default_library())
     kinds = {hit.kind for hit in result.hits}
     assert "topic" in kinds and any(h.article == topic.id for h in result.hits)
     passages = [h for h in result.hits if h.kind == "passage"]
@@ -251,4 +257,6 @@ def test_topic_filter_finds_the_topic_and_the_passages_it_quotes(indexed):
             article == hit.article and (at := text.find(quote)) >= 0 and at < hit.end and hit.start < at + len(quote)
             for article, quote in quotes
         ), hit
-    assert all(h.kind == "fact" for h in search(f"topic:{topic.id} kind:fact", limit=50).hits)
+    assert all(
+        h.kind == "fact" for h in search(f"topic:{topic.id} kind:fact", limit=50, library=default_library()).hits
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search.analyzer import analyze, terms, words_key
 
 
@@ -92,9 +93,9 @@ def test_a_chinese_query_finds_a_longer_chinese_run(tmp_path):
     note = tmp_path / "cn.txt"
     note.write_text("推动京津冀协同发展走深走实。\n", encoding="utf-8")
     imports.add_files([str(note)])
-    assert search("京津冀 kind:passage").total == 1
-    assert search("协同发展").hits[0].snippet.startswith("推动")
-    assert search("冀京 kind:passage").total == 0
+    assert search("京津冀 kind:passage", library=default_library()).total == 1
+    assert search("协同发展", library=default_library()).hits[0].snippet.startswith("推动")
+    assert search("冀京 kind:passage", library=default_library()).total == 0
 
 
 @given(

@@ -11,6 +11,7 @@ import pytest
 
 from jjj_brief import imports
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import api, engine_choice, ensure_index, index, search
 from relevance.judged import K, judge, load_queries
 
@@ -31,7 +32,7 @@ def both_engines(tmp_path_factory):
             home = tmp_path_factory.mktemp(f"home-{engine}")
             mp.setenv("JJJ_BRIEF_HOME", str(home))
             mp.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
-            assert ensure_index().engine == engine
+            assert ensure_index(library=default_library()).engine == engine
             homes[engine] = home
     finally:
         mp.undo()
@@ -44,7 +45,7 @@ def judged_on(engine: str, home, monkeypatch):
     out = {}
     for entry in QUERIES:
         result = judge(entry)
-        top = search(f"{entry['query']} kind:passage", limit=3, group_by_article=True)
+        top = search(f"{entry['query']} kind:passage", limit=3, group_by_article=True, library=default_library())
         out[entry["query"]] = (result, [hit.article for hit in top.hits])
     return out
 
@@ -88,7 +89,7 @@ def test_both_engines_match_the_same_documents(both_engines, monkeypatch, query)
     for engine, home in both_engines.items():
         monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
         use_engine(monkeypatch, engine)
-        result = search(query, limit=1000)
+        result = search(query, limit=1000, library=default_library())
         found[engine] = (result.total, sorted((h.kind, h.article, h.start) for h in result.hits))
         assert all(h.snippet for h in result.hits)
     assert found["whoosh"] == found["tantivy"]
@@ -97,7 +98,7 @@ def test_both_engines_match_the_same_documents(both_engines, monkeypatch, query)
 def test_tantivy_snippets_light_the_query_words(both_engines, monkeypatch):
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(both_engines["tantivy"]))
     use_engine(monkeypatch, "tantivy")
-    result = search("Xiong'an hospitals")
+    result = search("Xiong'an hospitals", library=default_library())
     assert result.hits
     for hit in result.hits:
         lit = [hit.snippet[s:e].casefold() for s, e in hit.highlights]
@@ -106,16 +107,16 @@ def test_tantivy_snippets_light_the_query_words(both_engines, monkeypatch):
 
 def test_imports_are_added_and_removed_incrementally_on_tantivy(monkeypatch, tmp_path, capsys):
     use_engine(monkeypatch, "tantivy")
-    assert ensure_index().engine == "tantivy"
+    assert ensure_index(library=default_library()).engine == "tantivy"
     note = tmp_path / "note.txt"
     note.write_text("The Zanzibarian ferry reached Caofeidian.\n", encoding="utf-8")
     assert main(["import", str(note), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["index"]["action"] == "updated" and report["index"]["imports_added"] == 1
-    assert search("zanzibarian").total == 1
+    assert search("zanzibarian", library=default_library()).total == 1
     imports.remove(report["results"][0]["id"])
-    assert ensure_index().removed == 1
-    assert search("zanzibarian").total == 0
+    assert ensure_index(library=default_library()).removed == 1
+    assert search("zanzibarian", library=default_library()).total == 0
 
 
 def test_changing_the_engine_setting_rebuilds_without_losing_imports(monkeypatch, tmp_path, capsys):
@@ -126,42 +127,44 @@ def test_changing_the_engine_setting_rebuilds_without_losing_imports(monkeypatch
     assert main(["index", "--engine", "tantivy", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["engine"] == "tantivy" and status["action"] == "rebuilt" and status["engine_setting"] == "tantivy"
-    assert search("zanzibarian").total == 1
+    assert search("zanzibarian", library=default_library()).total == 1
     assert main(["index", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["action"] == "reused"
     assert main(["index", "--engine", "auto", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
-    assert status["engine"] == "whoosh" and search("zanzibarian").total == 1
+    assert status["engine"] == "whoosh" and search("zanzibarian", library=default_library()).total == 1
 
 
 def test_a_collection_growing_past_the_threshold_moves_to_tantivy(monkeypatch, tmp_path):
-    first = ensure_index()
+    first = ensure_index(library=default_library())
     assert first.engine == "whoosh"
-    monkeypatch.setattr(engine_choice, "TANTIVY_PASSAGES", api.service().generation.passages() + 1)
+    monkeypatch.setattr(
+        engine_choice, "TANTIVY_PASSAGES", api.service(library=default_library()).generation.passages() + 1
+    )
     note = tmp_path / "note.txt"
     note.write_text("Zanzibarian ferries.\n\nA second paragraph.\n\nA third one.\n", encoding="utf-8")
     imports.add_files([str(note)])
-    api.service().reset_engine()
-    status = ensure_index(lambda done, total: None)
+    api.service(library=default_library()).reset_engine()
+    status = ensure_index(lambda done, total: None, library=default_library())
     assert status.engine == "tantivy" and status.action == "rebuilt" and "switching to tantivy" in status.reason
     assert status.added == 0  # not added to Whoosh first, then rebuilt
-    assert search("zanzibarian").total == 1
+    assert search("zanzibarian", library=default_library()).total == 1
 
 
 def test_the_start_up_check_reads_no_import_when_nothing_changed(monkeypatch, tmp_path):
     note = tmp_path / "note.txt"
     note.write_text("Zanzibarian ferries.\n", encoding="utf-8")
     imports.add_files([str(note)])
-    ensure_index()
+    ensure_index(library=default_library())
 
     def no_reading(path):
         raise AssertionError(f"read {path} although nothing changed")
 
     monkeypatch.setattr(imports, "stored_key", no_reading)
     monkeypatch.setattr(imports, "load_import", no_reading)
-    api.service().discard()
-    assert ensure_index().action == "reused"
-    assert search("zanzibarian").total == 1
+    api.service(library=default_library()).discard()
+    assert ensure_index(library=default_library()).action == "reused"
+    assert search("zanzibarian", library=default_library()).total == 1
 
 
 def test_the_index_reads_the_imports_stamp_where_imports_writes_it(tmp_path):

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from jjj_brief import figures, imports, paths
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_seed_articles
 from jjj_brief.search import documents, ensure_index, search
 from jjj_brief.search.figure_cache import FILE_NAME, FigureCache, open_cache
@@ -42,11 +43,11 @@ def cache_rows() -> int:
 
 def test_a_rebuild_reads_no_number_again(tmp_path, monkeypatch, cached_sizes):
     write_docs(tmp_path / "docs", 3)
-    ensure_index()
+    ensure_index(library=default_library())
     imports.add_files([str(tmp_path / "docs")])
-    ensure_index()
+    ensure_index(library=default_library())
     assert cache_rows() == 3
-    before = [(h.article, h.start) for h in search("5100 containers").hits]
+    before = [(h.article, h.start) for h in search("5100 containers", library=default_library()).hits]
     assert before
 
     read: list[int] = []
@@ -57,22 +58,22 @@ def test_a_rebuild_reads_no_number_again(tmp_path, monkeypatch, cached_sizes):
         return real(text, *args, **kwargs)
 
     monkeypatch.setattr(figures, "extract_figures", counting)
-    status = ensure_index(rebuild=True)
+    status = ensure_index(rebuild=True, library=default_library())
     assert status.action == "rebuilt"
     # the seeds' figures are read again (not imports); the three imports' are not
     seed_lengths = {len(a.text) for a in load_seed_articles()}
     assert all(length in seed_lengths for length in read)
-    assert [(h.article, h.start) for h in search("5100 containers").hits] == before
-    assert search("37 pilots").total == 3
+    assert [(h.article, h.start) for h in search("5100 containers", library=default_library()).hits] == before
+    assert search("37 pilots", library=default_library()).total == 3
 
 
 def test_a_removed_import_leaves_the_cache(tmp_path, cached_sizes):
     write_docs(tmp_path / "docs", 2)
     imports.add_files([str(tmp_path / "docs")])
-    ensure_index()
+    ensure_index(library=default_library())
     assert cache_rows() == 2
     imports.remove("report-0")
-    ensure_index()
+    ensure_index(library=default_library())
     assert cache_rows() == 1
 
 
@@ -117,27 +118,27 @@ def test_a_damaged_cache_file_does_not_stop_a_build(tmp_path, cached_sizes):
     folder = paths.cache_dir() / "search"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / FILE_NAME).write_bytes(b"this is not a database" * 100)
-    ensure_index()
-    assert search("4100 containers").total == 1
+    ensure_index(library=default_library())
+    assert search("4100 containers", library=default_library()).total == 1
 
 
 def test_adding_an_import_the_briefings_do_not_name_parses_no_briefing(tmp_path, monkeypatch):
     from jjj_brief.search import api
 
     write_docs(tmp_path / "docs", 2)
-    ensure_index()
+    ensure_index(library=default_library())
     imports.add_files([str(tmp_path / "docs" / "report-0.txt")])
-    ensure_index()  # the first addition notes which articles the briefings name
+    ensure_index(library=default_library())  # the first addition notes which articles the briefings name
     parsed: list[int] = []
-    manager = api.service().manager  # the index takes its briefings from its library
+    manager = api.service(library=default_library()).manager  # the index takes its briefings from its library
     real = manager._load_briefings
     assert real is not None
     monkeypatch.setattr(manager, "_load_briefings", lambda: parsed.append(1) or real())
     imports.add_files([str(tmp_path / "docs" / "report-1.txt")])
-    assert ensure_index().added == 1
+    assert ensure_index(library=default_library()).added == 1
     assert parsed == []
-    assert search("5100 containers").total == 1
-    assert search("topic:xiongan Xiongan").total > 0  # seeds keep their topics
+    assert search("5100 containers", library=default_library()).total == 1
+    assert search("topic:xiongan Xiongan", library=default_library()).total > 0  # seeds keep their topics
 
 
 @pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
@@ -150,16 +151,19 @@ def test_imports_analyzed_in_worker_processes_index_the_same(tmp_path, monkeypat
     queries = ["Zanzibarian ferries", "5100 containers", "37 pilots", "report", '"hired 37 pilots"']
 
     def answers():
-        return [[(h.article, h.start, h.end, h.snippet) for h in search(q, limit=20).hits] for q in queries]
+        return [
+            [(h.article, h.start, h.end, h.snippet) for h in search(q, limit=20, library=default_library()).hits]
+            for q in queries
+        ]
 
     monkeypatch.setattr(sources, "PARALLEL_FROM", 10_000)
-    ensure_index(rebuild=True)
+    ensure_index(rebuild=True, library=default_library())
     serial = answers()
     monkeypatch.setattr(sources, "PARALLEL_FROM", 1)
     prepared: list[int] = []
     real = sources._prepared_in_workers
     monkeypatch.setattr(sources, "_prepared_in_workers", lambda *a: prepared.append(1) or real(*a))
-    status = ensure_index(rebuild=True)
+    status = ensure_index(rebuild=True, library=default_library())
     assert prepared and status.engine == engine
     assert answers() == serial
     assert all(any(hits) for hits in serial)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from jjj_brief import paths
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import api, ensure_index, generation, index, search, sources
 
 QUERY = "Caofeidian"
@@ -25,7 +26,7 @@ def live_generation() -> Path:
 
 
 def expected_total() -> int:
-    return search(QUERY, limit=100).total
+    return search(QUERY, limit=100, library=default_library()).total
 
 
 def index_files(folder: Path) -> list[Path]:
@@ -35,21 +36,21 @@ def index_files(folder: Path) -> list[Path]:
 
 
 def test_first_use_builds_then_reuses():
-    first = ensure_index()
+    first = ensure_index(library=default_library())
     assert first.action == "built" and first.documents > 100 and first.location
-    again = ensure_index()
+    again = ensure_index(library=default_library())
     assert again.action == "reused" and again.location == first.location
 
 
 def test_progress_is_reported_while_building():
     calls = []
-    ensure_index(lambda done, total: calls.append((done, total)))
+    ensure_index(lambda done, total: calls.append((done, total)), library=default_library())
     assert calls and calls[-1][0] == calls[-1][1] and calls[-1][0] > 100
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garble", "delete", "empty-toc", "manifest", "current"])
 def test_damaged_index_is_detected_and_rebuilt(damage):
-    ensure_index()
+    ensure_index(library=default_library())
     want = expected_total()
     folder = live_generation()
     files = [p for p in folder.iterdir() if p.name not in ("manifest.json", "vocab.json") and p.is_file()]
@@ -70,15 +71,15 @@ def test_damaged_index_is_detected_and_rebuilt(damage):
         (folder / "manifest.json").write_text("{not json", encoding="utf-8")
     elif damage == "current":
         (folder.parent / "CURRENT").write_text("gen-does-not-exist\n", encoding="utf-8")
-    api.service().discard()
-    status = ensure_index()
+    api.service(library=default_library()).discard()
+    status = ensure_index(library=default_library())
     assert status.action in ("rebuilt", "built"), status
     assert expected_total() == want
 
 
 def test_a_failure_while_searching_rebuilds_and_retries(monkeypatch):
     """Second line of defence: damage the cheap checks miss still ends in a rebuild."""
-    ensure_index()
+    ensure_index(library=default_library())
     want = expected_total()
     folder = live_generation()
     monkeypatch.setattr(
@@ -87,51 +88,51 @@ def test_a_failure_while_searching_rebuilds_and_retries(monkeypatch):
     for path in folder.iterdir():
         if path.suffix not in (".json",) and path.is_file():
             path.write_bytes(os.urandom(path.stat().st_size))
-    api.service().discard()
-    result = search(QUERY, limit=100)
+    api.service(library=default_library()).discard()
+    result = search(QUERY, limit=100, library=default_library())
     assert result.total == want and result.message is None
 
 
 def test_stale_fingerprint_triggers_rebuild(monkeypatch):
-    first = ensure_index()
+    first = ensure_index(library=default_library())
     monkeypatch.setattr(sources, "ANALYZER_VERSION", "jjj-analyzer-test-bump")  # the fingerprint
     monkeypatch.setattr(generation, "ANALYZER_VERSION", "jjj-analyzer-test-bump")  # the manifest
-    second = ensure_index()
+    second = ensure_index(library=default_library())
     assert second.action == "rebuilt" and "stale" in second.reason
     assert second.location != first.location
 
 
 def test_kill_mid_build_leaves_the_previous_index_live(monkeypatch):
-    first = ensure_index()
+    first = ensure_index(library=default_library())
     want = expected_total()
 
     def die(done, total):
         raise KeyboardInterrupt  # stands in for the process dying mid-build
 
     with pytest.raises(KeyboardInterrupt):
-        ensure_index(die, rebuild=True)
+        ensure_index(die, rebuild=True, library=default_library())
     assert live_generation() == Path(first.location)
     assert not [p for p in live_generation().parent.iterdir() if p.name.startswith(".tmp-")]
-    api.service().discard()
-    assert ensure_index().action == "reused"
+    api.service(library=default_library()).discard()
+    assert ensure_index(library=default_library()).action == "reused"
     assert expected_total() == want
 
 
 def test_abandoned_temporary_build_is_cleaned_up():
-    ensure_index()
+    ensure_index(library=default_library())
     root = live_generation().parent
     stray = root / ".tmp-abandoned"
     stray.mkdir()
     (stray / "_MAIN_1.toc").write_bytes(b"half")
-    ensure_index(rebuild=True)
+    ensure_index(rebuild=True, library=default_library())
     assert not stray.exists()
 
 
 def test_read_only_cache_falls_back_to_memory(isolated_home):
     (isolated_home / "cache").write_text("not a folder", encoding="utf-8")
-    status = ensure_index()
+    status = ensure_index(library=default_library())
     assert status.action == "memory" and status.location is None
-    assert search(QUERY).total > 0
+    assert search(QUERY, library=default_library()).total > 0
     assert any("working in memory" in w for w in paths.STORAGE_WARNINGS.drain())
 
 
@@ -142,22 +143,22 @@ def test_another_builder_holding_the_lock_does_not_block_us(monkeypatch):
     fd = os.open(root / "build.lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        status = ensure_index()
+        status = ensure_index(library=default_library())
     finally:
         os.close(fd)
     assert status.action == "memory"
     assert any("another jjj-brief" in m for m in status.messages)
-    assert search(QUERY).total > 0
+    assert search(QUERY, library=default_library()).total > 0
 
 
 def test_two_readers_and_a_cli_search_at_once():
-    ensure_index()
+    ensure_index(library=default_library())
     want = expected_total()
     env = dict(os.environ)
     cli = [sys.executable, "-m", "jjj_brief", "search", QUERY, "--json", "--limit", "100"]
     procs = [subprocess.Popen(cli, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
     with ThreadPoolExecutor(4) as pool:
-        totals = list(pool.map(lambda _: search(QUERY, limit=100).total, range(8)))
+        totals = list(pool.map(lambda _: search(QUERY, limit=100, library=default_library()).total, range(8)))
     outputs = [p.communicate(timeout=60) for p in procs]
     assert totals == [want] * 8
     for proc, (out, err) in zip(procs, outputs):
@@ -176,4 +177,4 @@ def test_concurrent_first_builds_agree(tmp_path):
         assert proc.returncode == 0, err
         reports.append(json.loads(out))
     assert sorted(r["action"] for r in reports) == ["built", "reused"]
-    assert ensure_index().action == "reused"
+    assert ensure_index(library=default_library()).action == "reused"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import match_spans, query_mentions
 from jjj_brief.search.concepts import mention_spans
 from jjj_brief.search.query import QueryContext, parse
@@ -52,10 +53,10 @@ def test_the_corpus_reader_counts_mentions_not_words():
     whole spelling (the status used to say 59/68 walking Xiongan, New, Area)."""
     from jjj_brief.corpus import load_corpus
 
-    article = load_corpus().find("peoples-daily-2024-02-26")
+    article = load_corpus(library=default_library()).find("peoples-daily-2024-02-26")
     assert article is not None
-    found = query_mentions("Xiongan New Area", article.text)
-    words = match_spans("Xiongan New Area", article.text)
+    found = query_mentions("Xiongan New Area", article.text, library=default_library())
+    words = match_spans("Xiongan New Area", article.text, library=default_library())
     assert 0 < len(found) < len(words)
     texts = {article.text[s:e] for s, e in found}
     assert "Xiongan New Area" in texts and "New" not in texts and "Area" not in texts

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import ensure_index, search
 from jjj_brief.search.api import count_label
 from jjj_brief.search.query import parse
@@ -22,7 +23,7 @@ def seed_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("natural-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(home))
-    ensure_index()
+    ensure_index(library=default_library())
     mp.undo()
     return home
 
@@ -45,16 +46,16 @@ def test_a_sentence_finds_all_five_articles_each_saying_what_it_lacks(indexed, c
 
 
 def test_fallback_needs_most_concepts_not_one_generic_word(indexed):
-    result = search("Beijing zebra giraffe penguin", limit=20)
+    result = search("Beijing zebra giraffe penguin", limit=20, library=default_library())
     assert result.hits == []  # Beijing is everywhere, but one word of four is not "most"
-    result = search("Beijing Tianjin giraffe", limit=50)
+    result = search("Beijing Tianjin giraffe", limit=50, library=default_library())
     assert result.hits and all(h.missing == ["giraffe"] for h in result.hits if h.match == "most")
 
 
 def test_operators_keep_their_strict_meaning(indexed):
-    strict = search('"Winter Olympics" Zhangjiakou giraffe penguin', limit=50)
+    strict = search('"Winter Olympics" Zhangjiakou giraffe penguin', limit=50, library=default_library())
     assert strict.hits == []  # the phrase stays required; 2 of 4 is not most
-    excluded = search("universities hospitals Xiongan moving -relieved", limit=50)
+    excluded = search("universities hospitals Xiongan moving -relieved", limit=50, library=default_library())
     assert excluded.hits and all("relieved" not in h.snippet.lower() for h in excluded.hits)
 
 
@@ -77,27 +78,30 @@ def test_a_number_finds_its_value_in_any_printed_form_and_the_garbled_one(indexe
 
 
 def test_value_tolerance_is_the_printed_precision(indexed):
-    beijing = search("4.376 trillion", limit=10)  # Beijing's 4,376.07 billion, not Hebei's
+    beijing = search("4.376 trillion", limit=10, library=default_library())  # Beijing's 4,376.07 billion, not Hebei's
     assert any("4,376.07 billion yuan" in r for h in beijing.hits for r in h.reasons)
     assert not any("4,394.41" in r for h in beijing.hits for r in h.reasons)
-    assert search("57.6%", limit=10).hits and not search("57.7%", limit=10).hits
+    assert (
+        search("57.6%", limit=10, library=default_library()).hits
+        and not search("57.7%", limit=10, library=default_library()).hits
+    )
 
 
 def test_value_range_and_unit_filters(indexed):
-    result = search("value:4e12..5e12 unit:yuan", limit=20)
+    result = search("value:4e12..5e12 unit:yuan", limit=20, library=default_library())
     assert {h.article for h in result.hits} == {"liaowang-2024", "peoples-daily-2024-02-26"}
     assert all(h.reasons for h in result.hits)
-    assert not search("value:4e12..5e12 unit:km2", limit=20).hits
-    assert "not a number or range" in (search("value:abc", limit=5).message or "")
+    assert not search("value:4e12..5e12 unit:km2", limit=20, library=default_library()).hits
+    assert "not a number or range" in (search("value:abc", limit=5, library=default_library()).message or "")
 
 
 def test_sort_by_date_both_ways(indexed):
-    oldest = search("Xiongan kind:passage sort:date", limit=50)
-    newest = search("Xiongan kind:passage sort:-date", limit=50)
+    oldest = search("Xiongan kind:passage sort:date", limit=50, library=default_library())
+    newest = search("Xiongan kind:passage sort:-date", limit=50, library=default_library())
     assert [h.date for h in oldest.hits] == sorted(h.date for h in oldest.hits)
     assert [h.date for h in newest.hits] == sorted((h.date for h in newest.hits), reverse=True)
     assert oldest.sort == "date" and newest.sort == "-date"
-    assert "unknown" in (search("Xiongan sort:colour", limit=5).message or "")
+    assert "unknown" in (search("Xiongan sort:colour", limit=5, library=default_library()).message or "")
 
 
 @pytest.mark.parametrize("order", ["date", "-date"])
@@ -105,8 +109,8 @@ def test_sort_by_date_both_ways(indexed):
 def test_a_date_sorted_page_starts_with_dated_passages_and_ends_with_the_undated(indexed, order, grouped):
     """Briefing items have no date: they follow the dated hits both ways (newest first
     once meant a first page of topics and facts only)."""
-    page = search(f"Xiongan sort:{order}", limit=20, group_by_article=grouped)
-    everything = search("Xiongan", limit=1000, group_by_article=grouped)
+    page = search(f"Xiongan sort:{order}", limit=20, group_by_article=grouped, library=default_library())
+    everything = search("Xiongan", limit=1000, group_by_article=grouped, library=default_library())
     dated = [h.date for h in page.hits if h.date]
     assert page.hits[0].kind == "passage" and len(dated) == min(20, sum(1 for h in everything.hits if h.date))
     assert [bool(h.date) for h in page.hits] == sorted((bool(h.date) for h in page.hits), reverse=True)
@@ -117,15 +121,15 @@ def test_a_date_sorted_page_starts_with_dated_passages_and_ends_with_the_undated
 
 def test_natural_fallback_hits_follow_the_date_order_too(indexed):
     query = "relieved universities and hospitals moving to Xiongan kind:passage"
-    newest = search(f"{query} sort:-date", limit=20)
-    ranked = search(query, limit=20)
+    newest = search(f"{query} sort:-date", limit=20, library=default_library())
+    ranked = search(query, limit=20, library=default_library())
     assert {h.article for h in newest.hits} == {h.article for h in ranked.hits} == ALL_FIVE
     dates = [h.date for h in newest.hits]
     assert dates == sorted(dates, reverse=True) and dates != [h.date for h in ranked.hits]
 
 
 def test_natural_hits_rank_by_concepts_held_then_by_score(indexed):
-    result = search("relieved universities and hospitals moving to Xiongan", limit=50)
+    result = search("relieved universities and hospitals moving to Xiongan", limit=50, library=default_library())
     most = [h for h in result.hits if h.match == "most"]
     assert len({len(h.missing) for h in most}) > 1  # the ranking has something to order
     order = [(len(h.missing), -h.score) for h in most]
@@ -138,9 +142,9 @@ def test_an_estimated_count_is_counted_or_shown_as_a_lower_bound(indexed, monkey
     from jjj_brief.search import api
     from jjj_brief.search import engine as engine_module
 
-    real = search("Beijing", limit=1000)
+    real = search("Beijing", limit=1000, library=default_library())
     assert real.total_exact and real.total > 40
-    searcher = type(api.service().engine()._searcher)
+    searcher = type(api.service(library=default_library()).engine()._searcher)
     exact_top = searcher.top
 
     def estimating(self, node, limit, sort="relevance"):
@@ -148,15 +152,15 @@ def test_an_estimated_count_is_counted_or_shown_as_a_lower_bound(indexed, monkey
         return (top, 2 * total, False) if len(top) >= limit else (top, total, exact)
 
     monkeypatch.setattr(searcher, "top", estimating)
-    counted = search("Beijing", limit=5)
+    counted = search("Beijing", limit=5, library=default_library())
     assert (counted.total, counted.total_exact, counted.total_label) == (real.total, True, f"{real.total:,}")
     monkeypatch.setattr(engine_module, "MAX_EXTRA_PASS_LEAVES", 0)  # no pass to count with
-    bound = search("Beijing", limit=5)
+    bound = search("Beijing", limit=5, library=default_library())
     assert (bound.total, bound.total_exact, bound.total_lower_bound, bound.total_label) == (5, False, True, "5+")
 
 
 def test_facets_count_the_hits_per_outlet_year_and_kind(indexed):
-    result = search("Xiongan", limit=1000)
+    result = search("Xiongan", limit=1000, library=default_library())
     for name, key in (("outlet", "outlet"), ("kind", "kind")):
         counts: dict[str, int] = {}
         for hit in result.hits:
@@ -200,11 +204,11 @@ def test_fallback_counts_a_words_family_but_strict_matching_does_not():
 def test_facets_on_request_match_the_free_ones(indexed):
     from jjj_brief.search import search_facets
 
-    everything = search("Xiongan", limit=1000)  # every match in hand: facets come free
-    first_page = search("Xiongan", limit=5)
+    everything = search("Xiongan", limit=1000, library=default_library())  # every match in hand: facets come free
+    first_page = search("Xiongan", limit=5, library=default_library())
     assert first_page.facets == {}  # a pass of its own: not unless asked
-    assert search("Xiongan", limit=5, facets=True).facets == everything.facets
-    assert search_facets("Xiongan") == everything.facets
+    assert search("Xiongan", limit=5, facets=True, library=default_library()).facets == everything.facets
+    assert search_facets("Xiongan", library=default_library()) == everything.facets
 
 
 def test_text_output_says_what_a_hit_lacks_why_a_value_matched_and_what_was_meant(indexed, capsys):
@@ -227,7 +231,7 @@ def engine_homes(tmp_path_factory):
             homes[engine] = tmp_path_factory.mktemp(f"natural-{engine}")
             mp.setenv("JJJ_BRIEF_HOME", str(homes[engine]))
             mp.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
-            assert ensure_index().engine == engine
+            assert ensure_index(library=default_library()).engine == engine
     finally:
         mp.undo()
     return homes
@@ -236,7 +240,7 @@ def engine_homes(tmp_path_factory):
 def _answers(query: str) -> dict:
     """What a user sees of a query, rank aside: per passage its match, missing words and
     reasons; the count as shown; the facets; the page's date order."""
-    result = search(query, limit=20)
+    result = search(query, limit=20, library=default_library())
     passages = sorted(
         (h.article, h.start, h.match, tuple(h.missing), tuple(h.reasons)) for h in result.hits if h.kind == "passage"
     )

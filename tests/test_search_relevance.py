@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import article_figures
 from jjj_brief.search import ensure_index, search, values
@@ -22,7 +23,7 @@ def seed_index(tmp_path_factory):
     home = tmp_path_factory.mktemp("relevance-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(home))
-    ensure_index()
+    ensure_index(library=default_library())
     yield home
     mp.undo()
 
@@ -65,11 +66,11 @@ def test_every_concept_a_hit_holds_is_lit_in_its_snippet(indexed):
     Held is worked out here, not taken from the search: a word's terms (and, for a
     natural-fallback hit, its family) in the passage's tokens, a number's value among the
     figures the figure layer reads in the passage (printed or likely)."""
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     unlit = []
     for entry in QUERIES:
-        parsed = highlight_parsed(entry["query"])
-        result = search(f"{entry['query']} kind:passage", limit=K)
+        parsed = highlight_parsed(entry["query"], library=default_library())
+        result = search(f"{entry['query']} kind:passage", limit=K, library=default_library())
         for hit in result.hits:
             article = corpus.get(hit.article)
             passage = article.text[hit.start : hit.end]

@@ -8,7 +8,7 @@ import shutil
 from jjj_brief import paths
 from jjj_brief.briefings import load as briefings_load
 from jjj_brief.briefings import shipped_briefings
-from jjj_brief.commands.libraries import forget_libraries
+from jjj_brief.commands.libraries import default_library, forget_libraries
 from jjj_brief.compare import state as compare_state
 from jjj_brief.search import api as search_api
 
@@ -18,9 +18,9 @@ def test_search_and_compare_share_one_parse(monkeypatch):
     real = briefings_load.load_briefings
     monkeypatch.setattr(briefings_load, "load_briefings", lambda *a, **k: calls.append(1) or real(*a, **k))
     forget_libraries()  # a fresh process: no library has parsed the briefings yet
-    first = shipped_briefings()
-    search_api.alias_groups()
-    assert compare_state.briefings() is first
+    first = shipped_briefings(library=default_library())
+    search_api.alias_groups(library=default_library())
+    assert compare_state.briefings(library=default_library()) is first
     assert len(calls) == 1
 
 
@@ -28,11 +28,11 @@ def test_an_edited_file_is_parsed_again(tmp_path, monkeypatch):
     folder = tmp_path / "briefings"
     shutil.copytree(paths.briefings_dir(), folder)
     monkeypatch.setattr(paths, "briefings_dir", lambda: folder)
-    before = shipped_briefings()
-    assert shipped_briefings() is before
+    before = shipped_briefings(library=default_library())
+    assert shipped_briefings(library=default_library()) is before
     glossary = folder / "glossary.yaml"
     glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    after = shipped_briefings()
+    after = shipped_briefings(library=default_library())
     assert after is not before and len(after.glossary) == len(before.glossary)
 
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 
 XINHUA = "xinhua-2023-02-25"
 CHINANEWS = "chinanews-2024-02-27"
@@ -26,7 +27,7 @@ def fresh_corpus():
     from jjj_brief import corpus
     from jjj_brief.store.session import close_work
 
-    close_work()
+    close_work(library=default_library())
     corpus._CORPUS = None  # reloaded on next use, from the next test's home
 
 
@@ -157,7 +158,7 @@ def test_curated_markdown_export_is_unchanged_and_other_formats_work_for_facts(c
     from jjj_brief.compare import export_markdown
 
     code, out, _ = cli(capsys, "export", "strategy-age")
-    assert code == 0 and out == export_markdown("strategy-age")
+    assert code == 0 and out == export_markdown("strategy-age", library=default_library())
     code, out, _ = cli(capsys, "export", "strategy-age", "--format", "ris")
     assert code == 0 and out.count("TY  - NEWS") >= 3
 

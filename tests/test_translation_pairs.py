@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import extract_figures
 from jjj_brief.figures.zh import chinese_numeral
@@ -107,14 +108,14 @@ def paired(tmp_path, capsys):
     assert main(["import", str(tmp_path / "original.md")]) == 0
     assert main(["import", str(tmp_path / "translation.md")]) == 0
     capsys.readouterr()
-    corpus = load_corpus(refresh=True)
+    corpus = load_corpus(refresh=True, library=default_library())
     return corpus.get("he-bei-kong-qi-zhi-liang-chi-xu-gai-shan"), corpus.get("hebei-air-quality-keeps-improving")
 
 
 def test_the_suspect_386_micrograms_links_to_the_originals_38_6(paired):
     original, translation = paired
-    assert find_pair(translation, load_corpus()) == (original, translation)
-    assert find_pair(original, load_corpus()) == (original, translation)
+    assert find_pair(translation, load_corpus(library=default_library())) == (original, translation)
+    assert find_pair(original, load_corpus(library=default_library())) == (original, translation)
     pairing = pair(original, translation)
     link = pairing.link_at(translation.text.index("386 micrograms"))
     assert link is not None and link.suspect and link.relation == "x10"
@@ -186,8 +187,8 @@ def test_translation_of_as_an_import_option(tmp_path, capsys):
     )
     assert main(["import", str(tmp_path / "o.md")]) == 0
     assert main(["import", "--translation-of", "he-bei-kong-qi-zhi-liang-chi-xu-gai-shan", str(tmp_path / "t.md")]) == 0
-    assert load_corpus(refresh=True).get("hebei-air-quality-keeps-improving").translation_of == (
-        "he-bei-kong-qi-zhi-liang-chi-xu-gai-shan"
-    )
+    assert load_corpus(refresh=True, library=default_library()).get(
+        "hebei-air-quality-keeps-improving"
+    ).translation_of == ("he-bei-kong-qi-zhi-liang-chi-xu-gai-shan")
     assert main(["import", "--translation-of", "no-such-article", str(tmp_path / "t.md")]) == 1
     assert "unknown article" in capsys.readouterr().err

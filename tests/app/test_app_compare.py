@@ -10,6 +10,7 @@ from jjj_brief import figures as figure_layer
 from jjj_brief.app.comparison import SourceColumn, figure_span
 from jjj_brief.app.messages import ArticleOpened, RelatedShown, ViewShown
 from jjj_brief.app.state import Location
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 SIZE = (150, 45)
@@ -22,13 +23,13 @@ async def ready(app, pilot) -> None:
 
 def uncurated_figure_with_candidates():
     """A figure no curated fact holds, for which the aligner has candidates."""
-    for article in load_corpus():
-        for figure in figure_layer.article_figures(article, load_corpus()):
+    for article in load_corpus(library=default_library()):
+        for figure in figure_layer.article_figures(article, load_corpus(library=default_library())):
             if figure.kind in ("date", "year", "label") or compare.fact_for_figure(
-                article.id, figure.start, figure.end
+                article.id, figure.start, figure.end, library=default_library()
             ):
                 continue
-            found = compare.related(article.id, figure.start, limit=8)
+            found = compare.related(article.id, figure.start, limit=8, library=default_library())
             if len(found.related) >= 1:
                 return article, figure, found.related
     raise AssertionError("no uncurated figure with candidates in the seeds")
@@ -82,7 +83,7 @@ async def test_comparison_shows_the_computed_assessment_and_e_exports_markdown(m
     async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         fact = app.core.facts()[0]
-        comparison = compare.compare_fact(fact.id)
+        comparison = compare.compare_fact(fact.id, library=default_library())
         app.open_location(Location("fact", fact.id))
         await messages.wait(pilot, ViewShown, lambda m: m.location.ref == fact.id)
         text = " ".join(screen_text(app).split())
@@ -91,7 +92,7 @@ async def test_comparison_shows_the_computed_assessment_and_e_exports_markdown(m
         await pilot.press("e")
         await pilot.pause()
         exported = tmp_path / "data" / "exports" / f"{fact.id}.md"
-        assert exported.read_text(encoding="utf-8") == compare.export_markdown(fact.id)
+        assert exported.read_text(encoding="utf-8") == compare.export_markdown(fact.id, library=default_library())
         assert "Exported to" in screen_text(app)
 
 

@@ -18,6 +18,7 @@ from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import ArticleOpened, ComparisonShown, ResultsShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.briefings import Briefings, Claim, Fact, GlossaryTerm, Passage, TimelineEvent, Topic
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import Article, Corpus, load_corpus
 from jjj_brief.search import Hit, SearchResult
 
@@ -59,7 +60,7 @@ def hostile_article() -> Article:
 
 def hostile_briefings() -> Briefings:
     quote = FIGURE_SENTENCE
-    seed = load_corpus().articles[0]
+    seed = load_corpus(library=default_library()).articles[0]
     seed_quote = seed.paragraphs[0].text[:60]
     return Briefings(
         topics=[
@@ -157,7 +158,7 @@ def assert_inert(app) -> None:
 
 
 def make_layers() -> AppData:
-    corpus = Corpus([hostile_article(), *load_corpus().articles])
+    corpus = Corpus([hostile_article(), *load_corpus(library=default_library()).articles])
     return AppData(corpus, hostile_briefings(), search=HostileSearch())
 
 

@@ -15,6 +15,7 @@ from jjj_brief.app.messages import ArticleOpened, DataLoaded, OpenHit, ResultsSh
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.search_pane import SearchPane
 from jjj_brief.app.topic_tree import TopicTree
+from jjj_brief.commands.libraries import default_library
 
 
 def in_search(app) -> bool:
@@ -32,7 +33,7 @@ async def search_from_home(app, pilot, messages: Messages, query: str) -> None:
 # ------------------------------------------------------------ 7. room for results
 @pilot_test
 async def test_7_results_take_the_free_main_pane_and_the_tree_keeps_its_height(make_app, shared_home):
-    search_layer.ensure_index()  # the shared home's index (built once for the app tests)
+    search_layer.ensure_index(library=default_library())  # the shared home's index (built once for the app tests)
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
     messages = Messages()
     async with app.run_test(size=(160, 48), notifications=True, message_hook=messages) as pilot:
@@ -57,7 +58,7 @@ async def test_7_results_take_the_free_main_pane_and_the_tree_keeps_its_height(m
 async def test_7_keys_typed_while_a_hit_opens_go_to_the_app_and_q_quits(make_app, shared_home):
     """A hit opens a view not built yet: the keys typed meanwhile are the app's (q quits), not
     typed into the search box the user left."""
-    search_layer.ensure_index()
+    search_layer.ensure_index(library=default_library())
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
     messages = Messages()
     async with app.run_test(size=(80, 24), notifications=True, message_hook=messages) as pilot:
@@ -75,7 +76,7 @@ async def test_7_keys_typed_while_a_hit_opens_go_to_the_app_and_q_quits(make_app
 
 @pilot_test
 async def test_7_every_navigation_from_search_moves_the_keys_to_the_view(make_app, shared_home):
-    search_layer.ensure_index()
+    search_layer.ensure_index(library=default_library())
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
     messages = Messages()
     async with app.run_test(size=(160, 48), notifications=True, message_hook=messages) as pilot:

@@ -19,6 +19,7 @@ from jjj_brief.app.messages import DataLoaded, OpenHit, ViewShown
 from jjj_brief.app.prepared import SUSPECT_MARK
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import TopicTree
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import match_spans, query_mentions
 
@@ -99,10 +100,10 @@ async def test_4_a_hit_on_an_import_newer_than_the_corpus_opens_it(make_app, tmp
 # ------------------------------------------------------------- 5. steps by mention
 @pilot_test
 async def test_5_n_steps_through_mentions_and_the_status_counts_them(make_app):
-    article = load_corpus().get("peoples-daily-2024-02-26")
+    article = load_corpus(library=default_library()).get("peoples-daily-2024-02-26")
     query = "Xiongan New Area"
-    mentions = query_mentions(query, article.text)
-    assert 0 < len(mentions) < len(match_spans(query, article.text))  # words would be more
+    mentions = query_mentions(query, article.text, library=default_library())
+    assert 0 < len(mentions) < len(match_spans(query, article.text, library=default_library()))  # words would be more
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_article(app, pilot, article.id, offset=mentions[0][0], query=query)
@@ -118,8 +119,8 @@ async def test_5_n_steps_through_mentions_and_the_status_counts_them(make_app):
 # -------------------------------------------------------------- 8. suspect figures
 @pilot_test
 async def test_8_every_suspect_has_a_mark_braces_step_through_them_and_the_reason_is_whole(make_app):
-    article = load_corpus().get("liaowang-2024")
-    found = sorted(figure_layer.article_figures(article, load_corpus()), key=lambda f: f.start)
+    article = load_corpus(library=default_library()).get("liaowang-2024")
+    found = sorted(figure_layer.article_figures(article, load_corpus(library=default_library())), key=lambda f: f.start)
     suspects = [f for f in found if f.suspect is not None]
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -154,8 +155,8 @@ async def test_8_every_suspect_has_a_mark_braces_step_through_them_and_the_reaso
 # ------------------------------------------------------------------ 11. rough output
 @pilot_test
 async def test_11_the_panel_writes_numbers_for_people_and_says_none(make_app):
-    article = load_corpus().get("liaowang-2024")
-    found = sorted(figure_layer.article_figures(article, load_corpus()), key=lambda f: f.start)
+    article = load_corpus(library=default_library()).get("liaowang-2024")
+    found = sorted(figure_layer.article_figures(article, load_corpus(library=default_library())), key=lambda f: f.start)
     money = next(f for f in found if f.suspect is not None and f.text.endswith("trillion yuan"))
     label = next(f for f in found if f.kind == "label")
     app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)

@@ -9,6 +9,7 @@ from jjj_brief import figures as figure_layer
 from jjj_brief.app.messages import ArticleOpened
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import FIGURE_LOOKS, palette_for
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 SIZE = (150, 45)
@@ -36,8 +37,8 @@ async def open_article(app, pilot, messages, article_id: str, offset: int | None
 
 @pilot_test
 async def test_figures_are_lit_by_kind_and_suspects_marked_distinctly(make_app):
-    article = load_corpus().get("liaowang-2024")
-    found = figure_layer.article_figures(article, load_corpus())
+    article = load_corpus(library=default_library()).get("liaowang-2024")
+    found = figure_layer.article_figures(article, load_corpus(library=default_library()))
     suspect = next(f for f in found if f.suspect)
     plain = next(f for f in found if not f.suspect and f.kind in FIGURE_LOOKS)
     app = make_app(build_index=False)
@@ -57,8 +58,8 @@ async def test_figures_are_lit_by_kind_and_suspects_marked_distinctly(make_app):
 
 @pilot_test
 async def test_brackets_move_between_figures_and_the_panel_shows_details_and_reason(make_app):
-    article = load_corpus().get("liaowang-2024")
-    found = figure_layer.article_figures(article, load_corpus())
+    article = load_corpus(library=default_library()).get("liaowang-2024")
+    found = figure_layer.article_figures(article, load_corpus(library=default_library()))
     suspect_index = next(i for i, f in enumerate(found) if f.suspect)
     app = make_app(build_index=False)
     messages = Messages()
@@ -82,13 +83,15 @@ async def test_brackets_move_between_figures_and_the_panel_shows_details_and_rea
 
 @pilot_test
 async def test_clicking_a_figure_focuses_it(make_app):
-    article = load_corpus().get("cctv-2023-02-27")
+    article = load_corpus(library=default_library()).get("cctv-2023-02-27")
     app = make_app(build_index=False)
     messages = Messages()
     async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await open_article(app, pilot, messages, article.id)
         document = app.reader.document
-        target = next(f for f in figure_layer.article_figures(article, load_corpus()) if f.start > 0)
+        target = next(
+            f for f in figure_layer.article_figures(article, load_corpus(library=default_library())) if f.start > 0
+        )
         line = document.line_of_offset(target.start)
         lines = document.plain_lines()
         column = lines[line].index(target.text[:3]) if target.text[:3] in lines[line] else 0
@@ -110,11 +113,11 @@ async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
         assert app.core.briefings_loaded
         fact = next(f for f in app.core.facts() if len(f.claims) >= 2)
         claim = fact.claims[0]
-        article = load_corpus().get(claim.article)
+        article = load_corpus(library=default_library()).get(claim.article)
         quote_at = article.text.index(claim.quote)
         inside = [
             f
-            for f in figure_layer.article_figures(article, load_corpus())
+            for f in figure_layer.article_figures(article, load_corpus(library=default_library()))
             if quote_at <= f.start < quote_at + len(claim.quote)
         ]
         carrier = next(

@@ -15,6 +15,7 @@ from jjj_brief.app.messages import ArticleOpened, FiguresShown
 from jjj_brief.app.prepared import BIG_ARTICLE
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import Article, Corpus, load_corpus
 
 SIZE = (150, 45)
@@ -23,7 +24,7 @@ SIZE = (150, 45)
 def big_article(chars: int = BIG_ARTICLE * 2) -> Article:
     """A long article built from the seeds' paragraphs (seeded shuffle), with a marker word
     in one paragraph near the end."""
-    paragraphs = [p.text for a in load_corpus() for p in a.paragraphs if len(p.text) > 80]
+    paragraphs = [p.text for a in load_corpus(library=default_library()) for p in a.paragraphs if len(p.text) > 80]
     rng = random.Random(5)
     parts: list[str] = []
     size = 0
@@ -46,7 +47,7 @@ def big_article(chars: int = BIG_ARTICLE * 2) -> Article:
 
 
 def layers_with(article: Article) -> AppData:
-    return AppData(Corpus([*load_corpus().articles, article]), use_search=False)
+    return AppData(Corpus([*load_corpus(library=default_library()).articles, article]), use_search=False)
 
 
 @pilot_test
@@ -136,7 +137,7 @@ async def test_find_in_a_big_article_jumps_to_the_match_and_lights_it(make_app):
 @pilot_test
 async def test_selecting_text_and_copying_it_works(make_app):
     app = make_app(build_index=False)
-    article = load_corpus().get("cctv-2023-02-27")
+    article = load_corpus(library=default_library()).get("cctv-2023-02-27")
     messages = Messages()
     async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
@@ -156,7 +157,7 @@ async def test_selecting_text_and_copying_it_works(make_app):
 @pilot_test
 async def test_dragging_the_mouse_over_the_text_selects_it_and_ctrl_c_copies(make_app):
     app = make_app(build_index=False)
-    article = load_corpus().get("cctv-2023-02-27")
+    article = load_corpus(library=default_library()).get("cctv-2023-02-27")
     messages = Messages()
     async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
@@ -190,7 +191,7 @@ def body_words_on_screen(app, article: Article) -> list[str]:
 @pilot_test
 async def test_at_80x24_the_reader_shows_the_body_beside_the_tree_and_with_the_figure_panel(make_app):
     app = make_app(build_index=False)
-    article = load_corpus().get("liaowang-2024")
+    article = load_corpus(library=default_library()).get("liaowang-2024")
     messages = Messages()
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))
@@ -210,7 +211,7 @@ async def test_at_80x24_the_reader_shows_the_body_beside_the_tree_and_with_the_f
 @pilot_test
 async def test_s_hides_the_sidebar_for_the_text_and_slash_brings_it_back(make_app):
     app = make_app(build_index=False)
-    article = load_corpus().get("cctv-2023-02-27")
+    article = load_corpus(library=default_library()).get("cctv-2023-02-27")
     messages = Messages()
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         app.open_location(Location("article", article.id))

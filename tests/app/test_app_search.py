@@ -17,6 +17,7 @@ from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import ArticleOpened, ResultsShown
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import Hit, SearchResult
 
 SIZE = (140, 45)
@@ -32,7 +33,7 @@ def built_index(shared_home):
     import os
 
     os.environ["JJJ_BRIEF_HOME"] = str(shared_home)
-    search_layer.ensure_index()
+    search_layer.ensure_index(library=default_library())
     return shared_home
 
 
@@ -60,13 +61,13 @@ class RecordingSearch:
         if query in self.gates:
             self.began[query].set()
             self.gates[query].wait(60)
-        return search_layer.search(query, limit=limit)
+        return search_layer.search(query, limit=limit, library=default_library())
 
     def match_spans(self, query, text):
-        return search_layer.match_spans(query, text)
+        return search_layer.match_spans(query, text, library=default_library())
 
     def ensure_index(self, progress=None):
-        return search_layer.ensure_index(progress)
+        return search_layer.ensure_index(progress, library=default_library())
 
 
 @pilot_test
@@ -80,7 +81,7 @@ async def test_slash_focuses_search_and_results_show_kind_outlet_date_and_lit_sn
         await pilot.press("slash", *"kind:passage Zhongguancun")
         await results_for(messages, pilot, lambda q: q.endswith("Zhongguancun"))
         assert app.search_pane.shown_query.endswith("Zhongguancun")
-        expected = search_layer.search("kind:passage Zhongguancun", limit=50)
+        expected = search_layer.search("kind:passage Zhongguancun", limit=50, library=default_library())
         text = screen_text(app)
         assert f"{expected.total} result" in text
         first = expected.hits[0]

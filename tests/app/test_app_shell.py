@@ -6,6 +6,7 @@ from app_helpers import Messages, pilot_test, screen_text
 
 from jjj_brief.app.messages import ArticleOpened, DataLoaded
 from jjj_brief.app.state import Location
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 SIZE = (140, 45)
@@ -18,7 +19,7 @@ async def test_tree_lists_every_article_by_outlet_and_date(make_app):
         await pilot.pause()
         text = screen_text(app)
         assert "Articles" in text and "Timeline" in text
-        for article in load_corpus():
+        for article in load_corpus(library=default_library()):
             assert article.outlet in text
             assert article.date in text
 
@@ -30,7 +31,7 @@ async def test_choosing_an_article_in_the_tree_opens_the_reader(make_app):
     async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")  # the tree is rebuilt then
         tree = app.query_one("#tree")
-        target = next(a for a in load_corpus() if a.id == "liaowang-2024")
+        target = next(a for a in load_corpus(library=default_library()) if a.id == "liaowang-2024")
         node = next(n for n in _walk(tree.root) if n.data is not None and n.data.ref == target.id)
         tree.focus()
         tree.cursor_line = node.line
@@ -46,7 +47,7 @@ async def test_choosing_an_article_in_the_tree_opens_the_reader(make_app):
 
 @pilot_test
 async def test_repeated_paragraphs_are_marked_not_hidden(make_app):
-    article = next(a for a in load_corpus() if a.repeated_paragraphs)
+    article = next(a for a in load_corpus(library=default_library()) if a.repeated_paragraphs)
     repeat = next(p for p in article.paragraphs if p.repeat_of is not None)
     app = make_app(build_index=False)
     messages = Messages()
@@ -62,7 +63,7 @@ async def test_repeated_paragraphs_are_marked_not_hidden(make_app):
 
 @pilot_test
 async def test_find_in_article_counts_and_moves(make_app):
-    article = next(a for a in load_corpus() if a.id == "liaowang-2024")
+    article = next(a for a in load_corpus(library=default_library()) if a.id == "liaowang-2024")
     expected = article.text.lower().count("xiong")
     app = make_app(build_index=False)
     messages = Messages()
@@ -105,7 +106,7 @@ async def test_help_lists_the_keys_and_closes(make_app):
 
 @pilot_test
 async def test_back_and_forward(make_app):
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     first, second = corpus.articles[0], corpus.articles[1]
     app = make_app(build_index=False)
     messages = Messages()
@@ -146,7 +147,7 @@ async def test_q_quits_but_types_in_a_text_box(make_app):
 
 @pilot_test
 async def test_resume_reopens_the_last_article(make_app, tmp_path):
-    article = load_corpus().articles[2]
+    article = load_corpus(library=default_library()).articles[2]
     offset = article.paragraphs[5].start
     app = make_app(build_index=False, data_dir=tmp_path / "s")
     messages = Messages()

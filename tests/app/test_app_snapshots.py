@@ -19,6 +19,7 @@ from jjj_brief.app.comparison import ComparisonView, SourceColumn
 from jjj_brief.app.data import AppData
 from jjj_brief.app.main import BriefApp
 from jjj_brief.app.state import Location
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import Hit, SearchResult
 
@@ -36,7 +37,7 @@ class FixedSearch:
     def search(self, query, limit=20, group_by_article=False):
         word = query.split()[-1]
         hits = []
-        for article in load_corpus():
+        for article in load_corpus(library=default_library()):
             for paragraph in article.paragraphs:
                 at = paragraph.text.find(word)
                 if at < 0 or paragraph.repeat_of is not None:

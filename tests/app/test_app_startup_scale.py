@@ -16,6 +16,7 @@ from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import DataLoaded, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import _walk
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import Article, Corpus, load_corpus
 
 OUTLETS = ["Synthetic Daily", "Bench News", "Test Weekly"]
@@ -127,7 +128,7 @@ def node_count(app) -> int:
 
 @pilot_test
 async def test_home_says_loading_until_the_corpus_and_briefings_are_read_off_the_ui_thread(make_app):
-    layers = SlowLayers(Corpus([*load_corpus().articles, *many_articles(30)]))
+    layers = SlowLayers(Corpus([*load_corpus(library=default_library()).articles, *many_articles(30)]))
     app = make_app(data=layers, build_index=False)
     messages = Messages()
     async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
@@ -145,7 +146,9 @@ async def test_home_says_loading_until_the_corpus_and_briefings_are_read_off_the
 @pilot_test
 async def test_ten_thousand_articles_make_a_handful_of_tree_nodes_until_expanded(make_app):
     articles = many_articles(10_000)
-    app = make_app(data=AppData(Corpus([*load_corpus().articles, *articles])), build_index=False)
+    app = make_app(
+        data=AppData(Corpus([*load_corpus(library=default_library()).articles, *articles])), build_index=False
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         tree = app.query_one("#tree")
@@ -172,4 +175,4 @@ async def test_a_small_corpus_lists_its_articles_under_open_outlets(make_app):
         await settle(pilot)  # the corpus is read in a worker; the tree is filled then
         assert app.core.corpus_loaded
         leaves = [n.data.ref for n in _walk(app.query_one("#tree").root) if n.data and n.data.kind == "article"]
-        assert sorted(leaves) == sorted(load_corpus().ids())
+        assert sorted(leaves) == sorted(load_corpus(library=default_library()).ids())

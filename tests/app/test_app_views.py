@@ -11,6 +11,7 @@ from jjj_brief.app.comparison import SourceColumn
 from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import ArticleOpened, FiguresShown, ViewShown
 from jjj_brief.app.state import Location
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 
 SIZE = (140, 45)
@@ -44,7 +45,7 @@ async def test_briefing_shows_summary_points_facts_and_passages_and_opens_them(m
         passages.focus()
         passages.highlighted = 1
         await pilot.press("enter")
-        article = load_corpus().get("chinanews-2024-02-27")
+        article = load_corpus(library=default_library()).get("chinanews-2024-02-27")
         await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
         assert app.reader.prepared is not None and app.reader.article is article
         assert app.history.current.offset == article.text.index(BRANCHES_CHINANEWS)
@@ -69,7 +70,7 @@ async def test_comparison_columns_per_source_scroll_together_and_open_the_quote(
         await pilot.press("right")
         assert app.focused is columns[1]
         await pilot.press("enter")
-        article = load_corpus().get("liaowang-2024")
+        article = load_corpus(library=default_library()).get("liaowang-2024")
         await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article.id)
         await pilot.pause()  # the scroll to the quote is made after the next refresh
         assert app.reader.article is article

@@ -40,6 +40,7 @@ from jjj_brief.app.messages import (
 from jjj_brief.app.state import Location
 from jjj_brief.app.work import SavedSearchView
 from jjj_brief.app.work_dialogs import ClaimDialog, NoteDialog, SaveSearchDialog
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.store import make_anchor
 from jjj_brief.store.briefs import FORMATS
 
@@ -56,7 +57,7 @@ def own_home(tmp_path, monkeypatch):
     yield home
     from jjj_brief.store.session import close_work
 
-    close_work()
+    close_work(library=default_library())
 
 
 async def _open_figure(app, pilot, messages: Messages, article: str, offset: int, text: str) -> None:
@@ -201,7 +202,7 @@ async def test_the_whole_loop_in_the_app(own_home, make_app, tmp_path):
         memo = tmp_path / "ore.txt"
         memo.write_text("Caofeidian ore shipments\n\nCaofeidian handled more iron ore this year.\n")
         imports.add_files([str(memo)])
-        ensure_index()
+        ensure_index(library=default_library())
         app.check_watches()
         await messages.wait(pilot, WatchesCounted, lambda m: m.counts.get(saved.id) == 2)
         assert "caofeidian ore (2 new)" in _tree_labels(app)
@@ -274,8 +275,8 @@ async def test_hostile_note_text_is_shown_as_text_everywhere(make_app, tmp_path)
     from jjj_brief.corpus import load_corpus
     from jjj_brief.store import ClaimMember, make_anchor, open_store
 
-    text = load_corpus().get(XINHUA).text
-    other = load_corpus().get(CHINANEWS).text
+    text = load_corpus(library=default_library()).get(XINHUA).text
+    other = load_corpus(library=default_library()).get(CHINANEWS).text
     with open_store(tmp_path / "data") as store:
         store.add_note(make_anchor(XINHUA, text, 1237, 1325), HOSTILE, "pink")
         store.add_claim(
@@ -411,7 +412,10 @@ async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, t
     from jjj_brief.corpus import load_corpus
     from jjj_brief.store import ClaimMember, bookmark_anchor, open_store
 
-    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    text, other = (
+        load_corpus(library=default_library()).get(XINHUA).text,
+        load_corpus(library=default_library()).get(CHINANEWS).text,
+    )
     with open_store(tmp_path / "data") as setup:
         setup.add_note(make_anchor(XINHUA, text, 1237, 1325), "first words", "blue")
         setup.add_claim(
@@ -475,7 +479,10 @@ async def test_bookmarks_saved_searches_and_claims_are_in_the_palette(make_app, 
     from jjj_brief.corpus import load_corpus
     from jjj_brief.store import ClaimMember, bookmark_anchor, open_store
 
-    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    text, other = (
+        load_corpus(library=default_library()).get(XINHUA).text,
+        load_corpus(library=default_library()).get(CHINANEWS).text,
+    )
     with open_store(tmp_path / "data") as setup:
         setup.add_bookmark(bookmark_anchor(XINHUA, text, 1237), "a place")
         setup.save_search("harbour watch", "tianjin port", watch=True)
@@ -556,7 +563,10 @@ async def test_notes_selected_with_space_are_what_the_brief_exports(make_app, tm
     from jjj_brief.corpus import load_corpus
     from jjj_brief.store import open_store
 
-    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    text, other = (
+        load_corpus(library=default_library()).get(XINHUA).text,
+        load_corpus(library=default_library()).get(CHINANEWS).text,
+    )
     with open_store(tmp_path / "data") as setup:
         setup.add_note(make_anchor(XINHUA, text, 1237, 1325), "chosen one")
         setup.add_note(make_anchor(CHINANEWS, other, 424, 433), "left out")

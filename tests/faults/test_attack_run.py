@@ -19,6 +19,7 @@ import pytest
 from fault_tools import assert_clean_failure, cli_env, record, run_cli
 
 from jjj_brief import imports, paths
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import UserError
 
 CATEGORY = "attack run (issue 18)"
@@ -431,7 +432,7 @@ def test_1_large_documents_keep_their_alignment_entries_and_a_changed_text_is_re
     from jjj_brief.compare import align, state
     from jjj_brief.corpus import Article
 
-    seed = state.corpus().get(SEED)
+    seed = state.corpus(library=default_library()).get(SEED)
     text = one_paragraph(align.PERSIST_MIN_CHARS + 20_000)
 
     def big(body: str) -> Article:
@@ -448,7 +449,9 @@ def test_1_large_documents_keep_their_alignment_entries_and_a_changed_text_is_re
         )
 
     def answer(index):
-        entry = index.entry_for(SEED, next(f for f in state.figures_of(seed) if f.start == 1575))
+        entry = index.entry_for(
+            SEED, next(f for f in state.figures_of(seed, library=default_library()) if f.start == 1575)
+        )
         return [(e.article.id, e.figure.start, s.score, s.same_fact, s.reason) for e, s in index.rank(entry, 10)]
 
     analysed: list[int] = []
@@ -458,11 +461,11 @@ def test_1_large_documents_keep_their_alignment_entries_and_a_changed_text_is_re
         "_add_article",
         lambda self, article, figures: analysed.append(len(article.text)) or real(self, article, figures),
     )
-    gloss = state.glossary()
-    fresh = align.FigureIndex([seed, big(text)], gloss, state.figures_of)
+    gloss = state.glossary(library=default_library())
+    fresh = align.FigureIndex([seed, big(text)], gloss, default_library().figures)
     assert len(text) in analysed and len(list((paths.cache_dir() / align.CACHE_FOLDER).glob("*.bin"))) == 1
     analysed.clear()
-    kept = align.FigureIndex([seed, big(text)], gloss, state.figures_of)
+    kept = align.FigureIndex([seed, big(text)], gloss, default_library().figures)
     assert len(text) not in analysed, "the large document was analysed again"
     assert answer(kept) == answer(fresh) and any(a == "big" for a, *_ in answer(kept))
     assert [(e.figure.start, e.subject.terms, e.indexed) for e in kept.entries] == [
@@ -471,10 +474,10 @@ def test_1_large_documents_keep_their_alignment_entries_and_a_changed_text_is_re
 
     changed = text.replace("projects", "schools", 50)
     analysed.clear()
-    again = align.FigureIndex([seed, big(changed)], gloss, state.figures_of)
+    again = align.FigureIndex([seed, big(changed)], gloss, default_library().figures)
     assert len(changed) in analysed
-    assert answer(again) == answer(align.FigureIndex([seed, big(changed)], gloss, state.figures_of))
-    align.FigureIndex([seed], gloss, state.figures_of)  # the import removed: its entries go too
+    assert answer(again) == answer(align.FigureIndex([seed, big(changed)], gloss, default_library().figures))
+    align.FigureIndex([seed], gloss, default_library().figures)  # the import removed: its entries go too
     assert not list((paths.cache_dir() / align.CACHE_FOLDER).glob("*.bin"))
     record(CATEGORY, attacks=2, note="fault 1: alignment entries of a large import reused, and redone when it changes")
 
@@ -490,7 +493,7 @@ def test_2_a_search_past_the_time_limit_shows_what_it_found_and_says_so(monkeypa
     from jjj_brief.search.query import time_limit_message
 
     monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", "whoosh")
-    whole = search("beijing", limit=50)
+    whole = search("beijing", limit=50, library=default_library())
     assert whole.total > 10 and not (whole.message and "stopped" in whole.message)
 
     class FiresAfterThree(TimeLimitCollector):
@@ -502,9 +505,9 @@ def test_2_a_search_past_the_time_limit_shows_what_it_found_and_says_so(monkeypa
                 self.child.collect(docnum)
 
     monkeypatch.setattr(whoosh_query, "TimeLimitCollector", FiresAfterThree)
-    cut = search("beijing", limit=50, facets=True)
+    cut = search("beijing", limit=50, facets=True, library=default_library())
     assert cut.message and time_limit_message() in cut.message
     assert len(cut.hits) == 3 and cut.total == 3 and not cut.total_exact
-    grouped = search("beijing", limit=50, group_by_article=True)
+    grouped = search("beijing", limit=50, group_by_article=True, library=default_library())
     assert grouped.message and time_limit_message() in grouped.message and not grouped.total_exact
     record(CATEGORY, attacks=2, note="fault 2: a search stopped by the query time limit (ranked and grouped)")

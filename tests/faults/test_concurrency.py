@@ -14,6 +14,7 @@ import pytest
 from fault_tools import SCALE, cli_argv, cli_env, hostile_bytes_in, record, run_in_pty
 
 from jjj_brief import imports
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import search
 
 
@@ -64,7 +65,7 @@ def test_twenty_searches_during_an_import_all_answer(tmp_path, in_home):
     assert importer.returncode == 0 and "Traceback" not in err, err[-1500:]
     assert not problems, problems[:3]
     assert len(list(imports.imports_dir().glob("*.txt"))) == 200
-    assert all(search(f"burstqx{i}").total == 1 for i in range(0, 200, 17))
+    assert all(search(f"burstqx{i}", library=default_library()).total == 1 for i in range(0, 200, 17))
     record(
         "concurrency",
         attacks=len(searches) + 1,
@@ -95,7 +96,7 @@ def test_two_imports_of_the_same_files_store_each_once(tmp_path, in_home):
     assert len(list(imports.imports_dir().glob("*.txt"))) == 50
     statuses = sorted(r["status"] for batch in results for r in batch)
     assert statuses.count("imported") == 50 and statuses.count("unchanged") == 50
-    assert all(search(f"twinqx{i}").total == 1 for i in range(0, 50, 7))
+    assert all(search(f"twinqx{i}", library=default_library()).total == 1 for i in range(0, 50, 7))
     record("concurrency", attacks=2, faults=1, note="two imports of the same 50 files at once")
 
 

@@ -206,9 +206,10 @@ def test_figures_grow_linearly(tmp_path):
     growth(
         "figures (one-paragraph import)",
         _home_imported,
-        "from jjj_brief.corpus import load_corpus\nfrom jjj_brief.figures import article_figures\n"
-        "article = [a for a in load_corpus() if a.source == 'import'][0]",
-        "len(article_figures(article, load_corpus()))",
+        "from jjj_brief.commands.libraries import default_library as lib\nfrom jjj_brief.corpus import load_corpus\n"
+        "from jjj_brief.figures import article_figures\n"
+        "article = [a for a in load_corpus(lib()) if a.source == 'import'][0]",
+        "len(article_figures(article, load_corpus(lib())))",
         250 * KB * GROWTH,
         tmp_path,
     )
@@ -222,8 +223,9 @@ def test_related_from_a_seed_figure_grows_linearly(tmp_path):
     growth(
         "related (seed figure, one-paragraph import)",
         _home_imported,
-        COLD_ALIGNMENT + "\nfrom jjj_brief.compare import related",
-        f"len(related({SEED_FIGURE[0]!r}, {SEED_FIGURE[1]}).candidates)",
+        COLD_ALIGNMENT
+        + "\nfrom jjj_brief.compare import related\nfrom jjj_brief.commands.libraries import default_library as lib",
+        f"len(related({SEED_FIGURE[0]!r}, {SEED_FIGURE[1]}, library=lib()).candidates)",
         250 * KB * GROWTH,
         tmp_path,
     )
@@ -247,8 +249,9 @@ def test_export_grows_linearly(tmp_path):
         "export (topic brief, corpus with a big import)",
         _home_imported,
         "from jjj_brief.store.exports import export\nfrom jjj_brief.compare import state\n"
-        "topic = state.briefings().topics[0].id",
-        "len(export(topic, 'md'))",
+        "from jjj_brief.commands.libraries import default_library as lib\n"
+        "topic = state.briefings(lib()).topics[0].id",
+        "len(export(topic, 'md', lib()))",
         250 * KB * GROWTH,
         tmp_path,
     )
@@ -272,8 +275,9 @@ def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path):
     growth(
         "search: phrase over a one-paragraph import",
         prepare,
-        "from jjj_brief.search import search\nsearch('warmup')",
-        "search('\"industrial park\"').total",
+        "from jjj_brief.search import search\nfrom jjj_brief.commands.libraries import default_library as lib\n"
+        "search('warmup', library=lib())",
+        "search('\"industrial park\"', library=lib()).total",
         250 * KB * GROWTH,
         tmp_path,
     )
@@ -285,8 +289,9 @@ def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path):
     growth(
         "search: 12 prefixes OR'd",
         _home_indexed,
-        "from jjj_brief.search import search\nsearch('warmup')",
-        f"(lambda r: (r.total, r.message))(search({prefixes!r}))",
+        "from jjj_brief.search import search\nfrom jjj_brief.commands.libraries import default_library as lib\n"
+        "search('warmup', library=lib())",
+        f"(lambda r: (r.total, r.message))(search({prefixes!r}, library=lib()))",
         150 * GROWTH,
         tmp_path,
     )
@@ -305,8 +310,11 @@ def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_pa
     growth(
         "import + index (one-line paragraphs, a figure each)",
         prepare,
-        FRESH_IMPORT + "\nfrom jjj_brief.search import ensure_index\nensure_index()",
-        "(imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status, ensure_index().action)",
+        FRESH_IMPORT
+        + "\nfrom jjj_brief.search import ensure_index\nfrom jjj_brief.commands.libraries import default_library as lib\n"
+        "ensure_index(library=lib())",
+        "(imports.add_files([__import__('os').environ['JJJ_BRIEF_HOME'] + '/in/big.txt'])[0].status,"
+        " ensure_index(library=lib()).action)",
         2500 * GROWTH,
         tmp_path,
     )

@@ -15,6 +15,7 @@ import pytest
 from fault_tools import record, run_cli
 
 from doc_makers import docx_bytes, epub_bytes, html_page, pdf_bomb, pdf_bytes, zip_bomb
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.search import search
 
@@ -230,7 +231,7 @@ def test_nothing_a_document_points_at_is_read_fetched_or_run(document_batch, in_
     home, _, _, _, fetched = document_batch
     assert fetched == 0  # nothing reached the listener every link, frame, entity and template points at
     in_home(home)
-    corpus = load_corpus(refresh=True)
+    corpus = load_corpus(refresh=True, library=default_library())
     texts = {a.file: a.text for a in corpus if a.source == "import"}
     assert "Harmless entity chapter text." in texts["entities.epub"]
     assert all(SECRET not in text for text in texts.values())  # no external entity resolved
@@ -238,4 +239,7 @@ def test_nothing_a_document_points_at_is_read_fetched_or_run(document_batch, in_
     assert "Mixedenc caf\ufffd paragraph" in texts["mixed-encoding.html"]
     long = corpus.get("longreport")
     assert long.provenance["pages"] == 500 and long.locator_at(long.text.index("page 499 text")) == "p. 500"
-    assert search("longreport").total >= 1 and search("mixedenc").total == 1
+    assert (
+        search("longreport", library=default_library()).total >= 1
+        and search("mixedenc", library=default_library()).total == 1
+    )

@@ -11,6 +11,7 @@ from fault_payloads import TERMINAL_ATTACKS
 from fault_tools import QUERY_BOUND_S, WALL_BACKSTOP_S, Cost, assert_clean_failure, cli_env, record, run_cli
 
 from jjj_brief import imports
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.safety import display_safe
 from jjj_brief.search import search
@@ -58,7 +59,7 @@ def test_refusals_say_why_in_words_a_user_understands(hostile_import):
 
 def test_imported_text_is_stored_exactly_nothing_lost_nothing_added(hostile_import, in_home):
     in_home(hostile_import.home)
-    by_file = {a.file: a for a in load_corpus(refresh=True) if a.source == "import"}
+    by_file = {a.file: a for a in load_corpus(refresh=True, library=default_library()) if a.source == "import"}
     lost = 0
     for item in hostile_import.files:
         if item.must != "import":
@@ -80,7 +81,7 @@ def test_every_imported_file_is_found_by_its_marker_within_the_bound(hostile_imp
         if item.marker is None:
             continue
         with Cost() as cost:
-            result = search(item.marker, limit=5)
+            result = search(item.marker, limit=5, library=default_library())
         assert cost.wall < WALL_BACKSTOP_S, (item.name, cost.wall)
         worst = max(worst, cost.cpu)
         if not any(hit.file == item.name for hit in result.hits):
@@ -99,10 +100,10 @@ def test_hits_on_huge_documents_come_back_fast_with_a_lit_snippet(hostile_import
     """Regression: a 10 MB line holds ~1.6 M matches; the snippet window search was
     quadratic in matches and one query hung for more than ten minutes."""
     in_home(hostile_import.home)
-    search("warm up the index")
+    search("warm up the index", library=default_library())
     for query in ("lorem ipsum", "dolor", "manyqx", "l99999"):
         with Cost() as cost:
-            result = search(query, limit=20)
+            result = search(query, limit=20, library=default_library())
         took = cost.cpu
         assert cost.within(QUERY_BOUND_S), (query, cost.cpu, cost.wall)
         assert result.hits, query
@@ -113,7 +114,7 @@ def test_hits_on_huge_documents_come_back_fast_with_a_lit_snippet(hostile_import
 
 def test_display_text_of_every_import_is_inert_and_keeps_offsets(hostile_import, in_home):
     in_home(hostile_import.home)
-    for article in load_corpus(refresh=True):
+    for article in load_corpus(refresh=True, library=default_library()):
         if article.source != "import" or len(article.text) > 2_000_000:
             continue
         shown = display_safe(article.text)
@@ -143,7 +144,7 @@ def test_json_output_escapes_every_control_character(hostile_import):
 def test_front_matter_is_data_never_code(hostile_import, in_home):
     in_home(hostile_import.home)
     assert not Path("/tmp/jjj-pwned").exists()
-    by_file = {a.file: a for a in load_corpus(refresh=True) if a.source == "import"}
+    by_file = {a.file: a for a in load_corpus(refresh=True, library=default_library()) if a.source == "import"}
     front = by_file["front.md"]
     assert front.title.startswith("[@click=app.quit]frontqx")  # stored as text, shown as text
     assert front.date == "2024-01-02"
@@ -184,7 +185,7 @@ def test_refusals_never_cost_the_rest_of_the_batch(tmp_path, in_home):
     assert statuses["missing.txt"] == "refused"
     assert all(statuses[f"good{i}.txt"] == "imported" for i in good)
     for i in good:
-        assert search(f"batchqx{i}").total == 1
+        assert search(f"batchqx{i}", library=default_library()).total == 1
     record("hostile text: import", attacks=len(statuses), faults=len(statuses) - len(good))
 
 
@@ -212,6 +213,6 @@ def test_single_hostile_import_round_trip(name, tmp_path, in_home):
     (outcome,) = imports.add_files([str(source)])
     assert outcome.status == "imported"
     marker = TERMINAL_ATTACKS[name].split()[0]
-    result = search(marker)
+    result = search(marker, library=default_library())
     assert result.total == 1 and result.hits[0].file == source.name
     assert display_safe(result.hits[0].snippet) != result.hits[0].snippet or name == "markup_action"

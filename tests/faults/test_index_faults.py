@@ -18,6 +18,7 @@ import pytest
 from fault_tools import SCALE, WALL_BACKSTOP_S, Cost, cli_argv, cli_env, record
 
 from jjj_brief import imports, paths
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import api, ensure_index, index, search
 
 QUERIES = ["Caofeidian", "Xiong'an", '"sub-center"', "idxqx", "relieving OR 10,000", "kind:glossary jjj"]
@@ -32,7 +33,7 @@ def with_user_data(tmp_path, in_home):
         source.write_text(f"idxqx{i} the user's own note {i}\n", encoding="utf-8")
         imports.add_files([str(source)])
     (paths.data_dir() / "settings.json").write_text('{"resume": true}', encoding="utf-8")
-    ensure_index()
+    ensure_index(library=default_library())
     return tmp_path
 
 
@@ -47,7 +48,7 @@ def data_fingerprint() -> str:
 def answers() -> list[tuple[int, list[tuple[str, int]]]]:
     out = []
     for query in QUERIES:
-        result = search(query, limit=10)
+        result = search(query, limit=10, library=default_library())
         assert result.message is None or "failed" not in result.message, result.message
         out.append((result.total, [(h.article, h.start) for h in result.hits]))
     return out
@@ -60,7 +61,7 @@ def live() -> Path:
 
 def new_process() -> None:
     """What a fresh jjj-brief process would see: nothing opened yet."""
-    api.service().discard()
+    api.service(library=default_library()).discard()
 
 
 def damage(path: Path, how: str, rng: random.Random) -> None:
@@ -146,7 +147,7 @@ def test_corruption_the_manifest_cannot_see_still_ends_in_right_answers(with_use
         ]
         for victim in rng.sample(victims, min(2, len(victims))):
             damage(victim, rng.choice(["garble", "zero", "truncate"]), rng)
-        generation = api.service().generation
+        generation = api.service(library=default_library()).generation
         index.write_manifest(folder, generation.base if generation else "", generation.vocab if generation else {})
         new_process()
         got = answers()
@@ -190,8 +191,8 @@ def test_locks_of_a_killed_writer_do_not_block_anyone(with_user_data, tmp_path, 
     source.write_text("afterkillqx arrives after the writer died\n", encoding="utf-8")
     with Cost() as cost:
         imports.add_files([str(source)])  # needs the whoosh writer lock
-        assert search("afterkillqx").total == 1
-        status = ensure_index(rebuild=True)  # needs the build lock
+        assert search("afterkillqx", library=default_library()).total == 1
+        status = ensure_index(rebuild=True, library=default_library())  # needs the build lock
     assert status.action == "rebuilt"
     assert cost.within(10), (cost.cpu, cost.wall)
     record("index faults", faults=2, note="stale build and writer locks of a SIGKILLed process")
@@ -202,7 +203,7 @@ def test_cache_deleted_while_running_is_rebuilt_on_next_use(with_user_data):
     data_before = data_fingerprint()
     shutil.rmtree(paths.cache_dir())  # the app is running; its engine is open
     assert answers() == want
-    status = ensure_index()
+    status = ensure_index(library=default_library())
     assert status.action in ("built", "rebuilt", "reused")
     assert (paths.cache_dir() / "search" / "CURRENT").is_file()
     paths.cache_dir().rename(paths.cache_dir().with_name("moved-away"))

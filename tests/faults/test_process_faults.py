@@ -15,6 +15,7 @@ import pytest
 from fault_tools import SCALE, cli_argv, cli_env, record
 
 from jjj_brief import imports, paths
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import search
 
 N_FILES = 200
@@ -90,12 +91,12 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store)
         absent = [i for i in range(N_FILES) if i not in present]
         for i in rng.sample(present, min(6, len(present))):
             started = time.perf_counter()
-            result = search(f"killqx{i}")
+            result = search(f"killqx{i}", library=default_library())
             worst = max(worst, time.perf_counter() - started)
             if [h.file for h in result.hits] != [f"doc{i:03}.txt"]:
                 lost += 1
         for i in rng.sample(absent, min(3, len(absent))):
-            assert search(f"killqx{i}").total == 0, f"doc{i:03} is gone but still found"
+            assert search(f"killqx{i}", library=default_library()).total == 0, f"doc{i:03} is gone but still found"
     # the next run recovers by itself: everything imported, exactly once, searchable
     done = subprocess.run(
         cli_argv("import", "--json", str(tmp_path / "docs")), env=env, capture_output=True, text=True, timeout=120
@@ -105,7 +106,7 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store)
     assert sorted(stored) == sorted(texts) and all(stored[n] == texts[n] for n in texts)
     assert len(list(imports.imports_dir().glob("*.txt"))) == N_FILES  # no duplicates
     for i in range(0, N_FILES, 7):
-        assert [h.file for h in search(f"killqx{i}").hits] == [f"doc{i:03}.txt"]
+        assert [h.file for h in search(f"killqx{i}", library=default_library()).hits] == [f"doc{i:03}.txt"]
     assert lost == 0
     record(
         "process faults: kill -9",
@@ -139,7 +140,7 @@ def test_kill_9_during_first_run_index_build_recovers_next_run(tmp_path, in_home
         status = _kill_at_random(argv, env, rng.uniform(0.3, 0.95) * span)
         kills += status is None
         faults += 1
-        result = search("Caofeidian", limit=100)  # this process's next use recovers
+        result = search("Caofeidian", limit=100, library=default_library())  # this process's next use recovers
         if result.total != want:
             lost += 1
         root = paths.cache_dir() / "search"

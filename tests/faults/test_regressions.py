@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jjj_brief import imports
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search.api import make_snippet
 from jjj_brief.search.concepts import densest_window
 
@@ -107,9 +108,9 @@ def test_undecodable_query_bytes_search_normally_and_print_safely():
     from jjj_brief.safety import display_safe
     from jjj_brief.search import ensure_index, search
 
-    ensure_index()
+    ensure_index(library=default_library())
     current = (paths.cache_dir() / "search" / "CURRENT").read_text()
-    result = search("beijing \udc9b\udcff")
+    result = search("beijing \udc9b\udcff", library=default_library())
     assert result.total > 0 and result.message is None
     assert (paths.cache_dir() / "search" / "CURRENT").read_text() == current  # no rebuild
     assert display_safe("a\udc9b2J") == "a 2J"
@@ -122,18 +123,18 @@ def test_a_long_running_searcher_sees_removals_and_merges_exactly(tmp_path):
     removed imports, and after whoosh merged segments it found documents twice."""
     from jjj_brief.search import ensure_index, search
 
-    ensure_index()
+    ensure_index(library=default_library())
     names = []
     for i in range(12):  # one import per commit: many small segments, merged along the way
         path = tmp_path / f"seg{i}.txt"
         path.write_text(f"segqx{i} segcommonqx note {i}\n", encoding="utf-8")
         (outcome,) = imports.add_files([str(path)])
         names.append(outcome.id)
-        result = search("segcommonqx", limit=50)
+        result = search("segcommonqx", limit=50, library=default_library())
         assert sorted(h.file for h in result.hits) == sorted(f"seg{j}.txt" for j in range(i + 1))
     imports.remove(names[3])
-    assert search("segqx3").total == 0
-    assert search("segcommonqx", limit=50).total == 11
+    assert search("segqx3", library=default_library()).total == 0
+    assert search("segcommonqx", limit=50, library=default_library()).total == 11
 
 
 def test_full_disk_while_indexing_searches_from_memory(monkeypatch, tmp_path):
@@ -153,9 +154,9 @@ def test_full_disk_while_indexing_searches_from_memory(monkeypatch, tmp_path):
         return real(storage, *args, **kwargs)
 
     monkeypatch.setattr(index, "build_generation", full_disk)
-    status = ensure_index()
+    status = ensure_index(library=default_library())
     assert status.action == "memory"
-    assert search("Caofeidian").total > 0
+    assert search("Caofeidian", library=default_library()).total > 0
 
 
 def test_full_disk_while_storing_an_import_refuses_that_file_only(monkeypatch, tmp_path):
@@ -230,7 +231,7 @@ def test_concurrent_catch_up_indexes_each_import_once(tmp_path):
 
     from jjj_brief.search import ensure_index, search
 
-    ensure_index()
+    ensure_index(library=default_library())
     for i in range(40):
         path = tmp_path / f"race{i}.txt"
         path.write_text(f"raceqx{i} a document\n" * 30, encoding="utf-8")
@@ -244,7 +245,7 @@ def test_concurrent_catch_up_indexes_each_import_once(tmp_path):
     for proc in procs:
         proc.communicate(timeout=120)
     for i in (0, 1, 17, 39):
-        assert search(f"raceqx{i}").total == 1
+        assert search(f"raceqx{i}", library=default_library()).total == 1
 
 
 def test_two_in_memory_index_builds_at_once_do_not_collide():

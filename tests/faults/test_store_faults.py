@@ -19,6 +19,7 @@ import pytest
 from fault_tools import SCALE, assert_clean_failure, cli_argv, cli_env, record, run_cli
 from test_environment import CAN_MOUNT, in_mount_namespace
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.store import StoreError, make_anchor, open_store
 
 TEXT = "The coordinated development of Beijing, Tianjin and Hebei has been developed for 9 years."
@@ -211,10 +212,10 @@ def test_the_app_starts_on_a_corrupted_database(tmp_path):
         app = JJJBriefApp()
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            return [n.text for n in work().notes()]
+            return [n.text for n in work(library=default_library()).notes()]
 
     try:
         assert asyncio.run(run()) == ["restored note"]
     finally:
-        close_work()
+        close_work(library=default_library())
     record("store faults", faults=1, note="app start on a corrupted work.db")

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import ensure_index, match_spans, search
 
 OPERATORS = [
@@ -105,12 +106,12 @@ def built_index(tmp_path_factory):
 @pytest.fixture
 def ready(built_index, in_home):
     in_home(built_index)
-    ensure_index()
+    ensure_index(library=default_library())
 
 
 def _timed_search(query: str):
     with Cost() as cost:
-        result = search(query, limit=10)
+        result = search(query, limit=10, library=default_library())
     assert cost.wall < WALL_BACKSTOP_S, (query[:100], cost.wall)
     _WORST["api"] = max(_WORST["api"], cost.cpu)
     _COUNT["api"] += 1
@@ -128,7 +129,7 @@ def test_any_query_gives_an_answer_in_bounded_time(ready, query):
     for hit in result.hits:
         for start, end in hit.highlights:
             assert 0 <= start < end <= len(hit.snippet)
-    match_spans(query, "Beijing, Tianjin and Hebei: 10,000 jobs moved to Xiong'an.")
+    match_spans(query, "Beijing, Tianjin and Hebei: 10,000 jobs moved to Xiong'an.", library=default_library())
 
 
 def test_record_api_worst_case(ready):

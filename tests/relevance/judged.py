@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import search
 
 QUERIES = Path(__file__).with_name("queries.yaml")
@@ -40,11 +41,11 @@ def judge(entry: dict) -> Judgement:
     # Recall is about articles: rank passages only, so that the shipped briefings' topic,
     # fact and glossary hits (which grow as the briefings do) do not take the K slots.
     query = f"{entry['query']} kind:passage"
-    grouped = search(query, limit=K, group_by_article=True)
+    grouped = search(query, limit=K, group_by_article=True, library=default_library())
     passage_hits = {h.article: h for h in grouped.hits if h.kind == "passage"}
     found = [a for a in relevant if a in passage_hits]
     unlit = [a for a in found if not passage_hits[a].highlights]
-    flat = search(query, limit=K)
+    flat = search(query, limit=K, library=default_library())
     flat_articles = {h.article for h in flat.hits if h.kind == "passage"}
     passage_recall = len([a for a in relevant if a in flat_articles]) / len(relevant)
     return Judgement(entry["query"], relevant, found, unlit, passage_recall)
@@ -64,7 +65,7 @@ def losses(results: list[Judgement]) -> list[str]:
 def main() -> None:
     from jjj_brief.search import ensure_index
 
-    ensure_index()
+    ensure_index(library=default_library())
     results = [judge(entry) for entry in load_queries()]
     for r in results:
         lost = f"  lost {', '.join(r.lost)}" if r.lost else ""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import Article
 from jjj_brief.search.api import Engine
 from jjj_brief.team import champions
@@ -29,7 +30,7 @@ def champion_db(pg_cluster, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(tmp_path_factory.mktemp("champions-home")))
     mp.setenv("JJJ_BRIEF_DATABASE_URL", url)
-    init_team()
+    init_team(library=default_library())
     with connect(url, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO team_settings (key, value) VALUES ('champion_min_docs', %s), ('champion_size', %s)",
@@ -134,7 +135,7 @@ def test_lists_follow_an_import_and_its_removal(champion_db, engines, monkeypatc
         date_precision="day",
         source="import",
     )
-    share_articles([article])
+    share_articles([article], library=default_library())
     result, scores, path = _ranked(fast, "Beijing")
     assert path == "champions" and result.hits[0].article == "zz-champion-test"
     assert scores == _best_by_brute_force(champion_db, "Beijing")

@@ -55,9 +55,10 @@ def test_an_import_is_on_the_server_for_a_colleague_and_its_removal_too(team_db,
     assert main(["articles", "--json"]) == 0
     listed = {a["id"]: a for a in json.loads(capsys.readouterr().out)["articles"]}
     assert article_id in listed
+    from jjj_brief.commands.libraries import default_library
     from jjj_brief.corpus import load_corpus
 
-    text = load_corpus().get(article_id).text
+    text = load_corpus(library=default_library()).get(article_id).text
     assert text[hit["start"] : hit["end"]].startswith("The Caofeidian quayside zyxwharf")
     assert search_json(capsys, "value:3.7e6 zyxwharf")["total"] == 1  # numbers by value, from the figures table
 

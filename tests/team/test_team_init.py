@@ -7,6 +7,7 @@ import json
 import pytest
 
 from jjj_brief.cli import main
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.team.connection import connect
 from jjj_brief.team.corpus import load_articles
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.pg
 def test_team_init_loads_the_shipped_seeds_and_briefings_once(team_db, capsys):
     assert main(["team", "init", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    seeds = [a for a in load_corpus().articles if a.source == "seed"]
+    seeds = [a for a in load_corpus(library=default_library()).articles if a.source == "seed"]
     assert report["schema_version"] == latest_version()
     assert report["articles"] == len(seeds) and report["imports"] == 0
     assert report["shipped_loaded"] is True and report["applied"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import api, ensure_index, search
 from jjj_brief.team.admin import init_team
 from relevance.judged import MIN_RECALL, judge, load_queries, pooled_recall
@@ -24,16 +25,16 @@ def team_home(pg_cluster, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(home))
     mp.setenv("JJJ_BRIEF_DATABASE_URL", url)
-    init_team()
+    init_team(library=default_library())
     mp.delenv("JJJ_BRIEF_DATABASE_URL")
     mp.setenv("JJJ_BRIEF_SEARCH_ENGINE", "whoosh")
-    ensure_index()
+    ensure_index(library=default_library())
     mp.undo()
     yield home, url
     from jjj_brief.team.connection import close_team
 
     close_team()
-    api.service().reset_engine()
+    api.service(library=default_library()).reset_engine()
     pg_cluster.drop_database(name)
 
 
@@ -49,7 +50,7 @@ def use(monkeypatch, team_home, engine: str) -> None:
 
 def test_ensure_index_in_team_mode_reports_the_server(team_home, monkeypatch):
     use(monkeypatch, team_home, "postgres")
-    status = ensure_index()
+    status = ensure_index(library=default_library())
     assert status.engine == "postgres" and status.documents > 300
     assert "***" in status.location
 
@@ -59,7 +60,7 @@ def test_the_judged_set_has_the_same_recall_on_postgres(team_home, monkeypatch):
     for engine in ("whoosh", "postgres"):
         use(monkeypatch, team_home, engine)
         results[engine] = {entry["query"]: judge(entry) for entry in QUERIES}
-        assert api.service().engine().engine == engine
+        assert api.service(library=default_library()).engine().engine == engine
     differ = [
         f"{query!r}: whoosh {results['whoosh'][query].recall:.2f} lost {results['whoosh'][query].lost} / "
         f"postgres {results['postgres'][query].recall:.2f} lost {results['postgres'][query].lost}"
@@ -103,7 +104,7 @@ def test_query_forms_find_the_same_passages_as_the_embedded_engine(team_home, mo
     found = {}
     for engine in ("whoosh", "postgres"):
         use(monkeypatch, team_home, engine)
-        result = search(query, limit=1000)
+        result = search(query, limit=1000, library=default_library())
         found[engine] = result
     local, team = found["whoosh"], found["postgres"]
     assert team.parsed == local.parsed
@@ -147,19 +148,19 @@ def test_on_gin_without_rum_the_same_passages_are_found(pg_cluster, tmp_path, mo
     name = pg_cluster.create_database()
     url = pg_cluster.admin_url(name)
     monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", url)
-    init_team()
+    init_team(library=default_library())
     pg_cluster.sql("DROP INDEX passages_terms", dbname=name)
     pg_cluster.sql("CREATE INDEX passages_terms ON passages USING gin (terms)", dbname=name)
     pg_cluster.sql("UPDATE team_settings SET value = 'gin' WHERE key = 'search_index'", dbname=name)
     pg_cluster.sql("UPDATE team_settings SET value = 'changed' WHERE key = 'corpus_version'", dbname=name)
     try:
-        api.service().reset_engine()
+        api.service(library=default_library()).reset_engine()
         for query in ("Xiongan relief", '"non-capital functions"', "Tianjin -port", "4.39 trillion"):
             monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", url)
-            team = search(query, limit=1000)
-            assert api.service().engine().generation.index.rum is False
+            team = search(query, limit=1000, library=default_library())
+            assert api.service(library=default_library()).engine().generation.index.rum is False
             monkeypatch.delenv("JJJ_BRIEF_DATABASE_URL")
-            local = search(query, limit=1000)
+            local = search(query, limit=1000, library=default_library())
             assert team.total == local.total > 0, query
             assert {(h.article, h.start) for h in team.hits} == {(h.article, h.start) for h in local.hits}
             assert [h.score for h in team.hits] == sorted((h.score for h in team.hits), reverse=True)
@@ -167,5 +168,5 @@ def test_on_gin_without_rum_the_same_passages_are_found(pg_cluster, tmp_path, mo
         from jjj_brief.team.connection import close_team
 
         close_team()
-        api.service().reset_engine()
+        api.service(library=default_library()).reset_engine()
         pg_cluster.drop_database(name)

@@ -14,6 +14,7 @@ import pytest
 
 from jjj_brief.app.state import Location
 from jjj_brief.app.work_dialogs import NoteDialog
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.team.store import PgStore
 from team.work_support import work_db  # noqa: F401  (fixtures)
 
@@ -52,7 +53,7 @@ def team_ready(work_db, monkeypatch, tmp_path):
     from jjj_brief.team.connection import close_team
 
     monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", work_db.admin)
-    init_team()
+    init_team(library=default_library())
     close_team()
     yield work_db
     close_team()
@@ -205,7 +206,10 @@ def test_an_editor_publishes_a_claim_from_the_app_and_an_analyst_is_told_why_not
     from jjj_brief.store import ClaimMember, make_anchor
 
     db = team_ready
-    text, other = load_corpus().get(XINHUA).text, load_corpus().get(CHINANEWS).text
+    text, other = (
+        load_corpus(library=default_library()).get(XINHUA).text,
+        load_corpus(library=default_library()).get(CHINANEWS).text,
+    )
     bob = PgStore(db.url("bob"))
     try:
         members = [

@@ -14,6 +14,7 @@ import time
 import psycopg
 import pytest
 
+from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import article_figures
 from jjj_brief.store import ClaimMember, make_anchor
@@ -52,7 +53,7 @@ def _next(inbox: queue.Queue, kind: str, author: str) -> Change:
 def _valued_figures(count: int):
     """(article, figure) pairs with a value, from different seed articles."""
     found = []
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     for article in corpus.articles:
         figure = next((f for f in article_figures(article, corpus) if f.value is not None), None)
         if figure is not None:
@@ -78,7 +79,7 @@ def test_two_clients_and_the_cli_see_each_others_import_note_and_claim(work_db, 
         assert rows == [("bob",)]
         from jjj_brief.team.corpus import store_articles
 
-        seed = load_corpus().articles[0]
+        seed = load_corpus(library=default_library()).articles[0]
         imported = dataclasses.replace(seed, id="alice-import-1", source="import")
         with psycopg.connect(work_db.url("alice")) as conn:
             store_articles(conn, [imported])

@@ -268,8 +268,9 @@ def _quiet_after_interrupt() -> None:
 
 def _run_app() -> int:
     from jjj_brief.app import run_app  # Textual is imported only when the app starts
+    from jjj_brief.commands.libraries import default_library
 
-    return run_app()
+    return run_app(default_library())  # the Library the app shows: this data home's, built once
 
 
 def _silence_stdout() -> None:

@@ -257,10 +257,8 @@ def load_seed_articles(seeds: Path | None = None) -> list[Article]:
     return articles
 
 
-def load_corpus(*, refresh: bool = False, library: Library | None = None) -> Corpus:
-    """The seeds plus the user's imports: ``library``'s corpus, or the process default
-    library's (one per data home, see :mod:`jjj_brief.commands.libraries`). ``refresh``:
-    read again (after an import or a removal)."""
-    from jjj_brief.commands.libraries import resolve  # the default lives above the core
-
-    return resolve(library).corpus(refresh=refresh)
+def load_corpus(library: Library, *, refresh: bool = False) -> Corpus:
+    """The seeds plus the user's imports: ``library``'s corpus (the CLI passes the process
+    default, :mod:`jjj_brief.commands.libraries`). ``refresh``: read again (after an import
+    or a removal)."""
+    return library.corpus(refresh=refresh)

@@ -7,10 +7,11 @@ service (index manager and open engine). Each part is loaded on first use and re
 only when its inputs change; all of it is instance state, so two libraries (a test's
 fixture folder and the shipped data, or two data homes) never see each other's.
 
-The core holds no process-wide state: compare, search, figures and the app take a
-library. The CLI's process default (one per data home) lives in the commands layer,
-:mod:`jjj_brief.commands.libraries`; core convenience wrappers that take an optional
-``library`` fall back to it.
+The core holds no process-wide state: compare, search, figures, the work store and the app
+take the library they work on (never an optional one). The CLI's process default (one per
+data home) lives in the commands layer, :mod:`jjj_brief.commands.libraries`, which passes it
+on. What the core needs from the layers above it (team mode: search on the team database,
+the team's work store) the library hands over as hooks.
 
 Thread safety: every lazily built part is built under the library's lock; the objects
 handed out (corpus, briefings, figure lists) are shared and must be treated as read-only.
@@ -20,11 +21,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
 from jjj_brief.paths import LibraryPaths
-from jjj_brief.search.api import IndexStatus, SearchResult, SearchService
 
 __all__ = ["Library", "LibraryPaths"]
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from jjj_brief.compare.align import FigureIndex
     from jjj_brief.compare.subject import Glossary
     from jjj_brief.figures import Figure, FigureBook
+    from jjj_brief.search.api import IndexStatus, SearchResult, SearchService
     from jjj_brief.search.query import QueryContext
     from jjj_brief.store.base import WorkStore
     from jjj_brief.store.session import WorkSession
@@ -77,10 +79,21 @@ class Library:
             self._briefings = _BriefingsEntry((), briefings, build_glossary(briefings.glossary))
         self._index: tuple[Corpus, str, FigureIndex] | None = None
         self._pairings: Pairings | None = None
-        self.search = SearchService(self, own_work=_own_work, remote=_TeamSearch())
+        self._search: SearchService | None = None
         self._work_session: WorkSession | None = None
         if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
             self._briefings = share_from._briefings if not share_from._fixed_briefings else None
+
+    @property
+    def search(self) -> SearchService:
+        """The library's search (index manager and open engine; made on first use, so an app
+        paints before the search layer is imported)."""
+        with self._lock:
+            if self._search is None:
+                from jjj_brief.search.api import SearchService
+
+                self._search = SearchService(self, own_work=partial(_own_work, self), remote=_TeamSearch())
+            return self._search
 
     @property
     def pairings(self) -> Pairings:
@@ -195,16 +208,17 @@ class Library:
     def close(self) -> None:
         """Release the open search engine and work store (the library stays usable; both
         reopen on demand)."""
-        self.search.close()
+        if self._search is not None:
+            self._search.close()
         if self._work_session is not None:
             self._work_session.close()
 
 
-def _own_work(query: str, limit: int) -> SearchResult | None:
-    """``kind:note`` / ``kind:claim`` searches: answered from the analyst's store."""
+def _own_work(library: Library, query: str, limit: int) -> SearchResult | None:
+    """``kind:note`` / ``kind:claim`` searches: answered from the library's store."""
     from jjj_brief.store.search_hook import asks_for_own_work, own_work_search
 
-    return own_work_search(query, limit) if asks_for_own_work(query) else None
+    return own_work_search(query, library, limit) if asks_for_own_work(query) else None
 
 
 # ------------------------------------------------------------------ team mode

@@ -347,17 +347,15 @@ def counterpart(
 
 
 def flag_translation(
-    translation: Article, figures: list[Figure], corpus: Corpus | None = None, pairings: Pairings | None = None
+    translation: Article, figures: list[Figure], corpus: Corpus, pairings: Pairings | None = None
 ) -> list[Figure]:
     """``figures`` of a translation, each one its original prints 10**k times smaller or larger
     flagged suspect with the original's value as the likely one (the figure layer's hook).
-    The original is looked up in ``corpus`` (default: the loaded corpus)."""
+    The original is looked up in ``corpus``."""
     from dataclasses import replace
 
-    from jjj_brief.corpus import load_corpus
     from jjj_brief.figures import Suspect
 
-    corpus = corpus if corpus is not None else load_corpus()
     original = corpus.find(translation.translation_of or "")
     if original is None or original.id == translation.id:
         return figures

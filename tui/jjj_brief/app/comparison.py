@@ -301,7 +301,11 @@ class ComparisonView(View):
         for claim in fact.claims:
             article = self.data.article(claim.article)
             span = self.data.locate_quote(article, claim.quote) if article else None
-            figure = claim_figure(article, claim, span) if article is not None and span is not None else None
+            figure = (
+                claim_figure(article, claim, span, self.data.library)
+                if article is not None and span is not None
+                else None
+            )
             note = claim.note if span else "quote not found verbatim in the article"
             views.append(
                 resolved(

@@ -1,8 +1,10 @@
 """What the app reads: the corpus, the briefings, figures, search and compare — typed.
 
-The app imports the core directly (the modules are imported on first use, off the start-up
-path: ``jjj-brief --version`` must not pay for them). A test builds :class:`AppData` on its
-own corpus, briefings or search engine. Nothing here imports Textual.
+:class:`AppData` holds the :class:`~jjj_brief.library.Library` the app shows (the CLI builds
+it once and hands it over; a test passes its own, a fixture library say) and asks the core
+about it. The app imports the core directly (the modules are imported on first use, off the
+start-up path: ``jjj-brief --version`` must not pay for them). A test may also fix the
+corpus, the briefings or the search engine. Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from jjj_brief.corpus import Article, Corpus, load_corpus
+from jjj_brief.corpus import Article, Corpus
 
 if TYPE_CHECKING:
     from jjj_brief.briefings import Briefings, Fact, TimelineEvent, Topic
     from jjj_brief.briefings.schema import GlossaryTerm
     from jjj_brief.compare import Candidate, Comparison
     from jjj_brief.figures import Figure
+    from jjj_brief.library import Library
     from jjj_brief.live_imports import CorpusChange
     from jjj_brief.search import SearchResult
 
@@ -35,8 +38,10 @@ class SearchEngine(Protocol):
 class AppData:
     """Corpus, briefings and search for one app, with a per-article figure cache.
 
-    ``corpus``/``briefings`` ``None``: the user's, read on first use (the app reads them in a
-    worker after the first paint). ``search`` ``None``: the real search layer.
+    ``library``: the Library the app shows (``None``: the process default, one per data home,
+    :func:`jjj_brief.commands.libraries.default_library`). ``corpus``/``briefings`` ``None``:
+    the library's, read on first use (the app reads them in a worker after the first paint).
+    ``search`` ``None``: the library's search.
     """
 
     def __init__(
@@ -46,7 +51,13 @@ class AppData:
         *,
         search: SearchEngine | None = None,
         use_search: bool = True,
+        library: Library | None = None,
     ) -> None:
+        if library is None:
+            from jjj_brief.commands.libraries import default_library
+
+            library = default_library()
+        self.library = library
         self._corpus = corpus
         self._fixed_corpus = corpus is not None  # a test's corpus: never re-read
         self._briefings = briefings
@@ -64,7 +75,7 @@ class AppData:
         if self._corpus is None:
             with self._lock:
                 if self._corpus is None:
-                    self._corpus = load_corpus()
+                    self._corpus = self.library.corpus()
         return self._corpus
 
     @corpus.setter
@@ -90,7 +101,7 @@ class AppData:
             return CorpusChange()
         with self._lock:
             before = list(self._corpus) if self._corpus is not None else []
-        fresh = load_corpus(refresh=True)
+        fresh = self.library.corpus(refresh=True)
         change = corpus_change(before, fresh)
         with self._lock:
             self._corpus = fresh
@@ -104,7 +115,7 @@ class AppData:
         return self._briefings_loaded
 
     def load_briefings(self) -> Briefings | None:
-        """Read the shipped briefings once (YAML: the app calls this in a worker)."""
+        """Read the library's briefings once (YAML: the app calls this in a worker)."""
         with self._lock:
             if not self._briefings_loaded:
                 self._briefings = self._read_briefings()
@@ -112,10 +123,8 @@ class AppData:
             return self._briefings
 
     def _read_briefings(self) -> Briefings | None:
-        from jjj_brief.briefings import shipped_briefings
-
         try:
-            return shipped_briefings()
+            return self.library.briefings()
         except Exception as exc:  # the app starts whatever the YAML says
             self.note(f"briefings could not be loaded: {exc}")
             return None
@@ -187,9 +196,7 @@ class AppData:
         if not self.use_search:
             return None
         if self._search is None:
-            from jjj_brief import search
-
-            self._search = search
+            self._search = self.library.search
         return self._search
 
     @property
@@ -235,7 +242,7 @@ class AppData:
         from jjj_brief.errors import UserError
 
         try:
-            return compare_fact(fact_id)
+            return compare_fact(fact_id, self.library)
         except UserError:
             return None
 
@@ -243,7 +250,7 @@ class AppData:
         """The id of the curated fact a figure belongs to (the compare layer's rule)."""
         from jjj_brief.compare import fact_for_figure
 
-        fact = fact_for_figure(article_id, start, end)
+        fact = fact_for_figure(article_id, start, end, self.library)
         return fact.id if fact is not None and self.fact(fact.id) is not None else None
 
     def related(self, article_id: str, offset: int, limit: int = 8) -> list[Candidate]:
@@ -251,14 +258,14 @@ class AppData:
         from jjj_brief.errors import UserError
 
         try:
-            return list(related(article_id, offset, limit=limit).related)
+            return list(related(article_id, offset, limit=limit, library=self.library).related)
         except UserError:  # an article the compare layer does not know, or no figure there
             return []
 
     def export_markdown(self, item_id: str) -> str:
         from jjj_brief.compare import export_markdown
 
-        return export_markdown(item_id)
+        return export_markdown(item_id, self.library)
 
     # --------------------------------------------------------------------- notes
     def note(self, message: str) -> None:

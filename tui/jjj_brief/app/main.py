@@ -61,6 +61,7 @@ from jjj_brief.safety import one_line
 if TYPE_CHECKING:
     from jjj_brief.briefings import Briefings
     from jjj_brief.corpus import Corpus
+    from jjj_brief.library import Library
 
 
 def known_binding_ids() -> set[str]:
@@ -141,9 +142,12 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         data_dir: Path | None = None,
         build_index: bool = True,
         resume: bool | None = None,
+        library: Library | None = None,
     ) -> None:
+        """``library``: the Library shown (the CLI passes its default; ``None``: the same, the
+        process default); ``data``: the app's view of it, given whole (a test's)."""
         super().__init__()
-        self.core = data if data is not None else AppData(corpus, briefings)
+        self.core = data if data is not None else AppData(corpus, briefings, library=library)
         self.data_dir = data_dir  # None: the user's data dir (settings, citations, exports)
         self.store = SettingsStore(data_dir)
         self.settings = self.store.settings

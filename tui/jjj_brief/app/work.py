@@ -337,7 +337,7 @@ class SavedSearchView(View):
     def _run(self, saved: Any) -> None:
         from jjj_brief.store.session import run_saved
 
-        result = run_saved(saved)
+        result = run_saved(saved, library=self.brief_app.core.library)
         self.app.call_from_thread(self._shown, saved, result)
 
     def _shown(self, saved: Any, run: Any) -> None:

@@ -292,7 +292,7 @@ class WorkActions(WorkSync, WorkExports):
     def _save_search_now(self: Any, name: str, query: str, watch: bool) -> None:
         from jjj_brief.store.session import current_keys
 
-        keys = current_keys(query)  # what you see now is not "new" later
+        keys = current_keys(query, library=self.core.library)  # what you see now is not "new" later
         self.call_from_thread(self._search_saved, name, query, watch, keys)
 
     def _search_saved(self: Any, name: str, query: str, watch: bool, keys: list[str]) -> None:
@@ -317,7 +317,9 @@ class WorkActions(WorkSync, WorkExports):
         store = self.work_store
         if store is None:
             return
-        counts = {saved.id: run_saved(saved).new for saved in store.saved_searches() if saved.watch}
+        counts = {
+            saved.id: run_saved(saved, library=self.core.library).new for saved in store.saved_searches() if saved.watch
+        }
         self.call_from_thread(self._watches_checked, counts)
 
     def _watches_checked(self: Any, counts: dict[int, int]) -> None:

@@ -48,7 +48,7 @@ class WorkExports:
             )
             return None
         try:
-            payload = export(item, fmt, self.work_store)
+            payload = export(item, fmt, self.core.library, self.work_store)
         except Exception as exc:
             self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
             return None

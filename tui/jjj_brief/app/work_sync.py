@@ -151,11 +151,9 @@ class WorkSync:
     @work(thread=True, exclusive=True, group="team-corpus")
     def _team_reload_corpus(self: Any) -> None:
         """Read the corpus again after a colleague's import (an app given its own corpus keeps it)."""
-        from jjj_brief.corpus import load_corpus
-
         if not self._team_reads_corpus:
             return
-        corpus = load_corpus(refresh=True)
+        corpus = self.core.library.corpus(refresh=True)
         self.call_from_thread(self._team_corpus_ready, corpus)
 
     def _team_corpus_ready(self: Any, corpus: Any) -> None:

@@ -49,7 +49,10 @@ from jjj_brief.briefings.readings import (
     same_date,
 )
 from jjj_brief.briefings.schema import GlossaryTerm
-from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
+from jjj_brief.corpus import Article, UserError
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -68,18 +71,19 @@ __all__ = [
 ]
 
 
-def check(directory: Path | None = None, corpus: Corpus | None = None) -> tuple[Briefings, list[Problem]]:
-    """Load the briefings in ``directory`` and return them with every problem found."""
+def check(directory: Path | None = None, *, library: Library) -> tuple[Briefings, list[Problem]]:
+    """Load the briefings in ``directory`` (default: the shipped ones) and return them with
+    every problem found against ``library``'s corpus."""
     briefings = load_briefings(directory)
-    return briefings, check_briefings(briefings, corpus)
+    return briefings, check_briefings(briefings, library)
 
 
-def check_briefings(briefings: Briefings, corpus: Corpus | None = None) -> list[Problem]:
-    if corpus is None:
-        try:
-            corpus = load_corpus()
-        except UserError as exc:
-            return [*briefings.problems, Problem("seeds/catalog.yaml", "", None, str(exc))]
+def check_briefings(briefings: Briefings, library: Library) -> list[Problem]:
+    """Every problem of ``briefings`` (their own, and against ``library``'s corpus)."""
+    try:
+        corpus = library.corpus()
+    except UserError as exc:
+        return [*briefings.problems, Problem("seeds/catalog.yaml", "", None, str(exc))]
     checker = _Checker(briefings, corpus)
     return [*briefings.problems, *checker.run()]
 

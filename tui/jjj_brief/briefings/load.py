@@ -144,12 +144,10 @@ def load_briefings(directory: Path | None = None) -> Briefings:
     return result
 
 
-def shipped_briefings(library: Library | None = None) -> Briefings:
-    """The shipped briefings: ``library``'s, or the process default library's (parsed once
-    and again only when a YAML file changes). Shared: treat the result as read-only."""
-    from jjj_brief.commands.libraries import resolve  # the default lives above the core
-
-    return resolve(library).briefings()
+def shipped_briefings(library: Library) -> Briefings:
+    """``library``'s briefings (parsed once and again only when a YAML file changes; the CLI
+    passes the process default library). Shared: treat the result as read-only."""
+    return library.briefings()
 
 
 def briefings_stamp(directory: Path) -> tuple[object, ...]:

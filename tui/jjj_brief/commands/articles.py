@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    articles = list(load_corpus())
+    articles = list(load_corpus(library=default_library()))
     rows = [article.summary() for article in articles]
     if args.json:
         emit_json({"articles": rows})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.store import parse_ref
@@ -15,23 +16,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = subparsers.add_parser("bookmarks", help="your bookmarks, newest first")
     listing.add_argument("--article", metavar="ID", help="only those in one article")
     listing.add_argument("--json", action="store_true", help="print JSON to stdout")
-    listing.set_defaults(handler=with_work(run_list))
+    listing.set_defaults(handler=with_work(run_list, default_library))
     add = subparsers.add_parser("bookmark", help="bookmark a place in an article (or --remove ID)")
     add.add_argument("article", nargs="?", metavar="ARTICLE", help="article id, file name or stem")
     add.add_argument("offset", nargs="?", type=offset, metavar="OFFSET", help="character offset")
     add.add_argument("--note", default="", metavar="TEXT", help="a few words on why")
     add.add_argument("--remove", metavar="ID", help="remove a bookmark (bookmark-N or N)")
     add.add_argument("--json", action="store_true", help="print the bookmark as JSON")
-    add.set_defaults(handler=with_work(run_add))
+    add.set_defaults(handler=with_work(run_add, default_library))
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = work()
+    store = work(library=default_library())
     article = None
     if args.article:
         from jjj_brief.store.session import article as find_article
 
-        article = find_article(args.article).id
+        article = find_article(args.article, library=default_library()).id
     marks = store.bookmarks(article)
     if args.json:
         emit_json([mark.to_dict() for mark in marks])
@@ -49,7 +50,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = work_to_keep()
+    store = work_to_keep(library=default_library())
     if args.remove:
         bookmark_id = parse_ref(args.remove, "bookmark")
         if bookmark_id is None:
@@ -59,7 +60,7 @@ def run_add(args: argparse.Namespace) -> int:
         return 0
     if args.article is None or args.offset is None:
         raise UserError("give ARTICLE OFFSET (or --remove ID)")
-    mark = store.add_bookmark(place_anchor(args.article, args.offset), args.note)
+    mark = store.add_bookmark(place_anchor(args.article, args.offset, library=default_library()), args.note)
     if args.json:
         emit_json(mark.to_dict())
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.text import Text
 
 from jjj_brief.briefings.check import check, figures_available
+from jjj_brief.commands import default_library
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
 
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    briefings, problems = check(args.dir)
+    briefings, problems = check(args.dir, library=default_library())
     counts = {
         "topics": len(briefings.topics),
         "facts": len(briefings.facts),

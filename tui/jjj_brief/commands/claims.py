@@ -6,6 +6,7 @@ import argparse
 
 from rich.text import Text
 
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = subparsers.add_parser("claims", help="your own claims: figures you judged the same quantity")
     listing.add_argument("--article", metavar="ID", help="only claims with a figure in one article")
     listing.add_argument("--json", action="store_true", help="print JSON to stdout")
-    listing.set_defaults(handler=with_work(run_list))
+    listing.set_defaults(handler=with_work(run_list, default_library))
     add = subparsers.add_parser("claim", help="claim that figures in different articles are the same quantity")
     add.add_argument("places", nargs="*", metavar="ARTICLE:OFFSET", help="two or more figures (offset anywhere inside)")
     add.add_argument("--verdict", choices=VERDICTS, help="your verdict, from the briefings' vocabulary")
@@ -27,16 +28,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--remove", metavar="ID", help="remove a claim (claim-N or N)")
     add.add_argument("--publish", metavar="ID", help="team mode, editors: publish a claim as the desk's")
     add.add_argument("--json", action="store_true", help="print the claim as JSON")
-    add.set_defaults(handler=with_work(run_add))
+    add.set_defaults(handler=with_work(run_add, default_library))
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = work()
+    store = work(library=default_library())
     article = None
     if args.article:
         from jjj_brief.store.session import article as find_article
 
-        article = find_article(args.article).id
+        article = find_article(args.article, library=default_library()).id
     claims = store.claims(article)
     if args.json:
         emit_json([claim.to_dict() for claim in claims])
@@ -62,7 +63,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = work_to_keep()
+    store = work_to_keep(library=default_library())
     if args.remove:
         claim_id = parse_ref(args.remove, "claim")
         if claim_id is None:
@@ -76,7 +77,7 @@ def run_add(args: argparse.Namespace) -> int:
         raise UserError("a claim needs two or more figures: ARTICLE:OFFSET ARTICLE:OFFSET ...")
     if not args.verdict:
         raise UserError(f"give --verdict ({', '.join(VERDICTS)})")
-    members = [figure_member(*parse_place(text)) for text in args.places]
+    members = [figure_member(*parse_place(text), library=default_library()) for text in args.places]
     claim = store.add_claim(members, args.verdict, args.text)
     if args.json:
         emit_json(claim.to_dict())

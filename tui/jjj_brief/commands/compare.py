@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jjj_brief import formatting
+from jjj_brief.commands import default_library
 from jjj_brief.compare import compare_fact
 from jjj_brief.compare.facts import ClaimView, Comparison
 from jjj_brief.output import emit_json, stdout_console
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    comparison = compare_fact(args.fact_id)
+    comparison = compare_fact(args.fact_id, library=default_library())
     if args.json:
         emit_json(comparison.to_dict())
         return 0

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from jjj_brief import paths
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError
 from jjj_brief.output import message
 from jjj_brief.store.briefs import FORMATS
@@ -38,9 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     try:
-        text = export(args.item_id, args.format)
+        text = export(args.item_id, args.format, library=default_library())
     finally:
-        close_work()
+        close_work(library=default_library())
     if not args.output or args.output == "-":
         if isinstance(text, bytes):
             if sys.stdout.isatty():

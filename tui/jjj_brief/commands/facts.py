@@ -10,6 +10,7 @@ from rich.text import Text
 from jjj_brief import formatting
 from jjj_brief.briefings import load_briefings
 from jjj_brief.briefings.views import fact_dict, facts_in_tree_order
+from jjj_brief.commands import default_library
 from jjj_brief.commands.reporting import report_problems
 from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, stdout_console
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         if fact is None:
             raise UserError(f"unknown fact {one_line(args.fact_id, 60)!r}; see jjj-brief facts for the list")
         facts = [fact]
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     rows = [fact_dict(corpus, fact) for fact in facts]
     if args.json:
         emit_json({"facts": rows})

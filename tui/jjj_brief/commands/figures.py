@@ -7,6 +7,7 @@ import argparse
 from rich.text import Text
 
 from jjj_brief import formatting
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import KINDS, Figure, article_figures
 from jjj_brief.output import emit_json, stdout_console
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     article = corpus.get(args.article)
     figures = article_figures(article, corpus)
     if args.json:

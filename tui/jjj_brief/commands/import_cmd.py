@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from rich.text import Text
 
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"no importable files ({FORMATS_HELP}) found in {', '.join(args.paths)}")
     if args.dry_run:
         return _report_dry_run(args, outcomes)
-    outcomes = team_imports.share(outcomes)
+    outcomes = team_imports.share(outcomes, default_library())
     from jjj_brief.search import ensure_index
 
     started = time.perf_counter()
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if note:
         note.draw(f"indexing {added:,} new import{'s' if added != 1 else ''}…")
     try:
-        status = ensure_index(note.passages if note else None)
+        status = ensure_index(note.passages if note else None, library=default_library())
     finally:
         if note:
             note.close()
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             message(f"jjj-brief: {outcome.message}")
     for warning in status.messages:
         message(f"jjj-brief: {warning}")
-    watched = watch_report() if args.paths else []
+    watched = watch_report(library=default_library()) if args.paths else []
     if args.json:
         emit_json(
             {
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
 def _original_id(ref: str) -> str:
     from jjj_brief.corpus import load_corpus
 
-    return load_corpus().get(ref).id
+    return load_corpus(library=default_library()).get(ref).id
 
 
 def _report_dry_run(args: argparse.Namespace, outcomes: list[ImportOutcome]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from jjj_brief.commands import default_library
 from jjj_brief.output import emit_json, message
 
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:  # the settings file cannot be read: it is not replaced
             raise UserError(f"cannot save the engine setting: {exc}") from exc
     progress = None if args.json or not sys.stderr.isatty() else _progress
-    status = ensure_index(progress, rebuild=args.rebuild)
+    status = ensure_index(progress, rebuild=args.rebuild, library=default_library())
     if progress:
         sys.stderr.write("\n")
     for note in status.messages:

@@ -2,9 +2,10 @@
 
 A CLI command runs in a process of its own and works on the data home in force
 (``JJJ_BRIEF_HOME`` or the platform's folders): :func:`default_library` builds that
-home's library on first use and keeps it. This is the one place that holds libraries
-for a process; the core takes a library as an argument, and its convenience wrappers
-(``load_corpus()``, ``search()``, ``compare_fact()``...) fall back to :func:`resolve`.
+home's library on first use and keeps it, and the command passes it to the core
+(``load_corpus(library)``, ``search(q, library=library)``, ``compare_fact(id, library)``...),
+which takes the library it works on and never looks for one. This is the one place that
+holds libraries for a process; the app is handed the one it shows (see ``cli``).
 
 Libraries are kept per (seeds, briefings, data, cache) folders, the most recent few only
 (a test suite points the home elsewhere for every test); a new one reuses the previous
@@ -56,11 +57,6 @@ _DEFAULT = _Libraries()
 def default_library() -> Library:
     """The library of the data home in force (built on first use, then kept)."""
     return _DEFAULT.get()
-
-
-def resolve(library: Library | None) -> Library:
-    """``library``, or the process default when none is given."""
-    return library if library is not None else _DEFAULT.get()
 
 
 def forget_libraries() -> None:

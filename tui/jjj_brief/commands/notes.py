@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from jjj_brief import paths
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.store import COLORS, parse_ref
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE",
         help="add notes and claims from a W3C Web Annotation JSON-LD file",
     )
-    listing.set_defaults(handler=with_work(run_list))
+    listing.set_defaults(handler=with_work(run_list, default_library))
     add = subparsers.add_parser("note", help="highlight a span with a note (or --remove ID)")
     add.add_argument("article", nargs="?", metavar="ARTICLE", help="article id, file name or stem")
     add.add_argument("start", nargs="?", type=offset, metavar="START", help="first character offset")
@@ -39,12 +40,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--color", default="yellow", choices=COLORS, help="highlight colour (default yellow)")
     add.add_argument("--remove", metavar="ID", help="remove a note (note-N or N)")
     add.add_argument("--json", action="store_true", help="print the note as JSON")
-    add.set_defaults(handler=with_work(run_add))
+    add.set_defaults(handler=with_work(run_add, default_library))
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = work()
-    article = find_article(args.article).id if args.article else None
+    store = work(library=default_library())
+    article = find_article(args.article, library=default_library()).id if args.article else None
     if args.import_file:
         return _import(args.import_file, args.json)
     if args.export:
@@ -81,8 +82,10 @@ def _import(name: str, as_json: bool) -> int:
         raise UserError(f"cannot read {source}: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise UserError(f"{source}: not JSON ({exc.__class__.__name__})") from exc
-    corpus = load_corpus()
-    counts = import_annotations(work_to_keep(), data, lambda ref: a.text if (a := corpus.find(ref)) else None)
+    corpus = load_corpus(library=default_library())
+    counts = import_annotations(
+        work_to_keep(library=default_library()), data, lambda ref: a.text if (a := corpus.find(ref)) else None
+    )
     if as_json:
         emit_json(counts)
     else:
@@ -95,7 +98,7 @@ def _import(name: str, as_json: bool) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    store = work_to_keep()
+    store = work_to_keep(library=default_library())
     if args.remove:
         note_id = parse_ref(args.remove, "note")
         if note_id is None:
@@ -105,7 +108,9 @@ def run_add(args: argparse.Namespace) -> int:
         return 0
     if args.article is None or args.start is None or args.end is None:
         raise UserError("give ARTICLE START END (or --remove ID)")
-    note = store.add_note(span_anchor(args.article, args.start, args.end), args.text, args.color)
+    note = store.add_note(
+        span_anchor(args.article, args.start, args.end, library=default_library()), args.text, args.color
+    )
     if args.json:
         emit_json(note.to_dict())
     else:

@@ -8,6 +8,7 @@ import argparse
 from rich.table import Table
 from rich.text import Text
 
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError, load_corpus
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from jjj_brief.translation import find_pair, pair
 
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     article = corpus.get(args.article)
     found = find_pair(article, corpus)
     if found is None:

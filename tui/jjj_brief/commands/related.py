@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, stdout_console
 from jjj_brief.safety import one_line
@@ -40,7 +41,7 @@ def _limit(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from jjj_brief.compare import related
 
-    result = related(args.article, args.offset, limit=args.limit)
+    result = related(args.article, args.offset, limit=args.limit, library=default_library())
     if args.json:
         emit_json(result.to_dict())
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jjj_brief.commands import default_library
 from jjj_brief.output import emit_json, message, stdout_console
 from jjj_brief.safety import one_line
 
@@ -37,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     from jjj_brief.search import search
 
     query = " ".join(args.query)
-    result = search(query, limit=max(1, args.limit), group_by_article=args.group, facets=True)
+    result = search(
+        query, limit=max(1, args.limit), group_by_article=args.group, facets=True, library=default_library()
+    )
     if args.json:
         emit_json(result.to_dict())
         return 0

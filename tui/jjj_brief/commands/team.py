@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from jjj_brief.commands import default_library
 from jjj_brief.output import emit_json, message
 
 
@@ -33,7 +34,7 @@ def run_init(args: argparse.Namespace) -> int:
         if not args.json:
             message(f"jjj-brief: {text}")
 
-    report = init_team(on_step=step)
+    report = init_team(on_step=step, library=default_library())
     if args.json:
         emit_json(report)
         return 0

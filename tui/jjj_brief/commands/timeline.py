@@ -8,6 +8,7 @@ from rich.text import Text
 
 from jjj_brief.briefings import load_briefings
 from jjj_brief.briefings.views import event_dict, timeline_order
+from jjj_brief.commands import default_library
 from jjj_brief.commands.reporting import report_problems
 from jjj_brief.corpus import load_corpus
 from jjj_brief.output import emit_json, stdout_console
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     briefings = load_briefings()
     report_problems(briefings)
-    corpus = load_corpus()
+    corpus = load_corpus(library=default_library())
     rows = [event_dict(corpus, event) for event in timeline_order(briefings)]
     if args.json:
         emit_json({"events": rows})

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from jjj_brief.briefings import load_briefings
 from jjj_brief.briefings.views import topic_articles, topic_dict, tree_order
+from jjj_brief.commands import default_library
 from jjj_brief.commands.reporting import report_problems
 from jjj_brief.corpus import load_corpus
 from jjj_brief.output import emit_json, stdout_console
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     report_problems(briefings)
     ordered = tree_order(briefings)
     if args.json:
-        corpus = load_corpus()
+        corpus = load_corpus(library=default_library())
         emit_json({"topics": [topic_dict(briefings, topic, corpus) for _, topic in ordered]})
         return 0
     console = stdout_console()

@@ -12,12 +12,12 @@ candidates:
 A candidate hits a claim when it is the claim's figure or another mention of the same
 number in the same article (the aligner shows an article's repeated mentions once).
 
-Run ``python -m jjj_brief.compare.evaluate`` for the numbers and every miss.
+Run ``python -m jjj_brief.commands.alignment`` for the numbers and every miss (on the
+process default Library; :func:`main` prints them for any library).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -76,7 +76,7 @@ class Report:
         return [q for q in self.queries if q.targets and q.rank_of_any() != 1]
 
 
-def claim_figures(fact: Fact, library: Library | None = None) -> list[tuple[str, Figure | WordsSpan | None]]:
+def claim_figures(fact: Fact, library: Library) -> list[tuple[str, Figure | WordsSpan | None]]:
     """Each claim's article and where its value is printed (``None`` when not found)."""
     corpus = state.corpus(library)
     out: list[tuple[str, Figure | WordsSpan | None]] = []
@@ -88,12 +88,11 @@ def claim_figures(fact: Fact, library: Library | None = None) -> list[tuple[str,
     return out
 
 
-def evaluate(depth: int = 10, library: Library | None = None) -> Report:
+def evaluate(depth: int = 10, *, library: Library) -> Report:
     from jjj_brief.compare.related import related
 
     queries: list[Query] = []
     skipped: list[str] = []
-    library = state.library_of(library)
     for fact in library.briefings().facts:
         if getattr(fact, "kind", "number") != "number":
             continue  # the aligner relates figures; a category or status has none
@@ -125,8 +124,9 @@ def evaluate(depth: int = 10, library: Library | None = None) -> Report:
     return Report(queries, pairs, recall, top1 / len(queries) if queries else 0.0, skipped)
 
 
-def main() -> int:
-    report = evaluate()
+def main(library: Library) -> int:
+    """Print the numbers and every miss of :func:`evaluate` on ``library``."""
+    report = evaluate(library=library)
     print(f"queries (claims): {len(report.queries)}; pairs: {report.pairs}")
     for k, value in report.recall_at.items():
         print(f"recall@{k}: {value:.3f}")
@@ -143,7 +143,3 @@ def main() -> int:
         top = query.ranked[0] if query.ranked else None
         print(f"  {query.fact}: from {query.article} {query.figure.text!r} -> top {top}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

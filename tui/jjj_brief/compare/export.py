@@ -33,9 +33,7 @@ def citation(outlet: str, date: str, title: str, locator: str | None = None) -> 
     return f"{md(outlet)}, {md(date)}, “{md(title)}”" + (f", {md(locator)}" if locator else "")
 
 
-def locator_of(
-    article_id: str, start: int | None, quote: str | None = None, library: Library | None = None
-) -> str | None:
+def locator_of(article_id: str, start: int | None, quote: str | None = None, *, library: Library) -> str | None:
     """The page/chapter of an imported article at ``start`` (or where ``quote`` first occurs)."""
     article = state.corpus(library).find(article_id)
     if article is None or not article.locators:
@@ -46,7 +44,7 @@ def locator_of(
     return article.locator_at(start) if start is not None else None
 
 
-def fact_markdown(comparison: Comparison, level: int = 2, library: Library | None = None) -> str:
+def fact_markdown(comparison: Comparison, level: int = 2, *, library: Library) -> str:
     fact = comparison.fact
     head = "#" * level
     lines = [f"{head} {md(fact.subject)}", ""]
@@ -77,8 +75,7 @@ def fact_markdown(comparison: Comparison, level: int = 2, library: Library | Non
     return "\n".join(lines)
 
 
-def topic_markdown(topic_id: str, library: Library | None = None) -> str:
-    library = state.library_of(library)
+def topic_markdown(topic_id: str, library: Library) -> str:
     briefings = library.briefings()
     topic = briefings.topic(topic_id)
     assert topic is not None
@@ -98,7 +95,7 @@ def topic_markdown(topic_id: str, library: Library | None = None) -> str:
             lines += ["Sources:", ""]
             for passage in item.passages:
                 article = corpus.find(passage.article)
-                where = locator_of(article.id, None, passage.quote, library) if article else None
+                where = locator_of(article.id, None, passage.quote, library=library) if article else None
                 cite = citation(article.outlet, article.date, article.title, where) if article else md(passage.article)
                 lines.append(f"> “{md(passage.quote)}” — {cite}")
                 lines.append("")
@@ -116,14 +113,13 @@ def _descendants(briefings: Briefings, topic_id: str, seen: set[str] | None = No
     return out
 
 
-def export_markdown(fact_or_topic_id: str, library: Library | None = None) -> str:
+def export_markdown(fact_or_topic_id: str, library: Library) -> str:
     """A Markdown brief of a fact or a topic (with its sub-topics). UserError if unknown."""
     item_id = fact_or_topic_id.strip()
-    library = state.library_of(library)
     briefings = library.briefings()
     if briefings.fact(item_id) is not None:
         comparison = compare_fact(item_id, library)
-        return f"# {md(comparison.fact.subject)}\n\n" + fact_markdown(comparison, 2, library).split("\n", 2)[2]
+        return f"# {md(comparison.fact.subject)}\n\n" + fact_markdown(comparison, 2, library=library).split("\n", 2)[2]
     if briefings.topic(item_id) is not None:
         return topic_markdown(item_id, library)
     raise UserError(f"unknown fact or topic {fact_or_topic_id!r} (see jjj-brief facts and jjj-brief topics)")

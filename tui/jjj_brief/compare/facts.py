@@ -51,9 +51,7 @@ __all__ = [
 # ----------------------------------------------------------------------- claims
 
 
-def claim_figure(
-    article: Article, claim: Claim, span: tuple[int, int], library: Library | None = None
-) -> Figure | WordsSpan | None:
+def claim_figure(article: Article, claim: Claim, span: tuple[int, int], library: Library) -> Figure | WordsSpan | None:
     """The figure inside the quote that carries the claim's value (same unit preferred);
     for words, where they are printed inside the quote."""
     from jjj_brief.figures import normalize_unit
@@ -79,7 +77,7 @@ def claim_figure(
     return best[0] if best else None
 
 
-def claim_view(claim: Claim, library: Library | None = None) -> ClaimView:
+def claim_view(claim: Claim, library: Library) -> ClaimView:
     article = state.corpus(library).find(claim.article)
     if article is None:
         return ClaimView(
@@ -157,7 +155,7 @@ def _order_key(view: ClaimView) -> tuple[str, str]:
 # ------------------------------------------------------------------------- API
 
 
-def find_fact(fact_id: str, library: Library | None = None) -> Fact:
+def find_fact(fact_id: str, library: Library) -> Fact:
     briefings = state.briefings(library)
     fact = briefings.fact(fact_id.strip())
     if fact is None:
@@ -167,7 +165,7 @@ def find_fact(fact_id: str, library: Library | None = None) -> Fact:
     return fact
 
 
-def compare_fact(fact_id: str, library: Library | None = None) -> Comparison:
+def compare_fact(fact_id: str, library: Library) -> Comparison:
     """The curated fact ``fact_id`` compared across its sources. Raises UserError if unknown."""
     fact = find_fact(fact_id, library)
     views = sorted((claim_view(claim, library) for claim in fact.claims), key=_order_key)
@@ -188,7 +186,7 @@ def compare_fact(fact_id: str, library: Library | None = None) -> Comparison:
     return Comparison(fact, views, spread, assessment, fact.verdict, disagreement(assessment, fact.verdict), problems)
 
 
-def fact_for_figure(article_id: str, start: int, end: int, library: Library | None = None) -> Fact | None:
+def fact_for_figure(article_id: str, start: int, end: int, library: Library) -> Fact | None:
     """The curated fact whose claim (in this article) quotes this figure, or ``None``.
 
     A claim's figure is the one carrying its value inside its quote; failing that, any

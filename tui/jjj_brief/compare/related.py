@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from jjj_brief.compare import state
 from jjj_brief.compare.align import NOT_ALIGNED_KINDS, Entry, PairScore
 from jjj_brief.errors import UserError
 
@@ -98,7 +97,7 @@ def _candidate(entry: Entry, score: PairScore) -> Candidate:
     )
 
 
-def related(article_ref: str, offset: int, limit: int = 10, library: Library | None = None) -> Related:
+def related(article_ref: str, offset: int, limit: int = 10, *, library: Library) -> Related:
     """Figures in other articles that likely report the same quantity as the figure at ``offset``.
 
     ``offset`` may be anywhere inside the figure's span. Raises :class:`UserError` for an
@@ -107,7 +106,6 @@ def related(article_ref: str, offset: int, limit: int = 10, library: Library | N
     """
     from jjj_brief.figures import figure_at
 
-    library = state.library_of(library)
     article = library.corpus().get(article_ref)
     if not 0 <= offset < len(article.text):
         raise UserError(f"offset {offset} is outside {article.id} (0..{len(article.text) - 1})")

@@ -1,6 +1,6 @@
 """The search API everything else uses: :class:`SearchService` (one per
 :class:`~jjj_brief.library.Library`) and the module functions :func:`search`,
-:func:`ensure_index`, :func:`match_spans`... that run on a library's service.
+:func:`ensure_index`, :func:`match_spans`... that run on the service of the library given.
 
 Nothing outside this package talks to a search engine. :func:`search` never raises:
 whatever is typed, the result is hits, or no hits and a ``message`` saying why. The
@@ -68,9 +68,7 @@ class SearchService:
     opens and refreshes the index), the engine open on the live generation, and the
     highlighting context. Never raises from :meth:`search`; thread-safe."""
 
-    def __init__(
-        self, library: Library | None = None, own_work: OwnWork | None = None, remote: RemoteSearch | None = None
-    ) -> None:
+    def __init__(self, library: Library, own_work: OwnWork | None = None, remote: RemoteSearch | None = None) -> None:
         self.library = library
         # kind:note / kind:claim queries: answered from the analyst's store by this hook, which
         # the Library hands over (the store is a layer above search); None: from the index.
@@ -78,13 +76,9 @@ class SearchService:
         # Team mode: searches answered by the team database when this hook says it is active
         # (the Library hands it over); None: always the local index.
         self.remote = remote
-        # The library's own folders, briefings and corpus; without one, the process default's.
-        self.manager = (
-            IndexManager(
-                self._forget_corpus, where=library.paths, load_briefings=library.briefings, corpus=library.corpus
-            )
-            if library is not None
-            else IndexManager(on_refresh=self._forget_corpus)
+        # The library's own folders, briefings and corpus.
+        self.manager = IndexManager(
+            self._forget_corpus, where=library.paths, load_briefings=library.briefings, corpus=library.corpus
         )
         self.lock = threading.RLock()
         self._engine: Engine | None = None
@@ -178,6 +172,8 @@ class SearchService:
         except Exception:
             return {}
 
+    search_facets = facets  # the module function's name, for callers that take either
+
     def match_spans(self, query: str, text: str) -> list[tuple[int, int]]:
         """Spans of ``text`` a query matches (same analyzer, same alias expansion), for the reader."""
         try:
@@ -216,7 +212,7 @@ class SearchService:
     def alias_groups(self) -> list[list[str]]:
         """Glossary spellings that name the same thing (from the briefings, when present)."""
         try:
-            return glossary_spellings(self._library().briefings())
+            return glossary_spellings(self.library.briefings())
         except Exception:
             return []
 
@@ -225,18 +221,13 @@ class SearchService:
         return self.remote is not None and self.remote.active()
 
     def _forget_corpus(self) -> None:
-        self._library().forget_corpus()
-
-    def _library(self) -> Library:
-        from jjj_brief.commands.libraries import resolve  # a service made without a library: the default
-
-        return resolve(self.library)
+        self.library.forget_corpus()
 
     def _context(self) -> QueryContext:
         generation = self.manager.generation
 
         def resolve(ref: str) -> str | None:
-            article = self._library().corpus().find(ref)  # only for article: filters (reads every import)
+            article = self.library.corpus().find(ref)  # only for article: filters (reads every import)
             return article.id if article else None
 
         aliases = generation.aliases if generation and generation.aliases is not None else self.alias_groups()
@@ -265,21 +256,17 @@ class LazyVocabulary(Sequence[str]):
         return self._load()[index]
 
 
-def service(library: Library | None = None) -> SearchService:
-    """``library``'s search service, or the process default library's."""
-    from jjj_brief.commands.libraries import resolve  # the default lives above the core
-
-    return resolve(library).search
+def service(library: Library) -> SearchService:
+    """``library``'s search service."""
+    return library.search
 
 
-def ensure_index(
-    progress: Progress | None = None, *, rebuild: bool = False, library: Library | None = None
-) -> IndexStatus:
+def ensure_index(progress: Progress | None = None, *, rebuild: bool = False, library: Library) -> IndexStatus:
     """Make the index ready: build if missing/stale/corrupt, add/remove changed imports."""
     return service(library).ensure_index(progress, rebuild=rebuild)
 
 
-def alias_groups(library: Library | None = None) -> list[list[str]]:
+def alias_groups(library: Library) -> list[list[str]]:
     """Glossary spellings that name the same thing (from the briefings, when present)."""
     return service(library).alias_groups()
 
@@ -290,7 +277,7 @@ def search(
     limit: int = 20,
     group_by_article: bool = False,
     facets: bool = False,
-    library: Library | None = None,
+    library: Library,
 ) -> SearchResult:
     """Search passages and briefings. Never raises: problems come back as ``message``.
 
@@ -300,27 +287,27 @@ def search(
     return service(library).search(query, limit=limit, group_by_article=group_by_article, facets=facets)
 
 
-def search_facets(query: str, library: Library | None = None) -> dict[str, dict[str, int]]:
+def search_facets(query: str, library: Library) -> dict[str, dict[str, int]]:
     """Hits per outlet, year and kind for ``query``; ``{}`` when unavailable. Never raises."""
     return service(library).facets(query)
 
 
-def match_spans(query: str, text: str, library: Library | None = None) -> list[tuple[int, int]]:
+def match_spans(query: str, text: str, library: Library) -> list[tuple[int, int]]:
     """Spans of ``text`` a query matches (same analyzer, same alias expansion), for the reader."""
     return service(library).match_spans(query, text)
 
 
-def query_mentions(query: str, text: str, library: Library | None = None) -> list[tuple[int, int]]:
+def query_mentions(query: str, text: str, library: Library) -> list[tuple[int, int]]:
     """One span per mention of ``query`` in ``text`` (a phrase or glossary spelling is one),
     for stepping through matches and counting them. Never raises."""
     return service(library).query_mentions(query, text)
 
 
-def highlight_parsed(query: str, library: Library | None = None) -> ParsedQuery:
+def highlight_parsed(query: str, library: Library) -> ParsedQuery:
     """The parsed query as the highlighter sees it (concepts, terms), without searching."""
     return service(library).highlight_parsed(query)
 
 
-def highlight_terms(query: str, library: Library | None = None) -> set[tuple[str, ...]]:
+def highlight_terms(query: str, library: Library) -> set[tuple[str, ...]]:
     """The analyzed term sequences a query lights (for callers that highlight many texts)."""
     return service(library).highlight_terms(query)

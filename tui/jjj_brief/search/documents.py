@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from jjj_brief.corpus import Article, Corpus, load_corpus
+from jjj_brief.corpus import Article, Corpus
 from jjj_brief.search.analyzer import IndexAnalyzer, index_terms
 
 if TYPE_CHECKING:
@@ -141,11 +141,12 @@ def article_figures_for_index(
     article: Article, collection_size: int, corpus: Callable[[], Corpus] | None = None
 ) -> list[Figure]:
     """The figure layer's figures of ``article`` (see the module docstring for which flags);
-    cross-article flags are computed over ``corpus()`` (default: this home's corpus)."""
+    cross-article flags are computed over ``corpus()`` in a collection small enough for
+    them (a caller that has no corpus gets none: the workers of a large build)."""
     from jjj_brief import figures
 
-    if collection_size <= CROSS_ARTICLE_COLLECTION:
-        return figures.article_figures(article, corpus() if corpus is not None else load_corpus())
+    if collection_size <= CROSS_ARTICLE_COLLECTION and corpus is not None:
+        return figures.article_figures(article, corpus())
     return figures.extract_figures(article.text)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +92,8 @@ class Sources:
         where: LibraryPaths | None = None,
         corpus: Callable[[], Corpus] | None = None,
     ) -> None:
-        # The folders read (seeds, imports) and the figure cache's; the corpus that figure
-        # flags are computed over (default: this home's shipped library).
+        # The folders read (seeds, imports) and the figure cache's; the corpus that cross-article
+        # figure flags are computed over (None: none are).
         self.where = where or LibraryPaths.current()
         self.corpus = corpus
         self.briefing_files = briefing_files or []
@@ -230,8 +231,9 @@ def collect_sources(
     corpus: Callable[[], Corpus] | None = None,
 ) -> Sources:
     """The sources in ``where`` (default: this home and the shipped data), with no import
-    read. ``load``: parses the briefings (default: the process default library's);
-    ``corpus``: the corpus figure flags are computed over. (``refresh`` is kept for
+    read. ``load``: parses the briefings (a Library passes its own; default: read from
+    ``where.briefings``); ``corpus``: the corpus cross-article figure flags are computed
+    over (a Library passes its own; without one, none). (``refresh`` is kept for
     callers; forgetting the loaded corpus is the index manager's ``on_refresh`` hook.)"""
     where = where or LibraryPaths.current()
     folder = where.briefings
@@ -240,16 +242,25 @@ def collect_sources(
     seed_files = (
         sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith(".")) if seeds.is_dir() else []
     )
-    return Sources(None, None, files, load=load or _load_briefings, seed_files=seed_files, where=where, corpus=corpus)
+    return Sources(
+        None,
+        None,
+        files,
+        load=load or partial(_load_briefings, folder),
+        seed_files=seed_files,
+        where=where,
+        corpus=corpus,
+    )
 
 
-def _load_briefings() -> Any:
+def _load_briefings(folder: Path) -> Any:
+    """The briefings in ``folder`` (None when they cannot be read): for a caller without a Library."""
     try:
-        from jjj_brief.briefings import shipped_briefings
+        from jjj_brief.briefings import load_briefings
     except ImportError:
         return None
     try:
-        return shipped_briefings()
+        return load_briefings(folder)
     except Exception:
         return None
 

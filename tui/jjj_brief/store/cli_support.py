@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -12,15 +13,21 @@ from jjj_brief.safety import one_line
 from jjj_brief.store.anchors import Anchor
 from jjj_brief.store.session import close_work
 
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
-def with_work(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Run a command and close the store after it (refreshing the last good copy)."""
+
+def with_work(
+    handler: Callable[[argparse.Namespace], int], library: Callable[[], Library]
+) -> Callable[[argparse.Namespace], int]:
+    """Run a command and close the store of the library it worked on (``library()``, the
+    command's) after it, refreshing the last good copy."""
 
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
         finally:
-            close_work()
+            close_work(library())
 
     return run
 

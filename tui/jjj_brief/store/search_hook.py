@@ -17,6 +17,7 @@ from jjj_brief.search.api import Hit, SearchResult, spans_for_terms
 
 if TYPE_CHECKING:
     from jjj_brief.corpus import Corpus
+    from jjj_brief.library import Library
     from jjj_brief.store.model import Claim, Note
 
 OWN_KINDS = {"note": "note", "notes": "note", "claim": "claim", "claims": "claim"}
@@ -28,9 +29,8 @@ def asks_for_own_work(query: str) -> bool:
     return any(kind.lower() in OWN_KINDS for kind in _KIND.findall(query))
 
 
-def own_work_search(query: str, limit: int = 20) -> SearchResult:
-    """Notes and claims whose text (or quoted words) hold every word of ``query``."""
-    from jjj_brief.corpus import load_corpus
+def own_work_search(query: str, library: Library, limit: int = 20) -> SearchResult:
+    """Notes and claims in ``library``'s store whose text (or quoted words) hold every word of ``query``."""
     from jjj_brief.store.session import work
 
     kinds = sorted({OWN_KINDS[k.lower()] for k in _KIND.findall(query) if k.lower() in OWN_KINDS})
@@ -40,7 +40,7 @@ def own_work_search(query: str, limit: int = 20) -> SearchResult:
         if field and field.group(1).lower() == "kind":
             continue
         if field and field.group(1).lower() == "article":
-            found = load_corpus().find(field.group(2).strip('"'))
+            found = library.corpus().find(field.group(2).strip('"'))
             article = found.id if found else field.group(2).strip('"').lower()
             continue
         if field:
@@ -48,7 +48,7 @@ def own_work_search(query: str, limit: int = 20) -> SearchResult:
             continue
         words.append(token)
     wanted = _query_terms(words)
-    store = work()
+    store = work(library)
     if wanted:
         found_ids = store.search_text(wanted, kinds)
     else:
@@ -56,7 +56,7 @@ def own_work_search(query: str, limit: int = 20) -> SearchResult:
         found_ids += [("claim", c.id) for c in store.claims() if "claim" in kinds]
     light: set[tuple[str, ...]] = {(t,) for t in wanted if not t.endswith("*")}
     hits = []
-    corpus = load_corpus()
+    corpus = library.corpus()
     for kind, item_id in found_ids:
         if kind == "note":
             note = store.note(item_id)

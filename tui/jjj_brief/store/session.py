@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jjj_brief.corpus import Article, Corpus, UserError, load_corpus
+from jjj_brief.corpus import Article, Corpus, UserError
 from jjj_brief.store.anchors import Anchor, make_anchor
 from jjj_brief.store.base import WorkStore
 from jjj_brief.store.model import ClaimMember, SavedSearch
@@ -66,39 +66,31 @@ class WorkSession:
             self.store, self.anchored_for = None, None
 
 
-def _library(library: Library | None) -> Library:
-    from jjj_brief.commands.libraries import resolve  # the default lives above the core
-
-    return resolve(library)
-
-
-def work(library: Library | None = None) -> WorkStore:
-    """The library's store (the process default library's), anchors checked against its corpus."""
-    found = _library(library)
-    return found.work_session.work(found.corpus())
+def work(library: Library) -> WorkStore:
+    """The library's store, anchors checked against its corpus."""
+    return library.work_session.work(library.corpus())
 
 
-def work_to_keep() -> WorkStore:
+def work_to_keep(library: Library) -> WorkStore:
     """The store for a CLI command that writes: refused (one line) when it would only be kept
     in memory — the process ends right after, so the work would be lost."""
     from jjj_brief import paths
 
-    store = work()
+    store = work(library)
     if not store.persistent:
         paths.STORAGE_WARNINGS.drain()  # the generic "working in memory" note is not true here
         raise UserError(f"cannot save your work: {paths.data_dir()} is not a writable folder; nothing was changed")
     return store
 
 
-def close_work(library: Library | None = None) -> None:
+def close_work(library: Library) -> None:
     """Close the library's store (the next :func:`work` opens it again)."""
-    _library(library).work_session.close()
+    library.work_session.close()
 
 
-def reanchor_if_changed(store: WorkStore, corpus: Corpus | None = None, library: Library | None = None) -> int:
+def reanchor_if_changed(store: WorkStore, corpus: Corpus | None = None, *, library: Library) -> int:
     """Re-find anchors when the corpus is not the one they were last checked against."""
-    found = _library(library)
-    return found.work_session.reanchor_if_changed(store, corpus or found.corpus())
+    return library.work_session.reanchor_if_changed(store, corpus or library.corpus())
 
 
 def _text_of(corpus: Corpus, article_id: str) -> str | None:
@@ -106,13 +98,13 @@ def _text_of(corpus: Corpus, article_id: str) -> str | None:
     return article.text if article is not None and article.id == article_id else None
 
 
-def article(ref: str) -> Article:
-    return load_corpus().get(ref)
+def article(ref: str, library: Library) -> Article:
+    return library.corpus().get(ref)
 
 
-def span_anchor(ref: str, start: int, end: int) -> Anchor:
+def span_anchor(ref: str, start: int, end: int, library: Library) -> Anchor:
     """The anchor of ``[start, end)`` in an article; UserError when it does not fit."""
-    found = article(ref)
+    found = article(ref, library)
     if not 0 <= start < end <= len(found.text):
         raise UserError(f"span {start}-{end} is not inside {found.id} (0-{len(found.text)})")
     if not found.text[start:end].strip():
@@ -120,19 +112,19 @@ def span_anchor(ref: str, start: int, end: int) -> Anchor:
     return make_anchor(found.id, found.text, start, end)
 
 
-def place_anchor(ref: str, offset: int) -> Anchor:
-    found = article(ref)
+def place_anchor(ref: str, offset: int, library: Library) -> Anchor:
+    found = article(ref, library)
     if not 0 <= offset < max(1, len(found.text)):
         raise UserError(f"offset {offset} is not inside {found.id} (0-{len(found.text)})")
     return bookmark_anchor(found.id, found.text, offset)
 
 
-def figure_member(ref: str, offset: int) -> ClaimMember:
+def figure_member(ref: str, offset: int, library: Library) -> ClaimMember:
     """The figure at ``offset`` (anywhere inside it) as a claim member; UserError if none."""
     from jjj_brief.figures import article_figures, figure_at
 
-    found = article(ref)
-    figure = figure_at(article_figures(found, load_corpus()), offset)
+    found = article(ref, library)
+    figure = figure_at(article_figures(found, library.corpus()), offset)
     if figure is None:
         raise UserError(f"no figure at {found.id}:{offset} (see jjj-brief figures {found.id})")
     return ClaimMember(make_anchor(found.id, found.text, figure.start, figure.end), figure.value, figure.unit or "")
@@ -168,11 +160,9 @@ class WatchResult:
         return hit_key(hit) in self.new_keys
 
 
-def run_saved(saved: SavedSearch, limit: int = WATCH_LIMIT) -> WatchResult:
+def run_saved(saved: SavedSearch, limit: int = WATCH_LIMIT, *, library: Library) -> WatchResult:
     """Rerun a saved search; the keys of results not seen before."""
-    from jjj_brief.search import search
-
-    result = search(query_with_sort(saved.query, saved.sort), limit=limit)
+    result = library.search.search(query_with_sort(saved.query, saved.sort), limit=limit)
     new = [hit_key(hit) for hit in result.hits if hit_key(hit) not in saved.seen]
     return WatchResult(saved, result, new)
 
@@ -193,28 +183,28 @@ def sort_in(query: str, sort: str = "relevance") -> str:
     return QUERY_SORTS.get(found[-1], sort) if found else sort
 
 
-def current_keys(query: str, limit: int = WATCH_LIMIT) -> list[str]:
-    from jjj_brief.search import search
-
-    return [hit_key(hit) for hit in search(query, limit=limit).hits]
+def current_keys(query: str, limit: int = WATCH_LIMIT, *, library: Library) -> list[str]:
+    return [hit_key(hit) for hit in library.search.search(query, limit=limit).hits]
 
 
-def check_watches(store: WorkStore | None = None) -> list[WatchResult]:
+def check_watches(store: WorkStore | None = None, *, library: Library) -> list[WatchResult]:
     """Every watched search rerun (after an import): what is new in each."""
-    store = store or work()
-    return [run_saved(saved) for saved in store.saved_searches() if saved.watch]
+    store = store or work(library)
+    return [run_saved(saved, library=library) for saved in store.saved_searches() if saved.watch]
 
 
-def watch_report() -> list[dict[str, object]]:
+def watch_report(library: Library) -> list[dict[str, object]]:
     """After an import: each watched search with its count of new results ([] when the
     analyst has no store yet — an import never creates one)."""
     from jjj_brief import paths
     from jjj_brief.store.sqlite import FILE_NAME
 
-    session = _library(None).work_session
+    session = library.work_session
     if session.store is None and not (paths.data_dir() / FILE_NAME).is_file() and not session.on_server():
         return []
     try:
-        return [{"name": run.saved.name, "query": run.saved.query, "new": run.new} for run in check_watches()]
+        return [
+            {"name": run.saved.name, "query": run.saved.query, "new": run.new} for run in check_watches(library=library)
+        ]
     finally:
-        close_work()
+        close_work(library)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.team import champions
 from jjj_brief.team.config import TeamConfig, redact, team_config
 from jjj_brief.team.connection import TeamUnavailable, connect
 from jjj_brief.team.migrations import LOCK_KEY, current_version, latest_version, migrate
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 SHIPPED_KEY = "shipped_fingerprint"
 ALIASES_KEY = "aliases"
@@ -25,19 +28,20 @@ def _config() -> TeamConfig:
     return config
 
 
-def init_team(on_step: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Migrate the primary to the latest schema and (re)load the shipped corpus if it changed."""
+def init_team(library: Library, on_step: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Migrate the primary to the latest schema and (re)load ``library``'s shipped seeds and
+    briefings if they changed."""
     config = _config()
     step = on_step or (lambda text: None)
     with connect(config.url, autocommit=True) as conn:
         applied = migrate(conn, on_step=lambda m: step(f"schema {m.version}: {m.name}"))
-        loaded = load_shipped(conn, step)
+        loaded = load_shipped(conn, library, step)
         report = _status(conn)
     report.update({"applied": applied, "shipped_loaded": loaded})
     return report
 
 
-def load_shipped(conn: Any, step: Callable[[str], None] = lambda text: None) -> bool:
+def load_shipped(conn: Any, library: Library, step: Callable[[str], None] = lambda text: None) -> bool:
     """Replace the seed articles and briefing documents when the shipped files changed
     (one transaction: colleagues searching meanwhile see the old rows or the new)."""
     from jjj_brief.search.documents import briefing_documents, topic_links
@@ -52,7 +56,7 @@ def load_shipped(conn: Any, step: Callable[[str], None] = lambda text: None) -> 
         store_articles,
     )
 
-    sources = collect_sources(refresh=False)
+    sources = collect_sources(refresh=False, where=library.paths, load=library.briefings, corpus=library.corpus)
     fingerprint = shipped_fingerprint(sources)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY + 1,))
@@ -73,7 +77,7 @@ def load_shipped(conn: Any, step: Callable[[str], None] = lambda text: None) -> 
         seeds = sources.seeds
         added = Counts()
         links = topic_links(briefings, seeds)
-        store_articles(conn, seeds, links=links, collection_size=len(seeds), counts=added)
+        store_articles(conn, seeds, links=links, collection_size=len(seeds), counts=added, corpus=library.corpus)
         copy_documents(conn, ((doc, None) for doc in briefing_documents(briefings)), added)
         apply_counts(conn, added)
         aliases = glossary_spellings(briefings)

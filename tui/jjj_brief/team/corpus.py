@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jjj_brief.corpus import Article
+from jjj_brief.corpus import Article, Corpus
 from jjj_brief.search.analyzer import TOKEN_PATTERN, index_terms, surface_analysis
 from jjj_brief.search.documents import BRIEFING_BOOST, Doc, TopicLinks, article_documents, import_key
 from jjj_brief.search.values import canonical_unit
@@ -30,6 +30,8 @@ from jjj_brief.team import champions
 
 if TYPE_CHECKING:
     import psycopg
+
+    from jjj_brief.library import Library
 
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_POSITIONS_PER_TERM = 255
@@ -259,8 +261,11 @@ def store_articles(
     collection_size: int = 0,
     counts: Counts | None = None,
     on_article: Callable[[Article], None] | None = None,
+    corpus: Callable[[], Corpus] | None = None,
 ) -> int:
-    """Insert articles (replacing any with the same id) and their documents; returns passages written."""
+    """Insert articles (replacing any with the same id) and their documents; returns passages
+    written. ``corpus``: what cross-article figure flags are computed over (see
+    :func:`jjj_brief.search.documents.article_figures_for_index`)."""
     from jjj_brief.search.documents import article_figures_for_index
 
     written = 0
@@ -272,7 +277,7 @@ def store_articles(
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)",
             article_row(article, key),
         )
-        figures = article_figures_for_index(article, collection_size)
+        figures = article_figures_for_index(article, collection_size, corpus)
         docs = article_documents(article, links, article_figures=figures, key=key)
         written += copy_documents(conn, ((doc, article.id) for doc in docs), counts)
         if on_article is not None:
@@ -342,21 +347,24 @@ def bump_corpus_version(conn: psycopg.Connection) -> None:
     champions.refresh(conn)  # the lists of common terms follow the change (same transaction)
 
 
-def share_articles(articles: Sequence[Article]) -> int:
+def share_articles(articles: Sequence[Article], library: Library) -> int:
     """Store imported articles on the team server, all in one transaction (whole or absent);
-    returns the passages written."""
+    returns the passages written. ``library``: the briefings they are linked to, the corpus
+    their figures are checked against."""
     from jjj_brief.search.documents import topic_links
     from jjj_brief.search.index import collect_sources
     from jjj_brief.team.connection import team
 
     if not articles:
         return 0
-    briefings = collect_sources(refresh=False).briefings
+    briefings = collect_sources(refresh=False, where=library.paths, load=library.briefings).briefings
     links = topic_links(briefings, articles)
     with team().write() as conn:
         size = conn.execute("SELECT count(*) FROM articles").fetchone()[0] + len(articles)
         counts = Counts()
-        written = store_articles(conn, articles, links=links, collection_size=size, counts=counts)
+        written = store_articles(
+            conn, articles, links=links, collection_size=size, counts=counts, corpus=library.corpus
+        )
         apply_counts(conn, counts)
         bump_corpus_version(conn)
     return written

@@ -10,10 +10,13 @@ is there. Without a team database both functions change nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.errors import UserError
 from jjj_brief.team.config import is_team_mode
+
+if TYPE_CHECKING:
+    from jjj_brief.library import Library
 
 SHARED_STATUSES = ("imported", "unchanged")
 
@@ -41,8 +44,9 @@ def remove(refs: list[str]) -> list[Any]:
     return outcomes
 
 
-def share(outcomes: list[Any]) -> list[Any]:
-    """In team mode, store the batch's imported (and unchanged) articles on the server."""
+def share(outcomes: list[Any], library: Library) -> list[Any]:
+    """In team mode, store the batch's imported (and unchanged) articles on the server
+    (linked to ``library``'s briefings, figures checked against its corpus)."""
     if not is_team_mode():
         return outcomes
     from jjj_brief import imports
@@ -51,7 +55,7 @@ def share(outcomes: list[Any]) -> list[Any]:
     wanted = [o for o in outcomes if o.status in SHARED_STATUSES and o.id]
     articles = [imports.load_import(imports.imports_dir() / f"{o.id}.txt") for o in wanted]
     try:
-        share_articles(articles)
+        share_articles(articles, library)
     except UserError as exc:
         raise UserError(f"stored here but not on the team server (nothing of this batch was): {exc}") from None
     for outcome in wanted:
