@@ -248,3 +248,22 @@ def test_the_app_holds_the_library_it_is_given(fixture_library, tmp_path):
 
     app = BriefApp(library=fixture_library, data_dir=tmp_path, build_index=False, resume=False)
     assert app.core.library is fixture_library
+
+
+def test_each_library_owns_its_team_pools(fixture_library, library, monkeypatch):
+    """The team database's pools live on the library (no module keeps them): made on first
+    use, kept while the configuration holds, remade when it changes, closed with the library."""
+    from jjj_brief.errors import UserError
+
+    monkeypatch.delenv("JJJ_BRIEF_DATABASE_URL", raising=False)
+    with pytest.raises(UserError, match="team mode is not configured"):
+        library.team()
+    monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", "postgresql://ann@/first")  # pools connect on first use only
+    first = library.team()
+    assert library.team() is first and first.config.url == "postgresql://ann@/first"
+    assert fixture_library.team() is not first
+    monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", "postgresql://ann@/second")
+    assert library.team().config.url == "postgresql://ann@/second"
+    second = library.team()
+    library.close()
+    assert library.team() is not second

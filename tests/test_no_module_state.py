@@ -88,8 +88,7 @@ CONSTANTS: dict[str, set[str]] = {
 
 # State still held at module level (debt, each with the helper who owns the module).
 PENDING: dict[str, set[str]] = {
-    "paths": {"STORAGE_WARNINGS"},  # core15: the once-per-process storage warnings sink
-    "team.connection": {"_TEAM", "_TEAM_LOCK"},  # pg19a: the team database pool
+    "paths": {"STORAGE_WARNINGS"},  # lib15: the once-per-process storage warnings sink
 }
 
 MUTATORS = {

@@ -200,7 +200,7 @@ def pg_cluster() -> Iterator[Cluster]:
 @pytest.fixture
 def team_db(pg_cluster, monkeypatch) -> Iterator[str]:
     """A fresh database; ``JJJ_BRIEF_DATABASE_URL`` names it (as the superuser)."""
-    from jjj_brief.team.connection import close_team
+    from jjj_brief.commands.libraries import forget_libraries
 
     name = pg_cluster.create_database()
     url = pg_cluster.admin_url(name)
@@ -209,5 +209,5 @@ def team_db(pg_cluster, monkeypatch) -> Iterator[str]:
     try:
         yield url
     finally:
-        close_team()
+        forget_libraries()  # closes the libraries and their team pools
         pg_cluster.drop_database(name)

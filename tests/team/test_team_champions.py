@@ -39,9 +39,9 @@ def champion_db(pg_cluster, tmp_path_factory):
         with conn.transaction():
             assert champions.build_all(conn) > 20
     yield url
-    from jjj_brief.team.connection import close_team
+    from jjj_brief.commands.libraries import forget_libraries
 
-    close_team()
+    forget_libraries()  # closes the libraries and their team pools
     mp.undo()
     pg_cluster.drop_database(name)
 
@@ -49,16 +49,16 @@ def champion_db(pg_cluster, tmp_path_factory):
 @pytest.fixture
 def engines(champion_db, monkeypatch):
     """(with champion lists, ranking every match on the index) on the same database."""
-    from jjj_brief.team.connection import close_team, team
+    from jjj_brief.commands.libraries import forget_libraries
     from jjj_brief.team.search import PgGeneration, team_generation
     from jjj_brief.team.search_index import PgIndex
 
     monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", champion_db)
-    generation, context = team_generation()
-    exhaustive = PgIndex(team())
+    generation, context = team_generation(default_library().team())
+    exhaustive = PgIndex(default_library().team())
     exhaustive.champion_settings = lambda: (2**62, 0)  # type: ignore[method-assign]
     yield Engine(generation, context), Engine(PgGeneration(exhaustive), context)
-    close_team()
+    forget_libraries()  # closes the libraries and their team pools
 
 
 def _ranked(engine: Engine, query: str, limit: int = 10):
@@ -146,7 +146,7 @@ def test_lists_follow_an_import_and_its_removal(champion_db, engines, monkeypatc
         ).fetchone()[0]
     assert listed >= 1
 
-    assert unshare_article("zz-champion-test")
+    assert unshare_article("zz-champion-test", default_library().team())
     result, scores, path = _ranked(fast, "Beijing")
     assert "zz-champion-test" not in {hit.article for hit in result.hits}
     assert path == "champions"  # the list was rebuilt in the removal's transaction

@@ -11,7 +11,7 @@ from jjj_brief.cli import main
 from jjj_brief.errors import UserError
 from jjj_brief.team import config as team_config_module
 from jjj_brief.team.config import redact, team_config
-from jjj_brief.team.connection import TeamUnavailable, connect, team
+from jjj_brief.team.connection import TeamPools, TeamUnavailable, connect
 from jjj_brief.team.migrations import all_migrations, applied_versions, current_version, latest_version, migrate
 
 
@@ -19,7 +19,7 @@ def test_without_a_connection_string_team_mode_is_off(monkeypatch):
     monkeypatch.delenv("JJJ_BRIEF_DATABASE_URL", raising=False)
     assert team_config() is None
     with pytest.raises(UserError, match="team mode is not configured"):
-        team()
+        TeamPools().current()
 
 
 def test_the_settings_file_and_the_environment_set_it(monkeypatch, isolated_home):

@@ -31,9 +31,9 @@ def team_home(pg_cluster, tmp_path_factory):
     ensure_index(library=default_library())
     mp.undo()
     yield home, url
-    from jjj_brief.team.connection import close_team
+    from jjj_brief.commands.libraries import forget_libraries
 
-    close_team()
+    forget_libraries()  # closes the libraries and their team pools
     api.service(library=default_library()).reset_engine()
     pg_cluster.drop_database(name)
 
@@ -165,8 +165,8 @@ def test_on_gin_without_rum_the_same_passages_are_found(pg_cluster, tmp_path, mo
             assert {(h.article, h.start) for h in team.hits} == {(h.article, h.start) for h in local.hits}
             assert [h.score for h in team.hits] == sorted((h.score for h in team.hits), reverse=True)
     finally:
-        from jjj_brief.team.connection import close_team
+        from jjj_brief.commands.libraries import forget_libraries
 
-        close_team()
+        forget_libraries()  # closes the libraries and their team pools
         api.service(library=default_library()).reset_engine()
         pg_cluster.drop_database(name)

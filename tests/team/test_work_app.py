@@ -49,14 +49,14 @@ def _tree_labels(app) -> str:
 @pytest.fixture
 def team_ready(work_db, monkeypatch, tmp_path):
     """The shipped corpus loaded on the server (jjj-brief team init), then each app opens as its person."""
+    from jjj_brief.commands.libraries import forget_libraries
     from jjj_brief.team.admin import init_team
-    from jjj_brief.team.connection import close_team
 
     monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", work_db.admin)
     init_team(library=default_library())
-    close_team()
+    forget_libraries()  # closes the libraries and their team pools
     yield work_db
-    close_team()
+    forget_libraries()  # closes the libraries and their team pools
 
 
 def test_two_app_instances_and_the_cli_see_each_others_note_and_claim(team_ready, monkeypatch, tmp_path):

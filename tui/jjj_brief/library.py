@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from jjj_brief.search.query import QueryContext
     from jjj_brief.store.base import WorkStore
     from jjj_brief.store.session import WorkSession
+    from jjj_brief.team.connection import Team, TeamPools
     from jjj_brief.translation import Pairings
 
 
@@ -80,6 +81,7 @@ class Library:
         self._index: tuple[Corpus, str, FigureIndex] | None = None
         self._pairings: Pairings | None = None
         self._search: SearchService | None = None
+        self._team_pools: TeamPools | None = None
         self._work_session: WorkSession | None = None
         if share_from is not None and briefings is None and share_from.paths.briefings == self.paths.briefings:
             self._briefings = share_from._briefings if not share_from._fixed_briefings else None
@@ -92,8 +94,19 @@ class Library:
             if self._search is None:
                 from jjj_brief.search.api import SearchService
 
-                self._search = SearchService(self, own_work=partial(_own_work, self), remote=_TeamSearch())
+                self._search = SearchService(self, own_work=partial(_own_work, self), remote=_TeamSearch(self))
             return self._search
+
+    def team(self) -> Team:
+        """The pools of the configured team database (made on first use, remade when the
+        configuration changes, closed with the library). Raises UserError outside team mode."""
+        with self._lock:
+            if self._team_pools is None:
+                from jjj_brief.team.connection import TeamPools
+
+                self._team_pools = TeamPools()
+            pools = self._team_pools
+        return pools.current()
 
     @property
     def pairings(self) -> Pairings:
@@ -145,7 +158,7 @@ class Library:
         articles = load_seed_articles(self.paths.seeds)
         local = imports.load_imported_articles(self.paths.imports)
         articles.extend(local)
-        articles.extend(colleagues_imports(local))
+        articles.extend(colleagues_imports(local, self.team))
         return articles
 
     def article(self, ref: str) -> Article | None:
@@ -212,6 +225,8 @@ class Library:
             self._search.close()
         if self._work_session is not None:
             self._work_session.close()
+        if self._team_pools is not None:
+            self._team_pools.close()
 
 
 def _own_work(library: Library, query: str, limit: int) -> SearchResult | None:
@@ -233,8 +248,11 @@ def _is_team_mode() -> bool:
 
 
 class _TeamSearch:
-    """Search on the team database when a connection string is configured (see
-    :class:`~jjj_brief.search.api.RemoteSearch`)."""
+    """Search on the team database when a connection string is configured, on the library's
+    pools (see :class:`~jjj_brief.search.api.RemoteSearch`)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
 
     def active(self) -> bool:
         return _is_team_mode()
@@ -242,12 +260,12 @@ class _TeamSearch:
     def index_status(self) -> IndexStatus:
         from jjj_brief.team.search import team_index_status
 
-        return team_index_status()
+        return team_index_status(self.library.team())
 
     def generation(self) -> tuple[object, QueryContext]:
         from jjj_brief.team.search import team_generation
 
-        return team_generation()
+        return team_generation(self.library.team())
 
 
 def _open_work_store() -> WorkStore:

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from jjj_brief.team import imports as team_imports  # team mode: on the shared server too (#19)
 
-    outcomes = team_imports.remove(args.remove)
+    outcomes = team_imports.remove(args.remove, default_library())
     if args.paths:
         meter = ProgressLine() if sys.stderr.isatty() else None
         try:

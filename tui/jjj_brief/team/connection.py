@@ -136,29 +136,33 @@ class Team:
             self._pools.clear()
 
 
-_TEAM: Team | None = None
-_TEAM_LOCK = threading.Lock()
+class TeamPools:
+    """The pools for the configured team database, remade when the configuration changes.
+    Owned by a :class:`~jjj_brief.library.Library` (``library.team()``), which closes them;
+    the team layer keeps none of its own."""
 
+    def __init__(self) -> None:
+        self._team: Team | None = None
+        self._lock = threading.Lock()
 
-def team() -> Team:
-    """The process's pools for the configured team database (remade when the configuration
-    changes). Raises :class:`UserError` when team mode is not configured."""
-    global _TEAM
-    config = team_config()
-    if config is None:
-        raise UserError("team mode is not configured: set JJJ_BRIEF_DATABASE_URL (or database_url in settings.json)")
-    with _TEAM_LOCK:
-        if _TEAM is None or _TEAM.config != config:
-            if _TEAM is not None:
-                _TEAM.close()
-            _TEAM = Team(config)
-        return _TEAM
+    def current(self) -> Team:
+        """The pools of the configuration in force. Raises :class:`UserError` when team mode
+        is not configured."""
+        config = team_config()
+        if config is None:
+            raise UserError(
+                "team mode is not configured: set JJJ_BRIEF_DATABASE_URL (or database_url in settings.json)"
+            )
+        with self._lock:
+            if self._team is None or self._team.config != config:
+                if self._team is not None:
+                    self._team.close()
+                self._team = Team(config)
+            return self._team
 
-
-def close_team() -> None:
-    """Close the process's pools (tests, and the end of a CLI run)."""
-    global _TEAM
-    with _TEAM_LOCK:
-        if _TEAM is not None:
-            _TEAM.close()
-        _TEAM = None
+    def close(self) -> None:
+        """Close the pools (the next :meth:`current` opens them again)."""
+        with self._lock:
+            if self._team is not None:
+                self._team.close()
+            self._team = None

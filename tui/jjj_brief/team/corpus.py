@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from jjj_brief.library import Library
+    from jjj_brief.team.connection import Team
 
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_POSITIONS_PER_TERM = 255
@@ -353,13 +354,12 @@ def share_articles(articles: Sequence[Article], library: Library) -> int:
     their figures are checked against."""
     from jjj_brief.search.documents import topic_links
     from jjj_brief.search.index import collect_sources
-    from jjj_brief.team.connection import team
 
     if not articles:
         return 0
     briefings = collect_sources(refresh=False, where=library.paths, load=library.briefings).briefings
     links = topic_links(briefings, articles)
-    with team().write() as conn:
+    with library.team().write() as conn:
         size = conn.execute("SELECT count(*) FROM articles").fetchone()[0] + len(articles)
         counts = Counts()
         written = store_articles(
@@ -370,11 +370,10 @@ def share_articles(articles: Sequence[Article], library: Library) -> int:
     return written
 
 
-def unshare_article(article_id: str) -> bool:
-    """Remove an imported article from the team server; True if it was there."""
-    from jjj_brief.team.connection import team
-
-    with team().write() as conn:
+def unshare_article(article_id: str, team: Team) -> bool:
+    """Remove an imported article from the team server (``team``: the library's pools); True
+    if it was there."""
+    with team.write() as conn:
         row = conn.execute("SELECT source FROM articles WHERE id = %s", (article_id,)).fetchone()
         if row is None or row[0] != "import":
             return False

@@ -17,12 +17,13 @@ from jjj_brief.team.config import is_team_mode
 
 if TYPE_CHECKING:
     from jjj_brief.library import Library
+    from jjj_brief.team.connection import Team
 
 SHARED_STATUSES = ("imported", "unchanged")
 
 
-def remove(refs: list[str]) -> list[Any]:
-    """Remove imports: locally, and from the team server in team mode."""
+def remove(refs: list[str], library: Library) -> list[Any]:
+    """Remove imports: locally, and from the team server in team mode (``library``'s pools)."""
     from jjj_brief import imports
 
     if not is_team_mode():
@@ -32,7 +33,7 @@ def remove(refs: list[str]) -> list[Any]:
     outcomes = []
     for ref in refs:
         article_id = ref.strip().lower()
-        on_server = unshare_article(article_id)
+        on_server = unshare_article(article_id, library.team())
         try:
             outcome = imports.remove(ref)
         except UserError:
@@ -63,17 +64,17 @@ def share(outcomes: list[Any], library: Library) -> list[Any]:
     return outcomes
 
 
-def colleagues_imports(local: list[Any]) -> list[Any]:
+def colleagues_imports(local: list[Any], team: Callable[[], Team]) -> list[Any]:
     """In team mode, the server's imports that are not in this machine's imports folder
-    (a colleague's), as articles whose text is fetched when first read. Outside team
-    mode, or when the server cannot be reached (noted once), none."""
+    (a colleague's), as articles whose text is fetched when first read (``team()``: the
+    library's pools). Outside team mode, or when the server cannot be reached (noted once),
+    none."""
     if not is_team_mode():
         return []
     from pathlib import Path
 
     from jjj_brief import paths
     from jjj_brief.corpus import LazyArticle
-    from jjj_brief.team.connection import team
     from jjj_brief.team.corpus import record_fields
 
     known = {article.id for article in local}
@@ -103,17 +104,15 @@ def colleagues_imports(local: list[Any]) -> list[Any]:
                 outlet=outlet,
                 date=date,
                 source="import",
-                text_loader=_text_loader(article_id),
+                text_loader=_text_loader(article_id, team),
                 **record_fields(record),
             )
         )
     return out
 
 
-def _text_loader(article_id: str) -> Callable[[], str]:
+def _text_loader(article_id: str, team: Callable[[], Team]) -> Callable[[], str]:
     def load() -> str:
-        from jjj_brief.team.connection import team
-
         with team().read() as conn:
             row = conn.execute("SELECT text FROM articles WHERE id = %s", (article_id,)).fetchone()
         if row is None:

@@ -20,12 +20,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jjj_brief.search import query as q
 from jjj_brief.search.index import IndexStatus, IndexUnavailable
 from jjj_brief.search.query import Node, QueryContext
 from jjj_brief.team.search_index import NAME, PgIndex, TeamVocabulary, query_rows
+
+if TYPE_CHECKING:
+    from jjj_brief.team.connection import Team
 from jjj_brief.team.search_sql import FIELD_COLUMNS, Sql, _condition, compile_tree, estimate, lexeme, positive_lexemes
 
 __all__ = ["NAME", "PgSearcher", "compile_tree", "team_generation", "team_index_status"]
@@ -371,12 +374,9 @@ class PgGeneration:
         return None
 
 
-def team_generation() -> tuple[PgGeneration, QueryContext]:
-    """The team database as a search generation, with its query context (kept by the
-    process's :class:`~jjj_brief.team.connection.Team`: one per configuration)."""
-    from jjj_brief.team.connection import team
-
-    current = team()
+def team_generation(current: Team) -> tuple[PgGeneration, QueryContext]:
+    """The team database as a search generation, with its query context (kept by ``current``,
+    the library's :class:`~jjj_brief.team.connection.Team`: one per configuration)."""
 
     def build() -> tuple[PgGeneration, QueryContext]:
         index = PgIndex(current)
@@ -387,15 +387,14 @@ def team_generation() -> tuple[PgGeneration, QueryContext]:
     return current.kept("search generation", build)
 
 
-def team_index_status() -> IndexStatus:
-    """``ensure_index`` in team mode: the server's schema must be current (``team init``)."""
+def team_index_status(current: Team) -> IndexStatus:
+    """``ensure_index`` in team mode, on ``current`` (the library's pools): the server's
+    schema must be current (``team init``)."""
     import time
 
-    from jjj_brief.team.connection import team
     from jjj_brief.team.migrations import current_version, latest_version
 
     started = time.perf_counter()
-    current = team()
     try:
         with current.read() as conn:
             version = current_version(conn)
@@ -406,7 +405,7 @@ def team_index_status() -> IndexStatus:
             f"the team database {current.config.shown} is at schema version {version} of {latest_version()}: "
             "run jjj-brief team init"
         )
-    generation, _ = team_generation()
+    generation, _ = team_generation(current)
     return IndexStatus(
         "reused",
         "team database",
