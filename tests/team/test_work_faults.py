@@ -178,3 +178,33 @@ def test_a_wrong_password_is_one_clear_line(work_db):
     message = str(raised.value)
     assert "wrong password" in message and "alice" in message and "\n" not in message
     assert "not-her-password" not in message
+
+
+def test_a_read_that_fails_after_the_listener_said_live_does_not_leave_the_store_offline(work_db):
+    """The race behind a live app stuck on its cache after a server restart: a read begun
+    during the outage fails only after the listener has reconnected (and called online()).
+    That late failure answers from the cache but must not mark the store offline again,
+    or every later read would return the cache without asking the server."""
+    import psycopg
+
+    store = PgStore(work_db.url("alice"), read_retry_seconds=0.0)
+    try:
+        note_rows = store.notes()  # cached
+        store.followed = True
+
+        def fails_after_the_listener_came_back(conn):
+            store.online()  # the listener reconnects while this read is still failing
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        assert store._read(("notes",), fails_after_the_listener_came_back, []) in ([], note_rows)
+        assert store.offline is None
+        store.add_note(_anchor(), "after the restart")
+        assert [n.text for n in store.notes()] == ["after the restart"]  # read from the server, not the cache
+
+        def fails(conn):
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        store._read(("notes",), fails, [])  # a failure with no reconnection since: offline, as before
+        assert store.offline
+    finally:
+        store.close()

@@ -150,6 +150,14 @@ class ServerStore:
     def online(self) -> None:
         """The server answers again (the live listener reconnected)."""
         self.offline = None
+        self._online_at = time.monotonic()
+
+    def _gone(self, reason: str, started: float) -> None:
+        """A read or write begun at ``started`` failed: the server is taken as gone, unless
+        the listener said it was back after that began (a read that failed during the
+        restart must not leave a live app reading its cache for good)."""
+        if self._online_at <= started:
+            self.offline = reason
 
     def _write(self, what: str, body: Callable[[psycopg.Connection, str], T]) -> T:
         """Run ``body(conn, write_key)`` in one transaction on the primary; retried whole (same
@@ -163,6 +171,7 @@ class ServerStore:
                 f"set {URL_ENV} to the primary server to write"
             )
         key = str(uuid.uuid4())
+        started = time.monotonic()
         wait = min(self.write_retry_seconds, OFFLINE_RETRY_SECONDS) if self.offline else self.write_retry_seconds
         deadline = time.monotonic() + wait
         while True:
@@ -180,7 +189,7 @@ class ServerStore:
             except (psycopg.OperationalError, TeamUnavailable) as exc:
                 reason = _reason(exc, server.url)
                 if time.monotonic() >= deadline or "password" in reason:
-                    self.offline = reason
+                    self._gone(reason, started)
                     raise StoreError(f"cannot save {what}: {reason}; nothing was changed") from None
                 time.sleep(0.2)
             except psycopg.Error as exc:
@@ -198,7 +207,8 @@ class ServerStore:
                 return cast(T, self._cache[key])  # the last answer of this same read
             if self.offline and self.followed and empty is not None:
                 return empty
-        deadline = time.monotonic() + self.read_retry_seconds
+        started = time.monotonic()
+        deadline = started + self.read_retry_seconds
         while True:
             server, source = self._read_server()
             try:
@@ -216,17 +226,19 @@ class ServerStore:
                 if time.monotonic() < deadline:
                     time.sleep(0.2)
                     continue
-                self.offline = _reason(exc, server.url)
+                reason = _reason(exc, server.url)
+                self._gone(reason, started)
                 with self._lock:
                     if key in self._cache:
                         return cast(T, self._cache[key])  # the last answer of this same read
                 if self.followed and empty is not None:
                     return empty
-                raise StoreError(f"cannot read from the team server: {self.offline}") from None
+                raise StoreError(f"cannot read from the team server: {reason}") from None
             except psycopg.Error as exc:
                 raise StoreError(f"{server.shown}: {_first_line(exc)}") from None
 
     _replica_down = 0.0
+    _online_at = 0.0  # when the listener last said the server answers again
 
     def _read_server(self) -> tuple[_Server, str]:
         if self.replica is None:
