@@ -446,7 +446,6 @@ def engines(url: str | None, tantivy_folder: Path | None) -> dict:
     from jjj_brief.search.api import Engine
     from jjj_brief.search.index import open_generation
     from jjj_brief.search.query import QueryContext
-    from jjj_brief.team.connection import team
     from jjj_brief.team.search import PgGeneration, team_generation
     from jjj_brief.team.search_index import PgIndex
 
@@ -455,8 +454,8 @@ def engines(url: str | None, tantivy_folder: Path | None) -> dict:
         opened = open_generation(tantivy_folder)
         return {"tantivy": Engine(opened, QueryContext.build(opened.aliases, list(opened.vocab)))}
     os.environ["JJJ_BRIEF_DATABASE_URL"] = url
-    generation, context = team_generation()
-    exhaustive = PgIndex(team())
+    generation, context = team_generation(default_library().team())
+    exhaustive = PgIndex(default_library().team())
     exhaustive.champion_settings = lambda: (2**62, 0)  # type: ignore[method-assign]  # every query on the index
     out = {"postgres": Engine(generation, context), EXHAUSTIVE: Engine(PgGeneration(exhaustive), context)}
     if tantivy_folder is not None:
@@ -544,7 +543,7 @@ def measure(runs: dict, rounds: int, exhaustive_rounds: int, url: str | None = N
             "timed": len(walls),
             "totals": totals[name],
         }
-    if EXHAUSTIVE in out:
+    if EXHAUSTIVE in out and tops[EXHAUSTIVE]:  # (--exhaustive-rounds 0: not run, nothing to compare)
         out["postgres"]["paths"] = paths
         out["postgres"]["same_top"] = {
             query: _same(tops["postgres"][query], tops[EXHAUSTIVE][query]) for query in queries
@@ -773,9 +772,9 @@ def main() -> None:
                         "search": search,
                     }
                 )
-                from jjj_brief.team.connection import close_team
+                from jjj_brief.commands.libraries import forget_libraries
 
-                close_team()
+                forget_libraries()  # closes the libraries and their team pools
 
             if args.search_only:
                 loaded = loaded_before(url, n, args.copies)
@@ -814,9 +813,9 @@ def main() -> None:
                     "search": search,
                 }
             )
-            from jjj_brief.team.connection import close_team
+            from jjj_brief.commands.libraries import forget_libraries
 
-            close_team()
+            forget_libraries()  # closes the libraries and their team pools
         finally:
             if tantivy_folder is not None:
                 shutil.rmtree(tantivy_folder.parent, ignore_errors=True)
