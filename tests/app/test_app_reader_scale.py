@@ -4,6 +4,7 @@ later) and text selection with copy (Textual's selection API, no crash)."""
 from __future__ import annotations
 
 import random
+import threading
 from pathlib import Path
 
 from app_helpers import Messages, pilot_test, screen_text
@@ -15,6 +16,7 @@ from jjj_brief.app.messages import ArticleOpened, FiguresShown
 from jjj_brief.app.prepared import BIG_ARTICLE
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
+from jjj_brief.app.text_first import LARGE_COLLECTION
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import Article, Corpus, load_corpus
 
@@ -110,6 +112,59 @@ async def test_a_big_article_styles_only_the_blocks_it_draws(make_app, monkeypat
         await pilot.pause()
         assert len(set(styled) - first) <= 2 * height  # the two screens paged over
         assert len(set(styled)) < blocks / 20
+
+
+class SlowFigures(AppData):
+    """A large collection whose figures come only when the test says so (as when the first
+    article opened builds the collection's cross-article figure index)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        super().__init__(corpus, use_search=False)
+        self.release = threading.Event()
+
+    def figures(self, article: Article):  # type: ignore[no-untyped-def]
+        self.release.wait(60)
+        return super().figures(article)
+
+
+def small_articles(count: int) -> list[Article]:
+    return [
+        Article(
+            id=f"small-{number}",
+            file=f"small-{number}.txt",
+            path=Path(f"small-{number}.txt"),
+            text=f"Small article {number} counts {number} parks.\n",
+            title=f"Small article {number}",
+            outlet="Bench News",
+            date="2024-01-01",
+            date_precision="day",
+            source="import",
+        )
+        for number in range(count)
+    ]
+
+
+@pilot_test
+async def test_in_a_large_collection_the_text_shows_while_the_figures_are_still_being_found(make_app):
+    layers = SlowFigures(
+        Corpus([*load_corpus(library=default_library()).articles, *small_articles(LARGE_COLLECTION + 1)])
+    )
+    article = layers.article("cctv-2023-02-27")
+    app = make_app(data=layers, build_index=False)
+    messages = Messages()
+    try:
+        async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+            app.open_location(Location("article", article.id))
+            await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id, timeout=20)
+            assert not app.reader.prepared.figures_ready
+            assert "Zhongguancun" in screen_text(app)
+            assert not messages.of(FiguresShown)
+            layers.release.set()
+            shown = await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article.id)
+            assert app.reader.prepared.figures_ready and shown.count == len(app.reader.prepared.figures) > 0
+            assert f"figures {shown.count}" in screen_text(app)
+    finally:
+        layers.release.set()
 
 
 @pilot_test

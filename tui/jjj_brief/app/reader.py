@@ -3,13 +3,15 @@
 The text is shown by :class:`DocumentView`, which wraps and styles only the blocks on
 screen. Opening an article cuts it into blocks in a thread worker (one pass over the
 text); figures and search-match spans are found in the same worker and, for a big
-article, painted when ready after the text is already on screen. A generation counter
+article (or when they are slow to come in a large collection, see :mod:`.text_first`),
+painted when ready after the text is already on screen. A generation counter
 drops the result of an article the user has already left.
 """
 
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
@@ -44,6 +46,7 @@ from jjj_brief.app.prepared import (
 from jjj_brief.app.reader_steps import ReaderSteps
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
+from jjj_brief.app.text_first import LARGE_COLLECTION, TextFirst
 from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import NoteMargin
 from jjj_brief.corpus import Article
@@ -179,14 +182,17 @@ class ReaderView(ReaderSteps, View):
         blocks, repeats = article_blocks(article)
         prepared = PreparedArticle(article, blocks, repeats=repeats)
         big = len(article.text) > BIG_ARTICLE
+        waiting = None
         if big:  # the text first; figures are painted when found
             painted = threading.Event()
             self.app.call_from_thread(self._apply, prepared, generation, painted)
             # Finding figures holds the GIL for seconds: let the first screen be drawn first.
             painted.wait(2.0)
+        elif len(self.data.corpus) > LARGE_COLLECTION:  # the figures may wait for the collection's index
+            waiting = TextFirst(partial(self.app.call_from_thread, self._apply, prepared, generation))
         figures = self.data.figures(article)
         query_spans = self.data.query_mentions(query, article.text) if query else []
-        if big:
+        if big or (waiting is not None and waiting.figures_found()):
             self.app.call_from_thread(self._figures_found, prepared, generation, figures, query_spans)
         else:
             prepared.set_figures(figures, query_spans)
