@@ -69,7 +69,6 @@ NOT_FOR_SEARCH_OURS = (
     "jjj_brief.figures",
     "jjj_brief.compare",
     "jjj_brief.store",
-    "jjj_brief.translation",
     "jjj_brief.imports",
     "jjj_brief.formats",
 )

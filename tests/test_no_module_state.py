@@ -83,7 +83,7 @@ CONSTANTS: dict[str, set[str]] = {
     "team.roles": {"SCRIPTS"},
     "team.search": {"ARRAY_COLUMNS", "FIELD_COLUMNS"},
     "text_rules": {"_BRITISH"},
-    "translation": {"_UNIT_ALIASES"},
+    "figures.translation": {"_UNIT_ALIASES"},
 }
 
 # State still held at module level (debt, each with the helper who owns the module).

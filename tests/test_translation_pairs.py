@@ -13,8 +13,8 @@ from jjj_brief.cli import main
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
 from jjj_brief.figures import extract_figures
+from jjj_brief.figures.translation import find_pair, pair
 from jjj_brief.figures.zh import chinese_numeral
-from jjj_brief.translation import find_pair, pair
 
 
 @pytest.fixture(autouse=True)

@@ -36,12 +36,12 @@ if TYPE_CHECKING:
     from jjj_brief.compare.align import FigureIndex
     from jjj_brief.compare.subject import Glossary
     from jjj_brief.figures import Figure, FigureBook
+    from jjj_brief.figures.translation import Pairings
     from jjj_brief.search.api import IndexStatus, SearchResult, SearchService
     from jjj_brief.search.query import QueryContext
     from jjj_brief.store.base import WorkStore
     from jjj_brief.store.session import WorkSession
     from jjj_brief.team.connection import Team, TeamPools
-    from jjj_brief.translation import Pairings
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class Library:
         """Translation pairings, remembered per pair of articles (made on first use)."""
         with self._lock:
             if self._pairings is None:
-                from jjj_brief.translation import Pairings
+                from jjj_brief.figures.translation import Pairings
 
                 self._pairings = Pairings()
             return self._pairings

@@ -1,7 +1,7 @@
 """The side-by-side view: an original and its translation, paragraphs aligned, figures lit.
 
-All logic is in :mod:`jjj_brief.translation` (no Textual there); this view only draws a
-:class:`~jjj_brief.translation.Pairing`. One row per aligned pair, original on the left;
+All logic is in :mod:`jjj_brief.figures.translation` (no Textual there); this view only draws a
+:class:`~jjj_brief.figures.translation.Pairing`. One row per aligned pair, original on the left;
 a translated figure whose original differs by a power of ten (``386 micrograms`` beside
 ``38.6微克/立方米``) is drawn as a suspect in both columns with a ⚠ line under the row.
 ``]``/``[`` step through those rows; ``enter`` opens the translation in the reader at the
@@ -30,7 +30,7 @@ from jjj_brief.corpus import Article, Paragraph
 from jjj_brief.safety import one_line
 
 if TYPE_CHECKING:
-    from jjj_brief.translation import Pairing
+    from jjj_brief.figures.translation import Pairing
 
 MAX_ROWS = 3_000  # a longer pair shows its first rows; the CLI's `parallel --json` has them all
 NARROW = 72  # below this many columns the two sides stack (original above translation) per row
@@ -84,7 +84,7 @@ class ParallelView(View, VerticalScroll, can_focus=True):
     # ----------------------------------------------------------------- showing
     @classmethod
     def cannot_show(cls, data: AppData, location: Location) -> str | None:
-        from jjj_brief.translation import find_pair
+        from jjj_brief.figures.translation import find_pair
 
         article = data.article(location.ref)
         if article is None or find_pair(article, data.corpus) is None:
@@ -93,7 +93,7 @@ class ParallelView(View, VerticalScroll, can_focus=True):
 
     def show(self, location: Location) -> str | None:
         """An original beside its translation (either side's id as ``ref``)."""
-        from jjj_brief.translation import find_pair, pair
+        from jjj_brief.figures.translation import find_pair, pair
 
         article = self.data.article(location.ref)
         found = find_pair(article, self.data.corpus) if article is not None else None
@@ -103,7 +103,7 @@ class ParallelView(View, VerticalScroll, can_focus=True):
         return f"{found[0].title} ⇄ {found[1].title}"
 
     def show_pair(self, pairing: Any) -> None:
-        """Draw ``pairing`` (a :class:`jjj_brief.translation.Pairing`)."""
+        """Draw ``pairing`` (a :class:`jjj_brief.figures.translation.Pairing`)."""
         self.pairing = pairing
         self.focused_row = None
         self._draw_rows()

@@ -276,7 +276,7 @@ class ReaderView(ReaderSteps, View):
                 )
             )
         else:
-            from jjj_brief.translation import import_note  # origin and pair (after the first paint)
+            from jjj_brief.figures.translation import import_note  # origin and pair (after the first paint)
 
             rows.append(safe_text.line(import_note(article, self.data.corpus), style="dim italic", limit=300))
         return safe_text.paragraphs(*rows)

@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from jjj_brief.translation import find_pair, pair
+    from jjj_brief.figures.translation import find_pair, pair
 
     corpus = load_corpus(library=default_library())
     article = corpus.get(args.article)

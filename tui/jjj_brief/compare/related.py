@@ -128,7 +128,7 @@ def related(article_ref: str, offset: int, limit: int = 10, *, library: Library)
 
 def _put_counterpart_first(result: Related, article: Article, library: Library) -> None:
     """An original beside its translation: the figure on the other side comes first."""
-    from jjj_brief.translation import counterpart
+    from jjj_brief.figures.translation import counterpart
 
     found = counterpart(article, result.figure.start, library.corpus(), library.pairings)
     if found is None:

@@ -14,6 +14,7 @@ rules it implements; the code under it implements exactly them:
 - :mod:`.index`       the cross-article index (comparable figures by unit and leading digits);
 - :mod:`.stored`      that index kept in the cache folder between processes;
 - :mod:`.zh`          figures in Chinese lines (originals beside their translations).
+- :mod:`.translation` an original and its translation paired (paragraphs, figures, x10^k suspects).
 
 Nothing here keeps module-level mutable state: caches live in the :class:`FigureBook` (and
 its :class:`FigureCache`) that the caller holds.

@@ -10,7 +10,7 @@ cross-article  the same digits 10, 100 or 1000 times off a figure with the same 
                part (their own figures are still found), so one huge import cannot slow
                every article down.
 translation    a translation's figure that its original prints 10**k times smaller or larger
-               (see :mod:`jjj_brief.translation`).
+               (see :mod:`jjj_brief.figures.translation`).
 
 The other articles are looked up in a :class:`~jjj_brief.figures.index.CrossIndex`, built
 once per corpus generation (and kept on disk for large collections, see
@@ -249,7 +249,7 @@ class FigureBook:
         return result
 
     def _translation_flags(self, article: Article, figures: list[Figure]) -> list[Figure]:
-        from jjj_brief.translation import flag_translation
+        from jjj_brief.figures.translation import flag_translation
 
         try:
             return flag_translation(article, figures, self.corpus)  # type: ignore[arg-type]

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jjj_brief.corpus import Article, Corpus, Paragraph
-from jjj_brief.figures import Figure, extract_figures
+from jjj_brief.figures.extraction import extract_figures
+from jjj_brief.figures.model import Figure
 
 GAP = -0.3  # leaving a paragraph unpaired
 BAND = 60  # paragraphs either side of the diagonal considered
@@ -354,7 +355,7 @@ def flag_translation(
     The original is looked up in ``corpus``."""
     from dataclasses import replace
 
-    from jjj_brief.figures import Suspect
+    from jjj_brief.figures.model import Suspect
 
     original = corpus.find(translation.translation_of or "")
     if original is None or original.id == translation.id:
