@@ -49,8 +49,6 @@ import time
 import uuid
 from pathlib import Path
 
-from jjj_brief.commands.libraries import default_library
-
 ROOT = Path(__file__).resolve().parent.parent
 THIS = Path(__file__).resolve()
 NOTES_MARKER = "<!-- notes: kept when the benchmark is re-run -->"
@@ -307,6 +305,7 @@ async def _search_latencies(queries: list[str]) -> list[tuple[str, float, float,
 
 def child_search() -> dict:
     from jjj_brief import search
+    from jjj_brief.commands.libraries import default_library  # here: the paint probe imports only the app
 
     search.ensure_index(library=default_library())
     return {"rows": asyncio.run(_search_latencies(QUERIES))}
