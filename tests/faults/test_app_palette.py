@@ -1,25 +1,54 @@
 """Item 1 through the app (Textual pilot): hostile imports reach the tree, the reader and
 the command palette as text. Typing markup and action tags into the palette and the search
-box, and choosing hostile entries, runs nothing: the app is still there afterwards."""
+box, and choosing hostile entries, runs nothing: the app is still there afterwards.
+
+Every step waits for the app's own messages (the palette opened and closed, results shown,
+the search box focused) or for its workers (``settle``), never for a time."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 
+from app_helpers import Messages, settle
 from fault_payloads import write_hostile_batch
 from fault_tools import record
+from textual.command import CommandList, CommandPalette
+from textual.events import Focus, ScreenResume
 
 from jjj_brief import imports
 
 
-async def _until(pilot, condition, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await pilot.pause(0.05)
-    return True
+async def _palette_choice(app, pilot, messages: Messages, text: str) -> bool:
+    """ctrl+p, type ``text``, choose what the palette offers (escape when it offers nothing);
+    whether something was chosen."""
+    await pilot.press("ctrl+p")
+    await messages.wait(pilot, ScreenResume, lambda _: isinstance(app.screen, CommandPalette))
+    await pilot.press(*list(text))
+    await settle(pilot)  # the palette's search is a worker: what it offers is listed when it ends
+    offers = app.screen.query_one(CommandList)
+    highlighted = offers.highlighted
+    choice = highlighted is not None and not offers.get_option_at_index(highlighted).disabled
+    closed = len(messages.of(CommandPalette.Closed))
+    await pilot.press("enter" if choice else "escape")
+    await messages.wait(pilot, CommandPalette.Closed, after=closed)
+    await settle(pilot)  # whatever the choice started has run
+    return choice
+
+
+async def _search_box_entry(app, pilot, messages: Messages, text: str) -> None:
+    """Type ``text`` into the search box, wait for its results, press enter (opens a hit)."""
+    from jjj_brief.app.messages import ResultsShown
+
+    box = app.search_pane.query_input
+    await pilot.press("slash")
+    await messages.wait(pilot, Focus, lambda _: app.focused is box)
+    await pilot.press("ctrl+u")  # clear the box
+    typed = "".join(c for c in text if c.isprintable())
+    shown = len(messages.of(ResultsShown, lambda m: m.query == typed))
+    await pilot.press(*typed)
+    await messages.wait(pilot, ResultsShown, lambda m: m.query == typed, after=shown)
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 def test_palette_and_search_box_run_nothing_the_text_says(tmp_path, in_home):
@@ -29,35 +58,23 @@ def test_palette_and_search_box_run_nothing_the_text_says(tmp_path, in_home):
     imports.add_files([str(p) for p in sorted(folder.iterdir())])
 
     from jjj_brief.app.main import BriefApp
+    from jjj_brief.app.messages import DataLoaded
 
     async def scenario() -> list[str]:
         app = BriefApp(data_dir=tmp_path / "appdata", resume=False)
-        typed = []
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause(0.3)
+        messages = Messages()
+        typed, chosen = [], []
+        async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+            await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")  # the hostile titles are listed
             for text in ("frontqx", "[@click=app.quit]", "[$accent @click=app.quit]x[/]", "[/]", "[link=http://evil]"):
-                await pilot.press("ctrl+p")
-                await pilot.pause(0.2)
-                await pilot.press(*list(text))
-                await pilot.pause(0.6)
-                await pilot.press("enter")  # choose whatever the palette offers
-                await pilot.pause(0.5)
-                if app.screen.__class__.__name__ == "CommandPalette":
-                    await pilot.press("escape")
-                    await pilot.pause(0.2)
+                chosen.append(await _palette_choice(app, pilot, messages, text))
                 assert app.is_running and app.return_code is None, f"the app stopped after {text!r}"
                 typed.append(text)
-            await pilot.press("slash")
             for text in ("[@click=app.quit]clipqx", "[/]", "\x1b]0;pwned"):
-                await pilot.press("ctrl+u")  # clear the box
-                await pilot.press(*[c for c in text if c.isprintable()])
-                await pilot.pause(0.6)
-                await pilot.press("enter")
-                await pilot.pause(0.5)
+                await _search_box_entry(app, pilot, messages, text)
                 assert app.is_running and app.return_code is None, f"the app stopped after {text!r}"
                 typed.append(text)
-                await pilot.press("slash")
-                await pilot.pause(0.1)
+        assert chosen[0], "the palette offered the hostile import's entry for 'frontqx', and it was chosen"
         return typed
 
     typed = asyncio.run(scenario())
