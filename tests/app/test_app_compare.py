@@ -8,7 +8,7 @@ from app_helpers import Messages, pilot_test, screen_text, settle
 from jjj_brief import compare
 from jjj_brief import figures as figure_layer
 from jjj_brief.app.comparison import SourceColumn, figure_span
-from jjj_brief.app.messages import ArticleOpened, RelatedShown, ViewShown
+from jjj_brief.app.messages import ArticleOpened, ComparisonShown, RelatedShown
 from jjj_brief.app.state import Location
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
@@ -64,7 +64,7 @@ async def test_c_on_an_uncurated_figure_opens_the_automatic_alignment(make_app):
         await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
         assert app.reader.figure is figure
         await pilot.press("c")
-        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "alignment")
+        await messages.wait(pilot, ComparisonShown, lambda m: m.kind == "alignment")  # found in a worker
         assert app.history.current.kind == "alignment"
         columns = list(app.query(SourceColumn))
         assert len(columns) == 1 + len(candidates)
@@ -85,7 +85,7 @@ async def test_comparison_shows_the_computed_assessment_and_e_exports_markdown(m
         fact = app.core.facts()[0]
         comparison = compare.compare_fact(fact.id, library=default_library())
         app.open_location(Location("fact", fact.id))
-        await messages.wait(pilot, ViewShown, lambda m: m.location.ref == fact.id)
+        await messages.wait(pilot, ComparisonShown, lambda m: m.fact_id == fact.id)  # compared in a worker
         text = " ".join(screen_text(app).split())
         assert "Computed" in text and comparison.assessment.label in text
         assert [c.source.article for c in app.query(SourceColumn)] == [v.article for v in comparison.claims]
@@ -106,7 +106,7 @@ async def test_every_source_stays_visible_side_by_side_on_a_narrow_terminal(make
     async with app.run_test(size=(100, 40), notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         app.open_location(Location("fact", "zhongguancun-branches"))
-        await messages.wait(pilot, ViewShown, lambda m: m.location.ref == "zhongguancun-branches")
+        await messages.wait(pilot, ComparisonShown, lambda m: m.fact_id == "zhongguancun-branches")
         await pilot.pause()  # the columns laid out at the pane's width
         columns = list(app.query(SourceColumn))
         assert len(columns) == 4
@@ -130,7 +130,7 @@ async def test_sources_share_a_wide_pane_evenly(make_app):
     async with app.run_test(size=(200, 40), notifications=True, message_hook=messages) as pilot:
         await ready(app, pilot)
         app.open_location(Location("fact", "zhongguancun-branches"))
-        await messages.wait(pilot, ViewShown, lambda m: m.location.ref == "zhongguancun-branches")
+        await messages.wait(pilot, ComparisonShown, lambda m: m.fact_id == "zhongguancun-branches")
         await pilot.pause()  # the columns laid out at the pane's width
         columns = list(app.query(SourceColumn))
         pane = app.query_one("#cmp-scroll").scrollable_content_region.width

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -73,13 +74,23 @@ class BriefingView(View, can_focus=False):
         return topic.title
 
     def focus_view(self) -> None:
-        """The first list with something in it (facts, subtopics, passages)."""
+        """The first list with something in it (facts, subtopics, passages) takes the keys; the
+        briefing stays at its top (its title and summary) unless that list would be out of
+        sight. Never the focus's own scroll: it ran before or after the layout depending on
+        timing, so the same briefing opened at its top or scrolled to its key points."""
         for selector in ("#brief-facts", "#brief-children", "#brief-passages"):
             widget = self.query_one(selector)
             if widget.display:
-                widget.focus()
+                widget.focus(scroll_visible=False)
+                self.call_after_refresh(self._bring_into_sight, widget)
                 return
         self.focus()
+
+    def _bring_into_sight(self, widget: Widget) -> None:
+        """Scroll so ``widget``'s first lines show, only when none of it is on screen."""
+        visible = self.scrollable_content_region
+        if widget.region.y >= visible.bottom - 1:
+            self.scroll_to_widget(widget, animate=False, top=True)
 
     def show_topic(self, topic: Topic) -> None:
         self.topic = topic

@@ -12,6 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from jjj_brief import formatting
@@ -24,6 +25,7 @@ from jjj_brief.corpus import Article
 from jjj_brief.team.authorship import owner
 
 if TYPE_CHECKING:
+    from jjj_brief.compare import Candidate
     from jjj_brief.compare.facts import ClaimView, Comparison, Spread
 
 
@@ -217,7 +219,7 @@ class ComparisonView(View):
         figure = data.figure_at(article, location.offset) if article is not None else None
         if article is None or figure is None:
             return None
-        self.show_alignment(article, figure, data.related(article.id, figure.start, limit=8))
+        self.show_alignment(article, figure)
         return f"{figure.text} · {article.outlet}"
 
     def heading(self, location: Location) -> str:
@@ -230,6 +232,12 @@ class ComparisonView(View):
 
     def focus_view(self) -> None:
         self.focus_first()
+
+    def tab_stops(self) -> list[Widget]:
+        """One stop for the sources (← → move between them)."""
+        columns = list(self.query(SourceColumn))
+        focused = self.app.focused
+        return [focused if isinstance(focused, SourceColumn) and focused in columns else columns[0]] if columns else []
 
     # ---------------------------------------------------------------- curated
     def show_fact(self, fact: Any) -> None:
@@ -274,11 +282,18 @@ class ComparisonView(View):
         if comparison is not None:
             rows.extend(self._assessment_rows(comparison, palette))
         self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self._columns_ready(fact.id, "fact")
+
+    def _columns_ready(self, ref: str, kind: str) -> None:
+        """The sources are resolved: their columns, your claims on them, the keys."""
+        self.comparing = None
         self._mount_columns()
-        self.show_yours(self.brief_app.your_claims_rows(self.sources))
+        if kind != "claim":
+            self.show_yours(self.brief_app.your_claims_rows(self.sources))
         if self.brief_app.visible_view is self:
             self.focus_after_refresh(self.focus_first)
-        self.post_message(ComparisonShown(fact.id, len(sources)))
+        # Said once the columns are laid out and have the keys (callbacks run in order).
+        self.call_after_refresh(self.post_message, ComparisonShown(ref, len(self.sources), kind))
 
     def _assessment_rows(self, comparison: Comparison, palette: Any) -> list[Text]:
         assessment = comparison.assessment
@@ -335,34 +350,21 @@ class ComparisonView(View):
         yours.display = bool(rows)
 
     def show_claim(self, claim: Any) -> None:
-        """Your claim: its figures side by side, your verdict and note in the head."""
-        from jjj_brief.compare.facts import WordsSpan
-
+        """Your claim: your verdict and note in the head at once, "Reading the figures…" while
+        a worker finds each figure's paragraph, then the figures side by side."""
         self.fact = None
         self.subject = f"your claim {claim.ref}"
         self.sources = []
-        for member in claim.members:
-            anchor = member.anchor
-            article = self.data.article(anchor.article)
-            paragraph = article.paragraph_at(anchor.start) if article is not None and not anchor.orphaned else None
-            span = (paragraph.start, paragraph.end) if paragraph else None
-            quote = article.text[span[0] : span[1]] if article is not None and span else anchor.exact
-            note = "ORPHANED: no longer in the article" if anchor.orphaned else "your claim"
-            figure = None if anchor.orphaned else WordsSpan(anchor.start, anchor.end, anchor.exact)
-            self.sources.append(
-                resolved(
-                    article,
-                    anchor.article,
-                    span,
-                    figure,
-                    quote=quote,
-                    value=member.value,
-                    unit=member.unit,
-                    qualifier=None,
-                    as_of=None,
-                    note=note,
-                )
-            )
+        self.comparing = claim.ref
+        rows = self._claim_rows(claim)
+        self.query_one("#cmp-head", Static).update(
+            safe_text.paragraphs(*rows, Text("Reading the figures…", style="italic dim"))
+        )
+        self.show_yours([])
+        self._mount_columns()
+        self._resolve_claim(claim, rows, self._generation)
+
+    def _claim_rows(self, claim: Any) -> list[Text]:
         who = owner(self.brief_app.work_store, claim)
         rows = [
             safe_text.parts(
@@ -376,66 +378,118 @@ class ComparisonView(View):
         ]
         if claim.text:
             rows.append(safe_text.block(claim.text))
-        spread = spread_of(self.sources)
-        if spread is not None:
-            rows.append(safe_text.parts(("Spread  ", "dim"), spread.label))
-        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
-        self.show_yours([])
-        self._mount_columns()
+        return rows
 
-    # -------------------------------------------------------------- alignment
-    def show_alignment(self, article: Article, figure: Any, related: list) -> None:
-        """No curated fact holds this figure: show it beside the aligner's candidates."""
+    @work(thread=True, exclusive=True, group="compare", description="read your claim's figures")
+    def _resolve_claim(self, claim: Any, rows: list[Text], generation: int) -> None:
+        sources = [self._member_view(member) for member in claim.members]
+        self.app.call_from_thread(self._claim_resolved, claim, rows, sources, generation)
+
+    def _member_view(self, member: Any) -> ClaimView:
         from jjj_brief.compare.facts import WordsSpan
 
+        anchor = member.anchor
+        article = self.data.article(anchor.article)
+        paragraph = article.paragraph_at(anchor.start) if article is not None and not anchor.orphaned else None
+        span = (paragraph.start, paragraph.end) if paragraph else None
+        quote = article.text[span[0] : span[1]] if article is not None and span else anchor.exact
+        note = "ORPHANED: no longer in the article" if anchor.orphaned else "your claim"
+        figure = None if anchor.orphaned else WordsSpan(anchor.start, anchor.end, anchor.exact)
+        return resolved(
+            article,
+            anchor.article,
+            span,
+            figure,
+            quote=quote,
+            value=member.value,
+            unit=member.unit,
+            qualifier=None,
+            as_of=None,
+            note=note,
+        )
+
+    def _claim_resolved(self, claim: Any, rows: list[Text], sources: list[ClaimView], generation: int) -> None:
+        if generation != self._generation:
+            return  # the user went on
+        self.sources = sources
+        spread = spread_of(sources)
+        if spread is not None:
+            rows = [*rows, safe_text.parts(("Spread  ", "dim"), spread.label)]
+        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self._columns_ready(claim.ref, "claim")
+
+    # -------------------------------------------------------------- alignment
+    def show_alignment(self, article: Article, figure: Any) -> None:
+        """No curated fact holds this figure: it at once, "Finding related figures…" while a
+        worker asks the aligner, then the figure beside the aligner's candidates."""
         self.fact = None
         self.subject = f"{figure.text} in {article.outlet}"
-        paragraph = article.paragraph_at(figure.start)
-        quote_span = (paragraph.start, paragraph.end) if paragraph else (figure.start, figure.end)
-        self.sources = [
-            resolved(
-                article,
-                article.id,
-                quote_span,
-                figure,
-                quote=article.text[quote_span[0] : quote_span[1]],
-                value=figure.value,
-                unit=figure.unit,
-                qualifier=figure.qualifier,
-                as_of=figure.as_of,
-                note="the figure you chose",
-            )
-        ]
-        for candidate in related:
-            other = self.data.article(candidate.article)
-            para = other.paragraph_at(candidate.start) if other else None
-            span = (para.start, para.end) if para else (candidate.start, candidate.end)
-            same = "same fact" if candidate.same_fact else "related"
-            note = f"{same}, score {candidate.score:.2f}: {candidate.reason}"
-            self.sources.append(
-                resolved(
-                    other,
-                    candidate.article,
-                    span,
-                    WordsSpan(candidate.start, candidate.end, candidate.text),
-                    quote=other.text[span[0] : span[1]] if other else "",
-                    value=candidate.value,
-                    unit=candidate.unit,
-                    qualifier=candidate.qualifier,
-                    as_of=candidate.as_of,
-                    note=note,
-                )
-            )
+        self.sources = []
+        self.comparing = f"{article.id}@{figure.start}"
         rows = [
             safe_text.parts(
                 ("Automatic alignment  ", "dim"), (figure.text, "bold"), ("  from  ", "dim"), article.outlet
             ),
             Text("No curated fact holds this figure; these are the aligner's candidates, best first.", style="italic"),
         ]
-        if not related:
-            rows.append(Text("No related figures found in other articles.", style=palette_for(self.app).warning))
-        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self.query_one("#cmp-head", Static).update(
+            safe_text.paragraphs(*rows, Text("Finding related figures…", style="italic dim"))
+        )
         self._mount_columns()
+        self._align(article, figure, rows, self._generation)
+
+    @work(thread=True, exclusive=True, group="compare", description="find related figures")
+    def _align(self, article: Article, figure: Any, rows: list[Text], generation: int) -> None:
+        related = self.data.related(article.id, figure.start, limit=8)
+        sources = [self._chosen_view(article, figure)] + [self._candidate_view(c) for c in related]
+        self.app.call_from_thread(self._aligned, article, figure, rows, sources, generation)
+
+    def _chosen_view(self, article: Article, figure: Any) -> ClaimView:
+        paragraph = article.paragraph_at(figure.start)
+        quote_span = (paragraph.start, paragraph.end) if paragraph else (figure.start, figure.end)
+        return resolved(
+            article,
+            article.id,
+            quote_span,
+            figure,
+            quote=article.text[quote_span[0] : quote_span[1]],
+            value=figure.value,
+            unit=figure.unit,
+            qualifier=figure.qualifier,
+            as_of=figure.as_of,
+            note="the figure you chose",
+        )
+
+    def _candidate_view(self, candidate: Candidate) -> ClaimView:
+        from jjj_brief.compare.facts import WordsSpan
+
+        other = self.data.article(candidate.article)
+        para = other.paragraph_at(candidate.start) if other else None
+        span = (para.start, para.end) if para else (candidate.start, candidate.end)
+        same = "same fact" if candidate.same_fact else "related"
+        return resolved(
+            other,
+            candidate.article,
+            span,
+            WordsSpan(candidate.start, candidate.end, candidate.text),
+            quote=other.text[span[0] : span[1]] if other else "",
+            value=candidate.value,
+            unit=candidate.unit,
+            qualifier=candidate.qualifier,
+            as_of=candidate.as_of,
+            note=f"{same}, score {candidate.score:.2f}: {candidate.reason}",
+        )
+
+    def _aligned(
+        self, article: Article, figure: Any, rows: list[Text], sources: list[ClaimView], generation: int
+    ) -> None:
+        if generation != self._generation:
+            return  # the user went on
+        self.sources = sources
+        if len(sources) == 1:
+            rows = [*rows, Text("No related figures found in other articles.", style=palette_for(self.app).warning)]
+        self.query_one("#cmp-head", Static).update(safe_text.paragraphs(*rows))
+        self._columns_ready(article.id, "alignment")
 
     def _mount_columns(self) -> None:
         columns = self.query_one("#cmp-columns", Horizontal)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Static
 
 from jjj_brief.app import safe_text
@@ -32,6 +33,9 @@ class HomeView(View):
     def focus_view(self) -> None:
         """Home has nothing to act on: the tree (where one picks something) gets the keys."""
         self.brief_app.action_focus_tree()
+
+    def tab_stops(self) -> list[Widget]:
+        return []
 
     def refresh_styles(self) -> None:
         self.refresh_text()

@@ -476,6 +476,48 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         if sidebar.has_class("-hidden") and self.focused is not None and sidebar in self.focused.ancestors:
             self.focus_view()
 
+    # ------------------------------------------------------------------- Tab
+    def tab_stops(self) -> list[tuple[Widget, Widget]]:
+        """Where Tab stops, in order, each with the area it stands for (a focus anywhere in
+        that area is at that stop): the tree, the search box, then the visible view's stops."""
+        stops: list[tuple[Widget, Widget]] = []
+        if not self.query_one("#sidebar").has_class("-hidden"):
+            stops.append((self.query_one(TopicTree), self.query_one(TopicTree)))
+            stops.append((self.search_pane, self.search_pane.query_input))
+        view = self.visible_view
+        if view is not None:
+            stops.extend((view, widget) for widget in view.tab_stops())
+        reachable = set(self.screen.focus_chain)  # shown and focusable
+        return [(area, widget) for area, widget in stops if widget in reachable]
+
+    def action_focus_next(self) -> None:
+        self._step_focus(1)
+
+    def action_focus_previous(self) -> None:
+        self._step_focus(-1)
+
+    def _step_focus(self, step: int) -> None:
+        """Tab on the main screen walks the meaningful stops only (not every list and box);
+        on a dialog, Textual's own order."""
+        if not isinstance(self.screen, MainScreen):
+            if step > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        stops = self.tab_stops()
+        if not stops:
+            return
+        focused = self.focused
+        here = next((i for i, (_, widget) in enumerate(stops) if widget is focused), None)
+        if here is None and focused is not None:
+            here = next((i for i, (area, _) in enumerate(stops) if area in focused.ancestors_with_self), None)
+        if here is None:
+            target = 0 if step > 0 else len(stops) - 1
+        else:
+            target = (here + step) % len(stops)
+        stops[target][1].focus()
+
     def focus_view(self) -> None:
         """Give the keyboard back to the visible view."""
         view = self.visible_view

@@ -114,11 +114,13 @@ class ImportsChanged(Message):
 
 
 class ComparisonShown(Message):
-    """A fact's sources are compared and their columns on screen (the work ran in a worker)."""
+    """A comparison's sources are resolved and their columns on screen (the work ran in a
+    worker): ``kind`` is the location's (fact, alignment, claim), ``fact_id`` its ref."""
 
-    def __init__(self, fact_id: str, count: int) -> None:
+    def __init__(self, fact_id: str, count: int, kind: str = "fact") -> None:
         self.fact_id = fact_id
         self.count = count
+        self.kind = kind
         super().__init__()
 
 

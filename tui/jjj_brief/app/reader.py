@@ -80,7 +80,9 @@ class ReaderView(ReaderSteps, View):
     ReaderView #reader-meta { height: auto; max-height: 8; padding: 0 1; background: $boost; }
     ReaderView #reader-legend { height: 1; padding: 0 1; color: $text-muted; }
     ReaderView #reader-body { height: 1fr; }
-    ReaderView DocumentView { width: 1fr; }
+    /* The scrollbar's column is always reserved: the text is wrapped to a width that does not
+       change when the scrollbar comes (no resize event says so: the lines were cut at the edge). */
+    ReaderView DocumentView { width: 1fr; overflow-y: scroll; overflow-x: hidden; }
     ReaderView #reader-text { width: 1fr; height: 1fr; }
     ReaderView #figure-panel { width: 38; border-left: vkey $primary 40%; padding: 0 1; }
     ReaderView #figure-panel.-hidden { display: none; }
@@ -143,6 +145,15 @@ class ReaderView(ReaderSteps, View):
 
     def focus_view(self) -> None:
         self.document.focus()
+
+    def tab_stops(self) -> list[Widget]:
+        """The text, then the related figures and the find box when they are shown."""
+        related = self.query_one("#related", OptionList)
+        stops: list[Widget] = [self.document]
+        if related.option_count:
+            stops.append(related)
+        stops.append(self.query_one("#find", Input))
+        return stops
 
     def refresh_styles(self) -> None:
         self.query_one("#reader-legend", Static).update(legend(palette_for(self.app)))
@@ -375,9 +386,10 @@ class ReaderView(ReaderSteps, View):
         self.focused_figure = number
         figure = prepared.figures[number]
         self._restyle_span((figure.start, figure.end))
+        # The panel first: under the text (below 110 columns) it takes lines from the text,
+        # and the scroll is computed on the height the text has once it is there.
+        self.query_one("#figure-panel").remove_class("-hidden")
         self.document.scroll_to_offset(figure.start)
-        panel = self.query_one("#figure-panel")
-        panel.remove_class("-hidden")
         self.query_one("#figure-detail", Static).update(figure_details(figure, palette_for(self.app)))
         self._show_related([], loaded=False)
         self._load_related(prepared.article.id, figure.start, self._generation)

@@ -1,20 +1,29 @@
-"""The shell's layout rules (the sidebar, the main pane, the narrow screen)."""
+"""The shell's layout rules (the sidebar, the main pane, the narrow screen) and the focus mark.
+
+The focus mark: the column between the sidebar and the main pane is always reserved (the
+tree's and the search's right edge, the main pane's left edge); the pane that has the keys
+draws a half block there, in the accent colour. A different glyph, not only a colour, so it
+shows with ``NO_COLOR`` too, and it moves nothing: every width is the same with or without it.
+"""
 
 SHELL_CSS = """
 #top { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; }
 #body { height: 1fr; }
-#sidebar { width: 44; border-right: vkey $primary 40%; }
-#tree { height: 1fr; min-height: 6; }
-#search { height: 1fr; border-top: hkey $primary 40%; }
+#sidebar { width: 43; }
+#tree { height: 1fr; min-height: 6; border-right: vkey $primary 40%; }
+#search { height: 1fr; border-top: hkey $primary 40%; border-right: vkey $primary 40%; }
+#main { width: 1fr; border-left: blank; }
+#tree:focus, #search:focus-within { border-right: inner $accent; }
+#main:focus-within { border-left: inner $accent; }
 /* Searching from Home: the results take the free main pane, at full height, beside the
    tree (which keeps its height); with a view open they stay under the tree. */
 #body.-results-wide #main { display: none; }
 #body.-results-wide #sidebar { width: 1fr; layout: horizontal; }
 #body.-results-wide #tree { width: 44; height: 1fr; }
 Screen.-narrow #body.-results-wide #tree { width: 28; }
-#body.-results-wide #search { width: 1fr; height: 1fr; border-top: none; border-left: vkey $primary 40%; }
-#main { width: 1fr; }
-Screen.-narrow #sidebar { width: 28; }
+#body.-results-wide #search { width: 1fr; height: 1fr; border-top: none; border-right: none; border-left: blank; }
+#body.-results-wide #search:focus-within { border-left: inner $accent; }
+Screen.-narrow #sidebar { width: 27; }
 #sidebar.-hidden { display: none; }
 Screen.-narrow ReaderView #reader-meta { max-height: 3; }
 Screen.-narrow ReaderView #reader-body { layout: vertical; }

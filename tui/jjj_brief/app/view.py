@@ -76,6 +76,11 @@ class View(Widget):
         """Give the keyboard to this view (every navigation ends here)."""
         self.focus()
 
+    def tab_stops(self) -> list[Widget]:
+        """Where Tab stops in this view, in order (the shell adds the tree and the search box):
+        by default every widget here that can take the keys (the shell skips hidden ones)."""
+        return [widget for widget in self.query("*") if widget.focusable]
+
     def focus_after_refresh(self, focus: Callable[[], None]) -> None:
         """Run ``focus`` once the view is laid out, unless the user moved the keys elsewhere
         meanwhile ("/" and a query typed right after opening a view keep the search box)."""
