@@ -226,7 +226,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         assert "Event [@click=app.quit]QUIT[/]" in screen_text(app)
         assert_inert(app)
 
-        # Glossary hit: the gloss arrives as a notification.
+        # Glossary hit: the whole entry in a window over the app.
         await pilot.press("slash", "ctrl+u", *"term")
         await messages.wait(pilot, ResultsShown, lambda m: m.query == "term")
         assert app.search_pane.shown_query == "term"
@@ -234,6 +234,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         await pilot.pause()
         assert "Gloss [@click=app.quit]QUIT[/]" in screen_text(app)
         assert_inert(app)
+        await pilot.press("escape")
 
         # Command palette: names of hostile things, and full-text search of a hostile query.
         await pilot.press("ctrl+p")

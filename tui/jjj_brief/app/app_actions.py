@@ -14,6 +14,7 @@ from textual.widgets import Static
 from jjj_brief.app import safe_text
 from jjj_brief.app.briefing import BriefingView
 from jjj_brief.app.comparison import ComparisonView
+from jjj_brief.app.glossary import GlossaryScreen
 from jjj_brief.app.keymap import KEYMAP_FILE
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.state import Location, format_citation, save_citation, save_export
@@ -85,12 +86,7 @@ class ShellActions:
         if term is None:
             self.notify(one_line(hit.snippet, 300), title="Glossary", markup=False)
             return
-        spellings = ", ".join(term.spellings or [term.term])
-        extra = (f" — mistranslations: {', '.join(term.mistranslations)}" if term.mistranslations else "") + (
-            f" — see also: {', '.join(term.see_also)}" if term.see_also else ""
-        )
-        message = one_line(f"{term.term}: {term.gloss} — spellings: {spellings}{extra}", 700)
-        self.notify(message, title="Glossary", timeout=12, markup=False)
+        self.push_screen(GlossaryScreen(term))
 
     def action_copy_citation(self: Any) -> None:
         found = self._citation_source()

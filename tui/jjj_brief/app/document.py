@@ -197,7 +197,14 @@ class DocumentView(ScrollView, can_focus=True):
 
     def on_resize(self, event: Resize) -> None:
         width = self.text_width()
-        if width == self._width or not self._blocks:
+        if not self._blocks:
+            return
+        if width == self._width:
+            # Only the height changed (a panel under the text came or went): the place last
+            # asked for, if the user has not scrolled since, keeps its third of the way down.
+            request = self._anchor_request
+            if request is not None and request[1] == self.scroll_offset.y:
+                self.scroll_to_offset(request[0])
             return
         anchor = self.anchor_offset()
         self._reset_layout(width)

@@ -67,8 +67,9 @@ if TYPE_CHECKING:
 def known_binding_ids() -> set[str]:
     """Every binding id a keymap may name."""
     from jjj_brief.app.comparison import SourceColumn
+    from jjj_brief.app.glossary import GlossaryScreen
 
-    owners: list[type[object]] = [BriefApp, SearchPane, SourceColumn, HelpScreen, *VIEWS]
+    owners: list[type[object]] = [BriefApp, SearchPane, SourceColumn, HelpScreen, GlossaryScreen, *VIEWS]
     return {b.id for owner in owners for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding) and b.id}
 
 

@@ -84,22 +84,50 @@ def facet_filter(name: str, value: str) -> str:
     return f"{name}:{value}"
 
 
-def facets_line(facets: dict[str, dict[str, int]], per_facet: int = 3) -> Text:
-    """``outlet People's Daily 12 · Xinhua 3  year 2024 15  kind passage 14``: one line,
-    cut at the pane's edge (ctrl+r lists them all and narrows by one)."""
+FACET_NAMES = ("outlet", "year", "kind")
+
+
+def facets_line(facets: dict[str, dict[str, int]], width: int | None = None) -> Text:
+    """``outlet People's Daily 12 · Xinhua 3  year 2024 15  kind passage 14``: one line that
+    fits ``width`` with every facet in it: fewer values each, then only each facet's top value
+    with the longest ones cut, before a facet is lost (ctrl+r lists them all and narrows by one)."""
+    present = [name for name in FACET_NAMES if facets.get(name)]
+    if not present:
+        return Text()
+    for per_facet in (3, 2, 1):
+        line = _facets_text(facets, present, per_facet)
+        if width is None or line.cell_len <= width:
+            return line
+    return _top_values(facets, present, width or 0)
+
+
+def _facets_text(facets: dict[str, dict[str, int]], names: list[str], per_facet: int) -> Text:
     pieces: list[tuple[str, str]] = []
-    for name in ("outlet", "year", "kind"):
-        counts = list((facets.get(name) or {}).items())
-        if len(counts) < 1:
-            continue
-        pieces.append((f"{name} " if not pieces else f"  {name} ", "dim"))
+    for name in names:
+        counts = list(facets[name].items())
+        pieces.append((f"  {name} " if pieces else f"{name} ", "dim"))
         for i, (value, count) in enumerate(counts[:per_facet]):
-            pieces.append(((" · " if i else ""), "dim"))
-            pieces.append((str(value), ""))
-            pieces.append((f" {count}", "bold"))
+            pieces.extend([(" · " if i else "", "dim"), (str(value), ""), (f" {count}", "bold")])
         if len(counts) > per_facet:
             pieces.append((" …", "dim"))
-    return safe_text.parts(*pieces, limit=None) if pieces else Text()
+    return safe_text.parts(*pieces, limit=None)
+
+
+def _top_values(facets: dict[str, dict[str, int]], names: list[str], width: int) -> Text:
+    """Each facet's top value and count, the longest values cut one character at a time
+    until the line fits (``People's D… 12  2024 15  passage 14``)."""
+    tops = [next(iter(facets[name].items())) for name in names]
+    values = [str(value) for value, _ in tops]
+    fixed = sum(len(f" {count}") for _, count in tops) + 2 * (len(tops) - 1)
+    while fixed + sum(len(v) for v in values) > width:
+        longest = max(range(len(values)), key=lambda i: len(values[i]))
+        if len(values[longest]) <= 3:
+            break
+        values[longest] = values[longest][: len(values[longest]) - 2].rstrip() + "…"
+    pieces: list[tuple[str, str]] = []
+    for i, (value, (_, count)) in enumerate(zip(values, tops)):
+        pieces.extend([("  " if i else "", "dim"), (value, ""), (f" {count}", "bold")])
+    return safe_text.parts(*pieces, limit=None)
 
 
 class FacetPicker(ModalScreen[str | None]):
@@ -314,7 +342,7 @@ class SearchPane(Vertical):
         summary.update(self._summary(result))
         facets = getattr(result, "facets", None) or {}
         self._facets = dict(facets)
-        self._show_facets(facets_line(facets))
+        self._show_facets(facets_line(facets, self._facets_width()))
         self.refresh_bindings()
         if not facets and self._hits:
             self._load_facets(query, generation)  # not free with the results: counted after
@@ -434,8 +462,17 @@ class SearchPane(Vertical):
         if generation != self._shown_generation or not facets:
             return  # a newer query is shown
         self._facets = dict(facets)
-        self._show_facets(facets_line(facets))
+        self._show_facets(facets_line(facets, self._facets_width()))
         self.refresh_bindings()
+
+    def on_resize(self) -> None:
+        if self._facets:  # fitted again to the new width (the pane moves beside the tree on Home)
+            self._show_facets(facets_line(self._facets, self._facets_width()))
+
+    def _facets_width(self) -> int | None:
+        """The facet line's room (unknown before the first layout: no limit)."""
+        width = self.query_one("#search-facets", Static).content_region.width or self.content_region.width - 2
+        return width if width > 0 else None
 
     def _show_facets(self, line: Text) -> None:
         facets = self.query_one("#search-facets", Static)

@@ -1,0 +1,99 @@
+"""Issue 13: what a narrow screen and a long entry must still show, and copying from the
+reader (item 10: ctrl+c after a mouse selection crashed the app)."""
+
+from __future__ import annotations
+
+from app_helpers import Messages, pilot_test, screen_text
+from fixture_briefings import fixture_briefings
+from textual.geometry import Offset
+
+from jjj_brief.app.data import AppData
+from jjj_brief.app.glossary import GlossaryScreen
+from jjj_brief.app.messages import ArticleOpened, DataLoaded, OpenHit
+from jjj_brief.app.search_pane import facets_line
+from jjj_brief.app.state import Location
+from jjj_brief.search import Hit
+
+LONGEST_ENTRY = "non-capital-relief"  # 1,200 characters: the notice cut at 700 lost its spellings
+
+
+@pilot_test
+async def test_a_long_glossary_entry_is_shown_whole_with_every_spelling(make_app):
+    app = make_app(build_index=False)
+    messages = Messages()
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings", timeout=30)
+        term = app.core.term(LONGEST_ENTRY)
+        assert term is not None and len(term.gloss) + len(", ".join(term.spellings)) > 700
+        hit = Hit("glossary", term.id, None, term.term, "", "", 1.0, 0, 10, term.gloss[:80], [])
+        app.post_message(OpenHit(hit, "non-capital"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        shown = " ".join(screen_text(app).split())
+        for spelling in term.spellings:
+            assert " ".join(spelling.split()) in shown, f"spelling {spelling!r} not shown"
+        for wrong in term.mistranslations:
+            assert wrong in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, GlossaryScreen)
+
+
+def test_the_facet_line_keeps_every_facet_in_a_narrow_pane():
+    facets = {
+        "outlet": {"People's Daily": 12, "Xinhua News Agency": 3, "CCTV News (Xinwen Lianbo)": 2, "Liaowang": 1},
+        "year": {"2024": 15, "2023": 3},
+        "kind": {"passage": 14, "fact": 4},
+    }
+    wide = facets_line(facets).plain
+    assert "People's Daily 12" in wide and "2024 15" in wide and "passage 14" in wide
+    for width in (25, 40, 60):
+        line = facets_line(facets, width)
+        assert line.cell_len <= width, (width, line.plain)
+        assert "2024 15" in line.plain and "pas" in line.plain and "Peo" in line.plain, (width, line.plain)
+
+
+@pilot_test
+async def test_at_80_columns_the_facet_header_shows_year_and_kind_too(make_app):
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    messages = Messages()
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
+        pane = app.search_pane
+        pane._facets = {
+            "outlet": {"People's Daily": 5, "Xinhua News Agency": 3},
+            "year": {"2024": 6},
+            "kind": {"passage": 8},
+        }
+        pane.on_resize()
+        await pilot.pause()
+        header = app.query_one("#search-facets").render()
+        plain = header.plain if hasattr(header, "plain") else str(header)
+        assert "Peo" in plain and "2024" in plain and "pas" in plain, plain
+
+
+@pilot_test
+async def test_10_a_mouse_selection_in_the_reader_is_copied_by_ctrl_c_at_80x24(make_app):
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    messages = Messages()
+    article_id = "cctv-2023-02-27"
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
+        app.open_location(Location("article", article_id))
+        await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == article_id)
+        await pilot.pause()
+        document = app.reader.document
+        lines = document.plain_lines()
+        left = document.styles.padding.left
+        # From the 3rd character of line 1 to the 11th of line 2 (the cell under the mouse
+        # when it is released is in), as a mouse drag.
+        await pilot.mouse_down("#doc", offset=Offset(left + 2, 1))
+        await pilot.hover("#doc", offset=Offset(left + 10, 2))
+        await pilot.mouse_up("#doc", offset=Offset(left + 10, 2))
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        expected = lines[1][2:] + lines[2][:11]
+        assert app.clipboard and " ".join(app.clipboard.split()) == " ".join(expected.split())
+        assert " ".join(app.clipboard.split()) in " ".join(app.core.article(article_id).text.split())
