@@ -76,6 +76,7 @@ def _place(node: DOMNode) -> str:
         "Input": "Text box",
         "DataTable": "Table",
         "OptionList": "List",
+        "ScrollableContainer": "Scrolling",
     }
     for cls in type(node).__mro__:
         if cls.__name__ in names:
@@ -89,6 +90,8 @@ def active_sections(app: App[Any]) -> list[tuple[str, list[Row]]]:
     sections: dict[str, dict[tuple[str, str], Row]] = {}
     for key, active in app.screen.active_bindings.items():
         binding = active.binding
+        if binding.action in ("command_palette", "app.command_palette"):
+            continue  # listed first under Everywhere, with what it finds
         description = WIDGET_HELP.get(binding.action.rsplit(".", 1)[-1]) or binding.description
         if not description:
             continue
@@ -122,11 +125,13 @@ def _view_types() -> list[type[View]]:
 
 
 def _key_name(app: App[Any], binding: Binding, key: str) -> str:
-    """The key as typed (``ctrl+f``, ``backspace``, ``]``): the help spells modifiers out."""
-    if binding.key_display and key == binding.key.split(",")[0].strip():
-        return binding.key_display
-    names = {"escape": "esc", "left": "←", "right": "→", "up": "↑", "down": "↓", "enter": "enter"}
-    if key in names or "+" in key or len(key) > 1 and "_" not in key:
+    """The key as typed (``ctrl+f``, ``alt+←``, ``backspace``, ``]``): the help spells
+    modifiers out. Never the binding's ``key_display``: a binding of two keys
+    (``alt+left,backspace``) shows the first's display for both, and the second was lost."""
+    names = {"escape": "esc", "left": "←", "right": "→", "up": "↑", "down": "↓", "enter": "enter", "slash": "/"}
+    if "+" in key:
+        return "+".join(names.get(part, part) for part in key.split("+"))
+    if key in names or len(key) > 1 and "_" not in key:
         return names.get(key, key)
     return app.get_key_display(Binding(key, binding.action))
 

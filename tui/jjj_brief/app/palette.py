@@ -92,7 +92,7 @@ def command_words(app: BriefApp) -> list[tuple[str, str, Callable[[], object]]]:
         ("Timeline", "timeline dates events history", lambda: app.open_location(Location("timeline"))),
         ("Your work", "work notes claims bookmarks saved searches", app.action_open_work),
         ("Search all text", "search find full text query", app.action_focus_search),
-        ("Quit", "quit exit close leave", app.exit),
+        ("Quit", "quit exit close leave", app.action_quit),  # keeps your place, closes the store
     ]
 
 
