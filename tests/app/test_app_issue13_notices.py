@@ -9,7 +9,7 @@ from textual.geometry import Offset
 
 from jjj_brief.app.data import AppData
 from jjj_brief.app.glossary import GlossaryScreen
-from jjj_brief.app.messages import ArticleOpened, DataLoaded, OpenHit
+from jjj_brief.app.messages import ArticleOpened, DataLoaded, FiguresShown, OpenHit
 from jjj_brief.app.search_pane import facets_line
 from jjj_brief.app.state import Location
 from jjj_brief.search import Hit
@@ -97,3 +97,32 @@ async def test_10_a_mouse_selection_in_the_reader_is_copied_by_ctrl_c_at_80x24(m
         expected = lines[1][2:] + lines[2][:11]
         assert app.clipboard and " ".join(app.clipboard.split()) == " ".join(expected.split())
         assert " ".join(app.clipboard.split()) in " ".join(app.core.article(article_id).text.split())
+
+
+@pilot_test
+async def test_the_status_line_follows_the_readers_state(make_app):
+    """#15 item 6: the focused figure, the current match and the find text are reactive: the
+    status line says what they are whoever sets them."""
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    messages = Messages()
+    article_id = "liaowang-2024"
+    async with app.run_test(size=(120, 36), message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
+        app.open_location(Location("article", article_id))
+        await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article_id)
+        reader = app.reader
+        status = reader.query_one("#reader-status")
+        total = len(reader.prepared.figures)
+        reader.focused_figure = 2
+        await pilot.pause()
+        assert f"figures 3/{total}" in str(status.render())
+        reader.focused_figure = None
+        await pilot.pause()
+        assert f"figures {total} " in str(status.render())
+        await pilot.press("ctrl+f", *"Hebei")
+        await pilot.pause()
+        found = len(reader._find_spans)
+        assert found > 1 and f"find 1/{found}" in str(status.render())
+        reader.current_match = found - 1
+        await pilot.pause()
+        assert f"find {found}/{found}" in str(status.render())

@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -97,21 +98,33 @@ class ReaderView(ReaderSteps, View):
     NAME = "Article"
     ID = "reader"
 
+    #: What the reader points at: the focused figure, the current match (of the search or the
+    #: find box) and the find box's text. The status line follows them (the watchers below).
+    focused_figure: reactive[int | None] = reactive(None, init=False, repaint=False)
+    current_match: reactive[int | None] = reactive(None, init=False, repaint=False)
+    find_text: reactive[str] = reactive("", init=False, repaint=False)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.prepared: PreparedArticle | None = None
-        self.focused_figure: int | None = None
         self.search_query = ""
-        self.find_text = ""
         self.quote_cut = False  # the last citation quote was cut (no sentence break near it)
         self._find_spans = Spans()
-        self._current_match: int | None = None
         self._generation = 0
         self._pending_offset: int | None = None
         self._related: list[Candidate] = []
         self._focus_at_open: Widget | None = None
         self.related_for: int | None = None  # the figure whose related figures are shown
         self.note_spans: list[tuple[int, int, str]] = []  # your highlights: (start, end, style)
+
+    def watch_focused_figure(self) -> None:
+        self._update_status()
+
+    def watch_current_match(self) -> None:
+        self._update_status()
+
+    def watch_find_text(self) -> None:
+        self._update_status()
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-meta")
@@ -216,7 +229,7 @@ class ReaderView(ReaderSteps, View):
             return  # the user opened something else meanwhile
         self.prepared = prepared
         self.focused_figure = None
-        self._current_match = None
+        self.current_match = None
         self._find_spans = Spans(find_spans(prepared.article.text, self.find_text))
         self.document.set_blocks(prepared.blocks, self._style_block)
         focused = self.app.focused
@@ -242,7 +255,7 @@ class ReaderView(ReaderSteps, View):
         self.document.restyle()
         self.post_message(FiguresShown(prepared.article.id, len(prepared.figures)))
         offset = self._pending_offset
-        if offset is not None and self.focused_figure is None and self._current_match is None:
+        if offset is not None and self.focused_figure is None and self.current_match is None:
             self._after_open(offset)
         else:
             self._update_status()
@@ -258,7 +271,7 @@ class ReaderView(ReaderSteps, View):
                 self.document.scroll_to_offset(offset)
             matches = self._matches()
             if self.search_query and matches:
-                self._current_match = matches.first_at_or_after(offset)
+                self.current_match = matches.first_at_or_after(offset)
                 self._restyle_all()
         self._update_status()
 
@@ -346,9 +359,9 @@ class ReaderView(ReaderSteps, View):
 
     def _current_span(self) -> tuple[int, int] | None:
         matches = self._matches()
-        if self._current_match is None or not 0 <= self._current_match < len(matches):
+        if self.current_match is None or not 0 <= self.current_match < len(matches):
             return None
-        return matches[self._current_match]
+        return matches[self.current_match]
 
     def show_notes(self, spans: list[tuple[int, int, str, str]], panel: Text | None) -> None:
         """Your highlights ``(start, end, style, colour)``: lit in the text, a bar in the margin,
@@ -393,7 +406,6 @@ class ReaderView(ReaderSteps, View):
         self.query_one("#figure-detail", Static).update(figure_details(figure, palette_for(self.app)))
         self._show_related([], loaded=False)
         self._load_related(prepared.article.id, figure.start, self._generation)
-        self._update_status()
 
     @work(thread=True, exclusive=True, group="reader-related", description="related figures")
     def _load_related(self, article_id: str, offset: int, generation: int) -> None:
@@ -447,13 +459,12 @@ class ReaderView(ReaderSteps, View):
     @on(Input.Changed, "#find")
     def _find_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.find_text = event.value
         self._find_spans = Spans(find_spans(self.article.text, event.value) if self.article else [])
-        self._current_match = None
+        self.find_text = event.value  # the status follows (the spans are already the new ones)
+        self.current_match = None
         self._restyle_all()
         if self._find_spans:
             self._step_match(True)
-        self._update_status()
 
     @on(Input.Submitted, "#find")
     def _find_next(self, event: Input.Submitted) -> None:
@@ -472,7 +483,7 @@ class ReaderView(ReaderSteps, View):
 
     def _update_status(self) -> None:
         prepared = self.prepared
-        if prepared is None:
+        if prepared is None or not self.is_mounted:
             return
         parts: list[str] = []
         figures = prepared.figures
@@ -488,7 +499,7 @@ class ReaderView(ReaderSteps, View):
         matches = self._matches()
         label = "find" if self.find_text else "match"
         if self.find_text or self.search_query:
-            position = f"{self._current_match + 1}/" if self._current_match is not None else ""
+            position = f"{self.current_match + 1}/" if self.current_match is not None else ""
             parts.append(f"{label} {position}{len(matches)}")
         repeats = prepared.repeats
         if repeats:

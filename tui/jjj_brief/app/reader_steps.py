@@ -14,8 +14,7 @@ from jjj_brief.app.state import quote_around
 class ReaderSteps:
     """``]`` ``[`` figures, ``}`` ``{`` suspects, ``n`` ``N`` matches, ``ctrl+f`` find."""
 
-    focused_figure: int | None
-    _current_match: int | None
+    current_match: int | None  # a reactive of ReaderView
 
     def _step_figure(self: Any, forward: bool) -> None:
         prepared = self.prepared
@@ -72,7 +71,7 @@ class ReaderSteps:
         if not matches:
             self.app.bell()
             return
-        if self._current_match is None:
+        if self.current_match is None:
             visible = self.document.visible_offsets()
             anchor = visible[0] if visible else 0
             after = bisect_left(matches.starts, anchor)
@@ -81,13 +80,12 @@ class ReaderSteps:
             else:
                 index = after - 1 if after > 0 else len(matches) - 1
         else:
-            index = (self._current_match + (1 if forward else -1)) % len(matches)
+            index = (self.current_match + (1 if forward else -1)) % len(matches)
         previous = self._current_span()
-        self._current_match = index
+        self.current_match = index
         self._restyle_span(previous)
         self._restyle_span(matches[index])
         self.document.scroll_to_offset(matches[index][0])
-        self._update_status()
 
     def action_next_match(self: Any) -> None:
         self._step_match(True)
