@@ -126,3 +126,26 @@ async def test_the_status_line_follows_the_readers_state(make_app):
         reader.current_match = found - 1
         await pilot.pause()
         assert f"find {found}/{found}" in str(status.render())
+
+
+@pilot_test
+async def test_at_80x24_the_figure_stepped_to_is_on_screen_once_its_panel_takes_lines(make_app):
+    """Below 110 columns the figure panel folds under the text: the first ] shows it, the text
+    loses 8 lines, and the figure must still be in what is left (it was scrolled off)."""
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    messages = Messages()
+    article_id = "liaowang-2024"
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
+        at = app.core.article(article_id).text.index("Together. Tangshan Caofeidian")
+        app.open_location(Location("article", article_id, offset=at, query="caofeidian"))
+        await messages.wait(pilot, FiguresShown, lambda m: m.article_id == article_id)
+        document = app.reader.document
+        for _ in range(3):
+            height = document.size.height
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            await pilot.pause()
+            figure = app.reader.figure
+            lo, hi = document.visible_offsets()
+            assert lo <= figure.start < hi, (figure.text, figure.start, lo, hi, height, document.size.height)

@@ -214,19 +214,22 @@ async def test_11_home_shows_a_loading_mark_never_zero_counts(make_app):
 @pilot_test
 async def test_11_the_briefing_table_keeps_whole_fact_titles_at_80_columns(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.core.briefings_loaded and app.core.corpus_loaded)
+    messages = Messages()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")
         topic = max(app.core.topics(), key=lambda t: max((len(f.subject) for f in app.core.facts_of(t.id)), default=0))
         fact = max(app.core.facts_of(topic.id), key=lambda f: len(f.subject))
         app.open_location(Location("topic", topic.id))
-        await pilot.pause(0.3)
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "topic")
         table = app.query_one("#brief-facts")
         table.focus()
         table.move_cursor(row=app.core.facts_of(topic.id).index(fact))
-        await pilot.pause(0.3)
+        for _ in range(2):  # the cursor's scroll runs after the next refresh; each pause drains the queue
+            await pilot.pause()
         app.briefing.scroll_to_widget(table, animate=False)
-        await pilot.pause(0.3)
+        for _ in range(2):
+            await pilot.pause()
         # The main pane's lines (right of the sidebar), scrollbars removed, read as one text.
         lines = [line.split("▕", 1)[1] for line in screen_text(app).splitlines() if "▕" in line]
-        words = " ".join(re.sub(r"[▁▂▃▄▅▆▇█▏▕]", " ", " ".join(lines)).split())
+        words = " ".join(re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐]", " ", " ".join(lines)).split())  # ▐: the focus mark
         assert " ".join(fact.subject.split()) in words, (fact.subject, words)

@@ -27,7 +27,7 @@ async def test_briefing_shows_summary_points_facts_and_passages_and_opens_them(m
     messages = Messages()
     async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("topic", "zhongguancun"))
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "topic")  # built on first use
         text = screen_text(app)
         assert "Beijing's Zhongguancun science park" in text
         assert "• The count grew between 2023 and 2024." in text

@@ -88,9 +88,11 @@ class BriefingView(View, can_focus=False):
 
     def _bring_into_sight(self, widget: Widget) -> None:
         """Scroll so ``widget``'s first lines show, only when none of it is on screen."""
-        visible = self.scrollable_content_region
-        if widget.region.y >= visible.bottom - 1:
-            self.scroll_to_widget(widget, animate=False, top=True)
+        # In the view's own coordinates: a widget scrolled out of sight has no screen region.
+        bottom = self.scroll_offset.y + self.scrollable_content_region.height
+        if widget.virtual_region.y >= bottom - 1:
+            title = self.query_one(f"#{widget.id}-title")  # its heading first
+            self.scroll_to_widget(title, animate=False, top=True)
 
     def show_topic(self, topic: Topic) -> None:
         self.topic = topic

@@ -203,8 +203,8 @@ class DocumentView(ScrollView, can_focus=True):
             # Only the height changed (a panel under the text came or went): the place last
             # asked for, if the user has not scrolled since, keeps its third of the way down.
             request = self._anchor_request
-            if request is not None and request[1] == self.scroll_offset.y:
-                self.scroll_to_offset(request[0])
+            if self._pending_offset is None and request is not None and request[1] == self.scroll_offset.y:
+                self.scroll_to_offset(request[0])  # (a scroll already asked for is computed after this)
             return
         anchor = self.anchor_offset()
         self._reset_layout(width)
