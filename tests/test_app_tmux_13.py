@@ -180,3 +180,107 @@ def test_a_live_import_appears_opens_and_goes_away(terminal, tmp_path):
         timeout=20,
     )
     terminal.quit()
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def xterm_rgb(number: int) -> tuple[int, int, int]:
+    """The colour of an xterm-256 palette entry (the 16 system colours as xterm draws them)."""
+    if number < 16:
+        system = [0x000000, 0x800000, 0x008000, 0x808000, 0x000080, 0x800080, 0x008080, 0xC0C0C0]
+        system += [0x808080, 0xFF0000, 0x00FF00, 0xFFFF00, 0x0000FF, 0xFF00FF, 0x00FFFF, 0xFFFFFF]
+        value = system[number]
+        return value >> 16, (value >> 8) & 255, value & 255
+    if number >= 232:
+        grey = 8 + 10 * (number - 232)
+        return grey, grey, grey
+    level = [0, 95, 135, 175, 215, 255]
+    number -= 16
+    return level[number // 36], level[number // 6 % 6], level[number % 6]
+
+
+def coloured_cells(line: str) -> list[tuple[str, tuple | None, tuple | None]]:
+    """(character, foreground, background) of each cell of a ``capture-pane -e`` line (reverse
+    video applied; ``None``: the terminal's default)."""
+    fg = bg = None
+    reverse = False
+    cells: list[tuple[str, tuple | None, tuple | None]] = []
+    position = 0
+    for match in SGR.finditer(line + "\x1b[0m"):
+        cells.extend((ch, bg, fg) if reverse else (ch, fg, bg) for ch in line[position : match.start()])
+        position = match.end()
+        codes = [int(code) if code else 0 for code in match.group(1).split(";")]
+        i = 0
+        while i < len(codes):
+            code = codes[i]
+            if code == 0:
+                fg = bg = None
+                reverse = False
+            elif code in (7, 27):
+                reverse = code == 7
+            elif code in (39, 49):
+                fg, bg = (None, bg) if code == 39 else (fg, None)
+            elif code in (38, 48) and codes[i + 1 : i + 2] == [5]:
+                colour = xterm_rgb(codes[i + 2])
+                fg, bg = (colour, bg) if code == 38 else (fg, colour)
+                i += 2
+            elif code in (38, 48) and codes[i + 1 : i + 2] == [2]:
+                colour = tuple(codes[i + 2 : i + 5])
+                fg, bg = (colour, bg) if code == 38 else (fg, colour)
+                i += 4
+            i += 1
+    return cells
+
+
+def brightness(rgb: tuple) -> float:
+    red, green, blue = rgb
+    return (299 * red + 587 * green + 114 * blue) / 255_000
+
+
+LIAOWANG_TITLE = "Beijing-Tianjin-Hebei Coordinated Development Strategy Leads Hebei"
+
+
+def open_from_the_palette(terminal: Terminal, title: str) -> None:
+    """The article by its title in the command palette (the way in every version has had)."""
+    terminal.keys("C-p")
+    terminal.wait_for("🔎")
+    terminal.type(title)
+    terminal.wait_until(lambda s: s.count(title[:40]) >= 2, "the article offered")  # typed, and offered
+    terminal.keys("Enter")
+    terminal.wait_until(lambda s: "Article" in s.splitlines()[0], "the article")
+
+
+def test_2_at_80x24_the_reader_keeps_room_for_its_text_beside_the_figure_panel(terminal):
+    """Issue 13 item 2: the left column took 43 cells and the figure panel 33, and the text had
+    none (`▕▅ ▏ Figure 216,000 square kilometers`); the footer lost ? and quit."""
+    from jjj_brief.corpus import load_corpus
+
+    text = load_corpus().get("liaowang-2024").text
+    terminal.start_at(80, 24)
+    terminal.launch()
+    open_from_the_palette(terminal, LIAOWANG_TITLE)
+    terminal.type("]")  # a figure focused: its panel opens
+    screen = terminal.wait_until(lambda s: "Figure" in s and "kind" in s, "the figure panel")
+    assert len(body_on_screen(screen, text, 25)) >= 2, screen  # sentences of the body, beside the panel
+    footer = screen.splitlines()[-1]
+    assert "?" in footer and "Quit" in footer, footer
+    terminal.quit()
+
+
+def test_3_without_colour_every_letter_and_figure_of_the_reader_stands_out(terminal):
+    """Issue 13 item 3: with NO_COLOR (Textual draws in greys) counts, multiples and suspect
+    figures were grey 237 on 234: every character of the text must differ from its background."""
+    terminal.start_at(100, 30, NO_COLOR="1")
+    terminal.launch()
+    open_from_the_palette(terminal, LIAOWANG_TITLE)
+    terminal.wait_until(lambda s: "suspect)" in s, "the figures painted (the status line counts them)")
+    shown = terminal.run("capture-pane", "-p", "-e", "-t", "app")
+    faint = []
+    for y, line in enumerate(shown.splitlines()[1:-1], 1):
+        for ch, fg, bg in coloured_cells(line):
+            if ch.isalnum() and fg is not None and bg is not None and abs(brightness(fg) - brightness(bg)) < 0.25:
+                faint.append((y, ch, fg, bg))
+    assert not faint, f"{len(faint)} characters drawn nearly in their background: {faint[:5]}"
+    assert re.search(r"\d", shown), "figures are on screen"
+    terminal.quit()
