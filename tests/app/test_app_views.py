@@ -85,7 +85,7 @@ async def test_timeline_branch_lists_events_and_opens_the_source(make_app):
     messages = Messages()
     async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("timeline"))
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "timeline")  # built on first use
         assert "Symposium on coordinated development in Beijing" in screen_text(app)
         await pilot.press("enter")
         await messages.wait(pilot, ArticleOpened, lambda m: m.article.id == "liaowang-2024")
@@ -138,11 +138,16 @@ async def test_y_copies_a_citation_and_saves_it_in_the_data_dir(make_app, tmp_pa
 
 @pilot_test
 async def test_resume_setting_toggles_and_is_saved_atomically(make_app, tmp_path):
+    from textual.notifications import Notify
+
     app = fixture_app(make_app)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         assert app.settings.resume is True
         app.toggle_resume()
-        await pilot.pause()
+        await messages.wait(pilot, Notify, lambda m: m.notification.message == "Open where you left off: off")
+        for _ in range(2):  # the toast is mounted, then drawn: each pause drains the queue
+            await pilot.pause()
         assert "Open where you left off: off" in screen_text(app)
     saved = json.loads((tmp_path / "data" / "settings.json").read_text(encoding="utf-8"))
     assert saved["resume"] is False
