@@ -256,7 +256,7 @@ def test_2_at_80x24_the_reader_keeps_room_for_its_text_beside_the_figure_panel(t
     none (`▕▅ ▏ Figure 216,000 square kilometers`); the footer lost ? and quit."""
     from jjj_brief.corpus import load_corpus
 
-    text = load_corpus().get("liaowang-2024").text
+    text = load_corpus(library=default_library()).get("liaowang-2024").text
     terminal.start_at(80, 24)
     terminal.launch()
     open_from_the_palette(terminal, LIAOWANG_TITLE)

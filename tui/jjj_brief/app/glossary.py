@@ -7,6 +7,7 @@ every spelling the articles print, which of them are mistranslations, and relate
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,7 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from jjj_brief.app import safe_text
-from jjj_brief.briefings import GlossaryTerm
+
+if TYPE_CHECKING:
+    from jjj_brief.briefings import GlossaryTerm  # the app's first frame loads no briefings code
 
 
 def labelled(label: str, items: Sequence[str]) -> Text:
