@@ -388,6 +388,31 @@ async def _page_down(pilot, pages: int) -> tuple[list[float], list[float]]:
     return walls, cpus
 
 
+async def _open_first_article(article_id: str) -> dict:
+    """Open one small article in a collection whose cross-article figure index is not built
+    yet (the first article opened after the collection grew): open → its text drawn."""
+    from jjj_brief.app.main import BriefApp
+    from jjj_brief.app.state import Location
+
+    app = BriefApp(resume=False, build_index=False, data_dir=Path(tempfile.mkdtemp()))
+    painted = Painted(app)
+    async with app.run_test(size=(140, 45), message_hook=painted) as pilot:
+        await painted.wait("data:corpus")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        wall, cpu = time.perf_counter(), time.process_time()
+        app.open_location(Location("article", article_id))
+        shown_wall, shown_cpu = await painted.wait(f"opened:{article_id}")
+        # Leave at once: the app's exit would wait for the figure index being built.
+        print(json.dumps({"text_wall": shown_wall - wall, "text_cpu": shown_cpu - cpu}), flush=True)
+        os._exit(0)
+    return {}
+
+
+def child_first_open(article_id: str) -> None:
+    asyncio.run(_open_first_article(article_id))
+
+
 def child_open(article_id: str) -> dict:
     return asyncio.run(_open_huge(article_id, pages=10))
 
@@ -416,6 +441,8 @@ def main() -> int:
         if mode == "paint":
             paint_probe(Path(rest[0]))
             return 0
+        if mode == "first-open":
+            child_first_open(rest[0])
         result = child_search() if mode == "search" else child_open(rest[0])
         print(json.dumps(result))
         return 0
@@ -506,6 +533,20 @@ def main() -> int:
         say()
         say(f"(index checked or built beforehand; the whole step took {took:.0f} s)")
         say()
+
+    # 3b. the first article opened at N articles, figure index not built
+    first_open: dict[str, list[dict]] = {name: [] for name in codes}
+    index_file = big_home / "cache" / "figure-index.json"
+    for name, code in codes.items():
+        index_file.unlink(missing_ok=True)
+        first_open[name].append(child_json(code, big_home, "first-open", "synthetic-0", timeout=900))
+    say(f"## The first article opened at {args.articles:,} articles (its figure index not built yet)")
+    say()
+    say("| | " + " | ".join(codes) + " |")
+    say("|---|" + "---|" * len(codes))
+    for key, label in (("text_wall", "open → its text drawn, wall (ms)"), ("text_cpu", "same, process CPU (ms)")):
+        say(f"| {label} | " + " | ".join(ms(median([r[key] for r in first_open[n]])) for n in codes) + " |")
+    say()
 
     # 4. the 10 MB article
     huge_home = work / "huge-home"
