@@ -45,7 +45,7 @@ def run_suite(stress: int, extra: list[str]) -> dict:
     per_test = Path(tempfile.mkdtemp(prefix="bench-suite-")) / "tests.jsonl"
     env = {**os.environ, "SUITE_COST_OUT": str(per_test)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "bench"), env.get("PYTHONPATH", "")]))
-    command = [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "suite_cost_plugin", *extra]
+    command = [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-rfE", "-p", "suite_cost_plugin", *extra]
     stressor = None
     if stress:
         if not shutil.which("stress"):
@@ -67,7 +67,8 @@ def run_suite(stress: int, extra: list[str]) -> dict:
         "stress": stress,
         "returncode": done.returncode,
         "summary": summary.strip("= "),
-        "failed": [line.split()[1] for line in done.stdout.splitlines() if line.startswith("FAILED ")],
+        "failed": [line.split()[1] for line in done.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))],
+        "output_tail": done.stdout[-20000:],
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
         "cpu_in_tests_s": round(sum(t["cpu"] for t in tests), 1),
