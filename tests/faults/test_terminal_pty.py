@@ -5,6 +5,8 @@ only our own styling. Also TERM=dumb, a 40x12 terminal and NO_COLOR."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from fault_tools import (
     TEXT_WAIT_S,
@@ -99,7 +101,11 @@ APP_KEYS = [
 @pytest.mark.parametrize("terminal", ["xterm 100x30", "dumb 40x12"])
 def test_the_app_on_a_real_pty_leaks_nothing_and_restores_the_terminal(hostile_import, terminal, tmp_path):
     spec = TERMINALS[terminal]
-    env = cli_env(JJJ_BRIEF_HOME=str(hostile_import.home), **spec["env"])
+    # The app remembers the article it showed last (settings.json) and reopens it: on the shared
+    # home, one run's article hid the next run's Home, whose "events" was then waited for 60 s.
+    home = shutil.copytree(hostile_import.home, tmp_path / "home")
+    (home / "data" / "settings.json").unlink(missing_ok=True)
+    env = cli_env(JJJ_BRIEF_HOME=str(home), **spec["env"])
     # A 40x12 screen never shows "events" or "result": do not wait the full TEXT_WAIT_S for them there.
     wait = TEXT_WAIT_S if spec["cols"] >= 100 else 15.0
     run = run_in_pty(
