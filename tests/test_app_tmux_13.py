@@ -284,3 +284,31 @@ def test_3_without_colour_every_letter_and_figure_of_the_reader_stands_out(termi
     assert not faint, f"{len(faint)} characters drawn nearly in their background: {faint[:5]}"
     assert re.search(r"\d", shown), "figures are on screen"
     terminal.quit()
+
+
+def open_topic_from_the_palette(terminal: Terminal, label: str) -> str:
+    terminal.keys("C-p")
+    terminal.wait_for("🔎")
+    terminal.type(label)
+    terminal.wait_until(lambda s: s.count(label) >= 2, "the topic offered")  # typed, and offered
+    terminal.keys("Enter")
+    return terminal.wait_until(lambda s: "Briefing" in s.splitlines()[0], "the briefing")
+
+
+def test_11_at_80x24_the_briefing_shows_the_facts_table_it_gives_the_keys_whole(terminal):
+    """Seen by ux13/ux13b at 80x24: the facts table one column wider than its pane (its header
+    "Subject, and the val" cut, a horizontal scrollbar); and, opened from the palette (first
+    time, or again while shown), the briefing at its top with the keys on the table out of sight,
+    so arrows and enter acted on rows nobody could see."""
+    terminal.start_at(80, 24, NO_COLOR="1")
+    terminal.launch()
+    for _ in range(2):
+        open_topic_from_the_palette(terminal, "Topic: Xiong'an New Area")
+        screen = terminal.wait_until(lambda s: "Facts (enter" in s and "Verdict" in s, "the facts table in sight")
+        header = next(line for line in screen.splitlines() if "Verdict" in line)
+        cells = [" ".join(piece.split()) for piece in re.split(r"\s{2,}", BOX.sub(" ", header)) if piece.strip()]
+        assert cells[-2:] in (["Verdict", h] for h in ("Subject", "Subject and values")), header  # whole
+        terminal.keys("Down", "Down", "Down")
+    terminal.keys("Enter")  # the fourth fact's comparison: the row the user sees the cursor on
+    terminal.wait_until(lambda s: "Comparison" in s.splitlines()[0], "a comparison")
+    terminal.quit()

@@ -7,15 +7,17 @@ import re
 import threading
 from types import SimpleNamespace
 
-from app_helpers import Messages, pilot_test, screen_text, wait_for
+from app_helpers import Messages, pilot_test, screen_text, settle, wait_for
 from fixture_briefings import fixture_briefings
+from rich.padding import Padding
 from textual import events
+from textual.widgets import DataTable
 
 from jjj_brief import figures as figure_layer
 from jjj_brief import imports
 from jjj_brief.app import app_imports
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import DataLoaded, OpenHit, ViewShown
+from jjj_brief.app.messages import DataLoaded, FactsFitted, OpenHit, ViewShown
 from jjj_brief.app.prepared import SUSPECT_MARK
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import TopicTree
@@ -220,16 +222,78 @@ async def test_11_the_briefing_table_keeps_whole_fact_titles_at_80_columns(make_
         topic = max(app.core.topics(), key=lambda t: max((len(f.subject) for f in app.core.facts_of(t.id)), default=0))
         fact = max(app.core.facts_of(topic.id), key=lambda f: len(f.subject))
         app.open_location(Location("topic", topic.id))
-        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "topic")
+        # The table has its rows' size for the pane's width: a cursor moved now scrolls true.
+        await messages.wait(pilot, FactsFitted, lambda m: m.topic_id == topic.id)
         table = app.query_one("#brief-facts")
         table.focus()
         table.move_cursor(row=app.core.facts_of(topic.id).index(fact))
-        # Timed, as before: the table measures its wrapped rows over several refreshes and no
-        # event says when its cursor scroll is final (draining the queue twice was not enough).
-        await pilot.pause(0.3)
         app.briefing.scroll_to_widget(table, animate=False)
-        await pilot.pause(0.3)
-        # The main pane's lines (right of the sidebar), scrollbars removed, read as one text.
+        await pilot.pause()  # the scrolls asked for are made after a refresh
+        # The subject column's lines (from its header's column on), scrollbars removed, as one text.
         lines = [line.split("▕", 1)[1] for line in screen_text(app).splitlines() if "▕" in line]
-        words = " ".join(re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐]", " ", " ".join(lines)).split())  # ▐: the focus mark
-        assert " ".join(fact.subject.split()) in words, (fact.subject, words)
+        column = next(line.index("Subject") for line in lines if "Verdict" in line)
+        words = " ".join(re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐]", " ", " ".join(line[column:] for line in lines)).split())
+        assert " ".join(fact.subject.split()) in words, (fact.subject, screen_text(app))
+
+
+# The widths the ux13b session saw (80: the sidebar narrow; 110: wide again; 160: the snapshots').
+FIT_SIZES = ((80, 24), (90, 24), (100, 30), (109, 30), (110, 30), (130, 40), (160, 48))
+
+
+@pilot_test
+async def test_11_the_briefing_facts_table_fits_its_pane_from_80_to_160_columns(make_app):
+    """At 80x24 the table was one column wider than its pane: its header "Subject, and the val"
+    cut and a horizontal scrollbar. At every size, the columns fit the pane, the header is
+    whole, each row is as tall as its cells' lines and each verdict is whole (wrapped at its
+    hyphens when the pane is narrow)."""
+    app = make_app(build_index=False)
+    messages = Messages()
+    async with app.run_test(size=FIT_SIZES[0], notifications=True, message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")
+        app.open_location(Location("topic", "xiongan"))
+        facts = {fact.id: fact for fact in app.core.facts_of("xiongan")}
+        for size in FIT_SIZES:
+            await pilot.resize_terminal(*size)
+            await messages.wait(
+                pilot,
+                FactsFitted,
+                lambda m: m.topic_id == "xiongan" and m.width == app.briefing.scrollable_content_region.width,
+            )
+            table = app.query_one("#brief-facts", DataTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width, (size, table.virtual_size)
+            assert not table.show_horizontal_scrollbar, size
+            verdict, subject = table.ordered_columns
+            assert subject.label.plain.startswith("Subject") and subject.label.cell_len <= subject.width, size
+            for key, row in table.rows.items():
+                shown = table.get_row(key)
+                assert shown[0].plain.replace("\n", "") == facts[key.value].verdict, (size, shown[0].plain)
+                for column, cell in zip((verdict, subject), shown):
+                    width = column.get_render_width(table)
+                    lines = app.console.render_lines(Padding(cell, (0, 1)), app.console_options.update_width(width))
+                    assert len(lines) <= row.height, (size, key.value, cell.plain)
+
+
+@pilot_test
+async def test_11_a_briefing_opened_again_shows_the_facts_table_that_has_the_keys(make_app):
+    """Opened again from the palette while it was shown scrolled, the briefing went back to its
+    top with the keys on its facts table out of sight (the scroll home came after the check
+    for sight, in a later refresh): the table must be on screen, every time."""
+    app = make_app(build_index=False)
+    messages = Messages()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")
+        app.open_location(Location("topic", "xiongan"))
+        for opened in range(3):
+            await messages.wait(pilot, FactsFitted, lambda m: m.topic_id == "xiongan", after=opened)
+            await pilot.pause()  # the scroll asked for is made after a refresh
+            view, table = app.briefing, app.query_one("#brief-facts", DataTable)
+            assert app.focused is table
+            top, bottom = view.scroll_offset.y, view.scroll_offset.y + view.scrollable_content_region.height
+            assert top <= table.virtual_region.y < bottom - 1, (opened, top, table.virtual_region)
+            await pilot.press("down", "down", "down")
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"xiong'an new area")
+            await settle(pilot)  # the palette gathers its commands in a worker
+            assert "Topic: Xiong'an New Area" in screen_text(app).split("Fact:")[0]  # the first offered
+            await pilot.press("enter")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
@@ -14,7 +17,7 @@ from textual.widgets.option_list import Option
 from jjj_brief import formatting
 from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import Navigate
+from jjj_brief.app.messages import FactsFitted, Navigate
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.app.view import View
@@ -27,6 +30,45 @@ if TYPE_CHECKING:
 
 def heading(text: str) -> Text:
     return Text(text, style="bold underline")
+
+
+SUBJECT_MIN = 20  # the subject column's narrowest: below it the table scrolls sideways
+SUBJECT_WANTED = 30  # below this, the verdict column wraps at its hyphens to give the subject room
+SUBJECT_HEADERS = ("Subject, and the values across sources", "Subject and values", "Subject")
+
+
+def wrap_at_hyphens(name: str, width: int) -> list[str]:
+    """``different-date-or-scope`` in lines of at most ``width`` cells, broken after hyphens
+    (a piece longer than ``width`` stays whole on its own line)."""
+    lines: list[str] = []
+    for piece in re.findall(r"[^-]*-|[^-]+$", name) or [name]:
+        if lines and cell_len(lines[-1] + piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def fit_fact_columns(room: int, verdicts: list[str]) -> tuple[int, int]:
+    """The verdict and subject columns' widths sharing ``room`` cells (padding excluded). The
+    verdicts stay on one line when the subject still gets SUBJECT_WANTED; else they wrap at
+    their hyphens into at most two lines, as narrow as that allows, and the subject takes the
+    rest, at least SUBJECT_MIN: only a pane too narrow for both makes the table scroll sideways."""
+    whole = max([cell_len("Verdict"), *(cell_len(v) for v in verdicts)])
+    if room - whole >= SUBJECT_WANTED:
+        return whole, room - whole
+
+    def fits(verdict: str, width: int) -> bool:
+        lines = wrap_at_hyphens(verdict, width)
+        return len(lines) <= 2 and max(map(cell_len, lines)) <= width
+
+    narrow = next((w for w in range(cell_len("Verdict"), whole) if all(fits(v, w) for v in verdicts)), whole)
+    return narrow, max(SUBJECT_MIN, room - narrow)
+
+
+def subject_header(width: int) -> str:
+    """The subject column's header, the longest that fits ``width`` (the header does not wrap)."""
+    return next((h for h in SUBJECT_HEADERS if cell_len(h) <= width), SUBJECT_HEADERS[-1])
 
 
 class BriefingView(View, can_focus=False):
@@ -52,6 +94,9 @@ class BriefingView(View, can_focus=False):
         self._passages: list[Passage] = []
         self._children: list[Topic] = []
         self._facts_width = 0
+        self._facts_size = Size(0, 0)  # the table's size once it has measured its rows
+        self._facts_fitted = False  # FactsFitted posted for the present rows
+        self._sight: Widget | None = None  # the list focus_view gave the keys, to bring into sight
 
     def compose(self) -> ComposeResult:
         yield Static(id="brief-head")
@@ -61,6 +106,14 @@ class BriefingView(View, can_focus=False):
         yield DataTable(id="brief-facts", cursor_type="row", zebra_stripes=True)
         yield Static(heading("Passages (enter: read in the article)"), classes="section", id="brief-passages-title")
         yield OptionList(id="brief-passages")
+
+    def on_mount(self) -> None:
+        # The table sets its size when it has measured its rows (on idle): then it may be fitted.
+        self.watch(self.query_one("#brief-facts"), "virtual_size", self._table_resized, init=False)
+        super().on_mount()
+
+    def _table_resized(self) -> None:
+        self.call_after_refresh(self._table_sized)
 
     @classmethod
     def cannot_show(cls, data: AppData, location: Location) -> str | None:
@@ -82,12 +135,20 @@ class BriefingView(View, can_focus=False):
             widget = self.query_one(selector)
             if widget.display:
                 widget.focus(scroll_visible=False)
-                self.call_after_refresh(self._bring_into_sight, widget)
+                self._sight = widget
+                self.call_after_refresh(self._bring_into_sight)
                 return
         self.focus()
 
-    def _bring_into_sight(self, widget: Widget) -> None:
-        """Scroll so ``widget``'s first lines show, only when none of it is on screen."""
+    def _bring_into_sight(self) -> None:
+        """Scroll so the list that took the keys shows its first lines, only when none of it is
+        on screen. Tried after each layout until the view and the list have their places (a
+        view built for this briefing is laid out a few refreshes after it was filled: deciding
+        before left the keys on a table out of sight)."""
+        widget = self._sight
+        if widget is None or not self.scrollable_content_region.height or not widget.virtual_region.height:
+            return
+        self._sight = None
         # In the view's own coordinates: a widget scrolled out of sight has no screen region.
         bottom = self.scroll_offset.y + self.scrollable_content_region.height
         if widget.virtual_region.y >= bottom - 1:
@@ -96,6 +157,7 @@ class BriefingView(View, can_focus=False):
 
     def show_topic(self, topic: Topic) -> None:
         self.topic = topic
+        self._sight = None
         data = self.data
         parent = data.topic(topic.parent) if topic.parent else None
         rows = []
@@ -113,7 +175,7 @@ class BriefingView(View, can_focus=False):
         self._show_children(data.children(topic.id))
         self._show_facts(data.facts_of(topic.id))
         self._show_passages(list(topic.passages))
-        self.scroll_home(animate=False)
+        self.scroll_home(animate=False, immediate=True)  # now: focus_view decides from this offset
 
     def _show_children(self, children: list[Topic]) -> None:
         self._children = children
@@ -124,26 +186,62 @@ class BriefingView(View, can_focus=False):
             self.query_one(selector).display = bool(children)
 
     def _show_facts(self, facts: list[Fact]) -> None:
+        """Fill the facts table for the pane's present width. Rows get their height here (the
+        lines their cells wrap to), so the table's size is known at once; the cursor stays on
+        its fact when the same facts are refitted (a resize, a scrollbar, a theme)."""
+        table: DataTable[Text] = self.query_one("#brief-facts", DataTable)
+        keep = facts[table.cursor_row].id if facts is self._facts and 0 <= table.cursor_row < len(facts) else None
         self._facts = facts
         palette = palette_for(self.app)
-        table: DataTable[Text] = self.query_one("#brief-facts", DataTable)
         table.clear(columns=True)
-        verdicts = [safe_text.line(fact.verdict or "—", style=palette.verdict(fact.verdict)) for fact in facts]
-        verdict_width = max([len("Verdict"), *(v.cell_len for v in verdicts)])
-        # The subject column takes the rest of the width and its cells wrap: no title is cut.
-        width = max(20, (self.scrollable_content_region.width or self.app.size.width // 2) - verdict_width - 6)
+        names = [one_line(fact.verdict or "—") for fact in facts]
+        self._facts_width = self.scrollable_content_region.width
+        pane = self._facts_width or self.app.size.width // 2
+        # What the two columns can share: the pane less each column's padding and the table's
+        # own scrollbar (reserved: more rows than its max-height is the usual case).
+        room = pane - 4 * table.cell_padding - table.styles.scrollbar_size_vertical
+        verdict_width, subject_width = fit_fact_columns(room, names)
         table.add_column(Text("Verdict"), width=verdict_width)
-        table.add_column(Text("Subject, and the values across sources"), width=width)
-        for fact, verdict in zip(facts, verdicts):
+        table.add_column(Text(subject_header(subject_width)), width=subject_width)
+        console = self.app.console
+        height = table.header_height if table.show_header else 0
+        for fact, name in zip(facts, names):
+            style = palette.verdict(fact.verdict)
+            verdict = Text("\n").join(
+                safe_text.line(part, style=style) for part in wrap_at_hyphens(name, verdict_width)
+            )
             cell = Text(one_line(fact.subject), style="bold")
             cell.append("\n")
             cell.append_text(self._values(fact))
-            table.add_row(verdict, cell, key=fact.id, height=None)
-        self._facts_width = self.scrollable_content_region.width
-        if not self._facts_width:  # not laid out yet: fit the column once it is
+            lines = max(len(verdict.wrap(console, verdict_width)), len(cell.wrap(console, subject_width)))
+            table.add_row(verdict, cell, key=fact.id, height=lines)
+            height += lines
+        if keep is not None:
+            table.move_cursor(row=[fact.id for fact in facts].index(keep))
+        # The table takes this size when it next measures its cells (on idle): then say so.
+        self._facts_size = Size(verdict_width + subject_width + 4 * table.cell_padding, height)
+        self._facts_fitted = False
+        self.call_after_refresh(self._table_sized)
+        if not self._facts_width:  # not laid out yet: fit the columns once it is
             self.call_after_refresh(self.on_resize)
         for selector in ("#brief-facts", "#brief-facts-title"):
             self.query_one(selector).display = bool(facts)
+
+    def _table_sized(self) -> None:
+        """Post FactsFitted once the table has the size its rows make, for the width they were
+        fitted to (called after a rebuild, and whenever the table's size changes)."""
+        table = self.query_one("#brief-facts", DataTable)
+        width = self.scrollable_content_region.width
+        if (
+            self.topic is not None
+            and not self._facts_fitted
+            and width
+            and width == self._facts_width
+            and table.virtual_size == self._facts_size
+        ):
+            self._facts_fitted = True
+            self._bring_into_sight()
+            self.post_message(FactsFitted(self.topic.id, width))
 
     def _show_passages(self, passages: list[Passage]) -> None:
         self._passages = passages
@@ -174,6 +272,7 @@ class BriefingView(View, can_focus=False):
         width = self.scrollable_content_region.width
         if self.topic is not None and width and width != self._facts_width:
             self._show_facts(self._facts)
+        self.call_after_refresh(self._bring_into_sight)
 
     def _values(self, fact: Fact) -> Text:
         """``9,500 (CCTV 2023) · 10,000 (Liaowang 2024) branch``: values, sources, as-of."""

@@ -87,6 +87,16 @@ class ViewShown(Message):
         super().__init__()
 
 
+class FactsFitted(Message):
+    """A briefing's facts table is laid out for the pane's width ``width``: its columns share
+    that width and the table's scrollable size is its rows' (a cursor moved now scrolls true)."""
+
+    def __init__(self, topic_id: str, width: int) -> None:
+        self.topic_id = topic_id
+        self.width = width
+        super().__init__()
+
+
 class DataLoaded(Message):
     """The corpus (``what == "corpus"``) or the briefings were read in a worker."""
 
