@@ -154,6 +154,24 @@ async def test_8_every_suspect_has_a_mark_braces_step_through_them_and_the_reaso
         assert "".join(longest.suspect.reason.split()) in "".join(panel_text(app).split())
 
 
+@pilot_test
+async def test_8_at_80x24_the_panel_under_the_text_shows_the_whole_reason(make_app):
+    """Seen by ux13b: at 80x24 the panel under the text has 8 lines, and the reason came after
+    kind, value, unit, qualifier and as-of: "⚠ suspect: name-broken: 'PM25' is PM2.5 with its"
+    and the rest below the panel's edge."""
+    article = load_corpus(library=default_library()).get("liaowang-2024")
+    found = sorted(figure_layer.article_figures(article, load_corpus(library=default_library())), key=lambda f: f.start)
+    longest = max((f for f in found if f.suspect is not None), key=lambda f: len(f.suspect.reason))
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_article(app, pilot, article.id)
+        app.reader.focus_figure(found.index(longest))
+        await pilot.pause()
+        main = "".join(line.split("▕", 1)[1] for line in screen_text(app).splitlines() if "▕" in line)
+        main = re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐]", " ", main)  # scrollbars and the focus mark
+        assert "".join(longest.suspect.reason.split()) in "".join(main.split()), screen_text(app)
+
+
 # ------------------------------------------------------------------ 11. rough output
 @pilot_test
 async def test_11_the_panel_writes_numbers_for_people_and_says_none(make_app):
@@ -173,6 +191,21 @@ async def test_11_the_panel_writes_numbers_for_people_and_says_none(make_app):
         await wait_for(pilot, lambda: app.reader.related_for == label.start)
         await pilot.pause()
         assert "Related figures in other articles: none" in panel_text(app)
+
+
+@pilot_test
+async def test_11_the_panel_writes_a_year_as_a_year(make_app):
+    """Seen by ux13b at 80x24: the figure 2023 (kind year) had 'value 2,023' in the panel."""
+    article = load_corpus(library=default_library()).get("chinanews-2024-02-27")
+    found = sorted(figure_layer.article_figures(article, load_corpus(library=default_library())), key=lambda f: f.start)
+    year = next(f for f in found if f.kind == "year" and f.text == "2023")
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_article(app, pilot, article.id)
+        app.reader.focus_figure(found.index(year))
+        await pilot.pause()
+        panel = panel_text(app)
+        assert "value 2023" in panel and "2,023" not in panel, panel
 
 
 @pilot_test

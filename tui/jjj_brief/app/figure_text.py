@@ -30,27 +30,37 @@ def legend(palette: Palette) -> Text:
     return text
 
 
+def year_or_number(figure: Figure) -> str:
+    """The value as people write it: a year as a year (2023, not 2,023)."""
+    value = figure.value
+    if figure.kind == "year" and isinstance(value, float | int) and float(value).is_integer():
+        return str(int(value))
+    return formatting.number(value)
+
+
 def figure_details(figure: Figure, palette: Palette) -> Text:
-    """The focused figure's details for the side panel."""
+    """The focused figure's details for the side panel: a suspect's reason first, whole, then
+    the likely value and the fields (under the text, below 110 columns, the panel has 7 lines:
+    the reason after five fields was cut)."""
     style = palette.figure(figure.kind, suspect=figure.suspect is not None)
     rows: list[Text] = [safe_text.parts(("Figure ", "bold"), (figure.text, style))]
+    suspect = figure.suspect
+    if suspect is not None:
+        reason = safe_text.parts(("⚠ suspect: ", palette.error), suspect.reason, limit=None)
+        reason.no_wrap, reason.overflow = False, "fold"  # the whole reason, wrapped in the panel
+        rows.append(reason)
+        if suspect.likely is not None:
+            rows.append(safe_text.parts(("  likely ", "dim"), formatting.quantity(suspect.likely, figure.unit)))
+        rows.append(Text("  { } previous / next suspect", style="dim"))
     fields = [
         ("kind", figure_name(figure.kind)),
-        ("value", formatting.number(figure.value)),
+        ("value", year_or_number(figure)),
         ("unit", figure.unit or "—"),
         ("qualifier", figure.qualifier or "—"),
         ("as of", formatting.date(figure.as_of) or "—"),
     ]
     for name, value in fields:
         rows.append(safe_text.parts((f"{name:<10}", "dim"), str(value)))
-    suspect = figure.suspect
-    if suspect is not None:
-        reason = safe_text.parts(("⚠ suspect: ", palette.error), suspect.reason, limit=None)
-        reason.no_wrap, reason.overflow = False, "fold"  # the whole reason, wrapped in the panel
-        rows.append(reason)
-        rows.append(Text("  { } previous / next suspect", style="dim"))
-        if suspect.likely is not None:
-            rows.append(safe_text.parts(("  likely ", "dim"), formatting.quantity(suspect.likely, figure.unit)))
     return safe_text.paragraphs(*rows)
 
 
