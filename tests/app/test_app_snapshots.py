@@ -15,6 +15,7 @@ import pytest
 from fixture_briefings import fixture_briefings
 from textual.widgets import Input
 
+from jjj_brief.app.briefing import BriefingView
 from jjj_brief.app.comparison import ComparisonView, SourceColumn
 from jjj_brief.app.data import AppData
 from jjj_brief.app.main import BriefApp
@@ -120,7 +121,7 @@ def test_briefing_view(snap_compare, tmp_path, size):
 
     async def run_before(pilot):
         app.open_location(Location("topic", "zhongguancun"))
-        await settle(pilot)
+        await settle(pilot, lambda: app.showing(BriefingView) and app.briefing.facts_fitted)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 

@@ -227,6 +227,11 @@ class BriefingView(View, can_focus=False):
         for selector in ("#brief-facts", "#brief-facts-title"):
             self.query_one(selector).display = bool(facts)
 
+    @property
+    def facts_fitted(self) -> bool:
+        """The facts table is laid out for the pane's present width (FactsFitted was posted)."""
+        return self._facts_fitted and self._facts_width == self.scrollable_content_region.width
+
     def _table_sized(self) -> None:
         """Post FactsFitted once the table has the size its rows make, for the width they were
         fitted to (called after a rebuild, and whenever the table's size changes)."""
