@@ -60,6 +60,33 @@ async def test_3_without_colour_no_figure_is_drawn_in_nearly_its_background(make
             assert abs(fg - bg) >= 0.25, f"{segment_text!r} drawn {fg:.2f} on {bg:.2f}"
 
 
+@pilot_test
+async def test_3_without_colour_the_legend_shows_each_kind_by_its_own_marks(make_app, monkeypatch):
+    """Seen by ux13b (capture-pane -e, NO_COLOR): the legend was bold as a whole, so 'money'
+    (bold underline) and 'count' (underline) were drawn alike there, and 'percent' and
+    'points' too; the text tells them apart, so the key to it must as well."""
+    from rich.console import Console
+
+    from jjj_brief.app.figure_text import legend
+    from jjj_brief.app.styles import palette_for
+    from jjj_brief.styles import FIGURE_LOOKS
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    async with app.run_test(size=(160, 48)):
+        key = legend(palette_for(app))
+    marks = {}
+    for kind, look in FIGURE_LOOKS.items():
+        start = key.plain.find(look.name + " ")
+        if kind == "year" or start < 0:
+            continue
+        style = key.get_style_at_offset(Console(), start)
+        marks[look.name] = (style.bold, style.italic, style.underline, style.underline2, style.overline)
+    assert len(marks) >= 8, marks  # every kind the legend names
+    alike = [(a, b) for a in marks for b in marks if a < b and marks[a] == marks[b]]
+    assert not alike, alike
+
+
 # ------------------------------------------------------------------- 2. at 80 x 24
 @pilot_test
 async def test_2_at_80_columns_the_reader_has_the_room_and_the_footer_keeps_help_and_quit(make_app):

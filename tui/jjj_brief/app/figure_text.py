@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 def legend(palette: Palette) -> Text:
     """The key to the figure marks (only our own strings)."""
-    text = Text("Figures: ", style="bold")
+    text = Text()
+    text.append("Figures: ", style="bold")  # a span: as the base style it made every name bold
     for kind, look in FIGURE_LOOKS.items():
         if kind == "year":
             continue
