@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from jjj_brief.corpus import load_seed_articles
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.search.analyzer import terms
 from jjj_brief.store import make_anchor, open_store
 
@@ -36,7 +37,7 @@ def run(count: int) -> list[tuple[str, float, float]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        with open_store(folder) as store:
+        with open_store(folder, warnings=StorageWarnings()) as store:
             conn = store._conn  # bulk-fill through the same code path, batched in transactions of 500
             i = 0
             while i < count:
@@ -91,7 +92,12 @@ def run(count: int) -> list[tuple[str, float, float]]:
             )
             rows.append(("re-anchor, nothing changed", *timed(lambda: store.reanchor(texts.get), 3)))
         size = os.path.getsize(folder / "work.db") / 1e6
-        rows.append(("open the store (WAL, quick_check, migrations)", *timed(lambda: open_store(folder).close(), 3)))
+        rows.append(
+            (
+                "open the store (WAL, quick_check, migrations)",
+                *timed(lambda: open_store(folder, warnings=StorageWarnings()).close(), 3),
+            )
+        )
         rows.append((f"database size: {size:.1f} MB", 0.0, 0.0))
     return rows
 

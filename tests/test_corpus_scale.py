@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jjj_brief import corpus as corpus_module
-from jjj_brief import imports, paths
+from jjj_brief import imports
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import LazyArticle, load_corpus
 
@@ -53,10 +53,10 @@ def test_the_lazily_read_text_is_the_stored_text(body):
 def test_a_damaged_body_is_shown_with_replacement_characters_and_a_note():
     store("torn.txt", {"id": "torn", "title": "Torn"}, b"Good start \xff\xfe then more.\n")
     store("bad-header.txt", {"no": "id"}, b"text\n")
-    paths.STORAGE_WARNINGS.drain()
+    default_library().warnings.drain()
     corpus = load_corpus(refresh=True, library=default_library())
     assert corpus.find("torn") is not None and "bad-header" not in corpus.ids()
     assert corpus.get("torn").text == "Good start \ufffd\ufffd then more.\n"
-    notes = paths.STORAGE_WARNINGS.drain()
+    notes = default_library().warnings.drain()
     assert any("torn.txt" in note and "not UTF-8" in note for note in notes)
     assert any("bad-header.txt" in note for note in notes)

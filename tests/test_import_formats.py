@@ -388,9 +388,10 @@ def test_the_keep_originals_setting_is_honoured(isolated_home, tmp_path, capsys)
 
 def test_the_app_keeps_the_keep_originals_setting_when_it_saves_its_own(tmp_path):
     from jjj_brief.app.state import SettingsStore
+    from jjj_brief.paths import StorageWarnings
 
     (tmp_path / "settings.json").write_text('{"keep_import_originals": false, "resume": true}', encoding="utf-8")
-    store = SettingsStore(tmp_path)
+    store = SettingsStore(tmp_path, warnings=StorageWarnings())
     store.settings.theme = "nord"
     assert store.save()
     assert json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))["keep_import_originals"] is False

@@ -9,6 +9,7 @@ import os
 import pytest
 
 from jjj_brief import import_batch, import_store, imports
+from jjj_brief.paths import StorageWarnings
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +40,7 @@ def test_a_large_batch_is_stored_whole_in_chunks(tmp_path, monkeypatch):
     names = make_files(tmp_path / "docs", 40)
     outcomes = imports.add_files(names)
     assert [o.status for o in outcomes] == ["imported"] * 40
-    stored = imports.load_imported_articles()
+    stored = imports.load_imported_articles(warnings=StorageWarnings())
     assert sorted(a.text.split(".")[0] for a in stored) == sorted(
         f"Memo {i} on the Qinhuangdao ferry" for i in range(40)
     )
@@ -69,7 +70,7 @@ def test_a_chunk_that_cannot_be_made_durable_is_refused_whole(tmp_path, monkeypa
     assert all(o.status == "refused" for o in outcomes[12:20])
     assert all("Input/output error" in o.message for o in outcomes[12:20])
     # what is refused is not stored, and what is stored is whole
-    stored = {a.id for a in imports.load_imported_articles()}
+    stored = {a.id for a in imports.load_imported_articles(warnings=StorageWarnings())}
     for outcome in outcomes:
         assert (outcome.id in stored) == (outcome.status == "imported")
     assert leftovers() == []

@@ -123,7 +123,9 @@ def test_a_library_indexes_the_imports_of_its_own_data_folder(tmp_path, fixture_
         assert other.search.search("zanzibarian", limit=5).total == 0
         assert "Harbour memo" not in [a.title for a in other.corpus()]
         assert fixture_library.search.search("zanzibarian", limit=5).total == 1
-        assert [a.title for a in import_store.load_imported_articles(elsewhere.imports)] == []
+        assert [
+            a.title for a in import_store.load_imported_articles(elsewhere.imports, warnings=paths.StorageWarnings())
+        ] == []
         assert other.search.generation.folder.is_relative_to(tmp_path / "c")
     finally:
         other.close()
@@ -166,7 +168,7 @@ def test_the_work_session_opens_the_store_the_library_hands_it(fixture_library):
     opened = []
 
     def opener():
-        opened.append(open_store())
+        opened.append(open_store(warnings=paths.StorageWarnings()))
         return opened[-1]
 
     session = WorkSession(opener, on_server=lambda: True)

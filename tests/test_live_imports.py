@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jjj_brief import imports
 from jjj_brief.live_imports import CorpusChange, ImportsWatch, corpus_change
+from jjj_brief.paths import StorageWarnings
 
 
 def note(folder, name: str, title: str, body: str = "The Tianjin port memo.\n") -> str:
@@ -30,10 +31,10 @@ def test_a_dry_run_changes_nothing(tmp_path):
 
 
 def test_a_reload_says_what_came_went_and_changed(tmp_path):
-    before = imports.load_imported_articles()
+    before = imports.load_imported_articles(warnings=StorageWarnings())
     (first,) = imports.add_files([note(tmp_path, "memo.md", "Port memo")])
     (second,) = imports.add_files([note(tmp_path, "other.md", "Second memo", "Hebei roads.\n")])
-    middle = imports.load_imported_articles()
+    middle = imports.load_imported_articles(warnings=StorageWarnings())
     change = corpus_change(before, middle)
     assert set(change.added) == {first.id, second.id}
     assert change.removed == () and change.changed == ()
@@ -41,12 +42,14 @@ def test_a_reload_says_what_came_went_and_changed(tmp_path):
     assert change.summary(titles) == "2 imports added"
 
     imports.remove(first.id)
-    after = imports.load_imported_articles()
+    after = imports.load_imported_articles(warnings=StorageWarnings())
     change = corpus_change(middle, after)
     assert change.removed == (first.id,) and not change.added
     assert change.touches(first.id) and not change.touches(second.id)
     assert change.summary() == "1 import removed"
-    assert not corpus_change(after, imports.load_imported_articles()), "a reload with no change is no change"
+    assert not corpus_change(after, imports.load_imported_articles(warnings=StorageWarnings())), (
+        "a reload with no change is no change"
+    )
 
 
 def test_one_import_is_named_safely_in_the_summary():

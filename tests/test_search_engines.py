@@ -12,6 +12,7 @@ import pytest
 from jjj_brief import imports
 from jjj_brief.cli import main
 from jjj_brief.commands.libraries import default_library
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.search import api, engine_choice, ensure_index, index, search
 from relevance.judged import K, judge, load_queries
 
@@ -172,7 +173,7 @@ def test_the_index_reads_the_imports_stamp_where_imports_writes_it(tmp_path):
     note.write_text("Zanzibarian ferries.\n", encoding="utf-8")
     before = index.imports_stamp()
     imports.add_files([str(note)])
-    assert index.IndexManager().where().imports == imports.imports_dir()
+    assert index.IndexManager(warnings=StorageWarnings()).where().imports == imports.imports_dir()
     after = index.imports_stamp()
     assert after[0] == imports.imports_generation() == before[0] + 1
 

@@ -80,7 +80,7 @@ def test_a_removed_import_leaves_the_cache(tmp_path, cached_sizes):
 def test_cached_fields_are_the_computed_ones(tmp_path):
     write_docs(tmp_path / "docs", 1)
     imports.add_files([str(tmp_path / "docs")])
-    article = imports.load_imported_articles()[0]
+    article = imports.load_imported_articles(warnings=paths.StorageWarnings())[0]
     computed = documents.figure_fields(article, figures.extract_figures(article.text))
     assert computed  # the text has valued figures
     with open_cache() as cache:

@@ -133,7 +133,7 @@ def test_read_only_cache_falls_back_to_memory(isolated_home):
     status = ensure_index(library=default_library())
     assert status.action == "memory" and status.location is None
     assert search(QUERY, library=default_library()).total > 0
-    assert any("working in memory" in w for w in paths.STORAGE_WARNINGS.drain())
+    assert any("working in memory" in w for w in default_library().warnings.drain())
 
 
 def test_another_builder_holding_the_lock_does_not_block_us(monkeypatch):

@@ -8,13 +8,15 @@ import sys
 import textwrap
 import threading
 
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.store import make_anchor, open_store
 
 TEXT = "The coordinated development of Beijing, Tianjin and Hebei has been developed for 9 years."
 WRITER = textwrap.dedent("""
     import sys
+    from jjj_brief.paths import StorageWarnings
     from jjj_brief.store import make_anchor, open_store
-    with open_store() as store:
+    with open_store(warnings=StorageWarnings()) as store:
         for i in range(int(sys.argv[2])):
             store.add_note(make_anchor("xinhua-2023-02-25", sys.argv[3], 4, 15), f"{sys.argv[1]} {i}")
             store.save_search(f"{sys.argv[1]} search {i % 3}", "tianjin port", watch=True, seen=[str(i)])
@@ -53,7 +55,7 @@ def test_processes_threads_and_cli_writing_at_once(isolated_home):
         except BaseException as exc:
             errors.append(exc)
 
-    with open_store() as shared:
+    with open_store(warnings=StorageWarnings()) as shared:
         threads = [threading.Thread(target=thread_writer, args=(shared, f"thread{n}")) for n in range(3)]
         for thread in threads:
             thread.start()
@@ -63,7 +65,7 @@ def test_processes_threads_and_cli_writing_at_once(isolated_home):
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0 and "Traceback" not in err, err
     assert errors == []
-    with open_store() as store:
+    with open_store(warnings=StorageWarnings()) as store:
         texts = {note.text for note in store.notes()}
         expected = {f"{who}{n} {i}" for who in ("proc", "thread") for n in range(3) for i in range(per_writer)}
         assert expected | {"cli 0", "cli 1"} == texts

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.store import (
     ClaimMember,
     ConflictError,
@@ -25,7 +26,7 @@ TEXT = "Beijing said 22 million people. Tianjin said 22 million too. Hebei, at l
 
 @pytest.fixture
 def store(tmp_path):
-    opened = open_store(tmp_path)
+    opened = open_store(tmp_path, warnings=StorageWarnings())
     yield opened
     opened.close()
 
@@ -45,7 +46,7 @@ def test_database_is_wal_with_foreign_keys_and_the_current_schema(store, tmp_pat
 
 
 def test_notes_bookmarks_and_claims_persist_across_opens(tmp_path):
-    with open_store(tmp_path) as first:
+    with open_store(tmp_path, warnings=StorageWarnings()) as first:
         note = first.add_note(make_anchor("a", TEXT, 13, 23), "my note", "green")
         first.add_bookmark(bookmark_anchor("a", TEXT, 32), "Tianjin line")
         first.add_claim(
@@ -56,7 +57,7 @@ def test_notes_bookmarks_and_claims_persist_across_opens(tmp_path):
             "consistent",
             "same",
         )
-    with open_store(tmp_path) as second:
+    with open_store(tmp_path, warnings=StorageWarnings()) as second:
         assert second.note(note.id).text == "my note" and second.note(note.id).color == "green"
         assert second.note(note.id).anchor.exact == "22 million"
         assert [b.note for b in second.bookmarks()] == ["Tianjin line"]
@@ -96,7 +97,10 @@ def test_removing_a_claim_removes_its_members_by_foreign_key(store):
 
 
 def test_an_edit_from_a_stale_revision_is_a_conflict_not_an_overwrite(tmp_path):
-    with open_store(tmp_path) as mine, open_store(tmp_path) as theirs:
+    with (
+        open_store(tmp_path, warnings=StorageWarnings()) as mine,
+        open_store(tmp_path, warnings=StorageWarnings()) as theirs,
+    ):
         note = mine.add_note(make_anchor("a", TEXT, 0, 7), "first")
         theirs.update_note(note.id, "their edit", expected_revision=note.revision)
         with pytest.raises(ConflictError, match="changed elsewhere"):
@@ -135,7 +139,7 @@ def test_saved_search_keeps_seen_keys_and_a_rename_free_update(store):
 def test_unwritable_data_dir_keeps_work_in_memory(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with open_store(blocker) as memory:
+    with open_store(blocker, warnings=StorageWarnings()) as memory:
         assert not memory.persistent
         memory.add_note(make_anchor("a", TEXT, 0, 7), "kept for the run")
         assert len(memory.notes()) == 1
@@ -180,13 +184,13 @@ def test_the_readme_backup_line_copies_a_store_in_use(tmp_path):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     line = re.search(r'^python3 -c "(import sqlite3;.*)"$', readme, re.M)
     assert line, "the README shows how to back up work.db"
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, warnings=StorageWarnings()) as store:
         for i in range(5):
             store.add_note(make_anchor("a", TEXT, 0, 7), f"note {i}")
         subprocess.run([sys.executable, "-c", line.group(1)], cwd=tmp_path, check=True, timeout=60)
     (tmp_path / "restored").mkdir()
     (tmp_path / "work-backup.db").rename(tmp_path / "restored" / "work.db")
-    with open_store(tmp_path / "restored") as restored:
+    with open_store(tmp_path / "restored", warnings=StorageWarnings()) as restored:
         assert [n.text for n in restored.notes()] == [f"note {i}" for i in range(5)]
 
 
@@ -246,7 +250,7 @@ def _memory_store():
 
 def test_a_closed_store_answers_with_one_line_never_a_crash(tmp_path):
     """An app timer can still fire between closing the store (quit) and the app's exit."""
-    closed = open_store(tmp_path)
+    closed = open_store(tmp_path, warnings=StorageWarnings())
     closed.close()
     assert closed.data_version() == -1
     with pytest.raises(StoreError, match="closed"):

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.store import StoreError, open_store
 from jjj_brief.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -46,7 +47,7 @@ def _database_at(path, version: int) -> None:
 @pytest.mark.parametrize("version", range(SCHEMA_VERSION))
 def test_every_earlier_version_migrates_forward_keeping_its_rows(tmp_path, version):
     _database_at(tmp_path / "work.db", version)
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, warnings=StorageWarnings()) as store:
         assert store.schema_version() == SCHEMA_VERSION
         if version >= 1:
             (note,) = store.notes()
@@ -67,7 +68,7 @@ def test_every_earlier_version_migrates_forward_keeping_its_rows(tmp_path, versi
             assert store.saved_search("old").watch
         # and the upgraded database takes new work
         store.save_search("new", "tianjin port")
-    with open_store(tmp_path) as again:
+    with open_store(tmp_path, warnings=StorageWarnings()) as again:
         assert again.schema_version() == SCHEMA_VERSION and again.saved_search("new").query == "tianjin port"
 
 
@@ -78,7 +79,7 @@ def test_a_database_from_a_newer_jjj_brief_is_refused_with_one_line(tmp_path):
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="newer jjj-brief"):
-        open_store(tmp_path)
+        open_store(tmp_path, warnings=StorageWarnings())
 
 
 def test_every_migration_step_is_additive():

@@ -12,6 +12,7 @@ from jjj_brief.app.comparison import SourceColumn
 from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import ComparisonShown, DataLoaded, ViewShown
 from jjj_brief.app.state import Location
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.store import ClaimMember, make_anchor, open_store
 
 
@@ -94,7 +95,7 @@ async def test_11_your_claim_is_read_off_the_ui_thread_with_a_loading_mark(make_
 
     data = SlowArticles()
     texts = {ref: data.article(ref).text for ref in (xinhua, chinanews)}
-    with open_store(tmp_path / "data") as store:
+    with open_store(tmp_path / "data", warnings=StorageWarnings()) as store:
         store.add_claim(
             [
                 ClaimMember(make_anchor(xinhua, texts[xinhua], 1318, 1325)),

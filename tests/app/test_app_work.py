@@ -41,6 +41,7 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.work import SavedSearchView
 from jjj_brief.app.work_dialogs import ClaimDialog, NoteDialog, SaveSearchDialog
 from jjj_brief.commands.libraries import default_library
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.store import make_anchor
 from jjj_brief.store.briefs import FORMATS
 
@@ -277,7 +278,7 @@ async def test_hostile_note_text_is_shown_as_text_everywhere(make_app, tmp_path)
 
     text = load_corpus(library=default_library()).get(XINHUA).text
     other = load_corpus(library=default_library()).get(CHINANEWS).text
-    with open_store(tmp_path / "data") as store:
+    with open_store(tmp_path / "data", warnings=StorageWarnings()) as store:
         store.add_note(make_anchor(XINHUA, text, 1237, 1325), HOSTILE, "pink")
         store.add_claim(
             [ClaimMember(make_anchor(XINHUA, text, 1318, 1325)), ClaimMember(make_anchor(CHINANEWS, other, 424, 433))],
@@ -416,7 +417,7 @@ async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, t
         load_corpus(library=default_library()).get(XINHUA).text,
         load_corpus(library=default_library()).get(CHINANEWS).text,
     )
-    with open_store(tmp_path / "data") as setup:
+    with open_store(tmp_path / "data", warnings=StorageWarnings()) as setup:
         setup.add_note(make_anchor(XINHUA, text, 1237, 1325), "first words", "blue")
         setup.add_claim(
             [ClaimMember(make_anchor(XINHUA, text, 1318, 1325)), ClaimMember(make_anchor(CHINANEWS, other, 424, 433))],
@@ -448,7 +449,7 @@ async def test_your_work_view_edits_a_note_and_removes_items_by_keys(make_app, t
 
         cursor_on("Note")  # edited elsewhere while the dialog is open: refused, theirs kept
         await _press_for_dialog(pilot, messages, NoteDialog, "n")
-        with open_store(tmp_path / "data") as elsewhere:
+        with open_store(tmp_path / "data", warnings=StorageWarnings()) as elsewhere:
             elsewhere.update_note(note.id, "their words")
         await _press_to_close(pilot, messages, NoteDialog, "ctrl+u", *"mine", "enter")
         assert store.note(note.id).text == "their words"
@@ -483,7 +484,7 @@ async def test_bookmarks_saved_searches_and_claims_are_in_the_palette(make_app, 
         load_corpus(library=default_library()).get(XINHUA).text,
         load_corpus(library=default_library()).get(CHINANEWS).text,
     )
-    with open_store(tmp_path / "data") as setup:
+    with open_store(tmp_path / "data", warnings=StorageWarnings()) as setup:
         setup.add_bookmark(bookmark_anchor(XINHUA, text, 1237), "a place")
         setup.save_search("harbour watch", "tianjin port", watch=True)
         setup.add_claim(
@@ -567,7 +568,7 @@ async def test_notes_selected_with_space_are_what_the_brief_exports(make_app, tm
         load_corpus(library=default_library()).get(XINHUA).text,
         load_corpus(library=default_library()).get(CHINANEWS).text,
     )
-    with open_store(tmp_path / "data") as setup:
+    with open_store(tmp_path / "data", warnings=StorageWarnings()) as setup:
         setup.add_note(make_anchor(XINHUA, text, 1237, 1325), "chosen one")
         setup.add_note(make_anchor(CHINANEWS, other, 424, 433), "left out")
     app = make_app(build_index=False)

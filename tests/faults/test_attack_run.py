@@ -128,12 +128,12 @@ def test_4_the_apps_export_leaves_a_fifo_or_a_symlink_in_exports_alone(tmp_path)
     outside = tmp_path / "outside.txt"
     outside.write_text("the user's own file\n", encoding="utf-8")
     (exports / "link.md").symlink_to(outside)
-    assert save_export("fifo", "# brief\n", folder=tmp_path) is None
+    assert save_export("fifo", "# brief\n", folder=tmp_path, warnings=paths.StorageWarnings()) is None
     assert (exports / "fifo.md").is_fifo()
-    assert save_export("link", "# brief\n", folder=tmp_path) is None
+    assert save_export("link", "# brief\n", folder=tmp_path, warnings=paths.StorageWarnings()) is None
     assert (exports / "link.md").is_symlink() and outside.read_text(encoding="utf-8") == "the user's own file\n"
     (exports / "plain.md").write_text("old\n", encoding="utf-8")
-    assert save_export("plain", "# brief\n", folder=tmp_path) == exports / "plain.md"
+    assert save_export("plain", "# brief\n", folder=tmp_path, warnings=paths.StorageWarnings()) == exports / "plain.md"
     assert (exports / "plain.md").read_text(encoding="utf-8") == "# brief\n"
 
 
@@ -143,7 +143,7 @@ def test_5_a_non_utf8_byte_in_citations_txt_loses_no_line(tmp_path):
 
     old = b"".join(f"[2024] citation {i}\n".encode() for i in range(50)) + b"caf\xe9 latin-1 line\n"
     (tmp_path / CITATIONS_FILE).write_bytes(old)
-    assert save_citation("new one", tmp_path) == tmp_path / CITATIONS_FILE
+    assert save_citation("new one", tmp_path, warnings=paths.StorageWarnings()) == tmp_path / CITATIONS_FILE
     data = (tmp_path / CITATIONS_FILE).read_bytes()
     assert data.startswith(old) and data.count(b"\n") == 52 and data.endswith(b"new one\n")
     record(CATEGORY, lost=0, note="fault 5: citations.txt with a Latin-1 byte kept all 51 lines")
@@ -278,7 +278,7 @@ def test_9_query_history_from_settings_is_read_back_safe(tmp_path):
 
     hostile = ["\x1b]2;PWNED\x07 beijing", "\u202eevil\u202c", "x" * 50_000, 42, "\x9b2J tianjin"]
     (tmp_path / "settings.json").write_text(json.dumps({"query_history": hostile, "theme": "\x1b[2Jdark"}))
-    store = SettingsStore(tmp_path)
+    store = SettingsStore(tmp_path, warnings=paths.StorageWarnings())
     history = store.settings.query_history
     assert history[0] == "beijing" and history[1] == "evil" and history[-1] == "tianjin"
     assert all(len(q) <= 1000 for q in history)
@@ -290,7 +290,7 @@ def test_9_unreadable_settings_are_never_rewritten(tmp_path):
     from jjj_brief.app.state import SettingsStore
 
     (tmp_path / "settings.json").write_bytes(b'{"theme": "caf\xe9"')
-    store = SettingsStore(tmp_path)
+    store = SettingsStore(tmp_path, warnings=paths.StorageWarnings())
     assert store.warning and not store.save()
     assert (tmp_path / "settings.json").read_bytes() == b'{"theme": "caf\xe9"'
 

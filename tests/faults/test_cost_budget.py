@@ -237,8 +237,10 @@ def test_citation_cost_is_bounded(tmp_path):
         "citation (no sentence break)",
         lambda home, size: _home_with_text(home, size),
         "import os\nfrom jjj_brief.app.state import quote_around, format_citation, save_citation\n"
+        "from jjj_brief.paths import StorageWarnings\n"
         "text = open(os.environ['JJJ_BRIEF_HOME'] + '/in/big.txt').read()",
-        "len(open(save_citation(format_citation('o', 'd', 't', quote_around(text, len(text) // 2)[0]))).read())",
+        "len(open(save_citation(format_citation('o', 'd', 't', quote_around(text, len(text) // 2)[0]),"
+        " warnings=StorageWarnings())).read())",
         1000 * KB * GROWTH,
         tmp_path,
     )

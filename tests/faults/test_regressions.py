@@ -207,10 +207,8 @@ def test_one_yaml_alias_costs_its_item_not_the_whole_file(tmp_path):
 def test_import_without_a_writable_data_folder_says_one_true_line(tmp_path, monkeypatch, capsys):
     """Fault: `import` with an unwritable data folder printed the refusal AND a note that
     it was "working in memory for this run" — which an import cannot do."""
-    from jjj_brief import paths
     from jjj_brief.cli import main
 
-    paths.STORAGE_WARNINGS.drain()
     home = tmp_path / "home-is-a-file"
     home.write_text("x", encoding="utf-8")
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
@@ -261,7 +259,8 @@ def test_two_in_memory_index_builds_at_once_do_not_collide():
     script = (
         "from jjj_brief.search import index\n"
         "from jjj_brief.search.whoosh_engine import PrivateRamStorage\n"
-        "s = index.collect_sources()\n"
+        "from jjj_brief.paths import StorageWarnings\n"
+        "s = index.collect_sources(warnings=StorageWarnings())\n"
         "for _ in range(3):\n"
         "    index.build_generation(PrivateRamStorage(), index.all_documents(s))\n"
     )

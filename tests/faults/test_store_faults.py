@@ -20,6 +20,7 @@ from fault_tools import SCALE, assert_clean_failure, cli_argv, cli_env, record, 
 from test_environment import CAN_MOUNT, in_mount_namespace
 
 from jjj_brief.commands.libraries import default_library
+from jjj_brief.paths import StorageWarnings
 from jjj_brief.store import StoreError, make_anchor, open_store
 
 TEXT = "The coordinated development of Beijing, Tianjin and Hebei has been developed for 9 years."
@@ -27,8 +28,9 @@ TEXT = "The coordinated development of Beijing, Tianjin and Hebei has been devel
 # A writer that saves notes one by one and says so on stdout only after each commit.
 WRITER = textwrap.dedent("""
     import sys
+    from jjj_brief.paths import StorageWarnings
     from jjj_brief.store import make_anchor, open_store
-    store = open_store()
+    store = open_store(warnings=StorageWarnings())
     text = sys.argv[1]
     i = 0
     while True:
@@ -59,7 +61,7 @@ def test_kill_9_during_note_writes_loses_no_saved_note(tmp_path):
     for round_no in range(rounds):
         reported = _kill_during_writes(home, rng.uniform(0.4, 1.6))
         saved_total += len(reported)
-        with open_store(home / "data") as store:  # opens without complaint after every kill
+        with open_store(home / "data", warnings=StorageWarnings()) as store:  # opens without complaint after every kill
             present = {note.id for note in store.notes()}
             assert set(reported) <= present, f"round {round_no}: notes reported saved are missing"
             assert len(present) <= saved_total + round_no + 1, "at most the one in flight per kill is extra"
@@ -78,7 +80,7 @@ def test_kill_9_during_note_writes_loses_no_saved_note(tmp_path):
 
 def test_full_disk_during_a_write_refuses_and_keeps_what_was_saved(tmp_path):
     """SQLite's own page limit stands in for a full disk (SQLITE_FULL), on any machine."""
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, warnings=StorageWarnings()) as store:
         kept = store.add_note(make_anchor("a", TEXT, 0, 3), "saved before the disk filled")
         pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
         store._conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -87,7 +89,7 @@ def test_full_disk_during_a_write_refuses_and_keeps_what_was_saved(tmp_path):
         assert [n.text for n in store.notes()] == [kept.text]
         store._conn.execute("PRAGMA max_page_count = 1073741823")
         store.add_note(make_anchor("a", TEXT, 0, 3), "fits again")  # the store is still usable
-    with open_store(tmp_path) as again:
+    with open_store(tmp_path, warnings=StorageWarnings()) as again:
         assert [n.text for n in again.notes()] == [kept.text, "fits again"]
     record("store faults", faults=1, note="full disk (SQLITE_FULL) during a note write")
 
@@ -163,7 +165,7 @@ def test_corrupted_database_restores_the_last_good_state_with_a_clear_message(tm
     home = tmp_path / "home"
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     assert run_cli("note", "xinhua-2023-02-25", "1237", "1325", "--text", "good note 0", env=env).returncode == 0
-    with open_store(home / "data") as store:  # enough rows for several pages
+    with open_store(home / "data", warnings=StorageWarnings()) as store:  # enough rows for several pages
         for i in range(1, 29):
             store.add_note(make_anchor("xinhua-2023-02-25", TEXT, 4, 15), f"good note {i} " + "w " * 100)
     assert run_cli("note", "xinhua-2023-02-25", "1237", "1325", "--text", "good note 29", env=env).returncode == 0

@@ -235,9 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     finally:
-        paths = sys.modules.get("jjj_brief.paths")  # not imported: nothing was stored
-        if paths is not None:
-            for warning in paths.STORAGE_WARNINGS.drain():
+        libraries = sys.modules.get("jjj_brief.commands.libraries")  # not imported: no library, nothing stored
+        if libraries is not None:
+            for warning in libraries.drain_warnings():
                 _message(f"jjj-brief: note: {warning}")
 
 

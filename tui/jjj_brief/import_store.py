@@ -28,9 +28,10 @@ def imports_dir() -> Path:
     return paths.data_dir() / "imports"
 
 
-def load_imported_articles(folder: Path | None = None) -> list[Article]:
+def load_imported_articles(folder: Path | None = None, *, warnings: paths.StorageWarnings) -> list[Article]:
     """The stored imports (in ``folder``, default :func:`imports_dir`) as articles
-    (``source="import"``), oldest first."""
+    (``source="import"``), oldest first. A damaged one is skipped, and said in ``warnings``
+    (the library's), as is one whose text cannot be read when it is first used."""
     folder = folder or imports_dir()
     if not folder.is_dir():
         return []
@@ -43,10 +44,10 @@ def load_imported_articles(folder: Path | None = None) -> list[Article]:
         try:
             meta, body_at = _read_header_at(path)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
-            paths.STORAGE_WARNINGS.add(f"skipped damaged import {path} ({exc.__class__.__name__})")
+            warnings.add(f"skipped damaged import {path} ({exc.__class__.__name__})")
             continue
         # Only the header is read now: the text is read when first used (LazyArticle).
-        loaded.append((meta.get("imported_at", ""), _article(path, meta, _body_loader(path, body_at))))
+        loaded.append((meta.get("imported_at", ""), _article(path, meta, _body_loader(path, body_at, warnings))))
     loaded.sort(key=lambda pair: (pair[0], pair[1].id))
     return [article for _, article in loaded]
 
@@ -100,8 +101,8 @@ def _read_header_at(path: Path, limit: int = -1) -> tuple[dict[str, Any], int]:
     return _parse_header(first.decode("utf-8").rstrip("\n"), first.endswith(b"\n")), len(first)
 
 
-def _body_loader(path: Path, offset: int) -> Callable[[], str]:
-    """Reads an import's text (after its header) when called."""
+def _body_loader(path: Path, offset: int, warnings: paths.StorageWarnings) -> Callable[[], str]:
+    """Reads an import's text (after its header) when called; a problem is said in ``warnings``."""
 
     def load() -> str:
         try:
@@ -109,12 +110,12 @@ def _body_loader(path: Path, offset: int) -> Callable[[], str]:
                 stream.seek(offset)
                 raw = stream.read()
         except OSError as exc:  # removed meanwhile (import --remove in another process)
-            paths.STORAGE_WARNINGS.add(f"import {path} could not be read ({exc.__class__.__name__})")
+            warnings.add(f"import {path} could not be read ({exc.__class__.__name__})")
             return ""
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            paths.STORAGE_WARNINGS.add(
+            warnings.add(
                 f"damaged import {path}: not UTF-8 at byte {offset + exc.start}; undecodable bytes shown as \ufffd"
             )
             return raw.decode("utf-8", errors="replace")

@@ -430,12 +430,12 @@ def _remove_stale_temporaries(folder: Path, older_than: float = 3600.0) -> None:
 
 
 def _writable_imports_dir() -> Path:
-    already = len(paths.STORAGE_WARNINGS.messages)
-    folder = paths.writable_dir(imports_dir(), "imports")
+    # The generic note says "working in memory", which an import cannot do: it is kept out
+    # of every library's warnings (a sink of its own), and the refusal says why in one line.
+    sink = paths.StorageWarnings()
+    folder = paths.writable_dir(imports_dir(), "imports", sink)
     if folder is None:
-        # The generic note says "working in memory", which an import cannot do: one line instead.
-        notes = paths.STORAGE_WARNINGS.messages[already:]
-        del paths.STORAGE_WARNINGS.messages[already:]
+        notes = sink.drain()
         reason = notes[0].split(" (", 1)[1].split(");", 1)[0] if notes and " (" in notes[0] else "not writable"
         raise UserError(f"cannot write to {imports_dir()} ({reason}): imports need a writable data folder")
     return folder

@@ -2,8 +2,9 @@
 
 A :class:`Library` holds the corpus (shipped seeds plus the user's imports), the
 briefings and the glossary built from them, the figure index that ``related`` and the
-reader's ``]`` use, the figures of each corpus generation, translation pairings, and the search
-service (index manager and open engine). Each part is loaded on first use and rebuilt
+reader's ``]`` use, the figures of each corpus generation, translation pairings, the search
+service (index manager and open engine), and the warnings about storage it could not use
+(``library.warnings``: the CLI prints them after a command, the app shows them). Each part is loaded on first use and rebuilt
 only when its inputs change; all of it is instance state, so two libraries (a test's
 fixture folder and the shipped data, or two data homes) never see each other's.
 
@@ -25,7 +26,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
-from jjj_brief.paths import LibraryPaths
+from jjj_brief.paths import LibraryPaths, StorageWarnings
 
 __all__ = ["Library", "LibraryPaths"]
 
@@ -58,6 +59,11 @@ class Library:
     briefing set under review); they are then fixed (``refresh`` keeps them).
     ``share_from``: reuse another library's parsed briefings when they come from the
     same folder (they are still re-checked against the files' stamps).
+
+    ``warnings``: what could not be stored or read (an unwritable folder: "working in memory
+    for this run", a damaged import or notes database), each said once per library. Every
+    part of the core that hits such a problem while working for this library adds to it;
+    the CLI prints and the app shows what is pending (``warnings.drain()``).
     """
 
     def __init__(
@@ -69,6 +75,7 @@ class Library:
         share_from: Library | None = None,
     ) -> None:
         self.paths = where or LibraryPaths.current()
+        self.warnings = StorageWarnings()
         self._lock = threading.RLock()
         self._corpus = corpus
         self._fixed_corpus = corpus is not None
@@ -125,7 +132,7 @@ class Library:
             if self._work_session is None:
                 from jjj_brief.store.session import WorkSession
 
-                self._work_session = WorkSession(_open_work_store, _is_team_mode)
+                self._work_session = WorkSession(partial(_open_work_store, self), _is_team_mode)
             return self._work_session
 
     def __repr__(self) -> str:
@@ -156,9 +163,9 @@ class Library:
         from jjj_brief.team.imports import colleagues_imports  # team mode: the server's imports too (#19)
 
         articles = load_seed_articles(self.paths.seeds)
-        local = imports.load_imported_articles(self.paths.imports)
+        local = imports.load_imported_articles(self.paths.imports, warnings=self.warnings)
         articles.extend(local)
-        articles.extend(colleagues_imports(local, self.team))
+        articles.extend(colleagues_imports(local, self.team, self.warnings))
         return articles
 
     def article(self, ref: str) -> Article | None:
@@ -268,12 +275,12 @@ class _TeamSearch:
         return team_generation(self.library.team())
 
 
-def _open_work_store() -> WorkStore:
-    """The team's store on the server when team mode is configured, else the local one."""
+def _open_work_store(library: Library) -> WorkStore:
+    """The team's store on the server when team mode is configured, else the local one
+    (its problems go to ``library.warnings``)."""
     from jjj_brief.store.sqlite import open_store
 
     if _is_team_mode():
-        from jjj_brief import paths
         from jjj_brief.store.model import StoreError
         from jjj_brief.team.store import open_team_store
 
@@ -281,10 +288,8 @@ def _open_work_store() -> WorkStore:
             team_store = open_team_store()
         except StoreError:
             # The corpus, read just before, noted the same unreachable server: one line is enough.
-            kept = [w for w in paths.STORAGE_WARNINGS.drain() if not w.startswith("the team server's")]
-            for warning in kept:
-                paths.STORAGE_WARNINGS.add(warning)
+            library.warnings.drop("the team server's")
             raise
         if team_store is not None:
             return team_store
-    return open_store()
+    return open_store(warnings=library.warnings)

@@ -5,7 +5,8 @@
 * Cache (search index) and user data (imports, bookmarks, settings): platformdirs'
   locations, or ``$JJJ_BRIEF_HOME/cache`` and ``$JJJ_BRIEF_HOME/data`` when set.
 * When a place is not writable the app keeps working in memory: :func:`writable_dir`
-  returns ``None`` and records one warning, which the CLI and app show once.
+  returns ``None`` and records one warning in the :class:`StorageWarnings` it is given (the
+  Library's, ``library.warnings``), which the CLI and app show once.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ __all__ = [
     "HOME_ENV",
     "LibraryPaths",
     "SETTINGS_FILE",
-    "STORAGE_WARNINGS",
     "FileRefused",
     "StorageWarnings",
     "atomic_write",
@@ -125,7 +125,10 @@ class LibraryPaths:
 
 @dataclass
 class StorageWarnings:
-    """Warnings about unusable storage, each reported once per process."""
+    """Warnings about unusable storage (an unwritable folder, a damaged file), each reported
+    once by the sink that holds it: a Library's (``library.warnings``), which the CLI prints
+    after a command and the app shows as notifications. Not thread-safe beyond what
+    ``list.append`` gives: callers add from the threads that do the work, one consumer drains."""
 
     messages: list[str] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
@@ -136,18 +139,27 @@ class StorageWarnings:
             self.messages.append(message)
 
     def drain(self) -> list[str]:
+        """The pending warnings, oldest first; they are not pending any more (and a repeat
+        of one is still not reported again)."""
         out, self.messages = self.messages, []
         return out
 
+    def drop(self, prefix: str) -> None:
+        """Forget the pending warnings that start with ``prefix`` (a later line says it better)."""
+        self.messages = [m for m in self.messages if not m.startswith(prefix)]
 
+
+# Nothing adds to this any more: each Library has its own (``library.warnings``). Kept only
+# while tests/conftest.py's ``no_storage_warning_left_over`` fixture still drains it; both go
+# together in the next commit.
 STORAGE_WARNINGS = StorageWarnings()
 
 
-def writable_dir(path: Path, purpose: str) -> Path | None:
+def writable_dir(path: Path, purpose: str, warnings: StorageWarnings) -> Path | None:
     """Create ``path`` if needed and return it when we can write there, else ``None``.
 
     ``None`` means: keep this kind of state in memory for this run. The reason is
-    recorded in :data:`STORAGE_WARNINGS` (once), naming the place and the purpose.
+    recorded in ``warnings`` (once), naming the place and the purpose.
     """
     try:
         if path.exists() and not path.is_dir():
@@ -160,7 +172,7 @@ def writable_dir(path: Path, purpose: str) -> Path | None:
         reason = exc.strerror or str(exc)
         if isinstance(exc, NotADirectoryError):
             reason = str(exc)
-        STORAGE_WARNINGS.add(f"cannot write {purpose} to {path} ({reason}); working in memory for this run")
+        warnings.add(f"cannot write {purpose} to {path} ({reason}); working in memory for this run")
         return None
 
 

@@ -19,7 +19,6 @@ from jjj_brief.app.keymap import KEYMAP_FILE
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.state import Location, format_citation, save_citation, save_export
 from jjj_brief.app.work_actions import WORK_KINDS
-from jjj_brief.paths import STORAGE_WARNINGS
 from jjj_brief.safety import one_line
 
 if TYPE_CHECKING:
@@ -61,8 +60,9 @@ class ShellActions:
         self.show_storage_warnings()
 
     def show_storage_warnings(self: Any) -> None:
-        """Say once, in the app, when some state is kept in memory (unwritable data or cache dir)."""
-        for warning in STORAGE_WARNINGS.drain():
+        """Say once, in the app, when some state is kept in memory (unwritable data or cache dir):
+        the warnings of the library shown."""
+        for warning in self.core.library.warnings.drain():
             self.notify(one_line(warning, 400), title="Working in memory", severity="warning", timeout=10, markup=False)
 
     # Not action_back: Textual's App.action_back pops a screen.
@@ -100,7 +100,7 @@ class ShellActions:
         locator = article.locator_at(found_at) if found_at >= 0 else None
         citation = format_citation(article.outlet, article.date, article.title, quote, locator)
         self.copy_to_clipboard(citation)
-        path = save_citation(citation, self.data_dir)
+        path = save_citation(citation, self.data_dir, warnings=self.core.library.warnings)
         where = f"saved to {path}" if path else "could not be saved (data dir not writable)"
         if self.showing(ReaderView) and self.reader.quote_cut:
             where += "; the paragraph has no sentence break near here, so the quote is cut to the text around it (…)"
@@ -136,7 +136,7 @@ class ShellActions:
         except Exception as exc:
             self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
             return
-        path = save_export(current.ref, markdown, self.data_dir)
+        path = save_export(current.ref, markdown, self.data_dir, warnings=self.core.library.warnings)
         if path is None:
             self.copy_to_clipboard(markdown)
             self.notify(

@@ -150,7 +150,7 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         super().__init__()
         self.core = data if data is not None else AppData(corpus, briefings, library=library)
         self.data_dir = data_dir  # None: the user's data dir (settings, citations, exports)
-        self.store = SettingsStore(data_dir)
+        self.store = SettingsStore(data_dir, warnings=self.core.library.warnings)
         self.settings = self.store.settings
         self.history = History()
         self._build_index = build_index

@@ -79,13 +79,15 @@ class History:
 
 class SettingsStore:
     """The user's settings (:class:`jjj_brief.settings.Settings`, validated by its pydantic
-    model) for the app: loaded once, saved atomically; memory-only if unwritable."""
+    model) for the app: loaded once, saved atomically; memory-only if unwritable (said once
+    in ``warnings``: the library's, which the app shows)."""
 
     FILE_NAME = SETTINGS_FILE
     HISTORY_LIMIT = HISTORY_LIMIT
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, warnings: paths.StorageWarnings) -> None:
         self._requested = folder
+        self._warnings = warnings
         self.path: Path | None = None
         read = load_settings(folder)
         self.settings: Settings = read.settings
@@ -97,7 +99,7 @@ class SettingsStore:
 
     def _folder(self) -> Path | None:
         folder = self._requested or paths.data_dir()
-        return paths.writable_dir(folder, "settings")
+        return paths.writable_dir(folder, "settings", self._warnings)
 
     def save(self) -> bool:
         """Write the settings atomically; ``False`` when they stay in memory only (the data
@@ -161,14 +163,15 @@ def quote_around(text: str, offset: int, limit: int = CITATION_MAX_CHARS) -> tup
     return quote, cut
 
 
-def save_citation(citation: str, folder: Path | None = None) -> Path | None:
-    """Append ``citation`` to the citations file; its path, or None.
+def save_citation(citation: str, folder: Path | None = None, *, warnings: paths.StorageWarnings) -> Path | None:
+    """Append ``citation`` to the citations file; its path, or None (an unwritable data dir
+    is said once in ``warnings``).
 
     Only ever appended (``O_APPEND``): what is in the file already is never read back and
     rewritten, so a byte in it that is not UTF-8 (or anything else we do not understand)
     cannot cost the user a line. A citations file that is not a regular file is left alone.
     """
-    target = paths.writable_dir(folder or paths.data_dir(), "citations")
+    target = paths.writable_dir(folder or paths.data_dir(), "citations", warnings)
     if target is None:
         return None
     path = target / CITATIONS_FILE
@@ -199,9 +202,12 @@ def _last_byte(path: Path) -> bytes:
         return handle.read(1)
 
 
-def save_export(name: str, markdown: str, folder: Path | None = None) -> Path | None:
-    """Write an exported Markdown brief into ``exports/`` in the data dir, atomically."""
-    target = paths.writable_dir((folder or paths.data_dir()) / "exports", "exports")
+def save_export(
+    name: str, markdown: str, folder: Path | None = None, *, warnings: paths.StorageWarnings
+) -> Path | None:
+    """Write an exported Markdown brief into ``exports/`` in the data dir, atomically (an
+    unwritable one: None, said once in ``warnings``)."""
+    target = paths.writable_dir((folder or paths.data_dir()) / "exports", "exports", warnings)
     if target is None:
         return None
     safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)[:80] or "export"

@@ -52,7 +52,9 @@ class WorkExports:
         except Exception as exc:
             self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
             return None
-        folder = paths.writable_dir((self.data_dir or paths.data_dir()) / "exports", "exports")
+        folder = paths.writable_dir(
+            (self.data_dir or paths.data_dir()) / "exports", "exports", self.core.library.warnings
+        )
         name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in item)[:80] or "export"
         if folder is None:
             self.notify("Data dir not writable: nothing exported.", severity="warning", markup=False)

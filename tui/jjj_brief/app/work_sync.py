@@ -70,7 +70,8 @@ class WorkSync:
         """Open this window's connection; never fails the start (memory store, one message)."""
         self.watch_counts, self.marked = {}, []
         try:
-            self.work_store = open_work_store(self.data_dir)  # the team's server when configured
+            # the team's server when configured; its problems said in the library's warnings
+            self.work_store = open_work_store(self.data_dir, warnings=self.core.library.warnings)
         except StoreError as exc:
             self.notify(
                 one_line(f"{exc}; your work is kept in memory for this run", 400),

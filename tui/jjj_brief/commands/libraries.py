@@ -42,6 +42,12 @@ class _Libraries:
             self.by_paths.move_to_end(where)
             return found
 
+    def drain_warnings(self) -> list[str]:
+        """The storage warnings pending in the data home in force's library (none built: none)."""
+        with self.lock:
+            found = self.by_paths.get(LibraryPaths.current())
+        return found.warnings.drain() if found is not None else []
+
     def forget(self) -> None:
         with self.lock:
             for library in self.by_paths.values():
@@ -57,6 +63,14 @@ _DEFAULT = _Libraries()
 def default_library() -> Library:
     """The library of the data home in force (built on first use, then kept)."""
     return _DEFAULT.get()
+
+
+def drain_warnings() -> list[str]:
+    """What the command just run could not store or read (an unwritable folder, a damaged
+    import...): the pending warnings of the data home in force's library, each once. Only
+    that home's: a library kept for another home keeps its own (a test worker moves through
+    many homes; one test's full disk is not another's)."""
+    return _DEFAULT.drain_warnings()
 
 
 def forget_libraries() -> None:

@@ -78,7 +78,11 @@ class SearchService:
         self.remote = remote
         # The library's own folders, briefings and corpus.
         self.manager = IndexManager(
-            self._forget_corpus, where=library.paths, load_briefings=library.briefings, corpus=library.corpus
+            self._forget_corpus,
+            where=library.paths,
+            load_briefings=library.briefings,
+            corpus=library.corpus,
+            warnings=library.warnings,
         )
         self.lock = threading.RLock()
         self._engine: Engine | None = None

@@ -49,7 +49,7 @@ from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.corpus import Corpus
-from jjj_brief.paths import LibraryPaths
+from jjj_brief.paths import LibraryPaths, StorageWarnings
 from jjj_brief.search import engine_choice
 from jjj_brief.search.analyzer import IndexAnalyzer
 from jjj_brief.search.documents import linked_article_ids
@@ -154,7 +154,10 @@ class IndexStatus:
 
 
 class IndexManager:
-    """Finds, opens, builds and refreshes the live generation for this process."""
+    """Finds, opens, builds and refreshes the live generation of one library's index.
+
+    ``warnings``: the library's; an index kept in memory (unwritable cache, full disk) and a
+    damaged import skipped are said there."""
 
     def __init__(
         self,
@@ -163,7 +166,9 @@ class IndexManager:
         where: LibraryPaths | None = None,
         load_briefings: Callable[[], Any] | None = None,
         corpus: Callable[[], Corpus] | None = None,
+        warnings: StorageWarnings,
     ) -> None:
+        self.warnings = warnings
         self.lock = threading.RLock()
         # Called whenever the sources are read again: the owner's loaded corpus is then
         # forgotten (re-read on next use), as the index may now hold more.
@@ -184,7 +189,7 @@ class IndexManager:
         return self._where or LibraryPaths.current()
 
     def root(self) -> Path | None:
-        return paths.writable_dir(self.where().search, "the search index")
+        return paths.writable_dir(self.where().search, "the search index", self.warnings)
 
     @staticmethod
     def _current_name(root: Path) -> str | None:
@@ -208,7 +213,9 @@ class IndexManager:
             started = time.perf_counter()
             where = self.where()
             self._sources_stamp = _sources_stamp(where)
-            sources = collect_sources(where=where, load=self._load_briefings, corpus=self._corpus)
+            sources = collect_sources(
+                where=where, load=self._load_briefings, corpus=self._corpus, warnings=self.warnings
+            )
             if self.on_refresh is not None:
                 self.on_refresh()
             base = sources.base_fingerprint()
@@ -228,7 +235,7 @@ class IndexManager:
                 note = (
                     f"cannot write the search index to {root} ({exc.strerror or exc}); working in memory for this run"
                 )
-                paths.STORAGE_WARNINGS.add(note)
+                self.warnings.add(note)
                 return self._ensure_memory(sources, base, progress, started, True, setting)
 
     def current(self) -> Generation:

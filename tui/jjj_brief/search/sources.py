@@ -16,7 +16,7 @@ from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.corpus import Article, Corpus, load_seed_articles
-from jjj_brief.paths import LibraryPaths
+from jjj_brief.paths import LibraryPaths, StorageWarnings
 from jjj_brief.search.analyzer import ANALYZER_VERSION, IndexAnalyzer
 from jjj_brief.search.documents import (
     CROSS_ARTICLE_COLLECTION,
@@ -79,7 +79,8 @@ def scan_import_files(previous: ImportFiles | None = None, folder: Path | None =
 
 class Sources:
     """Everything the index is derived from. Imports and briefings are read only when
-    needed (building, or adding imports): the fingerprint reads seeds and briefing files."""
+    needed (building, or adding imports): the fingerprint reads seeds and briefing files.
+    ``warnings``: where a damaged import skipped is said (the library's)."""
 
     def __init__(
         self,
@@ -91,7 +92,9 @@ class Sources:
         seed_files: list[Path] | None = None,
         where: LibraryPaths | None = None,
         corpus: Callable[[], Corpus] | None = None,
+        warnings: StorageWarnings,
     ) -> None:
+        self.warnings = warnings
         # The folders read (seeds, imports) and the figure cache's; the corpus that cross-article
         # figure flags are computed over (None: none are).
         self.where = where or LibraryPaths.current()
@@ -173,7 +176,7 @@ class Sources:
             try:
                 article = load_import(folder / name)
             except (OSError, ValueError, UnicodeDecodeError) as exc:
-                paths.STORAGE_WARNINGS.add(f"skipped damaged import {folder / name} ({exc.__class__.__name__})")
+                self.warnings.add(f"skipped damaged import {folder / name} ({exc.__class__.__name__})")
                 continue
             yield files[name][2], article
 
@@ -229,12 +232,14 @@ def collect_sources(
     where: LibraryPaths | None = None,
     load: Callable[[], Any] | None = None,
     corpus: Callable[[], Corpus] | None = None,
+    warnings: StorageWarnings,
 ) -> Sources:
     """The sources in ``where`` (default: this home and the shipped data), with no import
     read. ``load``: parses the briefings (a Library passes its own; default: read from
     ``where.briefings``); ``corpus``: the corpus cross-article figure flags are computed
-    over (a Library passes its own; without one, none). (``refresh`` is kept for
-    callers; forgetting the loaded corpus is the index manager's ``on_refresh`` hook.)"""
+    over (a Library passes its own; without one, none); ``warnings``: where a damaged import
+    is said (the library's). (``refresh`` is kept for callers; forgetting the loaded corpus
+    is the index manager's ``on_refresh`` hook.)"""
     where = where or LibraryPaths.current()
     folder = where.briefings
     files = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")) if folder.is_dir() else []
@@ -250,6 +255,7 @@ def collect_sources(
         seed_files=seed_files,
         where=where,
         corpus=corpus,
+        warnings=warnings,
     )
 
 
@@ -333,7 +339,7 @@ def _prepared_in_workers(
                 continue
             key, article_id, docs, problem = prepared
             if problem:
-                paths.STORAGE_WARNINGS.add(problem)
+                sources.warnings.add(problem)
                 continue
             if article_id in linked:  # rare: redo it here, with its topics
                 yield from _documents_here(folder / f"{article_id}.txt", key, size, links, sources)

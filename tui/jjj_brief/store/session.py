@@ -17,7 +17,7 @@ from jjj_brief.corpus import Article, Corpus, UserError
 from jjj_brief.store.anchors import Anchor, make_anchor
 from jjj_brief.store.base import WorkStore
 from jjj_brief.store.model import ClaimMember, SavedSearch
-from jjj_brief.store.sqlite import bookmark_anchor, open_store
+from jjj_brief.store.sqlite import bookmark_anchor
 
 if TYPE_CHECKING:
     from jjj_brief.library import Library
@@ -30,12 +30,11 @@ class WorkSession:
     """A library's open work store and the corpus its anchors were last checked against.
 
     ``open_store``: opens the store on first use (the Library hands over one that opens the
-    team's store on the server in team mode, a layer above this one); default: the local
-    SQLite store. ``on_server``: whether the store is on a server now (team mode)."""
+    team's store on the server in team mode, a layer above this one, else the local SQLite
+    store, its problems said in the library's warnings). ``on_server``: whether the store is
+    on a server now (team mode)."""
 
-    def __init__(
-        self, open_store: Callable[[], WorkStore] = open_store, on_server: Callable[[], bool] = lambda: False
-    ) -> None:
+    def __init__(self, open_store: Callable[[], WorkStore], on_server: Callable[[], bool] = lambda: False) -> None:
         self.lock = threading.RLock()
         self.open_store = open_store
         self.on_server = on_server
@@ -78,7 +77,7 @@ def work_to_keep(library: Library) -> WorkStore:
 
     store = work(library)
     if not store.persistent:
-        paths.STORAGE_WARNINGS.drain()  # the generic "working in memory" note is not true here
+        library.warnings.drain()  # the generic "working in memory" note is not true here
         raise UserError(f"cannot save your work: {paths.data_dir()} is not a writable folder; nothing was changed")
     return store
 

@@ -88,32 +88,34 @@ class StoreOptions(TypedDict, total=False):
     analyze: Analyze | None
 
 
-def open_store(folder: Path | None = None, **options: Unpack[StoreOptions]) -> SQLiteStore:
+def open_store(
+    folder: Path | None = None, *, warnings: paths.StorageWarnings, **options: Unpack[StoreOptions]
+) -> SQLiteStore:
     """The user's store in ``folder`` (default: the data dir), or an in-memory one.
 
-    Never raises for a damaged or unwritable file: the reason goes to
-    :data:`jjj_brief.paths.STORAGE_WARNINGS` and the work continues (restored from the
-    last good copy, or in memory). A database from a newer version raises StoreError.
+    Never raises for a damaged or unwritable file: the reason goes to ``warnings`` (the
+    library's, which the CLI prints and the app shows) and the work continues (restored
+    from the last good copy, or in memory). A database from a newer version raises StoreError.
     """
-    target = paths.writable_dir(folder or paths.data_dir(), "your notes and bookmarks")
+    target = paths.writable_dir(folder or paths.data_dir(), "your notes and bookmarks", warnings)
     if target is None:
         return SQLiteStore(None, **options)
     path = target / FILE_NAME
     try:
         return SQLiteStore(path, **options)
     except DamagedStore as exc:
-        return _recover(path, str(exc), options)
+        return _recover(path, str(exc), options, warnings)
     except sqlite3.DatabaseError as exc:
         if (
             getattr(exc, "sqlite_errorcode", None) in _CORRUPT_CODES
             or "malformed" in str(exc)
             or "not a database" in str(exc)
         ):
-            return _recover(path, str(exc), options)
+            return _recover(path, str(exc), options, warnings)
         raise _store_error(exc, str(path)) from exc
 
 
-def _recover(path: Path, reason: str, options: StoreOptions) -> SQLiteStore:
+def _recover(path: Path, reason: str, options: StoreOptions, warnings: paths.StorageWarnings) -> SQLiteStore:
     """Keep the damaged file aside, put the last good copy in its place, say so once."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     damaged = path.with_name(f"{path.name}.damaged-{stamp}")
@@ -138,7 +140,7 @@ def _recover(path: Path, reason: str, options: StoreOptions) -> SQLiteStore:
     else:
         store = SQLiteStore(path, **options)
         restored = "no earlier copy to restore; starting empty"
-    paths.STORAGE_WARNINGS.add(
+    warnings.add(
         f"your notes database {path} was damaged ({_first_line(reason)}); kept it as {damaged.name}; {restored}"
     )
     return store

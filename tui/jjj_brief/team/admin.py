@@ -56,7 +56,9 @@ def load_shipped(conn: Any, library: Library, step: Callable[[str], None] = lamb
         store_articles,
     )
 
-    sources = collect_sources(refresh=False, where=library.paths, load=library.briefings, corpus=library.corpus)
+    sources = collect_sources(
+        refresh=False, where=library.paths, load=library.briefings, corpus=library.corpus, warnings=library.warnings
+    )
     fingerprint = shipped_fingerprint(sources)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY + 1,))

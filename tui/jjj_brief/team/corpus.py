@@ -357,7 +357,9 @@ def share_articles(articles: Sequence[Article], library: Library) -> int:
 
     if not articles:
         return 0
-    briefings = collect_sources(refresh=False, where=library.paths, load=library.briefings).briefings
+    briefings = collect_sources(
+        refresh=False, where=library.paths, load=library.briefings, warnings=library.warnings
+    ).briefings
     links = topic_links(briefings, articles)
     with library.team().write() as conn:
         size = conn.execute("SELECT count(*) FROM articles").fetchone()[0] + len(articles)

@@ -17,6 +17,7 @@ from jjj_brief.team.config import is_team_mode
 
 if TYPE_CHECKING:
     from jjj_brief.library import Library
+    from jjj_brief.paths import StorageWarnings
     from jjj_brief.team.connection import Team
 
 SHARED_STATUSES = ("imported", "unchanged")
@@ -64,16 +65,15 @@ def share(outcomes: list[Any], library: Library) -> list[Any]:
     return outcomes
 
 
-def colleagues_imports(local: list[Any], team: Callable[[], Team]) -> list[Any]:
+def colleagues_imports(local: list[Any], team: Callable[[], Team], warnings: StorageWarnings) -> list[Any]:
     """In team mode, the server's imports that are not in this machine's imports folder
     (a colleague's), as articles whose text is fetched when first read (``team()``: the
-    library's pools). Outside team mode, or when the server cannot be reached (noted once),
-    none."""
+    library's pools). Outside team mode, or when the server cannot be reached (noted once
+    in ``warnings``, the library's), none."""
     if not is_team_mode():
         return []
     from pathlib import Path
 
-    from jjj_brief import paths
     from jjj_brief.corpus import LazyArticle
     from jjj_brief.team.corpus import record_fields
 
@@ -89,7 +89,7 @@ def colleagues_imports(local: list[Any], team: Callable[[], Team]) -> list[Any]:
         if isinstance(exc, UserError) and "is unreachable" not in reason:
             raise  # a wrong password, user or database: the one line the command ends with
         # the server is down: the corpus still opens with the local articles, and says why
-        paths.STORAGE_WARNINGS.add(f"the team server's imports are not shown ({reason[:200]})")
+        warnings.add(f"the team server's imports are not shown ({reason[:200]})")
         return []
     out = []
     for article_id, file, title, outlet, date, record in rows:

@@ -36,6 +36,7 @@ from jjj_brief.team.store_server import ReplicaOnly, ServerStore, _insert, _one,
 if TYPE_CHECKING:
     import psycopg
 
+    from jjj_brief.paths import StorageWarnings
     from jjj_brief.store.sqlite import SQLiteStore
 
 __all__ = ["PgStore", "ReplicaOnly", "open_team_store", "open_work_store"]
@@ -385,11 +386,12 @@ def open_team_store(config: TeamConfig | None = None) -> PgStore | None:
     return PgStore(config.url or None, config.replica_url)
 
 
-def open_work_store(data_dir: Path | None = None) -> PgStore | SQLiteStore:
-    """The team's store when a connection string is set, else the local one in ``data_dir``."""
+def open_work_store(data_dir: Path | None = None, *, warnings: StorageWarnings) -> PgStore | SQLiteStore:
+    """The team's store when a connection string is set, else the local one in ``data_dir``
+    (an unwritable or damaged one is said in ``warnings``, the library's)."""
     from jjj_brief.store.sqlite import open_store
 
-    return open_team_store() or open_store(data_dir)
+    return open_team_store() or open_store(data_dir, warnings=warnings)
 
 
 def _add_seen(conn: psycopg.Connection, search_id: int, keys: list[str]) -> None:
