@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, ProgressBar, Static
@@ -249,7 +250,18 @@ class SearchPane(Vertical):
             self.index_ready.set()
         self.app.call_from_thread(self._index_done, error)
 
+    def _parts_gone(self) -> bool:
+        """True once the app is closing and the pane's parts are gone: a worker's answer posted
+        from its thread can still arrive then, and must not raise."""
+        try:
+            self.query_one("#search-summary", Static)
+        except NoMatches:
+            return True
+        return not self.is_attached
+
     def _index_progress(self, done: int, total: int) -> None:
+        if self._parts_gone():
+            return
         bar = self.query_one("#index-progress", ProgressBar)
         bar.update(total=max(1, total), progress=done)
         self.query_one("#search-summary", Static).update(
@@ -257,6 +269,8 @@ class SearchPane(Vertical):
         )
 
     def _index_done(self, error: str | None) -> None:
+        if self._parts_gone():
+            return
         self.query_one("#index-progress").add_class("-done")
         cast("BriefApp", self.app).show_storage_warnings()  # e.g. a read-only cache dir: the index lives in memory
         if error:
@@ -324,7 +338,7 @@ class SearchPane(Vertical):
         self.app.call_from_thread(self._show_result, query, generation, result, error, started)
 
     def _show_result(self, query: str, generation: int, result: Any, error: str | None, started: float) -> None:
-        if generation != self._generation or generation < self._shown_generation:
+        if generation != self._generation or generation < self._shown_generation or self._parts_gone():
             return  # a newer query is already on its way or shown
         self._shown_generation = generation
         summary = self.query_one("#search-summary", Static)
@@ -459,7 +473,7 @@ class SearchPane(Vertical):
         self.app.call_from_thread(self._facets_loaded, generation, facets)
 
     def _facets_loaded(self, generation: int, facets: dict) -> None:
-        if generation != self._shown_generation or not facets:
+        if generation != self._shown_generation or not facets or self._parts_gone():
             return  # a newer query is shown
         self._facets = dict(facets)
         self._show_facets(facets_line(facets, self._facets_width()))
