@@ -3,7 +3,12 @@ user's real cache or data, and tests cannot see each other's state."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +17,39 @@ FIXTURE_LIBRARY = Path(__file__).parent / "fixtures" / "library"
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory, monkeypatch):
+def isolated_home(request, tmp_path_factory, monkeypatch, shipped_index_cache):
+    """This test's own JJJ_BRIEF_HOME. It starts with the shipped corpus's search index already
+    in its cache (a copy of one build per run: that build is ~1 s of CPU, and ~140 tests
+    searched a fresh home), unless the test is marked ``fresh_index``: a test about building,
+    finding or repairing the index must say so and starts with an empty home."""
     home = tmp_path_factory.mktemp("jjj-home")
+    if request.node.get_closest_marker("fresh_index") is None:
+        shutil.copytree(shipped_index_cache, home / "cache")
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def shipped_index_cache(tmp_path_factory) -> Path:
+    """The cache folder of a home where ``jjj-brief index`` has run over the shipped seeds and
+    briefings. Built once per run by the first pytest-xdist worker to get here (under a lock);
+    the others wait for it and share it read-only (each test copies it)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's base folder, common to all workers
+    root = shared / "shipped-index"
+    root.mkdir(exist_ok=True)
+    cache = root / "home" / "cache"
+    with open(root / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cache / "search" / "CURRENT").exists():
+            shutil.rmtree(root / "home", ignore_errors=True)  # a failed attempt by another worker
+            env = {**os.environ, "JJJ_BRIEF_HOME": str(root / "home")}
+            built = subprocess.run(
+                [sys.executable, "-m", "jjj_brief", "index"], env=env, capture_output=True, text=True, timeout=300
+            )
+            assert built.returncode == 0 and (cache / "search" / "CURRENT").exists(), built.stderr[-3000:]
+    return cache
 
 
 @pytest.fixture(autouse=True)

@@ -74,6 +74,7 @@ NOT_FOR_SEARCH_OURS = (
 )
 
 
+@pytest.mark.fresh_index
 def test_search_json_on_a_built_index_imports_only_what_it_needs():
     first, _ = modules_after("search", "Caofeidian", "--json")  # builds the index: briefings needed
     assert "jjj_brief.briefings.load" in first  # the probe sees what a run imports

@@ -204,6 +204,7 @@ def test_cli_search_text_shows_hits(indexed, capsys):
     assert "liaowang-2024" in out and "Wilcox" in out
 
 
+@pytest.mark.fresh_index
 def test_cli_index_reports_what_it_did(capsys):
     assert main(["index", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)

@@ -35,6 +35,7 @@ def index_files(folder: Path) -> list[Path]:
     ]
 
 
+@pytest.mark.fresh_index
 def test_first_use_builds_then_reuses():
     first = ensure_index(library=default_library())
     assert first.action == "built" and first.documents > 100 and first.location
@@ -42,6 +43,7 @@ def test_first_use_builds_then_reuses():
     assert again.action == "reused" and again.location == first.location
 
 
+@pytest.mark.fresh_index
 def test_progress_is_reported_while_building():
     calls = []
     ensure_index(lambda done, total: calls.append((done, total)), library=default_library())
@@ -128,6 +130,7 @@ def test_abandoned_temporary_build_is_cleaned_up():
     assert not stray.exists()
 
 
+@pytest.mark.fresh_index
 def test_read_only_cache_falls_back_to_memory(isolated_home):
     (isolated_home / "cache").write_text("not a folder", encoding="utf-8")
     status = ensure_index(library=default_library())
@@ -136,6 +139,7 @@ def test_read_only_cache_falls_back_to_memory(isolated_home):
     assert any("working in memory" in w for w in default_library().warnings.drain())
 
 
+@pytest.mark.fresh_index
 def test_another_builder_holding_the_lock_does_not_block_us(monkeypatch):
     root = paths.cache_dir() / "search"
     root.mkdir(parents=True)
@@ -166,6 +170,7 @@ def test_two_readers_and_a_cli_search_at_once():
         assert json.loads(out)["total"] == want
 
 
+@pytest.mark.fresh_index
 def test_concurrent_first_builds_agree(tmp_path):
     """Two processes starting on an empty cache: one builds, the other waits or reuses."""
     env = dict(os.environ)

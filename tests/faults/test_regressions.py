@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fault_tools import Cost
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -137,6 +138,7 @@ def test_a_long_running_searcher_sees_removals_and_merges_exactly(tmp_path):
     assert search("segcommonqx", limit=50, library=default_library()).total == 11
 
 
+@pytest.mark.fresh_index
 def test_full_disk_while_indexing_searches_from_memory(monkeypatch, tmp_path):
     """Fault: ENOSPC while writing the index gave a traceback from `import` and
     "search failed: OSError" (no results at all) from every search."""
