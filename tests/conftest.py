@@ -52,20 +52,6 @@ def shipped_index_cache(tmp_path_factory) -> Path:
     return cache
 
 
-@pytest.fixture(autouse=True)
-def no_storage_warning_left_over():
-    """A storage warning a test leaves pending (``paths.STORAGE_WARNINGS`` is still process
-    state) would be printed by the next in-process CLI run in this worker, about another
-    test's home: an ENOSPC fault test made ``test_an_unknown_command_is_one_line...`` print
-    two lines when both ran in one worker. Dropped after each test."""
-    yield
-    import sys
-
-    paths = sys.modules.get("jjj_brief.paths")
-    if paths is not None:
-        paths.STORAGE_WARNINGS.drain()
-
-
 @pytest.fixture
 def library(isolated_home):
     """A Library of its own for this test: the shipped seeds and briefings, this test's home.

@@ -9,7 +9,8 @@ holds the process's default Library) is inspected:
   code of its module ever changes it (item assignment, ``del``, ``+=``, ``append``...).
 
 :data:`PENDING` lists the state still held at module level, each with who removes it; an
-entry there is debt, not an exception to the rule.
+entry there is debt, not an exception to the rule. It is empty: the last entry, the storage
+warnings sink, is now each Library's (``library.warnings``).
 """
 
 from __future__ import annotations
@@ -86,10 +87,8 @@ CONSTANTS: dict[str, set[str]] = {
     "figures.translation": {"_UNIT_ALIASES"},
 }
 
-# State still held at module level (debt, each with the helper who owns the module).
-PENDING: dict[str, set[str]] = {
-    "paths": {"STORAGE_WARNINGS"},  # lib15: the once-per-process storage warnings sink
-}
+# State still held at module level (debt, each with the helper who owns the module): none.
+PENDING: dict[str, set[str]] = {}
 
 MUTATORS = {
     "append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "setdefault",

@@ -149,12 +149,6 @@ class StorageWarnings:
         self.messages = [m for m in self.messages if not m.startswith(prefix)]
 
 
-# Nothing adds to this any more: each Library has its own (``library.warnings``). Kept only
-# while tests/conftest.py's ``no_storage_warning_left_over`` fixture still drains it; both go
-# together in the next commit.
-STORAGE_WARNINGS = StorageWarnings()
-
-
 def writable_dir(path: Path, purpose: str, warnings: StorageWarnings) -> Path | None:
     """Create ``path`` if needed and return it when we can write there, else ``None``.
 
