@@ -595,3 +595,17 @@ async def test_notes_selected_with_space_are_what_the_brief_exports(make_app, tm
         told = await _press_for_notice(pilot, messages, "Exported (md)", "e")
         assert told.endswith("notes.md")
         assert {"chosen one", "left out"} <= set(re.findall(r"chosen one|left out", (exports / "notes.md").read_text()))
+
+
+@pilot_test
+async def test_an_imports_change_arriving_as_the_app_quits_is_dropped(make_app):
+    """The reload worker posts ImportsChanged; when it lands after quitting began, the topic
+    tree is already gone: the change is dropped, not raised (it crashed the exit with NoMatches
+    'TopicTree' once in CI)."""
+    from jjj_brief.app.messages import ImportsChanged
+    from jjj_brief.live_imports import CorpusChange
+
+    app = make_app(build_index=False)
+    async with app.run_test(size=SIZE):
+        pass
+    app.on_imports_changed(ImportsChanged(CorpusChange(added=("x",)), None))  # no NoMatches

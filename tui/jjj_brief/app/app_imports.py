@@ -42,6 +42,8 @@ class LiveImports:
         self.post_message(ImportsChanged(change, then))
 
     def on_imports_changed(self: Any, event: ImportsChanged) -> None:
+        if not self.is_running:
+            return  # posted by the reload worker as the app quit: its widgets are being removed
         change = event.change
         if change:
             self.query_one(TopicTree).repopulate()

@@ -253,6 +253,8 @@ class SearchPane(Vertical):
     def _parts_gone(self) -> bool:
         """True once the app is closing and the pane's parts are gone: a worker's answer posted
         from its thread can still arrive then, and must not raise."""
+        if not self.app.is_running:
+            return True  # shutting down (Textual clears it first)
         try:
             self.query_one("#search-summary", Static)
         except NoMatches:
