@@ -14,7 +14,7 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import TopicTree
 
 ARTICLE = "cctv-2023-02-27"
-MARKS = {"▌", "▐"}  # the focused pane's edge (a glyph, not only a colour)
+MARKS = {"▌", "▐", "┃"}  # the focused pane's edge (a glyph, not only a colour)
 
 
 def edge_cells(widget, column: int) -> list[tuple[str, object]]:

@@ -168,7 +168,7 @@ async def test_8_at_80x24_the_panel_under_the_text_shows_the_whole_reason(make_a
         app.reader.focus_figure(found.index(longest))
         await pilot.pause()
         main = "".join(line.split("▕", 1)[1] for line in screen_text(app).splitlines() if "▕" in line)
-        main = re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐]", " ", main)  # scrollbars and the focus mark
+        main = re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐┃]", " ", main)  # scrollbars and the focus mark
         assert "".join(longest.suspect.reason.split()) in "".join(main.split()), screen_text(app)
 
 
@@ -265,7 +265,7 @@ async def test_11_the_briefing_table_keeps_whole_fact_titles_at_80_columns(make_
         # The subject column's lines (from its header's column on), scrollbars removed, as one text.
         lines = [line.split("▕", 1)[1] for line in screen_text(app).splitlines() if "▕" in line]
         column = next(line.index("Subject") for line in lines if "Verdict" in line)
-        words = " ".join(re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐]", " ", " ".join(line[column:] for line in lines)).split())
+        words = " ".join(re.sub(r"[▁▂▃▄▅▆▇█▏▕▌▐┃]", " ", " ".join(line[column:] for line in lines)).split())
         assert " ".join(fact.subject.split()) in words, (fact.subject, screen_text(app))
 
 

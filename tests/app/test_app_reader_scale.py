@@ -237,7 +237,7 @@ def body_words_on_screen(app, article: Article) -> list[str]:
     found = []
     for line in screen.splitlines():
         for chunk in line.split("▕"):
-            words = chunk.strip("▐▌ ").split()  # ▐ ▌: the focus mark beside a pane
+            words = chunk.strip("▐▌┃ ").split()  # ┃ ▐ ▌: the focus mark beside a pane
             if len(words) >= 4 and " ".join(words) in " ".join(article.text.split()):
                 found.append(" ".join(words))
     return found

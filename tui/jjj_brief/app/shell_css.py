@@ -14,7 +14,7 @@ SHELL_CSS = """
 #search { height: 1fr; border-top: hkey $primary 40%; border-right: vkey $primary 40%; }
 #main { width: 1fr; border-left: blank; }
 #tree:focus, #search:focus-within { border-right: inner $accent; }
-#main:focus-within { border-left: inner $accent; }
+#main:focus-within { border-left: heavy $accent; }
 /* Searching from Home: the results take the free main pane, at full height, beside the
    tree (which keeps its height); with a view open they stay under the tree. */
 #body.-results-wide #main { display: none; }
@@ -22,7 +22,7 @@ SHELL_CSS = """
 #body.-results-wide #tree { width: 44; height: 1fr; }
 Screen.-narrow #body.-results-wide #tree { width: 28; }
 #body.-results-wide #search { width: 1fr; height: 1fr; border-top: none; border-right: none; border-left: blank; }
-#body.-results-wide #search:focus-within { border-left: inner $accent; }
+#body.-results-wide #search:focus-within { border-left: heavy $accent; }
 Screen.-narrow #sidebar { width: 27; }
 #sidebar.-hidden { display: none; }
 Screen.-narrow ReaderView #reader-meta { max-height: 3; }
