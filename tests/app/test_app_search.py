@@ -325,18 +325,25 @@ async def test_keys_cycle_sort_accept_did_you_mean_and_narrow_by_a_facet(app_wit
 
 
 @pilot_test
-async def test_answers_arriving_while_the_app_closes_are_dropped(app_with_search):
-    """A search, facet or index answer is posted from its worker thread and can arrive after
-    quitting has removed the pane's parts: it is dropped, not raised (it crashed the exit with
-    NoMatches '#search-summary' when a search was in flight)."""
+async def test_answers_arriving_while_the_app_closes_are_dropped(app_with_search, monkeypatch):
+    """A search, facet or index answer is delivered from its worker thread and can arrive after
+    quitting has begun and removed the pane's parts: it is dropped, not raised (it crashed the
+    exit with NoMatches '#search-summary' when a search was in flight)."""
+    from jjj_brief.app.deliver import deliver
+
     app = app_with_search()
     async with app.run_test(size=SIZE) as pilot:
         pane = app.search_pane
-        await pane.query_one("#search-summary").remove()  # what closing the app does first
+        await pane.query_one("#search-summary").remove()  # what closing the app does
         await pilot.pause()
-        generation = pane._generation
-        pane._show_result("abc", generation, SearchResult("abc", "abc", 0), None, 0.0)
-        pane._facets_loaded(pane._shown_generation, {"outlet": {"Xinhua": 1}})
-        pane._index_progress(1, 2)
-        pane._index_done(None)
+        answers = [
+            (pane._show_result, ("abc", pane._generation, SearchResult("abc", "abc", 0), None, 0.0)),
+            (pane._facets_loaded, (pane._shown_generation, {"outlet": {"Xinhua": 1}})),
+            (pane._index_progress, (1, 2)),
+            (pane._index_done, (None,)),
+        ]
+        with monkeypatch.context() as quitting:
+            quitting.setattr(type(app), "is_running", property(lambda self: False))  # _shutdown's first step
+            for callback, args in answers:
+                await asyncio.to_thread(deliver, pane, callback, *args)
         assert pane.shown_query != "abc"

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from jjj_brief import formatting
 from jjj_brief.app import safe_text
+from jjj_brief.app.deliver import deliver
 from jjj_brief.app.messages import ComparisonShown, Navigate
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import QUOTE_STYLE, palette_for
@@ -258,7 +259,7 @@ class ComparisonView(View):
     def _compare(self, fact: Any, generation: int) -> None:
         comparison = self.data.compare_fact(fact.id)
         sources = comparison.claims if comparison is not None else self._claim_views(fact)
-        self.app.call_from_thread(self._fact_compared, fact, comparison, sources, generation)
+        deliver(self, self._fact_compared, fact, comparison, sources, generation)
 
     def _fact_rows(self, fact: Any) -> list[Text]:
         return [
@@ -383,7 +384,7 @@ class ComparisonView(View):
     @work(thread=True, exclusive=True, group="compare", description="read your claim's figures")
     def _resolve_claim(self, claim: Any, rows: list[Text], generation: int) -> None:
         sources = [self._member_view(member) for member in claim.members]
-        self.app.call_from_thread(self._claim_resolved, claim, rows, sources, generation)
+        deliver(self, self._claim_resolved, claim, rows, sources, generation)
 
     def _member_view(self, member: Any) -> ClaimView:
         from jjj_brief.compare.facts import WordsSpan
@@ -442,7 +443,7 @@ class ComparisonView(View):
     def _align(self, article: Article, figure: Any, rows: list[Text], generation: int) -> None:
         related = self.data.related(article.id, figure.start, limit=8)
         sources = [self._chosen_view(article, figure)] + [self._candidate_view(c) for c in related]
-        self.app.call_from_thread(self._aligned, article, figure, rows, sources, generation)
+        deliver(self, self._aligned, article, figure, rows, sources, generation)
 
     def _chosen_view(self, article: Article, figure: Any) -> ClaimView:
         paragraph = article.paragraph_at(figure.start)

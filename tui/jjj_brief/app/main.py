@@ -30,6 +30,7 @@ from jjj_brief.app.app_imports import LiveImports
 from jjj_brief.app.briefing import BriefingView
 from jjj_brief.app.comparison import ComparisonView
 from jjj_brief.app.data import AppData
+from jjj_brief.app.deliver import deliver
 from jjj_brief.app.footer import BriefFooter
 from jjj_brief.app.help import HelpScreen, active_sections
 from jjj_brief.app.home import HomeView
@@ -230,10 +231,10 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         self.core.load_corpus()
         # Waits for the UI to show the articles before reading the YAML (the two would
         # share the interpreter: the first screen's keys would wait).
-        self.call_from_thread(self._data_loaded, "corpus")
+        deliver(self, self._data_loaded, "corpus")
         if not self.core.briefings_loaded:
             self.core.load_briefings()
-            self.call_from_thread(self._data_loaded, "briefings")
+            deliver(self, self._data_loaded, "briefings")
 
     def _data_loaded(self, what: str) -> None:
         self.query_one(TopicTree).repopulate()

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
+from jjj_brief.app.deliver import deliver
 from jjj_brief.app.document import Block, DocumentView
 from jjj_brief.app.figure_text import figure_details, legend, related_label
 from jjj_brief.app.messages import (
@@ -209,18 +210,18 @@ class ReaderView(ReaderSteps, View):
         waiting = None
         if big:  # the text first; figures are painted when found
             painted = threading.Event()
-            self.app.call_from_thread(self._apply, prepared, generation, painted)
+            deliver(self, self._apply, prepared, generation, painted)
             # Finding figures holds the GIL for seconds: let the first screen be drawn first.
             painted.wait(2.0)
         elif len(self.data.corpus) > LARGE_COLLECTION:  # the figures may wait for the collection's index
-            waiting = TextFirst(partial(self.app.call_from_thread, self._apply, prepared, generation))
+            waiting = TextFirst(partial(deliver, self, self._apply, prepared, generation))
         figures = self.data.figures(article)
         query_spans = self.data.query_mentions(query, article.text) if query else []
         if big or (waiting is not None and waiting.figures_found()):
-            self.app.call_from_thread(self._figures_found, prepared, generation, figures, query_spans)
+            deliver(self, self._figures_found, prepared, generation, figures, query_spans)
         else:
             prepared.set_figures(figures, query_spans)
-            self.app.call_from_thread(self._apply, prepared, generation)
+            deliver(self, self._apply, prepared, generation)
 
     def _apply(self, prepared: PreparedArticle, generation: int, painted: threading.Event | None = None) -> None:
         if painted is not None:
@@ -410,7 +411,7 @@ class ReaderView(ReaderSteps, View):
     @work(thread=True, exclusive=True, group="reader-related", description="related figures")
     def _load_related(self, article_id: str, offset: int, generation: int) -> None:
         related = self.data.related(article_id, offset, limit=8)
-        self.app.call_from_thread(self._related_loaded, related, generation, offset)
+        deliver(self, self._related_loaded, related, generation, offset)
 
     def _related_loaded(self, related: list[Candidate], generation: int, offset: int) -> None:
         figure = self.figure

@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.css.query import NoMatches
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, ProgressBar, Static
@@ -25,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
+from jjj_brief.app.deliver import deliver
 from jjj_brief.app.messages import OpenHit, ResultsShown
 from jjj_brief.app.styles import BADGE_LOOKS, PLAIN, Palette, palette_for
 
@@ -239,7 +239,7 @@ class SearchPane(Vertical):
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._index_progress, done, total)
+            deliver(self, self._index_progress, done, total)
 
         error: str | None = None
         try:
@@ -248,22 +248,9 @@ class SearchPane(Vertical):
             error = str(exc)
         finally:
             self.index_ready.set()
-        self.app.call_from_thread(self._index_done, error)
-
-    def _parts_gone(self) -> bool:
-        """True once the app is closing and the pane's parts are gone: a worker's answer posted
-        from its thread can still arrive then, and must not raise."""
-        if not self.app.is_running:
-            return True  # shutting down (Textual clears it first)
-        try:
-            self.query_one("#search-summary", Static)
-        except NoMatches:
-            return True
-        return not self.is_attached
+        deliver(self, self._index_done, error)
 
     def _index_progress(self, done: int, total: int) -> None:
-        if self._parts_gone():
-            return
         bar = self.query_one("#index-progress", ProgressBar)
         bar.update(total=max(1, total), progress=done)
         self.query_one("#search-summary", Static).update(
@@ -271,8 +258,6 @@ class SearchPane(Vertical):
         )
 
     def _index_done(self, error: str | None) -> None:
-        if self._parts_gone():
-            return
         self.query_one("#index-progress").add_class("-done")
         cast("BriefApp", self.app).show_storage_warnings()  # e.g. a read-only cache dir: the index lives in memory
         if error:
@@ -337,10 +322,10 @@ class SearchPane(Vertical):
         except Exception as exc:  # the search API should not raise; show it if it does
             result, error = None, str(exc)
         self.last_search_time = time.perf_counter() - searching
-        self.app.call_from_thread(self._show_result, query, generation, result, error, started)
+        deliver(self, self._show_result, query, generation, result, error, started)
 
     def _show_result(self, query: str, generation: int, result: Any, error: str | None, started: float) -> None:
-        if generation != self._generation or generation < self._shown_generation or self._parts_gone():
+        if generation != self._generation or generation < self._shown_generation:
             return  # a newer query is already on its way or shown
         self._shown_generation = generation
         summary = self.query_one("#search-summary", Static)
@@ -472,10 +457,10 @@ class SearchPane(Vertical):
     @work(thread=True, exclusive=True, group="facets")
     def _load_facets(self, query: str, generation: int) -> None:
         facets = self.core.search_facets(query)
-        self.app.call_from_thread(self._facets_loaded, generation, facets)
+        deliver(self, self._facets_loaded, generation, facets)
 
     def _facets_loaded(self, generation: int, facets: dict) -> None:
-        if generation != self._shown_generation or not facets or self._parts_gone():
+        if generation != self._shown_generation or not facets:
             return  # a newer query is shown
         self._facets = dict(facets)
         self._show_facets(facets_line(facets, self._facets_width()))

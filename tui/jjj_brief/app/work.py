@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.deliver import deliver
 from jjj_brief.app.messages import Navigate, SavedSearchSeen
 from jjj_brief.app.search_pane import hit_label
 from jjj_brief.app.state import Location
@@ -338,7 +339,7 @@ class SavedSearchView(View):
         from jjj_brief.store.session import run_saved
 
         result = run_saved(saved, library=self.brief_app.core.library)
-        self.app.call_from_thread(self._shown, saved, result)
+        deliver(self, self._shown, saved, result)
 
     def _shown(self, saved: Any, run: Any) -> None:
         if saved is not self.saved:

@@ -16,6 +16,7 @@ from textual import work
 from textual.widgets import Input
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.deliver import deliver
 from jjj_brief.app.messages import WatchesCounted
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.state import Location
@@ -293,7 +294,7 @@ class WorkActions(WorkSync, WorkExports):
         from jjj_brief.store.session import current_keys
 
         keys = current_keys(query, library=self.core.library)  # what you see now is not "new" later
-        self.call_from_thread(self._search_saved, name, query, watch, keys)
+        deliver(self, self._search_saved, name, query, watch, keys)
 
     def _search_saved(self: Any, name: str, query: str, watch: bool, keys: list[str]) -> None:
         from jjj_brief.store.session import sort_in
@@ -320,7 +321,7 @@ class WorkActions(WorkSync, WorkExports):
         counts = {
             saved.id: run_saved(saved, library=self.core.library).new for saved in store.saved_searches() if saved.watch
         }
-        self.call_from_thread(self._watches_checked, counts)
+        deliver(self, self._watches_checked, counts)
 
     def _watches_checked(self: Any, counts: dict[int, int]) -> None:
         self.watch_counts = counts

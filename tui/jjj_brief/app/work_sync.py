@@ -13,6 +13,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 
 from jjj_brief import paths
+from jjj_brief.app.deliver import deliver
 from jjj_brief.app.messages import WorkRefreshed, WorkSaved
 from jjj_brief.app.reader import ReaderView
 from jjj_brief.app.work import WorkView, fill_work_branches
@@ -155,7 +156,7 @@ class WorkSync:
         if not self._team_reads_corpus:
             return
         corpus = self.core.library.corpus(refresh=True)
-        self.call_from_thread(self._team_corpus_ready, corpus)
+        deliver(self, self._team_corpus_ready, corpus)
 
     def _team_corpus_ready(self: Any, corpus: Any) -> None:
         self.core.corpus = corpus
