@@ -12,6 +12,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from fault_tools import SCALE
+
 # Text that a terminal or a markup parser would act on. Each value is one paragraph.
 TERMINAL_ATTACKS: dict[str, str] = {
     "markup_action": "markupqx [@click=app.quit]quit now[/] and [@click=app.bell]ring[/]",
@@ -34,6 +36,10 @@ TERMINAL_ATTACKS: dict[str, str] = {
 # Words that must never appear styled or acted on: the marker words above.
 MARKERS = sorted(text.split()[0] for text in TERMINAL_ATTACKS.values())
 
+# One line each: every line is a passage. 20,000 is well over the tantivy threshold (1,000
+# passages), so the batch is indexed as a large collection would be; the linear growth of
+# such imports is test_cost_budget's (100,000 lines cost ~25 s of CPU to index, once per run).
+MANY_LINES = 20_000 * SCALE
 HOSTILE_ARTICLE = "\n\n".join(TERMINAL_ATTACKS.values()) + "\n"
 
 
@@ -47,7 +53,7 @@ class HostileFile:
 def write_hostile_batch(folder: Path, *, big: bool = True, seed: int = 8) -> list[HostileFile]:
     """Write the hostile import batch into ``folder``; return what each file must do.
 
-    ``big`` adds the 10 MB single line and the 100,000 short lines.
+    ``big`` adds the 10 MB single line and the :data:`MANY_LINES` short lines.
     """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,5 +102,6 @@ def write_hostile_batch(folder: Path, *, big: bool = True, seed: int = 8) -> lis
     put("picture.png", b"\x89PNG\r\n\x1a\n" + os.urandom(64), "refuse")
     if big:
         put("one-line-10mb.txt", "longqx " + "lorem ipsum dolor " * (10_000_000 // 18), "import", "longqx")
-        put("many-lines.txt", "manyqx first\n" + "".join(f"l{i}\n" for i in range(100_000)), "import", "manyqx")
+        lines = "".join(f"l{i}\n" for i in range(MANY_LINES))
+        put("many-lines.txt", "manyqx first\n" + lines, "import", "manyqx")
     return files

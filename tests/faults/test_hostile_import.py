@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fault_payloads import TERMINAL_ATTACKS
+from fault_payloads import MANY_LINES, TERMINAL_ATTACKS
 from fault_tools import QUERY_BOUND_S, WALL_BACKSTOP_S, Cost, assert_clean_failure, cli_env, record, run_cli
 
 from jjj_brief import imports
@@ -101,7 +101,7 @@ def test_hits_on_huge_documents_come_back_fast_with_a_lit_snippet(hostile_import
     quadratic in matches and one query hung for more than ten minutes."""
     in_home(hostile_import.home)
     search("warm up the index", library=default_library())
-    for query in ("lorem ipsum", "dolor", "manyqx", "l99999"):
+    for query in ("lorem ipsum", "dolor", "manyqx", f"l{MANY_LINES - 1}"):
         with Cost() as cost:
             result = search(query, limit=20, library=default_library())
         took = cost.cpu
