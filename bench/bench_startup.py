@@ -1,0 +1,204 @@
+"""Start-up of the CLI on the seeds, whole processes (issue 12: ``--version`` ≤ 100 ms,
+``search X --json`` ≤ 300 ms wall). Not a test.
+
+    .venv/bin/python bench/bench_startup.py                          # this checkout, 20 rounds
+    .venv/bin/python bench/bench_startup.py --baseline /work/main    # before/after in one run
+
+Each command runs as a child process (``python -m jjj_brief ...``, the checkout's ``tui/``
+first on ``PYTHONPATH``) against a fresh ``JJJ_BRIEF_HOME`` per checkout whose search index
+was built first (``jjj-brief index``); nothing reads the user's home. Wall time is taken
+around the child, CPU time (user + sys) from ``os.wait4``'s resource usage. The commands and
+the checkouts take turns in a shuffled order every round, so the load of the machine falls on
+all of them alike. Bytecode caches are on (``PYTHONPYCACHEPREFIX`` in a throwaway folder,
+filled by one warm-up run of each command), as for an installed package; ``--no-bytecode``
+measures with ``PYTHONDONTWRITEBYTECODE=1`` instead (every module compiled from source at
+every run). The warm-up run of each search also checks both checkouts print the same JSON.
+
+Writes ``bench/bench_startup_report.md`` (``--report`` to put it elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS: list[tuple[str, list[str]]] = [
+    ("--version", ["--version"]),
+    ("--help", ["--help"]),
+    ("search Xiongan --json", ["search", "Xiongan", "--json"]),
+    ('search "coordinated development" --json', ["search", "coordinated development", "--json"]),
+]
+TARGET_MS = {"--version": 100, "search Xiongan --json": 300, 'search "coordinated development" --json': 300}
+
+
+@dataclass
+class Checkout:
+    name: str
+    root: Path
+    home: Path
+    env: dict[str, str]
+    revision: str = ""
+    wall: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (p50 of an even count is the lower middle)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def child_env(root: Path, home: Path, pycache: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JJJ_BRIEF_", "PYTHON", "COVERAGE"))}
+    env["PYTHONPATH"] = str(root / "tui")
+    env["JJJ_BRIEF_HOME"] = str(home)
+    env["NO_COLOR"] = "1"
+    if pycache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def run_once(checkout: Checkout, arguments: list[str]) -> tuple[float, float]:
+    """One child process: (wall seconds, user + sys CPU seconds)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "jjj_brief", *arguments],
+        env=checkout.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    if child.returncode != 0:
+        raise SystemExit(f"{checkout.name}: jjj-brief {shlex.join(arguments)} exited {child.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def prepare(checkout: Checkout) -> dict[str, str]:
+    """Check the checkout is the one imported, build its index, warm the bytecode cache;
+    returns each search's JSON output."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import jjj_brief; print(jjj_brief.__file__)"],
+        env=checkout.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(where).resolve().is_relative_to((checkout.root / "tui").resolve()):
+        raise SystemExit(f"{checkout.name}: python imports jjj_brief from {where}, not {checkout.root}")
+    checkout.revision = (
+        subprocess.run(
+            ["git", "-C", str(checkout.root), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+        ).stdout.strip()[:90]
+        or "(not a git checkout)"
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "jjj_brief", "index", "--json"], env=checkout.env, capture_output=True, text=True
+    )
+    if built.returncode != 0:
+        raise SystemExit(f"{checkout.name}: jjj-brief index failed: {built.stderr.strip()}")
+    outputs: dict[str, str] = {}
+    for label, arguments in COMMANDS:
+        done = subprocess.run(
+            [sys.executable, "-m", "jjj_brief", *arguments], env=checkout.env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{checkout.name}: jjj-brief {shlex.join(arguments)} failed: {done.stderr.strip()}")
+        outputs[label] = done.stdout
+    return outputs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="rounds (each runs every command once per checkout)")
+    parser.add_argument("--baseline", type=Path, help="another checkout (its tui/ is imported) measured in turn")
+    parser.add_argument("--no-bytecode", action="store_true", help="PYTHONDONTWRITEBYTECODE=1: compile every run")
+    parser.add_argument("--seed", type=int, default=12, help="shuffle seed")
+    parser.add_argument("--report", type=Path, default=ROOT / "bench" / "bench_startup_report.md")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench_startup_"))
+    try:
+        roots = [("this", ROOT)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
+        checkouts = []
+        for name, root in roots:
+            home = scratch / f"home-{name}"
+            home.mkdir()
+            pycache = None if args.no_bytecode else scratch / f"pycache-{name}"
+            checkouts.append(Checkout(name, root, home, child_env(root, home, pycache)))
+        outputs = {c.name: prepare(c) for c in checkouts}
+        same_json = None
+        if len(checkouts) == 2:
+            same_json = all(
+                outputs["this"][label] == outputs["baseline"][label] for label, _ in COMMANDS if "--json" in label
+            )
+        load_before = os.getloadavg()
+        started = dt.datetime.now(dt.UTC)
+        order = [(c, label, arguments) for c in checkouts for label, arguments in COMMANDS]
+        shuffle = random.Random(args.seed)
+        for _ in range(args.runs):
+            shuffle.shuffle(order)
+            for checkout, label, arguments in order:
+                wall, cpu = run_once(checkout, arguments)
+                checkout.wall.setdefault(label, []).append(wall)
+                checkout.cpu.setdefault(label, []).append(cpu)
+        load_after = os.getloadavg()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    command = "python bench/bench_startup.py " + shlex.join(sys.argv[1:])
+    lines = [
+        "# CLI start-up on the seeds",
+        "",
+        f"`{command.strip()}` on {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{started:%Y-%m-%d %H:%M} UTC; load average {load_before[0]:.1f} at the start, "
+        f"{load_after[0]:.1f} at the end (other work was running: compare CPU first, wall under load).",
+        "",
+        f"{args.runs} rounds; each round runs every command once per checkout in a shuffled order; "
+        "child processes `python -m jjj_brief ...`, fresh home with the index built, "
+        + ("no bytecode cache (PYTHONDONTWRITEBYTECODE=1)." if args.no_bytecode else "bytecode cache warm.")
+        + " Milliseconds; p95 is nearest-rank.",
+        "",
+    ]
+    for checkout in checkouts:
+        lines.append(f"- {checkout.name}: `{checkout.root}` at {checkout.revision}")
+    if same_json is not None:
+        lines.append(f"- both print the same JSON for the searches: {'yes' if same_json else 'NO'}")
+    lines += [
+        "",
+        "| command | checkout | wall p50 | wall p95 | CPU p50 | CPU p95 | target (wall) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, _ in COMMANDS:
+        for checkout in checkouts:
+            wall, cpu = checkout.wall[label], checkout.cpu[label]
+            target = TARGET_MS.get(label)
+            lines.append(
+                f"| `{label}` | {checkout.name} | {percentile(wall, 50) * 1000:.0f} | {percentile(wall, 95) * 1000:.0f} "
+                f"| {percentile(cpu, 50) * 1000:.0f} | {percentile(cpu, 95) * 1000:.0f} "
+                f"| {f'≤ {target}' if target else ''} |"
+            )
+    text = "\n".join(lines) + "\n"
+    args.report.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
