@@ -62,8 +62,11 @@ def test_a_sub_command_imports_its_own_module_only():
 # What a search of the seeds on an index already built needs: the query parser, the engine
 # (Whoosh for a small collection), the corpus and JSON. Not the briefings (their glossary
 # spellings are kept beside the index), pydantic, YAML, figures, compare, the work store or
-# any terminal library.
-NOT_FOR_SEARCH = ("pydantic", "yaml", "tantivy", "textual", "rich")
+# any terminal library; nor what only a build or a rare query needs: the figure cache's
+# SQLite, uuid (names a new generation's folder; imports platform), difflib ("did you
+# mean", for few hits), platformdirs (no home set); nor ast (a command named after its
+# module is not read from source) beyond what dataclasses' inspect brings.
+NOT_FOR_SEARCH = ("pydantic", "yaml", "tantivy", "textual", "rich", "sqlite3", "uuid", "platform", "difflib")
 NOT_FOR_SEARCH_OURS = (
     "jjj_brief.briefings",
     "jjj_brief.figures",
@@ -71,6 +74,7 @@ NOT_FOR_SEARCH_OURS = (
     "jjj_brief.store",
     "jjj_brief.imports",
     "jjj_brief.formats",
+    "jjj_brief.search.figure_cache",
 )
 
 
@@ -88,6 +92,13 @@ def test_search_json_on_a_built_index_imports_only_what_it_needs():
     assert unneeded == []
     # whoosh.compat's urllib.request and cached_property's asyncio (search.whoosh_loading)
     assert sorted(m for m in modules if m.split(".")[0] in ("asyncio", "ssl", "http") or m == "urllib.request") == []
+    assert "platformdirs" not in modules  # the tests' JJJ_BRIEF_HOME names the folders
+
+
+def test_a_misspelt_search_still_suggests_a_word():
+    """difflib is imported when a query with few hits looks for a spelling, not before."""
+    modules, out = modules_after("search", "Xiongna", "--json")
+    assert json.loads(out)["suggestion"] and "difflib" in modules
 
 
 def test_one_more_import_after_a_build_loads_no_briefings_or_settings_model(tmp_path):

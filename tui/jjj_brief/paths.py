@@ -19,8 +19,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 # Re-exported: callers (and tests that simulate a full disk) write through ``paths.atomic_write``.
 from jjj_brief.storage import atomic_write, fsync_dir
 
@@ -70,6 +68,8 @@ def _base(kind: str) -> Path:
     home = os.environ.get(HOME_ENV)
     if home:
         return Path(home).expanduser() / kind
+    import platformdirs  # only without a home of our own (3 ms at start-up)
+
     if kind == "cache":
         return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

@@ -5,7 +5,6 @@ figures by value, snippets and "did you mean" are ours and the same on every eng
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Protocol
@@ -352,6 +351,8 @@ class Engine:
                     self._by_length.setdefault(len(candidate), []).append(candidate)
         vocab = self.generation.vocab
         best: tuple[float, int, str] | None = None
+        import difflib  # only a query with few hits looks for a spelling
+
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(word)
         for length in range(len(word) - 2, len(word) + 3):

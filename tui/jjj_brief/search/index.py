@@ -41,7 +41,6 @@ import os
 import shutil
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,6 +410,8 @@ class IndexManager:
         setting: str,
         engine: str | None = None,
     ) -> Generation:
+        import uuid  # only a build names folders (uuid imports platform: not on a search's path)
+
         _clean_stray(root, keep=self._current_name(root))
         temp = root / f".tmp-{uuid.uuid4().hex[:12]}"
         temp.mkdir()

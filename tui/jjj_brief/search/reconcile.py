@@ -19,7 +19,6 @@ from jjj_brief.search.documents import (
     with_analysis,
 )
 from jjj_brief.search.errors import IndexUnavailable
-from jjj_brief.search.figure_cache import open_cache
 from jjj_brief.search.generation import (
     LINKED_FILE,
     Generation,
@@ -95,6 +94,8 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list[int | None]
         analyzer = IndexAnalyzer(glossary_phrases(generation.aliases) if generation.glossary_terms else ())
 
         def docs() -> Iterator[Doc]:  # one import in memory at a time, however many are added
+            from jjj_brief.search.figure_cache import open_cache  # SQLite: only when imports change
+
             surfaces: Counter[str] = Counter()
             with open_cache(sources.where.search) as cache:
                 cache.forget(remove_keys)

@@ -32,7 +32,6 @@ from jjj_brief.search.documents import (
     topic_links,
     with_analysis,
 )
-from jjj_brief.search.figure_cache import open_cache
 
 # ---------------------------------------------------------------- sources and fingerprint
 
@@ -304,6 +303,8 @@ def all_documents(sources: Sources, analyzer: IndexAnalyzer | None = None) -> It
         links_of = lambda article: topic_links(briefings, [article])  # noqa: E731
         yield from _prepared_in_workers(sources, files, size, links_of, linked, analyzer)
     else:
+        from jjj_brief.search.figure_cache import open_cache  # SQLite: only a build with imports needs it
+
         with open_cache(sources.where.search) as cache:
             for key, article in sources.iter_imports():
                 fields = import_figure_fields(article, key, size, cache, sources.corpus)
@@ -351,6 +352,7 @@ def _documents_here(
     path: Path, key: str, size: int, links: Callable[[Article], TopicLinks], sources: Sources
 ) -> Iterator[Doc]:
     from jjj_brief.imports import load_import
+    from jjj_brief.search.figure_cache import open_cache
 
     article = load_import(path)
     with open_cache(sources.where.search) as cache:
@@ -363,6 +365,7 @@ def _prepare_import(
 ) -> tuple[str, str, list[Doc], str | None] | None:
     """In a worker: one import's documents with their analysis (``_terms``, ``_surfaces``)."""
     from jjj_brief.imports import load_import
+    from jjj_brief.search.figure_cache import open_cache
 
     path, key, size, search_dir, analyzer = task
     try:
