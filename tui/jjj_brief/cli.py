@@ -11,7 +11,6 @@ Conventions: ``--json`` prints data to stdout; messages go to stderr; exit 0 on 
 from __future__ import annotations
 
 import argparse
-import ast
 import errno
 import importlib
 import io
@@ -78,6 +77,8 @@ def _declared_commands(path: Path) -> list[tuple[str, str | None]] | None:
     """``(name, help)`` of each ``<first parameter>.add_parser("name", help="...")`` call in the
     module's ``register`` function ([] when the module has no ``register``: it declares no command);
     None when the calls have no literal arguments."""
+    import ast  # only to list the commands (--help, an unknown or unusually named command)
+
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
@@ -116,21 +117,13 @@ def _declared_commands(path: Path) -> list[tuple[str, str | None]] | None:
 def build_parser(command: str | None = None, *, everything: bool = True) -> argparse.ArgumentParser:
     """The CLI parser. Only the module of ``command`` is imported (and, with ``everything``
     and no command, all of them); the other commands are placeholders that list in --help."""
-    parser = _Parser(
-        prog="jjj-brief",
-        description=(
-            "Read, search and cross-check briefings on the coordinated development of "
-            "Beijing, Tianjin and Hebei. With no command, starts the terminal app."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"jjj-brief {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    module = _module_named_after(command) if command else None
-    if module is not None and not everything:
-        # The common case: a known command. Its module alone is read; the others are only
+    if command and not everything:
+        # The common case: a known command. Its module alone is imported; the others are only
         # needed to list them (--help) or to say a name is not one of them.
-        _import_command(module).register(subparsers)
-        return parser
+        found = _parser_named_after(command)
+        if found is not None:
+            return found
+    parser, subparsers = _new_parser()
     entries, unreadable = command_index()
     wanted = {e.module for e in entries if e.name == command}
     if everything and command is None:
@@ -148,16 +141,33 @@ def build_parser(command: str | None = None, *, everything: bool = True) -> argp
     return parser
 
 
-def _module_named_after(command: str) -> str | None:
-    """The module declaring ``command`` when it is named after it (``search.py``,
-    ``import_cmd.py``), found by reading that one file."""
+def _new_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[argparse.ArgumentParser]]:
+    parser = _Parser(
+        prog="jjj-brief",
+        description=(
+            "Read, search and cross-check briefings on the coordinated development of "
+            "Beijing, Tianjin and Hebei. With no command, starts the terminal app."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"jjj-brief {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    return parser, subparsers
+
+
+def _parser_named_after(command: str) -> argparse.ArgumentParser | None:
+    """The parser with ``command`` alone registered, when the module named after it
+    (``search.py``, ``import_cmd.py``) declares it; None otherwise."""
     folder = Path(commands.__file__).parent
     for stem in (command, f"{command}_cmd"):
-        path = folder / f"{stem}.py"
-        if stem.isidentifier() and not stem.startswith("_") and path.is_file():
-            declared = _declared_commands(path)
-            if declared and command in [name for name, _ in declared]:
-                return stem
+        if not (stem.isidentifier() and not stem.startswith("_") and (folder / f"{stem}.py").is_file()):
+            continue
+        register = getattr(_import_command(stem), "register", None)
+        if register is None:  # a helper of the commands (report printing, say)
+            continue
+        parser, subparsers = _new_parser()
+        register(subparsers)
+        if command in subparsers.choices:
+            return parser
     return None
 
 
