@@ -203,10 +203,11 @@ class QueryContext:
     ) -> QueryContext:
         by_key: dict[str, list[str]] = {}
         for group in groups:
-            spellings = [s for s in dict.fromkeys(group) if words_key(s)]
-            if len(spellings) < 2:
+            keyed = [(key, s) for s in dict.fromkeys(group) if (key := words_key(s))]
+            if len(keyed) < 2:
                 continue
-            for spelling in spellings:
-                merged = by_key.setdefault(words_key(spelling), [])
+            spellings = [s for _, s in keyed]
+            for key, _ in keyed:
+                merged = by_key.setdefault(key, [])
                 merged.extend(s for s in spellings if s not in merged)
         return cls(by_key, sorted(vocabulary), resolve_article or (lambda ref: None))
