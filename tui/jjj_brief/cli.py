@@ -141,7 +141,7 @@ def build_parser(command: str | None = None, *, everything: bool = True) -> argp
     return parser
 
 
-def _new_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[argparse.ArgumentParser]]:
+def _new_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[_Parser]]:
     parser = _Parser(
         prog="jjj-brief",
         description=(
