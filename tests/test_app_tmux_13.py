@@ -107,7 +107,7 @@ def cli(home, *args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
-READER_KEYS = ("Next figure", "Next match", "Compare")
+READER_KEYS = ("Next fig", "Prev fig", "Compare")  # the footer's short labels at 80 columns
 
 
 def test_at_80x24_an_article_opened_from_search_shows_its_text_and_the_footer_follows(terminal):
@@ -128,7 +128,7 @@ def test_at_80x24_an_article_opened_from_search_shows_its_text_and_the_footer_fo
         "the article's body at the passage found",
     )
     assert "Article" in screen.splitlines()[0]
-    footer = terminal.wait_until(lambda s: "Next figure" in s.splitlines()[-1], "the reader's keys in the footer")
+    footer = terminal.wait_until(lambda s: "Next fig" in s.splitlines()[-1], "the reader's keys in the footer")
     footer = footer.splitlines()[-1]
     assert "?" in footer and "Quit" in footer, footer  # kept at 80 columns
 
@@ -139,7 +139,7 @@ def test_at_80x24_an_article_opened_from_search_shows_its_text_and_the_footer_fo
 
     terminal.keys("M-Right")  # forward: the article again, with its keys
     screen = terminal.wait_until(
-        lambda s: "Article" in s.splitlines()[0] and "Next figure" in s.splitlines()[-1], "the article and its keys"
+        lambda s: "Article" in s.splitlines()[0] and "Next fig" in s.splitlines()[-1], "the article and its keys"
     )
     assert len(body_on_screen(screen, text)) >= 3
     terminal.quit()

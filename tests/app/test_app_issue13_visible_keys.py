@@ -14,7 +14,7 @@ from app_helpers import pilot_test, screen_text, settle, wait_for
 SIZE = (80, 24)
 TOPIC = "Xiong'an New Area"
 ARTICLE = "Beijing-Tianjin-Hebei Coordinated Development Strategy Leads"  # Liaowang 2024's title
-HIDDEN_KEYS = ("Open article", "Next figure", "Prev figure", "Next match", "Compare")
+HIDDEN_KEYS = ("⏎ Open", "Next fig", "Prev fig", "Next hit", "Compare")  # at 80 columns: short labels
 
 
 def top(app) -> str:
@@ -44,7 +44,7 @@ async def test_1_back_on_a_briefing_its_keys_act_on_its_facts_and_the_footer_is_
         await pilot.press("enter")  # the first fact: its comparison
         await wait_for(pilot, lambda: "Comparison" in top(app) and "Open article" in footer(app))
         await pilot.press("enter")  # its first source, in the reader
-        await wait_for(pilot, lambda: "Article" in top(app) and "Next figure" in footer(app))
+        await wait_for(pilot, lambda: "Article" in top(app) and "Next fig" in footer(app))
         await pilot.press("alt+left")
         await wait_for(pilot, lambda: "Comparison" in top(app))
         await pilot.press("alt+left")

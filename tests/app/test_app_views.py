@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app_helpers import Messages, pilot_test, screen_text, settle
+from app_helpers import Messages, pilot_test, screen_text, settle, wait_for
 from fixture_briefings import BRANCHES_CCTV, BRANCHES_CHINANEWS, fixture_briefings
 
 from jjj_brief.app.comparison import SourceColumn
@@ -127,9 +127,9 @@ async def test_y_copies_a_citation_and_saves_it_in_the_data_dir(make_app, tmp_pa
         app.open_location(Location("fact", "zgc-branches"))
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause()
         path = tmp_path / "data" / "citations.txt"
-        assert "Citation copied to the clipboard" in screen_text(app)
+        # The toast is mounted, then drawn (one pause was not always enough under load).
+        await wait_for(pilot, lambda: "Citation copied to the clipboard" in screen_text(app), timeout=10)
         assert any(str(path) in note.message for note in app._notifications)
     saved = path.read_text(encoding="utf-8")
     assert copied and copied[0] in saved

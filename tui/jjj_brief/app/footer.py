@@ -1,52 +1,198 @@
-"""The footer: the active bindings, with help and quit first (a narrow terminal cuts the end)."""
+"""The footer: the active bindings, help and quit first, fitted to the width (issue 13: at
+80 columns it keeps ``?`` and quit in every view).
+
+Fitting, until the keys fit beside the palette key: the roomy look; then the compact one (one
+space between keys); then shorter labels, the last key's first; then the last keys left out
+(never help or quit). Where the focused widget types ``?`` and ``q`` (the search box), the
+footer shows the keys that still act there (``F1``, ``^q``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+#: Shown first, and never left out, in this order.
+FIRST = ("help", "quit")
+
+#: Labels by binding id: (the footer's, when it differs from the binding's description; the
+#: short one for a narrow footer). Without an entry: the description, and its part before ":".
+LABELS: dict[str, tuple[str | None, str]] = {
+    "app.help_always": ("Help", "Help"),
+    "app.quit_always": ("Quit", "Quit"),
+    "search.suggestion": (None, "Suggestion"),
+    "source.open": (None, "Open"),
+    "reader.next_figure": (None, "Next fig"),
+    "reader.prev_figure": (None, "Prev fig"),
+    "reader.next_match": (None, "Next hit"),
+    "reader.prev_match": (None, "Prev hit"),
+    "parallel.open_translation": (None, "Translation"),
+    "parallel.open_original": (None, "Original"),
+    "work.edit_note": (None, "Edit"),
+    "work.choose": (None, "Select"),
+    "work.publish": (None, "Publish"),
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key the footer may show."""
+
+    key: str
+    display: str
+    label: str
+    short: str
+    action: str
+    enabled: bool = True
+    tooltip: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the footer shows: the keys with the labels chosen, and whether compact."""
+
+    keys: tuple[Key, ...]
+    compact: bool
+
+
+def labels(binding: Binding) -> tuple[str, str]:
+    """The footer's label for a binding and its short form."""
+    label, short = LABELS.get(binding.id or "", (None, None))
+    label = label or binding.description
+    return label, short or label.split(":", 1)[0].strip()
+
+
+def key_width(key: Key, compact: bool) -> int:
+    """Cells a key takes: ``" ? Help "`` roomy, ``"? Help "`` compact (Textual's padding and margin)."""
+    return cell_len(key.display) + cell_len(key.label) + (2 if compact else 3)
+
+
+def palette_width(display: str, compact: bool) -> int:
+    """The palette key docked right, always drawn compact (Textual does not bind its look to
+    the footer's): its rule, key, label and the space after (``▏^p palette ``)."""
+    return 1 + key_width(Key("", display, "palette", "palette", ""), True)
+
+
+def fit(keys: Iterable[Key], width: int, palette: str | None) -> Plan:
+    """The keys (help and quit first) as they fit in ``width`` beside the palette key."""
+    ordered = order(keys)
+    if _width(ordered, False) <= width - (palette_width(palette, False) if palette else 0):
+        return Plan(tuple(ordered), False)
+    room = width - (palette_width(palette, True) if palette else 0)
+    shown = list(ordered)
+    for i in reversed(range(len(shown))):  # compact, then shorter labels, the last key's first
+        if _width(shown, True) <= room:
+            return Plan(tuple(shown), True)
+        shown[i] = replace(shown[i], label=shown[i].short)
+    while _width(shown, True) > room:
+        rest = [i for i, key in enumerate(shown) if key.action not in FIRST]
+        if not rest:
+            break
+        del shown[rest[-1]]
+    return Plan(tuple(shown), True)
+
+
+def order(keys: Iterable[Key]) -> list[Key]:
+    listed = list(keys)
+    first = [key for action in FIRST for key in listed if key.action == action]
+    return first + [key for key in listed if key not in first]
+
+
+def _width(keys: list[Key], compact: bool) -> int:
+    return sum(key_width(key, compact) for key in keys)
+
 
 class BriefFooter(Footer):
-    """Textual's footer (generated from the active bindings), help and quit moved first.
+    """Textual's footer (generated from the active bindings), help and quit first, fitted to
+    the width (:func:`fit`).
 
     Textual rebuilds the footer's widgets on every bindings change (each focus move, each
     ``refresh_bindings``): opening an article or showing results asks several times. Here
     the changes seen before the next frame make one check, and the widgets are rebuilt only
-    when the keys shown differ from the ones on screen."""
-
-    FIRST = ("help", "quit")
+    when the keys shown differ from the ones on screen (a resize checks too)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._shown_keys: tuple[tuple[str, str, str, str, bool, str], ...] | None = None
+        self._shown: Plan | None = None
         self._check_pending = False
 
     def compose(self) -> ComposeResult:
-        items = list(super().compose())
-        first = [w for w in items if isinstance(w, FooterKey) and w.action in self.FIRST]
-        if self._bindings_ready:
-            self._shown_keys = self._keys()
-        yield from first + [w for w in items if w not in first]
+        if not self._bindings_ready:
+            return
+        plan = self._shown = self.plan()
+        self.set_reactive(Footer.compact, plan.compact)
+        self.set_class(plan.compact, "-compact")
+        for key in plan.keys:
+            yield FooterKey(
+                key.key, key.display, key.label, key.action, disabled=not key.enabled, tooltip=key.tooltip
+            ).data_bind(compact=Footer.compact)
+        palette = self._palette_binding()
+        if palette is not None:
+            binding, enabled, tooltip = palette
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=tooltip or binding.description,
+            )
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen or self._check_pending:
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        self._check_pending = True
-        self.call_after_refresh(self._recompose_if_changed)
+        self._check_soon()
+
+    def on_resize(self) -> None:
+        if self._bindings_ready and self.is_attached:
+            self._check_soon()
+
+    def _check_soon(self) -> None:
+        if not self._check_pending:
+            self._check_pending = True
+            self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
         self._check_pending = False
-        if self.is_attached and self._keys() != self._shown_keys:
+        if self.is_attached and self.plan() != self._shown:
             await self.recompose()
 
-    def _keys(self) -> tuple[tuple[str, str, str, str, bool, str], ...]:
-        """What the footer shows: each shown binding's key, its display, description, action,
-        whether it is enabled, and its tooltip."""
-        return tuple(
-            (b.key, self.app.get_key_display(b), b.description, b.action, enabled, tooltip or "")
-            for _, b, enabled, tooltip in self.screen.active_bindings.values()
-            if b.show
-        )
+    def plan(self) -> Plan:
+        """The keys shown now, fitted to the footer's width."""
+        palette = self._palette_binding()
+        display = self.app.get_key_display(palette[0]) if palette is not None else None
+        width = self.size.width or self.app.size.width
+        return fit(self._keys(), width, display)
+
+    def _keys(self) -> list[Key]:
+        """Each action's first shown binding; help and quit by a key that acts here when their
+        shown one is typed by the focused widget (``?`` and ``q`` in the search box)."""
+        active = list(self.screen.active_bindings.values())
+        keys: dict[str, Key] = {}
+        for _, binding, enabled, tooltip in active:
+            if binding.show and binding.action not in keys:
+                keys[binding.action] = self._key(binding, enabled, tooltip)
+        for action in FIRST:
+            spare = next((a for a in active if a.binding.action == action), None)
+            if action not in keys and spare is not None:
+                keys[action] = self._key(spare.binding, spare.enabled, spare.tooltip)
+        return list(keys.values())
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str | None) -> Key:
+        label, short = labels(binding)
+        return Key(binding.key, self.app.get_key_display(binding), label, short, binding.action, enabled, tooltip or "")
+
+    def _palette_binding(self) -> tuple[Binding, bool, str] | None:
+        if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
+            return None
+        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        return None if found is None else (found.binding, found.enabled, found.tooltip or "")

@@ -148,7 +148,7 @@ def rows_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """The keys active where the focus was, then how to search and the mouse."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close")]
+    BINDINGS = [Binding("escape,question_mark,q,f1", "dismiss", "Close help", id="help.close")]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

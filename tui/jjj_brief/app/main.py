@@ -111,6 +111,8 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         # port") go to the search box, not to the view the focus is leaving.
         Binding("slash", "focus_search", "Search", key_display="/", priority=True, id="app.search"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        # Help where "?" is typed (the search box): the footer shows it there.
+        Binding("f1", "help", "Help (in a text box too)", key_display="F1", show=False, id="app.help_always"),
         Binding("alt+left,backspace", "go_back", "Back", key_display="alt+←", id="app.back"),
         Binding("alt+right", "go_forward", "Forward", key_display="alt+→", show=False, id="app.forward"),
         Binding("t", "focus_tree", "Tree", show=False, id="app.tree"),
@@ -459,6 +461,8 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
             return current is not None and (current.kind in ("topic", "fact") or current.kind in WORK_KINDS)
         if action == "make_claim":
             return len(self.marked) >= 2 if hasattr(self, "marked") else False
+        if action == "focus_search":
+            return not isinstance(self.focused, (Input, TextArea))  # "/" typed in a text box is a character
         return True
 
     def action_focus_search(self) -> None:
