@@ -136,9 +136,23 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller, once per run
+        _compile_package()
     target = config.getoption("--save-slowest")
     if target and not hasattr(config, "workerinput"):  # the controller sees every worker's reports
         config.pluginmanager.register(_SlowestTests(Path(target)), "save-slowest")
+
+
+def _compile_package() -> None:
+    """Byte-compile jjj_brief once, before any test. Hundreds of tests start the CLI as a
+    child process; where ``PYTHONDONTWRITEBYTECODE`` is set (some shells and CI images set
+    it), each child compiled every module it imported from source. Python still reads a
+    compiled file that is there. Measured (4 CLI-heavy modules, -n 0, in turns): 33.8 s of
+    CPU without, 29.8 s with. Up-to-date files are skipped; a read-only tree is left as is."""
+    import compileall
+
+    package = Path(__file__).resolve().parent.parent / "tui" / "jjj_brief"
+    compileall.compile_dir(str(package), quiet=2)
 
 
 class _SlowestTests:
