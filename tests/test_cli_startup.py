@@ -93,6 +93,7 @@ def test_search_json_on_a_built_index_imports_only_what_it_needs():
     # whoosh.compat's urllib.request and cached_property's asyncio (search.whoosh_loading)
     assert sorted(m for m in modules if m.split(".")[0] in ("asyncio", "ssl", "http") or m == "urllib.request") == []
     assert "platformdirs" not in modules  # the tests' JJJ_BRIEF_HOME names the folders
+    assert "whoosh.lang.morph_en" not in modules  # whoosh.query's Variations only (search.whoosh_loading)
 
 
 def test_a_misspelt_search_still_suggests_a_word():

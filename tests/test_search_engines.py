@@ -179,15 +179,17 @@ def test_the_index_reads_the_imports_stamp_where_imports_writes_it(tmp_path):
 
 
 def test_whoosh_imported_with_stand_ins_keeps_its_forwarding_and_leaves_none_behind():
-    """search.whoosh_loading imports Whoosh without urllib.request and asyncio, in a fresh
-    single-threaded process; the stand-ins are gone afterwards and the two names Whoosh
-    kept still work."""
+    """search.whoosh_loading imports Whoosh without urllib.request, asyncio and
+    whoosh.lang.morph_en, in a fresh single-threaded process; the stand-ins are gone
+    afterwards and the names Whoosh kept still work."""
     import subprocess
     import sys
 
     probe = (
         "import sys, jjj_brief.search.whoosh_engine, whoosh.compat, cached_property\n"
         "assert 'asyncio' not in sys.modules and 'urllib.request' not in sys.modules\n"
+        "assert 'whoosh.lang.morph_en' not in sys.modules\n"
+        "import whoosh.query.terms; assert 'ran' in whoosh.query.terms.variations('running')\n"
         "assert cached_property.asyncio.iscoroutinefunction(lambda: 0) is False\n"
         "async def c(): pass\n"
         "assert cached_property.asyncio.iscoroutinefunction(c) is True\n"
