@@ -40,3 +40,40 @@ def test_a_glossary_phrase_is_one_term_lookup(monkeypatch):
     leaves = [n for n in q.walk(seen[0])]
     assert not any(isinstance(n, q.Phrase) for n in leaves)
     assert q.Term("body", glossary_term(("non", "capit", "function"))) in leaves
+
+
+def test_the_build_keeps_the_glossary_analysis_and_a_process_reads_it(monkeypatch):
+    """The spellings' words keys and phrases are written beside the index by the build and
+    read back by the first search, not analyzed again: the same as computing them, and
+    ignored (computed) when they were made from other aliases or by another analyzer."""
+    import json
+
+    from jjj_brief.search import generation as gen
+    from jjj_brief.search import query_tree
+
+    ensure_index(library=default_library())
+    generation = api.service(library=default_library()).manager.generation
+    assert generation is not None and generation.folder is not None and generation.aliases
+    computed = gen.glossary_analysis(generation.aliases)
+    assert gen._read_glossary(generation.folder, generation.aliases) == computed
+    assert gen._read_glossary(generation.folder, generation.aliases[1:]) is None
+    stored = json.loads((generation.folder / gen.GLOSSARY_FILE).read_text(encoding="utf-8"))
+    monkeypatch.setattr(gen, "ANALYZER_VERSION", "another analyzer")
+    assert gen._read_glossary(generation.folder, generation.aliases) is None
+    monkeypatch.undo()
+    assert stored["keys"] and stored["phrases"]
+
+    keys = computed[0]
+    built = query_tree.QueryContext.build(generation.aliases, [])
+    assert query_tree.QueryContext.build(generation.aliases, [], keys=keys).alias_groups == built.alias_groups
+
+    analyzed: list[str] = []
+    real = query_tree.words_key
+    for module in (query_tree, gen):
+        monkeypatch.setattr(module, "words_key", lambda text: analyzed.append(text) or real(text))
+    api.service(library=default_library()).reset_engine()
+    fresh = gen.open_generation(generation.folder)
+    api.service(library=default_library()).manager.generation = fresh
+    found = search("Xiong'an New Area", library=default_library())
+    assert found.hits and analyzed == []  # no spelling analyzed: the keys came from the file
+    assert api.service(library=default_library()).engine().glossary_phrases == computed[1]

@@ -209,8 +209,11 @@ class SearchService:
                 return self._engine.context
             if self._fallback_context is None:
                 generation = self.manager.generation
-                aliases = generation.aliases if generation and generation.aliases is not None else self.alias_groups()
-                self._fallback_context = QueryContext.build(aliases, [])
+                if generation is not None and generation.aliases is not None:
+                    keys = generation.glossary()[0]
+                    self._fallback_context = QueryContext.build(generation.aliases, [], keys=keys)
+                else:
+                    self._fallback_context = QueryContext.build(self.alias_groups(), [])
             return self._fallback_context
 
     def alias_groups(self) -> list[list[str]]:
@@ -234,8 +237,10 @@ class SearchService:
             article = self.library.corpus().find(ref)  # only for article: filters (reads every import)
             return article.id if article else None
 
-        aliases = generation.aliases if generation and generation.aliases is not None else self.alias_groups()
-        context = QueryContext.build(aliases, [], resolve)
+        if generation is not None and generation.aliases is not None:
+            context = QueryContext.build(generation.aliases, [], resolve, generation.glossary()[0])
+        else:
+            context = QueryContext.build(self.alias_groups(), [], resolve)
         context.vocabulary = LazyVocabulary(generation)
         return context
 

@@ -13,7 +13,7 @@ from jjj_brief.search import query as q
 from jjj_brief.search.analyzer import fold, surface_analysis
 from jjj_brief.search.concepts import concept_snippet, held_concepts, read_hit
 from jjj_brief.search.documents import NO_DATE, Doc
-from jjj_brief.search.glossary_terms import glossary_phrases, use_glossary_terms
+from jjj_brief.search.glossary_terms import use_glossary_terms
 from jjj_brief.search.index import Generation
 from jjj_brief.search.query import ParsedQuery, QueryContext, parse, time_limit_message
 from jjj_brief.search.results import SNIPPET_SCAN_CHUNK, Hit, SearchResult, _join_windows, make_snippet
@@ -94,7 +94,7 @@ class Engine:
         self._searcher: Searcher = generation.store.searcher(generation.index)
         self._by_length: dict[int, list[str]] | None = None
         # Glossary phrases the index holds as single terms: searched without a phrase check.
-        self.glossary_phrases = glossary_phrases(generation.aliases) if generation.glossary_terms else frozenset()
+        self.glossary_phrases = generation.glossary()[1] if generation.glossary_terms else frozenset()
 
     @property
     def engine(self) -> str:

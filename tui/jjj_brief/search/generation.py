@@ -21,6 +21,7 @@ from jjj_brief.search.analyzer import (
     TOKEN_PATTERN,
     IndexAnalyzer,
     surface_analysis,
+    words_key,
 )
 from jjj_brief.search.documents import (
     SCHEMA_VERSION,
@@ -42,6 +43,16 @@ if TYPE_CHECKING:
 ENGINES = ("whoosh", "tantivy")
 FULL_CRC_LIMIT = 8_000_000  # bytes of index below which every file is CRC-checked on open
 LINKED_FILE = "linked.json"  # the article ids the briefings link to topics (see search.reconcile)
+GLOSSARY_FILE = "glossary.json"  # the aliases' words keys and phrases, as the build computed them
+
+# The glossary spellings' words keys (spelling -> :func:`words_key`, how the query parser
+# matches aliases) and multi-term phrases (:func:`glossary_phrases`, held as single terms).
+GlossaryAnalysis = tuple[dict[str, str], frozenset[tuple[str, ...]]]
+
+
+def glossary_analysis(aliases: list[list[str]] | None) -> GlossaryAnalysis:
+    spellings = dict.fromkeys(spelling for group in aliases or () for spelling in group)
+    return {spelling: words_key(spelling) for spelling in spellings}, glossary_phrases(aliases)
 
 
 def store_for(engine: str) -> EngineStore:
@@ -100,6 +111,14 @@ class Generation:
     _files: ImportFiles | None = None  # what the index holds of the imports (None: not read yet)
     imports_stamp: list[int | None] | None = None  # imports_stamp() when import_files was last made true
     glossary_terms: bool = False  # the aliases' multi-word spellings are indexed as single terms
+    _glossary: GlossaryAnalysis | None = None  # None: not read yet
+
+    def glossary(self) -> GlossaryAnalysis:
+        """The aliases' :func:`glossary_analysis`: read from the side file the build wrote
+        (a process's first search then analyzes no glossary spelling), else computed."""
+        if self._glossary is None:
+            self._glossary = _read_glossary(self.folder, self.aliases) or glossary_analysis(self.aliases)
+        return self._glossary
 
     @property
     def name(self) -> str:
@@ -200,11 +219,30 @@ def write_manifest(
     paths.atomic_write(folder / "vocab.json", json.dumps(vocab, ensure_ascii=False))
     if aliases is not None:
         paths.atomic_write(folder / "aliases.json", json.dumps(aliases, ensure_ascii=False))
+        keys, phrases = glossary_analysis(aliases)
+        glossary = {"analyzer": ANALYZER_VERSION, "aliases": aliases, "keys": keys, "phrases": sorted(phrases)}
+        paths.atomic_write(folder / GLOSSARY_FILE, json.dumps(glossary, ensure_ascii=False))
     if engine is None:
         engine = _read_engine(folder)
     if glossary_terms is None:
         glossary_terms = _read_manifest(folder).get("glossary_terms") is True
     _write_manifest_file(folder, base, engine, glossary_terms)
+
+
+def _read_glossary(folder: Path | None, aliases: list[list[str]] | None) -> GlossaryAnalysis | None:
+    """The glossary side file, when it was made from these aliases by this analyzer."""
+    if folder is None or aliases is None:
+        return None
+    try:
+        data = json.loads((folder / GLOSSARY_FILE).read_text(encoding="utf-8"))
+        keys, phrases = data["keys"], data["phrases"]
+        if data["analyzer"] != ANALYZER_VERSION or data["aliases"] != aliases or not isinstance(keys, dict):
+            return None
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
+            return None
+        return keys, frozenset(tuple(str(term) for term in phrase) for phrase in phrases)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -268,6 +306,7 @@ def _is_index_file(path: Path) -> bool:
             "manifest.json",
             "vocab.json",
             "aliases.json",
+            GLOSSARY_FILE,
             "imports.json",
             "imports-stamp.json",
             LINKED_FILE,

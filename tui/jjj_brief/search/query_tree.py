@@ -36,7 +36,7 @@ a compiler for it in each engine's module (they dispatch on the node class, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from jjj_brief.search.analyzer import words_key
@@ -200,10 +200,13 @@ class QueryContext:
         groups: Sequence[Sequence[str]],
         vocabulary: Sequence[str],
         resolve_article: Callable[[str], str | None] | None = None,
+        keys: Mapping[str, str] | None = None,
     ) -> QueryContext:
+        """``keys``: the spellings' :func:`words_key` when already known (the generation's)."""
+        keys = keys or {}
         by_key: dict[str, list[str]] = {}
         for group in groups:
-            keyed = [(key, s) for s in dict.fromkeys(group) if (key := words_key(s))]
+            keyed = [(key, s) for s in dict.fromkeys(group) if (key := keys[s] if s in keys else words_key(s))]
             if len(keyed) < 2:
                 continue
             spellings = [s for _, s in keyed]
