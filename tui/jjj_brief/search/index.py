@@ -5,6 +5,8 @@ Layout under ``paths.cache_dir()/search``::
     CURRENT            name of the live generation (replaced atomically)
     gen-<id>/          an engine's index files + manifest.json (engine, fingerprint,
                        files, imports stamp) + vocab.json + imports.json (import keys)
+                       + aliases.json and glossary.json (the glossary spellings, their
+                       words keys and phrases: see generation.glossary_analysis)
     build.lock         held (fcntl) by the one process building a generation
 
 * **Engines.** Whoosh for small collections, tantivy above :data:`TANTIVY_PASSAGES`
