@@ -4,8 +4,9 @@
     .venv/bin/python bench/bench_startup.py                          # this checkout, 20 rounds
     .venv/bin/python bench/bench_startup.py --baseline /work/main    # before/after in one run
 
-Each command runs as a child process (``python -m jjj_brief ...``, the checkout's ``tui/``
-first on ``PYTHONPATH``) against a fresh ``JJJ_BRIEF_HOME`` per checkout whose search index
+Each command runs as a child process started the way the ``jjj-brief`` console script
+starts (``python -c "...from jjj_brief.cli import main..." ARGS``: no ``runpy``; the
+checkout's ``tui/`` first on ``PYTHONPATH``, the working folder a scratch one) against a fresh ``JJJ_BRIEF_HOME`` per checkout whose search index
 was built first (``jjj-brief index``); nothing reads the user's home. Wall time is taken
 around the child, CPU time (user + sys) from ``os.wait4``'s resource usage. The commands and
 the checkouts take turns in a shuffled order every round, so the load of the machine falls on
@@ -34,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the console script runs (pip's entry-point wrapper, without its argv[0] rewrite).
+JJJ_BRIEF = [sys.executable, "-c", "import sys; from jjj_brief.cli import main; sys.exit(main())"]
 COMMANDS: list[tuple[str, list[str]]] = [
     ("--version", ["--version"]),
     ("--help", ["--help"]),
@@ -77,8 +80,9 @@ def run_once(checkout: Checkout, arguments: list[str]) -> tuple[float, float]:
     """One child process: (wall seconds, user + sys CPU seconds)."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "jjj_brief", *arguments],
+        [*JJJ_BRIEF, *arguments],
         env=checkout.env,
+        cwd=checkout.home,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
@@ -97,6 +101,7 @@ def prepare(checkout: Checkout) -> dict[str, str]:
     where = subprocess.run(
         [sys.executable, "-c", "import jjj_brief; print(jjj_brief.__file__)"],
         env=checkout.env,
+        cwd=checkout.home,
         capture_output=True,
         text=True,
         check=True,
@@ -110,14 +115,14 @@ def prepare(checkout: Checkout) -> dict[str, str]:
         or "(not a git checkout)"
     )
     built = subprocess.run(
-        [sys.executable, "-m", "jjj_brief", "index", "--json"], env=checkout.env, capture_output=True, text=True
+        [*JJJ_BRIEF, "index", "--json"], env=checkout.env, cwd=checkout.home, capture_output=True, text=True
     )
     if built.returncode != 0:
         raise SystemExit(f"{checkout.name}: jjj-brief index failed: {built.stderr.strip()}")
     outputs: dict[str, str] = {}
     for label, arguments in COMMANDS:
         done = subprocess.run(
-            [sys.executable, "-m", "jjj_brief", *arguments], env=checkout.env, capture_output=True, text=True
+            [*JJJ_BRIEF, *arguments], env=checkout.env, cwd=checkout.home, capture_output=True, text=True
         )
         if done.returncode != 0:
             raise SystemExit(f"{checkout.name}: jjj-brief {shlex.join(arguments)} failed: {done.stderr.strip()}")
@@ -172,7 +177,7 @@ def main() -> None:
         f"{load_after[0]:.1f} at the end (other work was running: compare CPU first, wall under load).",
         "",
         f"{args.runs} rounds; each round runs every command once per checkout in a shuffled order; "
-        "child processes `python -m jjj_brief ...`, fresh home with the index built, "
+        "child processes `python -c 'from jjj_brief.cli import main...' ARGS` (what the console script runs), fresh home with the index built, "
         + ("no bytecode cache (PYTHONDONTWRITEBYTECODE=1)." if args.no_bytecode else "bytecode cache warm.")
         + " Milliseconds; p95 is nearest-rank.",
         "",
