@@ -1,3 +1,3 @@
-from jjj_brief.cli import main
+from jjj_brief.cli import run
 
-raise SystemExit(main())
+run()
