@@ -4,10 +4,12 @@
     .venv/bin/python bench/bench_startup.py                          # this checkout, 20 rounds
     .venv/bin/python bench/bench_startup.py --baseline /work/main    # before/after in one run
 
-Each command runs as a child process started the way the ``jjj-brief`` console script
-starts (``python -c "...from jjj_brief.cli import main..." ARGS``: no ``runpy``; the
-checkout's ``tui/`` first on ``PYTHONPATH``, the working folder a scratch one) against a fresh ``JJJ_BRIEF_HOME`` per checkout whose search index
-was built first (``jjj-brief index``); nothing reads the user's home. Wall time is taken
+Each command runs as a child process started the way the checkout's ``jjj-brief`` console
+script starts (its ``[project.scripts]`` entry point, ``python -c "import sys; from
+jjj_brief.cli import run; sys.exit(run())" ARGS``: no ``runpy``; the checkout's ``tui/``
+first on ``PYTHONPATH``, the working folder a scratch one) against a fresh
+``JJJ_BRIEF_HOME`` per checkout whose search index was built first (``jjj-brief index``);
+nothing reads the user's home. Wall time is taken
 around the child, CPU time (user + sys) from ``os.wait4``'s resource usage. The commands and
 the checkouts take turns in a shuffled order every round, so the load of the machine falls on
 all of them alike. Bytecode caches are on (``PYTHONPYCACHEPREFIX`` in a throwaway folder,
@@ -31,12 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# What the console script runs (pip's entry-point wrapper, without its argv[0] rewrite).
-JJJ_BRIEF = [sys.executable, "-c", "import sys; from jjj_brief.cli import main; sys.exit(main())"]
 COMMANDS: list[tuple[str, list[str]]] = [
     ("--version", ["--version"]),
     ("--help", ["--help"]),
@@ -53,6 +54,7 @@ class Checkout:
     home: Path
     env: dict[str, str]
     revision: str = ""
+    program: list[str] = field(default_factory=list)
     wall: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, list[float]] = field(default_factory=dict)
 
@@ -76,11 +78,20 @@ def child_env(root: Path, home: Path, pycache: Path | None) -> dict[str, str]:
     return env
 
 
+def console_script(root: Path) -> list[str]:
+    """What the checkout's ``jjj-brief`` console script runs (pip's entry-point wrapper,
+    without its argv[0] rewrite)."""
+    with (root / "pyproject.toml").open("rb") as handle:
+        entry = tomllib.load(handle)["project"]["scripts"]["jjj-brief"]
+    module, function = entry.split(":")
+    return [sys.executable, "-c", f"import sys; from {module} import {function}; sys.exit({function}())"]
+
+
 def run_once(checkout: Checkout, arguments: list[str]) -> tuple[float, float]:
     """One child process: (wall seconds, user + sys CPU seconds)."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [*JJJ_BRIEF, *arguments],
+        [*checkout.program, *arguments],
         env=checkout.env,
         cwd=checkout.home,
         stdout=subprocess.DEVNULL,
@@ -115,14 +126,14 @@ def prepare(checkout: Checkout) -> dict[str, str]:
         or "(not a git checkout)"
     )
     built = subprocess.run(
-        [*JJJ_BRIEF, "index", "--json"], env=checkout.env, cwd=checkout.home, capture_output=True, text=True
+        [*checkout.program, "index", "--json"], env=checkout.env, cwd=checkout.home, capture_output=True, text=True
     )
     if built.returncode != 0:
         raise SystemExit(f"{checkout.name}: jjj-brief index failed: {built.stderr.strip()}")
     outputs: dict[str, str] = {}
     for label, arguments in COMMANDS:
         done = subprocess.run(
-            [*JJJ_BRIEF, *arguments], env=checkout.env, cwd=checkout.home, capture_output=True, text=True
+            [*checkout.program, *arguments], env=checkout.env, cwd=checkout.home, capture_output=True, text=True
         )
         if done.returncode != 0:
             raise SystemExit(f"{checkout.name}: jjj-brief {shlex.join(arguments)} failed: {done.stderr.strip()}")
@@ -147,7 +158,7 @@ def main() -> None:
             home = scratch / f"home-{name}"
             home.mkdir()
             pycache = None if args.no_bytecode else scratch / f"pycache-{name}"
-            checkouts.append(Checkout(name, root, home, child_env(root, home, pycache)))
+            checkouts.append(Checkout(name, root, home, child_env(root, home, pycache), program=console_script(root)))
         outputs = {c.name: prepare(c) for c in checkouts}
         same_json = None
         if len(checkouts) == 2:
@@ -177,7 +188,7 @@ def main() -> None:
         f"{load_after[0]:.1f} at the end (other work was running: compare CPU first, wall under load).",
         "",
         f"{args.runs} rounds; each round runs every command once per checkout in a shuffled order; "
-        "child processes `python -c 'from jjj_brief.cli import main...' ARGS` (what the console script runs), fresh home with the index built, "
+        "child processes started as each checkout's console script starts them (`python -c 'from jjj_brief.cli import ...' ARGS`), fresh home with the index built, "
         + ("no bytecode cache (PYTHONDONTWRITEBYTECODE=1)." if args.no_bytecode else "bytecode cache warm.")
         + " Milliseconds; p95 is nearest-rank.",
         "",
