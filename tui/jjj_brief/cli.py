@@ -30,14 +30,6 @@ from jjj_brief.errors import UserError
 # sub-command run is the only one whose module is imported; the others are listed in
 # ``--help`` from their source (see :func:`command_index`), without importing them.
 
-# A command's start-up creates a few hundred thousand objects that live as long as the
-# process (modules, classes, functions, the index's tables). At Python's default threshold
-# (700 allocations) the cycle collector ran ~50 times during ``search X --json`` and took
-# 12-26 ms of its ~200 ms of CPU, finding almost nothing. While a sub-command runs it
-# collects every this many allocations instead (peak memory +0.3 MB on that search); the
-# app, and the caller's process after main() returns, keep their own threshold.
-COMMAND_GC_THRESHOLD = 50_000
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit 1 (not 2 with a usage dump)."""
@@ -235,17 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments == ["--version"]:
             print(f"jjj-brief {__version__}")
             return 0
-        threshold = gc.get_threshold()
-        gc.set_threshold(COMMAND_GC_THRESHOLD, *threshold[1:])
-        try:
-            parser = build_parser(_command_named(arguments), everything=False)
-            args = parser.parse_args(arguments)
-            handler = getattr(args, "handler", None)
-            if handler is not None:
-                return int(handler(args) or 0)
-        finally:
-            gc.set_threshold(*threshold)
-        return _run_app()
+        parser = build_parser(_command_named(arguments), everything=False)
+        args = parser.parse_args(arguments)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            return _run_app()
+        return int(handler(args) or 0)
     except UserError as exc:
         _message(f"jjj-brief: {exc}")
         return 1
