@@ -30,6 +30,8 @@ from jjj_brief.errors import UserError
 # sub-command run is the only one whose module is imported; the others are listed in
 # ``--help`` from their source (see :func:`command_index`), without importing them.
 
+COMMAND_GC_THRESHOLD = 50_000  # new objects between two cycle collections while a command runs (see run)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit 1 (not 2 with a usage dump)."""
@@ -255,16 +257,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The ``jjj-brief`` program (the console script, ``python -m jjj_brief``): :func:`main`
-    on the command line, then the process ends.
+    on the command line, then the process ends. For a command (the app, started with no
+    arguments, runs with Python's defaults), two things Python's cycle collector does are
+    put off, as nearly all a command makes lives until the process ends anyway:
 
-    Before it ends, every object is frozen (:func:`gc.freeze`): the interpreter's clean-up
-    collections at exit no longer walk everything the command made, which took ~30 ms of
-    CPU after a ``search X --json`` of ~180 ms. Objects are still freed, atexit handlers
-    and finalizers registered with :mod:`weakref` still run; what is skipped is collecting
-    reference cycles, which Python never promises to do at exit (files we write are closed
-    explicitly)."""
+    * while it runs, a collection waits for :data:`COMMAND_GC_THRESHOLD` new objects, not
+      700: start-up alone makes a few hundred thousand (modules, classes, functions, the
+      index's tables), and the collector ran ~50 times during a ``search X --json``,
+      finding almost nothing (~9 ms of ~150 ms of CPU);
+    * before it ends, every object is frozen (:func:`gc.freeze`), so the interpreter's
+      clean-up collections at exit do not walk them all (~15-30 ms). Objects are still
+      freed, atexit handlers and :mod:`weakref` finalizers still run; what is skipped is
+      collecting reference cycles at exit, which Python never promises (files we write
+      are closed explicitly).
+    """
+    command = bool(sys.argv[1:])
+    if command:
+        gc.set_threshold(COMMAND_GC_THRESHOLD, *gc.get_threshold()[1:])
     code = main()
-    if sys.argv[1:]:  # a command ran (the app, started with none, ends as Python ends it)
+    if command:
         gc.freeze()
     sys.exit(code)
 
