@@ -14,8 +14,10 @@ around the child, CPU time (user + sys) from ``os.wait4``'s resource usage. The 
 the checkouts take turns in a shuffled order every round, so the load of the machine falls on
 all of them alike. Bytecode caches are on (``PYTHONPYCACHEPREFIX`` in a throwaway folder,
 filled by one warm-up run of each command), as for an installed package; ``--no-bytecode``
-measures with ``PYTHONDONTWRITEBYTECODE=1`` instead (every module compiled from source at
-every run). The warm-up run of each search also checks both checkouts print the same JSON.
+runs a copy of each checkout's package without ``__pycache__`` under
+``PYTHONDONTWRITEBYTECODE=1``: every module of ours is compiled from source at every run,
+the standard library and the dependencies are read as installed (as in a checkout that was
+never byte-compiled, e.g. a shell that sets that variable). The warm-up run of each search also checks both checkouts print the same JSON.
 
 Writes ``bench/bench_startup_report.md`` (``--report`` to put it elsewhere).
 """
@@ -55,6 +57,7 @@ class Checkout:
     env: dict[str, str]
     revision: str = ""
     program: list[str] = field(default_factory=list)
+    checkout: Path | None = None  # the git checkout ``root`` was copied from (--no-bytecode)
     wall: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, list[float]] = field(default_factory=dict)
 
@@ -66,16 +69,25 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
-def child_env(root: Path, home: Path, pycache: Path | None) -> dict[str, str]:
+def child_env(root: Path, home: Path, pycache: Path, no_bytecode: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JJJ_BRIEF_", "PYTHON", "COVERAGE"))}
     env["PYTHONPATH"] = str(root / "tui")
     env["JJJ_BRIEF_HOME"] = str(home)
     env["NO_COLOR"] = "1"
-    if pycache is None:
+    if no_bytecode:  # ours compiled from source (a copy without __pycache__), the rest as installed
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     else:
-        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)  # never the checkout's own __pycache__ folders
     return env
+
+
+def source_copy(root: Path, into: Path) -> Path:
+    """What the CLI reads of a checkout (its package and shipped data), without bytecode."""
+    into.mkdir()
+    for name in ("tui", "seeds", "briefings"):
+        shutil.copytree(root / name, into / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy2(root / "pyproject.toml", into / "pyproject.toml")
+    return into
 
 
 def console_script(root: Path) -> list[str]:
@@ -121,7 +133,9 @@ def prepare(checkout: Checkout) -> dict[str, str]:
         raise SystemExit(f"{checkout.name}: python imports jjj_brief from {where}, not {checkout.root}")
     checkout.revision = (
         subprocess.run(
-            ["git", "-C", str(checkout.root), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+            ["git", "-C", str(checkout.checkout or checkout.root), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
         ).stdout.strip()[:90]
         or "(not a git checkout)"
     )
@@ -148,6 +162,7 @@ def main() -> None:
     parser.add_argument("--no-bytecode", action="store_true", help="PYTHONDONTWRITEBYTECODE=1: compile every run")
     parser.add_argument("--seed", type=int, default=12, help="shuffle seed")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "bench_startup_report.md")
+    parser.add_argument("--append", action="store_true", help="add this run to the report instead of replacing it")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench_startup_"))
@@ -157,8 +172,10 @@ def main() -> None:
         for name, root in roots:
             home = scratch / f"home-{name}"
             home.mkdir()
-            pycache = None if args.no_bytecode else scratch / f"pycache-{name}"
-            checkouts.append(Checkout(name, root, home, child_env(root, home, pycache), program=console_script(root)))
+            pycache = scratch / f"pycache-{name}"
+            source = source_copy(root, scratch / f"source-{name}") if args.no_bytecode else root
+            env = child_env(source, home, pycache, args.no_bytecode)
+            checkouts.append(Checkout(name, source, home, env, program=console_script(root), checkout=root))
         outputs = {c.name: prepare(c) for c in checkouts}
         same_json = None
         if len(checkouts) == 2:
@@ -194,7 +211,7 @@ def main() -> None:
         "",
     ]
     for checkout in checkouts:
-        lines.append(f"- {checkout.name}: `{checkout.root}` at {checkout.revision}")
+        lines.append(f"- {checkout.name}: `{checkout.checkout or checkout.root}` at {checkout.revision}")
     if same_json is not None:
         lines.append(f"- both print the same JSON for the searches: {'yes' if same_json else 'NO'}")
     lines += [
@@ -212,6 +229,12 @@ def main() -> None:
                 f"| {f'≤ {target}' if target else ''} |"
             )
     text = "\n".join(lines) + "\n"
+    if args.append and args.report.exists():
+        text = (
+            args.report.read_text(encoding="utf-8")
+            + "\n"
+            + text.replace("# CLI start-up on the seeds", "## Another run")
+        )
     args.report.write_text(text, encoding="utf-8")
     print(text)
 
