@@ -134,3 +134,14 @@ def test_an_unknown_command_is_one_line_naming_the_known_ones(capsys):
     assert main(["serch", "x"]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "invalid choice: 'serch'" in error and "'search'" in error
+
+
+def test_search_with_the_settings_the_app_saves_loads_no_settings_model(isolated_home):
+    """The app saves every setting (search_engine included): a search reads the engine from
+    that file without the settings model and pydantic."""
+    from jjj_brief.settings import Settings, save_settings
+
+    save_settings(Settings(query_history=["Xiongan"], search_engine="whoosh"), isolated_home / "data")
+    modules, out = modules_after("search", "Caofeidian", "--json")
+    assert json.loads(out)["hits"]
+    assert sorted(m for m in modules if m == "jjj_brief.settings" or m.split(".")[0] == "pydantic") == []

@@ -86,3 +86,42 @@ def test_the_engine_setting_and_the_keep_originals_setting_read_the_model(isolat
     assert engine_setting() == "tantivy" and keep_originals_setting() is False
     save_engine_setting("whoosh")
     assert engine_setting() == "whoosh" and keep_originals_setting() is False  # the other key kept
+
+
+def test_the_engine_setting_is_what_the_model_reads_without_loading_it(isolated_home, monkeypatch):
+    """engine_setting reads a file as save_settings writes it (the app saves every
+    setting, so search_engine is there) without the model; any other readable file goes
+    to the model. Either way the answer is the model's."""
+    import os
+    import typing
+
+    from jjj_brief import settings
+    from jjj_brief.search.engine_choice import ENGINE_SETTINGS, engine_setting
+
+    assert set(typing.get_args(settings.EngineSetting)) == set(ENGINE_SETTINGS)
+    data = isolated_home / "data"
+    path = data / settings.SETTINGS_FILE
+    cases = [  # (what the file says, whether the model is needed to read it)
+        *(({"search_engine": name}, False) for name in ENGINE_SETTINGS),
+        (json.loads(Settings(search_engine="whoosh").model_dump_json()), False),  # as the app saves it
+        ({"search_engine": "whoosh", "last_offset": -4, "resume": "no"}, False),  # other keys wrong
+        ({"search_engine": " Tantivy "}, True),
+        ({"search_engine": "lucene"}, True),
+        ({"search_engine": 3}, True),
+        (["search_engine", "tantivy"], True),
+        ('{"search_engine": "tantivy",', True),
+        ({"search_engine": "tantivy", "theme": "x" * settings.MAX_BYTES}, False),  # too large: not read
+    ]
+    real = settings.load_settings
+    loaded: list[object] = []
+    monkeypatch.setattr(settings, "load_settings", lambda folder=None: loaded.append(folder) or real(folder))
+    for case, model_needed in cases:
+        data.mkdir(parents=True, exist_ok=True)
+        path.write_text(case if isinstance(case, str) else json.dumps(case), encoding="utf-8")
+        expected = real(data).settings.search_engine
+        loaded.clear()
+        assert engine_setting() == expected, case
+        assert bool(loaded) == model_needed, case
+    path.unlink()
+    os.mkfifo(path)  # not a regular file: never opened (opening a FIFO blocks)
+    assert engine_setting() == real(data).settings.search_engine == "auto"

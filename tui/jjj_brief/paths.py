@@ -43,6 +43,7 @@ __all__ = [
 APP_NAME = "jjj-brief"
 HOME_ENV = "JJJ_BRIEF_HOME"
 SETTINGS_FILE = "settings.json"  # in the data folder: see jjj_brief.settings
+SETTINGS_MAX_BYTES = 1_000_000  # a settings.json larger than this (or not a regular file) is not read
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_ROOT = _PACKAGE_DIR.parent.parent

@@ -24,7 +24,7 @@ from jjj_brief import paths
 from jjj_brief.safety import one_line, read_back
 
 SETTINGS_FILE = paths.SETTINGS_FILE
-MAX_BYTES = 1_000_000  # a settings.json larger than this (or not a regular file) is not read
+MAX_BYTES = paths.SETTINGS_MAX_BYTES
 QUERY_MAX_CHARS = 1000  # a query read back from the history longer than this is cut
 HISTORY_LIMIT = 50
 

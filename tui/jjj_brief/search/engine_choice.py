@@ -5,6 +5,7 @@ An index is one engine's; changing engine is a rebuild (:mod:`jjj_brief.search.i
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -25,19 +26,29 @@ def engine_setting(data: Path | None = None) -> str:
     """The user's choice: ``auto`` (by size), ``whoosh`` or ``tantivy``.
 
     ``JJJ_BRIEF_SEARCH_ENGINE`` wins over ``search_engine`` in the settings file of the
-    ``data`` folder (default: this home's; written by ``jjj-brief index --engine``), read
-    through :mod:`jjj_brief.settings`. That model (and pydantic) is loaded only when the
-    file names an engine: a search without one stays cheap to start.
+    ``data`` folder (default: this home's; written by ``jjj-brief index --engine``, and by
+    the app, which saves every setting), read as :mod:`jjj_brief.settings` reads it. That
+    model (and pydantic, ~0.15 s) is loaded only when the file names an engine otherwise
+    than ``save_settings`` writes it (one of :data:`ENGINE_SETTINGS`, which the model
+    reads as it is, whatever the other keys say): a search stays cheap to start.
     """
     value = os.environ.get("JJJ_BRIEF_SEARCH_ENGINE", "").strip().lower()
     if value:
         return value if value in ENGINE_SETTINGS else "auto"
     path = (data or paths.data_dir()) / paths.SETTINGS_FILE
     try:
-        if b'"search_engine"' not in path.read_bytes():
-            return "auto"
-    except OSError:
+        raw = paths.read_regular_file(path, paths.SETTINGS_MAX_BYTES)
+    except OSError:  # missing, not a regular file, too large: the model uses its default
         return "auto"
+    if b'"search_engine"' not in raw:
+        return "auto"
+    try:
+        saved = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        saved = None
+    written = saved.get("search_engine") if isinstance(saved, dict) else None
+    if written in ENGINE_SETTINGS:
+        return str(written)
     from jjj_brief.settings import load_settings
 
     return load_settings(path.parent).settings.search_engine
