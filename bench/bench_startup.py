@@ -19,7 +19,11 @@ runs a copy of each checkout's package without ``__pycache__`` under
 the standard library and the dependencies are read as installed (as in a checkout that was
 never byte-compiled, e.g. a shell that sets that variable). The warm-up run of each search also checks both checkouts print the same JSON.
 
-Writes ``bench/bench_startup_report.md`` (``--report`` to put it elsewhere).
+``--app-settings`` gives each home the ``settings.json`` the app saves (every setting,
+``search_engine`` included), as a home that has used the app has.
+
+Writes ``bench/bench_startup_report.md`` (``--report`` to put it elsewhere, ``--append`` to
+add a run to it).
 """
 
 from __future__ import annotations
@@ -118,9 +122,14 @@ def run_once(checkout: Checkout, arguments: list[str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def prepare(checkout: Checkout) -> dict[str, str]:
-    """Check the checkout is the one imported, build its index, warm the bytecode cache;
-    returns each search's JSON output."""
+APP_SETTINGS = (  # what the app writes after a search (every setting is saved, search_engine included)
+    "from jjj_brief.settings import Settings, save_settings; save_settings(Settings(query_history=['Xiongan']))"
+)
+
+
+def prepare(checkout: Checkout, app_settings: bool = False) -> dict[str, str]:
+    """Check the checkout is the one imported, build its index, write the app's settings
+    file (``app_settings``), warm the bytecode cache; returns each search's JSON output."""
     where = subprocess.run(
         [sys.executable, "-c", "import jjj_brief; print(jjj_brief.__file__)"],
         env=checkout.env,
@@ -131,6 +140,8 @@ def prepare(checkout: Checkout) -> dict[str, str]:
     ).stdout.strip()
     if not Path(where).resolve().is_relative_to((checkout.root / "tui").resolve()):
         raise SystemExit(f"{checkout.name}: python imports jjj_brief from {where}, not {checkout.root}")
+    if app_settings:
+        subprocess.run([sys.executable, "-c", APP_SETTINGS], env=checkout.env, cwd=checkout.home, check=True)
     checkout.revision = (
         subprocess.run(
             ["git", "-C", str(checkout.checkout or checkout.root), "log", "-1", "--format=%h %s"],
@@ -163,6 +174,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12, help="shuffle seed")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "bench_startup_report.md")
     parser.add_argument("--append", action="store_true", help="add this run to the report instead of replacing it")
+    parser.add_argument(
+        "--app-settings", action="store_true", help="each home has the settings.json the app saves (after a search)"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench_startup_"))
@@ -176,7 +190,7 @@ def main() -> None:
             source = source_copy(root, scratch / f"source-{name}") if args.no_bytecode else root
             env = child_env(source, home, pycache, args.no_bytecode)
             checkouts.append(Checkout(name, source, home, env, program=console_script(root), checkout=root))
-        outputs = {c.name: prepare(c) for c in checkouts}
+        outputs = {c.name: prepare(c, args.app_settings) for c in checkouts}
         same_json = None
         if len(checkouts) == 2:
             same_json = all(
@@ -207,6 +221,7 @@ def main() -> None:
         f"{args.runs} rounds; each round runs every command once per checkout in a shuffled order; "
         "child processes started as each checkout's console script starts them (`python -c 'from jjj_brief.cli import ...' ARGS`), fresh home with the index built, "
         + ("no bytecode cache (PYTHONDONTWRITEBYTECODE=1)." if args.no_bytecode else "bytecode cache warm.")
+        + (" The home has the settings.json the app saves." if args.app_settings else "")
         + " Milliseconds; p95 is nearest-rank.",
         "",
     ]
