@@ -310,5 +310,42 @@ def test_11_at_80x24_the_briefing_shows_the_facts_table_it_gives_the_keys_whole(
         assert cells[-2:] in (["Verdict", h] for h in ("Subject", "Subject and values")), header  # whole
         terminal.keys("Down", "Down", "Down")
     terminal.keys("Enter")  # the fourth fact's comparison: the row the user sees the cursor on
-    terminal.wait_until(lambda s: "Comparison" in s.splitlines()[0], "a comparison")
+    screen = terminal.wait_until(
+        lambda s: "Comparison" in s.splitlines()[0] and "Open article" in s.splitlines()[-1], "a comparison's keys"
+    )
+    footer = screen.splitlines()[-1]  # issue 13: ? and quit kept at 80 columns, and no key cut ("e Exp")
+    assert all(key in footer for key in ("? Help", "q Quit", "e Export")), footer
+    terminal.quit()
+
+
+BADGE = re.compile(r"^[\s┃▊▌]*(PASSAGE|GLOSSARY|FACT|TOPIC)\b")
+
+
+def hit_titles(screen: str) -> list[str]:
+    """The title line under each result's kind line (PASSAGE 2024 Liaowang...)."""
+    lines = screen.splitlines()
+    return [" ".join(BOX.sub(" ", lines[i + 1]).split()) for i, line in enumerate(lines[:-2]) if BADGE.match(line)]
+
+
+def test_13_at_80x24_a_search_over_an_article_takes_the_screen_and_esc_gives_the_article_back(terminal):
+    """Seen by the lead at 80x24: searching with an article open squeezed the results into a
+    26-column strip under the tree, ~7 rows, 2 hits seen; and the footer lost ? and quit."""
+    from jjj_brief.corpus import load_corpus
+
+    text = load_corpus(library=default_library()).get("liaowang-2024").text
+    terminal.start_at(80, 24)
+    terminal.launch()
+    open_from_the_palette(terminal, LIAOWANG_TITLE)
+    before = terminal.wait_until(lambda s: len(body_on_screen(s, text)) >= 3, "the article's text")
+    terminal.search("Caofeidian")
+    screen = terminal.wait_until(lambda s: "results" in s and len(hit_titles(s)) >= 4, "four results, titles and all")
+    long_title = LIAOWANG_TITLE[:50]  # on one line, not wrapped in a 26-column strip
+    assert any(long_title in title for title in hit_titles(screen)), screen
+    footer = screen.splitlines()[-1]
+    assert "F1 Help" in footer and "^q Quit" in footer, footer  # the keys that act in the search box
+    terminal.keys("Escape")
+    after = terminal.wait_until(
+        lambda s: "? Help" in s.splitlines()[-1] and len(body_on_screen(s, text)) >= 3, "the article again"
+    )
+    assert body_on_screen(after, text) == body_on_screen(before, text), "where it was"
     terminal.quit()

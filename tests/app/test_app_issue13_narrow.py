@@ -1,5 +1,6 @@
 """Issue 13 at 80 columns: the footer keeps help and quit (by keys that act where the focus
-is) and shows keys whole; searching with a view open gives the results the screen.
+is) and shows keys whole; searching with a view open gives the results the screen (below 110
+columns or 40 rows) and gives it back as it was.
 
 The footer is rebuilt after the bindings change, with no message saying so: those waits
 poll the screen (``wait_for``)."""
@@ -16,9 +17,12 @@ from jjj_brief.app.comparison import ComparisonView, SourceColumn
 from jjj_brief.app.data import AppData
 from jjj_brief.app.footer import FIRST, Key, fit, key_width, palette_width
 from jjj_brief.app.help import HelpScreen
-from jjj_brief.app.messages import DataLoaded, ResultsShown, ViewShown
+from jjj_brief.app.messages import DataLoaded, FiguresShown, ResultsShown, ViewShown
+from jjj_brief.app.search_pane import hit_label, snippet_lines
 from jjj_brief.app.state import Location
+from jjj_brief.app.topic_tree import TopicTree
 from jjj_brief.commands.libraries import default_library
+from jjj_brief.search import Hit
 
 
 def footer(app) -> str:
@@ -90,3 +94,93 @@ async def test_2_at_80_columns_in_the_search_box_the_footer_keeps_help_and_quit_
         await pilot.press("f1")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
         assert app.search_pane.query_input.value == "tianjin port", "nothing typed in the box"
+
+
+# ------------------------------------------------- the results over a view, at 80x24
+BADGE = re.compile(r"^\s*┃?\s*(PASSAGE|GLOSSARY|FACT|TOPIC)\b")
+ARTICLE = "liaowang-2024"
+
+
+def hits_with_their_title_on_screen(app) -> int:
+    """Results whose kind line and title line are both inside the results list on screen."""
+    region = app.search_pane.results.region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return sum(1 for line in lines[:-1] if BADGE.match(line[region.x : region.right]))
+
+
+async def read_then_search(app, pilot, messages: Messages, query: str):
+    """The article opened far down, then ``/`` and ``query``: the reader's text and its scroll."""
+    await messages.wait(pilot, DataLoaded, lambda m: m.what == "corpus")
+    offset = app.core.article(ARTICLE).text.index("Caofeidian to take up posts")
+    app.open_location(Location("article", ARTICLE, offset=offset))
+    await messages.wait(pilot, FiguresShown, lambda m: m.article_id == ARTICLE)
+    document = app.reader.document
+    await wait_for(pilot, lambda: document.scroll_y > 0)  # scrolled to the offset after a refresh
+    scrolled = document.scroll_y
+    await pilot.press("slash", *query)
+    await messages.wait(pilot, ResultsShown, lambda m: m.query == query and m.count >= 4, timeout=30)
+    return document, scrolled
+
+
+@pilot_test
+async def test_2_at_80x24_searching_over_an_article_the_results_take_the_screen_and_esc_gives_it_back(make_app):
+    search_layer.ensure_index(library=default_library())
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    messages = Messages()
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        document, scrolled = await read_then_search(app, pilot, messages, "Caofeidian")
+        results = app.search_pane.results
+        assert not app.main.display and not app.query_one(TopicTree).display, "the search has the screen"
+        assert results.size.width >= 76 and results.size.height >= 15, results.size
+        # drawn again at the new size
+        await wait_for(pilot, lambda: hits_with_their_title_on_screen(app) >= 4, timeout=15)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.main.display and app.focused is document, "the reader is back, with the keys"
+        assert document.scroll_y == scrolled, "where it was"
+        assert "Caofeidian to take up posts" in " ".join(screen_text(app).split())
+
+
+@pilot_test
+async def test_2_at_80x24_tab_from_the_results_gives_the_keys_and_the_screen_back_to_the_view(make_app):
+    search_layer.ensure_index(library=default_library())
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    messages = Messages()
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        document, scrolled = await read_then_search(app, pilot, messages, "Caofeidian")
+        assert not app.main.display, "the search has the screen"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is document and app.main.display and document.scroll_y == scrolled
+        await pilot.press("slash", "shift+tab")  # the other way: the tree, shown again
+        await pilot.pause()
+        assert isinstance(app.focused, TopicTree) and app.focused.display and app.main.display
+        await pilot.press("slash", "down", "enter")  # a result opened: the reader, with the keys
+        await messages.wait(pilot, ViewShown, after=1)
+        assert app.main.display and app.focused is document
+
+
+@pilot_test
+async def test_2_at_160x48_searching_beside_a_view_keeps_the_view_and_the_tree(make_app):
+    search_layer.ensure_index(library=default_library())
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    messages = Messages()
+    async with app.run_test(size=(160, 48), message_hook=messages) as pilot:
+        await read_then_search(app, pilot, messages, "Caofeidian")
+        assert app.main.display and app.query_one(TopicTree).display
+        assert app.search_pane.region.right <= app.main.region.x, "the results under the tree, beside the view"
+        await wait_for(pilot, lambda: hits_with_their_title_on_screen(app) >= 4, timeout=15)  # snippets cut to fit
+
+
+# ----------------------------------------------------------------- snippets cut
+def test_a_cut_snippet_shows_its_first_lit_word_and_marks_the_cut():
+    words = [f"word{i}" for i in range(30)]  # 200 characters: under the 240 a snippet keeps
+    text = " ".join(words)
+    at = text.index("word25")
+    hit = Hit("passage", "a", "a.txt", "Title", "Outlet", "2024", 1.0, 0, len(text), text, [(at, at + 6)])
+    label = hit_label(hit, width=40, lines=1).plain.splitlines()
+    assert len(label) == 3 and "word25" in label[2] and label[2].startswith("…") and label[2].endswith("…")
+    assert len(label[2]) <= 40
+    whole = hit_label(hit, width=40).plain.splitlines()
+    assert whole[2] == text, "not cut when no height is given"
+    assert snippet_lines(hit, 17) == 1 and snippet_lines(hit, 40) == 7 and snippet_lines(hit, 0) is None

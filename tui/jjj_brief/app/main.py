@@ -134,6 +134,9 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
     #: Below 110 columns the sidebar narrows and the reader's figure panel moves under the
     #: text, so the text keeps at least 60% of the width (``s`` hides the sidebar).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    #: Below 40 rows (or 110 columns) the search takes the screen while it has the keys: under
+    #: the tree beside a view its results had 8 rows at 110x30 (1 hit seen whole), 13 at 120x40.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
 
     CSS = SHELL_CSS
 
@@ -387,8 +390,9 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
 
     def _place_results(self) -> bool:
         """Searching from Home (the main pane free): the results take the main pane's room, at
-        full height beside the tree; otherwise they sit under the tree. False while a modal
-        screen is on top or the app is shutting down."""
+        full height beside the tree; otherwise they sit under the tree. Below 110 columns or 40
+        rows the search takes the screen whatever is shown (``-searching``, shell_css). False while a
+        modal screen is on top or the app is shutting down."""
         try:
             bodies = self.screen.query("#body")
             focused = self.focused
@@ -397,8 +401,16 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         if not bodies:
             return False  # a modal screen (help, palette) is on top
         searching = focused is not None and any(isinstance(n, SearchPane) for n in focused.ancestors_with_self)
-        bodies.first().set_class(searching and self.showing(HomeView), "-results-wide")
+        body = bodies.first()
+        body.set_class(searching and self.showing(HomeView), "-results-wide")
+        body.set_class(searching, "-searching")
         return True
+
+    @property
+    def search_covers_the_view(self) -> bool:
+        """The search has the screen (below 110 columns or 40 rows): the tree and the view are hidden."""
+        small = self.screen.has_class("-narrow") or self.screen.has_class("-short")
+        return small and bool(self.screen.query("#body.-searching"))
 
     @on(Tree.NodeSelected, "#tree")
     def _tree_selected(self, event: Tree.NodeSelected[Location]) -> None:
@@ -494,7 +506,15 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         if view is not None:
             stops.extend((view, widget) for widget in view.tab_stops())
         reachable = set(self.screen.focus_chain)  # shown and focusable
+        if self.search_covers_the_view:  # hidden while the search has the keys, shown when it leaves
+            reachable |= {widget for _, widget in stops if self._shown_without_search(widget)}
         return [(area, widget) for area, widget in stops if widget in reachable]
+
+    def _shown_without_search(self, widget: Widget) -> bool:
+        """Whether ``widget`` shows, and can take the keys, once the search gives back the screen."""
+        covered = {self.main, self.query_one(TopicTree)}
+        nodes = [node for node in widget.ancestors_with_self if isinstance(node, Widget)]
+        return widget.focusable and all(node.display or node in covered for node in nodes)
 
     def action_focus_next(self) -> None:
         self._step_focus(1)

@@ -7,11 +7,13 @@ for "bei" can never overwrite the results for "beijing" typed after it.
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 import time
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.console import Console
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,8 +41,9 @@ DEBOUNCE_SECONDS = 0.15
 RESULT_LIMIT = 20
 
 
-def hit_label(hit: Hit, width: int = 40, palette: Palette = PLAIN) -> Text:
-    """Kind, outlet and date; the title; then the snippet with the matched words lit."""
+def hit_label(hit: Hit, width: int = 40, palette: Palette = PLAIN, lines: int | None = None) -> Text:
+    """Kind, outlet and date; the title; then the snippet with the matched words lit (cut to
+    ``lines`` lines of ``width`` around its first lit word when given)."""
     kind = str(hit.kind)
     look = BADGE_LOOKS.get(kind)
     head = safe_text.parts(
@@ -52,19 +55,61 @@ def hit_label(hit: Hit, width: int = 40, palette: Palette = PLAIN) -> Text:
     head.truncate(width, overflow="ellipsis")
     title = safe_text.line(str(hit.title or ""), style="italic")
     title.truncate(width, overflow="ellipsis")
-    snippet = safe_text.highlighted_line(
-        str(hit.snippet or ""),
-        [(int(s), int(e)) for s, e in (hit.highlights or [])],
-        palette.match,
-        limit=240,
-    )
-    lines = [head, title, snippet]
+    rows = [head, title, snippet_text(hit, palette, width, lines)]
     for reason in list(getattr(hit, "reasons", None) or [])[:2]:
-        lines.append(safe_text.parts(("value: ", "bold cyan"), (str(reason), "cyan")))
+        rows.append(safe_text.parts(("value: ", "bold cyan"), (str(reason), "cyan")))
     missing = list(getattr(hit, "missing", None) or [])
     if missing:
-        lines.append(safe_text.parts(("missing: ", "bold yellow"), (", ".join(map(str, missing)), "yellow")))
-    return safe_text.paragraphs(*lines)
+        rows.append(safe_text.parts(("missing: ", "bold yellow"), (", ".join(map(str, missing)), "yellow")))
+    return safe_text.paragraphs(*rows)
+
+
+#: Results are drawn so that at least this many show whole in the list's height: in a short
+#: list (80x24) the snippets are cut to fit, around their first lit word.
+HITS_IN_VIEW = 4
+
+
+def snippet_lines(hit: Hit, height: int) -> int | None:
+    """The snippet's lines for a list ``height`` rows high (``None``: not laid out, all of it):
+    what is left of a fourth of the height after the hit's other lines and the gap after it."""
+    if height <= 0:
+        return None
+    others = 3 + len(list(getattr(hit, "reasons", None) or [])[:2]) + bool(getattr(hit, "missing", None))
+    return max(1, height // HITS_IN_VIEW - others)
+
+
+def snippet_text(hit: Hit, palette: Palette, width: int, lines: int | None) -> Text:
+    text = str(hit.snippet or "")
+    spans = [(int(s), int(e)) for s, e in (hit.highlights or [])]
+    if lines is not None:
+        text, spans = around_first_match(text, spans, width * lines)
+    snippet = safe_text.highlighted_line(text, spans, palette.match, limit=240)
+    return snippet if lines is None else clip_lines(snippet, width, lines)
+
+
+def around_first_match(text: str, spans: list[tuple[int, int]], room: int) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` from a word a little before its first lit word, when that word is past the
+    middle of ``room`` characters (``…`` marks the cut); the spans moved with it."""
+    first = min((start for start, _ in spans), default=0)
+    if first < room // 2:
+        return text, spans
+    cut = text.rfind(" ", 0, max(0, first - room // 4)) + 1 or max(0, first - room // 4)
+    moved = [(start - cut + 1, end - cut + 1) for start, end in spans if end > cut]
+    return "…" + text[cut:], moved
+
+
+def clip_lines(text: Text, width: int, lines: int) -> Text:
+    """``text`` wrapped at ``width`` cells, its first ``lines`` lines (the last ending in ``…``
+    when some are left out)."""
+    wrapped = text.wrap(Console(width=width, file=io.StringIO(), color_system=None), width)
+    if len(wrapped) <= lines:
+        return text
+    kept = list(wrapped)[:lines]
+    last = kept[-1]
+    last.rstrip()
+    last.truncate(max(1, width - 1))
+    last.append("…")
+    return Text("\n").join(kept)
 
 
 SORT_CYCLE = ("relevance", "-date", "date")
@@ -199,6 +244,7 @@ class SearchPane(Vertical):
         self._hits: list = []
         self._result: Any = None
         self._facets: dict[str, dict[str, int]] = {}
+        self._drawn_height = self._drawn_width = 0  # the results' room when they were drawn
         self.shown_query = ""
         self.index_ready = threading.Event()
         self.last_latency: float | None = None  # debounce fired -> results shown
@@ -359,9 +405,13 @@ class SearchPane(Vertical):
         highlighted = self.results.highlighted
         drawn_at = self.results.scrollable_content_region.width
         width = max(20, drawn_at - 3)
+        height = self._drawn_height = self.results.size.height
+        self._drawn_width = drawn_at
         palette = palette_for(self.app)
         self.results.clear_options()
-        self.results.add_options([Option(hit_label(hit, width, palette)) for hit in self._hits])
+        self.results.add_options(
+            [Option(hit_label(hit, width, palette, snippet_lines(hit, height))) for hit in self._hits]
+        )
         if highlighted is not None and highlighted < len(self._hits):
             self.results.highlighted = highlighted
         self.call_after_refresh(self._redraw_if_narrowed, drawn_at)
@@ -469,6 +519,16 @@ class SearchPane(Vertical):
     def on_resize(self) -> None:
         if self._facets:  # fitted again to the new width (the pane moves beside the tree on Home)
             self._show_facets(facets_line(self._facets, self._facets_width()))
+        if self._hits:  # the results' room changed (the pane takes the screen, or gives it back)
+            self.call_after_refresh(self._redraw_if_resized)
+
+    def _redraw_if_resized(self) -> None:
+        results = self.results
+        if self._hits and (results.size.height, results.scrollable_content_region.width) != (
+            self._drawn_height,
+            self._drawn_width,
+        ):
+            self._draw_hits()
 
     def _facets_width(self) -> int | None:
         """The facet line's room (unknown before the first layout: no limit)."""

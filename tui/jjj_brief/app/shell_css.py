@@ -23,6 +23,19 @@ SHELL_CSS = """
 Screen.-narrow #body.-results-wide #tree { width: 28; }
 #body.-results-wide #search { width: 1fr; height: 1fr; border-top: none; border-right: none; border-left: blank; }
 #body.-results-wide #search:focus-within { border-left: heavy $accent; }
+/* Searching below 110 columns or 40 rows (a view open or not): the search takes the screen,
+   the tree and the view hidden, not changed (the view comes back as it was when the search
+   gives the keys back: esc, a result opened, Tab). Beside a view the results had 26 columns
+   and 5 rows at 80x24. */
+Screen.-narrow #body.-searching #main, Screen.-short #body.-searching #main { display: none; }
+Screen.-narrow #body.-searching #tree, Screen.-short #body.-searching #tree { display: none; }
+Screen.-narrow #body.-searching #sidebar, Screen.-short #body.-searching #sidebar { width: 1fr; }
+Screen.-narrow #body.-searching #search, Screen.-short #body.-searching #search {
+    width: 1fr; height: 1fr; border-top: none; border-right: none; border-left: blank;
+}
+Screen.-narrow #body.-searching #search:focus-within, Screen.-short #body.-searching #search:focus-within {
+    border-left: heavy $accent;
+}
 Screen.-narrow #sidebar { width: 27; }
 #sidebar.-hidden { display: none; }
 Screen.-narrow ReaderView #reader-meta { max-height: 3; }
