@@ -166,8 +166,9 @@ def test_a_live_import_appears_opens_and_goes_away(terminal, tmp_path):
     terminal.search("Quillfeather")
     terminal.wait_for("1 result")
     terminal.keys("Enter")
-    screen = terminal.wait_until(
-        lambda s: "Quillfeather port memo" in s.splitlines()[0] or "not found" in s, "the memo opened"
+    screen = terminal.wait_until(  # its body: the header is drawn a frame or two before it
+        lambda s: "Quillfeather port memo" in s.splitlines()[0] and body_on_screen(s, MEMO, 40) or "not found" in s,
+        "the memo opened",
     )
     assert "not found" not in screen
     assert len(body_on_screen(screen, MEMO, 40)) >= 1, screen

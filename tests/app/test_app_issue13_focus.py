@@ -36,11 +36,15 @@ def edge_cells(widget, column: int) -> list[tuple[str, object]]:
 
 def edges(app) -> dict[str, set[str]]:
     """The characters of the reserved column of each pane: the tree's and the search's right
-    edge, the main pane's left edge."""
+    edge, the main pane's left edge (the search's left edge when it has the screen, below 110
+    columns; the tree and the view are hidden then: none)."""
     tree, search, main = app.query_one(TopicTree), app.search_pane, app.main
+    covering = app.search_covers_the_view
     return {
         "tree": {c for c, _ in edge_cells(tree, tree.region.width - 1)},
-        "search": {c for c, _ in edge_cells(search, search.region.width - 1)[1:]},  # below its top edge
+        "search": {
+            c for c, _ in edge_cells(search, 0 if covering else search.region.width - 1)[0 if covering else 1 :]
+        },
         "main": {c for c, _ in edge_cells(main, 0)},
     }
 
@@ -73,7 +77,9 @@ async def test_6_the_pane_with_the_keys_is_marked_and_nothing_moves(make_app, mo
             for other in set(shown) - {marked}:
                 assert not shown[other] & MARKS, f"{other} does not have the keys ({shown})"
             widths.append((document.size, app.query_one(TopicTree).size, app.search_pane.results.size))
-        assert widths[0] == widths[1] == widths[2], "the mark moves nothing"
+        # At 80x24 the search takes the screen while it has the keys: the mark moves nothing
+        # between the tree and the view, and the view comes back at its size.
+        assert widths[0] == widths[2], "the mark moves nothing"
 
 
 @pilot_test

@@ -401,10 +401,20 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
         if not bodies:
             return False  # a modal screen (help, palette) is on top
         searching = focused is not None and any(isinstance(n, SearchPane) for n in focused.ancestors_with_self)
-        body = bodies.first()
+        self._set_searching(bodies.first(), searching)
+        return True
+
+    def _leave_search(self) -> None:
+        """The keys leave the search for the view or the tree: give them their room back now,
+        not when the focus lands. Textual blurs a widget when it hides: a Tab typed before the
+        search's screen was drawn would give the keys to a view hidden a moment later."""
+        bodies = self.screen.query("#body")
+        if bodies:
+            self._set_searching(bodies.first(), False)
+
+    def _set_searching(self, body: Widget, searching: bool) -> None:
         body.set_class(searching and self.showing(HomeView), "-results-wide")
         body.set_class(searching, "-searching")
-        return True
 
     @property
     def search_covers_the_view(self) -> bool:
@@ -542,12 +552,15 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
             target = 0 if step > 0 else len(stops) - 1
         else:
             target = (here + step) % len(stops)
+        if not isinstance(stops[target][0], SearchPane):
+            self._leave_search()
         stops[target][1].focus()
 
     def focus_view(self) -> None:
         """Give the keyboard back to the visible view."""
         view = self.visible_view
         if view is not None:
+            self._leave_search()
             view.focus_view()
 
     def action_help(self) -> None:
