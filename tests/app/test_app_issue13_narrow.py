@@ -183,4 +183,5 @@ def test_a_cut_snippet_shows_its_first_lit_word_and_marks_the_cut():
     assert len(label[2]) <= 40
     whole = hit_label(hit, width=40).plain.splitlines()
     assert whole[2] == text, "not cut when no height is given"
-    assert snippet_lines(hit, 17) == 1 and snippet_lines(hit, 40) == 7 and snippet_lines(hit, 0) is None
+    assert snippet_lines(hit, 17) == 2 and snippet_lines(hit, 40) == 8 and snippet_lines(hit, 0) is None
+    assert snippet_lines(hit, 17, count=2) == 6, "fewer hits: each its share of the height"

@@ -69,13 +69,14 @@ def hit_label(hit: Hit, width: int = 40, palette: Palette = PLAIN, lines: int | 
 HITS_IN_VIEW = 4
 
 
-def snippet_lines(hit: Hit, height: int) -> int | None:
-    """The snippet's lines for a list ``height`` rows high (``None``: not laid out, all of it):
-    what is left of a fourth of the height after the hit's other lines and the gap after it."""
+def snippet_lines(hit: Hit, height: int, count: int = HITS_IN_VIEW) -> int | None:
+    """The snippet's lines for a list ``height`` rows high showing ``count`` hits (``None``:
+    not laid out, all of it): what is left of a fourth of the height (or of its share, for
+    fewer hits) after the hit's other lines (kind, title; values and what is missing)."""
     if height <= 0:
         return None
-    others = 3 + len(list(getattr(hit, "reasons", None) or [])[:2]) + bool(getattr(hit, "missing", None))
-    return max(1, height // HITS_IN_VIEW - others)
+    others = 2 + len(list(getattr(hit, "reasons", None) or [])[:2]) + bool(getattr(hit, "missing", None))
+    return max(1, height // max(1, min(count, HITS_IN_VIEW)) - others)
 
 
 def snippet_text(hit: Hit, palette: Palette, width: int, lines: int | None) -> Text:
@@ -410,7 +411,7 @@ class SearchPane(Vertical):
         palette = palette_for(self.app)
         self.results.clear_options()
         self.results.add_options(
-            [Option(hit_label(hit, width, palette, snippet_lines(hit, height))) for hit in self._hits]
+            [Option(hit_label(hit, width, palette, snippet_lines(hit, height, len(self._hits)))) for hit in self._hits]
         )
         if highlighted is not None and highlighted < len(self._hits):
             self.results.highlighted = highlighted
