@@ -18,10 +18,9 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from jjj_brief import __version__, commands
 from jjj_brief.errors import UserError
@@ -51,8 +50,7 @@ def _dash_file_hint(text: str) -> str:
     return f"; {files[0]} is a file: write ./{files[0]} or put -- before it"
 
 
-@dataclass(frozen=True)
-class CommandEntry:
+class CommandEntry(NamedTuple):  # not a dataclass: dataclasses (and inspect) would cost --version ~8 ms
     """A sub-command as its module's source declares it: ``subparsers.add_parser(NAME, help=...)``."""
 
     name: str
