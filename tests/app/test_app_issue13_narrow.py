@@ -11,6 +11,7 @@ import re
 
 from app_helpers import Messages, pilot_test, screen_text, wait_for
 from fixture_briefings import fixture_briefings
+from textual.notifications import Notify
 
 from jjj_brief import search as search_layer
 from jjj_brief.app.comparison import ComparisonView, SourceColumn
@@ -185,3 +186,24 @@ def test_a_cut_snippet_shows_its_first_lit_word_and_marks_the_cut():
     assert whole[2] == text, "not cut when no height is given"
     assert snippet_lines(hit, 17) == 2 and snippet_lines(hit, 40) == 8 and snippet_lines(hit, 0) is None
     assert snippet_lines(hit, 17, count=2) == 6, "fewer hits: each its share of the height"
+
+
+@pilot_test
+async def test_1_at_80x24_the_hidden_views_keys_do_not_act_from_the_results(make_app):
+    """Issue 13 item 1 (keys act only on what is visible) under the search that takes the
+    screen: from the results list, ``y`` cited the article hidden behind them."""
+    search_layer.ensure_index(library=default_library())
+    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    messages = Messages()
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await read_then_search(app, pilot, messages, "Caofeidian")
+        await pilot.press("down")  # into the results list, where y is not typed
+        notes = len(messages.of(Notify))
+        await pilot.press("y")
+        await pilot.pause()
+        assert copied == [] and len(messages.of(Notify)) == notes, "y did nothing: the article is out of sight"
+        assert "y Cite" not in footer(app)
+        await pilot.press("escape", "y")  # the article back: y cites it
+        await wait_for(pilot, lambda: copied != [], timeout=10)

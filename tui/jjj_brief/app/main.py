@@ -77,6 +77,9 @@ def known_binding_ids() -> set[str]:
 #: Seconds the article list's worker waits for the first frame before reading anyway.
 FIRST_FRAME_WAIT = 5.0
 
+#: The app's keys that act on the view shown (off while the search covers it).
+VIEW_KEYS = {"bookmark", "highlight", "mark_figure", "parallel", "copy_citation", "export"}
+
 #: A pending view's "focus when asked": never the focus now, so the view does not take it.
 _NO_FOCUS = Static()
 
@@ -466,7 +469,10 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
 
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys of a view act only while it is shown; hidden otherwise (footer and help too)."""
+        """Keys of a view act only while it is shown; hidden otherwise (footer and help too),
+        and while the search covers it (from the results list: ``y`` cited the hidden article)."""
+        if action in VIEW_KEYS and self.search_covers_the_view:
+            return False
         needs = {
             "bookmark": ReaderView,
             "highlight": ReaderView,
