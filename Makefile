@@ -4,7 +4,7 @@
 PYTHON ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python3)
 BIN := $(dir $(PYTHON))
 # Benchmarks write their reports beside them (bench/*.md); each runs in a throwaway home.
-BENCHES ?= bench_figures bench_compare bench_search bench_import bench_store bench_app
+BENCHES ?= bench_figures bench_compare bench_search bench_import bench_store bench_app bench_startup
 
 .PHONY: check lint format types layers test bench
 

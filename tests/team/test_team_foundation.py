@@ -40,6 +40,28 @@ def test_the_settings_file_and_the_environment_set_it(monkeypatch, isolated_home
         team_config()
 
 
+def test_a_fifo_or_a_huge_file_at_the_settings_name_is_no_team_mode(isolated_home):
+    """Every command asks whether team mode is on: a FIFO at settings.json blocked them all
+    (opening a FIFO waits for a writer); it reads as no settings, like a file too big."""
+    import os
+    import threading
+
+    settings = team_config_module.settings_path()
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(settings)
+    answers: list[object] = []
+    asker = threading.Thread(target=lambda: answers.append(team_config()), daemon=True)
+    asker.start()
+    asker.join(timeout=30)
+    if asker.is_alive():  # let the blocked open go, so the test process can end
+        with open(settings, "w"):
+            pass
+    assert answers == [None]
+    settings.unlink()
+    settings.write_text(json.dumps({"database_url": "postgresql://a@/x", "pad": "x" * 2_000_000}))
+    assert team_config() is None
+
+
 def test_passwords_never_show_in_messages():
     assert redact("postgresql://ann:s3cret@db.example/jjj") == "postgresql://ann:***@db.example/jjj"
     assert redact("host=db password=s3cret dbname=jjj") == "host=db password=*** dbname=jjj"

@@ -45,11 +45,9 @@ def settings_path() -> Path:
 
 def _settings() -> tuple[dict[str, Any], Path]:
     path = settings_path()
-    try:
-        if path.stat().st_size > SETTINGS_MAX_BYTES:
-            return {}, path
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # never opened unless a regular file: a FIFO at the name would block every command
+        raw = json.loads(paths.read_regular_file(path, SETTINGS_MAX_BYTES).decode("utf-8"))
+    except (OSError, ValueError):  # also too big (FileRefused), not UTF-8, not JSON
         return {}, path
     return (raw if isinstance(raw, dict) else {}), path
 
