@@ -422,8 +422,12 @@ class BriefApp(ShellActions, LiveImports, WorkActions, App[None]):
     @property
     def search_covers_the_view(self) -> bool:
         """The search has the screen (below 110 columns or 40 rows): the tree and the view are hidden."""
-        small = self.screen.has_class("-narrow") or self.screen.has_class("-short")
-        return small and bool(self.screen.query("#body.-searching"))
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return False  # shutting down (the footer and help ask check_action)
+        small = screen.has_class("-narrow") or screen.has_class("-short")
+        return small and bool(screen.query("#body.-searching"))
 
     @on(Tree.NodeSelected, "#tree")
     def _tree_selected(self, event: Tree.NodeSelected[Location]) -> None:
