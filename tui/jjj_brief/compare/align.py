@@ -51,7 +51,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jjj_brief import formatting
+from jjj_brief.compare.align_reason import pair_reason
 from jjj_brief.compare.entries import (
     CACHE_FOLDER,
     NOT_ALIGNED_KINDS,
@@ -401,7 +401,7 @@ class FigureIndex:
             and not years_differ
             and relation.kind in ("equal", "rounding", "hedge", "decimal", "close")
         )
-        reason = _reason(query, other, relation, shared, place_conflict, years_differ) if explain else ""
+        reason = pair_reason(query, other, relation, shared, place_conflict, years_differ) if explain else ""
         return PairScore(round(score, 4), same_fact, reason, parts)
 
 
@@ -423,11 +423,6 @@ def places_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
         if x & REGION and not xp and len(yp) == 1 and not y & REGION:
             return True
     return False
-
-
-def _place_names(entry: Entry) -> str:
-    names = {entry.subject.labels.get(p, p).casefold(): entry.subject.labels.get(p, p) for p in entry.subject.places}
-    return "/".join(sorted(names.values()))
 
 
 def _windows(paragraph: Paragraph, inside: list[Figure]) -> Iterator[tuple[int, str, list[Figure]]]:
@@ -465,37 +460,3 @@ def _date_score(a: int | None, b: int | None) -> float:
         return 0.6
     gap = abs(a - b)
     return 1.0 if gap == 0 else 0.7 if gap == 1 else 0.3
-
-
-def _unit_text(entry: Entry) -> str:
-    figure = entry.figure
-    if entry.family == "duration":
-        return "a duration"
-    if figure.kind == "count":
-        return figure.unit or "a count"
-    return figure.unit or figure.kind
-
-
-def _reason(
-    query: Entry, other: Entry, relation: Relation, shared: list[str], place_conflict: bool, years_differ: bool
-) -> str:
-    qu, ou = _unit_text(query), _unit_text(other)
-    parts = [f"same unit ({ou})" if qu == ou else f"compatible units ({qu} / {ou})"]
-    if shared:
-        parts[0] += ", shared terms: " + ", ".join(shared[:5])
-    else:
-        parts[0] += ", no shared terms"
-    values = f"{formatting.number(query.figure.value)} vs {formatting.number(other.figure.value)}"
-    if relation.kind == "equal":
-        values = f"same value ({formatting.number(other.figure.value)})"
-    elif relation.kind in ("rounding", "hedge", "decimal"):
-        values += f" ({relation.label})"
-    detail = [values]
-    if query.year is not None and other.year is not None and query.year != other.year:
-        detail.append(f"{query.year} vs {other.year}")
-    if place_conflict:
-        q, o = _place_names(query), _place_names(other)
-        detail.append(f"different place ({q} vs {o})")
-    if years_differ:
-        detail.append("different years: related, not the same figure")
-    return "; ".join([parts[0], ", ".join(detail)])

@@ -44,7 +44,6 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,7 @@ from jjj_brief.search.generation import (
     write_manifest,
 )
 from jjj_brief.search.glossary_terms import glossary_phrases
+from jjj_brief.search.index_status import IndexStatus
 from jjj_brief.search.reconcile import TooBigForEngine, reconcile_imports, write_linked_articles
 from jjj_brief.search.sources import (
     ImportFiles,
@@ -86,7 +86,7 @@ from jjj_brief.storage import file_lock, fsync_dir
 
 # The index's public face: the lifecycle lives here, its parts in search.sources (what is
 # indexed), search.generation (one built index on disk), search.reconcile (imports) and
-# search.engine_choice (which engine).
+# search.engine_choice (which engine), search.index_status (what a check did).
 __all__ = [
     "ENGINES",
     "ENGINE_SETTINGS",
@@ -115,40 +115,6 @@ __all__ = [
 
 BUILD_LOCK_TIMEOUT = 30.0
 STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
-
-
-@dataclass
-class IndexStatus:
-    """What :func:`ensure_index` found and did."""
-
-    action: str  # "reused", "built", "rebuilt", "updated", "memory"
-    reason: str  # why (e.g. "missing", "stale: seeds changed", "corrupt: ...")
-    location: str | None  # folder of the live generation, None when in memory
-    documents: int
-    seconds: float
-    added: int = 0
-    removed: int = 0
-    messages: list[str] = field(default_factory=list)
-    engine: str = "whoosh"
-    setting: str = "auto"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "engine": self.engine,
-            "engine_setting": self.setting,
-            "tantivy_threshold_passages": engine_choice.TANTIVY_PASSAGES,
-            "reason": self.reason,
-            "location": self.location,
-            "documents": self.documents,
-            "seconds": round(self.seconds, 3),
-            "imports_added": self.added,
-            "imports_removed": self.removed,
-            "messages": list(self.messages),
-        }
-
-
-# ---------------------------------------------------------------- engines
 
 
 # ---------------------------------------------------------------- the live index
