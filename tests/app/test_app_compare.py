@@ -7,8 +7,8 @@ from app_helpers import Messages, pilot_test, screen_text, settle
 
 from jjj_brief import compare
 from jjj_brief import figures as figure_layer
-from jjj_brief.app.comparison import SourceColumn, figure_span
 from jjj_brief.app.messages import ArticleOpened, ComparisonShown, RelatedShown
+from jjj_brief.app.source_column import SourceColumn, figure_span
 from jjj_brief.app.state import Location
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus

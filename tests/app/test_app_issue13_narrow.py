@@ -18,8 +18,8 @@ from jjj_brief.app.comparison import ComparisonView, SourceColumn
 from jjj_brief.app.data import AppData
 from jjj_brief.app.footer import FIRST, Key, fit, key_width, palette_width
 from jjj_brief.app.help import HelpScreen
+from jjj_brief.app.hit_text import hit_label, snippet_lines
 from jjj_brief.app.messages import DataLoaded, FiguresShown, ResultsShown, ViewShown
-from jjj_brief.app.search_pane import hit_label, snippet_lines
 from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import TopicTree
 from jjj_brief.commands.libraries import default_library

@@ -8,9 +8,9 @@ from fixture_briefings import fixture_briefings
 from textual.geometry import Offset
 
 from jjj_brief.app.data import AppData
+from jjj_brief.app.facets import facets_line
 from jjj_brief.app.glossary import GlossaryScreen
 from jjj_brief.app.messages import ArticleOpened, DataLoaded, FiguresShown, OpenHit
-from jjj_brief.app.search_pane import facets_line
 from jjj_brief.app.state import Location
 from jjj_brief.search import Hit
 

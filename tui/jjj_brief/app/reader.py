@@ -26,6 +26,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.article_header import article_header
 from jjj_brief.app.data import AppData
 from jjj_brief.app.deliver import deliver
 from jjj_brief.app.document import Block, DocumentView
@@ -194,7 +195,7 @@ class ReaderView(ReaderSteps, View):
             self._after_open(offset)
             return
         self.search_query = query
-        self.query_one("#reader-meta", Static).update(self._metadata(article))
+        self.query_one("#reader-meta", Static).update(article_header(article, self.data.corpus))
         self.query_one("#reader-status", Static).update(Text("Opening…", style="italic"))
         # No spinner: its animation competes for the GIL with the worker (a 10 MB article
         # opens in well under a second); the status line says "Opening…" meanwhile.
@@ -275,36 +276,6 @@ class ReaderView(ReaderSteps, View):
                 self.current_match = matches.first_at_or_after(offset)
                 self._restyle_all()
         self._update_status()
-
-    def _metadata(self, article: Article) -> Text:
-        precision = {"day": "", "month": " (month only)", "year": " (year only)", "unknown": " (undated)"}.get(
-            article.date_precision, ""
-        )
-        inferred = ", inferred" if article.date_inferred else ""
-        rows = [
-            safe_text.line(article.title, style="bold"),
-            safe_text.parts(
-                (article.outlet, "bold"),
-                ("  ·  ", "dim"),
-                (article.date, ""),
-                (f"{precision}{inferred}", "dim"),
-                ("  ·  ", "dim"),
-                (", ".join(article.byline) if article.byline else "no byline", "italic"),
-            ),
-        ]
-        language = article.language or ""
-        if article.source == "seed" or "machine" in language.lower():
-            rows.append(
-                Text(
-                    "Machine translation from Chinese: wording and figures are as printed, defects included.",
-                    style="dim italic",
-                )
-            )
-        else:
-            from jjj_brief.figures.translation import import_note  # origin and pair (after the first paint)
-
-            rows.append(safe_text.line(import_note(article, self.data.corpus), style="dim italic", limit=300))
-        return safe_text.paragraphs(*rows)
 
     # ---------------------------------------------------------------- styling
     def _matches(self) -> Spans:

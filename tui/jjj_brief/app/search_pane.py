@@ -7,209 +7,35 @@ for "bei" can never overwrite the results for "beijing" typed after it.
 
 from __future__ import annotations
 
-import io
-import re
 import threading
 import time
 from typing import TYPE_CHECKING, Any, cast
 
-from rich.console import Console
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.data import AppData
 from jjj_brief.app.deliver import deliver
+from jjj_brief.app.facets import SORT_CYCLE, SORT_NAMES, FacetPicker, facets_line, with_sort
+from jjj_brief.app.hit_text import hit_label, snippet_lines
 from jjj_brief.app.messages import OpenHit, ResultsShown
-from jjj_brief.app.styles import BADGE_LOOKS, PLAIN, Palette, palette_for
+from jjj_brief.app.styles import palette_for
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
     from jjj_brief.app.main import BriefApp
-    from jjj_brief.search import Hit
 
 DEBOUNCE_SECONDS = 0.15
 #: Results per query. Snippets are made per hit, so this bounds the search's cost.
 RESULT_LIMIT = 20
-
-
-def hit_label(hit: Hit, width: int = 40, palette: Palette = PLAIN, lines: int | None = None) -> Text:
-    """Kind, outlet and date; the title; then the snippet with the matched words lit (cut to
-    ``lines`` lines of ``width`` around its first lit word when given)."""
-    kind = str(hit.kind)
-    look = BADGE_LOOKS.get(kind)
-    head = safe_text.parts(
-        (f"{look.name if look else kind.upper()} ", palette.badge(kind)),
-        (str(hit.date or ""), "dim"),
-        (" ", ""),
-        (str(hit.outlet or ""), "bold"),
-    )
-    head.truncate(width, overflow="ellipsis")
-    title = safe_text.line(str(hit.title or ""), style="italic")
-    title.truncate(width, overflow="ellipsis")
-    rows = [head, title, snippet_text(hit, palette, width, lines)]
-    for reason in list(getattr(hit, "reasons", None) or [])[:2]:
-        rows.append(safe_text.parts(("value: ", "bold cyan"), (str(reason), "cyan")))
-    missing = list(getattr(hit, "missing", None) or [])
-    if missing:
-        rows.append(safe_text.parts(("missing: ", "bold yellow"), (", ".join(map(str, missing)), "yellow")))
-    return safe_text.paragraphs(*rows)
-
-
-#: Results are drawn so that at least this many show whole in the list's height: in a short
-#: list (80x24) the snippets are cut to fit, around their first lit word.
-HITS_IN_VIEW = 4
-
-
-def snippet_lines(hit: Hit, height: int, count: int = HITS_IN_VIEW) -> int | None:
-    """The snippet's lines for a list ``height`` rows high showing ``count`` hits (``None``:
-    not laid out, all of it): what is left of a fourth of the height (or of its share, for
-    fewer hits) after the hit's other lines (kind, title; values and what is missing)."""
-    if height <= 0:
-        return None
-    others = 2 + len(list(getattr(hit, "reasons", None) or [])[:2]) + bool(getattr(hit, "missing", None))
-    return max(1, height // max(1, min(count, HITS_IN_VIEW)) - others)
-
-
-def snippet_text(hit: Hit, palette: Palette, width: int, lines: int | None) -> Text:
-    text = str(hit.snippet or "")
-    spans = [(int(s), int(e)) for s, e in (hit.highlights or [])]
-    if lines is not None:
-        text, spans = around_first_match(text, spans, width * lines)
-    snippet = safe_text.highlighted_line(text, spans, palette.match, limit=240)
-    return snippet if lines is None else clip_lines(snippet, width, lines)
-
-
-def around_first_match(text: str, spans: list[tuple[int, int]], room: int) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` from a word a little before its first lit word, when that word is past the
-    middle of ``room`` characters (``…`` marks the cut); the spans moved with it."""
-    first = min((start for start, _ in spans), default=0)
-    if first < room // 2:
-        return text, spans
-    cut = text.rfind(" ", 0, max(0, first - room // 4)) + 1 or max(0, first - room // 4)
-    moved = [(start - cut + 1, end - cut + 1) for start, end in spans if end > cut]
-    return "…" + text[cut:], moved
-
-
-def clip_lines(text: Text, width: int, lines: int) -> Text:
-    """``text`` wrapped at ``width`` cells, its first ``lines`` lines (the last ending in ``…``
-    when some are left out)."""
-    wrapped = text.wrap(Console(width=width, file=io.StringIO(), color_system=None), width)
-    if len(wrapped) <= lines:
-        return text
-    kept = list(wrapped)[:lines]
-    last = kept[-1]
-    last.rstrip()
-    last.truncate(max(1, width - 1))
-    last.append("…")
-    return Text("\n").join(kept)
-
-
-SORT_CYCLE = ("relevance", "-date", "date")
-SORT_NAMES = {"relevance": "by relevance", "-date": "newest first", "date": "oldest first"}
-_SORT_TOKEN = re.compile(r"(?:^|\s)sort:\S*")
-
-
-def with_sort(query: str, order: str) -> str:
-    """``query`` with its ``sort:`` replaced by ``order`` (relevance: no sort: at all)."""
-    bare = " ".join(_SORT_TOKEN.sub(" ", query).split())
-    return bare if order == "relevance" else f"{bare} sort:{order}".strip()
-
-
-def facet_filter(name: str, value: str) -> str:
-    """The filter that narrows to one facet value (``outlet:"People's Daily"``, ``year:2024``)."""
-    if name == "outlet":
-        return f'outlet:"{value.replace(chr(34), "")}"'
-    return f"{name}:{value}"
-
-
-FACET_NAMES = ("outlet", "year", "kind")
-
-
-def facets_line(facets: dict[str, dict[str, int]], width: int | None = None) -> Text:
-    """``outlet People's Daily 12 · Xinhua 3  year 2024 15  kind passage 14``: one line that
-    fits ``width`` with every facet in it: fewer values each, then only each facet's top value
-    with the longest ones cut, before a facet is lost (ctrl+r lists them all and narrows by one)."""
-    present = [name for name in FACET_NAMES if facets.get(name)]
-    if not present:
-        return Text()
-    for per_facet in (3, 2, 1):
-        line = _facets_text(facets, present, per_facet)
-        if width is None or line.cell_len <= width:
-            return line
-    return _top_values(facets, present, width or 0)
-
-
-def _facets_text(facets: dict[str, dict[str, int]], names: list[str], per_facet: int) -> Text:
-    pieces: list[tuple[str, str]] = []
-    for name in names:
-        counts = list(facets[name].items())
-        pieces.append((f"  {name} " if pieces else f"{name} ", "dim"))
-        for i, (value, count) in enumerate(counts[:per_facet]):
-            pieces.extend([(" · " if i else "", "dim"), (str(value), ""), (f" {count}", "bold")])
-        if len(counts) > per_facet:
-            pieces.append((" …", "dim"))
-    return safe_text.parts(*pieces, limit=None)
-
-
-def _top_values(facets: dict[str, dict[str, int]], names: list[str], width: int) -> Text:
-    """Each facet's top value and count, the longest values cut one character at a time
-    until the line fits (``People's D… 12  2024 15  passage 14``)."""
-    tops = [next(iter(facets[name].items())) for name in names]
-    values = [str(value) for value, _ in tops]
-    fixed = sum(len(f" {count}") for _, count in tops) + 2 * (len(tops) - 1)
-    while fixed + sum(len(v) for v in values) > width:
-        longest = max(range(len(values)), key=lambda i: len(values[i]))
-        if len(values[longest]) <= 3:
-            break
-        values[longest] = values[longest][: len(values[longest]) - 2].rstrip() + "…"
-    pieces: list[tuple[str, str]] = []
-    for i, (value, (_, count)) in enumerate(zip(values, tops)):
-        pieces.extend([("  " if i else "", "dim"), (value, ""), (f" {count}", "bold")])
-    return safe_text.parts(*pieces, limit=None)
-
-
-class FacetPicker(ModalScreen[str | None]):
-    """Counts per outlet, year and kind for the shown query; choosing one returns its filter."""
-
-    BINDINGS = [Binding("escape", "dismiss_picker", "Close")]
-    DEFAULT_CSS = """
-    FacetPicker { align: center middle; }
-    FacetPicker > OptionList { width: 70%; max-width: 80; height: auto; max-height: 80%; border: thick $primary; }
-    """
-
-    def __init__(self, facets: dict[str, dict[str, int]]) -> None:
-        super().__init__()
-        self.choices: list[str] = []
-        self.options: list[Option] = []
-        for name in ("outlet", "year", "kind"):
-            for value, count in (facets.get(name) or {}).items():
-                self.choices.append(facet_filter(name, str(value)))
-                self.options.append(
-                    Option(safe_text.parts((f"{name:<7}", "dim"), (str(value), "bold"), (f"  {count}", "")))
-                )
-
-    def compose(self) -> ComposeResult:
-        yield OptionList(*self.options, id="facets")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    @on(OptionList.OptionSelected, "#facets")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(self.choices[event.option_index])
-
-    def action_dismiss_picker(self) -> None:
-        self.dismiss(None)
 
 
 class SearchPane(Vertical):

@@ -21,8 +21,8 @@ from textual.widgets.tree import TreeNode
 
 from jjj_brief.app import safe_text
 from jjj_brief.app.deliver import deliver
+from jjj_brief.app.hit_text import hit_label
 from jjj_brief.app.messages import Navigate, SavedSearchSeen
-from jjj_brief.app.search_pane import hit_label
 from jjj_brief.app.state import Location
 from jjj_brief.app.view import View
 from jjj_brief.app.work_margin import COLOR_STYLES
