@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import stat
 import tempfile
@@ -35,6 +36,7 @@ __all__ = [
     "data_dir",
     "fsync_dir",
     "read_regular_file",
+    "saved_settings",
     "seeds_dir",
     "writable_dir",
     "write_user_file",
@@ -200,6 +202,18 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise FileRefused(errno.EFBIG, f"too large (over {max_bytes} bytes; it grew while read)")
     return data
+
+
+def saved_settings(folder: Path) -> dict[str, object]:
+    """The JSON object in ``folder``'s settings.json as written, not validated: ``{}`` when it
+    is missing, not a regular file (a FIFO is never opened), over :data:`SETTINGS_MAX_BYTES`,
+    not UTF-8 JSON or not an object. For the few keys read before (or without) the settings
+    model: the team's connection strings, the search engine."""
+    try:
+        saved = json.loads(read_regular_file(folder / SETTINGS_FILE, SETTINGS_MAX_BYTES).decode("utf-8"))
+    except (OSError, ValueError):  # ValueError: not UTF-8, not JSON
+        return {}
+    return saved if isinstance(saved, dict) else {}
 
 
 def _file_kind(mode: int) -> str:

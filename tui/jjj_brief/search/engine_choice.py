@@ -5,7 +5,6 @@ An index is one engine's; changing engine is a rebuild (:mod:`jjj_brief.search.i
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -35,23 +34,15 @@ def engine_setting(data: Path | None = None) -> str:
     value = os.environ.get("JJJ_BRIEF_SEARCH_ENGINE", "").strip().lower()
     if value:
         return value if value in ENGINE_SETTINGS else "auto"
-    path = (data or paths.data_dir()) / paths.SETTINGS_FILE
-    try:
-        raw = paths.read_regular_file(path, paths.SETTINGS_MAX_BYTES)
-    except OSError:  # missing, not a regular file, too large: the model uses its default
-        return "auto"
-    if b'"search_engine"' not in raw:
-        return "auto"
-    try:
-        saved = json.loads(raw.decode("utf-8"))
-    except ValueError:
-        saved = None
-    written = saved.get("search_engine") if isinstance(saved, dict) else None
+    folder = data or paths.data_dir()
+    written = paths.saved_settings(folder).get("search_engine")
+    if written is None:
+        return "auto"  # what the model's default would say
     if written in ENGINE_SETTINGS:
         return str(written)
     from jjj_brief.settings import load_settings
 
-    return load_settings(path.parent).settings.search_engine
+    return load_settings(folder).settings.search_engine
 
 
 def save_engine_setting(value: str, data: Path | None = None) -> None:

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ URL_ENV = "JJJ_BRIEF_DATABASE_URL"
 REPLICA_ENV = "JJJ_BRIEF_DATABASE_REPLICA_URL"
 URL_KEY = "database_url"
 REPLICA_KEY = "database_replica_url"
-SETTINGS_FILE = "settings.json"
-SETTINGS_MAX_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -40,16 +37,11 @@ class TeamConfig:
 
 
 def settings_path() -> Path:
-    return paths.data_dir() / SETTINGS_FILE
+    return paths.data_dir() / paths.SETTINGS_FILE
 
 
 def _settings() -> tuple[dict[str, Any], Path]:
-    path = settings_path()
-    try:  # never opened unless a regular file: a FIFO at the name would block every command
-        raw = json.loads(paths.read_regular_file(path, SETTINGS_MAX_BYTES).decode("utf-8"))
-    except (OSError, ValueError):  # also too big (FileRefused), not UTF-8, not JSON
-        return {}, path
-    return (raw if isinstance(raw, dict) else {}), path
+    return paths.saved_settings(paths.data_dir()), settings_path()
 
 
 def _string(value: object, name: str, where: str) -> str | None:
