@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from app_helpers import Messages, pilot_test, screen_text, wait_for
 from fixture_briefings import fixture_briefings
 from textual.notifications import Notify
@@ -24,6 +25,18 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.topic_tree import TopicTree
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import Hit
+
+
+@pytest.fixture
+def searchable_app(make_app):
+    """Makes the app on the fixture briefings, with the seeds' index built, and a recorder of
+    its messages: ``app, messages = searchable_app()``."""
+    search_layer.ensure_index(library=default_library())
+
+    def made():
+        return make_app(data=AppData(briefings=fixture_briefings()), build_index=False), Messages()
+
+    return made
 
 
 def footer(app) -> str:
@@ -77,10 +90,8 @@ async def test_2_at_80_columns_the_comparison_footer_shows_help_quit_and_export_
 
 
 @pilot_test
-async def test_2_at_80_columns_in_the_search_box_the_footer_keeps_help_and_quit_by_keys_that_act_there(make_app):
-    search_layer.ensure_index(library=default_library())
-    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
-    messages = Messages()
+async def test_2_at_80_columns_in_the_search_box_the_footer_keeps_help_and_quit_by_keys_that_act_there(searchable_app):
+    app, messages = searchable_app()
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await open_fact(app, pilot, messages)
         await pilot.press("slash", *"tianjin port")
@@ -124,10 +135,8 @@ async def read_then_search(app, pilot, messages: Messages, query: str):
 
 
 @pilot_test
-async def test_2_at_80x24_searching_over_an_article_the_results_take_the_screen_and_esc_gives_it_back(make_app):
-    search_layer.ensure_index(library=default_library())
-    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
-    messages = Messages()
+async def test_2_at_80x24_searching_over_an_article_the_results_take_the_screen_and_esc_gives_it_back(searchable_app):
+    app, messages = searchable_app()
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         document, scrolled = await read_then_search(app, pilot, messages, "Caofeidian")
         results = app.search_pane.results
@@ -143,10 +152,8 @@ async def test_2_at_80x24_searching_over_an_article_the_results_take_the_screen_
 
 
 @pilot_test
-async def test_2_at_80x24_tab_from_the_results_gives_the_keys_and_the_screen_back_to_the_view(make_app):
-    search_layer.ensure_index(library=default_library())
-    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
-    messages = Messages()
+async def test_2_at_80x24_tab_from_the_results_gives_the_keys_and_the_screen_back_to_the_view(searchable_app):
+    app, messages = searchable_app()
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         document, scrolled = await read_then_search(app, pilot, messages, "Caofeidian")
         assert not app.main.display, "the search has the screen"
@@ -162,10 +169,8 @@ async def test_2_at_80x24_tab_from_the_results_gives_the_keys_and_the_screen_bac
 
 
 @pilot_test
-async def test_2_at_160x48_searching_beside_a_view_keeps_the_view_and_the_tree(make_app):
-    search_layer.ensure_index(library=default_library())
-    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
-    messages = Messages()
+async def test_2_at_160x48_searching_beside_a_view_keeps_the_view_and_the_tree(searchable_app):
+    app, messages = searchable_app()
     async with app.run_test(size=(160, 48), message_hook=messages) as pilot:
         await read_then_search(app, pilot, messages, "Caofeidian")
         assert app.main.display and app.query_one(TopicTree).display
@@ -189,14 +194,12 @@ def test_a_cut_snippet_shows_its_first_lit_word_and_marks_the_cut():
 
 
 @pilot_test
-async def test_1_at_80x24_the_hidden_views_keys_do_not_act_from_the_results(make_app):
+async def test_1_at_80x24_the_hidden_views_keys_do_not_act_from_the_results(searchable_app):
     """Issue 13 item 1 (keys act only on what is visible) under the search that takes the
     screen: from the results list, ``y`` cited the article hidden behind them."""
-    search_layer.ensure_index(library=default_library())
-    app = make_app(data=AppData(briefings=fixture_briefings()), build_index=False)
+    app, messages = searchable_app()
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    messages = Messages()
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await read_then_search(app, pilot, messages, "Caofeidian")
         await pilot.press("down")  # into the results list, where y is not typed

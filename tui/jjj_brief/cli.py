@@ -256,8 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> NoReturn:
     """The ``jjj-brief`` program (the console script, ``python -m jjj_brief``): :func:`main`
     on the command line, then the process ends. For a command (the app, started with no
-    arguments, runs with Python's defaults), two things Python's cycle collector does are
-    put off, as nearly all a command makes lives until the process ends anyway:
+    arguments, sets its own: :func:`jjj_brief.app.calm_the_collector`), two things Python's
+    cycle collector does are put off, as nearly all a command makes lives until the process
+    ends anyway:
 
     * while it runs, a collection waits for :data:`COMMAND_GC_THRESHOLD` new objects, not
       700: start-up alone makes a few hundred thousand (modules, classes, functions, the
