@@ -272,3 +272,32 @@ def test_two_in_memory_index_builds_at_once_do_not_collide():
     ]
     errors = [err for proc in procs for err in [proc.communicate(timeout=120)[1]] if proc.returncode != 0]
     assert not errors, errors[0][-800:]
+
+
+def test_in_memory_index_builds_leave_no_scratch_folders(tmp_path):
+    """Fault: Whoosh never removes the scratch folder a segment's column writer asks its
+    storage for, so each in-memory build (every app on a read-only home) left an empty
+    ``jjj-brief-index-*`` folder in the temporary folder: 1,021 of them on this machine.
+    One build is dropped in the process, one is still open at exit; neither may leave one."""
+    import subprocess
+    import sys
+
+    from fault_tools import cli_env
+
+    script = (
+        "import gc\n"
+        "from jjj_brief.search import index\n"
+        "from jjj_brief.search.whoosh_engine import PrivateRamStorage\n"
+        "from jjj_brief.paths import StorageWarnings\n"
+        "s = index.collect_sources(warnings=StorageWarnings())\n"
+        "index.build_generation(PrivateRamStorage(), index.all_documents(s))\n"
+        "gc.collect()\n"
+        "kept = PrivateRamStorage()\n"
+        "index.build_generation(kept, index.all_documents(s))\n"
+    )
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**cli_env(), "TMPDIR": str(scratch)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert sorted(p.name for p in scratch.iterdir()) == []

@@ -8,7 +8,9 @@ here; :mod:`jjj_brief.search.index` drives the lifecycle through :class:`WhooshS
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,7 +143,17 @@ class PrivateRamStorage(RamStorage):  # type: ignore[misc]  # whoosh ships no ty
     """
 
     def temp_storage(self, name: str | None = None) -> FileStorage:
-        return FileStorage(tempfile.mkdtemp(prefix="jjj-brief-index-")).create()
+        return FileStorage(tempfile.mkdtemp(dir=self._scratch_root())).create()
+
+    def _scratch_root(self) -> str:
+        """One folder for all this index's scratch folders, removed with the index (or at
+        exit): Whoosh never removes the folder a segment's column writer asked for, so every
+        in-memory build used to leave one behind in the system's temporary folder."""
+        root: str | None = getattr(self, "_scratch", None)
+        if root is None:
+            root = self._scratch = tempfile.mkdtemp(prefix="jjj-brief-index-")
+            weakref.finalize(self, shutil.rmtree, root, ignore_errors=True)
+        return root
 
 
 def _whoosh_fields(doc: Doc) -> dict[str, Any]:
