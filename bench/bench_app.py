@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 THIS = Path(__file__).resolve()
 NOTES_MARKER = "<!-- notes: kept when the benchmark is re-run -->"
 QUERIES = ["Xiongan", "Zhongguancun branches", "PM2.5 concentration", "outlet:xinhua Hebei", "Tianjin port"]
+STEPS = ("startup", "paint", "search", "first-open", "huge")
 HEADER_PREFIX = "jjj-import "  # the store's file format: one JSON header line, then the text
 
 
@@ -165,38 +166,55 @@ def child_json(code: Path, home: Path, mode: str, *extra: str, timeout: float = 
 
 # ------------------------------------------------------------- first paint
 def paint_probe(out: Path) -> None:
-    """Child: run the app in this terminal; record CPU and clock at the first paint and when
-    the articles are listed in the tree; then quit."""
-    from jjj_brief.app.main import BriefApp
+    """Child: run the app in this terminal as the program does (``jjj-brief`` with no
+    arguments: ``cli.run`` -> ``run_app`` -> ``BriefApp``, with what they do to the cycle
+    collector), the app being a subclass that records the CPU and clock at the first paint
+    and when the articles are listed in the tree, then quits. No index build and no
+    reopening of the last article, as before."""
+    import jjj_brief.app
+    from jjj_brief import cli
 
-    imported_cpu = time.process_time()
+    run_app = jjj_brief.app.run_app
 
-    class Probe(BriefApp):
-        def on_mount(self) -> None:
-            self.call_after_refresh(self._painted)  # before the app's own after-paint work
-            super().on_mount()
+    def probe_run_app(library):  # type: ignore[no-untyped-def]
+        from jjj_brief.app import main as shell
 
-        def _painted(self) -> None:
-            self.result = {
-                "paint_clock": time.time(),
-                "paint_cpu": time.process_time(),
-                "paint_thread_cpu": time.thread_time(),
-                "imported_cpu": imported_cpu,
-            }
-            self.set_interval(0.005, self._listed)
+        imported_cpu = time.process_time()  # the app's modules are all imported by now
 
-        def _listed(self) -> None:
-            if not getattr(self.core, "corpus_loaded", True):
-                return
-            tree = self.query_one("#tree")
-            articles = next(n for n in tree.root.children if n.label.plain == "Articles")
-            if any(n.label.plain == "loading…" for n in articles.children):
-                return
-            self.result.update(listed_clock=time.time(), listed_cpu=time.process_time())
-            out.write_text(json.dumps(self.result))
-            self.exit()
+        class Probe(shell.BriefApp):  # type: ignore[misc,valid-type]
+            def __init__(self, **options) -> None:  # type: ignore[no-untyped-def]
+                super().__init__(**options, build_index=False, resume=False)
 
-    Probe(build_index=False, resume=False).run()
+            def on_mount(self) -> None:
+                self.call_after_refresh(self._painted)  # before the app's own after-paint work
+                super().on_mount()
+
+            def _painted(self) -> None:
+                self.result = {
+                    "paint_clock": time.time(),
+                    "paint_cpu": time.process_time(),
+                    "paint_thread_cpu": time.thread_time(),
+                    "imported_cpu": imported_cpu,
+                }
+                self.set_interval(0.005, self._listed)
+
+            def _listed(self) -> None:
+                if not getattr(self.core, "corpus_loaded", True):
+                    return
+                tree = self.query_one("#tree")
+                articles = next(n for n in tree.root.children if n.label.plain == "Articles")
+                if any(n.label.plain == "loading…" for n in articles.children):
+                    return
+                self.result.update(listed_clock=time.time(), listed_cpu=time.process_time())
+                out.write_text(json.dumps(self.result))
+                self.exit()
+
+        shell.BriefApp = Probe  # run_app looks it up when called
+        return run_app(library)
+
+    jjj_brief.app.run_app = probe_run_app  # the CLI looks it up when the app starts
+    sys.argv = ["jjj-brief"]
+    cli.run()
 
 
 def first_paint(codes: dict[str, Path], home: Path, runs: int) -> dict[str, list[dict]]:
@@ -433,6 +451,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--big-home", type=Path, help="keep the large corpus (and its index) here, reused next time")
     parser.add_argument("--skip-search", action="store_true", help="no results-after-typing at N articles")
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"which measurements, comma-separated (default: all of {','.join(STEPS)})",
+    )
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "bench_app_report.md")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -455,6 +478,9 @@ def main() -> int:
     for code in codes.values():  # bytecode caches, as an installed package has them
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "tui")], check=False)
     work = Path(tempfile.mkdtemp(prefix="jjj-bench-app-"))
+    steps = set(args.steps.split(","))
+    if steps - set(STEPS):
+        parser.error(f"--steps: unknown {', '.join(sorted(steps - set(STEPS)))}")
     lines: list[str] = []
 
     def say(text: str = "") -> None:
@@ -473,51 +499,57 @@ def main() -> int:
     say()
 
     # 1. start-up
-    seed_homes = {name: work / f"seed-{name}" for name in codes}
-    for name, code in codes.items():
-        timed_process(code, seed_homes[name], ["index"])  # the seed index, built once per code tree
-    startup: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for _ in range(args.runs):
-        for label, arguments in (
-            ("--version", ["--version"]),
-            ("search xiongan --json", ["search", "xiongan", "--json"]),
-        ):
-            for name, code in codes.items():
-                startup.setdefault((label, name), []).append(timed_process(code, seed_homes[name], arguments))
-    say("## Start-up (whole process, seeds)")
-    say()
-    header = " | ".join(f"{name} wall / CPU (ms)" for name in codes)
-    say(f"| command | {header} | target |")
-    say("|---|" + "---|" * len(codes) + "---|")
-    for label, target in (("--version", "≤ 100 ms"), ("search xiongan --json", "≤ 300 ms wall")):
-        cells = []
-        for name in codes:
-            found = startup[(label, name)]
-            cells.append(f"{ms(median([w for w, _ in found]))} / {ms(median([c for _, c in found]))}")
-        say(f"| `jjj-brief {label}` | {' | '.join(cells)} | {target} |")
-    say()
+    if "startup" in steps:
+        seed_homes = {name: work / f"seed-{name}" for name in codes}
+        for name, code in codes.items():
+            timed_process(code, seed_homes[name], ["index"])  # the seed index, built once per code tree
+        startup: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for _ in range(args.runs):
+            for label, arguments in (
+                ("--version", ["--version"]),
+                ("search xiongan --json", ["search", "xiongan", "--json"]),
+            ):
+                for name, code in codes.items():
+                    startup.setdefault((label, name), []).append(timed_process(code, seed_homes[name], arguments))
+        say("## Start-up (whole process, seeds)")
+        say()
+        header = " | ".join(f"{name} wall / CPU (ms)" for name in codes)
+        say(f"| command | {header} | target |")
+        say("|---|" + "---|" * len(codes) + "---|")
+        for label, target in (("--version", "≤ 100 ms"), ("search xiongan --json", "≤ 300 ms wall")):
+            cells = []
+            for name in codes:
+                found = startup[(label, name)]
+                cells.append(f"{ms(median([w for w, _ in found]))} / {ms(median([c for _, c in found]))}")
+            say(f"| `jjj-brief {label}` | {' | '.join(cells)} | {target} |")
+        say()
+
+    big_home = args.big_home or work / "big-home"
+    if steps & {"paint", "search", "first-open"}:
+        make_big_home(big_home, args.articles)
 
     # 2. first paint at N articles
-    big_home = args.big_home or work / "big-home"
-    make_big_home(big_home, args.articles)
-    painted = first_paint(codes, big_home, args.runs)
-    say(f"## First paint with {args.articles:,} imported articles (tmux 140×45, no index build)")
-    say()
-    say("| | " + " | ".join(codes) + " | target |")
-    say("|---|" + "---|" * len(codes) + "---|")
-    for key, label, target in (
-        ("paint_wall", "Enter → first paint, wall (ms)", "≤ 600"),
-        ("paint_cpu", "CPU at first paint (ms)", ""),
-        ("imported_cpu", "of which Python start-up and imports, CPU (ms)", ""),
-        ("paint_thread_cpu", "of which the UI thread, CPU (ms)", ""),
-        ("listed_wall", "Enter → articles listed in the tree, wall (ms)", ""),
-        ("listed_cpu", "CPU when listed (ms)", ""),
-    ):
-        say(f"| {label} | " + " | ".join(ms(median([r[key] for r in painted[n]])) for n in codes) + f" | {target} |")
-    say()
+    if "paint" in steps:
+        painted = first_paint(codes, big_home, args.runs)
+        say(f"## First paint with {args.articles:,} imported articles (tmux 140×45, no index build)")
+        say()
+        say("| | " + " | ".join(codes) + " | target |")
+        say("|---|" + "---|" * len(codes) + "---|")
+        for key, label, target in (
+            ("paint_wall", "Enter → first paint, wall (ms)", "≤ 600"),
+            ("paint_cpu", "CPU at first paint (ms)", ""),
+            ("imported_cpu", "of which Python start-up and imports, CPU (ms)", ""),
+            ("paint_thread_cpu", "of which the UI thread, CPU (ms)", ""),
+            ("listed_wall", "Enter → articles listed in the tree, wall (ms)", ""),
+            ("listed_cpu", "CPU when listed (ms)", ""),
+        ):
+            say(
+                f"| {label} | " + " | ".join(ms(median([r[key] for r in painted[n]])) for n in codes) + f" | {target} |"
+            )
+        say()
 
     # 3. results after typing at N articles (this checkout)
-    if not args.skip_search:
+    if not args.skip_search and "search" in steps:
         started = time.perf_counter()
         found = child_json(ROOT, big_home, "search", timeout=3600)
         took = time.perf_counter() - started
@@ -535,55 +567,57 @@ def main() -> int:
         say()
 
     # 3b. the first article opened at N articles, figure index not built
-    first_open: dict[str, list[dict]] = {name: [] for name in codes}
-    index_file = big_home / "cache" / "figure-index.json"
-    for name, code in codes.items():
-        index_file.unlink(missing_ok=True)
-        first_open[name].append(child_json(code, big_home, "first-open", "synthetic-0", timeout=900))
-    say(f"## The first article opened at {args.articles:,} articles (its figure index not built yet)")
-    say()
-    say("| | " + " | ".join(codes) + " |")
-    say("|---|" + "---|" * len(codes))
-    for key, label in (("text_wall", "open → its text drawn, wall (ms)"), ("text_cpu", "same, process CPU (ms)")):
-        say(f"| {label} | " + " | ".join(ms(median([r[key] for r in first_open[n]])) for n in codes) + " |")
-    say()
+    if "first-open" in steps:
+        first_open: dict[str, list[dict]] = {name: [] for name in codes}
+        index_file = big_home / "cache" / "figure-index.json"
+        for name, code in codes.items():
+            index_file.unlink(missing_ok=True)
+            first_open[name].append(child_json(code, big_home, "first-open", "synthetic-0", timeout=900))
+        say(f"## The first article opened at {args.articles:,} articles (its figure index not built yet)")
+        say()
+        say("| | " + " | ".join(codes) + " |")
+        say("|---|" + "---|" * len(codes))
+        for key, label in (("text_wall", "open → its text drawn, wall (ms)"), ("text_cpu", "same, process CPU (ms)")):
+            say(f"| {label} | " + " | ".join(ms(median([r[key] for r in first_open[n]])) for n in codes) + " |")
+        say()
 
     # 4. the 10 MB article
-    huge_home = work / "huge-home"
-    article_id = make_huge_home(huge_home)
-    opened: dict[str, list[dict]] = {name: [] for name in codes}
-    for run in range(max(1, min(args.runs, 3))):
-        for name, code in codes.items():
-            if name == "before" and run > 0:
-                continue  # ~25 s a run: once is enough to know
-            opened[name].append(child_json(code, huge_home, "open", article_id, timeout=900))
-    size = opened["after"][0]["bytes"]
-    say(f"## Opening a {size / 1e6:.1f} MB imported article (in-process pilot, 140×45)")
-    say()
-    say(
-        "| | "
-        + " | ".join(f"{n} ({len(opened[n])} run{'s' if len(opened[n]) > 1 else ''})" for n in codes)
-        + " | target |"
-    )
-    say("|---|" + "---|" * len(codes) + "---|")
-    for key, label, target in (
-        ("first_screen_wall", "open → first screen, wall (ms)", "≤ 1,000"),
-        ("first_screen_cpu", "open → first screen, CPU (ms)", ""),
-        ("page_busy_wall", "PageDown while the figures are found, median wall (ms)", ""),
-        ("page_wall", "PageDown, median wall (ms)", "≤ 50"),
-        ("page_cpu", "PageDown, median CPU (ms)", ""),
-        ("page_worst_wall", "PageDown, worst of 10 (ms)", ""),
-        ("figures_wall", "open → figures painted, wall (ms)", ""),
-        ("peak_rss_mb", "peak memory of the process (MB)", ""),
-    ):
-        cells = []
-        for name in codes:
-            values = [r[key] for r in opened[name] if key in r]
-            cells.append(
-                "—" if not values else (f"{median(values):,.0f}" if key == "peak_rss_mb" else ms(median(values)))
-            )
-        say(f"| {label} | " + " | ".join(cells) + f" | {target} |")
-    say()
+    if "huge" in steps:
+        huge_home = work / "huge-home"
+        article_id = make_huge_home(huge_home)
+        opened: dict[str, list[dict]] = {name: [] for name in codes}
+        for run in range(max(1, min(args.runs, 3))):
+            for name, code in codes.items():
+                if name == "before" and run > 0:
+                    continue  # ~25 s a run: once is enough to know
+                opened[name].append(child_json(code, huge_home, "open", article_id, timeout=900))
+        size = opened["after"][0]["bytes"]
+        say(f"## Opening a {size / 1e6:.1f} MB imported article (in-process pilot, 140×45)")
+        say()
+        say(
+            "| | "
+            + " | ".join(f"{n} ({len(opened[n])} run{'s' if len(opened[n]) > 1 else ''})" for n in codes)
+            + " | target |"
+        )
+        say("|---|" + "---|" * len(codes) + "---|")
+        for key, label, target in (
+            ("first_screen_wall", "open → first screen, wall (ms)", "≤ 1,000"),
+            ("first_screen_cpu", "open → first screen, CPU (ms)", ""),
+            ("page_busy_wall", "PageDown while the figures are found, median wall (ms)", ""),
+            ("page_wall", "PageDown, median wall (ms)", "≤ 50"),
+            ("page_cpu", "PageDown, median CPU (ms)", ""),
+            ("page_worst_wall", "PageDown, worst of 10 (ms)", ""),
+            ("figures_wall", "open → figures painted, wall (ms)", ""),
+            ("peak_rss_mb", "peak memory of the process (MB)", ""),
+        ):
+            cells = []
+            for name in codes:
+                values = [r[key] for r in opened[name] if key in r]
+                cells.append(
+                    "—" if not values else (f"{median(values):,.0f}" if key == "peak_rss_mb" else ms(median(values)))
+                )
+            say(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+        say()
 
     notes = ""
     if args.report.exists():

@@ -1,13 +1,21 @@
-"""settings.json is read through one pydantic model (jjj_brief.settings): a wrong value
-costs only that key, named with the file in one line; nothing the user wrote is lost."""
+"""settings.json is read by one pydantic model's rules (jjj_brief.settings): a wrong value
+costs only that key, named with the file in one line; nothing the user wrote is lost. A
+file whose values are already of their fields' types is read without loading the model,
+with the model's answer (checked on wild input below)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import subprocess
+import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jjj_brief.settings import Settings, load_settings, save_settings, update_settings
+from jjj_brief.settings import Settings, load_settings, plain_settings, save_settings, update_settings
+from jjj_brief.settings.model import SettingsModel, validated
 
 
 def write(folder, data) -> None:
@@ -103,7 +111,7 @@ def test_the_engine_setting_is_what_the_model_reads_without_loading_it(isolated_
     path = data / settings.SETTINGS_FILE
     cases = [  # (what the file says, whether the model is needed to read it)
         *(({"search_engine": name}, False) for name in ENGINE_SETTINGS),
-        (json.loads(Settings(search_engine="whoosh").model_dump_json()), False),  # as the app saves it
+        (Settings(search_engine="whoosh").as_json(), False),  # as the app saves it
         ({"search_engine": "whoosh", "last_offset": -4, "resume": "no"}, False),  # other keys wrong
         ({"search_engine": " Tantivy "}, True),
         ({"search_engine": "lucene"}, True),
@@ -125,3 +133,80 @@ def test_the_engine_setting_is_what_the_model_reads_without_loading_it(isolated_
     path.unlink()
     os.mkfifo(path)  # not a regular file: never opened (opening a FIFO blocks)
     assert engine_setting() == real(data).settings.search_engine == "auto"
+
+
+def test_the_plain_settings_and_the_model_have_the_same_keys_and_defaults():
+    plain = {f.name: f for f in dataclasses.fields(Settings) if f.name != "unknown"}
+    assert list(plain) == list(SettingsModel.model_fields)
+    assert Settings().as_json() == SettingsModel().model_dump(mode="json")
+
+
+_TEXT = st.text(alphabet=st.characters(codec=None), max_size=12) | st.sampled_from(
+    ["", " ", "auto", " Tantivy ", "WHOOSH", "lucene", "nord", "\x1b]2;x\x07", "\ud800", "x" * 1200]
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+_TYPICAL = {  # values of each key's own type, mixed with wild JSON below
+    "resume": st.booleans() | st.integers(-1, 2),
+    "last_article": _TEXT | st.none(),
+    "last_offset": st.integers(-3, 3) | st.integers(0, 2**70) | st.none() | st.booleans(),
+    "theme": _TEXT | st.none(),
+    "query_history": st.lists(_TEXT | st.integers(), max_size=60),
+    "keep_import_originals": st.booleans() | st.integers(0, 1),
+    "search_engine": _TEXT,
+    "database_url": _TEXT | st.none(),
+    "database_replica_url": _TEXT | st.none(),
+}
+_ONE_KEY = st.sampled_from([*_TYPICAL, "future_option"]).flatmap(
+    lambda key: st.fixed_dictionaries({key: _TYPICAL.get(key, _JSON) | _JSON})
+)
+_RAW = _ONE_KEY | st.fixed_dictionaries(
+    {},
+    optional={
+        **{key: st.one_of(values, values, _JSON) for key, values in _TYPICAL.items()},
+        **{key: _JSON for key in ("future_option", "unknown", "_private", "model_config", "copy", "a b")},
+    },
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw=_RAW)
+def test_what_is_read_without_the_model_is_what_the_model_reads(tmp_path_factory, raw):
+    """Whenever plain_settings answers, the model reads the same values (and what is written
+    back is the same) with nothing to report: the model is needed only where it says so."""
+    plain = plain_settings(raw)
+    if plain is None:
+        return
+    path = tmp_path_factory.mktemp("s") / "settings.json"
+    values, problems = validated(raw, path)
+    assert problems == []
+    assert plain.as_json() == values
+    assert json.dumps(plain.as_json()) == json.dumps(SettingsModel.model_validate(raw).model_dump(mode="json"))
+
+
+def test_a_file_as_the_app_writes_it_is_read_without_the_model(tmp_path):
+    """The app's first paint reads settings.json without importing pydantic (~0.15 s)."""
+    written = Settings(last_article="liaowang-2024", last_offset=120, theme="nord", query_history=["Xiongan"])
+    written.unknown["future_option"] = {"a": [1, 2.5]}
+    save_settings(written, tmp_path)
+    program = (
+        "import sys; from pathlib import Path; from jjj_brief.settings import load_settings; "
+        f"read = load_settings(Path({str(tmp_path)!r})); "
+        "print(read.settings.theme, read.settings.last_offset, read.problems, "
+        "sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m == 'jjj_brief.settings.model'))"
+    )
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["nord", "120", "[]", "[]"]
+    assert load_settings(tmp_path).settings == written
+
+
+def test_a_value_of_another_type_still_goes_to_the_model_and_is_named(tmp_path):
+    write(tmp_path, {"resume": "no", "last_offset": "12", "theme": 7, "future_option": float("nan")})
+    read = load_settings(tmp_path)
+    assert plain_settings(json.loads((tmp_path / "settings.json").read_text())) is None
+    assert read.settings.resume is False and read.settings.last_offset == 12  # the model's lax reading
+    assert read.settings.theme is None
+    assert read.problems == [f"{tmp_path / 'settings.json'}: theme: must be a string; the default is used"]

@@ -255,10 +255,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The ``jjj-brief`` program (the console script, ``python -m jjj_brief``): :func:`main`
-    on the command line, then the process ends. For a command (the app, started with no
-    arguments, sets its own: :func:`jjj_brief.app.calm_the_collector`), two things Python's
-    cycle collector does are put off, as nearly all a command makes lives until the process
-    ends anyway:
+    on the command line, then the process ends. Two things Python's cycle collector does are
+    put off, as nearly all a command makes lives until the process ends anyway (the app,
+    started with no arguments, gets the first until its modules are imported and its window
+    built, then sets its own: :func:`jjj_brief.app.calm_the_collector`):
 
     * while it runs, a collection waits for :data:`COMMAND_GC_THRESHOLD` new objects, not
       700: start-up alone makes a few hundred thousand (modules, classes, functions, the
@@ -271,8 +271,7 @@ def run() -> NoReturn:
       are closed explicitly).
     """
     command = bool(sys.argv[1:])
-    if command:
-        gc.set_threshold(COMMAND_GC_THRESHOLD, *gc.get_threshold()[1:])
+    gc.set_threshold(COMMAND_GC_THRESHOLD, *gc.get_threshold()[1:])
     code = main()
     if command:
         gc.freeze()

@@ -5,7 +5,8 @@
     "reader.next_figure" = "j,right_square_bracket"
 
 The file is validated by a pydantic model; a file that cannot be read or is wrong gives one
-line naming the file and the line, and the app starts with its default keys.
+line naming the file and the line, and the app starts with its default keys. The model (and
+pydantic, ~0.1 s) is loaded only when there is a file: not on the way to the first paint.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Any
 
 from jjj_brief import paths
 from jjj_brief.safety import one_line
@@ -25,21 +25,27 @@ _AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _KEY = re.compile(r"^[a-z0-9_+\-]+$", re.IGNORECASE)
 
 
-class KeyConfig(BaseModel):
-    """The ``[keys]`` table: binding id -> comma-separated keys."""
+def _key_config() -> Any:
+    """The model of the file, a pydantic model (built when there is a file to read)."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-    model_config = ConfigDict(extra="forbid")
+    class KeyConfig(BaseModel):
+        """The ``[keys]`` table: binding id -> comma-separated keys."""
 
-    keys: dict[str, str] = Field(default_factory=dict)
+        model_config = ConfigDict(extra="forbid")
 
-    @field_validator("keys")
-    @classmethod
-    def _keys_are_keys(cls, keys: dict[str, str]) -> dict[str, str]:
-        for binding_id, value in keys.items():
-            parts = [part.strip() for part in value.split(",")]
-            if not all(part and _KEY.match(part) for part in parts):
-                raise ValueError(f"{binding_id!r}: {value!r} is not a key (like ctrl+x, f2, j)")
-        return keys
+        keys: dict[str, str] = Field(default_factory=dict)
+
+        @field_validator("keys")
+        @classmethod
+        def _keys_are_keys(cls, keys: dict[str, str]) -> dict[str, str]:
+            for binding_id, value in keys.items():
+                parts = [part.strip() for part in value.split(",")]
+                if not all(part and _KEY.match(part) for part in parts):
+                    raise ValueError(f"{binding_id!r}: {value!r} is not a key (like ctrl+x, f2, j)")
+            return keys
+
+    return KeyConfig
 
 
 def keymap_path(folder: Path | None = None) -> Path:
@@ -68,8 +74,10 @@ def load_keymap(folder: Path | None = None, known: set[str] | None = None) -> tu
         return {}, None
     except (OSError, ValueError) as exc:
         return {}, one_line(f"{path}: not read ({exc}); default keys used", 300)
+    from pydantic import ValidationError
+
     try:
-        config = KeyConfig.model_validate(tomllib.loads(text))
+        config = _key_config().model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         return {}, one_line(f"{path}:{_toml_line(exc)}: {exc}; default keys used", 300)
     except ValidationError as exc:
