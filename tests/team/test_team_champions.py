@@ -61,6 +61,36 @@ def engines(champion_db, monkeypatch):
     forget_libraries()  # closes the libraries and their team pools
 
 
+def test_the_bulk_build_gives_the_lists_built_term_by_term_and_keeps_the_keys(champion_db):
+    """build_all writes the lists with the table's keys dropped and makes them again: the
+    same rows as :func:`champions.build` term by term, and the same keys after."""
+
+    def keys(conn):
+        return conn.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'search_champions'::regclass "
+            "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_champions' ORDER BY 1"
+        ).fetchall()
+
+    def lists(conn):
+        return conn.execute("SELECT term, distance, passage FROM search_champions ORDER BY 1, 2, 3").fetchall()
+
+    with connect(champion_db) as conn:
+        before = keys(conn)
+        assert {name for name, _ in before} >= {"search_champions_pkey", "search_champions_passage"}
+        assert champions.build_all(conn) > 20
+        bulk, lengths = lists(conn), conn.execute("SELECT term, champions FROM search_terms ORDER BY 1").fetchall()
+        assert keys(conn) == before and len(bulk) > 20 * SIZE
+        for (term,) in conn.execute("SELECT term FROM search_terms WHERE champions IS NOT NULL").fetchall():
+            champions.build(conn, term, SIZE)
+        assert lists(conn) == bulk
+        assert conn.execute("SELECT term, champions FROM search_terms ORDER BY 1").fetchall() == lengths
+        passage = bulk[0][2]  # the reference is back: removing a passage removes it from the lists
+        conn.execute("DELETE FROM figures WHERE passage = %s", (passage,))
+        conn.execute("DELETE FROM passages WHERE id = %s", (passage,))
+        assert conn.execute("SELECT count(*) FROM search_champions WHERE passage = %s", (passage,)).fetchone()[0] == 0
+        conn.rollback()
+
+
 def _ranked(engine: Engine, query: str, limit: int = 10):
     result = engine.fresh().run(query, limit=limit)
     return result, [round(hit.score, 6) for hit in result.hits], engine._searcher.last_path  # type: ignore[attr-defined]
