@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ from jjj_brief.search.analyzer import TOKEN_PATTERN, index_terms, surface_analys
 from jjj_brief.search.documents import BRIEFING_BOOST, Doc, TopicLinks, article_documents, import_key
 from jjj_brief.search.values import canonical_unit
 from jjj_brief.team import champions
+from jjj_brief.text_rules import term_positions
 
 if TYPE_CHECKING:
     import psycopg
@@ -84,11 +87,48 @@ def tsvector_literal(text: str) -> str:
     return _tsvector(text)[0]
 
 
-def _tsvector(text: str) -> tuple[str, dict[str, list[int]]]:
-    """The tsvector literal of ``text`` and each kept term's positions (1-based, first
-    :data:`MAX_POSITIONS_PER_TERM` occurrences; the literal caps them at :data:`MAX_POSITION`)."""
+def _tsvector(text: str) -> tuple[str, Collection[str]]:
+    """The tsvector literal of ``text`` and the terms it keeps (see :func:`_tsvector_of`)."""
+    return _tsvector_of(TOKEN_PATTERN.findall(text))
+
+
+def _tsvector_of(surfaces: list[str]) -> tuple[str, Collection[str]]:
+    """The tsvector literal of a text's surface tokens, and the terms it keeps.
+
+    Usually one ``'term':position`` entry per occurrence, built without a loop of ours:
+    the server's tsvector input merges a lexeme's entries, sorts its positions, drops
+    repeats and caps them at :data:`MAX_POSITION`, which gives exactly the tsvector of the
+    grouped literal (:func:`_grouped_tsvector`) as long as no term occurs more than
+    :data:`MAX_POSITIONS_PER_TERM` times and nothing needs quoting or leaving out (a
+    quote, backslash or NUL, an over-long term, a huge passage): those texts take the
+    grouped literal."""
+    pairs = term_positions(surfaces)[0]
+    if not pairs:
+        return "", ()
+    terms, positions = zip(*pairs)
+    kept = set(terms)
+    if (len(pairs) > MAX_POSITIONS_PER_TERM and max(Counter(terms).values()) > MAX_POSITIONS_PER_TERM) or max(
+        map(len, kept)
+    ) * 4 > MAX_LEXEME_BYTES:
+        return _grouped_tsvector(pairs)
+    literal = " ".join(map("'{}':{}".format, terms, map(operator.add, positions, repeat(1))))
+    if (
+        "\\" in literal
+        or "\x00" in literal
+        or literal.count("'") != 2 * len(pairs)
+        or len(literal) * 4 > MAX_TSVECTOR_BYTES
+    ):
+        return _grouped_tsvector(pairs)
+    return literal, kept
+
+
+def _grouped_tsvector(pairs: Iterable[tuple[str, int]]) -> tuple[str, Collection[str]]:
+    """The tsvector literal of (term, position) pairs with each term's positions grouped
+    (its first :data:`MAX_POSITIONS_PER_TERM`, 1-based, capped at :data:`MAX_POSITION`,
+    repeats once), lexemes quoted, over-long or NUL-holding terms left out, a huge
+    passage's terms without positions; and the terms it keeps."""
     positions: dict[str, list[int]] = {}
-    for term, pos in index_terms(text):
+    for term, pos in pairs:
         at = positions.get(term)
         if at is None:
             positions[term] = [pos + 1]
@@ -110,7 +150,7 @@ def _tsvector(text: str) -> tuple[str, dict[str, list[int]]]:
         literal = " ".join(_lexeme(term) for term in positions)  # a huge passage: terms only
         literal = literal.encode("utf-8", "surrogatepass")[:MAX_TSVECTOR_BYTES].decode("utf-8", "ignore")
         literal = literal[: literal.rfind("' ") + 1] if "' " in literal else literal
-    return literal, positions
+    return literal, list(positions)
 
 
 @dataclass
@@ -177,9 +217,10 @@ def passage_row(passage_id: int, doc: Doc, source_article: str | None, counts: C
     ``counts`` gets its words and terms (analyzed once for both)."""
     from jjj_brief.search.analyzer import surface_analysis as analyze
 
-    terms, positions = _tsvector(doc["body"])
+    surfaces = TOKEN_PATTERN.findall(doc["body"])
+    terms, kept = _tsvector_of(surfaces)
     if counts is not None:
-        counts.add_analyzed(set(TOKEN_PATTERN.findall(doc["body"])), list(positions))
+        counts.add_analyzed(set(surfaces), kept)
 
     outlet_terms = sorted({t for w in TOKEN_PATTERN.findall(doc.get("outlet_terms") or "") for t, _ in analyze(w)[0]})
     topics = sorted(set((doc.get("topics") or "").split()))
@@ -208,7 +249,9 @@ def passage_row(passage_id: int, doc: Doc, source_article: str | None, counts: C
     )
 
 
-def _new_ids(conn: psycopg.Connection, n: int) -> list[int]:
+def new_passage_ids(conn: psycopg.Connection, n: int) -> list[int]:
+    """``n`` ids from the passages' identity sequence (rows are written with their ids, so
+    figures can name their passage)."""
     if n <= 0:
         return []
     rows = conn.execute(
@@ -223,7 +266,7 @@ def copy_documents(
     """COPY documents (each with the article id it belongs to, None for briefing items)
     and their figures; returns how many. ``counts`` collects their words and terms."""
     batch = list(docs)
-    ids = _new_ids(conn, len(batch))
+    ids = new_passage_ids(conn, len(batch))
     figure_rows: list[tuple[int, float, float, str | None, bool]] = []
     with conn.cursor() as cur:
         with cur.copy(f"COPY passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
