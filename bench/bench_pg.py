@@ -4,11 +4,14 @@ Generates N synthetic articles (seeded RNG, sentences of the shipped seeds, ~1.5
 2-3 paragraphs each, like a news brief: see ``--article-bytes``) and
 
 * imports them into a local PostgreSQL server through the team code
-  (:mod:`jjj_brief.team.corpus`: our analyzer's terms as tsvector, figures by value),
-  ``--jobs`` processes preparing rows and one writing them with ``COPY`` (articles,
-  passages, figures, then the vocabulary counts); the search index (RUM) and the other
-  indexes are built after the load, as a bulk load does; reports articles/s end to end
-  and the server's share (COPY + index build), and the size of every table and index;
+  (:mod:`jjj_brief.team.bulk`, the rows of :mod:`jjj_brief.team.corpus`: our analyzer's
+  terms as tsvector, figures by value), ``--jobs`` processes preparing rows as ``COPY``
+  text and one writing them (articles, passages, figures, then the vocabulary counts);
+  the search index (RUM) and the other indexes are built after the load, as a bulk load
+  does, on two connections: the search index then the champion lists
+  (:func:`jjj_brief.team.champions.build_all`) on one, the other indexes beside them;
+  reports articles/s end to end, the server's share (COPY + index build), the CPU of the
+  workers, the writer and the server backends, and the size of every table and index;
 * builds a tantivy index of the same passages (the embedded engine for large
   collections, :mod:`jjj_brief.search.tantivy_engine`) unless ``--no-tantivy``;
 * measures warm search latency, top 10 with snippets and highlights through the real
@@ -44,7 +47,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -128,22 +130,20 @@ def _init_worker(sentences: list[str], total: int, article_bytes: int) -> None:
     bench_search.ARTICLE_BYTES = article_bytes
 
 
-def prepare(first: int, count: int) -> tuple[list[tuple], list[tuple], Counter, Counter, int]:
-    """Rows for articles first..first+count: (articles, [passage row without id, figures]),
-    word and term counts, passages."""
-    from jjj_brief.search.documents import article_documents, article_figures_for_index
-    from jjj_brief.team.corpus import Counts, article_row, figure_rows_of, passage_row
+def prepare(first: int, count: int):  # -> jjj_brief.team.bulk.PreparedRows
+    """The rows of articles first..first+count, as COPY text (:func:`jjj_brief.team.bulk.prepare_rows`)."""
+    from jjj_brief.team.bulk import prepare_rows
 
-    articles, passages = [], []
-    counts = Counts()
-    for i in range(first, first + count):
-        article = bench_search.synthetic_article(i, _SENTENCES)
-        articles.append(article_row(article, None))
-        figures = article_figures_for_index(article, _TOTAL)
-        for doc in article_documents(article, article_figures=figures):
-            row = passage_row(0, doc, article.id, counts)
-            passages.append((row[1:], list(figure_rows_of(0, doc.get("figures")))))
-    return articles, passages, counts.words, counts.terms, len(passages)
+    return prepare_rows((bench_search.synthetic_article(i, _SENTENCES) for i in range(first, first + count)), _TOTAL)
+
+
+def backend_cpu(conn) -> float:
+    """CPU seconds the server process serving ``conn`` has used (``/proc/<pid>/schedstat``)."""
+    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):  # another host
+        return float("nan")
 
 
 # ---------------------------------------------------------------- the load
@@ -193,59 +193,78 @@ SIZES_SQL = (
 )
 
 
-def build_champions(url: str, jobs: int) -> int:
-    """Every champion list from scratch (:func:`jjj_brief.team.champions.build_all`), the
-    terms shared out over ``jobs`` connections (one transaction each); returns lists built."""
+def build_champions(url: str) -> int:
+    """Every champion list from scratch (:func:`jjj_brief.team.champions.build_all`, one
+    transaction: the lists' keys are made after the rows are in); returns lists built."""
     import psycopg
 
     from jjj_brief.team import champions
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("UPDATE search_terms SET champions = NULL WHERE champions IS NOT NULL")
-        conn.execute("TRUNCATE search_champions")
-        min_docs, size = champions.settings(conn)
-        terms = champions.stale_terms(conn, min_docs)
-        light = champions.lighter_rows(conn)
-
-    def build_share(share: list[str]) -> None:
-        with psycopg.connect(url) as conn:
-            for term in share:
-                champions.build(conn, term, size, light)
-            conn.commit()
-
-    with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(build_share, [terms[i::jobs] for i in range(jobs)]))
-    return len(terms)
+    with psycopg.connect(url) as conn:
+        lists = champions.build_all(conn)
+        conn.commit()
+    return lists
 
 
 def finish(url: str, indexes: list, copies: int, rows_s: float, jobs: int = 1) -> dict:
-    """Build the indexes and the champion lists of a loaded database; times and sizes."""
+    """Build the indexes and the champion lists of a loaded database; times and sizes.
+
+    Two tracks, on two connections when ``jobs`` > 1 (the server then works on both cores):
+    the search index, then the champion lists (which rank on it); the other indexes beside
+    them."""
     import psycopg
 
-    log(f"  postgres: rows in after {rows_s:.0f} s; building indexes")
+    log(f"  postgres: rows in after {rows_s:.0f} s; building indexes and champion lists")
+    search_index = [d for _, d in indexes if " rum " in d.lower() or "(terms" in d]
+    others = [d for _, d in indexes if d not in search_index]
+    times: dict[str, float] = {}
+
+    def ranked_track() -> float:
+        from jjj_brief.team import champions
+
+        with psycopg.connect(url) as conn:
+            cpu = backend_cpu(conn)
+            t0 = time.perf_counter()
+            for definition in search_index:
+                conn.execute(definition)
+            conn.execute("ANALYZE passages")
+            conn.commit()
+            times["index_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            times["lists"] = champions.build_all(conn)
+            conn.commit()
+            times["champions_s"] = time.perf_counter() - t0
+            return backend_cpu(conn) - cpu
+
+    def other_track() -> float:
+        with psycopg.connect(url, autocommit=True) as conn:
+            cpu = backend_cpu(conn)
+            t0 = time.perf_counter()
+            for definition in others:
+                conn.execute(definition)
+            for table in ("articles", "figures", "search_terms"):
+                conn.execute(f"ANALYZE {table}")
+            times["other_index_s"] = time.perf_counter() - t0
+            return backend_cpu(conn) - cpu
+
     t0 = time.perf_counter()
-    with psycopg.connect(url, autocommit=True) as conn:
-        for _, definition in indexes:
-            conn.execute(definition)
-        conn.execute("ANALYZE articles")
-        conn.execute("ANALYZE passages")
-        conn.execute("ANALYZE figures")
-        conn.execute("ANALYZE search_terms")
-    index_s = time.perf_counter() - t0
-    log(f"  postgres: indexes in {index_s:.0f} s; building champion lists")
-    t0 = time.perf_counter()
-    lists = build_champions(url, jobs)
+    with ThreadPoolExecutor(min(jobs, 2)) as pool:
+        tracks = [pool.submit(other_track), pool.submit(ranked_track)]
+        post_cpu = sum(track.result() for track in tracks)
+    post_s = time.perf_counter() - t0
+    log(
+        f"  postgres: search index {times['index_s']:.0f} s, {times['lists']:,.0f} champion lists "
+        f"{times['champions_s']:.0f} s, other indexes {times['other_index_s']:.0f} s: {post_s:.0f} s in all"
+    )
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("ANALYZE search_champions")
         sizes = dict(conn.execute(SIZES_SQL).fetchall())
         database = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
-    champions_s = time.perf_counter() - t0
-    log(f"  postgres: {lists:,} champion lists in {champions_s:.0f} s")
     return {
-        "index_s": index_s,
-        "champions_s": champions_s,
-        "lists": lists,
+        **times,
+        "post_s": post_s,
+        "post_server_cpu_s": post_cpu,
         "sizes": sizes,
         "database": database,
         "passages": passages,
@@ -267,7 +286,8 @@ def load(
     ``on_base``, the database at ``n`` articles (indexed) is handed to it first."""
     import psycopg
 
-    from jjj_brief.team.corpus import PASSAGE_COLUMNS, Counts, apply_counts
+    from jjj_brief.team.bulk import write_rows
+    from jjj_brief.team.corpus import Counts, apply_counts
     from jjj_brief.team.migrations import migrate
 
     with psycopg.connect(url, autocommit=True) as conn:
@@ -286,33 +306,15 @@ def load(
     chunks = [(first, min(CHUNK, n - first)) for first in range(0, n, CHUNK)]
     with multiprocessing.Pool(jobs, _init_worker, (sentences, n, article_bytes)) as pool:
         with psycopg.connect(url) as conn:
-            for done, (articles, rows, words, terms, count) in enumerate(pool.imap(_prepare_star, chunks), 1):
+            server_cpu = backend_cpu(conn)
+            for done, prepared in enumerate(pool.imap(_prepare_star, chunks), 1):
                 t0 = time.perf_counter()
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT nextval(pg_get_serial_sequence('passages', 'id')) FROM generate_series(1, %s)",
-                        (len(rows),),
-                    )
-                ]
-                with conn.cursor() as cur:
-                    with cur.copy(
-                        "COPY articles (id, source, file, title, outlet, date, text, record, import_key) FROM STDIN"
-                    ) as copy:
-                        for row in articles:
-                            copy.write_row(row)
-                    with cur.copy(f"COPY passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
-                        for passage_id, (row, _) in zip(ids, rows):
-                            copy.write_row((passage_id, *row))
-                    with cur.copy("COPY figures (passage, value, tolerance, unit, likely) FROM STDIN") as copy:
-                        for passage_id, (_, figures) in zip(ids, rows):
-                            for figure in figures:
-                                copy.write_row((passage_id, *figure[1:]))
+                write_rows(conn, prepared)
                 conn.commit()
                 copy_s += time.perf_counter() - t0
-                totals.words.update(words)
-                totals.terms.update(terms)
-                passages += count
+                totals.words.update(prepared.words)
+                totals.terms.update(prepared.terms)
+                passages += len(prepared.passages)
                 if time.perf_counter() - last > 30:
                     last = time.perf_counter()
                     rate = done * CHUNK / (last - started)
@@ -321,6 +323,7 @@ def load(
             apply_counts(conn, totals)
             conn.commit()
             counts_s = time.perf_counter() - t0
+            server_cpu = backend_cpu(conn) - server_cpu
     load_s = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
@@ -343,13 +346,12 @@ def load(
                 "load_s": load_s,
                 "copy_s": copy_s,
                 "counts_s": counts_s,
-                "total_s": load_s + base["index_s"] + base["champions_s"],
+                "total_s": load_s + base["post_s"],
+                "load_server_cpu_s": server_cpu,
                 "client_cpu_s": time.process_time() - cpu,
                 "workers_cpu_s": workers_cpu,
                 "articles_per_s": n / load_s,
-                "server_articles_per_s": n
-                * done
-                / (copy_s + counts_s + replicate_s + base["index_s"] + base["champions_s"]),
+                "server_articles_per_s": n * done / (copy_s + counts_s + replicate_s + base["post_s"]),
             }
         )
         with psycopg.connect(url, autocommit=True) as conn:
@@ -363,8 +365,12 @@ def load(
     built = finish(url, indexes, copies, load_s + replicate_s, jobs)
     index_s, champions_s = built["index_s"], built["champions_s"]
     sizes, database = built["sizes"], built["database"]
-    total_s = load_s + index_s + champions_s
+    total_s = load_s + built["post_s"]
     return {
+        "post_s": built["post_s"],
+        "other_index_s": built["other_index_s"],
+        "load_server_cpu_s": server_cpu,
+        "post_server_cpu_s": built["post_server_cpu_s"],
         "articles": n,
         "copies": copies,
         "replicate_s": replicate_s,
@@ -380,7 +386,7 @@ def load(
         "client_cpu_s": time.process_time() - cpu,
         "workers_cpu_s": workers_cpu,
         "articles_per_s": n * copies / (total_s + replicate_s) if copies == 1 else n / load_s,
-        "server_articles_per_s": n * copies / (copy_s + counts_s + index_s + champions_s + replicate_s),
+        "server_articles_per_s": n * copies / (copy_s + counts_s + built["post_s"] + replicate_s),
         "sizes": sizes,
         "database": database,
     }
@@ -575,6 +581,18 @@ def mb(size: float) -> str:
     return f"{size / 1e6:,.0f} MB"
 
 
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f} s"
+
+
+def _cpu_split(load: dict) -> str:
+    """CPU seconds of the preparing workers, the writing process and the server backends."""
+    if "load_server_cpu_s" not in load:  # an earlier run's row
+        return "-"
+    server = load["load_server_cpu_s"] + load.get("post_server_cpu_s", 0.0)
+    return f"{load['workers_cpu_s']:,.0f} / {load['client_cpu_s']:,.0f} / {server:,.0f}"
+
+
 def _total(value: int | str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
@@ -603,11 +621,12 @@ def render(results: list[dict], command: str) -> str:
         "",
         "## Import",
         "",
-        "| articles | passages | end to end | articles/s | rows by COPY | vocabulary | copied in the server | "
-        "index build | champion lists | server share articles/s | preparing CPU/article | database | "
+        "| articles | passages | end to end | articles/s | rows in (prepared + COPY) | vocabulary | "
+        "copied in the server | search index | champion lists | other indexes (beside) | "
+        "server share articles/s | preparing CPU/article | CPU s: workers / writer / server | database | "
         "passages + index | search index alone | champion lists size | tantivy build | tantivy size |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: |",
+        "| ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         load, tv = r["load"], r.get("tantivy") or {}
@@ -615,7 +634,8 @@ def render(results: list[dict], command: str) -> str:
         if load["load_s"] != load["load_s"]:  # NaN: a database loaded by an earlier run (--search-only)
             lines.append(
                 f"| {_size(r)} | {load['passages']:,} | loaded earlier (see the analysis) | | | | | | "
-                f"{'%.0f s (%s)' % (load['champions_s'], format(load['lists'], ',')) if load['lists'] else ''} | | | "
+                f"{'%.0f s (%s)' % (load['champions_s'], format(load['lists'], ',')) if load['lists'] else ''} "
+                "| | | | | "
                 f"{mb(load['database'])} | {mb(sizes.get('passages', 0))} | "
                 f"{mb(sizes.get('passages_terms', 0))} | {mb(sizes.get('search_champions', 0))} | not run | |"
             )
@@ -623,11 +643,13 @@ def render(results: list[dict], command: str) -> str:
         lines.append(
             f"| {_size(r)} | {load['passages']:,} | {load['total_s'] + load['replicate_s']:,.0f} s | "
             f"{load['articles_per_s']:,.0f} | "
-            f"{load['copy_s']:,.0f} s | {load['counts_s']:,.1f} s | "
+            f"{load['load_s']:,.0f} s | {load['counts_s']:,.1f} s | "
             f"{'%.0f s' % load['replicate_s'] if load['copies'] > 1 else '-'} | {load['index_s']:,.0f} s | "
             f"{load.get('champions_s', float('nan')):,.0f} s ({load.get('lists', 0):,}) | "
+            f"{_seconds(load.get('other_index_s'))} | "
             f"{load['server_articles_per_s']:,.0f} | "
             f"{(load['workers_cpu_s'] + load['client_cpu_s']) / r['generated'] * 1000:.2f} ms | "
+            f"{_cpu_split(load)} | "
             f"{mb(load['database'])} | {mb(sizes.get('passages', 0))} | "
             f"{mb(sizes.get('passages_terms', 0))} | {mb(sizes.get('search_champions', 0))} | "
             + (f"{tv['build_s']:,.0f} s | {mb(tv['size'])} |" if tv else "not run | |")
@@ -729,7 +751,7 @@ def main() -> None:
     parser.add_argument(
         "--rebuild-champions",
         action="store_true",
-        help="with --search-only: build every champion list again first (timed, --jobs connections)",
+        help="with --search-only: build every champion list again first (timed; champions.build_all, one transaction)",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the sizes already in the report's .json (another size run apart)"
@@ -781,7 +803,7 @@ def main() -> None:
                 if args.rebuild_champions:
                     log(f"{n * args.copies:,} articles: building champion lists")
                     t0 = time.perf_counter()
-                    loaded["lists"] = build_champions(url, args.jobs)
+                    loaded["lists"] = build_champions(url)
                     loaded["champions_s"] = time.perf_counter() - t0
                     log(f"  {loaded['lists']:,} lists in {loaded['champions_s']:.0f} s")
             else:
