@@ -159,3 +159,29 @@ def test_a_date_that_is_not_a_real_date_is_one_line_and_the_rest_of_the_batch_la
     assert results["a-month-13.md"]["message"].endswith("date '2024-13-45' is not a real date; ignored")
     assert results["b-feb-30.md"]["date"] == "" and results["c-last.md"]["date"] == "2024-02-29"
     assert load_corpus(refresh=True, library=default_library()).get("c-last").date == "2024-02-29"
+
+
+def test_an_import_reports_watched_searches_without_reading_every_article(capsys, tmp_path, monkeypatch):
+    """A watched search holds no anchor: reporting it after an import opens the store without
+    re-anchoring the notes against the whole corpus (~0.6 s at 10,000 imports); the next
+    command that reads the notes re-anchors them."""
+    from jjj_brief.store.session import WorkSession, close_work
+
+    assert main(["save", "ferry", "qinhuangdao ferry", "--watch", "--json"]) == 0
+    close_work(library=default_library())
+    anchored: list[object] = []
+    real = WorkSession.reanchor_if_changed
+    monkeypatch.setattr(
+        WorkSession,
+        "reanchor_if_changed",
+        lambda self, store, corpus: anchored.append(corpus) or real(self, store, corpus),
+    )
+    capsys.readouterr()
+    memo = tmp_path / "ferry.txt"
+    memo.write_text("Qinhuangdao ferry\n\nThe Qinhuangdao ferry carried 300 cars.\n", encoding="utf-8")
+    assert main(["import", str(memo), "--json"]) == 0
+    reported = json.loads(capsys.readouterr().out)
+    assert reported["watched"] == [{"name": "ferry", "query": "qinhuangdao ferry", "new": 2}]
+    assert anchored == []
+    assert main(["notes", "--json"]) == 0  # reading the notes re-anchors them
+    assert len(anchored) == 1

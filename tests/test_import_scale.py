@@ -150,3 +150,73 @@ def test_seed_ids_are_read_once_while_the_seeds_are_unchanged(tmp_path, monkeypa
     (tmp_path / "clash.txt").write_text(f"---\ntitle: {first}\n---\nA clash of names.\n", encoding="utf-8")
     (outcome,) = imports.add_files([str(tmp_path / "clash.txt")])
     assert outcome.status == "imported" and outcome.id != first
+
+
+def listings(monkeypatch) -> list[str]:
+    """The folders listed with a stat per file from now on (the header catalog's and the index's)."""
+    listed: list[str] = []
+    real = import_store.stamped_import_files
+
+    def counting(folder, cached, read):
+        listed.append(str(folder))
+        return real(folder, cached, read)
+
+    monkeypatch.setattr(import_store, "stamped_import_files", counting)
+    return listed
+
+
+def test_one_more_import_lists_no_folder_and_still_finds_duplicates(tmp_path, monkeypatch):
+    """After a batch, the catalog is whole at the folder's new stamp: the next import checks
+    its file against every stored one without listing the folder (10,000 stats)."""
+    names = make_files(tmp_path / "docs", 6)
+    imports.add_files(names[:4])
+    imports.add_files(names[4:5])  # the catalog made whole at the stamp after this batch
+    listed = listings(monkeypatch)
+    again = imports.add_files([names[0], names[5]])
+    assert [o.status for o in again] == ["unchanged", "imported"] and again[0].id == "memo-000"
+    assert listed == []
+    assert import_store.read_header_catalog().files == import_store.stamped_import_files(
+        imports.imports_dir(), {}, import_store._id_and_hash
+    )
+
+
+def test_a_removal_or_a_file_dropped_in_by_hand_makes_the_next_import_list_the_folder(tmp_path, monkeypatch):
+    names = make_files(tmp_path / "docs", 3)
+    imports.add_files(names[:2])
+    imports.add_files(names[2:])
+    imports.remove("memo-001")  # bumps the number: the catalog no longer vouches
+    listed = listings(monkeypatch)
+    (outcome,) = imports.add_files([names[1]])
+    assert outcome.status == "imported"  # not "already imported as memo-001"
+    assert listed == [str(imports.imports_dir())]
+    # a stored import copied in by hand (no number bumped) moves the folder's time: listed too
+    stored = imports.imports_dir() / "memo-000.txt"
+    (imports.imports_dir() / "by-hand.txt").write_bytes(stored.read_bytes().replace(b'"memo-000"', b'"by-hand"'))
+    listed.clear()
+    assert [o.status for o in imports.add_files([names[0]])] == ["unchanged"]
+    assert listed == [str(imports.imports_dir())]
+    assert "by-hand.txt" in import_store.read_header_catalog().files
+
+
+def test_the_index_adds_one_more_import_from_the_batchs_journal_without_listing(tmp_path, monkeypatch, library):
+    """The index knows the folder at the stamp it recorded; the batch's journal says what
+    it added since: the index adds it with no listing, and holds what a listing would."""
+    from jjj_brief.search import ensure_index, search
+
+    names = make_files(tmp_path / "docs", 3)
+    imports.add_files(names[:2])
+    ensure_index(library=library)
+    listed = listings(monkeypatch)
+    (outcome,) = imports.add_files(names[2:])
+    status = ensure_index(library=library)
+    assert status.added == 1 and listed == []
+    assert [hit.article for hit in search("Memo 2 Qinhuangdao ferry", library=library).hits][:1] == [outcome.id]
+    from jjj_brief.search.sources import _key_and_lines
+
+    generation = library.search.manager.generation
+    assert generation.import_files == import_store.stamped_import_files(imports.imports_dir(), {}, _key_and_lines)
+    # a removal is not in any journal: the index lists the folder and drops it
+    imports.remove(outcome.id)
+    listed.clear()
+    status = ensure_index(library=library)
+    assert status.removed == 1 and listed == [str(imports.imports_dir())]

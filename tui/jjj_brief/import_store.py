@@ -13,6 +13,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -202,15 +203,52 @@ def stored_hashes() -> dict[str, str]:
 CATALOG_FILE = "import-headers.json"  # in the cache folder: file name -> [size, mtime_ns, id, sha256]
 
 
-def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | None]]:
-    """Every stored import's (id, sha256 of the original) by file name.
+@dataclass
+class HeaderCatalog:
+    """Every stored import's ``[size, mtime_ns, id, sha256 of the original]`` by file name, and
+    the imports folder's :func:`folder_stamp` they were listed at (``None``: not known)."""
 
-    Only files whose size or time changed since the last call (any process's) have their
-    header read; the rest come from a small cache file beside the imports, so checking a
-    new file against 10,000 imports lists the folder instead of opening every file. The
-    cache is never trusted for more than that: a file it does not match is read."""
+    folder: Path
+    files: dict[str, list[Any]]
+    stamp: list[int | None] | None
+
+
+def folder_stamp(folder: Path) -> list[int | None]:
+    """``[generation number, modification time]`` of an imports folder: it changes whenever an
+    import is added or removed (each batch and removal bumps the number, which also moves the
+    folder's time). The search index checks the same stamp before it lists the folder."""
+    try:
+        generation = int((folder / GENERATION_FILE).read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        generation = 0
+    try:
+        mtime: int | None = folder.stat().st_mtime_ns
+    except OSError:
+        mtime = None
+    return [generation, mtime]
+
+
+def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | None]]:
+    """Every stored import's (id, sha256 of the original) by file name (see :func:`read_header_catalog`)."""
+    return {name: (entry[2], entry[3]) for name, entry in read_header_catalog(folder).files.items()}
+
+
+def read_header_catalog(folder: Path | None = None, seen: list[int | None] | None = None) -> HeaderCatalog:
+    """The imports' headers, from a small cache file beside the imports.
+
+    When the imports folder's stamp is the one the cache was written at, nothing was added
+    or removed since: the cache is the answer, and checking a new file against 10,000
+    imports lists nothing. Otherwise the folder is listed and only files whose size or time
+    changed since the last listing (any process's) have their header read. The cache is
+    never trusted for more than that: a file it does not match is read.
+
+    ``seen``: the folder's stamp read earlier by the caller (an import, before its check
+    that the folder is writable, which moves the folder's time), compared instead of the
+    stamp now; it still counts only while no import or removal has bumped the number since."""
     folder = folder or imports_dir()
     catalog = paths.cache_dir() / CATALOG_FILE
+    stamp = folder_stamp(folder)  # before the listing: a change made during it moves the stamp again
+    expected = seen if seen is not None and seen[0] == stamp[0] else stamp
     written = None
     try:
         written = json.loads(catalog.read_text(encoding="utf-8"))
@@ -218,10 +256,60 @@ def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | Non
         cached = cached if isinstance(cached, dict) else {}
     except (OSError, ValueError):
         cached = {}
+    if cached and expected[1] is not None and isinstance(written, dict) and written.get("stamp") == expected:
+        return HeaderCatalog(folder, cached, expected)
     found = stamped_import_files(folder, cached, _id_and_hash)
-    if found != cached or written is None:
-        _write_cache_file(catalog, json.dumps({"folder": str(folder), "files": found}))
-    return {name: (entry[2], entry[3]) for name, entry in found.items()}
+    if found != cached or written is None or written.get("stamp") != stamp:
+        write_header_catalog(HeaderCatalog(folder, found, stamp))
+    return HeaderCatalog(folder, found, stamp)
+
+
+def write_header_catalog(catalog: HeaderCatalog) -> None:
+    """Keep ``catalog`` in the cache folder (not fsynced: it can be rebuilt)."""
+    text = json.dumps({"folder": str(catalog.folder), "stamp": catalog.stamp, "files": catalog.files})
+    _write_cache_file(paths.cache_dir() / CATALOG_FILE, text)
+
+
+JOURNAL_FILE = "import-journal.json"  # in the cache folder: what the last import batch added
+
+
+@dataclass
+class ImportJournal:
+    """The file names the last import batch added to ``folder``, which took the folder from
+    stamp ``since`` to ``stamp`` with nothing else changed: whoever knew the folder at
+    ``since`` knows it at ``stamp`` by adding these (the search index, after an import)."""
+
+    folder: Path
+    since: list[int | None]
+    stamp: list[int | None]
+    added: list[str]
+
+
+def write_import_journal(journal: ImportJournal | None) -> None:
+    """Record the batch just made (``None``: a batch that cannot vouch for the folder: none)."""
+    path = paths.cache_dir() / JOURNAL_FILE
+    if journal is None:
+        path.unlink(missing_ok=True)
+        return
+    record = {"folder": str(journal.folder), "since": journal.since, "stamp": journal.stamp, "added": journal.added}
+    _write_cache_file(path, json.dumps(record))
+
+
+def read_import_journal(folder: Path, since: list[int | None] | None, stamp: list[int | None]) -> list[str] | None:
+    """The names the last batch added to ``folder``, when it took the folder from ``since``
+    to ``stamp`` (the folder's stamp now); ``None`` otherwise: list the folder."""
+    if since is None or since[1] is None or stamp[1] is None:
+        return None
+    try:
+        record = json.loads((paths.cache_dir() / JOURNAL_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("folder") != str(folder):
+        return None
+    added = record.get("added")
+    if record.get("since") != list(since) or record.get("stamp") != list(stamp) or not isinstance(added, list):
+        return None
+    return [name for name in added if isinstance(name, str)] if all(isinstance(n, str) for n in added) else None
 
 
 def _id_and_hash(path: Path) -> list[Any]:

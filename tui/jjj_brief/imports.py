@@ -34,21 +34,26 @@ from jjj_brief.import_batch import (
 )
 from jjj_brief.import_ids import readable_id
 from jjj_brief.import_store import (
-    CATALOG_FILE,
     GENERATION_FILE,
     HEADER_PREFIX,
+    HeaderCatalog,
+    ImportJournal,
     _read_header,
     _read_stored,
     _write_cache_file,
     bump_generation,
+    folder_stamp,
     header_catalog,
     imports_dir,
     imports_generation,
     load_import,
     load_imported_articles,
     provenance_of,
+    read_header_catalog,
     stored_hashes,
     stored_key,
+    write_header_catalog,
+    write_import_journal,
 )
 from jjj_brief.import_text import _first_line, guess_language, split_front_matter
 from jjj_brief.storage import file_lock, fsync_dir
@@ -112,11 +117,12 @@ def add_files(
     batch = Batch(options)
     if options.dry_run:
         return _add_all(expand_paths(given), imports_dir(), progress, batch)
+    seen = folder_stamp(imports_dir())  # before the writability check moves the folder's time
     folder = _writable_imports_dir()
     try:
         with file_lock(folder / ".import.lock", IMPORT_LOCK_WAIT):
             _remove_stale_temporaries(folder)
-            return _add_all(expand_paths(given), folder, progress, batch)
+            return _add_all(expand_paths(given), folder, progress, batch, seen)
     except TimeoutError:
         raise UserError(
             f"another import into {folder} has been running for over {IMPORT_LOCK_WAIT:g} s; "
@@ -124,8 +130,11 @@ def add_files(
         ) from None
 
 
-def _add_all(files: list[Path], folder: Path, progress: Progress | None, batch: Batch) -> list[ImportOutcome]:
-    known = stored_hashes()
+def _add_all(
+    files: list[Path], folder: Path, progress: Progress | None, batch: Batch, seen: list[int | None] | None = None
+) -> list[ImportOutcome]:
+    catalog = read_header_catalog(folder, seen)
+    known = {sha: entry[2] for entry in catalog.files.values() if (sha := entry[3])}
     taken = _taken_ids()
     outcomes = []
     chunked = _ChunkedWrites() if len(files) >= CHUNKED_FROM and not batch.options.dry_run else None
@@ -145,7 +154,7 @@ def _add_all(files: list[Path], folder: Path, progress: Progress | None, batch: 
             chunked.flush()
         if not batch.options.dry_run and any(outcome.status == "imported" for outcome in outcomes):
             bump_generation(folder)
-            _remember_headers(folder, outcomes)
+            _remember_headers(catalog, outcomes)
     return outcomes
 
 
@@ -156,25 +165,30 @@ def _page_progress(progress: Progress | None, done: int, total: int, name: str) 
     return lambda page, pages: progress(done, total, f"{name} p. {page}/{pages}")
 
 
-def _remember_headers(folder: Path, outcomes: list[ImportOutcome]) -> None:
-    """Add what the batch stored to the header catalog (the next import reads no header)."""
-    catalog = paths.cache_dir() / CATALOG_FILE
-    try:
-        cached = json.loads(catalog.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return  # made whole by the next header_catalog()
-    if not isinstance(cached, dict) or cached.get("folder") != str(folder) or not isinstance(cached.get("files"), dict):
-        return
+def _remember_headers(catalog: HeaderCatalog, outcomes: list[ImportOutcome]) -> None:
+    """Add what the batch stored to the header catalog read at its start (the next import
+    reads no header). Under the import lock only this batch adds files: when the folder's
+    stamp moved by this batch's bump alone, the catalog is whole at the new stamp (the next
+    import lists nothing; a removal meanwhile moves it by two: the next one lists), and the
+    batch is journaled for the search index (which then lists nothing either)."""
+    stamp = folder_stamp(catalog.folder)
+    whole = catalog.stamp is not None and stamp[0] == (catalog.stamp[0] or 0) + 1 and stamp[1] is not None
+    added = []
     for outcome in outcomes:
         if outcome.status != "imported" or not outcome.id:
             continue
+        name = f"{outcome.id}.txt"
         try:
-            st = (folder / f"{outcome.id}.txt").stat()
+            st = (catalog.folder / name).stat()
         except OSError:
+            whole = False
             continue
         sha = (outcome.details or {}).get("sha256")
-        cached["files"][f"{outcome.id}.txt"] = [st.st_size, st.st_mtime_ns, outcome.id, sha]
-    _write_cache_file(catalog, json.dumps(cached))
+        catalog.files[name] = [st.st_size, st.st_mtime_ns, outcome.id, sha]
+        added.append(name)
+    write_header_catalog(HeaderCatalog(catalog.folder, catalog.files, stamp if whole else None))
+    journal = ImportJournal(catalog.folder, catalog.stamp, stamp, added) if whole and catalog.stamp else None
+    write_import_journal(journal)
 
 
 def _add_one(path: Path, folder: Path, known: dict[str, str], taken: set[str], batch: Batch) -> ImportOutcome:

@@ -12,8 +12,6 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from rich.text import Text
-
 from jjj_brief.commands import default_library
 from jjj_brief.corpus import UserError
 from jjj_brief.output import emit_json, message, stdout_console
@@ -111,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     else:
+        from rich.text import Text  # for people only: --json imports no Rich
+
         _print_outcomes(outcomes)
         if status.action in ("built", "rebuilt", "memory"):  # the whole collection, not a difference
             summary = (
@@ -140,12 +140,16 @@ def _report_dry_run(args: argparse.Namespace, outcomes: list[ImportOutcome]) -> 
     if args.json:
         emit_json({"dry_run": True, "results": [o.to_dict() for o in outcomes]})
     else:
+        from rich.text import Text
+
         _print_outcomes(outcomes)
         stdout_console().print(Text("dry run: nothing was stored", style="dim"))
     return 1 if any(o.status == "refused" for o in outcomes) else 0
 
 
 def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
+    from rich.text import Text
+
     console = stdout_console()
     for outcome in outcomes:
         line = Text(f"{outcome.status:<12} ", style="bold" if outcome.status != "refused" else "bold red")

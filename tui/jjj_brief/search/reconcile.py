@@ -78,7 +78,7 @@ def reconcile_imports(generation: Generation, sources: Sources, *, room: int | N
 
 def _reconcile(generation: Generation, sources: Sources, stamp: list[int | None], room: int | None) -> tuple[int, int]:
     sources.rescan_imports()  # the listing must follow the stamp it is recorded with
-    wanted = sources.import_files(generation.import_files)
+    wanted = sources.import_files(generation.import_files, generation.imports_stamp, stamp)
     wanted_keys = {entry[2] for entry in wanted.values()}
     have = indexed_import_keys(generation)
     add_files = {name: entry for name, entry in wanted.items() if entry[2] not in have}
@@ -117,11 +117,11 @@ def _reconcile(generation: Generation, sources: Sources, stamp: list[int | None]
     generation.import_files, generation.imports_stamp = wanted, stamp
     if generation.folder is not None:
         if add_files or remove_keys:
-            write_manifest(
+            write_manifest(  # the glossary's side files are the build's: unchanged by imports
                 generation.folder,
                 generation.base,
                 generation.vocab,
-                generation.aliases,
+                None,
                 engine=generation.engine,
                 glossary_terms=generation.glossary_terms,
             )

@@ -65,15 +65,40 @@ def scan_import_files(previous: ImportFiles | None = None, folder: Path | None =
     """Every stored import's file stamp, key and line count (an upper bound of its
     passages); only new or changed files are read."""
     from jjj_brief.import_store import stamped_import_files
-    from jjj_brief.imports import imports_dir, stored_key
+    from jjj_brief.imports import imports_dir
 
-    def key_and_lines(path: Path) -> list[Any]:
-        data = path.read_bytes()
-        # An upper bound of its passages (non-blank lines) that a blank line between
-        # paragraphs does not double: the index build's "time left" reads it.
-        return [stored_key(path), data.count(b"\n") + 1 - data.count(b"\n\n")]
+    return stamped_import_files(folder or imports_dir(), previous or {}, _key_and_lines)
 
-    return stamped_import_files(folder or imports_dir(), previous or {}, key_and_lines)
+
+def _key_and_lines(path: Path) -> list[Any]:
+    from jjj_brief.imports import stored_key
+
+    data = path.read_bytes()
+    # An upper bound of its passages (non-blank lines) that a blank line between
+    # paragraphs does not double: the index build's "time left" reads it.
+    return [stored_key(path), data.count(b"\n") + 1 - data.count(b"\n\n")]
+
+
+def _journaled(
+    previous: ImportFiles | None, since: list[int | None] | None, stamp: list[int | None] | None, folder: Path
+) -> ImportFiles | None:
+    """``previous`` and what the last import batch added, when that batch took the folder from
+    ``since`` to ``stamp``; ``None`` when it did not (or a file it added cannot be read)."""
+    from jjj_brief.import_store import read_import_journal
+
+    if previous is None or stamp is None:
+        return None
+    added = read_import_journal(folder, since, stamp)
+    if added is None:
+        return None
+    files = dict(previous)
+    for name in added:
+        try:
+            st = (folder / name).stat()
+            files[name] = [st.st_size, st.st_mtime_ns, *_key_and_lines(folder / name)]
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+    return files
 
 
 class Sources:
@@ -133,13 +158,26 @@ class Sources:
     def articles(self) -> list[Article]:
         return self.seeds + self.imports
 
-    def import_files(self, previous: ImportFiles | None = None) -> ImportFiles:
-        """The stored imports (file name -> [size, mtime, key]); for given articles, their keys."""
+    def import_files(
+        self,
+        previous: ImportFiles | None = None,
+        since: list[int | None] | None = None,
+        stamp: list[int | None] | None = None,
+    ) -> ImportFiles:
+        """The stored imports (file name -> [size, mtime, key, lines]); for given articles, their keys.
+
+        ``previous``: a listing already made (its rows are reused while their files' size
+        and time match). With the imports folder's stamp ``since`` that listing was made at,
+        and the ``stamp`` now: when the last import batch is all that changed in between (its
+        journal says so), the listing is ``previous`` plus the files it added, read alone:
+        one more import into 10,000 lists no folder (~60 ms)."""
         if self._import_files is None:
             if self._imports is not None:  # articles given directly (tests, benchmarks)
                 self._import_files = {f"{a.id}.txt": [0, 0, import_key(a), len(a.paragraphs)] for a in self._imports}
             else:
-                self._import_files = scan_import_files(previous, self.where.imports)
+                self._import_files = _journaled(previous, since, stamp, self.where.imports)
+                if self._import_files is None:
+                    self._import_files = scan_import_files(previous, self.where.imports)
         return self._import_files
 
     def rescan_imports(self) -> None:
