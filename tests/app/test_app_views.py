@@ -6,6 +6,7 @@ import json
 
 from app_helpers import Messages, pilot_test, screen_text, settle, wait_for
 from fixture_briefings import BRANCHES_CCTV, BRANCHES_CHINANEWS, fixture_briefings
+from textual.notifications import Notify
 
 from jjj_brief.app.comparison import SourceColumn
 from jjj_brief.app.data import AppData
@@ -123,13 +124,17 @@ async def test_y_copies_a_citation_and_saves_it_in_the_data_dir(make_app, tmp_pa
     app = fixture_app(make_app)
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("fact", "zgc-branches"))
-        await pilot.pause()
+        # Under load one pause was not always enough for the comparison to be shown: `y`
+        # then found nothing to cite (1 failure in a loaded run of the app tests).
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "fact")
+        await wait_for(pilot, lambda: len(app.query(SourceColumn)) > 1)  # the columns are built after
         await pilot.press("y")
         path = tmp_path / "data" / "citations.txt"
-        # The toast is mounted, then drawn (one pause was not always enough under load).
-        await wait_for(pilot, lambda: "Citation copied to the clipboard" in screen_text(app), timeout=10)
+        await messages.wait(pilot, Notify, lambda m: "Citation copied" in m.notification.message)
+        await wait_for(pilot, lambda: "Citation copied to the clipboard" in screen_text(app))  # mounted, then drawn
         assert any(str(path) in note.message for note in app._notifications)
     saved = path.read_text(encoding="utf-8")
     assert copied and copied[0] in saved
