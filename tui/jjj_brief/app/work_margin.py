@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -70,9 +71,20 @@ class NoteMargin(Widget):
                 return color
         return None
 
-    def render_line(self, y: int) -> Strip:
-        color = self.line_color(y)
-        if color is None:
-            return Strip.blank(self.size.width, self.rich_style)
-        style = self.rich_style + Style(color=COLOR_STYLES.get(color, "").replace("on ", "") or None)
-        return Strip([Segment(self.BAR, style)]).crop_extend(0, self.size.width, self.rich_style)
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines on screen, with the widget's style looked up once for them all (it walks
+        the CSS of every ancestor: one look-up a line was ~1 ms of a 45-line frame's 0.1 s)."""
+        base, width = self.rich_style, self.size.width
+        blank = Strip.blank(width, base)
+        bars: dict[str, Strip] = {}
+        lines = []
+        for y in range(crop.y, crop.bottom):
+            color = self.line_color(y)
+            if color is None:
+                lines.append(blank)
+                continue
+            if color not in bars:
+                style = base + Style(color=COLOR_STYLES.get(color, "").replace("on ", "") or None)
+                bars[color] = Strip([Segment(self.BAR, style)]).crop_extend(0, width, base)
+            lines.append(bars[color])
+        return [line.crop(crop.x, crop.right) for line in lines]
