@@ -235,6 +235,9 @@ class BriefApp(ShellActions, LiveImports, WorkActions, SearchRoomAndTab, App[Non
         if not self.core.briefings_loaded:
             self.core.load_briefings()
             deliver(self, self._data_loaded, "briefings")
+        # The figure code, which the first article opened needs on the UI thread (its header
+        # for an import): imported here, it was 0.15 s of a 10 MB import's first screen.
+        import jjj_brief.figures.translation  # noqa: F401
 
     def _data_loaded(self, what: str) -> None:
         self.query_one(TopicTree).repopulate()
