@@ -6,8 +6,9 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jjj_brief.briefings import load_briefings
@@ -69,6 +70,29 @@ def test_schema_error_names_file_field_path_and_line(tmp_path):
     assert str(problem).startswith(f"{tmp_path.name}/g.yaml:8: glossary[1].kind: ")
 
 
+@pytest.mark.parametrize("unusual", ["\x85", "\u2028", "\u2029", "\r"])
+def test_lines_are_an_editors_when_yaml_breaks_lines_elsewhere_too(tmp_path, unusual):
+    """Found by test_mutated_yaml_never_raises under load: YAML also ends a line at NEL, LS,
+    PS and a lone CR, so a problem after one was reported a line below where an editor shows
+    it (and past the end of the file)."""
+    text = (
+        "glossary:\n"
+        "  - id: bad\n"
+        f'    term: "Broken{unusual}twice"\n'
+        "    kind: planet\n"
+        "    gloss: has a bad kind\n"
+        f'bogus: "a{unusual}b"\n'
+        "facts: [\n"
+    )
+    (tmp_path / "g.yaml").write_text(text, encoding="utf-8", newline="")
+    problems = load_briefings(tmp_path).problems
+    assert [(p.path, p.line) for p in problems] == [("", 8)], problems  # the YAML error: after the last line
+    text = text.rsplit("facts", 1)[0]
+    (tmp_path / "g.yaml").write_text(text, encoding="utf-8", newline="")
+    problems = load_briefings(tmp_path).problems
+    assert [(p.path, p.line) for p in problems] == [("bogus", 6), ("glossary[0].kind", 4)], problems
+
+
 def test_alias_bomb_is_refused_quickly(tmp_path):
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 30):
@@ -88,6 +112,7 @@ _SHIPPED_SAMPLE = (Path(__file__).parent / "fixtures" / "briefings" / "base" / "
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(edits=[(2188, 1, "\x850")])  # a NEL: YAML's line 60 was the file's 58th and last
 @given(
     st.lists(
         st.tuples(st.integers(0, len(_SHIPPED_SAMPLE)), st.integers(0, 6), st.text(max_size=6)),

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import errno
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -261,12 +261,45 @@ else:  # PyYAML built without libyaml: the pure-Python scanner and parser
             self.alias_lines = []
 
 
+#: Line breaks to YAML that are none to an editor: NEL, LS, PS and a CR not before a LF.
+_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
+_YAML_BREAK = re.compile("\r\n|[\n\x85\u2028\u2029\r]")
+
+
+def editor_lines(text: str) -> Callable[[int], int] | None:
+    """The map from YAML's line numbers in ``text`` to an editor's (lines end at "\n" only,
+    as everywhere else in the product), or ``None`` when the two agree. YAML also ends a
+    line at NEL, LS, PS and a lone CR: with one of those in a file, its problems were
+    reported lines below where they are, past the end of the file."""
+    if _UNUSUAL_BREAK.search(text) is None:
+        return None
+    newlines_before = [0]  # for each YAML line (from 0), the "\n" before its start
+    for found in _YAML_BREAK.finditer(text):
+        newlines_before.append(newlines_before[-1] + ("\n" in found.group()))
+
+    def to_editor(line: int) -> int:
+        return newlines_before[min(max(line, 1), len(newlines_before)) - 1] + 1
+
+    return to_editor
+
+
 def parse_sections(text: str, name: str, problems: list[Problem]) -> list[tuple[PathKey, Any, dict[PathKey, int]]]:
     """Parse one file into ``(item path, plain data, {sub-path: line})`` per list item.
 
     Problems that make an item unusable (bad YAML, a duplicate key, a non-list section)
-    are appended to ``problems``; the rest of the file still loads.
+    are appended to ``problems``; the rest of the file still loads. Lines are an editor's
+    (:func:`editor_lines`).
     """
+    first = len(problems)
+    items = _parse_sections(text, name, problems)
+    to_editor = editor_lines(text)
+    if to_editor is None:
+        return items
+    problems[first:] = [replace(p, line=to_editor(p.line)) if p.line else p for p in problems[first:]]
+    return [(path, data, {key: to_editor(line) for key, line in lines.items()}) for path, data, lines in items]
+
+
+def _parse_sections(text: str, name: str, problems: list[Problem]) -> list[tuple[PathKey, Any, dict[PathKey, int]]]:
     try:
         loader = _NoAliasLoader(text)
         try:
@@ -287,7 +320,9 @@ def parse_sections(text: str, name: str, problems: list[Problem]) -> list[tuple[
         line = mark.line + 1 if mark else None
         context = exc.context or ""
         if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
-            context += f" (from line {exc.context_mark.line + 1})"
+            from_line = exc.context_mark.line + 1
+            to_editor = editor_lines(text)
+            context += f" (from line {to_editor(from_line) if to_editor else from_line})"
         detail = " ".join(part for part in (context, exc.problem) if part)
         problems.append(Problem(name, "", line, f"invalid YAML: {detail or exc}"))
         return []
