@@ -24,3 +24,13 @@ def test_an_unknown_id_names_its_line(tmp_path):
     keymap, problem = load_keymap(tmp_path, {"app.quit"})
     assert keymap == {}
     assert problem is not None and f"{KEYMAP_FILE}:3: no key has the id 'app.nope'" in problem
+
+
+def test_lines_are_counted_at_newlines_only(tmp_path):
+    """A line separator (U+2028) or NEL in a comment is text to TOML and to an editor, but
+    str.splitlines ended a line there: the unknown id was named one line too low."""
+    text = '# my keys\u2028mine\x85all mine\n[keys]\n"app.nope" = "x"\n'
+    (tmp_path / KEYMAP_FILE).write_text(text, encoding="utf-8", newline="")
+    keymap, problem = load_keymap(tmp_path, {"app.quit"})
+    assert keymap == {}
+    assert problem is not None and f"{KEYMAP_FILE}:3: no key has the id 'app.nope'" in problem

@@ -53,7 +53,7 @@ def keymap_path(folder: Path | None = None) -> Path:
 
 
 def _line_of(text: str, needle: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines: TOML ends lines at "\n" only
         if needle in line:
             return number
     return None
