@@ -15,6 +15,8 @@ threads), wall is perf_counter. Reports the load average at the start and the en
   front matter, seed sentences), so round k measures the k-th consecutive import.
 * ``batch``: ``jjj-brief import FOLDER --json`` of ``--files`` new files into a fresh home
   whose seeds are indexed (storing and indexing: articles/s end to end).
+* ``rebuild``: ``jjj-brief index --rebuild --json`` on a copy of ``HOME`` per tree (the
+  figure cache as the home has it: a rebuild of stored imports), e.g. the 10k build.
 
 The results are printed as a Markdown table; ``--report FILE`` appends them to FILE.
 """
@@ -131,6 +133,36 @@ def batch(trees: dict[str, Path], count: int, rounds: int) -> list[str]:
     return lines
 
 
+def rebuild(trees: dict[str, Path], home: Path, rounds: int) -> list[str]:
+    homes = {label: home.with_name(f"{home.name}-{label}") for label in trees}
+    for label, copy in homes.items():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(home, copy, symlinks=True)
+        run(trees[label], copy, ["index", "--json"])  # bytecode, and the index as the tree wants it
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
+    documents: dict[str, int] = {}
+    for _ in range(rounds):
+        for label, tree in trees.items():
+            cpu, wall, out = run(tree, homes[label], ["index", "--rebuild", "--json"])
+            documents[label] = json.loads(out)["documents"]
+            times[label].append((cpu, wall))
+    assert len(set(documents.values())) == 1, f"the trees' indexes differ: {documents}"
+    lines = [
+        f"`jjj-brief index --rebuild --json` on a copy of `{home}` per tree ({documents['after']:,} documents),",
+        f"trees alternating, {rounds} round(s):",
+        "",
+        "| tree | CPU s, median | wall s, median |",
+        "| --- | ---: | ---: |",
+    ]
+    for label in trees:
+        cpu = statistics.median(c for c, _ in times[label])
+        wall = statistics.median(w for _, w in times[label])
+        lines.append(f"| {label} | {cpu:.1f} | {wall:.1f} |")
+    for copy in homes.values():
+        shutil.rmtree(copy, ignore_errors=True)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", type=Path, help="another checkout, run in turns with this one")
@@ -141,15 +173,20 @@ def main() -> None:
     more.add_argument("--home", type=Path, required=True)
     many = sub.add_parser("batch")
     many.add_argument("--files", type=int, default=2000)
+    again = sub.add_parser("rebuild")
+    again.add_argument("--home", type=Path, required=True)
     args = parser.parse_args()
     trees = {"before": args.before.resolve(), "after": ROOT} if args.before else {"after": ROOT}
     for tree in trees.values():  # bytecode caches, as an installed package has them
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "tui")], check=False)
     load = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines = (
-        one_more(trees, args.home, args.rounds) if args.what == "one-more" else batch(trees, args.files, args.rounds)
-    )
+    if args.what == "one-more":
+        lines = one_more(trees, args.home, args.rounds)
+    elif args.what == "rebuild":
+        lines = rebuild(trees, args.home, args.rounds)
+    else:
+        lines = batch(trees, args.files, args.rounds)
     header = [
         f"`python bench/bench_import_scale.py {' '.join(sys.argv[1:])}` at {started}, "
         f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
