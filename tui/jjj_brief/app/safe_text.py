@@ -13,6 +13,7 @@ notify) only ever receive these ``Text`` objects.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from rich.style import StyleType
@@ -46,17 +47,35 @@ def parts(*pieces: Part, limit: int | None = LABEL_LIMIT) -> Text:
     return result
 
 
+#: Shown where a one-line text has a line break (between a fact's quotes, a topic's points):
+#: dim, and not a space, so that two separate lines never read as one sentence of a source.
+LINE_BREAK_MARK = " · "
+
+
 def highlighted_line(text: str, spans: Iterable[tuple[int, int]], style: StyleType, limit: int | None = None) -> Text:
-    """One line of untrusted text with the given ``(start, end)`` spans lit in ``style``."""
-    flat = display_safe(text).replace("\n", " ")
-    if limit is not None and len(flat) > limit:
-        flat = flat[: max(0, limit - 1)] + "…"
-    result = Text(flat, no_wrap=False)
-    size = len(flat)
+    """One line of untrusted text with the given ``(start, end)`` spans (offsets into
+    ``text``) lit in ``style``; each line break shown as :data:`LINE_BREAK_MARK`."""
+    result = Text(no_wrap=False)
+    starts: list[int] = []  # where each line of the text starts in ``result``
+    for number, line in enumerate(display_safe(text).split("\n")):
+        if number:
+            result.append(LINE_BREAK_MARK, style="dim")
+        starts.append(len(result))
+        result.append(line)
+    breaks = [i for i, char in enumerate(text) if char == "\n"]
+
+    def shown(offset: int) -> int:
+        line = bisect_right(breaks, offset - 1)  # the breaks before ``offset``
+        return offset + line * (len(LINE_BREAK_MARK) - 1)
+
+    size = len(result)
     for start, end in spans:
-        start, end = max(0, start), min(size, end)
+        start, end = max(0, shown(start)), min(size, shown(end))
         if start < end:
             result.stylize(style, start, end)
+    if limit is not None and len(result) > limit:
+        result.truncate(max(0, limit - 1))
+        result.append("…")
     return result
 
 
