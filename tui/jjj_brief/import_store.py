@@ -70,22 +70,19 @@ def stored_key(path: Path) -> str:
     return f"{meta['id']}:{meta.get('format', 0)}:{digest[:20]}"
 
 
-GENERATION_FILE = ".generation"
+GENERATION_FILE = paths.IMPORTS_GENERATION_FILE
 
 
 def imports_generation() -> int:
     """A number bumped by every import batch and removal (0: none recorded)."""
-    try:
-        return int((imports_dir() / GENERATION_FILE).read_text(encoding="ascii").strip() or 0)
-    except (OSError, ValueError):
-        return 0
+    return paths.imports_generation(imports_dir())
 
 
 def bump_generation(folder: Path | None = None) -> None:
     """Tell index checks that the imports changed (they compare this number, not each file)."""
     folder = folder or imports_dir()
     try:
-        paths.atomic_write(folder / GENERATION_FILE, f"{imports_generation() + 1}\n")
+        paths.atomic_write(folder / GENERATION_FILE, f"{paths.imports_generation(folder) + 1}\n")
     except OSError:
         pass  # the folder's modification time still tells
 
@@ -206,26 +203,11 @@ CATALOG_FILE = "import-headers.json"  # in the cache folder: file name -> [size,
 @dataclass
 class HeaderCatalog:
     """Every stored import's ``[size, mtime_ns, id, sha256 of the original]`` by file name, and
-    the imports folder's :func:`folder_stamp` they were listed at (``None``: not known)."""
+    the imports folder's :func:`~jjj_brief.paths.imports_stamp` they were listed at (``None``: not known)."""
 
     folder: Path
     files: dict[str, list[Any]]
     stamp: list[int | None] | None
-
-
-def folder_stamp(folder: Path) -> list[int | None]:
-    """``[generation number, modification time]`` of an imports folder: it changes whenever an
-    import is added or removed (each batch and removal bumps the number, which also moves the
-    folder's time). The search index checks the same stamp before it lists the folder."""
-    try:
-        generation = int((folder / GENERATION_FILE).read_text(encoding="ascii").strip() or 0)
-    except (OSError, ValueError):
-        generation = 0
-    try:
-        mtime: int | None = folder.stat().st_mtime_ns
-    except OSError:
-        mtime = None
-    return [generation, mtime]
 
 
 def header_catalog(folder: Path | None = None) -> dict[str, tuple[str, str | None]]:
@@ -247,7 +229,7 @@ def read_header_catalog(folder: Path | None = None, seen: list[int | None] | Non
     stamp now; it still counts only while no import or removal has bumped the number since."""
     folder = folder or imports_dir()
     catalog = paths.cache_dir() / CATALOG_FILE
-    stamp = folder_stamp(folder)  # before the listing: a change made during it moves the stamp again
+    stamp = paths.imports_stamp(folder)  # before the listing: a change made during it moves the stamp again
     expected = seen if seen is not None and seen[0] == stamp[0] else stamp
     written = None
     try:

@@ -42,7 +42,6 @@ from jjj_brief.import_store import (
     _read_stored,
     _write_cache_file,
     bump_generation,
-    folder_stamp,
     header_catalog,
     imports_dir,
     imports_generation,
@@ -117,7 +116,7 @@ def add_files(
     batch = Batch(options)
     if options.dry_run:
         return _add_all(expand_paths(given), imports_dir(), progress, batch)
-    seen = folder_stamp(imports_dir())  # before the writability check moves the folder's time
+    seen = paths.imports_stamp(imports_dir())  # before the writability check moves the folder's time
     folder = _writable_imports_dir()
     try:
         with file_lock(folder / ".import.lock", IMPORT_LOCK_WAIT):
@@ -171,7 +170,7 @@ def _remember_headers(catalog: HeaderCatalog, outcomes: list[ImportOutcome]) -> 
     stamp moved by this batch's bump alone, the catalog is whole at the new stamp (the next
     import lists nothing; a removal meanwhile moves it by two: the next one lists), and the
     batch is journaled for the search index (which then lists nothing either)."""
-    stamp = folder_stamp(catalog.folder)
+    stamp = paths.imports_stamp(catalog.folder)
     whole = catalog.stamp is not None and stamp[0] == (catalog.stamp[0] or 0) + 1 and stamp[1] is not None
     added = []
     for outcome in outcomes:

@@ -204,6 +204,30 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+IMPORTS_GENERATION_FILE = ".generation"  # in an imports folder: bumped by each batch and removal
+
+
+def imports_generation(folder: Path) -> int:
+    """The number in the imports ``folder``'s generation file (0: none recorded, or unreadable)."""
+    try:
+        return int((folder / IMPORTS_GENERATION_FILE).read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def imports_stamp(folder: Path) -> list[int | None]:
+    """``[generation number, modification time]`` of an imports ``folder``: it changes whenever
+    an import is added or removed (each batch and removal bumps the number, which also moves the
+    folder's time). The index, the import catalog and the app's watch all compare this stamp
+    before they list the folder."""
+    generation = imports_generation(folder)
+    try:
+        mtime: int | None = folder.stat().st_mtime_ns
+    except OSError:
+        mtime = None
+    return [generation, mtime]
+
+
 def saved_settings(folder: Path) -> dict[str, object]:
     """The JSON object in ``folder``'s settings.json as written, not validated: ``{}`` when it
     is missing, not a regular file (a FIFO is never opened), over :data:`SETTINGS_MAX_BYTES`,

@@ -46,19 +46,8 @@ def _imports_dir() -> Path:
 
 
 def imports_stamp(folder: Path | None = None) -> list[int | None]:
-    """[generation number, folder mtime] of the imports ``folder`` (default: this home's):
-    changes whenever an import is added or removed (``jjj_brief.imports.bump_generation``
-    writes the number)."""
-    folder = folder or _imports_dir()
-    try:
-        generation = int((folder / ".generation").read_text(encoding="ascii").strip() or 0)
-    except (OSError, ValueError):
-        generation = 0
-    try:
-        mtime = folder.stat().st_mtime_ns
-    except OSError:
-        mtime = None
-    return [generation, mtime]
+    """:func:`jjj_brief.paths.imports_stamp` of the imports ``folder`` (default: this home's)."""
+    return paths.imports_stamp(folder or _imports_dir())
 
 
 def scan_import_files(previous: ImportFiles | None = None, folder: Path | None = None) -> ImportFiles:
