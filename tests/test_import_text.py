@@ -93,7 +93,7 @@ def python_parser(text: str) -> tuple[str, object]:
         return "too deep", None
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=500, deadline=None)  # 1,500 cost 9 s of the suite; the known differences are pinned below
 @given(text=_FRONT_MATTER)
 @example(text="title:\tA tab")  # libyaml takes it, the Python parser does not
 @example(text="title: |# a comment")
