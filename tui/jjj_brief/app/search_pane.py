@@ -219,7 +219,10 @@ class SearchPane(Vertical):
         self._show_facets(facets_line(facets, self._facets_width()))
         self.refresh_bindings()
         if not facets and self._hits:
-            self._load_facets(query, generation)  # not free with the results: counted after
+            # Not free with the results: counted after, once the hits are on screen (a worker
+            # started now shares the interpreter with their drawing: 277 ms to the paint of
+            # "PM2.5 concentration" at 10,000 articles instead of ~65).
+            self.call_after_refresh(self._load_facets, query, generation)
         self._draw_hits()
         if not self.results.scrollable_content_region.width:  # not laid out yet: again at its width
             self.call_after_refresh(self._draw_hits)
