@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -38,17 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_search_trees import run  # noqa: E402  (one jjj-brief process on a tree: CPU, wall, stdout)
 
-def run(tree: Path, home: Path, argv: list[str]) -> tuple[float, float, str]:
-    """(CPU s, wall s, stdout) of one ``jjj-brief`` process on ``tree``."""
-    env = dict(os.environ, PYTHONPATH=str(tree / "tui"), JJJ_BRIEF_HOME=str(home))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "jjj_brief", *argv], env=env, capture_output=True, text=True)
-    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"{tree}: jjj-brief {' '.join(argv)}: {done.stderr[-800:]}")
-    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, wall, done.stdout
+
+def medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median CPU and the median wall of ``(CPU, wall)`` runs."""
+    return statistics.median(c for c, _ in runs), statistics.median(w for _, w in runs)
 
 
 def files_to_import(count: int, first: int) -> Path:
@@ -126,8 +120,7 @@ def batch(trees: dict[str, Path], count: int, rounds: int) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for label in trees:
-        cpu = statistics.median(c for c, _ in times[label])
-        wall = statistics.median(w for _, w in times[label])
+        cpu, wall = medians(times[label])
         lines.append(f"| {label} | {cpu:.1f} | {wall:.1f} | {count / cpu:,.0f} | {count / wall:,.0f} |")
     shutil.rmtree(folder.parent, ignore_errors=True)
     return lines
@@ -155,8 +148,7 @@ def rebuild(trees: dict[str, Path], home: Path, rounds: int) -> list[str]:
         "| --- | ---: | ---: |",
     ]
     for label in trees:
-        cpu = statistics.median(c for c, _ in times[label])
-        wall = statistics.median(w for _, w in times[label])
+        cpu, wall = medians(times[label])
         lines.append(f"| {label} | {cpu:.1f} | {wall:.1f} |")
     for copy in homes.values():
         shutil.rmtree(copy, ignore_errors=True)
