@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from app_helpers import Messages, pilot_test, screen_text
 
 from jjj_brief.app.messages import ArticleOpened, DataLoaded
@@ -15,8 +18,9 @@ SIZE = (140, 45)
 @pilot_test
 async def test_tree_lists_every_article_by_outlet_and_date(make_app):
     app = make_app(build_index=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+    messages = Messages()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")  # the tree is rebuilt then
         text = screen_text(app)
         assert "Articles" in text and "Timeline" in text
         for article in load_corpus(library=default_library()):
@@ -162,6 +166,28 @@ async def test_resume_reopens_the_last_article(make_app, tmp_path):
         await reopened.wait(pilot, ArticleOpened, lambda m: m.article.id == article.id)
         assert again.reader.article is article
         assert again.history.current.offset == offset
+
+
+def test_quitting_before_the_first_frame_does_not_wait_for_it(make_app, fixture_library, monkeypatch):
+    """Found timing the suite: an app closed before its first frame was drawn took 5 s more
+    to end (its data worker waited for that frame, and the exit waited for the worker). Here
+    the frame never comes and the wait would be an hour: the app must still end at once."""
+    from jjj_brief.app import main
+
+    monkeypatch.setattr(main, "FIRST_FRAME_WAIT", 3600.0)
+    monkeypatch.setattr(main.BriefApp, "_after_first_frame", lambda self: None)
+    app = make_app(build_index=False, library=fixture_library)  # its own: not read yet
+    assert not app.core.corpus_loaded
+
+    async def open_and_quit() -> None:
+        async with app.run_test(size=SIZE):
+            pass
+
+    ended = threading.Thread(target=asyncio.run, args=(open_and_quit(),), daemon=True)
+    ended.start()
+    ended.join(timeout=120)  # generous under load; the old code waits the hour
+    assert not ended.is_alive(), "the app's exit waited for a frame that never came"
+    assert not app.core.corpus_loaded, "the data worker read the corpus after the app had closed"
 
 
 def _walk(node):

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea, Tree
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from jjj_brief.app.app_actions import ShellActions
 from jjj_brief.app.app_focus import MainScreen, SearchRoomAndTab
@@ -207,6 +207,11 @@ class BriefApp(ShellActions, LiveImports, WorkActions, SearchRoomAndTab, App[Non
         self._watch_imports()  # before the list is read: an import landing after the read is seen
         self._first_frame.set()
 
+    def on_unmount(self) -> None:
+        """A quit before the first frame: the data worker stops waiting for that frame (the
+        exit used to wait for it, up to ``FIRST_FRAME_WAIT``)."""
+        self._first_frame.set()
+
     def _open_first(self) -> None:
         """Home, or the last article read (setting ``resume``) unless the user went elsewhere."""
         current = self.history.current
@@ -228,6 +233,8 @@ class BriefApp(ShellActions, LiveImports, WorkActions, SearchRoomAndTab, App[Non
         """The list of articles (10,000 imports: ~0.5 s) and the briefings' YAML: after the
         first paint, off the UI thread."""
         self._first_frame.wait(FIRST_FRAME_WAIT)
+        if get_current_worker().is_cancelled:
+            return  # the app is closing
         self.core.load_corpus()
         # Waits for the UI to show the articles before reading the YAML (the two would
         # share the interpreter: the first screen's keys would wait).
