@@ -54,10 +54,33 @@ def shipped_index_cache(tmp_path_factory) -> Path:
     """The cache folder of a home where ``jjj-brief index`` has run over the shipped seeds and
     briefings. Built once per run by the first pytest-xdist worker to get here (under a lock);
     the others wait for it and share it read-only (each test copies it)."""
+    return _index_built_once(tmp_path_factory, "shipped-index", engine=None)
+
+
+@pytest.fixture(scope="session")
+def home_with_seed_index(tmp_path_factory, shipped_index_cache):
+    """``make(name, engine=None)``: a new home whose cache is a copy of the run's one build of
+    the shipped corpus's index (by ``engine``, or the default). For the module- and
+    session-wide homes of the search tests: each built its own, in each worker (~2.5 s of
+    CPU a build)."""
+
+    def make(name: str, engine: str | None = None) -> Path:
+        if engine in (None, "whoosh"):  # the shipped build's engine (5 articles: Whoosh)
+            cache = shipped_index_cache
+        else:
+            cache = _index_built_once(tmp_path_factory, f"{engine}-index", engine)
+        home = tmp_path_factory.mktemp(name)
+        shutil.copytree(cache, home / "cache")
+        return home
+
+    return make
+
+
+def _index_built_once(tmp_path_factory, name: str, engine: str | None) -> Path:
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's base folder, common to all workers
-    root = shared / "shipped-index"
+    root = shared / name
     root.mkdir(exist_ok=True)
     cache = root / "home" / "cache"
     with open(root / ".lock", "a") as lock:
@@ -65,6 +88,8 @@ def shipped_index_cache(tmp_path_factory) -> Path:
         if not (cache / "search" / "CURRENT").exists():
             shutil.rmtree(root / "home", ignore_errors=True)  # a failed attempt by another worker
             env = {**os.environ, "JJJ_BRIEF_HOME": str(root / "home")}
+            if engine is not None:
+                env["JJJ_BRIEF_SEARCH_ENGINE"] = engine
             built = subprocess.run(
                 [sys.executable, "-m", "jjj_brief", "index"], env=env, capture_output=True, text=True, timeout=300
             )

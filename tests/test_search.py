@@ -36,9 +36,9 @@ JSON_HIT_KEYS = {
 
 
 @pytest.fixture(scope="session")
-def seed_index_home(tmp_path_factory):
+def seed_index_home(home_with_seed_index):
     """One real seed index per test session (read-only users share it)."""
-    return tmp_path_factory.mktemp("search-home")
+    return home_with_seed_index("search-home")
 
 
 @pytest.fixture

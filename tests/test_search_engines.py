@@ -24,13 +24,13 @@ def use_engine(monkeypatch, engine: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def both_engines(tmp_path_factory):
+def both_engines(home_with_seed_index):
     """A seed index per engine, in homes of their own: {engine: home}."""
     homes = {}
     mp = pytest.MonkeyPatch()
     try:
         for engine in ("whoosh", "tantivy"):
-            home = tmp_path_factory.mktemp(f"home-{engine}")
+            home = home_with_seed_index(f"home-{engine}", engine)
             mp.setenv("JJJ_BRIEF_HOME", str(home))
             mp.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
             assert ensure_index(library=default_library()).engine == engine

@@ -19,8 +19,8 @@ ALL_FIVE = {"cctv-2023-02-27", "liaowang-2024", "chinanews-2024-02-27", "xinhua-
 
 
 @pytest.fixture(scope="module")
-def seed_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("natural-home")
+def seed_home(home_with_seed_index):
+    home = home_with_seed_index("natural-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(home))
     ensure_index(library=default_library())
@@ -222,13 +222,13 @@ def test_text_output_says_what_a_hit_lacks_why_a_value_matched_and_what_was_mean
 
 
 @pytest.fixture(scope="module")
-def engine_homes(tmp_path_factory):
+def engine_homes(home_with_seed_index):
     """A seed index per engine: {engine: home}."""
     homes = {}
     mp = pytest.MonkeyPatch()
     try:
         for engine in ("whoosh", "tantivy"):
-            homes[engine] = tmp_path_factory.mktemp(f"natural-{engine}")
+            homes[engine] = home_with_seed_index(f"natural-{engine}", engine)
             mp.setenv("JJJ_BRIEF_HOME", str(homes[engine]))
             mp.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
             assert ensure_index(library=default_library()).engine == engine

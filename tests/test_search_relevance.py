@@ -19,8 +19,8 @@ QUERIES = load_queries()
 
 
 @pytest.fixture(scope="module")
-def seed_index(tmp_path_factory):
-    home = tmp_path_factory.mktemp("relevance-home")
+def seed_index(home_with_seed_index):
+    home = home_with_seed_index("relevance-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(home))
     ensure_index(library=default_library())

@@ -3,18 +3,14 @@ build), a per-test settings folder, and app factory."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 
 @pytest.fixture(scope="session")
-def shared_home(tmp_path_factory, shipped_index_cache):
+def shared_home(home_with_seed_index):
     """One home for the worker's app tests, its cache a copy of the run's one index build
     (each worker built its own before: ~2.5 s of CPU)."""
-    home = tmp_path_factory.mktemp("jjj-app-home")
-    shutil.copytree(shipped_index_cache, home / "cache")
-    return home
+    return home_with_seed_index("jjj-app-home")
 
 
 @pytest.fixture(autouse=True)

@@ -99,8 +99,8 @@ _COUNT = {"api": 0, "cli": 0}
 
 
 @pytest.fixture(scope="module")
-def built_index(tmp_path_factory):
-    return tmp_path_factory.mktemp("wild-home")
+def built_index(home_with_seed_index):
+    return home_with_seed_index("wild-home")
 
 
 @pytest.fixture
