@@ -16,7 +16,7 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.work_dialogs import NoteDialog
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.team.store import PgStore
-from team.work_support import work_db  # noqa: F401  (fixtures)
+from team.work_support import quick_reconnect, work_db  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.pg, pytest.mark.slow]
 XINHUA, CHINANEWS = "xinhua-2023-02-25", "chinanews-2024-02-27"
@@ -156,7 +156,7 @@ def _messages(app) -> str:
 
 
 def test_a_lost_server_is_one_message_the_app_keeps_what_it_shows_and_heals(
-    team_ready, pg_cluster, monkeypatch, tmp_path
+    team_ready, pg_cluster, quick_reconnect, monkeypatch, tmp_path
 ):
     from jjj_brief.app.main import BriefApp
     from jjj_brief.store import make_anchor

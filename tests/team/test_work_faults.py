@@ -12,7 +12,7 @@ import pytest
 from jjj_brief.store import ClaimMember, StoreError, make_anchor
 from jjj_brief.team.live import follow
 from jjj_brief.team.store import PgStore
-from team.work_support import stores, work_db  # noqa: F401  (fixtures)
+from team.work_support import quick_reconnect, stores, work_db  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.pg
 TEXT = "Beijing moved 1,200 firms to Hebei in 2023. Tianjin port grew 4.5 percent."
@@ -33,7 +33,7 @@ def _until(check, timeout: float = WAIT) -> bool:
     return True
 
 
-def test_a_server_restart_loses_no_note_and_the_store_reconnects(work_db, pg_cluster):
+def test_a_server_restart_loses_no_note_and_the_store_reconnects(work_db, pg_cluster, quick_reconnect):
     alice = PgStore(work_db.url("alice"))
     statuses: list[str] = []
     listener = follow(alice, lambda change: None, lambda state, reason: statuses.append(state))
@@ -76,8 +76,10 @@ def _running(pg_cluster) -> bool:
     return result.returncode == 0
 
 
-def test_while_the_server_is_down_the_app_keeps_what_it_read_and_writes_are_refused(work_db, pg_cluster):
-    alice = PgStore(work_db.url("alice"), write_retry_seconds=0.5)
+def test_while_the_server_is_down_the_app_keeps_what_it_read_and_writes_are_refused(
+    work_db, pg_cluster, quick_reconnect
+):
+    alice = PgStore(work_db.url("alice"), write_retry_seconds=0.5, read_retry_seconds=0.5)
     lost = threading.Event()
     listener = follow(alice, lambda change: None, lambda state, reason: lost.set() if state == "lost" else None)
     try:
@@ -99,7 +101,17 @@ def test_while_the_server_is_down_the_app_keeps_what_it_read_and_writes_are_refu
         pg_cluster.start()
         assert listener.wait_live(WAIT)
         assert alice.offline is None
-        assert [n.text for n in alice.notes()] == ["read before"]
+        # The pool reconnects on its own schedule (psycopg_pool's back-off): once it has a
+        # connection, reads are the server's again -- bob's note, written after the restart,
+        # cannot come from what alice read before.
+        bob = PgStore(work_db.url("bob"))
+        try:
+            bob.add_note(_anchor(), "after the restart")
+        finally:
+            bob.close()
+        assert _until(lambda: alice.primary.pool.get_stats().get("pool_available", 0) > 0)
+        assert [n.text for n in alice.notes()] == ["read before", "after the restart"]
+        assert alice.offline is None
     finally:
         if not _running(pg_cluster):
             pg_cluster.start()

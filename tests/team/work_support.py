@@ -78,6 +78,19 @@ def work_db(pg_cluster) -> Iterator[WorkDb]:
 
 
 @pytest.fixture
+def quick_reconnect(monkeypatch) -> None:
+    """The product's reconnection waits, shortened for a test that stops the server: the
+    live listener retries every 0.05-0.2 s (users: 0.2 s doubling to 2 s), and a write while
+    the listener knows the server is gone is refused after 0.5 s (users: 2 s). Only the
+    intervals change; each is read when used, so the code paths are the users' own. (The
+    psycopg pool's own back-off, 1 s doubling, is the library's and stays.)"""
+    from jjj_brief.team import live, store_server
+
+    monkeypatch.setattr(live, "BACKOFF", (0.05, 0.2))
+    monkeypatch.setattr(store_server, "OFFLINE_RETRY_SECONDS", 0.5)
+
+
+@pytest.fixture
 def stores(work_db) -> Iterator[dict]:
     """An open PgStore per person (closed after the test)."""
     from jjj_brief.team.store import PgStore
