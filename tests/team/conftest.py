@@ -12,7 +12,11 @@ Fixtures for tests:
   ``admin_url(dbname)``, ``create_database()``, ``sql()``, ``restart()``, ``stop()``,
   ``start()``, ``run_as_owner()``, ``bin()``;
 * ``team_db`` (function): a new empty database, its superuser URL in
-  ``JJJ_BRIEF_DATABASE_URL``; dropped after the test.
+  ``JJJ_BRIEF_DATABASE_URL``; dropped after the test;
+* ``shipped_template`` (session): the name of a database where ``jjj-brief team init`` has
+  run (the newest schema and the shipped corpus), made once per worker on first use. A test
+  that needs that state copies it (``create_database(template=shipped_template)``, ~0.05 s)
+  instead of loading the corpus again (~1 s); tests of ``team init`` itself still run it.
 
 Tests skip, saying why, only when the server binaries are missing (``.ci/run`` installs
 ``postgresql`` and ``postgresql-15-rum``).
@@ -112,10 +116,11 @@ class Cluster:
             cursor = conn.execute(statement, params or None)
             return cursor.fetchall() if cursor.description else []
 
-    def create_database(self, name: str | None = None) -> str:
-        """A new empty database; returns its name."""
+    def create_database(self, name: str | None = None, template: str | None = None) -> str:
+        """A new database, empty or a copy of ``template`` (no one may be connected to it);
+        returns its name."""
         name = name or f"t_{uuid.uuid4().hex[:12]}"
-        self.sql(f'CREATE DATABASE "{name}"')
+        self.sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         self.databases.append(name)
         return name
 
@@ -195,6 +200,27 @@ def pg_cluster() -> Iterator[Cluster]:
     finally:
         cluster.stop("immediate")
         shutil.rmtree(cluster.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def shipped_template(pg_cluster, tmp_path_factory) -> str:
+    """A database after ``init_team`` with the shipped library (its own home), never opened
+    again: CREATE DATABASE ... TEMPLATE copies it for each test that needs it."""
+    from jjj_brief.commands.libraries import default_library, forget_libraries
+    from jjj_brief.team.admin import init_team
+
+    name = pg_cluster.create_database("shipped_template")
+    patch = pytest.MonkeyPatch()
+    try:
+        patch.setenv("JJJ_BRIEF_HOME", str(tmp_path_factory.mktemp("shipped-template-home")))
+        patch.setenv("JJJ_BRIEF_DATABASE_URL", pg_cluster.admin_url(name))
+        patch.delenv("JJJ_BRIEF_DATABASE_REPLICA_URL", raising=False)
+        report = init_team(library=default_library())
+        assert report["shipped_loaded"], report
+    finally:
+        forget_libraries()  # closes the library's team pools: no session left on the template
+        patch.undo()
+    return name
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import Article
 from jjj_brief.search.api import Engine
 from jjj_brief.team import champions
-from jjj_brief.team.admin import init_team
 from jjj_brief.team.connection import connect
 
 pytestmark = pytest.mark.pg
@@ -24,13 +23,12 @@ ONE_TERM = ["Beijing", "Tianjin", "Hebei", "Xiongan", "Beijing kind:passage", "T
 
 
 @pytest.fixture(scope="module")
-def champion_db(pg_cluster, tmp_path_factory):
-    name = pg_cluster.create_database()
+def champion_db(pg_cluster, shipped_template, tmp_path_factory):
+    name = pg_cluster.create_database(template=shipped_template)  # as after jjj-brief team init
     url = pg_cluster.admin_url(name)
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(tmp_path_factory.mktemp("champions-home")))
     mp.setenv("JJJ_BRIEF_DATABASE_URL", url)
-    init_team(library=default_library())
     with connect(url, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO team_settings (key, value) VALUES ('champion_min_docs', %s), ('champion_size', %s)",

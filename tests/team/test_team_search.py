@@ -9,7 +9,6 @@ import pytest
 
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import api, ensure_index, search
-from jjj_brief.team.admin import init_team
 from relevance.judged import MIN_RECALL, judge, load_queries, pooled_recall
 
 pytestmark = pytest.mark.pg
@@ -17,16 +16,15 @@ QUERIES = load_queries()
 
 
 @pytest.fixture(scope="module")
-def team_home(pg_cluster, tmp_path_factory):
-    """One team database with the shipped corpus, and a local home with a whoosh index."""
-    name = pg_cluster.create_database()
+def team_home(pg_cluster, shipped_template, tmp_path_factory):
+    """One team database with the shipped corpus (as after jjj-brief team init), and a local
+    home with a whoosh index."""
+    name = pg_cluster.create_database(template=shipped_template)
     url = pg_cluster.admin_url(name)
     home = tmp_path_factory.mktemp("team-search-home")
     mp = pytest.MonkeyPatch()
     mp.setenv("JJJ_BRIEF_HOME", str(home))
-    mp.setenv("JJJ_BRIEF_DATABASE_URL", url)
-    init_team(library=default_library())
-    mp.delenv("JJJ_BRIEF_DATABASE_URL")
+    mp.delenv("JJJ_BRIEF_DATABASE_URL", raising=False)
     mp.setenv("JJJ_BRIEF_SEARCH_ENGINE", "whoosh")
     ensure_index(library=default_library())
     mp.undo()
@@ -143,12 +141,11 @@ def test_a_top_10_is_read_in_rank_order_from_the_rum_index(team_home):
     assert "Sort" not in plan, plan
 
 
-def test_on_gin_without_rum_the_same_passages_are_found(pg_cluster, tmp_path, monkeypatch):
+def test_on_gin_without_rum_the_same_passages_are_found(pg_cluster, shipped_template, tmp_path, monkeypatch):
     """A server without the rum extension gets a GIN index and ts_rank: same matches."""
-    name = pg_cluster.create_database()
+    name = pg_cluster.create_database(template=shipped_template)  # as after jjj-brief team init
     url = pg_cluster.admin_url(name)
     monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", url)
-    init_team(library=default_library())
     pg_cluster.sql("DROP INDEX passages_terms", dbname=name)
     pg_cluster.sql("CREATE INDEX passages_terms ON passages USING gin (terms)", dbname=name)
     pg_cluster.sql("UPDATE team_settings SET value = 'gin' WHERE key = 'search_index'", dbname=name)

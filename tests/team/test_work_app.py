@@ -16,7 +16,7 @@ from jjj_brief.app.state import Location
 from jjj_brief.app.work_dialogs import NoteDialog
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.team.store import PgStore
-from team.work_support import quick_reconnect, work_db  # noqa: F401  (fixtures)
+from team.work_support import quick_reconnect, shipped_work_db  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.pg, pytest.mark.slow]
 XINHUA, CHINANEWS = "xinhua-2023-02-25", "chinanews-2024-02-27"
@@ -47,15 +47,13 @@ def _tree_labels(app) -> str:
 
 
 @pytest.fixture
-def team_ready(work_db, monkeypatch, tmp_path):
-    """The shipped corpus loaded on the server (jjj-brief team init), then each app opens as its person."""
+def team_ready(shipped_work_db, monkeypatch):
+    """The shipped corpus on the server (a copy of a database where jjj-brief team init ran),
+    then each app opens as its person."""
     from jjj_brief.commands.libraries import forget_libraries
-    from jjj_brief.team.admin import init_team
 
-    monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", work_db.admin)
-    init_team(library=default_library())
-    forget_libraries()  # closes the libraries and their team pools
-    yield work_db
+    monkeypatch.setenv("JJJ_BRIEF_DATABASE_URL", shipped_work_db.admin)
+    yield shipped_work_db
     forget_libraries()  # closes the libraries and their team pools
 
 

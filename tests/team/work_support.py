@@ -78,6 +78,18 @@ def work_db(pg_cluster) -> Iterator[WorkDb]:
 
 
 @pytest.fixture
+def shipped_work_db(pg_cluster, shipped_template) -> Iterator[WorkDb]:
+    """As ``work_db``, with the shipped corpus loaded as ``jjj-brief team init`` does: a copy
+    of the session's ``shipped_template`` (tests/team/conftest.py)."""
+    name = pg_cluster.create_database(template=shipped_template)
+    ensure_people(pg_cluster)
+    try:
+        yield WorkDb(pg_cluster, name)
+    finally:
+        pg_cluster.drop_database(name)
+
+
+@pytest.fixture
 def quick_reconnect(monkeypatch) -> None:
     """The product's reconnection waits, shortened for a test that stops the server: the
     live listener retries every 0.05-0.2 s (users: 0.2 s doubling to 2 s), and a write while
