@@ -11,7 +11,7 @@ import pytest
 
 from jjj_brief.store import ClaimMember, StoreError, make_anchor
 from jjj_brief.team.live import Change, Listener, follow, parse
-from team.work_support import stores, work_db  # noqa: F401  (fixtures)
+from team.work_support import quick_reconnect, stores, work_db  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.pg
 TEXT = "Beijing moved 1,200 firms to Hebei in 2023. Tianjin port grew 4.5 percent."
@@ -103,7 +103,7 @@ def test_an_import_into_the_shared_corpus_is_announced(work_db):
         listener.stop()
 
 
-def test_a_killed_connection_is_reported_and_healed_by_itself(stores, work_db):
+def test_a_killed_connection_is_reported_and_healed_by_itself(stores, work_db, quick_reconnect):
     inbox = Inbox()
     listener = follow(stores["alice"], inbox.change, inbox.status)
     try:

@@ -11,7 +11,7 @@ import pytest
 
 from jjj_brief.store import StoreError, make_anchor
 from jjj_brief.team.store import PgStore, ReplicaOnly, open_team_store
-from team.work_support import Replica, make_replica, work_db  # noqa: F401  (fixtures)
+from team.work_support import Replica, make_replica, quick_replica_poll, work_db  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.pg
 TEXT = "Beijing moved 1,200 firms to Hebei in 2023. Tianjin port grew 4.5 percent."
@@ -120,7 +120,7 @@ def test_the_configuration_selects_primary_and_replica(work_db, replica, monkeyp
     assert open_team_store() is None  # no connection string: local, as before
 
 
-def test_a_replica_only_store_hears_colleagues_changes_by_polling_the_replica(work_db, replica):
+def test_a_replica_only_store_hears_colleagues_changes_by_polling_the_replica(work_db, replica, quick_replica_poll):
     """A standby refuses LISTEN and delivers no NOTIFY: a replica-only store is followed by
     polling the replica. Each of bob's notes on the primary (and its update, and its
     removal) arrives as a work change once replayed; a bumped corpus version as an import."""
@@ -128,12 +128,14 @@ def test_a_replica_only_store_hears_colleagues_changes_by_polling_the_replica(wo
 
     from jjj_brief.team.live import ReplicaWatcher, follow
 
+    replica.wait_caught_up(_primary_lsn(work_db))  # carol and the database exist on the replica
     changes: queue.Queue = queue.Queue()
     reader = PgStore(None, replica.url("carol", work_db.name))
     bob = PgStore(work_db.url("bob"))
     listener = follow(reader, changes.put)
     try:
         assert isinstance(listener, ReplicaWatcher) and listener.wait_live(30), listener.reason
+        assert listener.poll_seconds == 0.05  # the module's setting, read when the watcher was made
         for step in ("add", "edit", "remove"):
             if step == "add":
                 note = bob.add_note(_anchor(), "bob's note")

@@ -103,6 +103,15 @@ def quick_reconnect(monkeypatch) -> None:
 
 
 @pytest.fixture
+def quick_replica_poll(monkeypatch) -> None:
+    """A replica-only store's watcher looks for replayed changes every 0.05 s (users: 0.25 s),
+    read when the watcher is made: the same polling, less waiting for the next look."""
+    from jjj_brief.team import live
+
+    monkeypatch.setattr(live, "REPLICA_POLL_SECONDS", 0.05)
+
+
+@pytest.fixture
 def stores(work_db) -> Iterator[dict]:
     """An open PgStore per person (closed after the test)."""
     from jjj_brief.team.store import PgStore

@@ -205,11 +205,11 @@ class ReplicaWatcher(Listener):
         on_change: Callable[[Change], None],
         on_status: Callable[[str, str], None] | None = None,
         *,
-        poll_seconds: float = REPLICA_POLL_SECONDS,
+        poll_seconds: float | None = None,
         ping_seconds: float = PING_SECONDS,
     ) -> None:
         super().__init__(url, on_change, on_status, channels=(), ping_seconds=ping_seconds)
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = REPLICA_POLL_SECONDS if poll_seconds is None else poll_seconds
         self._stamps = ("", "", "")
 
     def _prepare(self, conn: psycopg.Connection[Any]) -> None:
