@@ -211,13 +211,13 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_runs_nothing(ma
         await pilot.pause()
         assert_inert(app)
         app.open_location(Location("topic", "evil-topic"))
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location == Location("topic", "evil-topic"))
         text = screen_text(app)
         assert "Subject [@click=app.quit]QUIT[/]" in text
         assert_inert(app)
         figure = app.core.figures(app.core.article("hostile"))[0]
         assert app.open_location(Location("alignment", "hostile", offset=figure.start))
-        await pilot.pause()
+        await messages.wait(pilot, ComparisonShown, lambda m: m.kind == "alignment")  # related figures: a worker
         assert "Automatic alignment" in screen_text(app) and "Outlet [@click=app.quit]QUIT[/]" in screen_text(app)
         assert_inert(app)
         app.open_location(Location("topic", "evil-group"))

@@ -10,7 +10,7 @@ from textual.notifications import Notify
 
 from jjj_brief.app.comparison import SourceColumn
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import ArticleOpened, FiguresShown, ViewShown
+from jjj_brief.app.messages import ArticleOpened, ComparisonShown, FiguresShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.commands.libraries import default_library
 from jjj_brief.corpus import load_corpus
@@ -59,6 +59,9 @@ async def test_comparison_columns_per_source_scroll_together_and_open_the_quote(
     async with app.run_test(size=SIZE, notifications=True, message_hook=messages) as pilot:
         app.open_location(Location("fact", "zgc-branches"))
         await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "fact")
+        # The columns' text is drawn once the comparison says so (one pause was not always
+        # enough under load: the outlets were on screen, the quotes not yet).
+        await messages.wait(pilot, ComparisonShown, lambda m: m.fact_id == "zgc-branches")
         columns = list(app.query(SourceColumn))
         assert [c.source.article for c in columns] == ["cctv-2023-02-27", "liaowang-2024", "chinanews-2024-02-27"]
         assert {c.parent.parent.id for c in columns} == {"cmp-scroll"}  # one scroll for all columns
