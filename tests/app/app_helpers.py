@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import html
-import re
+import io
 import time
-from collections import defaultdict
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
 
 
 def pilot_test(function):
@@ -20,23 +22,33 @@ def pilot_test(function):
     return wrapper
 
 
-_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', re.S)
-
-
 def screen_text(app) -> str:
-    """The screen as plain text, rebuilt from Textual's SVG screenshot (what the user sees)."""
-    svg = app.export_screenshot()
-    rows: dict[float, list[tuple[float, str]]] = defaultdict(list)
-    for match in _TEXT.finditer(svg):
-        x, y = float(match.group(1)), float(match.group(2))
-        rows[y].append((x, html.unescape(re.sub(r"<[^>]+>", "", match.group(3)))))
+    """The screen as plain text (what the user sees): the text of Textual's SVG screenshot,
+    taken from the same recorded segments Rich's ``export_svg`` lays out (each run of text at
+    its cell column; rows that are all blank left out), without writing and parsing the SVG
+    (~5 times cheaper: 5 ms instead of 26 ms at 140x45; tests poll it)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    segments = list(Segment.filter_control(console._record_buffer))
     lines = []
-    for y in sorted(rows):
-        line = ""
-        for x, text in sorted(rows[y]):
-            column = int(round(x / 12.2))
-            line = line.ljust(column)[:column] + text
-        lines.append(line.rstrip())
+    for row in Segment.split_and_crop_lines(segments, length=width):
+        line, column, shown = "", 0, False
+        for text, _style, _control in row:
+            if text != " " * len(text):
+                line, shown = line.ljust(column)[:column] + text, True
+            column += cell_len(text)
+        if shown:
+            lines.append(line.rstrip())
     return "\n".join(lines).replace("\xa0", " ")
 
 
