@@ -1,14 +1,24 @@
 """The installed ``jjj-brief`` in a real terminal (tmux): search, read, compare, quit cleanly.
 
 Drives the venv's console script inside a tmux server of our own (its own socket), at a
-fixed size, with JJJ_BRIEF_HOME pointing at a temp dir (so the first run builds the index
-there). Checks what the screen shows at each step, then that ``q`` exits with status 0,
-leaves the alternate screen and gives the shell back.
+fixed size, with JJJ_BRIEF_HOME pointing at this test's home (tests/conftest.py:
+``isolated_home``). Checks what the screen shows at each step, then that ``q`` exits with
+status 0, leaves the alternate screen and gives the shell back.
+
+The homes start with the shipped corpus's search index already built (the conftest copies
+it), and the ``tmux`` fixture checks at the end that the app used it and did not build
+another. Only the first test here (``fresh_index``) starts from an empty home: the first
+run, which builds the index, stays covered in a real terminal.
+
+The tests wait for what the screen shows, never a fixed time: a key that must reach a widget
+that has just been given the focus waits until the screen says it has it (:meth:`Tmux.open_search`,
+:meth:`Tmux.wait_for_cursor`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,17 +27,22 @@ import uuid
 from pathlib import Path
 
 import pytest
+from rich.cells import get_character_cell_size
 
 pytestmark = pytest.mark.slow
 
 SCRIPT = Path(sys.executable).with_name("jjj-brief")
 WIDTH, HEIGHT = 140, 45
+#: Seconds between two looks at the screen while waiting. A capture-pane is ~2 ms of CPU;
+#: 0.1 s made each wait up to 0.1 s late, and a test waits a few dozen times.
+POLL = 0.03
 
 
 class Tmux:
     def __init__(self, home: Path) -> None:
         self.socket = f"jjj-test-{uuid.uuid4().hex[:8]}"
         self.home = home
+        self.start_generation = self.index_generation()  # None: an empty home (the first run)
 
     def run(self, *args: str) -> str:
         result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
@@ -69,6 +84,12 @@ class Tmux:
     def alternate_screen_on(self) -> bool:
         return self.run("display-message", "-t", "app", "-p", "#{alternate_on}").strip() == "1"
 
+    def cursor(self) -> tuple[int, int]:
+        """The terminal's cursor (column, row). Textual keeps it hidden but puts it on the focused
+        text box's cursor (for input methods); it stays there when the focus goes elsewhere."""
+        column, row = self.run("display-message", "-t", "app", "-p", "#{cursor_x} #{cursor_y}").split()
+        return int(column), int(row)
+
     def wait_for(self, *needles: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
         screen = ""
@@ -76,32 +97,87 @@ class Tmux:
             screen = self.screen()
             if all(needle in screen for needle in needles):
                 return screen
-            time.sleep(0.1)
+            time.sleep(POLL)
         raise AssertionError(f"screen never showed {needles!r}; it shows:\n{screen}")
+
+    def wait_until(self, check, what: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if check(screen):
+                return screen
+            time.sleep(POLL)
+        raise AssertionError(f"screen never showed {what}; it shows:\n{screen}")
+
+    def wait_for_cursor(self, before: str = "", after: str = "", timeout: float = 30.0) -> None:
+        """Until a text box whose cursor is at the end of its text, with ``before`` then ``after``
+        around it, has had the focus (Textual's Input sets the terminal's cursor when it gets the
+        focus: see :meth:`cursor`). ``after`` may be the start of a placeholder. Typed keys reach
+        that box from then on, unless the focus moved again (the caller waits for the screen
+        that follows)."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            column, row = self.cursor()
+            column -= 1  # at the end of its text, Input puts the terminal's one cell right (_cursor_offset)
+            screen = self.screen()
+            lines = screen.splitlines()
+            if row < len(lines):
+                line, cells, at = lines[row], 0, 0
+                while at < len(line) and cells < column:  # the cell column to an index in the line
+                    cells += get_character_cell_size(line[at])
+                    at += 1
+                if cells == column and line[:at].endswith(before) and line[at:].startswith(after):
+                    return
+            time.sleep(POLL)
+        raise AssertionError(f"no text box with the cursor at {before!r}|{after!r}; it shows:\n{screen}")
+
+    def open_search(self) -> None:
+        """``/``, then wait until the search box has the keys. A user's keys right after ``/``
+        can arrive before the focus moves (where the search takes the screen it is shown
+        first, then focused) and go to the view: the footer says when the box has them (where
+        ``?`` and ``q`` are typed it offers ``F1 Help`` and ``^q Quit``: app/footer.py)."""
+        self.type("/")
+        self.wait_until(lambda s: "F1 Help" in s.rstrip("\n").splitlines()[-1], "the search box with the keys")
+
+    def index_generation(self) -> str | None:
+        """The search index generation the home's cache names as live (a rebuild names a new one)."""
+        current = self.home / "cache" / "search" / "CURRENT"
+        return current.read_text(encoding="utf-8").strip() if current.exists() else None
+
+    def assert_index_reused(self) -> None:
+        """The app used the index the home started with: the same generation is live (call it
+        once the app has searched, or has quit)."""
+        assert self.start_generation is not None, "the home had no search index to start from"
+        assert self.index_generation() == self.start_generation, "the app built the search index again"
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=20)
 
 
 @pytest.fixture
-def tmux(tmp_path):
+def tmux(isolated_home):
+    """A tmux server of the test's own, its shell at the prompt, in the test's home (with the
+    search index built, unless the test is marked ``fresh_index``)."""
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed (CI installs it; apt-get install tmux)")
     assert SCRIPT.exists(), f"the console script is not installed at {SCRIPT}"
-    session = Tmux(tmp_path / "home")
+    session = Tmux(isolated_home)
     session.start()
     yield session
     session.kill()
 
 
+# The first run: the app builds the index (the only real-terminal test that does).
+@pytest.mark.fresh_index
 def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
     tmux.type(f"{SCRIPT}; echo EXIT=$?")
     tmux.keys("Enter")
     tmux.wait_for("Articles", "Timeline", "Search")
     assert tmux.alternate_screen_on()
 
-    tmux.type("/")
-    time.sleep(0.3)  # a human's pause: keys sent in one burst arrive before the focus moves
+    tmux.open_search()
     tmux.type("kind:passage Xiongan")
     screen = tmux.wait_for("results", "PASSAGE")
     assert "Xiong" in screen and "GLOSSARY" not in screen
@@ -114,14 +190,7 @@ def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
     tmux.type("c")
     # The figure panel already shows "value": wait for the header to change instead
     # (the first comparison loads the briefings and builds the figure index).
-    deadline = time.monotonic() + 30
-    head = ""
-    while time.monotonic() < deadline:
-        head = tmux.screen().splitlines()[0]
-        if "Comparison" in head or "Alignment" in head:
-            break
-        time.sleep(0.1)
-    assert "Comparison" in head or "Alignment" in head, head
+    tmux.wait_until(lambda s: re.search("Comparison|Alignment", s.splitlines()[0]), "the comparison's header")
     screen = tmux.wait_for("value", "as of")
     assert "Verdict" in screen or "Automatic alignment" in screen
 
@@ -129,6 +198,7 @@ def test_search_read_compare_and_quit_in_a_real_terminal(tmux):
     screen = tmux.wait_for("EXIT=0", "READY$")
     assert not tmux.alternate_screen_on()
     assert "Traceback" not in screen
+    assert tmux.start_generation is None and tmux.index_generation() is not None, "the first run keeps its index"
 
 
 HOSTILE_DOC = (
@@ -151,9 +221,7 @@ def test_hostile_import_in_a_real_terminal_runs_nothing_and_leaves_the_terminal_
     tmux.type(f"{SCRIPT}; echo EXIT=$?")
     tmux.keys("Enter")
     tmux.wait_for("Articles", "Timeline", "Search")
-    time.sleep(0.5)
-    tmux.type("/")
-    time.sleep(0.3)
+    tmux.open_search()
     tmux.type("Zyxquorble")
     screen = tmux.wait_for("1 result", "[@click=app.quit]QUIT[/]")
     tmux.keys("Enter")
@@ -167,3 +235,4 @@ def test_hostile_import_in_a_real_terminal_runs_nothing_and_leaves_the_terminal_
     tmux.wait_for("EXIT=0", "READY$")
     assert not tmux.alternate_screen_on()
     assert tmux.run("display-message", "-t", "app", "-p", "#{pane_title}") == title_before
+    tmux.assert_index_reused()  # the import before the app updated it: the app had nothing to build
