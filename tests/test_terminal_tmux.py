@@ -33,9 +33,11 @@ pytestmark = pytest.mark.slow
 
 SCRIPT = Path(sys.executable).with_name("jjj-brief")
 WIDTH, HEIGHT = 140, 45
-#: Seconds between two looks at the screen while waiting. A capture-pane is ~2 ms of CPU;
-#: 0.1 s made each wait up to 0.1 s late, and a test waits a few dozen times.
-POLL = 0.03
+#: Seconds between two looks at the screen while waiting: 0.1 s made each wait up to 0.1 s
+#: late, and a test waits a few dozen times. Each look is a tmux client process: the three
+#: tmux modules, -n 0, in turns, idle (load ~1): 39.2 / 41.8 s wall and 9.0 / 9.3 s CPU at
+#: 0.03, 39.2 / 38.3 s and 7.5 / 7.0 s at 0.05; under load ~9, 68 / 69 s at 0.03, 57 / 61 s at 0.05.
+POLL = 0.05
 
 
 class Tmux:
