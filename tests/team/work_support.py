@@ -68,25 +68,26 @@ def ensure_people(cluster) -> None:
 @pytest.fixture
 def work_db(pg_cluster) -> Iterator[WorkDb]:
     """A database migrated to the newest schema (corpus and work), with alice, bob, carol and ed."""
-    name = pg_cluster.create_database()
-    migrate_database(pg_cluster.admin_url(name))
-    ensure_people(pg_cluster)
-    try:
-        yield WorkDb(pg_cluster, name)
-    finally:
-        pg_cluster.drop_database(name)
+    yield from _people_database(pg_cluster, template=None)
 
 
 @pytest.fixture
 def shipped_work_db(pg_cluster, shipped_template) -> Iterator[WorkDb]:
     """As ``work_db``, with the shipped corpus loaded as ``jjj-brief team init`` does: a copy
     of the session's ``shipped_template`` (tests/team/conftest.py)."""
-    name = pg_cluster.create_database(template=shipped_template)
-    ensure_people(pg_cluster)
+    yield from _people_database(pg_cluster, template=shipped_template)
+
+
+def _people_database(cluster, template: str | None) -> Iterator[WorkDb]:
+    """A new database (migrated, or a copy of ``template``) with the login roles; dropped after."""
+    name = cluster.create_database(template=template)
+    if template is None:
+        migrate_database(cluster.admin_url(name))
+    ensure_people(cluster)
     try:
-        yield WorkDb(pg_cluster, name)
+        yield WorkDb(cluster, name)
     finally:
-        pg_cluster.drop_database(name)
+        cluster.drop_database(name)
 
 
 @pytest.fixture
