@@ -159,6 +159,7 @@ class BriefApp(ShellActions, LiveImports, WorkActions, SearchRoomAndTab, App[Non
         self.animation_level = "none"
         self.keymap_problem = self._load_keymap()
         self._first_frame = threading.Event()
+        self._closing = False
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(id="_default")
@@ -209,7 +210,9 @@ class BriefApp(ShellActions, LiveImports, WorkActions, SearchRoomAndTab, App[Non
 
     def on_unmount(self) -> None:
         """A quit before the first frame: the data worker stops waiting for that frame (the
-        exit used to wait for it, up to ``FIRST_FRAME_WAIT``)."""
+        exit used to wait for it, up to ``FIRST_FRAME_WAIT``) and returns: ``_closing`` is set
+        first, so the worker sees it whether or not Textual has cancelled it yet."""
+        self._closing = True
         self._first_frame.set()
 
     def _open_first(self) -> None:
@@ -233,7 +236,7 @@ class BriefApp(ShellActions, LiveImports, WorkActions, SearchRoomAndTab, App[Non
         """The list of articles (10,000 imports: ~0.5 s) and the briefings' YAML: after the
         first paint, off the UI thread."""
         self._first_frame.wait(FIRST_FRAME_WAIT)
-        if get_current_worker().is_cancelled:
+        if self._closing or get_current_worker().is_cancelled:
             return  # the app is closing
         self.core.load_corpus()
         # Waits for the UI to show the articles before reading the YAML (the two would
