@@ -15,7 +15,7 @@ def shared_home(home_with_seed_index):
 
 @pytest.fixture(autouse=True)
 def isolated_home(shared_home, monkeypatch):
-    """Overrides the suite-wide fixture: app tests share one home so the index is built once."""
+    """Overrides the suite-wide fixture: a worker's app tests share one home (its index copied once)."""
     monkeypatch.setenv("JJJ_BRIEF_HOME", str(shared_home))
     return shared_home
 
