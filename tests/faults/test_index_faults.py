@@ -25,9 +25,15 @@ QUERIES = ["Caofeidian", "Xiong'an", '"sub-center"', "idxqx", "relieving OR 10,0
 
 
 @pytest.fixture
-def with_user_data(tmp_path, in_home):
-    """A home with imports and a settings file: what must survive every index fault."""
-    in_home(tmp_path / "home")
+def with_user_data(tmp_path, in_home, home_with_seed_index):
+    """A home with imports and a settings file: what must survive every index fault.
+
+    The home starts with the shipped corpus already indexed (a copy of the run's one build,
+    tests/conftest.py), as a user's home is once the app has run: the imports below are then
+    added to that index, where they used to make ``ensure_index`` build everything from
+    scratch in each of these tests (~1 s of CPU each). Every test here damages the index and
+    checks that a rebuild gives the answers it had before the damage."""
+    in_home(home_with_seed_index("user-home"))
     for i in range(3):
         source = tmp_path / f"mine{i}.txt"
         source.write_text(f"idxqx{i} the user's own note {i}\n", encoding="utf-8")
