@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -143,6 +144,38 @@ def _home_imported(home: Path, chars: int) -> Path:
     return home
 
 
+@pytest.fixture(scope="module")
+def imported_home(tmp_path_factory):
+    """``prepare(home, chars)`` for :func:`growth`: ``home`` becomes a copy of a home where
+    :func:`_home_imported` ran at that size. Each size is imported once per module (per
+    worker); four cases used to run the same import, at the same two sizes, each in its own
+    subprocess. Every case gets its own copy: what one case's measurements leave in its home
+    (caches, exports) never reaches another's."""
+    built: dict[int, Path] = {}
+
+    def prepare(home: Path, chars: int) -> Path:
+        if chars not in built:
+            built[chars] = _home_imported(tmp_path_factory.mktemp(f"imported-{chars}"), chars)
+        shutil.copytree(built[chars], home)
+        return home
+
+    return prepare
+
+
+@pytest.fixture
+def with_seed_index(shipped_index_cache):
+    """``with_seed_index(home)``: put a copy of the run's one build of the shipped corpus's index
+    (tests/conftest.py) in ``home``'s cache, as if ``jjj-brief index`` had run there before any
+    import. The cases below that need an index otherwise built it from scratch in each fresh home
+    (~1 s of CPU a build), outside what they measure."""
+
+    def put(home: Path) -> Path:
+        shutil.copytree(shipped_index_cache, home / "cache")
+        return home
+
+    return put
+
+
 def _home_indexed(home: Path, files: int) -> Path:
     """``files`` small imports (distinct words: wide prefix expansions), indexed."""
     rng = random.Random(files)
@@ -202,10 +235,10 @@ def test_import_with_a_huge_front_matter_grows_linearly(tmp_path):
     )
 
 
-def test_figures_grow_linearly(tmp_path):
+def test_figures_grow_linearly(tmp_path, imported_home):
     growth(
         "figures (one-paragraph import)",
-        _home_imported,
+        imported_home,
         "from jjj_brief.commands.libraries import default_library as lib\nfrom jjj_brief.corpus import load_corpus\n"
         "from jjj_brief.figures import article_figures\n"
         "article = [a for a in load_corpus(lib()) if a.source == 'import'][0]",
@@ -215,14 +248,14 @@ def test_figures_grow_linearly(tmp_path):
     )
 
 
-def test_related_from_a_seed_figure_grows_linearly(tmp_path):
+def test_related_from_a_seed_figure_grows_linearly(tmp_path, imported_home):
     """Fault 1: a 250 KB one-paragraph import made related on a seed figure take 181 s / 1.4 GB.
 
     Measured cold: the import's alignment entries, kept in the cache dir after a first run,
     are removed before each measurement (the analysis is what must grow linearly)."""
     growth(
         "related (seed figure, one-paragraph import)",
-        _home_imported,
+        imported_home,
         COLD_ALIGNMENT
         + "\nfrom jjj_brief.compare import related\nfrom jjj_brief.commands.libraries import default_library as lib",
         f"len(related({SEED_FIGURE[0]!r}, {SEED_FIGURE[1]}, library=lib()).candidates)",
@@ -246,10 +279,10 @@ def test_citation_cost_is_bounded(tmp_path):
     )
 
 
-def test_export_grows_linearly(tmp_path):
+def test_export_grows_linearly(tmp_path, imported_home):
     growth(
         "export (topic brief, corpus with a big import)",
-        _home_imported,
+        imported_home,
         "from jjj_brief.store.exports import export\nfrom jjj_brief.compare import state\n"
         "from jjj_brief.commands.libraries import default_library as lib\n"
         "topic = state.briefings(lib()).topics[0].id",
@@ -259,11 +292,11 @@ def test_export_grows_linearly(tmp_path):
     )
 
 
-def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path):
+def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path, imported_home):
     """Fault 2: a phrase over a 19 MB import took 18 s."""
 
     def prepare(home: Path, size: int) -> Path:
-        _home_imported(home, size)
+        imported_home(home, size)
         subprocess.run(
             [sys.executable, "-m", "jjj_brief", "index"],
             check=True,
@@ -299,11 +332,16 @@ def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path):
     )
 
 
-def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_path):
+def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_path, with_seed_index):
     """Found by the hostile batch (100,000 lines): every passage was handed all of its
-    article's figures while indexing (quadratic: the import's index build never ended)."""
+    article's figures while indexing (quadratic: the import's index build never ended).
+
+    Each home starts with the shipped corpus indexed (what the setup's ``ensure_index`` built
+    from scratch in a fresh home before the first measurement): the measured import + index
+    starts from the same state."""
 
     def prepare(home: Path, lines: int) -> Path:
+        with_seed_index(home)
         source = home / "in" / "big.txt"
         source.parent.mkdir(parents=True)
         source.write_text("".join(f"Line {i}: Hebei added {i % 97 + 3} projects.\n" for i in range(lines)))
