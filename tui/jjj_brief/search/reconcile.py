@@ -33,6 +33,7 @@ from jjj_brief.search.sources import Sources, imports_stamp
 from jjj_brief.storage import file_lock
 
 WRITER_LOCK_TIMEOUT = 10.0
+UPDATE_LOCK = "update.lock"  # in the generation folder: held across an update's commit and manifest write
 
 
 # ---------------------------------------------------------------- incremental imports
@@ -63,7 +64,7 @@ def reconcile_imports(generation: Generation, sources: Sources, *, room: int | N
     if generation.folder is None:
         return _reconcile(generation, sources, stamp, room)
     try:
-        with file_lock(generation.folder / "update.lock", WRITER_LOCK_TIMEOUT):
+        with file_lock(generation.folder / UPDATE_LOCK, WRITER_LOCK_TIMEOUT):
             # Re-read under the lock: another process may have reconciled meanwhile
             # (adding what it added would index those imports twice).
             try:
