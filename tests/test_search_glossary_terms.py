@@ -14,8 +14,10 @@ QUERIES = [entry["query"] for entry in load_queries()] + ['"non-capital function
 
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
-def test_glossary_phrases_find_exactly_what_the_phrases_find(monkeypatch, engine):
+def test_glossary_phrases_find_exactly_what_the_phrases_find(monkeypatch, engine, home_with_seed_index):
     monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", engine)
+    # A copy of the run's one build by this engine (the tantivy case built its own: ~1 s of CPU)
+    monkeypatch.setenv("JJJ_BRIEF_HOME", str(home_with_seed_index(f"glossary-{engine}", engine)))
     ensure_index(library=default_library())
     searcher = api.service(library=default_library()).engine()
     assert searcher.glossary_phrases, "the glossary's multi-word spellings should be indexed as terms"
