@@ -190,6 +190,13 @@ def pytest_collection_modifyitems(config, items):
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controller, once per run
         _compile_package()
+    # Keep pytest's assertion-rewritten test modules (tests/**/__pycache__, git-ignored) even
+    # where PYTHONDONTWRITEBYTECODE is set, as _compile_package keeps the package's: otherwise
+    # every worker rewrites and compiles all ~110 test modules on every run. Collection,
+    # measured with the variable set (`pytest --collect-only`, twice each): 5.5-6.0 s of CPU
+    # without the cache, 2.1-2.2 s with it. Only this process is affected, not the CLI
+    # processes the tests start (they inherit the environment as it is).
+    sys.dont_write_bytecode = False
     target = config.getoption("--save-slowest")
     if target and not hasattr(config, "workerinput"):  # the controller sees every worker's reports
         config.pluginmanager.register(_SlowestTests(Path(target)), "save-slowest")
