@@ -166,8 +166,8 @@ def test_a_file_named_like_an_option_gets_a_hint_not_a_mystery(tmp_path):
     record("hostile text: import", attacks=2, faults=1, note="file named like an option")
 
 
-def test_refusals_never_cost_the_rest_of_the_batch(tmp_path, in_home):
-    home = in_home(tmp_path / "home")
+def test_refusals_never_cost_the_rest_of_the_batch(tmp_path, isolated_home):
+    home = isolated_home  # this test's own home, the shipped corpus already indexed
     folder = tmp_path / "batch"
     folder.mkdir()
     good = []
@@ -205,9 +205,9 @@ def run_cli_in(folder: Path, *args: str):
 
 
 @pytest.mark.parametrize("name", ["markup_action", "osc52_clipboard", "bidi", "c1"])
-def test_single_hostile_import_round_trip(name, tmp_path, in_home):
-    """One payload at a time, in-process: imported, searched, displayed inert."""
-    in_home(tmp_path / "home")
+def test_single_hostile_import_round_trip(name, tmp_path):
+    """One payload at a time, in-process: imported, searched, displayed inert (in this test's
+    own home, tests/conftest.py's isolated_home: the shipped corpus is already indexed)."""
     source = tmp_path / f"{name}.txt"
     source.write_text(TERMINAL_ATTACKS[name], encoding="utf-8")
     (outcome,) = imports.add_files([str(source)])
