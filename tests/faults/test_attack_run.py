@@ -27,19 +27,21 @@ SEED = "cctv-2023-02-27"
 
 
 def _import(home: Path, *names: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``jjj-brief import --json -- NAMES`` into ``home`` (the tests give their own isolated_home:
+    the shipped corpus already indexed, so the import adds its files to that index)."""
     return run_cli("import", "--json", "--", *names, env=cli_env(JJJ_BRIEF_HOME=str(home)), cwd=cwd, timeout=120)
 
 
 # ---------------------------------------------------------------- 3: devices and FIFOs by name
 
 
-def test_3_a_device_or_fifo_named_for_import_is_refused_without_reading(tmp_path):
+def test_3_a_device_or_fifo_named_for_import_is_refused_without_reading(tmp_path, isolated_home):
     """Fault 3: ``zero.txt -> /dev/zero`` read until MemoryError; a FIFO blocked forever."""
     (tmp_path / "zero.txt").symlink_to("/dev/zero")
     (tmp_path / "random.md").symlink_to("/dev/urandom")
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "good.txt").write_text("Beijing reported 12 new projects.\n")
-    proc = _import(tmp_path / "home", "zero.txt", "random.md", "pipe.txt", "good.txt", cwd=tmp_path)
+    proc = _import(isolated_home, "zero.txt", "random.md", "pipe.txt", "good.txt", cwd=tmp_path)
     assert_clean_failure(proc)
     report = {Path(r["path"]).name: r for r in json.loads(proc.stdout)["results"]}
     assert report["good.txt"]["status"] == "imported"
@@ -174,12 +176,12 @@ FRONT_MATTERS = {
 }
 
 
-def test_6_bad_front_matter_is_one_line_each_and_the_batch_lands(tmp_path):
+def test_6_bad_front_matter_is_one_line_each_and_the_batch_lands(tmp_path, isolated_home):
     """Fault 6: these gave a traceback and every file after them in a folder was never stored."""
     for name, (line, _) in FRONT_MATTERS.items():
         (tmp_path / name).write_text(f"---\n{line}\n---\nTianjin opened {len(name)} new lines.\n")
     (tmp_path / "zz-last.md").write_text("The last file of the folder.\n")
-    proc = _import(tmp_path / "home", ".", cwd=tmp_path)
+    proc = _import(isolated_home, ".", cwd=tmp_path)
     assert_clean_failure(proc)
     assert proc.returncode == 0, proc.stderr
     report = {Path(r["path"]).name: r for r in json.loads(proc.stdout)["results"]}
@@ -295,14 +297,14 @@ def test_9_unreadable_settings_are_never_rewritten(tmp_path):
     assert (tmp_path / "settings.json").read_bytes() == b'{"theme": "caf\xe9"'
 
 
-def test_10_arabic_letter_mark_and_line_separators_never_reach_the_terminal(tmp_path):
+def test_10_arabic_letter_mark_and_line_separators_never_reach_the_terminal(tmp_path, isolated_home):
     """Fault 10: U+061C and U+2028/U+2029 reached the terminal raw in CLI and app output."""
     from jjj_brief.safety import display_safe
 
     text = "Beijing\u061c spent\u2028 12 billion\u2029 yuan \u200e\u200f"
     assert display_safe(text) == "Beijing  spent  12 billion  yuan   " and len(display_safe(text)) == len(text)
     (tmp_path / "marks.txt").write_text(f"Xiongan separators: {text}\n")
-    home = tmp_path / "home"
+    home = isolated_home
     assert _import(home, "marks.txt", cwd=tmp_path).returncode == 0
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     for args in (
