@@ -7,6 +7,8 @@ a message, never a traceback."""
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import shutil
 import subprocess
@@ -58,10 +60,17 @@ odd_value = st.one_of(
 )
 
 
+@functools.cache
+def _shipped_data(rel: Path):
+    """A shipped file's YAML, parsed once: each example mutates its own deep copy (PyYAML's
+    pure-Python safe_load of the same file was most of the strategy's cost)."""
+    return yaml.safe_load((SHIPPED / rel).read_text(encoding="utf-8"))
+
+
 @st.composite
 def structural_mutation(draw):
     rel = draw(st.sampled_from(FILES))
-    data = yaml.safe_load((SHIPPED / rel).read_text(encoding="utf-8"))
+    data = copy.deepcopy(_shipped_data(rel))
     section = next(s for s in SECTIONS if isinstance(data, dict) and s in data)
     items = data[section]
     k = draw(st.integers(0, len(items) - 1))
