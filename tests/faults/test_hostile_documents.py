@@ -178,8 +178,10 @@ def _hostile_documents(folder: Path, origin: str) -> dict[str, tuple[bytes, str]
 
 
 @pytest.fixture(scope="module")
-def document_batch(tmp_path_factory):
-    home = tmp_path_factory.mktemp("doc-home")
+def document_batch(tmp_path_factory, home_with_seed_index):
+    # The shipped corpus already indexed (a copy of the run's one build): the import adds the
+    # documents to that index instead of building everything from scratch.
+    home = home_with_seed_index("doc-home")
     folder = tmp_path_factory.mktemp("doc-files")
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
