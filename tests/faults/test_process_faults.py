@@ -119,10 +119,14 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store)
 
 
 @pytest.mark.slow
-def test_kill_9_during_first_run_index_build_recovers_next_run(tmp_path, in_home):
+def test_kill_9_during_first_run_index_build_recovers_next_run(tmp_path, in_home, home_with_seed_index):
     """Three kills at random moments of a first-run build (``JJJ_FAULT_SCALE`` multiplies them);
-    tests/test_search_kill.py kills four more ``index --rebuild`` runs."""
-    home = in_home(tmp_path / "home")
+    tests/test_search_kill.py kills four more ``index --rebuild`` runs.
+
+    The reference answer comes from a home holding a copy of the run's one build of the shipped
+    corpus (the search used to build it first); the cache is then removed, so the calibration
+    run and every killed run are first runs as before."""
+    home = in_home(home_with_seed_index("first-run-home"))
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     reference = subprocess.run(
         cli_argv("search", "Caofeidian", "--json"), env=env, capture_output=True, text=True, timeout=120
