@@ -198,11 +198,14 @@ def test_corrupted_database_and_backup_start_empty_and_say_so(tmp_path):
     record("store faults", faults=2, note="work.db and its copy both corrupted: empty store, message")
 
 
-def test_the_app_starts_on_a_corrupted_database(tmp_path):
-    """Never a crash at start: the app opens, says what happened, and shows the restored notes."""
+def test_the_app_starts_on_a_corrupted_database(tmp_path, home_with_seed_index):
+    """Never a crash at start: the app opens, says what happened, and shows the restored notes.
+
+    The home holds a copy of the run's one build of the shipped corpus's index, as a user's
+    does: the app's start-up index check finds it instead of building one from scratch."""
     import asyncio
 
-    home = tmp_path / "home"
+    home = home_with_seed_index("corrupt-db-home")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     assert run_cli("note", "xinhua-2023-02-25", "1237", "1325", "--text", "restored note", env=env).returncode == 0
     _corrupt(home / "data" / "work.db", "header")
