@@ -51,8 +51,10 @@ async def _search_box_entry(app, pilot, messages: Messages, text: str) -> None:
     await settle(pilot)
 
 
-def test_palette_and_search_box_run_nothing_the_text_says(tmp_path, in_home):
-    in_home(tmp_path / "home")
+def test_palette_and_search_box_run_nothing_the_text_says(tmp_path):
+    # In the suite's own home for this test (``isolated_home``: a copy of the run's one index
+    # build). A bare home made the app build the whole index again (~2.5 s of CPU); the
+    # imports below reach the copied index as they reach any user's.
     folder = tmp_path / "hostile"
     write_hostile_batch(folder, big=False)
     imports.add_files([str(p) for p in sorted(folder.iterdir())])
