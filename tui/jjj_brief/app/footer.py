@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -126,14 +126,24 @@ class BriefFooter(Footer):
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        plan = self._shown = self.plan()
+        active = self.screen.active_bindings  # computed once: each reading asks every check_action
+        plan = self._shown = self.plan(active)
         self.set_reactive(Footer.compact, plan.compact)
         self.set_class(plan.compact, "-compact")
+        # Made with the class the bound ``compact`` gives them: set after the mount, it restyled
+        # every key once more (the look is the same).
+        compact = "-compact" if plan.compact else ""
         for key in plan.keys:
             yield FooterKey(
-                key.key, key.display, key.label, key.action, disabled=not key.enabled, tooltip=key.tooltip
+                key.key,
+                key.display,
+                key.label,
+                key.action,
+                classes=compact,
+                disabled=not key.enabled,
+                tooltip=key.tooltip,
             ).data_bind(compact=Footer.compact)
-        palette = self._palette_binding()
+        palette = self._palette_binding(active)
         if palette is not None:
             binding, enabled, tooltip = palette
             yield FooterKey(
@@ -166,17 +176,20 @@ class BriefFooter(Footer):
         if self.is_attached and self.plan() != self._shown:
             await self.recompose()
 
-    def plan(self) -> Plan:
-        """The keys shown now, fitted to the footer's width."""
-        palette = self._palette_binding()
+    def plan(self, active: dict[str, ActiveBinding] | None = None) -> Plan:
+        """The keys shown now (``active``: the screen's active bindings, when already read),
+        fitted to the footer's width."""
+        if active is None:
+            active = self.screen.active_bindings
+        palette = self._palette_binding(active)
         display = self.app.get_key_display(palette[0]) if palette is not None else None
         width = self.size.width or self.app.size.width
-        return fit(self._keys(), width, display)
+        return fit(self._keys(active), width, display)
 
-    def _keys(self) -> list[Key]:
+    def _keys(self, bindings: dict[str, ActiveBinding]) -> list[Key]:
         """Each action's first shown binding; help and quit by a key that acts here when their
         shown one is typed by the focused widget (``?`` and ``q`` in the search box)."""
-        active = list(self.screen.active_bindings.values())
+        active = list(bindings.values())
         keys: dict[str, Key] = {}
         for _, binding, enabled, tooltip in active:
             if binding.show and binding.action not in keys:
@@ -191,8 +204,8 @@ class BriefFooter(Footer):
         label, short = labels(binding)
         return Key(binding.key, self.app.get_key_display(binding), label, short, binding.action, enabled, tooltip or "")
 
-    def _palette_binding(self) -> tuple[Binding, bool, str] | None:
+    def _palette_binding(self, active: dict[str, ActiveBinding]) -> tuple[Binding, bool, str] | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
             return None
-        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        found = active.get(self.app.COMMAND_PALETTE_BINDING)
         return None if found is None else (found.binding, found.enabled, found.tooltip or "")
