@@ -91,12 +91,15 @@ APP_KEYS = [
     (b"F1", b"clipqx OR titleqx OR oscqx OR markupqx OR bidiqx OR coneqx"),
     (b"result", b"\x1b[B"),  # results shown (not just the typed query echoed): down into them
     (0.3, b"\r"),  # open the hit in the reader
-    (0.8, b"]"),  # next figure
+    # Where a key brings something only it shows (at both sizes), that is waited for, not a
+    # fixed pause. Not after ] (an article without figures shows nothing new) or a closing esc
+    # (what the screen shows next was on it already, beside the palette or the help).
+    (b"Next fig", b"]"),  # the reader's keys in the footer: the reader has them; next figure
     (0.3, b"\x10"),  # ctrl+p: command palette
-    (0.5, b"[@click=app.quit]"),  # markup typed into the palette
-    (0.8, b"\x1b"),  # close it
+    (b"for commands", b"[@click=app.quit]"),  # its placeholder: the palette is open; markup typed into it
+    (b"Article:", b"\x1b"),  # it lists the hostile titles it found: close it
     (0.3, b"?"),  # help
-    (0.5, b"\x1b"),
+    (b"Keys here", b"\x1b"),  # the help is shown: close it
     (0.3, b"\x11"),  # ctrl+q
 ]
 
