@@ -135,3 +135,28 @@ def _quicker_idle_waits() -> None:
 
 
 _quicker_idle_waits()
+
+
+def _css_parsed_once_per_worker() -> None:
+    """Each app a test starts parsed the same CSS again (Textual's parse cache lives in one
+    app's stylesheet): the app's, every widget's DEFAULT_CSS, with the same theme variables.
+    The parse is a function of its inputs, so a worker keeps one cache for all its apps,
+    keyed by the inputs of Textual's own key plus the variables (a theme change still parses
+    with its own). Nothing mutates a parsed rule set: one app already reuses them from its
+    cache on every re-parse."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    parsed: dict[tuple, list] = {}
+
+    def _parse_rules(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (tuple(self._variables.items()), css, read_from, is_default_rules, tie_breaker, scope)
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    Stylesheet._parse_rules = _parse_rules
+
+
+_css_parsed_once_per_worker()
