@@ -58,8 +58,9 @@ class SearchRoomAndTab:
             self._set_searching(bodies.first(), False)
 
     def _set_searching(self: Any, body: Widget, searching: bool) -> None:
-        body.set_class(searching and self.showing(HomeView), "-results-wide")
-        body.set_class(searching, "-searching")
+        # One change of classes: each class set alone restyled the whole body (searching from
+        # Home, or leaving it, sets both).
+        body.update_classes({"-results-wide": searching and self.showing(HomeView), "-searching": searching})
 
     @property
     def search_covers_the_view(self: Any) -> bool:
