@@ -169,8 +169,11 @@ def ordinals_anywhere(text: str) -> list[tuple[str, int]]:
 
 
 def ordinal_problems(text: str, cited: Cited) -> Iterator[str]:
+    shown_ordinals = ordinals(text)
+    if not shown_ordinals:
+        return  # nothing to trace: the cited texts (whole articles, for a gloss) are not read
     printed = printed_ordinals(cited)
-    for shown, value in ordinals(text):
+    for shown, value in shown_ordinals:
         if value not in printed:
             yield f"ordinal {shown!r} is not printed in any passage this item cites"
 
