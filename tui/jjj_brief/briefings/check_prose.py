@@ -20,6 +20,7 @@ SUMMARY_WORDS = (80, 200)
 
 class ProseChecks(CheckerBase):
     _named: dict[str, list[str]] | None = None
+    _seed_paragraphs: list[tuple[str, str]] | None = None  # (paragraph, casefolded), in corpus order
 
     # -- 8. summaries ------------------------------------------------------------
     def _summaries(self) -> Iterable[Problem]:
@@ -96,13 +97,14 @@ class ProseChecks(CheckerBase):
         """The paragraphs of the articles that print one of a term's spellings or see-also
         phrases (case aside): what the articles say of the term."""
         words = [w.casefold() for w in [*term.spellings, *term.see_also] if w]
-        return [
-            paragraph
-            for a in self.corpus
-            if a.source == "seed"
-            for paragraph in a.text.split("\n")
-            if any(w in paragraph.casefold() for w in words)
-        ]
+        if self._seed_paragraphs is None:  # casefolded once per check, not once per term and word
+            self._seed_paragraphs = [
+                (paragraph, paragraph.casefold())
+                for a in self.corpus
+                if a.source == "seed"
+                for paragraph in a.text.split("\n")
+            ]
+        return [paragraph for paragraph, folded in self._seed_paragraphs if any(w in folded for w in words)]
 
     def _printing(self, term: GlossaryTerm) -> list[Article]:
         """The articles that print one of a term's spellings or see-also phrases."""
