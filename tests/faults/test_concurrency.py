@@ -74,8 +74,10 @@ def test_twenty_searches_during_an_import_all_answer(tmp_path, in_home, home_wit
     )
 
 
-def test_two_imports_of_the_same_files_store_each_once(tmp_path, in_home):
-    home = in_home(tmp_path / "home")
+def test_two_imports_of_the_same_files_store_each_once(tmp_path, in_home, home_with_seed_index):
+    # The home starts indexed (a copy of the run's one build): both imports then add what they
+    # stored to one existing index at once, instead of racing to build it from scratch.
+    home = in_home(home_with_seed_index("twin-home"))
     _docs(tmp_path / "docs", 50, "twin")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     procs = [
