@@ -61,11 +61,15 @@ def _kill_at_random(argv, env, delay: float) -> int | None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("store", ["emptied before each kill", "kept between kills"])
-def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store):
+def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store, home_with_seed_index):
     """Two halves (xdist runs them side by side): kills into an empty store, and kills
     into a store that keeps what the killed imports left (the index then holds imports
-    that are gone, or lacks ones that arrived)."""
-    home = in_home(tmp_path / "home")
+    that are gone, or lacks ones that arrived).
+
+    The home starts with the shipped corpus indexed (a copy of the run's one build), as every
+    killed run finds it: the calibration import, which sets the span the kills are drawn in,
+    is then an import into an indexed home like the killed ones, not a first build as well."""
+    home = in_home(home_with_seed_index("kill-import-home"))
     texts = _write_docs(tmp_path / "docs")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     fresh = store.startswith("emptied")
