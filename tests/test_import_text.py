@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +122,36 @@ def test_the_front_matter_reads_as_the_python_parser_reads_it(text):
             None,
         )
     assert found == python_parser(text)
+
+
+def test_nesting_libyaml_reads_but_the_python_parser_cannot_is_too_deep():
+    """600 levels: within libyaml's limit (1,000), past what PyYAML's own parser reads at
+    Python's default recursion limit. (Not an example of the property test above: Hypothesis
+    raises the recursion limit while it runs, and there the Python parser reads it too.)"""
+    from jjj_brief.import_text import load_front_matter, split_front_matter
+
+    text = "title: " + "[\n" * 600 + "]" * 600
+    assert python_parser(text) == ("too deep", None)
+    with pytest.raises(RecursionError):
+        load_front_matter(text)
+    found, body, note = split_front_matter("---\n" + text + "\n---\nThe body.")
+    assert (found, note) == ({}, "front matter is nested too deeply; imported as plain text")
+
+
+def test_nesting_depth_is_measured_without_recursion_and_aliases_are_looked_at_once():
+    import yaml
+
+    from jjj_brief.import_text import _CStringsLoader, nested_deeper_than
+
+    deep: object = "x"
+    for _ in range(5000):  # past Python's recursion limit: counted without recursion
+        deep = [deep]
+    assert nested_deeper_than(deep, 100) and not nested_deeper_than(deep, 5000)
+    assert not nested_deeper_than({"title": "t", "tags": ["a", {"b": ["c"]}]}, 4)
+    assert nested_deeper_than({"title": "t", "tags": ["a", {"b": ["c"]}]}, 3)
+    # A "billion laughs": 2**40 leaves as a tree, 41 objects as YAML builds it.
+    laughs = "a0: &a0 [x, x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]\n" for i in range(1, 41))
+    assert not nested_deeper_than(yaml.load(laughs, Loader=_CStringsLoader), 100)
+    assert nested_deeper_than(yaml.load(laughs, Loader=_CStringsLoader), 40)
+    cycle = yaml.load("a: &a [*a]", Loader=_CStringsLoader)  # an alias inside itself
+    assert nested_deeper_than(cycle, 100)

@@ -79,14 +79,54 @@ class _CStringsLoader(_C_LOADER or yaml.SafeLoader):  # type: ignore[misc]
 _PYTHON_PARSER_ONLY = frozenset("\t\ufeff|>\u2028\u2029\x85")
 
 
+# libyaml reads up to 1,000 levels of nesting; PyYAML's own parser runs out of Python stack
+# somewhere past ~400 (it depends on the stack in use). Deeper than this, the C parser's
+# answer is not trusted: the Python parser's verdict ("too deep" or its reading) stands.
+C_PARSER_TRUSTED_DEPTH = 100
+
+
 def load_front_matter(text: str) -> Any:
     """The YAML of a front matter, every plain value a string (raises yaml.YAMLError, RecursionError)."""
     if _C_LOADER is not None and _PYTHON_PARSER_ONLY.isdisjoint(text):
         try:
-            return yaml.load(text, Loader=_CStringsLoader)
+            data = yaml.load(text, Loader=_CStringsLoader)
         except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
             pass  # the Python parser's verdict (and its error) stands
+        else:
+            if not nested_deeper_than(data, C_PARSER_TRUSTED_DEPTH):
+                return data
     return yaml.load(text, Loader=_StringsLoader)
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and mappings nest more than ``limit`` levels in ``value``.
+
+    Without recursion, and each container looked at once however often YAML's aliases share
+    it (a "billion laughs" document is small as objects); an alias cycle counts as too deep."""
+    depth: dict[int, int] = {}  # id of a container -> its levels, once known
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (list, dict)):
+            continue
+        key = id(node)
+        children = list(node.values()) + list(node.keys()) if isinstance(node, dict) else node
+        if children_done:
+            on_path.discard(key)
+            inner = [depth.get(id(child), 0) for child in children if isinstance(child, (list, dict))]
+            depth[key] = 1 + max(inner, default=0)
+            if depth[key] > limit:
+                return True
+            continue
+        if key in depth:
+            continue
+        if key in on_path or len(on_path) >= limit:
+            return True
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if isinstance(child, (list, dict)) and id(child) not in depth)
+    return False
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
