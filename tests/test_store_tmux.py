@@ -218,6 +218,7 @@ def test_bookmark_note_claim_watch_and_export_in_a_real_terminal(tmux, tmp_path)
     tmux.type("q")
     screen = tmux.wait_for("EXIT=0", "READY$")
     assert "Traceback" not in screen
+    tmux.assert_index_reused()  # the import beside the app updated the index, nothing rebuilt it
     listed = subprocess.run([str(SCRIPT), "claims", "--json"], capture_output=True, text=True, env=env, timeout=60)
     (claim,) = json.loads(listed.stdout)
     assert claim["verdict"] == "consistent" and claim["text"] == "checked by hand"
