@@ -19,6 +19,7 @@ from jjj_brief.commands.libraries import default_library
 from jjj_brief.search import search
 
 N_FILES = 200
+STORE_POLL = 0.003  # seconds between looks at the store while an import runs
 
 
 def _write_docs(folder: Path) -> dict[str, str]:
@@ -45,6 +46,39 @@ def _stored() -> dict[str, str]:
     return out
 
 
+def _import_progress() -> tuple[int, int]:
+    """(files stored, temporary files written and not yet renamed into place) in the store."""
+    folder = imports.imports_dir()
+    if not folder.is_dir():
+        return 0, 0
+    names = [path.name for path in folder.iterdir()]
+    stored = sum(1 for name in names if name.endswith(".txt") and not name.startswith("."))
+    pending = sum(1 for name in names if name.startswith(".") and name.endswith(".tmp") and ".txt." in name)
+    return stored, pending
+
+
+def _kill_when(argv, env, ready, extra: float) -> int | None:
+    """Run ``argv`` and kill -9 it ``extra`` seconds after ``ready()`` holds: mid-import by
+    construction (kills drawn from a time span landed after the import had finished in
+    almost every round). Its exit status if it finished first, else None."""
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        while not ready():
+            if proc.poll() is not None:
+                return proc.returncode
+            time.sleep(STORE_POLL)
+        try:
+            proc.wait(timeout=extra)
+            return proc.returncode
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return None
+    finally:
+        if proc.stderr:
+            proc.stderr.close()
+
+
 def _kill_at_random(argv, env, delay: float) -> int | None:
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
@@ -66,9 +100,10 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store,
     into a store that keeps what the killed imports left (the index then holds imports
     that are gone, or lacks ones that arrived).
 
-    The home starts with the shipped corpus indexed (a copy of the run's one build), as every
-    killed run finds it: the calibration import, which sets the span the kills are drawn in,
-    is then an import into an indexed home like the killed ones, not a first build as well."""
+    The home starts with the shipped corpus indexed (a copy of the run's one build). Each kill
+    waits for a point in the import (a number of files written, the renames begun), not a
+    time: kills drawn from a calibrated span landed after the import had finished in all but
+    3 of 60 rounds."""
     home = in_home(home_with_seed_index("kill-import-home"))
     texts = _write_docs(tmp_path / "docs")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
@@ -76,15 +111,28 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store,
     rng = random.Random(5 if fresh else 6)
     kills = faults = lost = 0
     worst = 0.0
-    # calibrate: how long a whole import takes here, so the kills land inside it
-    started = time.monotonic()
+    # One whole import first: the index then holds all of them (an emptied store leaves it
+    # holding imports that are gone).
     subprocess.run(cli_argv("import", str(tmp_path / "docs")), env=env, capture_output=True, timeout=300, check=True)
-    span = time.monotonic() - started
-    for round_ in range(5 * SCALE):
-        if fresh or round_ == 0:  # an emptied store: the index then holds imports that are gone
+    rounds = 5 * SCALE
+    writing_kills = writing_rounds = 0
+    for round_ in range(rounds):
+        if fresh or round_ == 0:
             shutil.rmtree(imports.imports_dir(), ignore_errors=True)
-        status = _kill_at_random(cli_argv("import", str(tmp_path / "docs")), env, rng.uniform(0.1, 0.95) * span)
+        have, stale = _import_progress()  # stale: temporaries a killed run left (a kept store)
+        # A batch this size is written as temporary files, then renamed into place at once,
+        # then indexed. Even rounds kill while the temporaries are written (after a random
+        # number of them), odd ones once the renames have begun (in them or in the indexing).
+        writing = round_ % 2 == 0 and N_FILES - have >= 2
+        if writing:
+            k = stale + rng.randint(1, N_FILES - have - 1)
+            ready = lambda k=k: _import_progress()[1] >= k  # noqa: E731
+        else:
+            ready = lambda have=have: _import_progress()[0] > have or have == N_FILES  # noqa: E731
+        status = _kill_when(cli_argv("import", str(tmp_path / "docs")), env, ready, rng.uniform(0, 0.01))
         kills += status is None
+        writing_rounds += writing
+        writing_kills += writing and status is None
         faults += 1
         stored = _stored()
         for name, text in stored.items():
@@ -112,13 +160,14 @@ def test_kill_9_during_import_never_leaves_half_a_file(tmp_path, in_home, store,
     for i in range(0, N_FILES, 7):
         assert [h.file for h in search(f"killqx{i}", library=default_library()).hits] == [f"doc{i:03}.txt"]
     assert lost == 0
+    assert writing_kills == writing_rounds, f"{writing_kills} of {writing_rounds} imports killed while writing"
     record(
         "process faults: kill -9",
         attacks=faults,
         faults=kills,
         lost=lost,
         worst_query_s=worst,
-        note=f"import of {N_FILES} files, store {store}",
+        note=f"import of {N_FILES} files, store {store}; {kills} of {rounds} runs killed before they finished",
     )
 
 
