@@ -80,17 +80,7 @@ def _kill_when(argv, env, ready, extra: float) -> int | None:
 
 
 def _kill_at_random(argv, env, delay: float) -> int | None:
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    try:
-        proc.wait(timeout=delay)
-        return proc.returncode  # finished before the kill
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        return None
-    finally:
-        if proc.stderr:
-            proc.stderr.close()
+    return _kill_when(argv, env, lambda: True, delay)
 
 
 @pytest.mark.slow
