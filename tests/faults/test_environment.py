@@ -86,12 +86,11 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _home_with_data(tmp_path: Path, seed_cache: Path) -> Path:
+def _home_with_data(tmp_path: Path, home_with_seed_index) -> Path:
     """A home where the user imported one note, into an index of the shipped corpus (a copy of
-    the run's one build, ``seed_cache``: the import adds the note to it instead of building
+    the run's one build, tests/conftest.py: the import adds the note to it instead of building
     everything from scratch)."""
-    home = tmp_path / "home"
-    shutil.copytree(seed_cache, home / "cache")
+    home = home_with_seed_index("data-home")
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     note = tmp_path / "mine.txt"
     note.write_text("envqx a note the user imported\n", encoding="utf-8")
@@ -101,8 +100,8 @@ def _home_with_data(tmp_path: Path, seed_cache: Path) -> Path:
 
 @needs_mount
 @pytest.mark.slow
-def test_read_only_home_works_in_memory_and_loses_nothing(tmp_path, shipped_index_cache):
-    home = _home_with_data(tmp_path, shipped_index_cache)
+def test_read_only_home_works_in_memory_and_loses_nothing(tmp_path, home_with_seed_index):
+    home = _home_with_data(tmp_path, home_with_seed_index)
     extra = tmp_path / "new.txt"
     extra.write_text("roqx cannot be stored\n", encoding="utf-8")
     env = cli_env(JJJ_BRIEF_HOME=str(home), FAULT_OUT=str(tmp_path / "out"))
@@ -134,8 +133,8 @@ def test_read_only_home_works_in_memory_and_loses_nothing(tmp_path, shipped_inde
 
 
 @needs_mount
-def test_read_only_cache_with_a_good_index_still_searches(tmp_path, shipped_index_cache):
-    home = _home_with_data(tmp_path, shipped_index_cache)
+def test_read_only_cache_with_a_good_index_still_searches(tmp_path, home_with_seed_index):
+    home = _home_with_data(tmp_path, home_with_seed_index)
     env = cli_env(JJJ_BRIEF_HOME=str(home), FAULT_OUT=str(tmp_path / "out"))
     cache = home / "cache"
     (result,) = in_mount_namespace(
