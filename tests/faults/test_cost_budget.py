@@ -3,8 +3,8 @@
 A rule of the code (issue 18): double the input and the operation may cost at most
 :data:`BUDGET` (2.5) times the CPU time and the peak memory. Each case runs the operation
 in a fresh child process per measurement (so caches and earlier allocations do not
-count), at size N and 2N, interleaved (N, 2N, N, 2N) on this one machine in this one run,
-and compares the ratio of the cheaper of each pair — never an absolute timing. CPU time,
+count; it is forked from a server that has only imported the modules), at size N and 2N,
+interleaved (N, 2N, N, 2N) on this one machine in this one run, and compares the ratio of the cheaper of each pair — never an absolute timing. CPU time,
 not wall time: the machine is shared. Small floors keep noise from dominating tiny costs.
 
 ``JJJ_FAULT_SCALE`` (``bench/fault_report.py --scale 3``) doubles the sizes twice, which
@@ -15,8 +15,11 @@ thousands of imports); the ratios and the largest measurement go to the report's
 from __future__ import annotations
 
 import json
+import os
 import random
+import select
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -81,27 +84,118 @@ print(json.dumps({"cpu": cpu, "memory_kb": max(0, after - before), "detail": str
 """
 
 
-def measure(home: Path, setup: str, operation: str, timeout: float = 900) -> Cost:
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, setup, operation],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=cli_env(JJJ_BRIEF_HOME=str(home)),
-        stdin=subprocess.DEVNULL,
-    )
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
-    data = json.loads(proc.stdout.strip().splitlines()[-1])
-    return Cost(data["cpu"], data["memory_kb"], data["detail"])
+# The child processes fork from one server per module (per worker) that has imported what the
+# setups import: a fresh ``python -c`` per measurement spent 0.1-0.4 s of CPU importing the same
+# modules again (36 measurements), outside what it measured. The server only imports (it runs
+# no jjj_brief code, so no cache or allocation of an operation is there to inherit); each
+# measurement is still its own process, forked before its setup, with its own home, and runs
+# CHILD as ``python -c CHILD`` did.
+PRELOAD = (
+    "jjj_brief.imports",
+    "jjj_brief.search",
+    "jjj_brief.commands.libraries",
+    "jjj_brief.corpus",
+    "jjj_brief.figures",
+    "jjj_brief.compare",
+    "jjj_brief.compare.state",
+    "jjj_brief.store.exports",
+    "jjj_brief.app.state",
+    "jjj_brief.paths",
+)
+
+SERVER = r"""
+import json, os, sys, threading, traceback
+for name in sys.argv[2:]:
+    __import__(name)
+if threading.active_count() != 1:  # fork() copies only the calling thread
+    sys.exit(f"threads before fork: {threading.enumerate()}")
+CHILD = sys.argv[1]
+for line in sys.stdin:
+    request = json.loads(line)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the measurement: stdout and stderr to its own files, as a child process's
+        code = 1
+        try:
+            for fd, name, flags in ((0, "in", os.O_RDONLY), (1, "out", os.O_WRONLY), (2, "err", os.O_WRONLY)):
+                target = os.open(request[name], flags | (os.O_CREAT | os.O_TRUNC if fd else 0), 0o600)
+                os.dup2(target, fd)
+                os.close(target)
+            os.environ["JJJ_BRIEF_HOME"] = request["home"]
+            sys.argv = ["-c", request["setup"], request["operation"]]
+            exec(compile(CHILD, "<measurement>", "exec"), {"__name__": "__main__"})
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)  # its CPU is counted in this server's children, then pytest's
+    print(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}), flush=True)
+"""
 
 
-def growth(name: str, prepare, setup: str, operation: str, small: int, tmp_path: Path) -> tuple[Cost, Cost]:
+class ForkServer:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+        self.errors = (folder / "server.err").open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", SERVER, CHILD, *PRELOAD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            env=cli_env(),
+            start_new_session=True,  # its own process group: a stuck measurement is killed with it
+        )
+
+    def measure(self, home: Path, setup: str, operation: str, timeout: float = 900) -> Cost:
+        self.count += 1
+        out, err = self.folder / f"{self.count}.out", self.folder / f"{self.count}.err"
+        request = {"home": str(home), "setup": setup, "operation": operation, "in": os.devnull}
+        request.update(out=str(out), err=str(err))
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        reply = self.proc.stdout.readline() if ready else ""
+        assert reply, f"no answer from the measurement server: {(self.folder / 'server.err').read_text()[-3000:]}"
+        returncode = json.loads(reply)["returncode"]
+        stdout, stderr = out.read_text(), err.read_text()
+        assert returncode == 0 and "Traceback" not in stderr, stderr[-3000:]
+        data = json.loads(stdout.strip().splitlines()[-1])
+        return Cost(data["cpu"], data["memory_kb"], data["detail"])
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a measurement that never answered
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.errors.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One measurement server per module (per worker); see SERVER."""
+    forks = ForkServer(tmp_path_factory.mktemp("measurements"))
+    yield forks
+    forks.close()
+
+
+def growth(
+    server: ForkServer, name: str, prepare, setup: str, operation: str, small: int, tmp_path: Path
+) -> tuple[Cost, Cost]:
     """Measure at ``small`` and twice that (interleaved, twice each); assert the budget."""
     homes = {size: prepare(tmp_path / f"{name}-{size}", size) for size in (small, 2 * small)}
     runs: dict[int, list[Cost]] = {small: [], 2 * small: []}
     for size in (small, 2 * small, small, 2 * small):
-        runs[size].append(measure(homes[size], setup.format(size=size), operation.format(size=size)))
+        runs[size].append(server.measure(homes[size], setup.format(size=size), operation.format(size=size)))
     low = min(runs[small], key=lambda c: c.cpu)
     high = min(runs[2 * small], key=lambda c: c.cpu)
     low_mem = min(c.memory_kb for c in runs[small])
@@ -212,8 +306,9 @@ COLD_ALIGNMENT = (  # the alignment entries kept between runs are dropped: each 
 )
 
 
-def test_import_grows_linearly(tmp_path):
+def test_import_grows_linearly(tmp_path, server):
     growth(
+        server,
         "import (one-paragraph file)",
         _home_with_text,
         FRESH_IMPORT,
@@ -223,9 +318,10 @@ def test_import_grows_linearly(tmp_path):
     )
 
 
-def test_import_with_a_huge_front_matter_grows_linearly(tmp_path):
+def test_import_with_a_huge_front_matter_grows_linearly(tmp_path, server):
     """The 11 MB front matter took 60 s and 1.6 GB: now it is not parsed past 64 KB."""
     growth(
+        server,
         "import (front matter)",
         lambda home, size: _home_with_text(home, 2 * KB, front_matter=size),
         FRESH_IMPORT,
@@ -235,8 +331,9 @@ def test_import_with_a_huge_front_matter_grows_linearly(tmp_path):
     )
 
 
-def test_figures_grow_linearly(tmp_path, imported_home):
+def test_figures_grow_linearly(tmp_path, imported_home, server):
     growth(
+        server,
         "figures (one-paragraph import)",
         imported_home,
         "from jjj_brief.commands.libraries import default_library as lib\nfrom jjj_brief.corpus import load_corpus\n"
@@ -248,12 +345,13 @@ def test_figures_grow_linearly(tmp_path, imported_home):
     )
 
 
-def test_related_from_a_seed_figure_grows_linearly(tmp_path, imported_home):
+def test_related_from_a_seed_figure_grows_linearly(tmp_path, imported_home, server):
     """Fault 1: a 250 KB one-paragraph import made related on a seed figure take 181 s / 1.4 GB.
 
     Measured cold: the import's alignment entries, kept in the cache dir after a first run,
     are removed before each measurement (the analysis is what must grow linearly)."""
     growth(
+        server,
         "related (seed figure, one-paragraph import)",
         imported_home,
         COLD_ALIGNMENT
@@ -264,9 +362,10 @@ def test_related_from_a_seed_figure_grows_linearly(tmp_path, imported_home):
     )
 
 
-def test_citation_cost_is_bounded(tmp_path):
+def test_citation_cost_is_bounded(tmp_path, server):
     """Fault 12: ``y`` cited a whole 250 KB paragraph."""
     growth(
+        server,
         "citation (no sentence break)",
         lambda home, size: _home_with_text(home, size),
         "import os\nfrom jjj_brief.app.state import quote_around, format_citation, save_citation\n"
@@ -279,8 +378,9 @@ def test_citation_cost_is_bounded(tmp_path):
     )
 
 
-def test_export_grows_linearly(tmp_path, imported_home):
+def test_export_grows_linearly(tmp_path, imported_home, server):
     growth(
+        server,
         "export (topic brief, corpus with a big import)",
         imported_home,
         "from jjj_brief.store.exports import export\nfrom jjj_brief.compare import state\n"
@@ -292,7 +392,7 @@ def test_export_grows_linearly(tmp_path, imported_home):
     )
 
 
-def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path, imported_home):
+def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path, imported_home, server):
     """Fault 2: a phrase over a 19 MB import took 18 s."""
 
     def prepare(home: Path, size: int) -> Path:
@@ -308,6 +408,7 @@ def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path, imported_home
         return home
 
     growth(
+        server,
         "search: phrase over a one-paragraph import",
         prepare,
         "from jjj_brief.search import search\nfrom jjj_brief.commands.libraries import default_library as lib\n"
@@ -318,10 +419,11 @@ def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path, imported_home
     )
 
 
-def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path):
+def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path, server):
     """Fault 2: ``a* OR b* OR c*`` over 5,000 imports took 11 s; 24 prefixes 209 s."""
     prefixes = " OR ".join(f"{chr(97 + i)}*" for i in range(12))
     growth(
+        server,
         "search: 12 prefixes OR'd",
         _home_indexed,
         "from jjj_brief.search import search\nfrom jjj_brief.commands.libraries import default_library as lib\n"
@@ -332,7 +434,7 @@ def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path):
     )
 
 
-def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_path, with_seed_index):
+def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_path, with_seed_index, server):
     """Found by the hostile batch (100,000 lines): every passage was handed all of its
     article's figures while indexing (quadratic: the import's index build never ended).
 
@@ -348,6 +450,7 @@ def test_import_of_many_one_line_paragraphs_with_its_index_grows_linearly(tmp_pa
         return home
 
     growth(
+        server,
         "import + index (one-line paragraphs, a figure each)",
         prepare,
         FRESH_IMPORT
