@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jjj_brief.search import values
-from jjj_brief.search.analyzer import AnalyzedToken, _terms_and_positions, iter_tokens
+from jjj_brief.search.analyzer import TOKEN_PATTERN, AnalyzedToken, _analyze_parts, _terms_and_positions, iter_tokens
 from jjj_brief.search.query import ParsedQuery, ValueRange
 
 SNIPPET_WIDTH = 220
@@ -53,18 +53,70 @@ def term_spans(tokens: Sequence[AnalyzedToken], terms: set[tuple[str, ...]] | se
     return sorted(spans)
 
 
+Occurrences = tuple[dict[str, list[tuple[int, int]]], dict[int, dict[str, tuple[int, int]]]]
+
+
+def occurrences(text: str, singles: set[str], phrase_terms: set[str]) -> Occurrences:
+    """One pass over ``text``'s tokens (:func:`iter_tokens`, inlined: same terms, positions
+    and offsets) keeping only what the query can use: the spans of each term of ``singles``,
+    and, for ``phrase_terms``, each position's terms and spans (what :func:`phrase_spans`
+    reads). :func:`term_spans` of every token, restricted to the terms that can match."""
+    spans_of: dict[str, list[tuple[int, int]]] = {}
+    at: dict[int, dict[str, tuple[int, int]]] = {}
+    pos = 0
+    analyze_parts = _analyze_parts
+    for match in TOKEN_PATTERN.finditer(text):
+        parts, closed = analyze_parts(match.group())
+        if not parts and closed is None:
+            continue
+        start = match.start()
+        first = pos
+        for term, _, s, e in parts:
+            if term in singles:
+                spans_of.setdefault(term, []).append((start + s, start + e))
+            if term in phrase_terms:
+                at.setdefault(pos, {})[term] = (start + s, start + e)
+            pos += 1
+        if closed is not None:
+            term = closed[0]
+            if term in singles:
+                spans_of.setdefault(term, []).append((start, match.end()))
+            if term in phrase_terms:
+                at.setdefault(first, {})[term] = (start, match.end())
+            if not parts:
+                pos += 1
+    return spans_of, at
+
+
+def _sequences(terms: set[tuple[str, ...]] | set[str]) -> tuple[set[str], list[tuple[str, ...]]]:
+    """(single terms, phrases of two or more) of a concept's term sequences."""
+    sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
+    return {seq[0] for seq in sequences if len(seq) == 1}, [seq for seq in sequences if len(seq) > 1]
+
+
 def read_hit(
     body: str, parsed: ParsedQuery, stored: Sequence[Sequence[Any]] | None, *, loose: bool = False
 ) -> HitReading:
     """Concepts held, their spans, value matches and reasons for one hit's text
-    (``loose``: a word's family counts for it, as in the natural fallback)."""
-    tokens = list(iter_tokens(body[:CHECK_LIMIT]))
+    (``loose``: a word's family counts for it, as in the natural fallback).
+
+    The text is tokenized once for all the concepts, keeping only the tokens of their terms
+    (:func:`occurrences`); each concept's spans are then :func:`term_spans` of the passage."""
+    by_concept = [
+        _sequences(concept.terms | concept.loose_terms if loose else concept.terms) for concept in parsed.concepts
+    ]
+    singles = {term for one, _ in by_concept for term in one}
+    phrase_terms = {term for _, phrases in by_concept for phrase in phrases for term in phrase}
+    spans_of, at = occurrences(body[:CHECK_LIMIT], singles, phrase_terms) if singles or phrase_terms else ({}, {})
     figures = [values.StoredFigure.from_tuple(row) for row in (stored or ())]
     reading = HitReading(held=[], spans={})
     reasons: dict[str, None] = {}
     for index, concept in enumerate(parsed.concepts):
-        terms = concept.terms | concept.loose_terms if loose else concept.terms
-        spans = term_spans(tokens, terms) if terms else []
+        one, phrases = by_concept[index]
+        found = {span for term in one for span in spans_of.get(term, ())}
+        if phrases:
+            found.update(phrase_spans(at, phrases))
+        spans = sorted(found)
         for value_range in concept.values:
             spans += _figure_spans(body, figures, value_range, reasons)
         reading.spans[index] = spans
@@ -91,9 +143,15 @@ def held_concepts(
         if any(_in_range(f, r) for r in concept.values for f in figures):
             held.append(True)
             continue
-        if positions is None:
+        if positions is None:  # once, for the terms any concept looks up (the others are never read)
+            wanted = {
+                term
+                for each in parsed.concepts
+                for seq in (each.terms | each.loose_terms if loose else each.terms)
+                for term in ((seq,) if isinstance(seq, str) else seq)
+            }
             positions = {}
-            for term, pos in _terms_and_positions(body[:CHECK_LIMIT]):
+            for term, pos in [pair for pair in _terms_and_positions(body[:CHECK_LIMIT]) if pair[0] in wanted]:
                 positions.setdefault(term, set()).add(pos)
         terms = concept.terms | concept.loose_terms if loose else concept.terms
         held.append(any(_has_sequence(positions, seq) for seq in terms) or len(body) > CHECK_LIMIT)
