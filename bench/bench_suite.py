@@ -6,7 +6,8 @@ Runs the README's test command (``python -m pytest -n auto``) once, with a plugi
 records each test's CPU (its worker's, plus the child processes it waited for) and wall
 (``bench/suite_cost_plugin.py``). The suite's CPU is every process pytest started and waited
 for (``RUSAGE_CHILDREN``). On 2 cores, CPU / 2 is the floor for the wall time, reached
-only if both workers are busy to the end and no test waits; the target is 5 minutes on
+only if both cores are busy to the end (``-n auto`` starts one worker more than the cores,
+so that one runs while another waits: tests/conftest.py); the target is 5 minutes on
 this machine when idle. ``--stress N`` runs ``stress --cpu N`` beside the suite (the
 flake hunt of issue 15). Wall times mean little on a shared machine: the report gives the
 load average at the start and the end.

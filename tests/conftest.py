@@ -167,6 +167,20 @@ def _module_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker more than the cores this process may use.
+
+    Many tests wait: on a subprocess (the CLI, a killed import), on an app under tmux, on a
+    file's fsync, on a thread. With one worker per core, each wait left its core idle: on
+    2 cores the machine was ~87 % busy through the run (a /proc/stat sampler). A third worker
+    fills those waits: in one idle window, 312.7 s with 2 workers and 292.5 s with 3, for the
+    same CPU (``python bench/bench_suite.py --json [-- -n 3]``). ``PYTEST_XDIST_AUTO_NUM_WORKERS``
+    still decides when set (pytest-xdist reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--save-slowest",
@@ -186,7 +200,7 @@ def pytest_collection_modifyitems(config, items):
     known = SLOWEST_TEST_PER_MODULE
     slowest = json.loads(known.read_text(encoding="utf-8")) if known.exists() else {}
     items.sort(key=lambda item: -slowest.get(_module_of(item.nodeid), 0.0))  # a stable sort: file order within
-    # The first test to ask for a fixture built once per run for both workers (the hostile
+    # The first test to ask for a fixture built once per run for all workers (the hostile
     # batch import, ~10 s) goes first: its worker builds it from the start while the other
     # runs other tests. When it came with its module, the second worker reached the module's
     # next test while the build ran and waited for it (4.9 s idle, in the last idle run).
