@@ -75,6 +75,7 @@ def run_suite(stress: int, extra: list[str]) -> dict:
         "cpu_in_tests_s": round(sum(t["cpu"] for t in tests), 1),
         "load": {"start": load_before, "end": _load()},
         "cores": os.cpu_count(),
+        "workers": len({t["worker"] for t in tests}),
         "tests": tests,
     }
 
@@ -93,6 +94,7 @@ def report(result: dict) -> str:
         f"{result['load']['end']} at the end",
         f"- CPU: {result['cpu_s']:.0f} s (in the tests: {result['cpu_in_tests_s']:.0f} s); "
         f"on {result['cores']} cores the wall cannot be under {floor:.0f} s",
+        f"- Workers: {result.get('workers', '?')}",
     ]
     if result["failed"]:
         lines += ["- Failed: " + ", ".join(f"`{name}`" for name in result["failed"])]
