@@ -433,6 +433,7 @@ def _line(node: Node) -> int:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
 
 
 def _pairs(node: MappingNode, path: PathKey, name: str, problems: list[Problem]) -> Iterator[tuple[ScalarNode, Node]]:
@@ -459,6 +460,8 @@ def _to_python(node: Node, path: PathKey, lines: dict[PathKey, int], name: str, 
         }
     if isinstance(node, SequenceNode):
         return [_to_python(child, path + (i,), lines, name, problems) for i, child in enumerate(node.value)]
+    if node.tag == _STR:
+        return node.value  # what SafeConstructor's construct_yaml_str gives a scalar, without making one
     if node.tag == _TIMESTAMP:
         return node.value  # dates stay text ("2014-02-26"), as the schema expects
     if node.tag == _ALIAS_TAG:
