@@ -130,11 +130,12 @@ class BriefFooter(Footer):
         plan = self._shown = self.plan(active)
         self.set_reactive(Footer.compact, plan.compact)
         self.set_class(plan.compact, "-compact")
-        # Made with the class the bound ``compact`` gives them: set after the mount, it restyled
-        # every key once more (the look is the same).
+        # Each key made with the ``compact`` value and class its binding gives it: left to its
+        # own default (compact) and then bound, a key restyled itself once or twice as it
+        # mounted (the class added, then removed in a roomy footer). The look is the same.
         compact = "-compact" if plan.compact else ""
         for key in plan.keys:
-            yield FooterKey(
+            made = FooterKey(
                 key.key,
                 key.display,
                 key.label,
@@ -142,7 +143,9 @@ class BriefFooter(Footer):
                 classes=compact,
                 disabled=not key.enabled,
                 tooltip=key.tooltip,
-            ).data_bind(compact=Footer.compact)
+            )
+            made.set_reactive(FooterKey.compact, plan.compact)
+            yield made.data_bind(compact=Footer.compact)
         palette = self._palette_binding(active)
         if palette is not None:
             binding, enabled, tooltip = palette
