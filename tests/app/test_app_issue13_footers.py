@@ -11,10 +11,11 @@ import pytest
 from app_helpers import Messages, pilot_test, screen_text, settle, wait_for
 from fixture_briefings import fixture_briefings
 from textual.binding import Binding
+from textual.widgets._footer import FooterKey
 
 from jjj_brief.app.comparison import ComparisonView
 from jjj_brief.app.data import AppData
-from jjj_brief.app.footer import BriefFooter
+from jjj_brief.app.footer import BriefFooter, Key, update_key
 from jjj_brief.app.home import HomeView
 from jjj_brief.app.messages import DataLoaded, FiguresShown, ViewShown
 from jjj_brief.app.parallel import ParallelView
@@ -66,6 +67,12 @@ async def check_footer(app, pilot, name: str) -> None:
     plan = footer.plan()
     for key in plan.keys:
         assert f"{key.display} {key.label}" in line, (name, key, line)
+    # The keys are updated in place: each widget is as one made for its key would be (clicks
+    # by its key, dims when disabled, its tooltip, the footer's look).
+    widgets = [key for key in footer.query_children(FooterKey) if not key.has_class("-command-palette")]
+    made = [(w.key, w.key_display, w.description, w.action, w.has_class("-disabled"), w.tooltip or "") for w in widgets]
+    assert made == [(k.key, k.display, k.label, k.action, not k.enabled, k.tooltip) for k in plan.keys], name
+    assert all(w.compact is plan.compact and w.has_class("-compact") is plan.compact for w in widgets), name
     shown = {key.action for key in plan.keys}
     strays = shown & keys_of_other_views(app.visible_view)
     assert not strays, (name, strays, line)
@@ -121,3 +128,34 @@ def test_the_stray_key_check_knows_each_views_keys(view):
     strays = keys_of_other_views(object.__new__(view))
     assert ("next_figure" in strays) is (view is not ReaderView)
     assert ("remove_item" in strays) is (view is not WorkView)
+
+
+def test_a_key_updated_in_place_is_the_key_made_for_it():
+    """The footer updates the keys on screen in place (no rebuild): a key then clicks by its
+    new key, runs its action, dims when disabled and has the new tooltip, as one made for it."""
+    keys = [
+        Key("question_mark", "?", "Help", "Help", "help"),
+        Key("f1", "F1", "Help", "Help", "help", tooltip="Show help"),
+        Key("e", "e", "Export", "Export", "export", enabled=False, tooltip="Nothing to export"),
+        Key("ctrl+q", "^q", "Quit", "Quit", "quit"),
+    ]
+
+    def looks(widget: FooterKey) -> tuple:
+        return (
+            widget.key,
+            widget.key_display,
+            widget.description,
+            widget.action,
+            widget._disabled,
+            widget.classes,
+            widget.tooltip,
+        )
+
+    def made(key: Key) -> FooterKey:
+        return FooterKey(key.key, key.display, key.label, key.action, disabled=not key.enabled, tooltip=key.tooltip)
+
+    for before in keys:
+        for after in keys:
+            widget = made(before)
+            update_key(widget, after)
+            assert looks(widget) == looks(made(after)), (before, after)

@@ -13,6 +13,7 @@ import pytest
 from app_helpers import Messages, pilot_test, screen_text, wait_for
 from fixture_briefings import fixture_briefings
 from textual.notifications import Notify
+from textual.widgets._footer import FooterKey
 
 from jjj_brief import search as search_layer
 from jjj_brief.app.comparison import ComparisonView, SourceColumn
@@ -102,6 +103,12 @@ async def test_2_at_80_columns_in_the_search_box_the_footer_keeps_help_and_quit_
         assert not re.search(r"(^|\s)(\? Help|q Quit)", shown), "? and q type in the box"
         assert "/ Search" not in shown, "/ types in the box"
         await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        help_key = next(key for key in app.query(FooterKey) if key.action == "help")
+        assert help_key.key == "f1", "the key shown is the one a click presses"
+        await pilot.click(help_key)  # the footer's key was "? Help" on the fact: updated in place
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("f1")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))

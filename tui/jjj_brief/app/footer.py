@@ -115,8 +115,12 @@ class BriefFooter(Footer):
 
     Textual rebuilds the footer's widgets on every bindings change (each focus move, each
     ``refresh_bindings``): opening an article or showing results asks several times. Here
-    the changes seen before the next frame make one check, and the widgets are rebuilt only
-    when the keys shown differ from the ones on screen (a resize checks too)."""
+    the changes made while a check waits in the footer's queue make one check, and only when
+    the keys shown differ from the ones on screen (a resize checks too) are the keys on
+    screen updated in place: each takes its new key, label, action, state and tooltip, and
+    only the keys missing are mounted, the surplus removed. The check runs before the next
+    frame, so the keys are laid out with the change that moved them (a rebuild after the
+    frame removed and mounted every key: one more layout and frame a key press)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -130,34 +134,34 @@ class BriefFooter(Footer):
         plan = self._shown = self.plan(active)
         self.set_reactive(Footer.compact, plan.compact)
         self.set_class(plan.compact, "-compact")
-        # Each key made with the ``compact`` value and class its binding gives it: left to its
-        # own default (compact) and then bound, a key restyled itself once or twice as it
-        # mounted (the class added, then removed in a roomy footer). The look is the same.
-        compact = "-compact" if plan.compact else ""
         for key in plan.keys:
-            made = FooterKey(
-                key.key,
-                key.display,
-                key.label,
-                key.action,
-                classes=compact,
-                disabled=not key.enabled,
-                tooltip=key.tooltip,
-            )
-            made.set_reactive(FooterKey.compact, plan.compact)
-            yield made.data_bind(compact=Footer.compact)
-        palette = self._palette_binding(active)
+            yield self._made(key, plan.compact)
+        palette = self._palette_key(active)
         if palette is not None:
-            binding, enabled, tooltip = palette
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                classes="-command-palette",
-                disabled=not enabled,
-                tooltip=tooltip or binding.description,
-            )
+            yield self._made(palette, None)
+
+    def _made(self, key: Key, compact: bool | None) -> FooterKey:
+        """A FooterKey for ``key``; ``compact`` None: the palette key, whose look is not bound
+        to the footer's. A bound key is made with the ``compact`` value and class its binding
+        gives it: left to its own default (compact) and then bound, it restyled itself once or
+        twice as it mounted (the class added, then removed in a roomy footer)."""
+        if compact is None:
+            classes = "-command-palette"
+        else:
+            classes = "-compact" if compact else ""
+        made = FooterKey(
+            key.key,
+            key.display,
+            key.label,
+            key.action,
+            classes=classes,
+            disabled=not key.enabled,
+            tooltip=key.tooltip,
+        )
+        if compact is None:
+            return made
+        made.set_reactive(FooterKey.compact, compact)
+        return made.data_bind(compact=Footer.compact)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
@@ -172,12 +176,42 @@ class BriefFooter(Footer):
     def _check_soon(self) -> None:
         if not self._check_pending:
             self._check_pending = True
-            self.call_after_refresh(self._recompose_if_changed)
+            self.call_later(self._update_if_changed)
 
-    async def _recompose_if_changed(self) -> None:
+    async def _update_if_changed(self) -> None:
         self._check_pending = False
-        if self.is_attached and self.plan() != self._shown:
-            await self.recompose()
+        if not self.is_attached:
+            return
+        async with self.batch():  # one update at a time, drawn once
+            active = self.screen.active_bindings
+            plan = self.plan(active)
+            if self.is_attached and plan != self._shown:
+                await self._show(plan, active)
+                self._shown = plan
+
+    async def _show(self, plan: Plan, active: dict[str, ActiveBinding]) -> None:
+        """The keys on screen become ``plan``'s (and the palette key's), in place."""
+        keys = [child for child in self.children if isinstance(child, FooterKey)]
+        palettes = [key for key in keys if key.has_class("-command-palette")]
+        keys = [key for key in keys if key not in palettes]
+        self.compact = plan.compact  # the bound keys follow
+        for widget, key in zip(keys, plan.keys, strict=False):
+            update_key(widget, key)
+        new = [self._made(key, plan.compact) for key in plan.keys[len(keys) :]]
+        gone = keys[len(plan.keys) :]
+        palette = self._palette_key(active)
+        before = None
+        if palette is None:
+            gone += palettes
+        elif palettes:
+            update_key(palettes[0], palette)
+            before = palettes[0]
+        else:
+            new.append(self._made(palette, None))
+        if gone:
+            await self.remove_children(gone)
+        if new:
+            await self.mount_all(new, before=before)
 
     def plan(self, active: dict[str, ActiveBinding] | None = None) -> Plan:
         """The keys shown now (``active``: the screen's active bindings, when already read),
@@ -207,8 +241,37 @@ class BriefFooter(Footer):
         label, short = labels(binding)
         return Key(binding.key, self.app.get_key_display(binding), label, short, binding.action, enabled, tooltip or "")
 
+    def _palette_key(self, active: dict[str, ActiveBinding]) -> Key | None:
+        palette = self._palette_binding(active)
+        if palette is None:
+            return None
+        binding, enabled, tooltip = palette
+        description = binding.description
+        display = self.app.get_key_display(binding)
+        return Key(binding.key, display, description, description, binding.action, enabled, tooltip or description)
+
     def _palette_binding(self, active: dict[str, ActiveBinding]) -> tuple[Binding, bool, str] | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
             return None
         found = active.get(self.app.COMMAND_PALETTE_BINDING)
         return None if found is None else (found.binding, found.enabled, found.tooltip or "")
+
+
+def update_key(widget: FooterKey, key: Key) -> None:
+    """``widget`` shows ``key`` now, as a FooterKey made for it would: FooterKey renders from
+    these attributes, clicks by ``key``, and dims by its ``-disabled`` class."""
+    text = (key.key, key.display, key.label, key.action)
+    if (widget.key, widget.key_display, widget.description, widget.action) != text:
+        resized = (cell_len(widget.key_display), cell_len(widget.description)) != (
+            cell_len(key.display),
+            cell_len(key.label),
+        )
+        widget.key, widget.key_display, widget.description, widget.action = text
+        widget.refresh(layout=resized)  # its width is its text's (width: auto)
+    disabled = not key.enabled
+    if widget._disabled != disabled:
+        widget._disabled = disabled
+        widget.set_class(disabled, "-disabled")
+    tooltip = key.tooltip or None
+    if widget.tooltip != tooltip:
+        widget.tooltip = tooltip
