@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 import re
+import select
+import shlex
 import shutil
 import subprocess
 import sys
@@ -45,12 +47,55 @@ class Tmux:
         self.socket = f"jjj-test-{uuid.uuid4().hex[:8]}"
         self.home = home
         self.start_generation = self.index_generation()  # None: an empty home (the first run)
+        self.control: subprocess.Popen[bytes] | None = None
+        self.pending = b""
 
     def run(self, *args: str) -> str:
         result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
         if result.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
         return result.stdout
+
+    def look(self, *args: str) -> str:
+        """What ``run(*args)`` prints, for the read-only commands a wait repeats (capture-pane,
+        display-message), asked through one control-mode client (``tmux -C``) kept open, instead
+        of a new tmux client process each time (~3 ms of CPU a look, and a wait looks every
+        :data:`POLL`). The client sits in a session of its own ("look", running ``cat``): it
+        never attaches to the app's session, so the app's window keeps its size. The answer is
+        the lines between ``%begin T N 1`` and the ``%end T N 1`` of the same T N (a line of the
+        screen that reads ``%end`` cannot end it early)."""
+        if self.control is None:
+            self.control = subprocess.Popen(
+                ["tmux", "-L", self.socket, "-C", "new-session", "-s", "look", "-x", "20", "-y", "5", "exec cat"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        assert self.control.stdin is not None and self.control.stdout is not None
+        self.control.stdin.write(shlex.join(args).encode() + b"\n")
+        self.control.stdin.flush()
+        deadline = time.monotonic() + 20
+        closing, answer = None, []
+        while True:
+            while b"\n" not in self.pending:
+                left = deadline - time.monotonic()
+                ready, _, _ = select.select([self.control.stdout], [], [], max(0.0, left))
+                chunk = os.read(self.control.stdout.fileno(), 65536) if ready else b""
+                if not chunk:
+                    raise RuntimeError(f"tmux {' '.join(args)}: no answer from the control client")
+                self.pending += chunk
+            line, self.pending = self.pending.split(b"\n", 1)
+            if closing is None:
+                if line.startswith(b"%begin ") and line.endswith(b" 1"):  # flags 1: a command of ours
+                    closing = line[len(b"%begin ") :]
+                    answer = []
+                continue  # notifications (%session-changed ...), the answer to new-session (flags 0)
+            if line in (b"%end " + closing, b"%error " + closing):
+                text = b"".join(part + b"\n" for part in answer).decode()
+                if line.startswith(b"%error"):
+                    raise RuntimeError(f"tmux {' '.join(args)}: {text.strip()}")
+                return text
+            answer.append(line)
 
     def start(self) -> None:
         env = {"JJJ_BRIEF_HOME": str(self.home), "TERM": "xterm-256color"}
@@ -81,15 +126,15 @@ class Tmux:
         self.run("send-keys", "-t", "app", "-l", text)
 
     def screen(self) -> str:
-        return self.run("capture-pane", "-t", "app", "-p")
+        return self.look("capture-pane", "-t", "app", "-p")
 
     def alternate_screen_on(self) -> bool:
-        return self.run("display-message", "-t", "app", "-p", "#{alternate_on}").strip() == "1"
+        return self.look("display-message", "-t", "app", "-p", "#{alternate_on}").strip() == "1"
 
     def cursor(self) -> tuple[int, int]:
         """The terminal's cursor (column, row). Textual keeps it hidden but puts it on the focused
         text box's cursor (for input methods); it stays there when the focus goes elsewhere."""
-        column, row = self.run("display-message", "-t", "app", "-p", "#{cursor_x} #{cursor_y}").split()
+        column, row = self.look("display-message", "-t", "app", "-p", "#{cursor_x} #{cursor_y}").split()
         return int(column), int(row)
 
     def wait_for(self, *needles: str, timeout: float = 30.0) -> str:
@@ -156,6 +201,10 @@ class Tmux:
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=20)
+        if self.control is not None:  # it exits with its server
+            assert self.control.stdin is not None
+            self.control.stdin.close()
+            self.control.wait(timeout=20)
 
 
 @pytest.fixture
