@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -178,18 +179,29 @@ def _corrupt(path: Path, how: str) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("how", ["header", "pages", "truncated", "text"])
-def test_corrupted_database_restores_the_last_good_state_with_a_clear_message(tmp_path, how):
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def thirty_notes(tmp_path_factory) -> Path:
+    """A home whose store holds 30 good notes (two from the CLI, 28 in between: enough rows for
+    several pages), its WAL checkpointed into work.db. Built once per module (per worker): each
+    of the four corruptions below made the same home (2 CLI runs) before damaging its copy."""
+    home = tmp_path_factory.mktemp("thirty-notes") / "home"
     env = cli_env(JJJ_BRIEF_HOME=str(home))
     assert run_cli("note", "xinhua-2023-02-25", "1237", "1325", "--text", "good note 0", env=env).returncode == 0
     with open_store(home / "data", warnings=StorageWarnings()) as store:  # enough rows for several pages
         for i in range(1, 29):
             store.add_note(make_anchor("xinhua-2023-02-25", TEXT, 4, 15), f"good note {i} " + "w " * 100)
     assert run_cli("note", "xinhua-2023-02-25", "1237", "1325", "--text", "good note 29", env=env).returncode == 0
-    db = home / "data" / "work.db"
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(home / "data" / "work.db") as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return home
+
+
+@pytest.mark.parametrize("how", ["header", "pages", "truncated", "text"])
+def test_corrupted_database_restores_the_last_good_state_with_a_clear_message(tmp_path, how, thirty_notes):
+    home = tmp_path / "home"
+    shutil.copytree(thirty_notes, home)  # this test's own copy (work.db, its WAL files, work.db.bak)
+    env = cli_env(JJJ_BRIEF_HOME=str(home))
+    db = home / "data" / "work.db"
     _corrupt(db, how)
     listed = run_cli("notes", "--json", env=env)
     assert_clean_failure(listed)
