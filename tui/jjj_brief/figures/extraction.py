@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from jjj_brief.figures.asof import _assign_as_of, _years_ago
 from jjj_brief.figures.lexicon import (
@@ -71,6 +72,17 @@ from jjj_brief.safety import display_safe
 # --------------------------------------------------------------------------- extraction
 
 
+# A text's figures are remembered, like the word rules of text_rules and the paragraph words
+# of compare.subject: a pure function of (text, published), shared by every caller in the
+# process, which gets a list of its own (the figures themselves are frozen). Every Library
+# extracts its corpus (the crosscheck book, the search index's figure fields, the briefings'
+# readings): a second Library of the same seeds in one process, a query's typed numbers
+# asked again, cost a look-up. Bounded: at most REMEMBERED_TEXTS texts of at most
+# REMEMBERED_MAX_CHARS characters each (a larger one is extracted each time, as before).
+REMEMBERED_TEXTS = 64
+REMEMBERED_MAX_CHARS = 100_000
+
+
 def extract_figures(text: str, published: str | None = None) -> list[Figure]:
     """All figures in ``text``, sorted and non-overlapping. Pure; never raises.
 
@@ -79,6 +91,17 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
     shown (``safety.display_safe``: same length, escape sequences blanked), so the "52" of
     an OSC 52 or the "31" of ``CSI 31m`` is never a figure.
     """
+    if len(text) <= REMEMBERED_MAX_CHARS:
+        return list(_remembered(text, published))
+    return _extract_figures(text, published)
+
+
+@lru_cache(maxsize=REMEMBERED_TEXTS)
+def _remembered(text: str, published: str | None) -> tuple[Figure, ...]:
+    return tuple(_extract_figures(text, published))
+
+
+def _extract_figures(text: str, published: str | None) -> list[Figure]:
     shown = display_safe(text)
     try:
         figures = _extract(shown, published)
