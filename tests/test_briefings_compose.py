@@ -57,3 +57,27 @@ _PIECES = st.sampled_from(
 def test_wild_yaml_reads_the_same_by_either_composer(text):
     by_c, by_python = _both(text)
     assert by_c == by_python
+
+
+def test_a_file_parsed_again_gives_the_same_items_and_problems_to_each_caller():
+    text = "facts:\n  - &a {id: x}\n  - *a\ntopics:\n  - id: t\n    title: T\n"
+    first_problems: list = []
+    first = load.parse_sections(text, "f.yaml", first_problems)
+    first.clear()  # what one caller does to its list never reaches another's
+    again_problems: list = []
+    again = load.parse_sections(text, "f.yaml", again_problems)
+    assert again == load._parse_with_lines(text, "f.yaml", [])
+    assert len(again) == 2 and again_problems == first_problems and len(first_problems) == 2
+    # the loader is part of what is remembered (tests/test_briefings_load.py swaps in PyYAML's parser)
+    assert load._remembered(text, "f.yaml", object) is not load._remembered(text, "f.yaml", load._NoAliasLoader)
+
+
+def test_the_remembered_parses_are_bounded():
+    load._remembered.cache_clear()
+    big = "topics:\n" + "  - id: t\n    title: T\n" * (load.REMEMBERED_MAX_CHARS // 20)
+    assert len(big) > load.REMEMBERED_MAX_CHARS
+    assert load.parse_sections(big, "big.yaml", [])  # parsed, not kept
+    assert load._remembered.cache_info().currsize == 0
+    for i in range(load.REMEMBERED_FILES + 5):
+        load.parse_sections(f"topics:\n  - id: t{i}\n", "f.yaml", [])
+    assert load._remembered.cache_info().currsize == load.REMEMBERED_FILES

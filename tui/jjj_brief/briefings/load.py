@@ -17,6 +17,7 @@ import errno
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -335,6 +336,16 @@ def editor_lines(text: str) -> Callable[[int], int] | None:
     return to_editor
 
 
+# A file's parse is remembered, like a text's figures (figures.extraction): a pure function of
+# (text, name) and the loader, shared by every Library of the process (each reads the same
+# shipped briefings). Callers get lists of their own; the items' data and line maps are shared
+# and only read (model_validate copies; the schema's "before" validators build new dicts; a
+# Source only looks lines up). Bounded: at most REMEMBERED_FILES files of at most
+# REMEMBERED_MAX_CHARS characters each (a larger one is parsed each time, as before).
+REMEMBERED_FILES = 16
+REMEMBERED_MAX_CHARS = 100_000
+
+
 def parse_sections(text: str, name: str, problems: list[Problem]) -> list[tuple[PathKey, Any, dict[PathKey, int]]]:
     """Parse one file into ``(item path, plain data, {sub-path: line})`` per list item.
 
@@ -342,6 +353,23 @@ def parse_sections(text: str, name: str, problems: list[Problem]) -> list[tuple[
     are appended to ``problems``; the rest of the file still loads. Lines are an editor's
     (:func:`editor_lines`).
     """
+    if len(text) > REMEMBERED_MAX_CHARS:
+        return _parse_with_lines(text, name, problems)
+    items, found = _remembered(text, name, _NoAliasLoader)  # a test swaps the loader: part of the key
+    problems.extend(found)
+    return list(items)
+
+
+@lru_cache(maxsize=REMEMBERED_FILES)
+def _remembered(
+    text: str, name: str, loader: type
+) -> tuple[tuple[tuple[PathKey, Any, dict[PathKey, int]], ...], tuple[Problem, ...]]:
+    problems: list[Problem] = []
+    items = _parse_with_lines(text, name, problems)
+    return tuple(items), tuple(problems)
+
+
+def _parse_with_lines(text: str, name: str, problems: list[Problem]) -> list[tuple[PathKey, Any, dict[PathKey, int]]]:
     first = len(problems)
     items = _parse_sections(text, name, problems)
     to_editor = editor_lines(text)
