@@ -169,6 +169,14 @@ class ForkServer:
         data = json.loads(stdout.strip().splitlines()[-1])
         return Cost(data["cpu"], data["memory_kb"], data["detail"])
 
+    def run(self, home: Path, code: str, timeout: float = 1800) -> None:
+        """Run ``code`` in a child forked as for a measurement (preparing a home, not measured)."""
+        self.measure(home, code, "None", timeout)
+
+    def cli(self, home: Path, *args: str, timeout: float = 1800) -> None:
+        """``jjj-brief ARGS`` (cli.main, in a child forked as for a measurement); it must exit 0."""
+        self.run(home, f"from jjj_brief.cli import main\nassert main({list(args)!r}) == 0", timeout)
+
     def close(self) -> None:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
@@ -226,20 +234,14 @@ def _home_with_text(home: Path, chars: int, front_matter: int = 0) -> Path:
     return home
 
 
-def _home_imported(home: Path, chars: int) -> Path:
+def _home_imported(server: ForkServer, home: Path, chars: int) -> Path:
     _home_with_text(home, chars)
-    subprocess.run(
-        [sys.executable, "-c", f"from jjj_brief import imports; imports.add_files([{str(home / 'in' / 'big.txt')!r}])"],
-        check=True,
-        env=cli_env(JJJ_BRIEF_HOME=str(home)),
-        timeout=600,
-        capture_output=True,
-    )
+    server.run(home, f"from jjj_brief import imports; imports.add_files([{str(home / 'in' / 'big.txt')!r}])", 600)
     return home
 
 
 @pytest.fixture(scope="module")
-def imported_home(tmp_path_factory):
+def imported_home(tmp_path_factory, server):
     """``prepare(home, chars)`` for :func:`growth`: ``home`` becomes a copy of a home where
     :func:`_home_imported` ran at that size. Each size is imported once per module (per
     worker); four cases used to run the same import, at the same two sizes, each in its own
@@ -249,7 +251,7 @@ def imported_home(tmp_path_factory):
 
     def prepare(home: Path, chars: int) -> Path:
         if chars not in built:
-            built[chars] = _home_imported(tmp_path_factory.mktemp(f"imported-{chars}"), chars)
+            built[chars] = _home_imported(server, tmp_path_factory.mktemp(f"imported-{chars}"), chars)
         shutil.copytree(built[chars], home)
         return home
 
@@ -270,7 +272,7 @@ def with_seed_index(shipped_index_cache):
     return put
 
 
-def _home_indexed(home: Path, files: int) -> Path:
+def _home_indexed(server: ForkServer, home: Path, files: int) -> Path:
     """``files`` small imports (distinct words: wide prefix expansions), indexed."""
     rng = random.Random(files)
     folder = home / "in"
@@ -279,15 +281,7 @@ def _home_indexed(home: Path, files: int) -> Path:
         words = [rng.choice(WORDS) + rng.choice("abcdefghijklmnopqrstuvwxyz") * rng.randint(0, 2) for _ in range(60)]
         made = [f"{chr(97 + i % 26)}{chr(97 + (i // 26) % 26)}{w}" for w in words[:20]]
         (folder / f"doc{i:05d}.txt").write_text(" ".join(made + words) + f" {i} projects.\n")
-    env = cli_env(JJJ_BRIEF_HOME=str(home))
-    subprocess.run(
-        [sys.executable, "-m", "jjj_brief", "import", str(folder)],
-        check=True,
-        env=env,
-        timeout=1800,
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-    )
+    server.cli(home, "import", str(folder))
     return home
 
 
@@ -397,14 +391,7 @@ def test_phrase_search_over_a_huge_import_grows_linearly(tmp_path, imported_home
 
     def prepare(home: Path, size: int) -> Path:
         imported_home(home, size)
-        subprocess.run(
-            [sys.executable, "-m", "jjj_brief", "index"],
-            check=True,
-            timeout=1800,
-            capture_output=True,
-            env=cli_env(JJJ_BRIEF_HOME=str(home)),
-            stdin=subprocess.DEVNULL,
-        )
+        server.cli(home, "index")
         return home
 
     growth(
@@ -425,7 +412,7 @@ def test_prefix_union_grows_linearly_or_says_it_is_partial(tmp_path, server):
     growth(
         server,
         "search: 12 prefixes OR'd",
-        _home_indexed,
+        lambda home, files: _home_indexed(server, home, files),
         "from jjj_brief.search import search\nfrom jjj_brief.commands.libraries import default_library as lib\n"
         "search('warmup', library=lib())",
         f"(lambda r: (r.total, r.message))(search({prefixes!r}, library=lib()))",
