@@ -9,6 +9,7 @@ footer shows the keys that still act there (``F1``, ``^q``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -126,6 +127,7 @@ class BriefFooter(Footer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown: Plan | None = None
         self._check_pending = False
+        self._followed: weakref.WeakSet[Screen[object]] = weakref.WeakSet()
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
@@ -167,7 +169,22 @@ class BriefFooter(Footer):
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
+        top = screen.app.screen
+        if top is not screen:
+            self._follow(top)
         self._check_soon()
+
+    def _follow(self, top: Screen[object]) -> None:
+        """A screen pushed over ours (the palette): the keys that act here depend on its focus
+        (the app's ``check_action`` reads the app's), which it takes after it mounts. Its
+        bindings changes check ours too (the subscription goes with the screen)."""
+        if top not in self._followed:
+            self._followed.add(top)
+            top.bindings_updated_signal.subscribe(self, self._top_changed)
+
+    def _top_changed(self, top: Screen[object]) -> None:
+        if self.is_attached and top is self.app.screen:
+            self._check_soon()
 
     def on_resize(self) -> None:
         if self._bindings_ready and self.is_attached:
