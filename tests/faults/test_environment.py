@@ -248,8 +248,10 @@ def test_subprocesses_make_no_network_attempt(tmp_path, isolation):
     app = run_in_pty(  # the app too, as isolated
         prefix + cli_argv(),
         env={**env, "TERM": "xterm-256color"},
-        # Each key waits for what the previous one shows (a loaded machine starts the app slowly).
-        keys=[(b"jjj-brief", b""), (1.0, b"/"), (0.3, b"netqx"), (b"netqx", b""), (1.0, b"\x11")],
+        # Each key waits for what the previous one shows (a loaded machine starts the app slowly),
+        # as test_terminal_pty's app run does: the briefings in the tree (the app has read its
+        # data), the footer's F1 (the search box has the keys), the results (the search ran).
+        keys=[(b"jjj-brief", b""), (b"The strategy", b""), (0.3, b"/"), (b"F1", b"netqx"), (b"result", b"\x11")],
         timeout=120,
     )
     assert app.status == 0
