@@ -41,9 +41,7 @@ class HitReading:
 
 def term_spans(tokens: Sequence[AnalyzedToken], terms: set[tuple[str, ...]] | set[str]) -> list[tuple[int, int]]:
     """Spans of ``tokens`` matching term sequences (1-tuples anywhere, longer ones as phrases)."""
-    sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
-    singles = {seq[0] for seq in sequences if len(seq) == 1}
-    phrases = [seq for seq in sequences if len(seq) > 1]
+    singles, phrases = term_sequences(terms)
     spans = {(t.start, t.end) for t in tokens if t.term in singles}
     if phrases:
         at: dict[int, dict[str, tuple[int, int]]] = {}
@@ -88,7 +86,7 @@ def occurrences(text: str, singles: set[str], phrase_terms: set[str]) -> Occurre
     return spans_of, at
 
 
-def _sequences(terms: set[tuple[str, ...]] | set[str]) -> tuple[set[str], list[tuple[str, ...]]]:
+def term_sequences(terms: set[tuple[str, ...]] | set[str]) -> tuple[set[str], list[tuple[str, ...]]]:
     """(single terms, phrases of two or more) of a concept's term sequences."""
     sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
     return {seq[0] for seq in sequences if len(seq) == 1}, [seq for seq in sequences if len(seq) > 1]
@@ -103,7 +101,7 @@ def read_hit(
     The text is tokenized once for all the concepts, keeping only the tokens of their terms
     (:func:`occurrences`); each concept's spans are then :func:`term_spans` of the passage."""
     by_concept = [
-        _sequences(concept.terms | concept.loose_terms if loose else concept.terms) for concept in parsed.concepts
+        term_sequences(concept.terms | concept.loose_terms if loose else concept.terms) for concept in parsed.concepts
     ]
     singles = {term for one, _ in by_concept for term in one}
     phrase_terms = {term for _, phrases in by_concept for phrase in phrases for term in phrase}

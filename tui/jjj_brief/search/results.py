@@ -6,8 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jjj_brief.search.analyzer import TOKEN_PATTERN, _analyze_parts
-from jjj_brief.search.concepts import ELLIPSIS, cut_end, cut_start, densest_window, phrase_spans
+from jjj_brief.search.concepts import (
+    ELLIPSIS,
+    cut_end,
+    cut_start,
+    densest_window,
+    occurrences,
+    phrase_spans,
+    term_sequences,
+)
 
 SNIPPET_WIDTH = 220
 SNIPPET_SCAN_CHUNK = 65_536  # characters of a huge passage tokenized at a time for its snippet
@@ -128,35 +135,10 @@ def spans_for_terms(text: str, terms: set[tuple[str, ...]] | set[str]) -> list[t
     """
     if not terms:
         return []
-    sequences = [(t,) if isinstance(t, str) else tuple(t) for t in terms]
-    singles = {seq[0] for seq in sequences if len(seq) == 1}
-    phrases = [seq for seq in sequences if len(seq) > 1]
+    singles, phrases = term_sequences(terms)
     phrase_terms = {term for phrase in phrases for term in phrase}
-    spans: set[tuple[int, int]] = set()
-    at: dict[int, dict[str, tuple[int, int]]] = {}  # position -> phrase terms there
-    # iter_tokens() inlined (this runs on every hit's passage): same terms, positions, offsets.
-    pos = 0
-    analyze_parts = _analyze_parts
-    for match in TOKEN_PATTERN.finditer(text):
-        parts, closed = analyze_parts(match.group())
-        if not parts and closed is None:
-            continue
-        start = match.start()
-        first = pos
-        for term, _, s, e in parts:
-            if term in singles:
-                spans.add((start + s, start + e))
-            if term in phrase_terms:
-                at.setdefault(pos, {})[term] = (start + s, start + e)
-            pos += 1
-        if closed is not None:
-            span = (start, match.end())
-            if closed[0] in singles:
-                spans.add(span)
-            if closed[0] in phrase_terms:
-                at.setdefault(first, {})[closed[0]] = span
-            if not parts:
-                pos += 1
+    spans_of, at = occurrences(text, singles, phrase_terms)  # runs on every hit's passage: one pass
+    spans = {span for found in spans_of.values() for span in found}
     if phrases:
         spans.update(phrase_spans(at, phrases))
     merged: list[tuple[int, int]] = []
