@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app_helpers import Messages, settle
+from app_helpers import Messages, collected_as_the_program, settle
 from fault_payloads import write_hostile_batch
 from fault_tools import record
 from textual.command import CommandList, CommandPalette
@@ -79,7 +79,8 @@ def test_palette_and_search_box_run_nothing_the_text_says(tmp_path):
         assert chosen[0], "the palette offered the hostile import's entry for 'frontqx', and it was chosen"
         return typed
 
-    typed = asyncio.run(scenario())
+    with collected_as_the_program():
+        typed = asyncio.run(scenario())
     record(
         "hostile text: app (pilot)", attacks=len(typed), note="markup and action tags typed into the palette and search"
     )
