@@ -14,7 +14,7 @@ from fixture_briefings import fixture_briefings
 from jjj_brief import search as search_layer
 from jjj_brief.app import search_pane
 from jjj_brief.app.data import AppData
-from jjj_brief.app.messages import ArticleOpened, ResultsShown
+from jjj_brief.app.messages import ArticleOpened, ResultsShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import palette_for
 from jjj_brief.commands.libraries import default_library
@@ -183,11 +183,15 @@ async def test_topic_and_fact_hits_open_the_briefing_and_the_comparison(app_with
         await results_for(messages, pilot, lambda q: q == "zgc")
         assert app.search_pane.shown_query == "zgc"
         await pilot.press("enter")
-        await pilot.pause()
+        # The view is shown (filled and focused), then drawn: one pause was not always enough
+        # under load (search12 saw "Key points" missing once at load ~10).
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "topic")
+        await settle(pilot)
         assert app.history.current == Location("topic", "zhongguancun")
         assert "Key points" in screen_text(app)
         await pilot.press("slash", "down", "down", "enter")
-        await pilot.pause()
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "fact")
+        await settle(pilot)
         assert app.history.current == Location("fact", "zgc-branches")
         assert "different-date-or-scope" in screen_text(app)
 
