@@ -127,6 +127,7 @@ class BriefFooter(Footer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown: Plan | None = None
         self._check_pending = False
+        self._recheck_pending = False
         self._followed: weakref.WeakSet[Screen[object]] = weakref.WeakSet()
 
     def compose(self) -> ComposeResult:
@@ -191,12 +192,26 @@ class BriefFooter(Footer):
             self._check_soon()
 
     def _check_soon(self) -> None:
+        """Check now (before the frame, so the keys are laid out with the change that moved
+        them), and again after the frame: what acts may still change without a bindings
+        change of ours before the frame is drawn (a screen on top taking its focus), and the
+        check after the frame is the one the footer always made."""
         if not self._check_pending:
             self._check_pending = True
-            self.call_later(self._update_if_changed)
+            self.call_later(self._check_now)
+        if not self._recheck_pending:
+            self._recheck_pending = True
+            self.call_after_refresh(self._check_after_frame)
+
+    async def _check_now(self) -> None:
+        self._check_pending = False
+        await self._update_if_changed()
+
+    async def _check_after_frame(self) -> None:
+        self._recheck_pending = False
+        await self._update_if_changed()
 
     async def _update_if_changed(self) -> None:
-        self._check_pending = False
         if not self.is_attached:
             return
         async with self.batch():  # one update at a time, drawn once
