@@ -73,6 +73,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._pending_offset: int | None = None
         self._anchor_request: tuple[int, int] | None = None
         self._size_sync_pending = False
+        self._wrapped_unseen = False
 
     # ------------------------------------------------------------------ content
     def set_blocks(self, blocks: list[Block], styler: Styler | None = None) -> None:
@@ -140,6 +141,9 @@ class DocumentView(ScrollView, can_focus=True):
     def _reset_layout(self, width: int) -> None:
         """Forget every wrap (new blocks or a new width): back to estimates."""
         self._width = width
+        # Wrapped before the view had a size (the article came before the first layout), at
+        # text_width()'s default: nothing was seen at that wrap, so it has no place to keep.
+        self._wrapped_unseen = not self.scrollable_content_region.width
         self._breaks = {}
         self._strips.clear()
         self._heights = LineCounts([self._estimate(block, width) for block in self._blocks])
@@ -206,7 +210,13 @@ class DocumentView(ScrollView, can_focus=True):
             if self._pending_offset is None and request is not None and request[1] == self.scroll_offset.y:
                 self.scroll_to_offset(request[0])  # (a scroll already asked for is computed after this)
             return
-        anchor = self.anchor_offset()
+        if self._wrapped_unseen:  # only a place asked for is kept (the top stays the top)
+            request = self._anchor_request
+            anchor = (
+                self._pending_offset if self._pending_offset is not None else None if request is None else request[0]
+            )
+        else:
+            anchor = self.anchor_offset()
         self._reset_layout(width)
         if anchor is not None:
             self.scroll_to_offset(anchor)
