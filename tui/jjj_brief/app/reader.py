@@ -31,6 +31,7 @@ from jjj_brief.app.data import AppData
 from jjj_brief.app.deliver import deliver
 from jjj_brief.app.document import Block, DocumentView
 from jjj_brief.app.figure_text import figure_details, legend, related_label
+from jjj_brief.app.in_order_input import InOrderInput
 from jjj_brief.app.messages import (
     ArticleOpened,
     CompareFigure,
@@ -142,7 +143,7 @@ class ReaderView(ReaderSteps, View):
                 yield Static(Text("Related figures in other articles", style="bold"), id="related-title")
                 yield OptionList(id="related")
         yield Static(id="reader-status")
-        yield Input(placeholder="Find in article (enter: next, esc: close)", id="find")
+        yield InOrderInput(placeholder="Find in article (enter: next, esc: close)", id="find")
 
     # ------------------------------------------------------------------ showing
     @classmethod

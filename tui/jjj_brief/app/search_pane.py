@@ -25,6 +25,7 @@ from jjj_brief.app.data import AppData
 from jjj_brief.app.deliver import deliver
 from jjj_brief.app.facets import SORT_CYCLE, SORT_NAMES, FacetPicker, facets_line, with_sort
 from jjj_brief.app.hit_text import hit_label, snippet_lines
+from jjj_brief.app.in_order_input import InOrderInput
 from jjj_brief.app.messages import OpenHit, ResultsShown
 from jjj_brief.app.styles import palette_for
 
@@ -78,7 +79,7 @@ class SearchPane(Vertical):
         self.last_search_time: float | None = None  # of which the search itself
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search (press / anywhere)", id="query")
+        yield InOrderInput(placeholder="Search (press / anywhere)", id="query")
         yield ProgressBar(total=None, show_eta=False, id="index-progress")
         yield Static(self._idle_summary(), id="search-summary")
         yield Static(Text(), id="search-facets", classes="-empty")

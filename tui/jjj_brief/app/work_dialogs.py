@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from jjj_brief.app import safe_text
+from jjj_brief.app.in_order_input import InOrderInput
 from jjj_brief.store import COLORS, VERDICTS
 
 
@@ -42,7 +43,7 @@ class NoteDialog(_Dialog):
             yield Static(Text("Highlight with a note"), classes="dialog-title")
             yield Static(safe_text.line(f"“{self.quote}”", limit=300), classes="dialog-quote")
             yield Select([(c, c) for c in COLORS], value=self.color, allow_blank=False, id="note-color")
-            yield Input(self.text, placeholder="Your note (optional); enter saves", id="note-text")
+            yield InOrderInput(self.text, placeholder="Your note (optional); enter saves", id="note-text")
             with Horizontal():
                 yield Button("Save", variant="primary", id="note-save")
                 yield Button("Cancel", id="note-cancel")
@@ -77,7 +78,7 @@ class ClaimDialog(_Dialog):
             ]
             yield Static(safe_text.paragraphs(*rows), classes="dialog-quote")
             yield Select([(v, v) for v in VERDICTS], value="consistent", allow_blank=False, id="claim-verdict")
-            yield Input(placeholder="Why (optional); enter saves", id="claim-text")
+            yield InOrderInput(placeholder="Why (optional); enter saves", id="claim-text")
             with Horizontal():
                 yield Button("Save claim", variant="primary", id="claim-save")
                 yield Button("Cancel", id="claim-cancel")
@@ -107,7 +108,7 @@ class SaveSearchDialog(_Dialog):
         with Vertical():
             yield Static(Text("Save this search"), classes="dialog-title")
             yield Static(safe_text.line(self.search_query, limit=300), classes="dialog-quote")
-            yield Input(self.search_query[:60], placeholder="Name", id="saved-name")
+            yield InOrderInput(self.search_query[:60], placeholder="Name", id="saved-name")
             yield Checkbox("Watch: after each import, mark what is new", True, id="saved-watch")
             with Horizontal():
                 yield Button("Save", variant="primary", id="saved-save")
