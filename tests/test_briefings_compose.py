@@ -10,14 +10,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jjj_brief import paths
-from jjj_brief.briefings import load
+from jjj_brief.briefings import yaml_items
 
 
 def _both(text: str) -> tuple[tuple[str, list], tuple[str, list]]:
     by_c: list = []
     by_python: list = []
-    items_c = load._parse_sections(text, "f.yaml", by_c)
-    items_python = load._parse_sections(text, "f.yaml", by_python, c_composer=False)
+    items_c = yaml_items._parse_sections(text, "f.yaml", by_c)
+    items_python = yaml_items._parse_sections(text, "f.yaml", by_python, c_composer=False)
     return (repr(items_c), by_c), (repr(items_python), by_python)
 
 
@@ -34,7 +34,7 @@ def test_the_shipped_briefings_are_read_by_libyaml_and_as_before():
     assert len(files) >= 8
     for path in files:
         text = path.read_text(encoding="utf-8")
-        assert load._compose_in_c(text)[0], path  # the fast path is the one taken
+        assert yaml_items._compose_in_c(text)[0], path  # the fast path is the one taken
         by_c, by_python = _both(text)
         assert by_c == by_python, path
 
@@ -62,22 +62,24 @@ def test_wild_yaml_reads_the_same_by_either_composer(text):
 def test_a_file_parsed_again_gives_the_same_items_and_problems_to_each_caller():
     text = "facts:\n  - &a {id: x}\n  - *a\ntopics:\n  - id: t\n    title: T\n"
     first_problems: list = []
-    first = load.parse_sections(text, "f.yaml", first_problems)
+    first = yaml_items.parse_sections(text, "f.yaml", first_problems)
     first.clear()  # what one caller does to its list never reaches another's
     again_problems: list = []
-    again = load.parse_sections(text, "f.yaml", again_problems)
-    assert again == load._parse_with_lines(text, "f.yaml", [])
+    again = yaml_items.parse_sections(text, "f.yaml", again_problems)
+    assert again == yaml_items._parse_with_lines(text, "f.yaml", [])
     assert len(again) == 2 and again_problems == first_problems and len(first_problems) == 2
     # the loader is part of what is remembered (tests/test_briefings_load.py swaps in PyYAML's parser)
-    assert load._remembered(text, "f.yaml", object) is not load._remembered(text, "f.yaml", load._NoAliasLoader)
+    assert yaml_items._remembered(text, "f.yaml", object) is not yaml_items._remembered(
+        text, "f.yaml", yaml_items._NoAliasLoader
+    )
 
 
 def test_the_remembered_parses_are_bounded():
-    load._remembered.cache_clear()
-    big = "topics:\n" + "  - id: t\n    title: T\n" * (load.REMEMBERED_MAX_CHARS // 20)
-    assert len(big) > load.REMEMBERED_MAX_CHARS
-    assert load.parse_sections(big, "big.yaml", [])  # parsed, not kept
-    assert load._remembered.cache_info().currsize == 0
-    for i in range(load.REMEMBERED_FILES + 5):
-        load.parse_sections(f"topics:\n  - id: t{i}\n", "f.yaml", [])
-    assert load._remembered.cache_info().currsize == load.REMEMBERED_FILES
+    yaml_items._remembered.cache_clear()
+    big = "topics:\n" + "  - id: t\n    title: T\n" * (yaml_items.REMEMBERED_MAX_CHARS // 20)
+    assert len(big) > yaml_items.REMEMBERED_MAX_CHARS
+    assert yaml_items.parse_sections(big, "big.yaml", [])  # parsed, not kept
+    assert yaml_items._remembered.cache_info().currsize == 0
+    for i in range(yaml_items.REMEMBERED_FILES + 5):
+        yaml_items.parse_sections(f"topics:\n  - id: t{i}\n", "f.yaml", [])
+    assert yaml_items._remembered.cache_info().currsize == yaml_items.REMEMBERED_FILES

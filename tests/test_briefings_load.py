@@ -190,9 +190,9 @@ def test_libyaml_and_pure_python_loaders_give_the_same_nodes_and_lines():
     import yaml
 
     from jjj_brief import paths
-    from jjj_brief.briefings import load
+    from jjj_brief.briefings import yaml_items
 
-    class PurePython(load._NoAliasComposer, yaml.SafeLoader):
+    class PurePython(yaml_items._NoAliasComposer, yaml.SafeLoader):
         def __init__(self, stream):
             super().__init__(stream)
             self.alias_lines = []
@@ -204,16 +204,16 @@ def test_libyaml_and_pure_python_loaders_give_the_same_nodes_and_lines():
         "facts: [\n  - id: x\n",
         "topics:\n  - id: t\n    title: 'unterminated\n",
     ]
-    assert load._NoAliasLoader is not PurePython
+    assert yaml_items._NoAliasLoader is not PurePython
     for text in texts:
         results = []
-        for loader in (load._NoAliasLoader, PurePython):
-            original = load._NoAliasLoader
-            load._NoAliasLoader = loader
+        for loader in (yaml_items._NoAliasLoader, PurePython):
+            original = yaml_items._NoAliasLoader
+            yaml_items._NoAliasLoader = loader
             try:
                 problems: list = []
-                items = load.parse_sections(text, "f.yaml", problems)
+                items = yaml_items.parse_sections(text, "f.yaml", problems)
             finally:
-                load._NoAliasLoader = original
+                yaml_items._NoAliasLoader = original
             results.append((items, [(p.path, p.line, p.message.split(":")[0]) for p in problems]))
         assert results[0] == results[1]
