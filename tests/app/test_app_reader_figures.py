@@ -6,7 +6,7 @@ from __future__ import annotations
 from app_helpers import Messages, pilot_test, screen_text, settle
 
 from jjj_brief import figures as figure_layer
-from jjj_brief.app.messages import ArticleOpened
+from jjj_brief.app.messages import ArticleOpened, ComparisonShown, ViewShown
 from jjj_brief.app.state import Location
 from jjj_brief.app.styles import FIGURE_LOOKS, palette_for
 from jjj_brief.commands.libraries import default_library
@@ -126,7 +126,10 @@ async def test_c_on_a_curated_figure_opens_its_fact_comparison(make_app):
         await open_article(app, pilot, messages, article.id, offset=carrier.start)
         assert app.reader.figure is carrier
         await pilot.press("c")
-        await pilot.pause()
+        # The fact's view, then its columns (compared in a worker): one pause read the screen
+        # before the view was drawn under stress --cpu 2 (bd136d9, 18:13 UTC 2026-12-04).
+        await messages.wait(pilot, ViewShown, lambda m: m.location.kind == "fact")
+        await messages.wait(pilot, ComparisonShown, lambda m: m.kind == "fact")
         assert app.history.current.kind == "fact"
         assert app.core.fact(app.history.current.ref).claims  # a curated fact holding the figure
         assert "Verdict" in screen_text(app)
