@@ -5,12 +5,8 @@ everything else becomes a :class:`Problem` naming the file, the field path
 (``facts[3].claims[1].quote``) and the line, so the app and the CLI keep working with a
 partly broken set and ``jjj-brief check`` lists what to fix.
 
-YAML safety (in :mod:`jjj_brief.briefings.yaml_items`, which turns a file's text into its
-items): only the safe loader's node types are built (no Python objects), and **aliases are
-refused** (``*name`` is an error at its line, and the item using it is skipped; the rest of
-the file loads). Briefings never need them, and never following them makes a "billion
-laughs" alias bomb cost nothing — there is no expansion to cap. Duplicate mapping keys are
-errors too (YAML would silently keep the last).
+A file's text becomes its items in :mod:`jjj_brief.briefings.yaml_items`, which also holds
+the YAML safety rules (no Python objects, aliases refused, duplicate keys errors).
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
-"""A briefing file's text as its items: plain data, with the line of every field, and the
-problems found on the way. Only the safe loader's node types are built; aliases are refused
-(``*name`` is an error at its line and only the items using it are skipped; never following
-one makes an alias bomb cost nothing); duplicate keys are errors. Lines are an editor's.
-:mod:`jjj_brief.briefings.load` validates the items against the schema."""
+"""A briefing file's text as its items: plain data, with the line of every field (an
+editor's line), and the problems found on the way; :mod:`jjj_brief.briefings.load`
+validates the items against the schema.
+
+YAML safety: only the safe loader's node types are built (no Python objects), and
+**aliases are refused** (``*name`` is an error at its line, and the item using it is
+skipped; the rest of the file loads). Briefings never need them, and never following
+them makes a "billion laughs" alias bomb cost nothing — there is no expansion to cap.
+Duplicate mapping keys are errors too (YAML would silently keep the last).
+"""
 
 from __future__ import annotations
 
