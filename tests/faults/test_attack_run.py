@@ -489,7 +489,7 @@ def test_2_a_search_past_the_time_limit_shows_what_it_found_and_says_so(monkeypa
     ``QUERY_TIME_LIMIT_S``; the hits found by then come back, with a message, a total that
     is only a lower bound, and no second (untimed) pass for the facets. The timer is made
     to fire after three matches, so the test does not depend on this machine's speed."""
-    from whoosh.collectors import TimeLimit, TimeLimitCollector
+    from whoosh.collectors import TimeLimit
 
     from jjj_brief.search import search, whoosh_query
     from jjj_brief.search.query import time_limit_message
@@ -498,15 +498,14 @@ def test_2_a_search_past_the_time_limit_shows_what_it_found_and_says_so(monkeypa
     whole = search("beijing", limit=50, library=default_library())
     assert whole.total > 10 and not (whole.message and "stopped" in whole.message)
 
-    class FiresAfterThree(TimeLimitCollector):
+    class FiresAfterThree(whoosh_query.BudgetCollector):
         def collect_matches(self):
             for count, docnum in enumerate(self.child.matches()):
                 if count == 3:
-                    self.timedout = True
                     raise TimeLimit
                 self.child.collect(docnum)
 
-    monkeypatch.setattr(whoosh_query, "TimeLimitCollector", FiresAfterThree)
+    monkeypatch.setattr(whoosh_query, "BudgetCollector", FiresAfterThree)
     cut = search("beijing", limit=50, facets=True, library=default_library())
     assert cut.message and time_limit_message() in cut.message
     assert len(cut.hits) == 3 and cut.total == 3 and not cut.total_exact

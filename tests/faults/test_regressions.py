@@ -119,6 +119,59 @@ def test_undecodable_query_bytes_search_normally_and_print_safely():
     to_json({"query": "\udcff\udc9b"}).encode("utf-8")  # strict: raises if a surrogate is left raw
 
 
+@pytest.mark.parametrize(
+    ("stall", "cpu_limit", "wall_limit", "cut"),
+    [
+        ("sleep", 0.2, 10.0, False),  # the process waits (a busy machine): the whole answer
+        ("burn", 0.2, 10.0, True),  # the search itself works past its CPU limit: cut
+        ("sleep", 10.0, 0.2, True),  # a wait past the wall limit: cut
+    ],
+)
+def test_a_busy_machine_slows_a_search_but_does_not_change_its_answer(monkeypatch, stall, cpu_limit, wall_limit, cut):
+    """Fault: the query time limit was wall time (Whoosh's timer thread), so under
+    ``stress --cpu 2`` a garbage collection or a starved slice inside the collecting loop
+    (measured: gen-2 collections of up to 1.9 s wall, 0.7 s CPU, in test workers) cut a
+    search for "beijing" to no hits. The limit is now the search's own CPU; wall time only
+    backstops it. Here the first collected document waits (sleep) or works (burn) 0.4 s."""
+    import gc
+    import time
+
+    from whoosh import collectors
+
+    from jjj_brief.search import query, search
+    from jjj_brief.search.query import time_limit_message
+
+    monkeypatch.setenv("JJJ_BRIEF_SEARCH_ENGINE", "whoosh")
+    whole = search("beijing", limit=50, library=default_library())
+    assert whole.total > 10 and whole.message is None
+    real_collect, stalled = collectors.ScoredCollector.collect, []
+
+    def collect_after_a_stall(self, docnum):
+        if not stalled:
+            stalled.append(docnum)
+            clock = time.monotonic if stall == "sleep" else time.thread_time
+            until = clock() + 0.4
+            while clock() < until:
+                time.sleep(0.05) if stall == "sleep" else None
+        return real_collect(self, docnum)
+
+    monkeypatch.setattr(collectors.ScoredCollector, "collect", collect_after_a_stall)
+    monkeypatch.setattr(query, "QUERY_TIME_LIMIT_S", cpu_limit)
+    monkeypatch.setattr(query, "QUERY_WALL_LIMIT_S", wall_limit)
+    gc.disable()  # this test's own CPU stays far below 0.2 s (a search of 5 articles: ~5 ms)
+    try:
+        answer = search("beijing", limit=50, library=default_library())
+    finally:
+        gc.enable()
+    assert stalled
+    if cut:
+        assert answer.message and time_limit_message() in answer.message and not answer.total_exact
+        assert len(answer.hits) < whole.total
+    else:
+        assert answer.message is None and answer.total == whole.total
+        assert [(h.article, h.start) for h in answer.hits] == [(h.article, h.start) for h in whole.hits]
+
+
 def test_a_long_running_searcher_sees_removals_and_merges_exactly(tmp_path):
     """Fault: whoosh-reloaded 2.7.5's reader refresh keeps every old segment that is not in
     the new generation, so a refreshed searcher (the app, between imports) still found

@@ -131,14 +131,20 @@ KIND_NAMES = {
 }
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
-# Whatever is typed, an engine that can stop early stops collecting after this long and
-# the hits found so far are shown, with :func:`time_limit_message` (Whoosh: a time-limited
-# collector; tantivy answers these capped queries in milliseconds and has no such hook).
+# Whatever is typed, an engine that can stop early stops collecting once the search has
+# used this much CPU, or this much time in all, and the hits found so far are shown, with
+# :func:`time_limit_message` (Whoosh: ``whoosh_query.BudgetCollector``; tantivy answers these
+# capped queries in milliseconds and has no such hook). CPU, not wall time, so that a busy
+# machine makes a search slower but does not change its answer.
 QUERY_TIME_LIMIT_S = 2.0
+QUERY_WALL_LIMIT_S = 10.0
 
 
 def time_limit_message() -> str:
-    return f"search stopped after {QUERY_TIME_LIMIT_S:g} s: showing the hits found by then (a narrower query finds all)"
+    return (
+        f"search stopped at its time limit ({QUERY_TIME_LIMIT_S:g} s of work, {QUERY_WALL_LIMIT_S:g} s in all):"
+        " showing the hits found by then (a narrower query finds all)"
+    )
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "＂": '"'})
