@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from app_helpers import Messages, pilot_test, screen_text, settle
+from textual.widgets import Tree
 
 from jjj_brief.app.data import AppData
 from jjj_brief.app.messages import DataLoaded, ViewShown
@@ -149,8 +150,12 @@ async def test_ten_thousand_articles_make_a_handful_of_tree_nodes_until_expanded
     app = make_app(
         data=AppData(Corpus([*load_corpus(library=default_library()).articles, *articles])), build_index=False
     )
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    messages = Messages()
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        # A worker delivers the corpus, then the briefings, and the tree is filled again on
+        # each: one pause was not enough once, in an idle run of the suite (a refill after
+        # the outlet was expanded). Wait for the last.
+        await messages.wait(pilot, DataLoaded, lambda m: m.what == "briefings")
         tree = app.query_one("#tree")
         outlets = [n for n in _walk(tree.root) if str(n.label.plain).startswith("Synthetic Daily")]
         assert len(outlets) == 1 and "3,334" in outlets[0].label.plain
@@ -163,7 +168,8 @@ async def test_ten_thousand_articles_make_a_handful_of_tree_nodes_until_expanded
         # Going to an article deep inside makes its path and puts the cursor on it.
         target = articles[9_999]
         tree.select_location(Location("article", target.id))
-        await pilot.pause()
+        # The cursor moves after the next refresh: wait for the tree to say so.
+        await messages.wait(pilot, Tree.NodeHighlighted, lambda m: m.node.data == Location("article", target.id))
         assert tree.cursor_node is not None and tree.cursor_node.data == Location("article", target.id)
         assert node_count(app) < 1_000
 
