@@ -107,15 +107,10 @@ def _(node: q.AtLeast) -> wq.Query:
 class BudgetCollector(WrappingCollector):  # type: ignore[misc]  # whoosh is untyped
     """Collects until the searching thread has used ``cpu_s`` of CPU or ``wall_s`` have
     passed since :meth:`prepare`, then raises Whoosh's ``TimeLimit``; the hits collected so
-    far stay in :meth:`results`.
-
-    Whoosh's own ``TimeLimitCollector`` counts wall time from a timer thread, so the answer
-    to the same query depended on the machine's load: under ``stress --cpu 2`` one garbage
-    collection or a starved scheduler slice of 2 s inside the collecting loop cut a search
-    for "beijing" to no hits. The query's own work (this thread's CPU, garbage collection
-    included) is what the limit is for; the longer wall limit only bounds the wait on a
-    starved machine or a slow disk. Checked between matched documents, every
-    :attr:`CHECK_EVERY` (a clock read costs ~0.6 µs, a scored document several).
+    far stay in :meth:`results`. Why CPU: see :data:`~jjj_brief.search.query.QUERY_TIME_LIMIT_S`
+    (Whoosh's own ``TimeLimitCollector`` counts wall time, from a timer thread per search).
+    Checked every :attr:`CHECK_EVERY` matched documents (a clock read costs ~0.6 µs, a scored
+    document several).
     """
 
     CHECK_EVERY = 16
@@ -152,8 +147,9 @@ def timed_search(searcher: Any, node: q.Node, limit: int | None, **options: Any)
     """
     collector = searcher.collector(limit=limit, **options)
     budget = BudgetCollector(collector, cpu_s=q.QUERY_TIME_LIMIT_S, wall_s=q.QUERY_WALL_LIMIT_S)
+    timed_out = False
     try:
         searcher.search_with_collector(to_whoosh(node), budget)
     except TimeLimit:
-        return budget.results(), True
-    return budget.results(), False
+        timed_out = True
+    return budget.results(), timed_out
